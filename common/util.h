@@ -1,0 +1,20 @@
+/* Small host-side helpers: strict number parsing, full reads and writes. */
+#ifndef PV_COMMON_UTIL_H
+#define PV_COMMON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parse a whole string as an unsigned number (decimal, 0x hex, 0 octal) no larger
+ * than max. 0 or -EINVAL / -ERANGE; *out untouched on failure. */
+int util_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* write()/read() until done or error; read_full returns bytes read (short on EOF). */
+int util_write_full(int fd, const void *buf, size_t len);
+ssize_t util_read_full(int fd, void *buf, size_t len);
+/* Monotonic clock in nanoseconds. */
+uint64_t util_now_ns(void);
+
+#endif
