@@ -1,5 +1,7 @@
-# pvisor top-level build: one Makefile, per-component fragments (*/build.mk) that
-# declare what they build; this file turns the declarations into rules.
+# pvisor top-level build: one Makefile, per-component fragments (any *.mk below the top,
+# e.g. dom0-tools/libpvx/build.mk, tests/unit/cfg.mk) that declare what they build; this
+# file turns the declarations into rules. Fragments only ever append (+=) to the lists
+# and to a library's _SRCS, so several fragments can add to one library.
 #
 # A fragment appends to these lists:
 #   HOST_LIBS   += name        with name_SRCS            -> build/lib/libname.a
@@ -33,7 +35,7 @@ UNIT_TESTS :=
 FUZZERS    :=
 EXTRA_ALL  :=
 
-FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+FRAGMENTS := $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
 include $(FRAGMENTS)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
