@@ -1,0 +1,4 @@
+# tests/bench/: benchmark helpers run by tests/bench/run.sh (`make bench`).
+HOST_PROGS += bench_seccomp_rt
+bench_seccomp_rt_SRCS += tests/bench/seccomp_rt.c
+bench_seccomp_rt_LIBS += pvcommon
