@@ -2,3 +2,6 @@
 HOST_PROGS += bench_seccomp_rt
 bench_seccomp_rt_SRCS += tests/bench/seccomp_rt.c
 bench_seccomp_rt_LIBS += pvcommon
+HOST_PROGS += bench_firstline
+bench_firstline_SRCS += tests/bench/firstline.c
+bench_firstline_LIBS += pvcommon
