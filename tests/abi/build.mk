@@ -1,0 +1,6 @@
+# ABI conformance: pvisor's include/pvisor headers against Debian's Xen headers
+# (libxen-dev). Xen's domctl.h pulls in hvm/save.h, which needs GNU C, hence gnu11.
+UNIT_TESTS += abi_core
+abi_core_SRCS := tests/abi/abi_core.c
+
+$(B)/obj/tests/abi/%.o: HOST_CFLAGS += -std=gnu11
