@@ -4,3 +4,5 @@ UNIT_TESTS += abi_core
 abi_core_SRCS := tests/abi/abi_core.c
 
 $(B)/obj/tests/abi/%.o: HOST_CFLAGS += -std=gnu11
+UNIT_TESTS += abi_ops
+abi_ops_SRCS := tests/abi/abi_ops.c
