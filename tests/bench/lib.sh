@@ -1,0 +1,206 @@
+# Shared helpers for tests/bench/b_*.sh sections (sourced, not run): iteration counts,
+# key=value parsing, statistics, Markdown output, host memory (Pss) sums, clean-up
+# traps, and starting/stopping pvisor daemons in a private run directory.
+# shellcheck shell=bash
+
+top=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+bin=$top/build/bin
+work=${BENCH_WORK:-$top/build/bench}
+mkdir -p "$work"
+
+# ---- iterations and parsing -------------------------------------------------------
+
+# bench_iters DEFAULT QUICK: the count for this run (BENCH_QUICK=1 picks QUICK).
+bench_iters() { if [ "${BENCH_QUICK:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# bench_kv KEY LINE: the value of KEY=value in LINE (empty when absent).
+bench_kv() {
+	local w
+	for w in $2; do
+		[ "${w%%=*}" = "$1" ] && { echo "${w#*=}"; return 0; }
+	done
+	return 1
+}
+
+# bench_stats: numbers on stdin -> "median min max count" (empty input -> nothing).
+bench_stats() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)], v[1], v[NR], NR }'
+}
+
+# bench_ratio A B: A / B with two decimals, or "n/a" when either is missing or zero.
+bench_ratio() {
+	case "$1$2" in *[!0-9.]*|'') echo "n/a"; return;; esac
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 == 0 || b + 0 == 0) print "n/a";
+		else printf "%.2f\n", a / b }'
+}
+
+# bench_div A B DECIMALS: A / B, or "n/a".
+bench_div() {
+	case "$1$2" in *[!0-9.]*|'') echo "n/a"; return;; esac
+	awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { if (b + 0 == 0) print "n/a";
+		else printf "%.*f\n", d, a / b }'
+}
+
+# ---- Markdown ---------------------------------------------------------------------
+
+# bench_row CELL...: one table row.
+bench_row() { local c out="|"; for c in "$@"; do out+=" $c |"; done; echo "$out"; }
+
+# bench_table_head CELL...: header row and separator.
+bench_table_head() {
+	local c sep="|"
+	bench_row "$@"
+	for c in "$@"; do sep+="---|"; done
+	echo "$sep"
+}
+
+# bench_command TEXT: the closing "Command:" line of a section.
+bench_command() {
+	local q=""
+	[ "${BENCH_QUICK:-0}" = 1 ] && q="BENCH_QUICK=1 "
+	echo
+	echo "Command: \`${q}BENCH='$(basename "$0" .sh)' make bench\` ($1)"
+	echo
+}
+
+# ---- clean-up ---------------------------------------------------------------------
+
+bench_cleanups=()
+# bench_on_exit CMD: run CMD (eval'd) when the section exits, in reverse order.
+bench_on_exit() { bench_cleanups+=("$1"); }
+bench_run_cleanups() {
+	local i
+	for ((i = ${#bench_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${bench_cleanups[$i]}" >/dev/null 2>&1
+	done
+	bench_cleanups=()
+}
+trap 'bench_run_cleanups' EXIT
+trap 'exit 130' INT TERM HUP
+
+# ---- processes and memory ---------------------------------------------------------
+
+# bench_session_pids SID...: every live process in those sessions.
+bench_session_pids() {
+	local d f sid s
+	for d in /proc/[0-9]*; do
+		f=$(cat "$d/stat" 2>/dev/null) || continue
+		f=${f##*) }
+		# fields after comm: state ppid pgrp session
+		read -r _ _ _ sid _ <<<"$f"
+		for s in "$@"; do [ "$sid" = "$s" ] && echo "${d#/proc/}"; done
+	done
+}
+
+# bench_family_pids PID...: the given processes and all their descendants.
+bench_family_pids() {
+	local d f ppid pid changed=1
+	local -A in=()
+	for pid in "$@"; do in[$pid]=1; done
+	while [ $changed = 1 ]; do
+		changed=0
+		for d in /proc/[0-9]*; do
+			pid=${d#/proc/}
+			[ -n "${in[$pid]:-}" ] && continue
+			f=$(cat "$d/stat" 2>/dev/null) || continue
+			f=${f##*) }
+			read -r _ ppid _ <<<"$f"
+			[ -n "${in[$ppid]:-}" ] && { in[$pid]=1; changed=1; }
+		done
+	done
+	for pid in "${!in[@]}"; do [ -d "/proc/$pid" ] && echo "$pid"; done
+}
+
+# bench_pss_kib PID...: sum of Pss (kB) over the processes' smaps_rollup. Pss splits
+# every shared page (shmem, memfd guest memory, libraries) among its mappers, so a
+# sum over a group of processes counts each page once.
+bench_pss_kib() {
+	local p sum=0 v
+	for p in "$@"; do
+		v=$(awk '/^Pss:/ { print $2; exit }' "/proc/$p/smaps_rollup" 2>/dev/null)
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+
+# bench_kill_sessions SID...: SIGKILL every process of those sessions.
+bench_kill_sessions() {
+	local p
+	for p in $(bench_session_pids "$@"); do kill -KILL "$p" 2>/dev/null; done
+}
+
+# bench_wait_line FILE PREFIX SECONDS: wait until a line of FILE starts with PREFIX.
+bench_wait_line() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q "^$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- the UML peer -----------------------------------------------------------------
+
+uml_peer=$top/tests/tools/uml-peer.sh
+# uml_ready: 0 when UML can run; else prints the reason.
+uml_ready() {
+	local out
+	out=$("$uml_peer" check 2>&1) || { echo "${out##*uml-peer: }"; return 1; }
+	out=$("$uml_peer" build 2>&1) || { echo "${out##*uml-peer: }"; return 1; }
+	return 0
+}
+uml_version() { linux.uml --version 2>/dev/null | head -n 1; }
+
+# ---- pvisor in a private run directory --------------------------------------------
+
+pv_rundir=""
+# pv_ready: 0 when pvx and the reference kernel are built; else prints why not.
+pv_ready() {
+	[ -x "$bin/pvx" ] && [ -e "$top/build/guest/pvkernel" ] && return 0
+	echo "not built yet"
+	return 1
+}
+
+pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$bin/pvx" "$@"; }
+
+# pv_daemons_start: daemons in a fresh private run directory; prints why on failure.
+pv_daemons_start() {
+	local out
+	pv_rundir=$(mktemp -d /tmp/pvbench.XXXXXX) || { echo "mktemp failed"; return 1; }
+	bench_on_exit "pv_daemons_stop"
+	out=$(pv_cmd daemons start 2>&1) && return 0
+	echo "pvx daemons start failed: $(echo "$out" | tail -n 1)"
+	return 1
+}
+
+# pv_pids: every process of our private pvisor instance (daemons carry our
+# PVISOR_RUNDIR; domain processes are their descendants).
+pv_pids() {
+	local d roots=()
+	[ -n "$pv_rundir" ] || return 0
+	for d in /proc/[0-9]*; do
+		[ "${d#/proc/}" = $$ ] && continue
+		tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qx "PVISOR_RUNDIR=$pv_rundir" &&
+			roots+=("${d#/proc/}")
+	done
+	[ ${#roots[@]} -gt 0 ] && bench_family_pids "${roots[@]}"
+}
+
+pv_daemons_stop() {
+	[ -n "$pv_rundir" ] || return 0
+	timeout 20 env PVISOR_RUNDIR="$pv_rundir" "$bin/pvx" daemons stop >/dev/null 2>&1
+	local p
+	for p in $(pv_pids); do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$pv_rundir"
+	pv_rundir=""
+}
+
+# pv_cfg_write FILE NAME CMDLINE: an xl.cfg for the reference kernel.
+pv_cfg_write() {
+	cat >"$1" <<EOF
+name = "$2"
+kernel = "$top/build/guest/pvkernel"
+memory = 16
+cmdline = "$3"
+EOF
+}
