@@ -1,2 +1,4 @@
 # libpvx: the toolstack library under pvx. Other fragments in this folder add sources.
 HOST_LIBS += pvx
+pvx_SRCS += dom0-tools/libpvx/cfg.c
+pvx_SRCS += dom0-tools/libpvx/cfg_lex.c
