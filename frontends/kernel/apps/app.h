@@ -1,0 +1,42 @@
+/* Kernel apps: what the kernel runs after boot, chosen with app=NAME on the command
+ * line. An app returns the shutdown reason (PV_SHUTDOWN_*) the domain ends with;
+ * some never return (spin, mem) or kill the domain on purpose (fault, badsys, ud). */
+#ifndef KERNEL_APPS_APP_H
+#define KERNEL_APPS_APP_H
+
+#include <stddef.h>
+
+#include "kernel/kernel.h"
+#include "lib/cmdline.h"
+
+/* What an app gets: the parsed command line and the boot facts. */
+struct app_env {
+	const struct cmdline *cmdline;
+	const struct boot_info *boot;
+};
+
+struct app {
+	const char *name;
+	int (*run)(const struct app_env *env); /* returns PV_SHUTDOWN_* */
+	const char *help;                      /* one line, with its key=value args */
+};
+
+/* The app called name, or NULL. */
+const struct app *app_find(const char *name);
+
+/* Write the app names, space-separated, into buf (always NUL-terminated). */
+void app_list_names(char *buf, size_t size);
+
+/* The apps (apps/app_*.c). */
+int app_help_run(const struct app_env *env);
+int app_hello_run(const struct app_env *env);
+int app_spin_run(const struct app_env *env);
+int app_fault_run(const struct app_env *env);
+int app_badsys_run(const struct app_env *env);
+int app_ud_run(const struct app_env *env);
+int app_crash_run(const struct app_env *env);
+int app_reboot_run(const struct app_env *env);
+int app_hcbench_run(const struct app_env *env);
+int app_mem_run(const struct app_env *env);
+
+#endif

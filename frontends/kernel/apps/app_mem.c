@@ -1,0 +1,75 @@
+/* mem: make the domain really use memory -- write one byte in every page of mib=N
+ * MiB past everything the builder placed, read it all back, then block forever so
+ * tests can look at the domain's footprint (lazy memory, ballooning, save). */
+#include <pvisor/sched.h>
+
+#include "apps/app.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+
+#define MEM_PAGES_PER_MIB (1ULL << (20 - PV_PAGE_SHIFT))
+
+/* A byte that differs between neighbouring pages and is never 0 (fresh memory). */
+static uint8_t mem_pattern(uint64_t pfn)
+{
+	return (uint8_t)(pfn * 131 + 7) | 1;
+}
+
+static void mem_touch(uint64_t first_pfn, uint64_t npages)
+{
+	for (uint64_t pfn = first_pfn; pfn < first_pfn + npages; pfn++)
+		*(volatile uint8_t *)PHYS_TO_VIRT(pfn << PV_PAGE_SHIFT) = mem_pattern(pfn);
+}
+
+/* Returns the first page that does not read back its pattern, or 0 if all do. */
+static uint64_t mem_verify(uint64_t first_pfn, uint64_t npages)
+{
+	for (uint64_t pfn = first_pfn; pfn < first_pfn + npages; pfn++) {
+		uint8_t b = *(volatile uint8_t *)PHYS_TO_VIRT(pfn << PV_PAGE_SHIFT);
+
+		if (b != mem_pattern(pfn)) {
+			printk("mem: page 0x%llx reads 0x%02x, wrote 0x%02x\n",
+			       (unsigned long long)pfn, b, mem_pattern(pfn));
+			return pfn;
+		}
+	}
+	return 0;
+}
+
+static int mem_check_size(const struct app_env *env, uint64_t *mib)
+{
+	const struct boot_info *b = env->boot;
+	uint64_t first = (b->free_start + PV_PAGE_SIZE - 1) >> PV_PAGE_SHIFT;
+	uint64_t avail = b->nr_pages > first ? (b->nr_pages - first) / MEM_PAGES_PER_MIB : 0;
+
+	if (cmdline_get_u64(env->cmdline, "mib", 0, mib) < 0 || *mib == 0) {
+		printk("mem: give the amount to touch as mib=N (N >= 1)\n");
+		return -1;
+	}
+	if (*mib > avail) {
+		printk("mem: mib=%llu is more than the %llu MiB free past the kernel; "
+		       "lower mib or raise the domain's memory\n",
+		       (unsigned long long)*mib, (unsigned long long)avail);
+		return -1;
+	}
+	return 0;
+}
+
+int app_mem_run(const struct app_env *env)
+{
+	uint64_t first = (env->boot->free_start + PV_PAGE_SIZE - 1) >> PV_PAGE_SHIFT;
+	uint64_t mib, npages;
+
+	if (mem_check_size(env, &mib) < 0)
+		return PV_SHUTDOWN_crash;
+	npages = mib * MEM_PAGES_PER_MIB;
+	mem_touch(first, npages);
+	if (mem_verify(first, npages))
+		return PV_SHUTDOWN_crash;
+	printk("mem: touched %llu MiB\n", (unsigned long long)mib);
+	printk_flush();
+	for (;;) {
+		if (sched_block() < 0)
+			sched_yield();
+	}
+}

@@ -1,0 +1,56 @@
+/* The app table of the reference kernel: name, entry, help. Add an app here and its
+ * source to KERNEL_SRCS in build.mk. */
+#include <pvisor/sched.h>
+
+#include "apps/app.h"
+#include "kernel/printk.h"
+#include "lib/kstring.h"
+
+static const struct app app_table[] = {
+	{ "hello", app_hello_run, "greet, print what the hypervisor reports, power off" },
+	{ "spin", app_spin_run, "loop forever on `pause` (CPU accounting, destroy)" },
+	{ "fault", app_fault_run, "write to unmapped address 0x1000 (domain crashes, SIGSEGV)" },
+	{ "badsys", app_badsys_run, "make a forbidden system call, getpid (SIGSYS)" },
+	{ "ud", app_ud_run, "execute ud2 (SIGILL)" },
+	{ "crash", app_crash_run, "SCHEDOP_shutdown(crash)" },
+	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },
+	{ "hcbench", app_hcbench_run, "n=COUNT (200000): time xen_version hypercalls" },
+	{ "mem", app_mem_run, "mib=N: touch N MiB past the kernel, then block forever" },
+	{ "help", app_help_run, "list the apps" },
+};
+
+#define APP_COUNT (sizeof(app_table) / sizeof(app_table[0]))
+
+const struct app *app_find(const char *name)
+{
+	for (size_t i = 0; i < APP_COUNT; i++) {
+		if (strcmp(app_table[i].name, name) == 0)
+			return &app_table[i];
+	}
+	return NULL;
+}
+
+void app_list_names(char *buf, size_t size)
+{
+	size_t pos = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < APP_COUNT && pos < size; i++) {
+		pos += kstrlcpy(buf + pos, app_table[i].name, size - pos);
+		if (i + 1 < APP_COUNT && pos + 1 < size) {
+			buf[pos++] = ' ';
+			buf[pos] = '\0';
+		}
+	}
+}
+
+int app_help_run(const struct app_env *env)
+{
+	(void)env;
+	printk("help: boot with app=NAME [key=value ...]; the apps are:\n");
+	for (size_t i = 0; i < APP_COUNT; i++)
+		printk("help:   %-8s %s\n", app_table[i].name, app_table[i].help);
+	return PV_SHUTDOWN_poweroff;
+}

@@ -1,0 +1,50 @@
+# frontends/kernel/: the reference PV guest kernel, built freestanding with its own
+# rules (the top-level rules are for host code). Outputs build/guest/pvkernel (ELF)
+# and build/guest/pvkernel.gz. Add a source file by appending to KERNEL_SRCS (.c or .S,
+# relative to frontends/kernel/); a new app also needs an entry in apps/apps.c.
+
+KERNEL_DIR  := frontends/kernel
+GUEST_OBJ   := $(B)/guest/obj
+GUEST_CC    ?= gcc
+GUEST_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+		-mno-red-zone -mgeneral-regs-only -mcmodel=small -O2 -g \
+		-fno-asynchronous-unwind-tables -fno-strict-aliasing $(WARN) \
+		-Iinclude -I$(KERNEL_DIR) -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLY__ -g -I$(KERNEL_DIR) -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+		 -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
+		 -Wl,-T,$(KERNEL_DIR)/kernel.lds
+
+KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
+	lib/kstring.c lib/format.c lib/cmdline.c lib/sort.c lib/pvclock.c \
+	kernel/main.c kernel/console.c kernel/printk.c kernel/time.c kernel/sched.c \
+	apps/apps.c apps/app_hello.c apps/app_spin.c apps/app_die.c apps/app_hcbench.c \
+	apps/app_mem.c
+KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
+
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -c -o $@ $<
+
+# lib/kstring.c is what gcc calls for memcpy/memset: keep gcc from turning its own
+# loops back into calls to itself.
+$(GUEST_OBJ)/lib/kstring.o: GUEST_CFLAGS += -fno-tree-loop-distribute-patterns
+
+$(B)/guest/pvkernel: $(KERNEL_OBJS) $(KERNEL_DIR)/kernel.lds
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(B)/guest/pvkernel.gz: $(B)/guest/pvkernel
+	@$(if $(Q),echo "  GZIP    $@")
+	$(Q)gzip -9n -c $< > $@.tmp && mv $@.tmp $@
+
+EXTRA_ALL += $(B)/guest/pvkernel $(B)/guest/pvkernel.gz
+
+-include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)

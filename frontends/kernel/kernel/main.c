@@ -1,0 +1,98 @@
+/* kmain: the reference kernel's life -- take in start_info, start the clock and
+ * printk, print the banner, parse the command line, run one app, shut down. */
+#include <pvisor/sched.h>
+
+#include "apps/app.h"
+#include "kernel.h"
+#include "lib/kstring.h"
+#include "printk.h"
+#include "sched.h"
+#include "time.h"
+
+#define KMAIN_DEFAULT_APP "hello"
+#define PAGE_UP(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
+
+struct boot_info boot;
+
+static struct cmdline kmain_cmdline;
+
+static uint64_t kmain_max(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The builder puts start_info, the store and console pages and the bootstrap stack
+ * after the image; memory past the last of them is free for the apps. */
+static uint64_t kmain_free_start(const struct pv_start_info *si)
+{
+	uint64_t end = PAGE_UP(VIRT_TO_PHYS(_end));
+
+	end = kmain_max(end, PAGE_UP(VIRT_TO_PHYS(si) + sizeof(*si)));
+	end = kmain_max(end, PAGE_UP(VIRT_TO_PHYS(boot_rsp)));
+	if (si->store_mfn && si->store_mfn < si->nr_pages)
+		end = kmain_max(end, (si->store_mfn + 1) << PV_PAGE_SHIFT);
+	if (si->console.domU.mfn && si->console.domU.mfn < si->nr_pages)
+		end = kmain_max(end, (si->console.domU.mfn + 1) << PV_PAGE_SHIFT);
+	if (si->mod_start && si->mod_len && !(si->flags & PV_SIF_MOD_START_PFN))
+		end = kmain_max(end, PAGE_UP(VIRT_TO_PHYS(si->mod_start) + si->mod_len));
+	return end;
+}
+
+static void kmain_boot_init(const struct pv_start_info *si)
+{
+	boot.start_info = si;
+	boot.nr_pages = si->nr_pages;
+	boot.boot_rsp = boot_rsp;
+	boot.free_start = kmain_free_start(si);
+	boot.shared_info = NULL;
+	if (si->shared_info && !(si->shared_info & (PV_PAGE_SIZE - 1)))
+		boot.shared_info = PHYS_TO_VIRT(si->shared_info);
+}
+
+static void kmain_banner(const struct pv_start_info *si)
+{
+	size_t len = strnlen((const char *)si->cmd_line, sizeof(si->cmd_line));
+
+	printk("%s %s: %llu MiB memory, cmdline \"%.*s\"\n", KERNEL_NAME, KERNEL_VERSION,
+	       (unsigned long long)(si->nr_pages >> (20 - PV_PAGE_SHIFT)), (int)len,
+	       (const char *)si->cmd_line);
+	if (strncmp(si->magic, PV_START_INFO_MAGIC, sizeof(si->magic)) != 0)
+		printk("%s: warning: start_info magic is \"%.32s\", expected \"%s\"\n",
+		       KERNEL_NAME, si->magic, PV_START_INFO_MAGIC);
+	if (!boot.shared_info)
+		printk("%s: warning: no usable shared_info address (0x%llx): clock is stopped\n",
+		       KERNEL_NAME, (unsigned long long)si->shared_info);
+}
+
+static int kmain_run_app(const struct cmdline *cl)
+{
+	const char *name = cmdline_get(cl, "app");
+	struct app_env env = { .cmdline = cl, .boot = &boot };
+	const struct app *app;
+	char names[256];
+
+	if (!name)
+		name = KMAIN_DEFAULT_APP;
+	app = app_find(name);
+	if (!app) {
+		app_list_names(names, sizeof(names));
+		printk("%s: unknown app '%s' (apps: %s)\n", KERNEL_NAME, name, names);
+		return PV_SHUTDOWN_crash;
+	}
+	return app->run(&env);
+}
+
+void kmain(const struct pv_start_info *si)
+{
+	int reason;
+
+	kmain_boot_init(si);
+	time_init(boot.shared_info);
+	kmain_banner(si);
+	if (cmdline_parse(&kmain_cmdline, (const char *)si->cmd_line, sizeof(si->cmd_line)) < 0)
+		printk("%s: warning: command line cut: %u arguments past %d ignored\n",
+		       KERNEL_NAME, kmain_cmdline.dropped, CMDLINE_MAX_ARGS);
+	reason = kmain_run_app(&kmain_cmdline);
+	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
+	sched_halt((unsigned int)reason);
+}

@@ -1,0 +1,15 @@
+/* printk: formatted kernel messages (format.h conversions), line-buffered onto the
+ * hypervisor console. Single-threaded for now: not safe from an upcall handler. */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+
+/* Format and buffer; the buffer goes out at each '\n' and when it fills. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap);
+
+/* Write out a partial line now (before shutdown, or before spinning forever). */
+void printk_flush(void);
+
+#endif

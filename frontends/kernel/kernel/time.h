@@ -1,0 +1,29 @@
+/* The kernel clock: system time in ns from vcpu_info[0].time in shared_info (the PV
+ * clock), read under its version seqlock and extrapolated with the TSC. */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <stdint.h>
+
+#include <pvisor/xen.h>
+
+#include "lib/pvclock.h"
+
+/* Use vCPU 0's time info in si (NULL: no clock, every reading is 0). */
+void time_init(struct pv_shared_info *si);
+
+/*
+ * Copy a consistent snapshot of the time parameters and the TSC read inside the
+ * same seqlock window. Returns 0, -PV_ENODEV without a shared-info page, or
+ * -PV_EAGAIN if the hypervisor kept the record mid-update for ~a million tries
+ * (the copy is then the last one read).
+ */
+int time_read_params(struct pvclock_params *p, uint64_t *tsc);
+
+/* Nanoseconds of system time (since the domain booted); never goes backwards. */
+uint64_t monotonic_ns(void);
+
+/* A TSC-tick interval in ns, with the current scale (0 without a clock). */
+uint64_t time_tsc_to_ns(uint64_t ticks);
+
+#endif
