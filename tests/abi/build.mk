@@ -6,3 +6,5 @@ abi_core_SRCS := tests/abi/abi_core.c
 $(B)/obj/tests/abi/%.o: HOST_CFLAGS += -std=gnu11
 UNIT_TESTS += abi_ops
 abi_ops_SRCS := tests/abi/abi_ops.c
+UNIT_TESTS += abi_ctl
+abi_ctl_SRCS := tests/abi/abi_ctl.c
