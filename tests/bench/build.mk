@@ -5,3 +5,6 @@ bench_seccomp_rt_LIBS += pvcommon
 HOST_PROGS += bench_firstline
 bench_firstline_SRCS += tests/bench/firstline.c
 bench_firstline_LIBS += pvcommon
+HOST_PROGS += bench_pss
+bench_pss_SRCS += tests/bench/pss.c
+bench_pss_LIBS += pvcommon

@@ -5,6 +5,9 @@
 
 top=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 bin=$top/build/bin
+# Overridable so the harness itself can be tried against a stand-in.
+pvx=${BENCH_PVX:-$bin/pvx}
+pvkernel=${BENCH_PVKERNEL:-$top/build/guest/pvkernel}
 work=${BENCH_WORK:-$top/build/bench}
 mkdir -p "$work"
 
@@ -111,22 +114,28 @@ bench_family_pids() {
 	for pid in "${!in[@]}"; do [ -d "/proc/$pid" ] && echo "$pid"; done
 }
 
-# bench_pss_kib PID...: sum of Pss (kB) over the processes' smaps_rollup. Pss splits
-# every shared page (shmem, memfd guest memory, libraries) among its mappers, so a
-# sum over a group of processes counts each page once.
+# bench_pss_kib PID...: host memory (kB) of those processes: the sum of Pss over
+# their smaps_rollup, each address space once (build/bin/bench_pss). Pss splits every
+# shared page (shmem, memfd guest memory, libraries) among its mappers, so a sum over a
+# group of processes counts each page once. Prints nothing on failure.
 bench_pss_kib() {
-	local p sum=0 v
-	for p in "$@"; do
-		v=$(awk '/^Pss:/ { print $2; exit }' "/proc/$p/smaps_rollup" 2>/dev/null)
-		sum=$((sum + ${v:-0}))
-	done
-	echo "$sum"
+	local out
+	[ $# -gt 0 ] || { echo 0; return; }
+	out=$("$bin/bench_pss" "$@") || return 1
+	echo "bench_pss: $out" >&2
+	bench_kv pss_kib "$out"
 }
-
-# bench_kill_sessions SID...: SIGKILL every process of those sessions.
+# bench_kill_sessions SID...: SIGKILL every process of those sessions and wait (up
+# to 5 s) until none is left: UML's helpers outlive their parent for a moment.
 bench_kill_sessions() {
-	local p
-	for p in $(bench_session_pids "$@"); do kill -KILL "$p" 2>/dev/null; done
+	local p i left
+	for ((i = 0; i < 50; i++)); do
+		left=$(bench_session_pids "$@")
+		[ -n "$left" ] || return 0
+		for p in $left; do kill -KILL "$p" 2>/dev/null; done
+		sleep 0.1
+	done
+	return 1
 }
 
 # bench_wait_line FILE PREFIX SECONDS: wait until a line of FILE starts with PREFIX.
@@ -142,11 +151,11 @@ bench_wait_line() {
 # ---- the UML peer -----------------------------------------------------------------
 
 uml_peer=$top/tests/tools/uml-peer.sh
-# uml_ready: 0 when UML can run; else prints the reason.
+# uml_ready: 0 when UML can run; else sets bench_why to the reason.
 uml_ready() {
 	local out
-	out=$("$uml_peer" check 2>&1) || { echo "${out##*uml-peer: }"; return 1; }
-	out=$("$uml_peer" build 2>&1) || { echo "${out##*uml-peer: }"; return 1; }
+	out=$("$uml_peer" check 2>&1) || { bench_why=${out##*uml-peer: }; return 1; }
+	out=$("$uml_peer" build 2>&1) || { bench_why=${out##*uml-peer: }; return 1; }
 	return 0
 }
 uml_version() { linux.uml --version 2>/dev/null | head -n 1; }
@@ -154,23 +163,38 @@ uml_version() { linux.uml --version 2>/dev/null | head -n 1; }
 # ---- pvisor in a private run directory --------------------------------------------
 
 pv_rundir=""
-# pv_ready: 0 when pvx and the reference kernel are built; else prints why not.
+bench_why=""
+# pv_ready: 0 when pvx and the reference kernel are built; else sets bench_why.
 pv_ready() {
-	[ -x "$bin/pvx" ] && [ -e "$top/build/guest/pvkernel" ] && return 0
-	echo "not built yet"
+	[ -x "$pvx" ] && [ -e "$pvkernel" ] && return 0
+	bench_why="not built yet"
 	return 1
 }
 
-pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$bin/pvx" "$@"; }
+pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
 
-# pv_daemons_start: daemons in a fresh private run directory; prints why on failure.
+# pv_daemons_start: daemons in a fresh private run directory (stopped, and every
+# process of it killed, when the section exits); else sets bench_why.
 pv_daemons_start() {
 	local out
-	pv_rundir=$(mktemp -d /tmp/pvbench.XXXXXX) || { echo "mktemp failed"; return 1; }
+	pv_rundir=$(mktemp -d /tmp/pvbench.XXXXXX) || { bench_why="mktemp failed"; return 1; }
 	bench_on_exit "pv_daemons_stop"
 	out=$(pv_cmd daemons start 2>&1) && return 0
-	echo "pvx daemons start failed: $(echo "$out" | tail -n 1)"
+	echo "pvx daemons start: $out" >&2
+	bench_why="pvx daemons start failed: $(echo "$out" | tail -n 1)"
 	return 1
+}
+
+# pv_setup: pv_ready and pv_daemons_start; sets pv_why ("" when pvisor can run).
+pv_setup() {
+	pv_why=""
+	{ pv_ready && pv_daemons_start; } || pv_why=$bench_why
+}
+
+# uml_setup: sets uml_why ("" when UML can run).
+uml_setup() {
+	uml_why=""
+	uml_ready || uml_why=$bench_why
 }
 
 # pv_pids: every process of our private pvisor instance (daemons carry our
@@ -188,7 +212,7 @@ pv_pids() {
 
 pv_daemons_stop() {
 	[ -n "$pv_rundir" ] || return 0
-	timeout 20 env PVISOR_RUNDIR="$pv_rundir" "$bin/pvx" daemons stop >/dev/null 2>&1
+	timeout 20 env PVISOR_RUNDIR="$pv_rundir" "$pvx" daemons stop >/dev/null 2>&1
 	local p
 	for p in $(pv_pids); do kill -KILL "$p" 2>/dev/null; done
 	rm -rf "$pv_rundir"
@@ -199,7 +223,7 @@ pv_daemons_stop() {
 pv_cfg_write() {
 	cat >"$1" <<EOF
 name = "$2"
-kernel = "$top/build/guest/pvkernel"
+kernel = "$pvkernel"
 memory = 16
 cmdline = "$3"
 EOF

@@ -5,6 +5,8 @@
 #
 #   uml-peer.sh check           exit 0 if UML can run here, else print why and exit 77
 #   uml-peer.sh build           build the cache if stale; prints the cache directory
+#   uml-peer.sh argv MODE [ARG] print the command that boots one instance, one word a
+#                               line (callers that time the boot run it directly)
 #   uml-peer.sh run MODE [ARG]  boot one instance in the foreground (exec: the caller's
 #                               pid is UML's), console on stdout. MODEs:
 #       hello                   /init prints "UMLBENCH hello" and powers off
@@ -84,20 +86,29 @@ uml_build() {
 	echo "$cache"
 }
 
-uml_run() { # mode [arg]
+uml_argv() { # mode [arg]
 	local mode=${1:-hello} arg=${2:-20000}
 	case $mode in hello|idle|getppid) ;; *) die "unknown mode '$mode' (hello, idle, getppid)";; esac
+	case $arg in ''|*[!0-9]*) die "getppid count '$arg' is not a number";; esac
 	uml_build >/dev/null || exit $?
-	exec env LD_PRELOAD="$cache/umlxstate.so" linux.uml mem="${UML_MEM:-64M}" \
+	printf '%s\n' env LD_PRELOAD="$cache/umlxstate.so" linux.uml mem="${UML_MEM:-64M}" \
 		initrd="$cache/initrd.gz" rdinit=/init uml_dir="$cache/umldir" \
 		con0=fd:0,fd:1 con=null quiet \
 		initcall_blacklist=raid6_select_algo,init_btrfs_fs,calibrate_xor_blocks \
-		pvbench="$mode" pvarg="$arg" </dev/null
+		pvbench="$mode" pvarg="$arg"
+}
+
+uml_run() { # mode [arg]
+	local cmd
+	cmd=$(uml_argv "$@") || exit $?
+	mapfile -t cmd <<<"$cmd"
+	exec "${cmd[@]}" </dev/null
 }
 
 case ${1:-} in
 check) uml_check ;;
 build) uml_build ;;
+argv)  shift; uml_argv "$@" ;;
 run)   shift; uml_run "$@" ;;
-*)     echo "usage: $0 check | build | run hello|idle|getppid [N]" >&2; exit 2 ;;
+*)     echo "usage: $0 check | build | argv|run hello|idle|getppid [N]" >&2; exit 2 ;;
 esac
