@@ -8,3 +8,5 @@ UNIT_TESTS += abi_ops
 abi_ops_SRCS := tests/abi/abi_ops.c
 UNIT_TESTS += abi_ctl
 abi_ctl_SRCS := tests/abi/abi_ctl.c
+UNIT_TESTS += abi_evgnt
+abi_evgnt_SRCS := tests/abi/abi_evgnt.c
