@@ -1,0 +1,396 @@
+/* The domain table and every lifecycle transition: create, memory size, name,
+ * pause/unpause, shutdown, crash, reap and destroy. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+#include "privcmd_ops.h"
+#include "pvisor/sched.h"
+
+pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t hv_cond = PTHREAD_COND_INITIALIZER;
+
+static struct domain *domains[HV_MAX_DOMAINS];
+static unsigned next_domid = 1;
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int domid_alloc_locked(pv_domid_t *out)
+{
+	for (unsigned tries = 0; tries < PV_DOMID_FIRST_RESERVED; tries++) {
+		unsigned id = next_domid;
+
+		next_domid = next_domid + 1 >= PV_DOMID_FIRST_RESERVED ? 1 : next_domid + 1;
+		if (!domain_lookup_locked(id)) {
+			*out = id;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static int slot_free_locked(void)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (!domains[i])
+			return i;
+	return -1;
+}
+
+int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
+{
+	struct domain *d;
+	int slot, rc;
+
+	if (max_vcpus == 0 || max_vcpus > HV_MAX_VCPUS)
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->vcpus = calloc(max_vcpus, sizeof(*d->vcpus));
+	if (!d->vcpus) {
+		free(d);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < max_vcpus; i++)
+		d->vcpus[i].id = i;
+	d->max_vcpus = max_vcpus;
+	d->engine = &engine_pv;
+	d->mem_fd = d->pidfd = d->listener = -1;
+	d->state = PV_DOMSTATE_CREATED;
+	d->pause_count = 1;
+	d->refcnt = 1;
+	d->actions[0] = d->actions[2] = d->actions[3] = PV_ACTION_DESTROY;
+	d->actions[1] = PV_ACTION_RESTART;
+	d->create_time = realtime_ns();
+	if (handle)
+		memcpy(d->handle, handle, 16);
+	console_init(&d->console);
+
+	pthread_mutex_lock(&hv_lock);
+	slot = slot_free_locked();
+	rc = slot < 0 ? -ENOSPC : domid_alloc_locked(&d->domid);
+	if (rc == 0) {
+		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
+		domains[slot] = d;
+		*out = d->domid;
+	}
+	pthread_mutex_unlock(&hv_lock);
+	if (rc) {
+		console_fini(&d->console);
+		free(d->vcpus);
+		free(d);
+		return rc;
+	}
+	log_info("dom%u: created (%u vCPUs)", d->domid, max_vcpus);
+	return 0;
+}
+
+struct domain *domain_lookup_locked(pv_domid_t domid)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->domid == domid)
+			return domains[i];
+	return NULL;
+}
+
+struct domain *domain_by_name_locked(const char *name)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] && strcmp(domains[i]->name, name) == 0)
+			return domains[i];
+	return NULL;
+}
+
+struct domain *domain_next_locked(int after)
+{
+	struct domain *best = NULL;
+
+	for (int i = 0; i < HV_MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+
+		if (d && (int)d->domid > after && (!best || d->domid < best->domid))
+			best = d;
+	}
+	return best;
+}
+
+unsigned domain_count_locked(void)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		n += domains[i] != NULL;
+	return n;
+}
+
+struct domain *domain_get(pv_domid_t domid)
+{
+	struct domain *d;
+
+	pthread_mutex_lock(&hv_lock);
+	d = domain_lookup_locked(domid);
+	if (d)
+		d->refcnt++;
+	pthread_mutex_unlock(&hv_lock);
+	return d;
+}
+
+static void domain_free(struct domain *d)
+{
+	if (d->mem && d->mem != MAP_FAILED)
+		munmap(d->mem, d->mem_size);
+	if (d->mem_fd >= 0)
+		close(d->mem_fd);
+	console_fini(&d->console);
+	free(d->vcpus);
+	free(d);
+}
+
+void domain_put(struct domain *d)
+{
+	int last;
+
+	pthread_mutex_lock(&hv_lock);
+	last = --d->refcnt == 0;
+	pthread_mutex_unlock(&hv_lock);
+	if (last)
+		domain_free(d);
+}
+
+struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i].tid == tid)
+			return &d->vcpus[i];
+	return NULL;
+}
+
+/* Memory is fixed once the domain has run: the launcher maps it whole. */
+int domain_set_max_mem(struct domain *d, uint64_t max_kb)
+{
+	uint64_t pages = max_kb / 4, size;
+	int fd;
+
+	if (d->started)
+		return pages <= d->max_pages ? (d->tot_pages = pages, 0) : -EBUSY;
+	if (pages == 0 || pages > (64ull << 30) / PV_PAGE_SIZE)
+		return -EINVAL;
+	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
+	fd = d->mem_fd >= 0 ? d->mem_fd : memfd_create("pvisor-guest", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, size) < 0) {
+		int err = -errno;
+
+		if (fd != d->mem_fd)
+			close(fd);
+		return err;
+	}
+	if (d->mem)
+		munmap(d->mem, d->mem_size);
+	d->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (d->mem == MAP_FAILED) {
+		d->mem = NULL;
+		return -errno;
+	}
+	d->mem_fd = fd;
+	d->mem_size = size;
+	d->max_pages = d->tot_pages = pages;
+	d->special_off = pages * PV_PAGE_SIZE;
+	return 0;
+}
+
+int domain_set_name(struct domain *d, const char *name)
+{
+	struct domain *other;
+	size_t len = strnlen(name, sizeof(d->name));
+
+	if (len == 0 || len >= sizeof(d->name))
+		return -EINVAL;
+	other = domain_by_name_locked(name);
+	if (other && other != d)
+		return -EEXIST;
+	memcpy(d->name, name, len + 1);
+	return 0;
+}
+
+static int domain_is_stopped(const struct domain *d)
+{
+	return d->state == PV_DOMSTATE_SHUTDOWN || d->state == PV_DOMSTATE_CRASHED ||
+	       d->state == PV_DOMSTATE_DYING;
+}
+
+int domain_pause(struct domain *d)
+{
+	int rc = 0;
+
+	if (domain_is_stopped(d))
+		return -EINVAL;
+	if (d->pause_count++ == 0 && d->started) {
+		rc = d->engine->pause(d);
+		if (rc == 0)
+			d->state = PV_DOMSTATE_PAUSED;
+		else
+			d->pause_count--;
+	}
+	pthread_cond_broadcast(&hv_cond);
+	return rc;
+}
+
+int domain_unpause(struct domain *d)
+{
+	int rc;
+
+	if (domain_is_stopped(d))
+		return -EINVAL;
+	if (d->pause_count == 0)
+		return 0;
+	if (d->pause_count > 1) {
+		d->pause_count--;
+		return 0;
+	}
+	if (!d->started) {
+		if (!d->mem || !d->vcpus[0].ctx_set)
+			return -EINVAL; /* not built: no memory or no vCPU 0 context */
+		rc = d->engine->start(d);
+		if (rc)
+			return rc;
+		d->started = 1;
+		d->start_time = realtime_ns();
+	} else {
+		rc = d->engine->unpause(d);
+		if (rc)
+			return rc;
+	}
+	d->pause_count = 0;
+	d->state = PV_DOMSTATE_RUNNING;
+	pthread_cond_broadcast(&hv_cond);
+	return 0;
+}
+
+static uint8_t domain_action_for(const struct domain *d)
+{
+	if (d->state == PV_DOMSTATE_CRASHED)
+		return d->actions[2];
+	switch (d->shutdown_reason) {
+	case PV_SHUTDOWN_poweroff: return d->actions[0];
+	case PV_SHUTDOWN_reboot: return d->actions[1];
+	case PV_SHUTDOWN_watchdog: return d->actions[3];
+	case PV_SHUTDOWN_crash: return d->actions[2];
+	default: return PV_ACTION_PRESERVE; /* suspend: the toolstack saves it */
+	}
+}
+
+void domain_shutdown_locked(struct domain *d, unsigned reason)
+{
+	if (domain_is_stopped(d))
+		return;
+	d->state = PV_DOMSTATE_SHUTDOWN;
+	d->shutdown_reason = reason;
+	log_info("dom%u (%s): shut down, reason %u", d->domid, d->name, reason);
+	if (d->started && !d->reaped)
+		d->engine->kill(d);
+	pthread_cond_broadcast(&hv_cond);
+}
+
+void domain_crash_locked(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (domain_is_stopped(d))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
+	va_end(ap);
+	d->state = PV_DOMSTATE_CRASHED;
+	d->shutdown_reason = PV_SHUTDOWN_crash;
+	log_warnx("dom%u (%s): crashed: %s", d->domid, d->name, d->crash_reason);
+	if (d->started && !d->reaped)
+		d->engine->kill(d);
+	pthread_cond_broadcast(&hv_cond);
+}
+
+static void domain_describe_exit(struct domain *d, int wstatus)
+{
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
+		domain_crash_locked(d, "made a forbidden system call (not x86-64 ABI)");
+	else if (WIFSIGNALED(wstatus))
+		domain_crash_locked(d, "domain process killed by signal %d (%s)",
+				    WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+	else if (WIFEXITED(wstatus))
+		domain_crash_locked(d, "domain launcher failed (exit status %d)",
+				    WEXITSTATUS(wstatus));
+}
+
+/* Take a domain out of the table and release it: hv_lock held. */
+static void domain_remove_locked(struct domain *d)
+{
+	if (d->removed)
+		return;
+	d->removed = 1;
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] == d)
+			domains[i] = NULL;
+	log_info("dom%u (%s): destroyed", d->domid, d->name);
+	graveyard_add(d);
+	pthread_cond_broadcast(&hv_cond);
+	if (--d->refcnt == 0) {
+		pthread_mutex_unlock(&hv_lock);
+		domain_free(d);
+		pthread_mutex_lock(&hv_lock);
+	}
+}
+
+void domain_reaped(struct domain *d, int wstatus, uint64_t cpu_ns)
+{
+	pthread_mutex_lock(&hv_lock);
+	d->reaped = 1;
+	d->cpu_time_final = cpu_ns;
+	if (!domain_is_stopped(d))
+		domain_describe_exit(d, wstatus);
+	pthread_mutex_unlock(&hv_lock);
+	/* The engine's threads may wait for hv_lock: release outside it. */
+	d->engine->release(d);
+	pthread_mutex_lock(&hv_lock);
+	/* A preserved domain keeps its memory until destroy, as on Xen. */
+	if (d->state == PV_DOMSTATE_DYING || domain_action_for(d) == PV_ACTION_DESTROY)
+		domain_remove_locked(d);
+	pthread_cond_broadcast(&hv_cond);
+	pthread_mutex_unlock(&hv_lock);
+}
+
+/* Called with a reference held and hv_lock not held. */
+int domain_destroy(struct domain *d)
+{
+	pthread_mutex_lock(&hv_lock);
+	if (d->state == PV_DOMSTATE_DYING) {
+		pthread_mutex_unlock(&hv_lock);
+		return 0;
+	}
+	if (d->started && !d->reaped) {
+		d->state = PV_DOMSTATE_DYING;
+		d->engine->kill(d); /* the reaper finishes the job */
+		while (!d->reaped)
+			pthread_cond_wait(&hv_cond, &hv_lock);
+	} else {
+		d->state = PV_DOMSTATE_DYING;
+		domain_remove_locked(d);
+	}
+	pthread_mutex_unlock(&hv_lock);
+	return 0;
+}

@@ -1,0 +1,339 @@
+/* pvisor-launch: the first code of every pv domain process. Maps guest memory at the
+ * pseudo-physical base, installs fault handlers and the two seccomp filters, hands the
+ * notification listener to the hypervisor, drops every descriptor, starts the vCPU
+ * threads and enters the guest kernel. Freestanding: no libc, raw system calls. */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <asm/unistd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvisor/pvisor.h"
+#include "launch_sys.h"
+
+#define LAUNCH_MAX_VCPUS 128
+#define LAUNCH_STACK     16384
+#define FD_MEM           3
+#define FD_CTRL          4
+
+/* Kernel ABI bits that uapi headers do not give a freestanding build. */
+#define L_PROT_RWX       7
+#define L_MAP_SHARED     0x01
+#define L_MAP_FIXED_NOREPLACE 0x100000
+#define L_SA_SIGINFO     0x00000004
+#define L_SA_ONSTACK     0x08000000
+#define L_SA_RESTORER    0x04000000
+#define L_SOL_SOCKET     1
+#define L_SCM_RIGHTS     1
+#define L_PR_SET_NO_NEW_PRIVS 38
+#define L_PR_SET_DUMPABLE 4
+#define L_PR_SET_PDEATHSIG 1
+#define L_SECCOMP_WAIT_KILLABLE_RECV (1ul << 5)
+#define L_CLONE_THREAD_FLAGS 0x00050f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
+
+struct l_sigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+struct l_stack {
+	void *sp;
+	int flags;
+	unsigned long size;
+};
+
+struct l_iovec {
+	void *base;
+	unsigned long len;
+};
+
+struct l_msghdr {
+	void *name;
+	int namelen;
+	struct l_iovec *iov;
+	unsigned long iovlen;
+	void *control;
+	unsigned long controllen;
+	int flags;
+};
+
+/* struct ucontext with its struct sigcontext (x86-64), only what we read. */
+struct l_ucontext {
+	unsigned long flags;
+	void *link;
+	struct l_stack stack;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+};
+
+struct l_siginfo {
+	int signo, errnum, code, pad;
+	union {
+		void *addr;
+		struct {
+			void *call_addr;
+			int syscall;
+			unsigned arch;
+		} sys;
+	} u;
+};
+
+static uint8_t vcpu_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
+static uint8_t alt_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
+static volatile int threads_ready;
+static uint64_t ctx_base; /* guest virtual address of the first vCPU context page */
+
+static void launch_die(int code)
+{
+	for (;;)
+		sys_call1(__NR_exit_group, code);
+}
+
+static uint64_t parse_num(const char *s)
+{
+	uint64_t v = 0;
+	int base = 10;
+
+	if (s[0] == '0' && s[1] == 'x') {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++) {
+		int d = (*s >= '0' && *s <= '9') ? *s - '0' :
+			(*s >= 'a' && *s <= 'f') ? *s - 'a' + 10 : 99;
+		if (d >= base)
+			launch_die(2);
+		v = v * base + d;
+	}
+	return v;
+}
+
+/* Report a fatal signal to the hypervisor; it kills the domain and never answers. */
+static void fault_handler(int sig, struct l_siginfo *si, void *uctx)
+{
+	struct l_ucontext *uc = uctx;
+	uint64_t addr = (uint64_t)si->u.addr, extra = 0;
+
+	if (sig == 31 /* SIGSYS */) {
+		addr = (uint64_t)si->u.sys.call_addr;
+		extra = (uint64_t)(unsigned)si->u.sys.syscall;
+	}
+	launch_hypercall(PV_HYPERCALL_pvisor_fault, (long)sig | ((long)si->code << 32), addr,
+			 uc->rip, uc->rsp, extra);
+	launch_die(3);
+}
+
+__asm__(".text\n.align 16\nlaunch_restorer:\n\tmov $15, %eax\n\tsyscall\n\tud2\n");
+extern void launch_restorer(void);
+
+static void install_fault_handlers(void)
+{
+	static const int sigs[] = { 4, 5, 7, 8, 11, 31 }; /* ILL TRAP BUS FPE SEGV SYS */
+	struct l_sigaction sa = {
+		.handler = (void *)fault_handler,
+		.flags = L_SA_SIGINFO | L_SA_ONSTACK | L_SA_RESTORER,
+		.restorer = (void *)launch_restorer,
+		.mask = (1ull << 3) | (1ull << 4) | (1ull << 6) | (1ull << 7) | (1ull << 10) |
+			(1ull << 30),
+	};
+
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sys_call4(__NR_rt_sigaction, sigs[i], &sa, 0, 8) < 0)
+			launch_die(4);
+}
+
+static void set_altstack(unsigned vcpu)
+{
+	struct l_stack ss = { .sp = alt_stacks[vcpu], .flags = 0, .size = LAUNCH_STACK };
+
+	sys_call2(__NR_sigaltstack, &ss, 0);
+}
+
+/* Filter 1 (carries the listener): the hypercall range goes to the hypervisor. */
+static long install_listener_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PV_HCALL_SYSNR_BASE, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PV_HCALL_SYSNR_BASE + PV_HCALL_SLOTS, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	long fd;
+
+	/* Once the hypervisor has a hypercall, only a fatal signal may interrupt the
+	 * wait: a restarted hypercall would run twice. Older kernels lack the flag. */
+	fd = sys_call3(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+		       SECCOMP_FILTER_FLAG_NEW_LISTENER | L_SECCOMP_WAIT_KILLABLE_RECV, &prog);
+	if (fd == -22 /* EINVAL */)
+		fd = sys_call3(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	return fd;
+}
+
+/* Filter 2 (all threads): hypercalls and rt_sigreturn pass, anything else traps to
+ * the fault handler, which reports the call and dies. */
+static long install_deny_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PV_HCALL_SYSNR_BASE, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PV_HCALL_SYSNR_BASE + PV_HCALL_SLOTS, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	return sys_call3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+}
+
+static void send_listener(int fd)
+{
+	union {
+		char buf[24];
+		uint64_t align;
+	} cmsg = { 0 };
+	char byte = 'L';
+	struct l_iovec iov = { &byte, 1 };
+	struct l_msghdr msg = { 0, 0, &iov, 1, cmsg.buf, 24, 0 };
+	unsigned long *c = (unsigned long *)cmsg.buf;
+
+	c[0] = 20;                       /* cmsg_len = CMSG_LEN(sizeof(int)) */
+	((int *)cmsg.buf)[2] = L_SOL_SOCKET;
+	((int *)cmsg.buf)[3] = L_SCM_RIGHTS;
+	((int *)cmsg.buf)[4] = fd;
+	if (sys_call3(__NR_sendmsg, FD_CTRL, &msg, 0) != 1)
+		launch_die(6);
+}
+
+/* Wait until the hypervisor starts this vCPU, then load its registers and jump. */
+static __attribute__((noreturn)) void vcpu_enter(unsigned vcpu)
+{
+	const struct pv_vcpu_start *st;
+
+	if (launch_hypercall(PV_HYPERCALL_pvisor_vcpu_wait, vcpu, 0, 0, 0, 0) != 0)
+		launch_die(7);
+	st = (const struct pv_vcpu_start *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE);
+	__asm__ volatile("mov 0x08(%%rax), %%rsp\n\t"
+			 "push 0x00(%%rax)\n\t"
+			 "push 0x10(%%rax)\n\t"
+			 "popfq\n\t"
+			 "mov 0x20(%%rax), %%rbx\n\t"
+			 "mov 0x28(%%rax), %%rcx\n\t"
+			 "mov 0x30(%%rax), %%rdx\n\t"
+			 "mov 0x38(%%rax), %%rsi\n\t"
+			 "mov 0x40(%%rax), %%rdi\n\t"
+			 "mov 0x48(%%rax), %%rbp\n\t"
+			 "mov 0x50(%%rax), %%r8\n\t"
+			 "mov 0x58(%%rax), %%r9\n\t"
+			 "mov 0x60(%%rax), %%r10\n\t"
+			 "mov 0x68(%%rax), %%r11\n\t"
+			 "mov 0x70(%%rax), %%r12\n\t"
+			 "mov 0x78(%%rax), %%r13\n\t"
+			 "mov 0x80(%%rax), %%r14\n\t"
+			 "mov 0x88(%%rax), %%r15\n\t"
+			 "mov 0x18(%%rax), %%rax\n\t"
+			 "ret"
+			 :
+			 : "a"(st)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+static void vcpu_thread(long vcpu)
+{
+	set_altstack(vcpu);
+	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_SEQ_CST);
+	vcpu_enter(vcpu);
+}
+
+static void spawn_thread(unsigned vcpu)
+{
+	uint64_t *sp = (uint64_t *)(vcpu_stacks[vcpu] + LAUNCH_STACK);
+	long ret;
+
+	*--sp = vcpu;
+	*--sp = (uint64_t)vcpu_thread;
+	{
+		register long r10 __asm__("r10") = 0;
+		register long r8 __asm__("r8") = 0;
+
+		__asm__ volatile("syscall\n\t"
+				 "test %%rax, %%rax\n\t"
+				 "jnz 1f\n\t"
+				 "pop %%rax\n\t"
+				 "pop %%rdi\n\t"
+				 "call *%%rax\n\t"
+				 "ud2\n"
+				 "1:"
+				 : "=a"(ret)
+				 : "a"(__NR_clone), "D"(L_CLONE_THREAD_FLAGS), "S"(sp), "d"(0),
+				   "r"(r10), "r"(r8)
+				 : "rcx", "r11", "memory");
+	}
+	if (ret < 0)
+		launch_die(8);
+}
+
+/* Checked in this order so a failure exit code tells the hypervisor which step. */
+static void launch_main(int argc, char **argv)
+{
+	uint64_t nr_vcpus, total, special_off;
+	long listener, ret;
+
+	if (argc != 4)
+		launch_die(2);
+	nr_vcpus = parse_num(argv[1]);
+	special_off = parse_num(argv[2]);
+	total = parse_num(argv[3]);
+	if (nr_vcpus == 0 || nr_vcpus > LAUNCH_MAX_VCPUS || special_off >= total)
+		launch_die(2);
+	ctx_base = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE;
+	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
+			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, FD_MEM, 0);
+	if (ret != (long)PV_PHYSMAP_BASE)
+		launch_die(5);
+	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
+	/* A domain never outlives the hypervisor that serves its hypercalls. */
+	sys_call2(__NR_prctl, L_PR_SET_PDEATHSIG, 9);
+	if (sys_call0(__NR_getppid) == 1)
+		launch_die(12);
+	install_fault_handlers();
+	set_altstack(0);
+	if (sys_call2(__NR_prctl, L_PR_SET_NO_NEW_PRIVS, 1) < 0)
+		launch_die(9);
+	listener = install_listener_filter();
+	if (listener < 0)
+		launch_die(10);
+	send_listener((int)listener);
+	for (unsigned v = 1; v < nr_vcpus; v++)
+		spawn_thread(v);
+	while (__atomic_load_n(&threads_ready, __ATOMIC_SEQ_CST) != (int)nr_vcpus - 1)
+		__asm__ volatile("pause");
+	sys_call3(__NR_close_range, 0, ~0u, 0);
+	if (install_deny_filter() != 0)
+		launch_die(11);
+	vcpu_enter(0);
+}
+
+void launch_start_c(uint64_t *sp);
+void launch_start_c(uint64_t *sp)
+{
+	launch_main((int)sp[0], (char **)(sp + 1));
+	launch_die(1);
+}
+
+__asm__(".text\n.globl _start\n_start:\n\txor %ebp, %ebp\n\tmov %rsp, %rdi\n"
+	"\tand $-16, %rsp\n\tcall launch_start_c\n\tud2\n");

@@ -1,0 +1,325 @@
+/* The pv engine: each domain is a sandboxed host process started by pvisor-launch;
+ * its hypercalls arrive as seccomp user notifications on one listener, served by a
+ * thread of ours per domain. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+#include "rundir.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+/*
+ * Domain processes die with the thread that spawned them (PR_SET_PDEATHSIG), so they
+ * are spawned by one thread that lives as long as the hypervisor, not by the
+ * short-lived privcmd connection threads.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	int running;
+	struct domain *d;
+	int ctrl_fd;
+	int done, rc;
+} spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static int pv_spawn_now(struct domain *d, int ctrl_fd);
+
+static void *pv_spawner_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&spawner.lock);
+	for (;;) {
+		while (!spawner.d)
+			pthread_cond_wait(&spawner.cond, &spawner.lock);
+		spawner.rc = pv_spawn_now(spawner.d, spawner.ctrl_fd);
+		spawner.d = NULL;
+		spawner.done = 1;
+		pthread_cond_broadcast(&spawner.cond);
+	}
+	return NULL;
+}
+
+static int pv_spawn(struct domain *d, int ctrl_fd)
+{
+	int rc;
+
+	pthread_mutex_lock(&spawner.lock);
+	if (!spawner.running) {
+		rc = pthread_create(&spawner.thread, NULL, pv_spawner_main, NULL);
+		if (rc) {
+			pthread_mutex_unlock(&spawner.lock);
+			return -rc;
+		}
+		spawner.running = 1;
+	}
+	while (spawner.d)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	spawner.d = d;
+	spawner.ctrl_fd = ctrl_fd;
+	spawner.done = 0;
+	pthread_cond_broadcast(&spawner.cond);
+	while (!spawner.done)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	rc = spawner.rc;
+	spawner.done = 0;
+	pthread_cond_broadcast(&spawner.cond);
+	pthread_mutex_unlock(&spawner.lock);
+	return rc;
+}
+
+static int pv_spawn_now(struct domain *d, int ctrl_fd)
+{
+	char nv[16], so[32], tot[32], path[512];
+	char *argv[] = { "pvisor-launch", nv, so, tot, NULL };
+	char *envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	int memfd, ctl, rc;
+
+	snprintf(nv, sizeof(nv), "%u", d->max_vcpus);
+	snprintf(so, sizeof(so), "0x%lx", (unsigned long)d->special_off);
+	snprintf(tot, sizeof(tot), "0x%lx", (unsigned long)d->mem_size);
+	snprintf(path, sizeof(path), "%s/pvisor-launch", rundir_bindir());
+	/* Lift both out of the low numbers so the dup2s below never collide. */
+	memfd = fcntl(d->mem_fd, F_DUPFD_CLOEXEC, 100);
+	ctl = fcntl(ctrl_fd, F_DUPFD_CLOEXEC, 100);
+	if (memfd < 0 || ctl < 0) {
+		rc = errno;
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&fa, 0, 1);
+	posix_spawn_file_actions_adddup2(&fa, 0, 2);
+	posix_spawn_file_actions_adddup2(&fa, memfd, 3);
+	posix_spawn_file_actions_adddup2(&fa, ctl, 4);
+	rc = posix_spawn(&d->pid, path, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		log_warnx("dom%u: cannot start %s: %s", d->domid, path, strerror(rc));
+out:
+	if (memfd >= 0)
+		close(memfd);
+	if (ctl >= 0)
+		close(ctl);
+	return -rc;
+}
+
+/* The launcher sends its seccomp listener over the control socket. */
+static int pv_recv_listener(struct domain *d, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct cmsghdr *c;
+
+	if (poll(&pfd, 1, 5000) <= 0)
+		return -ETIMEDOUT;
+	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -EIO;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EPROTO;
+	memcpy(&d->listener, CMSG_DATA(c), sizeof(int));
+	if (ioctl(d->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
+		log_debug("dom%u: no synchronous wake-up for hypercalls: %s", d->domid,
+			  strerror(errno));
+	return 0;
+}
+
+static void pv_answer(struct domain *d, uint64_t id, long ret)
+{
+	struct seccomp_notif_resp resp = { .id = id, .val = ret, .error = 0, .flags = 0 };
+
+	if (ioctl(d->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		log_debug("dom%u: answering hypercall: %s", d->domid, strerror(errno));
+}
+
+void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret)
+{
+	if (v->wait == VCPU_WAIT_NONE)
+		return;
+	v->wait = VCPU_WAIT_NONE;
+	pv_answer(d, v->wait_id, ret);
+}
+
+static void pv_handle(struct domain *d, const struct seccomp_notif *req)
+{
+	struct hc_ctx ctx = { .d = d, .tid = req->pid, .notif_id = req->id };
+	uint64_t a[5];
+	long ret;
+
+	for (int i = 0; i < 5; i++)
+		a[i] = req->data.args[i];
+	ctx.v = domain_vcpu_by_tid(d, req->pid);
+	if (ctx.v)
+		ctx.v->hypercalls++;
+	ret = hypercall_dispatch(&ctx, req->data.nr - PV_HCALL_SYSNR_BASE, a);
+	if (!ctx.defer)
+		pv_answer(d, req->id, ret);
+}
+
+static void *pv_service(void *arg)
+{
+	struct domain *d = arg;
+	struct seccomp_notif req;
+
+	while (!d->service_stop) {
+		memset(&req, 0, sizeof(req));
+		if (ioctl(d->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			log_warn("dom%u: hypercall listener", d->domid);
+			break;
+		}
+		pv_handle(d, &req);
+	}
+	__atomic_store_n(&d->service_running, 0, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void pv_kick(int sig)
+{
+	(void)sig;
+}
+
+static int pv_start(struct domain *d)
+{
+	struct sigaction sa = { .sa_handler = pv_kick };
+	int sv[2], rc;
+
+	sigaction(SIGUSR2, &sa, NULL); /* no SA_RESTART: interrupts the listener */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	timeinfo_update(d);
+	rc = pv_spawn(d, sv[1]);
+	close(sv[1]);
+	if (rc == 0) {
+		d->pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
+		rc = d->pidfd < 0 ? -errno : reaper_watch(d);
+	}
+	if (rc == 0)
+		rc = pv_recv_listener(d, sv[0]);
+	close(sv[0]);
+	if (rc == 0) {
+		d->service_running = 1;
+		rc = -pthread_create(&d->service, NULL, pv_service, d);
+		if (rc)
+			d->service_running = 0;
+	}
+	if (rc && d->pid > 0)
+		kill(d->pid, SIGKILL);
+	return rc;
+}
+
+static int pv_pause(struct domain *d)
+{
+	return kill(d->pid, SIGSTOP) < 0 ? -errno : 0;
+}
+
+static int pv_unpause(struct domain *d)
+{
+	timeinfo_update(d);
+	return kill(d->pid, SIGCONT) < 0 ? -errno : 0;
+}
+
+static void pv_kill(struct domain *d)
+{
+	if (d->pid > 0)
+		kill(d->pid, SIGKILL);
+}
+
+static void pv_release(struct domain *d)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	d->service_stop = 1;
+	if (d->service_running || d->listener >= 0) {
+		while (__atomic_load_n(&d->service_running, __ATOMIC_SEQ_CST)) {
+			pthread_kill(d->service, SIGUSR2);
+			nanosleep(&ms, NULL);
+		}
+		pthread_join(d->service, NULL);
+	}
+	if (d->listener >= 0)
+		close(d->listener);
+	if (d->pidfd >= 0)
+		close(d->pidfd);
+	d->listener = d->pidfd = -1;
+}
+
+/* Each 32-byte slot: push rcx; push r11; mov eax, BASE+i; syscall; pop r11; pop rcx; ret */
+static int pv_hypercall_page(struct domain *d, uint64_t gpfn)
+{
+	uint8_t *page;
+
+	if (gpfn >= d->max_pages)
+		return -EINVAL;
+	page = d->mem + gpfn * PV_PAGE_SIZE;
+	memset(page, 0xcc, PV_PAGE_SIZE);
+	for (unsigned i = 0; i < PV_HCALL_SLOTS; i++) {
+		uint8_t *p = page + i * PV_HCALL_SLOT_SIZE;
+		uint32_t nr = PV_HCALL_SYSNR_BASE + i;
+
+		p[0] = 0x51;
+		p[1] = 0x41;
+		p[2] = 0x53;
+		p[3] = 0xb8;
+		memcpy(p + 4, &nr, 4);
+		p[8] = 0x0f;
+		p[9] = 0x05;
+		p[10] = 0x41;
+		p[11] = 0x5b;
+		p[12] = 0x59;
+		p[13] = 0xc3;
+	}
+	return 0;
+}
+
+static uint64_t pv_cpu_time(struct domain *d)
+{
+	clockid_t cid;
+	struct timespec ts;
+
+	if (d->reaped || d->pid <= 0)
+		return d->cpu_time_final;
+	if (clock_getcpuclockid(d->pid, &cid) != 0 || clock_gettime(cid, &ts) != 0)
+		return d->cpu_time_final;
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+const struct engine_ops engine_pv = {
+	.name = "pv",
+	.start = pv_start,
+	.pause = pv_pause,
+	.unpause = pv_unpause,
+	.kill = pv_kill,
+	.release = pv_release,
+	.hypercall_page = pv_hypercall_page,
+	.cpu_time = pv_cpu_time,
+};

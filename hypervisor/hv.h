@@ -1,0 +1,205 @@
+/* The hypervisor's core objects: domains, vCPUs, the engine interface and the
+ * hypercall context shared by guest and dom0 callers. */
+#ifndef PV_HV_H
+#define PV_HV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pvisor/privcmd.h"
+#include "pvisor/pvisor.h"
+#include "pvisor/xen.h"
+
+#define HV_MAX_VCPUS     128
+#define HV_MAX_DOMAINS   1024
+#define HV_CONSOLE_BYTES (64u << 10)
+
+enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK };
+
+struct vcpu {
+	unsigned id;
+	pid_t tid;               /* host thread, known once it asked to start */
+	int up;                  /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
+	int ctx_set;             /* a start context has been written */
+	enum vcpu_wait_kind wait;/* a notification we have not answered yet */
+	uint64_t wait_id;
+	uint64_t hypercalls;     /* statistics */
+};
+
+/* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
+struct console_buf {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint8_t *data;           /* HV_CONSOLE_BYTES, allocated on first write */
+	uint64_t head;           /* stream offset one past the newest byte */
+	int log_fd;              /* $RUNDIR/console/<name>.log, or -1 */
+	uint64_t log_bytes;
+};
+
+struct domain;
+
+/* An execution engine (pv: sandboxed process; hvm: KVM). */
+struct engine_ops {
+	const char *name;
+	/* Start the domain's vCPUs' host context (process/VM). Called with hv_lock held
+	 * for the first unpause. 0 or -errno. */
+	int (*start)(struct domain *d);
+	/* Stop scheduling / resume the domain. */
+	int (*pause)(struct domain *d);
+	int (*unpause)(struct domain *d);
+	/* Kill its host context; reaping is asynchronous (reaper thread). */
+	void (*kill)(struct domain *d);
+	/* Release everything start() took, once the host context is gone. */
+	void (*release)(struct domain *d);
+	/* Write the hypercall page for this engine at guest-physical page gpfn. */
+	int (*hypercall_page)(struct domain *d, uint64_t gpfn);
+	/* CPU time in ns used so far. */
+	uint64_t (*cpu_time)(struct domain *d);
+};
+
+extern const struct engine_ops engine_pv;
+
+struct domain {
+	pv_domid_t domid;
+	char name[64];
+	uint8_t handle[16];
+	enum pv_privcmd_domstate state;
+	unsigned pause_count;    /* > 0: paused (created domains start at 1) */
+	int started;             /* engine start() done */
+	int reaped;              /* host context gone */
+	unsigned shutdown_reason;
+	unsigned shutdown_code;  /* SCHEDOP_shutdown_code for the next shutdown */
+	char crash_reason[192];
+	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
+	unsigned refcnt;
+	int removed;             /* out of the table; freed at the last put */
+
+	uint64_t max_pages;      /* RAM the memory fd holds */
+	uint64_t tot_pages;      /* pages the guest is given (memory target) */
+	unsigned max_vcpus;
+	struct vcpu *vcpus;
+
+	int mem_fd;              /* memfd: RAM, then the special pages */
+	uint8_t *mem;            /* our mapping of all of it */
+	uint64_t mem_size;
+	uint64_t special_off;
+
+	const struct engine_ops *engine;
+	pid_t pid;               /* pv: domain process */
+	int pidfd;
+	int listener;            /* pv: seccomp notification fd */
+	pthread_t service;
+	int service_running;
+	volatile int service_stop;
+
+	uint64_t create_time;    /* CLOCK_REALTIME ns */
+	uint64_t start_time;
+	uint64_t cpu_time_final; /* cpu time at reap */
+	struct console_buf console;
+};
+
+/* Global lock over the domain table and every domain's lifecycle fields. The
+ * hypercall fast paths (version, console) do not take it. */
+extern pthread_mutex_t hv_lock;
+extern pthread_cond_t hv_cond; /* broadcast on every state change */
+
+/* Domain table (domain.c). Lookups return a referenced domain (put with
+ * domain_put) or NULL. */
+int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out);
+struct domain *domain_get(pv_domid_t domid);
+void domain_put(struct domain *d);
+/* With hv_lock held: */
+struct domain *domain_lookup_locked(pv_domid_t domid);
+struct domain *domain_by_name_locked(const char *name);
+int domain_set_max_mem(struct domain *d, uint64_t max_kb);
+int domain_set_name(struct domain *d, const char *name);
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+int domain_destroy(struct domain *d);
+/* The guest asked to stop (SCHEDOP_shutdown) or crashed: record, kill, and apply
+ * the configured action. Locked variants expect hv_lock held. */
+void domain_shutdown_locked(struct domain *d, unsigned reason);
+void domain_crash_locked(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The reaper saw the host context exit. */
+void domain_reaped(struct domain *d, int wstatus, uint64_t cpu_ns);
+/* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
+struct domain *domain_next_locked(int after);
+unsigned domain_count_locked(void);
+/* Lookup by tid of the vCPU thread that made a hypercall. */
+struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid);
+/* Fill vcpu_time_info for every vCPU and the wallclock (timeinfo.c). */
+void timeinfo_init(void);
+void timeinfo_update(struct domain *d);
+uint64_t timeinfo_system_ns(void);
+uint64_t timeinfo_tsc_khz(void);
+
+/* Xen-style info for getdomaininfo and the domain list (domctl.c); hv_lock held. */
+struct pv_domctl_getdomaininfo;
+void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info);
+
+/* Console (console.c). */
+void console_init(struct console_buf *c);
+void console_fini(struct console_buf *c);
+void console_open_log(struct console_buf *c, const char *name);
+void console_append(struct console_buf *c, const void *buf, size_t len);
+/* Copy out up to max bytes from offset (clipped to what is kept): returns bytes
+ * and sets *first to the offset of the first byte. */
+size_t console_read(struct console_buf *c, uint64_t offset, void *out, size_t max,
+		    uint64_t *first);
+/* The hypervisor's own message ring (pvx dmesg). */
+void hvlog_init(void);
+size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);
+void hvlog_clear(void);
+
+/*
+ * Hypercall context. Guest callers pass guest-virtual addresses; dom0 callers (via
+ * privcmd) pass addresses in a small private space where the inline argument lives at
+ * PV_PRIVCMD_ARG_ADDR and the buffer at PV_PRIVCMD_BUF_ADDR. Handlers never see the
+ * difference: they move data with hc_copy_from / hc_copy_to.
+ */
+struct hc_ctx {
+	struct domain *d;        /* calling domain; NULL for dom0 */
+	struct vcpu *v;          /* calling vCPU (guest only) */
+	int privileged;          /* dom0 */
+	uint8_t *arg;            /* dom0: inline argument */
+	size_t arg_len;
+	uint8_t *buf;            /* dom0: inline buffer */
+	size_t buf_len;
+	int defer;               /* handler keeps the caller waiting (guest only) */
+	pid_t tid;               /* guest: host thread that trapped */
+	uint64_t notif_id;       /* guest: id to answer a deferred call with */
+};
+
+/* Hypercall handler: a[] are the raw arguments (rdi, rsi, rdx, r10, r8). Returns
+ * the value the caller sees (>= 0, or a negative Xen errno). */
+typedef long (*hc_fn)(struct hc_ctx *ctx, const uint64_t a[5]);
+
+long hypercall_dispatch(struct hc_ctx *ctx, unsigned nr, const uint64_t a[5]);
+int hc_copy_from(struct hc_ctx *ctx, uint64_t addr, void *dst, size_t len);
+int hc_copy_to(struct hc_ctx *ctx, uint64_t addr, const void *src, size_t len);
+/* The target of a call naming a domain (DOMID_SELF resolved); referenced, or NULL.
+ * Unprivileged callers may only name themselves. */
+struct domain *hc_target(struct hc_ctx *ctx, pv_domid_t domid, int *err);
+
+long hc_console_io(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_xen_version(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_sched_op(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_memory_op(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_vcpu_op(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_domctl(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_sysctl(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_pvisor_vcpu_wait(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5]);
+
+/* Answer a deferred guest hypercall (pv engine). */
+void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret);
+
+/* privcmd server (privcmd.c) and reaper (reaper.c). */
+int privcmd_start(void);
+int reaper_start(void);
+int reaper_watch(struct domain *d);
+
+#endif

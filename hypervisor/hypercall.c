@@ -1,0 +1,92 @@
+/* Hypercall dispatch and the one place guest (or dom0 inline) addresses become
+ * host memory. */
+#include <errno.h>
+#include <string.h>
+
+#include "hv.h"
+#include "log.h"
+#include "pvisor/errno.h"
+
+static const hc_fn hc_table[PV_HCALL_SLOTS] = {
+	[PV_HYPERCALL_memory_op] = hc_memory_op,
+	[PV_HYPERCALL_xen_version] = hc_xen_version,
+	[PV_HYPERCALL_console_io] = hc_console_io,
+	[PV_HYPERCALL_vcpu_op] = hc_vcpu_op,
+	[PV_HYPERCALL_sched_op] = hc_sched_op,
+	[PV_HYPERCALL_sysctl] = hc_sysctl,
+	[PV_HYPERCALL_domctl] = hc_domctl,
+	[PV_HYPERCALL_pvisor_vcpu_wait] = hc_pvisor_vcpu_wait,
+	[PV_HYPERCALL_pvisor_fault] = hc_pvisor_fault,
+};
+
+long hypercall_dispatch(struct hc_ctx *ctx, unsigned nr, const uint64_t a[5])
+{
+	if (nr >= PV_HCALL_SLOTS || !hc_table[nr])
+		return -PV_ENOSYS;
+	if (ctx->d && !ctx->v && nr != PV_HYPERCALL_pvisor_vcpu_wait &&
+	    nr != PV_HYPERCALL_pvisor_fault)
+		return -PV_EPERM; /* a thread that never registered as a vCPU */
+	return hc_table[nr](ctx, a);
+}
+
+/* Resolve [addr, addr+len) to host memory, or NULL. */
+static uint8_t *hc_resolve(struct hc_ctx *ctx, uint64_t addr, size_t len)
+{
+	if (!ctx->d) {
+		if (addr >= PV_PRIVCMD_ARG_ADDR && addr - PV_PRIVCMD_ARG_ADDR <= ctx->arg_len &&
+		    len <= ctx->arg_len - (addr - PV_PRIVCMD_ARG_ADDR))
+			return ctx->arg + (addr - PV_PRIVCMD_ARG_ADDR);
+		if (addr >= PV_PRIVCMD_BUF_ADDR && addr - PV_PRIVCMD_BUF_ADDR <= ctx->buf_len &&
+		    len <= ctx->buf_len - (addr - PV_PRIVCMD_BUF_ADDR))
+			return ctx->buf + (addr - PV_PRIVCMD_BUF_ADDR);
+		return NULL;
+	}
+	/* Guest: RAM and the shared_info page; never the launcher's private pages. */
+	{
+		uint64_t limit = ctx->d->special_off + PV_PAGE_SIZE, off;
+
+		if (addr < PV_PHYSMAP_BASE)
+			return NULL;
+		off = addr - PV_PHYSMAP_BASE;
+		if (off > limit || len > limit - off)
+			return NULL;
+		return ctx->d->mem + off;
+	}
+}
+
+int hc_copy_from(struct hc_ctx *ctx, uint64_t addr, void *dst, size_t len)
+{
+	uint8_t *p = hc_resolve(ctx, addr, len);
+
+	if (!p)
+		return -PV_EFAULT;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+int hc_copy_to(struct hc_ctx *ctx, uint64_t addr, const void *src, size_t len)
+{
+	uint8_t *p = hc_resolve(ctx, addr, len);
+
+	if (!p)
+		return -PV_EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
+struct domain *hc_target(struct hc_ctx *ctx, pv_domid_t domid, int *err)
+{
+	struct domain *d;
+
+	if (domid == PV_DOMID_SELF && ctx->d) {
+		d = domain_get(ctx->d->domid);
+	} else if (ctx->d && domid != ctx->d->domid) {
+		*err = -PV_EPERM;
+		return NULL;
+	} else {
+		d = domain_get(domid);
+	}
+	if (!d)
+		*err = -PV_ESRCH;
+	return d;
+}

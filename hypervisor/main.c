@@ -1,0 +1,110 @@
+/* pvisor: the hypervisor daemon. Runs in the foreground in the run directory; the
+ * starter (pvx daemons start) redirects its output to $RUNDIR/pvisor.log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+#include "rundir.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pvisor [-v]\n"
+			"  Runs the pvisor hypervisor in $PVISOR_RUNDIR (now %s).\n"
+			"  Usually started by 'pvx daemons start' or the first pvx command.\n",
+		rundir_path());
+	exit(2);
+}
+
+static int pidfile_write(void)
+{
+	char path[512], buf[32];
+	int fd, n;
+
+	if (rundir_file(path, sizeof(path), "pvisor.pid") < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static void shutdown_all(void)
+{
+	struct domain *d;
+	int id = -1;
+
+	for (;;) {
+		pthread_mutex_lock(&hv_lock);
+		d = domain_next_locked(id);
+		if (d) {
+			d->refcnt++;
+			id = d->domid;
+		}
+		pthread_mutex_unlock(&hv_lock);
+		if (!d)
+			break;
+		domain_destroy(d);
+		domain_put(d);
+	}
+}
+
+static void cleanup_files(void)
+{
+	char path[512];
+
+	if (rundir_file(path, sizeof(path), PV_PRIVCMD_SOCKET) == 0)
+		unlink(path);
+	if (rundir_file(path, sizeof(path), "pvisor.pid") == 0)
+		unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t set;
+	int opt, verbose = 0, sig = 0, rc;
+
+	while ((opt = getopt(argc, argv, "vh")) != -1) {
+		if (opt == 'v')
+			verbose = 1;
+		else
+			usage();
+	}
+	log_init("pvisor", verbose);
+	hvlog_init();
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = rundir_ensure()) < 0)
+		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
+	timeinfo_init();
+	if ((rc = reaper_start()) < 0)
+		fatalx("cannot start the reaper: %s", strerror(-rc));
+	if ((rc = privcmd_start()) < 0)
+		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));
+	if ((rc = pidfile_write()) < 0)
+		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
+	log_info("pvisor ready in %s (pid %d)", rundir_path(), (int)getpid());
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		log_info("SIGHUP ignored");
+	log_info("signal %d: destroying every domain and stopping", sig);
+	shutdown_all();
+	cleanup_files();
+	return 0;
+}

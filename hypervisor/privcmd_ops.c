@@ -1,0 +1,319 @@
+/* privcmd request handlers: hypercalls for dom0, foreign memory, console output,
+ * pvisor's own domain attributes, and waiting for a domain to stop. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+#include "privcmd_ops.h"
+#include "pvisor/errno.h"
+
+#define GRAVEYARD_SLOTS 16
+
+/* Consoles and fates of recently destroyed domains, so that a reader that was
+ * following a domain gets its last words. hv_lock protects it. */
+static struct grave {
+	pv_domid_t domid;
+	uint32_t state;
+	uint8_t *data;
+	uint64_t head;
+} graveyard[GRAVEYARD_SLOTS];
+static unsigned graveyard_next;
+
+void graveyard_add(struct domain *d)
+{
+	struct grave *g = &graveyard[graveyard_next++ % GRAVEYARD_SLOTS];
+
+	free(g->data);
+	g->domid = d->domid;
+	g->state = d->state == PV_DOMSTATE_DYING ? PV_DOMSTATE_DYING : d->state;
+	pthread_mutex_lock(&d->console.lock);
+	g->data = d->console.data;
+	g->head = d->console.head;
+	d->console.data = NULL;
+	pthread_mutex_unlock(&d->console.lock);
+}
+
+static struct grave *graveyard_find(pv_domid_t domid)
+{
+	for (unsigned i = 0; i < GRAVEYARD_SLOTS; i++)
+		if (graveyard[i].domid == domid && graveyard[i].head)
+			return &graveyard[i];
+	return NULL;
+}
+
+static int32_t op_hypercall(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_hypercall hc;
+	struct hc_ctx ctx = { .privileged = 1 };
+
+	if (len < sizeof(hc))
+		return -EINVAL;
+	memcpy(&hc, p, sizeof(hc));
+	if ((uint64_t)hc.arg_len + hc.buf_len != len - sizeof(hc))
+		return -EINVAL;
+	ctx.arg = p + sizeof(hc);
+	ctx.arg_len = hc.arg_len;
+	ctx.buf = ctx.arg + hc.arg_len;
+	ctx.buf_len = hc.buf_len;
+	rep->ret = (int32_t)hypercall_dispatch(&ctx, hc.nr, hc.a);
+	rep->data = ctx.arg;
+	rep->len = hc.arg_len + hc.buf_len;
+	return rep->ret;
+}
+
+static int32_t op_map_foreign(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domid req;
+	struct pv_privcmd_memory *m;
+	struct domain *d;
+	int32_t ret = 0;
+
+	if (len != sizeof(req))
+		return -EINVAL;
+	memcpy(&req, p, sizeof(req));
+	d = domain_get(req.domid);
+	if (!d)
+		return -ESRCH;
+	m = calloc(1, sizeof(*m));
+	pthread_mutex_lock(&hv_lock);
+	if (!m)
+		ret = -ENOMEM;
+	else if (d->mem_fd < 0)
+		ret = -ENOMEM; /* no max_mem yet */
+	else {
+		m->size = d->mem_size;
+		m->ram_bytes = d->max_pages * PV_PAGE_SIZE;
+		m->special_off = d->special_off;
+		m->nr_special = PV_SPECIAL_PAGES(d->max_vcpus);
+		rep->fd = dup(d->mem_fd);
+		if (rep->fd < 0)
+			ret = -errno;
+	}
+	pthread_mutex_unlock(&hv_lock);
+	domain_put(d);
+	rep->data = (uint8_t *)m;
+	rep->owned = 1;
+	rep->len = ret == 0 ? sizeof(*m) : 0;
+	return ret;
+}
+
+static int console_stopped(struct domain *d)
+{
+	return d->removed || d->state == PV_DOMSTATE_SHUTDOWN ||
+	       d->state == PV_DOMSTATE_CRASHED || d->state == PV_DOMSTATE_DYING;
+}
+
+static void deadline_after(struct timespec *ts, uint32_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* Wait for console bytes past req->offset, in short slices so a stop is noticed. */
+static void console_wait(struct domain *d, const struct pv_privcmd_console_read *req)
+{
+	struct timespec end, now, slice;
+
+	deadline_after(&end, req->timeout_ms);
+	pthread_mutex_lock(&d->console.lock);
+	while (d->console.head <= req->offset && !console_stopped(d)) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
+		deadline_after(&slice, 100);
+		if (slice.tv_sec > end.tv_sec ||
+		    (slice.tv_sec == end.tv_sec && slice.tv_nsec > end.tv_nsec))
+			slice = end;
+		pthread_cond_timedwait(&d->console.cond, &d->console.lock, &slice);
+	}
+	pthread_mutex_unlock(&d->console.lock);
+}
+
+static int32_t console_from_grave(const struct pv_privcmd_console_read *req,
+				  struct pv_privcmd_console_data *cd, uint8_t *out)
+{
+	struct grave *g;
+	size_t n = 0;
+	uint64_t oldest;
+
+	pthread_mutex_lock(&hv_lock);
+	g = graveyard_find(req->domid);
+	if (g) {
+		oldest = g->head > HV_CONSOLE_BYTES ? g->head - HV_CONSOLE_BYTES : 0;
+		cd->offset = req->offset < oldest ? oldest : req->offset > g->head ? g->head : req->offset;
+		for (uint64_t pos = cd->offset; pos < g->head && n < req->max; pos++)
+			out[n++] = g->data[pos % HV_CONSOLE_BYTES];
+		cd->next = cd->offset + n;
+		cd->state = PV_DOMSTATE_DYING;
+	}
+	pthread_mutex_unlock(&hv_lock);
+	return g ? (int32_t)n : -ESRCH;
+}
+
+static int32_t op_console_read(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_console_read req;
+	struct pv_privcmd_console_data *cd;
+	struct domain *d;
+	int32_t n;
+
+	if (len != sizeof(req))
+		return -EINVAL;
+	memcpy(&req, p, sizeof(req));
+	if (req.max > (1u << 20))
+		req.max = 1u << 20;
+	rep->data = calloc(1, sizeof(*cd) + req.max);
+	rep->owned = 1;
+	if (!rep->data)
+		return -ENOMEM;
+	cd = (void *)rep->data;
+	d = domain_get(req.domid);
+	if (!d) {
+		n = console_from_grave(&req, cd, rep->data + sizeof(*cd));
+		rep->len = n < 0 ? 0 : sizeof(*cd) + n;
+		return n < 0 ? n : 0;
+	}
+	if (req.timeout_ms)
+		console_wait(d, &req);
+	pthread_mutex_lock(&d->console.lock);
+	n = (int32_t)console_read(&d->console, req.offset, rep->data + sizeof(*cd), req.max,
+				  &cd->offset);
+	pthread_mutex_unlock(&d->console.lock);
+	cd->next = cd->offset + n;
+	cd->state = d->removed ? PV_DOMSTATE_DYING : d->state;
+	domain_put(d);
+	rep->len = sizeof(*cd) + n;
+	return 0;
+}
+
+static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
+{
+	unsigned online = 0;
+
+	memset(e, 0, sizeof(*e));
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		online += d->vcpus[i].up;
+	e->domid = d->domid;
+	e->state = d->state;
+	memcpy(e->name, d->name, sizeof(e->name));
+	e->on_poweroff = d->actions[0];
+	e->on_reboot = d->actions[1];
+	e->on_crash = d->actions[2];
+	e->on_watchdog = d->actions[3];
+	e->shutdown_reason = d->shutdown_reason;
+	e->start_time = d->start_time;
+	e->cpu_time = d->started ? d->engine->cpu_time(d) : 0;
+	e->pid = d->reaped ? 0 : d->pid;
+	e->nr_vcpus = online;
+	e->tot_pages = d->tot_pages;
+	e->max_pages = d->max_pages;
+	memcpy(e->crash_reason, d->crash_reason, sizeof(e->crash_reason));
+}
+
+static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domext *e = (void *)p;
+	struct domain *d;
+	int32_t ret = 0;
+
+	if (len != sizeof(*e))
+		return -EINVAL;
+	e->name[sizeof(e->name) - 1] = '\0';
+	if (e->on_poweroff > PV_ACTION_RESTART || e->on_reboot > PV_ACTION_RESTART ||
+	    e->on_crash > PV_ACTION_RESTART || e->on_watchdog > PV_ACTION_RESTART)
+		return -EINVAL;
+	d = domain_get(e->domid);
+	if (!d)
+		return -ESRCH;
+	pthread_mutex_lock(&hv_lock);
+	if (e->flags & PV_DOMEXT_SET_NAME)
+		ret = domain_set_name(d, e->name);
+	if (ret == 0 && (e->flags & PV_DOMEXT_SET_ACTIONS)) {
+		d->actions[0] = e->on_poweroff;
+		d->actions[1] = e->on_reboot;
+		d->actions[2] = e->on_crash;
+		d->actions[3] = e->on_watchdog;
+	}
+	if (ret == 0)
+		domext_fill(d, e);
+	pthread_mutex_unlock(&hv_lock);
+	if (ret == 0 && (e->flags & PV_DOMEXT_SET_NAME))
+		console_open_log(&d->console, d->name);
+	domain_put(d);
+	rep->data = p;
+	rep->len = ret == 0 ? sizeof(*e) : 0;
+	return ret;
+}
+
+static int32_t op_domext_list(struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domext *e;
+	struct domain *d;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&hv_lock);
+	e = calloc(domain_count_locked() + 1, sizeof(*e));
+	for (d = domain_next_locked(-1); e && d; d = domain_next_locked(d->domid))
+		domext_fill(d, &e[n++]);
+	pthread_mutex_unlock(&hv_lock);
+	if (!e)
+		return -ENOMEM;
+	rep->data = (uint8_t *)e;
+	rep->owned = 1;
+	rep->len = n * sizeof(*e);
+	return (int32_t)n;
+}
+
+static int32_t op_wait_domain(uint8_t *p, uint32_t len)
+{
+	struct pv_privcmd_wait w;
+	struct timespec end;
+	struct domain *d;
+	int32_t ret = 0;
+
+	if (len != sizeof(w))
+		return -EINVAL;
+	memcpy(&w, p, sizeof(w));
+	d = domain_get(w.domid);
+	if (!d)
+		return -ESRCH;
+	deadline_after(&end, w.timeout_ms);
+	pthread_mutex_lock(&hv_lock);
+	while (!console_stopped(d) && ret == 0)
+		ret = -pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
+	if (console_stopped(d))
+		ret = 0;
+	pthread_mutex_unlock(&hv_lock);
+	domain_put(d);
+	return ret;
+}
+
+int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
+			 struct privcmd_reply *rep)
+{
+	switch (op) {
+	case PV_PRIVCMD_OP_HYPERCALL:
+		return op_hypercall(payload, len, rep);
+	case PV_PRIVCMD_OP_MAP_FOREIGN:
+		return op_map_foreign(payload, len, rep);
+	case PV_PRIVCMD_OP_CONSOLE_READ:
+		return op_console_read(payload, len, rep);
+	case PV_PRIVCMD_OP_DOMEXT_SET:
+		return op_domext_set(payload, len, rep);
+	case PV_PRIVCMD_OP_DOMEXT_LIST:
+		return op_domext_list(rep);
+	case PV_PRIVCMD_OP_WAIT_DOMAIN:
+		return op_wait_domain(payload, len);
+	default:
+		return -ENOSYS;
+	}
+}

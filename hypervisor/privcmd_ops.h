@@ -1,0 +1,25 @@
+/* privcmd request handlers: one per PV_PRIVCMD_OP_*. */
+#ifndef PV_PRIVCMD_OPS_H
+#define PV_PRIVCMD_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct privcmd_reply {
+	int32_t ret;
+	uint8_t *data; /* reply bytes */
+	int owned;     /* data was malloc'ed for the reply (else it points into the request) */
+	uint32_t len;
+	int fd;        /* to pass, or -1 */
+};
+
+/* Run one request; fills rep (data may alias payload). Returns rep->ret. */
+int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
+			 struct privcmd_reply *rep);
+
+/* Keep the console of a destroyed domain readable for a while (domain.c calls it
+ * with hv_lock held, before the domain is freed). */
+struct domain;
+void graveyard_add(struct domain *d);
+
+#endif

@@ -1,0 +1,136 @@
+/* privcmd: the wire format between dom0 processes (libpvctrl) and the hypervisor,
+ * carried over the Unix socket $PVISOR_RUNDIR/privcmd.sock. */
+#ifndef PVISOR_PRIVCMD_H
+#define PVISOR_PRIVCMD_H
+
+#include <stdint.h>
+
+#define PV_PRIVCMD_SOCKET   "privcmd.sock"
+#define PV_PRIVCMD_MAGIC    0x50564331u /* "PVC1" */
+#define PV_PRIVCMD_MAX_MSG  (4u << 20)  /* header + payload, either direction */
+
+/*
+ * Every request is a header followed by `len` payload bytes; every reply is a
+ * pv_privcmd_reply followed by `len` bytes, echoing `seq`, with at most one file
+ * descriptor attached (SCM_RIGHTS) where the op says so. Requests on one
+ * connection are answered in order.
+ */
+struct pv_privcmd_hdr {
+	uint32_t magic; /* PV_PRIVCMD_MAGIC */
+	uint32_t op;    /* PV_PRIVCMD_OP_* */
+	uint32_t len;   /* payload bytes that follow */
+	uint32_t seq;   /* echoed in the reply */
+};
+
+struct pv_privcmd_reply {
+	uint32_t magic;
+	int32_t ret;    /* 0 / positive result, or a negative errno */
+	uint32_t len;   /* payload bytes that follow */
+	uint32_t seq;
+};
+
+enum pv_privcmd_op {
+	/* A hypercall on behalf of dom0: payload pv_privcmd_hypercall + arg + buf;
+	 * reply: arg + buf as updated by the hypervisor; ret = hypercall result. */
+	PV_PRIVCMD_OP_HYPERCALL = 1,
+	/* Map a domain's memory: payload pv_privcmd_domid; reply pv_privcmd_memory and
+	 * the domain's memory fd (map it MAP_SHARED). */
+	PV_PRIVCMD_OP_MAP_FOREIGN = 2,
+	/* Read a domain's console_io output: payload pv_privcmd_console_read; reply
+	 * pv_privcmd_console_data + bytes. Waits up to timeout_ms for data. */
+	PV_PRIVCMD_OP_CONSOLE_READ = 3,
+	/* pvisor's own per-domain attributes: payload/reply pv_privcmd_domext. */
+	PV_PRIVCMD_OP_DOMEXT_SET = 4,
+	/* All domains' attributes: reply an array of pv_privcmd_domext. */
+	PV_PRIVCMD_OP_DOMEXT_LIST = 5,
+	/* Wait until a domain leaves the running states or goes away: payload
+	 * pv_privcmd_wait; ret 0 on change, -ETIMEDOUT, -ESRCH when it is gone. */
+	PV_PRIVCMD_OP_WAIT_DOMAIN = 6,
+};
+
+/* Payload of OP_HYPERCALL: the raw arguments, then `arg` and `buf` inline. The
+ * hypervisor runs the call in a private address space where `arg` lives at
+ * PV_PRIVCMD_ARG_ADDR and `buf` at PV_PRIVCMD_BUF_ADDR: the caller puts those
+ * addresses (plus offsets) wherever the hypercall takes a pointer or a guest handle.
+ * The reply carries arg and buf back as the call left them. */
+#define PV_PRIVCMD_ARG_ADDR 0x100000000000ull
+#define PV_PRIVCMD_BUF_ADDR 0x200000000000ull
+struct pv_privcmd_hypercall {
+	uint32_t nr;      /* PV_HYPERCALL_* */
+	uint32_t arg_len; /* bytes of arg that follow this struct */
+	uint32_t buf_len; /* bytes of buf that follow arg (IN/OUT) */
+	uint32_t pad;
+	uint64_t a[5];    /* the hypercall's arguments, as a guest passes them */
+};
+
+struct pv_privcmd_domid {
+	uint16_t domid;
+	uint16_t pad[3];
+};
+
+struct pv_privcmd_memory {
+	uint64_t size;        /* bytes of the memory fd */
+	uint64_t ram_bytes;   /* guest RAM at offset 0 (max_pages * 4 KiB) */
+	uint64_t special_off; /* offset of the special pages (pvisor.h) */
+	uint32_t nr_special;
+	uint32_t pad;
+};
+
+struct pv_privcmd_console_read {
+	uint64_t offset;     /* stream offset to read from (0 = oldest kept) */
+	uint32_t max;        /* at most this many bytes */
+	uint32_t timeout_ms; /* 0 = do not wait */
+	uint16_t domid;
+	uint16_t pad[3];
+};
+
+struct pv_privcmd_console_data {
+	uint64_t offset;     /* stream offset of the first byte returned */
+	uint64_t next;       /* offset to ask for next */
+	uint32_t state;      /* PV_PRIVCMD_DOMSTATE_* of the domain now */
+	uint32_t pad;
+};
+
+/* Domain states as the hypervisor tracks them (pvx list letters derive from these). */
+enum pv_privcmd_domstate {
+	PV_DOMSTATE_CREATED = 0,  /* built or being built, never run */
+	PV_DOMSTATE_RUNNING = 1,
+	PV_DOMSTATE_BLOCKED = 2,
+	PV_DOMSTATE_PAUSED = 3,
+	PV_DOMSTATE_SHUTDOWN = 4, /* with shutdown_reason */
+	PV_DOMSTATE_CRASHED = 5,  /* faulted or killed; crash_reason says why */
+	PV_DOMSTATE_DYING = 6,
+};
+
+/* Lifecycle actions the hypervisor applies itself when a domain stops. */
+enum pv_privcmd_action {
+	PV_ACTION_DESTROY = 0,
+	PV_ACTION_PRESERVE = 1,
+	PV_ACTION_RESTART = 2, /* left for the toolstack: the domain stays, marked */
+};
+
+struct pv_privcmd_domext {
+	uint16_t domid;
+	uint16_t flags;           /* IN for SET: PV_DOMEXT_SET_* */
+	uint32_t state;           /* OUT: enum pv_privcmd_domstate */
+	char name[64];            /* NUL-terminated; unique among live domains */
+	uint8_t on_poweroff, on_reboot, on_crash, on_watchdog; /* enum pv_privcmd_action */
+	uint32_t shutdown_reason; /* OUT: PV_SHUTDOWN_* when state is SHUTDOWN */
+	uint64_t start_time;      /* OUT: CLOCK_REALTIME ns when first unpaused */
+	uint64_t cpu_time;        /* OUT: ns of CPU used by all vCPUs */
+	int32_t pid;              /* OUT: host process of the domain, 0 if none */
+	uint32_t nr_vcpus;        /* OUT */
+	uint64_t tot_pages;       /* OUT */
+	uint64_t max_pages;       /* OUT */
+	char crash_reason[192];   /* OUT: why it crashed, or "" */
+};
+#define PV_DOMEXT_SET_NAME    1u
+#define PV_DOMEXT_SET_ACTIONS 2u
+
+struct pv_privcmd_wait {
+	uint16_t domid;
+	uint16_t pad;
+	uint32_t timeout_ms;
+};
+
+#endif
