@@ -2,3 +2,6 @@
 HOST_LIBS += pvx
 pvx_SRCS += dom0-tools/libpvx/cfg.c
 pvx_SRCS += dom0-tools/libpvx/cfg_lex.c
+pvx_SRCS += dom0-tools/libpvx/domcfg.c
+pvx_SRCS += dom0-tools/libpvx/domcfg_check.c
+pvx_SRCS += dom0-tools/libpvx/domcfg_json.c

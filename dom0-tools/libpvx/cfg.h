@@ -71,6 +71,10 @@ const struct cfg_value *cfg_get(const struct cfg_file *cf, const char *key);
 /* Write where a value came from into buf: "<name>:<line>" or "command line". */
 void cfg_where(const struct cfg_file *cf, int line, char *buf, size_t len);
 
+/* Parse s[0..n) as a whole number, as the file grammar writes numbers: optional '-', then decimal, 0x hex or 0 octal.
+ * 0, -EINVAL (not a number) or -ERANGE (does not fit a long long). */
+int cfg_number_parse(const char *s, size_t n, long long *out);
+
 /* Write s into buf as a double-quoted, escaped, possibly shortened ("...")
  * string for messages, e.g. "lots" or "a\x01b". len >= 8 for anything useful. */
 void cfg_quote(const char *s, char *buf, size_t len);

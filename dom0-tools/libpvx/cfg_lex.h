@@ -51,8 +51,4 @@ int cfg_lex_error(struct cfg_lex *lx, int line, const char *fmt, ...)
 /* Describe the current token for a message: "end of line", "'='", "'memory'". */
 void cfg_lex_describe(const struct cfg_lex *lx, char *buf, size_t len);
 
-/* Parse s[0..n) as a whole number: optional '-', then decimal, 0x hex or 0 octal.
- * 0, -EINVAL (not a number) or -ERANGE (does not fit a long long). */
-int cfg_number_parse(const char *s, size_t n, long long *out);
-
 #endif

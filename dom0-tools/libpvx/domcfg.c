@@ -1,0 +1,573 @@
+/* Build a validated struct domcfg from a parsed xl.cfg: one handler per key,
+ * warnings for keys pvisor ignores, then defaults and cross-key checks. */
+#include "libpvx/domcfg.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct dc_ctx {
+	const struct cfg_file *cf;
+	struct domcfg *dc;
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+	char *err;
+	size_t errlen;
+	const char *root, *extra; /* root= and extra=, folded into cmdline at the end */
+};
+
+struct key_handler {
+	const char *key;
+	int (*parse)(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
+	size_t off; /* the struct domcfg field the handler fills, when it needs one */
+	const char *what; /* for numbers: what the value counts, for messages */
+	long long min, max;
+};
+
+#define FIELD(c, h, type) ((type *)((char *)(c)->dc + (h)->off))
+
+/* "<where>: <key>: <message>" into c->err; returns -EINVAL. */
+static int __attribute__((format(printf, 4, 5)))
+dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
+{
+	char where[300], msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line < 0)
+		snprintf(where, sizeof(where), "%s", c->cf->name);
+	else
+		cfg_where(c->cf, line, where, sizeof(where));
+	snprintf(c->err, c->errlen, "%s: %s: %s", where, key, msg);
+	return -EINVAL;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+dc_warn(struct dc_ctx *c, int line, const char *fmt, ...)
+{
+	char where[300], msg[400], line_buf[720];
+	va_list ap;
+
+	if (!c->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cfg_where(c->cf, line, where, sizeof(where));
+	snprintf(line_buf, sizeof(line_buf), "%s: warning: %s", where, msg);
+	c->warn(c->warn_ctx, line_buf);
+}
+
+/* How a value looks in a message: "lots", 64, or "a list". */
+static void show_value(const struct cfg_value *v, char *buf, size_t len)
+{
+	if (v->type == CFG_LIST)
+		snprintf(buf, len, "a list");
+	else if (v->type == CFG_NUMBER)
+		snprintf(buf, len, "%s", v->str);
+	else
+		cfg_quote(v->str, buf, len);
+}
+
+/* A string value (numbers count, as in xl: name = 123 is "123"). */
+static int get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v,
+		      const char **out)
+{
+	if (v->type == CFG_LIST)
+		return dc_error(c, v->line, key, "expected a string, got a list");
+	*out = v->str;
+	return 0;
+}
+
+/* A number within the handler's bounds; strings holding a number count too. */
+static int get_number(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v,
+		      long long *out)
+{
+	char shown[64];
+	long long n = v->num;
+
+	show_value(v, shown, sizeof(shown));
+	if (v->type == CFG_LIST ||
+	    (v->type == CFG_STRING && cfg_number_parse(v->str, strlen(v->str), &n)))
+		return dc_error(c, v->line, h->key, "expected %s, got %s", h->what, shown);
+	if (n < h->min || n > h->max)
+		return dc_error(c, v->line, h->key, "expected %s from %lld to %lld, got %s", h->what,
+				h->min, h->max, shown);
+	*out = n;
+	return 0;
+}
+
+static int key_u64(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	long long n;
+	int rc = get_number(c, h, v, &n);
+
+	if (!rc)
+		*FIELD(c, h, uint64_t) = (uint64_t)n;
+	return rc;
+}
+
+static int key_unsigned(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	long long n;
+	int rc = get_number(c, h, v, &n);
+
+	if (!rc)
+		*FIELD(c, h, unsigned) = (unsigned)n;
+	return rc;
+}
+
+static int name_error(struct dc_ctx *c, const struct cfg_value *v, const char *s)
+{
+	char shown[96];
+	size_t i;
+
+	cfg_quote(s, shown, sizeof(shown));
+	if (!strcmp(s, "Domain-0"))
+		return dc_error(c, v->line, "name", "\"Domain-0\" is reserved for the control domain");
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i > 0 && s[i] == '\0')
+		return dc_error(c, v->line, "name",
+				"must not be all digits (it would read as a domain id), got %s", shown);
+	return dc_error(c, v->line, "name",
+			"expected 1 to %d characters from A-Z a-z 0-9 _ . -, got %s",
+			DOMCFG_NAME_MAX, shown);
+}
+
+static int key_name(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (domcfg_name_check(s))
+		return name_error(c, v, s);
+	snprintf(c->dc->name, sizeof(c->dc->name), "%s", s);
+	return 0;
+}
+
+static int key_type(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char shown[96];
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (!strcmp(s, "pv") || !strcmp(s, "hvm")) {
+		c->dc->type = s[0] == 'h' ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PV;
+		return 0;
+	}
+	if (!strcmp(s, "pvh"))
+		return dc_error(c, v->line, h->key,
+				"\"pvh\" is not supported by pvisor; use \"pv\" (or \"hvm\" where /dev/kvm works)");
+	cfg_quote(s, shown, sizeof(shown));
+	return dc_error(c, v->line, h->key, "expected \"pv\" or \"hvm\", got %s", shown);
+}
+
+/* builder= is the old spelling of type= ("generic" = pv). */
+static int key_builder(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char shown[96];
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (cfg_get(c->cf, "type"))
+		return dc_error(c, v->line, h->key,
+				"cannot be combined with type= (builder is the old spelling: keep only type)");
+	if (!strcmp(s, "generic") || !strcmp(s, "hvm")) {
+		c->dc->type = s[0] == 'h' ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PV;
+		return 0;
+	}
+	cfg_quote(s, shown, sizeof(shown));
+	return dc_error(c, v->line, h->key, "expected \"generic\" or \"hvm\", got %s", shown);
+}
+
+/* kernel=, ramdisk=: a path; an empty ramdisk means none. */
+static int key_path(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char **field = FIELD(c, h, char *);
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (strlen(s) > PATH_MAX - 1)
+		return dc_error(c, v->line, h->key, "path longer than %d characters", PATH_MAX - 1);
+	if (!*s && field == &c->dc->ramdisk)
+		return 0;
+	if (!*s)
+		return dc_error(c, v->line, h->key, "must not be empty");
+	free(*field);
+	*field = strdup(s);
+	return *field ? 0 : -ENOMEM;
+}
+
+static int key_cmdline(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (!strcmp(h->key, "root"))
+		c->root = s;
+	else if (!strcmp(h->key, "extra"))
+		c->extra = s;
+	else if (!(c->dc->cmdline = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int key_action(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char shown[96];
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (domcfg_action_parse(s, FIELD(c, h, enum domcfg_action)) == 0)
+		return 0;
+	cfg_quote(s, shown, sizeof(shown));
+	return dc_error(c, v->line, h->key,
+			"expected destroy, restart, rename-restart, preserve, coredump-destroy, "
+			"coredump-restart or soft-reset, got %s",
+			shown);
+}
+
+static int key_uuid(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char shown[96];
+	const char *s = NULL;
+	int rc = get_string(c, h->key, v, &s);
+
+	if (rc)
+		return rc;
+	if (domcfg_uuid_parse(s, c->dc->uuid)) {
+		cfg_quote(s, shown, sizeof(shown));
+		return dc_error(c, v->line, h->key,
+				"expected 32 hex digits as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %s",
+				shown);
+	}
+	c->dc->uuid_given = 1;
+	return 0;
+}
+
+static int key_cpus(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	char shown[96];
+	const char *s = NULL;
+
+	if (v->type == CFG_LIST)
+		return dc_error(c, v->line, h->key,
+				"a per-vCPU list is not supported by pvisor yet; give one string such as \"0-3,^1\"");
+	get_string(c, h->key, v, &s);
+	if (domcfg_cpus_check(s)) {
+		cfg_quote(s, shown, sizeof(shown));
+		return dc_error(c, v->line, h->key,
+				"expected CPUs such as \"all\", \"0-3,5,^1\" or \"nodes:0\" (numbers up to %d), got %s",
+				DOMCFG_CPU_MAX, shown);
+	}
+	free(c->dc->cpus);
+	c->dc->cpus = strdup(s);
+	return c->dc->cpus ? 0 : -ENOMEM;
+}
+
+/* disk=, vif=: lists of spec strings, kept raw for the device code to parse. */
+static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *v,
+		     char ***out, size_t *count, const char *example)
+{
+	size_t i;
+
+	if (v->type != CFG_LIST)
+		return dc_error(c, v->line, key, "expected a list such as [ %s ], got a %s", example,
+				v->type == CFG_STRING ? "string" : "number");
+	*out = calloc(v->n_items + 1, sizeof(char *));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < v->n_items; i++) {
+		const struct cfg_value *it = &v->items[i];
+
+		if (it->type == CFG_LIST)
+			return dc_error(c, it->line, key, "item %zu: expected a string, got a list", i + 1);
+		if (!*it->str)
+			return dc_error(c, it->line, key, "item %zu is empty", i + 1);
+		if (!((*out)[i] = strdup(it->str)))
+			return -ENOMEM;
+		*count = i + 1;
+	}
+	return 0;
+}
+
+static int key_disk(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	return spec_list(c, h->key, v, &c->dc->disks, &c->dc->n_disks,
+			 "'/srv/guest.img,raw,xvda,rw'");
+}
+
+static int key_vif(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
+{
+	return spec_list(c, h->key, v, &c->dc->vifs, &c->dc->n_vifs, "'bridge=xenbr0'");
+}
+
+#define OFF(f) offsetof(struct domcfg, f)
+static const struct key_handler handlers[] = {
+	{ "name", key_name, 0, NULL, 0, 0 },
+	{ "type", key_type, 0, NULL, 0, 0 },
+	{ "builder", key_builder, 0, NULL, 0, 0 },
+	{ "memory", key_u64, OFF(memory_mib), "a number of MiB", 1, DOMCFG_MEMORY_MAX },
+	{ "maxmem", key_u64, OFF(maxmem_mib), "a number of MiB", 1, DOMCFG_MEMORY_MAX },
+	{ "vcpus", key_unsigned, OFF(vcpus), "a number of vCPUs", 1, DOMCFG_VCPUS_MAX },
+	{ "maxvcpus", key_unsigned, OFF(maxvcpus), "a number of vCPUs", 1, DOMCFG_VCPUS_MAX },
+	{ "kernel", key_path, OFF(kernel), NULL, 0, 0 },
+	{ "ramdisk", key_path, OFF(ramdisk), NULL, 0, 0 },
+	{ "cmdline", key_cmdline, 0, NULL, 0, 0 },
+	{ "root", key_cmdline, 0, NULL, 0, 0 },
+	{ "extra", key_cmdline, 0, NULL, 0, 0 },
+	{ "on_poweroff", key_action, OFF(on_poweroff), NULL, 0, 0 },
+	{ "on_reboot", key_action, OFF(on_reboot), NULL, 0, 0 },
+	{ "on_watchdog", key_action, OFF(on_watchdog), NULL, 0, 0 },
+	{ "on_crash", key_action, OFF(on_crash), NULL, 0, 0 },
+	{ "on_soft_reset", key_action, OFF(on_soft_reset), NULL, 0, 0 },
+	{ "cpu_weight", key_unsigned, OFF(cpu_weight), "a weight", 1, 65535 },
+	{ "cap", key_unsigned, OFF(cap), "a percentage", 0, 100 * DOMCFG_VCPUS_MAX },
+	{ "uuid", key_uuid, 0, NULL, 0, 0 },
+	{ "cpus", key_cpus, 0, NULL, 0, 0 },
+	{ "disk", key_disk, 0, NULL, 0, 0 },
+	{ "vif", key_vif, 0, NULL, 0, 0 },
+};
+
+static const struct key_handler *find_handler(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (!strcmp(handlers[i].key, key))
+			return &handlers[i];
+	return NULL;
+}
+
+/* Walk the keys in file order: parse the known ones, warn about the rest. */
+static int dc_parse_keys(struct dc_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->cf->n_entries; i++) {
+		const struct cfg_entry *e = &c->cf->entries[i];
+		const struct key_handler *h = find_handler(e->key);
+		int rc;
+
+		if (h) {
+			rc = h->parse(c, h, &e->value);
+			if (rc)
+				return rc;
+		} else if (domcfg_key_unsupported(e->key)) {
+			dc_warn(c, e->value.line, "%s: not supported by pvisor, ignored", e->key);
+		} else {
+			dc_warn(c, e->value.line, "unknown key '%s' ignored", e->key);
+		}
+	}
+	return 0;
+}
+
+static int line_of(struct dc_ctx *c, const char *key)
+{
+	const struct cfg_value *v = cfg_get(c->cf, key);
+
+	return v ? v->line : -1;
+}
+
+/* xl: 32 MiB if neither is given; either one defaults to the other. */
+static int dc_check_memory(struct dc_ctx *c)
+{
+	struct domcfg *dc = c->dc;
+	int has_mem = cfg_get(c->cf, "memory") != NULL, has_max = cfg_get(c->cf, "maxmem") != NULL;
+
+	if (!has_mem && !has_max)
+		dc->memory_mib = dc->maxmem_mib = DOMCFG_MEMORY_DEFAULT;
+	else if (!has_max)
+		dc->maxmem_mib = dc->memory_mib;
+	else if (!has_mem)
+		dc->memory_mib = dc->maxmem_mib;
+	else if (dc->maxmem_mib < dc->memory_mib)
+		return dc_error(c, line_of(c, "maxmem"), "maxmem",
+				"%llu MiB is less than memory (%llu MiB); raise maxmem or remove it",
+				(unsigned long long)dc->maxmem_mib, (unsigned long long)dc->memory_mib);
+	return 0;
+}
+
+static int dc_check_vcpus(struct dc_ctx *c)
+{
+	struct domcfg *dc = c->dc;
+
+	if (!cfg_get(c->cf, "vcpus"))
+		dc->vcpus = 1;
+	if (!cfg_get(c->cf, "maxvcpus"))
+		dc->maxvcpus = dc->vcpus;
+	else if (dc->maxvcpus < dc->vcpus)
+		return dc_error(c, line_of(c, "maxvcpus"), "maxvcpus",
+				"%u is less than vcpus (%u); raise maxvcpus or remove it", dc->maxvcpus,
+				dc->vcpus);
+	if (dc->cap > 100 * dc->maxvcpus)
+		return dc_error(c, line_of(c, "cap"), "cap",
+				"expected a percentage from 0 to %u (100 per vCPU), got %u",
+				100 * dc->maxvcpus, dc->cap);
+	return 0;
+}
+
+/* xl: cmdline= wins; else "root=<root> <extra>", "root=<root>" or "<extra>". */
+static int dc_build_cmdline(struct dc_ctx *c)
+{
+	struct domcfg *dc = c->dc;
+	const char *key = dc->cmdline ? "cmdline" : c->extra ? "extra" : "root";
+	int rc = 0;
+
+	if (dc->cmdline && (c->root || c->extra))
+		dc_warn(c, line_of(c, "cmdline"), "root= and extra= ignored in favour of cmdline=");
+	else if (c->root && c->extra)
+		rc = asprintf(&dc->cmdline, "root=%s %s", c->root, c->extra);
+	else if (c->root)
+		rc = asprintf(&dc->cmdline, "root=%s", c->root);
+	else if (c->extra)
+		rc = (dc->cmdline = strdup(c->extra)) ? 0 : -1;
+	if (rc < 0) {
+		dc->cmdline = NULL;
+		return -ENOMEM;
+	}
+	if (dc->cmdline && strlen(dc->cmdline) > DOMCFG_CMDLINE_MAX)
+		return dc_error(c, line_of(c, key), key,
+				"the kernel command line is %zu characters, more than the %d a guest gets",
+				strlen(dc->cmdline), DOMCFG_CMDLINE_MAX);
+	if (dc->cmdline && !*dc->cmdline) {
+		free(dc->cmdline);
+		dc->cmdline = NULL;
+	}
+	return 0;
+}
+
+static int dc_check_mandatory(struct dc_ctx *c)
+{
+	if (!c->dc->name[0])
+		return dc_error(c, -1, "name", "missing; every domain needs one, e.g. name = \"guest1\"");
+	if (!c->dc->kernel)
+		return dc_error(c, -1, "kernel",
+				"missing; pvisor boots a kernel image directly (it has no bootloader or "
+				"firmware), e.g. kernel = \"/boot/vmlinuz\"");
+	return 0;
+}
+
+/* Remember the config file and its absolute directory for relative paths. */
+static int dc_set_paths(struct dc_ctx *c)
+{
+	const char *name = c->cf->name, *slash = strrchr(name, '/');
+	char cwd[PATH_MAX], *dir;
+
+	c->dc->config_file = strdup(name);
+	if (!slash)
+		dir = strdup(".");
+	else
+		dir = strndup(name, slash == name ? 1 : (size_t)(slash - name));
+	if (!c->dc->config_file || !dir) {
+		free(dir);
+		return -ENOMEM;
+	}
+	if (dir[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		char *abs;
+
+		if (asprintf(&abs, "%s%s%s", cwd, strcmp(dir, ".") ? "/" : "",
+			     strcmp(dir, ".") ? dir : "") < 0) {
+			free(dir);
+			return -ENOMEM;
+		}
+		free(dir);
+		dir = abs;
+	}
+	c->dc->config_dir = dir;
+	return 0;
+}
+
+static int dc_finish(struct dc_ctx *c)
+{
+	int rc = dc_check_mandatory(c);
+
+	if (!rc)
+		rc = dc_check_memory(c);
+	if (!rc)
+		rc = dc_check_vcpus(c);
+	if (!rc)
+		rc = dc_build_cmdline(c);
+	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid))) {
+		snprintf(c->err, c->errlen,
+			 "%s: uuid: cannot generate a random one (%s); set uuid= in the config",
+			 c->cf->name, strerror(-rc));
+		return -EIO;
+	}
+	if (!rc)
+		rc = dc_set_paths(c);
+	return rc;
+}
+
+static void dc_set_defaults(struct domcfg *dc)
+{
+	memset(dc, 0, sizeof(*dc));
+	dc->type = DOMCFG_TYPE_PV;
+	dc->on_poweroff = DOMCFG_ACTION_DESTROY;
+	dc->on_reboot = DOMCFG_ACTION_RESTART;
+	dc->on_watchdog = DOMCFG_ACTION_DESTROY;
+	dc->on_crash = DOMCFG_ACTION_DESTROY;
+	dc->on_soft_reset = DOMCFG_ACTION_SOFT_RESET;
+	dc->cpu_weight = DOMCFG_WEIGHT_DEFAULT;
+}
+
+int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
+		    void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
+{
+	struct dc_ctx c = {
+		.cf = cf, .dc = dc, .warn = warn, .warn_ctx = ctx, .err = err, .errlen = errlen,
+	};
+	int rc;
+
+	dc_set_defaults(dc);
+	rc = dc_parse_keys(&c);
+	if (!rc)
+		rc = dc_finish(&c);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", cf->name);
+	if (rc)
+		domcfg_fini(dc);
+	return rc;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void domcfg_fini(struct domcfg *dc)
+{
+	free(dc->kernel);
+	free(dc->ramdisk);
+	free(dc->cmdline);
+	free(dc->cpus);
+	free_strings(dc->disks, dc->n_disks);
+	free_strings(dc->vifs, dc->n_vifs);
+	free(dc->config_file);
+	free(dc->config_dir);
+	memset(dc, 0, sizeof(*dc));
+}

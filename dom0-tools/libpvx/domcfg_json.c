@@ -1,0 +1,132 @@
+/* struct domcfg as JSON through yajl, in the shape of `xl create --dry-run` and
+ * one element of `xl list -l`: {"domid", "config": {c_info, b_info, ...}}. */
+#include "libpvx/domcfg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+/* Each helper returns 0 or a yajl_gen_status; callers OR them together. */
+static int gen_str(yajl_gen g, const char *s)
+{
+	return yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static int gen_key_str(yajl_gen g, const char *key, const char *val)
+{
+	if (!val)
+		return 0; /* xl leaves unset fields out */
+	return gen_str(g, key) | gen_str(g, val);
+}
+
+static int gen_key_int(yajl_gen g, const char *key, long long val)
+{
+	return gen_str(g, key) | yajl_gen_integer(g, val);
+}
+
+static int gen_c_info(yajl_gen g, const struct domcfg *dc)
+{
+	char uuid[37];
+	int st;
+
+	domcfg_uuid_format(dc->uuid, uuid);
+	st = gen_str(g, "c_info") | yajl_gen_map_open(g);
+	st |= gen_key_str(g, "type", domcfg_type_name(dc->type));
+	st |= gen_key_str(g, "name", dc->name);
+	st |= gen_key_str(g, "uuid", uuid);
+	return st | yajl_gen_map_close(g);
+}
+
+/* avail_vcpus is a bitmap, which libxl writes as the list of set bits. */
+static int gen_avail_vcpus(yajl_gen g, unsigned vcpus)
+{
+	unsigned i;
+	int st = gen_str(g, "avail_vcpus") | yajl_gen_array_open(g);
+
+	for (i = 0; i < vcpus; i++)
+		st |= yajl_gen_integer(g, i);
+	return st | yajl_gen_array_close(g);
+}
+
+static int gen_b_info(yajl_gen g, const struct domcfg *dc)
+{
+	int st = gen_str(g, "b_info") | yajl_gen_map_open(g);
+
+	st |= gen_key_int(g, "max_vcpus", dc->maxvcpus);
+	st |= gen_avail_vcpus(g, dc->vcpus);
+	st |= gen_key_str(g, "cpus", dc->cpus); /* pvisor: the affinity as written */
+	st |= gen_key_int(g, "max_memkb", (long long)dc->maxmem_mib * 1024);
+	st |= gen_key_int(g, "target_memkb", (long long)dc->memory_mib * 1024);
+	st |= gen_str(g, "sched_params") | yajl_gen_map_open(g);
+	st |= gen_key_int(g, "weight", dc->cpu_weight);
+	st |= gen_key_int(g, "cap", dc->cap);
+	st |= yajl_gen_map_close(g);
+	st |= gen_key_str(g, "kernel", dc->kernel);
+	st |= gen_key_str(g, "cmdline", dc->cmdline);
+	st |= gen_key_str(g, "ramdisk", dc->ramdisk);
+	st |= gen_str(g, dc->type == DOMCFG_TYPE_HVM ? "type.hvm" : "type.pv");
+	st |= yajl_gen_map_open(g) | yajl_gen_map_close(g);
+	return st | yajl_gen_map_close(g);
+}
+
+/* Device specs are still raw strings; xl leaves empty device arrays out. */
+static int gen_specs(yajl_gen g, const char *key, char *const *specs, size_t n)
+{
+	size_t i;
+	int st;
+
+	if (!n)
+		return 0;
+	st = gen_str(g, key) | yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		st |= gen_str(g, specs[i]);
+	return st | yajl_gen_array_close(g);
+}
+
+static int gen_actions(yajl_gen g, const struct domcfg *dc)
+{
+	int st = gen_key_str(g, "on_poweroff", domcfg_action_json_name(dc->on_poweroff));
+
+	st |= gen_key_str(g, "on_reboot", domcfg_action_json_name(dc->on_reboot));
+	st |= gen_key_str(g, "on_watchdog", domcfg_action_json_name(dc->on_watchdog));
+	st |= gen_key_str(g, "on_crash", domcfg_action_json_name(dc->on_crash));
+	st |= gen_key_str(g, "on_soft_reset", domcfg_action_json_name(dc->on_soft_reset));
+	return st;
+}
+
+int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g)
+{
+	int st = yajl_gen_map_open(g) | gen_str(g, "domid");
+
+	st |= domid < 0 ? yajl_gen_null(g) : yajl_gen_integer(g, domid);
+	st |= gen_str(g, "config") | yajl_gen_map_open(g);
+	st |= gen_c_info(g, dc);
+	st |= gen_b_info(g, dc);
+	st |= gen_specs(g, "disks", dc->disks, dc->n_disks);
+	st |= gen_specs(g, "nics", dc->vifs, dc->n_vifs);
+	st |= gen_actions(g, dc);
+	st |= yajl_gen_map_close(g) | yajl_gen_map_close(g);
+	return st ? -EIO : 0;
+}
+
+int domcfg_to_json(const struct domcfg *dc, int domid, char **out)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g = yajl_gen_alloc(NULL);
+	int rc;
+
+	*out = NULL;
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "    ");
+	rc = domcfg_json_gen(dc, domid, g);
+	if (!rc && yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		rc = -EIO;
+	if (!rc && !(*out = strndup((const char *)buf, len)))
+		rc = -ENOMEM;
+	yajl_gen_free(g);
+	return rc;
+}
