@@ -10,7 +10,7 @@ k=$(bench_iters 10 3)
 k_uml=${UML_MEM_K:-1}
 pv_base="" pv_per="" pv_note="" uml_per="" uml_sids=()
 
-mib() { bench_div "$1" 1024 1; }
+mib() { bench_div "$1" 1024 2; }
 
 # pv_all_blocked: every bench-mem-* guest shows 'b' in `pvx list`'s state column.
 pv_all_blocked() {

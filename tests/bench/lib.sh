@@ -177,7 +177,7 @@ pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
 # process of it killed, when the section exits); else sets bench_why.
 pv_daemons_start() {
 	local out
-	pv_rundir=$(mktemp -d /tmp/pvbench.XXXXXX) || { bench_why="mktemp failed"; return 1; }
+	pv_rundir=$(mktemp -d "${TMPDIR:-/tmp}/pvbench.XXXXXX") || { bench_why="mktemp failed"; return 1; }
 	bench_on_exit "pv_daemons_stop"
 	out=$(pv_cmd daemons start 2>&1) && return 0
 	echo "pvx daemons start: $out" >&2
@@ -194,18 +194,29 @@ pv_setup() {
 # uml_setup: sets uml_why ("" when UML can run).
 uml_setup() {
 	uml_why=""
+	if [ "${BENCH_NO_UML:-0}" = 1 ]; then
+		uml_why="skipped: BENCH_NO_UML=1"
+		return
+	fi
 	uml_ready || uml_why=$bench_why
 }
 
-# pv_pids: every process of our private pvisor instance (daemons carry our
-# PVISOR_RUNDIR; domain processes are their descendants).
+# pv_pids: every process of our private pvisor instance: processes that carry our
+# PVISOR_RUNDIR, hold a file in it open (logs) or are named by a pid file in it, and
+# all their descendants (domain processes).
 pv_pids() {
-	local d roots=()
+	local d p roots=()
 	[ -n "$pv_rundir" ] || return 0
 	for d in /proc/[0-9]*; do
-		[ "${d#/proc/}" = $$ ] && continue
-		tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qx "PVISOR_RUNDIR=$pv_rundir" &&
-			roots+=("${d#/proc/}")
+		p=${d#/proc/}
+		[ "$p" = $$ ] && continue
+		if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qx "PVISOR_RUNDIR=$pv_rundir" ||
+			[ -n "$(find "$d/fd" -lname "$pv_rundir/*" -print -quit 2>/dev/null)" ]; then
+			roots+=("$p")
+		fi
+	done
+	for d in "$pv_rundir"/*.pid; do
+		[ -r "$d" ] && read -r p <"$d" 2>/dev/null && [ -d "/proc/${p:-x}" ] && roots+=("$p")
 	done
 	[ ${#roots[@]} -gt 0 ] && bench_family_pids "${roots[@]}"
 }

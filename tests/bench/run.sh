@@ -5,11 +5,12 @@
 #   BENCH='glob'   select sections by name (e.g. BENCH='b_10*' or BENCH='*boot*')
 #   BENCH_QUICK=1  fewer iterations, for smoke runs
 #   BENCH_TIMEOUT  seconds one section may take (default 300)
+#   BENCH_OUT      where results.md, logs and work files go (default build/bench)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 top=$PWD
-export PVISOR_TOP=$top BENCH_WORK=$top/build/bench
-out=$BENCH_WORK
+out=${BENCH_OUT:-$top/build/bench}
+export PVISOR_TOP=$top BENCH_WORK=$out
 results=$out/results.md
 sel=${BENCH:-*}
 mkdir -p "$out" || exit 1

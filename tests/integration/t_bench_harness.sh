@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The benchmark harness works (it measures nothing here): bench_seccomp_rt prints its
+# machine-readable lines, bench_firstline finds / times out / stops, bench_pss counts a
+# shared address space once, and `make bench`'s sections, driven against the stub pvx
+# without UML, produce complete tables and leave no process behind.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$top/build/bin
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+for b in bench_seccomp_rt bench_firstline bench_pss; do
+	[ -x "$bin/$b" ] || { echo "skip: build/bin/$b not built (run make)"; exit 77; }
+done
+tmp=$(mktemp -d /tmp/t_bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+check_seccomp_rt() {
+	local out line
+	out=$("$bin/bench_seccomp_rt" -n 2000) || { fail "bench_seccomp_rt exited $?"; return; }
+	echo "$out"
+	for pat in '^seccomp_rt sync=[01] n=2000 ' '^seccomp_rt sync=0 n=2000 ' \
+		'^getppid filter=0 n=2000 ' '^clock_overhead n=2000 '; do
+		line=$(echo "$out" | grep -m1 -E "$pat") || { fail "no line matching '$pat'"; continue; }
+		echo "$line" | grep -Eq 'median_ns=[0-9]+ p99_ns=[0-9]+ mean_ns=[0-9]+ min_ns=[0-9]+$' ||
+			fail "malformed: $line"
+	done
+	"$bin/bench_seccomp_rt" -n 0 2>/dev/null && fail "bench_seccomp_rt accepted -n 0"
+	"$bin/bench_seccomp_rt" -m bogus -n 10 2>/dev/null && fail "bench_seccomp_rt accepted mode bogus"
+}
+
+check_firstline() {
+	local out
+	out=$("$bin/bench_firstline" -t 10 MARK sh -c 'echo a; sleep 0.1; echo "MARK x"; exit 3')
+	echo "$out"
+	echo "$out" | grep -Eq '^firstline ns=[0-9]{9,} status=3$' || fail "firstline found: $out"
+	out=$("$bin/bench_firstline" -t 1 MARK sh -c 'echo nothing; sleep 30')
+	[ $? = 1 ] && echo "$out" | grep -q '^firstline ns=none ' || fail "firstline timeout: $out"
+	out=$("$bin/bench_firstline" -k -t 10 MARK sh -c 'echo MARK; exec sleep 31')
+	echo "$out" | grep -Eq '^firstline ns=[0-9]+ status=143$' || fail "firstline -k: $out"
+	pgrep -f 'sleep 3[01]$' >/dev/null && fail "bench_firstline left a process behind"
+}
+
+check_pss() {
+	local out
+	out=$("$bin/bench_pss" $$ $$)
+	echo "$out"
+	echo "$out" | grep -Eq '^pss_kib=[1-9][0-9]* processes=2 address_spaces=1$' ||
+		fail "bench_pss did not count one address space once: $out"
+	"$bin/bench_pss" 12x 2>/dev/null && fail "bench_pss accepted '12x'"
+}
+
+check_sections() {
+	local res=$tmp/out/results.md before after
+	before=$(pgrep -c -f '^sleep 100000$')
+	TMPDIR=$tmp BENCH_OUT=$tmp/out BENCH_QUICK=1 BENCH_NO_UML=1 BENCH='b_[123]*' \
+		BENCH_PVX=$top/tests/bench/stub-pvx.sh BENCH_PVKERNEL=/dev/null \
+		"$top/tests/bench/run.sh" || fail "run.sh exited $?"
+	[ -s "$res" ] || { fail "no $res"; return; }
+	[ "$(grep -c '^### ' "$res")" = 3 ] || fail "expected 3 sections in results.md"
+	grep -q 'stopped early' "$res" && fail "a section stopped early"
+	grep -Eq '^\| median ms \| [0-9.]+ \| n/a \(skipped: BENCH_NO_UML=1\)' "$res" ||
+		fail "boot table lacks the stub's pvisor time"
+	grep -Eq '^\| median ns \| 4800 \| [0-9]+ \| n/a .* \| [0-9.]+ \| n/a \|$' "$res" ||
+		fail "hypercall table lacks pvisor, floor or ratio"
+	grep -Eq '^\| host memory \(Pss\), MiB \| [0-9.]+ \|' "$res" || fail "memory table"
+	[ "$(grep -c '^Command: ' "$res")" = 3 ] || fail "every section ends with its command"
+	after=$(pgrep -c -f '^sleep 100000$')
+	[ "$before" = "$after" ] || fail "stub daemons or domains left behind ($before -> $after)"
+	ls -d "$tmp"/pvbench.* 2>/dev/null | grep -q . && fail "private run directory left behind"
+}
+
+check_seccomp_rt
+check_firstline
+check_pss
+check_sections
+[ $fails = 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "bench harness: all checks passed"
