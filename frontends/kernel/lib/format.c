@@ -205,8 +205,8 @@ static void fmt_conversion(struct fmt_out *o, struct fmt_spec *s, struct fmt_arg
 		s->prec = -1;
 		fmt_string(o, s, c);
 		break;
-	case '%': fmt_emit(o, '%'); break;
-	case '\0': break;
+	case '%':
+	case '\0': fmt_emit(o, '%'); break; /* "%%", or a lone '%' at the end */
 	default:
 		fmt_emit(o, '%');
 		fmt_emit(o, s->conv);
