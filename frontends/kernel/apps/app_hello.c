@@ -71,7 +71,7 @@ static void hello_clock(void)
 		printk("hello: clock unavailable: error %d\n", rc);
 		return;
 	}
-	printk("hello: clock %llu ns since boot, tsc %llu kHz\n",
+	printk("hello: system time %llu ns, tsc %llu kHz\n",
 	       (unsigned long long)monotonic_ns(), (unsigned long long)pvclock_tsc_khz(&p));
 }
 

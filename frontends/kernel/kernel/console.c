@@ -13,6 +13,9 @@ int console_write(const char *buf, size_t len)
 
 		if (rc < 0)
 			return rc;
+		/* Xen returns 0 for "all written"; pvisor returns the count, maybe short. */
+		if (rc > 0 && (size_t)rc < n)
+			n = (size_t)rc;
 		buf += n;
 		len -= n;
 	}

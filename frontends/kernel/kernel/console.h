@@ -7,7 +7,7 @@
 
 /*
  * Write len bytes to the hypervisor console, in chunks of at most
- * CONSOLE_CHUNK bytes. Returns 0, or the hypervisor's negative PV_E* error
+ * CONSOLE_CHUNK bytes, looping on short writes. Returns 0, or the hypervisor's negative PV_E* error
  * for the first chunk it refused (the rest is dropped: there is nowhere else to
  * report it).
  */
