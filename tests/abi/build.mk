@@ -10,3 +10,7 @@ UNIT_TESTS += abi_ctl
 abi_ctl_SRCS := tests/abi/abi_ctl.c
 UNIT_TESTS += abi_evgnt
 abi_evgnt_SRCS := tests/abi/abi_evgnt.c
+UNIT_TESTS += abi_io
+abi_io_SRCS := tests/abi/abi_io.c
+UNIT_TESTS += abi_ring
+abi_ring_SRCS := tests/abi/abi_ring.c
