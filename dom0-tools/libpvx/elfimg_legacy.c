@@ -1,5 +1,6 @@
 /* Kernel image loader: the legacy "__xen_guest" section string of pre-ELF-note
  * kernels ("GUEST_OS=linux,XEN_VER=xen-3.0,VIRT_BASE=0x...,HYPERCALL_PAGE=0x2,..."). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,11 @@ int elfimg_legacy_parse(struct elfimg_ctx *ctx, const char *s, size_t len)
 
 	if (nul)
 		len = (size_t)(nul - s);
+	for (n = 0; n < len; n++) {
+		if (!isprint((unsigned char)s[n]))
+			return elfimg_fail(ctx, -ENOEXEC,
+					   "__xen_guest holds a non-printable character");
+	}
 	while (len) {
 		comma = memchr(s, ',', len);
 		n = comma ? (size_t)(comma - s) : len;
