@@ -8,15 +8,31 @@ set -u
 
 k=$(bench_iters 10 3)
 k_uml=${UML_MEM_K:-1}
+# What an idle guest runs: touches nothing past the kernel and blocks.
+mem_cmdline=${BENCH_MEM_CMDLINE:-app=mem mib=0}
 pv_base="" pv_per="" pv_note="" uml_per="" uml_sids=()
 
 mib() { bench_div "$1" 1024 2; }
 
-# pv_all_blocked: every bench-mem-* guest shows 'b' in `pvx list`'s state column.
-pv_all_blocked() {
-	local n
-	n=$(pv_cmd list 2>/dev/null | awk '$1 ~ /^bench-mem-/ && $5 ~ /b/' | wc -l)
-	[ "$n" -eq "$k" ]
+# pv_count_guests [STATE-LETTER]: bench-mem-* guests in `pvx list` (with that letter
+# in the state column: b = blocked, s = shut down, c in column 5 = crashed).
+pv_count_guests() {
+	pv_cmd list 2>/dev/null | awk -v l="${1:-}" '$1 ~ /^bench-mem-/ && index($5, l)' | wc -l
+}
+
+# pv_wait_idle: until all K guests block (15 s); sets pv_why when guests are gone.
+pv_wait_idle() {
+	local i
+	for ((i = 0; i < 150; i++)); do
+		[ "$(pv_count_guests b)" -eq "$k" ] && return 0
+		sleep 0.1
+	done
+	pv_cmd list >&2
+	if [ "$(pv_count_guests)" -lt "$k" ] || [ "$(pv_count_guests s)" -gt 0 ]; then
+		pv_why="guests with '$mem_cmdline' did not stay up (see $(basename "$work")/b_30_memory.log)"
+		return 1
+	fi
+	pv_note="not all guests showed state b in pvx list after 15 s"
 }
 
 pv_measure() {
@@ -24,7 +40,7 @@ pv_measure() {
 	sleep 1
 	pv_base=$(bench_pss_kib $(pv_pids))
 	for ((i = 1; i <= k; i++)); do
-		pv_cfg_write "$cfg" "bench-mem-$i" "app=mem mib=0"
+		pv_cfg_write "$cfg" "bench-mem-$i" "$mem_cmdline"
 		bench_on_exit "pv_cmd destroy bench-mem-$i"
 		out=$(pv_cmd create "$cfg" 2>&1) || {
 			pv_why="pvx create bench-mem-$i failed: $(echo "$out" | tail -n 1)"
@@ -32,8 +48,7 @@ pv_measure() {
 			return 1
 		}
 	done
-	for ((i = 0; i < 150; i++)); do pv_all_blocked && break; sleep 0.1; done
-	[ $i -lt 150 ] || pv_note="not all guests showed state b in pvx list after 15 s"
+	pv_wait_idle || return 1
 	sleep 1
 	total=$(bench_pss_kib $(pv_pids))
 	echo "pvisor: baseline ${pv_base} kB, with $k guests ${total} kB" >&2
@@ -70,7 +85,7 @@ uml_setup
 
 echo "### Host memory per idle guest"
 echo
-bench_table_head "" "pvisor, per idle guest (app=mem mib=0)" \
+bench_table_head "" "pvisor, per idle guest ($mem_cmdline)" \
 	"User-Mode Linux, per idle instance" "UML / pvisor"
 bench_row "host memory (Pss), MiB" "$(cell "$pv_per" "$pv_why")" "$(cell "$uml_per" "$uml_why")" \
 	"$(bench_ratio "$uml_per" "$pv_per")"
@@ -82,4 +97,4 @@ echo "Pss from /proc/<pid>/smaps_rollup, summed: shared pages (guest memory in a
 echo "libraries) are split among the processes that map them, so each counts once."
 echo "pvisor: every daemon and domain process of a private run directory, guests with"
 echo "memory=16. UML: linux.uml $(uml_version), mem=${UML_MEM:-64M}, every host process of the instance."
-bench_command "$k x pvx create (app=mem mib=0) in a private run dir; $k_uml x tests/tools/uml-peer.sh run idle"
+bench_command "$k x pvx create ($mem_cmdline) in a private run dir; $k_uml x tests/tools/uml-peer.sh run idle"
