@@ -62,6 +62,10 @@ const char *rundir_bindir(void)
 		return dir;
 	}
 	dir[n] = '\0';
-	memmove(dir, dirname(dir), strlen(dirname(dir)) + 1);
+	{
+		char *d = dirname(dir); /* may point into dir: move it once */
+
+		memmove(dir, d, strlen(d) + 1);
+	}
 	return dir;
 }

@@ -5,3 +5,6 @@ pvx_SRCS += dom0-tools/libpvx/cfg_lex.c
 pvx_SRCS += dom0-tools/libpvx/domcfg.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_check.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
+pvx_SRCS += dom0-tools/libpvx/daemons.c
+pvx_SRCS += dom0-tools/libpvx/build.c
+pvx_SRCS += dom0-tools/libpvx/create.c

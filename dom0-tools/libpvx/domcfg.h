@@ -109,5 +109,7 @@ struct yajl_gen_t;
 /* Write the same object into an existing yajl generator, e.g. as one element
  * of the array that `pvx list -l` prints. 0 or -EIO. */
 int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g);
+/* Only the "config" object ({c_info, b_info, disks, nics, on_*}). 0 or -EIO. */
+int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g);
 
 #endif

@@ -95,18 +95,27 @@ static int gen_actions(yajl_gen g, const struct domcfg *dc)
 	return st;
 }
 
-int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g)
+int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g)
 {
-	int st = yajl_gen_map_open(g) | gen_str(g, "domid");
+	int st = yajl_gen_map_open(g);
 
-	st |= domid < 0 ? yajl_gen_null(g) : yajl_gen_integer(g, domid);
-	st |= gen_str(g, "config") | yajl_gen_map_open(g);
 	st |= gen_c_info(g, dc);
 	st |= gen_b_info(g, dc);
 	st |= gen_specs(g, "disks", dc->disks, dc->n_disks);
 	st |= gen_specs(g, "nics", dc->vifs, dc->n_vifs);
 	st |= gen_actions(g, dc);
-	st |= yajl_gen_map_close(g) | yajl_gen_map_close(g);
+	st |= yajl_gen_map_close(g);
+	return st ? -EIO : 0;
+}
+
+int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g)
+{
+	int st = yajl_gen_map_open(g) | gen_str(g, "domid");
+
+	st |= domid < 0 ? yajl_gen_null(g) : yajl_gen_integer(g, domid);
+	st |= gen_str(g, "config");
+	st |= domcfg_json_gen_config(dc, g);
+	st |= yajl_gen_map_close(g);
 	return st ? -EIO : 0;
 }
 

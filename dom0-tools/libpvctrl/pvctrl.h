@@ -1,0 +1,72 @@
+/* libpvctrl: how dom0 processes talk to the hypervisor (privcmd over a Unix socket):
+ * hypercalls, foreign memory, console output, domain attributes. */
+#ifndef PV_PVCTRL_H
+#define PV_PVCTRL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvisor/domctl.h"
+#include "pvisor/privcmd.h"
+#include "pvisor/sysctl.h"
+#include "pvisor/xen.h"
+
+struct pvctrl;
+
+/* Connect to the hypervisor of the current run directory. 0, or -errno
+ * (-ENOENT / -ECONNREFUSED: pvisor is not running there). */
+int pvctrl_open(struct pvctrl **out);
+void pvctrl_close(struct pvctrl *h);
+
+/* One raw request. The reply payload (at most rsp_max bytes; more is an error) goes
+ * to rsp, its length to *rsp_len; a passed descriptor to *fd_out (else -1). Returns
+ * the reply's ret (>= 0) or a negative errno. */
+int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
+		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out);
+
+/* A hypercall as dom0. `arg` is visible to the hypervisor at PV_PRIVCMD_ARG_ADDR,
+ * `buf` at PV_PRIVCMD_BUF_ADDR; both are updated in place. Returns the result. */
+int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *arg,
+		     size_t arg_len, void *buf, size_t buf_len);
+/* domctl / sysctl with interface_version filled in; buf backs the one guest handle. */
+int pvctrl_domctl(struct pvctrl *h, struct pv_domctl *dc, void *buf, size_t buf_len);
+int pvctrl_sysctl(struct pvctrl *h, struct pv_sysctl *sc, void *buf, size_t buf_len);
+
+int pvctrl_domain_create(struct pvctrl *h, uint32_t max_vcpus, const uint8_t uuid[16],
+			 pv_domid_t *domid);
+int pvctrl_domain_destroy(struct pvctrl *h, pv_domid_t domid);
+int pvctrl_domain_pause(struct pvctrl *h, pv_domid_t domid);
+int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid);
+int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason);
+int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
+			  struct pv_domctl_getdomaininfo *info);
+int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
+int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			   const struct pv_vcpu_guest_context *ctx);
+int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn);
+
+/* pvisor's per-domain attributes. set: e->flags says which; e is updated. */
+int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
+/* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */
+int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
+
+/* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
+int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
+		       struct pv_privcmd_memory *info);
+
+/* Console_io bytes from stream offset `offset`, waiting up to timeout_ms for some.
+ * Returns the byte count; cd tells where they start, where to continue and the
+ * domain's state. -ESRCH: the domain is gone and its console forgotten. */
+int pvctrl_console_read(struct pvctrl *h, pv_domid_t domid, uint64_t offset, void *buf,
+			size_t max, uint32_t timeout_ms, struct pv_privcmd_console_data *cd);
+/* Wait until the domain stops running (shutdown, crash, destroy): 0, -ETIMEDOUT,
+ * -ESRCH. */
+int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
+
+int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi);
+/* The hypervisor's message ring; returns bytes copied into buf. */
+int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear);
+/* xen_version(cmd) into buf (may be NULL for numeric commands). */
+int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len);
+
+#endif

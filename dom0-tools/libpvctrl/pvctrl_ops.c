@@ -1,0 +1,245 @@
+/* libpvctrl calls: hypercalls, domctl/sysctl wrappers and the pvisor extensions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pvctrl.h"
+#include "pvctrl_priv.h"
+#include "pvisor/sched.h"
+#include "pvisor/version.h"
+
+int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *arg,
+		     size_t arg_len, void *buf, size_t buf_len)
+{
+	struct pv_privcmd_hypercall hc = { .nr = nr, .arg_len = (uint32_t)arg_len,
+					   .buf_len = (uint32_t)buf_len };
+	size_t total = sizeof(hc) + arg_len + buf_len, got = 0;
+	uint8_t *msg;
+	int rc;
+
+	if (total > PV_PRIVCMD_MAX_MSG - sizeof(struct pv_privcmd_hdr))
+		return -E2BIG;
+	msg = malloc(total);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(hc.a, a, sizeof(hc.a));
+	memcpy(msg, &hc, sizeof(hc));
+	if (arg_len)
+		memcpy(msg + sizeof(hc), arg, arg_len);
+	if (buf_len)
+		memcpy(msg + sizeof(hc) + arg_len, buf, buf_len);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_HYPERCALL, msg, total, msg, total, &got, NULL);
+	if (got == arg_len + buf_len) {
+		if (arg_len)
+			memcpy(arg, msg, arg_len);
+		if (buf_len)
+			memcpy(buf, msg + arg_len, buf_len);
+	}
+	free(msg);
+	return rc;
+}
+
+int pvctrl_domctl(struct pvctrl *h, struct pv_domctl *dc, void *buf, size_t buf_len)
+{
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+
+	dc->interface_version = PV_DOMCTL_INTERFACE_VERSION;
+	return pvctrl_hypercall(h, PV_HYPERCALL_domctl, a, dc, sizeof(*dc), buf, buf_len);
+}
+
+int pvctrl_sysctl(struct pvctrl *h, struct pv_sysctl *sc, void *buf, size_t buf_len)
+{
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+
+	sc->interface_version = PV_SYSCTL_INTERFACE_VERSION;
+	return pvctrl_hypercall(h, PV_HYPERCALL_sysctl, a, sc, sizeof(*sc), buf, buf_len);
+}
+
+static int domctl_simple(struct pvctrl *h, uint32_t cmd, pv_domid_t domid)
+{
+	struct pv_domctl dc = { .cmd = cmd, .domain = domid };
+
+	return pvctrl_domctl(h, &dc, NULL, 0);
+}
+
+int pvctrl_domain_create(struct pvctrl *h, uint32_t max_vcpus, const uint8_t uuid[16],
+			 pv_domid_t *domid)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_createdomain };
+	int rc;
+
+	dc.u.createdomain.max_vcpus = max_vcpus;
+	dc.u.createdomain.max_evtchn_port = 4095;
+	dc.u.createdomain.max_grant_frames = -1;
+	dc.u.createdomain.max_maptrack_frames = -1;
+	dc.u.createdomain.grant_opts = PV_DOMCTL_GRANT_version(1);
+	if (uuid)
+		memcpy(dc.u.createdomain.handle, uuid, 16);
+	rc = pvctrl_domctl(h, &dc, NULL, 0);
+	if (rc == 0)
+		*domid = dc.domain;
+	return rc;
+}
+
+int pvctrl_domain_destroy(struct pvctrl *h, pv_domid_t domid)
+{
+	return domctl_simple(h, PV_DOMCTL_destroydomain, domid);
+}
+
+int pvctrl_domain_pause(struct pvctrl *h, pv_domid_t domid)
+{
+	return domctl_simple(h, PV_DOMCTL_pausedomain, domid);
+}
+
+int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid)
+{
+	return domctl_simple(h, PV_DOMCTL_unpausedomain, domid);
+}
+
+int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason)
+{
+	struct pv_sched_remote_shutdown rs = { .domain_id = domid, .reason = reason };
+	uint64_t a[5] = { PV_SCHEDOP_remote_shutdown, PV_PRIVCMD_ARG_ADDR };
+
+	return pvctrl_hypercall(h, PV_HYPERCALL_sched_op, a, &rs, sizeof(rs), NULL, 0);
+}
+
+int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
+			  struct pv_domctl_getdomaininfo *info)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo, .domain = domid };
+	int rc = pvctrl_domctl(h, &dc, NULL, 0);
+
+	if (rc == 0)
+		*info = dc.u.getdomaininfo;
+	return rc;
+}
+
+int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_max_mem, .domain = domid };
+
+	dc.u.max_mem.max_memkb = max_kb;
+	return pvctrl_domctl(h, &dc, NULL, 0);
+}
+
+int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			   const struct pv_vcpu_guest_context *ctx)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_setvcpucontext, .domain = domid };
+	struct pv_vcpu_guest_context copy = *ctx;
+
+	dc.u.vcpucontext.vcpu = vcpu;
+	dc.u.vcpucontext.ctxt = PV_PRIVCMD_BUF_ADDR;
+	return pvctrl_domctl(h, &dc, &copy, sizeof(copy));
+}
+
+int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };
+
+	dc.u.hypercall_init.gmfn = gpfn;
+	return pvctrl_domctl(h, &dc, NULL, 0);
+}
+
+int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e)
+{
+	return pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_SET, e, sizeof(*e), e, sizeof(*e), NULL,
+			      NULL);
+}
+
+int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
+{
+	size_t max = 1024 * sizeof(**out), got = 0;
+	struct pv_privcmd_domext *e = malloc(max);
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_LIST, NULL, 0, e, max, &got, NULL);
+	if (rc < 0) {
+		free(e);
+		return rc;
+	}
+	*out = e;
+	return (int)(got / sizeof(*e));
+}
+
+int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
+		       struct pv_privcmd_memory *info)
+{
+	struct pv_privcmd_domid req = { .domid = domid };
+	int fd = -1, rc;
+
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info,
+			    sizeof(*info), NULL, &fd);
+	if (rc < 0)
+		return rc;
+	if (fd < 0)
+		return -EPROTO;
+	*mem = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return *mem == MAP_FAILED ? -errno : 0;
+}
+
+int pvctrl_console_read(struct pvctrl *h, pv_domid_t domid, uint64_t offset, void *buf,
+			size_t max, uint32_t timeout_ms, struct pv_privcmd_console_data *cd)
+{
+	struct pv_privcmd_console_read req = { .offset = offset, .max = (uint32_t)max,
+					       .timeout_ms = timeout_ms, .domid = domid };
+	size_t got = 0;
+	uint8_t *tmp = malloc(sizeof(*cd) + max);
+	int rc;
+
+	if (!tmp)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_CONSOLE_READ, &req, sizeof(req), tmp,
+			    sizeof(*cd) + max, &got, NULL);
+	if (rc >= 0 && got >= sizeof(*cd)) {
+		memcpy(cd, tmp, sizeof(*cd));
+		memcpy(buf, tmp + sizeof(*cd), got - sizeof(*cd));
+		rc = (int)(got - sizeof(*cd));
+	} else if (rc >= 0) {
+		rc = -EPROTO;
+	}
+	free(tmp);
+	return rc;
+}
+
+int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
+{
+	struct pv_privcmd_wait w = { .domid = domid, .timeout_ms = timeout_ms };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_WAIT_DOMAIN, &w, sizeof(w), NULL, 0, NULL, NULL);
+}
+
+int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_physinfo };
+	int rc = pvctrl_sysctl(h, &sc, NULL, 0);
+
+	if (rc == 0)
+		*pi = sc.u.physinfo;
+	return rc;
+}
+
+int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_readconsole };
+	int rc;
+
+	sc.u.readconsole.clear = clear;
+	sc.u.readconsole.buffer = PV_PRIVCMD_BUF_ADDR;
+	sc.u.readconsole.count = (uint32_t)max;
+	rc = pvctrl_sysctl(h, &sc, buf, max);
+	return rc < 0 ? rc : (int)sc.u.readconsole.count;
+}
+
+int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len)
+{
+	uint64_t a[5] = { cmd, PV_PRIVCMD_BUF_ADDR };
+
+	return pvctrl_hypercall(h, PV_HYPERCALL_xen_version, a, NULL, 0, buf, buf ? len : 0);
+}

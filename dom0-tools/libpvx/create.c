@@ -1,0 +1,190 @@
+/* Creating a domain from a parsed config, naming domains, and the configs the
+ * toolstack keeps for live domains in the run directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libpvx/pvx.h"
+#include "rundir.h"
+#include "util.h"
+
+static uint8_t action_of(enum domcfg_action a)
+{
+	switch (a) {
+	case DOMCFG_ACTION_PRESERVE:
+		return PV_ACTION_PRESERVE;
+	case DOMCFG_ACTION_RESTART:
+	case DOMCFG_ACTION_RENAME_RESTART:
+	case DOMCFG_ACTION_COREDUMP_RESTART:
+	case DOMCFG_ACTION_SOFT_RESET:
+		return PV_ACTION_RESTART;
+	default:
+		return PV_ACTION_DESTROY;
+	}
+}
+
+int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
+{
+	struct pv_privcmd_domext *e = NULL;
+	uint64_t id;
+	int n, rc = -ESRCH, numeric = util_parse_u64(spec, PV_DOMID_FIRST_RESERVED - 1, &id) == 0;
+
+	n = pvctrl_domext_list(h, &e);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && rc; i++)
+		if ((numeric && e[i].domid == id) || strcmp(e[i].name, spec) == 0) {
+			*domid = e[i].domid;
+			rc = 0;
+		}
+	free(e);
+	return rc;
+}
+
+static int create_checks(struct pvctrl *h, const struct domcfg *dc, char *err, size_t errlen)
+{
+	struct pv_sysctl_physinfo pi;
+	pv_domid_t other;
+	uint64_t host_mib;
+	int rc;
+
+	if (dc->type != DOMCFG_TYPE_PV) {
+		snprintf(err, errlen, "type \"%s\": only PV domains are supported by this pvisor "
+			 "(the hvm engine is not built yet); use type = \"pv\"",
+			 domcfg_type_name(dc->type));
+		return -EOPNOTSUPP;
+	}
+	rc = pvctrl_physinfo(h, &pi);
+	if (rc < 0)
+		return snprintf(err, errlen, "asking the hypervisor for host facts: %s",
+				strerror(-rc)), rc;
+	host_mib = pi.total_pages / 256;
+	if (dc->maxmem_mib > host_mib) {
+		snprintf(err, errlen, "%s %lu MiB is more than the host's %lu MiB of memory; lower it",
+			 dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
+			 (unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
+		return -ENOMEM;
+	}
+	if (pvx_domain_resolve(h, dc->name, &other) == 0) {
+		snprintf(err, errlen, "a domain named '%s' already exists (id %u); choose another "
+			 "name or destroy it first", dc->name, other);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+		       char *err, size_t errlen)
+{
+	struct pv_privcmd_domext e = { .domid = domid,
+				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
+	int rc;
+
+	snprintf(e.name, sizeof(e.name), "%s", dc->name);
+	e.on_poweroff = action_of(dc->on_poweroff);
+	e.on_reboot = action_of(dc->on_reboot);
+	e.on_crash = action_of(dc->on_crash);
+	e.on_watchdog = action_of(dc->on_watchdog);
+	rc = pvctrl_domext_set(h, &e);
+	if (rc == -EEXIST)
+		snprintf(err, errlen, "a domain named '%s' already exists; choose another name",
+			 dc->name);
+	else if (rc < 0)
+		snprintf(err, errlen, "naming the domain: %s", strerror(-rc));
+	return rc;
+}
+
+static void saved_path(pv_domid_t domid, char *buf, size_t len)
+{
+	char dir[480];
+
+	rundir_file(dir, sizeof(dir), "domains");
+	mkdir(dir, 0700);
+	snprintf(buf, len, "%s/%u.cfg", dir, domid);
+}
+
+static void create_save_config(pv_domid_t domid, const char *text)
+{
+	char path[512];
+	int fd;
+
+	if (!text)
+		return;
+	saved_path(domid, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	util_write_full(fd, text, strlen(text));
+	close(fd);
+}
+
+char *pvx_domain_saved_config(pv_domid_t domid)
+{
+	char path[512], *buf = NULL;
+	struct stat st;
+	int fd;
+
+	saved_path(domid, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && st.st_size < (1 << 20) && (buf = malloc(st.st_size + 1))) {
+		ssize_t n = util_read_full(fd, buf, st.st_size);
+
+		buf[n > 0 ? n : 0] = '\0';
+	}
+	close(fd);
+	return buf;
+}
+
+void pvx_domain_forget(pv_domid_t domid)
+{
+	char path[512];
+
+	saved_path(domid, path, sizeof(path));
+	unlink(path);
+}
+
+int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
+		      const char *cfg_text, pv_domid_t *out, char *err, size_t errlen)
+{
+	struct elf_image img;
+	char *kernel;
+	pv_domid_t domid;
+	int rc;
+
+	if ((rc = create_checks(h, dc, err, errlen)) < 0)
+		return rc;
+	kernel = domcfg_path_resolve(dc, dc->kernel);
+	if (!kernel)
+		return snprintf(err, errlen, "out of memory"), -ENOMEM;
+	rc = elf_image_open(kernel, &img, err, errlen);
+	free(kernel);
+	if (rc < 0)
+		return rc;
+	rc = pvctrl_domain_create(h, dc->maxvcpus, dc->uuid, &domid);
+	if (rc < 0) {
+		snprintf(err, errlen, "creating the domain: %s", strerror(-rc));
+		goto out_image;
+	}
+	rc = create_name(h, domid, dc, err, errlen);
+	if (rc == 0)
+		rc = pvx_domain_build(h, domid, dc, &img, err, errlen);
+	if (rc == 0)
+		create_save_config(domid, cfg_text);
+	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
+		snprintf(err, errlen, "starting the domain: %s", strerror(-rc));
+	if (rc < 0) {
+		pvctrl_domain_destroy(h, domid);
+		pvx_domain_forget(domid);
+	} else {
+		*out = domid;
+	}
+out_image:
+	elf_image_fini(&img);
+	return rc;
+}

@@ -1,0 +1,219 @@
+/* Starting, stopping and checking the daemons of a run directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpvx/pvx.h"
+#include "rundir.h"
+#include "util.h"
+
+struct daemon_def {
+	const char *name;
+	const char *socket; /* in the run directory */
+	int required;       /* pvx cannot work without it */
+};
+
+static const struct daemon_def daemons[] = {
+	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
+	{ "xsd", "xenstored.sock", 0 },
+	{ "pvconsoled", "pvconsoled.sock", 0 },
+};
+
+static int daemon_installed(const struct daemon_def *dd)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), dd->name);
+	return access(path, X_OK) == 0;
+}
+
+static int daemon_running(const struct daemon_def *dd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ok;
+
+	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), dd->socket) < 0)
+		return 0;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+static pid_t daemon_pid(const struct daemon_def *dd)
+{
+	char path[512], file[64], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(file, sizeof(file), "%s.pid", dd->name);
+	if (rundir_file(path, sizeof(path), file) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)atoi(buf);
+}
+
+/* Double fork so the daemon is nobody's zombie; its output goes to NAME.log. */
+static void daemon_exec(const struct daemon_def *dd)
+{
+	char path[1024], log[512], file[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), dd->name);
+	snprintf(file, sizeof(file), "%s.log", dd->name);
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	if (rundir_file(log, sizeof(log), file) == 0 &&
+	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	closefrom(3);
+	execl(path, dd->name, (char *)NULL);
+	_exit(127);
+}
+
+static int daemon_start(const struct daemon_def *dd, char *err, size_t errlen)
+{
+	struct timespec ms = { 0, 2000000 };
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		daemon_exec(dd);
+	waitpid(pid, &status, 0);
+	for (int i = 0; i < 5000; i++) {
+		if (daemon_running(dd))
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	snprintf(err, errlen, "%s did not start in %s; see %s/%s.log", dd->name, rundir_path(),
+		 rundir_path(), dd->name);
+	return -ETIMEDOUT;
+}
+
+static int daemons_lock(void)
+{
+	char path[512];
+	int fd;
+
+	if (rundir_ensure() < 0 || rundir_file(path, sizeof(path), "daemons.lock") < 0)
+		return -EACCES;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+int pvx_daemons_ensure(char *err, size_t errlen)
+{
+	int lock, rc = 0;
+
+	if (daemon_running(&daemons[0]))
+		return 0; /* fast path: the hypervisor answers */
+	lock = daemons_lock();
+	if (lock < 0) {
+		snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
+			 strerror(-lock));
+		return lock;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
+		const struct daemon_def *dd = &daemons[i];
+
+		if (!daemon_installed(dd)) {
+			if (dd->required) {
+				snprintf(err, errlen, "%s/%s is missing; run 'make' first",
+					 rundir_bindir(), dd->name);
+				rc = -ENOENT;
+			}
+			continue;
+		}
+		if (!daemon_running(dd))
+			rc = daemon_start(dd, err, errlen);
+	}
+	close(lock);
+	return rc;
+}
+
+static int daemon_stop(const struct daemon_def *dd)
+{
+	struct timespec ms = { 0, 5000000 };
+	pid_t pid = daemon_pid(dd);
+
+	if (pid <= 0 || kill(pid, SIGTERM) < 0)
+		return 0;
+	for (int i = 0; i < 2000; i++) {
+		if (kill(pid, 0) < 0)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	kill(pid, SIGKILL);
+	return -ETIMEDOUT;
+}
+
+int pvx_daemons_stop(char *err, size_t errlen)
+{
+	int lock = daemons_lock(), rc = 0;
+
+	if (lock < 0) {
+		snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
+			 strerror(-lock));
+		return lock;
+	}
+	for (size_t i = ARRAY_SIZE(daemons); i-- > 0;)
+		if (daemon_stop(&daemons[i]) < 0) {
+			snprintf(err, errlen, "%s did not stop on SIGTERM: killed", daemons[i].name);
+			rc = -ETIMEDOUT;
+		}
+	close(lock);
+	return rc;
+}
+
+int pvx_daemons_status(struct pvx_daemon_status *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(daemons) && n < max; i++, n++) {
+		out[n].name = daemons[i].name;
+		out[n].installed = daemon_installed(&daemons[i]);
+		out[n].running = daemon_running(&daemons[i]);
+		out[n].pid = out[n].running ? daemon_pid(&daemons[i]) : 0;
+	}
+	return (int)n;
+}
+
+int pvx_connect(struct pvctrl **h, char *err, size_t errlen)
+{
+	int rc = pvx_daemons_ensure(err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = pvctrl_open(h);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot reach pvisor in %s: %s", rundir_path(), strerror(-rc));
+	return rc;
+}

@@ -1,0 +1,162 @@
+/* pvx create: parse an xl.cfg (plus KEY=VALUE overrides), build and start a domain,
+ * optionally follow its console. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libpvx/cfg.h"
+#include "pvx_cli.h"
+#include "util.h"
+
+struct create_opts {
+	int console, paused, quiet, dry_run;
+	const char *file;
+	char **overrides;
+	int n_overrides;
+};
+
+static void create_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "pvx: %s\n", msg);
+}
+
+static int create_parse_args(int argc, char **argv, struct create_opts *o)
+{
+	static const struct option lo[] = { { "dry-run", no_argument, NULL, 'n' },
+					    { NULL, 0, NULL, 0 } };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+cpqnh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->console = 1; break;
+		case 'p': o->paused = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'n': o->dry_run = 1; break;
+		default: return -1;
+		}
+	}
+	if (optind >= argc)
+		return -1;
+	o->file = argv[optind];
+	o->overrides = argv + optind + 1;
+	o->n_overrides = argc - optind - 1;
+	return 0;
+}
+
+/* The text kept for `pvx list -l`: the file, the overrides and the uuid in use. */
+static char *create_saved_text(const struct create_opts *o, const struct domcfg *dc)
+{
+	char *text = NULL, uuid[37];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len), *in = fopen(o->file, "re");
+	int ch;
+
+	if (!f) {
+		if (in)
+			fclose(in);
+		return NULL;
+	}
+	while (in && (ch = fgetc(in)) != EOF)
+		fputc(ch, f);
+	if (in)
+		fclose(in);
+	fputs("\n# pvx create\n", f);
+	for (int i = 0; i < o->n_overrides; i++)
+		fprintf(f, "%s\n", o->overrides[i]);
+	domcfg_uuid_format(dc->uuid, uuid);
+	fprintf(f, "uuid = \"%s\"\n", uuid);
+	fclose(f);
+	return text;
+}
+
+static int create_load(const struct create_opts *o, struct domcfg *dc)
+{
+	struct cfg_file *cf = NULL;
+	char err[1024];
+	int rc = cfg_parse_file(o->file, &cf, err, sizeof(err));
+
+	for (int i = 0; rc == 0 && i < o->n_overrides; i++)
+		rc = cfg_apply_override(cf, o->overrides[i], err, sizeof(err));
+	if (rc == 0)
+		rc = domcfg_from_cfg(cf, dc, create_warn, NULL, err, sizeof(err));
+	cfg_free(cf);
+	if (rc < 0)
+		cli_fail("%s", err);
+	return rc;
+}
+
+static int create_dry_run(const struct domcfg *dc)
+{
+	char *json = NULL;
+
+	if (domcfg_to_json(dc, -1, &json) < 0)
+		return cli_fail("cannot format the config as JSON");
+	fputs(json, stdout);
+	free(json);
+	return 0;
+}
+
+int cli_console_follow(struct pvctrl *h, pv_domid_t domid)
+{
+	struct pv_privcmd_console_data cd = { 0 };
+	static char buf[16384];
+	uint64_t off = 0;
+
+	for (;;) {
+		int n = pvctrl_console_read(h, domid, off, buf, sizeof(buf), 500, &cd);
+
+		if (n < 0)
+			return PV_DOMSTATE_DYING;
+		if (n > 0 && util_write_full(1, buf, n) < 0)
+			return PV_DOMSTATE_DYING;
+		off = cd.next;
+		if (n == 0 && cd.state >= PV_DOMSTATE_SHUTDOWN)
+			return (int)cd.state;
+	}
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o;
+	struct domcfg dc;
+	struct pvctrl *h;
+	pv_domid_t domid;
+	char err[1024], *text;
+	int rc;
+
+	if (create_parse_args(argc, argv, &o) < 0)
+		return cli_usage("create");
+	memset(&dc, 0, sizeof(dc));
+	if (!o.quiet && !o.dry_run)
+		fprintf(stderr, "Parsing config from %s\n", o.file);
+	if (create_load(&o, &dc) < 0)
+		return 1;
+	if (o.dry_run) {
+		rc = create_dry_run(&dc);
+		domcfg_fini(&dc);
+		return rc;
+	}
+	h = cli_connect();
+	text = create_saved_text(&o, &dc);
+	rc = pvx_domain_create(h, &dc, o.paused ? PVX_CREATE_PAUSED : 0, text, &domid, err,
+			       sizeof(err));
+	free(text);
+	if (rc < 0) {
+		rc = cli_fail("%s: %s", dc.name, err);
+	} else {
+		if (!o.quiet && !o.console)
+			fprintf(stderr, "Started domain %s (id=%u)\n", dc.name, domid);
+		if (o.console)
+			cli_console_follow(h, domid);
+		rc = 0;
+	}
+	domcfg_fini(&dc);
+	pvctrl_close(h);
+	return rc;
+}

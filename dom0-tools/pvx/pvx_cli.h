@@ -1,0 +1,42 @@
+/* pvx: the xl-style command line. Shared pieces of the subcommands. */
+#ifndef PV_PVX_CLI_H
+#define PV_PVX_CLI_H
+
+#include "libpvx/pvx.h"
+
+struct pvx_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+/* Print "pvx: <msg>" on stderr. Returns 1 (the exit status of a failed command). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Connect, starting the daemons when needed; exits with a message on failure. */
+struct pvctrl *cli_connect(void);
+/* A domain given by name or id; exits with a message when there is none. */
+pv_domid_t cli_domain(struct pvctrl *h, const char *spec);
+/* Print a command's usage line and return 2. */
+int cli_usage(const char *cmd);
+/* Follow a domain's console_io output to stdout until it stops; returns the
+ * domain's final state (PV_DOMSTATE_*). */
+int cli_console_follow(struct pvctrl *h, pv_domid_t domid);
+
+/* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
+int cli_domain_op(int argc, char **argv, const char *verb,
+		  int (*op)(struct pvctrl *h, pv_domid_t id));
+
+int cmd_create(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
+int cmd_domid(int argc, char **argv);
+int cmd_domname(int argc, char **argv);
+int cmd_daemons(int argc, char **argv);
+
+#endif
