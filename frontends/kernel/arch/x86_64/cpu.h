@@ -26,7 +26,8 @@ static inline void cpu_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-/* Read barrier for the seqlock readers (x86 loads are ordered; stop the compiler). */
+/* Read barrier for seqlock readers: lfence also keeps a following rdtsc from running
+ * ahead of the loads before it. */
 static inline void cpu_rmb(void)
 {
 	__asm__ volatile("lfence" ::: "memory");
