@@ -134,7 +134,7 @@ static int name_error(struct dc_ctx *c, const struct cfg_value *v, const char *s
 		return dc_error(c, v->line, "name", "\"Domain-0\" is reserved for the control domain");
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
 		;
-	if (i > 0 && s[i] == '\0')
+	if (i > 0 && i <= DOMCFG_NAME_MAX && s[i] == '\0')
 		return dc_error(c, v->line, "name",
 				"must not be all digits (it would read as a domain id), got %s", shown);
 	return dc_error(c, v->line, "name",
@@ -285,7 +285,8 @@ static int key_cpus(struct dc_ctx *c, const struct key_handler *h, const struct 
 	return c->dc->cpus ? 0 : -ENOMEM;
 }
 
-/* disk=, vif=: lists of spec strings, kept raw for the device code to parse. */
+/* disk=, vif=: lists of spec strings, kept raw for the device code to parse.
+ * An empty vif spec means "all defaults" (as in xl); an empty disk is a mistake. */
 static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *v,
 		     char ***out, size_t *count, const char *example)
 {
@@ -302,8 +303,9 @@ static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *
 
 		if (it->type == CFG_LIST)
 			return dc_error(c, it->line, key, "item %zu: expected a string, got a list", i + 1);
-		if (!*it->str)
-			return dc_error(c, it->line, key, "item %zu is empty", i + 1);
+		if (!*it->str && key[0] == 'd')
+			return dc_error(c, it->line, key, "item %zu is empty; a disk needs at least a target and a vdev",
+					i + 1);
 		if (!((*out)[i] = strdup(it->str)))
 			return -ENOMEM;
 		*count = i + 1;
