@@ -1,0 +1,29 @@
+/* xsd: persistence -- an append-only journal of committed changes plus a periodic
+ * snapshot in the run directory, so the tree survives `kill -9` and a restart. Appends
+ * are buffered and written (no fsync) before replies go out; snapshots are fsync'ed.
+ * Format: see docs/NOTES-store.md. */
+#ifndef XSD_JOURNAL_H
+#define XSD_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "xsd/core.h"
+
+struct xsd_journal;
+
+/* Load dir/xsd.snap and replay dir/xsd.journal into core (a torn tail is cut off),
+ * then record every later change. 0 or -errno (the core may hold a partial tree). */
+int xsd_journal_open(struct xsd_journal **out, struct xsd_core *core, const char *dir);
+/* Write buffered records to the journal file. 0 or -errno. */
+int xsd_journal_flush(struct xsd_journal *j);
+/* Snapshot when the journal has grown past its threshold. 0 or -errno. */
+int xsd_journal_maybe_compact(struct xsd_journal *j);
+/* Write a full snapshot (fsync'ed) and empty the journal. 0 or -errno. */
+int xsd_journal_snapshot(struct xsd_journal *j);
+/* Bytes in the journal file (tests, compaction). */
+size_t xsd_journal_size(const struct xsd_journal *j);
+/* Snapshot, fsync and free. */
+void xsd_journal_close(struct xsd_journal *j);
+
+#endif

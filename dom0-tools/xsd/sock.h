@@ -1,0 +1,20 @@
+/* xsd: the Unix-socket transport for dom0 clients and the daemon's epoll loop. */
+#ifndef XSD_SOCK_H
+#define XSD_SOCK_H
+
+#include "xsd/core.h"
+#include "xsd/journal.h"
+
+struct xsd_sock_server;
+
+/* Listen on `path` (a stale socket file is replaced; a live one is -EADDRINUSE).
+ * Clients are accepted only if their uid is ours or 0. 0 or -errno. */
+int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core,
+		    struct xsd_journal *j, const char *path);
+/* Serve until SIGTERM or SIGINT (blocked by the caller and passed in as a signalfd).
+ * 0, or -errno on an event-loop failure. */
+int xsd_sock_run(struct xsd_sock_server *s, int sigfd);
+/* Close every client and the listener, unlink the socket. */
+void xsd_sock_destroy(struct xsd_sock_server *s);
+
+#endif
