@@ -10,7 +10,7 @@ GUEST_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 		-mno-red-zone -mgeneral-regs-only -mcmodel=small -O2 -g \
 		-fno-asynchronous-unwind-tables -fno-strict-aliasing $(WARN) \
 		-Iinclude -I$(KERNEL_DIR) -MMD -MP
-GUEST_ASFLAGS := -D__ASSEMBLY__ -g -I$(KERNEL_DIR) -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLY__ -g -Iinclude -I$(KERNEL_DIR) -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 		 -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
 		 -Wl,-T,$(KERNEL_DIR)/kernel.lds

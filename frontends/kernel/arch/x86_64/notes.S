@@ -1,15 +1,7 @@
 /* Xen ELF notes of the reference PV kernel: how a domain builder learns the guest's
  * name, addresses, entry point and where to write the hypercall page. */
 
-/* Note types from Xen's public elfnote.h (the values are the ABI). */
-#define NOTE_ENTRY          1
-#define NOTE_HYPERCALL_PAGE 2
-#define NOTE_VIRT_BASE      3
-#define NOTE_PADDR_OFFSET   4
-#define NOTE_XEN_VERSION    5
-#define NOTE_GUEST_OS       6
-#define NOTE_GUEST_VERSION  7
-#define NOTE_LOADER         8
+#include <pvisor/elfnote.h>
 
 /* One note: owner "Xen" (namesz 4), descriptor padded to 4 bytes. gas drops the
  * quotes of a macro argument, so strings and numbers get a macro each. */
@@ -36,13 +28,13 @@
 .endm
 
 	.section .note.Xen, "a", @note
-	xen_note_str  NOTE_GUEST_OS,       "pvisor-ref"
-	xen_note_str  NOTE_GUEST_VERSION,  "0.1"
-	xen_note_str  NOTE_XEN_VERSION,    "xen-3.0"
-	xen_note_str  NOTE_LOADER,         "generic"
-	xen_note_quad NOTE_VIRT_BASE,      0x40000000
-	xen_note_quad NOTE_PADDR_OFFSET,   0x40000000
-	xen_note_quad NOTE_ENTRY,          _start
-	xen_note_quad NOTE_HYPERCALL_PAGE, hypercall_page
+	xen_note_str  PV_ELFNOTE_GUEST_OS,       "pvisor-ref"
+	xen_note_str  PV_ELFNOTE_GUEST_VERSION,  "0.1"
+	xen_note_str  PV_ELFNOTE_XEN_VERSION,    "xen-3.0"
+	xen_note_str  PV_ELFNOTE_LOADER,         "generic"
+	xen_note_quad PV_ELFNOTE_VIRT_BASE,      0x40000000
+	xen_note_quad PV_ELFNOTE_PADDR_OFFSET,   0x40000000
+	xen_note_quad PV_ELFNOTE_ENTRY,          _start
+	xen_note_quad PV_ELFNOTE_HYPERCALL_PAGE, hypercall_page
 
 	.section .note.GNU-stack, "", @progbits
