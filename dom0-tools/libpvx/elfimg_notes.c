@@ -251,7 +251,26 @@ static int elfimg_check_shdrs(struct elfimg_ctx *ctx)
 	return 0;
 }
 
-int elfimg_notes_read(struct elfimg_ctx *ctx)
+/* As Xen: a kernel with notes must be built for xen-3.0 and the generic loader
+ * (Linux kernels may name another loader). */
+static int elfimg_notes_check(struct elfimg_ctx *ctx)
+{
+	const struct elf_image *img = ctx->img;
+
+	if (img->note_source == ELF_NOTES_NONE)
+		return 0;
+	if (strncmp(img->xen_version, "xen-3.0", 7) != 0)
+		return elfimg_fail(ctx, -ENOEXEC,
+				   "built for Xen version '%s'; pvisor loads kernels whose "
+				   "XEN_VERSION note says xen-3.0", img->xen_version);
+	if (strncmp(img->loader, "generic", 7) != 0 && strncmp(img->guest_os, "linux", 5) != 0)
+		return elfimg_fail(ctx, -ENOEXEC,
+				   "built for loader '%s'; pvisor loads kernels whose LOADER "
+				   "note says generic", img->loader);
+	return 0;
+}
+
+static int elfimg_notes_find(struct elfimg_ctx *ctx)
 {
 	unsigned count = 0;
 	int rc;
@@ -274,4 +293,11 @@ int elfimg_notes_read(struct elfimg_ctx *ctx)
 		return 0;
 	}
 	return elfimg_notes_legacy(ctx);
+}
+
+int elfimg_notes_read(struct elfimg_ctx *ctx)
+{
+	int rc = elfimg_notes_find(ctx);
+
+	return rc ? rc : elfimg_notes_check(ctx);
 }

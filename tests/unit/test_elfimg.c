@@ -53,6 +53,17 @@ static void expect_fail_rc(const void *data, size_t len, int rc, const char *nee
 	CU_ASSERT_EQUAL(img.nseg, 0);
 }
 
+static void expect_ok(size_t len)
+{
+	struct elf_image img;
+
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(elf_image_parse(buf, len, &img, err, sizeof(err)), 0);
+	if (err[0])
+		fprintf(stderr, "  unexpected error: %s\n", err);
+	elf_image_fini(&img);
+}
+
 static void expect_fail(size_t len, const char *needle)
 {
 	expect_fail_rc(buf, len, -ENOEXEC, needle);
@@ -325,6 +336,8 @@ static void test_bad_addresses(void)
 		    "0xffffffff81000000 != PV_PHYSMAP_BASE + paddr");
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "docs/ABI.md"));
 	sp.note[sp.nnote++] = (struct tb_note){ 3, &linux_base, 8 };
+	sp.note[sp.nnote++] = (struct tb_note){ 5, "xen-3.0", 8 };
+	sp.note[sp.nnote++] = (struct tb_note){ 8, "generic", 8 };
 	expect_fail(tb_build(&sp, buf, &lay), "not linked for pvisor");
 
 	tb_spec_standard(&sp);
@@ -374,6 +387,15 @@ static void test_bad_notes(void)
 	expect_fail(tb_build(&sp, buf, &lay), "Xen note GUEST_OS is 75 characters; at most 63 fit");
 	sp.note[0] = (struct tb_note){ 6, "tab\there", 9 };
 	expect_fail(tb_build(&sp, buf, &lay), "non-printable");
+
+	tb_spec_standard(&sp);
+	sp.note[2] = (struct tb_note){ 5, "xen-2.0", 8 }; /* XEN_VERSION */
+	expect_fail(tb_build(&sp, buf, &lay), "built for Xen version 'xen-2.0'");
+	tb_spec_standard(&sp);
+	sp.note[3] = (struct tb_note){ 8, "special", 8 }; /* LOADER */
+	expect_fail(tb_build(&sp, buf, &lay), "built for loader 'special'");
+	sp.note[0] = (struct tb_note){ 6, "linux", 6 }; /* Linux may name any loader */
+	expect_ok(tb_build(&sp, buf, &lay));
 
 	len = build_standard();
 	memcpy(buf + lay.notes_off + 4, &(uint32_t){ 0xfffffff0u }, 4); /* descsz */
@@ -445,14 +467,25 @@ static void test_reference_kernel(void)
 		printf("\n  (skipped: %s not built yet)\n", path);
 		return;
 	}
-	CU_ASSERT_EQUAL_FATAL(elf_image_open(path, &img, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(img.note_source, ELF_NOTES_PHDR);
-	CU_ASSERT_EQUAL(img.virt_base, 0x40000000ULL);
-	CU_ASSERT(img.guest_os[0] != '\0');
-	CU_ASSERT(img.has_hypercall_page);
-	CU_ASSERT(img.pstart >= 0x100000ULL);
-	CU_ASSERT_EQUAL(img.seg[0].vaddr, img.seg[0].paddr + 0x40000000ULL);
-	elf_image_fini(&img);
+	for (int gz = 0; gz < 2; gz++) {
+		if (gz)
+			strncat(path, ".gz", sizeof(path) - strlen(path) - 1);
+		if (elf_image_open(path, &img, err, sizeof(err)) != 0) {
+			fprintf(stderr, "  %s\n", err);
+			CU_FAIL_FATAL("reference kernel does not load");
+		}
+		CU_ASSERT_EQUAL(img.compressed, gz);
+		CU_ASSERT_EQUAL(img.note_source, ELF_NOTES_PHDR);
+		CU_ASSERT_EQUAL(img.virt_base, 0x40000000ULL);
+		CU_ASSERT_STRING_EQUAL(img.xen_version, "xen-3.0");
+		CU_ASSERT_STRING_EQUAL(img.loader, "generic");
+		CU_ASSERT(img.guest_os[0] != '\0');
+		CU_ASSERT(img.has_hypercall_page);
+		CU_ASSERT(img.pstart >= 0x100000ULL);
+		CU_ASSERT(img.entry >= img.seg[0].vaddr &&
+			  img.entry < img.seg[0].vaddr + img.seg[0].memsz);
+		elf_image_fini(&img);
+	}
 }
 
 /* Seed inputs for tests/fuzz/fuzz_elfimg: one image per note source, and gzip. */
