@@ -29,7 +29,7 @@ pv_wait_idle() {
 	done
 	pv_cmd list >&2
 	if [ "$(pv_count_guests)" -lt "$k" ] || [ "$(pv_count_guests s)" -gt 0 ]; then
-		pv_why="guests with '$mem_cmdline' did not stay up (see $(basename "$work")/b_30_memory.log)"
+		pv_why="guests with '$mem_cmdline' did not stay up (see ${work#"$top"/}/b_30_memory.log)"
 		return 1
 	fi
 	pv_note="not all guests showed state b in pvx list after 15 s"
