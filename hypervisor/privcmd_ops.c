@@ -224,9 +224,11 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 	struct pv_privcmd_domext *e = (void *)p;
 	struct domain *d;
 	int32_t ret = 0;
+	uint16_t flags;
 
 	if (len != sizeof(*e))
 		return -EINVAL;
+	flags = e->flags;
 	e->name[sizeof(e->name) - 1] = '\0';
 	if (e->on_poweroff > PV_ACTION_RESTART || e->on_reboot > PV_ACTION_RESTART ||
 	    e->on_crash > PV_ACTION_RESTART || e->on_watchdog > PV_ACTION_RESTART)
@@ -235,9 +237,9 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 	if (!d)
 		return -ESRCH;
 	pthread_mutex_lock(&hv_lock);
-	if (e->flags & PV_DOMEXT_SET_NAME)
+	if (flags & PV_DOMEXT_SET_NAME)
 		ret = domain_set_name(d, e->name);
-	if (ret == 0 && (e->flags & PV_DOMEXT_SET_ACTIONS)) {
+	if (ret == 0 && (flags & PV_DOMEXT_SET_ACTIONS)) {
 		d->actions[0] = e->on_poweroff;
 		d->actions[1] = e->on_reboot;
 		d->actions[2] = e->on_crash;
@@ -246,7 +248,7 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 	if (ret == 0)
 		domext_fill(d, e);
 	pthread_mutex_unlock(&hv_lock);
-	if (ret == 0 && (e->flags & PV_DOMEXT_SET_NAME))
+	if (ret == 0 && (flags & PV_DOMEXT_SET_NAME))
 		console_open_log(&d->console, d->name);
 	domain_put(d);
 	rep->data = p;

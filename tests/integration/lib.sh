@@ -1,0 +1,62 @@
+# Shared by the integration tests: a private run directory with real daemons, real
+# guests, helpers to wait for console lines and domain states, and cleanup.
+set -u
+TOP=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BIN=$TOP/build/bin
+export PVISOR_BINDIR=$BIN
+PVX=$BIN/pvx
+KERNEL=$TOP/build/guest/pvkernel
+export PVISOR_RUNDIR=$(mktemp -d /tmp/pvtest.XXXXXX)
+CFGDIR=$PVISOR_RUNDIR/cfg
+mkdir -p "$CFGDIR"
+
+cleanup() {
+	"$PVX" daemons stop >/dev/null 2>&1
+	rm -rf "$PVISOR_RUNDIR"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+ok() { echo "ok: $*"; }
+
+[ -x "$PVX" ] && [ -f "$KERNEL" ] || fail "build first (missing $PVX or $KERNEL)"
+
+# mkcfg NAME KEY=VALUE... : write $CFGDIR/NAME.cfg for the reference kernel
+mkcfg() {
+	local name=$1; shift
+	{
+		echo "name = \"$name\""
+		echo "kernel = \"$KERNEL\""
+		echo "memory = 16"
+		echo "on_crash = \"preserve\""
+		for kv in "$@"; do echo "$kv"; done
+	} >"$CFGDIR/$name.cfg"
+	echo "$CFGDIR/$name.cfg"
+}
+
+# field DOMAIN KEY : a value from pvx list -l's "pvisor" object
+field() {
+	"$PVX" list -l "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d[0]["pvisor"][sys.argv[1]] if d else "")' "$2"
+}
+
+# state_letters DOMAIN : the six xl state letters
+state_letters() { "$PVX" list "$1" | awk -v n="$1" '$1 == n { print $5 }'; }
+
+# wait_for SECONDS COMMAND... : retry until the command succeeds
+wait_for() {
+	local t=$1; shift
+	local end=$((SECONDS + t))
+	while ! "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.05
+	done
+}
+
+# console_has DOMAIN TEXT : the domain's console log contains TEXT
+console_has() { grep -qF -- "$2" "$PVISOR_RUNDIR/console/$1.log" 2>/dev/null; }
+
+pvisor_pid() { cat "$PVISOR_RUNDIR/pvisor.pid"; }
