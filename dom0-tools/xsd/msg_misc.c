@@ -39,9 +39,15 @@ int xsd_msg_unwatch(struct xsd_req *r)
 {
 	const char *arg[2];
 
+	int err;
+
 	if (xsd_req_args(r, arg, 2) < 0)
 		return -EINVAL;
-	return xsd_watch_del(r->c, arg[0], arg[1]);
+	err = xsd_watch_del(r->c, arg[0], arg[1]);
+	if (err)
+		return err;
+	xsd_reply_ok(r);
+	return 0;
 }
 
 int xsd_msg_tx_start(struct xsd_req *r)
