@@ -181,17 +181,20 @@ static void test_list_limits(void)
 	size_t n = CFG_MAX_ITEMS + 1, i;
 	char *text = malloc(n * 2 + 16);
 	struct cfg_file *cf;
-	char *p = text;
+	char *p;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	p += sprintf(p, "a = [");
-	for (i = 0; i < n - 1; i++)
-		p += sprintf(p, "1,");
-	sprintf(p, "]");
+	if (!text)
+		return;
+	memcpy(text, "a = [", 5);
+	p = text + 5;
+	for (i = 0; i < n - 1; i++, p += 2)
+		memcpy(p, "1,", 2);
+	strcpy(p, "]");
 	cf = parse(text);
 	CU_ASSERT_EQUAL(get(cf, "a", CFG_LIST)->n_items, CFG_MAX_ITEMS);
 	cfg_free(cf);
-	sprintf(p, "1]");
+	strcpy(p, "1]");
 	parse_fails(text, "t.cfg:1: list has more than 1024 items");
 	free(text);
 	parse_fails("a = [[[[[[[[1]]]]]]]]\nb = [[[[[[[[[1]]]]]]]]]",

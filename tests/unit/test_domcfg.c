@@ -241,7 +241,7 @@ static void test_cmdline(void)
 	CU_ASSERT_STRING_EQUAL(warns,
 			       "d.cfg:4: warning: root= and extra= ignored in favour of cmdline=\n");
 	domcfg_fini(&dc);
-	big = malloc(2100);
+	big = calloc(1, 2100);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	strcpy(big, BASE "extra = '");
 	memset(big + strlen(big), 'x', 1019);
