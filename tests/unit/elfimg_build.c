@@ -2,6 +2,7 @@
 #include "elfimg_build.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -196,4 +197,36 @@ size_t tb_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 	n = deflate(&zs, Z_FINISH) == Z_STREAM_END ? cap - zs.avail_out : 0;
 	deflateEnd(&zs);
 	return n;
+}
+
+int tb_write_corpus(const char *dir)
+{
+	static const char *const legacy = "GUEST_OS=linux,XEN_VER=xen-3.0,"
+		"VIRT_BASE=0x40000000,HYPERCALL_PAGE=0x101,LOADER=generic";
+	static uint8_t img[TB_MAX], gz[TB_MAX];
+	struct tb_layout lay;
+	char path[4096];
+	struct tb_spec sp;
+	size_t len, n;
+	FILE *f;
+	int v;
+
+	for (v = 0; v < 5; v++) {
+		tb_spec_standard(&sp);
+		sp.seg[0].filesz = 0x80; /* keep seeds small: the rest is bss */
+		sp.notes_in_section = v == 1;
+		sp.nnote = (v == 2 || v == 3) ? 0 : sp.nnote;
+		sp.legacy = v == 2 ? legacy : NULL;
+		len = tb_build(&sp, img, &lay);
+		if (v == 4)
+			len = tb_gzip(memcpy(gz, img, len), len, img, sizeof(img));
+		snprintf(path, sizeof(path), "%s/seed-%d", dir, v);
+		f = fopen(path, "wb");
+		if (!f)
+			return 1;
+		n = fwrite(img, 1, len, f);
+		if (fclose(f) != 0 || len == 0 || n != len)
+			return 1;
+	}
+	return 0;
 }

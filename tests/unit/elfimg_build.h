@@ -52,4 +52,8 @@ void tb_spec_standard(struct tb_spec *sp);
 /* gzip-compress [in, in + len) into out (cap bytes); returns the length or 0. */
 size_t tb_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap);
 
+/* Write fuzz seeds (one image per note source, and a gzip one) into dir as
+ * seed-<n>; 0 or 1 on an I/O error. */
+int tb_write_corpus(const char *dir);
+
 #endif

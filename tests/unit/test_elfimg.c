@@ -12,6 +12,7 @@
 
 #include "elfimg_build.h"
 #include "libpvx/elfimg.h"
+#include "libpvx/elfimg_priv.h"
 #include "util.h"
 
 static uint8_t buf[TB_MAX] __attribute__((aligned(8)));
@@ -488,34 +489,28 @@ static void test_reference_kernel(void)
 	}
 }
 
-/* Seed inputs for tests/fuzz/fuzz_elfimg: one image per note source, and gzip. */
-static int corpus_write(const char *dir)
+static void test_gunzip_limits(void)
 {
-	static const char *const legacy = "GUEST_OS=linux,XEN_VER=xen-3.0,"
-		"VIRT_BASE=0x40000000,HYPERCALL_PAGE=0x101,LOADER=generic";
-	char path[4096];
-	struct tb_spec sp;
-	size_t len;
-	FILE *f;
-	int v;
+	static uint8_t zeros[256u << 10];
+	uint8_t *out = NULL;
+	size_t zlen, n, outlen = 0;
 
-	for (v = 0; v < 5; v++) {
-		tb_spec_standard(&sp);
-		sp.seg[0].filesz = 0x80; /* keep seeds small: the rest is bss */
-		sp.notes_in_section = v == 1;
-		sp.nnote = (v == 2 || v == 3) ? 0 : sp.nnote;
-		sp.legacy = v == 2 ? legacy : NULL;
-		len = tb_build(&sp, buf, &lay);
-		if (v == 4)
-			len = tb_gzip(memcpy(zbuf, buf, len), len, buf, sizeof(buf));
-		snprintf(path, sizeof(path), "%s/seed-%d", dir, v);
-		f = fopen(path, "wb");
-		if (!f || len == 0 || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
-			return 1;
-	}
-	return 0;
+	zlen = tb_gzip(zeros, sizeof(zeros), zbuf, sizeof(zbuf) / 2);
+	CU_ASSERT_FATAL(zlen > 0 && zlen < 2048);
+	CU_ASSERT_EQUAL(elfimg_gunzip(zbuf, zlen, 64u << 10, &out, &outlen, err, sizeof(err)),
+			-EFBIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "inflates to more than"));
+	CU_ASSERT_PTR_NULL(out);
+	/* two members back to back, then zero padding */
+	memcpy(zbuf + zlen, zbuf, zlen);
+	memset(zbuf + 2 * zlen, 0, 64);
+	n = 2 * zlen + 64;
+	CU_ASSERT_EQUAL_FATAL(elfimg_gunzip(zbuf, n, 1u << 20, &out, &outlen, err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(outlen, 2 * sizeof(zeros));
+	CU_ASSERT(out[0] == 0 && out[outlen - 1] == 0);
+	free(out);
 }
-
 
 int main(int argc, char **argv)
 {
@@ -537,13 +532,14 @@ int main(int argc, char **argv)
 		{ "bad entry and hypercall page", test_bad_entry_and_hypercall },
 		{ "bad notes", test_bad_notes },
 		{ "truncations and corruptions", test_truncations_and_corruptions },
+		{ "gunzip limits and members", test_gunzip_limits },
 		{ "reference kernel", test_reference_kernel },
 	};
 	CU_pSuite suite;
 	unsigned i, failures;
 
 	if (argc == 3 && strcmp(argv[1], "--write-corpus") == 0)
-		return corpus_write(argv[2]);
+		return tb_write_corpus(argv[2]);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	suite = CU_add_suite("elfimg", NULL, NULL);

@@ -12,3 +12,7 @@ UNIT_TESTS += test_xsd_tx
 test_xsd_tx_SRCS += tests/unit/test_xsd_tx.c tests/unit/xsd_testlib.c
 test_xsd_tx_LIBS += $(XSD_TEST_LIBS)
 test_xsd_tx_LDLIBS += -lcunit
+UNIT_TESTS += test_xsd_domain
+test_xsd_domain_SRCS += tests/unit/test_xsd_domain.c tests/unit/xsd_testlib.c
+test_xsd_domain_LIBS += $(XSD_TEST_LIBS)
+test_xsd_domain_LDLIBS += -lcunit
