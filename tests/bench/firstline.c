@@ -18,6 +18,14 @@
 #define FL_TICK_MS  50
 #define FL_GRACE_NS 2000000000ULL /* after -k: SIGTERM, then SIGKILL this much later */
 
+/* Set by SIGTERM/SIGINT/SIGHUP: stop the command's group and report what we have. */
+static volatile sig_atomic_t fl_stop;
+
+static void fl_on_signal(int sig)
+{
+	fl_stop = sig;
+}
+
 struct fl_state {
 	const char *prefix;
 	size_t prefix_len;
@@ -122,13 +130,32 @@ static int fl_status_code(int status)
 	return 128 + WTERMSIG(status);
 }
 
-/* Read until the command is gone (or the deadline / -k says stop). Exit code or -1. */
+/* Signal the command's group when asked to stop, past the deadline, or (-k) once the
+ * line is seen: SIGTERM first, SIGKILL after a grace period. */
+static void fl_maybe_stop(const struct fl_state *st, pid_t pid, uint64_t now,
+			  uint64_t deadline, uint64_t *term_at)
+{
+	if (fl_stop) {
+		kill(-pid, SIGKILL);
+		return;
+	}
+	if (now <= deadline && !(st->kill_after && st->found_ns))
+		return;
+	if (!*term_at) {
+		kill(-pid, SIGTERM);
+		*term_at = now;
+	} else if (now - *term_at > FL_GRACE_NS) {
+		kill(-pid, SIGKILL);
+	}
+}
+
+/* Read until the command is gone (or the deadline / -k says stop). Its exit code. */
 static int fl_watch(struct fl_state *st, pid_t pid, int fd, uint64_t deadline)
 {
 	int status = 0, exited = 0, eof = 0;
 	uint64_t term_at = 0;
 
-	while (!(exited && eof)) {
+	while (!(exited && eof) && !(exited && fl_stop)) {
 		if (!eof)
 			eof = fl_read_some(st, fd);
 		else
@@ -139,14 +166,8 @@ static int fl_watch(struct fl_state *st, pid_t pid, int fd, uint64_t deadline)
 
 		if (exited && !eof) /* a leftover holds the pipe: take what is there */
 			eof = fl_read_some(st, fd) || now > deadline;
-		if (!exited && (now > deadline || (st->kill_after && st->found_ns))) {
-			if (!term_at) {
-				kill(-pid, SIGTERM);
-				term_at = now;
-			} else if (now - term_at > FL_GRACE_NS) {
-				kill(-pid, SIGKILL);
-			}
-		}
+		if (!exited)
+			fl_maybe_stop(st, pid, now, deadline, &term_at);
 	}
 	kill(-pid, SIGKILL); /* whatever the command left behind */
 	return fl_status_code(status);
@@ -196,6 +217,9 @@ int main(int argc, char **argv)
 	st.prefix = argv[first];
 	st.prefix_len = strlen(st.prefix);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, fl_on_signal);
+	signal(SIGINT, fl_on_signal);
+	signal(SIGHUP, fl_on_signal);
 	st.t0 = util_now_ns();
 	pid = fl_spawn(argv + first + 1, &fd);
 	if (pid < 0) {
@@ -206,6 +230,10 @@ int main(int argc, char **argv)
 	code = fl_watch(&st, pid, fd, st.t0 + timeout_s * 1000000000ULL);
 	if (st.line_len)
 		fl_line_end(&st, util_now_ns());
+	if (fl_stop) {
+		fprintf(stderr, "bench_firstline: stopped by signal %d\n", (int)fl_stop);
+		return 128 + fl_stop;
+	}
 	if (st.found_ns)
 		printf("firstline ns=%llu status=%d\n", (unsigned long long)st.found_ns, code);
 	else

@@ -38,7 +38,14 @@ check_firstline() {
 	[ $? = 1 ] && echo "$out" | grep -q '^firstline ns=none ' || fail "firstline timeout: $out"
 	out=$("$bin/bench_firstline" -k -t 10 MARK sh -c 'echo MARK; exec sleep 31')
 	echo "$out" | grep -Eq '^firstline ns=[0-9]+ status=143$' || fail "firstline -k: $out"
-	pgrep -f 'sleep 3[01]$' >/dev/null && fail "bench_firstline left a process behind"
+	"$bin/bench_firstline" -t 60 MARK sh -c 'exec sleep 32' 2>/dev/null &
+	local p=$!
+	sleep 0.3
+	kill -TERM $p
+	wait $p
+	[ $? = 143 ] || fail "bench_firstline on SIGTERM did not exit 143"
+	sleep 0.1
+	pgrep -f 'sleep 3[012]$' >/dev/null && fail "bench_firstline left a process behind"
 }
 
 check_pss() {
