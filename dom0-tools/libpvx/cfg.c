@@ -155,12 +155,33 @@ static int entry_add(struct cfg_lex *lx, struct cfg_file *cf, char *key, struct 
 	return 0;
 }
 
+/* Move add's items after old's into add (add keeps the combined list). */
+static int list_concat(struct cfg_lex *lx, const char *key, struct cfg_value *old,
+		       struct cfg_value *add)
+{
+	struct cfg_value *items;
+
+	if (old->n_items + add->n_items > CFG_MAX_ITEMS)
+		return cfg_lex_error(lx, add->line, "%s: list has more than %d items", key,
+				     CFG_MAX_ITEMS);
+	items = realloc(old->items, (old->n_items + add->n_items + 1) * sizeof(*items));
+	if (!items)
+		return -ENOMEM;
+	memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
+	free(add->items);
+	add->items = items;
+	add->n_items += old->n_items;
+	old->items = NULL;
+	old->n_items = 0;
+	return 0;
+}
+
 /* `old += add`: strings concatenate, lists append (as xl); add is consumed. */
 static int value_append(struct cfg_lex *lx, const char *key, struct cfg_value *old,
 			struct cfg_value *add)
 {
-	struct cfg_value *items;
 	char *s;
+	int rc;
 
 	if (old->type == CFG_STRING && add->type == CFG_STRING) {
 		if (asprintf(&s, "%s%s", old->str, add->str) < 0)
@@ -168,18 +189,9 @@ static int value_append(struct cfg_lex *lx, const char *key, struct cfg_value *o
 		free(add->str);
 		add->str = s;
 	} else if (old->type == CFG_LIST && add->type == CFG_LIST) {
-		if (old->n_items + add->n_items > CFG_MAX_ITEMS)
-			return cfg_lex_error(lx, add->line, "%s: list has more than %d items", key,
-					     CFG_MAX_ITEMS);
-		items = realloc(old->items, (old->n_items + add->n_items + 1) * sizeof(*items));
-		if (!items)
-			return -ENOMEM;
-		memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
-		free(add->items);
-		add->items = items;
-		add->n_items += old->n_items;
-		old->items = NULL;
-		old->n_items = 0;
+		rc = list_concat(lx, key, old, add);
+		if (rc)
+			return rc;
 	} else {
 		return cfg_lex_error(lx, add->line,
 				     "%s: += needs two strings or two lists (a number cannot be appended to)",
@@ -218,43 +230,55 @@ static int entry_store(struct cfg_lex *lx, struct cfg_file *cf, char *key, int a
 	return rc;
 }
 
+/* After `key =`: the current token must start a value. */
+static int expect_value(struct cfg_lex *lx, const char *key, int append)
+{
+	char got[80];
+
+	if (is_value_start(lx->tok))
+		return 0;
+	cfg_lex_describe(lx, got, sizeof(got));
+	return cfg_lex_error(lx, lx->tok_line, "expected a value after '%s %s'%s, got %s", key,
+			     append ? "+=" : "=",
+			     lx->tok == CFG_TOK_IDENT ? " (strings need quotes)" : "", got);
+}
+
+/* After the value: end of line, ';' or end of file. */
+static int expect_statement_end(struct cfg_lex *lx, const char *key)
+{
+	char got[80];
+
+	if (lx->tok == CFG_TOK_NEWLINE || lx->tok == CFG_TOK_SEMI || lx->tok == CFG_TOK_EOF)
+		return 0;
+	cfg_lex_describe(lx, got, sizeof(got));
+	return cfg_lex_error(lx, lx->tok_line,
+			     "expected end of line or ';' after the value of '%s', got %s", key, got);
+}
+
 /* The current token is the key; parse `key = value` or `key += value` and the
  * end of statement after it. */
 static int parse_assignment(struct cfg_lex *lx, struct cfg_file *cf)
 {
 	struct cfg_value v = { 0 };
-	int line = lx->tok_line, append, rc;
+	int line = lx->tok_line, append = 0, rc;
 	char *key = cfg_lex_take(lx);
-	char got[80];
 
 	if (!key)
 		return -ENOMEM;
 	rc = cfg_lex_next(lx);
-	if (rc)
-		goto fail;
-	if (lx->tok != CFG_TOK_EQ && lx->tok != CFG_TOK_PLUSEQ) {
+	if (!rc && lx->tok != CFG_TOK_EQ && lx->tok != CFG_TOK_PLUSEQ)
 		rc = cfg_lex_error(lx, line, "expected '=' after '%s'", key);
-		goto fail;
-	}
 	append = lx->tok == CFG_TOK_PLUSEQ;
-	rc = cfg_lex_next(lx);
-	if (!rc && !is_value_start(lx->tok)) {
-		cfg_lex_describe(lx, got, sizeof(got));
-		rc = cfg_lex_error(lx, lx->tok_line, "expected a value after '%s %s'%s, got %s", key,
-				   append ? "+=" : "=",
-				   lx->tok == CFG_TOK_IDENT ? " (strings need quotes)" : "", got);
-	}
+	if (!rc)
+		rc = cfg_lex_next(lx);
+	if (!rc)
+		rc = expect_value(lx, key, append);
 	if (!rc)
 		rc = parse_value(lx, &v, 0);
-	if (!rc && lx->tok != CFG_TOK_NEWLINE && lx->tok != CFG_TOK_SEMI && lx->tok != CFG_TOK_EOF) {
-		cfg_lex_describe(lx, got, sizeof(got));
-		rc = cfg_lex_error(lx, lx->tok_line,
-				   "expected end of line or ';' after the value of '%s', got %s", key, got);
-	}
-	if (rc)
-		goto fail;
-	return entry_store(lx, cf, key, append, &v);
-fail:
+	if (!rc)
+		rc = expect_statement_end(lx, key);
+	if (!rc)
+		return entry_store(lx, cf, key, append, &v);
 	value_fini(&v);
 	free(key);
 	return rc;
