@@ -323,9 +323,10 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len, struct cfg_f
 
 	*out = NULL;
 	cfg_lex_init(&lx, name, buf, len, err, errlen);
-	if (len > CFG_MAX_FILE_SIZE)
-		return snprintf(err, errlen, "%s: file is larger than %d bytes", name,
-				CFG_MAX_FILE_SIZE), -EFBIG;
+	if (len > CFG_MAX_FILE_SIZE) {
+		snprintf(err, errlen, "%s: file is larger than %d bytes", name, CFG_MAX_FILE_SIZE);
+		return -EFBIG;
+	}
 	cf = file_new(name);
 	if (!cf)
 		return -ENOMEM;
