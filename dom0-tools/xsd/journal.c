@@ -357,3 +357,16 @@ void xsd_journal_close(struct xsd_journal *j)
 	free(j->buf);
 	free(j);
 }
+
+void xsd_journal_abandon(struct xsd_journal *j)
+{
+	if (!j)
+		return;
+	if (j->core->change_opaque == j) {
+		j->core->on_change = NULL;
+		j->core->change_opaque = NULL;
+	}
+	close(j->fd);
+	free(j->buf);
+	free(j);
+}

@@ -23,6 +23,8 @@ int xsd_journal_maybe_compact(struct xsd_journal *j);
 int xsd_journal_snapshot(struct xsd_journal *j);
 /* Bytes in the journal file (tests, compaction). */
 size_t xsd_journal_size(const struct xsd_journal *j);
+/* Free without flushing or snapshotting: what a crash leaves behind (tests). */
+void xsd_journal_abandon(struct xsd_journal *j);
 /* Snapshot, fsync and free. */
 void xsd_journal_close(struct xsd_journal *j);
 
