@@ -3,6 +3,7 @@
 # user-notification round trip (with and without SYNC_WAKE_UP) and a plain getppid(),
 # measured by build/bin/bench_seccomp_rt, free-running and pinned to one CPU.
 set -u
+# shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 n=$(bench_iters 200000 20000)

@@ -4,6 +4,7 @@
 # User-Mode Linux: linux.uml start until its busybox /init prints. Boots alternate
 # between the two so both see the same machine load.
 set -u
+# shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 boots=$(bench_iters 20 5)
@@ -31,7 +32,8 @@ uml_boot_one() {
 
 # pv_boot_one I: create bench-I, time it to the banner, destroy it.
 pv_boot_one() {
-	local i=$1 cfg=$work/boot-pv.cfg log=$work/boot-pv-$i.log res ns
+	local i=$1 res ns
+	local cfg=$work/boot-pv.cfg log=$work/boot-pv-$1.log
 	pv_cfg_write "$cfg" "bench-$i" "app=hello"
 	res=$("$bin/bench_firstline" -k -t 30 -o "$log" "pvkernel 0.1:" \
 		env PVISOR_RUNDIR="$pv_rundir" "$pvx" create -c "$cfg")

@@ -4,6 +4,7 @@
 # system call inside User-Mode Linux (getppid), with ratios. Rounds alternate the three
 # so that each sees the same machine; each statistic is the median over rounds.
 set -u
+# shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 n=$(bench_iters 200000 20000)

@@ -3,7 +3,10 @@
 # (touches nothing, blocks); the increase of the Pss sum over every daemon and domain
 # process of a private run directory, divided by K. User-Mode Linux: the Pss sum over
 # all host processes of an instance whose /init sleeps.
+# pid lists are word-split on purpose:
+# shellcheck disable=SC2046
 set -u
+# shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 k=$(bench_iters 10 3)

@@ -2,6 +2,8 @@
 # key=value parsing, statistics, Markdown output, host memory (Pss) sums, clean-up
 # traps, and starting/stopping pvisor daemons in a private run directory.
 # shellcheck shell=bash
+# Sections read pv_why, uml_why and the paths set here:
+# shellcheck disable=SC2034
 
 top=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 bin=$top/build/bin

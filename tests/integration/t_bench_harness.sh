@@ -35,7 +35,9 @@ check_firstline() {
 	echo "$out"
 	echo "$out" | grep -Eq '^firstline ns=[0-9]{9,} status=3$' || fail "firstline found: $out"
 	out=$("$bin/bench_firstline" -t 1 MARK sh -c 'echo nothing; sleep 30')
-	[ $? = 1 ] && echo "$out" | grep -q '^firstline ns=none ' || fail "firstline timeout: $out"
+	if [ $? != 1 ] || ! echo "$out" | grep -q '^firstline ns=none '; then
+		fail "firstline timeout: $out"
+	fi
 	out=$("$bin/bench_firstline" -k -t 10 MARK sh -c 'echo MARK; exec sleep 31')
 	echo "$out" | grep -Eq '^firstline ns=[0-9]+ status=143$' || fail "firstline -k: $out"
 	"$bin/bench_firstline" -t 60 MARK sh -c 'exec sleep 32' 2>/dev/null &
@@ -74,7 +76,7 @@ check_sections() {
 	[ "$(grep -c '^Command: ' "$res")" = 3 ] || fail "every section ends with its command"
 	after=$(pgrep -c -f '^sleep 100000$')
 	[ "$before" = "$after" ] || fail "stub daemons or domains left behind ($before -> $after)"
-	ls -d "$tmp"/pvbench.* 2>/dev/null | grep -q . && fail "private run directory left behind"
+	for d in "$tmp"/pvbench.*; do [ -e "$d" ] && fail "private run directory $d left behind"; done
 }
 
 check_seccomp_rt
