@@ -42,8 +42,9 @@ static int mem_check_size(const struct app_env *env, uint64_t *mib)
 	uint64_t first = (b->free_start + PV_PAGE_SIZE - 1) >> PV_PAGE_SHIFT;
 	uint64_t avail = b->nr_pages > first ? (b->nr_pages - first) / MEM_PAGES_PER_MIB : 0;
 
-	if (cmdline_get_u64(env->cmdline, "mib", 0, mib) < 0 || *mib == 0) {
-		printk("mem: give the amount to touch as mib=N (N >= 1)\n");
+	/* mib=0 (or no mib) touches nothing: an idle guest that only blocks */
+	if (cmdline_get_u64(env->cmdline, "mib", 0, mib) < 0) {
+		printk("mem: give the amount to touch as mib=N (N >= 0)\n");
 		return -1;
 	}
 	if (*mib > avail) {
