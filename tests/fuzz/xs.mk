@@ -1,0 +1,4 @@
+# tests/fuzz/xs.mk: libFuzzer harness for the store daemon's message core.
+FUZZERS += fuzz_xsd_msg
+fuzz_xsd_msg_SRCS += tests/fuzz/fuzz_xsd_msg.c common/log.c common/util.c \
+	$(xsdcore_SRCS)
