@@ -138,7 +138,11 @@ static void test_mem(void)
 	CU_ASSERT_EQUAL_FATAL(boot("app=mem mib=16"), 0);
 	CU_ASSERT_EQUAL(res.exit_code, KBOOT_EXIT_SHUTDOWN(PV_SHUTDOWN_crash));
 	OUTPUT_HAS("mem: mib=16 is more than the 14 MiB free past the kernel");
-	CU_ASSERT_EQUAL_FATAL(boot("app=mem"), 0);
+	CU_ASSERT_EQUAL_FATAL(boot("app=mem mib=0"), 0);
+	CU_ASSERT_EQUAL(res.exit_code, KBOOT_EXIT_BLOCKED);
+	OUTPUT_HAS("mem: touched 0 MiB\n");
+	CU_ASSERT_EQUAL_FATAL(boot("app=mem mib=lots"), 0);
+	CU_ASSERT_EQUAL(res.exit_code, KBOOT_EXIT_SHUTDOWN(PV_SHUTDOWN_crash));
 	OUTPUT_HAS("mem: give the amount to touch as mib=N");
 }
 
