@@ -1,9 +1,18 @@
-# pvisor: the hypervisor daemon (core + engines).
-HOST_PROGS += pvisor
-pvisor_SRCS += hypervisor/main.c hypervisor/domain.c hypervisor/console.c \
+# pvisor: the hypervisor daemon. Everything but main.c is library pvcore, so unit
+# tests can link the real hypercall handlers.
+HOST_LIBS += pvcore
+pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/timeinfo.c hypervisor/hypercall.c hypervisor/hc_basic.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \
 	hypervisor/privcmd_ops.c hypervisor/reaper.c hypervisor/engines/pv/pv.c
-pvisor_LIBS += pvcommon
+HOST_PROGS += pvisor
+pvisor_SRCS += hypervisor/main.c
+pvisor_LIBS += pvcore pvcommon
 $(B)/obj/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_hypercall
+test_hypercall_SRCS := tests/unit/test_hypercall.c
+test_hypercall_LIBS := pvcore pvcommon
+test_hypercall_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_hypercall.o: HOST_CFLAGS += -Ihypervisor

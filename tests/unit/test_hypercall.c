@@ -1,0 +1,201 @@
+/* Unit tests of the hypervisor's hypercall layer: address resolution for guest and
+ * dom0 callers, dispatch, privilege checks and argument validation, on a real
+ * domain from the domain table (no process is started). */
+#include <CUnit/Basic.h>
+#include <string.h>
+
+#include "hv.h"
+#include "pvisor/domctl.h"
+#include "pvisor/errno.h"
+#include "pvisor/memory.h"
+#include "pvisor/sched.h"
+#include "pvisor/vcpu.h"
+#include "pvisor/version.h"
+
+static struct domain *dom;
+static struct hc_ctx guest;
+
+static int setup(void)
+{
+	pv_domid_t id;
+
+	if (domain_create(2, NULL, &id) || !(dom = domain_get(id)))
+		return 1;
+	if (domain_set_max_mem(dom, 1024)) /* 256 pages */
+		return 1;
+	memset(&guest, 0, sizeof(guest));
+	guest.d = dom;
+	guest.v = &dom->vcpus[0];
+	return 0;
+}
+
+static int teardown(void)
+{
+	domain_destroy(dom);
+	domain_put(dom);
+	return 0;
+}
+
+static void test_guest_addresses(void)
+{
+	uint8_t b[16];
+	uint64_t base = PV_PHYSMAP_BASE, ram = dom->special_off;
+
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base, b, 16), 0);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base + ram - 16, b, 16), 0);
+	/* the shared_info page is reachable, the launcher's context pages are not */
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base + ram + 4096 - 16, b, 16), 0);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base + ram + 4096, b, 1), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base + ram + 4096 - 8, b, 16), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, base - 1, b, 1), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, 0, b, 1), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&guest, UINT64_MAX - 4, b, 16), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_to(&guest, base + 8, "abc", 3), 0);
+	CU_ASSERT_EQUAL(memcmp(dom->mem + 8, "abc", 3), 0);
+}
+
+static void test_dom0_addresses(void)
+{
+	uint8_t arg[32] = { 1 }, buf[8] = { 2 }, b[32];
+	struct hc_ctx d0 = { .privileged = 1, .arg = arg, .arg_len = 32, .buf = buf,
+			     .buf_len = 8 };
+
+	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PRIVCMD_ARG_ADDR, b, 32), 0);
+	CU_ASSERT_EQUAL(b[0], 1);
+	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PRIVCMD_ARG_ADDR + 1, b, 32), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PRIVCMD_BUF_ADDR, b, 8), 0);
+	CU_ASSERT_EQUAL(b[0], 2);
+	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PRIVCMD_BUF_ADDR + 8, b, 1), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PHYSMAP_BASE, b, 1), -PV_EFAULT);
+}
+
+static void test_dispatch(void)
+{
+	uint64_t a[5] = { 0 };
+	struct hc_ctx stranger = { .d = dom }; /* a thread that never registered */
+
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, 127, a), -PV_ENOSYS);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, 9999, a), -PV_ENOSYS);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_mmu_update, a), -PV_ENOSYS);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&stranger, PV_HYPERCALL_xen_version, a), -PV_EPERM);
+	a[0] = PV_XENVER_version;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_xen_version, a), (4 << 16) | 17);
+}
+
+static void test_privilege(void)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_pausedomain,
+				.interface_version = PV_DOMCTL_INTERFACE_VERSION };
+	uint64_t a[5] = { PV_PHYSMAP_BASE };
+
+	memcpy(dom->mem, &dc, sizeof(dc));
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_domctl, a), -PV_EPERM);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_sysctl, a), -PV_EPERM);
+	/* a guest may ask about itself, not about another domain */
+	{
+		pv_domid_t other = dom->domid + 1, self = PV_DOMID_SELF;
+		uint64_t q[5] = { PV_XENMEM_current_reservation, PV_PHYSMAP_BASE };
+
+		memcpy(dom->mem, &other, 2);
+		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), -PV_EPERM);
+		memcpy(dom->mem, &self, 2);
+		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), 256);
+		q[0] = PV_XENMEM_maximum_reservation;
+		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), 256);
+	}
+}
+
+static void test_domctl_version(void)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo, .interface_version = 1,
+				.domain = 0 };
+	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)&dc, .arg_len = sizeof(dc) };
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+
+	dc.domain = dom->domid;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), -PV_EACCES);
+	dc.interface_version = PV_DOMCTL_INTERFACE_VERSION;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), 0);
+	CU_ASSERT_EQUAL(dc.u.getdomaininfo.domain, dom->domid);
+	CU_ASSERT_EQUAL(dc.u.getdomaininfo.max_pages, 256);
+	CU_ASSERT(dc.u.getdomaininfo.flags & PV_DOMINF_paused);
+	dc.domain = 0x7000;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), -PV_ESRCH);
+	d0.arg_len = sizeof(dc) - 1; /* truncated argument */
+	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), -PV_EFAULT);
+}
+
+static void test_args(void)
+{
+	struct pv_sched_shutdown sd = { .reason = PV_SHUTDOWN_MAX + 1 };
+	uint64_t a[5] = { PV_SCHEDOP_shutdown, PV_PHYSMAP_BASE };
+	uint64_t v[5] = { PV_VCPUOP_is_up, 2 };
+
+	memcpy(dom->mem, &sd, sizeof(sd));
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_sched_op, a), -PV_EINVAL);
+	a[1] = 0;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_sched_op, a), -PV_EFAULT);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_vcpu_op, v), -PV_ENOENT);
+	v[1] = 1;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_vcpu_op, v), 0);
+	CU_ASSERT_EQUAL(dom->state, PV_DOMSTATE_CREATED); /* nothing above shut it down */
+}
+
+static void test_console(void)
+{
+	uint64_t a[5] = { PV_CONSOLEIO_write, 6, PV_PHYSMAP_BASE + 100 };
+	uint8_t out[16];
+	uint64_t first;
+
+	memcpy(dom->mem + 100, "hello\n", 6);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), 6);
+	CU_ASSERT_EQUAL(console_read(&dom->console, 0, out, sizeof(out), &first), 6);
+	CU_ASSERT_EQUAL(memcmp(out, "hello\n", 6), 0);
+	CU_ASSERT_EQUAL(console_read(&dom->console, 4, out, sizeof(out), &first), 2);
+	CU_ASSERT_EQUAL(first, 4);
+	a[2] = PV_PHYSMAP_BASE - 3; /* starts outside guest memory */
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), -PV_EFAULT);
+	a[0] = 77;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), -PV_ENOSYS);
+}
+
+static void test_console_wrap(void)
+{
+	struct console_buf c;
+	static uint8_t big[HV_CONSOLE_BYTES + 100], out[64];
+	uint64_t first;
+
+	console_init(&c);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	console_append(&c, big, sizeof(big));
+	/* only the newest HV_CONSOLE_BYTES are kept; an old offset is clipped */
+	CU_ASSERT_EQUAL(console_read(&c, 0, out, sizeof(out), &first), sizeof(out));
+	CU_ASSERT_EQUAL(first, 100);
+	CU_ASSERT_EQUAL(out[0], (uint8_t)100);
+	CU_ASSERT_EQUAL(console_read(&c, sizeof(big) + 5, out, sizeof(out), &first), 0);
+	console_fini(&c);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("hypercall", setup, teardown);
+	CU_add_test(s, "guest addresses", test_guest_addresses);
+	CU_add_test(s, "dom0 addresses", test_dom0_addresses);
+	CU_add_test(s, "dispatch", test_dispatch);
+	CU_add_test(s, "privilege", test_privilege);
+	CU_add_test(s, "domctl version and lookup", test_domctl_version);
+	CU_add_test(s, "argument validation", test_args);
+	CU_add_test(s, "console_io", test_console);
+	CU_add_test(s, "console ring wrap", test_console_wrap);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = (int)CU_get_number_of_failures() + (int)CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
