@@ -44,7 +44,7 @@ start() {
 	printf 1 >"$dir/xsd_port"; truncate -s 4096 "$dir/xsd_kva"
 	FAKEXEN_PORT=$dir/xsd_port FAKEXEN_KVA=$dir/xsd_kva XENSTORED_RUNDIR=$dir/run \
 		LD_PRELOAD=$peers/fakexen.so LD_LIBRARY_PATH=$root/usr/lib/xen-4.17/lib \
-		setsid "$bin" -N >"$dir/xenstored.log" 2>&1 </dev/null &
+		env -u XENSTORED_PATH "$bin" -N >"$dir/xenstored.log" 2>&1 </dev/null &
 	echo $! >"$dir/xenstored.pid"
 	for _ in $(seq 100); do
 		[ -S "$dir/run/socket" ] && { echo "$dir/run/socket"; return 0; }
