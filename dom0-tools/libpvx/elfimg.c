@@ -176,21 +176,48 @@ int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
 		return -EFBIG;
 	}
 	img->data = malloc(len ? len : 1);
-	if (!img->data)
+	if (!img->data) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory copying %zu bytes", len);
 		return -ENOMEM;
+	}
 	if (len)
 		memcpy(img->data, buf, len);
 	img->len = len;
 	return elfimg_parse_data(img, err, errlen);
 }
 
-/* Read a whole regular file of at most ELF_IMAGE_MAX_FILE bytes. */
+/* Size of the open kernel file, refusing what is not a regular file or too big. */
+static int elfimg_file_size(int fd, size_t *size, char *err, size_t errlen)
+{
+	struct stat st;
+	int rc;
+
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot stat: %s", strerror(-rc));
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > ELF_IMAGE_MAX_FILE) {
+		snprintf(err, errlen, "file is %llu MiB; kernel files over %llu MiB are refused",
+			 (unsigned long long)st.st_size / MIB, ELF_IMAGE_MAX_FILE / MIB);
+		return -EFBIG;
+	}
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+/* Read a whole regular file of at most ELF_IMAGE_MAX_FILE bytes into *out. */
 static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen,
 			    char *err, size_t errlen)
 {
-	struct stat st;
+	size_t size = 0;
 	ssize_t n;
-	int fd, rc = 0;
+	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -198,32 +225,18 @@ static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen,
 		snprintf(err, errlen, "cannot open: %s; check the kernel= path", strerror(-rc));
 		return rc;
 	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot stat: %s", strerror(-rc));
+	rc = elfimg_file_size(fd, &size, err, errlen);
+	if (rc)
 		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file");
-		rc = -EINVAL;
-		goto out_close;
-	}
-	if ((uint64_t)st.st_size > ELF_IMAGE_MAX_FILE) {
-		snprintf(err, errlen, "file is %llu MiB; kernel files over %llu MiB are refused",
-			 (unsigned long long)st.st_size / MIB, ELF_IMAGE_MAX_FILE / MIB);
-		rc = -EFBIG;
-		goto out_close;
-	}
-	*out = malloc(st.st_size ? (size_t)st.st_size : 1);
+	*out = malloc(size ? size : 1);
 	if (!*out) {
 		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory reading %llu bytes",
-			 (unsigned long long)st.st_size);
+		snprintf(err, errlen, "out of memory reading %zu bytes", size);
 		goto out_close;
 	}
-	n = util_read_full(fd, *out, (size_t)st.st_size);
+	n = util_read_full(fd, *out, size);
 	if (n < 0) {
-		rc = -errno;
+		rc = (int)n;
 		snprintf(err, errlen, "read failed: %s", strerror(-rc));
 		free(*out);
 		*out = NULL;

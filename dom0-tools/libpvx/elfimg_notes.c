@@ -112,35 +112,58 @@ static int elfimg_note_one(struct elfimg_ctx *ctx, uint32_t type, const uint8_t 
 	}
 }
 
+/* One note record inside a block of notes. */
+struct elfimg_note_rec {
+	uint32_t namesz, descsz, type;
+	uint64_t name_off, desc_off, next;
+};
+
+/* Decode it: 0, or -1 (truncated header), -2 (name too long), -3 (value too long). */
+static int elfimg_note_next(const uint8_t *p, uint64_t size, uint64_t align, uint64_t off,
+			    struct elfimg_note_rec *r)
+{
+	uint64_t pad;
+
+	if (size - off < NOTE_HDR_SIZE)
+		return -1;
+	memcpy(&r->namesz, p + off, 4);
+	memcpy(&r->descsz, p + off + 4, 4);
+	memcpy(&r->type, p + off + 8, 4);
+	r->name_off = off + NOTE_HDR_SIZE;
+	pad = ((uint64_t)r->namesz + align - 1) & ~(align - 1);
+	if (pad > size - r->name_off)
+		return -2;
+	r->desc_off = r->name_off + pad;
+	if (r->descsz > size - r->desc_off)
+		return -3;
+	/* The last record's value may lack its padding. */
+	pad = ((uint64_t)r->descsz + align - 1) & ~(align - 1);
+	r->next = r->desc_off + (pad < size - r->desc_off ? pad : size - r->desc_off);
+	return 0;
+}
+
 /* Walk the notes in [p, p + size), padded to align (4 or 8); count the Xen ones. */
 static int elfimg_note_block(struct elfimg_ctx *ctx, const uint8_t *p, uint64_t size,
 			     uint64_t align, const char *what, unsigned idx, unsigned *count)
 {
-	uint32_t hdr[3]; /* namesz, descsz, type */
-	uint64_t off = 0, name_off, desc_off, pad;
+	static const char *const problems[] = { "", "truncated note header",
+						"note name runs past its end",
+						"note data runs past its end" };
+	struct elfimg_note_rec r;
+	uint64_t off = 0;
 	int rc;
 
 	while (off < size) {
-		if (size - off < NOTE_HDR_SIZE)
-			return elfimg_fail(ctx, -ENOEXEC, "%s %u: truncated note header", what, idx);
-		memcpy(hdr, p + off, sizeof(hdr));
-		name_off = off + NOTE_HDR_SIZE;
-		pad = ((uint64_t)hdr[0] + align - 1) & ~(align - 1);
-		if (pad > size - name_off)
-			return elfimg_fail(ctx, -ENOEXEC, "%s %u: note name runs past its end",
-					   what, idx);
-		desc_off = name_off + pad;
-		if (hdr[1] > size - desc_off)
-			return elfimg_fail(ctx, -ENOEXEC, "%s %u: note data runs past its end",
-					   what, idx);
-		if (hdr[0] == 4 && memcmp(p + name_off, "Xen", 4) == 0) {
-			rc = elfimg_note_one(ctx, hdr[2], p + desc_off, hdr[1]);
+		rc = elfimg_note_next(p, size, align, off, &r);
+		if (rc)
+			return elfimg_fail(ctx, -ENOEXEC, "%s %u: %s", what, idx, problems[-rc]);
+		if (r.namesz == 4 && memcmp(p + r.name_off, "Xen", 4) == 0) {
+			rc = elfimg_note_one(ctx, r.type, p + r.desc_off, r.descsz);
 			if (rc)
 				return rc;
 			(*count)++;
 		}
-		pad = ((uint64_t)hdr[1] + align - 1) & ~(align - 1);
-		off = desc_off + (pad < size - desc_off ? pad : size - desc_off);
+		off = r.next;
 	}
 	return 0;
 }
