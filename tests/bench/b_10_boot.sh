@@ -96,3 +96,29 @@ echo "UML: linux.uml $(uml_version), mem=${UML_MEM:-64M}, busybox initramfs, the
 echo "from /work/shared/peers/README.md; the time runs from fork+exec of linux.uml to"
 echo "the read of /init's first line. pvisor: daemons started once, guest memory=16."
 bench_command "alternates $boots boots of each: bench_firstline -k \"pvkernel 0.1:\" pvx create -c <cfg>; bench_firstline \"UMLBENCH hello\" \$(tests/tools/uml-peer.sh argv hello)"
+
+# The same boot without starting a pvx process, and the cost of starting one: the
+# end-to-end numbers above include a process start on both sides (pvx, linux.uml).
+echo
+echo "### Create-to-banner inside one dom0 process, and the process-start floor"
+echo
+inproc="" floor="" inproc_create=""
+if [ -z "$pv_why" ] && [ -x "$bin/bench_create" ]; then
+	cfg=$work/boot-inproc.cfg
+	pv_cfg_write "$cfg" "bench-inproc" "app=hello"
+	res=$(env PVISOR_RUNDIR="$pv_rundir" "$bin/bench_create" "$cfg" "$boots" 2>>"$work/inproc.log")
+	inproc=$(bench_div "$(bench_kv median_ns "$res")" 1000000 2)
+	inproc_create=$(bench_div "$(bench_kv create_median_ns "$res")" 1000000 2)
+fi
+floor_times=()
+for ((i = 1; i <= boots; i++)); do
+	ns=$(bench_kv ns "$("$bin/bench_firstline" -t 5 "pvkernel 0.1:" /bin/echo "pvkernel 0.1: floor")")
+	[ -n "$ns" ] && [ "$ns" != none ] && floor_times+=("$ns")
+done
+floor=$(ms_stat 1 "${floor_times[@]+"${floor_times[@]}"}")
+bench_table_head "" "median ms" "goal"
+bench_row "pvisor create-to-banner through libpvx (parse, create, build, unpause, banner)" \
+	"$(cell "$inproc" "${pv_why:-bench_create not built}")" "<= 5 ms"
+bench_row "of which: create returned (domain built and running)" "$(cell "$inproc_create")" ""
+bench_row "floor: start /bin/echo and read its first line" "$(cell "$floor")" ""
+bench_command "bench_create <cfg> $boots; bench_firstline \"pvkernel 0.1:\" /bin/echo \"pvkernel 0.1: floor\""

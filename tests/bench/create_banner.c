@@ -1,0 +1,100 @@
+/* bench_create: create-to-banner time measured inside one dom0 process through
+ * libpvx (parse the config, create, build, unpause, read the console until the
+ * banner), without the cost of starting a pvx process. Also prints the split:
+ * create returned (domain built and running) vs banner seen. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpvx/cfg.h"
+#include "libpvx/pvx.h"
+#include "util.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int wait_banner(struct pvctrl *h, pv_domid_t id)
+{
+	struct pv_privcmd_console_data cd;
+	char buf[4096];
+	size_t have = 0;
+	uint64_t off = 0;
+
+	for (int tries = 0; tries < 100; tries++) {
+		int n = pvctrl_console_read(h, id, off, buf + have, sizeof(buf) - 1 - have, 100, &cd);
+
+		if (n < 0)
+			return n;
+		have += n;
+		buf[have] = '\0';
+		off = cd.next;
+		if (strstr(buf, "pvkernel 0.1:"))
+			return 0;
+	}
+	return -1;
+}
+
+static int one_boot(struct pvctrl *h, const char *cfgpath, int i, uint64_t *t_create,
+		    uint64_t *t_banner)
+{
+	struct cfg_file *cf = NULL;
+	struct domcfg dc;
+	char err[512], name[64];
+	pv_domid_t id;
+	uint64_t t0 = util_now_ns();
+	int rc;
+
+	memset(&dc, 0, sizeof(dc));
+	snprintf(name, sizeof(name), "name=bench-create-%d", i);
+	rc = cfg_parse_file(cfgpath, &cf, err, sizeof(err));
+	if (rc == 0)
+		rc = cfg_apply_override(cf, name, err, sizeof(err));
+	if (rc == 0)
+		rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+	if (rc == 0)
+		rc = pvx_domain_create(h, &dc, 0, NULL, &id, err, sizeof(err));
+	*t_create = util_now_ns() - t0;
+	if (rc == 0 && (rc = wait_banner(h, id)) < 0)
+		snprintf(err, sizeof(err), "no banner");
+	*t_banner = util_now_ns() - t0;
+	if (rc == 0)
+		pvctrl_domain_destroy(h, id);
+	else
+		fprintf(stderr, "bench_create: %s\n", err);
+	domcfg_fini(&dc);
+	cfg_free(cf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 2 ? atoi(argv[2]) : 20, ok = 0;
+	uint64_t *tc = calloc(n, sizeof(*tc)), *tb = calloc(n, sizeof(*tb));
+	struct pvctrl *h;
+	char err[512];
+
+	if (argc < 2 || n <= 0 || !tc || !tb) {
+		fprintf(stderr, "usage: bench_create CFG [COUNT]\n");
+		return 2;
+	}
+	if (pvx_connect(&h, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_create: %s\n", err);
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (one_boot(h, argv[1], i, &tc[ok], &tb[ok]) == 0)
+			ok++;
+	pvctrl_close(h);
+	if (!ok)
+		return 1;
+	qsort(tc, ok, sizeof(*tc), cmp_u64);
+	qsort(tb, ok, sizeof(*tb), cmp_u64);
+	printf("create_banner n=%d median_ns=%lu min_ns=%lu max_ns=%lu create_median_ns=%lu\n", ok,
+	       (unsigned long)tb[ok / 2], (unsigned long)tb[0], (unsigned long)tb[ok - 1],
+	       (unsigned long)tc[ok / 2]);
+	return 0;
+}
