@@ -126,27 +126,28 @@ static int xsd_signals(void)
 	return fd;
 }
 
-int main(int argc, char **argv)
+/* The core with its persisted tree (o->persist) loaded. */
+static struct xsd_core *xsd_open_store(const struct xsd_opts *o, struct xsd_journal **j)
 {
-	struct xsd_opts o = { 0 };
-	struct xsd_core *core;
-	struct xsd_journal *j = NULL;
-	struct xsd_sock_server *srv;
-	char sock[PATH_MAX], pidf[PATH_MAX];
-	int sigfd, err;
+	struct xsd_core *core = xsd_core_create(&o->quota);
+	int err;
 
-	xsd_parse_opts(argc, argv, &o);
-	log_init("xsd", o.verbose);
-	if (rundir_ensure() < 0)
-		fatal("cannot create run directory %s", rundir_path());
-	sigfd = xsd_signals();
-	core = xsd_core_create(&o.quota);
 	if (!core)
 		fatalx("out of memory creating the store");
 	core->snapshot = xsd_snapshot_now;
-	if (o.persist && (err = xsd_journal_open(&j, core, rundir_path())) < 0)
+	*j = NULL;
+	if (o->persist && (err = xsd_journal_open(j, core, rundir_path())) < 0)
 		fatalx("cannot load the store from %s: %s (move xsd.snap / xsd.journal aside to "
 		       "start empty)", rundir_path(), strerror(-err));
+	return core;
+}
+
+static struct xsd_sock_server *xsd_listen(struct xsd_core *core, struct xsd_journal *j)
+{
+	struct xsd_sock_server *srv;
+	char sock[PATH_MAX];
+	int err;
+
 	if (rundir_file(sock, sizeof(sock), "xenstored.sock") < 0)
 		fatalx("run directory path too long for the store socket");
 	err = xsd_sock_create(&srv, core, j, sock);
@@ -154,8 +155,27 @@ int main(int argc, char **argv)
 		fatalx("%s: another xsd is already serving it", sock);
 	if (err < 0)
 		fatalx("cannot listen on %s: %s", sock, strerror(-err));
-	xsd_write_pid();
 	log_info("serving %zu nodes on %s", xsd_store_count(&core->store), sock);
+	return srv;
+}
+
+int main(int argc, char **argv)
+{
+	struct xsd_opts o = { 0 };
+	struct xsd_core *core;
+	struct xsd_journal *j;
+	struct xsd_sock_server *srv;
+	char pidf[PATH_MAX];
+	int sigfd, err;
+
+	xsd_parse_opts(argc, argv, &o);
+	log_init("xsd", o.verbose);
+	if (rundir_ensure() < 0)
+		fatal("cannot create run directory %s", rundir_path());
+	sigfd = xsd_signals();
+	core = xsd_open_store(&o, &j);
+	srv = xsd_listen(core, j);
+	xsd_write_pid();
 	err = xsd_sock_run(srv, sigfd);
 	if (err < 0)
 		log_warnx("event loop failed: %s", strerror(-err));

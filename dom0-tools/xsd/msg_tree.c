@@ -263,9 +263,22 @@ int xsd_msg_mkdir(struct xsd_req *r)
 	return tree_set(r, path, "", 0, true);
 }
 
+/* RM of an absent node: fine if its parent exists (as in Xen). */
+static int tree_rm_absent(struct xsd_req *r, const char *path)
+{
+	char ppath[XSD_PATH_BUF];
+	int err;
+
+	xsd_path_parent(path, ppath);
+	if (!xsd_view_get(&r->view, ppath, &err))
+		return err ? err : -ENOENT;
+	xsd_reply_ok(r);
+	return 0;
+}
+
 int xsd_msg_rm(struct xsd_req *r)
 {
-	char path[XSD_PATH_BUF], ppath[XSD_PATH_BUF];
+	char path[XSD_PATH_BUF];
 	struct xsd_perm perms[XSD_PERMS_MAX];
 	const struct xsd_node *n;
 	const char *arg;
@@ -279,15 +292,8 @@ int xsd_msg_rm(struct xsd_req *r)
 	if (err)
 		return err;
 	n = xsd_view_get(&r->view, path, &err);
-	if (!n && !err) {
-		xsd_path_parent(path, ppath);
-		if (!xsd_view_get(&r->view, ppath, &err))
-			return err ? err : -ENOENT;
-		xsd_reply_ok(r);
-		return 0;
-	}
 	if (!n)
-		return err;
+		return err ? err : tree_rm_absent(r, path);
 	if (!(xsd_req_access(r, n) & XSD_PERM_WRITE))
 		return -EACCES;
 	nperms = n->nperms;
