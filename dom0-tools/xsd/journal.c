@@ -57,7 +57,7 @@ static size_t jnl_encode(char *out, char kind, const char *path, const struct xs
 
 	memcpy(out + off, path, h.path_len);
 	off += h.path_len;
-	for (unsigned i = 0; i < h.nperms; i++) {
+	for (unsigned i = 0; n && i < h.nperms; i++) {
 		uint8_t p[4] = { (uint8_t)(n->perms[i].domid & 0xff), (uint8_t)(n->perms[i].domid >> 8),
 				 n->perms[i].access, 0 };
 		memcpy(out + off, p, 4);

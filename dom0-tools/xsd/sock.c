@@ -118,10 +118,14 @@ err:
 
 static void sock_accept(struct xsd_sock_server *s)
 {
+	static unsigned rl_count;
+	static long rl_window;
+
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno != EAGAIN && errno != EINTR &&
+			    log_ratelimit(&rl_count, &rl_window, 5))
 				log_warn("accept on %s", s->path);
 			return;
 		}
