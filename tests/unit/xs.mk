@@ -28,3 +28,7 @@ UNIT_TESTS += test_xsd_journal
 test_xsd_journal_SRCS += tests/unit/test_xsd_journal.c tests/unit/xsd_testlib.c
 test_xsd_journal_LIBS += $(XSD_TEST_LIBS)
 test_xsd_journal_LDLIBS += -lcunit
+UNIT_TESTS += test_libxs
+test_libxs_SRCS += tests/unit/test_libxs.c tests/unit/xsd_testlib.c
+test_libxs_LIBS += xs xsdcore pvcommon
+test_libxs_LDLIBS += -lcunit
