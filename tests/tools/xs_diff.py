@@ -241,6 +241,13 @@ def case_list():
     add("after_oversize", T["READ"], b"/d/a/b\0")
     add("huge_len", T["READ"], b"", length=0xffffffff)
     add("garbage", None, raw=b"\xff" * 10)
+    kids = [(T["WRITE"], b"/big/child-number-%04d\0" % i) for i in range(400)]
+    add("dir_big", T["DIRECTORY"], b"/big\0", pre=kids)
+    add("dirpart_big_0", T["DIRECTORY_PART"], b"/big\x000\0")
+    add("dirpart_big_4086", T["DIRECTORY_PART"], b"/big\x004086\0")
+    add("dirpart_big_8172", T["DIRECTORY_PART"], b"/big\x008172\0")
+    add("set_perms_many", T["SET_PERMS"], b"/big\0" + b"".join(b"r%d\0" % i for i in range(600)))
+    add("get_perms_many", T["GET_PERMS"], b"/big\0")
     add("introduce", T["INTRODUCE"], b"5\x00123\x007\0")
     return L
 
@@ -252,6 +259,8 @@ def main():
     for cid, conn, typ, payload, kw in case_list():
         answers = []
         for side in (ours, theirs):
+            for ptype, ppayload in kw.get("pre", []):
+                side.request(conn, ptype, ppayload)
             r = side.request(conn, typ, payload, tx=kw.get("tx", 0), length=kw.get("length"),
                              raw=kw.get("raw"))
             if kw.get("save_tx") and r.startswith("TRANSACTION_START "):
