@@ -21,6 +21,7 @@ T = {n: i for i, n in enumerate(xswire.TYPES)}
 KNOWN = {
     "read_extra_arg": ("ERROR EINVAL|", "ERROR ENOENT|"),
     "set_perms_big_domid": ("ERROR EINVAL|", "ERROR ENOENT|"),
+    "set_perms_unknown_owner": ("SET_PERMS OK|", "ERROR ENOENT|"),
     "domain_path_garbage": ("ERROR EINVAL|", "GET_DOMAIN_PATH /local/domain/0|"),
     "is_introduced_garbage": ("ERROR EINVAL|", "IS_DOMAIN_INTRODUCED T|"),
     "watch_depth": ("WATCH OK| + /d|depth|", "ERROR EINVAL|"),
@@ -155,6 +156,7 @@ def case_list():
     add("set_perms_big_domid", T["SET_PERMS"], b"/d\0b70000\0")
     add("set_perms_unknown_domain", T["SET_PERMS"], b"/d/new\0n0\0r5\0")
     add("set_perms_no_domid", T["SET_PERMS"], b"/d/new\0r\0")
+    add("set_perms_unknown_owner", T["SET_PERMS"], b"/d/own\0b7\0", pre=[(T["WRITE"], b"/d/own\0")])
     add("watch_d", T["WATCH"], b"/d\0tok\0")
     add("watch_dup", T["WATCH"], b"/d\0tok\0")
     add("watch_write", T["WRITE"], b"/d/w/x\0v")
