@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 top=$PWD
 export PVISOR_TOP=$top
 export PVISOR_BINDIR=$top/build/bin
-out=$top/build/test-logs
-rm -rf "$out"; mkdir -p "$out"
+# one log directory per run, so runs side by side do not delete each other's logs
+mkdir -p "$top/build/test-logs"
+out=$(mktemp -d "$top/build/test-logs/run.XXXXXX")
+find "$top/build/test-logs" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null
 pass=0; fail=0; skip=0; failed=()
 sel=${TESTS:-*}
 

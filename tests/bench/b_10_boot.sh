@@ -100,7 +100,7 @@ bench_command "alternates $boots boots of each: bench_firstline -k \"pvkernel 0.
 # The same boot without starting a pvx process, and the cost of starting one: the
 # end-to-end numbers above include a process start on both sides (pvx, linux.uml).
 echo
-echo "### Create-to-banner inside one dom0 process, and the process-start floor"
+echo "#### Create-to-banner inside one dom0 process, and the process-start floor"
 echo
 inproc="" floor="" inproc_create=""
 if [ -z "$pv_why" ] && [ -x "$bin/bench_create" ]; then
@@ -121,4 +121,5 @@ bench_row "pvisor create-to-banner through libpvx (parse, create, build, unpause
 	"$(cell "$inproc" "${pv_why:-bench_create not built}")" "<= 5 ms"
 bench_row "of which: create returned (domain built and running)" "$(cell "$inproc_create")" ""
 bench_row "floor: start /bin/echo and read its first line" "$(cell "$floor")" ""
-bench_command "bench_create <cfg> $boots; bench_firstline \"pvkernel 0.1:\" /bin/echo \"pvkernel 0.1: floor\""
+echo
+echo "Measured by: bench_create <cfg> $boots; bench_firstline \"pvkernel 0.1:\" /bin/echo \"pvkernel 0.1: floor\""
