@@ -4,6 +4,7 @@
 #include "xsd/sock.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,21 @@ static void sock_event(struct xsd_sock_server *s, struct epoll_event *ev)
 		sock_drop(sc);
 }
 
+/* True when the signal read from sigfd asks us to stop (SIGHUP is ignored). */
+static bool sock_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return false;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP ignored (logs go to stderr)");
+		return false;
+	}
+	log_info("signal %u: shutting down", si.ssi_signo);
+	return true;
+}
+
 int xsd_sock_run(struct xsd_sock_server *s, int sigfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &sock_tag_signal };
@@ -251,11 +267,11 @@ int xsd_sock_run(struct xsd_sock_server *s, int sigfd)
 			return -errno;
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == &sock_tag_signal) {
-				struct signalfd_siginfo si;
-				if (read(sigfd, &si, sizeof(si)) > 0)
-					log_info("signal %u: shutting down", si.ssi_signo);
-				sock_turn_end(s);
-				return 0;
+				if (sock_signal(sigfd)) {
+					sock_turn_end(s);
+					return 0;
+				}
+				continue;
 			}
 			sock_event(s, &evs[i]);
 		}

@@ -11,7 +11,8 @@ struct xsd_sock_server;
  * Clients are accepted only if their uid is ours or 0. 0 or -errno. */
 int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core,
 		    struct xsd_journal *j, const char *path);
-/* Serve until SIGTERM or SIGINT (blocked by the caller and passed in as a signalfd).
+/* Serve until SIGTERM or SIGINT (blocked by the caller and passed in as a signalfd;
+ * SIGHUP, if in the set, is ignored).
  * 0, or -errno on an event-loop failure. */
 int xsd_sock_run(struct xsd_sock_server *s, int sigfd);
 /* Close every client and the listener, unlink the socket. */
