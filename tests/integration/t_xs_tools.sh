@@ -131,6 +131,33 @@ PY
 xsd_alive || fail "xsd died on malformed input"
 ok "malformed messages answered or dropped; xsd alive"
 
+# --- a stalled client (half a message) blocks nobody; concurrent transactions
+# incrementing one counter with retries lose no update
+python3 - "$XENSTORED_PATH" "$XSWIRE" <<'PY' || fail "concurrency"
+import sys, socket, struct, threading, importlib.util
+spec = importlib.util.spec_from_file_location("xswire", sys.argv[2])
+x = importlib.util.module_from_spec(spec); spec.loader.exec_module(x)
+stall = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); stall.connect(sys.argv[1])
+stall.sendall(struct.pack("<IIII", 2, 1, 0, 10) + b"/t")      # 8 payload bytes never come
+c = x.Conn(sys.argv[1])
+assert c.call(11, b"/ctr\x000") == (11, b"OK\0")
+def worker(n):
+    w = x.Conn(sys.argv[1], timeout=10)
+    for _ in range(n):
+        while True:
+            t, p = w.call(6, b"\0"); tx = int(p[:-1])
+            t, v = w.call(2, b"/ctr\0", tx)
+            w.call(11, b"/ctr\0" + str(int(v) + 1).encode(), tx)
+            t, p = w.call(7, b"T\0", tx)
+            if t == 7: break
+            assert p == b"EAGAIN\0", p
+ths = [threading.Thread(target=worker, args=(150,)) for _ in range(3)]
+[t.start() for t in ths]; [t.join() for t in ths]
+assert c.call(2, b"/ctr\0") == (2, b"450"), c.call(2, b"/ctr\0")
+stall.close()
+PY
+ok "stalled client harmless; 3 x 150 transactional increments = 450"
+
 # --- persistence: kill -9 and restart keeps the tree; a clean stop leaves a snapshot
 $X write /persist/k v1 || fail "write"
 $X chmod /persist/k n0 r3 || fail "chmod"

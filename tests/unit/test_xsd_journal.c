@@ -117,12 +117,47 @@ static void test_torn_tail(void)
 	xsd_core_destroy(core);
 }
 
+static void test_compaction(void)
+{
+	struct xsd_journal *j;
+	struct xsd_core *core = open_core(&j);
+	struct xsd_conn *c = tl_conn(core, 0, true);
+	static char req[4000];
+	int compactions = 0;
+
+	memcpy(req, "/c/big\0", 7);
+	memset(req + 7, 'z', sizeof(req) - 7);
+	for (int i = 0; i < 1500; i++) {
+		size_t before;
+		req[7] = (char)('a' + i % 26);
+		TL_EXPECT(tl_call(c, PV_XS_WRITE, 0, req, sizeof(req)), "WRITE OK|");
+		xsd_journal_flush(j);
+		before = xsd_journal_size(j);
+		CU_ASSERT_EQUAL(xsd_journal_maybe_compact(j), 0);
+		compactions += xsd_journal_size(j) < before;
+	}
+	CU_ASSERT(compactions >= 1);
+	CU_ASSERT(xsd_journal_size(j) < (4u << 20));
+	crash(core, j);
+	core = open_core(&j);
+	c = tl_conn(core, 0, true);
+	req[7] = (char)('a' + 1499 % 26);
+	{
+		const char *r = TL(c, PV_XS_READ, 0, "/c/big\0");
+		CU_ASSERT_EQUAL(strlen(r), 5 + sizeof(req) - 7);
+		CU_ASSERT_EQUAL(r[5], req[7]);
+	}
+	xsd_journal_close(j);
+	xsd_core_destroy(core);
+}
+
 int main(void)
 {
 	static const struct tl_test tests[] = {
 		{ "replay_after_crash", test_replay_after_crash },
 		{ "snapshot_then_journal", test_snapshot_then_journal },
 		{ "torn_tail", test_torn_tail },
+		{ "compaction", test_compaction },
 	};
 	char cmd[128];
 	int rc;
