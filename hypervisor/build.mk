@@ -9,7 +9,7 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 HOST_PROGS += pvisor
 pvisor_SRCS += hypervisor/main.c
 pvisor_LIBS += pvcore pvcommon
-$(B)/obj/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
+$(B)/obj/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor -Ihypervisor/engines/pv
 
 UNIT_TESTS += test_hypercall
 test_hypercall_SRCS := tests/unit/test_hypercall.c

@@ -60,6 +60,8 @@ struct engine_ops {
 };
 
 extern const struct engine_ops engine_pv;
+/* Start the engines' helpers (the pv launcher spawner) at daemon start. */
+void engines_init(void);
 
 struct domain {
 	pv_domid_t domid;

@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	timeinfo_init();
 	if ((rc = reaper_start()) < 0)
 		fatalx("cannot start the reaper: %s", strerror(-rc));
+	engines_init();
 	if ((rc = privcmd_start()) < 0)
 		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));
 	if ((rc = pidfile_write()) < 0)

@@ -60,3 +60,11 @@ wait_for() {
 console_has() { grep -qF -- "$2" "$PVISOR_RUNDIR/console/$1.log" 2>/dev/null; }
 
 pvisor_pid() { cat "$PVISOR_RUNDIR/pvisor.pid"; }
+
+# domain_procs : launcher processes of the hypervisor that run a domain (pvisor keeps
+# one more launcher started ahead of need, waiting for the next domain: not counted)
+domain_procs() {
+	local n
+	n=$(pgrep -c -P "$(pvisor_pid)" pvisor-launch)
+	echo $((n > 0 ? n - 1 : 0))
+}

@@ -43,5 +43,5 @@ expect_error "^pvx: .*badmem.cfg:[0-9]+: memory: " "$PVX" create "$cfg"
 # nothing was left behind by the failures
 n=$("$PVX" list | tail -n +3 | wc -l)
 [ "$n" -eq 0 ] || fail "$n domains left after failed creates: $("$PVX" list)"
-[ "$(pgrep -c -P "$(pvisor_pid)" pvisor-launch)" -eq 0 ] || fail "domain processes left"
+[ "$(domain_procs)" -eq 0 ] || fail "domain processes left"
 ok "no domains or processes left behind"

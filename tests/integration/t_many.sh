@@ -16,5 +16,5 @@ done
 ok "20 guests running"
 for i in $(seq 1 20); do "$PVX" destroy "m$i" || fail "destroy m$i"; done
 [ "$("$PVX" list | grep -c '^m[0-9]* ')" -eq 0 ] || fail "guests left"
-[ "$(pgrep -c -P "$(pvisor_pid)" pvisor-launch)" -eq 0 ] || fail "domain processes left"
+[ "$(domain_procs)" -eq 0 ] || fail "domain processes left"
 ok "20 guests destroyed"

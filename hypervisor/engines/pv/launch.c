@@ -10,12 +10,12 @@
 #include <stdint.h>
 
 #include "pvisor/pvisor.h"
+#include "launch_proto.h"
 #include "launch_sys.h"
 
 #define LAUNCH_MAX_VCPUS 128
 #define LAUNCH_STACK     16384
-#define FD_MEM           3
-#define FD_CTRL          4
+#define FD_CTRL          LAUNCH_FD_CTRL
 
 /* Kernel ABI bits that uapi headers do not give a freestanding build. */
 #define L_PROT_RWX       7
@@ -92,23 +92,22 @@ static void launch_die(int code)
 		sys_call1(__NR_exit_group, code);
 }
 
-static uint64_t parse_num(const char *s)
+/* Wait for the hypervisor to hand this launcher a domain: sizes and the memory fd. */
+static int recv_go(struct launch_go *go)
 {
-	uint64_t v = 0;
-	int base = 10;
+	union {
+		char buf[24];
+		uint64_t align;
+	} cmsg = { { 0 } };
+	struct l_iovec iov = { go, sizeof(*go) };
+	struct l_msghdr msg = { 0, 0, &iov, 1, cmsg.buf, sizeof(cmsg.buf), 0 };
+	const int *c = (const int *)cmsg.buf;
 
-	if (s[0] == '0' && s[1] == 'x') {
-		base = 16;
-		s += 2;
-	}
-	for (; *s; s++) {
-		int d = (*s >= '0' && *s <= '9') ? *s - '0' :
-			(*s >= 'a' && *s <= 'f') ? *s - 'a' + 10 : 99;
-		if (d >= base)
-			launch_die(2);
-		v = v * base + d;
-	}
-	return v;
+	if (sys_call3(__NR_recvmsg, FD_CTRL, &msg, 0) != (long)sizeof(*go))
+		launch_die(2);
+	if (c[0] != 20 || c[2] != L_SOL_SOCKET || c[3] != L_SCM_RIGHTS)
+		launch_die(2);
+	return c[4];
 }
 
 /* Report a fatal signal to the hypervisor; it kills the domain and never answers. */
@@ -288,28 +287,29 @@ static void spawn_thread(unsigned vcpu)
 }
 
 /* Checked in this order so a failure exit code tells the hypervisor which step. */
-static void launch_main(int argc, char **argv)
+static void launch_main(void)
 {
+	struct launch_go go;
 	uint64_t nr_vcpus, total, special_off;
 	long listener, ret;
+	int memfd;
 
-	if (argc != 4)
-		launch_die(2);
-	nr_vcpus = parse_num(argv[1]);
-	special_off = parse_num(argv[2]);
-	total = parse_num(argv[3]);
-	if (nr_vcpus == 0 || nr_vcpus > LAUNCH_MAX_VCPUS || special_off >= total)
-		launch_die(2);
-	ctx_base = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE;
-	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
-			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, FD_MEM, 0);
-	if (ret != (long)PV_PHYSMAP_BASE)
-		launch_die(5);
-	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
 	/* A domain never outlives the hypervisor that serves its hypercalls. */
 	sys_call2(__NR_prctl, L_PR_SET_PDEATHSIG, 9);
 	if (sys_call0(__NR_getppid) == 1)
 		launch_die(12);
+	memfd = recv_go(&go);
+	nr_vcpus = go.nr_vcpus;
+	special_off = go.special_off;
+	total = go.total;
+	if (nr_vcpus == 0 || nr_vcpus > LAUNCH_MAX_VCPUS || special_off >= total)
+		launch_die(2);
+	ctx_base = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE;
+	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
+			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, memfd, 0);
+	if (ret != (long)PV_PHYSMAP_BASE)
+		launch_die(5);
+	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
 	install_fault_handlers();
 	set_altstack(0);
 	if (sys_call2(__NR_prctl, L_PR_SET_NO_NEW_PRIVS, 1) < 0)
@@ -331,7 +331,8 @@ static void launch_main(int argc, char **argv)
 void launch_start_c(uint64_t *sp);
 void launch_start_c(uint64_t *sp)
 {
-	launch_main((int)sp[0], (char **)(sp + 1));
+	(void)sp;
+	launch_main();
 	launch_die(1);
 }
 

@@ -18,6 +18,7 @@
 #include "hv.h"
 #include "log.h"
 #include "rundir.h"
+#include "launch_proto.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -27,100 +28,134 @@
 #endif
 
 /*
- * Domain processes die with the thread that spawned them (PR_SET_PDEATHSIG), so they
- * are spawned by one thread that lives as long as the hypervisor, not by the
- * short-lived privcmd connection threads.
+ * Launchers are started ahead of need: one waits on its control socket until a domain
+ * starts, so the exec is off the create-to-banner path. They die with the thread that
+ * spawned them (PR_SET_PDEATHSIG), so one spawner thread that lives as long as the
+ * hypervisor starts them all, never a short-lived privcmd connection thread.
  */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	pthread_t thread;
 	int running;
-	struct domain *d;
-	int ctrl_fd;
-	int done, rc;
+	pid_t pid;  /* a launcher waiting for a domain, or 0 */
+	int ctrl;   /* our end of its control socket */
+	int err;    /* the last spawn failed: -errno, until someone asks again */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-static int pv_spawn_now(struct domain *d, int ctrl_fd);
+static int pv_spawn_launcher(pid_t *pid, int *ctrl)
+{
+	char path[512];
+	char *argv[] = { "pvisor-launch", NULL };
+	char *envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	int sv[2], rc;
+
+	snprintf(path, sizeof(path), "%s/pvisor-launch", rundir_bindir());
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&fa, 0, 1);
+	posix_spawn_file_actions_adddup2(&fa, 0, 2);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], LAUNCH_FD_CTRL);
+	rc = posix_spawn(pid, path, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	if (rc) {
+		log_warnx("cannot start %s: %s", path, strerror(rc));
+		close(sv[0]);
+		return -rc;
+	}
+	*ctrl = sv[0];
+	return 0;
+}
 
 static void *pv_spawner_main(void *arg)
 {
+	pid_t pid;
+	int ctrl, rc;
+
 	(void)arg;
 	pthread_mutex_lock(&spawner.lock);
 	for (;;) {
-		while (!spawner.d)
+		while (spawner.pid || spawner.err)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
-		spawner.rc = pv_spawn_now(spawner.d, spawner.ctrl_fd);
-		spawner.d = NULL;
-		spawner.done = 1;
+		pthread_mutex_unlock(&spawner.lock);
+		rc = pv_spawn_launcher(&pid, &ctrl);
+		pthread_mutex_lock(&spawner.lock);
+		if (rc) {
+			spawner.err = rc;
+		} else {
+			spawner.pid = pid;
+			spawner.ctrl = ctrl;
+		}
 		pthread_cond_broadcast(&spawner.cond);
 	}
 	return NULL;
 }
 
-static int pv_spawn(struct domain *d, int ctrl_fd)
+static int pv_spawner_start_locked(void)
+{
+	int rc = 0;
+
+	if (!spawner.running) {
+		pthread_t t;
+
+		rc = -pthread_create(&t, NULL, pv_spawner_main, NULL);
+		spawner.running = rc == 0;
+	}
+	return rc;
+}
+
+void engines_init(void)
+{
+	pthread_mutex_lock(&spawner.lock);
+	if (pv_spawner_start_locked() < 0)
+		log_warnx("pv engine: no spawner thread; domains start on demand");
+	pthread_mutex_unlock(&spawner.lock);
+}
+
+/* Take the waiting launcher (the spawner then starts the next one). */
+static int pv_take_launcher(pid_t *pid, int *ctrl)
 {
 	int rc;
 
 	pthread_mutex_lock(&spawner.lock);
-	if (!spawner.running) {
-		rc = pthread_create(&spawner.thread, NULL, pv_spawner_main, NULL);
-		if (rc) {
-			pthread_mutex_unlock(&spawner.lock);
-			return -rc;
-		}
-		spawner.running = 1;
+	rc = pv_spawner_start_locked();
+	spawner.err = 0; /* ask again after a failure */
+	pthread_cond_broadcast(&spawner.cond);
+	while (rc == 0 && !spawner.pid && !spawner.err)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	if (rc == 0 && spawner.pid) {
+		*pid = spawner.pid;
+		*ctrl = spawner.ctrl;
+		spawner.pid = 0;
+		pthread_cond_broadcast(&spawner.cond);
+	} else if (rc == 0) {
+		rc = spawner.err;
 	}
-	while (spawner.d)
-		pthread_cond_wait(&spawner.cond, &spawner.lock);
-	spawner.d = d;
-	spawner.ctrl_fd = ctrl_fd;
-	spawner.done = 0;
-	pthread_cond_broadcast(&spawner.cond);
-	while (!spawner.done)
-		pthread_cond_wait(&spawner.cond, &spawner.lock);
-	rc = spawner.rc;
-	spawner.done = 0;
-	pthread_cond_broadcast(&spawner.cond);
 	pthread_mutex_unlock(&spawner.lock);
 	return rc;
 }
 
-static int pv_spawn_now(struct domain *d, int ctrl_fd)
+/* Hand the launcher its domain: sizes and the memory fd. */
+static int pv_send_go(struct domain *d, int ctrl)
 {
-	char nv[16], so[32], tot[32], path[512];
-	char *argv[] = { "pvisor-launch", nv, so, tot, NULL };
-	char *envp[] = { NULL };
-	posix_spawn_file_actions_t fa;
-	int memfd, ctl, rc;
+	struct launch_go go = { d->max_vcpus, d->special_off, d->mem_size };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &go, sizeof(go) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
-	snprintf(nv, sizeof(nv), "%u", d->max_vcpus);
-	snprintf(so, sizeof(so), "0x%lx", (unsigned long)d->special_off);
-	snprintf(tot, sizeof(tot), "0x%lx", (unsigned long)d->mem_size);
-	snprintf(path, sizeof(path), "%s/pvisor-launch", rundir_bindir());
-	/* Lift both out of the low numbers so the dup2s below never collide. */
-	memfd = fcntl(d->mem_fd, F_DUPFD_CLOEXEC, 100);
-	ctl = fcntl(ctrl_fd, F_DUPFD_CLOEXEC, 100);
-	if (memfd < 0 || ctl < 0) {
-		rc = errno;
-		goto out;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_adddup2(&fa, 0, 1);
-	posix_spawn_file_actions_adddup2(&fa, 0, 2);
-	posix_spawn_file_actions_adddup2(&fa, memfd, 3);
-	posix_spawn_file_actions_adddup2(&fa, ctl, 4);
-	rc = posix_spawn(&d->pid, path, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		log_warnx("dom%u: cannot start %s: %s", d->domid, path, strerror(rc));
-out:
-	if (memfd >= 0)
-		close(memfd);
-	if (ctl >= 0)
-		close(ctl);
-	return -rc;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &d->mem_fd, sizeof(int));
+	return sendmsg(ctrl, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(go) ? 0 : -EIO;
 }
 
 /* The launcher sends its seccomp listener over the control socket. */
@@ -211,21 +246,21 @@ static void pv_kick(int sig)
 static int pv_start(struct domain *d)
 {
 	struct sigaction sa = { .sa_handler = pv_kick };
-	int sv[2], rc;
+	int ctrl = -1, rc;
 
 	sigaction(SIGUSR2, &sa, NULL); /* no SA_RESTART: interrupts the listener */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
 	timeinfo_update(d);
-	rc = pv_spawn(d, sv[1]);
-	close(sv[1]);
+	rc = pv_take_launcher(&d->pid, &ctrl);
 	if (rc == 0) {
 		d->pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
 		rc = d->pidfd < 0 ? -errno : reaper_watch(d);
 	}
 	if (rc == 0)
-		rc = pv_recv_listener(d, sv[0]);
-	close(sv[0]);
+		rc = pv_send_go(d, ctrl);
+	if (rc == 0)
+		rc = pv_recv_listener(d, ctrl);
+	if (ctrl >= 0)
+		close(ctrl);
 	if (rc == 0) {
 		d->service_running = 1;
 		rc = -pthread_create(&d->service, NULL, pv_service, d);

@@ -1,0 +1,17 @@
+/* The message that turns a waiting pvisor-launch into a domain: sent by the
+ * hypervisor on the launcher's control socket (fd 4) with the domain's memory fd
+ * attached (SCM_RIGHTS). Private to the pv engine and its launcher. */
+#ifndef PV_LAUNCH_PROTO_H
+#define PV_LAUNCH_PROTO_H
+
+#include <stdint.h>
+
+#define LAUNCH_FD_CTRL 4
+
+struct launch_go {
+	uint64_t nr_vcpus;    /* vCPU threads to run */
+	uint64_t special_off; /* offset of the special pages in the memory fd */
+	uint64_t total;       /* bytes of the memory fd to map at PV_PHYSMAP_BASE */
+};
+
+#endif
