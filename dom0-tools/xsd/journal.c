@@ -105,17 +105,20 @@ static void jnl_on_change(void *opaque, const char *path, const struct xsd_node 
 static int jnl_apply(struct xsd_core *core, const struct jnl_hdr *h, const char *body)
 {
 	struct xsd_perm perms[XSD_PERMS_MAX];
-	char path[XSD_PATH_BUF];
+	char path[XSD_PATH_BUF], canon[XSD_PATH_BUF];
 	const unsigned char *p = (const unsigned char *)body + h->path_len;
 	struct xsd_node *n;
 
-	if (h->path_len == 0 || h->path_len >= sizeof(path))
+	if (h->path_len == 0 || h->path_len >= sizeof(path) || body[0] != '/')
 		return -EINVAL;
 	memcpy(path, body, h->path_len);
 	path[h->path_len] = '\0';
+	if (xsd_path_canon(path, 0, false, canon) < 0 || strcmp(path, canon) != 0)
+		return -EINVAL;
 	if (h->kind == 'D')
 		return xsd_store_del(&core->store, path) == -EINVAL ? -EINVAL : 0;
-	if (h->kind != 'P' || h->nperms == 0 || h->nperms > XSD_PERMS_MAX)
+	if (h->kind != 'P' || h->nperms == 0 || h->nperms > XSD_PERMS_MAX ||
+	    h->value_len > PV_XENSTORE_PAYLOAD_MAX)
 		return -EINVAL;
 	for (unsigned i = 0; i < h->nperms; i++, p += 4) {
 		perms[i].domid = (uint16_t)(p[0] | p[1] << 8);

@@ -2,3 +2,6 @@
 FUZZERS += fuzz_xsd_msg
 fuzz_xsd_msg_SRCS += tests/fuzz/fuzz_xsd_msg.c common/log.c common/util.c \
 	$(xsdcore_SRCS)
+FUZZERS += fuzz_xsd_journal
+fuzz_xsd_journal_SRCS += tests/fuzz/fuzz_xsd_journal.c common/log.c common/util.c \
+	$(xsdcore_SRCS)
