@@ -33,6 +33,17 @@ static void fuzz_check(struct xsd_core *core)
 	}
 }
 
+static void fuzz_cleanup(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/xsd.journal", fuzz_dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/xsd.snap", fuzz_dir);
+	unlink(path);
+	rmdir(fuzz_dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -46,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		log_init("fuzz", 0);
 		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/fuzz_xsd_journal.%d", (int)getpid());
 		mkdir(fuzz_dir, 0700);
+		atexit(fuzz_cleanup);
 	}
 	snprintf(path, sizeof(path), "%s/xsd.journal", fuzz_dir);
 	f = fopen(path, "w");
