@@ -5,8 +5,17 @@
 
 #include "xsd/ring.h"
 
+static void ringconn_kick(struct xsd_conn *c)
+{
+	struct xsd_ringconn *rc = c->opaque;
+
+	if (rc && rc->defer)
+		rc->defer(rc->defer_opaque, c);
+}
+
 static const struct xsd_conn_ops ringconn_ops = {
 	.name = "ring",
+	.kick = ringconn_kick,
 };
 
 void xsd_ringconn_attach(struct xsd_conn *c, struct xsd_ringconn *rc)

@@ -14,6 +14,12 @@ struct xsd_ringconn {
 	void (*notify)(void *opaque, uint32_t evtchn); /* kick the guest's event channel */
 	void *notify_opaque;
 	uint32_t evtchn;
+	/* Output was queued for this connection (a reply, or a watch event fired while
+	 * another connection was being served): the event loop should call
+	 * xsd_ringconn_pump(c) once the current request is done -- never from inside
+	 * this callback, which runs in the middle of message handling. */
+	void (*defer)(void *opaque, struct xsd_conn *c);
+	void *defer_opaque;
 };
 
 /* Give the domain's connection its ring transport (rc stays owned by the caller and

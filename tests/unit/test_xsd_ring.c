@@ -103,7 +103,13 @@ static void test_reconnect(void)
 	CU_ASSERT_EQUAL(page.error, PV_XENSTORE_ERROR_NONE);
 }
 
-static unsigned notified;
+static unsigned notified, deferred;
+static void count_defer(void *opaque, struct xsd_conn *c)
+{
+	(void)opaque;
+	CU_ASSERT_PTR_NOT_NULL(c);
+	deferred++;
+}
 static void count_notify(void *opaque, uint32_t port)
 {
 	(void)opaque;
@@ -135,7 +141,8 @@ static size_t guest_request(struct xsd_conn *c, uint32_t type, const char *p, si
 static void test_ringconn(void)
 {
 	struct xsd_core *core = xsd_core_create(NULL);
-	struct xsd_ringconn rc = { .intf = &page, .notify = count_notify, .evtchn = 9 };
+	struct xsd_ringconn rc = { .intf = &page, .notify = count_notify, .evtchn = 9,
+				   .defer = count_defer };
 	struct xsd_conn *c;
 	char reply[8192], value[3000];
 	size_t n;
@@ -150,6 +157,23 @@ static void test_ringconn(void)
 	CU_ASSERT_EQUAL(n, 16 + 16);
 	CU_ASSERT_STRING_EQUAL(reply + 16, "/local/domain/4");
 	CU_ASSERT(notified > 0);
+	CU_ASSERT(deferred > 0); /* the reply was queued: the loop was asked to pump */
+	/* a watch event fired by another connection asks for a pump too */
+	deferred = 0;
+	guest_request(c, PV_XS_WATCH, "data\0t", 7, reply, sizeof(reply));
+	guest_get(reply, sizeof(reply)); /* initial event */
+	{
+		struct xsd_conn *d0 = tl_conn(core, 0, true);
+		TL_EXPECT(TL(d0, PV_XS_MKDIR, 0, "/local/domain/4\0"), "MKDIR OK|");
+		TL_EXPECT(TL(d0, PV_XS_SET_PERMS, 0, "/local/domain/4\0n4\0"), "SET_PERMS OK|");
+		deferred = 0;
+		TL(d0, PV_XS_WRITE, 0, "/local/domain/4/data/x\0");
+		CU_ASSERT_EQUAL(deferred, 1);
+		CU_ASSERT_EQUAL(xsd_ringconn_pump(c), 0);
+		n = guest_get(reply, sizeof(reply));
+		CU_ASSERT_EQUAL(n, 16 + sizeof("data/x") + 2);
+		CU_ASSERT_STRING_EQUAL(reply + 16, "data/x");
+	}
 	/* a reply bigger than the ring goes out in pieces as the guest consumes */
 	{
 		struct xsd_conn *d0 = tl_conn(core, 0, true);
