@@ -289,7 +289,7 @@ static void spawn_thread(unsigned vcpu)
 /* Checked in this order so a failure exit code tells the hypervisor which step. */
 static void launch_main(void)
 {
-	struct launch_go go;
+	struct launch_go go = { 0, 0, 0 };
 	uint64_t nr_vcpus, total, special_off;
 	long listener, ret;
 	int memfd;
