@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,14 +28,19 @@ struct jnl_hdr {
 	uint32_t value_len;
 };
 
+#define JNL_CHUNK (1u << 20) /* the mapping grows by this much */
+
 struct xsd_journal {
 	struct xsd_core *core;
 	int fd;
 	char jpath[PATH_MAX], spath[PATH_MAX], tpath[PATH_MAX];
-	char *buf;
-	size_t len, cap;
-	size_t file_size, snap_size;
-	int error; /* first write error, reported by flush */
+	char *map;        /* the journal file, mapped shared: a record is in the page cache
+			   * (and survives kill -9) as soon as it is copied there */
+	size_t map_cap;   /* bytes mapped, all allocated on disk */
+	size_t off;       /* end of the records */
+	size_t snap_size;
+	bool broken;      /* records were lost (no space): the next compaction snapshots */
+	int error;        /* first error since the last flush */
 };
 
 static uint32_t jnl_sum(const void *p, size_t n)
@@ -72,23 +78,43 @@ static size_t jnl_encode(char *out, char kind, const char *path, const struct xs
 	return off + 4;
 }
 
+/* (Re)map the journal with room for at least `need` bytes. The space is allocated
+ * first, so a full disk is an error here and not a SIGBUS on a later store. */
+static int jnl_map(struct xsd_journal *j, size_t need)
+{
+	size_t cap = (need + JNL_CHUNK - 1) / JNL_CHUNK * JNL_CHUNK;
+	char *m;
+	int err;
+
+	if (j->map)
+		munmap(j->map, j->map_cap);
+	j->map = NULL;
+	j->map_cap = 0;
+	err = posix_fallocate(j->fd, 0, (off_t)cap);
+	if (err)
+		return -err;
+	m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	j->map = m;
+	j->map_cap = cap;
+	return 0;
+}
+
 static void jnl_append(struct xsd_journal *j, char kind, const char *path,
 		       const struct xsd_node *n)
 {
-	if (j->cap - j->len < JNL_REC_MAX) {
-		size_t cap = j->cap ? j->cap * 2 : 65536;
-		char *b;
-		while (cap - j->len < JNL_REC_MAX)
-			cap *= 2;
-		b = realloc(j->buf, cap);
-		if (!b) {
-			j->error = -ENOMEM;
+	if (j->broken)
+		return;
+	if (!j->map || j->map_cap - j->off < JNL_REC_MAX) {
+		int err = jnl_map(j, j->off + JNL_REC_MAX + j->map_cap);
+		if (err) {
+			j->broken = true;
+			j->error = err;
 			return;
 		}
-		j->buf = b;
-		j->cap = cap;
 	}
-	j->len += jnl_encode(j->buf + j->len, kind, path, n);
+	j->off += jnl_encode(j->map + j->off, kind, path, n);
 }
 
 static void jnl_on_change(void *opaque, const char *path, const struct xsd_node *n, bool top)
@@ -140,6 +166,8 @@ static size_t jnl_replay(struct xsd_core *core, const char *buf, size_t len, boo
 		size_t body, total;
 		uint32_t sum;
 		memcpy(&h, buf + off, sizeof(h));
+		if (h.kind != 'P' && h.kind != 'D' && h.kind != 'E')
+			break; /* the zeroed space after the last record, or garbage */
 		body = (size_t)h.path_len + 4u * h.nperms + h.value_len;
 		if (h.path_len > 4096 || h.value_len > 65536)
 			break;
@@ -213,16 +241,21 @@ static int jnl_load_journal(struct xsd_journal *j)
 	if (!err && len >= 8 && memcmp(buf, JNL_MAGIC, 8) == 0)
 		good = 8 + jnl_replay(j->core, buf + 8, len - 8, &end);
 	free(buf);
-	j->fd = open(j->jpath, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(j->jpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return -errno;
-	if (good == 8 && pwrite(j->fd, JNL_MAGIC, 8, 0) != 8)
+	/* cut a torn tail and the old zeroed space; mapping re-extends with zeros */
+	if (ftruncate(j->fd, (off_t)good) < 0)
 		return -errno;
-	if (ftruncate(j->fd, (off_t)good) < 0 || lseek(j->fd, (off_t)good, SEEK_SET) < 0)
-		return -errno;
-	j->file_size = good;
+	err = jnl_map(j, good + JNL_CHUNK);
+	if (err)
+		return err;
+	memcpy(j->map, JNL_MAGIC, 8);
+	j->off = good;
 	return 0;
 }
+
+static void jnl_free(struct xsd_journal *j);
 
 int xsd_journal_open(struct xsd_journal **out, struct xsd_core *core, const char *dir)
 {
@@ -240,9 +273,7 @@ int xsd_journal_open(struct xsd_journal **out, struct xsd_core *core, const char
 	if (!err)
 		err = jnl_load_journal(j);
 	if (err) {
-		if (j->fd >= 0)
-			close(j->fd);
-		free(j);
+		jnl_free(j);
 		return err;
 	}
 	core->on_change = jnl_on_change;
@@ -255,19 +286,14 @@ int xsd_journal_flush(struct xsd_journal *j)
 {
 	int err = j->error;
 
-	if (j->len) {
-		if (util_write_full(j->fd, j->buf, j->len) < 0 && !err)
-			err = -errno;
-		j->file_size += j->len;
-		j->len = 0;
-	}
+	/* records are already in the page cache: only report what went wrong */
 	j->error = 0;
 	return err;
 }
 
 size_t xsd_journal_size(const struct xsd_journal *j)
 {
-	return j->file_size + j->len;
+	return j->off;
 }
 
 /* Write n and its subtree, parents first. */
@@ -310,6 +336,26 @@ static int jnl_snap_write(struct xsd_journal *j, FILE *f)
 	return err;
 }
 
+/* Empty the journal (after a snapshot): keep the magic, zero the rest. */
+static int jnl_reset(struct xsd_journal *j)
+{
+	int err;
+
+	if (j->map)
+		munmap(j->map, j->map_cap);
+	j->map = NULL;
+	j->map_cap = 0;
+	j->off = 8;
+	if (ftruncate(j->fd, 0) < 0)
+		return -errno;
+	err = jnl_map(j, JNL_CHUNK);
+	if (err)
+		return err;
+	memcpy(j->map, JNL_MAGIC, 8);
+	j->broken = false;
+	return 0;
+}
+
 int xsd_journal_snapshot(struct xsd_journal *j)
 {
 	FILE *f = fopen(j->tpath, "we");
@@ -329,47 +375,41 @@ int xsd_journal_snapshot(struct xsd_journal *j)
 	}
 	if (stat(j->spath, &st) == 0)
 		j->snap_size = (size_t)st.st_size;
-	j->len = 0;
-	if (ftruncate(j->fd, 8) < 0 || lseek(j->fd, 8, SEEK_SET) < 0)
-		return -errno;
-	j->file_size = 8;
-	return 0;
+	return jnl_reset(j);
 }
 
 int xsd_journal_maybe_compact(struct xsd_journal *j)
 {
 	size_t limit = j->snap_size * 2 > JNL_MIN_COMPACT ? j->snap_size * 2 : JNL_MIN_COMPACT;
 
-	if (xsd_journal_size(j) < limit)
+	if (xsd_journal_size(j) < limit && !j->broken)
 		return 0;
 	return xsd_journal_snapshot(j);
+}
+
+static void jnl_free(struct xsd_journal *j)
+{
+	if (j->core->change_opaque == j) {
+		j->core->on_change = NULL;
+		j->core->change_opaque = NULL;
+	}
+	if (j->map)
+		munmap(j->map, j->map_cap);
+	close(j->fd);
+	free(j);
 }
 
 void xsd_journal_close(struct xsd_journal *j)
 {
 	if (!j)
 		return;
-	xsd_journal_flush(j);
-	if (xsd_journal_snapshot(j) == 0)
+	if (xsd_journal_snapshot(j) == 0 && ftruncate(j->fd, (off_t)j->off) == 0)
 		fsync(j->fd);
-	if (j->core->change_opaque == j) {
-		j->core->on_change = NULL;
-		j->core->change_opaque = NULL;
-	}
-	close(j->fd);
-	free(j->buf);
-	free(j);
+	jnl_free(j);
 }
 
 void xsd_journal_abandon(struct xsd_journal *j)
 {
-	if (!j)
-		return;
-	if (j->core->change_opaque == j) {
-		j->core->on_change = NULL;
-		j->core->change_opaque = NULL;
-	}
-	close(j->fd);
-	free(j->buf);
-	free(j);
+	if (j)
+		jnl_free(j);
 }

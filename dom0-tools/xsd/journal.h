@@ -1,6 +1,7 @@
 /* xsd: persistence -- an append-only journal of committed changes plus a periodic
- * snapshot in the run directory, so the tree survives `kill -9` and a restart. Appends
- * are buffered and written (no fsync) before replies go out; snapshots are fsync'ed.
+ * snapshot in the run directory, so the tree survives `kill -9` and a restart. The
+ * journal is a shared file mapping: a record reaches the page cache as soon as the
+ * change is applied (no fsync, no system call); snapshots are fsync'ed.
  * Format: see docs/NOTES-store.md. */
 #ifndef XSD_JOURNAL_H
 #define XSD_JOURNAL_H
@@ -15,7 +16,8 @@ struct xsd_journal;
 /* Load dir/xsd.snap and replay dir/xsd.journal into core (a torn tail is cut off),
  * then record every later change. 0 or -errno (the core may hold a partial tree). */
 int xsd_journal_open(struct xsd_journal **out, struct xsd_core *core, const char *dir);
-/* Write buffered records to the journal file. 0 or -errno. */
+/* Report (and clear) the first error since the last call: records that could not be
+ * stored (no disk space). 0 or -errno. */
 int xsd_journal_flush(struct xsd_journal *j);
 /* Snapshot when the journal has grown past its threshold. 0 or -errno. */
 int xsd_journal_maybe_compact(struct xsd_journal *j);

@@ -92,14 +92,17 @@ static void test_torn_tail(void)
 	struct xsd_conn *c = tl_conn(core, 0, true);
 	char path[128];
 	struct stat st;
+	size_t end;
 	int fd;
 
 	TL(c, PV_XS_WRITE, 0, "/t/keep\0k");
 	TL(c, PV_XS_WRITE, 0, "/t/torn\0this record loses its last bytes");
+	end = xsd_journal_size(j);
 	crash(core, j);
 	snprintf(path, sizeof(path), "%s/xsd.journal", dir);
 	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
-	CU_ASSERT_EQUAL(truncate(path, st.st_size - 5), 0);
+	CU_ASSERT((size_t)st.st_size >= end);
+	CU_ASSERT_EQUAL(truncate(path, (off_t)end - 5), 0);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CU_ASSERT(fd >= 0);
 	close(fd);
