@@ -171,6 +171,25 @@ bool xs_buffered(const struct xs_handle *h)
 	return h->rlen > h->rhead;
 }
 
+/* Queue the complete watch events already read into the buffer, so that xs_fileno
+ * reports them (the socket will not become readable for bytes we already hold). */
+static void xs_drain_buffered(struct xs_handle *h)
+{
+	struct pv_xsd_sockmsg hdr;
+
+	while (h->rlen - h->rhead >= sizeof(hdr)) {
+		char *body;
+		memcpy(&hdr, h->rbuf + h->rhead, sizeof(hdr));
+		if (h->rlen - h->rhead < sizeof(hdr) + hdr.len || hdr.len > PV_XENSTORE_PAYLOAD_MAX)
+			return;
+		if (xs_recv_msg(h, &hdr, &body) < 0)
+			return;
+		if (hdr.type == PV_XS_WATCH_EVENT)
+			xs_queue_event(h, body, hdr.len);
+		free(body);
+	}
+}
+
 /* Queue a WATCH_EVENT payload ("path\0token\0"). */
 void xs_queue_event(struct xs_handle *h, const char *body, uint32_t len)
 {
@@ -261,6 +280,8 @@ int xs_talk(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec 
 			*rlen = hdr.len;
 		break;
 	}
+	if (!err)
+		xs_drain_buffered(h);
 	return err;
 }
 
@@ -309,6 +330,7 @@ int xs_read_watch(struct xs_handle *h, struct xs_watch_event **ev, int timeout_m
 		if (hdr.type == PV_XS_WATCH_EVENT)
 			xs_queue_event(h, body, hdr.len);
 		free(body);
+		xs_drain_buffered(h);
 	}
 	xs_pop_event(h, ev);
 	return 0;
