@@ -78,16 +78,76 @@ static int xs_split(const char *buf, size_t len, char ***out, unsigned *count)
 	return 0;
 }
 
+/* Append one DIRECTORY_PART reply's names (after its generation) to *all. Returns 1
+ * when the list is complete, 0 when more parts follow, -errno. */
+static int xs_dir_part(struct xs_handle *h, uint32_t tx, const char *path, size_t off,
+		       char **all, size_t *len, char *gen, size_t genlen)
+{
+	char num[24], *r, *grown;
+	const char *s[2] = { path, num };
+	size_t rlen, glen, names;
+	int err;
+
+	snprintf(num, sizeof(num), "%zu", off);
+	err = xs_strings(h, PV_XS_DIRECTORY_PART, tx, s, 2, &r, &rlen);
+	if (err)
+		return err;
+	glen = strnlen(r, rlen);
+	if (glen >= rlen || glen >= genlen || (gen[0] && strcmp(gen, r) != 0)) {
+		free(r);
+		return gen[0] ? -EAGAIN : -EPROTO; /* changed meanwhile: start again */
+	}
+	memcpy(gen, r, glen + 1);
+	names = rlen - glen - 1;
+	/* the last part ends with an empty name: "...\0\0" */
+	err = names == 0 || (names >= 2 && r[rlen - 2] == '\0');
+	if (err && names)
+		names--;
+	grown = realloc(*all, *len + names + 1);
+	if (!grown) {
+		free(r);
+		return -ENOMEM;
+	}
+	memcpy(grown + *len, r + glen + 1, names);
+	*all = grown;
+	*len += names;
+	free(r);
+	return err;
+}
+
+/* Children of a directory too big for one reply, in parts. */
+static int xs_directory_parts(struct xs_handle *h, uint32_t tx, const char *path,
+			      char **all, size_t *len)
+{
+	char gen[24];
+	int err = -EAGAIN;
+
+	for (int tries = 0; err == -EAGAIN && tries < 16; tries++) {
+		gen[0] = '\0';
+		free(*all);
+		*all = NULL;
+		*len = 0;
+		do
+			err = xs_dir_part(h, tx, path, *len, all, len, gen, sizeof(gen));
+		while (err == 0);
+	}
+	return err < 0 ? err : 0;
+}
+
 int xs_directory(struct xs_handle *h, uint32_t tx, const char *path, char ***names,
 		 unsigned *count)
 {
-	char *r;
-	size_t len;
+	char *r = NULL;
+	size_t len = 0;
 	int err = xs_strings(h, PV_XS_DIRECTORY, tx, &path, 1, &r, &len);
 
-	if (err)
+	if (err == -E2BIG)
+		err = xs_directory_parts(h, tx, path, &r, &len);
+	if (err) {
+		free(r);
 		return err;
-	err = xs_split(r, len, names, count);
+	}
+	err = xs_split(r ? r : "", len, names, count);
 	free(r);
 	return err;
 }

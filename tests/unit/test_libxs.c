@@ -126,6 +126,29 @@ static void test_basic_calls(void)
 	xs_close(h);
 }
 
+static void test_big_directory(void)
+{
+	struct xs_handle *h = open_handle();
+	char path[64], **names;
+	unsigned n;
+
+	for (int i = 0; i < 500; i++) {
+		snprintf(path, sizeof(path), "/bigdir/a-fairly-long-child-name-%04d", i);
+		CU_ASSERT_EQUAL(xs_write(h, 0, path, "", 0), 0);
+	}
+	/* DIRECTORY says E2BIG; libxs falls back to DIRECTORY_PART */
+	CU_ASSERT_EQUAL_FATAL(xs_directory(h, 0, "/bigdir", &names, &n), 0);
+	CU_ASSERT_EQUAL(n, 500);
+	CU_ASSERT_STRING_EQUAL(names[0], "a-fairly-long-child-name-0000");
+	CU_ASSERT_STRING_EQUAL(names[499], "a-fairly-long-child-name-0499");
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "a-fairly-long-child-name-%04u", i);
+		CU_ASSERT_STRING_EQUAL(names[i], path);
+	}
+	free(names);
+	xs_close(h);
+}
+
 static void test_perms(void)
 {
 	struct xs_handle *h = open_handle();
@@ -261,6 +284,7 @@ int main(void)
 {
 	static const struct tl_test tests[] = {
 		{ "basic_calls", test_basic_calls },
+		{ "big_directory", test_big_directory },
 		{ "perms", test_perms },
 		{ "watch_queue_and_poll", test_watch_queue_and_poll },
 		{ "transactions", test_transactions },
