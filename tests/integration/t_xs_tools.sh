@@ -44,6 +44,13 @@ expect "xs list after rm" "$($X list /t)" $'a\nb'
 out=$(timeout 5 "$X" watch /t -n 2 & sleep 0.3; "$X" write /t/z 1; wait)
 expect "xs watch" "$out" $'/t\n/t/z'
 expect "xs control quota" "$($X control quota | head -1)" "nodes            77"
+# a directory too big for one reply: both clients fall back to DIRECTORY_PART
+mapfile -t kv < <(for i in $(seq 300); do echo "/bigdir/child-with-a-long-name-$i"; echo x; done)
+$X write "${kv[@]}" || fail "xs write 300 nodes"
+expect "xs list big" "$($X list /bigdir | wc -l) $($X list /bigdir | tail -1)" \
+	"300 child-with-a-long-name-300"
+expect "xenstore-list big" "$(xenstore-list /bigdir | wc -l)" "300"
+$X rm /bigdir || fail "xs rm big"
 ok "xs read/write/ls/list/mkdir/chmod/rm/watch/control"
 
 # --- transactions: a conflicting commit gets EAGAIN, a retry succeeds
