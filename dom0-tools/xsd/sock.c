@@ -19,7 +19,31 @@
 
 #define SOCK_READ_BUDGET (256u << 10) /* bytes read from one client per loop turn */
 
+/* What an epoll event points at: every such struct starts with its kind. */
+enum sock_kind { SOCK_LISTEN, SOCK_SIGNAL, SOCK_CLIENT, SOCK_EXTRA };
+
+struct sock_tag {
+	enum sock_kind kind;
+};
+
+/* An extra descriptor (e.g. an event-channel handle) and what to run when readable. */
+struct sock_extra {
+	enum sock_kind kind;
+	int fd;
+	void (*fn)(void *opaque);
+	void *opaque;
+	struct sock_extra *next;
+};
+
+/* A connection whose pump runs at the end of the loop turn. */
+struct sock_defer {
+	struct xsd_conn *c;
+	void (*fn)(struct xsd_conn *c);
+	struct sock_defer *next;
+};
+
 struct sock_conn {
+	enum sock_kind kind;
 	struct xsd_conn *c;
 	struct xsd_sock_server *srv;
 	int fd;
@@ -34,10 +58,12 @@ struct xsd_sock_server {
 	int epfd, lfd;
 	unsigned next_id;
 	struct sock_conn *kicks, *dead;
+	struct sock_extra *extras;
+	struct sock_defer *defers, **defer_tail;
 	char path[108];
 };
 
-static char sock_tag_listen, sock_tag_signal;
+static struct sock_tag sock_tag_listen = { SOCK_LISTEN }, sock_tag_signal = { SOCK_SIGNAL };
 
 static void sock_kick(struct xsd_conn *c)
 {
@@ -100,6 +126,7 @@ static void sock_accept_one(struct xsd_sock_server *s, int fd)
 
 	if (!sc || !sock_peer_ok(fd))
 		goto err;
+	sc->kind = SOCK_CLIENT;
 	sc->srv = s;
 	sc->fd = fd;
 	sc->c = xsd_conn_create(s->core, &sock_ops, sc, 0, true);
@@ -195,8 +222,33 @@ static void sock_flush(struct sock_conn *sc)
 }
 
 /* End of a loop turn: persist, then send, then free closed connections. */
+static bool sock_conn_alive(struct xsd_sock_server *s, struct xsd_conn *c)
+{
+	for (struct xsd_conn *i = s->core->conns; i; i = i->next)
+		if (i == c)
+			return true;
+	return false;
+}
+
+/* Run deferred pumps; they may defer more (events for other domains): bounded. */
+static void sock_run_defers(struct xsd_sock_server *s)
+{
+	for (int round = 0; s->defers && round < 64; round++) {
+		struct sock_defer *d = s->defers;
+		s->defers = d->next;
+		if (!s->defers)
+			s->defer_tail = &s->defers;
+		if (sock_conn_alive(s, d->c)) {
+			d->c->in_kick_list = false;
+			d->fn(d->c);
+		}
+		free(d);
+	}
+}
+
 static void sock_turn_end(struct xsd_sock_server *s)
 {
+	sock_run_defers(s);
 	if (s->journal) {
 		int err = xsd_journal_flush(s->journal);
 		if (err < 0)
@@ -219,10 +271,16 @@ static void sock_turn_end(struct xsd_sock_server *s)
 
 static void sock_event(struct xsd_sock_server *s, struct epoll_event *ev)
 {
+	struct sock_tag *tag = ev->data.ptr;
 	struct sock_conn *sc = ev->data.ptr;
 
-	if (ev->data.ptr == &sock_tag_listen) {
+	if (tag->kind == SOCK_LISTEN) {
 		sock_accept(s);
+		return;
+	}
+	if (tag->kind == SOCK_EXTRA) {
+		struct sock_extra *x = ev->data.ptr;
+		x->fn(x->opaque);
 		return;
 	}
 	if (!sc->c)
@@ -235,6 +293,56 @@ static void sock_event(struct xsd_sock_server *s, struct epoll_event *ev)
 		sock_drop(sc);
 	else if (sc->c && (ev->events & EPOLLRDHUP) && !(ev->events & EPOLLIN))
 		sock_drop(sc);
+}
+
+int xsd_sock_watch_fd(struct xsd_sock_server *s, int fd, void (*fn)(void *opaque),
+		      void *opaque)
+{
+	struct sock_extra *x = calloc(1, sizeof(*x));
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!x)
+		return -ENOMEM;
+	*x = (struct sock_extra){ SOCK_EXTRA, fd, fn, opaque, s->extras };
+	ev.data.ptr = x;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int err = -errno;
+		free(x);
+		return err;
+	}
+	s->extras = x;
+	return 0;
+}
+
+void xsd_sock_unwatch_fd(struct xsd_sock_server *s, int fd)
+{
+	for (struct sock_extra **pp = &s->extras; *pp; pp = &(*pp)->next) {
+		struct sock_extra *x = *pp;
+		if (x->fd == fd) {
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+			*pp = x->next;
+			free(x);
+			return;
+		}
+	}
+}
+
+int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
+		   void (*fn)(struct xsd_conn *c))
+{
+	struct sock_defer *d;
+
+	if (c->in_kick_list)
+		return 0;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->c = c;
+	d->fn = fn;
+	*s->defer_tail = d;
+	s->defer_tail = &d->next;
+	c->in_kick_list = true;
+	return 0;
 }
 
 /* True when the signal read from sigfd asks us to stop (SIGHUP is ignored). */
@@ -312,6 +420,7 @@ int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core,
 		return -ENOMEM;
 	s->core = core;
 	s->journal = j;
+	s->defer_tail = &s->defers;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -352,6 +461,13 @@ void xsd_sock_destroy(struct xsd_sock_server *s)
 		struct sock_conn *sc = s->dead;
 		s->dead = sc->next_dead;
 		free(sc);
+	}
+	while (s->extras)
+		xsd_sock_unwatch_fd(s, s->extras->fd);
+	while (s->defers) {
+		struct sock_defer *d = s->defers;
+		s->defers = d->next;
+		free(d);
 	}
 	close(s->lfd);
 	close(s->epfd);

@@ -15,6 +15,16 @@ int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core,
  * SIGHUP, if in the set, is ignored).
  * 0, or -errno on an event-loop failure. */
 int xsd_sock_run(struct xsd_sock_server *s, int sigfd);
+/* Run fn(opaque) in the loop whenever fd is readable (e.g. the event-channel handle
+ * that says a guest's ring moved). 0 or -errno. */
+int xsd_sock_watch_fd(struct xsd_sock_server *s, int fd, void (*fn)(void *opaque),
+		      void *opaque);
+void xsd_sock_unwatch_fd(struct xsd_sock_server *s, int fd);
+/* Run fn(c) at the end of this loop turn, once however often it is asked, and only if
+ * c still exists then (e.g. xsd_ringconn_pump for a domain that got output: use it as
+ * struct xsd_ringconn's defer). 0 or -ENOMEM. */
+int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
+		   void (*fn)(struct xsd_conn *c));
 /* Close every client and the listener, unlink the socket. */
 void xsd_sock_destroy(struct xsd_sock_server *s);
 

@@ -32,3 +32,7 @@ UNIT_TESTS += test_libxs
 test_libxs_SRCS += tests/unit/test_libxs.c tests/unit/xsd_testlib.c
 test_libxs_LIBS += xs xsdcore pvcommon
 test_libxs_LDLIBS += -lcunit
+UNIT_TESTS += test_xsd_sock
+test_xsd_sock_SRCS += tests/unit/test_xsd_sock.c tests/unit/xsd_testlib.c
+test_xsd_sock_LIBS += xs xsdcore pvcommon
+test_xsd_sock_LDLIBS += -lcunit
