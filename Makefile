@@ -6,7 +6,9 @@
 # A fragment appends to these lists:
 #   HOST_LIBS   += name        with name_SRCS            -> build/lib/libname.a
 #   HOST_PROGS  += name        with name_SRCS, name_LIBS -> build/bin/name
-#                               (name_LIBS: our libs by name; name_LDLIBS: -l flags)
+#                               (name_LIBS: our libs by name; name_LDLIBS: -l flags;
+#                               name_PROG_SRCS instead of name_SRCS when a library
+#                               has the same name, as program and library `xs`)
 #   UNIT_TESTS  += name        same variables as HOST_PROGS -> build/tests/name
 #   FUZZERS     += name        with name_SRCS, name_LIBS -> build/fuzz/name (clang only)
 #   EXTRA_ALL   += file        anything else `make all` must produce
@@ -53,11 +55,12 @@ $(B)/lib/lib$(1).a: $(call obj,$($(1)_SRCS))
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 
+prog_srcs = $(if $($(1)_PROG_SRCS),$($(1)_PROG_SRCS),$($(1)_SRCS))
 define prog_rule
-$(2)/$(1): $(call obj,$($(1)_SRCS)) $(call libfiles,$($(1)_LIBS))
+$(2)/$(1): $(call obj,$(call prog_srcs,$(1))) $(call libfiles,$($(1)_LIBS))
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  LD      $$@")
-	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $(call obj,$($(1)_SRCS)) $(call libfiles,$($(1)_LIBS)) $($(1)_LDLIBS) -lpthread
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $(call obj,$(call prog_srcs,$(1))) $(call libfiles,$($(1)_LIBS)) $($(1)_LDLIBS) -lpthread
 endef
 
 $(foreach l,$(HOST_LIBS),$(eval $(call lib_rule,$(l))))
