@@ -14,11 +14,12 @@
 #       getppid [N]             /init prints uml_getppid's result line, then powers off
 #
 # Every /init line of interest starts with "UMLBENCH ". Env: UML_MEM (default 64M;
-# below 48M panics), PVISOR_PEERS (default /work/shared/peers).
+# below 48M panics), PVISOR_PEERS (default ../shared/peers beside the checkout).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=$top/build/peers/uml
-peers=${PVISOR_PEERS:-/work/shared/peers}
+peers=${PVISOR_PEERS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/peers}
+[ -d "$peers" ] || peers=/work/shared/peers
 xstate_src=$peers/uml/umlxstate.c
 getppid_src=$top/tests/bench/uml_getppid.c
 
