@@ -151,6 +151,9 @@ static long domctl_on_domain(struct hc_ctx *ctx, struct domain *d, struct pv_dom
 		memcpy(d->handle, dc->u.setdomainhandle.handle, sizeof(d->handle));
 		return 0;
 	case PV_DOMCTL_settimeoffset:
+		d->time_offset = dc->u.settimeoffset.time_offset_seconds;
+		if (d->mem)
+			timeinfo_update(d);
 		return 0;
 	default:
 		return -PV_ENOSYS;

@@ -32,10 +32,12 @@ static long memory_query(struct hc_ctx *ctx, unsigned cmd, uint64_t arg)
 
 long hc_memory_op(struct hc_ctx *ctx, const uint64_t a[5])
 {
-	unsigned cmd = (unsigned)(a[0] & 0xf); /* the rest carries continuation state */
+	/* Xen: the command is the low 6 bits; the bits above carry the continuation of
+	 * a long reservation op, which no query has. */
+	unsigned cmd = (unsigned)(a[0] & 0x3f);
 
-	if (a[0] >> 4 && a[0] != cmd)
-		return -PV_ENOSYS;
+	if (a[0] >> 6)
+		return -PV_EINVAL;
 	switch (cmd) {
 	case PV_XENMEM_current_reservation:
 	case PV_XENMEM_maximum_reservation:

@@ -25,7 +25,6 @@ struct vcpu {
 	int ctx_set;             /* a start context has been written */
 	enum vcpu_wait_kind wait;/* a notification we have not answered yet */
 	uint64_t wait_id;
-	uint64_t hypercalls;     /* statistics */
 };
 
 /* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
@@ -96,6 +95,7 @@ struct domain {
 	int service_running;
 	volatile int service_stop;
 
+	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
 	uint64_t start_time;
 	uint64_t cpu_time_final; /* cpu time at reap */

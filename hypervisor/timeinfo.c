@@ -90,7 +90,8 @@ void timeinfo_update(struct domain *d)
 		timeinfo_vcpu(&si->vcpu_info[i].time, tsc, sys);
 	/* wallclock = the real time at system time 0 */
 	clock_gettime(CLOCK_REALTIME, &rt);
-	wc = (uint64_t)rt.tv_sec * 1000000000ull + rt.tv_nsec - sys;
+	wc = (uint64_t)rt.tv_sec * 1000000000ull + rt.tv_nsec - sys +
+	     (uint64_t)(d->time_offset * 1000000000ll);
 	si->wc_version++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	si->wc_sec = (uint32_t)(wc / 1000000000ull);

@@ -102,6 +102,9 @@ static void test_privilege(void)
 		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), 256);
 		q[0] = PV_XENMEM_maximum_reservation;
 		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), 256);
+		/* continuation bits above Xen's 6-bit command are refused for queries */
+		q[0] = PV_XENMEM_maximum_reservation | (5u << 6);
+		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), -PV_EINVAL);
 	}
 }
 
@@ -121,6 +124,20 @@ static void test_domctl_version(void)
 	CU_ASSERT(dc.u.getdomaininfo.flags & PV_DOMINF_paused);
 	dc.domain = 0x7000;
 	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), -PV_ESRCH);
+	/* settimeoffset moves the guest's wallclock by that many seconds */
+	{
+		struct pv_shared_info *si = (void *)(dom->mem + dom->special_off);
+		uint32_t before;
+
+		timeinfo_update(dom);
+		before = si->wc_sec;
+		dc.domain = dom->domid;
+		dc.cmd = PV_DOMCTL_settimeoffset;
+		dc.u.settimeoffset.time_offset_seconds = 3600;
+		CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), 0);
+		CU_ASSERT(si->wc_sec >= before + 3599 && si->wc_sec <= before + 3602);
+		dc.cmd = PV_DOMCTL_getdomaininfo;
+	}
 	d0.arg_len = sizeof(dc) - 1; /* truncated argument */
 	CU_ASSERT_EQUAL(hypercall_dispatch(&d0, PV_HYPERCALL_domctl, a), -PV_EFAULT);
 }

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "pvisor/pvisor.h"
+
 static inline long sys_call6(long nr, long a, long b, long c, long d, long e, long f)
 {
 	long ret;
@@ -27,7 +29,7 @@ static inline long sys_call6(long nr, long a, long b, long c, long d, long e, lo
 /* A hypercall exactly as a guest's hypercall page makes it. */
 static inline long launch_hypercall(unsigned nr, long a, long b, long c, long d, long e)
 {
-	return sys_call6(0x70000 + nr, a, b, c, d, e, 0);
+	return sys_call6(PV_HCALL_SYSNR_BASE + nr, a, b, c, d, e, 0);
 }
 
 #endif

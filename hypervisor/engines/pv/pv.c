@@ -107,8 +107,16 @@ static int pv_spawner_start_locked(void)
 	return rc;
 }
 
+static void pv_kick(int sig)
+{
+	(void)sig;
+}
+
 void engines_init(void)
 {
+	struct sigaction sa = { .sa_handler = pv_kick };
+
+	sigaction(SIGUSR2, &sa, NULL); /* no SA_RESTART: interrupts a listener wait */
 	pthread_mutex_lock(&spawner.lock);
 	if (pv_spawner_start_locked() < 0)
 		log_warnx("pv engine: no spawner thread; domains start on demand");
@@ -212,8 +220,6 @@ static void pv_handle(struct domain *d, const struct seccomp_notif *req)
 	for (int i = 0; i < 5; i++)
 		a[i] = req->data.args[i];
 	ctx.v = domain_vcpu_by_tid(d, req->pid);
-	if (ctx.v)
-		ctx.v->hypercalls++;
 	ret = hypercall_dispatch(&ctx, req->data.nr - PV_HCALL_SYSNR_BASE, a);
 	if (!ctx.defer)
 		pv_answer(d, req->id, ret);
@@ -238,17 +244,10 @@ static void *pv_service(void *arg)
 	return NULL;
 }
 
-static void pv_kick(int sig)
-{
-	(void)sig;
-}
-
 static int pv_start(struct domain *d)
 {
-	struct sigaction sa = { .sa_handler = pv_kick };
 	int ctrl = -1, rc;
 
-	sigaction(SIGUSR2, &sa, NULL); /* no SA_RESTART: interrupts the listener */
 	timeinfo_update(d);
 	rc = pv_take_launcher(&d->pid, &ctrl);
 	if (rc == 0) {
