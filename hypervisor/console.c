@@ -122,6 +122,46 @@ size_t console_read(struct console_buf *c, uint64_t offset, void *out, size_t ma
 	return n;
 }
 
+/* Consoles of destroyed domains: a small ring of buffers taken over at destroy. */
+#define GRAVE_SLOTS 16
+static struct grave {
+	pv_domid_t domid;
+	uint8_t *data;
+	uint64_t head;
+} graves[GRAVE_SLOTS];
+static unsigned grave_next;
+static pthread_mutex_t grave_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void console_bury(struct domain *d)
+{
+	struct grave *g;
+
+	pthread_mutex_lock(&grave_lock);
+	g = &graves[grave_next++ % GRAVE_SLOTS];
+	free(g->data);
+	pthread_mutex_lock(&d->console.lock);
+	g->domid = d->domid;
+	g->data = d->console.data;
+	g->head = d->console.head;
+	d->console.data = NULL;
+	pthread_mutex_unlock(&d->console.lock);
+	pthread_mutex_unlock(&grave_lock);
+}
+
+int console_grave_read(pv_domid_t domid, uint64_t offset, void *out, size_t max,
+		       uint64_t *first)
+{
+	int n = -ESRCH;
+
+	pthread_mutex_lock(&grave_lock);
+	for (unsigned i = 0; i < GRAVE_SLOTS && n < 0; i++)
+		if (graves[i].data && graves[i].domid == domid)
+			n = (int)ring_get(graves[i].data, HV_CONSOLE_BYTES, graves[i].head, offset,
+					  out, max, first);
+	pthread_mutex_unlock(&grave_lock);
+	return n;
+}
+
 /* The hypervisor's own messages. */
 static struct {
 	pthread_mutex_t lock;

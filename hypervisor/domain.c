@@ -12,7 +12,6 @@
 
 #include "hv.h"
 #include "log.h"
-#include "privcmd_ops.h"
 #include "pvisor/sched.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -347,7 +346,7 @@ static void domain_remove_locked(struct domain *d)
 		if (domains[i] == d)
 			domains[i] = NULL;
 	log_info("dom%u (%s): destroyed", d->domid, d->name);
-	graveyard_add(d);
+	console_bury(d);
 	pthread_cond_broadcast(&hv_cond);
 	if (--d->refcnt == 0) {
 		pthread_mutex_unlock(&hv_lock);

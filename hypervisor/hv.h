@@ -151,6 +151,12 @@ void console_append(struct console_buf *c, const void *buf, size_t len);
  * and sets *first to the offset of the first byte. */
 size_t console_read(struct console_buf *c, uint64_t offset, void *out, size_t max,
 		    uint64_t *first);
+/* Keep a destroyed domain's console readable for a while (the last 16 domains), so a
+ * reader following it gets its last lines; takes the buffer out of d->console. */
+void console_bury(struct domain *d);
+/* Read a buried console like console_read; -ESRCH when it is not kept. */
+int console_grave_read(pv_domid_t domid, uint64_t offset, void *out, size_t max,
+		       uint64_t *first);
 /* The hypervisor's own message ring (pvx dmesg). */
 void hvlog_init(void);
 size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);

@@ -11,40 +11,6 @@
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"
 
-#define GRAVEYARD_SLOTS 16
-
-/* Consoles and fates of recently destroyed domains, so that a reader that was
- * following a domain gets its last words. hv_lock protects it. */
-static struct grave {
-	pv_domid_t domid;
-	uint32_t state;
-	uint8_t *data;
-	uint64_t head;
-} graveyard[GRAVEYARD_SLOTS];
-static unsigned graveyard_next;
-
-void graveyard_add(struct domain *d)
-{
-	struct grave *g = &graveyard[graveyard_next++ % GRAVEYARD_SLOTS];
-
-	free(g->data);
-	g->domid = d->domid;
-	g->state = d->state == PV_DOMSTATE_DYING ? PV_DOMSTATE_DYING : d->state;
-	pthread_mutex_lock(&d->console.lock);
-	g->data = d->console.data;
-	g->head = d->console.head;
-	d->console.data = NULL;
-	pthread_mutex_unlock(&d->console.lock);
-}
-
-static struct grave *graveyard_find(pv_domid_t domid)
-{
-	for (unsigned i = 0; i < GRAVEYARD_SLOTS; i++)
-		if (graveyard[i].domid == domid && graveyard[i].head)
-			return &graveyard[i];
-	return NULL;
-}
-
 static int32_t op_hypercall(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
 {
 	struct pv_privcmd_hypercall hc;
@@ -138,25 +104,17 @@ static void console_wait(struct domain *d, const struct pv_privcmd_console_read 
 	pthread_mutex_unlock(&d->console.lock);
 }
 
+/* The console of a destroyed domain, while the graveyard still has it. */
 static int32_t console_from_grave(const struct pv_privcmd_console_read *req,
 				  struct pv_privcmd_console_data *cd, uint8_t *out)
 {
-	struct grave *g;
-	size_t n = 0;
-	uint64_t oldest;
+	int n = console_grave_read(req->domid, req->offset, out, req->max, &cd->offset);
 
-	pthread_mutex_lock(&hv_lock);
-	g = graveyard_find(req->domid);
-	if (g) {
-		oldest = g->head > HV_CONSOLE_BYTES ? g->head - HV_CONSOLE_BYTES : 0;
-		cd->offset = req->offset < oldest ? oldest : req->offset > g->head ? g->head : req->offset;
-		for (uint64_t pos = cd->offset; pos < g->head && n < req->max; pos++)
-			out[n++] = g->data[pos % HV_CONSOLE_BYTES];
-		cd->next = cd->offset + n;
-		cd->state = PV_DOMSTATE_DYING;
-	}
-	pthread_mutex_unlock(&hv_lock);
-	return g ? (int32_t)n : -ESRCH;
+	if (n < 0)
+		return n;
+	cd->next = cd->offset + (uint64_t)n;
+	cd->state = PV_DOMSTATE_DYING;
+	return n;
 }
 
 static int32_t op_console_read(uint8_t *p, uint32_t len, struct privcmd_reply *rep)

@@ -17,9 +17,4 @@ struct privcmd_reply {
 int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep);
 
-/* Keep the console of a destroyed domain readable for a while (domain.c calls it
- * with hv_lock held, before the domain is freed). */
-struct domain;
-void graveyard_add(struct domain *d);
-
 #endif

@@ -2,6 +2,7 @@
  * dom0 callers, dispatch, privilege checks and argument validation, on a real
  * domain from the domain table (no process is started). */
 #include <CUnit/Basic.h>
+#include <errno.h>
 #include <string.h>
 
 #include "hv.h"
@@ -194,6 +195,24 @@ static void test_console_wrap(void)
 	console_fini(&c);
 }
 
+static void test_console_grave(void)
+{
+	struct domain *d;
+	pv_domid_t id;
+	uint8_t out[16];
+	uint64_t first;
+
+	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
+	d = domain_get(id);
+	console_append(&d->console, "last words\n", 11);
+	domain_destroy(d); /* never started: removed and buried at once */
+	domain_put(d);
+	CU_ASSERT_EQUAL(console_grave_read(id, 5, out, sizeof(out), &first), 6);
+	CU_ASSERT_EQUAL(first, 5);
+	CU_ASSERT_EQUAL(memcmp(out, "words\n", 6), 0);
+	CU_ASSERT_EQUAL(console_grave_read(0x7000, 0, out, sizeof(out), &first), -ESRCH);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -210,6 +229,7 @@ int main(void)
 	CU_add_test(s, "argument validation", test_args);
 	CU_add_test(s, "console_io", test_console);
 	CU_add_test(s, "console ring wrap", test_console_wrap);
+	CU_add_test(s, "console of a destroyed domain", test_console_grave);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = (int)CU_get_number_of_failures() + (int)CU_get_number_of_tests_failed();
