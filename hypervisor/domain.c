@@ -214,12 +214,28 @@ int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 	return 0;
 }
 
+/* Names become file names (console/<name>.log): letters, digits, '_', '-' and '.',
+ * not starting with '.', the set the toolstack's config check also allows. */
+static int domain_name_ok(const char *name, size_t len)
+{
+	if (len == 0 || name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
 int domain_set_name(struct domain *d, const char *name)
 {
 	struct domain *other;
 	size_t len = strnlen(name, sizeof(d->name));
 
-	if (len == 0 || len >= sizeof(d->name))
+	if (len >= sizeof(d->name) || !domain_name_ok(name, len))
 		return -EINVAL;
 	other = domain_by_name_locked(name);
 	if (other && other != d)

@@ -213,6 +213,19 @@ static void test_console_grave(void)
 	CU_ASSERT_EQUAL(console_grave_read(0x7000, 0, out, sizeof(out), &first), -ESRCH);
 }
 
+static void test_domain_names(void)
+{
+	pthread_mutex_lock(&hv_lock);
+	CU_ASSERT_EQUAL(domain_set_name(dom, "../escape"), -EINVAL);
+	CU_ASSERT_EQUAL(domain_set_name(dom, "a/b"), -EINVAL);
+	CU_ASSERT_EQUAL(domain_set_name(dom, ".hidden"), -EINVAL);
+	CU_ASSERT_EQUAL(domain_set_name(dom, ""), -EINVAL);
+	CU_ASSERT_EQUAL(domain_set_name(dom, "web 1"), -EINVAL);
+	CU_ASSERT_EQUAL(domain_set_name(dom, "web-1_a.b"), 0);
+	CU_ASSERT_STRING_EQUAL(dom->name, "web-1_a.b");
+	pthread_mutex_unlock(&hv_lock);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -230,6 +243,7 @@ int main(void)
 	CU_add_test(s, "console_io", test_console);
 	CU_add_test(s, "console ring wrap", test_console_wrap);
 	CU_add_test(s, "console of a destroyed domain", test_console_grave);
+	CU_add_test(s, "domain names", test_domain_names);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = (int)CU_get_number_of_failures() + (int)CU_get_number_of_tests_failed();
