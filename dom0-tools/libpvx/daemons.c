@@ -159,12 +159,33 @@ int pvx_daemons_ensure(char *err, size_t errlen)
 	return rc;
 }
 
+/* A pid file can outlive its daemon and its pid be reused: only signal a process
+ * that still is that daemon. */
+static int daemon_is(pid_t pid, const struct daemon_def *dd)
+{
+	char path[64], comm[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
+}
+
 static int daemon_stop(const struct daemon_def *dd)
 {
 	struct timespec ms = { 0, 5000000 };
 	pid_t pid = daemon_pid(dd);
 
-	if (pid <= 0 || kill(pid, SIGTERM) < 0)
+	if (pid <= 0 || !daemon_is(pid, dd) || kill(pid, SIGTERM) < 0)
 		return 0;
 	for (int i = 0; i < 2000; i++) {
 		if (kill(pid, 0) < 0)
@@ -208,8 +229,17 @@ int pvx_daemons_status(struct pvx_daemon_status *out, size_t max)
 
 int pvx_connect(struct pvctrl **h, char *err, size_t errlen)
 {
-	int rc = pvx_daemons_ensure(err, errlen);
+	int rc = pvctrl_open(h);
 
+	/* Usually the hypervisor answers: one connection, no probe. Start the daemons
+	 * only when nothing listens. */
+	if (rc != -ENOENT && rc != -ECONNREFUSED) {
+		if (rc < 0)
+			snprintf(err, errlen, "cannot reach pvisor in %s: %s", rundir_path(),
+				 strerror(-rc));
+		return rc;
+	}
+	rc = pvx_daemons_ensure(err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = pvctrl_open(h);

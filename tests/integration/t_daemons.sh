@@ -26,3 +26,11 @@ ok "domains die with the hypervisor"
 "$PVX" daemons stop || fail "stop"
 "$PVX" daemons status | grep -q '^pvisor *stopped' || fail "still running after stop"
 ok "restarted, stopped"
+
+# a stale pid file that now names an unrelated process: stop must not signal it
+sleep 60 & bystander=$!
+echo "$bystander" >"$PVISOR_RUNDIR/xsd.pid"
+"$PVX" daemons stop || fail "stop with a stale pid file"
+kill -0 "$bystander" 2>/dev/null || fail "stop signalled an unrelated process"
+kill "$bystander"
+ok "stale pid file: the unrelated process was left alone"
