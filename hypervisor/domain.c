@@ -65,8 +65,10 @@ int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
 		free(d);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < max_vcpus; i++)
+	for (unsigned i = 0; i < max_vcpus; i++) {
 		d->vcpus[i].id = i;
+		d->vcpus[i].d = d;
+	}
 	d->max_vcpus = max_vcpus;
 	d->engine = &engine_pv;
 	d->mem_fd = d->pidfd = d->listener = -1;
@@ -294,6 +296,7 @@ int domain_unpause(struct domain *d)
 	}
 	d->pause_count = 0;
 	d->state = PV_DOMSTATE_RUNNING;
+	timer_domain_resumed_locked();
 	pthread_cond_broadcast(&hv_cond);
 	return 0;
 }
@@ -318,6 +321,7 @@ void domain_shutdown_locked(struct domain *d, unsigned reason)
 	d->state = PV_DOMSTATE_SHUTDOWN;
 	d->shutdown_reason = reason;
 	log_info("dom%u (%s): shut down, reason %u", d->domid, d->name, reason);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);
 	pthread_cond_broadcast(&hv_cond);
@@ -335,6 +339,7 @@ void domain_crash_locked(struct domain *d, const char *fmt, ...)
 	d->state = PV_DOMSTATE_CRASHED;
 	d->shutdown_reason = PV_SHUTDOWN_crash;
 	log_warnx("dom%u (%s): crashed: %s", d->domid, d->name, d->crash_reason);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);
 	pthread_cond_broadcast(&hv_cond);
@@ -362,6 +367,8 @@ static void domain_remove_locked(struct domain *d)
 		if (domains[i] == d)
 			domains[i] = NULL;
 	log_info("dom%u (%s): destroyed", d->domid, d->name);
+	evtchn_domain_fini_locked(d);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	console_bury(d);
 	pthread_cond_broadcast(&hv_cond);
 	if (--d->refcnt == 0) {

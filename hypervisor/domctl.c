@@ -14,7 +14,8 @@ void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info)
 	memset(info, 0, sizeof(*info));
 	for (unsigned i = 0; i < d->max_vcpus; i++) {
 		online += d->vcpus[i].up;
-		blocked += d->vcpus[i].up && d->vcpus[i].wait == VCPU_WAIT_BLOCK;
+		blocked += d->vcpus[i].up && (d->vcpus[i].wait == VCPU_WAIT_BLOCK ||
+					    d->vcpus[i].wait == VCPU_WAIT_POLL);
 	}
 	info->domain = d->domid;
 	switch (d->state) {
@@ -62,7 +63,7 @@ static long domctl_create(struct pv_domctl *dc)
 	return 0;
 }
 
-static void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g)
+void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g)
 {
 	const struct pv_cpu_user_regs *r = &g->user_regs;
 
@@ -119,7 +120,7 @@ static long domctl_getvcpuinfo(struct domain *d, struct pv_domctl *dc)
 		return -PV_ESRCH;
 	v = &d->vcpus[vi->vcpu];
 	vi->online = v->up;
-	vi->blocked = v->wait == VCPU_WAIT_BLOCK;
+	vi->blocked = v->wait == VCPU_WAIT_BLOCK || v->wait == VCPU_WAIT_POLL;
 	vi->running = v->up && v->wait == VCPU_WAIT_NONE && d->state == PV_DOMSTATE_RUNNING;
 	vi->cpu_time = d->started ? d->engine->cpu_time(d) / d->max_vcpus : 0;
 	vi->cpu = 0;

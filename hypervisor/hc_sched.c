@@ -1,4 +1,6 @@
 /* sched_op: yield, block, shutdown (with reason), shutdown_code, remote_shutdown. */
+#include <string.h>
+
 #include "hv.h"
 #include "pvisor/errno.h"
 #include "pvisor/sched.h"
@@ -25,6 +27,48 @@ static long sched_block(struct hc_ctx *ctx)
 	pthread_cond_broadcast(&hv_cond);
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
+}
+
+/* SCHEDOP_poll: wait until one of the ports is pending, an upcall is due, or the
+ * timeout (absolute system time) passes. Masked ports count: that is the point. */
+static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
+{
+	struct pv_sched_poll sp;
+	struct vcpu *v = ctx->v;
+	uint32_t ports[HV_POLL_MAX_PORTS];
+	long rc = 0;
+
+	if (!ctx->d || !v)
+		return -PV_EINVAL;
+	if (hc_copy_from(ctx, arg, &sp, sizeof(sp)))
+		return -PV_EFAULT;
+	if (sp.nr_ports > HV_POLL_MAX_PORTS)
+		return -PV_EINVAL;
+	if (hc_copy_from(ctx, sp.ports, ports, sp.nr_ports * sizeof(ports[0])))
+		return -PV_EFAULT;
+	for (unsigned i = 0; i < sp.nr_ports; i++)
+		if (ports[i] >= PV_EVTCHN_2L_NR_CHANNELS)
+			return -PV_EINVAL;
+	pthread_mutex_lock(&hv_lock);
+	if (evtchn_upcall_due(ctx->d, v))
+		goto out;
+	for (unsigned i = 0; i < sp.nr_ports; i++)
+		if (evtchn_port_pending(ctx->d, ports[i]))
+			goto out;
+	if (sp.timeout && sp.timeout <= timeinfo_system_ns())
+		goto out;
+	memcpy(v->poll_ports, ports, sp.nr_ports * sizeof(ports[0]));
+	v->nr_poll_ports = sp.nr_ports;
+	v->poll_deadline = sp.timeout;
+	v->wait = VCPU_WAIT_POLL;
+	v->wait_id = ctx->notif_id;
+	ctx->defer = 1;
+	if (sp.timeout)
+		timer_changed_locked(sp.timeout);
+	pthread_cond_broadcast(&hv_cond);
+out:
+	pthread_mutex_unlock(&hv_lock);
+	return rc;
 }
 
 static long sched_shutdown(struct hc_ctx *ctx, uint64_t arg, int code_only)
@@ -77,6 +121,8 @@ long hc_sched_op(struct hc_ctx *ctx, const uint64_t a[5])
 		return 0;
 	case PV_SCHEDOP_block:
 		return sched_block(ctx);
+	case PV_SCHEDOP_poll:
+		return sched_poll(ctx, a[1]);
 	case PV_SCHEDOP_shutdown:
 		return sched_shutdown(ctx, a[1], 0);
 	case PV_SCHEDOP_shutdown_code:

@@ -16,15 +16,31 @@
 #define HV_MAX_DOMAINS   1024
 #define HV_CONSOLE_BYTES (64u << 10)
 
-enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK };
+enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK, VCPU_WAIT_POLL };
+
+#define HV_POLL_MAX_PORTS 128    /* SCHEDOP_poll's limit on Xen */
+
+struct domain;
 
 struct vcpu {
 	unsigned id;
+	struct domain *d;
 	pid_t tid;               /* host thread, known once it asked to start */
 	int up;                  /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
 	int ctx_set;             /* a start context has been written */
 	enum vcpu_wait_kind wait;/* a notification we have not answered yet */
 	uint64_t wait_id;
+	/* Events and timers (evtchn.c, timer.c), under hv_lock. */
+	uint32_t virq_port[PV_NR_VIRQS];
+	uint32_t poll_ports[HV_POLL_MAX_PORTS];
+	unsigned nr_poll_ports;
+	uint64_t poll_deadline;  /* system time ns, 0 = none */
+	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
+	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
+	uint64_t timer_next_period;
+	int timer_armed;         /* in the timer thread's heap */
+	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
+	int park;                /* VCPUOP_down while running: stop at the next upcall */
 };
 
 /* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
@@ -36,8 +52,6 @@ struct console_buf {
 	int log_fd;              /* $RUNDIR/console/<name>.log, or -1 */
 	uint64_t log_bytes;
 };
-
-struct domain;
 
 /* An execution engine (pv: sandboxed process; hvm: KVM). */
 struct engine_ops {
@@ -56,6 +70,8 @@ struct engine_ops {
 	int (*hypercall_page)(struct domain *d, uint64_t gpfn);
 	/* CPU time in ns used so far. */
 	uint64_t (*cpu_time)(struct domain *d);
+	/* Interrupt a running vCPU to deliver an event upcall (hv_lock held). */
+	void (*upcall)(struct domain *d, struct vcpu *v);
 };
 
 extern const struct engine_ops engine_pv;
@@ -100,6 +116,17 @@ struct domain {
 	uint64_t start_time;
 	uint64_t cpu_time_final; /* cpu time at reap */
 	struct console_buf console;
+
+	struct evtchn_table *evtchn; /* ports (evtchn.c), NULL until first use */
+	struct gnttab *gnttab;       /* grant table state (gnttab.c), NULL until used */
+};
+
+/* A dom0 client connection to privcmd (privcmd.c). What the connection holds (an
+ * event-channel handle, grant mappings) is released when it closes. */
+struct pconn {
+	int fd;
+	struct evtchn_handle *ev;    /* evtchn.c: ports this connection bound */
+	struct gnt_handle *gnt;      /* gnttab.c: grant mappings this connection holds */
 };
 
 /* Global lock over the domain table and every domain's lifecycle fields. The
@@ -179,6 +206,7 @@ struct hc_ctx {
 	int defer;               /* handler keeps the caller waiting (guest only) */
 	pid_t tid;               /* guest: host thread that trapped */
 	uint64_t notif_id;       /* guest: id to answer a deferred call with */
+	struct pconn *conn;      /* dom0: the privcmd connection (owner of ports, maps) */
 };
 
 /* Hypercall handler: a[] are the raw arguments (rdi, rsi, rdx, r10, r8). Returns
@@ -199,11 +227,38 @@ long hc_memory_op(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_vcpu_op(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_domctl(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_sysctl(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_set_callbacks(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_callback_op(struct hc_ctx *ctx, const uint64_t a[5]);
+long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_pvisor_vcpu_wait(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5]);
 
+/* Registers a vCPU starts with, from Xen's guest context (domctl.c). */
+struct pv_vcpu_guest_context;
+void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g);
+
+/* Timers (timer.c); _locked: hv_lock held. */
+void timer_changed_locked(uint64_t deadline);
+void timer_domain_resumed_locked(void);
+long timer_vcpu_op(struct hc_ctx *ctx, struct vcpu *target, unsigned cmd, uint64_t arg);
+
 /* Answer a deferred guest hypercall (pv engine). */
 void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret);
+
+/* Event channels (evtchn.c); _locked: hv_lock held. */
+long hc_event_channel_op(struct hc_ctx *ctx, const uint64_t a[5]);
+struct domain *evtchn_dom0(void);
+void evtchn_raise_virq_locked(struct domain *d, struct vcpu *v, unsigned virq);
+void evtchn_raise_dom0_virq_locked(unsigned virq);
+/* vcpu_info says an upcall is pending and not masked. */
+int evtchn_upcall_due(struct domain *d, struct vcpu *v);
+int evtchn_port_pending(struct domain *d, uint32_t port);
+/* The domain leaves the table: close its ports, free the table. */
+void evtchn_domain_fini_locked(struct domain *d);
+/* dom0 handles: open returns a memory fd holding pv_privcmd_evtchn_page. */
+int evtchn_handle_open(struct pconn *c, int *memfd, uint64_t *size);
+int evtchn_handle_eventfd(struct pconn *c);
+void evtchn_handle_close(struct pconn *c);
 
 /* privcmd server (privcmd.c) and reaper (reaper.c). */
 int privcmd_start(void);

@@ -8,10 +8,14 @@
 #include "pvisor/errno.h"
 
 static const hc_fn hc_table[PV_HCALL_SLOTS] = {
+	[PV_HYPERCALL_set_callbacks] = hc_set_callbacks,
 	[PV_HYPERCALL_memory_op] = hc_memory_op,
+	[PV_HYPERCALL_set_timer_op] = hc_set_timer_op,
 	[PV_HYPERCALL_xen_version] = hc_xen_version,
 	[PV_HYPERCALL_console_io] = hc_console_io,
 	[PV_HYPERCALL_vcpu_op] = hc_vcpu_op,
+	[PV_HYPERCALL_callback_op] = hc_callback_op,
+	[PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
 	[PV_HYPERCALL_sched_op] = hc_sched_op,
 	[PV_HYPERCALL_sysctl] = hc_sysctl,
 	[PV_HYPERCALL_domctl] = hc_domctl,

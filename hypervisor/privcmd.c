@@ -55,8 +55,9 @@ static int privcmd_send(int fd, uint32_t seq, int32_t ret, const void *p, uint32
 	return 0;
 }
 
-static void privcmd_serve(int fd)
+static void privcmd_serve(struct pconn *c)
 {
+	int fd = c->fd;
 	struct pv_privcmd_hdr h;
 	struct privcmd_reply rep;
 
@@ -80,8 +81,10 @@ static void privcmd_serve(int fd)
 		}
 		memset(&rep, 0, sizeof(rep));
 		rep.fd = -1;
-		rep.ret = privcmd_dispatch(h.op, payload, h.len, &rep);
+		rep.ret = privcmd_dispatch(c, h.op, payload, h.len, &rep);
 		n = privcmd_send(fd, h.seq, rep.ret, rep.data, rep.len, rep.fd);
+		if (rep.fd >= 0)
+			close(rep.fd); /* the client has its own copy now */
 		if (rep.owned)
 			free(rep.data);
 		free(payload);
@@ -90,12 +93,21 @@ static void privcmd_serve(int fd)
 	}
 }
 
+/* What a connection holds goes when it closes, as when a process closes
+ * /dev/xen/evtchn or /dev/xen/gntdev. */
+static void privcmd_conn_release(struct pconn *c)
+{
+	evtchn_handle_close(c);
+}
+
 static void *privcmd_conn(void *arg)
 {
-	int fd = (int)(intptr_t)arg;
+	struct pconn *c = arg;
 
-	privcmd_serve(fd);
-	close(fd);
+	privcmd_serve(c);
+	privcmd_conn_release(c);
+	close(c->fd);
+	free(c);
 	return NULL;
 }
 
@@ -119,6 +131,7 @@ static void *privcmd_accept_main(void *arg)
 	pthread_attr_setstacksize(&attr, 256 << 10);
 	for (;;) {
 		pthread_t t;
+		struct pconn *c;
 		int fd = accept4(privcmd_listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -131,8 +144,10 @@ static void *privcmd_accept_main(void *arg)
 			close(fd);
 			continue;
 		}
-		if (pthread_create(&t, &attr, privcmd_conn, (void *)(intptr_t)fd) != 0) {
+		c = calloc(1, sizeof(*c));
+		if (!c || (c->fd = fd, pthread_create(&t, &attr, privcmd_conn, c) != 0)) {
 			log_warn("privcmd: no thread for a connection");
+			free(c);
 			close(fd);
 		}
 	}

@@ -11,10 +11,11 @@
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"
 
-static int32_t op_hypercall(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+static int32_t op_hypercall(struct pconn *conn, uint8_t *p, uint32_t len,
+			    struct privcmd_reply *rep)
 {
 	struct pv_privcmd_hypercall hc;
-	struct hc_ctx ctx = { .privileged = 1 };
+	struct hc_ctx ctx = { .privileged = 1, .conn = conn };
 
 	if (len < sizeof(hc))
 		return -EINVAL;
@@ -257,12 +258,42 @@ static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 	return ret;
 }
 
-int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
+static int32_t op_evtchn_open(struct pconn *conn, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_evtchn_info *info = calloc(1, sizeof(*info));
+	int rc;
+
+	if (!info)
+		return -ENOMEM;
+	rc = evtchn_handle_open(conn, &rep->fd, &info->page_size);
+	if (rc) {
+		free(info);
+		rep->fd = -1;
+		return rc;
+	}
+	info->nr_ports = PV_EVTCHN_HANDLE_PORTS;
+	rep->data = (uint8_t *)info;
+	rep->owned = 1;
+	rep->len = sizeof(*info);
+	return 0;
+}
+
+static int32_t op_evtchn_eventfd(struct pconn *conn, struct privcmd_reply *rep)
+{
+	int fd = evtchn_handle_eventfd(conn);
+
+	if (fd < 0)
+		return fd;
+	rep->fd = fd;
+	return 0;
+}
+
+int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep)
 {
 	switch (op) {
 	case PV_PRIVCMD_OP_HYPERCALL:
-		return op_hypercall(payload, len, rep);
+		return op_hypercall(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_MAP_FOREIGN:
 		return op_map_foreign(payload, len, rep);
 	case PV_PRIVCMD_OP_CONSOLE_READ:
@@ -273,6 +304,10 @@ int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
 		return op_domext_list(rep);
 	case PV_PRIVCMD_OP_WAIT_DOMAIN:
 		return op_wait_domain(payload, len);
+	case PV_PRIVCMD_OP_EVTCHN_OPEN:
+		return op_evtchn_open(conn, rep);
+	case PV_PRIVCMD_OP_EVTCHN_EVENTFD:
+		return op_evtchn_eventfd(conn, rep);
 	default:
 		return -ENOSYS;
 	}

@@ -14,7 +14,8 @@ struct privcmd_reply {
 };
 
 /* Run one request; fills rep (data may alias payload). Returns rep->ret. */
-int32_t privcmd_dispatch(uint32_t op, uint8_t *payload, uint32_t len,
+struct pconn;
+int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep);
 
 #endif

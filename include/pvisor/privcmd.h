@@ -46,6 +46,38 @@ enum pv_privcmd_op {
 	/* Wait until a domain leaves the running states or goes away: payload
 	 * pv_privcmd_wait; ret 0 on change, -ETIMEDOUT, -ESRCH when it is gone. */
 	PV_PRIVCMD_OP_WAIT_DOMAIN = 6,
+	/* Make this connection an event-channel handle (what opening /dev/xen/evtchn
+	 * gives): reply pv_privcmd_evtchn_info and a memory fd holding a
+	 * pv_privcmd_evtchn_page to map MAP_SHARED. Ports the connection then binds
+	 * through EVTCHNOP_* hypercalls belong to it and close with it. */
+	PV_PRIVCMD_OP_EVTCHN_OPEN = 7,
+	/* The handle's eventfd: readable (count > 0) when ports were queued. */
+	PV_PRIVCMD_OP_EVTCHN_EVENTFD = 8,
+	/* 9-12: grant tables (gnttab). */
+};
+
+/*
+ * An event-channel handle's shared page. Per local port, state[] moves
+ *   0 (idle) --event--> 1 (queued in ring[], masked) --event--> 2 (fired again)
+ * The hypervisor makes the 0->1 step (and pushes the port, then bumps the eventfd)
+ * and the 1->2 step; the client pops ring[] and unmasks by 1->0, or by 2->1 and
+ * treating the port as pending once more. Both use atomic compare-and-swap. A port
+ * is in ring[] at most once, so the ring never overflows.
+ */
+#define PV_EVTCHN_HANDLE_PORTS 4096u
+struct pv_privcmd_evtchn_page {
+	uint32_t prod;  /* hypervisor: ring entries written (free-running) */
+	uint32_t pad0[15];
+	uint32_t cons;  /* client: ring entries consumed (free-running) */
+	uint32_t pad1[15];
+	uint8_t state[PV_EVTCHN_HANDLE_PORTS];
+	uint32_t ring[PV_EVTCHN_HANDLE_PORTS];
+};
+
+struct pv_privcmd_evtchn_info {
+	uint64_t page_size; /* bytes to map */
+	uint32_t nr_ports;  /* PV_EVTCHN_HANDLE_PORTS */
+	uint32_t pad;
 };
 
 /* Payload of OP_HYPERCALL: the raw arguments, then `arg` and `buf` inline. The

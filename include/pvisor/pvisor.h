@@ -24,7 +24,10 @@
  */
 #define PV_SPECIAL_SHARED_INFO 0   /* struct pv_shared_info */
 #define PV_SPECIAL_VCPU_CTX    1   /* launcher-private: one page per vCPU follows */
-#define PV_SPECIAL_PAGES(nr_vcpus) (1 + (nr_vcpus))
+/* Grant table v1 frames (GNTTABOP_setup_table returns their frame numbers): */
+#define PV_SPECIAL_GNTTAB(nr_vcpus) (1 + (nr_vcpus))
+#define PV_GNTTAB_MAX_FRAMES   64  /* 32,768 v1 entries, Xen 4.17's default */
+#define PV_SPECIAL_PAGES(nr_vcpus) (1 + (nr_vcpus) + PV_GNTTAB_MAX_FRAMES)
 
 /*
  * Hypercall trap (pv engine): the hypercall page holds 128 slots of 32 bytes; slot
@@ -66,6 +69,43 @@ struct pv_vcpu_start {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t fs_base, gs_base;
 	uint64_t generation; /* bumped by each setvcpucontext */
+};
+
+/*
+ * Event upcalls (pv engine). Xen enters the guest's event callback through a
+ * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor delivers the
+ * host signal PV_UPCALL_SIGNAL to the vCPU's thread instead. The launcher's handler,
+ * on a per-vCPU alternate stack of PV_UPCALL_STACK bytes, does what the bounce frame
+ * would:
+ *   - returns at once if vcpu_info.evtchn_upcall_mask is set (delivery is retried
+ *     when the guest unmasks: see below) or no callback is registered;
+ *   - sets evtchn_upcall_mask, calls the callback registered with set_callbacks /
+ *     CALLBACKOP_register(CALLBACKTYPE_event) as a plain SysV function
+ *     `void cb(struct pv_upcall_regs *interrupted)` (the registers the vCPU had; the
+ *     callback may change them, e.g. rip, to resume elsewhere);
+ *   - clears the mask, calls again while evtchn_upcall_pending is set, and resumes
+ *     the interrupted code with every register restored (no HYPERVISOR_iret).
+ * A guest that clears evtchn_upcall_mask itself and finds evtchn_upcall_pending set
+ * makes any hypercall (xen_version(0) is the convention): pending upcalls are
+ * delivered when a hypercall returns. A signal never interrupts a hypercall the
+ * hypervisor has accepted; it is taken when the call returns.
+ */
+#define PV_UPCALL_SIGNAL       10       /* host SIGUSR1 */
+#define PV_UPCALL_STACK        65536
+/* In the launcher-private context page, at this offset: written by the hypervisor. */
+#define PV_VCPU_UPCALL_OFFSET  0x800
+struct pv_vcpu_upcall {
+	uint64_t entry;      /* event callback, 0 = none */
+	uint64_t failsafe;   /* recorded, not used (no segment reloads in pv) */
+	uint32_t park;       /* VCPUOP_down of a running vCPU: stop at the next upcall */
+	uint32_t pad;
+};
+
+/* The interrupted registers an upcall callback receives (Linux's x86-64
+ * struct sigcontext order). */
+struct pv_upcall_regs {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
 };
 
 #endif

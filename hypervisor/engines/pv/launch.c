@@ -24,6 +24,7 @@
 #define L_SA_SIGINFO     0x00000004
 #define L_SA_ONSTACK     0x08000000
 #define L_SA_RESTORER    0x04000000
+#define L_SA_RESTART     0x10000000
 #define L_SOL_SOCKET     1
 #define L_SCM_RIGHTS     1
 #define L_PR_SET_NO_NEW_PRIVS 38
@@ -82,9 +83,10 @@ struct l_siginfo {
 };
 
 static uint8_t vcpu_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
-static uint8_t alt_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
+static uint8_t alt_stacks[LAUNCH_MAX_VCPUS][PV_UPCALL_STACK] __attribute__((aligned(16)));
 static volatile int threads_ready;
 static uint64_t ctx_base; /* guest virtual address of the first vCPU context page */
+static uint64_t shared_info; /* guest virtual address of shared_info */
 
 static void launch_die(int code)
 {
@@ -128,6 +130,54 @@ static void fault_handler(int sig, struct l_siginfo *si, void *uctx)
 __asm__(".text\n.align 16\nlaunch_restorer:\n\tmov $15, %eax\n\tsyscall\n\tud2\n");
 extern void launch_restorer(void);
 
+/*
+ * Event upcall (pvisor.h has the contract): the hypervisor signals the vCPU's
+ * thread; on the vCPU's alternate stack we play Xen's bounce frame. Which vCPU we
+ * are follows from which alternate stack we run on.
+ */
+static void upcall_handler(int sig, struct l_siginfo *si, void *uctx)
+{
+	struct l_ucontext *uc = uctx;
+	uint64_t here = (uint64_t)__builtin_frame_address(0) - (uint64_t)alt_stacks;
+	unsigned vcpu = (unsigned)(here / PV_UPCALL_STACK);
+	volatile struct pv_vcpu_upcall *up;
+	volatile uint8_t *vi; /* vcpu_info: [0] upcall_pending, [1] upcall_mask */
+	void (*entry)(void *);
+
+	(void)sig;
+	(void)si;
+	if (here >= sizeof(alt_stacks))
+		return; /* not on one of our stacks: not a delivery we made */
+	up = (volatile struct pv_vcpu_upcall *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE +
+						PV_VCPU_UPCALL_OFFSET);
+	if (up->park)
+		launch_hypercall(PV_HYPERCALL_pvisor_vcpu_wait, vcpu, 0, 0, 0, 0);
+	entry = (void (*)(void *))up->entry;
+	if (!entry || vcpu >= 32)
+		return;
+	vi = (volatile uint8_t *)(shared_info + (uint64_t)vcpu * 64);
+	while (!vi[1] && vi[0]) {
+		vi[1] = 1;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		entry(&uc->r8);
+		vi[1] = 0;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+}
+
+static void install_upcall_handler(void)
+{
+	struct l_sigaction sa = {
+		.handler = (void *)upcall_handler,
+		.flags = L_SA_SIGINFO | L_SA_ONSTACK | L_SA_RESTORER | L_SA_RESTART,
+		.restorer = (void *)launch_restorer,
+		.mask = 1ull << (PV_UPCALL_SIGNAL - 1),
+	};
+
+	if (sys_call4(__NR_rt_sigaction, PV_UPCALL_SIGNAL, &sa, 0, 8) < 0)
+		launch_die(4);
+}
+
 static void install_fault_handlers(void)
 {
 	static const int sigs[] = { 4, 5, 7, 8, 11, 31 }; /* ILL TRAP BUS FPE SEGV SYS */
@@ -146,7 +196,7 @@ static void install_fault_handlers(void)
 
 static void set_altstack(unsigned vcpu)
 {
-	struct l_stack ss = { .sp = alt_stacks[vcpu], .flags = 0, .size = LAUNCH_STACK };
+	struct l_stack ss = { .sp = alt_stacks[vcpu], .flags = 0, .size = PV_UPCALL_STACK };
 
 	sys_call2(__NR_sigaltstack, &ss, 0);
 }
@@ -305,12 +355,14 @@ static void launch_main(void)
 	if (nr_vcpus == 0 || nr_vcpus > LAUNCH_MAX_VCPUS || special_off >= total)
 		launch_die(2);
 	ctx_base = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE;
+	shared_info = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_SHARED_INFO * PV_PAGE_SIZE;
 	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
 			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, memfd, 0);
 	if (ret != (long)PV_PHYSMAP_BASE)
 		launch_die(5);
 	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
 	install_fault_handlers();
+	install_upcall_handler();
 	set_altstack(0);
 	if (sys_call2(__NR_prctl, L_PR_SET_NO_NEW_PRIVS, 1) < 0)
 		launch_die(9);

@@ -203,11 +203,21 @@ static void pv_answer(struct domain *d, uint64_t id, long ret)
 		log_debug("dom%u: answering hypercall: %s", d->domid, strerror(errno));
 }
 
+/* The signal is taken when the vCPU next returns to guest code: at once if it runs,
+ * or when the hypercall it waits in is answered (the wait is killable only). */
+static void pv_upcall(struct domain *d, struct vcpu *v)
+{
+	if (v->tid > 0 && d->pid > 0 && (v->callback || v->park))
+		syscall(SYS_tgkill, d->pid, v->tid, PV_UPCALL_SIGNAL);
+}
+
 void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret)
 {
 	if (v->wait == VCPU_WAIT_NONE)
 		return;
 	v->wait = VCPU_WAIT_NONE;
+	if (evtchn_upcall_due(d, v))
+		pv_upcall(d, v);
 	pv_answer(d, v->wait_id, ret);
 }
 
@@ -221,8 +231,13 @@ static void pv_handle(struct domain *d, const struct seccomp_notif *req)
 		a[i] = req->data.args[i];
 	ctx.v = domain_vcpu_by_tid(d, req->pid);
 	ret = hypercall_dispatch(&ctx, req->data.nr - PV_HCALL_SYSNR_BASE, a);
-	if (!ctx.defer)
-		pv_answer(d, req->id, ret);
+	if (ctx.defer)
+		return;
+	/* Events that became deliverable (the guest unmasked, or one arrived during
+	 * the call) are delivered as the call returns. */
+	if (ctx.v && evtchn_upcall_due(d, ctx.v))
+		pv_upcall(d, ctx.v);
+	pv_answer(d, req->id, ret);
 }
 
 static void *pv_service(void *arg)
@@ -356,4 +371,5 @@ const struct engine_ops engine_pv = {
 	.release = pv_release,
 	.hypercall_page = pv_hypercall_page,
 	.cpu_time = pv_cpu_time,
+	.upcall = pv_upcall,
 };

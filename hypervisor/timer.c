@@ -1,0 +1,187 @@
+/* vCPU timers: set_timer_op and VCPUOP singleshot timers, periodic timers (both
+ * raise VIRQ_TIMER on their vCPU) and SCHEDOP_poll timeouts. One thread sleeps
+ * until the earliest deadline of any vCPU. Deadlines are system time (ns of
+ * CLOCK_MONOTONIC, what vcpu_time_info counts). */
+#include <errno.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "hv.h"
+#include "log.h"
+#include "pvisor/errno.h"
+#include "pvisor/vcpu.h"
+
+static pthread_cond_t timer_cond;
+static int timer_running;
+static uint64_t timer_wake_at; /* what the thread sleeps until; 0 = nothing */
+
+/* The earliest deadline of a vCPU, 0 if none. */
+static uint64_t vcpu_next_deadline(const struct vcpu *v)
+{
+	uint64_t t = 0;
+	uint64_t cand[3] = { v->timer_deadline, v->timer_period ? v->timer_next_period : 0,
+			     v->wait == VCPU_WAIT_POLL ? v->poll_deadline : 0 };
+
+	for (int i = 0; i < 3; i++)
+		if (cand[i] && (!t || cand[i] < t))
+			t = cand[i];
+	return t;
+}
+
+/* Fire what is due on one vCPU (hv_lock held). */
+static void vcpu_fire(struct domain *d, struct vcpu *v, uint64_t now)
+{
+	int tick = 0;
+
+	if (v->timer_deadline && v->timer_deadline <= now) {
+		v->timer_deadline = 0;
+		tick = 1;
+	}
+	if (v->timer_period && v->timer_next_period <= now) {
+		v->timer_next_period += v->timer_period;
+		if (v->timer_next_period <= now) /* missed periods collapse into one */
+			v->timer_next_period = now + v->timer_period;
+		tick = 1;
+	}
+	if (v->wait == VCPU_WAIT_POLL && v->poll_deadline && v->poll_deadline <= now) {
+		v->poll_deadline = 0;
+		v->nr_poll_ports = 0;
+		pv_vcpu_complete(d, v, 0); /* Xen: a poll that times out returns 0 */
+	}
+	if (tick)
+		evtchn_raise_virq_locked(d, v, PV_VIRQ_TIMER);
+}
+
+static void *timer_main(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	pthread_mutex_lock(&hv_lock);
+	for (;;) {
+		uint64_t now = timeinfo_system_ns(), next = 0;
+
+		for (struct domain *d = domain_next_locked(-1); d;
+		     d = domain_next_locked(d->domid)) {
+			if (!d->started || d->reaped || d->pause_count)
+				continue;
+			for (unsigned i = 0; i < d->max_vcpus; i++) {
+				struct vcpu *v = &d->vcpus[i];
+				uint64_t t = vcpu_next_deadline(v);
+
+				if (t && t <= now) {
+					vcpu_fire(d, v, now);
+					t = vcpu_next_deadline(v);
+				}
+				if (t && (!next || t < next))
+					next = t;
+			}
+		}
+		timer_wake_at = next;
+		if (!next) {
+			pthread_cond_wait(&timer_cond, &hv_lock);
+		} else {
+			struct timespec ts = { (time_t)(next / 1000000000ull),
+					       (long)(next % 1000000000ull) };
+
+			pthread_cond_timedwait(&timer_cond, &hv_lock, &ts);
+		}
+	}
+	return NULL;
+}
+
+/* A deadline changed (hv_lock held): wake the thread if it sleeps past it. */
+void timer_changed_locked(uint64_t deadline)
+{
+	if (!timer_running) {
+		pthread_condattr_t ca;
+		pthread_t t;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&timer_cond, &ca);
+		pthread_condattr_destroy(&ca);
+		if (pthread_create(&t, NULL, timer_main, NULL) != 0) {
+			log_warn("timer: no thread; guest timers will not fire");
+			return;
+		}
+		timer_running = 1;
+		return;
+	}
+	if (deadline && (!timer_wake_at || deadline < timer_wake_at)) {
+		timer_wake_at = deadline;
+		pthread_cond_signal(&timer_cond);
+	}
+}
+
+/* A paused domain's timers wait; unpausing re-evaluates them. */
+void timer_domain_resumed_locked(void)
+{
+	if (timer_running)
+		pthread_cond_signal(&timer_cond);
+}
+
+static long timer_set_singleshot(struct vcpu *v, uint64_t when, int future_only)
+{
+	if (future_only && when && when < timeinfo_system_ns())
+		return -PV_ETIME;
+	pthread_mutex_lock(&hv_lock);
+	v->timer_deadline = when;
+	timer_changed_locked(when);
+	pthread_mutex_unlock(&hv_lock);
+	return 0;
+}
+
+/* set_timer_op(timeout): absolute system time; 0 stops the timer. A deadline in
+ * the past fires at once. */
+long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5])
+{
+	if (!ctx->d || !ctx->v)
+		return -PV_EINVAL;
+	return timer_set_singleshot(ctx->v, a[0], 0);
+}
+
+/* Shortest period Xen accepts for the periodic timer: 1 ms (it rounds up to that). */
+#define TIMER_MIN_PERIOD_NS 1000000ull
+
+/* VCPUOP timer commands on the caller's own vCPU `target`. */
+long timer_vcpu_op(struct hc_ctx *ctx, struct vcpu *target, unsigned cmd, uint64_t arg)
+{
+	if (target != ctx->v)
+		return -PV_EINVAL; /* Xen: only a vCPU's own timers */
+	switch (cmd) {
+	case PV_VCPUOP_set_singleshot_timer: {
+		struct pv_vcpu_set_singleshot_timer t;
+
+		if (hc_copy_from(ctx, arg, &t, sizeof(t)))
+			return -PV_EFAULT;
+		return timer_set_singleshot(target, t.timeout_abs_ns,
+					    (t.flags & PV_VCPU_SSHOTTMR_future) != 0);
+	}
+	case PV_VCPUOP_stop_singleshot_timer:
+		return timer_set_singleshot(target, 0, 0);
+	case PV_VCPUOP_set_periodic_timer: {
+		struct pv_vcpu_set_periodic_timer t;
+
+		if (hc_copy_from(ctx, arg, &t, sizeof(t)))
+			return -PV_EFAULT;
+		if (t.period_ns > UINT64_MAX / 2)
+			return -PV_EINVAL;
+		if (t.period_ns < TIMER_MIN_PERIOD_NS)
+			t.period_ns = TIMER_MIN_PERIOD_NS;
+		pthread_mutex_lock(&hv_lock);
+		target->timer_period = t.period_ns;
+		target->timer_next_period = timeinfo_system_ns() + t.period_ns;
+		timer_changed_locked(target->timer_next_period);
+		pthread_mutex_unlock(&hv_lock);
+		return 0;
+	}
+	case PV_VCPUOP_stop_periodic_timer:
+		pthread_mutex_lock(&hv_lock);
+		target->timer_period = 0;
+		pthread_mutex_unlock(&hv_lock);
+		return 0;
+	default:
+		return -PV_ENOSYS;
+	}
+}
