@@ -18,6 +18,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
 	lib/kstring.c lib/format.c lib/cmdline.c lib/sort.c lib/pvclock.c \
 	kernel/main.c kernel/console.c kernel/printk.c kernel/time.c kernel/sched.c \
+	kernel/mm.c \
 	apps/apps.c apps/app_hello.c apps/app_spin.c apps/app_die.c apps/app_hcbench.c \
 	apps/app_mem.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
