@@ -15,6 +15,19 @@ static struct pv_vcpu_upcall *vcpu_upcall_page(struct domain *d, struct vcpu *v)
 }
 
 
+static void vcpu_set_event_callback(struct domain *d, struct vcpu *v, uint64_t entry,
+				    uint64_t failsafe)
+{
+	struct pv_vcpu_upcall *up = vcpu_upcall_page(d, v);
+
+	pthread_mutex_lock(&hv_lock);
+	__atomic_store_n(&up->entry, entry, __ATOMIC_SEQ_CST);
+	if (failsafe != UINT64_MAX)
+		up->failsafe = failsafe;
+	v->callback = entry;
+	pthread_mutex_unlock(&hv_lock);
+}
+
 /* VCPUOP_initialise: the registers a secondary vCPU starts with. */
 static long vcpu_initialise(struct hc_ctx *ctx, struct vcpu *v, uint64_t arg)
 {
@@ -35,6 +48,8 @@ static long vcpu_initialise(struct hc_ctx *ctx, struct vcpu *v, uint64_t arg)
 		v->ctx_set = 1;
 	}
 	pthread_mutex_unlock(&hv_lock);
+	if (rc == 0 && g.event_callback_eip)
+		vcpu_set_event_callback(d, v, g.event_callback_eip, g.failsafe_callback_eip);
 	return rc;
 }
 
@@ -171,19 +186,6 @@ long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5])
 	pthread_mutex_unlock(&hv_lock);
 	ctx->defer = 1;
 	return 0;
-}
-
-static void vcpu_set_event_callback(struct domain *d, struct vcpu *v, uint64_t entry,
-				    uint64_t failsafe)
-{
-	struct pv_vcpu_upcall *up = vcpu_upcall_page(d, v);
-
-	pthread_mutex_lock(&hv_lock);
-	__atomic_store_n(&up->entry, entry, __ATOMIC_SEQ_CST);
-	if (failsafe != UINT64_MAX)
-		up->failsafe = failsafe;
-	v->callback = entry;
-	pthread_mutex_unlock(&hv_lock);
 }
 
 /* x86-64: set_callbacks(event, failsafe, syscall). The syscall entry means nothing

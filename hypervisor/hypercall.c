@@ -45,16 +45,22 @@ static uint8_t *hc_resolve(struct hc_ctx *ctx, uint64_t addr, size_t len)
 			return ctx->buf + (addr - PV_PRIVCMD_BUF_ADDR);
 		return NULL;
 	}
-	/* Guest: RAM and the shared_info page; never the launcher's private pages. */
+	/* Guest: RAM, the shared_info page and the upcall stacks; never the launcher's
+	 * context pages or the grant frames. */
 	{
-		uint64_t limit = ctx->d->special_off + PV_PAGE_SIZE, off;
+		struct domain *d = ctx->d;
+		uint64_t limit = d->special_off + PV_PAGE_SIZE, off;
+		uint64_t stacks = d->special_off +
+				  PV_SPECIAL_UPCALL_STACKS(d->max_vcpus) * PV_PAGE_SIZE;
 
 		if (addr < PV_PHYSMAP_BASE)
 			return NULL;
 		off = addr - PV_PHYSMAP_BASE;
-		if (off > limit || len > limit - off)
-			return NULL;
-		return ctx->d->mem + off;
+		if (off <= limit && len <= limit - off)
+			return d->mem + off;
+		if (off >= stacks && off <= d->mem_size && len <= d->mem_size - off)
+			return d->mem + off;
+		return NULL;
 	}
 }
 

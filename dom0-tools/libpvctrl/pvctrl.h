@@ -69,4 +69,30 @@ int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear);
 /* xen_version(cmd) into buf (may be NULL for numeric commands). */
 int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len);
 
+/*
+ * Event-channel handles (libxenevtchn's model). A handle is its own connection; its
+ * ports close with it. pending() returns a fired port (then masked for this handle
+ * until unmask) or -EAGAIN; fd() is an eventfd that is readable when ports wait;
+ * wait() sleeps on it up to timeout_ms (-1 = forever). All return >= 0 (a port) or
+ * a negative errno.
+ */
+struct pvctrl_evtchn;
+struct pv_evtchn_status;
+int pvctrl_evtchn_open(struct pvctrl_evtchn **out);
+void pvctrl_evtchn_close(struct pvctrl_evtchn *x);
+int pvctrl_evtchn_fd(struct pvctrl_evtchn *x);
+int pvctrl_evtchn_bind_unbound(struct pvctrl_evtchn *x, pv_domid_t remote);
+int pvctrl_evtchn_bind_interdomain(struct pvctrl_evtchn *x, pv_domid_t remote,
+				   uint32_t remote_port);
+int pvctrl_evtchn_bind_virq(struct pvctrl_evtchn *x, uint32_t virq);
+int pvctrl_evtchn_unbind(struct pvctrl_evtchn *x, uint32_t port);
+int pvctrl_evtchn_notify(struct pvctrl_evtchn *x, uint32_t port);
+int pvctrl_evtchn_pending(struct pvctrl_evtchn *x);
+int pvctrl_evtchn_unmask(struct pvctrl_evtchn *x, uint32_t port);
+int pvctrl_evtchn_wait(struct pvctrl_evtchn *x, int timeout_ms);
+/* Toolstack calls: a port in domain dom that only remote may bind; a port's state. */
+int pvctrl_evtchn_alloc_unbound(struct pvctrl *h, pv_domid_t dom, pv_domid_t remote);
+int pvctrl_evtchn_status(struct pvctrl *h, pv_domid_t dom, uint32_t port,
+			 struct pv_evtchn_status *st);
+
 #endif

@@ -27,7 +27,11 @@
 /* Grant table v1 frames (GNTTABOP_setup_table returns their frame numbers): */
 #define PV_SPECIAL_GNTTAB(nr_vcpus) (1 + (nr_vcpus))
 #define PV_GNTTAB_MAX_FRAMES   64  /* 32,768 v1 entries, Xen 4.17's default */
-#define PV_SPECIAL_PAGES(nr_vcpus) (1 + (nr_vcpus) + PV_GNTTAB_MAX_FRAMES)
+/* Upcall stacks, PV_UPCALL_STACK bytes per vCPU (see below): */
+#define PV_SPECIAL_UPCALL_STACKS(nr_vcpus) (1 + (nr_vcpus) + PV_GNTTAB_MAX_FRAMES)
+#define PV_UPCALL_STACK_PAGES  16
+#define PV_SPECIAL_PAGES(nr_vcpus) \
+	(PV_SPECIAL_UPCALL_STACKS(nr_vcpus) + (nr_vcpus) * PV_UPCALL_STACK_PAGES)
 
 /*
  * Hypercall trap (pv engine): the hypercall page holds 128 slots of 32 bytes; slot
@@ -75,14 +79,16 @@ struct pv_vcpu_start {
  * Event upcalls (pv engine). Xen enters the guest's event callback through a
  * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor delivers the
  * host signal PV_UPCALL_SIGNAL to the vCPU's thread instead. The launcher's handler,
- * on a per-vCPU alternate stack of PV_UPCALL_STACK bytes, does what the bounce frame
- * would:
+ * on a per-vCPU stack of PV_UPCALL_STACK bytes in the special pages (guest memory,
+ * so the callback may pass stack addresses to hypercalls), does what the bounce
+ * frame would:
  *   - returns at once if vcpu_info.evtchn_upcall_mask is set (delivery is retried
  *     when the guest unmasks: see below) or no callback is registered;
  *   - sets evtchn_upcall_mask, calls the callback registered with set_callbacks /
  *     CALLBACKOP_register(CALLBACKTYPE_event) as a plain SysV function
- *     `void cb(struct pv_upcall_regs *interrupted)` (the registers the vCPU had; the
- *     callback may change them, e.g. rip, to resume elsewhere);
+ *     `void cb(struct pv_upcall_regs *interrupted, unsigned vcpu)` (the registers
+ *     the vCPU had -- the callback may change them, e.g. rip, to resume elsewhere --
+ *     and the number of the vCPU it runs on);
  *   - clears the mask, calls again while evtchn_upcall_pending is set, and resumes
  *     the interrupted code with every register restored (no HYPERVISOR_iret).
  * A guest that clears evtchn_upcall_mask itself and finds evtchn_upcall_pending set
@@ -91,7 +97,7 @@ struct pv_vcpu_start {
  * hypervisor has accepted; it is taken when the call returns.
  */
 #define PV_UPCALL_SIGNAL       10       /* host SIGUSR1 */
-#define PV_UPCALL_STACK        65536
+#define PV_UPCALL_STACK        (PV_UPCALL_STACK_PAGES * PV_PAGE_SIZE)
 /* In the launcher-private context page, at this offset: written by the hypervisor. */
 #define PV_VCPU_UPCALL_OFFSET  0x800
 struct pv_vcpu_upcall {

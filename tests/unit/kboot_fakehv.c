@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <pvisor/errno.h>
+#include <pvisor/event_channel.h>
 #include <pvisor/memory.h>
 #include <pvisor/pvisor.h>
 #include <pvisor/sched.h>
@@ -136,6 +137,27 @@ static long hc_sched_op(uint64_t cmd, uint64_t arg)
 	}
 }
 
+/* Event channels: enough for the kernel's boot (VIRQ_TIMER on vCPU 0, unmask);
+ * nothing is ever raised, so no upcall happens. */
+static long hc_event_channel_op(uint64_t cmd, uint64_t arg)
+{
+	struct pv_evtchn_bind_virq *bv;
+
+	switch (cmd) {
+	case PV_EVTCHNOP_bind_virq:
+		if (!(bv = guest_ptr(arg, sizeof(*bv))))
+			return -PV_EFAULT;
+		if (bv->virq != PV_VIRQ_TIMER || bv->vcpu != 0)
+			return -PV_EINVAL;
+		bv->port = 1;
+		return 0;
+	case PV_EVTCHNOP_unmask:
+		return guest_ptr(arg, sizeof(struct pv_evtchn_unmask)) ? 0 : -PV_EFAULT;
+	default:
+		return -PV_ENOSYS;
+	}
+}
+
 /* Called from kboot_trampoline with the hypercall number and its five arguments. */
 static __attribute__((used)) long kboot_hypercall(uint32_t nr, uint64_t a1, uint64_t a2,
 						 uint64_t a3, uint64_t a4, uint64_t a5)
@@ -151,6 +173,8 @@ static __attribute__((used)) long kboot_hypercall(uint32_t nr, uint64_t a1, uint
 			return -PV_ENOSYS;
 		return a2 == 0 ? 1 : -PV_ENOENT;
 	case PV_HYPERCALL_sched_op: return hc_sched_op(a1, a2);
+	case PV_HYPERCALL_set_callbacks: return 0; /* recorded nowhere: no upcalls here */
+	case PV_HYPERCALL_event_channel_op: return hc_event_channel_op(a1, a2);
 	default:
 		note("fakehv: hypercall %u not implemented\n", nr);
 		return -PV_ENOSYS;

@@ -38,5 +38,8 @@ int app_crash_run(const struct app_env *env);
 int app_reboot_run(const struct app_env *env);
 int app_hcbench_run(const struct app_env *env);
 int app_mem_run(const struct app_env *env);
+int app_sleep_run(const struct app_env *env);
+int app_smp_run(const struct app_env *env);
+int app_evtping_run(const struct app_env *env);
 
 #endif

@@ -4,6 +4,7 @@
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 
@@ -38,9 +39,7 @@ static uint64_t mem_verify(uint64_t first_pfn, uint64_t npages)
 
 static int mem_check_size(const struct app_env *env, uint64_t *mib)
 {
-	const struct boot_info *b = env->boot;
-	uint64_t first = (b->free_start + PV_PAGE_SIZE - 1) >> PV_PAGE_SHIFT;
-	uint64_t avail = b->nr_pages > first ? (b->nr_pages - first) / MEM_PAGES_PER_MIB : 0;
+	uint64_t avail = mm_free_pages() / MEM_PAGES_PER_MIB;
 
 	/* mib=0 (or no mib) touches nothing: an idle guest that only blocks */
 	if (cmdline_get_u64(env->cmdline, "mib", 0, mib) < 0) {
@@ -58,12 +57,13 @@ static int mem_check_size(const struct app_env *env, uint64_t *mib)
 
 int app_mem_run(const struct app_env *env)
 {
-	uint64_t first = (env->boot->free_start + PV_PAGE_SIZE - 1) >> PV_PAGE_SHIFT;
-	uint64_t mib, npages;
+	uint64_t first = 0, mib, npages;
 
 	if (mem_check_size(env, &mib) < 0)
 		return PV_SHUTDOWN_crash;
 	npages = mib * MEM_PAGES_PER_MIB;
+	if (npages)
+		first = mm_virt_to_gfn(mm_alloc_pages(npages));
 	mem_touch(first, npages);
 	if (mem_verify(first, npages))
 		return PV_SHUTDOWN_crash;

@@ -16,6 +16,9 @@ static const struct app app_table[] = {
 	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },
 	{ "hcbench", app_hcbench_run, "n=COUNT (200000): time xen_version hypercalls" },
 	{ "mem", app_mem_run, "mib=N: touch N MiB past the kernel, then block forever" },
+	{ "sleep", app_sleep_run, "ms=MS n=N (100, 3): sleep on the timer, report each" },
+	{ "smp", app_smp_run, "work=N rounds=R: compute on every vCPU, IPI round trips" },
+	{ "evtping", app_evtping_run, "event channel ping-pong with a peer dom0 sets up" },
 	{ "help", app_help_run, "list the apps" },
 };
 

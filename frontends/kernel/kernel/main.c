@@ -3,11 +3,14 @@
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "evtchn.h"
 #include "kernel.h"
 #include "lib/kstring.h"
 #include "printk.h"
 #include "sched.h"
+#include "smp.h"
 #include "time.h"
+#include "timer.h"
 
 #define KMAIN_DEFAULT_APP "hello"
 #define PAGE_UP(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
@@ -82,17 +85,28 @@ static int kmain_run_app(const struct cmdline *cl)
 	return app->run(&env);
 }
 
-void kmain(const struct pv_start_info *si)
+/* Second half of boot, on vCPU 0's per-vCPU stack: events, timer, the app. */
+static __attribute__((noreturn)) void kmain_cont(void)
 {
 	int reason;
 
+	evtchn_init_cpu();
+	if (timer_init_cpu() < 0)
+		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
+	reason = kmain_run_app(&kmain_cmdline);
+	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
+	sched_halt((unsigned int)reason);
+}
+
+void kmain(const struct pv_start_info *si)
+{
 	kmain_boot_init(si);
 	time_init(boot.shared_info);
 	kmain_banner(si);
 	if (cmdline_parse(&kmain_cmdline, (const char *)si->cmd_line, sizeof(si->cmd_line)) < 0)
 		printk("%s: warning: command line cut: %u arguments past %d ignored\n",
 		       KERNEL_NAME, kmain_cmdline.dropped, CMDLINE_MAX_ARGS);
-	reason = kmain_run_app(&kmain_cmdline);
-	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
-	sched_halt((unsigned int)reason);
+	if (!boot.shared_info)
+		kmain_cont(); /* no events without shared_info: stay on the boot stack */
+	smp_boot(kmain_cont);
 }

@@ -1,5 +1,6 @@
 /* Page allocation for the reference kernel: a bump allocator over the RAM no boot
- * piece uses. Pages are zeroed. Apps and drivers take what they need once; nothing
+ * piece uses. Pages are zero (fresh RAM, never reused) and cost the host nothing
+ * until touched. Apps and drivers take what they need once; nothing
  * is freed (a balloon driver hands pages back to the hypervisor instead). */
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "console.h"
+#include "kernel/evtchn.h"
 #include "lib/format.h"
 #include "printk.h"
 
@@ -27,9 +28,19 @@ static void printk_put(void *ctx, char c)
 		printk_flush();
 }
 
+/* vCPUs share the line buffer: a spinlock, taken with upcalls masked so an event
+ * handler that prints cannot spin on its own vCPU's lock. */
+static volatile int printk_lock;
+
 void vprintk(const char *fmt, va_list ap)
 {
+	int was = irq_save();
+
+	while (__atomic_exchange_n(&printk_lock, 1, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
 	fmt_vformat(printk_put, NULL, fmt, ap);
+	__atomic_store_n(&printk_lock, 0, __ATOMIC_RELEASE);
+	irq_restore(was);
 }
 
 void printk(const char *fmt, ...)

@@ -83,10 +83,11 @@ struct l_siginfo {
 };
 
 static uint8_t vcpu_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
-static uint8_t alt_stacks[LAUNCH_MAX_VCPUS][PV_UPCALL_STACK] __attribute__((aligned(16)));
 static volatile int threads_ready;
 static uint64_t ctx_base; /* guest virtual address of the first vCPU context page */
 static uint64_t shared_info; /* guest virtual address of shared_info */
+static uint64_t upcall_stacks; /* guest virtual address of vCPU 0's upcall stack */
+static uint64_t nr_upcall_stacks;
 
 static void launch_die(int code)
 {
@@ -138,28 +139,28 @@ extern void launch_restorer(void);
 static void upcall_handler(int sig, struct l_siginfo *si, void *uctx)
 {
 	struct l_ucontext *uc = uctx;
-	uint64_t here = (uint64_t)__builtin_frame_address(0) - (uint64_t)alt_stacks;
+	uint64_t here = (uint64_t)__builtin_frame_address(0) - upcall_stacks;
 	unsigned vcpu = (unsigned)(here / PV_UPCALL_STACK);
 	volatile struct pv_vcpu_upcall *up;
 	volatile uint8_t *vi; /* vcpu_info: [0] upcall_pending, [1] upcall_mask */
-	void (*entry)(void *);
+	void (*entry)(void *, unsigned);
 
 	(void)sig;
 	(void)si;
-	if (here >= sizeof(alt_stacks))
+	if (here >= nr_upcall_stacks * PV_UPCALL_STACK)
 		return; /* not on one of our stacks: not a delivery we made */
 	up = (volatile struct pv_vcpu_upcall *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE +
 						PV_VCPU_UPCALL_OFFSET);
 	if (up->park)
 		launch_hypercall(PV_HYPERCALL_pvisor_vcpu_wait, vcpu, 0, 0, 0, 0);
-	entry = (void (*)(void *))up->entry;
+	entry = (void (*)(void *, unsigned))up->entry;
 	if (!entry || vcpu >= 32)
 		return;
 	vi = (volatile uint8_t *)(shared_info + (uint64_t)vcpu * 64);
 	while (!vi[1] && vi[0]) {
 		vi[1] = 1;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		entry(&uc->r8);
+		entry(&uc->r8, vcpu);
 		vi[1] = 0;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
@@ -196,7 +197,8 @@ static void install_fault_handlers(void)
 
 static void set_altstack(unsigned vcpu)
 {
-	struct l_stack ss = { .sp = alt_stacks[vcpu], .flags = 0, .size = PV_UPCALL_STACK };
+	struct l_stack ss = { .sp = (void *)(upcall_stacks + (uint64_t)vcpu * PV_UPCALL_STACK),
+			      .flags = 0, .size = PV_UPCALL_STACK };
 
 	sys_call2(__NR_sigaltstack, &ss, 0);
 }
@@ -356,6 +358,11 @@ static void launch_main(void)
 		launch_die(2);
 	ctx_base = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE;
 	shared_info = PV_PHYSMAP_BASE + special_off + PV_SPECIAL_SHARED_INFO * PV_PAGE_SIZE;
+	upcall_stacks = PV_PHYSMAP_BASE + special_off +
+			PV_SPECIAL_UPCALL_STACKS(nr_vcpus) * PV_PAGE_SIZE;
+	nr_upcall_stacks = nr_vcpus;
+	if (special_off + PV_SPECIAL_PAGES(nr_vcpus) * PV_PAGE_SIZE > total)
+		launch_die(2);
 	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
 			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, memfd, 0);
 	if (ret != (long)PV_PHYSMAP_BASE)

@@ -1,0 +1,52 @@
+/* VIRQ_TIMER and sleeping (timer.h). */
+#include <pvisor/xen.h>
+
+#include "arch/x86_64/hypercall.h"
+#include "kernel/evtchn.h"
+#include "kernel/smp.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+
+static uint64_t timer_tick_count[SMP_MAX_VCPUS];
+
+static void timer_fire(uint32_t port, void *data)
+{
+	struct percpu *pc = data;
+
+	(void)port;
+	timer_tick_count[pc->id % SMP_MAX_VCPUS]++;
+	pc->timer_fired = 1;
+}
+
+int timer_init_cpu(void)
+{
+	struct percpu *pc = this_cpu();
+	int port;
+
+	if (pc->timer_port)
+		return 0;
+	port = evtchn_bind_virq(PV_VIRQ_TIMER, pc->id);
+	if (port < 0)
+		return port;
+	pc->timer_port = (uint32_t)port;
+	evtchn_bind_handler(pc->timer_port, timer_fire, pc);
+	return 0;
+}
+
+uint64_t timer_sleep_ns(uint64_t ns)
+{
+	struct percpu *pc = this_cpu();
+	uint64_t start = monotonic_ns(), deadline = start + ns, now;
+
+	while ((now = monotonic_ns()) < deadline) {
+		pc->timer_fired = 0;
+		HYPERVISOR_set_timer_op(deadline);
+		evtchn_wait_flag(&pc->timer_fired);
+	}
+	return now - start;
+}
+
+uint64_t timer_ticks(unsigned vcpu)
+{
+	return vcpu < SMP_MAX_VCPUS ? timer_tick_count[vcpu] : 0;
+}
