@@ -17,3 +17,9 @@ test_hypercall_SRCS := tests/unit/test_hypercall.c
 test_hypercall_LIBS := pvcore pvcommon
 test_hypercall_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_hypercall.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_evtchn
+test_evtchn_SRCS := tests/unit/test_evtchn.c
+test_evtchn_LIBS := pvcore pvcommon
+test_evtchn_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_evtchn.o: HOST_CFLAGS += -Ihypervisor
