@@ -122,6 +122,9 @@ void evtchn_bind_handler(uint32_t port, evtchn_handler_fn fn, void *data)
 {
 	if (port >= EVTCHN_MAX_PORTS)
 		return;
+	/* Masked while the handler changes; the unmask hypercall then delivers an
+	 * event that came before there was a handler (Xen re-raises on unmask). */
+	evtchn_mask(port);
 	/* Ports nobody placed are notified on vCPU 0 (the hypervisor's default too). */
 	if (!(evtchn_cpu_ports[evtchn_port_cpu[port]][port / 64] & (1ull << (port % 64))))
 		evtchn_set_cpu(port, 0);
