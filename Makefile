@@ -40,13 +40,18 @@ EXTRA_ALL  :=
 FRAGMENTS := $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
 include $(FRAGMENTS)
 
-obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+obj = $(patsubst %.S,$(B)/obj/%.o,$(patsubst %.c,$(B)/obj/%.o,$(1)))
 libfiles = $(foreach l,$(1),$(B)/lib/lib$(l).a)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(HOST_CC) -c -o $@ $<
 
 define lib_rule
 $(B)/lib/lib$(1).a: $(call obj,$($(1)_SRCS))

@@ -183,7 +183,8 @@ static void ev_kick(struct domain *d, struct vcpu *v, uint32_t port)
 		pv_vcpu_complete(d, v, 0);
 		return;
 	}
-	if (!port && v->wait == VCPU_WAIT_NONE && evtchn_upcall_due(d, v))
+	/* A vCPU whose hypercall we are serving gets it with the answer. */
+	if (!port && v->wait == VCPU_WAIT_NONE && !v->in_hypercall && evtchn_upcall_due(d, v))
 		d->engine->upcall(d, v);
 }
 

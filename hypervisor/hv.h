@@ -41,6 +41,7 @@ struct vcpu {
 	int timer_armed;         /* in the timer thread's heap */
 	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
 	int park;                /* VCPUOP_down while running: stop at the next upcall */
+	int in_hypercall;        /* its hypercall is being served: events go out with the answer */
 };
 
 /* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
@@ -111,6 +112,7 @@ struct domain {
 	int service_running;
 	volatile int service_stop;
 
+	int hcpage_set;          /* a hypercall page with pvisor's tail code was written */
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
 	uint64_t start_time;

@@ -41,6 +41,15 @@
 #define PV_HCALL_SYSNR_BASE    0x70000u
 #define PV_HCALL_SLOTS         128u
 #define PV_HCALL_SLOT_SIZE     32u
+/* Slots PV_HCALL_TAIL_SLOT.. (up to the private ones) hold pvisor's code that every
+ * stub runs after its trap (upcall delivery at hypercall return, below); they are
+ * not hypercalls. */
+#define PV_HCALL_TAIL_SLOT     96u
+/* A trapped hypercall's raw result with these top 16 bits carries "upcall due on
+ * vCPU (bits 32-47)" and the real result in its low 32 bits; the page's code
+ * delivers the upcall and returns the real result. Never seen by a guest that
+ * calls through the hypercall page. */
+#define PV_UPCALL_MARK         0x5056ull
 
 /*
  * pvisor-private hypercalls (slots Xen leaves unused). Only the launcher in the
@@ -93,8 +102,9 @@ struct pv_vcpu_start {
  *     the interrupted code with every register restored (no HYPERVISOR_iret).
  * A guest that clears evtchn_upcall_mask itself and finds evtchn_upcall_pending set
  * makes any hypercall (xen_version(0) is the convention): pending upcalls are
- * delivered when a hypercall returns. A signal never interrupts a hypercall the
- * hypervisor has accepted; it is taken when the call returns.
+ * delivered when a hypercall returns -- by the hypercall page itself (see
+ * PV_UPCALL_MARK), with no signal: the same frame and callback, on the caller's
+ * stack. A signal never interrupts a hypercall the hypervisor has accepted.
  */
 #define PV_UPCALL_SIGNAL       10       /* host SIGUSR1 */
 #define PV_UPCALL_STACK        (PV_UPCALL_STACK_PAGES * PV_PAGE_SIZE)

@@ -1,20 +1,59 @@
 /* hcbench: the cost of a round trip into the hypervisor. Times n cheap hypercalls
- * (xen_version(version)) as a whole with the PV clock, and the first
- * HCBENCH_SAMPLES one by one with the TSC for the median and the 99th percentile. */
+ * as a whole with the PV clock, and the first HCBENCH_SAMPLES one by one with the
+ * TSC for the median and the 99th percentile. op=version (xen_version, the
+ * default), op=send (EVTCHNOP_send on a port nobody bound: the notify path without
+ * a delivery) or op=ipi (a send to an IPI port of this vCPU: every call also takes
+ * an upcall on its way back). */
 #include <pvisor/sched.h>
 #include <pvisor/version.h>
 
 #include "apps/app.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/hypercall.h"
+#include "kernel/evtchn.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "lib/kstring.h"
 #include "lib/sort.h"
 
 #define HCBENCH_DEFAULT_N 200000
 #define HCBENCH_SAMPLES   10000
 
 static uint64_t hcbench_ticks[HCBENCH_SAMPLES];
+static int hcbench_port = -1; /* op=send / op=ipi: the port sent to */
+static volatile uint64_t hcbench_upcalls;
+
+static void hcbench_on_ipi(uint32_t port, void *data)
+{
+	(void)port;
+	(void)data;
+	hcbench_upcalls++;
+}
+
+static int hcbench_call(void)
+{
+	if (hcbench_port < 0)
+		return HYPERVISOR_xen_version(PV_XENVER_version, NULL);
+	return evtchn_send((uint32_t)hcbench_port);
+}
+
+/* op=: pick the call; 0 or a negative error. */
+static int hcbench_setup(const char *op)
+{
+	if (!op || strcmp(op, "version") == 0)
+		return 0;
+	if (strcmp(op, "send") == 0) {
+		hcbench_port = evtchn_alloc_unbound(0);
+		return hcbench_port < 0 ? hcbench_port : 0;
+	}
+	if (strcmp(op, "ipi") == 0) {
+		hcbench_port = evtchn_bind_ipi(0);
+		if (hcbench_port >= 0)
+			evtchn_bind_handler((uint32_t)hcbench_port, hcbench_on_ipi, 0);
+		return hcbench_port < 0 ? hcbench_port : 0;
+	}
+	return -1;
+}
 
 /* Run n calls; the first ones are timed individually. Returns the first error. */
 static int hcbench_loop(uint64_t n, size_t nsamples)
@@ -27,7 +66,7 @@ static int hcbench_loop(uint64_t n, size_t nsamples)
 
 		if (i < nsamples)
 			t0 = cpu_rdtsc();
-		rc = HYPERVISOR_xen_version(PV_XENVER_version, NULL);
+		rc = hcbench_call();
 		if (i < nsamples)
 			hcbench_ticks[i] = cpu_rdtsc() - t0;
 		if (rc < 0 && !err)
@@ -60,14 +99,20 @@ int app_hcbench_run(const struct app_env *env)
 		       cmdline_get(env->cmdline, "n"));
 		return PV_SHUTDOWN_crash;
 	}
+	if (hcbench_setup(cmdline_get(env->cmdline, "op")) < 0) {
+		printk("hcbench: op must be version, send or ipi\n");
+		return PV_SHUTDOWN_crash;
+	}
 	nsamples = n < HCBENCH_SAMPLES ? (size_t)n : HCBENCH_SAMPLES;
 	t0 = monotonic_ns();
 	rc = hcbench_loop(n, nsamples);
 	total = monotonic_ns() - t0;
 	if (rc < 0) {
-		printk("hcbench: xen_version(version) failed: error %d\n", rc);
+		printk("hcbench: the hypercall failed: error %d\n", rc);
 		return PV_SHUTDOWN_crash;
 	}
 	hcbench_report(n, total, nsamples);
+	if (hcbench_upcalls)
+		printk("hcbench: %llu upcalls\n", (unsigned long long)hcbench_upcalls);
 	return PV_SHUTDOWN_poweroff;
 }

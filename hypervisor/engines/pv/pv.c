@@ -211,13 +211,29 @@ static void pv_upcall(struct domain *d, struct vcpu *v)
 		syscall(SYS_tgkill, d->pid, v->tid, PV_UPCALL_SIGNAL);
 }
 
+/* An upcall due when a hypercall made through the page returns: tell the page's
+ * tail code (cheaper than a signal), else fall back to the signal. */
+static long pv_deliver_on_return(struct domain *d, struct vcpu *v, long ret)
+{
+	if (!evtchn_upcall_due(d, v))
+		return ret;
+	if (d->hcpage_set && v->callback && !v->park && ret == (int32_t)ret)
+		return (long)(PV_UPCALL_MARK << 48 | (uint64_t)v->id << 32 | (uint32_t)ret);
+	pv_upcall(d, v);
+	return ret;
+}
+
 void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret)
 {
-	if (v->wait == VCPU_WAIT_NONE)
+	enum vcpu_wait_kind kind = v->wait;
+
+	if (kind == VCPU_WAIT_NONE)
 		return;
 	v->wait = VCPU_WAIT_NONE;
-	if (evtchn_upcall_due(d, v))
-		pv_upcall(d, v);
+	if (kind == VCPU_WAIT_BLOCK || kind == VCPU_WAIT_POLL)
+		ret = pv_deliver_on_return(d, v, ret);
+	else if (evtchn_upcall_due(d, v))
+		pv_upcall(d, v); /* the launcher's calls do not go through the page */
 	pv_answer(d, v->wait_id, ret);
 }
 
@@ -225,17 +241,25 @@ static void pv_handle(struct domain *d, const struct seccomp_notif *req)
 {
 	struct hc_ctx ctx = { .d = d, .tid = req->pid, .notif_id = req->id };
 	uint64_t a[5];
+	unsigned nr;
 	long ret;
 
 	for (int i = 0; i < 5; i++)
 		a[i] = req->data.args[i];
 	ctx.v = domain_vcpu_by_tid(d, req->pid);
-	ret = hypercall_dispatch(&ctx, req->data.nr - PV_HCALL_SYSNR_BASE, a);
+	nr = req->data.nr - PV_HCALL_SYSNR_BASE;
+	if (ctx.v)
+		__atomic_store_n(&ctx.v->in_hypercall, 1, __ATOMIC_SEQ_CST);
+	ret = hypercall_dispatch(&ctx, nr, a);
+	if (ctx.v)
+		__atomic_store_n(&ctx.v->in_hypercall, 0, __ATOMIC_SEQ_CST);
 	if (ctx.defer)
 		return;
 	/* Events that became deliverable (the guest unmasked, or one arrived during
 	 * the call) are delivered as the call returns. */
-	if (ctx.v && evtchn_upcall_due(d, ctx.v))
+	if (ctx.v && nr < PV_HCALL_TAIL_SLOT)
+		ret = pv_deliver_on_return(d, ctx.v, ret);
+	else if (ctx.v && evtchn_upcall_due(d, ctx.v))
 		pv_upcall(d, ctx.v);
 	pv_answer(d, req->id, ret);
 }
@@ -322,31 +346,43 @@ static void pv_release(struct domain *d)
 	d->listener = d->pidfd = -1;
 }
 
-/* Each 32-byte slot: push rcx; push r11; mov eax, BASE+i; syscall; pop r11; pop rcx; ret */
+/* Each 32-byte slot: push rcx; push r11; mov eax, BASE+i; syscall; jmp tail. The
+ * tail (hcpage_tail.S) pops them back and delivers a marked upcall. */
+extern const uint8_t pv_hcpage_tail[], pv_hcpage_tail_end[], pv_hcpage_data[];
+
 static int pv_hypercall_page(struct domain *d, uint64_t gpfn)
 {
+	size_t tail_off = PV_HCALL_TAIL_SLOT * PV_HCALL_SLOT_SIZE;
+	size_t tail_len = (size_t)(pv_hcpage_tail_end - pv_hcpage_tail);
+	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
+			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
 	uint8_t *page;
 
-	if (gpfn >= d->max_pages)
+	if (gpfn >= d->max_pages || tail_off + tail_len > PV_HYPERCALL_pvisor_vcpu_wait *
+								 PV_HCALL_SLOT_SIZE)
 		return -EINVAL;
 	page = d->mem + gpfn * PV_PAGE_SIZE;
 	memset(page, 0xcc, PV_PAGE_SIZE);
 	for (unsigned i = 0; i < PV_HCALL_SLOTS; i++) {
 		uint8_t *p = page + i * PV_HCALL_SLOT_SIZE;
 		uint32_t nr = PV_HCALL_SYSNR_BASE + i;
+		int32_t rel = (int32_t)(tail_off - (i * PV_HCALL_SLOT_SIZE + 15));
 
-		p[0] = 0x51;
-		p[1] = 0x41;
+		if (i >= PV_HCALL_TAIL_SLOT && i < PV_HYPERCALL_pvisor_vcpu_wait)
+			continue;
+		p[0] = 0x51;       /* push rcx */
+		p[1] = 0x41;       /* push r11 */
 		p[2] = 0x53;
-		p[3] = 0xb8;
+		p[3] = 0xb8;       /* mov eax, nr */
 		memcpy(p + 4, &nr, 4);
-		p[8] = 0x0f;
+		p[8] = 0x0f;       /* syscall */
 		p[9] = 0x05;
-		p[10] = 0x41;
-		p[11] = 0x5b;
-		p[12] = 0x59;
-		p[13] = 0xc3;
+		p[10] = 0xe9;      /* jmp tail */
+		memcpy(p + 11, &rel, 4);
 	}
+	memcpy(page + tail_off, pv_hcpage_tail, tail_len);
+	memcpy(page + tail_off + (size_t)(pv_hcpage_data - pv_hcpage_tail), data, sizeof(data));
+	d->hcpage_set = 1;
 	return 0;
 }
 
