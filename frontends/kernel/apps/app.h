@@ -38,5 +38,6 @@ int app_crash_run(const struct app_env *env);
 int app_reboot_run(const struct app_env *env);
 int app_hcbench_run(const struct app_env *env);
 int app_mem_run(const struct app_env *env);
+int app_balloon_run(const struct app_env *env);
 
 #endif

@@ -16,6 +16,8 @@ static const struct app app_table[] = {
 	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },
 	{ "hcbench", app_hcbench_run, "n=COUNT (200000): time xen_version hypercalls" },
 	{ "mem", app_mem_run, "mib=N: touch N MiB past the kernel, then block forever" },
+	{ "balloon", app_balloon_run,
+	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
 	{ "help", app_help_run, "list the apps" },
 };
 
