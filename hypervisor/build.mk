@@ -6,7 +6,7 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \
 	hypervisor/privcmd_ops.c hypervisor/reaper.c hypervisor/engines/pv/pv.c \
-	hypervisor/evtchn.c hypervisor/timer.c \
+	hypervisor/evtchn.c hypervisor/timer.c hypervisor/balloon.c \
 	hypervisor/engines/pv/hcpage_tail.S
 HOST_PROGS += pvisor
 pvisor_SRCS += hypervisor/main.c

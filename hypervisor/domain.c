@@ -158,6 +158,7 @@ static void domain_free(struct domain *d)
 	if (d->mem_fd >= 0)
 		close(d->mem_fd);
 	console_fini(&d->console);
+	balloon_fini(d);
 	free(d->vcpus);
 	free(d);
 }
@@ -181,14 +182,21 @@ struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid)
 	return NULL;
 }
 
-/* Memory is fixed once the domain has run: the launcher maps it whole. */
+/* The memory fd is fixed once the domain has run (the launcher maps it whole):
+ * from then on max_mem only moves the maximum reservation within it. */
 int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 {
 	uint64_t pages = max_kb / 4, size;
 	int fd;
 
-	if (d->started)
-		return pages <= d->max_pages ? (d->tot_pages = pages, 0) : -EBUSY;
+	if (d->started) {
+		if (pages == 0)
+			return -EINVAL;
+		if (pages > d->max_pages)
+			return -EBUSY;
+		d->mem_limit = pages;
+		return 0;
+	}
 	if (pages == 0 || pages > (64ull << 30) / PV_PAGE_SIZE)
 		return -EINVAL;
 	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
@@ -211,8 +219,9 @@ int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 	}
 	d->mem_fd = fd;
 	d->mem_size = size;
-	d->max_pages = d->tot_pages = pages;
+	d->max_pages = d->tot_pages = d->mem_limit = pages;
 	d->special_off = pages * PV_PAGE_SIZE;
+	balloon_fini(d); /* a new size: every frame is in again */
 	return 0;
 }
 

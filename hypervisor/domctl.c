@@ -37,7 +37,7 @@ void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info)
 		break;
 	}
 	info->tot_pages = d->tot_pages;
-	info->max_pages = d->max_pages;
+	info->max_pages = d->mem_limit;
 	info->shared_info_frame = d->special_off / PV_PAGE_SIZE;
 	info->cpu_time = d->started ? d->engine->cpu_time(d) : 0;
 	info->nr_online_vcpus = online;

@@ -121,6 +121,11 @@ struct domain {
 
 	struct evtchn_table *evtchn; /* ports (evtchn.c), NULL until first use */
 	struct gnttab *gnttab;       /* grant table state (gnttab.c), NULL until used */
+
+	/* Ballooning (balloon.c, hc_memory.c), under hv_lock. tot_pages counts the RAM
+	 * frames not given back; it may grow back up to mem_limit. */
+	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
+	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
 };
 
 /* A dom0 client connection to privcmd (privcmd.c). What the connection holds (an
@@ -261,6 +266,18 @@ void evtchn_domain_fini_locked(struct domain *d);
 int evtchn_handle_open(struct pconn *c, int *memfd, uint64_t *size);
 int evtchn_handle_eventfd(struct pconn *c);
 void evtchn_handle_close(struct pconn *c);
+
+/* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
+ * RAM leave the domain (release: host memory punched out of the memory fd,
+ * tot_pages lowered) or come back (reclaim: they read as zeros, tot_pages raised).
+ * Each is all-or-nothing and returns 0 or a negative PV errno: -PV_EINVAL outside
+ * RAM (or, for reclaim, not aligned to the extent), -PV_ENOENT releasing a frame
+ * already out, -PV_EEXIST reclaiming one that is in, -PV_ENOSPC over mem_limit,
+ * -PV_ENOMEM, -PV_EIO. */
+int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order);
+int balloon_reclaim_locked(struct domain *d, uint64_t gpfn, unsigned order);
+/* Forget every frame given back (the domain is freed or its memory remade). */
+void balloon_fini(struct domain *d);
 
 /* privcmd server (privcmd.c) and reaper (reaper.c). */
 int privcmd_start(void);

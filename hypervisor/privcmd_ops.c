@@ -174,7 +174,7 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	e->pid = d->reaped ? 0 : d->pid;
 	e->nr_vcpus = online;
 	e->tot_pages = d->tot_pages;
-	e->max_pages = d->max_pages;
+	e->max_pages = d->mem_limit;
 	memcpy(e->crash_reason, d->crash_reason, sizeof(e->crash_reason));
 }
 

@@ -41,5 +41,6 @@ int app_mem_run(const struct app_env *env);
 int app_sleep_run(const struct app_env *env);
 int app_smp_run(const struct app_env *env);
 int app_evtping_run(const struct app_env *env);
+int app_balloon_run(const struct app_env *env);
 
 #endif

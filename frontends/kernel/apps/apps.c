@@ -19,6 +19,8 @@ static const struct app app_table[] = {
 	{ "sleep", app_sleep_run, "ms=MS n=N (100, 3): sleep on the timer, report each" },
 	{ "smp", app_smp_run, "work=N rounds=R: compute on every vCPU, IPI round trips" },
 	{ "evtping", app_evtping_run, "event channel ping-pong with a peer dom0 sets up" },
+	{ "balloon", app_balloon_run,
+	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
 	{ "help", app_help_run, "list the apps" },
 };
 
