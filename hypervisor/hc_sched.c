@@ -44,8 +44,8 @@ static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
 		return -PV_EFAULT;
 	if (sp.nr_ports > HV_POLL_MAX_PORTS)
 		return -PV_EINVAL;
-	if (hc_copy_from(ctx, sp.ports, ports, sp.nr_ports * sizeof(ports[0])))
-		return -PV_EFAULT;
+	if (sp.nr_ports && hc_copy_from(ctx, sp.ports, ports, sp.nr_ports * sizeof(ports[0])))
+		return -PV_EFAULT; /* no ports (a plain timed sleep) may come with no list */
 	for (unsigned i = 0; i < sp.nr_ports; i++)
 		if (ports[i] >= PV_EVTCHN_2L_NR_CHANNELS)
 			return -PV_EINVAL;
