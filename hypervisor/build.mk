@@ -6,7 +6,8 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \
 	hypervisor/privcmd_ops.c hypervisor/reaper.c hypervisor/engines/pv/pv.c \
-	hypervisor/evtchn.c hypervisor/timer.c
+	hypervisor/evtchn.c hypervisor/timer.c hypervisor/gnttab.c \
+	hypervisor/gnttab_copy.c hypervisor/gnttab_map.c
 HOST_PROGS += pvisor
 pvisor_SRCS += hypervisor/main.c
 pvisor_LIBS += pvcore pvcommon
@@ -17,3 +18,9 @@ test_hypercall_SRCS := tests/unit/test_hypercall.c
 test_hypercall_LIBS := pvcore pvcommon
 test_hypercall_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_hypercall.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_gnttab
+test_gnttab_SRCS := tests/unit/test_gnttab.c frontends/kernel/lib/grant_entry.c
+test_gnttab_LIBS := pvcore pvcommon
+test_gnttab_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_gnttab.o: HOST_CFLAGS += -Ihypervisor
