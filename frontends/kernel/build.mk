@@ -18,9 +18,9 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
 	lib/kstring.c lib/format.c lib/cmdline.c lib/sort.c lib/pvclock.c \
 	kernel/main.c kernel/console.c kernel/printk.c kernel/time.c kernel/sched.c \
-	kernel/mm.c \
+	kernel/mm.c kernel/gnttab.c lib/grant_entry.c \
 	apps/apps.c apps/app_hello.c apps/app_spin.c apps/app_die.c apps/app_hcbench.c \
-	apps/app_mem.c
+	apps/app_mem.c apps/app_grant.c apps/app_gcopy.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
 
 $(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c

@@ -38,5 +38,7 @@ int app_crash_run(const struct app_env *env);
 int app_reboot_run(const struct app_env *env);
 int app_hcbench_run(const struct app_env *env);
 int app_mem_run(const struct app_env *env);
+int app_grant_run(const struct app_env *env);
+int app_gcopy_run(const struct app_env *env);
 
 #endif

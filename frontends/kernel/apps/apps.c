@@ -16,6 +16,8 @@ static const struct app app_table[] = {
 	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },
 	{ "hcbench", app_hcbench_run, "n=COUNT (200000): time xen_version hypercalls" },
 	{ "mem", app_mem_run, "mib=N: touch N MiB past the kernel, then block forever" },
+	{ "grant", app_grant_run, "share pages with dom0 (partner: gnt_peer map), revoke them" },
+	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
 	{ "help", app_help_run, "list the apps" },
 };
 
