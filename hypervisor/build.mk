@@ -7,6 +7,7 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \
 	hypervisor/privcmd_ops.c hypervisor/reaper.c hypervisor/engines/pv/pv.c \
 	hypervisor/evtchn.c hypervisor/timer.c hypervisor/balloon.c \
+	hypervisor/gnttab.c hypervisor/gnttab_copy.c hypervisor/gnttab_map.c \
 	hypervisor/engines/pv/hcpage_tail.S
 HOST_PROGS += pvisor
 pvisor_SRCS += hypervisor/main.c
@@ -24,3 +25,9 @@ test_evtchn_SRCS := tests/unit/test_evtchn.c
 test_evtchn_LIBS := pvcore pvcommon
 test_evtchn_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_evtchn.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_gnttab
+test_gnttab_SRCS := tests/unit/test_gnttab.c frontends/kernel/lib/grant_entry.c
+test_gnttab_LIBS := pvcore pvcommon
+test_gnttab_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_gnttab.o: HOST_CFLAGS += -Ihypervisor

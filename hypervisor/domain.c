@@ -157,6 +157,7 @@ static void domain_free(struct domain *d)
 		munmap(d->mem, d->mem_size);
 	if (d->mem_fd >= 0)
 		close(d->mem_fd);
+	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);
 	free(d->vcpus);

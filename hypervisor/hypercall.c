@@ -16,6 +16,7 @@ static const hc_fn hc_table[PV_HCALL_SLOTS] = {
 	[PV_HYPERCALL_vcpu_op] = hc_vcpu_op,
 	[PV_HYPERCALL_callback_op] = hc_callback_op,
 	[PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
+	[PV_HYPERCALL_grant_table_op] = hc_grant_table_op,
 	[PV_HYPERCALL_sched_op] = hc_sched_op,
 	[PV_HYPERCALL_sysctl] = hc_sysctl,
 	[PV_HYPERCALL_domctl] = hc_domctl,

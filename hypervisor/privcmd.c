@@ -98,6 +98,7 @@ static void privcmd_serve(struct pconn *c)
 static void privcmd_conn_release(struct pconn *c)
 {
 	evtchn_handle_close(c);
+	gnttab_handle_close(c);
 }
 
 static void *privcmd_conn(void *arg)

@@ -1,5 +1,6 @@
 /* privcmd request handlers: hypercalls for dom0, foreign memory, console output,
- * pvisor's own domain attributes, and waiting for a domain to stop. */
+ * pvisor's own domain attributes, waiting for a domain to stop, event-channel and
+ * grant handles. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,63 @@ static int32_t op_evtchn_eventfd(struct pconn *conn, struct privcmd_reply *rep)
 	return 0;
 }
 
+static int32_t op_gnt_map(struct pconn *conn, uint8_t *p, uint32_t len,
+			  struct privcmd_reply *rep)
+{
+	struct pv_privcmd_gnt_map req;
+	struct pv_privcmd_gnt_mapping *m;
+	int rc;
+
+	if (len != sizeof(req))
+		return -EINVAL;
+	memcpy(&req, p, sizeof(req));
+	if (req.flags & ~PV_PRIVCMD_GNT_READONLY)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	rc = gnttab_map(conn, req.domid, req.ref, req.flags & PV_PRIVCMD_GNT_READONLY, &rep->fd,
+			&m->offset, &m->handle);
+	if (rc) {
+		rep->fd = -1;
+		free(m);
+		return rc;
+	}
+	rep->data = (uint8_t *)m;
+	rep->owned = 1;
+	rep->len = sizeof(*m);
+	return 0;
+}
+
+static int32_t op_gnt_unmap(struct pconn *conn, uint8_t *p, uint32_t len)
+{
+	struct pv_privcmd_gnt_unmap req;
+
+	if (len != sizeof(req))
+		return -EINVAL;
+	memcpy(&req, p, sizeof(req));
+	return gnttab_unmap(conn, req.handle);
+}
+
+static int32_t op_gnt_buffer(struct pconn *conn, uint8_t *p, uint32_t len,
+			     struct privcmd_reply *rep)
+{
+	struct pv_privcmd_gnt_buffer *b = (void *)p;
+	int rc;
+
+	if (len != sizeof(*b))
+		return -EINVAL;
+	rc = gnttab_buffer_create(conn, b->pages, &rep->fd);
+	if (rc) {
+		rep->fd = -1;
+		return rc;
+	}
+	b->size = b->pages * PV_PAGE_SIZE;
+	rep->data = p;
+	rep->len = sizeof(*b);
+	return 0;
+}
+
 int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep)
 {
@@ -308,6 +366,12 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_evtchn_open(conn, rep);
 	case PV_PRIVCMD_OP_EVTCHN_EVENTFD:
 		return op_evtchn_eventfd(conn, rep);
+	case PV_PRIVCMD_OP_GNT_MAP:
+		return op_gnt_map(conn, payload, len, rep);
+	case PV_PRIVCMD_OP_GNT_UNMAP:
+		return op_gnt_unmap(conn, payload, len);
+	case PV_PRIVCMD_OP_GNT_BUFFER:
+		return op_gnt_buffer(conn, payload, len, rep);
 	default:
 		return -ENOSYS;
 	}

@@ -1,5 +1,5 @@
 /* libpvctrl: how dom0 processes talk to the hypervisor (privcmd over a Unix socket):
- * hypercalls, foreign memory, console output, domain attributes. */
+ * hypercalls, foreign memory, console output, domain attributes, grants. */
 #ifndef PV_PVCTRL_H
 #define PV_PVCTRL_H
 
@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 #include "pvisor/domctl.h"
+#include "pvisor/grant_table.h"
 #include "pvisor/privcmd.h"
+#include "pvisor/pvisor.h"
 #include "pvisor/sysctl.h"
 #include "pvisor/xen.h"
 
@@ -62,6 +64,29 @@ int pvctrl_console_read(struct pvctrl *h, pv_domid_t domid, uint64_t offset, voi
 /* Wait until the domain stops running (shutdown, crash, destroy): 0, -ETIMEDOUT,
  * -ESRCH. */
 int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
+
+/*
+ * Grants (what libxengnttab gives). map: map the page that domid granted dom0 as
+ * ref, read-only or writable; *addr is one page (unmap it only with
+ * pvctrl_gnttab_unmap), *handle names the map. While mapped, the grant's
+ * GTF_reading/GTF_writing stay set and the granter cannot revoke it. Returns 0 or
+ * -errno: -EPERM not granted to dom0, -EACCES read-only grant asked for writing,
+ * -EINVAL bad ref, -ESRCH no such domain (privcmd.h has the rest). Maps also end
+ * when the connection closes.
+ */
+int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
+		      void **addr, uint32_t *handle);
+/* munmap addr (may be NULL when already unmapped), then drop the map. -ENOENT for
+ * an unknown handle. */
+int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle);
+/* Give this connection its local copy buffer of `pages` pages, mapped at *addr
+ * (unmap with munmap when done). In pvctrl_gnttab_copy, a side without
+ * GNTCOPY_*_gref is page `u.gmfn` of this buffer. -EBUSY if it already has one. */
+int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr);
+/* GNTTABOP_copy on n ops, split into as few privcmd requests as fit; each op's
+ * status (PV_GNTST_*) is written back. 0, or -errno when a request failed (ops
+ * past it may be left unrun). */
+int pvctrl_gnttab_copy(struct pvctrl *h, struct pv_gnttab_copy *ops, size_t n);
 
 int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi);
 /* The hypervisor's message ring; returns bytes copied into buf. */

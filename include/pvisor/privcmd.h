@@ -53,7 +53,50 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_EVTCHN_OPEN = 7,
 	/* The handle's eventfd: readable (count > 0) when ports were queued. */
 	PV_PRIVCMD_OP_EVTCHN_EVENTFD = 8,
-	/* 9-12: grant tables (gnttab). */
+	/* Map one page a guest granted to dom0 (what /dev/xen/gntdev gives): payload
+	 * pv_privcmd_gnt_map; reply pv_privcmd_gnt_mapping and the domain's memory fd,
+	 * opened read-only for a read-only map, of which the client maps the 4096 bytes
+	 * at `offset`. The entry keeps GTF_reading (and GTF_writing for a writable map)
+	 * until the last map of it goes: GNT_UNMAP, or the connection closing. Errors:
+	 * -ESRCH no such domain, -EINVAL bad ref or flags, -EPERM not granted to dom0,
+	 * -EACCES a read-only grant asked for writing, -EFAULT the frame is not RAM,
+	 * -EBUSY the entry kept changing, -ENOSPC too many maps on this connection. */
+	PV_PRIVCMD_OP_GNT_MAP = 9,
+	/* Drop a map (munmap the page first): payload pv_privcmd_gnt_unmap; -ENOENT
+	 * for a handle this connection does not hold. */
+	PV_PRIVCMD_OP_GNT_UNMAP = 10,
+	/* Give this connection its local buffer for GNTTABOP_copy: payload and reply
+	 * pv_privcmd_gnt_buffer; the reply carries a memfd of pages * 4096 bytes to map
+	 * MAP_SHARED. In the connection's copies, a side without GNTCOPY_*_gref names
+	 * page `gmfn` of this buffer (domid DOMID_SELF). One buffer per connection:
+	 * -EBUSY when it has one. */
+	PV_PRIVCMD_OP_GNT_BUFFER = 11,
+	/* 12: reserved for grant tables. */
+};
+
+/* GNT_MAP: a grant to map. */
+#define PV_PRIVCMD_GNT_READONLY 1u
+struct pv_privcmd_gnt_map {
+	uint16_t domid;  /* IN: the granting domain */
+	uint16_t flags;  /* IN: PV_PRIVCMD_GNT_READONLY or 0 */
+	uint32_t ref;    /* IN: grant reference */
+};
+
+struct pv_privcmd_gnt_mapping {
+	uint64_t offset; /* OUT: byte offset of the granted page in the passed fd */
+	uint32_t handle; /* OUT: for GNT_UNMAP */
+	uint32_t pad;
+};
+
+struct pv_privcmd_gnt_unmap {
+	uint32_t handle; /* IN */
+	uint32_t pad;
+};
+
+#define PV_PRIVCMD_GNT_BUFFER_MAX_PAGES (1u << 18) /* 1 GiB */
+struct pv_privcmd_gnt_buffer {
+	uint64_t pages;  /* IN: 1 .. PV_PRIVCMD_GNT_BUFFER_MAX_PAGES */
+	uint64_t size;   /* OUT: bytes of the passed memfd */
 };
 
 /*

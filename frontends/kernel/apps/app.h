@@ -42,5 +42,7 @@ int app_sleep_run(const struct app_env *env);
 int app_smp_run(const struct app_env *env);
 int app_evtping_run(const struct app_env *env);
 int app_balloon_run(const struct app_env *env);
+int app_grant_run(const struct app_env *env);
+int app_gcopy_run(const struct app_env *env);
 
 #endif

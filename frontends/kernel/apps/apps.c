@@ -21,6 +21,8 @@ static const struct app app_table[] = {
 	{ "evtping", app_evtping_run, "event channel ping-pong with a peer dom0 sets up" },
 	{ "balloon", app_balloon_run,
 	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
+	{ "grant", app_grant_run, "share pages with dom0 (partner: gnt_peer map), revoke them" },
+	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
 	{ "help", app_help_run, "list the apps" },
 };
 

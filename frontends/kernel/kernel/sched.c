@@ -1,9 +1,11 @@
 /* Scheduler hypercalls of the kernel (see sched.h). */
+#include <pvisor/errno.h>
 #include <pvisor/sched.h>
 
 #include "arch/x86_64/hypercall.h"
 #include "printk.h"
 #include "sched.h"
+#include "time.h"
 
 int sched_yield(void)
 {
@@ -13,6 +15,32 @@ int sched_yield(void)
 int sched_block(void)
 {
 	return HYPERVISOR_sched_op(PV_SCHEDOP_block, NULL);
+}
+
+/* Sleep until system time deadline: SCHEDOP_poll on no port (the empty port list
+ * still needs an address the hypervisor accepts). */
+static int sched_nap(uint64_t deadline)
+{
+	uint32_t none;
+	struct pv_sched_poll sp = { .ports = (uintptr_t)&none, .nr_ports = 0,
+				    .timeout = deadline };
+
+	return HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp);
+}
+
+int sched_wait_until(int (*cond)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	uint64_t now = monotonic_ns(), end = now + timeout_ns, nap = SCHED_NAP_MIN_NS;
+
+	while (!cond(arg)) {
+		if (now >= end)
+			return cond(arg) ? 0 : -PV_ETIMEDOUT;
+		if (sched_nap(now + nap) < 0)
+			sched_yield(); /* no poll: fall back to spinning */
+		nap = nap * 2 < SCHED_NAP_MAX_NS ? nap * 2 : SCHED_NAP_MAX_NS;
+		now = monotonic_ns();
+	}
+	return 0;
 }
 
 int sched_shutdown(unsigned int reason)
