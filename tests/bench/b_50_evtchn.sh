@@ -10,7 +10,7 @@ set -u
 
 n=$(bench_iters 20000 2000)
 rounds=$(bench_iters 3 1)
-peer=$bin/pv-evtchn-peer
+peer=$bin/evtchn_peer
 floor_lines=()
 declare -A lines why
 
@@ -18,7 +18,7 @@ ep_cfg() { # file name
 	pv_cfg_write "$1" "$2" "app=evtping"
 }
 
-# guest_pair MODE: two evtping guests joined by pv-evtchn-peer; the connector's line.
+# guest_pair MODE: two evtping guests joined by evtchn_peer; the connector's line.
 guest_pair() {
 	local mode=$1 a b log line
 	log=$work/ev-gg-$mode.log
@@ -36,7 +36,7 @@ guest_pair() {
 	[ -n "$line" ] && lines[gg-$mode]+="$line"$'\n' || why[gg-$mode]="no result (see $log)"
 }
 
-# guest_dom0 MODE: an evtping guest and pv-evtchn-peer dom0; the tool's line.
+# guest_dom0 MODE: an evtping guest and evtchn_peer dom0; the tool's line.
 guest_dom0() {
 	local mode=$1 line
 	ep_cfg "$work/ev-d.cfg" ev-d
@@ -45,7 +45,7 @@ guest_dom0() {
 		grep -m1 "round trips")
 	pv_cmd destroy ev-d >/dev/null 2>&1
 	rm -f "$pv_rundir"/console/ev-d.log
-	[ -n "$line" ] && lines[gd-$mode]+="$line"$'\n' || why[gd-$mode]="pv-evtchn-peer failed"
+	[ -n "$line" ] && lines[gd-$mode]+="$line"$'\n' || why[gd-$mode]="evtchn_peer failed"
 }
 
 floor_measure() {
@@ -60,7 +60,7 @@ stat() {
 }
 
 if [ ! -x "$peer" ]; then
-	pv_why="pv-evtchn-peer not built"
+	pv_why="evtchn_peer not built"
 else
 	pv_setup
 fi
@@ -99,4 +99,4 @@ echo
 echo "Each side waits for the other's event before sending: a round trip is two"
 echo "notifications, each a trapped EVTCHNOP_send plus the wake-up of the receiver."
 echo "Median of $rounds rounds of $n round trips each."
-bench_command "$rounds rounds of: pv-evtchn-peer pair A B rounds=$n mode=block|poll; pv-evtchn-peer dom0 D rounds=$n mode=block|poll (guests: app=evtping); bench_seccomp_rt -n $n -m sync"
+bench_command "$rounds rounds of: evtchn_peer pair A B rounds=$n mode=block|poll; evtchn_peer dom0 D rounds=$n mode=block|poll (guests: app=evtping); bench_seccomp_rt -n $n -m sync"

@@ -4,7 +4,7 @@
 # polling masked ports); a dom0 process ping-pongs with a guest through its own
 # event-channel handle; a guest's ports revert to unbound when its peer dies.
 . "$(dirname "$0")/lib.sh"
-PEER=$BIN/pv-evtchn-peer
+PEER=$BIN/evtchn_peer
 [ -x "$PEER" ] || fail "missing $PEER"
 
 # pair MODE ROUNDS: two evtping guests joined by dom0
@@ -29,7 +29,7 @@ ok "guest <-> guest ping-pong, polling masked ports, 2000 rounds"
 # guest <-> dom0 through an event-channel handle
 "$PVX" create -q "$(mkcfg ed 'cmdline = "app=evtping"')" >/dev/null || fail "create ed"
 out=$("$PEER" dom0 "$("$PVX" domid ed)" rounds=2000 2>&1) || fail "peer dom0: $out"
-grep -q "^pv-evtchn-peer: 2000 round trips (block): median" <<<"$out" || fail "dom0: $out"
+grep -q "^evtchn_peer: 2000 round trips (block): median" <<<"$out" || fail "dom0: $out"
 echo "$out"
 wait_for 10 console_has ed "evtping: answered 2000 pings" || fail "guest did not answer dom0"
 ok "guest <-> dom0 ping-pong through a handle"

@@ -1,10 +1,10 @@
-/* pv-evtchn-peer: the dom0 side of the evtping app (frontends/kernel/apps).
- *   pv-evtchn-peer pair DOMID_A DOMID_B [rounds=N] [mode=block|poll]
+/* evtchn_peer: the dom0 side of the evtping app (frontends/kernel/apps).
+ *   evtchn_peer pair DOMID_A DOMID_B [rounds=N] [mode=block|poll]
  *     allocate an unbound port in A for B, make A listen on it and B connect to it;
- *   pv-evtchn-peer dom0 DOMID [rounds=N] [mode=block|poll]
+ *   evtchn_peer dom0 DOMID [rounds=N] [mode=block|poll]
  *     make the guest listen on a port for dom0, connect to it from an event-channel
  *     handle here and time the round trips:
- *     "pv-evtchn-peer: N round trips (MODE): median X ns, p99 Y ns, min Z ns".
+ *     "evtchn_peer: N round trips (MODE): median X ns, p99 Y ns, min Z ns".
  * Each guest announces its mailbox page on its console ("evtping: mailbox gfn=0x..."). */
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +59,7 @@ static int post(struct pvctrl *h, pv_domid_t dom, uint32_t role, uint32_t peer, 
 	int rc = find_mailbox(h, dom, &gfn);
 
 	if (rc < 0) {
-		fprintf(stderr, "pv-evtchn-peer: dom%u: no evtping mailbox on its console: %s\n",
+		fprintf(stderr, "evtchn_peer: dom%u: no evtping mailbox on its console: %s\n",
 			dom, strerror(-rc));
 		return rc;
 	}
@@ -86,13 +86,13 @@ static int cmd_pair(struct pvctrl *h, pv_domid_t a, pv_domid_t b)
 	int port = pvctrl_evtchn_alloc_unbound(h, a, b);
 
 	if (port < 0) {
-		fprintf(stderr, "pv-evtchn-peer: alloc_unbound in dom%u: %s\n", a, strerror(-port));
+		fprintf(stderr, "evtchn_peer: alloc_unbound in dom%u: %s\n", a, strerror(-port));
 		return 1;
 	}
 	if (post(h, a, EVTPING_LISTEN, b, (uint32_t)port) < 0 ||
 	    post(h, b, EVTPING_CONNECT, a, (uint32_t)port) < 0)
 		return 1;
-	printf("pv-evtchn-peer: dom%u port %d <-> dom%u\n", a, port, b);
+	printf("evtchn_peer: dom%u port %d <-> dom%u\n", a, port, b);
 	return 0;
 }
 
@@ -121,14 +121,14 @@ static int cmd_dom0(struct pvctrl *h, pv_domid_t dom)
 	int gport = pvctrl_evtchn_alloc_unbound(h, dom, 0), lport, rc;
 
 	if (!rtt || gport < 0 || (rc = pvctrl_evtchn_open(&x)) < 0) {
-		fprintf(stderr, "pv-evtchn-peer: set-up failed\n");
+		fprintf(stderr, "evtchn_peer: set-up failed\n");
 		return 1;
 	}
 	if (post(h, dom, EVTPING_LISTEN, 0, (uint32_t)gport) < 0)
 		return 1;
 	lport = pvctrl_evtchn_bind_interdomain(x, dom, (uint32_t)gport);
 	if (lport < 0) {
-		fprintf(stderr, "pv-evtchn-peer: bind to dom%u port %d: %s\n", dom, gport,
+		fprintf(stderr, "evtchn_peer: bind to dom%u port %d: %s\n", dom, gport,
 			strerror(-lport));
 		return 1;
 	}
@@ -140,14 +140,14 @@ static int cmd_dom0(struct pvctrl *h, pv_domid_t dom)
 
 		if ((rc = pvctrl_evtchn_notify(x, (uint32_t)lport)) < 0 ||
 		    (rc = wait_port(x)) < 0) {
-			fprintf(stderr, "pv-evtchn-peer: round %u: %s\n", i, strerror(-rc));
+			fprintf(stderr, "evtchn_peer: round %u: %s\n", i, strerror(-rc));
 			return 1;
 		}
 		rtt[i] = now_ns() - t0;
 		pvctrl_evtchn_unmask(x, (uint32_t)rc);
 	}
 	qsort(rtt, rounds, sizeof(*rtt), cmp_u64);
-	printf("pv-evtchn-peer: %u round trips (%s): median %llu ns, p99 %llu ns, min %llu ns\n",
+	printf("evtchn_peer: %u round trips (%s): median %llu ns, p99 %llu ns, min %llu ns\n",
 	       rounds, mode == EVTPING_POLL ? "poll" : "block", (unsigned long long)rtt[rounds / 2],
 	       (unsigned long long)rtt[(uint64_t)rounds * 99 / 100], (unsigned long long)rtt[0]);
 	pvctrl_evtchn_close(x);
@@ -157,8 +157,8 @@ static int cmd_dom0(struct pvctrl *h, pv_domid_t dom)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pv-evtchn-peer pair DOMID_A DOMID_B [rounds=N] [mode=block|poll]\n"
-			"       pv-evtchn-peer dom0 DOMID [rounds=N] [mode=block|poll]\n");
+	fprintf(stderr, "usage: evtchn_peer pair DOMID_A DOMID_B [rounds=N] [mode=block|poll]\n"
+			"       evtchn_peer dom0 DOMID [rounds=N] [mode=block|poll]\n");
 	exit(2);
 }
 
@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	if (rounds == 0 || rounds > 100000)
 		usage();
 	if ((rc = pvctrl_open(&h)) < 0) {
-		fprintf(stderr, "pv-evtchn-peer: cannot reach pvisor: %s\n", strerror(-rc));
+		fprintf(stderr, "evtchn_peer: cannot reach pvisor: %s\n", strerror(-rc));
 		return 1;
 	}
 	if (strcmp(argv[1], "pair") == 0 && nids == 2)
