@@ -1,6 +1,7 @@
 /* The domain table and every lifecycle transition: create, memory size, name,
  * pause/unpause, shutdown, crash, reap and destroy. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,7 @@ struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid)
 int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 {
 	uint64_t pages = max_kb / 4, size;
+	uint8_t *map;
 	int fd;
 
 	if (d->started) {
@@ -200,24 +202,34 @@ int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 	}
 	if (pages == 0 || pages > (64ull << 30) / PV_PAGE_SIZE)
 		return -EINVAL;
+	if (d->gnttab)
+		return -EBUSY; /* grant copies may be using the current mapping */
 	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
-	fd = d->mem_fd >= 0 ? d->mem_fd : memfd_create("pvisor-guest", MFD_CLOEXEC);
+	/* A fresh memory fd per size, sealed at it: dom0 processes receive the fd
+	 * (MAP_FOREIGN, grant maps), and one that truncated it would make every access
+	 * of ours fault. Punching holes (ballooning) stays allowed. */
+	fd = memfd_create("pvisor-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, size) < 0) {
+	if (ftruncate(fd, size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		int err = -errno;
 
-		if (fd != d->mem_fd)
-			close(fd);
+		close(fd);
+		return err;
+	}
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		int err = -errno;
+
+		close(fd);
 		return err;
 	}
 	if (d->mem)
 		munmap(d->mem, d->mem_size);
-	d->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (d->mem == MAP_FAILED) {
-		d->mem = NULL;
-		return -errno;
-	}
+	if (d->mem_fd >= 0)
+		close(d->mem_fd);
+	d->mem = map;
 	d->mem_fd = fd;
 	d->mem_size = size;
 	d->max_pages = d->tot_pages = d->mem_limit = pages;

@@ -4,6 +4,7 @@
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hv.h"
 #include "pvisor/domctl.h"
@@ -53,6 +54,15 @@ static void test_guest_addresses(void)
 	CU_ASSERT_EQUAL(hc_copy_from(&guest, UINT64_MAX - 4, b, 16), -PV_EFAULT);
 	CU_ASSERT_EQUAL(hc_copy_to(&guest, base + 8, "abc", 3), 0);
 	CU_ASSERT_EQUAL(memcmp(dom->mem + 8, "abc", 3), 0);
+}
+
+/* dom0 processes get the memory fd; none may resize it under the hypervisor. */
+static void test_memfd_sealed(void)
+{
+	CU_ASSERT_EQUAL(ftruncate(dom->mem_fd, 0), -1);
+	CU_ASSERT_EQUAL(errno, EPERM);
+	CU_ASSERT_EQUAL(ftruncate(dom->mem_fd, (off_t)dom->mem_size * 2), -1);
+	CU_ASSERT_EQUAL(errno, EPERM);
 }
 
 static void test_dom0_addresses(void)
@@ -236,6 +246,7 @@ int main(void)
 	s = CU_add_suite("hypercall", setup, teardown);
 	CU_add_test(s, "guest addresses", test_guest_addresses);
 	CU_add_test(s, "dom0 addresses", test_dom0_addresses);
+	CU_add_test(s, "memory fd sealed", test_memfd_sealed);
 	CU_add_test(s, "dispatch", test_dispatch);
 	CU_add_test(s, "privilege", test_privilege);
 	CU_add_test(s, "domctl version and lookup", test_domctl_version);
