@@ -6,7 +6,7 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \
 	hypervisor/privcmd_ops.c hypervisor/reaper.c hypervisor/engines/pv/pv.c \
-	hypervisor/evtchn.c hypervisor/timer.c hypervisor/balloon.c \
+	hypervisor/evtchn.c hypervisor/evtchn_ops.c hypervisor/timer.c hypervisor/balloon.c \
 	hypervisor/gnttab.c hypervisor/gnttab_copy.c hypervisor/gnttab_map.c \
 	hypervisor/engines/pv/hcpage_tail.S
 HOST_PROGS += pvisor
