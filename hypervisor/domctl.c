@@ -63,7 +63,7 @@ static long domctl_create(struct pv_domctl *dc)
 	return 0;
 }
 
-void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g)
+static void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g)
 {
 	const struct pv_cpu_user_regs *r = &g->user_regs;
 
@@ -90,10 +90,19 @@ void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_contex
 	st->gs_base = g->gs_base_kernel;
 }
 
+void vcpu_set_start_locked(struct domain *d, struct vcpu *v,
+			   const struct pv_vcpu_guest_context *g)
+{
+	struct pv_vcpu_start *st = (void *)domain_vcpu_page(d, v->id);
+
+	vcpu_start_from(st, g);
+	st->generation++;
+	v->ctx_set = 1;
+}
+
 static long domctl_setvcpucontext(struct hc_ctx *ctx, struct domain *d, struct pv_domctl *dc)
 {
 	struct pv_vcpu_guest_context g;
-	struct pv_vcpu_start *st;
 	unsigned id = dc->u.vcpucontext.vcpu;
 
 	if (id >= d->max_vcpus)
@@ -102,10 +111,7 @@ static long domctl_setvcpucontext(struct hc_ctx *ctx, struct domain *d, struct p
 		return -PV_EINVAL; /* max_mem first: the context lives in domain memory */
 	if (hc_copy_from(ctx, dc->u.vcpucontext.ctxt, &g, sizeof(g)))
 		return -PV_EFAULT;
-	st = (void *)(d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + id) * PV_PAGE_SIZE);
-	vcpu_start_from(st, &g);
-	st->generation++;
-	d->vcpus[id].ctx_set = 1;
+	vcpu_set_start_locked(d, &d->vcpus[id], &g);
 	if (id == 0)
 		d->vcpus[0].up = 1;
 	return 0;

@@ -1,4 +1,6 @@
-/* vcpu_op (is_up) and pvisor's private launcher calls: vcpu_wait and fault. */
+/* vcpu_op (initialise, up, down, is_up; timers go to timer.c), the event callbacks
+ * (set_callbacks, callback_op) and pvisor's private launcher calls: vcpu_wait and
+ * fault. */
 #include <signal.h>
 #include <string.h>
 
@@ -10,10 +12,8 @@
 /* Where the launcher finds this vCPU's upcall entry (pvisor.h). */
 static struct pv_vcpu_upcall *vcpu_upcall_page(struct domain *d, struct vcpu *v)
 {
-	return (void *)(d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + v->id) * PV_PAGE_SIZE +
-			PV_VCPU_UPCALL_OFFSET);
+	return (void *)(domain_vcpu_page(d, v->id) + PV_VCPU_UPCALL_OFFSET);
 }
-
 
 static void vcpu_set_event_callback(struct domain *d, struct vcpu *v, uint64_t entry,
 				    uint64_t failsafe)
@@ -33,7 +33,6 @@ static long vcpu_initialise(struct hc_ctx *ctx, struct vcpu *v, uint64_t arg)
 {
 	struct domain *d = ctx->d;
 	struct pv_vcpu_guest_context g;
-	struct pv_vcpu_start *st;
 	long rc = 0;
 
 	if (hc_copy_from(ctx, arg, &g, sizeof(g)))
@@ -42,10 +41,7 @@ static long vcpu_initialise(struct hc_ctx *ctx, struct vcpu *v, uint64_t arg)
 	if (v->ctx_set) {
 		rc = -PV_EEXIST; /* Xen: a vCPU is initialised once */
 	} else {
-		st = (void *)(d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + v->id) * PV_PAGE_SIZE);
-		vcpu_start_from(st, &g);
-		st->generation++;
-		v->ctx_set = 1;
+		vcpu_set_start_locked(d, v, &g);
 	}
 	pthread_mutex_unlock(&hv_lock);
 	if (rc == 0 && g.event_callback_eip)

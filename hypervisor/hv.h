@@ -240,9 +240,18 @@ long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_pvisor_vcpu_wait(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5]);
 
-/* Registers a vCPU starts with, from Xen's guest context (domctl.c). */
+/* The launcher-private context page of vCPU id (pvisor.h): start registers, and the
+ * upcall entry at PV_VCPU_UPCALL_OFFSET. */
+static inline uint8_t *domain_vcpu_page(struct domain *d, unsigned id)
+{
+	return d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + id) * PV_PAGE_SIZE;
+}
+
+/* Write the registers vCPU v starts with, from Xen's guest context, and mark its
+ * context set (domctl.c); hv_lock held. */
 struct pv_vcpu_guest_context;
-void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g);
+void vcpu_set_start_locked(struct domain *d, struct vcpu *v,
+			   const struct pv_vcpu_guest_context *g);
 
 /* Timers (timer.c); _locked: hv_lock held. */
 void timer_changed_locked(uint64_t deadline);
