@@ -79,18 +79,18 @@ int pvctrl_evtchn_fd(struct pvctrl_evtchn *x)
 	return x->efd;
 }
 
-/* EVTCHNOP_* on this handle's connection; the op struct goes inline. */
-static int evtchn_op(struct pvctrl_evtchn *x, unsigned cmd, void *op, size_t len)
+/* EVTCHNOP_* on a connection (a handle's own, for ports it owns); the op goes inline. */
+static int evtchn_op(struct pvctrl *h, unsigned cmd, void *op, size_t len)
 {
 	uint64_t a[5] = { cmd, PV_PRIVCMD_ARG_ADDR };
 
-	return pvctrl_hypercall(x->h, PV_HYPERCALL_event_channel_op, a, op, len, NULL, 0);
+	return pvctrl_hypercall(h, PV_HYPERCALL_event_channel_op, a, op, len, NULL, 0);
 }
 
 int pvctrl_evtchn_bind_unbound(struct pvctrl_evtchn *x, pv_domid_t remote)
 {
 	struct pv_evtchn_alloc_unbound op = { .dom = PV_DOMID_SELF, .remote_dom = remote };
-	int rc = evtchn_op(x, PV_EVTCHNOP_alloc_unbound, &op, sizeof(op));
+	int rc = evtchn_op(x->h, PV_EVTCHNOP_alloc_unbound, &op, sizeof(op));
 
 	return rc < 0 ? rc : (int)op.port;
 }
@@ -100,7 +100,7 @@ int pvctrl_evtchn_bind_interdomain(struct pvctrl_evtchn *x, pv_domid_t remote,
 {
 	struct pv_evtchn_bind_interdomain op = { .remote_dom = remote,
 						 .remote_port = remote_port };
-	int rc = evtchn_op(x, PV_EVTCHNOP_bind_interdomain, &op, sizeof(op));
+	int rc = evtchn_op(x->h, PV_EVTCHNOP_bind_interdomain, &op, sizeof(op));
 
 	return rc < 0 ? rc : (int)op.local_port;
 }
@@ -108,7 +108,7 @@ int pvctrl_evtchn_bind_interdomain(struct pvctrl_evtchn *x, pv_domid_t remote,
 int pvctrl_evtchn_bind_virq(struct pvctrl_evtchn *x, uint32_t virq)
 {
 	struct pv_evtchn_bind_virq op = { .virq = virq, .vcpu = 0 };
-	int rc = evtchn_op(x, PV_EVTCHNOP_bind_virq, &op, sizeof(op));
+	int rc = evtchn_op(x->h, PV_EVTCHNOP_bind_virq, &op, sizeof(op));
 
 	return rc < 0 ? rc : (int)op.port;
 }
@@ -120,14 +120,14 @@ int pvctrl_evtchn_unbind(struct pvctrl_evtchn *x, uint32_t port)
 	for (unsigned i = 0; i < x->nr_requeue; i++)
 		if (x->requeue[i] == port)
 			x->requeue[i] = x->requeue[--x->nr_requeue];
-	return evtchn_op(x, PV_EVTCHNOP_close, &op, sizeof(op));
+	return evtchn_op(x->h, PV_EVTCHNOP_close, &op, sizeof(op));
 }
 
 int pvctrl_evtchn_notify(struct pvctrl_evtchn *x, uint32_t port)
 {
 	struct pv_evtchn_send op = { .port = port };
 
-	return evtchn_op(x, PV_EVTCHNOP_send, &op, sizeof(op));
+	return evtchn_op(x->h, PV_EVTCHNOP_send, &op, sizeof(op));
 }
 
 int pvctrl_evtchn_pending(struct pvctrl_evtchn *x)
@@ -193,8 +193,7 @@ int pvctrl_evtchn_wait(struct pvctrl_evtchn *x, int timeout_ms)
 int pvctrl_evtchn_alloc_unbound(struct pvctrl *h, pv_domid_t dom, pv_domid_t remote)
 {
 	struct pv_evtchn_alloc_unbound op = { .dom = dom, .remote_dom = remote };
-	uint64_t a[5] = { PV_EVTCHNOP_alloc_unbound, PV_PRIVCMD_ARG_ADDR };
-	int rc = pvctrl_hypercall(h, PV_HYPERCALL_event_channel_op, a, &op, sizeof(op), NULL, 0);
+	int rc = evtchn_op(h, PV_EVTCHNOP_alloc_unbound, &op, sizeof(op));
 
 	return rc < 0 ? rc : (int)op.port;
 }
@@ -202,10 +201,8 @@ int pvctrl_evtchn_alloc_unbound(struct pvctrl *h, pv_domid_t dom, pv_domid_t rem
 int pvctrl_evtchn_status(struct pvctrl *h, pv_domid_t dom, uint32_t port,
 			 struct pv_evtchn_status *st)
 {
-	uint64_t a[5] = { PV_EVTCHNOP_status, PV_PRIVCMD_ARG_ADDR };
-
 	memset(st, 0, sizeof(*st));
 	st->dom = dom;
 	st->port = port;
-	return pvctrl_hypercall(h, PV_HYPERCALL_event_channel_op, a, st, sizeof(*st), NULL, 0);
+	return evtchn_op(h, PV_EVTCHNOP_status, st, sizeof(*st));
 }

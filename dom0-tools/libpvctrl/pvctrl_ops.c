@@ -16,13 +16,12 @@ int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *a
 	struct pv_privcmd_hypercall hc = { .nr = nr, .arg_len = (uint32_t)arg_len,
 					   .buf_len = (uint32_t)buf_len };
 	size_t total = sizeof(hc) + arg_len + buf_len, got = 0;
-	uint8_t *msg;
+	uint8_t small[256], *msg = small; /* most calls (event channels, domctl) fit */
 	int rc;
 
 	if (total > PV_PRIVCMD_MAX_MSG - sizeof(struct pv_privcmd_hdr))
 		return -E2BIG;
-	msg = malloc(total);
-	if (!msg)
+	if (total > sizeof(small) && !(msg = malloc(total)))
 		return -ENOMEM;
 	memcpy(hc.a, a, sizeof(hc.a));
 	memcpy(msg, &hc, sizeof(hc));
@@ -37,7 +36,8 @@ int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *a
 		if (buf_len)
 			memcpy(buf, msg + arg_len, buf_len);
 	}
-	free(msg);
+	if (msg != small)
+		free(msg);
 	return rc;
 }
 
