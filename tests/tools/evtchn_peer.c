@@ -11,29 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "libpvctrl/pvctrl.h"
+#include "util.h"
 #include "pvisor/event_channel.h"
 #include "../../frontends/kernel/apps/evtping_mailbox.h"
 
 static uint32_t rounds = 1000, mode = EVTPING_BLOCK;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* The mailbox gfn the guest printed, waiting up to 10 s for the line. */
 static int find_mailbox(struct pvctrl *h, pv_domid_t dom, uint64_t *gfn)
 {
 	static char buf[65536];
-	uint64_t deadline = now_ns() + 10000000000ull;
+	uint64_t deadline = util_now_ns() + 10000000000ull;
 
-	while (now_ns() < deadline) {
+	while (util_now_ns() < deadline) {
 		struct pv_privcmd_console_data cd;
 		int n = pvctrl_console_read(h, dom, 0, buf, sizeof(buf) - 1, 200, &cd);
 		char *p;
@@ -136,14 +128,14 @@ static int cmd_dom0(struct pvctrl *h, pv_domid_t dom)
 	if (pvctrl_evtchn_pending(x) == lport)
 		pvctrl_evtchn_unmask(x, (uint32_t)lport);
 	for (uint32_t i = 0; i < rounds; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = util_now_ns();
 
 		if ((rc = pvctrl_evtchn_notify(x, (uint32_t)lport)) < 0 ||
 		    (rc = wait_port(x)) < 0) {
 			fprintf(stderr, "evtchn_peer: round %u: %s\n", i, strerror(-rc));
 			return 1;
 		}
-		rtt[i] = now_ns() - t0;
+		rtt[i] = util_now_ns() - t0;
 		pvctrl_evtchn_unmask(x, (uint32_t)rc);
 	}
 	qsort(rtt, rounds, sizeof(*rtt), cmp_u64);
