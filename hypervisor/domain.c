@@ -131,6 +131,11 @@ struct domain *domain_next_locked(int after)
 	return best;
 }
 
+struct domain *domain_at_locked(unsigned slot)
+{
+	return slot < HV_MAX_DOMAINS ? domains[slot] : NULL;
+}
+
 unsigned domain_count_locked(void)
 {
 	unsigned n = 0;

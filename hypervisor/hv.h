@@ -164,6 +164,9 @@ void domain_reaped(struct domain *d, int wstatus, uint64_t cpu_ns);
 /* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
 struct domain *domain_next_locked(int after);
 unsigned domain_count_locked(void);
+/* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
+ * need no id order (one pass over the table, not one per domain). */
+struct domain *domain_at_locked(unsigned slot);
 /* Lookup by tid of the vCPU thread that made a hypercall. */
 struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid);
 /* Fill vcpu_time_info for every vCPU and the wallclock (timeinfo.c). */

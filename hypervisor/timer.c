@@ -61,9 +61,10 @@ static void *timer_main(void *arg)
 	for (;;) {
 		uint64_t now = timeinfo_system_ns(), next = 0;
 
-		for (struct domain *d = domain_next_locked(-1); d;
-		     d = domain_next_locked(d->domid)) {
-			if (!d->started || d->reaped || d->pause_count)
+		for (unsigned slot = 0; slot < HV_MAX_DOMAINS; slot++) {
+			struct domain *d = domain_at_locked(slot);
+
+			if (!d || !d->started || d->reaped || d->pause_count)
 				continue;
 			for (unsigned i = 0; i < d->max_vcpus; i++) {
 				struct vcpu *v = &d->vcpus[i];

@@ -104,12 +104,6 @@ void evtchn_unmask(uint32_t port)
 	HYPERVISOR_event_channel_op(PV_EVTCHNOP_unmask, &op);
 }
 
-int evtchn_test_pending(uint32_t port)
-{
-	return (__atomic_load_n(&evtchn_si()->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >>
-		(port % 64)) & 1;
-}
-
 int evtchn_test_and_clear_pending(uint32_t port)
 {
 	uint64_t m = 1ull << (port % 64);

@@ -22,8 +22,7 @@ void evtchn_mask(uint32_t port);
  * EVTCHNOP_bind_vcpu call it too). */
 void evtchn_set_cpu(uint32_t port, unsigned vcpu);
 void evtchn_unmask(uint32_t port);
-/* Is port pending? clear returns the old state. */
-int evtchn_test_pending(uint32_t port);
+/* Clear port's pending bit; returns whether it was set. */
 int evtchn_test_and_clear_pending(uint32_t port);
 
 /* The EVTCHNOP calls: 0 / port (>= 0), or a negative PV_E*. */
