@@ -80,7 +80,8 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 }
 
 static void build_start_info(const struct domcfg *dc, const struct pv_privcmd_memory *mi,
-			     const struct boot_layout *bl, uint8_t *ram)
+			     const struct boot_layout *bl, const struct pvx_boot_ports *bp,
+			     uint8_t *ram)
 {
 	struct pv_start_info *si = (void *)(ram + bl->start_info);
 
@@ -89,7 +90,9 @@ static void build_start_info(const struct domcfg *dc, const struct pv_privcmd_me
 	si->nr_pages = dc->memory_mib * 256;
 	si->shared_info = mi->special_off + PV_SPECIAL_SHARED_INFO * PV_PAGE_SIZE;
 	si->store_mfn = bl->store / PV_PAGE_SIZE;
+	si->store_evtchn = bp->store_port;
 	si->console.domU.mfn = bl->console / PV_PAGE_SIZE;
+	si->console.domU.evtchn = bp->console_port;
 	if (bl->ramdisk_len) {
 		si->mod_start = PV_PHYSMAP_BASE + bl->ramdisk;
 		si->mod_len = bl->ramdisk_len;
@@ -115,8 +118,27 @@ static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct elf_imag
 	return rc;
 }
 
+/* The store and console event channels: unbound ports of the guest that dom0
+ * (xsd, pvconsoled) binds when it connects. */
+static int build_ports(struct pvctrl *h, pv_domid_t domid, struct pvx_boot_ports *bp,
+		       char *err, size_t errlen)
+{
+	int port = pvctrl_evtchn_alloc_unbound(h, domid, 0);
+
+	if (port >= 0) {
+		bp->store_port = (uint32_t)port;
+		port = pvctrl_evtchn_alloc_unbound(h, domid, 0);
+		bp->console_port = (uint32_t)port;
+	}
+	if (port < 0)
+		snprintf(err, errlen, "allocating the store and console event channels: %s",
+			 strerror(-port));
+	return port < 0 ? port : 0;
+}
+
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		     const struct elf_image *img, char *err, size_t errlen)
+		     const struct elf_image *img, struct pvx_boot_ports *bp,
+		     char *err, size_t errlen)
 {
 	struct pv_privcmd_memory mi;
 	struct boot_layout bl;
@@ -130,14 +152,20 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 	rc = pvctrl_domain_max_mem(h, domid, dc->maxmem_mib * 1024);
 	if (rc < 0)
 		return snprintf(err, errlen, "setting maxmem: %s", strerror(-rc)), rc;
+	rc = build_ports(h, domid, bp, err, errlen);
+	if (rc < 0)
+		return rc;
 	rc = pvctrl_map_foreign(h, domid, &mem, &mi);
 	if (rc < 0)
 		return snprintf(err, errlen, "mapping domain memory: %s", strerror(-rc)), rc;
 	rc = elf_image_load(img, mem, dc->memory_mib << 20, err, errlen);
 	if (rc == 0)
 		rc = build_layout(dc, img, mem, dc->memory_mib << 20, &bl, err, errlen);
-	if (rc == 0)
-		build_start_info(dc, &mi, &bl, mem);
+	if (rc == 0) {
+		build_start_info(dc, &mi, &bl, bp, mem);
+		bp->store_gfn = bl.store / PV_PAGE_SIZE;
+		bp->console_gfn = bl.console / PV_PAGE_SIZE;
+	}
 	munmap(mem, mi.size);
 	if (rc == 0 && (rc = pvctrl_hypercall_init(h, domid,
 						   (img->hypercall_page - PV_PHYSMAP_BASE) /

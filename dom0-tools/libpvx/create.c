@@ -152,6 +152,7 @@ void pvx_domain_forget(pv_domid_t domid)
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		      const char *cfg_text, pv_domid_t *out, char *err, size_t errlen)
 {
+	struct pvx_boot_ports bp;
 	struct elf_image img;
 	char *kernel;
 	pv_domid_t domid;
@@ -173,7 +174,7 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	}
 	rc = create_name(h, domid, dc, err, errlen);
 	if (rc == 0)
-		rc = pvx_domain_build(h, domid, dc, &img, err, errlen);
+		rc = pvx_domain_build(h, domid, dc, &img, &bp, err, errlen);
 	if (rc == 0)
 		create_save_config(domid, cfg_text);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)

@@ -34,10 +34,19 @@ int pvx_connect(struct pvctrl **h, char *err, size_t errlen);
 /* A domain given as a name or a number. -ESRCH when there is none. */
 int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid);
 
-/* Load the kernel, write start_info and the boot pages, set vCPU 0's context and
- * the hypercall page of a created (paused) domain. */
+/* What the builder gives the guest for its store and console: page frames
+ * (guest pseudo-physical) and the guest's unbound ports for dom0 to bind. */
+struct pvx_boot_ports {
+	uint64_t store_gfn, console_gfn;
+	uint32_t store_port, console_port;
+};
+
+/* Load the kernel, write start_info and the boot pages, allocate the store and
+ * console event channels, set vCPU 0's context and the hypercall page of a
+ * created (paused) domain. */
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		     const struct elf_image *img, char *err, size_t errlen);
+		     const struct elf_image *img, struct pvx_boot_ports *bp,
+		     char *err, size_t errlen);
 
 #define PVX_CREATE_PAUSED 1u
 /* Everything `pvx create` does after parsing: checks (host memory, unique name,
@@ -45,6 +54,33 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
  * left behind. cfg_text (may be NULL) is saved for `pvx list -l`. */
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		      const char *cfg_text, pv_domid_t *out, char *err, size_t errlen);
+
+/* ---- The store (libpvx/store.c, libpvx/device.c) ---- */
+struct xs_handle;
+
+/* Open the run directory's store, starting daemons as pvx_connect does. */
+int pvx_store_open(struct xs_handle **xs, char *err, size_t errlen);
+
+/* Device directories in the store, Xen's layout: frontend
+ * /local/domain/<domid>/device/<type>/<devid>, backend
+ * /local/domain/0/backend/<type>/<domid>/<devid>. Written in one transaction:
+ * each names the other (frontend: backend, backend-id; backend: frontend,
+ * frontend-id), state = 1 (Initialising) in both, backend online = 1, plus the
+ * NULL-terminated key, value, ... pairs given (either may be NULL). The
+ * frontend directory belongs to the guest (dom0 may read it), the backend
+ * directory to dom0 (the guest may read it). -EEXIST if the device exists. */
+int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		   const char *const *backend_kv, const char *const *frontend_kv,
+		   char *err, size_t errlen);
+/* Unplug as xl does: backend online = 0 and state = 5 (Closing), wait up to
+ * timeout_ms for the backend to reach Closed (6), then remove both directories.
+ * force: remove at once. -ENOENT if there is no such device, -ETIMEDOUT when
+ * the backend did not close (the directories are then left in place unless force). */
+int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
+		      unsigned devid, int force, unsigned timeout_ms, char *err, size_t errlen);
+/* The device ids of type on domid, ascending: count (>= 0) or -errno; *ids is
+ * malloc'ed (NULL when the count is 0). */
+int pvx_device_list(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned **ids);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */
