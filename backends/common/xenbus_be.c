@@ -288,6 +288,22 @@ int xbe_printf(struct xbe_device *d, const char *key, const char *fmt, ...)
 	return xs_write(d->be->xs, 0, path, val, (size_t)n);
 }
 
+int xbe_ring_map(struct xbe_device *d, const char *key, void **addr, uint32_t *handle)
+{
+	uint64_t ref;
+	int rc = xbe_fe_read_u64(d, key, UINT32_MAX, &ref);
+
+	if (rc < 0)
+		return rc;
+	return pvctrl_gnttab_map(d->be->pc, (pv_domid_t)d->fe_domid, (pv_grant_ref_t)ref, 0,
+				 addr, handle);
+}
+
+void xbe_ring_unmap(struct xbe_device *d, void *addr, uint32_t handle)
+{
+	pvctrl_gnttab_unmap(d->be->pc, addr, handle);
+}
+
 void xbe_device_error(struct xbe_device *d, int err, const char *fmt, ...)
 {
 	char msg[200];

@@ -112,6 +112,13 @@ int xbe_evtchn_bind(struct xbe_device *d, uint32_t remote_port);
 /* Notify the frontend through local port. 0 or -errno. */
 int xbe_evtchn_notify(struct xbe_device *d, uint32_t port);
 
+/* Map the page the frontend granted under its key `key` (a decimal ref, e.g.
+ * "ring-ref" or "queue-0/tx-ring-ref"), writable. *addr is one page; release it
+ * with xbe_ring_unmap. 0, -ENOENT (key missing), -EINVAL (not a ref), or the
+ * map's -errno (-EPERM: not granted to dom0). */
+int xbe_ring_map(struct xbe_device *d, const char *key, void **addr, uint32_t *handle);
+void xbe_ring_unmap(struct xbe_device *d, void *addr, uint32_t handle);
+
 /* Record why the device failed (shown as backend `hotplug-error`, and logged);
  * ops call it before returning an error. */
 void xbe_device_error(struct xbe_device *d, int err, const char *fmt, ...)
