@@ -24,6 +24,11 @@ struct pvctrl *xbe_pvctrl(struct xbe *be)
 	return be->pc;
 }
 
+struct xbe_device *xbe_devices(struct xbe *be)
+{
+	return be->devices;
+}
+
 static int epoll_add(struct xbe *be, int fd, void *tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };

@@ -91,6 +91,9 @@ void xbe_stop(struct xbe *be);
 struct xs_handle *xbe_xs(struct xbe *be);
 struct pvctrl *xbe_pvctrl(struct xbe *be);
 
+/* The devices being served (follow ->next), e.g. for a status socket. */
+struct xbe_device *xbe_devices(struct xbe *be);
+
 /* Also poll fd (EPOLLIN); cb runs on the loop when it is readable. 0 or -errno. */
 int xbe_fd_add(struct xbe *be, int fd, void (*cb)(int fd, void *arg), void *arg);
 int xbe_fd_del(struct xbe *be, int fd);

@@ -1,0 +1,9 @@
+# backends/blkback: the block backend daemon. blkreq (request validation) is its own
+# library so the unit test and the fuzzer link it alone.
+HOST_LIBS += blkreq
+blkreq_SRCS += backends/blkback/blk_req.c
+HOST_PROGS += blkback
+blkback_SRCS += backends/blkback/main.c backends/blkback/blk_disk.c \
+	backends/blkback/blk_ring.c backends/blkback/blk_io.c
+blkback_LIBS += blkreq xenbus_be xs pvctrl pvcommon
+blkback_LDLIBS += -luring
