@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
+#include "libpvx/diskspec.h"
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
 #include "rundir.h"
@@ -162,6 +163,8 @@ static int create_store(pv_domid_t domid, const struct domcfg *dc,
 	if (rc < 0)
 		return rc;
 	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
+	if (rc == 0)
+		rc = pvx_disks_add(xs, domid, dc, err, errlen);
 	xs_close(xs);
 	return rc;
 }

@@ -6,3 +6,7 @@ evtchn_peer_LIBS += pvctrl pvcommon
 HOST_PROGS += gnt_peer
 gnt_peer_SRCS += tests/tools/gnt_peer.c
 gnt_peer_LIBS += pvctrl pvcommon
+
+HOST_PROGS += blkpattern
+blkpattern_SRCS += tests/tools/blkpattern.c
+blkpattern_LIBS += pvcommon

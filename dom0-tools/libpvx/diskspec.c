@@ -1,0 +1,296 @@
+/* Disk spec parsing (xl-disk-configuration syntax) and vdev names <-> Xen vbd
+ * numbers (see diskspec.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libpvx/diskspec.h"
+#include "util.h"
+
+#define XVD_MAJOR 202u
+#define SD_MAJOR 8u
+#define HD0_MAJOR 3u
+#define HD2_MAJOR 22u
+#define VBD_EXTENDED (1u << 28)
+
+/* Letters a.. z, aa.. as a bijective base-26 number; returns chars used or -1. */
+static int parse_letters(const char *s, unsigned *disk)
+{
+	unsigned v = 0;
+	int n = 0;
+
+	while (s[n] >= 'a' && s[n] <= 'z') {
+		if (v > (1u << 20))
+			return -1;
+		v = v * 26 + (unsigned)(s[n] - 'a' + 1);
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*disk = v - 1;
+	return n;
+}
+
+static int encode(const char *prefix, unsigned disk, unsigned part, unsigned *devid)
+{
+	if (strcmp(prefix, "xvd") == 0) {
+		if (disk < 16 && part < 16)
+			*devid = XVD_MAJOR << 8 | disk << 4 | part;
+		else if (disk < (1u << 20) && part < 256)
+			*devid = VBD_EXTENDED | disk << 8 | part;
+		else
+			return -EINVAL;
+	} else if (strcmp(prefix, "sd") == 0) {
+		if (disk >= 16 || part >= 16)
+			return -EINVAL;
+		*devid = SD_MAJOR << 8 | disk << 4 | part;
+	} else {
+		if (disk >= 4 || part >= 64)
+			return -EINVAL;
+		*devid = disk < 2 ? (HD0_MAJOR << 8 | disk << 6 | part)
+				  : (HD2_MAJOR << 8 | (disk - 2) << 6 | part);
+	}
+	return 0;
+}
+
+int pvx_vdev_to_devid(const char *vdev, unsigned *devid)
+{
+	static const char *const prefixes[] = { "xvd", "hd", "sd" };
+	unsigned disk, part = 0;
+	uint64_t v;
+
+	if (vdev[0] >= '0' && vdev[0] <= '9') {
+		if (util_parse_u64(vdev, (1u << 30) - 1, &v) < 0 || v == 0)
+			return -EINVAL;
+		*devid = (unsigned)v;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		size_t pl = strlen(prefixes[i]);
+		int n;
+
+		if (strncmp(vdev, prefixes[i], pl) != 0)
+			continue;
+		if ((n = parse_letters(vdev + pl, &disk)) < 0)
+			return -EINVAL;
+		if (vdev[pl + (size_t)n]) {
+			if (vdev[pl + (size_t)n] == '0' ||
+			    util_parse_u64(vdev + pl + (size_t)n, 255, &v) < 0)
+				return -EINVAL;
+			part = (unsigned)v;
+		}
+		return encode(prefixes[i], disk, part, devid);
+	}
+	return -EINVAL;
+}
+
+static void letters(unsigned disk, char *buf, size_t len)
+{
+	char tmp[8];
+	int n = 0;
+
+	for (unsigned v = disk + 1; v && n < (int)sizeof(tmp); v = (v - 1) / 26)
+		tmp[n++] = (char)('a' + (v - 1) % 26);
+	for (int i = 0; i < n && (size_t)i + 1 < len; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[(size_t)n < len ? (size_t)n : len - 1] = '\0';
+}
+
+void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len)
+{
+	const char *prefix = NULL;
+	unsigned disk = 0, part = 0, major = devid >> 8;
+	char l[8];
+
+	if (devid & VBD_EXTENDED) {
+		prefix = "xvd", disk = (devid & ~VBD_EXTENDED) >> 8, part = devid & 255;
+	} else if (major == XVD_MAJOR || major == SD_MAJOR) {
+		prefix = major == XVD_MAJOR ? "xvd" : "sd";
+		disk = (devid >> 4) & 15, part = devid & 15;
+	} else if (major == HD0_MAJOR || major == HD2_MAJOR) {
+		prefix = "hd", disk = ((devid >> 6) & 3) + (major == HD2_MAJOR ? 2 : 0),
+		part = devid & 63;
+	}
+	if (!prefix || disk >= (1u << 20)) {
+		snprintf(buf, len, "%u", devid);
+		return;
+	}
+	letters(disk, l, sizeof(l));
+	if (part)
+		snprintf(buf, len, "%s%s%u", prefix, l, part);
+	else
+		snprintf(buf, len, "%s%s", prefix, l);
+}
+
+static int copy_field(char *dst, size_t size, const char *src, size_t n, const char *what,
+		      char *err, size_t errlen)
+{
+	if (n >= size) {
+		snprintf(err, errlen, "disk spec: %s is too long (at most %zu characters)", what,
+			 size - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+struct spec_key {
+	const char *key;
+	size_t off, size;
+};
+
+#define SK(k, f) { k, offsetof(struct pvx_disk, f), sizeof(((struct pvx_disk *)0)->f) }
+static const struct spec_key spec_keys[] = {
+	SK("format", format), SK("vdev", vdev), SK("backendtype", backendtype),
+	SK("backend", backend), SK("script", script),
+};
+/* Positional items, in order; access and devtype go through item_access. */
+static const char *const positional[] = { "target", "format", "vdev", "access" };
+
+static int item_access(struct pvx_disk *d, const char *v, char *err, size_t errlen)
+{
+	if (!strcmp(v, "r") || !strcmp(v, "ro"))
+		d->readonly = 1;
+	else if (!strcmp(v, "w") || !strcmp(v, "rw") || !strcmp(v, "w!"))
+		d->readonly = 0;
+	else if (!strcmp(v, "cdrom") || !strcmp(v, "devtype=cdrom"))
+		d->cdrom = 1, d->readonly = 1;
+	else
+		return snprintf(err, errlen, "disk spec: access '%s' is not r, ro, rw or w", v),
+		       -EINVAL;
+	return 0;
+}
+
+static int item_flag(struct pvx_disk *d, const char *it)
+{
+	if (!strcmp(it, "cdrom"))
+		d->cdrom = 1, d->readonly = 1;
+	else if (!strcmp(it, "discard"))
+		d->discard = 1;
+	else if (!strcmp(it, "no-discard"))
+		d->discard = 0;
+	else if (!strcmp(it, "direct-io-safe"))
+		d->direct_io_safe = 1;
+	else
+		return 0;
+	return 1;
+}
+
+static int item_key(struct pvx_disk *d, const char *k, size_t kl, const char *v, char *err,
+		    size_t errlen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++)
+		if (strlen(spec_keys[i].key) == kl && !strncmp(k, spec_keys[i].key, kl))
+			return copy_field((char *)d + spec_keys[i].off, spec_keys[i].size, v,
+					  strlen(v), spec_keys[i].key, err, errlen);
+	if (kl == 6 && !strncmp(k, "access", 6))
+		return item_access(d, v, err, errlen);
+	if (kl == 7 && !strncmp(k, "devtype", 7)) {
+		if (strcmp(v, "cdrom") && strcmp(v, "disk"))
+			return snprintf(err, errlen, "disk spec: devtype '%s' is not disk or cdrom",
+					v), -EINVAL;
+		d->cdrom = !strcmp(v, "cdrom");
+		d->readonly |= d->cdrom;
+		return 0;
+	}
+	snprintf(err, errlen, "disk spec: unknown key '%.*s' (known: target, format, vdev, "
+		 "access, devtype, backendtype, backend, script)", (int)kl, k);
+	return -EINVAL;
+}
+
+static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, char *err,
+			   size_t errlen)
+{
+	if (*pos >= ARRAY_SIZE(positional))
+		return snprintf(err, errlen, "disk spec: too many positional items at '%s' "
+				"(target,format,vdev,access)", it), -EINVAL;
+	switch ((*pos)++) {
+	case 0:
+		return copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err,
+				  errlen);
+	case 1:
+		return *it ? copy_field(d->format, sizeof(d->format), it, strlen(it), "format",
+					err, errlen) : 0;
+	case 2:
+		return copy_field(d->vdev, sizeof(d->vdev), it, strlen(it), "vdev", err, errlen);
+	default:
+		return *it ? item_access(d, it, err, errlen) : 0;
+	}
+}
+
+static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t errlen)
+{
+	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", "empty" };
+	int known = 0;
+
+	if (!d->format[0])
+		strcpy(d->format, "raw");
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		known |= !strcmp(d->format, formats[i]);
+	if (!known)
+		return snprintf(err, errlen, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
+				"vhd, qed or empty", spec, d->format), -EINVAL;
+	if (!d->vdev[0])
+		return snprintf(err, errlen, "disk spec '%s': no vdev (add vdev=xvda)", spec),
+		       -EINVAL;
+	if (pvx_vdev_to_devid(d->vdev, &d->devid) < 0)
+		return snprintf(err, errlen, "disk spec '%s': vdev '%s' is not a disk name "
+				"(xvda, hdc, sdb1) or vbd number", spec, d->vdev), -EINVAL;
+	if (!d->target[0] && !d->cdrom)
+		return snprintf(err, errlen, "disk spec '%s': no target (the image or device)",
+				spec), -EINVAL;
+	if (d->backend[0] && strcmp(d->backend, "0") && strcmp(d->backend, "Domain-0"))
+		return snprintf(err, errlen, "disk spec '%s': backend '%s': only dom0 serves "
+				"disks", spec, d->backend), -EINVAL;
+	return 0;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+int pvx_disk_parse(const char *spec, struct pvx_disk *out, char *err, size_t errlen)
+{
+	const char *p = spec;
+	unsigned pos = 0;
+	char item[1100];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->discard = 1;
+	while (*p) {
+		const char *comma = strchr(p, ','), *s = p, *eq;
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		trim(&s, &n);
+		if (n >= 7 && !strncmp(s, "target=", 7)) { /* the rest, commas and all */
+			const char *t = s + 7;
+			size_t tn = strlen(t);
+
+			trim(&t, &tn);
+			if ((rc = copy_field(out->target, sizeof(out->target), t, tn, "target", err,
+					     errlen)) < 0)
+				return rc;
+			break;
+		}
+		if ((rc = copy_field(item, sizeof(item), s, n, "item", err, errlen)) < 0)
+			return rc;
+		eq = strchr(item, '=');
+		if (eq)
+			rc = item_key(out, item, (size_t)(eq - item), eq + 1, err, errlen);
+		else if (!item_flag(out, item))
+			rc = item_positional(out, &pos, item, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return spec_check(out, spec, err, errlen);
+}

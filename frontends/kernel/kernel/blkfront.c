@@ -1,0 +1,266 @@
+/* blkfront: virtual disks of the reference kernel -- bring-up over xenbus, the
+ * request ring with notification suppression, indirect descriptors, completions
+ * (see blkfront.h). */
+#include <pvisor/errno.h>
+#include <pvisor/io/xenbus.h>
+
+#include "kernel/blkfront_priv.h"
+#include "kernel/evtchn.h"
+#include "kernel/gnttab.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/xenbus.h"
+#include "lib/cmdline.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
+
+static struct blkfront *disks[BLKFRONT_MAX_DISKS];
+
+static void bf_event(uint32_t port, void *data)
+{
+	struct blkfront *bf = data;
+
+	(void)port;
+	bf->event = 1;
+}
+
+/* xvda.. for vdevs of the 202 major with disks 0-15 (Xen's encoding). */
+static void bf_name(unsigned vdev, char *buf, size_t len)
+{
+	if ((vdev >> 8) == 202)
+		ksnprintf(buf, len, "xvd%c", 'a' + (int)((vdev >> 4) & 15));
+	else if (vdev & (1u << 28))
+		ksnprintf(buf, len, "xvd%c", 'a' + (int)((vdev >> 8) % 26));
+	else
+		ksnprintf(buf, len, "vbd%u", vdev);
+}
+
+static int bf_read_u64(struct blkfront *bf, const char *key, uint64_t def, uint64_t *out)
+{
+	char path[128];
+
+	ksnprintf(path, sizeof(path), "%s/%s", bf->bpath, key);
+	if (xenbus_read_u64(XBT_NIL, path, out) < 0)
+		*out = def;
+	return 0;
+}
+
+/* Ring page, grants of the indirect pages, event channel. */
+static int bf_alloc(struct blkfront *bf)
+{
+	int port;
+
+	bf->sring = mm_alloc_pages(1);
+	if (!bf->sring)
+		return -PV_ENOMEM;
+	PV_FRONT_RING_SETUP(&bf->ring, bf->sring, PV_PAGE_SIZE);
+	bf->ring_ref = gnttab_grant_access((pv_domid_t)bf->backend_id, mm_virt_to_gfn(bf->sring), 0);
+	if (bf->ring_ref < 0)
+		return bf->ring_ref;
+	for (unsigned i = 0; i < BF_RING_SIZE && bf->info.max_segs > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	     i++) {
+		bf->indirect[i] = mm_alloc_pages(1);
+		if (!bf->indirect[i])
+			return -PV_ENOMEM;
+		bf->indirect_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
+							  mm_virt_to_gfn(bf->indirect[i]), 1);
+		if (bf->indirect_ref[i] < 0)
+			return bf->indirect_ref[i];
+	}
+	port = evtchn_alloc_unbound((pv_domid_t)bf->backend_id);
+	if (port < 0)
+		return port;
+	bf->port = port;
+	evtchn_bind_handler((uint32_t)port, bf_event, bf);
+	return 0;
+}
+
+/* ring-ref, event-channel and protocol in one transaction, retried on conflict. */
+static int bf_publish(struct blkfront *bf)
+{
+	char path[64];
+	xbt_t t;
+	int rc;
+
+	do {
+		if ((rc = xenbus_transaction_start(&t)) < 0)
+			return rc;
+		ksnprintf(path, sizeof(path), "%s/ring-ref", bf->node);
+		rc = xenbus_printf(t, path, "%d", bf->ring_ref);
+		ksnprintf(path, sizeof(path), "%s/event-channel", bf->node);
+		if (rc == 0)
+			rc = xenbus_printf(t, path, "%d", bf->port);
+		ksnprintf(path, sizeof(path), "%s/protocol", bf->node);
+		if (rc == 0)
+			rc = xenbus_write(t, path, "x86_64-abi");
+		if (rc < 0) {
+			xenbus_transaction_end(t, 1);
+			return rc;
+		}
+		rc = xenbus_transaction_end(t, 0);
+	} while (rc == -PV_EAGAIN);
+	return rc;
+}
+
+static void bf_read_features(struct blkfront *bf)
+{
+	uint64_t v;
+
+	bf_read_u64(bf, "feature-max-indirect-segments", 0, &v);
+	bf->info.max_segs = v > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST
+				    ? (v > BF_MAX_SEGS ? BF_MAX_SEGS : (unsigned)v)
+				    : PV_BLKIF_MAX_SEGMENTS_PER_REQUEST;
+}
+
+static void bf_read_properties(struct blkfront *bf)
+{
+	uint64_t v;
+
+	bf_read_u64(bf, "sectors", 0, &bf->info.sectors);
+	bf_read_u64(bf, "sector-size", BLKFRONT_SECTOR, &v);
+	bf->info.sector_size = (unsigned)v;
+	bf_read_u64(bf, "info", 0, &v);
+	bf->info.info = (unsigned)v;
+	bf->info.readonly = !!(v & PV_VDISK_READONLY);
+	bf_read_u64(bf, "feature-flush-cache", 0, &v);
+	bf->info.flush = v != 0;
+	bf_read_u64(bf, "feature-discard", 0, &v);
+	bf->info.discard = v != 0;
+}
+
+static int bf_connect(struct blkfront *bf)
+{
+	int rc;
+
+	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateInitWait | 1u << PV_XenbusStateConnected,
+			       BF_WAIT_NS);
+	if (rc < 0) {
+		printk("blkfront: %s: backend %s did not offer the disk (state %d)\n", bf->node,
+		       bf->bpath, (int)xenbus_read_state(bf->bpath));
+		return rc;
+	}
+	bf_read_features(bf);
+	if ((rc = bf_alloc(bf)) < 0 || (rc = bf_publish(bf)) < 0 ||
+	    (rc = xenbus_switch_state(bf->node, PV_XenbusStateInitialised)) < 0) {
+		printk("blkfront: %s: setting up the ring failed (%d)\n", bf->node, rc);
+		return rc;
+	}
+	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateConnected |
+			       1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	if (rc != PV_XenbusStateConnected) {
+		printk("blkfront: %s: backend did not connect (state %d)\n", bf->node,
+		       rc < 0 ? (int)xenbus_read_state(bf->bpath) : rc);
+		return rc < 0 ? rc : -PV_EIO;
+	}
+	bf_read_properties(bf);
+	return xenbus_switch_state(bf->node, PV_XenbusStateConnected);
+}
+
+static int bf_slot_free(void)
+{
+	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++)
+		if (!disks[i] || !disks[i]->up)
+			return i;
+	return -1;
+}
+
+int blkfront_open(unsigned vdev, struct blkfront **out)
+{
+	int slot = bf_slot_free(), rc;
+	struct blkfront *bf;
+
+	if (slot < 0)
+		return -PV_ENOSPC;
+	if ((rc = gnttab_init()) < 0)
+		return rc;
+	bf = disks[slot];
+	if (!bf && !(bf = mm_alloc_pages((sizeof(*bf) + PV_PAGE_SIZE - 1) / PV_PAGE_SIZE)))
+		return -PV_ENOMEM;
+	memset(bf, 0, sizeof(*bf));
+	disks[slot] = bf;
+	bf->info.vdev = vdev;
+	bf_name(vdev, bf->info.name, sizeof(bf->info.name));
+	ksnprintf(bf->node, sizeof(bf->node), "device/vbd/%u", vdev);
+	rc = xenbus_backend_of(bf->node, bf->bpath, sizeof(bf->bpath), &bf->backend_id);
+	if (rc < 0) {
+		printk("blkfront: %s: no backend named in the store (%d)\n", bf->node, rc);
+		return rc;
+	}
+	rc = bf_connect(bf);
+	if (rc < 0) {
+		xenbus_switch_state(bf->node, PV_XenbusStateClosed);
+		return rc;
+	}
+	bf->up = 1;
+	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request\n",
+	       bf->info.name, (unsigned long long)bf->info.sectors, bf->info.sector_size,
+	       bf->info.readonly ? ", read-only" : "", bf->info.flush ? ", flush" : "",
+	       bf->info.discard ? ", discard" : "", bf->info.max_segs);
+	*out = bf;
+	return 0;
+}
+
+int blkfront_probe(void)
+{
+	char names[512];
+	int n = xenbus_directory(XBT_NIL, "device/vbd", names, sizeof(names)), up = 0;
+	const char *p = names;
+
+	if (n == -PV_ENOENT)
+		n = 0;
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++, p += strlen(p) + 1) {
+		uint64_t vdev;
+		struct blkfront *bf;
+
+		if (cmdline_parse_u64(p, &vdev) < 0 || vdev > 0xffffffffu)
+			continue;
+		if (blkfront_find(p))
+			continue;
+		blkfront_open((unsigned)vdev, &bf);
+	}
+	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++)
+		up += disks[i] && disks[i]->up;
+	return up;
+}
+
+struct blkfront *blkfront_get(unsigned n)
+{
+	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++)
+		if (disks[i] && disks[i]->up && n-- == 0)
+			return disks[i];
+	return NULL;
+}
+
+struct blkfront *blkfront_find(const char *name)
+{
+	char num[16];
+
+	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++) {
+		struct blkfront *bf = disks[i];
+
+		if (!bf || !bf->up)
+			continue;
+		ksnprintf(num, sizeof(num), "%u", bf->info.vdev);
+		if (strcmp(name, bf->info.name) == 0 || strcmp(name, num) == 0)
+			return bf;
+	}
+	return NULL;
+}
+
+const struct blkfront_info *blkfront_info(const struct blkfront *bf)
+{
+	return &bf->info;
+}
+
+int blkfront_backend_closing(struct blkfront *bf)
+{
+	return xenbus_read_state(bf->bpath) != PV_XenbusStateConnected;
+}
+
+unsigned blkfront_inflight(const struct blkfront *bf)
+{
+	return bf->inflight;
+}

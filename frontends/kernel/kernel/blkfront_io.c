@@ -1,0 +1,299 @@
+/* blkfront requests: segments granted per request, direct or indirect ring
+ * entries, publication with notification suppression (the backend is notified
+ * only when it asked to be), completions and the synchronous wrappers. */
+#include <pvisor/errno.h>
+#include <pvisor/io/xenbus.h>
+
+#include "kernel/blkfront_priv.h"
+#include "kernel/evtchn.h"
+#include "kernel/gnttab.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/xenbus.h"
+#include "lib/kstring.h"
+
+static int shadow_get(struct blkfront *bf)
+{
+	if (PV_RING_FULL(&bf->ring))
+		return -PV_EAGAIN;
+	for (int i = 0; i < (int)BF_RING_SIZE; i++)
+		if (!bf->shadow[i].used)
+			return i;
+	return -PV_EAGAIN;
+}
+
+static void shadow_release(struct blkfront *bf, struct bf_shadow *s)
+{
+	for (unsigned i = 0; i < s->nr_grefs; i++)
+		if (gnttab_end_access(s->grefs[i]) < 0)
+			printk("blkfront: %s: grant %u still in use\n", bf->info.name, s->grefs[i]);
+	s->nr_grefs = 0;
+	s->used = 0;
+}
+
+/* Grant the pages under buf and describe them as segments. */
+static int grant_segments(struct blkfront *bf, struct bf_shadow *s, uintptr_t va, uint32_t nsect,
+			  int readonly, struct pv_blkif_request_segment *segs)
+{
+	if (va % BLKFRONT_SECTOR)
+		return -PV_EINVAL;
+	while (nsect) {
+		uintptr_t page = va & ~(uintptr_t)(PV_PAGE_SIZE - 1);
+		unsigned first = (unsigned)((va - page) / BLKFRONT_SECTOR);
+		unsigned cnt = BF_SECT_PER_PAGE - first;
+		int ref;
+
+		if (cnt > nsect)
+			cnt = nsect;
+		if (s->nr_grefs == bf->info.max_segs)
+			return -PV_EINVAL;
+		ref = gnttab_grant_access((pv_domid_t)bf->backend_id,
+					  mm_virt_to_gfn((void *)page), readonly);
+		if (ref < 0)
+			return ref;
+		segs[s->nr_grefs].gref = (pv_grant_ref_t)ref;
+		segs[s->nr_grefs].first_sect = (uint8_t)first;
+		segs[s->nr_grefs].last_sect = (uint8_t)(first + cnt - 1);
+		s->grefs[s->nr_grefs++] = (pv_grant_ref_t)ref;
+		va += (uintptr_t)cnt * BLKFRONT_SECTOR;
+		nsect -= cnt;
+	}
+	return 0;
+}
+
+static int put_rw(struct blkfront *bf, int id, int op, uint64_t sector, void *buf,
+		  uint32_t nsect)
+{
+	struct pv_blkif_request_segment segs[BF_MAX_SEGS];
+	struct bf_shadow *s = &bf->shadow[id];
+	void *slot = PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
+	int rc = grant_segments(bf, s, (uintptr_t)buf, nsect, op != PV_BLKIF_OP_READ, segs);
+
+	if (rc < 0) {
+		shadow_release(bf, s);
+		return rc;
+	}
+	if (s->nr_grefs <= PV_BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		struct pv_blkif_request req = { .operation = (uint8_t)op,
+						.nr_segments = (uint8_t)s->nr_grefs,
+						.handle = (uint16_t)bf->info.vdev, .id = (uint64_t)id,
+						.sector_number = sector };
+
+		memcpy(req.seg, segs, s->nr_grefs * sizeof(segs[0]));
+		memcpy(slot, &req, sizeof(req));
+	} else {
+		struct pv_blkif_request_indirect req = { .operation = PV_BLKIF_OP_INDIRECT,
+							 .indirect_op = (uint8_t)op,
+							 .nr_segments = (uint16_t)s->nr_grefs,
+							 .id = (uint64_t)id, .sector_number = sector,
+							 .handle = (uint16_t)bf->info.vdev };
+
+		memcpy(bf->indirect[id], segs, s->nr_grefs * sizeof(segs[0]));
+		req.indirect_grefs[0] = (pv_grant_ref_t)bf->indirect_ref[id];
+		memcpy(slot, &req, sizeof(req));
+	}
+	return 0;
+}
+
+static void put_simple(struct blkfront *bf, int id, int op, uint64_t sector, uint32_t nsect)
+{
+	void *slot = PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
+
+	if (op == PV_BLKIF_OP_DISCARD) {
+		struct pv_blkif_request_discard req = { .operation = (uint8_t)op,
+							.handle = (uint16_t)bf->info.vdev,
+							.id = (uint64_t)id, .sector_number = sector,
+							.nr_sectors = nsect };
+
+		memcpy(slot, &req, sizeof(req));
+	} else {
+		struct pv_blkif_request req = { .operation = (uint8_t)op, .nr_segments = 0,
+						.handle = (uint16_t)bf->info.vdev,
+						.id = (uint64_t)id, .sector_number = sector };
+
+		memcpy(slot, &req, sizeof(req));
+	}
+}
+
+static int check_request(struct blkfront *bf, int op, uint64_t sector, uint32_t nsect)
+{
+	if (op == PV_BLKIF_OP_FLUSH_DISKCACHE)
+		return bf->info.flush ? 0 : -PV_EOPNOTSUPP;
+	if (op == PV_BLKIF_OP_DISCARD && !bf->info.discard)
+		return -PV_EOPNOTSUPP;
+	if (op != PV_BLKIF_OP_READ && op != PV_BLKIF_OP_WRITE && op != PV_BLKIF_OP_DISCARD)
+		return -PV_EINVAL;
+	if (nsect == 0 || sector >= bf->info.sectors || nsect > bf->info.sectors - sector)
+		return -PV_EINVAL;
+	return 0;
+}
+
+int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
+		    uint64_t tag)
+{
+	int id, rc = check_request(bf, op, sector, nsect);
+
+	if (rc < 0)
+		return rc;
+	if ((id = shadow_get(bf)) < 0)
+		return id;
+	bf->shadow[id].used = 1;
+	bf->shadow[id].tag = tag;
+	bf->shadow[id].nr_grefs = 0;
+	if (op == PV_BLKIF_OP_READ || op == PV_BLKIF_OP_WRITE) {
+		if ((rc = put_rw(bf, id, op, sector, buf, nsect)) < 0)
+			return rc;
+	} else {
+		put_simple(bf, id, op, sector, nsect);
+	}
+	bf->ring.req_prod_pvt++;
+	bf->inflight++;
+	return 0;
+}
+
+int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
+{
+	struct pv_blkif_request copy = *req;
+	int id = shadow_get(bf);
+
+	if (id < 0)
+		return id;
+	bf->shadow[id].used = 1;
+	bf->shadow[id].tag = req->id;
+	bf->shadow[id].nr_grefs = 0;
+	copy.id = (uint64_t)id;
+	memcpy(PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt), &copy, sizeof(copy));
+	bf->ring.req_prod_pvt++;
+	bf->inflight++;
+	return 0;
+}
+
+void blkfront_kick(struct blkfront *bf)
+{
+	int notify;
+
+	PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&bf->ring, notify);
+	if (notify)
+		evtchn_send((uint32_t)bf->port);
+}
+
+static int take_responses(struct blkfront *bf, struct blkfront_done *out, int max)
+{
+	pv_ring_idx_t rp = bf->sring->rsp_prod;
+	int n = 0;
+
+	PV_RING_RMB();
+	if (PV_RING_RESPONSE_PROD_OVERFLOW(&bf->ring, rp)) {
+		printk("blkfront: %s: backend response producer %u is bogus\n", bf->info.name, rp);
+		return 0;
+	}
+	while (bf->ring.rsp_cons != rp && n < max) {
+		struct pv_blkif_response rsp;
+		struct bf_shadow *s;
+
+		PV_RING_COPY_RESPONSE(&bf->ring, bf->ring.rsp_cons, &rsp);
+		bf->ring.rsp_cons++;
+		if (rsp.id >= BF_RING_SIZE || !bf->shadow[rsp.id].used) {
+			printk("blkfront: %s: response for unknown id %llu\n", bf->info.name,
+			       (unsigned long long)rsp.id);
+			continue;
+		}
+		s = &bf->shadow[rsp.id];
+		out[n].tag = s->tag;
+		out[n].status = rsp.status;
+		n++;
+		shadow_release(bf, s);
+		bf->inflight--;
+	}
+	return n;
+}
+
+int blkfront_poll(struct blkfront *bf, struct blkfront_done *out, int max)
+{
+	int n = 0, more;
+
+	do {
+		n += take_responses(bf, out + n, max - n);
+		if (n == max)
+			break;
+		PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
+	} while (more);
+	return n;
+}
+
+void blkfront_wait(struct blkfront *bf)
+{
+	for (;;) {
+		int work;
+
+		bf->event = 0;
+		PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, work);
+		if (work || bf->inflight == 0)
+			return;
+		evtchn_wait_flag(&bf->event);
+	}
+}
+
+/* Submit one request and wait for it (others in flight are not expected). */
+static int rw_one(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect)
+{
+	struct blkfront_done d;
+	int rc = blkfront_submit(bf, op, sector, buf, nsect, 0);
+
+	if (rc < 0)
+		return rc;
+	blkfront_kick(bf);
+	while (blkfront_poll(bf, &d, 1) == 0)
+		blkfront_wait(bf);
+	if (d.status == PV_BLKIF_RSP_EOPNOTSUPP)
+		return -PV_EOPNOTSUPP;
+	return d.status == PV_BLKIF_RSP_OKAY ? 0 : -PV_EIO;
+}
+
+int blkfront_rw(struct blkfront *bf, int write, uint64_t sector, void *buf, uint32_t nsect)
+{
+	/* The most that spans max_segs pages from any 512-byte aligned start. */
+	uint32_t chunk = (bf->info.max_segs - 1) * BF_SECT_PER_PAGE;
+
+	while (nsect) {
+		uint32_t n = nsect < chunk ? nsect : chunk;
+		int rc = rw_one(bf, write ? PV_BLKIF_OP_WRITE : PV_BLKIF_OP_READ, sector, buf, n);
+
+		if (rc < 0)
+			return rc;
+		sector += n;
+		buf = (uint8_t *)buf + (uint64_t)n * BLKFRONT_SECTOR;
+		nsect -= n;
+	}
+	return 0;
+}
+
+int blkfront_flush(struct blkfront *bf)
+{
+	return rw_one(bf, PV_BLKIF_OP_FLUSH_DISKCACHE, 0, 0, 0);
+}
+
+int blkfront_close(struct blkfront *bf)
+{
+	struct blkfront_done d;
+
+	while (bf->inflight) {
+		blkfront_wait(bf);
+		blkfront_poll(bf, &d, 1);
+	}
+	xenbus_switch_state(bf->node, PV_XenbusStateClosing);
+	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed,
+			  BF_WAIT_NS);
+	xenbus_switch_state(bf->node, PV_XenbusStateClosed);
+	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	evtchn_bind_handler((uint32_t)bf->port, 0, 0);
+	evtchn_close((uint32_t)bf->port);
+	if (gnttab_end_access((pv_grant_ref_t)bf->ring_ref) < 0)
+		printk("blkfront: %s: the backend still maps the ring\n", bf->info.name);
+	for (unsigned i = 0; i < BF_RING_SIZE; i++)
+		if (bf->indirect[i])
+			gnttab_end_access((pv_grant_ref_t)bf->indirect_ref[i]);
+	bf->up = 0;
+	printk("blkfront: %s: closed\n", bf->info.name);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* blkfront internals shared by blkfront.c (bring-up) and blkfront_io.c (requests). */
+#ifndef KERNEL_BLKFRONT_PRIV_H
+#define KERNEL_BLKFRONT_PRIV_H
+
+#include "kernel/blkfront.h"
+
+#define BF_RING_SIZE PV_BLKIF_RING_SIZE
+#define BF_MAX_SEGS 256 /* indirect segments we use at most (one indirect page) */
+#define BF_WAIT_NS (10ull * 1000000000ull)
+#define BF_SECT_PER_PAGE (PV_PAGE_SIZE / BLKFRONT_SECTOR)
+
+struct bf_shadow {
+	int used;
+	uint64_t tag;
+	unsigned nr_grefs;
+	pv_grant_ref_t grefs[BF_MAX_SEGS];
+};
+
+struct blkfront {
+	int up;
+	struct blkfront_info info;
+	char node[32];   /* device/vbd/<vdev> */
+	char bpath[96];  /* backend directory */
+	unsigned backend_id;
+	struct pv_blkif_front_ring ring;
+	struct pv_blkif_sring *sring;
+	int ring_ref;
+	int port;
+	volatile int event;
+	unsigned inflight;
+	int indirect_ref[BF_RING_SIZE];
+	struct pv_blkif_request_segment *indirect[BF_RING_SIZE];
+	struct bf_shadow shadow[BF_RING_SIZE];
+};
+
+#endif
