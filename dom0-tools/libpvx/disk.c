@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "libpvx/diskspec.h"
 #include "libpvx/pvx.h"
+#include "libpvx/pvx_store.h"
 
 static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char **path,
 		       const char **type, char *err, size_t errlen)
@@ -37,6 +39,39 @@ static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char 
 	return 0;
 }
 
+#define BACKEND_WAIT_MS 10000
+
+/* As xl waits for the hotplug script: wait until blkback offers the disk
+ * (InitWait or later) or says why it cannot (hotplug-status error). */
+static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
+			     char *err, size_t errlen)
+{
+	struct timespec nap = { 0, 5000000 };
+
+	for (int ms = 0; ms < BACKEND_WAIT_MS; ms += 5) {
+		char *st = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/hotplug-status",
+					   domid, d->devid);
+		int connected = st && !strcmp(st, "connected"), failed = st && !strcmp(st, "error");
+		char *why;
+
+		free(st);
+		if (connected)
+			return 0;
+		if (failed) {
+			why = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/hotplug-error",
+					      domid, d->devid);
+			snprintf(err, errlen, "disk %s: blkback: %s", d->vdev, why ? why : "failed");
+			free(why);
+			return -EIO;
+		}
+		nanosleep(&nap, NULL);
+	}
+	snprintf(err, errlen, "disk %s: blkback did not take the disk within %d s; is it running? "
+		 "(pvx daemons status, blkback.log in the run directory)", d->vdev,
+		 BACKEND_WAIT_MS / 1000);
+	return -ETIMEDOUT;
+}
+
 int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
 		 const struct domcfg *cfg, char *err, size_t errlen)
 {
@@ -58,6 +93,12 @@ int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
 		if (rc == -EEXIST)
 			snprintf(err, errlen, "disk %s: domain %u already has a disk %s", d->vdev,
 				 domid, d->vdev);
+		if (rc == 0 && (rc = disk_wait_backend(xs, domid, d, err, errlen)) < 0) {
+			char e2[64];
+
+			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, e2,
+					  sizeof(e2));
+		}
 	}
 	free(path);
 	return rc;
@@ -77,7 +118,7 @@ int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg
 		if (rc == 0)
 			rc = pvx_disk_add(xs, domid, d, cfg, err, errlen);
 	}
-	for (size_t j = 0; rc < 0 && j + 1 < i; j++) {
+	for (size_t j = 0; rc < 0 && j + 1 < i; j++) { /* the failed one removed itself */
 		char e2[64];
 
 		if (pvx_disk_parse(cfg->disks[j], d, e2, sizeof(e2)) == 0)
