@@ -1,0 +1,10 @@
+# Unit tests of the virtual disk pieces: blkback's request validation and libpvx's
+# disk spec parser.
+UNIT_TESTS += test_blkreq
+test_blkreq_SRCS := tests/unit/test_blkreq.c
+test_blkreq_LIBS := blkreq
+test_blkreq_LDLIBS := -lcunit
+UNIT_TESTS += test_diskspec
+test_diskspec_SRCS := tests/unit/test_diskspec.c
+test_diskspec_LIBS := pvx pvcommon
+test_diskspec_LDLIBS := -lcunit
