@@ -7,3 +7,5 @@ pvx_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_domname.c dom0-tools/pvx/cmd_daemons.c
 pvx_LIBS += pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
+pvx_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
+	dom0-tools/pvx/cmd_block_list.c

@@ -25,6 +25,11 @@ static const struct pvx_cmd commands[] = {
 	{ "domname", cmd_domname, "ID", "The name of domain ID" },
 	{ "daemons", cmd_daemons, "start|stop|status",
 	  "Manage this run directory's daemons (pvisor, xsd, ...)" },
+	{ "block-attach", cmd_block_attach, "DOMAIN DISK-SPEC...",
+	  "Hot-plug a virtual disk (xl disk spec, e.g. /img.raw,raw,xvdb,rw)" },
+	{ "block-detach", cmd_block_detach, "[-f] DOMAIN VDEV",
+	  "Unplug a virtual disk (-f: without waiting for the guest)" },
+	{ "block-list", cmd_block_list, "DOMAIN...", "List a domain's virtual disks" },
 	{ "help", cmd_help, "[COMMAND]", "This text, or one command's" },
 };
 

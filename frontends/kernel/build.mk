@@ -24,7 +24,8 @@ KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
 	apps/app_mem.c apps/app_sleep.c apps/app_smp.c apps/app_evtping.c apps/app_balloon.c \
 	apps/app_grant.c apps/app_gcopy.c
 # blkfront: the virtual disk driver, its shell commands and apps
-KERNEL_SRCS += kernel/blkfront.c kernel/blkfront_io.c apps/app_blkcheck.c apps/app_blkbad.c
+KERNEL_SRCS += kernel/blkfront.c kernel/blkfront_io.c apps/app_blkcheck.c apps/app_blkbad.c \
+	apps/app_blkhot.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
 
 $(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c

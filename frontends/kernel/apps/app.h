@@ -45,5 +45,6 @@ int app_balloon_run(const struct app_env *env);
 int app_grant_run(const struct app_env *env);
 int app_gcopy_run(const struct app_env *env);
 int app_blkcheck_run(const struct app_env *env);
+int app_blkhot_run(const struct app_env *env);
 
 #endif

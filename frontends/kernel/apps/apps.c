@@ -25,6 +25,8 @@ static const struct app app_table[] = {
 	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
 	{ "blkcheck", app_blkcheck_run,
 	  "op=write|verify|ro|bad mib=N seed=S disk=xvda hold=MS: disk tests (blkpattern)" },
+	{ "blkhot", app_blkhot_run,
+	  "seed=S mib=N rounds=R: bring up hot-plugged disks, check them, close on unplug" },
 	{ "help", app_help_run, "list the apps" },
 };
 

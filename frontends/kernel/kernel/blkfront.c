@@ -189,7 +189,9 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 	}
 	rc = bf_connect(bf);
 	if (rc < 0) {
-		xenbus_switch_state(bf->node, PV_XenbusStateClosed);
+		/* Say so, unless the toolstack removed the device meanwhile. */
+		if (xenbus_read_state(bf->node) != PV_XenbusStateUnknown)
+			xenbus_switch_state(bf->node, PV_XenbusStateClosed);
 		return rc;
 	}
 	bf->up = 1;
@@ -217,7 +219,14 @@ int blkfront_probe(void)
 
 		if (cmdline_parse_u64(p, &vdev) < 0 || vdev > 0xffffffffu)
 			continue;
+		char node[32];
+
 		if (blkfront_find(p))
+			continue;
+		/* Only disks the toolstack just created: one we closed stays closed
+		 * until the toolstack removes it. */
+		ksnprintf(node, sizeof(node), "device/vbd/%s", p);
+		if (xenbus_read_state(node) != PV_XenbusStateInitialising)
 			continue;
 		blkfront_open((unsigned)vdev, &bf);
 	}

@@ -281,11 +281,13 @@ int blkfront_close(struct blkfront *bf)
 		blkfront_wait(bf);
 		blkfront_poll(bf, &d, 1);
 	}
+	/* Unknown: the toolstack removed the backend directory (unplug done). */
 	xenbus_switch_state(bf->node, PV_XenbusStateClosing);
-	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed,
-			  BF_WAIT_NS);
+	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
+			  1u << PV_XenbusStateUnknown, BF_WAIT_NS);
 	xenbus_switch_state(bf->node, PV_XenbusStateClosed);
-	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosed | 1u << PV_XenbusStateUnknown,
+			  BF_WAIT_NS);
 	evtchn_bind_handler((uint32_t)bf->port, 0, 0);
 	evtchn_close((uint32_t)bf->port);
 	if (gnttab_end_access((pv_grant_ref_t)bf->ring_ref) < 0)
