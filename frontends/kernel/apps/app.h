@@ -44,6 +44,7 @@ int app_evtping_run(const struct app_env *env);
 int app_balloon_run(const struct app_env *env);
 int app_grant_run(const struct app_env *env);
 int app_gcopy_run(const struct app_env *env);
+int app_xstest_run(const struct app_env *env);
 int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
 

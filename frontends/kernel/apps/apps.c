@@ -23,6 +23,8 @@ static const struct app app_table[] = {
 	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
 	{ "grant", app_grant_run, "share pages with dom0 (partner: gnt_peer map), revoke them" },
 	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
+	{ "xstest", app_xstest_run,
+	  "op=check other=D | op=bench n=N: the store from the guest (xenbus)" },
 	{ "blkcheck", app_blkcheck_run,
 	  "op=write|verify|ro|bad mib=N seed=S disk=xvda hold=MS: disk tests (blkpattern)" },
 	{ "blkhot", app_blkhot_run,
