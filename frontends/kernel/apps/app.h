@@ -47,5 +47,6 @@ int app_gcopy_run(const struct app_env *env);
 int app_xstest_run(const struct app_env *env);
 int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
+int app_cmds_run(const struct app_env *env);
 
 #endif

@@ -29,6 +29,7 @@ static const struct app app_table[] = {
 	  "op=write|verify|ro|bad mib=N seed=S disk=xvda hold=MS: disk tests (blkpattern)" },
 	{ "blkhot", app_blkhot_run,
 	  "seed=S mib=N rounds=R: bring up hot-plugged disks, check them, close on unplug" },
+	{ "cmds", app_cmds_run, "cmd1=WORD,WORD.. cmd2=..: run shell commands, then power off" },
 	{ "help", app_help_run, "list the apps" },
 };
 
