@@ -144,23 +144,40 @@ static struct io_uring_sqe *sqe_get(struct blk_ring *r, struct blk_slot *s, unsi
 	return sqe;
 }
 
+/* The slot's segments as iovecs, adjacent ones merged (full pages of a slot are
+ * contiguous in the buffer: a 1 MiB request becomes one iovec). Returns the count. */
+static unsigned slot_iovecs(struct blk_ring *r, struct blk_slot *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->req.nr_segs; i++) {
+		const struct pv_blkif_request_segment *g = &s->req.seg[i];
+		uint8_t *base = slot_page(r, s, i) + g->first_sect * BLK_SECTOR_SIZE;
+		size_t len = (size_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE;
+
+		if (n && (uint8_t *)s->iov[n - 1].iov_base + s->iov[n - 1].iov_len == base) {
+			s->iov[n - 1].iov_len += len;
+			continue;
+		}
+		s->iov[n].iov_base = base;
+		s->iov[n++].iov_len = len;
+	}
+	return n;
+}
+
 static void submit_rw(struct blk_ring *r, struct blk_slot *s, int link)
 {
 	off_t off = (off_t)(s->req.sector * BLK_SECTOR_SIZE);
 	struct io_uring_sqe *sqe = sqe_get(r, s, UD_RW);
+	unsigned n;
 
 	if (!sqe)
 		return;
-	for (unsigned i = 0; i < s->req.nr_segs; i++) {
-		const struct pv_blkif_request_segment *g = &s->req.seg[i];
-
-		s->iov[i].iov_base = slot_page(r, s, i) + g->first_sect * BLK_SECTOR_SIZE;
-		s->iov[i].iov_len = (size_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE;
-	}
+	n = slot_iovecs(r, s);
 	if (is_write(&s->req))
-		io_uring_prep_writev(sqe, r->disk->fd, s->iov, s->req.nr_segs, off);
+		io_uring_prep_writev(sqe, r->disk->fd, s->iov, n, off);
 	else
-		io_uring_prep_readv(sqe, r->disk->fd, s->iov, s->req.nr_segs, off);
+		io_uring_prep_readv(sqe, r->disk->fd, s->iov, n, off);
 	if (link)
 		sqe->flags |= IOSQE_IO_LINK;
 }

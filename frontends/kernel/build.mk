@@ -25,7 +25,8 @@ KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
 	apps/app_grant.c apps/app_gcopy.c apps/app_xstest.c
 # blkfront: the virtual disk driver, its shell commands and apps
 KERNEL_SRCS += kernel/blkfront.c kernel/blkfront_io.c apps/app_blkcheck.c apps/app_blkbad.c \
-	apps/app_blkhot.c kernel/blkfront_cmds.c apps/tar_cmds.c lib/ustar.c apps/app_cmds.c
+	apps/app_blkhot.c kernel/blkfront_cmds.c apps/tar_cmds.c lib/ustar.c apps/app_cmds.c \
+	apps/app_blkbench.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
 
 $(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c

@@ -48,5 +48,6 @@ int app_xstest_run(const struct app_env *env);
 int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
 int app_cmds_run(const struct app_env *env);
+int app_blkbench_run(const struct app_env *env);
 
 #endif

@@ -30,6 +30,8 @@ static const struct app app_table[] = {
 	{ "blkhot", app_blkhot_run,
 	  "seed=S mib=N rounds=R: bring up hot-plugged disks, check them, close on unplug" },
 	{ "cmds", app_cmds_run, "cmd1=WORD,WORD.. cmd2=..: run shell commands, then power off" },
+	{ "blkbench", app_blkbench_run,
+	  "disk= mib= ms= tests=seqread,.. qds=1,32: disk throughput (bench_blkhost on the host)" },
 	{ "help", app_help_run, "list the apps" },
 };
 
