@@ -12,6 +12,9 @@
 #       hello                   /init prints "UMLBENCH hello" and powers off
 #       idle                    /init prints "UMLBENCH idle", then blocks forever
 #       getppid [N]             /init prints uml_getppid's result line, then powers off
+#       blk IMAGE [MS [TESTS]]  IMAGE as ubd disk /dev/ubdb; /init runs bench_blkhost
+#                               (psync engine, O_DIRECT) on it, MS per test, and
+#                               prints each "blkbench: ..." line
 #
 # Every /init line of interest starts with "UMLBENCH ". Env: UML_MEM (default 64M;
 # below 48M panics), PVISOR_PEERS (default ../shared/peers beside the checkout).
@@ -22,6 +25,7 @@ peers=${PVISOR_PEERS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/peers}
 [ -d "$peers" ] || peers=/work/shared/peers
 xstate_src=$peers/uml/umlxstate.c
 getppid_src=$top/tests/bench/uml_getppid.c
+blkhost_src=$top/tests/bench/bench_blkhost.c
 
 die() { echo "uml-peer: $*" >&2; exit 1; }
 skip() { echo "uml-peer: $*"; exit 77; }
@@ -46,6 +50,9 @@ case "${pvbench:-hello}" in
 hello)   echo "UMLBENCH hello" ;;
 idle)    echo "UMLBENCH idle"; while :; do sleep 3600; done ;;
 getppid) mount -t proc proc /proc; echo "UMLBENCH $(/bin/uml_getppid "${pvarg:-20000}")" ;;
+blk)     mount -t proc proc /proc; mount -t devtmpfs dev /dev
+         /bin/bench_blkhost -e psync -m "${pvarg:-2000}" -t "${pvtests:-seqread,seqwrite,randread,randwrite}" /dev/ubdb 2>&1 |
+         while read -r l; do echo "UMLBENCH $l"; done ;;
 *)       echo "UMLBENCH unknown mode '$pvbench'" ;;
 esac
 poweroff -f
@@ -60,6 +67,8 @@ uml_build_initrd() {
 	for a in sh echo poweroff sleep mount cat; do ln -s busybox "$root/bin/$a"; done
 	gcc -O2 -static -o "$root/bin/uml_getppid" "$getppid_src" ||
 		die "building $getppid_src with gcc -static failed (is libc6-dev installed?)"
+	gcc -O2 -static -DBLKHOST_NO_URING -pthread -o "$root/bin/bench_blkhost" "$blkhost_src" ||
+		die "building $blkhost_src with gcc -static failed"
 	uml_write_init "$root/init"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) \
 		>"$cache/initrd.gz.tmp" && mv "$cache/initrd.gz.tmp" "$cache/initrd.gz"
@@ -81,22 +90,27 @@ uml_build() {
 		gcc -O2 -shared -fPIC -o "$cache/umlxstate.so" "$xstate_src" -ldl ||
 			die "building $xstate_src failed"
 	fi
-	if uml_stale "$cache/initrd.gz" "$getppid_src" "$0" /bin/busybox; then
+	if uml_stale "$cache/initrd.gz" "$getppid_src" "$blkhost_src" "$0" /bin/busybox; then
 		uml_build_initrd || die "building the initramfs in $cache failed"
 	fi
 	echo "$cache"
 }
 
 uml_argv() { # mode [arg]
-	local mode=${1:-hello} arg=${2:-20000}
-	case $mode in hello|idle|getppid) ;; *) die "unknown mode '$mode' (hello, idle, getppid)";; esac
-	case $arg in ''|*[!0-9]*) die "getppid count '$arg' is not a number";; esac
+	local mode=${1:-hello} arg=${2:-20000} extra=()
+	case $mode in hello|idle|getppid|blk) ;; *) die "unknown mode '$mode' (hello, idle, getppid, blk)";; esac
+	if [ "$mode" = blk ]; then
+		[ -f "$arg" ] || die "blk: image '$arg' is not a file"
+		extra=(ubd1="$arg" pvtests="${4:-seqread,seqwrite,randread,randwrite}")
+		arg=${3:-2000}
+	fi
+	case $arg in ''|*[!0-9]*) die "count '$arg' is not a number";; esac
 	uml_build >/dev/null || exit $?
 	printf '%s\n' env LD_PRELOAD="$cache/umlxstate.so" linux.uml mem="${UML_MEM:-64M}" \
 		initrd="$cache/initrd.gz" rdinit=/init uml_dir="$cache/umldir" \
 		con0=fd:0,fd:1 con=null quiet \
 		initcall_blacklist=raid6_select_algo,init_btrfs_fs,calibrate_xor_blocks \
-		pvbench="$mode" pvarg="$arg"
+		pvbench="$mode" pvarg="$arg" "${extra[@]}"
 }
 
 uml_run() { # mode [arg]
