@@ -82,35 +82,6 @@ static int watch_setup(struct xbe *be)
 	return rc;
 }
 
-/* The notifier thread: sends the notifications the loop queued, coalescing
- * repeats of a port. */
-static void *notifier_main(void *arg)
-{
-	struct xbe *be = arg;
-	uint64_t bits[PV_EVTCHN_HANDLE_PORTS / 64];
-
-	pthread_mutex_lock(&be->notify_lock);
-	for (;;) {
-		while (!be->notify_any && !be->notify_stop)
-			pthread_cond_wait(&be->notify_cond, &be->notify_lock);
-		if (be->notify_stop)
-			break;
-		memcpy(bits, be->notify_bits, sizeof(bits));
-		memset(be->notify_bits, 0, sizeof(be->notify_bits));
-		be->notify_any = 0;
-		pthread_mutex_unlock(&be->notify_lock);
-		for (unsigned w = 0; w < ARRAY_SIZE(bits); w++)
-			for (uint64_t m = bits[w]; m; m &= m - 1) {
-				pthread_mutex_lock(&be->evh_lock);
-				pvctrl_evtchn_notify(be->evh, w * 64 + (unsigned)__builtin_ctzll(m));
-				pthread_mutex_unlock(&be->evh_lock);
-			}
-		pthread_mutex_lock(&be->notify_lock);
-	}
-	pthread_mutex_unlock(&be->notify_lock);
-	return NULL;
-}
-
 int xbe_create(const struct xbe_ops *ops, struct xbe **out, char *err, size_t errlen)
 {
 	struct xbe *be = calloc(1, sizeof(*be));
@@ -120,9 +91,6 @@ int xbe_create(const struct xbe_ops *ops, struct xbe **out, char *err, size_t er
 	if (!be)
 		return -ENOMEM;
 	be->ops = ops;
-	pthread_mutex_init(&be->evh_lock, NULL);
-	pthread_mutex_init(&be->notify_lock, NULL);
-	pthread_cond_init(&be->notify_cond, NULL);
 	be->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (be->epfd < 0) {
 		rc = -errno;
@@ -145,11 +113,6 @@ int xbe_create(const struct xbe_ops *ops, struct xbe **out, char *err, size_t er
 		snprintf(err, errlen, "setting up the loop and watches: %s", strerror(-rc));
 		goto fail;
 	}
-	if ((rc = -pthread_create(&be->notifier, NULL, notifier_main, be)) < 0) {
-		snprintf(err, errlen, "starting the notifier thread: %s", strerror(-rc));
-		goto fail;
-	}
-	be->notifier_up = 1;
 	*out = be;
 	return 0;
 fail:
@@ -165,13 +128,6 @@ void xbe_destroy(struct xbe *be)
 		xbe_dev_free(be->devices);
 	while (be->fds)
 		xbe_fd_del(be, be->fds->fd);
-	if (be->notifier_up) {
-		pthread_mutex_lock(&be->notify_lock);
-		be->notify_stop = 1;
-		pthread_cond_signal(&be->notify_cond);
-		pthread_mutex_unlock(&be->notify_lock);
-		pthread_join(be->notifier, NULL);
-	}
 	if (be->evh)
 		pvctrl_evtchn_close(be->evh);
 	if (be->pc)
@@ -250,15 +206,13 @@ int xbe_evtchn_bind(struct xbe_device *d, uint32_t remote_port)
 
 	if (d->nr_ports >= XBE_MAX_PORTS)
 		return -ENOSPC;
-	pthread_mutex_lock(&be->evh_lock);
 	port = pvctrl_evtchn_bind_interdomain(be->evh, (pv_domid_t)d->fe_domid, remote_port);
-	if (port >= 0 && (unsigned)port >= PV_EVTCHN_HANDLE_PORTS) {
-		pvctrl_evtchn_unbind(be->evh, (uint32_t)port);
-		port = -ERANGE;
-	}
-	pthread_mutex_unlock(&be->evh_lock);
 	if (port < 0)
 		return port;
+	if ((unsigned)port >= PV_EVTCHN_HANDLE_PORTS) {
+		pvctrl_evtchn_unbind(be->evh, (uint32_t)port);
+		return -ERANGE;
+	}
 	be->port_owner[port] = d;
 	d->ports[d->nr_ports++] = (uint32_t)port;
 	return port;
@@ -266,26 +220,15 @@ int xbe_evtchn_bind(struct xbe_device *d, uint32_t remote_port)
 
 int xbe_evtchn_notify(struct xbe_device *d, uint32_t port)
 {
-	struct xbe *be = d->be;
-
-	if (port >= PV_EVTCHN_HANDLE_PORTS)
-		return -EINVAL;
-	pthread_mutex_lock(&be->notify_lock);
-	be->notify_bits[port / 64] |= 1ull << (port % 64);
-	be->notify_any = 1;
-	pthread_cond_signal(&be->notify_cond);
-	pthread_mutex_unlock(&be->notify_lock);
-	return 0;
+	return pvctrl_evtchn_notify(d->be->evh, port);
 }
 
 void xbe_dev_unbind_all(struct xbe_device *d)
 {
-	pthread_mutex_lock(&d->be->evh_lock);
 	for (unsigned i = 0; i < d->nr_ports; i++) {
 		d->be->port_owner[d->ports[i]] = NULL;
 		pvctrl_evtchn_unbind(d->be->evh, d->ports[i]);
 	}
-	pthread_mutex_unlock(&d->be->evh_lock);
 	d->nr_ports = 0;
 }
 

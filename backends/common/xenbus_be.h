@@ -112,9 +112,8 @@ int xbe_printf(struct xbe_device *d, const char *key, const char *fmt, ...)
 /* Bind the frontend's unbound port remote_port; the local port is returned (>= 0)
  * and its events go to ops->event. -errno on failure. */
 int xbe_evtchn_bind(struct xbe_device *d, uint32_t remote_port);
-/* Notify the frontend through local port: queued for the library's notifier
- * thread (a notification is a privcmd round trip the loop need not wait for;
- * repeats of a port not yet sent merge into one). 0, or -EINVAL for a bad port. */
+/* Notify the frontend through local port (libpvctrl's doorbell: no round trip).
+ * 0 or -errno. */
 int xbe_evtchn_notify(struct xbe_device *d, uint32_t port);
 
 /* Map the page the frontend granted under its key `key` (a decimal ref, e.g.

@@ -3,8 +3,6 @@
 #ifndef PV_BACKENDS_XENBUS_BE_PRIV_H
 #define PV_BACKENDS_XENBUS_BE_PRIV_H
 
-#include <pthread.h>
-
 #include "common/xenbus_be.h"
 
 #define XBE_TOKEN_BACKEND "be"
@@ -31,16 +29,6 @@ struct xbe {
 	struct xbe_device *port_owner[PV_EVTCHN_HANDLE_PORTS];
 	unsigned rl_count;
 	long rl_window;
-	/* Notifications go out from their own thread (each is a privcmd round trip
-	 * that the loop need not wait for); evh_lock serialises the handle's socket
-	 * between it and the loop's bind/unbind. */
-	pthread_t notifier;
-	int notifier_up;
-	pthread_mutex_t evh_lock;
-	pthread_mutex_t notify_lock;
-	pthread_cond_t notify_cond;
-	uint64_t notify_bits[PV_EVTCHN_HANDLE_PORTS / 64];
-	int notify_any, notify_stop;
 };
 
 /* A watch event of this backend's tokens. */
