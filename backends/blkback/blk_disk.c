@@ -88,6 +88,7 @@ static int disk_publish(struct blk_disk *k, struct xbe_device *d)
 	free(dt);
 	rc |= xbe_printf(d, "feature-flush-cache", "1");
 	rc |= xbe_printf(d, "feature-barrier", "0");
+	rc |= xbe_printf(d, "feature-persistent", "1");
 	rc |= xbe_printf(d, "feature-discard", "%d", k->lim.discard);
 	if (k->lim.discard) {
 		rc |= xbe_printf(d, "discard-granularity", "%u", BLK_PAGE_SIZE);

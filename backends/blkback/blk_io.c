@@ -94,11 +94,14 @@ static void copy_run(struct blk_ring *r)
 	r->nops = 0;
 }
 
+/* Segments not persistently mapped go through the slot's buffer pages. */
 static void copy_segs(struct blk_ring *r, struct blk_slot *s, int to_guest)
 {
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		const struct pv_blkif_request_segment *g = &s->req.seg[i];
 
+		if (s->segp[i])
+			continue;
 		copy_add(r, s, i, g->gref, g->first_sect * BLK_SECTOR_SIZE,
 			 (unsigned)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE, to_guest);
 	}
@@ -124,6 +127,22 @@ static void fetch_indirect(struct blk_ring *r, struct blk_slot *batch)
 				(const struct pv_blkif_request_segment *)slot_page(
 					r, s, BLK_MAX_INDIRECT_SEGS),
 				&r->disk->lim);
+}
+
+/* With persistent grants, find (or map once) each segment's page; a ref the
+ * hypervisor refuses fails the request. */
+static void resolve_segments(struct blk_ring *r, struct blk_slot *s)
+{
+	for (unsigned i = 0; i < s->req.nr_segs; i++) {
+		int err = 0;
+
+		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err) : NULL;
+		if (err < 0 && s->status == PV_BLKIF_RSP_OKAY) {
+			xbe_warnx(r->xd, "cannot map persistent grant %u (%d): request answered "
+				  "with an error", s->req.seg[i].gref, err);
+			s->status = PV_BLKIF_RSP_ERROR;
+		}
+	}
 }
 
 static int is_write(const struct blkreq *q)
@@ -152,7 +171,8 @@ static unsigned slot_iovecs(struct blk_ring *r, struct blk_slot *s)
 
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		const struct pv_blkif_request_segment *g = &s->req.seg[i];
-		uint8_t *base = slot_page(r, s, i) + g->first_sect * BLK_SECTOR_SIZE;
+		uint8_t *base = (s->segp[i] ? s->segp[i] : slot_page(r, s, i)) +
+				g->first_sect * BLK_SECTOR_SIZE;
 		size_t len = (size_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE;
 
 		if (n && (uint8_t *)s->iov[n - 1].iov_base + s->iov[n - 1].iov_len == base) {
@@ -252,9 +272,12 @@ static void start_batch(struct blk_ring *r, struct blk_slot *batch)
 	struct blk_slot *s, *next;
 
 	fetch_indirect(r, batch);
-	for (s = batch; s; s = s->next)
+	for (s = batch; s; s = s->next) {
+		if (s->status == PV_BLKIF_RSP_OKAY)
+			resolve_segments(r, s);
 		if (s->status == PV_BLKIF_RSP_OKAY && is_write(&s->req))
 			copy_segs(r, s, 0);
+	}
 	copy_run(r);
 	for (s = batch; s; s = next) {
 		next = s->next;

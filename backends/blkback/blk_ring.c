@@ -19,6 +19,10 @@ static void ring_free(struct blk_ring *r)
 		blk_io_drain(r);
 		io_uring_queue_exit(&r->uring);
 	}
+	if (r->pg) {
+		blk_pgrant_clear(r->pg);
+		free(r->pg);
+	}
 	if (r->efd >= 0) {
 		xbe_fd_del(r->xd->be, r->efd);
 		close(r->efd);
@@ -92,7 +96,7 @@ static int ring_io_setup(struct blk_ring *r)
 	return xbe_fd_add(r->xd->be, r->efd, blk_io_complete, r);
 }
 
-static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq)
+static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq, int persistent)
 {
 	struct blk_ring *r = calloc(1, sizeof(*r));
 	int rc;
@@ -111,6 +115,12 @@ static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq)
 	}
 	if ((rc = ring_map(r, nq)) < 0)
 		goto fail;
+	if (persistent) {
+		r->pg = calloc(1, sizeof(*r->pg));
+		if (!r->pg)
+			goto fail;
+		r->pg->xd = d;
+	}
 	if ((rc = ring_io_setup(r)) < 0) {
 		xbe_device_error(d, rc, "cannot set up I/O for queue %u", q);
 		goto fail;
@@ -153,13 +163,15 @@ static int frontend_params(struct xbe_device *d, unsigned *nq)
 int blk_rings_connect(struct xbe_device *d)
 {
 	struct blk_disk *k = d->priv;
+	uint64_t persistent = 0;
 	unsigned nq;
 	int rc = frontend_params(d, &nq);
 
 	if (rc < 0)
 		return rc;
+	xbe_fe_read_u64(d, "feature-persistent", 1, &persistent);
 	for (unsigned q = 0; q < nq; q++) {
-		k->rings[q] = ring_new(d, q, nq);
+		k->rings[q] = ring_new(d, q, nq, (int)persistent);
 		if (!k->rings[q])
 			return -EIO; /* the library calls disconnect, which frees the rest */
 		k->nr_rings = q + 1;

@@ -7,6 +7,7 @@
 
 #include <liburing.h>
 
+#include "blkback/blk_pgrant.h"
 #include "blkback/blkback.h"
 #include "libpvctrl/pvctrl.h"
 
@@ -19,6 +20,7 @@ struct blk_slot {
 	unsigned pending;  /* io_uring operations still running */
 	int16_t status;
 	struct blk_slot *next; /* free list or batch */
+	uint8_t *segp[BLK_MAX_INDIRECT_SEGS]; /* persistently mapped page, else NULL */
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
 };
 
@@ -31,6 +33,7 @@ struct blk_ring {
 	uint32_t map_handle;
 	int port;
 	int broken; /* the frontend corrupted the ring indices: no more service */
+	struct blk_pgrant *pg; /* persistent grants, when the frontend uses them */
 	struct pvctrl *pc;
 	uint8_t *buf;
 	size_t buf_len;

@@ -46,6 +46,33 @@ static int bf_read_u64(struct blkfront *bf, const char *key, uint64_t def, uint6
 	return 0;
 }
 
+/* The persistent pool: an eighth of the free memory, between one request's worth
+ * and BF_POOL_MAX pages, each granted once (writable). */
+static int bf_pool_alloc(struct blkfront *bf)
+{
+	uint64_t n = mm_free_pages() / 8;
+
+	if (n > BF_POOL_MAX)
+		n = BF_POOL_MAX;
+	if (n < bf->info.max_segs)
+		return -PV_ENOMEM;
+	bf->pool = mm_alloc_pages(n);
+	if (!bf->pool)
+		return -PV_ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		bf->pool_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
+						      mm_virt_to_gfn(bf->pool + (uint64_t)i * PV_PAGE_SIZE), 0);
+		if (bf->pool_ref[i] < 0) {
+			while (i--)
+				gnttab_end_access((pv_grant_ref_t)bf->pool_ref[i]);
+			return -PV_ENOSPC;
+		}
+		bf->pool_free[i] = (uint16_t)i;
+	}
+	bf->pool_n = bf->pool_nfree = (unsigned)n;
+	return 0;
+}
+
 /* Ring page, grants of the indirect pages, event channel. */
 static int bf_alloc(struct blkfront *bf)
 {
@@ -68,6 +95,8 @@ static int bf_alloc(struct blkfront *bf)
 		if (bf->indirect_ref[i] < 0)
 			return bf->indirect_ref[i];
 	}
+	if (bf->persistent && bf_pool_alloc(bf) < 0)
+		bf->persistent = 0; /* not enough memory: grant per request instead */
 	port = evtchn_alloc_unbound((pv_domid_t)bf->backend_id);
 	if (port < 0)
 		return port;
@@ -94,6 +123,9 @@ static int bf_publish(struct blkfront *bf)
 		ksnprintf(path, sizeof(path), "%s/protocol", bf->node);
 		if (rc == 0)
 			rc = xenbus_write(t, path, "x86_64-abi");
+		ksnprintf(path, sizeof(path), "%s/feature-persistent", bf->node);
+		if (rc == 0)
+			rc = xenbus_write(t, path, bf->persistent ? "1" : "0");
 		if (rc < 0) {
 			xenbus_transaction_end(t, 1);
 			return rc;
@@ -107,6 +139,8 @@ static void bf_read_features(struct blkfront *bf)
 {
 	uint64_t v;
 
+	bf_read_u64(bf, "feature-persistent", 0, &v);
+	bf->persistent = v == 1;
 	bf_read_u64(bf, "feature-max-indirect-segments", 0, &v);
 	bf->info.max_segs = v > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST
 				    ? (v > BF_MAX_SEGS ? BF_MAX_SEGS : (unsigned)v)
@@ -195,10 +229,11 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 		return rc;
 	}
 	bf->up = 1;
-	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request\n",
-	       bf->info.name, (unsigned long long)bf->info.sectors, bf->info.sector_size,
-	       bf->info.readonly ? ", read-only" : "", bf->info.flush ? ", flush" : "",
-	       bf->info.discard ? ", discard" : "", bf->info.max_segs);
+	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request, "
+	       "%u persistent pages\n", bf->info.name, (unsigned long long)bf->info.sectors,
+	       bf->info.sector_size, bf->info.readonly ? ", read-only" : "",
+	       bf->info.flush ? ", flush" : "", bf->info.discard ? ", discard" : "",
+	       bf->info.max_segs, bf->persistent ? bf->pool_n : 0);
 	*out = bf;
 	return 0;
 }

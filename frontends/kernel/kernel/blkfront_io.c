@@ -22,6 +22,21 @@ static int shadow_get(struct blkfront *bf)
 	return -PV_EAGAIN;
 }
 
+/* Return the request's pool pages; a finished read first copies its data out. */
+static void pool_release(struct blkfront *bf, struct bf_shadow *s, int ok)
+{
+	for (unsigned i = 0; i < s->npool; i++) {
+		uint32_t left = s->nsect - i * BF_SECT_PER_PAGE;
+		uint32_t n = left < BF_SECT_PER_PAGE ? left : BF_SECT_PER_PAGE;
+
+		if (s->read && ok)
+			memcpy(s->buf + (uint64_t)i * PV_PAGE_SIZE,
+			       bf->pool + (uint64_t)s->pidx[i] * PV_PAGE_SIZE, n * BLKFRONT_SECTOR);
+		bf->pool_free[bf->pool_nfree++] = s->pidx[i];
+	}
+	s->npool = 0;
+}
+
 static void shadow_release(struct blkfront *bf, struct bf_shadow *s)
 {
 	for (unsigned i = 0; i < s->nr_grefs; i++)
@@ -61,34 +76,71 @@ static int grant_segments(struct blkfront *bf, struct bf_shadow *s, uintptr_t va
 	return 0;
 }
 
+/* Persistent grants: whole pool pages, data copied in now (writes) or out at
+ * completion (reads); any 512-byte aligned buffer. */
+static int pool_segments(struct blkfront *bf, struct bf_shadow *s, int op, uint8_t *buf,
+			 uint32_t nsect, struct pv_blkif_request_segment *segs)
+{
+	unsigned need = (nsect + BF_SECT_PER_PAGE - 1) / BF_SECT_PER_PAGE;
+
+	if (need > bf->info.max_segs)
+		return -PV_EINVAL;
+	if (need > bf->pool_nfree)
+		return -PV_EAGAIN;
+	s->buf = buf;
+	s->nsect = nsect;
+	s->read = op == PV_BLKIF_OP_READ;
+	for (unsigned i = 0; i < need; i++) {
+		uint32_t left = nsect - i * BF_SECT_PER_PAGE;
+		uint32_t n = left < BF_SECT_PER_PAGE ? left : BF_SECT_PER_PAGE;
+		uint16_t p = bf->pool_free[--bf->pool_nfree];
+
+		s->pidx[s->npool++] = p;
+		if (!s->read)
+			memcpy(bf->pool + (uint64_t)p * PV_PAGE_SIZE, buf + (uint64_t)i * PV_PAGE_SIZE,
+			       n * BLKFRONT_SECTOR);
+		segs[i].gref = (pv_grant_ref_t)bf->pool_ref[p];
+		segs[i].first_sect = 0;
+		segs[i].last_sect = (uint8_t)(n - 1);
+	}
+	return (int)need;
+}
+
 static int put_rw(struct blkfront *bf, int id, int op, uint64_t sector, void *buf,
 		  uint32_t nsect)
 {
 	struct pv_blkif_request_segment segs[BF_MAX_SEGS];
 	struct bf_shadow *s = &bf->shadow[id];
 	void *slot = PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
-	int rc = grant_segments(bf, s, (uintptr_t)buf, nsect, op != PV_BLKIF_OP_READ, segs);
+	unsigned nseg;
+	int rc;
 
+	if (bf->persistent && (uintptr_t)buf % BLKFRONT_SECTOR == 0)
+		rc = pool_segments(bf, s, op, buf, nsect, segs);
+	else
+		rc = grant_segments(bf, s, (uintptr_t)buf, nsect, op != PV_BLKIF_OP_READ, segs);
 	if (rc < 0) {
+		pool_release(bf, s, 0);
 		shadow_release(bf, s);
 		return rc;
 	}
-	if (s->nr_grefs <= PV_BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+	nseg = s->npool ? s->npool : s->nr_grefs;
+	if (nseg <= PV_BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		struct pv_blkif_request req = { .operation = (uint8_t)op,
-						.nr_segments = (uint8_t)s->nr_grefs,
+						.nr_segments = (uint8_t)nseg,
 						.handle = (uint16_t)bf->info.vdev, .id = (uint64_t)id,
 						.sector_number = sector };
 
-		memcpy(req.seg, segs, s->nr_grefs * sizeof(segs[0]));
+		memcpy(req.seg, segs, nseg * sizeof(segs[0]));
 		memcpy(slot, &req, sizeof(req));
 	} else {
 		struct pv_blkif_request_indirect req = { .operation = PV_BLKIF_OP_INDIRECT,
 							 .indirect_op = (uint8_t)op,
-							 .nr_segments = (uint16_t)s->nr_grefs,
+							 .nr_segments = (uint16_t)nseg,
 							 .id = (uint64_t)id, .sector_number = sector,
 							 .handle = (uint16_t)bf->info.vdev };
 
-		memcpy(bf->indirect[id], segs, s->nr_grefs * sizeof(segs[0]));
+		memcpy(bf->indirect[id], segs, nseg * sizeof(segs[0]));
 		req.indirect_grefs[0] = (pv_grant_ref_t)bf->indirect_ref[id];
 		memcpy(slot, &req, sizeof(req));
 	}
@@ -140,6 +192,7 @@ int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uin
 	bf->shadow[id].used = 1;
 	bf->shadow[id].tag = tag;
 	bf->shadow[id].nr_grefs = 0;
+	bf->shadow[id].npool = 0;
 	if (op == PV_BLKIF_OP_READ || op == PV_BLKIF_OP_WRITE) {
 		if ((rc = put_rw(bf, id, op, sector, buf, nsect)) < 0)
 			return rc;
@@ -161,6 +214,7 @@ int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
 	bf->shadow[id].used = 1;
 	bf->shadow[id].tag = req->id;
 	bf->shadow[id].nr_grefs = 0;
+	bf->shadow[id].npool = 0;
 	copy.id = (uint64_t)id;
 	memcpy(PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt), &copy, sizeof(copy));
 	bf->ring.req_prod_pvt++;
@@ -202,6 +256,7 @@ static int take_responses(struct blkfront *bf, struct blkfront_done *out, int ma
 		out[n].tag = s->tag;
 		out[n].status = rsp.status;
 		n++;
+		pool_release(bf, s, rsp.status == PV_BLKIF_RSP_OKAY);
 		shadow_release(bf, s);
 		bf->inflight--;
 	}
@@ -295,6 +350,10 @@ int blkfront_close(struct blkfront *bf)
 	for (unsigned i = 0; i < BF_RING_SIZE; i++)
 		if (bf->indirect[i])
 			gnttab_end_access((pv_grant_ref_t)bf->indirect_ref[i]);
+	for (unsigned i = 0; i < bf->pool_n; i++)
+		if (gnttab_end_access((pv_grant_ref_t)bf->pool_ref[i]) < 0)
+			printk("blkfront: %s: persistent grant %d still mapped\n", bf->info.name,
+			       bf->pool_ref[i]);
 	bf->up = 0;
 	printk("blkfront: %s: closed\n", bf->info.name);
 	return 0;

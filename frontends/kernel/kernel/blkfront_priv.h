@@ -9,11 +9,19 @@
 #define BF_WAIT_NS (10ull * 1000000000ull)
 #define BF_SECT_PER_PAGE (PV_PAGE_SIZE / BLKFRONT_SECTOR)
 
+/* Persistent grants: pages granted once at connect, data copied through them. */
+#define BF_POOL_MAX 2048u
+
 struct bf_shadow {
 	int used;
 	uint64_t tag;
-	unsigned nr_grefs;
+	unsigned nr_grefs;          /* per-request grants to revoke */
 	pv_grant_ref_t grefs[BF_MAX_SEGS];
+	unsigned npool;             /* pool pages this request holds */
+	uint16_t pidx[BF_MAX_SEGS];
+	uint8_t *buf;               /* caller's buffer (reads copy back into it) */
+	uint32_t nsect;
+	int read;
 };
 
 struct blkfront {
@@ -31,6 +39,11 @@ struct blkfront {
 	int indirect_ref[BF_RING_SIZE];
 	struct pv_blkif_request_segment *indirect[BF_RING_SIZE];
 	struct bf_shadow shadow[BF_RING_SIZE];
+	int persistent;             /* both sides offer feature-persistent */
+	unsigned pool_n, pool_nfree;
+	uint8_t *pool;              /* pool_n pages */
+	int pool_ref[BF_POOL_MAX];
+	uint16_t pool_free[BF_POOL_MAX];
 };
 
 #endif

@@ -3,13 +3,13 @@
  * -fno-tree-loop-distribute-patterns so gcc cannot turn memset into a memset call. */
 #include "kstring.h"
 
+/* rep movsb: as fast as the CPU's string copy (ERMS) and far faster than a byte
+ * loop for the page-sized copies of the disk driver. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
