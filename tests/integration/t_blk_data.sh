@@ -3,16 +3,17 @@
 # image in random order and random request sizes (app=blkcheck op=write), the host
 # checks every sector of the file (blkpattern check); then the host writes another
 # pattern and the guest reads it back and checks it (op=verify). Byte for byte both
-# ways, through blkfront, blkback, grant copies and io_uring.
+# ways, through blkfront, blkback and io_uring; once with persistent grants (blkback
+# does the I/O in mapped guest pages), once with grants per request (grant copies).
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
 img=$PVISOR_RUNDIR/disk.img
 truncate -s 300M "$img"
 
-run_guest() { # name op seed
+run_guest() { # name op seed persistent
 	local log=$PVISOR_RUNDIR/console/$1.log
-	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=256\"" \
+	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=256 persistent=$4\"" \
 		'memory = 32' "disk = [ '$img,raw,xvda,rw' ]")" || fail "create $1"
 	wait_for 240 console_has "$1" "blkcheck: PASS" ||
 		fail "$1: $(grep -E 'blkcheck|blkfront' "$log" | tail -n 5; tail -n 5 "$PVISOR_RUNDIR/blkback.log")"
@@ -20,12 +21,15 @@ run_guest() { # name op seed
 	grep 'blkcheck: PASS' "$log"
 }
 
-run_guest gw write 7
-out=$("$PAT" check "$img" 7 256) || fail "host check of the guest's data: $out"
-ok "guest wrote 256 MiB, host reads it back byte for byte ($out)"
+for p in 1 0; do
+	how=$([ $p = 1 ] && echo "persistent grants" || echo "grant copies")
+	run_guest gw$p write $((7 + p)) $p
+	out=$("$PAT" check "$img" $((7 + p)) 256) || fail "host check of the guest's data: $out"
+	ok "guest wrote 256 MiB ($how), host reads it back byte for byte ($out)"
 
-"$PAT" write "$img" 9 256 >/dev/null || fail "host write"
-run_guest gr verify 9
-ok "host wrote 256 MiB, guest reads it back byte for byte"
+	"$PAT" write "$img" $((9 + p)) 256 >/dev/null || fail "host write"
+	run_guest gr$p verify $((9 + p)) $p
+	ok "host wrote 256 MiB, guest reads it back byte for byte ($how)"
+done
 grep -q 'errors' "$PVISOR_RUNDIR/blkback.log" && grep 'errors' "$PVISOR_RUNDIR/blkback.log"
 true

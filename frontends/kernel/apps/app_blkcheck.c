@@ -8,7 +8,8 @@
  *   op=ro                   a write must be refused (read-only disk)
  *   op=bad                  hostile requests must each get an error, then a good
  *                           read must still work
- * disk=NAME (the first disk by default); hold=MS waits before powering off (the host
+ * disk=NAME (the first disk by default); persistent=0 grants every request's pages
+ * afresh (the backend then copies) instead of using persistent grants; hold=MS waits before powering off (the host
  * looks at the image meanwhile). Lines start with "blkcheck:"; the last is
  * "blkcheck: PASS ..." or "blkcheck: FAIL ...". */
 #include <pvisor/errno.h>
@@ -163,7 +164,10 @@ int app_blkcheck_run(const struct app_env *env)
 	const char *op = cmdline_get(env->cmdline, "op"), *disk = cmdline_get(env->cmdline, "disk");
 	struct check c = { .seed = arg_u64(env, "seed", 1) };
 	uint64_t mib = arg_u64(env, "mib", 256), hold = arg_u64(env, "hold", 0);
-	int rc, n = blkfront_probe();
+	int rc, n;
+
+	blkfront_allow_persistent((int)arg_u64(env, "persistent", 1));
+	n = blkfront_probe();
 
 	c.rnd = c.seed * 7 + 3;
 	c.bf = disk ? blkfront_find(disk) : blkfront_get(0);

@@ -16,6 +16,12 @@
 #include "lib/kstring.h"
 
 static struct blkfront *disks[BLKFRONT_MAX_DISKS];
+static int allow_persistent = 1;
+
+void blkfront_allow_persistent(int allow)
+{
+	allow_persistent = allow;
+}
 
 static void bf_event(uint32_t port, void *data)
 {
@@ -140,7 +146,7 @@ static void bf_read_features(struct blkfront *bf)
 	uint64_t v;
 
 	bf_read_u64(bf, "feature-persistent", 0, &v);
-	bf->persistent = v == 1;
+	bf->persistent = v == 1 && allow_persistent;
 	bf_read_u64(bf, "feature-max-indirect-segments", 0, &v);
 	bf->info.max_segs = v > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST
 				    ? (v > BF_MAX_SEGS ? BF_MAX_SEGS : (unsigned)v)

@@ -38,6 +38,10 @@ struct blkfront_done {
 	int status;     /* PV_BLKIF_RSP_* */
 };
 
+/* Whether disks brought up from now on may use persistent grants when the backend
+ * offers them (default 1; 0 grants every request's pages afresh). */
+void blkfront_allow_persistent(int allow);
+
 /* Bring up every disk listed under device/vbd that is not up yet; returns how
  * many disks are up, or -errno when the store cannot be read. */
 int blkfront_probe(void);
