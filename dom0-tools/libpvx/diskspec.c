@@ -200,21 +200,96 @@ static int item_key(struct pvx_disk *d, const char *k, size_t kl, const char *v,
 	return -EINVAL;
 }
 
+static int is_format(const char *s)
+{
+	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", "empty" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(s, formats[i]))
+			return 1;
+	return 0;
+}
+
+/* xm's legacy target prefixes: phy:, file:, tap:aio:, tap2:aio:, tap:qcow2:, ... */
+static void target_prefixes(struct pvx_disk *d)
+{
+	static const char *const drop[] = { "file:", "tap:", "tap2:", "aio:" };
+	char *t = d->target, *colon;
+
+	if (!strncmp(t, "phy:", 4)) {
+		strcpy(d->backendtype, "phy");
+		memmove(t, t + 4, strlen(t + 4) + 1);
+	}
+	for (int again = 1; again;) {
+		again = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(drop); i++)
+			if (!strncmp(t, drop[i], strlen(drop[i]))) {
+				memmove(t, t + strlen(drop[i]), strlen(t + strlen(drop[i])) + 1);
+				again = 1;
+			}
+		colon = strchr(t, ':');
+		if (colon && colon - t < (long)sizeof(d->format)) {
+			*colon = '\0';
+			if (is_format(t)) {
+				strcpy(d->format, t);
+				memmove(t, colon + 1, strlen(colon + 1) + 1);
+				again = 1;
+			} else {
+				*colon = ':';
+			}
+		}
+	}
+}
+
+/* A vdev, with xm's ":cdrom" / ":disk" suffix. */
+static int set_vdev(struct pvx_disk *d, const char *it, char *err, size_t errlen)
+{
+	const char *colon = strchr(it, ':');
+	size_t n = colon ? (size_t)(colon - it) : strlen(it);
+
+	if (colon && !strcmp(colon, ":cdrom"))
+		d->cdrom = 1, d->readonly = 1;
+	else if (colon && strcmp(colon, ":disk"))
+		return snprintf(err, errlen, "disk spec: vdev '%s': only :cdrom or :disk may follow",
+				it), -EINVAL;
+	return copy_field(d->vdev, sizeof(d->vdev), it, n, "vdev", err, errlen);
+}
+
 static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, char *err,
 			   size_t errlen)
 {
+	unsigned v;
+	char name[32];
+
+	/* xm's three-item form target,vdev,access: a second item that is no format but
+	 * a disk name is the vdev. */
+	if (*pos == 1 && *it && !is_format(it)) {
+		size_t n = strcspn(it, ":");
+
+		if (n < sizeof(name)) {
+			memcpy(name, it, n);
+			name[n] = '\0';
+			if (pvx_vdev_to_devid(name, &v) == 0)
+				*pos = 2;
+		}
+	}
 	if (*pos >= ARRAY_SIZE(positional))
 		return snprintf(err, errlen, "disk spec: too many positional items at '%s' "
 				"(target,format,vdev,access)", it), -EINVAL;
 	switch ((*pos)++) {
-	case 0:
-		return copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err,
-				  errlen);
+	case 0: {
+		int rc = copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err,
+				    errlen);
+
+		if (rc == 0)
+			target_prefixes(d);
+		return rc;
+	}
 	case 1:
 		return *it ? copy_field(d->format, sizeof(d->format), it, strlen(it), "format",
 					err, errlen) : 0;
 	case 2:
-		return copy_field(d->vdev, sizeof(d->vdev), it, strlen(it), "vdev", err, errlen);
+		return set_vdev(d, it, err, errlen);
 	default:
 		return *it ? item_access(d, it, err, errlen) : 0;
 	}
@@ -222,14 +297,9 @@ static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, ch
 
 static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t errlen)
 {
-	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", "empty" };
-	int known = 0;
-
 	if (!d->format[0])
 		strcpy(d->format, "raw");
-	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		known |= !strcmp(d->format, formats[i]);
-	if (!known)
+	if (!is_format(d->format))
 		return snprintf(err, errlen, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
 				"vhd, qed or empty", spec, d->format), -EINVAL;
 	if (!d->vdev[0])

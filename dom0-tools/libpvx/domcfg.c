@@ -1,6 +1,7 @@
 /* Build a validated struct domcfg from a parsed xl.cfg: one handler per key,
  * warnings for keys pvisor ignores, then defaults and cross-key checks. */
 #include "libpvx/domcfg.h"
+#include "libpvx/diskspec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -313,10 +314,39 @@ static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *
 	return 0;
 }
 
+/* Each disk spec must parse (diskspec.c) and name its own vdev. */
+static int disks_check(struct dc_ctx *c, const char *key, const struct cfg_value *v)
+{
+	struct pvx_disk *d = malloc(sizeof(*d));
+	unsigned *ids = calloc(c->dc->n_disks + 1, sizeof(*ids));
+	char err[512];
+	int rc = 0;
+
+	if (!d || !ids)
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < c->dc->n_disks; i++) {
+		if (pvx_disk_parse(c->dc->disks[i], d, err, sizeof(err)) < 0) {
+			rc = dc_error(c, v->items[i].line, key, "item %zu: %s", i + 1, err);
+			break;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (ids[j] == d->devid)
+				rc = dc_error(c, v->items[i].line, key,
+					      "item %zu: vdev %s is already used by item %zu", i + 1,
+					      d->vdev, j + 1);
+		ids[i] = d->devid;
+	}
+	free(ids);
+	free(d);
+	return rc;
+}
+
 static int key_disk(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
-	return spec_list(c, h->key, v, &c->dc->disks, &c->dc->n_disks,
-			 "'/srv/guest.img,raw,xvda,rw'");
+	int rc = spec_list(c, h->key, v, &c->dc->disks, &c->dc->n_disks,
+			   "'/srv/guest.img,raw,xvda,rw'");
+
+	return rc < 0 ? rc : disks_check(c, h->key, v);
 }
 
 static int key_vif(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)

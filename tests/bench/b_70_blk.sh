@@ -77,10 +77,13 @@ fi
 bench_on_exit "rm -f '$img'"
 pv_setup
 uml_setup
+# Write-back of one system's writes (UML's go through the host page cache) must not
+# land in the next system's time.
+settle() { sync -f "$img" 2>/dev/null || sync; sleep 1; }
 for ((r = 1; r <= rounds; r++)); do
-	[ -z "$pv_why" ] && [ -z "$host_why" ] && pv_round "$r"
-	[ -z "$host_why" ] && host_round
-	[ -z "$uml_why" ] && [ -z "$host_why" ] && uml_round
+	[ -z "$pv_why" ] && [ -z "$host_why" ] && settle && pv_round "$r"
+	[ -z "$host_why" ] && settle && host_round
+	[ -z "$uml_why" ] && [ -z "$host_why" ] && settle && uml_round
 done
 pv_daemons_stop
 

@@ -50,6 +50,26 @@ static void test_positional(void)
 	CU_ASSERT_EQUAL(d.devid, 51728);
 }
 
+static void test_legacy(void)
+{
+	ok("phy:/dev/vg/x,xvdb,r");
+	CU_ASSERT_STRING_EQUAL(d.target, "/dev/vg/x");
+	CU_ASSERT_STRING_EQUAL(d.backendtype, "phy");
+	CU_ASSERT_STRING_EQUAL(d.vdev, "xvdb");
+	CU_ASSERT_EQUAL(d.readonly, 1);
+	ok("file:/i.img,hdc:cdrom,r");
+	CU_ASSERT_STRING_EQUAL(d.target, "/i.img");
+	CU_ASSERT_STRING_EQUAL(d.vdev, "hdc");
+	CU_ASSERT_EQUAL(d.cdrom, 1);
+	ok("tap:qcow2:/q.img,xvda,w");
+	CU_ASSERT_STRING_EQUAL(d.target, "/q.img");
+	CU_ASSERT_STRING_EQUAL(d.format, "qcow2");
+	ok("tap2:aio:/a.img,xvdc,w");
+	CU_ASSERT_STRING_EQUAL(d.target, "/a.img");
+	CU_ASSERT_STRING_EQUAL(d.format, "raw");
+	bad("/i.img,xvda:tape,w", "only :cdrom or :disk");
+}
+
 static void test_keys(void)
 {
 	ok("format=raw, vdev=xvdc, access=ro, target=/x/y,with,commas=1");
@@ -123,6 +143,7 @@ int main(void)
 		return 2;
 	s = CU_add_suite("diskspec", NULL, NULL);
 	CU_add_test(s, "positional", test_positional);
+	CU_add_test(s, "legacy xm forms", test_legacy);
 	CU_add_test(s, "keys", test_keys);
 	CU_add_test(s, "errors", test_errors);
 	CU_add_test(s, "vdev numbers", test_vdev);
