@@ -34,7 +34,7 @@ static void on_signal(int fd, void *arg)
 static void on_status(int fd, void *arg)
 {
 	char line[768];
-	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK); /* never block the loop */
 
 	(void)arg;
 	if (c < 0)
