@@ -5,7 +5,8 @@
 # operations, broken indirect and discard requests) gets an error for each while
 # another guest keeps reading its own disk correctly and blkback keeps running; a
 # flush is answered after the data is in the file (checked while the guest still
-# runs); an image format blkback cannot serve is refused at create with the reason.
+# runs); discard punches a hole (zeros in the guest and the file, blocks freed); an
+# image format blkback cannot serve is refused at create with the reason.
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
@@ -41,6 +42,19 @@ wait_for 30 console_has fl "blkcheck: PASS wrote 8 MiB and flushed" || fail "flu
 out=$("$PAT" check "$bad" 11 8) || fail "after the flush the file lacks the data: $out"
 "$PVX" destroy fl
 ok "flushed data is in the file while the guest runs ($out)"
+
+# discard punches holes: the guest reads zeros and the file gives the blocks back
+"$PAT" write "$bad" 4 8 >/dev/null || fail "host write"
+before=$(stat -c %b "$bad")
+"$PVX" create -q "$(mkcfg dis 'cmdline = "app=blkcheck op=discard mib=4"' 'memory = 32' \
+	"disk = [ '$bad,raw,xvda,rw' ]")" || fail "create dis"
+wait_for 30 console_has dis "blkcheck: PASS discarded 4 MiB" || fail "discard: $(log dis | grep blk)"
+after=$(stat -c %b "$bad")
+cmp -n $((4 << 20)) "$bad" /dev/zero || fail "the discarded range is not zeros in the file"
+[ "$after" -lt "$before" ] || fail "discard freed no blocks ($before -> $after)"
+out=$(dd if="$bad" bs=1M skip=4 count=4 2>/dev/null | cmp - <(dd if=/dev/zero bs=1M count=4 2>/dev/null) 2>&1) &&
+	fail "discard went past its range"
+ok "discard: zeros in the guest and in the file, blocks $before -> $after (512-byte units)"
 
 cp --sparse=always "$ro" "$PVISOR_RUNDIR/q.img"
 out=$("$PVX" create -q "$(mkcfg q 'cmdline = "app=hello"' \

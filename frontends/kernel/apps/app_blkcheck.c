@@ -6,6 +6,7 @@
  *                           in their pages), then flush
  *   op=verify mib=N seed=S  read it back the same way and compare
  *   op=ro                   a write must be refused (read-only disk)
+ *   op=discard mib=N        discard the first N MiB, which must then read as zeros
  *   op=bad                  hostile requests must each get an error, then a good
  *                           read must still work
  * disk=NAME (the first disk by default); persistent=0 grants every request's pages
@@ -157,6 +158,37 @@ static int op_ro(struct check *c)
 	return -PV_EINVAL;
 }
 
+/* Discard the first mib MiB (in 1 MiB requests), then read it back: all zeros. */
+static int op_discard(struct check *c, uint64_t mib)
+{
+	struct blkfront_done d;
+
+	for (uint64_t m = 0; m < mib; m++) {
+		int rc = blkfront_submit(c->bf, PV_BLKIF_OP_DISCARD, m * PIECE_SECTORS, 0,
+					 PIECE_SECTORS, m);
+
+		if (rc < 0) {
+			printk("blkcheck: FAIL discard: %d\n", rc);
+			return rc;
+		}
+		blkfront_kick(c->bf);
+		while (blkfront_poll(c->bf, &d, 1) == 0)
+			blkfront_wait(c->bf);
+		if (d.status != PV_BLKIF_RSP_OKAY) {
+			printk("blkcheck: FAIL discard answered %d\n", d.status);
+			return -PV_EIO;
+		}
+		if (blkfront_rw(c->bf, 0, m * PIECE_SECTORS, c->buf, PIECE_SECTORS) < 0)
+			return printk("blkcheck: FAIL read after discard\n"), -PV_EIO;
+		for (uint64_t i = 0; i < PIECE_SECTORS * 512ull; i++)
+			if (c->buf[i])
+				return printk("blkcheck: FAIL byte %llu not zero after discard\n",
+					      (unsigned long long)(m * PIECE_SECTORS * 512 + i)), -PV_EIO;
+	}
+	printk("blkcheck: PASS discarded %llu MiB, reads back zeros\n", (unsigned long long)mib);
+	return 0;
+}
+
 int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf);
 
 int app_blkcheck_run(const struct app_env *env)
@@ -182,6 +214,8 @@ int app_blkcheck_run(const struct app_env *env)
 		rc = op_pattern(&c, mib, 0);
 	else if (!strcmp(op, "ro"))
 		rc = op_ro(&c);
+	else if (!strcmp(op, "discard"))
+		rc = op_discard(&c, mib);
 	else if (!strcmp(op, "bad"))
 		rc = app_blkcheck_op_bad(c.bf, c.buf);
 	else
