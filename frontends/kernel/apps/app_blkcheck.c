@@ -10,7 +10,8 @@
  *   op=bad                  hostile requests must each get an error, then a good
  *                           read must still work
  * disk=NAME (the first disk by default); persistent=0 grants every request's pages
- * afresh (the backend then copies) instead of using persistent grants; hold=MS waits before powering off (the host
+ * afresh (the backend then copies) instead of using persistent grants; queues=N
+ * spreads the requests over N rings (multi-queue); hold=MS waits before powering off (the host
  * looks at the image meanwhile). Lines start with "blkcheck:"; the last is
  * "blkcheck: PASS ..." or "blkcheck: FAIL ...". */
 #include <pvisor/errno.h>
@@ -199,6 +200,7 @@ int app_blkcheck_run(const struct app_env *env)
 	int rc, n;
 
 	blkfront_allow_persistent((int)arg_u64(env, "persistent", 1));
+	blkfront_set_queues((unsigned)arg_u64(env, "queues", 1));
 	n = blkfront_probe();
 
 	c.rnd = c.seed * 7 + 3;

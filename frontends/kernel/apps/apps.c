@@ -26,7 +26,7 @@ static const struct app app_table[] = {
 	{ "xstest", app_xstest_run,
 	  "op=check other=D | op=bench n=N: the store from the guest (xenbus)" },
 	{ "blkcheck", app_blkcheck_run,
-	  "op=write|verify|ro|discard|bad mib=N seed=S disk=xvda persistent=0|1 hold=MS: disk tests" },
+	  "op=write|verify|ro|discard|bad mib=N seed=S disk=xvda persistent=0|1 queues=N hold=MS: disk tests" },
 	{ "blkhot", app_blkhot_run,
 	  "seed=S mib=N rounds=R: bring up hot-plugged disks, check them, close on unplug" },
 	{ "cmds", app_cmds_run, "cmd1=WORD,WORD.. cmd2=..: run shell commands, then power off" },

@@ -17,10 +17,16 @@
 
 static struct blkfront *disks[BLKFRONT_MAX_DISKS];
 static int allow_persistent = 1;
+static unsigned want_queues = 1;
 
 void blkfront_allow_persistent(int allow)
 {
 	allow_persistent = allow;
+}
+
+void blkfront_set_queues(unsigned n)
+{
+	want_queues = n < 1 ? 1 : n > BF_MAX_QUEUES ? BF_MAX_QUEUES : n;
 }
 
 static void bf_event(uint32_t port, void *data)
@@ -79,60 +85,93 @@ static int bf_pool_alloc(struct blkfront *bf)
 	return 0;
 }
 
-/* Ring page, grants of the indirect pages, event channel. */
-static int bf_alloc(struct blkfront *bf)
+/* One queue: ring page, grants of its indirect pages, event channel. */
+static int bf_queue_alloc(struct blkfront *bf, struct bf_queue *q)
 {
 	int port;
 
-	bf->sring = mm_alloc_pages(1);
-	if (!bf->sring)
+	q->sring = mm_alloc_pages(1);
+	if (!q->sring)
 		return -PV_ENOMEM;
-	PV_FRONT_RING_SETUP(&bf->ring, bf->sring, PV_PAGE_SIZE);
-	bf->ring_ref = gnttab_grant_access((pv_domid_t)bf->backend_id, mm_virt_to_gfn(bf->sring), 0);
-	if (bf->ring_ref < 0)
-		return bf->ring_ref;
+	PV_FRONT_RING_SETUP(&q->ring, q->sring, PV_PAGE_SIZE);
+	q->ring_ref = gnttab_grant_access((pv_domid_t)bf->backend_id, mm_virt_to_gfn(q->sring), 0);
+	if (q->ring_ref < 0)
+		return q->ring_ref;
 	for (unsigned i = 0; i < BF_RING_SIZE && bf->info.max_segs > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	     i++) {
-		bf->indirect[i] = mm_alloc_pages(1);
-		if (!bf->indirect[i])
+		q->indirect[i] = mm_alloc_pages(1);
+		if (!q->indirect[i])
 			return -PV_ENOMEM;
-		bf->indirect_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
-							  mm_virt_to_gfn(bf->indirect[i]), 1);
-		if (bf->indirect_ref[i] < 0)
-			return bf->indirect_ref[i];
+		q->indirect_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
+							 mm_virt_to_gfn(q->indirect[i]), 1);
+		if (q->indirect_ref[i] < 0)
+			return q->indirect_ref[i];
 	}
-	if (bf->persistent && bf_pool_alloc(bf) < 0)
-		bf->persistent = 0; /* not enough memory: grant per request instead */
 	port = evtchn_alloc_unbound((pv_domid_t)bf->backend_id);
 	if (port < 0)
 		return port;
-	bf->port = port;
+	q->port = port;
 	evtchn_bind_handler((uint32_t)port, bf_event, bf);
 	return 0;
 }
 
-/* ring-ref, event-channel and protocol in one transaction, retried on conflict. */
+static int bf_alloc(struct blkfront *bf)
+{
+	int rc;
+
+	for (unsigned i = 0; i < bf->nq; i++)
+		if ((rc = bf_queue_alloc(bf, &bf->q[i])) < 0)
+			return rc;
+	if (bf->persistent && bf_pool_alloc(bf) < 0)
+		bf->persistent = 0; /* not enough memory: grant per request instead */
+	return 0;
+}
+
+/* A queue's key: at the top with one queue, under queue-<n>/ with several. */
+static void bf_queue_key(struct blkfront *bf, unsigned i, const char *key, char *path,
+			 size_t len)
+{
+	if (bf->nq == 1)
+		ksnprintf(path, len, "%s/%s", bf->node, key);
+	else
+		ksnprintf(path, len, "%s/queue-%u/%s", bf->node, i, key);
+}
+
+static int bf_publish_keys(struct blkfront *bf, xbt_t t)
+{
+	char path[80];
+	int rc = 0;
+
+	for (unsigned i = 0; i < bf->nq && rc == 0; i++) {
+		bf_queue_key(bf, i, "ring-ref", path, sizeof(path));
+		rc = xenbus_printf(t, path, "%d", bf->q[i].ring_ref);
+		bf_queue_key(bf, i, "event-channel", path, sizeof(path));
+		if (rc == 0)
+			rc = xenbus_printf(t, path, "%d", bf->q[i].port);
+	}
+	ksnprintf(path, sizeof(path), "%s/multi-queue-num-queues", bf->node);
+	if (rc == 0 && bf->nq > 1)
+		rc = xenbus_printf(t, path, "%u", bf->nq);
+	ksnprintf(path, sizeof(path), "%s/protocol", bf->node);
+	if (rc == 0)
+		rc = xenbus_write(t, path, "x86_64-abi");
+	ksnprintf(path, sizeof(path), "%s/feature-persistent", bf->node);
+	if (rc == 0)
+		rc = xenbus_write(t, path, bf->persistent ? "1" : "0");
+	return rc;
+}
+
+/* Every queue's ring-ref and event-channel, protocol, features: one transaction,
+ * retried on conflict. */
 static int bf_publish(struct blkfront *bf)
 {
-	char path[64];
 	xbt_t t;
 	int rc;
 
 	do {
 		if ((rc = xenbus_transaction_start(&t)) < 0)
 			return rc;
-		ksnprintf(path, sizeof(path), "%s/ring-ref", bf->node);
-		rc = xenbus_printf(t, path, "%d", bf->ring_ref);
-		ksnprintf(path, sizeof(path), "%s/event-channel", bf->node);
-		if (rc == 0)
-			rc = xenbus_printf(t, path, "%d", bf->port);
-		ksnprintf(path, sizeof(path), "%s/protocol", bf->node);
-		if (rc == 0)
-			rc = xenbus_write(t, path, "x86_64-abi");
-		ksnprintf(path, sizeof(path), "%s/feature-persistent", bf->node);
-		if (rc == 0)
-			rc = xenbus_write(t, path, bf->persistent ? "1" : "0");
-		if (rc < 0) {
+		if ((rc = bf_publish_keys(bf, t)) < 0) {
 			xenbus_transaction_end(t, 1);
 			return rc;
 		}
@@ -147,6 +186,8 @@ static void bf_read_features(struct blkfront *bf)
 
 	bf_read_u64(bf, "feature-persistent", 0, &v);
 	bf->persistent = v == 1 && allow_persistent;
+	bf_read_u64(bf, "multi-queue-max-queues", 1, &v);
+	bf->nq = v < want_queues ? (unsigned)(v ? v : 1) : want_queues;
 	bf_read_u64(bf, "feature-max-indirect-segments", 0, &v);
 	bf->info.max_segs = v > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST
 				    ? (v > BF_MAX_SEGS ? BF_MAX_SEGS : (unsigned)v)
@@ -236,10 +277,11 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 	}
 	bf->up = 1;
 	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request, "
-	       "%u persistent pages\n", bf->info.name, (unsigned long long)bf->info.sectors,
-	       bf->info.sector_size, bf->info.readonly ? ", read-only" : "",
-	       bf->info.flush ? ", flush" : "", bf->info.discard ? ", discard" : "",
-	       bf->info.max_segs, bf->persistent ? bf->pool_n : 0);
+	       "%u persistent pages, %u queue%s\n", bf->info.name,
+	       (unsigned long long)bf->info.sectors, bf->info.sector_size,
+	       bf->info.readonly ? ", read-only" : "", bf->info.flush ? ", flush" : "",
+	       bf->info.discard ? ", discard" : "", bf->info.max_segs,
+	       bf->persistent ? bf->pool_n : 0, bf->nq, bf->nq > 1 ? "s" : "");
 	*out = bf;
 	return 0;
 }

@@ -42,6 +42,10 @@ struct blkfront_done {
  * offers them (default 1; 0 grants every request's pages afresh). */
 void blkfront_allow_persistent(int allow);
 
+/* Queues to ask for on disks brought up from now on (1..4, default 1; the backend's
+ * multi-queue-max-queues caps it). Requests are spread over them in turn. */
+void blkfront_set_queues(unsigned n);
+
 /* Bring up every disk listed under device/vbd that is not up yet; returns how
  * many disks are up, or -errno when the store cannot be read. */
 int blkfront_probe(void);

@@ -12,14 +12,26 @@
 #include "kernel/xenbus.h"
 #include "lib/kstring.h"
 
-static int shadow_get(struct blkfront *bf)
+static int shadow_get(struct bf_queue *q)
 {
-	if (PV_RING_FULL(&bf->ring))
+	if (PV_RING_FULL(&q->ring))
 		return -PV_EAGAIN;
 	for (int i = 0; i < (int)BF_RING_SIZE; i++)
-		if (!bf->shadow[i].used)
+		if (!q->shadow[i].used)
 			return i;
 	return -PV_EAGAIN;
+}
+
+/* The next queue in turn that has a free slot, or NULL. */
+static struct bf_queue *pick_queue(struct blkfront *bf)
+{
+	for (unsigned k = 0; k < bf->nq; k++) {
+		struct bf_queue *q = &bf->q[bf->next_q++ % bf->nq];
+
+		if (!PV_RING_FULL(&q->ring))
+			return q;
+	}
+	return NULL;
 }
 
 /* Return the request's pool pages; a finished read first copies its data out. */
@@ -106,12 +118,12 @@ static int pool_segments(struct blkfront *bf, struct bf_shadow *s, int op, uint8
 	return (int)need;
 }
 
-static int put_rw(struct blkfront *bf, int id, int op, uint64_t sector, void *buf,
-		  uint32_t nsect)
+static int put_rw(struct blkfront *bf, struct bf_queue *q, int id, int op, uint64_t sector,
+		  void *buf, uint32_t nsect)
 {
 	struct pv_blkif_request_segment segs[BF_MAX_SEGS];
-	struct bf_shadow *s = &bf->shadow[id];
-	void *slot = PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
+	struct bf_shadow *s = &q->shadow[id];
+	void *slot = PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt);
 	unsigned nseg;
 	int rc;
 
@@ -140,16 +152,17 @@ static int put_rw(struct blkfront *bf, int id, int op, uint64_t sector, void *bu
 							 .id = (uint64_t)id, .sector_number = sector,
 							 .handle = (uint16_t)bf->info.vdev };
 
-		memcpy(bf->indirect[id], segs, nseg * sizeof(segs[0]));
-		req.indirect_grefs[0] = (pv_grant_ref_t)bf->indirect_ref[id];
+		memcpy(q->indirect[id], segs, nseg * sizeof(segs[0]));
+		req.indirect_grefs[0] = (pv_grant_ref_t)q->indirect_ref[id];
 		memcpy(slot, &req, sizeof(req));
 	}
 	return 0;
 }
 
-static void put_simple(struct blkfront *bf, int id, int op, uint64_t sector, uint32_t nsect)
+static void put_simple(struct blkfront *bf, struct bf_queue *q, int id, int op, uint64_t sector,
+		       uint32_t nsect)
 {
-	void *slot = PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt);
+	void *slot = PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt);
 
 	if (op == PV_BLKIF_OP_DISCARD) {
 		struct pv_blkif_request_discard req = { .operation = (uint8_t)op,
@@ -184,22 +197,24 @@ int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uin
 		    uint64_t tag)
 {
 	int id, rc = check_request(bf, op, sector, nsect);
+	struct bf_queue *q = pick_queue(bf);
 
 	if (rc < 0)
 		return rc;
-	if ((id = shadow_get(bf)) < 0)
-		return id;
-	bf->shadow[id].used = 1;
-	bf->shadow[id].tag = tag;
-	bf->shadow[id].nr_grefs = 0;
-	bf->shadow[id].npool = 0;
+	if (!q || (id = shadow_get(q)) < 0)
+		return -PV_EAGAIN;
+	q->shadow[id].used = 1;
+	q->shadow[id].tag = tag;
+	q->shadow[id].nr_grefs = 0;
+	q->shadow[id].npool = 0;
 	if (op == PV_BLKIF_OP_READ || op == PV_BLKIF_OP_WRITE) {
-		if ((rc = put_rw(bf, id, op, sector, buf, nsect)) < 0)
+		if ((rc = put_rw(bf, q, id, op, sector, buf, nsect)) < 0)
 			return rc;
 	} else {
-		put_simple(bf, id, op, sector, nsect);
+		put_simple(bf, q, id, op, sector, nsect);
 	}
-	bf->ring.req_prod_pvt++;
+	q->ring.req_prod_pvt++;
+	q->inflight++;
 	bf->inflight++;
 	return 0;
 }
@@ -207,57 +222,66 @@ int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uin
 int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
 {
 	struct pv_blkif_request copy = *req;
-	int id = shadow_get(bf);
+	struct bf_queue *q = &bf->q[0];
+	int id = shadow_get(q);
 
 	if (id < 0)
 		return id;
-	bf->shadow[id].used = 1;
-	bf->shadow[id].tag = req->id;
-	bf->shadow[id].nr_grefs = 0;
-	bf->shadow[id].npool = 0;
+	q->shadow[id].used = 1;
+	q->shadow[id].tag = req->id;
+	q->shadow[id].nr_grefs = 0;
+	q->shadow[id].npool = 0;
 	copy.id = (uint64_t)id;
-	memcpy(PV_RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt), &copy, sizeof(copy));
-	bf->ring.req_prod_pvt++;
+	memcpy(PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt), &copy, sizeof(copy));
+	q->ring.req_prod_pvt++;
+	q->inflight++;
 	bf->inflight++;
 	return 0;
 }
 
 void blkfront_kick(struct blkfront *bf)
 {
-	int notify;
+	for (unsigned i = 0; i < bf->nq; i++) {
+		struct bf_queue *q = &bf->q[i];
+		int notify;
 
-	PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&bf->ring, notify);
-	if (notify)
-		evtchn_send((uint32_t)bf->port);
+		if (q->ring.req_prod_pvt == q->sring->req_prod)
+			continue;
+		PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->ring, notify);
+		if (notify)
+			evtchn_send((uint32_t)q->port);
+	}
 }
 
-static int take_responses(struct blkfront *bf, struct blkfront_done *out, int max)
+static int take_responses(struct blkfront *bf, struct bf_queue *q, struct blkfront_done *out,
+			  int max)
 {
-	pv_ring_idx_t rp = bf->sring->rsp_prod;
+	pv_ring_idx_t rp = q->sring->rsp_prod;
 	int n = 0;
 
 	PV_RING_RMB();
-	if (PV_RING_RESPONSE_PROD_OVERFLOW(&bf->ring, rp)) {
+	if (PV_RING_RESPONSE_PROD_OVERFLOW(&q->ring, rp)) {
 		printk("blkfront: %s: backend response producer %u is bogus\n", bf->info.name, rp);
 		return 0;
 	}
-	while (bf->ring.rsp_cons != rp && n < max) {
+	while (q->ring.rsp_cons != rp && n < max) {
 		struct pv_blkif_response rsp;
 		struct bf_shadow *s;
 
-		PV_RING_COPY_RESPONSE(&bf->ring, bf->ring.rsp_cons, &rsp);
-		bf->ring.rsp_cons++;
-		if (rsp.id >= BF_RING_SIZE || !bf->shadow[rsp.id].used) {
+		PV_RING_COPY_RESPONSE(&q->ring, q->ring.rsp_cons, &rsp);
+		q->ring.rsp_cons++;
+		if (rsp.id >= BF_RING_SIZE || !q->shadow[rsp.id].used) {
 			printk("blkfront: %s: response for unknown id %llu\n", bf->info.name,
 			       (unsigned long long)rsp.id);
 			continue;
 		}
-		s = &bf->shadow[rsp.id];
+		s = &q->shadow[rsp.id];
 		out[n].tag = s->tag;
 		out[n].status = rsp.status;
 		n++;
 		pool_release(bf, s, rsp.status == PV_BLKIF_RSP_OKAY);
 		shadow_release(bf, s);
+		q->inflight--;
 		bf->inflight--;
 	}
 	return n;
@@ -267,22 +291,29 @@ int blkfront_poll(struct blkfront *bf, struct blkfront_done *out, int max)
 {
 	int n = 0, more;
 
-	do {
-		n += take_responses(bf, out + n, max - n);
-		if (n == max)
-			break;
-		PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
-	} while (more);
+	for (unsigned i = 0; i < bf->nq && n < max; i++) {
+		struct bf_queue *q = &bf->q[i];
+
+		do {
+			n += take_responses(bf, q, out + n, max - n);
+			if (n == max)
+				break;
+			PV_RING_FINAL_CHECK_FOR_RESPONSES(&q->ring, more);
+		} while (more);
+	}
 	return n;
 }
 
 void blkfront_wait(struct blkfront *bf)
 {
 	for (;;) {
-		int work;
+		int work = 0, w;
 
 		bf->event = 0;
-		PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, work);
+		for (unsigned i = 0; i < bf->nq; i++) {
+			PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->q[i].ring, w);
+			work |= w != 0;
+		}
 		if (work || bf->inflight == 0)
 			return;
 		evtchn_wait_flag(&bf->event);
@@ -343,13 +374,17 @@ int blkfront_close(struct blkfront *bf)
 	xenbus_switch_state(bf->node, PV_XenbusStateClosed);
 	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosed | 1u << PV_XenbusStateUnknown,
 			  BF_WAIT_NS);
-	evtchn_bind_handler((uint32_t)bf->port, 0, 0);
-	evtchn_close((uint32_t)bf->port);
-	if (gnttab_end_access((pv_grant_ref_t)bf->ring_ref) < 0)
-		printk("blkfront: %s: the backend still maps the ring\n", bf->info.name);
-	for (unsigned i = 0; i < BF_RING_SIZE; i++)
-		if (bf->indirect[i])
-			gnttab_end_access((pv_grant_ref_t)bf->indirect_ref[i]);
+	for (unsigned k = 0; k < bf->nq; k++) {
+		struct bf_queue *q = &bf->q[k];
+
+		evtchn_bind_handler((uint32_t)q->port, 0, 0);
+		evtchn_close((uint32_t)q->port);
+		if (gnttab_end_access((pv_grant_ref_t)q->ring_ref) < 0)
+			printk("blkfront: %s: the backend still maps ring %u\n", bf->info.name, k);
+		for (unsigned i = 0; i < BF_RING_SIZE; i++)
+			if (q->indirect[i])
+				gnttab_end_access((pv_grant_ref_t)q->indirect_ref[i]);
+	}
 	for (unsigned i = 0; i < bf->pool_n; i++)
 		if (gnttab_end_access((pv_grant_ref_t)bf->pool_ref[i]) < 0)
 			printk("blkfront: %s: persistent grant %d still mapped\n", bf->info.name,

@@ -24,21 +24,31 @@ struct bf_shadow {
 	int read;
 };
 
+#define BF_MAX_QUEUES 4
+
+/* One request ring (queue) of a disk: its page, port and in-flight requests. */
+struct bf_queue {
+	struct pv_blkif_front_ring ring;
+	struct pv_blkif_sring *sring;
+	int ring_ref;
+	int port;
+	unsigned inflight;
+	int indirect_ref[BF_RING_SIZE];
+	struct pv_blkif_request_segment *indirect[BF_RING_SIZE];
+	struct bf_shadow shadow[BF_RING_SIZE];
+};
+
 struct blkfront {
 	int up;
 	struct blkfront_info info;
 	char node[32];   /* device/vbd/<vdev> */
 	char bpath[96];  /* backend directory */
 	unsigned backend_id;
-	struct pv_blkif_front_ring ring;
-	struct pv_blkif_sring *sring;
-	int ring_ref;
-	int port;
-	volatile int event;
-	unsigned inflight;
-	int indirect_ref[BF_RING_SIZE];
-	struct pv_blkif_request_segment *indirect[BF_RING_SIZE];
-	struct bf_shadow shadow[BF_RING_SIZE];
+	unsigned nq;     /* queues in use (multi-queue-num-queues) */
+	unsigned next_q; /* round robin */
+	struct bf_queue q[BF_MAX_QUEUES];
+	volatile int event; /* set by any queue's event handler */
+	unsigned inflight;  /* over all queues */
 	int persistent;             /* both sides offer feature-persistent */
 	unsigned pool_n, pool_nfree;
 	uint8_t *pool;              /* pool_n pages */
