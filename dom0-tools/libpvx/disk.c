@@ -1,22 +1,36 @@
 /* Virtual disks of a domain: the vbd device directories (backend keys for
  * blkback, frontend keys for blkfront) from parsed disk specs. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libpvx/diskspec.h"
 #include "libpvx/pvx.h"
 #include "libpvx/pvx_store.h"
+
+/* Relative to the current directory (block-attach), as the user meant it. */
+static char *path_absolute(const char *p)
+{
+	char cwd[PATH_MAX], *out;
+
+	if (p[0] == '/' || !p[0] || !getcwd(cwd, sizeof(cwd)))
+		return strdup(p);
+	if (asprintf(&out, "%s/%s", cwd, p) < 0)
+		return NULL;
+	return out;
+}
 
 static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char **path,
 		       const char **type, char *err, size_t errlen)
 {
 	struct stat st;
 
-	*path = cfg ? domcfg_path_resolve(cfg, d->target) : strdup(d->target);
+	*path = cfg ? domcfg_path_resolve(cfg, d->target) : path_absolute(d->target);
 	if (!*path)
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	*type = d->backendtype[0] ? d->backendtype : "file";

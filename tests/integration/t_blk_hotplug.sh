@@ -15,7 +15,9 @@ log=$PVISOR_RUNDIR/console/hot.log
 	fail "create"
 wait_for 20 console_has hot "blkhot: waiting for disks" || fail "guest: $(cat "$log")"
 for round in 1 2; do
-	"$PVX" block-attach hot "$img,raw,xvdb,rw" || fail "block-attach round $round"
+	# round 2 names the image relative to the current directory
+	spec=$([ $round = 1 ] && echo "$img,raw,xvdb,rw" || echo "format=raw,vdev=xvdb,target=hot.img")
+	(cd "$PVISOR_RUNDIR" && "$PVX" block-attach hot "$spec") || fail "block-attach round $round"
 	wait_for 30 bash -c "[ \$(grep -c 'blkhot: xvdb attached, 16384 sectors, 4 MiB verified' '$log') -ge $round ]" ||
 		fail "round $round: the guest did not bring up xvdb: $(grep blk "$log")"
 	out=$("$PVX" block-list hot)
