@@ -129,15 +129,16 @@ static void fetch_indirect(struct blk_ring *r, struct blk_slot *batch)
 				&r->disk->lim);
 }
 
-/* With persistent grants, find (or map once) each segment's page; a ref the
- * hypervisor refuses fails the request. */
+/* With persistent grants, find (or map once) each segment's page. A read-only
+ * grant (-EACCES for a writable map) is served by copying, as without the feature;
+ * any other refusal fails the request. */
 static void resolve_segments(struct blk_ring *r, struct blk_slot *s)
 {
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		int err = 0;
 
 		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err) : NULL;
-		if (err < 0 && s->status == PV_BLKIF_RSP_OKAY) {
+		if (err < 0 && err != -EACCES && s->status == PV_BLKIF_RSP_OKAY) {
 			xbe_warnx(r->xd, "cannot map persistent grant %u (%d): request answered "
 				  "with an error", s->req.seg[i].gref, err);
 			s->status = PV_BLKIF_RSP_ERROR;
