@@ -4,7 +4,7 @@
  * first mib MiB of the disk and prints one line:
  *   blkbench: test=randread bs=4096 qd=32 ops=N bytes=N ns=N iops=N mibps=N errors=N
  * Arguments: disk=xvda mib=N (whole disk) ms=MS (2000) tests=seqread,randwrite,..
- * qds=1,32 seq_bs=KIB (1024) rand_bs=KIB (4). All requests share one buffer (the
+ * qds=1,32 seq_bs=KIB (1024) rand_bs=KIB (4) persistent=0|1 (1) queues=N (1). All requests share one buffer (the
  * data is not looked at). build/bin/bench_blkhost prints the same lines on the
  * host. */
 #include <pvisor/errno.h>
@@ -110,6 +110,8 @@ int app_blkbench_run(const struct app_env *env)
 	uint64_t mib = arg_u64(env, "mib", 0);
 	char qdname[8];
 
+	blkfront_allow_persistent((int)arg_u64(env, "persistent", 1));
+	blkfront_set_queues((unsigned)arg_u64(env, "queues", 1));
 	blkfront_probe();
 	b.bf = disk ? blkfront_find(disk) : blkfront_get(0);
 	b.buf = mm_alloc_pages(seq_bs > rand_bs ? seq_bs / 4096 : rand_bs / 4096);
