@@ -4,3 +4,7 @@ UNIT_TESTS += test_vifspec
 test_vifspec_SRCS := tests/unit/test_vifspec.c
 test_vifspec_LIBS := pvx pvcommon
 test_vifspec_LDLIBS := -lcunit -lyajl
+UNIT_TESTS += test_netback
+test_netback_SRCS := tests/unit/test_netback.c
+test_netback_LIBS := nbcore pvcommon
+test_netback_LDLIBS := -lcunit
