@@ -44,5 +44,12 @@ int app_evtping_run(const struct app_env *env);
 int app_balloon_run(const struct app_env *env);
 int app_grant_run(const struct app_env *env);
 int app_gcopy_run(const struct app_env *env);
+int app_ping_run(const struct app_env *env);
+int app_pingall_run(const struct app_env *env);
+int app_netserve_run(const struct app_env *env);
+int app_udpsend_run(const struct app_env *env);
+int app_udprecv_run(const struct app_env *env);
+int app_udprtt_run(const struct app_env *env);
+int app_netbad_run(const struct app_env *env);
 
 #endif

@@ -23,6 +23,15 @@ static const struct app app_table[] = {
 	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
 	{ "grant", app_grant_run, "share pages with dom0 (partner: gnt_peer map), revoke them" },
 	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
+	{ "ping", app_ping_run, "dst=A count=N (4) size=S (56) interval_ms=T (1000): ICMP echo" },
+	{ "pingall", app_pingall_run,
+	  "base=A n=N tries=T linger_ms=L: ping A..A+N-1, then answer others for L ms" },
+	{ "netserve", app_netserve_run, "ms=T (0: forever) port=P (7): answer ARP, ping, UDP echo" },
+	{ "udpecho", app_netserve_run, "port=P (7) ms=T: UDP echo server (same as netserve)" },
+	{ "udpsend", app_udpsend_run, "dst=A port=P size=S (1472) ms=T: UDP flood, Mbit/s and pps" },
+	{ "udprecv", app_udprecv_run, "port=P idle_ms=I: count UDP datagrams, Mbit/s and pps" },
+	{ "udprtt", app_udprtt_run, "dst=A port=P count=N size=S: UDP echo round trips, median, p99" },
+	{ "netbad", app_netbad_run, "peer=A: malformed tx requests; the peer must still answer" },
 	{ "help", app_help_run, "list the apps" },
 };
 

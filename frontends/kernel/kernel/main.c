@@ -6,6 +6,7 @@
 #include "evtchn.h"
 #include "kernel.h"
 #include "lib/kstring.h"
+#include "net/net.h"
 #include "printk.h"
 #include "sched.h"
 #include "smp.h"
@@ -96,6 +97,8 @@ static __attribute__((noreturn)) void kmain_cont(void)
 		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
 	if (xenbus_init() < 0)
 		printk("%s: no store ring in start_info: xenbus is off\n", KERNEL_NAME);
+	else if (cmdline_get(&kmain_cmdline, "ip"))
+		net_init(&kmain_cmdline); /* prints why when it fails */
 	reason = kmain_run_app(&kmain_cmdline);
 	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
 	sched_halt((unsigned int)reason);
