@@ -4,3 +4,11 @@
 HOST_LIBS += nbcore
 nbcore_SRCS += backends/netback/nb_tx.c backends/netback/nb_rx.c \
                backends/netback/nb_switch.c backends/netback/nb_rate.c
+# The daemon needs xenbus_be (backends/common), built only once it is there.
+ifneq ($(wildcard backends/common/xenbus_be.h),)
+HOST_PROGS += netback
+netback_SRCS += backends/netback/main.c backends/netback/nb_vif.c backends/netback/nb_io.c \
+	backends/netback/nb_tap.c
+netback_LIBS += nbcore xenbus_be pvx xs pvctrl pvcommon
+netback_LDLIBS += -lyajl
+endif

@@ -26,6 +26,7 @@ static const struct daemon_def daemons[] = {
 	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
 	{ "xsd", "xenstored.sock", 0 },
 	{ "pvconsoled", "pvconsoled.sock", 0 },
+	{ "netback", "netback.sock", 0 },
 };
 
 static int daemon_installed(const struct daemon_def *dd)
