@@ -2,6 +2,7 @@
  * (validate, copy in, rate limit, hand to the uplink) and the rx path (queue per
  * vif, copy out into posted rx pages). See netback.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
