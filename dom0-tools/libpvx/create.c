@@ -162,6 +162,8 @@ static int create_store(pv_domid_t domid, const struct domcfg *dc,
 	if (rc < 0)
 		return rc;
 	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
+	if (rc == 0)
+		rc = pvx_vifs_add(xs, domid, dc, err, errlen);
 	xs_close(xs);
 	return rc;
 }

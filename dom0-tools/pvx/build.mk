@@ -7,3 +7,4 @@ pvx_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_domname.c dom0-tools/pvx/cmd_daemons.c
 pvx_LIBS += pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
+pvx_SRCS += dom0-tools/pvx/cmd_network.c

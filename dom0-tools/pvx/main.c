@@ -25,6 +25,10 @@ static const struct pvx_cmd commands[] = {
 	{ "domname", cmd_domname, "ID", "The name of domain ID" },
 	{ "daemons", cmd_daemons, "start|stop|status",
 	  "Manage this run directory's daemons (pvisor, xsd, ...)" },
+	{ "network-attach", cmd_network_attach, "DOMAIN [KEY=VALUE...]",
+	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
+	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },
+	{ "network-list", cmd_network_list, "DOMAIN...", "List a domain's vifs (xl's columns)" },
 	{ "help", cmd_help, "[COMMAND]", "This text, or one command's" },
 };
 

@@ -38,5 +38,8 @@ int cmd_dmesg(int argc, char **argv);
 int cmd_domid(int argc, char **argv);
 int cmd_domname(int argc, char **argv);
 int cmd_daemons(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 #endif
