@@ -51,5 +51,6 @@ int app_udpsend_run(const struct app_env *env);
 int app_udprecv_run(const struct app_env *env);
 int app_udprtt_run(const struct app_env *env);
 int app_netbad_run(const struct app_env *env);
+int app_nethot_run(const struct app_env *env);
 
 #endif

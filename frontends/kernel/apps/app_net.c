@@ -9,7 +9,10 @@
 #include "apps/app.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
+#include "kernel/netfront.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xenbus.h"
 #include "lib/kstring.h"
 #include "lib/sort.h"
 #include "net/net.h"
@@ -64,37 +67,45 @@ int app_ping_run(const struct app_env *env)
 		       (unsigned long long)(r.sum_ns / r.received / 1000),
 		       (unsigned long long)r.max_ns / 1000);
 	printk("\n");
+	arp_print();
 	return r.received == r.sent ? PV_SHUTDOWN_poweroff : PV_SHUTDOWN_crash;
 }
 
-/* pingall base=A n=N linger_ms=T: ping A .. A+N-1 (not ourselves) until each
- * answered or tries run out, then keep answering others for T ms. */
+/* pingall base=A n=N ms=T linger_ms=L: ping A .. A+N-1 (not ourselves) round
+ * robin until each answered once or T ms passed, then keep answering the
+ * others for L ms (they may have started later). */
 int app_pingall_run(const struct app_env *env)
 {
-	uint64_t n, linger, tries;
+	uint64_t n, ms, linger, end;
+	static uint8_t done[1024];
 	unsigned reached = 0, want = 0;
 	uint32_t base;
 
 	if (net_need("pingall") || arg_ip(env, "pingall", "base", &base) ||
 	    arg_u64(env, "pingall", "n", 2, 1024, &n) ||
-	    arg_u64(env, "pingall", "tries", 20, 1000, &tries) ||
+	    arg_u64(env, "pingall", "ms", 60000, 600000, &ms) ||
 	    arg_u64(env, "pingall", "linger_ms", 5000, 600000, &linger))
 		return PV_SHUTDOWN_crash;
-	for (uint32_t ip = base; ip < base + n; ip++) {
-		struct ping_result r;
+	for (uint32_t i = 0; i < n; i++)
+		want += base + i != net_addr();
+	end = monotonic_ns() + ms * MS;
+	while (reached < want && monotonic_ns() < end) {
+		for (uint32_t i = 0; i < n; i++) {
+			struct ping_result r;
+
+			if (done[i] || base + i == net_addr())
+				continue;
+			if (net_ping(base + i, 1, 16, 0, SEC / 5, 0, &r) == 0) {
+				done[i] = 1;
+				reached++;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
 		char a[16];
 
-		if (ip == net_addr())
-			continue;
-		want++;
-		for (uint64_t t = 0; t < tries; t++) {
-			if (net_ping(ip, 1, 16, 0, SEC / 2, 0, &r) == 0)
-				break;
-		}
-		if (r.received) {
-			reached++;
-		} else {
-			net_format_ip(ip, a);
+		if (!done[i] && base + i != net_addr()) {
+			net_format_ip(base + i, a);
 			printk("pingall: %s did not answer\n", a);
 		}
 	}
@@ -265,5 +276,35 @@ int app_udprtt_run(const struct app_env *env)
 	       (unsigned long long)n, (unsigned long long)count, (unsigned long long)size,
 	       (unsigned long long)sort_percentile_u64(rtt, n, 50),
 	       (unsigned long long)sort_percentile_u64(rtt, n, 99));
+	return PV_SHUTDOWN_poweroff;
+}
+
+/* nethot peer=A: wait for a vif to be attached, bring it up, ping A, then wait
+ * for the toolstack to unplug it and go down cleanly. */
+int app_nethot_run(const struct app_env *env)
+{
+	struct ping_result r;
+	char buf[64];
+	uint32_t peer;
+	uint64_t end = monotonic_ns() + 60 * SEC;
+
+	if (arg_ip(env, "nethot", "peer", &peer))
+		return PV_SHUTDOWN_crash;
+	printk("nethot: waiting for a vif\n");
+	while (!net_up() && monotonic_ns() < end) {
+		if (xenbus_read(XBT_NIL, "device/vif/0/backend", buf, sizeof(buf)) > 0 &&
+		    net_init(env->cmdline) == 0)
+			break;
+		timer_sleep_ns(100 * MS);
+	}
+	if (!net_up() || net_ping(peer, 3, 56, 0, SEC, 0, &r)) {
+		printk("nethot: no vif, or the peer does not answer\n");
+		return PV_SHUTDOWN_crash;
+	}
+	printk("nethot: attached, peer answers\n");
+	while (netfront_backend_state() < PV_XenbusStateClosing && monotonic_ns() < end + 60 * SEC)
+		net_wait(monotonic_ns() + 100 * MS);
+	net_down();
+	printk("nethot: detached\n");
 	return PV_SHUTDOWN_poweroff;
 }

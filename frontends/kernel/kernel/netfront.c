@@ -197,6 +197,20 @@ int netfront_connect(unsigned devid, uint64_t timeout_ns)
 	return 0;
 }
 
+int netfront_backend_state(void)
+{
+	return nf.backend[0] ? (int)xenbus_read_state(nf.backend) : PV_XenbusStateUnknown;
+}
+
+void netfront_disconnect(void)
+{
+	if (!nf.node[0])
+		return;
+	xenbus_switch_state(nf.node, PV_XenbusStateClosing);
+	xenbus_switch_state(nf.node, PV_XenbusStateClosed);
+	memset(&nf, 0, sizeof(nf));
+}
+
 int netfront_up(void)
 {
 	return nf.up;

@@ -25,6 +25,12 @@ struct netfront_stats {
  * go Connected. 0, or a negative PV_E* (no such device, no backend, out of
  * memory or grants, timeout); the reason is printed. */
 int netfront_connect(unsigned devid, uint64_t timeout_ns);
+/* The backend's state (Xen's XenbusState; Unknown before connect). */
+int netfront_backend_state(void);
+/* Unplug: go Closing then Closed and forget the device (its pages and grants
+ * are left to the backend, which may still read them; a later connect makes
+ * new ones). */
+void netfront_disconnect(void);
 /* 1 once connected. */
 int netfront_up(void);
 /* Our MAC address (from the frontend's mac key). */

@@ -127,6 +127,11 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], uint64_t timeout_ns)
 	return 0;
 }
 
+void arp_flush(void)
+{
+	memset(arp_cache, 0, sizeof(arp_cache));
+}
+
 unsigned arp_count(void)
 {
 	unsigned n = 0;

@@ -84,6 +84,15 @@ int net_init(const struct cmdline *cl)
 	return 0;
 }
 
+void net_down(void)
+{
+	if (!net.up)
+		return;
+	netfront_disconnect();
+	arp_flush();
+	net.up = 0;
+}
+
 int net_up(void)
 {
 	return net.up;

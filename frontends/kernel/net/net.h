@@ -29,6 +29,8 @@ struct net_stats {
  * The reason is printed. Later calls return 0. */
 int net_init(const struct cmdline *cl);
 int net_up(void);
+/* Take the interface down (netfront_disconnect) and forget the ARP cache. */
+void net_down(void);
 uint32_t net_addr(void);
 unsigned net_prefix(void);
 void net_mac(uint8_t mac[6]);
@@ -67,6 +69,7 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], uint64_t timeout_ns);
 /* Print the cache (the shell's arp). */
 void arp_print(void);
 unsigned arp_count(void);
+void arp_flush(void);
 
 /* ---- IPv4 and ICMP (net/ipv4.c) ---- */
 void ipv4_input(const uint8_t *frame, uint32_t len);
