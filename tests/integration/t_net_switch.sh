@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Two guests on one built-in switch: B pings A (ARP request and reply, then ICMP
+# echo), B's ARP cache holds A's configured MAC, network-list shows both vifs
+# connected with xl's columns, and netback counted the traffic.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
+MAC_A=00:16:3e:0a:00:01
+netguest a 10.77.0.1/24 "app=netserve ms=30000" "mac=$MAC_A"
+netguest b 10.77.0.2 "app=ping dst=10.77.0.1 count=3 interval_ms=100"
+wait_for 30 console_has b "ping: 3 sent" || fail "b did not finish: $(console b)"
+console_has b "ping: 3 sent, 3 received" || fail "pings lost: $(console b)"
+ok "two guests on switch $SW ping each other"
+grep -Eq "^arp: 10\.77\.0\.1 +$MAC_A" "$PVISOR_RUNDIR/console/b.log" ||
+	fail "b's ARP cache lacks 10.77.0.1 at $MAC_A: $(console b)"
+ok "ARP learnt A's address and MAC"
+out=$("$PVX" network-list a) || fail "network-list: $out"
+echo "$out"
+head -1 <<<"$out" | grep -q '^Idx BE Mac Addr\. *handle state evt-ch *tx-/rx-ring-ref BE-path' ||
+	fail "network-list header: $out"
+grep -Eq "^0 +0 +$MAC_A +0 +4 +[0-9]+ +[0-9]+/[0-9]+ +/local/domain/0/backend/vif/[0-9]+/0" <<<"$out" ||
+	fail "network-list row: $out"
+ok "network-list shows the vif connected"
+st=$(socat - UNIX-CONNECT:"$PVISOR_RUNDIR/netback.sock" 2>/dev/null ||
+     python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print(s.makefile().read(), end="")' "$PVISOR_RUNDIR/netback.sock")
+echo "$st"
+grep -Eq "vif/[0-9]+/0 state 4 $SW - tx [1-9][0-9]* pkts" <<<"$st" || fail "netback status: $st"
+ok "netback counted the traffic"
