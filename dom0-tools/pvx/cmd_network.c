@@ -159,6 +159,8 @@ int cmd_network_list(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage("network-list");
 	h = cli_connect();
+	for (int i = 1; i < argc; i++)
+		cli_domain(h, argv[i]); /* every name is good before the table starts */
 	xs = net_store();
 	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-11s %-30s\n", "Idx", "BE", "Mac Addr.",
 	       "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");

@@ -13,6 +13,7 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xenbus.h"
+#include "lib/format.h"
 #include "lib/kstring.h"
 #include "lib/sort.h"
 #include "net/net.h"
@@ -279,32 +280,46 @@ int app_udprtt_run(const struct app_env *env)
 	return PV_SHUTDOWN_poweroff;
 }
 
-/* nethot peer=A: wait for a vif to be attached, bring it up, ping A, then wait
- * for the toolstack to unplug it and go down cleanly. */
-int app_nethot_run(const struct app_env *env)
+/* nethot peer=A rounds=N: N times: wait for a vif to be attached, bring it
+ * up, ping A, then wait for the toolstack to unplug it and go down cleanly. */
+static int nethot_round(const struct app_env *env, uint32_t peer, uint64_t end)
 {
 	struct ping_result r;
-	char buf[64];
-	uint32_t peer;
-	uint64_t end = monotonic_ns() + 60 * SEC;
+	char path[48], path_val[96];
+	unsigned devid;
 
-	if (arg_ip(env, "nethot", "peer", &peer))
-		return PV_SHUTDOWN_crash;
 	printk("nethot: waiting for a vif\n");
 	while (!net_up() && monotonic_ns() < end) {
-		if (xenbus_read(XBT_NIL, "device/vif/0/backend", buf, sizeof(buf)) > 0 &&
-		    net_init(env->cmdline) == 0)
+		if (net_first_vif(&devid) == 0 && net_init(env->cmdline) == 0)
 			break;
 		timer_sleep_ns(100 * MS);
 	}
 	if (!net_up() || net_ping(peer, 3, 56, 0, SEC, 0, &r)) {
 		printk("nethot: no vif, or the peer does not answer\n");
-		return PV_SHUTDOWN_crash;
+		return -1;
 	}
 	printk("nethot: attached, peer answers\n");
-	while (netfront_backend_state() < PV_XenbusStateClosing && monotonic_ns() < end + 60 * SEC)
+	while (netfront_backend_state() < PV_XenbusStateClosing && monotonic_ns() < end)
 		net_wait(monotonic_ns() + 100 * MS);
 	net_down();
 	printk("nethot: detached\n");
+	/* the toolstack removes the directory once the backend closed */
+	ksnprintf(path, sizeof(path), "device/vif/%u/backend", devid);
+	while (xenbus_read(XBT_NIL, path, path_val, sizeof(path_val)) > 0 && monotonic_ns() < end)
+		timer_sleep_ns(50 * MS);
+	return 0;
+}
+
+int app_nethot_run(const struct app_env *env)
+{
+	uint64_t rounds, end = monotonic_ns() + 120 * SEC;
+	uint32_t peer;
+
+	if (arg_ip(env, "nethot", "peer", &peer) ||
+	    arg_u64(env, "nethot", "rounds", 1, 100, &rounds))
+		return PV_SHUTDOWN_crash;
+	for (uint64_t i = 0; i < rounds; i++)
+		if (nethot_round(env, peer, end))
+			return PV_SHUTDOWN_crash;
 	return PV_SHUTDOWN_poweroff;
 }

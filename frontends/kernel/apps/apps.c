@@ -31,7 +31,7 @@ static const struct app app_table[] = {
 	{ "udpsend", app_udpsend_run, "dst=A port=P size=S (1472) ms=T: UDP flood, Mbit/s and pps" },
 	{ "udprecv", app_udprecv_run, "port=P idle_ms=I: count UDP datagrams, Mbit/s and pps" },
 	{ "udprtt", app_udprtt_run, "dst=A port=P count=N size=S: UDP echo round trips, median, p99" },
-	{ "nethot", app_nethot_run, "peer=A: wait for a vif, ping A, go down when unplugged" },
+	{ "nethot", app_nethot_run, "peer=A rounds=N: wait for a vif, ping A, go down when unplugged" },
 	{ "netbad", app_netbad_run, "peer=A: malformed tx requests; the peer must still answer" },
 	{ "help", app_help_run, "list the apps" },
 };

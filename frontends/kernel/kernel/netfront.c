@@ -93,27 +93,70 @@ static void nf_post_rx(unsigned slot)
 	nf.rx.req_prod_pvt++;
 }
 
+/* Pages survive a disconnect (the bump allocator never frees): a later
+ * connect reuses them, ending the old grants first (the backend is gone by
+ * then: the toolstack removes the device only after it closed). */
+static struct {
+	void *txs, *rxs;
+	uint8_t *tx_pages, *rx_pages;
+	int txs_ref, rxs_ref;
+	pv_grant_ref_t tx_ref[NF_TX], rx_ref[NF_RX];
+	int granted;
+} nf_mem;
+
+static int nf_pages(void)
+{
+	if (!nf_mem.txs) {
+		nf_mem.txs = mm_alloc_pages(1);
+		nf_mem.rxs = mm_alloc_pages(1);
+		nf_mem.tx_pages = mm_alloc_pages(NF_TX);
+		nf_mem.rx_pages = mm_alloc_pages(NF_RX);
+	}
+	if (!nf_mem.txs || !nf_mem.rxs || !nf_mem.tx_pages || !nf_mem.rx_pages) {
+		nf_mem.txs = NULL;
+		return -PV_ENOMEM;
+	}
+	if (nf_mem.granted) {
+		gnttab_end_access((pv_grant_ref_t)nf_mem.txs_ref);
+		gnttab_end_access((pv_grant_ref_t)nf_mem.rxs_ref);
+		for (unsigned i = 0; i < NF_TX; i++)
+			gnttab_end_access(nf_mem.tx_ref[i]);
+		for (unsigned i = 0; i < NF_RX; i++)
+			gnttab_end_access(nf_mem.rx_ref[i]);
+		nf_mem.granted = 0;
+	}
+	memset(nf_mem.txs, 0, PV_PAGE_SIZE);
+	memset(nf_mem.rxs, 0, PV_PAGE_SIZE);
+	nf.tx_pages = nf_mem.tx_pages;
+	nf.rx_pages = nf_mem.rx_pages;
+	return 0;
+}
+
 /* Rings, buffers, grants and the event channel. */
 static int nf_setup(int *tx_ring_ref, int *rx_ring_ref)
 {
-	void *txs = mm_alloc_pages(1), *rxs = mm_alloc_pages(1);
-	int rc;
+	int rc = nf_pages();
 
-	nf.tx_pages = mm_alloc_pages(NF_TX);
-	nf.rx_pages = mm_alloc_pages(NF_RX);
-	if (!txs || !rxs || !nf.tx_pages || !nf.rx_pages)
-		return -PV_ENOMEM;
-	PV_FRONT_RING_SETUP(&nf.tx, (struct pv_netif_tx_sring *)txs, PV_PAGE_SIZE);
-	PV_FRONT_RING_SETUP(&nf.rx, (struct pv_netif_rx_sring *)rxs, PV_PAGE_SIZE);
-	*tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(txs), 0);
-	*rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(rxs), 0);
+	if (rc)
+		return rc;
+	PV_FRONT_RING_SETUP(&nf.tx, (struct pv_netif_tx_sring *)nf_mem.txs, PV_PAGE_SIZE);
+	PV_FRONT_RING_SETUP(&nf.rx, (struct pv_netif_rx_sring *)nf_mem.rxs, PV_PAGE_SIZE);
+	*tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id,
+					   mm_virt_to_gfn(nf_mem.txs), 0);
+	*rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id,
+					   mm_virt_to_gfn(nf_mem.rxs), 0);
 	if (*tx_ring_ref < 0 || *rx_ring_ref < 0)
 		return -PV_ENOSPC;
+	nf_mem.txs_ref = *tx_ring_ref;
+	nf_mem.rxs_ref = *rx_ring_ref;
 	rc = nf_grant_pages(nf.tx_pages, NF_TX, nf.tx_ref, 1);
 	if (rc == 0)
 		rc = nf_grant_pages(nf.rx_pages, NF_RX, nf.rx_ref, 0);
 	if (rc)
 		return rc;
+	memcpy(nf_mem.tx_ref, nf.tx_ref, sizeof(nf.tx_ref));
+	memcpy(nf_mem.rx_ref, nf.rx_ref, sizeof(nf.rx_ref));
+	nf_mem.granted = 1;
 	rc = evtchn_alloc_unbound((pv_domid_t)nf.backend_id);
 	if (rc < 0)
 		return rc;
@@ -170,6 +213,10 @@ int netfront_connect(unsigned devid, uint64_t timeout_ns)
 		printk("netfront: %s: no backend in the store (%d)\n", nf.node, rc);
 		return rc;
 	}
+	if (xenbus_read_state(nf.backend) >= PV_XenbusStateClosing) {
+		printk("netfront: %s: the backend is closing\n", nf.node);
+		return -PV_ENODEV;
+	}
 	if ((rc = nf_read_mac())) {
 		printk("netfront: %s: no usable mac key\n", nf.node);
 		return rc;
@@ -208,6 +255,8 @@ void netfront_disconnect(void)
 		return;
 	xenbus_switch_state(nf.node, PV_XenbusStateClosing);
 	xenbus_switch_state(nf.node, PV_XenbusStateClosed);
+	if (nf.port)
+		evtchn_close(nf.port);
 	memset(&nf, 0, sizeof(nf));
 }
 

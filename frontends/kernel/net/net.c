@@ -7,6 +7,7 @@
 #include "kernel/netfront.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "kernel/xenbus.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 
@@ -59,9 +60,29 @@ void net_format_ip(uint32_t ip, char out[16])
 	ksnprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 }
 
+int net_first_vif(unsigned *devid)
+{
+	char names[256];
+	int n = xenbus_directory(XBT_NIL, "device/vif", names, sizeof(names));
+	uint64_t best = ~0ull;
+	const char *p = names;
+
+	for (int i = 0; i < n; i++, p += strlen(p) + 1) {
+		uint64_t v;
+
+		if (cmdline_parse_u64(p, &v) == 0 && v < best)
+			best = v;
+	}
+	if (best > 65535)
+		return -PV_ENOENT;
+	*devid = (unsigned)best;
+	return 0;
+}
+
 int net_init(const struct cmdline *cl)
 {
 	const char *s = cmdline_get(cl, "ip");
+	unsigned devid;
 	char a[16];
 	int rc;
 
@@ -73,7 +94,12 @@ int net_init(const struct cmdline *cl)
 		return -PV_EINVAL;
 	}
 	net.mask = net.prefix ? ~0u << (32 - net.prefix) : 0;
-	rc = netfront_connect(0, NET_CONNECT_NS);
+	rc = net_first_vif(&devid);
+	if (rc) {
+		printk("net: no vif (device/vif is empty): attach one with pvx network-attach\n");
+		return rc;
+	}
+	rc = netfront_connect(devid, NET_CONNECT_NS);
 	if (rc)
 		return rc;
 	netfront_mac(net.mac);

@@ -29,6 +29,8 @@ struct net_stats {
  * The reason is printed. Later calls return 0. */
 int net_init(const struct cmdline *cl);
 int net_up(void);
+/* The lowest device id under device/vif: 0 or -PV_ENOENT. */
+int net_first_vif(unsigned *devid);
 /* Take the interface down (netfront_disconnect) and forget the ARP cache. */
 void net_down(void);
 uint32_t net_addr(void);
