@@ -40,18 +40,15 @@ static void on_status(int fd, void *arg)
 	(void)arg;
 	if (c < 0)
 		return;
-	for (struct xbe_device *d = xbe_devices(g_be); d; d = d->next) {
-		struct nb_vif *v = d->priv;
+	for (struct nb_vif *v = nb_vifs; v; v = v->next) {
+		struct xbe_device *d = v->d;
 		int n = snprintf(line, sizeof(line),
 				 "%s state %d %s %s tx %llu pkts %llu bytes %llu errors "
 				 "rx %llu pkts %llu bytes %llu drops\n", d->name, (int)d->state,
-				 v ? v->bridge : "-", v && v->tap_fd >= 0 ? v->ifname : "-",
-				 v ? (unsigned long long)v->tx_pkts : 0ULL,
-				 v ? (unsigned long long)v->tx_bytes : 0ULL,
-				 v ? (unsigned long long)v->tx_errors : 0ULL,
-				 v ? (unsigned long long)v->rx_pkts : 0ULL,
-				 v ? (unsigned long long)v->rx_bytes : 0ULL,
-				 v ? (unsigned long long)v->rx_drops : 0ULL);
+				 v->bridge, v->tap_fd >= 0 ? v->ifname : "-",
+				 (unsigned long long)v->tx_pkts, (unsigned long long)v->tx_bytes,
+				 (unsigned long long)v->tx_errors, (unsigned long long)v->rx_pkts,
+				 (unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
 
 		if (n > 0 && util_write_full(c, line, (size_t)n < sizeof(line) ? (size_t)n
 					     : sizeof(line) - 1) < 0)

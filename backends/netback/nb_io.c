@@ -403,9 +403,10 @@ void nb_io_tx(struct nb_queue *q)
 
 static void for_each_vif(void (*fn)(struct nb_vif *v))
 {
-	for (struct xbe_device *d = xbe_devices(io.be); d; d = d->next)
-		if (d->priv)
-			fn(d->priv);
+	for (struct nb_vif *v = nb_vifs, *next; v; v = next) {
+		next = v->next;
+		fn(v);
+	}
 }
 
 static void vif_more(struct nb_vif *v)

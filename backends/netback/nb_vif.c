@@ -14,6 +14,8 @@
 
 extern const struct nb_port_ops nb_vif_port_ops;
 
+struct nb_vif *nb_vifs;
+
 static void vif_tap_readable(int fd, void *arg)
 {
 	(void)fd;
@@ -62,7 +64,7 @@ static int vif_read_keys(struct xbe_device *d, struct nb_vif *v)
 	return 0;
 }
 
-static int vif_probe(struct xbe_device *d)
+static int vif_probe_keys(struct xbe_device *d)
 {
 	struct nb_vif *v = calloc(1, sizeof(*v));
 	int rc;
@@ -72,6 +74,8 @@ static int vif_probe(struct xbe_device *d)
 	v->d = d;
 	v->tap_fd = -1;
 	d->priv = v;
+	v->next = nb_vifs;
+	nb_vifs = v;
 	rc = vif_read_keys(d, v);
 	if (rc)
 		return rc;
@@ -99,8 +103,18 @@ static int vif_probe(struct xbe_device *d)
 		rc = xbe_printf(d, "feature-split-event-channels", "1");
 	if (!rc)
 		rc = xbe_printf(d, "multi-queue-max-queues", "%d", NB_MAX_QUEUES);
-	if (!rc)
-		rc = xbe_printf(d, "hotplug-status", "connected");
+	return rc;
+}
+
+static void vif_remove(struct xbe_device *d);
+
+/* xenbus_be calls remove only for probed devices: undo a failed probe here. */
+static int vif_probe(struct xbe_device *d)
+{
+	int rc = vif_probe_keys(d);
+
+	if (rc)
+		vif_remove(d);
 	return rc;
 }
 
@@ -236,6 +250,12 @@ static void vif_remove(struct xbe_device *d)
 	if (v->tap_fd >= 0) {
 		xbe_fd_del(d->be, v->tap_fd);
 		nb_tap_close(v->tap_fd, v->ifname, v->bridge);
+	}
+	for (struct nb_vif **pp = &nb_vifs; *pp; pp = &(*pp)->next) {
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
 	}
 	free(v);
 	d->priv = NULL;

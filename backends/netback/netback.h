@@ -64,6 +64,7 @@ struct nb_vif {
 	uint16_t rxq_len[NB_RXQ_MAX];
 	unsigned rxq_head, rxq_count;
 	uint64_t tx_pkts, tx_bytes, tx_errors, rx_pkts, rx_bytes, rx_drops;
+	struct nb_vif *next;       /* every vif (nb_vifs) */
 	struct nb_vif *next_dirty; /* on the list of vifs with rx to push */
 	int dirty;
 };
@@ -83,6 +84,7 @@ extern int nb_use_tap;
 
 /* nb_vif.c: the xenbus_be ops for "vif". */
 extern const struct xbe_ops netback_ops;
+extern struct nb_vif *nb_vifs; /* every probed vif, newest first */
 
 /* nb_tap.c: a TAP device named ifname on the Linux bridge `bridge` (made and
  * brought up when missing). Returns the non-blocking fd or -errno. */

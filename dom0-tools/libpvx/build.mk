@@ -11,3 +11,4 @@ pvx_SRCS += dom0-tools/libpvx/create.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
+pvx_SRCS += dom0-tools/libpvx/monitor.c

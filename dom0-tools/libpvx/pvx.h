@@ -93,6 +93,18 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs
 /* Every vif of dc (at create). 0 or the first failure. */
 int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc, char *err,
 		 size_t errlen);
+/* Start the domain's monitor (a detached process, log $RUNDIR/pvx-<name>.log):
+ * on @releaseDomain it restarts the domain when its on_poweroff / on_reboot /
+ * on_crash action is restart (from dc and cfg_text, as `pvx create` had them; at
+ * most 5 restarts in 10 s), and removes the store entries and saved config of a
+ * domain that is gone. 0 or -errno (fork failed). */
+int pvx_domain_monitor_spawn(struct domcfg *dc, const char *cfg_text, pv_domid_t domid);
+
+/* Ask a running domain to power off or reboot through control/shutdown (its
+ * kernel must have said control/feature-poweroff or feature-reboot). reason:
+ * "poweroff" or "reboot". -EOPNOTSUPP when the guest has no PV control interface. */
+int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
+				size_t errlen);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */

@@ -52,5 +52,6 @@ int app_udprecv_run(const struct app_env *env);
 int app_udprtt_run(const struct app_env *env);
 int app_netbad_run(const struct app_env *env);
 int app_nethot_run(const struct app_env *env);
+int app_xstest_run(const struct app_env *env);
 
 #endif
