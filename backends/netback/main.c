@@ -50,6 +50,17 @@ static void on_status(int fd, void *arg)
 				 (unsigned long long)v->tx_errors, (unsigned long long)v->rx_pkts,
 				 (unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
 
+		if (n > 0 && v->nq && (size_t)n < sizeof(line)) {
+			struct nb_queue *q = &v->q[0];
+
+			n--; /* replace the newline with ring indices */
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      " txring %u/%u/%u ev %u rxring %u/%u/%u ev %u rxq %u%s%s\n",
+				      q->tx.sring->req_prod, q->tx.req_cons, q->tx.rsp_prod_pvt,
+				      q->tx.sring->req_event, q->rx.sring->req_prod, q->rx.req_cons,
+				      q->rx.rsp_prod_pvt, q->rx.sring->req_event, v->rxq_count,
+				      q->tx_dead ? " tx-dead" : "", q->tx_more ? " tx-more" : "");
+		}
 		if (n > 0 && util_write_full(c, line, (size_t)n < sizeof(line) ? (size_t)n
 					     : sizeof(line) - 1) < 0)
 			break;

@@ -106,12 +106,16 @@ static void notify(struct nb_vif *v, uint32_t port)
 		xbe_warnx(v->d, "notify port %u: %s", port, strerror(-rc));
 }
 
-/* Up to NB_RX_MAX_SLOTS requests copied out of the ring. */
-static unsigned rx_requests(struct nb_queue *q, struct pv_netif_rx_request *reqs)
+/* The requests a len-byte packet needs (at most NB_RX_MAX_SLOTS), copied out of
+ * the ring; returns how many were there. */
+static unsigned rx_requests(struct nb_queue *q, struct pv_netif_rx_request *reqs, uint32_t len)
 {
 	unsigned avail = PV_RING_NR_UNCONSUMED_REQUESTS(&q->rx), n;
+	unsigned need = len > 4096 ? (len + 4095) / 4096 : 1;
 
-	n = avail < NB_RX_MAX_SLOTS ? avail : NB_RX_MAX_SLOTS;
+	if (need > NB_RX_MAX_SLOTS)
+		need = NB_RX_MAX_SLOTS;
+	n = avail < need ? avail : need;
 	for (unsigned i = 0; i < n; i++)
 		PV_RING_COPY_REQUEST(&q->rx, q->rx.req_cons + i, &reqs[i]);
 	return n;
@@ -156,7 +160,8 @@ void nb_io_rx(struct nb_vif *v)
 	unsigned nplans = 0;
 
 	while (v->connected && v->rxq_count) {
-		unsigned slot = v->rxq_slot[v->rxq_head], n = rx_requests(q, reqs);
+		unsigned slot = v->rxq_slot[v->rxq_head];
+		unsigned n = rx_requests(q, reqs, v->rxq_len[v->rxq_head]);
 		int rc = nb_rx_plan_make(&rx_plans[nplans], reqs, n, v->rxq_len[v->rxq_head],
 					 (uint64_t)slot * NB_SLOT_PAGES, 0, (pv_domid_t)v->d->domid,
 					 v->lim.nr_grefs, v->fe_sg);
@@ -299,10 +304,18 @@ static unsigned tx_gather(struct nb_queue *q, unsigned *nops, uint64_t now)
 
 		if (!avail)
 			break;
-		take = avail < NB_TX_MAX_SLOTS ? avail : NB_TX_MAX_SLOTS;
+		/* most packets are one slot: copy a few, the whole chain only if needed */
+		take = avail < 4 ? avail : 4;
 		for (unsigned i = 0; i < take; i++)
 			PV_RING_COPY_REQUEST(&q->tx, q->tx.req_cons + i, &slots[i]);
 		used = nb_tx_parse(slots, take, &v->lim, &it->pkt);
+		if (used == 0 && take < avail) {
+			unsigned all = avail < NB_TX_MAX_SLOTS ? avail : NB_TX_MAX_SLOTS;
+
+			for (unsigned i = take; i < all; i++)
+				PV_RING_COPY_REQUEST(&q->tx, q->tx.req_cons + i, &slots[i]);
+			used = nb_tx_parse(slots, all, &v->lim, &it->pkt);
+		}
 		if (used == 0)
 			break; /* the rest of the chain is not published yet */
 		if (it->pkt.verdict != NB_TX_OK) {
@@ -386,11 +399,13 @@ void nb_io_tx(struct nb_queue *q)
 		if (q->tx_dead || v->rate_retry_ns || q->tx_more)
 			break;
 		if (n == 0) {
+			/* Requests published after the last look would not notify us:
+			 * the event index is only moved on when nothing is left. */
 			PV_RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
-			if (!more || rounds > 0)
+			if (!more)
 				break;
 		}
-		if (++rounds == 4) { /* let other vifs in: come back through the loop */
+		if (++rounds == 16) { /* let other vifs in: come back through the loop */
 			q->tx_more = 1;
 			break;
 		}

@@ -169,6 +169,7 @@ int app_udpsend_run(const struct app_env *env)
 		buf[i] = (uint8_t)i;
 	start = monotonic_ns();
 	end = start + ms * MS;
+	net_tx_defer(1);
 	while (monotonic_ns() < end) {
 		for (int k = 0; k < 32; k++) {
 			rc = udp_send(dst, 9001, (uint16_t)port, buf, (uint32_t)size);
@@ -178,8 +179,10 @@ int app_udpsend_run(const struct app_env *env)
 			}
 			pkts++;
 		}
+		net_flush();
 		net_poll(64);
 	}
+	net_tx_defer(0);
 	report("udpsend", pkts, pkts * size, monotonic_ns() - start);
 	return PV_SHUTDOWN_poweroff;
 }

@@ -19,6 +19,7 @@ static struct {
 	uint32_t addr, mask;
 	unsigned prefix;
 	uint8_t mac[6];
+	int defer;
 } net;
 
 struct net_stats net_stats_g;
@@ -202,6 +203,18 @@ void net_run_until(uint64_t deadline_ns)
 		net_wait(deadline_ns);
 }
 
+void net_tx_defer(int defer)
+{
+	net.defer = defer;
+	if (!defer)
+		netfront_flush();
+}
+
+void net_flush(void)
+{
+	netfront_flush();
+}
+
 int net_eth_send(uint8_t *frame, const uint8_t dst[6], uint16_t type, uint32_t len)
 {
 	uint64_t end = 0;
@@ -222,7 +235,7 @@ int net_eth_send(uint8_t *frame, const uint8_t dst[6], uint16_t type, uint32_t l
 		netfront_poll(net_rx, NULL, 0);
 		netfront_wait(now + 1000000);
 	}
-	if (rc == 0)
+	if (rc == 0 && !net.defer)
 		netfront_flush();
 	return rc;
 }

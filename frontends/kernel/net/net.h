@@ -56,6 +56,10 @@ int net_on_link(uint32_t ip);
 
 /* Internet checksum of len bytes, folded, starting from sum. */
 uint16_t net_csum(const void *data, size_t len, uint32_t sum);
+/* Bulk senders: with defer set, sends only queue frames and the caller pushes
+ * them with net_flush (one notification per burst instead of per frame). */
+void net_tx_defer(int defer);
+void net_flush(void);
 /* Send an Ethernet frame whose payload (after the 14-byte header we fill) is
  * already at frame + 14. 0 or netfront's error after retrying a full ring. */
 int net_eth_send(uint8_t *frame, const uint8_t dst[6], uint16_t type, uint32_t len);
