@@ -3,7 +3,8 @@
 # by the daemon, the unit tests and the fuzzer.
 HOST_LIBS += nbcore
 nbcore_SRCS += backends/netback/nb_tx.c backends/netback/nb_rx.c \
-               backends/netback/nb_switch.c backends/netback/nb_rate.c
+               backends/netback/nb_switch.c backends/netback/nb_rate.c \
+               backends/netback/nb_csum.c
 # The daemon needs xenbus_be (backends/common), built only once it is there.
 ifneq ($(wildcard backends/common/xenbus_be.h),)
 HOST_PROGS += netback

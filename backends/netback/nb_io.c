@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netback/nb_csum.h"
 #include "netback/nb_rx.h"
 #include "netback/netback.h"
 #include "util.h"
@@ -366,6 +367,11 @@ static int tx_round(struct nb_queue *q)
 
 		for (unsigned k = 0; k < it->nops; k++)
 			ok &= tx_ops[it->first_op + k].status == PV_GNTST_okay;
+		if (ok && (it->pkt.flags & PV_NETTXF_csum_blank) &&
+		    nb_csum_fill(pool_data(it->slot), it->pkt.len) < 0) {
+			xbe_warnx(v->d, "tx: csum_blank packet with broken headers dropped");
+			ok = 0;
+		}
 		tx_respond(q, &it->pkt, ok ? PV_NETIF_RSP_OKAY : PV_NETIF_RSP_ERROR);
 		if (ok) {
 			tx_uplink(v, it->slot, it->pkt.len, now);

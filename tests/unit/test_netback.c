@@ -1,6 +1,7 @@
 /* Unit tests for netback's pure parts: tx request validation (nb_tx.c), rx
  * planning (nb_rx.c), the learning switch (nb_switch.c) and the rate limiter
  * (nb_rate.c). */
+#include "netback/nb_csum.h"
 #include "netback/nb_rate.h"
 #include "netback/nb_rx.h"
 #include "netback/nb_switch.h"
@@ -395,6 +396,60 @@ static void test_rate(void)
 	CU_ASSERT_EQUAL(nb_rate_take(&r, 65535, 0, &retry), 1);
 }
 
+/* One's-complement sum check: a correct checksum makes the total fold to 0. */
+static uint16_t verify_l4(const uint8_t *f, unsigned ihl_off, unsigned l4len, uint8_t proto)
+{
+	const uint8_t *ip = f + 14, *l4 = f + 14 + ihl_off;
+	uint32_t s = proto + l4len;
+
+	for (int i = 12; i < 20; i += 2)
+		s += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	for (unsigned i = 0; i + 1 < l4len; i += 2)
+		s += (uint32_t)(l4[i] << 8 | l4[i + 1]);
+	if (l4len & 1)
+		s += (uint32_t)l4[l4len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void test_csum(void)
+{
+	uint8_t f[128];
+	unsigned udplen = 8 + 33, tcplen = 20 + 10;
+
+	/* IPv4/UDP, odd length, checksum field garbage (a pseudo-header sum) */
+	memset(f, 0, sizeof(f));
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = 0;
+	f[17] = (uint8_t)(20 + udplen);
+	f[23] = 17;
+	memcpy(f + 26, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+	for (unsigned i = 0; i < udplen; i++)
+		f[34 + i] = (uint8_t)(i * 7 + 3);
+	f[38] = 0;
+	f[39] = (uint8_t)udplen;
+	f[40] = 0x12;
+	f[41] = 0x34;
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 14 + 20 + udplen), 0);
+	CU_ASSERT_EQUAL(verify_l4(f, 20, udplen, 17), 0);
+	CU_ASSERT(f[40] || f[41]);
+	/* TCP */
+	f[23] = 6;
+	f[17] = (uint8_t)(20 + tcplen);
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 14 + 20 + tcplen), 0);
+	CU_ASSERT_EQUAL(verify_l4(f, 20, tcplen, 6), 0);
+	/* truncated: total length past the frame */
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 14 + 20 + tcplen - 1), -1);
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 10), -1);
+	/* ARP and ICMP are left alone */
+	f[23] = 1;
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 14 + 20 + tcplen), 0);
+	f[13] = 0x06;
+	CU_ASSERT_EQUAL(nb_csum_fill(f, 60), 0);
+}
+
 int main(void)
 {
 	static const struct {
@@ -406,6 +461,7 @@ int main(void)
 		{ "tx no sg", test_tx_no_sg },          { "tx too many slots", test_tx_too_many },
 		{ "rx plan", test_rx_plan },            { "switch", test_switch },
 		{ "switch table bound", test_switch_table_bound }, { "rate", test_rate },
+		{ "checksums of csum_blank packets", test_csum },
 	};
 	CU_pSuite suite;
 	unsigned failed;
