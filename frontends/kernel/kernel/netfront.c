@@ -1,7 +1,9 @@
 /* netfront: the network frontend (see netfront.h). Ring slot i of either ring
  * always uses buffer page i: tx ids and rx ids are slot numbers, so a response
  * finds its buffer without a table search and a bogus id from the backend is
- * caught by a range check. */
+ * caught by a range check. With queues > 1 (the backend's
+ * multi-queue-max-queues allowing) each queue has its own rings, pages and
+ * event channel under queue-<n>/; frames go out round robin and come in on any. */
 #include "kernel/netfront.h"
 
 #include <pvisor/errno.h>
@@ -22,19 +24,26 @@
 #define NF_TX PV_NETIF_TX_RING_SIZE
 #define NF_RX PV_NETIF_RX_RING_SIZE
 
-static struct {
-	int up;
-	char node[32];
-	char backend[96];
-	unsigned backend_id;
-	uint8_t mac[6];
+struct nf_queue {
 	uint32_t port;
 	struct pv_netif_tx_front_ring tx;
 	struct pv_netif_rx_front_ring rx;
 	uint8_t *tx_pages; /* NF_TX pages, slot i at i * 4096 */
 	uint8_t *rx_pages;
 	pv_grant_ref_t tx_ref[NF_TX], rx_ref[NF_RX];
+	int tx_ring_ref, rx_ring_ref;
 	uint8_t tx_busy[NF_TX];
+};
+
+static struct {
+	int up;
+	char node[32];
+	char backend[96];
+	unsigned backend_id;
+	uint8_t mac[6];
+	unsigned nq, next_tx;
+	struct nf_queue q[NETFRONT_MAX_QUEUES];
+	uint32_t ports[NETFRONT_MAX_QUEUES]; /* for SCHEDOP_poll */
 	struct netfront_stats st;
 } nf;
 
@@ -83,93 +92,130 @@ static int nf_grant_pages(uint8_t *base, unsigned n, pv_grant_ref_t *refs, int r
 	return 0;
 }
 
-static void nf_post_rx(unsigned slot)
+static void nf_post_rx(struct nf_queue *q, unsigned slot)
 {
-	struct pv_netif_rx_request *r = PV_RING_GET_REQUEST(&nf.rx, nf.rx.req_prod_pvt);
+	struct pv_netif_rx_request *r = PV_RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
 
 	r->id = (uint16_t)slot;
 	r->pad = 0;
-	r->gref = nf.rx_ref[slot];
-	nf.rx.req_prod_pvt++;
+	r->gref = q->rx_ref[slot];
+	q->rx.req_prod_pvt++;
 }
 
 /* Pages survive a disconnect (the bump allocator never frees): a later
  * connect reuses them, ending the old grants first (the backend is gone by
  * then: the toolstack removes the device only after it closed). */
-static struct {
+static struct nf_mem {
 	void *txs, *rxs;
 	uint8_t *tx_pages, *rx_pages;
 	int txs_ref, rxs_ref;
 	pv_grant_ref_t tx_ref[NF_TX], rx_ref[NF_RX];
 	int granted;
-} nf_mem;
+} nf_mem[NETFRONT_MAX_QUEUES];
 
-static int nf_pages(void)
+static void nf_end_grants(struct nf_mem *m)
 {
-	if (!nf_mem.txs) {
-		nf_mem.txs = mm_alloc_pages(1);
-		nf_mem.rxs = mm_alloc_pages(1);
-		nf_mem.tx_pages = mm_alloc_pages(NF_TX);
-		nf_mem.rx_pages = mm_alloc_pages(NF_RX);
+	if (!m->granted)
+		return;
+	gnttab_end_access((pv_grant_ref_t)m->txs_ref);
+	gnttab_end_access((pv_grant_ref_t)m->rxs_ref);
+	for (unsigned i = 0; i < NF_TX; i++)
+		gnttab_end_access(m->tx_ref[i]);
+	for (unsigned i = 0; i < NF_RX; i++)
+		gnttab_end_access(m->rx_ref[i]);
+	m->granted = 0;
+}
+
+static int nf_pages(struct nf_mem *m)
+{
+	if (!m->txs) {
+		m->txs = mm_alloc_pages(1);
+		m->rxs = mm_alloc_pages(1);
+		m->tx_pages = mm_alloc_pages(NF_TX);
+		m->rx_pages = mm_alloc_pages(NF_RX);
 	}
-	if (!nf_mem.txs || !nf_mem.rxs || !nf_mem.tx_pages || !nf_mem.rx_pages) {
-		nf_mem.txs = NULL;
+	if (!m->txs || !m->rxs || !m->tx_pages || !m->rx_pages) {
+		m->txs = NULL;
 		return -PV_ENOMEM;
 	}
-	if (nf_mem.granted) {
-		gnttab_end_access((pv_grant_ref_t)nf_mem.txs_ref);
-		gnttab_end_access((pv_grant_ref_t)nf_mem.rxs_ref);
-		for (unsigned i = 0; i < NF_TX; i++)
-			gnttab_end_access(nf_mem.tx_ref[i]);
-		for (unsigned i = 0; i < NF_RX; i++)
-			gnttab_end_access(nf_mem.rx_ref[i]);
-		nf_mem.granted = 0;
-	}
-	memset(nf_mem.txs, 0, PV_PAGE_SIZE);
-	memset(nf_mem.rxs, 0, PV_PAGE_SIZE);
-	nf.tx_pages = nf_mem.tx_pages;
-	nf.rx_pages = nf_mem.rx_pages;
+	nf_end_grants(m);
+	memset(m->txs, 0, PV_PAGE_SIZE);
+	memset(m->rxs, 0, PV_PAGE_SIZE);
 	return 0;
 }
 
-/* Rings, buffers, grants and the event channel. */
-static int nf_setup(int *tx_ring_ref, int *rx_ring_ref)
+/* One queue's rings, buffers, grants and event channel. */
+static int nf_setup_queue(struct nf_queue *q, struct nf_mem *m)
 {
-	int rc = nf_pages();
+	int rc = nf_pages(m);
 
 	if (rc)
 		return rc;
-	PV_FRONT_RING_SETUP(&nf.tx, (struct pv_netif_tx_sring *)nf_mem.txs, PV_PAGE_SIZE);
-	PV_FRONT_RING_SETUP(&nf.rx, (struct pv_netif_rx_sring *)nf_mem.rxs, PV_PAGE_SIZE);
-	*tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id,
-					   mm_virt_to_gfn(nf_mem.txs), 0);
-	*rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id,
-					   mm_virt_to_gfn(nf_mem.rxs), 0);
-	if (*tx_ring_ref < 0 || *rx_ring_ref < 0)
+	q->tx_pages = m->tx_pages;
+	q->rx_pages = m->rx_pages;
+	PV_FRONT_RING_SETUP(&q->tx, (struct pv_netif_tx_sring *)m->txs, PV_PAGE_SIZE);
+	PV_FRONT_RING_SETUP(&q->rx, (struct pv_netif_rx_sring *)m->rxs, PV_PAGE_SIZE);
+	q->tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->txs), 0);
+	q->rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->rxs), 0);
+	if (q->tx_ring_ref < 0 || q->rx_ring_ref < 0)
 		return -PV_ENOSPC;
-	nf_mem.txs_ref = *tx_ring_ref;
-	nf_mem.rxs_ref = *rx_ring_ref;
-	rc = nf_grant_pages(nf.tx_pages, NF_TX, nf.tx_ref, 1);
+	m->txs_ref = q->tx_ring_ref;
+	m->rxs_ref = q->rx_ring_ref;
+	rc = nf_grant_pages(q->tx_pages, NF_TX, q->tx_ref, 1);
 	if (rc == 0)
-		rc = nf_grant_pages(nf.rx_pages, NF_RX, nf.rx_ref, 0);
+		rc = nf_grant_pages(q->rx_pages, NF_RX, q->rx_ref, 0);
 	if (rc)
 		return rc;
-	memcpy(nf_mem.tx_ref, nf.tx_ref, sizeof(nf.tx_ref));
-	memcpy(nf_mem.rx_ref, nf.rx_ref, sizeof(nf.rx_ref));
-	nf_mem.granted = 1;
+	memcpy(m->tx_ref, q->tx_ref, sizeof(q->tx_ref));
+	memcpy(m->rx_ref, q->rx_ref, sizeof(q->rx_ref));
+	m->granted = 1;
 	rc = evtchn_alloc_unbound((pv_domid_t)nf.backend_id);
 	if (rc < 0)
 		return rc;
-	nf.port = (uint32_t)rc;
-	evtchn_mask(nf.port); /* polled: see netfront.h */
+	q->port = (uint32_t)rc;
+	evtchn_mask(q->port); /* polled: see netfront.h */
 	for (unsigned i = 0; i < NF_RX; i++)
-		nf_post_rx(i);
-	PV_RING_PUSH_REQUESTS(&nf.rx);
+		nf_post_rx(q, i);
+	PV_RING_PUSH_REQUESTS(&q->rx);
 	return 0;
 }
 
-static int nf_publish(int tx_ring_ref, int rx_ring_ref)
+/* Write key (under queue-<n>/ when there are several queues) in t. */
+static int nf_key(xbt_t t, unsigned qi, const char *key, unsigned val)
 {
+	char p[80];
+
+	if (nf.nq > 1)
+		ksnprintf(p, sizeof(p), "%s/queue-%u/%s", nf.node, qi, key);
+	else
+		ksnprintf(p, sizeof(p), "%s/%s", nf.node, key);
+	return xenbus_printf(t, p, "%u", val);
+}
+
+static int nf_publish_tx(xbt_t t)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < nf.nq && !rc; i++) {
+		rc = nf_key(t, i, "tx-ring-ref", (unsigned)nf.q[i].tx_ring_ref);
+		if (!rc)
+			rc = nf_key(t, i, "rx-ring-ref", (unsigned)nf.q[i].rx_ring_ref);
+		if (!rc)
+			rc = nf_key(t, i, "event-channel", nf.q[i].port);
+	}
+	if (!rc && nf.nq > 1) {
+		char p[64];
+
+		ksnprintf(p, sizeof(p), "%s/multi-queue-num-queues", nf.node);
+		rc = xenbus_printf(t, p, "%u", nf.nq);
+	}
+	return rc;
+}
+
+static int nf_publish(void)
+{
+	static const char *const flags[] = { "request-rx-copy", "feature-rx-notify",
+					     "feature-no-csum-offload" };
 	char p[64];
 	xbt_t t;
 	int rc;
@@ -178,20 +224,15 @@ static int nf_publish(int tx_ring_ref, int rx_ring_ref)
 		rc = xenbus_transaction_start(&t);
 		if (rc)
 			return rc;
-#define NF_KEY(k, fmt, v)                                                   \
-	do {                                                                \
-		ksnprintf(p, sizeof(p), "%s/" k, nf.node);                  \
-		if (!rc)                                                    \
-			rc = xenbus_printf(t, p, fmt, v);                   \
-	} while (0)
-		NF_KEY("tx-ring-ref", "%d", tx_ring_ref);
-		NF_KEY("rx-ring-ref", "%d", rx_ring_ref);
-		NF_KEY("event-channel", "%u", nf.port);
-		NF_KEY("request-rx-copy", "%d", 1);
-		NF_KEY("feature-rx-notify", "%d", 1);
-		NF_KEY("feature-no-csum-offload", "%d", 1);
-		NF_KEY("state", "%d", PV_XenbusStateInitialised);
-#undef NF_KEY
+		rc = nf_publish_tx(t);
+		for (unsigned i = 0; i < 3 && !rc; i++) {
+			ksnprintf(p, sizeof(p), "%s/%s", nf.node, flags[i]);
+			rc = xenbus_printf(t, p, "%d", 1);
+		}
+		if (!rc) {
+			ksnprintf(p, sizeof(p), "%s/state", nf.node);
+			rc = xenbus_printf(t, p, "%d", PV_XenbusStateInitialised);
+		}
 		if (rc) {
 			xenbus_transaction_end(t, 1);
 			return rc;
@@ -201,9 +242,25 @@ static int nf_publish(int tx_ring_ref, int rx_ring_ref)
 	return rc;
 }
 
-int netfront_connect(unsigned devid, uint64_t timeout_ns)
+/* How many queues: what was asked, no more than the backend offers. */
+static unsigned nf_queues(unsigned want)
 {
-	int tx_ref = -1, rx_ref = -1, rc;
+	char p[112];
+	uint64_t max = 1;
+
+	ksnprintf(p, sizeof(p), "%s/multi-queue-max-queues", nf.backend);
+	if (xenbus_read_u64(XBT_NIL, p, &max) || max < 1)
+		max = 1;
+	if (want > max)
+		want = (unsigned)max;
+	if (want > NETFRONT_MAX_QUEUES)
+		want = NETFRONT_MAX_QUEUES;
+	return want ? want : 1;
+}
+
+int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
+{
+	int rc;
 
 	if (nf.up)
 		return 0;
@@ -221,11 +278,14 @@ int netfront_connect(unsigned devid, uint64_t timeout_ns)
 		printk("netfront: %s: no usable mac key\n", nf.node);
 		return rc;
 	}
+	nf.nq = nf_queues(queues);
 	rc = gnttab_init();
+	for (unsigned i = 0; i < nf.nq && rc == 0; i++) {
+		rc = nf_setup_queue(&nf.q[i], &nf_mem[i]);
+		nf.ports[i] = nf.q[i].port;
+	}
 	if (rc == 0)
-		rc = nf_setup(&tx_ref, &rx_ref);
-	if (rc == 0)
-		rc = nf_publish(tx_ref, rx_ref);
+		rc = nf_publish();
 	if (rc) {
 		printk("netfront: %s: setting up the rings failed (%d)\n", nf.node, rc);
 		return rc;
@@ -255,8 +315,9 @@ void netfront_disconnect(void)
 		return;
 	xenbus_switch_state(nf.node, PV_XenbusStateClosing);
 	xenbus_switch_state(nf.node, PV_XenbusStateClosed);
-	if (nf.port)
-		evtchn_close(nf.port);
+	for (unsigned i = 0; i < nf.nq; i++)
+		if (nf.q[i].port)
+			evtchn_close(nf.q[i].port);
 	memset(&nf, 0, sizeof(nf));
 }
 
@@ -265,63 +326,67 @@ int netfront_up(void)
 	return nf.up;
 }
 
+unsigned netfront_queues(void)
+{
+	return nf.nq;
+}
+
 void netfront_mac(uint8_t mac[6])
 {
 	memcpy(mac, nf.mac, 6);
 }
 
-static void nf_tx_complete(void)
+static void nf_tx_complete(struct nf_queue *q)
 {
-	pv_ring_idx_t prod = nf.tx.sring->rsp_prod;
+	pv_ring_idx_t prod = q->tx.sring->rsp_prod;
 
 	PV_RING_RMB();
-	if (PV_RING_RESPONSE_PROD_OVERFLOW(&nf.tx, prod))
+	if (PV_RING_RESPONSE_PROD_OVERFLOW(&q->tx, prod))
 		return; /* a confused backend: take nothing rather than garbage */
-	for (; nf.tx.rsp_cons != prod; nf.tx.rsp_cons++) {
+	for (; q->tx.rsp_cons != prod; q->tx.rsp_cons++) {
 		struct pv_netif_tx_response r;
 
-		PV_RING_COPY_RESPONSE(&nf.tx, nf.tx.rsp_cons, &r);
+		PV_RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &r);
 		if (r.status == PV_NETIF_RSP_NULL)
 			continue;
 		if (r.status != PV_NETIF_RSP_OKAY)
 			nf.st.tx_errors++;
 		if (r.id < NF_TX)
-			nf.tx_busy[r.id] = 0;
+			q->tx_busy[r.id] = 0;
 	}
-	nf.tx.sring->rsp_event = nf.tx.rsp_cons + 1;
+	q->tx.sring->rsp_event = q->tx.rsp_cons + 1;
 }
 
 int netfront_send(const void *frame, uint32_t len)
 {
-	unsigned slot;
+	struct nf_queue *q;
 	struct pv_netif_tx_request *r;
+	unsigned slot;
 
 	if (!nf.up)
 		return -PV_ENODEV;
 	if (len < 14 || len > NETFRONT_FRAME_MAX)
 		return -PV_EINVAL;
-	if (PV_RING_FULL(&nf.tx))
-		nf_tx_complete();
-	if (PV_RING_FULL(&nf.tx)) {
+	q = &nf.q[nf.next_tx];
+	if (PV_RING_FULL(&q->tx))
+		nf_tx_complete(q);
+	slot = q->tx.req_prod_pvt & (NF_TX - 1);
+	if (PV_RING_FULL(&q->tx) || q->tx_busy[slot]) {
 		nf.st.tx_full++;
 		return -PV_EAGAIN;
 	}
-	slot = nf.tx.req_prod_pvt & (NF_TX - 1);
-	if (nf.tx_busy[slot]) {
-		nf.st.tx_full++;
-		return -PV_EAGAIN;
-	}
-	memcpy(nf.tx_pages + (uint64_t)slot * PV_PAGE_SIZE, frame, len);
-	r = PV_RING_GET_REQUEST(&nf.tx, nf.tx.req_prod_pvt);
-	r->gref = nf.tx_ref[slot];
+	memcpy(q->tx_pages + (uint64_t)slot * PV_PAGE_SIZE, frame, len);
+	r = PV_RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
+	r->gref = q->tx_ref[slot];
 	r->offset = 0;
 	r->flags = 0;
 	r->id = (uint16_t)slot;
 	r->size = (uint16_t)len;
-	nf.tx_busy[slot] = 1;
-	nf.tx.req_prod_pvt++;
+	q->tx_busy[slot] = 1;
+	q->tx.req_prod_pvt++;
 	nf.st.tx_frames++;
 	nf.st.tx_bytes += len;
+	nf.next_tx = (nf.next_tx + 1) % nf.nq;
 	return 0;
 }
 
@@ -329,27 +394,33 @@ void netfront_flush(void)
 {
 	int notify;
 
-	if (!nf.up || nf.tx.req_prod_pvt == nf.tx.sring->req_prod)
+	if (!nf.up)
 		return;
-	PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf.tx, notify);
-	if (notify)
-		evtchn_send(nf.port);
+	for (unsigned i = 0; i < nf.nq; i++) {
+		struct nf_queue *q = &nf.q[i];
+
+		if (q->tx.req_prod_pvt == q->tx.sring->req_prod)
+			continue;
+		PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+		if (notify)
+			evtchn_send(q->port);
+	}
 }
 
-static unsigned nf_rx_take(netfront_rx_fn rx, void *arg, unsigned budget)
+static unsigned nf_rx_take(struct nf_queue *q, netfront_rx_fn rx, void *arg, unsigned budget)
 {
-	pv_ring_idx_t prod = nf.rx.sring->rsp_prod;
+	pv_ring_idx_t prod = q->rx.sring->rsp_prod;
 	unsigned got = 0;
 
 	PV_RING_RMB();
-	if (PV_RING_RESPONSE_PROD_OVERFLOW(&nf.rx, prod))
+	if (PV_RING_RESPONSE_PROD_OVERFLOW(&q->rx, prod))
 		return 0;
-	while (nf.rx.rsp_cons != prod && got < budget) {
+	while (q->rx.rsp_cons != prod && got < budget) {
 		struct pv_netif_rx_response r;
-		unsigned slot = nf.rx.rsp_cons & (NF_RX - 1);
+		unsigned slot = q->rx.rsp_cons & (NF_RX - 1);
 
-		PV_RING_COPY_RESPONSE(&nf.rx, nf.rx.rsp_cons, &r);
-		nf.rx.rsp_cons++;
+		PV_RING_COPY_RESPONSE(&q->rx, q->rx.rsp_cons, &r);
+		q->rx.rsp_cons++;
 		/* The response is in the request's slot, so slot == r.id for a
 		 * well-behaved backend; the page is ours either way. */
 		if (r.status > 0 && r.offset + (uint32_t)r.status <= PV_PAGE_SIZE &&
@@ -357,31 +428,35 @@ static unsigned nf_rx_take(netfront_rx_fn rx, void *arg, unsigned budget)
 			nf.st.rx_frames++;
 			nf.st.rx_bytes += (uint64_t)r.status;
 			got++;
-			rx(nf.rx_pages + (uint64_t)slot * PV_PAGE_SIZE + r.offset,
+			rx(q->rx_pages + (uint64_t)slot * PV_PAGE_SIZE + r.offset,
 			   (uint32_t)r.status, arg);
 		} else {
 			nf.st.rx_errors++;
 		}
-		nf_post_rx(slot);
+		nf_post_rx(q, slot);
 	}
-	nf.rx.sring->rsp_event = nf.rx.rsp_cons + 1;
+	q->rx.sring->rsp_event = q->rx.rsp_cons + 1;
 	return got;
 }
 
 unsigned netfront_poll(netfront_rx_fn rx, void *arg, unsigned budget)
 {
-	unsigned got;
+	unsigned got = 0;
 	int notify;
 
 	if (!nf.up)
 		return 0;
-	evtchn_test_and_clear_pending(nf.port);
-	nf_tx_complete();
-	got = nf_rx_take(rx, arg, budget);
-	if (nf.rx.req_prod_pvt != nf.rx.sring->req_prod) {
-		PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf.rx, notify);
-		if (notify)
-			evtchn_send(nf.port);
+	for (unsigned i = 0; i < nf.nq; i++) {
+		struct nf_queue *q = &nf.q[i];
+
+		evtchn_test_and_clear_pending(q->port);
+		nf_tx_complete(q);
+		got += nf_rx_take(q, rx, arg, budget - got);
+		if (q->rx.req_prod_pvt != q->rx.sring->req_prod) {
+			PV_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
+			if (notify)
+				evtchn_send(q->port);
+		}
 	}
 	netfront_flush();
 	return got;
@@ -389,28 +464,31 @@ unsigned netfront_poll(netfront_rx_fn rx, void *arg, unsigned budget)
 
 void netfront_wait(uint64_t deadline_ns)
 {
-	struct pv_sched_poll sp = { .nr_ports = 1, .timeout = deadline_ns };
+	struct pv_sched_poll sp = { .nr_ports = nf.nq, .timeout = deadline_ns };
 
 	if (!nf.up)
 		return;
 	PV_RING_MB();
-	if (nf.rx.sring->rsp_prod != nf.rx.rsp_cons)
-		return;
-	sp.ports = (uintptr_t)&nf.port;
+	for (unsigned i = 0; i < nf.nq; i++)
+		if (nf.q[i].rx.sring->rsp_prod != nf.q[i].rx.rsp_cons)
+			return;
+	sp.ports = (uintptr_t)nf.ports;
 	if (HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp) < 0)
 		sched_yield();
 }
 
 int netfront_send_raw(const struct pv_netif_tx_request *reqs, unsigned n)
 {
+	struct nf_queue *q = &nf.q[0];
+
 	if (!nf.up)
 		return -PV_ENODEV;
-	nf_tx_complete();
-	if (PV_RING_FREE_REQUESTS(&nf.tx) < n)
+	nf_tx_complete(q);
+	if (PV_RING_FREE_REQUESTS(&q->tx) < n)
 		return -PV_EAGAIN;
 	for (unsigned i = 0; i < n; i++) {
-		*PV_RING_GET_REQUEST(&nf.tx, nf.tx.req_prod_pvt) = reqs[i];
-		nf.tx.req_prod_pvt++;
+		*PV_RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt) = reqs[i];
+		q->tx.req_prod_pvt++;
 	}
 	netfront_flush();
 	return (int)n;
@@ -418,7 +496,7 @@ int netfront_send_raw(const struct pv_netif_tx_request *reqs, unsigned n)
 
 uint32_t netfront_tx_ref(unsigned slot)
 {
-	return nf.tx_ref[slot % NF_TX];
+	return nf.q[0].tx_ref[slot % NF_TX];
 }
 
 void netfront_get_stats(struct netfront_stats *st)

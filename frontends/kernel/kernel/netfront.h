@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define NETFRONT_MTU      1500
+#define NETFRONT_MAX_QUEUES 4
 #define NETFRONT_FRAME_MAX (NETFRONT_MTU + 14)
 
 struct netfront_stats {
@@ -21,10 +22,13 @@ struct netfront_stats {
 };
 
 /* Connect device/vif/<devid>: read the backend and our MAC, share the rings and
- * buffers, go Initialised, wait (up to timeout_ns) for the backend to connect,
- * go Connected. 0, or a negative PV_E* (no such device, no backend, out of
- * memory or grants, timeout); the reason is printed. */
-int netfront_connect(unsigned devid, uint64_t timeout_ns);
+ * buffers of `queues` queues (fewer if the backend's multi-queue-max-queues
+ * says so; 2 MiB of pages each), go Initialised, wait (up to timeout_ns) for
+ * the backend to connect, go Connected. 0, or a negative PV_E* (no such device,
+ * no backend, out of memory or grants, timeout); the reason is printed. */
+int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns);
+/* Queues in use. */
+unsigned netfront_queues(void);
 /* The backend's state (Xen's XenbusState; Unknown before connect). */
 int netfront_backend_state(void);
 /* Unplug: go Closing then Closed and forget the device (its pages and grants

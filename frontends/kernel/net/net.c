@@ -83,6 +83,7 @@ int net_first_vif(unsigned *devid)
 int net_init(const struct cmdline *cl)
 {
 	const char *s = cmdline_get(cl, "ip");
+	uint64_t queues;
 	unsigned devid;
 	char a[16];
 	int rc;
@@ -100,14 +101,20 @@ int net_init(const struct cmdline *cl)
 		printk("net: no vif (device/vif is empty): attach one with pvx network-attach\n");
 		return rc;
 	}
-	rc = netfront_connect(devid, NET_CONNECT_NS);
+	if (cmdline_get_u64(cl, "net_queues", 1, &queues) || queues < 1 ||
+	    queues > NETFRONT_MAX_QUEUES) {
+		printk("net: net_queues= is 1..%d\n", NETFRONT_MAX_QUEUES);
+		return -PV_EINVAL;
+	}
+	rc = netfront_connect(devid, (unsigned)queues, NET_CONNECT_NS);
 	if (rc)
 		return rc;
 	netfront_mac(net.mac);
 	net.up = 1;
 	net_format_ip(net.addr, a);
-	printk("net: eth0 %02x:%02x:%02x:%02x:%02x:%02x %s/%u up\n", net.mac[0], net.mac[1],
-	       net.mac[2], net.mac[3], net.mac[4], net.mac[5], a, net.prefix);
+	printk("net: eth0 %02x:%02x:%02x:%02x:%02x:%02x %s/%u up, %u queue(s)\n", net.mac[0],
+	       net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5], a, net.prefix,
+	       netfront_queues());
 	return 0;
 }
 
