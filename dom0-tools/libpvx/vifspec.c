@@ -412,11 +412,12 @@ static int vs_items(struct vs_ctx *c, char *buf)
 int vifspec_parse(const char *spec, struct vifspec *vs,
 		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
 {
-	struct vs_ctx c = { vs, warn, ctx, err, errlen };
+	struct vs_ctx c;
 	char *buf;
 	int rc;
 
 	vs_defaults(vs);
+	c = (struct vs_ctx){ vs, warn, ctx, err, errlen };
 	buf = strdup(spec);
 	if (!buf)
 		return -ENOMEM;
