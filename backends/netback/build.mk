@@ -9,7 +9,7 @@ nbcore_SRCS += backends/netback/nb_tx.c backends/netback/nb_rx.c \
 ifneq ($(wildcard backends/common/xenbus_be.h),)
 HOST_PROGS += netback
 netback_SRCS += backends/netback/main.c backends/netback/nb_vif.c backends/netback/nb_io.c \
-	backends/netback/nb_tap.c
+	backends/netback/nb_tap.c backends/netback/nb_pmap.c
 netback_LIBS += nbcore xenbus_be pvx xs pvctrl pvcommon
 netback_LDLIBS += -lyajl
 endif

@@ -126,24 +126,46 @@ static unsigned rx_requests(struct nb_queue *q, struct pv_netif_rx_request *reqs
 static struct nb_rx_plan rx_plans[NB_RX_BATCH];
 static struct pv_gnttab_copy rx_ops[NB_RX_BATCH * NB_RX_MAX_OPS];
 
+/* Copy locally when the frontend's page is persistently mapped; 1 if done. */
+static int rx_local(struct nb_vif *v, struct pv_gnttab_copy *op)
+{
+	uint8_t *dst;
+
+	if (!v->persistent)
+		return 0;
+	dst = nb_pmap_get(&v->pmap, io.h, (uint16_t)v->d->domid, op->dest.u.ref, 1);
+	if (!dst)
+		return 0;
+	memcpy(dst + op->dest.offset, io.base + op->source.u.gmfn * 4096u + op->source.offset,
+	       op->len);
+	op->status = PV_GNTST_okay;
+	return 1;
+}
+
+static uint16_t rx_op_index[NB_RX_BATCH * NB_RX_MAX_OPS];
+
 static void rx_publish(struct nb_vif *v, struct nb_queue *q, unsigned nplans)
 {
 	unsigned nops = 0;
 	int notify_needed;
 
 	for (unsigned i = 0; i < nplans; i++) {
-		memcpy(&rx_ops[nops], rx_plans[i].ops, rx_plans[i].nops * sizeof(rx_ops[0]));
-		nops += rx_plans[i].nops;
+		for (unsigned k = 0; k < rx_plans[i].nops; k++) {
+			if (rx_local(v, &rx_plans[i].ops[k]))
+				continue;
+			rx_ops[nops] = rx_plans[i].ops[k];
+			rx_op_index[nops++] = (uint16_t)(i * NB_RX_MAX_OPS + k);
+		}
 	}
 	if (nops && pvctrl_gnttab_copy(io.h, rx_ops, nops) < 0)
 		for (unsigned i = 0; i < nops; i++)
 			rx_ops[i].status = PV_GNTST_general_error;
-	nops = 0;
+	for (unsigned i = 0; i < nops; i++)
+		rx_plans[rx_op_index[i] / NB_RX_MAX_OPS].ops[rx_op_index[i] % NB_RX_MAX_OPS].status =
+			rx_ops[i].status;
 	for (unsigned i = 0; i < nplans; i++) {
 		struct nb_rx_plan *pl = &rx_plans[i];
 
-		for (unsigned k = 0; k < pl->nops; k++)
-			pl->ops[k].status = rx_ops[nops++].status;
 		if (nb_rx_plan_finish(pl))
 			xbe_warnx(v->d, "rx copy into the guest failed (bad rx grant)");
 		for (unsigned s = 0; s < pl->nslots; s++)
@@ -235,6 +257,14 @@ static unsigned tx_plan(struct nb_vif *v, const struct nb_tx_packet *pkt, unsign
 	for (unsigned f = 0; f < pkt->nfrags; f++) {
 		uint32_t done = 0, len = pkt->frags[f].len;
 
+		uint8_t *src = v->persistent ? nb_pmap_get(&v->pmap, io.h, (uint16_t)v->d->domid,
+							   pkt->frags[f].gref, 0) : NULL;
+
+		if (src) { /* offsets were checked: the fragment is within its page */
+			memcpy(pool_data(slot) + pos, src + pkt->frags[f].offset, len);
+			pos += len;
+			continue;
+		}
 		while (done < len) {
 			uint32_t at = pos + done, doff = at % 4096u, chunk = 4096u - doff;
 			struct pv_gnttab_copy *op = &ops[n++];

@@ -103,6 +103,8 @@ static int vif_probe_keys(struct xbe_device *d)
 		rc = xbe_printf(d, "feature-split-event-channels", "1");
 	if (!rc)
 		rc = xbe_printf(d, "multi-queue-max-queues", "%d", NB_MAX_QUEUES);
+	if (!rc)
+		rc = xbe_printf(d, "feature-persistent", "1");
 	return rc;
 }
 
@@ -191,6 +193,7 @@ static int vif_connect(struct xbe_device *d)
 		return -EOPNOTSUPP;
 	}
 	v->fe_sg = xbe_fe_read_u64(d, "feature-sg", 1, &x) == 0 && x == 1;
+	v->persistent = xbe_fe_read_u64(d, "feature-persistent", 1, &x) == 0 && x == 1;
 	if (xbe_fe_read_u64(d, "multi-queue-num-queues", NB_MAX_QUEUES, &nq) == -EINVAL ||
 	    nq == 0) {
 		xbe_device_error(d, -EINVAL, "multi-queue-num-queues must be 1..%d",
@@ -213,10 +216,11 @@ static int vif_connect(struct xbe_device *d)
 		nb_switch_attach(sw, &v->port);
 	}
 	v->connected = 1;
-	log_info("%s: connected: mac %02x:%02x:%02x:%02x:%02x:%02x on %s %s, %u queue(s)%s",
+	log_info("%s: connected: mac %02x:%02x:%02x:%02x:%02x:%02x on %s %s, %u queue(s)%s%s",
 		 d->name, v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5],
 		 v->tap_fd >= 0 ? "bridge" : "switch", v->bridge, v->nq,
-		 v->rate.credit ? ", rate limited" : "");
+		 v->rate.credit ? ", rate limited" : "",
+		 v->persistent ? ", persistent grants" : "");
 	return 0;
 }
 
@@ -229,6 +233,8 @@ static void vif_disconnect(struct xbe_device *d)
 	v->connected = 0;
 	nb_switch_detach(&v->port);
 	nb_io_vif_flush(v);
+	nb_pmap_clear(&v->pmap, xbe_pvctrl(d->be));
+	v->persistent = 0;
 	for (unsigned i = 0; i < NB_MAX_QUEUES; i++) {
 		struct nb_queue *q = &v->q[i];
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "common/xenbus_be.h"
+#include "netback/nb_pmap.h"
 #include "netback/nb_rate.h"
 #include "netback/nb_switch.h"
 #include "netback/nb_tx.h"
@@ -52,6 +53,8 @@ struct nb_vif {
 	unsigned mtu;
 	struct nb_tx_limits lim;
 	int fe_sg;                 /* the frontend takes multi-slot rx packets */
+	int persistent;            /* feature-persistent: copy through nb_pmap */
+	struct nb_pmap pmap;
 	unsigned nq;
 	struct nb_queue q[NB_MAX_QUEUES];
 	struct nb_rate rate;

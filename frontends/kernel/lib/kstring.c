@@ -5,11 +5,11 @@
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	/* rep movsb: fast on every x86-64 with ERMS, and no SSE needed (the kernel
+	 * is built with -mgeneral-regs-only); packets are copied with it. */
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 

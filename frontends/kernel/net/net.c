@@ -157,18 +157,36 @@ void net_get_stats(struct net_stats *st)
 	*st = net_stats_g;
 }
 
+static uint64_t fold64(uint64_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* The one's complement sum does not care about byte order as long as it is
+ * the same throughout: add the data as little-endian 32-bit words (a load per
+ * 4 bytes), fold, then swap the 16-bit result to network order. */
 uint16_t net_csum(const void *data, size_t len, uint32_t sum)
 {
 	const uint8_t *p = data;
-	uint64_t s = sum;
+	uint64_t s = 0;
+	uint32_t w;
 
-	for (; len >= 2; len -= 2, p += 2)
-		s += (uint32_t)(p[0] << 8 | p[1]);
+	for (; len >= 4; len -= 4, p += 4) {
+		__builtin_memcpy(&w, p, 4);
+		s += w;
+	}
+	if (len >= 2) {
+		s += (uint32_t)(p[0] | p[1] << 8);
+		p += 2;
+		len -= 2;
+	}
 	if (len)
-		s += (uint32_t)p[0] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+		s += p[0];
+	s = fold64(s);
+	s = ((s & 0xff) << 8 | s >> 8) + sum;
+	return (uint16_t)~fold64(s);
 }
 
 static void net_rx(const uint8_t *frame, uint32_t len, void *arg)
