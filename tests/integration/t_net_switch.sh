@@ -25,11 +25,17 @@ st=$(socat - UNIX-CONNECT:"$PVISOR_RUNDIR/netback.sock" 2>/dev/null ||
 echo "$st"
 grep -Eq "vif/[0-9]+/0 state 4 $SW - tx [1-9][0-9]* pkts" <<<"$st" || fail "netback status: $st"
 ok "netback counted the traffic"
-# multi-queue: C asks for 2 queues; its frames go out on both tx rings
-netguest c 10.77.0.3 "net_queues=2 app=ping dst=10.77.0.1 count=20 interval_ms=10"
+# multi-queue: C asks for 2 queues; its frames go out on both tx rings. C also
+# does without persistent grants (as a Linux frontend): every packet to and from
+# it is a grant copy.
+netguest c 10.77.0.3 "net_queues=2 net_persistent=0 app=ping dst=10.77.0.1 count=20 interval_ms=10"
 wait_for 30 console_has c "ping: 20 sent" || fail "c did not finish: $(console c)"
 console_has c "ping: 20 sent, 20 received" || fail "c lost pings: $(console c)"
 console_has c "up, 2 queue(s)" || fail "c did not get 2 queues: $(console c)"
 grep -Eq "vif/[0-9]+/0: connected: .* 2 queue\(s\)" "$PVISOR_RUNDIR/netback.log" ||
 	fail "netback did not connect 2 queues: $(cat "$PVISOR_RUNDIR/netback.log")"
-ok "a frontend with 2 queues (multi-queue-num-queues) works"
+grep -Eq "vif/[0-9]+/0: connected: .* 2 queue\(s\)$" "$PVISOR_RUNDIR/netback.log" ||
+	fail "c's vif should use grant copies: $(cat "$PVISOR_RUNDIR/netback.log")"
+grep -Eq "vif/[0-9]+/0: connected: .*, persistent grants$" "$PVISOR_RUNDIR/netback.log" ||
+	fail "a's vif should use persistent grants"
+ok "a frontend with 2 queues (multi-queue-num-queues) and grant copies works"

@@ -212,6 +212,13 @@ static int nf_publish_tx(xbt_t t)
 	return rc;
 }
 
+static int nf_persistent = 1;
+
+void netfront_set_persistent(int on)
+{
+	nf_persistent = on;
+}
+
 static int nf_publish(void)
 {
 	/* feature-persistent: pvisor's extension, see docs/NOTES-net.md; our
@@ -227,7 +234,7 @@ static int nf_publish(void)
 		if (rc)
 			return rc;
 		rc = nf_publish_tx(t);
-		for (unsigned i = 0; i < 4 && !rc; i++) {
+		for (unsigned i = 0; i < 3 + (unsigned)nf_persistent && !rc; i++) {
 			ksnprintf(p, sizeof(p), "%s/%s", nf.node, flags[i]);
 			rc = xenbus_printf(t, p, "%d", 1);
 		}

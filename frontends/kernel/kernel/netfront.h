@@ -27,6 +27,10 @@ struct netfront_stats {
  * the backend to connect, go Connected. 0, or a negative PV_E* (no such device,
  * no backend, out of memory or grants, timeout); the reason is printed. */
 int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns);
+/* Ask for persistent grants (pvisor's feature-persistent) on the next connect:
+ * on by default; off makes the backend grant-copy every packet, as for a Linux
+ * frontend. */
+void netfront_set_persistent(int on);
 /* Queues in use. */
 unsigned netfront_queues(void);
 /* The backend's state (Xen's XenbusState; Unknown before connect). */

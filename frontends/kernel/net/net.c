@@ -83,7 +83,7 @@ int net_first_vif(unsigned *devid)
 int net_init(const struct cmdline *cl)
 {
 	const char *s = cmdline_get(cl, "ip");
-	uint64_t queues;
+	uint64_t queues, persist;
 	unsigned devid;
 	char a[16];
 	int rc;
@@ -106,6 +106,11 @@ int net_init(const struct cmdline *cl)
 		printk("net: net_queues= is 1..%d\n", NETFRONT_MAX_QUEUES);
 		return -PV_EINVAL;
 	}
+	if (cmdline_get_u64(cl, "net_persistent", 1, &persist) || persist > 1) {
+		printk("net: net_persistent= is 0 or 1\n");
+		return -PV_EINVAL;
+	}
+	netfront_set_persistent((int)persist);
 	rc = netfront_connect(devid, (unsigned)queues, NET_CONNECT_NS);
 	if (rc)
 		return rc;
