@@ -50,7 +50,7 @@ static void on_status(int fd, void *arg)
 				 (unsigned long long)v->tx_errors, (unsigned long long)v->rx_pkts,
 				 (unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
 
-		if (n > 0 && v->nq && (size_t)n < sizeof(line)) {
+		if (n > 0 && v->connected && (size_t)n < sizeof(line)) {
 			struct nb_queue *q = &v->q[0];
 
 			n--; /* replace the newline with ring indices */
