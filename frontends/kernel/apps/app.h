@@ -44,5 +44,7 @@ int app_evtping_run(const struct app_env *env);
 int app_balloon_run(const struct app_env *env);
 int app_grant_run(const struct app_env *env);
 int app_gcopy_run(const struct app_env *env);
+int app_shell_run(const struct app_env *env);
+int app_flood_run(const struct app_env *env);
 
 #endif

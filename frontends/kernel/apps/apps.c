@@ -23,6 +23,8 @@ static const struct app app_table[] = {
 	  "pct=P (50) delay_ms=T (2000): touch most RAM, give P% back after T ms, block" },
 	{ "grant", app_grant_run, "share pages with dom0 (partner: gnt_peer map), revoke them" },
 	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
+	{ "shell", app_shell_run, "prompt=TEXT: a command line on the console (help lists)" },
+	{ "flood", app_flood_run, "secs=S (10) lines=N: print numbered lines flat out" },
 	{ "help", app_help_run, "list the apps" },
 };
 
