@@ -23,6 +23,13 @@ int cli_usage(const char *cmd);
  * domain's final state (PV_DOMSTATE_*). */
 int cli_console_follow(struct pvctrl *h, pv_domid_t domid);
 
+/* Attach to domid's console through pvconsoled, waiting up to wait_s seconds for
+ * a domain that is still starting: the socket, or -errno after printing why. */
+int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
+/* Shuttle stdin/stdout and the console until detach (Ctrl-]), the domain stops or
+ * pvconsoled lets go; closes fd. Returns 0. */
+int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd);
+
 /* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
 int cli_domain_op(int argc, char **argv, const char *verb,
 		  int (*op)(struct pvctrl *h, pv_domid_t id));
@@ -38,5 +45,6 @@ int cmd_dmesg(int argc, char **argv);
 int cmd_domid(int argc, char **argv);
 int cmd_domname(int argc, char **argv);
 int cmd_daemons(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 
 #endif
