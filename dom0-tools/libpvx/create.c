@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
+#include "libpvx/pvx_store.h"
+#include "libxs/xs.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -147,6 +149,21 @@ void pvx_domain_forget(pv_domid_t domid)
 
 	saved_path(domid, path, sizeof(path));
 	unlink(path);
+	pvx_store_domain_forget(domid);
+}
+
+/* The store layout and the introduction, before the guest first runs. */
+static int create_store(pv_domid_t domid, const struct domcfg *dc,
+			const struct pvx_boot_ports *bp, char *err, size_t errlen)
+{
+	struct xs_handle *xs;
+	int rc = pvx_store_open(&xs, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
+	xs_close(xs);
+	return rc;
 }
 
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
@@ -175,6 +192,8 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	rc = create_name(h, domid, dc, err, errlen);
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err, errlen);
+	if (rc == 0)
+		rc = create_store(domid, dc, &bp, err, errlen);
 	if (rc == 0)
 		create_save_config(domid, cfg_text);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)

@@ -106,6 +106,7 @@ struct xsd_core {
 	/* guest-ring wiring: called after INTRODUCE / before RELEASE of a domain. */
 	void (*on_introduce)(struct xsd_core *core, struct xsd_domain *d);
 	void (*on_release)(struct xsd_core *core, struct xsd_domain *d);
+	void *hv_opaque;               /* the hooks' state (hvlink.c) */
 	/* CONTROL snapshot: write a snapshot now (set by the daemon). 0 or -errno. */
 	int (*snapshot)(struct xsd_core *core);
 	uint64_t nr_requests;

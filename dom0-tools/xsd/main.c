@@ -14,6 +14,7 @@
 #include "rundir.h"
 #include "util.h"
 #include "xsd/core.h"
+#include "xsd/hvlink.h"
 #include "xsd/journal.h"
 #include "xsd/sock.h"
 
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
 	struct xsd_core *core;
 	struct xsd_journal *j;
 	struct xsd_sock_server *srv;
+	struct xsd_hvlink *hv;
 	char pidf[PATH_MAX];
 	int sigfd, err;
 
@@ -175,10 +177,14 @@ int main(int argc, char **argv)
 	sigfd = xsd_signals();
 	core = xsd_open_store(&o, &j);
 	srv = xsd_listen(core, j);
+	if (xsd_hvlink_create(&hv, core, srv) < 0)
+		fatalx("out of memory");
+	xsd_hvlink_recover(hv);
 	xsd_write_pid();
 	err = xsd_sock_run(srv, sigfd);
 	if (err < 0)
 		log_warnx("event loop failed: %s", strerror(-err));
+	xsd_hvlink_destroy(hv);
 	xsd_sock_destroy(srv);
 	xsd_journal_close(j);
 	xsd_core_destroy(core);

@@ -10,5 +10,5 @@ bench_pss_SRCS += tests/bench/pss.c
 bench_pss_LIBS += pvcommon
 HOST_PROGS += bench_create
 bench_create_SRCS += tests/bench/create_banner.c
-bench_create_LIBS += pvx pvctrl pvcommon
+bench_create_LIBS += pvx xs pvctrl pvcommon
 bench_create_LDLIBS += -lyajl -lz

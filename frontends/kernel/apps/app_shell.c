@@ -15,11 +15,6 @@
 #define SHELL_MAXARGS 16
 #define SHELL_POLL_NS 50000000ull /* how often watches are looked at while idle */
 
-/* xenbus.c may not be linked into this kernel yet: weak, so the shell builds
- * either way and runs watch callbacks once it is. */
-int xenbus_ready(void) __attribute__((weak));
-int xenbus_dispatch_watches(void) __attribute__((weak));
-
 static int shell_exit_reason = -1;
 
 void shell_exit(unsigned reason)
@@ -29,7 +24,7 @@ void shell_exit(unsigned reason)
 
 static void shell_idle(void)
 {
-	if (xenbus_ready && xenbus_dispatch_watches && xenbus_ready())
+	if (xenbus_ready())
 		xenbus_dispatch_watches();
 }
 

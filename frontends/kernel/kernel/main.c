@@ -12,6 +12,7 @@
 #include "smp.h"
 #include "time.h"
 #include "timer.h"
+#include "xenbus.h"
 
 #define KMAIN_DEFAULT_APP "hello"
 #define PAGE_UP(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
@@ -95,6 +96,8 @@ static __attribute__((noreturn)) void kmain_cont(void)
 	console_ring_bind();
 	if (timer_init_cpu() < 0)
 		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
+	if (xenbus_init() < 0)
+		printk("%s: no store ring in start_info: xenbus is off\n", KERNEL_NAME);
 	reason = kmain_run_app(&kmain_cmdline);
 	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
 	sched_halt((unsigned int)reason);

@@ -1,0 +1,183 @@
+/* The toolstack's part of the store: a domain's standard layout (what libxl
+ * writes: /local/domain/<id>/{name,domid,vm,memory,cpu,store,console,control,
+ * device,...} and /vm/<uuid>), introducing it to xsd, and removing it all when
+ * the domain goes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libpvx/pvx.h"
+#include "libpvx/pvx_store.h"
+#include "libxs/xs.h"
+
+int pvx_store_open(struct xs_handle **xs, char *err, size_t errlen)
+{
+	int rc = xs_open(xs);
+
+	if (rc == -ENOENT || rc == -ECONNREFUSED) {
+		rc = pvx_daemons_ensure(err, errlen);
+		if (rc < 0)
+			return rc;
+		rc = xs_open(xs);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "cannot reach the store (xsd): %s; is xsd installed and "
+			 "running? (pvx daemons start)", strerror(-rc));
+	return rc;
+}
+
+int pvx_xs_write(struct xs_handle *xs, uint32_t t, const char *value, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_write(xs, t, path, value, strlen(value));
+}
+
+int pvx_xs_perms(struct xs_handle *xs, uint32_t t, uint16_t owner, uint16_t reader,
+		 const char *fmt, ...)
+{
+	struct xs_perm p[2] = { { owner, XS_PERM_NONE }, { reader, XS_PERM_READ } };
+	char path[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_set_perms(xs, t, path, p, owner == reader ? 1 : 2);
+}
+
+char *pvx_xs_read_str(struct xs_handle *xs, uint32_t t, const char *fmt, ...)
+{
+	char path[256], *v = NULL;
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_read(xs, t, path, &v, &len) == 0 ? v : NULL;
+}
+
+/* One attempt at the layout inside transaction t. */
+static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
+			   const struct domcfg *dc, const struct pvx_boot_ports *bp)
+{
+	static const char *const guest_dirs[] = { "device", "data", "drivers", "feature",
+						   "attr", "error", "control" };
+	char uuid[37], num[32];
+	int rc;
+
+	domcfg_uuid_format(dc->uuid, uuid);
+#define W(val, ...)                                                     \
+	do {                                                            \
+		if ((rc = pvx_xs_write(xs, t, (val), __VA_ARGS__)) < 0) \
+			return rc;                                      \
+	} while (0)
+#define WN(n, ...)                                                      \
+	do {                                                            \
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(n)); \
+		W(num, __VA_ARGS__);                                    \
+	} while (0)
+	/* the domain's home: dom0 owns it, the domain reads it */
+	W("", "/local/domain/%u", domid);
+	if ((rc = pvx_xs_perms(xs, t, 0, domid, "/local/domain/%u", domid)) < 0)
+		return rc;
+	W(dc->name, "/local/domain/%u/name", domid);
+	WN(domid, "/local/domain/%u/domid", domid);
+	{
+		char vm[64];
+
+		snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+		W(vm, "/local/domain/%u/vm", domid);
+	}
+	WN(dc->memory_mib * 1024, "/local/domain/%u/memory/target", domid);
+	WN(dc->maxmem_mib * 1024, "/local/domain/%u/memory/static-max", domid);
+	for (unsigned i = 0; i < dc->maxvcpus; i++)
+		W(i < dc->vcpus ? "online" : "offline", "/local/domain/%u/cpu/%u/availability",
+		  domid, i);
+	WN(bp->store_port, "/local/domain/%u/store/port", domid);
+	WN(bp->store_gfn, "/local/domain/%u/store/ring-ref", domid);
+	WN(bp->console_port, "/local/domain/%u/console/port", domid);
+	WN(bp->console_gfn, "/local/domain/%u/console/ring-ref", domid);
+	W("1048576", "/local/domain/%u/console/limit", domid);
+	W("xenconsoled", "/local/domain/%u/console/type", domid);
+	W("pty", "/local/domain/%u/console/output", domid);
+	/* what the guest may write: its own */
+	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
+		W("", "/local/domain/%u/%s", domid, guest_dirs[i]);
+		if ((rc = pvx_xs_perms(xs, t, domid, domid, "/local/domain/%u/%s", domid,
+				       guest_dirs[i])) < 0)
+			return rc;
+	}
+	W("", "/local/domain/%u/control/shutdown", domid);
+	W("1", "/local/domain/%u/control/platform-feature-xs_reset_watches", domid);
+	/* /vm/<uuid> */
+	W(dc->name, "/vm/%s/name", uuid);
+	W(uuid, "/vm/%s/uuid", uuid);
+	WN((unsigned long long)time(NULL), "/vm/%s/start_time", uuid);
+	if ((rc = pvx_xs_perms(xs, t, 0, domid, "/vm/%s", uuid)) < 0)
+		return rc;
+#undef W
+#undef WN
+	return 0;
+}
+
+int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
+			    const struct pvx_boot_ports *bp, char *err, size_t errlen)
+{
+	int rc, tries = 0;
+
+	do {
+		uint32_t t;
+
+		rc = xs_transaction_start(xs, &t);
+		if (rc < 0)
+			break;
+		rc = store_layout_tx(xs, t, domid, dc, bp);
+		if (rc < 0) {
+			xs_transaction_end(xs, t, false);
+			break;
+		}
+		rc = xs_transaction_end(xs, t, true);
+	} while (rc == -EAGAIN && ++tries < 20);
+	if (rc < 0)
+		return snprintf(err, errlen, "writing the domain's store entries: %s",
+				strerror(-rc)), rc;
+	rc = xs_introduce(xs, domid, bp->store_gfn, bp->store_port);
+	if (rc < 0)
+		snprintf(err, errlen, "introducing the domain to the store: %s", strerror(-rc));
+	return rc;
+}
+
+void pvx_store_domain_forget(pv_domid_t domid)
+{
+	struct xs_handle *xs;
+	char path[96], *vm, **types = NULL;
+	unsigned n = 0;
+
+	if (xs_open(&xs) < 0)
+		return; /* no store: nothing in it */
+	xs_release(xs, domid);
+	vm = pvx_xs_read_str(xs, 0, "/local/domain/%u/vm", domid);
+	if (vm && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
+		xs_rm(xs, 0, vm);
+	free(vm);
+	if (xs_directory(xs, 0, "/local/domain/0/backend", &types, &n) == 0) {
+		for (unsigned i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", types[i],
+				 domid);
+			xs_rm(xs, 0, path);
+		}
+		free(types);
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u", domid);
+	xs_rm(xs, 0, path);
+	xs_close(xs);
+}
