@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The guest shell through its console: pvx console over a pipe and on a terminal
+# (raw mode, Ctrl-] detaches, the guest keeps running, reattaching shows the
+# prompt), the pty pvconsoled publishes as console/tty, the log holding the
+# session, and pvx create -c driving a shell to poweroff.
+. "$(dirname "$0")/lib.sh"
+[ -x "$BIN/pvconsoled" ] || skip "pvconsoled not built"
+XS=$BIN/xs
+PTYC=$TOP/tests/tools/ptyconsole.py
+"$PVX" daemons start >/dev/null || fail "daemons start"
+
+cfg=$(mkcfg sh1 'cmdline = "app=shell"')
+"$PVX" create -q "$cfg" || fail "create sh1"
+wait_for 10 console_has sh1 "pvk>" || fail "no shell prompt in the log"
+
+# A command typed in over a pipe gets its answer on stdout; Ctrl-] (0x1d) detaches.
+out=$( (printf 'echo pipe answer 42\n'; sleep 1; printf '\035') | timeout 20 "$PVX" console sh1)
+rc=$?
+[ $rc -eq 0 ] || fail "pvx console over a pipe exited $rc"
+grep -qx 'pipe answer 42' <<<"$(tr -d '\r' <<<"$out")" || fail "no answer over the pipe: $out"
+ok "pipe: command answered, detached"
+case $(state_letters sh1) in *r*|*b*) ;; *) fail "sh1 not running after detach: $(state_letters sh1)";; esac
+ok "guest keeps running after detach"
+
+# Reattach: a bare Enter brings the prompt back.
+out=$( (printf '\n'; sleep 1; printf '\035') | timeout 20 "$PVX" console sh1)
+grep -q 'pvk>' <<<"$out" || fail "no prompt on reattach: $out"
+ok "reattach shows the prompt"
+
+# On a terminal: raw mode (the Enter key sends CR), Ctrl-] detaches, exit 0.
+out=$(python3 "$PTYC" run 'uptime\r' 'up ' -- "$PVX" console sh1) || fail "tty console: $out"
+grep -q 'exit status: 0' <<<"$out" || fail "pvx console on a tty did not detach cleanly: $out"
+ok "terminal: uptime answered, Ctrl-] detached"
+
+# The pty pvconsoled publishes in the store.
+tty=$("$XS" read "/local/domain/$("$PVX" domid sh1)/console/tty") || fail "no console/tty"
+[ -c "$tty" ] || fail "console/tty $tty is not a character device"
+out=$(python3 "$PTYC" tty "$tty" 'echo via the pty\r' 'via the pty') || fail "pty: $out"
+ok "pty $tty: command answered"
+
+# The log holds the whole session.
+for s in 'pipe answer 42' 'echo via the pty' 'up '; do
+	console_has sh1 "$s" || fail "log lacks '$s'"
+done
+ok "log holds the session"
+
+# Unknown command, then pvx create -c driven over a pipe to poweroff.
+cfg=$(mkcfg sh2 'cmdline = "app=shell"' 'on_poweroff = "destroy"')
+out=$( (sleep 1; printf 'frobnicate\n'; printf 'poweroff\n') | timeout 30 "$PVX" create -c "$cfg" 2>&1)
+rc=$?
+[ $rc -eq 0 ] || fail "create -c exited $rc: $out"
+grep -q 'frobnicate: unknown command' <<<"$out" || fail "no unknown-command message: $out"
+grep -q 'pvkernel: shutting down (poweroff)' <<<"$out" || fail "no poweroff: $out"
+grep -q 'pvkernel 0.1: 16 MiB memory' <<<"$out" || fail "create -c missed the banner: $out"
+ok "create -c: whole boot shown, poweroff ends it"
+"$PVX" destroy sh1
+echo "PASS"
