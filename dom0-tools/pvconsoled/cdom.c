@@ -270,7 +270,10 @@ static void cdom_client_queue(struct consd *s, struct cdom *d, struct cclient *c
 	cdom_client_flush(s, d, c);
 }
 
-/* Output bytes to the sinks: log (must take them), pty (best effort), clients. */
+/* Output bytes to the sinks: log (must take them), pty (best effort), clients.
+ * The ring is consumed right after the log write: the window in which a killed
+ * daemon has logged bytes it did not consume (and logs again after a restart)
+ * is one write long. */
 static void cdom_output(struct consd *s, struct cdom *d, const char *buf, size_t n, uint64_t now)
 {
 	ssize_t w;
@@ -279,6 +282,7 @@ static void cdom_output(struct consd *s, struct cdom *d, const char *buf, size_t
 	if (rc < 0)
 		CDOM_LOG_WARN(d, "dom%u (%s): console log %s: %s", d->domid, d->name, d->log.path,
 			      strerror(-rc));
+	cring_out_consume(d->intf, n);
 	w = write(d->pty, buf, n);
 	if (w < (ssize_t)n)
 		d->pty_dropped += n - (w > 0 ? (size_t)w : 0);
@@ -323,7 +327,6 @@ uint64_t cdom_service(struct consd *s, struct cdom *d, int final)
 	if (n < 0)
 		return cdom_broken(d, "out"), UINT64_MAX;
 	cdom_output(s, d, buf, (size_t)n, now);
-	cring_out_consume(d->intf, (size_t)n);
 	pvctrl_evtchn_notify(s->ev, d->lport);
 	d->work = (size_t)n < (size_t)avail || cring_out_avail(d->intf) != 0;
 	return d->work ? 0 : UINT64_MAX;

@@ -75,19 +75,41 @@ static int conlog_rotate(struct conlog *l)
 	return 0;
 }
 
-int conlog_write(struct conlog *l, const char *buf, size_t len)
-{
-	int rc;
+/* Rotation waits for the end of a line (up to CONLOG_LINE_SLACK bytes past the
+ * limit), so no line is split between two files. */
+#define CONLOG_LINE_SLACK 65536
 
-	if (l->fd < 0)
-		return 0;
-	if (l->lim->max_bytes && l->bytes >= l->lim->max_bytes && (rc = conlog_rotate(l)) < 0)
-		return rc;
-	rc = util_write_full(l->fd, buf, len);
+static int conlog_append(struct conlog *l, const char *buf, size_t len)
+{
+	int rc = util_write_full(l->fd, buf, len);
+
 	if (rc < 0)
 		return rc;
 	l->bytes += len;
+	return 0;
+}
+
+int conlog_write(struct conlog *l, const char *buf, size_t len)
+{
+	int rc = 0;
+
+	if (l->fd < 0)
+		return 0;
 	if (l->lim->rate)
 		l->tokens -= (double)len;
-	return 0;
+	if (l->lim->max_bytes && l->bytes + len > l->lim->max_bytes) {
+		const char *nl = l->bytes >= l->lim->max_bytes + CONLOG_LINE_SLACK
+					 ? buf - 1 : memchr(buf, '\n', len);
+		size_t head = nl ? (size_t)(nl - buf) + 1 : len;
+
+		if (head > 0 && (rc = conlog_append(l, buf, head)) < 0)
+			return rc;
+		if (!nl)
+			return 0;
+		if ((rc = conlog_rotate(l)) < 0)
+			return rc;
+		buf += head;
+		len -= head;
+	}
+	return len ? conlog_append(l, buf, len) : 0;
 }

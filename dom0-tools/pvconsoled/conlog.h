@@ -33,7 +33,7 @@ size_t conlog_allowance(struct conlog *l, uint64_t now_ns);
 /* Nanoseconds until at least want bytes are allowed (0: now). */
 uint64_t conlog_wait_ns(const struct conlog *l, size_t want);
 
-/* Append all of buf (rotating first when the limit is reached), charging the
+/* Append all of buf (rotating at the first line end past the size limit), charging the
  * bucket. 0 or -errno (a write error: the caller logs it). */
 int conlog_write(struct conlog *l, const char *buf, size_t len);
 

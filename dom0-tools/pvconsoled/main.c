@@ -347,8 +347,8 @@ int main(int argc, char **argv)
 	consd_add_fd(&s, s.lsock, TAG_LISTEN);
 	consd_add_fd(&s, sigfd, TAG_SIGNAL);
 	consd_add_fd(&s, pvctrl_evtchn_fd(s.ev), TAG_EVTCHN);
-	cons_scan(&s); /* guests that run already (a restart) are served at once */
 	consd_write_pid();
+	cons_scan(&s); /* guests that run already (a restart) are served at once */
 	log_info("serving consoles; log limit %llu bytes, rate %llu B/s, budget %zu B/turn",
 		 (unsigned long long)s.lim.max_bytes, (unsigned long long)s.lim.rate, s.budget);
 	rc = consd_loop(&s, sigfd);
