@@ -2,7 +2,9 @@
  * pvconsoled. On a terminal: raw mode, Ctrl-] detaches (as xl console). Over a
  * pipe: stdin goes to the guest, its output to stdout; a 0x1d byte in the input
  * detaches too, and after stdin ends pvx stays until the guest has been quiet
- * for CONSOLE_LINGER_MS so the answer to the last command is not cut off. */
+ * for CONSOLE_LINGER_MS so the answer to the last command is not cut off.
+ * A domain that does not exist yet, or whose console is not up yet, is waited
+ * for (-w SECONDS, 30). */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -192,6 +194,21 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd)
 	return 0;
 }
 
+/* The domain called spec, waiting up to wait_s seconds for it to appear (a
+ * `pvx create` that has not got that far yet); exits with a message if not. */
+static pv_domid_t console_domain(struct pvctrl *h, const char *spec, int wait_s)
+{
+	struct timespec tick = { 0, CONSOLE_TICK_MS * 1000000L };
+	pv_domid_t id;
+
+	for (int i = 0; i < wait_s * (1000 / CONSOLE_TICK_MS); i++) {
+		if (pvx_domain_resolve(h, spec, &id) == 0)
+			return id;
+		nanosleep(&tick, NULL);
+	}
+	return cli_domain(h, spec); /* one last try, with its error message */
+}
+
 int cmd_console(int argc, char **argv)
 {
 	struct pvctrl *h;
@@ -208,7 +225,7 @@ int cmd_console(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage("console");
 	h = cli_connect();
-	domid = cli_domain(h, argv[optind]);
+	domid = console_domain(h, argv[optind], wait_s);
 	pvx_daemons_ensure(derr, sizeof(derr)); /* a missing pvconsoled is reported below */
 	fd = cli_console_attach(h, domid, wait_s);
 	if (fd < 0) {

@@ -16,7 +16,8 @@ static const struct pvx_cmd commands[] = {
 	  "it paused, -n: only check and print the config as JSON)" },
 	{ "console", cmd_console, "[-w SECONDS] DOMAIN",
 	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for "
-	  "a domain that is still starting); over a pipe, stdin goes to the guest" },
+	  "a domain that does not exist yet or is still starting); over a pipe, stdin goes "
+	  "to the guest" },
 	{ "list", cmd_list, "[-l] [DOMAIN...]", "List domains (-l: JSON, as xl list -l)" },
 	{ "destroy", cmd_destroy, "DOMAIN", "Kill a domain at once and free its resources" },
 	{ "shutdown", cmd_shutdown, "[-w] DOMAIN", "Ask a domain to power off (-w: wait)" },

@@ -53,5 +53,17 @@ grep -q 'frobnicate: unknown command' <<<"$out" || fail "no unknown-command mess
 grep -q 'pvkernel: shutting down (poweroff)' <<<"$out" || fail "no poweroff: $out"
 grep -q 'pvkernel 0.1: 16 MiB memory' <<<"$out" || fail "create -c missed the banner: $out"
 ok "create -c: whole boot shown, poweroff ends it"
+# pvx console started before its domain exists waits for it, then attaches.
+cfg=$(mkcfg late 'cmdline = "app=shell"')
+( (sleep 3; printf 'help\n'; sleep 1; printf '\035') | timeout 30 "$PVX" console -w 20 late \
+	>"$PVISOR_RUNDIR/late.out" 2>&1; echo "rc=$?" >>"$PVISOR_RUNDIR/late.out") &
+sleep 1
+"$PVX" create -q "$cfg" || fail "create late"
+wait
+grep -q 'rc=0' "$PVISOR_RUNDIR/late.out" || fail "pvx console -w: $(cat "$PVISOR_RUNDIR/late.out")"
+grep -q '  uptime: seconds since boot' "$PVISOR_RUNDIR/late.out" ||
+	fail "no help output after waiting: $(cat "$PVISOR_RUNDIR/late.out")"
+ok "pvx console waited for a domain created after it started"
+"$PVX" destroy late
 "$PVX" destroy sh1
 echo "PASS"

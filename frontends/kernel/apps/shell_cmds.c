@@ -12,12 +12,27 @@
 #include "kernel/time.h"
 #include "lib/kstring.h"
 
+/* The command after prev in name order (NULL: the first), or NULL at the end:
+ * the section is in link order, help lists by name. */
+static const struct shell_cmd *shell_next_by_name(const struct shell_cmd *prev)
+{
+	const struct shell_cmd *best = NULL;
+
+	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+		if (prev && strcmp(c->name, prev->name) <= 0)
+			continue;
+		if (!best || strcmp(c->name, best->name) < 0)
+			best = c;
+	}
+	return best;
+}
+
 static int shell_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	printk("commands:\n");
-	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++)
+	for (const struct shell_cmd *c = shell_next_by_name(NULL); c; c = shell_next_by_name(c))
 		printk("  %s\n", c->usage);
 	return 0;
 }
