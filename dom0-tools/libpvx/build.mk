@@ -9,3 +9,4 @@ pvx_SRCS += dom0-tools/libpvx/daemons.c
 pvx_SRCS += dom0-tools/libpvx/build.c
 pvx_SRCS += dom0-tools/libpvx/create.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
+pvx_SRCS += dom0-tools/libpvx/monitor.c

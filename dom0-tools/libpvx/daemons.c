@@ -129,11 +129,10 @@ static int daemons_lock(void)
 	return fd;
 }
 
-/* Every installed daemon answers on its socket. */
 static int daemons_all_running(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++)
-		if (!daemon_running(&daemons[i]) && (daemons[i].required || daemon_installed(&daemons[i])))
+		if (daemon_installed(&daemons[i]) && !daemon_running(&daemons[i]))
 			return 0;
 	return 1;
 }
@@ -143,7 +142,7 @@ int pvx_daemons_ensure(char *err, size_t errlen)
 	int lock, rc = 0;
 
 	if (daemons_all_running())
-		return 0; /* fast path: everything answers */
+		return 0; /* fast path: every installed daemon answers */
 	lock = daemons_lock();
 	if (lock < 0) {
 		snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),

@@ -82,6 +82,19 @@ int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
  * malloc'ed (NULL when the count is 0). */
 int pvx_device_list(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned **ids);
 
+/* Start the domain's monitor (a detached process, log $RUNDIR/pvx-<name>.log):
+ * on @releaseDomain it restarts the domain when its on_poweroff / on_reboot /
+ * on_crash action is restart (from dc and cfg_text, as `pvx create` had them; at
+ * most 5 restarts in 10 s), and removes the store entries and saved config of a
+ * domain that is gone. 0 or -errno (fork failed). */
+int pvx_domain_monitor_spawn(struct domcfg *dc, const char *cfg_text, pv_domid_t domid);
+
+/* Ask a running domain to power off or reboot through control/shutdown (its
+ * kernel must have said control/feature-poweroff or feature-reboot). reason:
+ * "poweroff" or "reboot". -EOPNOTSUPP when the guest has no PV control interface. */
+int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
+				size_t errlen);
+
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */
 char *pvx_domain_saved_config(pv_domid_t domid);

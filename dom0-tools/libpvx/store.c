@@ -181,3 +181,28 @@ void pvx_store_domain_forget(pv_domid_t domid)
 	xs_rm(xs, 0, path);
 	xs_close(xs);
 }
+
+int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
+				size_t errlen)
+{
+	struct xs_handle *xs;
+	char *feat;
+	int rc = pvx_store_open(&xs, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	feat = pvx_xs_read_str(xs, 0, "/local/domain/%u/control/feature-%s", domid, reason);
+	if (!feat || strcmp(feat, "1") != 0) {
+		snprintf(err, errlen, "the guest has no PV control interface for %s (its kernel "
+			 "did not write control/feature-%s): use -F to make the hypervisor stop it",
+			 reason, reason);
+		rc = -EOPNOTSUPP;
+	} else {
+		rc = pvx_xs_write(xs, 0, reason, "/local/domain/%u/control/shutdown", domid);
+		if (rc < 0)
+			snprintf(err, errlen, "writing control/shutdown: %s", strerror(-rc));
+	}
+	free(feat);
+	xs_close(xs);
+	return rc;
+}

@@ -170,6 +170,9 @@ int cmd_create(int argc, char **argv)
 	 * missed. */
 	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       err, sizeof(err));
+	if (rc == 0 && pvx_domain_monitor_spawn(&dc, text, domid) < 0)
+		fprintf(stderr, "pvx: warning: cannot start the monitor of %s: its on_reboot / "
+			"on_crash restart actions will not be carried out\n", dc.name);
 	free(text);
 	if (rc < 0) {
 		rc = cli_fail("%s: %s", dc.name, err);

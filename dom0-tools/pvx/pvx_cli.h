@@ -40,6 +40,7 @@ int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_shutdown(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
 int cmd_domid(int argc, char **argv);

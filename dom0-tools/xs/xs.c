@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libxs/xs.h"
+#include "pvisor/io/xs_wire.h"
 
 struct xs_cmd {
 	const char *name;
@@ -232,15 +233,26 @@ static int cmd_watch(struct xs_handle *h, int argc, char **argv)
 	return 0;
 }
 
+/* CONTROL CMD [ARG...]: the words travel NUL-separated, as xenstore-control sends them. */
 static int cmd_control(struct xs_handle *h, int argc, char **argv)
 {
-	char *reply = NULL;
-	int err = xs_control(h, argv[0], argc > 1 ? argv[1] : NULL, &reply);
+	char payload[4096], *reply = NULL;
+	size_t len = 0, rlen = 0;
+	int err;
 
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+
+		if (len + n > sizeof(payload))
+			return xs_fail("control", argv[0], -E2BIG);
+		memcpy(payload + len, argv[i], n);
+		len += n;
+	}
+	err = xs_raw(h, PV_XS_CONTROL, 0, payload, len, &reply, &rlen);
 	if (err)
 		return xs_fail("control", argv[0], err);
 	if (reply && strcmp(reply, "OK") != 0)
-		fputs(reply, stdout);
+		fwrite(reply, 1, strnlen(reply, rlen), stdout);
 	free(reply);
 	return 0;
 }
@@ -254,7 +266,7 @@ static const struct xs_cmd xs_cmds[] = {
 	{ "chmod", "PATH PERM...  (PERM: r|w|b|n + domid; the first is the owner)", 2, cmd_chmod },
 	{ "watch", "PATH [-n COUNT]", 1, cmd_watch },
 	{ "list", "PATH", 1, cmd_list },
-	{ "control", "CMD [ARG]", 1, cmd_control },
+	{ "control", "CMD [ARG...]", 1, cmd_control },
 };
 
 static void xs_usage(FILE *f)

@@ -107,6 +107,7 @@ struct xsd_core {
 	void (*on_introduce)(struct xsd_core *core, struct xsd_domain *d);
 	void (*on_release)(struct xsd_core *core, struct xsd_domain *d);
 	void *hv_opaque;               /* the hooks' state (hvlink.c) */
+	bool watches_dirty;            /* a domain connection's watches changed */
 	/* CONTROL snapshot: write a snapshot now (set by the daemon). 0 or -errno. */
 	int (*snapshot)(struct xsd_core *core);
 	uint64_t nr_requests;

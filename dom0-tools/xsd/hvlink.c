@@ -2,6 +2,9 @@
 #include "xsd/hvlink.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -12,7 +15,9 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "log.h"
+#include "rundir.h"
 #include "util.h"
+#include "xsd/path.h"
 #include "xsd/domain.h"
 #include "xsd/ring.h"
 #include "xsd/ringconn.h"
@@ -40,7 +45,108 @@ struct xsd_hvlink {
 	/* local port -> domain, ports of one handle are small numbers */
 	struct hvlink_dom **by_port;
 	size_t nports;
+	bool persist;          /* keep domain watches in xsd.watches */
 };
+
+#define WATCHES_MAGIC "PVXSWAT1"
+#define WATCHES_FILE "xsd.watches"
+
+/* One saved watch: this header, then the path (as registered: relative watches
+ * stay relative) and the token, no NULs. */
+struct watch_rec {
+	uint32_t domid;
+	int32_t depth;
+	uint32_t plen, tlen;
+};
+
+static int hvlink_put(FILE *f, const struct xsd_domain *d)
+{
+	for (const struct xsd_watch *w = d->conn->watches; w; w = w->next) {
+		const char *p = w->relative ? xsd_path_strip_home(w->path, d->domid) : w->path;
+		struct watch_rec r = { d->domid, w->depth, (uint32_t)strlen(p),
+				       (uint32_t)strlen(w->token) };
+
+		if (fwrite(&r, sizeof(r), 1, f) != 1 || fwrite(p, 1, r.plen, f) != r.plen ||
+		    fwrite(w->token, 1, r.tlen, f) != r.tlen)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Rewrite xsd.watches: the watches of every introduced domain, so that an xsd
+ * restarted after a crash gives guests back the watches their drivers rely on. */
+static void hvlink_save_watches(struct xsd_hvlink *hv, uint32_t skip)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	size_t pos = 0;
+	FILE *f;
+	int rc = 0;
+
+	hv->core->watches_dirty = false;
+	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f || fwrite(WATCHES_MAGIC, 8, 1, f) != 1)
+		rc = -EIO;
+	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h && !rc;
+	     h = xsd_hash_next(&hv->core->domains, &pos, h)) {
+		struct xsd_domain *d = xsd_container_of(h, struct xsd_domain, hent);
+
+		if (d->introduced && d->conn && d->domid != skip)
+			rc = hvlink_put(f, d);
+	}
+	if (f && fclose(f) != 0)
+		rc = -EIO;
+	if (rc == 0 && rename(tmp, path) == 0)
+		return;
+	unlink(tmp);
+	log_warnx("cannot save guest watches to %s: after an xsd crash guests would lose "
+		  "them", path);
+}
+
+/* Give the domains introduced at recovery their saved watches back, each firing
+ * once (an event may have been missed while xsd was down). */
+static void hvlink_load_watches(struct xsd_hvlink *hv)
+{
+	char path[PATH_MAX], *buf = NULL, magic[8];
+	size_t n = 0;
+	int count = 0;
+	FILE *f;
+
+	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0 ||
+	    !(f = fopen(path, "re")))
+		return;
+	if (fread(magic, 8, 1, f) != 1 || memcmp(magic, WATCHES_MAGIC, 8) != 0) {
+		fclose(f);
+		return;
+	}
+	buf = malloc(2 * PV_XENSTORE_PAYLOAD_MAX + 2);
+	for (struct watch_rec r; buf && fread(&r, sizeof(r), 1, f) == 1;) {
+		struct xsd_domain *d = xsd_domain_find(hv->core, r.domid);
+		char *p = buf, *tok;
+
+		if (r.plen == 0 || r.plen > PV_XENSTORE_PAYLOAD_MAX || r.tlen > PV_XENSTORE_PAYLOAD_MAX)
+			break; /* torn or foreign file: stop there */
+		tok = buf + r.plen + 1;
+		if (fread(p, 1, r.plen, f) != r.plen || fread(tok, 1, r.tlen, f) != r.tlen)
+			break;
+		p[r.plen] = tok[r.tlen] = '\0';
+		if (!d || !d->introduced || !d->conn || r.depth < -1)
+			continue;
+		if (xsd_watch_add(d->conn, p, tok, r.depth) == 0) {
+			xsd_conn_send(d->conn, PV_XS_WATCH_EVENT, 0, 0, p, r.plen + 1, tok,
+				      r.tlen + 1);
+			n++;
+		}
+		count++;
+	}
+	free(buf);
+	fclose(f);
+	if (n)
+		log_info("gave guests back %zu saved watch(es)", n);
+	(void)count;
+}
 
 static void hvlink_drop_hv(struct xsd_hvlink *hv);
 
@@ -133,6 +239,8 @@ static void hvlink_pump(struct hvlink_dom *hd, struct xsd_conn *c)
 	if (hd->broken)
 		return;
 	rc = xsd_ringconn_pump(c);
+	if (hd->hv->core->watches_dirty)
+		hvlink_save_watches(hd->hv, UINT32_MAX);
 	if (rc < 0) {
 		hd->broken = true;
 		log_warnx("dom%u: broke the store ring protocol (%s); its connection is "
@@ -161,9 +269,14 @@ static void hvlink_dom_free(struct xsd_hvlink *hv, struct hvlink_dom *hd)
 	free(hd);
 }
 
+static void hvlink_save_watches(struct xsd_hvlink *hv, uint32_t skip);
+
 static void hvlink_release(struct xsd_core *core, struct xsd_domain *d)
 {
-	(void)core;
+	struct xsd_hvlink *hv = core->hv_opaque;
+
+	if (hv && d->conn && d->conn->watches)
+		hvlink_save_watches(hv, d->domid); /* its connection goes or starts over */
 	if (d->conn && d->conn->opaque) {
 		struct hvlink_dom *hd = d->conn->opaque;
 
@@ -290,7 +403,7 @@ void xsd_hvlink_event(void *opaque)
 }
 
 int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
-		      struct xsd_sock_server *srv)
+		      struct xsd_sock_server *srv, bool persist)
 {
 	struct xsd_hvlink *hv = calloc(1, sizeof(*hv));
 
@@ -299,6 +412,7 @@ int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
 	hv->core = core;
 	hv->srv = srv;
 	hv->ev_fd = -1;
+	hv->persist = persist;
 	core->hv_opaque = hv;
 	core->on_introduce = hvlink_introduce;
 	core->on_release = hvlink_release;
@@ -373,5 +487,7 @@ int xsd_hvlink_recover(struct xsd_hvlink *hv)
 	free(e);
 	if (count)
 		log_info("reconnected %d running domain(s) from the store", count);
+	hvlink_load_watches(hv);
+	hvlink_save_watches(hv, UINT32_MAX);
 	return count;
 }

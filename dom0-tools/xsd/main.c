@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	sigfd = xsd_signals();
 	core = xsd_open_store(&o, &j);
 	srv = xsd_listen(core, j);
-	if (xsd_hvlink_create(&hv, core, srv) < 0)
+	if (xsd_hvlink_create(&hv, core, srv, o.persist) < 0)
 		fatalx("out of memory");
 	xsd_hvlink_recover(hv);
 	xsd_write_pid();

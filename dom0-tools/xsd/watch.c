@@ -49,6 +49,8 @@ int xsd_watch_add(struct xsd_conn *c, const char *path, const char *token, int d
 	w->next = c->watches;
 	c->watches = w;
 	c->nwatches++;
+	if (!c->priv)
+		c->core->watches_dirty = true;
 	return 0;
 }
 
@@ -64,6 +66,8 @@ int xsd_watch_del(struct xsd_conn *c, const char *path, const char *token)
 			*pp = w->next;
 			watch_free(w);
 			c->nwatches--;
+			if (!c->priv)
+				c->core->watches_dirty = true;
 			return 0;
 		}
 	}
@@ -72,6 +76,8 @@ int xsd_watch_del(struct xsd_conn *c, const char *path, const char *token)
 
 void xsd_watch_clear(struct xsd_conn *c)
 {
+	if (c->watches && !c->priv)
+		c->core->watches_dirty = true;
 	while (c->watches) {
 		struct xsd_watch *w = c->watches;
 		c->watches = w->next;

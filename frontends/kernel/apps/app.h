@@ -46,5 +46,6 @@ int app_grant_run(const struct app_env *env);
 int app_gcopy_run(const struct app_env *env);
 int app_shell_run(const struct app_env *env);
 int app_flood_run(const struct app_env *env);
+int app_xstest_run(const struct app_env *env);
 
 #endif

@@ -25,6 +25,8 @@ static const struct app app_table[] = {
 	{ "gcopy", app_gcopy_run, "mib=N (64): N MiB guest -> dom0 -> guest by grant copy" },
 	{ "shell", app_shell_run, "prompt=TEXT: a command line on the console (help lists)" },
 	{ "flood", app_flood_run, "secs=S (10) lines=N: print numbered lines flat out" },
+	{ "xstest", app_xstest_run,
+	  "op=check other=D | op=bench n=N: the store from the guest (xenbus)" },
 	{ "help", app_help_run, "list the apps" },
 };
 
