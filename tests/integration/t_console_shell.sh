@@ -2,7 +2,8 @@
 # The guest shell through its console: pvx console over a pipe and on a terminal
 # (raw mode, Ctrl-] detaches, the guest keeps running, reattaching shows the
 # prompt), the pty pvconsoled publishes as console/tty, the log holding the
-# session, and pvx create -c driving a shell to poweroff.
+# session, pvx create -c driving a shell to poweroff, pvx console waiting for a
+# domain created after it, and pvx shutdown reaching a shell that waits for input.
 . "$(dirname "$0")/lib.sh"
 [ -x "$BIN/pvconsoled" ] || skip "pvconsoled not built"
 XS=$BIN/xs
@@ -65,5 +66,10 @@ grep -q '  uptime: seconds since boot' "$PVISOR_RUNDIR/late.out" ||
 	fail "no help output after waiting: $(cat "$PVISOR_RUNDIR/late.out")"
 ok "pvx console waited for a domain created after it started"
 "$PVX" destroy late
-"$PVX" destroy sh1
+
+# control/shutdown reaches a shell that sits waiting for input.
+timeout 20 "$PVX" shutdown -w sh1 || fail "pvx shutdown -w sh1"
+"$PVX" list sh1 >/dev/null 2>&1 && fail "sh1 still listed after its poweroff"
+console_has sh1 "control/shutdown asks for poweroff" || fail "sh1 log lacks the shutdown request"
+ok "pvx shutdown: the waiting shell powers off"
 echo "PASS"
