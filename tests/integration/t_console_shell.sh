@@ -30,6 +30,8 @@ ok "reattach shows the prompt"
 
 # On a terminal: raw mode (the Enter key sends CR), Ctrl-] detaches, exit 0.
 out=$(python3 "$PTYC" run 'uptime\r' 'up ' -- "$PVX" console sh1) || fail "tty console: $out"
+up=$(tr -d '\r' <<<"$out" | sed -n 's/^up \([0-9]*\)\.[0-9]* s$/\1/p')
+[ -n "$up" ] && [ "$up" -lt 60 ] || fail "uptime is not this guest's: $out"
 grep -q 'exit status: 0' <<<"$out" || fail "pvx console on a tty did not detach cleanly: $out"
 ok "terminal: uptime answered, Ctrl-] detached"
 
@@ -69,7 +71,8 @@ ok "pvx console waited for a domain created after it started"
 
 # control/shutdown reaches a shell that sits waiting for input.
 timeout 20 "$PVX" shutdown -w sh1 || fail "pvx shutdown -w sh1"
-"$PVX" list sh1 >/dev/null 2>&1 && fail "sh1 still listed after its poweroff"
+gone() { ! "$PVX" list sh1 >/dev/null 2>&1; }
+wait_for 10 gone || fail "sh1 still listed 10 s after its poweroff (on_poweroff=destroy)"
 console_has sh1 "control/shutdown asks for poweroff" || fail "sh1 log lacks the shutdown request"
 ok "pvx shutdown: the waiting shell powers off"
 echo "PASS"

@@ -65,7 +65,7 @@ SHELL_COMMAND("info", shell_info, "info: kernel, memory, vCPUs, command line, co
 
 static int shell_uptime(int argc, char **argv)
 {
-	uint64_t ms = monotonic_ns() / 1000000;
+	uint64_t ms = time_since_boot_ns() / 1000000;
 
 	(void)argc;
 	(void)argv;
