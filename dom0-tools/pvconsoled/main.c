@@ -290,7 +290,7 @@ static int consd_service_all(struct consd *s)
 	return (int)((wait + 999999) / 1000000);
 }
 
-static int consd_loop(struct consd *s, int sigfd)
+static int consd_loop(struct consd *s)
 {
 	struct epoll_event evs[32];
 
@@ -310,7 +310,6 @@ static int consd_loop(struct consd *s, int sigfd)
 			case TAG_XS: consd_xs_events(s); break;
 			default: consd_fd_event(s, tag, evs[i].events); break;
 			}
-			(void)sigfd;
 		}
 		if (s->scan_now || util_now_ns() >= s->next_scan_ns)
 			cons_scan(s);
@@ -351,7 +350,7 @@ int main(int argc, char **argv)
 	cons_scan(&s); /* guests that run already (a restart) are served at once */
 	log_info("serving consoles; log limit %llu bytes, rate %llu B/s, budget %zu B/turn",
 		 (unsigned long long)s.lim.max_bytes, (unsigned long long)s.lim.rate, s.budget);
-	rc = consd_loop(&s, sigfd);
+	rc = consd_loop(&s);
 	while (s.doms)
 		cdom_detach(&s, s.doms);
 	if (rundir_file(path, sizeof(path), CONSD_SOCKET) == 0)

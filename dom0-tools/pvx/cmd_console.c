@@ -106,7 +106,7 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s)
 {
 	struct timespec tick = { 0, CONSOLE_TICK_MS * 1000000L };
 	char err[256] = "";
-	int fd;
+	int fd = -ETIMEDOUT;
 
 	for (int i = 0; i <= wait_s * (1000 / CONSOLE_TICK_MS); i++) {
 		fd = console_connect(domid, err, sizeof(err));
@@ -218,9 +218,13 @@ int cmd_console(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt(argc, argv, "+w:h")) != -1) {
+		uint64_t w;
+
 		if (c != 'w')
 			return cli_usage("console");
-		wait_s = atoi(optarg);
+		if (util_parse_u64(optarg, 86400, &w) < 0)
+			return cli_fail("-w %s: not a number of seconds (0 to 86400)", optarg);
+		wait_s = (int)w;
 	}
 	if (optind != argc - 1)
 		return cli_usage("console");
