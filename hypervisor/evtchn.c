@@ -361,14 +361,18 @@ int evtchn_handle_open(struct pconn *c, int *memfd_out, uint64_t *size_out)
 	if (!h)
 		return -ENOMEM;
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	h->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->memfd = memfd_create("pvisor-evtchn", MFD_CLOEXEC);
-	if (h->efd < 0 || h->memfd < 0 || ftruncate(h->memfd, (off_t)size) < 0 ||
+	if (h->efd < 0 || h->doorbell < 0 || h->memfd < 0 ||
+	    ftruncate(h->memfd, (off_t)size) < 0 ||
 	    (h->page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0)) ==
 		    MAP_FAILED) {
 		int err = -errno;
 
 		if (h->efd >= 0)
 			close(h->efd);
+		if (h->doorbell >= 0)
+			close(h->doorbell);
 		if (h->memfd >= 0)
 			close(h->memfd);
 		free(h);
@@ -421,6 +425,56 @@ void evtchn_handle_close(struct pconn *c)
 	pthread_mutex_unlock(&hv_lock);
 	munmap(h->page, h->page_size);
 	close(h->efd);
+	close(h->doorbell);
 	close(h->memfd);
 	free(h);
+}
+
+int evtchn_handle_doorbell(struct pconn *c)
+{
+	int fd;
+
+	if (!c->ev)
+		return -EINVAL;
+	fd = dup(c->ev->doorbell);
+	return fd < 0 ? -errno : fd;
+}
+
+int evtchn_handle_doorbell_fd(struct pconn *c)
+{
+	return c->ev ? c->ev->doorbell : -1;
+}
+
+/* The doorbell rang: send the queued ports of this handle, in order. The ring is
+ * the client's to write: indices are checked, ports not owned are skipped. */
+void evtchn_handle_ring_sends(struct pconn *c)
+{
+	struct evtchn_handle *h = c->ev;
+	uint64_t count;
+	uint32_t cons, prod;
+
+	if (!h)
+		return;
+	if (read(h->doorbell, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		return;
+	cons = h->page->scons;
+	prod = __atomic_load_n(&h->page->sprod, __ATOMIC_ACQUIRE);
+	if (prod - cons > PV_EVTCHN_SEND_RING) {
+		log_warnx("evtchn: a dom0 handle's send ring has bad indices (%u, %u): reset",
+			  prod, cons);
+		__atomic_store_n(&h->page->scons, prod, __ATOMIC_RELEASE);
+		return;
+	}
+	pthread_mutex_lock(&hv_lock);
+	for (; cons != prod; cons++) {
+		uint32_t port = h->page->sring[cons % PV_EVTCHN_SEND_RING];
+		struct evtchn *chn = port < PV_EVTCHN_HANDLE_PORTS ? evtchn_port(&dom0, port) : NULL;
+
+		if (!chn || chn->owner != h)
+			log_debug("evtchn: doorbell send to port %u not owned by the handle", port);
+		else
+			evtchn_send_locked(&dom0, port);
+	}
+	pthread_mutex_unlock(&hv_lock);
+	__atomic_store_n(&h->page->scons, cons, __ATOMIC_RELEASE);
 }

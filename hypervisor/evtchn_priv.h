@@ -30,6 +30,7 @@ struct evtchn_table {
 /* A dom0 event-channel handle: one per privcmd connection that asked. */
 struct evtchn_handle {
 	int efd;
+	int doorbell;  /* eventfd the client rings after queueing sends */
 	int memfd;
 	struct pv_privcmd_evtchn_page *page;
 	size_t page_size;

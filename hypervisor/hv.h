@@ -277,6 +277,11 @@ void evtchn_domain_fini_locked(struct domain *d);
 /* dom0 handles: open returns a memory fd holding pv_privcmd_evtchn_page. */
 int evtchn_handle_open(struct pconn *c, int *memfd, uint64_t *size);
 int evtchn_handle_eventfd(struct pconn *c);
+/* The doorbell: a dup for the client; the hypervisor's own descriptor (-1 when the
+ * connection has no handle); send what the client queued. */
+int evtchn_handle_doorbell(struct pconn *c);
+int evtchn_handle_doorbell_fd(struct pconn *c);
+void evtchn_handle_ring_sends(struct pconn *c);
 void evtchn_handle_close(struct pconn *c);
 
 /* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of

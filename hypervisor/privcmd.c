@@ -1,6 +1,7 @@
 /* privcmd server: dom0 processes reach the hypervisor over a Unix socket in the run
  * directory. One thread per connection; requests on a connection run in order. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -63,7 +64,22 @@ static void privcmd_serve(struct pconn *c)
 
 	for (;;) {
 		uint8_t *payload = NULL;
-		ssize_t n = util_read_full(fd, &h, sizeof(h));
+		int bell = evtchn_handle_doorbell_fd(c);
+		ssize_t n;
+
+		/* A connection with an event-channel handle also waits on its doorbell. */
+		if (bell >= 0) {
+			struct pollfd pf[2] = { { .fd = fd, .events = POLLIN },
+						{ .fd = bell, .events = POLLIN } };
+
+			if (poll(pf, 2, -1) < 0 && errno != EINTR)
+				return;
+			if (pf[1].revents & POLLIN)
+				evtchn_handle_ring_sends(c);
+			if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+		}
+		n = util_read_full(fd, &h, sizeof(h));
 
 		if (n != (ssize_t)sizeof(h))
 			return;

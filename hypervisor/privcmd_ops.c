@@ -289,6 +289,16 @@ static int32_t op_evtchn_eventfd(struct pconn *conn, struct privcmd_reply *rep)
 	return 0;
 }
 
+static int32_t op_evtchn_doorbell(struct pconn *conn, struct privcmd_reply *rep)
+{
+	int fd = evtchn_handle_doorbell(conn);
+
+	if (fd < 0)
+		return fd;
+	rep->fd = fd;
+	return 0;
+}
+
 static int32_t op_gnt_map(struct pconn *conn, uint8_t *p, uint32_t len,
 			  struct privcmd_reply *rep)
 {
@@ -364,6 +374,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_wait_domain(payload, len);
 	case PV_PRIVCMD_OP_EVTCHN_OPEN:
 		return op_evtchn_open(conn, rep);
+	case PV_PRIVCMD_OP_EVTCHN_DOORBELL:
+		return op_evtchn_doorbell(conn, rep);
 	case PV_PRIVCMD_OP_EVTCHN_EVENTFD:
 		return op_evtchn_eventfd(conn, rep);
 	case PV_PRIVCMD_OP_GNT_MAP:

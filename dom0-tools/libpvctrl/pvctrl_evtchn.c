@@ -4,6 +4,7 @@
  * port, see pv_privcmd_evtchn_page) and an eventfd to sleep on. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +17,8 @@
 struct pvctrl_evtchn {
 	struct pvctrl *h;
 	int efd;
+	int doorbell;               /* -1: a hypervisor without it, notify by request */
+	pthread_mutex_t send_lock;  /* the send ring has one producer at a time */
 	struct pv_privcmd_evtchn_page *page;
 	size_t page_size;
 	uint32_t requeue[PV_EVTCHN_HANDLE_PORTS]; /* fired again while masked */
@@ -32,6 +35,8 @@ int pvctrl_evtchn_open(struct pvctrl_evtchn **out)
 	if (!x)
 		return -ENOMEM;
 	x->efd = -1;
+	x->doorbell = -1;
+	pthread_mutex_init(&x->send_lock, NULL);
 	rc = pvctrl_open(&x->h);
 	if (rc == 0)
 		rc = pvctrl_request(x->h, PV_PRIVCMD_OP_EVTCHN_OPEN, NULL, 0, &info, sizeof(info),
@@ -54,6 +59,10 @@ int pvctrl_evtchn_open(struct pvctrl_evtchn **out)
 				    &x->efd);
 	if (rc == 0 && x->efd < 0)
 		rc = -EPROTO;
+	if (rc == 0 && x->page_size >= sizeof(struct pv_privcmd_evtchn_page) &&
+	    pvctrl_request(x->h, PV_PRIVCMD_OP_EVTCHN_DOORBELL, NULL, 0, NULL, 0, NULL,
+			   &x->doorbell) < 0)
+		x->doorbell = -1; /* older hypervisor: notify by request */
 	if (rc) {
 		pvctrl_evtchn_close(x);
 		return rc;
@@ -70,6 +79,9 @@ void pvctrl_evtchn_close(struct pvctrl_evtchn *x)
 		munmap(x->page, x->page_size);
 	if (x->efd >= 0)
 		close(x->efd);
+	if (x->doorbell >= 0)
+		close(x->doorbell);
+	pthread_mutex_destroy(&x->send_lock);
 	pvctrl_close(x->h);
 	free(x);
 }
@@ -123,10 +135,36 @@ int pvctrl_evtchn_unbind(struct pvctrl_evtchn *x, uint32_t port)
 	return evtchn_op(x->h, PV_EVTCHNOP_close, &op, sizeof(op));
 }
 
+/* Queue port on the doorbell ring: 0, or -ENOSPC when the ring is full. */
+static int evtchn_ring_send(struct pvctrl_evtchn *x, uint32_t port)
+{
+	struct pv_privcmd_evtchn_page *pg = x->page;
+	uint64_t one = 1;
+	uint32_t prod;
+	int rc = 0;
+
+	pthread_mutex_lock(&x->send_lock);
+	prod = pg->sprod;
+	if (prod - __atomic_load_n(&pg->scons, __ATOMIC_ACQUIRE) >= PV_EVTCHN_SEND_RING) {
+		rc = -ENOSPC;
+	} else {
+		pg->sring[prod % PV_EVTCHN_SEND_RING] = port;
+		__atomic_store_n(&pg->sprod, prod + 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&x->send_lock);
+	/* Always ring: skipping when sends look queued could miss a drain that has
+	 * already read sprod. */
+	if (rc == 0 && write(x->doorbell, &one, sizeof(one)) < 0)
+		rc = -errno;
+	return rc;
+}
+
 int pvctrl_evtchn_notify(struct pvctrl_evtchn *x, uint32_t port)
 {
 	struct pv_evtchn_send op = { .port = port };
 
+	if (x->doorbell >= 0 && port < PV_EVTCHN_HANDLE_PORTS && evtchn_ring_send(x, port) == 0)
+		return 0;
 	return evtchn_op(x->h, PV_EVTCHNOP_send, &op, sizeof(op));
 }
 

@@ -72,6 +72,12 @@ enum pv_privcmd_op {
 	 * -EBUSY when it has one. */
 	PV_PRIVCMD_OP_GNT_BUFFER = 11,
 	/* 12: reserved for grant tables. */
+	/* The handle's doorbell eventfd (after EVTCHN_OPEN): the client queues ports to
+	 * notify in the page's send ring (sring), then writes 1 to the doorbell; the
+	 * hypervisor sends them in order without a reply, so a backend's notification
+	 * costs one eventfd write instead of a request round trip. A port the handle
+	 * does not own is skipped (and logged). */
+	PV_PRIVCMD_OP_EVTCHN_DOORBELL = 13,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -108,6 +114,7 @@ struct pv_privcmd_gnt_buffer {
  * is in ring[] at most once, so the ring never overflows.
  */
 #define PV_EVTCHN_HANDLE_PORTS 4096u
+#define PV_EVTCHN_SEND_RING 1024u
 struct pv_privcmd_evtchn_page {
 	uint32_t prod;  /* hypervisor: ring entries written (free-running) */
 	uint32_t pad0[15];
@@ -115,6 +122,12 @@ struct pv_privcmd_evtchn_page {
 	uint32_t pad1[15];
 	uint8_t state[PV_EVTCHN_HANDLE_PORTS];
 	uint32_t ring[PV_EVTCHN_HANDLE_PORTS];
+	/* doorbell sends, client -> hypervisor (OP_EVTCHN_DOORBELL) */
+	uint32_t sprod; /* client: ports queued (free-running) */
+	uint32_t pad2[15];
+	uint32_t scons; /* hypervisor: ports sent (free-running) */
+	uint32_t pad3[15];
+	uint32_t sring[PV_EVTCHN_SEND_RING];
 };
 
 struct pv_privcmd_evtchn_info {

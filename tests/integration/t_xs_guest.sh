@@ -87,3 +87,14 @@ out=$("$PVX" shutdown sp 2>&1) && fail "shutdown without PV control succeeded: $
 echo "$out" | grep -q "use -F" || fail "no hint to use -F: $out"
 "$PVX" shutdown -F -w sp || fail "shutdown -F"
 ok "no PV control: a clear error, -F forces"
+
+# a hostile guest breaks its own ring: xsd stops serving it, nobody else notices
+"$PVX" create -q "$(mkcfg evil 'cmdline = "app=xstest op=evil"')" || fail "create evil"
+wait_for 10 console_has evil "xstest: evil header sent" || fail "evil guest did not finish: $(cat $PVISOR_RUNDIR/console/evil.log)"
+console_has evil "store error word = 3" || fail "xsd did not flag the ring as PROTO (3): $(cat $PVISOR_RUNDIR/console/evil.log)"
+grep -q "dom$("$PVX" domid evil): broke the store ring protocol" "$PVISOR_RUNDIR/xsd.log" || fail "no log line for the broken ring"
+kill -0 "$(cat "$PVISOR_RUNDIR/xsd.pid")" || fail "xsd died"
+"$PVX" create -q "$(mkcfg after 'cmdline = "app=sleep ms=1000 n=60"')" || fail "create after"
+wait_for 5 xenstore-read /local/domain/$("$PVX" domid after)/control/feature-poweroff || fail "a guest started after the evil one has no store"
+"$PVX" shutdown -w after || fail "shutdown after"
+ok "a guest that breaks its store ring is cut off; xsd and other guests carry on"

@@ -4,11 +4,16 @@
  *     and its retry; a watch that dom0 fires (key data/ping); write until the
  *     node quota refuses; then idle until control/shutdown says otherwise.
  *   op=bench n=N : N reads, N writes and N/10 transactions, ops per second.
+ *   op=evil : write a request header announcing a 100000-byte payload straight
+ *     into the ring (a hostile guest); the store must stop serving this guest
+ *     only, saying so in the page's error word.
  * Every result is one "xstest: ..." line for the integration tests. */
 #include <pvisor/errno.h>
+#include <pvisor/io/xs_wire.h>
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "kernel/evtchn.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
@@ -144,6 +149,26 @@ static int xt_bench(uint64_t n)
 	return rc < 0 ? PV_SHUTDOWN_crash : PV_SHUTDOWN_poweroff;
 }
 
+/* Bypass xenbus: a header no store may accept, then see what the daemon says. */
+static __attribute__((noreturn)) int xt_evil(const struct app_env *env)
+{
+	const struct pv_start_info *si = env->boot->start_info;
+	struct pv_xenstore_domain_interface *intf = PHYS_TO_VIRT(si->store_mfn << PV_PAGE_SHIFT);
+	struct pv_xsd_sockmsg hdr = { .type = PV_XS_WRITE, .req_id = 0x4242, .len = 100000 };
+	uint32_t prod = intf->req_prod;
+
+	for (size_t i = 0; i < sizeof(hdr); i++)
+		intf->req[PV_MASK_XENSTORE_IDX(prod + i)] = ((const char *)&hdr)[i];
+	__atomic_store_n(&intf->req_prod, prod + (uint32_t)sizeof(hdr), __ATOMIC_RELEASE);
+	evtchn_send(si->store_evtchn);
+	for (int i = 0; i < 50 && !__atomic_load_n(&intf->error, __ATOMIC_ACQUIRE); i++)
+		timer_sleep_ns(100000000ull);
+	printk("xstest: evil header sent; store error word = %u\n",
+	       __atomic_load_n(&intf->error, __ATOMIC_ACQUIRE));
+	for (;;)
+		timer_sleep_ns(1000000000ull);
+}
+
 int app_xstest_run(const struct app_env *env)
 {
 	const char *op = cmdline_get(env->cmdline, "op");
@@ -160,5 +185,7 @@ int app_xstest_run(const struct app_env *env)
 	}
 	if (op && strcmp(op, "bench") == 0)
 		return xt_bench(n);
+	if (op && strcmp(op, "evil") == 0)
+		return xt_evil(env);
 	return xt_check(other);
 }

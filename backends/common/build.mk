@@ -1,0 +1,4 @@
+# backends/common: xenbus_be, the dom0 half of the xenbus handshake shared by every
+# backend daemon (link with xs, pvctrl and pvcommon too).
+HOST_LIBS += xenbus_be
+xenbus_be_SRCS += backends/common/xenbus_be.c backends/common/xenbus_be_dev.c
