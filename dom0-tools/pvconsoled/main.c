@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -77,23 +76,6 @@ static int consd_opts(int argc, char **argv, struct consd *s)
 	return verbose;
 }
 
-static int consd_signals(void)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		fatal("sigprocmask");
-	fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		fatal("signalfd");
-	signal(SIGPIPE, SIG_IGN);
-	return fd;
-}
-
 /* Bind the socket, replacing a stale file but never a live daemon's. */
 static int consd_listen(void)
 {
@@ -117,19 +99,6 @@ static int consd_listen(void)
 	if (listen(fd, 16) < 0)
 		fatal("listen %s", sa.sun_path);
 	return fd;
-}
-
-static void consd_write_pid(void)
-{
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE *f;
-
-	if (rundir_file(path, sizeof(path), CONSD_PID) < 0)
-		fatalx("run directory path too long");
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0 || rename(tmp, path) < 0)
-		fatal("cannot write %s", path);
 }
 
 static void consd_reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -327,13 +296,14 @@ static void consd_add_fd(struct consd *s, int fd, enum cons_tag tag)
 int main(int argc, char **argv)
 {
 	struct consd s = { 0 };
-	char path[PATH_MAX];
 	int sigfd, rc;
 
 	log_init("pvconsoled", consd_opts(argc, argv, &s));
 	if (rundir_ensure() < 0)
 		fatal("cannot create run directory %s", rundir_path());
-	sigfd = consd_signals();
+	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
+	if (sigfd < 0)
+		fatalx("signalfd: %s", strerror(-sigfd));
 	if ((rc = pvctrl_open(&s.pc)) < 0)
 		fatalx("cannot reach pvisor in %s: %s (start it with 'pvx daemons start')",
 		       rundir_path(), strerror(-rc));
@@ -346,17 +316,16 @@ int main(int argc, char **argv)
 	consd_add_fd(&s, s.lsock, TAG_LISTEN);
 	consd_add_fd(&s, sigfd, TAG_SIGNAL);
 	consd_add_fd(&s, pvctrl_evtchn_fd(s.ev), TAG_EVTCHN);
-	consd_write_pid();
+	if ((rc = rundir_pidfile_write(CONSD_PID)) < 0)
+		fatalx("cannot write %s in %s: %s", CONSD_PID, rundir_path(), strerror(-rc));
 	cons_scan(&s); /* guests that run already (a restart) are served at once */
 	log_info("serving consoles; log limit %llu bytes, rate %llu B/s, budget %zu B/turn",
 		 (unsigned long long)s.lim.max_bytes, (unsigned long long)s.lim.rate, s.budget);
 	rc = consd_loop(&s);
 	while (s.doms)
 		cdom_detach(&s, s.doms);
-	if (rundir_file(path, sizeof(path), CONSD_SOCKET) == 0)
-		unlink(path);
-	if (rundir_file(path, sizeof(path), CONSD_PID) == 0)
-		unlink(path);
+	rundir_unlink(CONSD_SOCKET);
+	rundir_unlink(CONSD_PID);
 	log_info("stopped");
 	return rc < 0 ? 1 : 0;
 }
