@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,95 +100,6 @@ static int consd_listen(void)
 	return fd;
 }
 
-static void consd_reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void consd_reply(int fd, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		util_write_full(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-/* Read the request line "attach DOMID\n" (the client sends it at once; 200 ms at
- * most, so a silent client cannot hold the loop long). -1: not a valid request. */
-static long consd_request(int fd)
-{
-	struct timeval tv = { 0, 200000 };
-	char line[64];
-	size_t len = 0;
-	uint64_t id;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (len < sizeof(line) - 1) {
-		ssize_t n = read(fd, line + len, 1);
-
-		if (n <= 0)
-			return -1;
-		if (line[len] == '\n')
-			break;
-		len++;
-	}
-	line[len] = '\0';
-	if (strncmp(line, "attach ", 7) != 0 ||
-	    util_parse_u64(line + 7, PV_DOMID_FIRST_RESERVED - 1, &id) < 0)
-		return -1;
-	return (long)id;
-}
-
-static int consd_peer_ok(int fd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-	       (cred.uid == 0 || cred.uid == getuid());
-}
-
-/* A client connects: "attach DOMID" -> "ok NAME TTY" and then the raw console,
- * or "wait ..." (no console for it yet: ask again) / "err ..." and close. */
-static void consd_accept(struct consd *s)
-{
-	int fd = accept4(s->lsock, NULL, NULL, SOCK_CLOEXEC);
-	struct cdom *d;
-	long domid;
-
-	if (fd < 0)
-		return;
-	if (!consd_peer_ok(fd)) {
-		consd_reply(fd, "err permission denied: run pvx as root or as pvconsoled's user\n");
-		goto drop;
-	}
-	domid = consd_request(fd);
-	if (domid < 0) {
-		consd_reply(fd, "err bad request: expected 'attach DOMID'\n");
-		goto drop;
-	}
-	d = cdom_find(s, (pv_domid_t)domid);
-	if (!d) {
-		cons_scan(s);
-		d = cdom_find(s, (pv_domid_t)domid);
-	}
-	if (!d) {
-		consd_reply(fd, "wait domain %ld has no console in the store yet\n", domid);
-		goto drop;
-	}
-	if (cdom_client_add(s, d, fd) < 0) {
-		consd_reply(fd, "err domain %ld has %d console clients already\n", domid,
-			    CONS_MAX_CLIENTS);
-		goto drop;
-	}
-	consd_reply(fd, "ok %s %s\n", d->name, d->tty);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	return;
-drop:
-	close(fd);
-}
-
 /* Store events: any domain coming or going means a scan. */
 static void consd_xs_events(struct consd *s)
 {
@@ -274,14 +184,17 @@ static int consd_loop(struct consd *s)
 
 			switch (CONS_TAG_KIND(tag)) {
 			case TAG_SIGNAL: return 0;
-			case TAG_LISTEN: consd_accept(s); break;
+			case TAG_LISTEN: greet_accept(s); break;
+			case TAG_GREET: greet_input(s, CONS_TAG_FD(tag)); break;
 			case TAG_EVTCHN: consd_evtchn(s); break;
 			case TAG_XS: consd_xs_events(s); break;
 			default: consd_fd_event(s, tag, evs[i].events); break;
 			}
 		}
-		if (s->scan_now || util_now_ns() >= s->next_scan_ns)
+		if (s->scan_now || util_now_ns() >= s->next_scan_ns) {
 			cons_scan(s);
+			greet_expire(s, util_now_ns());
+		}
 	}
 }
 

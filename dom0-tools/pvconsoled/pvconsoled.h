@@ -50,6 +50,16 @@ struct cdom {
 	struct cdom *next;
 };
 
+/* A connection that has not sent its request line yet. */
+#define CONS_MAX_GREETS 16
+#define CONS_GREET_NS   (2ull * 1000000000) /* time to send "attach DOMID\n" */
+struct greet {
+	int fd;
+	char line[64];
+	size_t len;
+	uint64_t since;
+};
+
 struct consd {
 	struct pvctrl *pc;
 	struct pvctrl_evtchn *ev;
@@ -60,10 +70,12 @@ struct consd {
 	size_t budget;                /* output bytes per domain per loop turn */
 	uint64_t next_scan_ns;
 	int scan_now;
+	struct greet greets[CONS_MAX_GREETS];
+	int ngreets;
 };
 
 /* Epoll tags: what a ready descriptor belongs to. */
-enum cons_tag { TAG_EVTCHN = 1, TAG_XS, TAG_LISTEN, TAG_PTY, TAG_CLIENT, TAG_SIGNAL };
+enum cons_tag { TAG_EVTCHN = 1, TAG_XS, TAG_LISTEN, TAG_PTY, TAG_CLIENT, TAG_SIGNAL, TAG_GREET };
 uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd);
 #define CONS_TAG_KIND(t)  ((unsigned)((t) >> 56))
 #define CONS_TAG_DOMID(t) ((pv_domid_t)((t) >> 32))
@@ -90,5 +102,13 @@ void cdom_client_drop(struct consd *s, struct cdom *d, struct cclient *c);
 
 /* scan.c: reconcile attached domains with the store and the hypervisor. */
 void cons_scan(struct consd *s);
+
+/* greet.c: the client handshake, without blocking the loop. A client sends
+ * "attach DOMID\n"; the answer is "ok NAME TTY\n" and then the raw console, or
+ * "wait REASON\n" (no console for it yet: ask again) / "err REASON\n" and close. */
+void greet_accept(struct consd *s);
+void greet_input(struct consd *s, int fd);
+/* Close connections that sent no request line within CONS_GREET_NS. */
+void greet_expire(struct consd *s, uint64_t now);
 
 #endif

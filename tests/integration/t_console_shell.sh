@@ -35,6 +35,24 @@ up=$(tr -d '\r' <<<"$out" | sed -n 's/^up \([0-9]*\)\.[0-9]* s$/\1/p')
 grep -q 'exit status: 0' <<<"$out" || fail "pvx console on a tty did not detach cleanly: $out"
 ok "terminal: uptime answered, Ctrl-] detached"
 
+# pvconsoled.sock with hostile clients: a silent one holds nothing up, garbage and
+# unknown domains get their answer, and the daemon serves on.
+python3 - "$PVISOR_RUNDIR/pvconsoled.sock" >"$PVISOR_RUNDIR/greet.out" <<'PY' &
+import socket, sys, time
+silent = socket.socket(socket.AF_UNIX); silent.connect(sys.argv[1])
+for req in (b'bogus\n', b'attach 99999\n', b'attach 77\n', b'x' * 200):
+    c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); c.sendall(req)
+    c.settimeout(5); print(c.recv(200).decode().strip())
+silent.settimeout(5); print('silent:', silent.recv(200).decode().strip())
+PY
+out=$( (printf 'echo while a client is silent\n'; sleep 0.5; printf '\035') | timeout 20 "$PVX" console sh1)
+grep -q '^while a client is silent' <<<"$(tr -d '\r' <<<"$out")" || fail "silent client blocked the console: $out"
+wait
+grep -c '^err bad request' "$PVISOR_RUNDIR/greet.out" | grep -qx 3 || fail "bad requests: $(cat "$PVISOR_RUNDIR/greet.out")"
+grep -q '^wait domain 77 has no console' "$PVISOR_RUNDIR/greet.out" || fail "unknown domain: $(cat "$PVISOR_RUNDIR/greet.out")"
+grep -q '^silent: err no request within' "$PVISOR_RUNDIR/greet.out" || fail "silent client not timed out: $(cat "$PVISOR_RUNDIR/greet.out")"
+ok "pvconsoled.sock: silent client timed out, bad requests refused, consoles served meanwhile"
+
 # The pty pvconsoled publishes in the store.
 tty=$("$XS" read "/local/domain/$("$PVX" domid sh1)/console/tty") || fail "no console/tty"
 [ -c "$tty" ] || fail "console/tty $tty is not a character device"
