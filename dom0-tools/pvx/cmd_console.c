@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,15 @@ static void console_restore(void)
 	console_raw = 0;
 }
 
+/* Killed while the terminal is raw: give the user their terminal back. */
+static void console_on_signal(int sig)
+{
+	if (console_raw)
+		tcsetattr(0, TCSAFLUSH, &console_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void console_make_raw(void)
 {
 	struct termios t;
@@ -47,6 +57,8 @@ static void console_make_raw(void)
 	if (tcsetattr(0, TCSAFLUSH, &t) == 0) {
 		console_raw = 1;
 		atexit(console_restore);
+		signal(SIGTERM, console_on_signal);
+		signal(SIGHUP, console_on_signal);
 	}
 }
 
@@ -136,17 +148,26 @@ static ssize_t console_out(int fd)
 	return n;
 }
 
-/* stdin -> guest, up to an escape byte: 1 detach, 0 EOF, -1 error, 2 more. */
+/* stdin -> guest, up to an escape byte: 1 detach, 0 EOF, -1 error, 2 more. Typing
+ * into a guest that reads nothing must not stop Ctrl-] from working: on a terminal
+ * what the socket cannot take at once is dropped; a pipe (a script) waits instead,
+ * so none of its input is lost. */
 static int console_in(int fd)
 {
 	char buf[1024], *esc;
 	ssize_t n = read(0, buf, sizeof(buf));
+	size_t len;
 
 	if (n <= 0)
 		return n == 0 ? 0 : -1;
 	esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
-	if (util_write_full(fd, buf, esc ? (size_t)(esc - buf) : (size_t)n) < 0)
+	len = esc ? (size_t)(esc - buf) : (size_t)n;
+	if (console_raw) {
+		if (len && send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+			return -1;
+	} else if (util_write_full(fd, buf, len) < 0) {
 		return -1;
+	}
 	return esc ? 1 : 2;
 }
 
@@ -164,6 +185,7 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd)
 	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
 	int stdin_open = 1;
 
+	signal(SIGPIPE, SIG_IGN); /* pvconsoled going away is an error return, not death */
 	console_make_raw();
 	for (;;) {
 		int n = poll(p, stdin_open ? 2 : 1, CONSOLE_TICK_MS), r;
