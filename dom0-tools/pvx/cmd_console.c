@@ -2,9 +2,11 @@
  * pvconsoled. On a terminal: raw mode, Ctrl-] detaches (as xl console). Over a
  * pipe: stdin goes to the guest, its output to stdout; a 0x1d byte in the input
  * detaches too, and after stdin ends pvx stays until the guest has been quiet
- * for CONSOLE_LINGER_MS so the answer to the last command is not cut off.
+ * for CONSOLE_LINGER_MS so the answer to the last command is not cut off
+ * (`pvx create -c` follows on until the domain stops instead).
  * A domain that does not exist yet, or whose console is not up yet, is waited
- * for (-w SECONDS, 30). */
+ * for (-w SECONDS, 30). What the guest writes with console_io (early boot before its
+ * ring driver, console=io) is shown too, from the hypervisor's buffer. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -171,18 +173,35 @@ static int console_in(int fd)
 	return esc ? 1 : 2;
 }
 
+/* What the guest wrote with console_io since *off (early boot of kernels that start
+ * their ring driver late, console=io): printed as it comes, every tick. */
+static void console_io_poll(struct pvctrl *h, pv_domid_t domid, uint64_t *off)
+{
+	struct pv_privcmd_console_data cd;
+	char buf[4096];
+	int n;
+
+	while ((n = pvctrl_console_read(h, domid, *off, buf, sizeof(buf), 0, &cd)) > 0) {
+		util_write_full(1, buf, (size_t)n);
+		*off = cd.next;
+	}
+}
+
 /* After the domain stopped (or stdin ended): print until quiet for linger_ms. */
-static void console_linger(int fd, int linger_ms)
+static void console_linger(struct pvctrl *h, pv_domid_t domid, int fd, int linger_ms,
+			   uint64_t *io_off)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	while (poll(&p, 1, linger_ms) > 0 && console_out(fd) > 0)
 		;
+	console_io_poll(h, domid, io_off);
 }
 
-int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd)
+int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
 {
 	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+	uint64_t io_off = 0, io_next = 0;
 	int stdin_open = 1;
 
 	signal(SIGPIPE, SIG_IGN); /* pvconsoled going away is an error return, not death */
@@ -192,6 +211,10 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd)
 
 		if (n < 0 && errno != EINTR)
 			break;
+		if (util_now_ns() >= io_next) {
+			console_io_poll(h, domid, &io_off);
+			io_next = util_now_ns() + CONSOLE_TICK_MS * 1000000ull;
+		}
 		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0)
 			break; /* pvconsoled let go of the domain */
 		if (n > 0 && stdin_open && (p[1].revents & (POLLIN | POLLHUP))) {
@@ -200,14 +223,14 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd)
 				break;
 			if (r == 0) {
 				stdin_open = 0;
-				if (!console_raw) {
-					console_linger(fd, CONSOLE_LINGER_MS);
+				if (!console_raw && !follow) {
+					console_linger(h, domid, fd, CONSOLE_LINGER_MS, &io_off);
 					break;
 				}
 			}
 		}
 		if (n == 0 && !console_domain_up(h, domid)) {
-			console_linger(fd, 200);
+			console_linger(h, domid, fd, 200, &io_off);
 			break;
 		}
 	}
@@ -258,7 +281,7 @@ int cmd_console(int argc, char **argv)
 		pvctrl_close(h);
 		return 1;
 	}
-	cli_console_run(h, domid, fd);
+	cli_console_run(h, domid, fd, 0);
 	pvctrl_close(h);
 	return 0;
 }

@@ -137,7 +137,7 @@ static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
 		cli_console_follow(h, domid);
 		return 0;
 	}
-	return cli_console_run(h, domid, fd);
+	return cli_console_run(h, domid, fd, 1);
 }
 
 int cmd_create(int argc, char **argv)
