@@ -215,8 +215,10 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
 			console_io_poll(h, domid, &io_off);
 			io_next = util_now_ns() + CONSOLE_TICK_MS * 1000000ull;
 		}
-		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0)
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0) {
+			console_io_poll(h, domid, &io_off); /* the domain went: its last words */
 			break; /* pvconsoled let go of the domain */
+		}
 		if (n > 0 && stdin_open && (p[1].revents & (POLLIN | POLLHUP))) {
 			r = console_in(fd);
 			if (r == 1 || r < 0)
