@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -112,10 +113,26 @@ static int cdom_open_log(struct consd *s, struct cdom *d)
 	return conlog_open(&d->log, path, &s->lim, util_now_ns());
 }
 
+/* The domain is going: what a client has queued still goes out (half a second at
+ * most per client), so `pvx console` shows the last lines. */
+static void cdom_client_last_flush(struct cclient *c)
+{
+	struct timeval tv = { 0, 500000 };
+
+	if (!c->qlen)
+		return;
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (util_write_full(c->fd, c->q, c->qlen) == 0)
+		c->qlen = 0;
+}
+
 static void cdom_free(struct consd *s, struct cdom *d)
 {
-	while (d->nclients > 0)
+	while (d->nclients > 0) {
+		cdom_client_last_flush(&d->clients[0]);
 		cdom_client_drop(s, d, &d->clients[0]);
+	}
 	if (d->lport)
 		pvctrl_evtchn_unbind(s->ev, d->lport);
 	if (d->mem)
