@@ -14,6 +14,10 @@ static const struct pvx_cmd commands[] = {
 	{ "create", cmd_create, "[-c] [-p] [-q] [-n|--dry-run] CFG [KEY=VALUE...]",
 	  "Create and start a domain from an xl.cfg file (-c: follow its console, -p: leave "
 	  "it paused, -n: only check and print the config as JSON)" },
+	{ "console", cmd_console, "[-w SECONDS] DOMAIN",
+	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for "
+	  "a domain that does not exist yet or is still starting); over a pipe, stdin goes "
+	  "to the guest" },
 	{ "list", cmd_list, "[-l] [DOMAIN...]", "List domains (-l: JSON, as xl list -l)" },
 	{ "destroy", cmd_destroy, "DOMAIN", "Kill a domain at once and free its resources" },
 	{ "shutdown", cmd_shutdown, "[-w] [-F] DOMAIN",

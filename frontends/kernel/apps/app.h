@@ -52,6 +52,8 @@ int app_udprecv_run(const struct app_env *env);
 int app_udprtt_run(const struct app_env *env);
 int app_netbad_run(const struct app_env *env);
 int app_nethot_run(const struct app_env *env);
+int app_shell_run(const struct app_env *env);
+int app_flood_run(const struct app_env *env);
 int app_xstest_run(const struct app_env *env);
 
 #endif

@@ -33,6 +33,8 @@ static const struct app app_table[] = {
 	{ "udprtt", app_udprtt_run, "dst=A port=P count=N size=S: UDP echo round trips, median, p99" },
 	{ "nethot", app_nethot_run, "peer=A rounds=N: wait for a vif, ping A, go down when unplugged" },
 	{ "netbad", app_netbad_run, "peer=A: malformed tx requests; the peer must still answer" },
+	{ "shell", app_shell_run, "prompt=TEXT: a command line on the console (help lists)" },
+	{ "flood", app_flood_run, "secs=S (10) lines=N: print numbered lines flat out" },
 	{ "xstest", app_xstest_run,
 	  "op=check other=D | op=bench n=N: the store from the guest (xenbus)" },
 	{ "help", app_help_run, "list the apps" },
