@@ -178,18 +178,24 @@ static void rx_publish(struct nb_vif *v, struct nb_queue *q, unsigned nplans)
 
 void nb_io_rx(struct nb_vif *v)
 {
-	struct nb_queue *q = &v->q[0]; /* one rx queue carries everything */
 	struct pv_netif_rx_request reqs[NB_RX_MAX_SLOTS];
+	struct nb_queue *q = NULL;
 	unsigned nplans = 0;
 
 	while (v->connected && v->rxq_count) {
-		unsigned slot = v->rxq_slot[v->rxq_head];
-		unsigned n = rx_requests(q, reqs, v->rxq_len[v->rxq_head]);
-		int rc = nb_rx_plan_make(&rx_plans[nplans], reqs, n, v->rxq_len[v->rxq_head],
-					 (uint64_t)slot * NB_SLOT_PAGES, 0, (pv_domid_t)v->d->domid,
-					 v->lim.nr_grefs, v->fe_sg);
-		int more;
+		unsigned slot = v->rxq_slot[v->rxq_head], len = v->rxq_len[v->rxq_head];
+		struct nb_queue *pq = &v->q[nb_rx_queue_of(pool_data(slot), len, v->nq)];
+		unsigned n;
+		int rc, more;
 
+		if (pq != q && nplans) { /* a batch goes to one queue */
+			rx_publish(v, q, nplans);
+			nplans = 0;
+		}
+		q = pq;
+		n = rx_requests(q, reqs, len);
+		rc = nb_rx_plan_make(&rx_plans[nplans], reqs, n, len, (uint64_t)slot * NB_SLOT_PAGES,
+				     0, (pv_domid_t)v->d->domid, v->lim.nr_grefs, v->fe_sg);
 		if (rc == 0) {
 			/* no rx pages posted: ask for a notification and look again */
 			PV_RING_FINAL_CHECK_FOR_REQUESTS(&q->rx, more);
@@ -200,7 +206,7 @@ void nb_io_rx(struct nb_vif *v)
 		if (rc > 0) {
 			q->rx.req_cons += rx_plans[nplans].nslots;
 			v->rx_pkts++;
-			v->rx_bytes += v->rxq_len[v->rxq_head];
+			v->rx_bytes += len;
 			nplans++;
 		} else {
 			v->rx_drops++;

@@ -85,3 +85,23 @@ unsigned nb_rx_plan_finish(struct nb_rx_plan *pl)
 	}
 	return failed;
 }
+
+unsigned nb_rx_queue_of(const uint8_t *frame, uint32_t len, unsigned nq)
+{
+	const uint8_t *ip = frame + 14;
+	uint32_t h, hl;
+
+	if (nq <= 1 || len < 34 || frame[12] != 0x08 || frame[13] != 0x00 || (ip[0] >> 4) != 4)
+		return 0;
+	h = (uint32_t)ip[12] << 24 ^ (uint32_t)ip[13] << 16 ^ (uint32_t)ip[14] << 8 ^ ip[15];
+	h ^= ((uint32_t)ip[16] << 24 ^ (uint32_t)ip[17] << 16 ^ (uint32_t)ip[18] << 8 ^ ip[19]) *
+	     2654435761u;
+	hl = (uint32_t)(ip[0] & 15) * 4;
+	if ((ip[9] == 6 || ip[9] == 17) && !(ip[6] & 0x3f) && !ip[7] && 14 + hl + 4 <= len)
+		h ^= ((uint32_t)ip[hl] << 24 | (uint32_t)ip[hl + 1] << 16 |
+		      (uint32_t)ip[hl + 2] << 8 | ip[hl + 3]) * 40503u;
+	h ^= h >> 16;
+	h *= 0x45d9f3bu;
+	h ^= h >> 16;
+	return h % nq;
+}

@@ -36,4 +36,9 @@ int nb_rx_plan_make(struct nb_rx_plan *pl, const struct pv_netif_rx_request *req
  * Returns how many copies failed. */
 unsigned nb_rx_plan_finish(struct nb_rx_plan *pl);
 
+/* The rx queue (0..nq-1) for a frame: a hash of the IPv4 addresses and, for
+ * TCP and UDP, the ports, so one flow keeps one queue (and its order); every
+ * other frame goes to queue 0. */
+unsigned nb_rx_queue_of(const uint8_t *frame, uint32_t len, unsigned nq);
+
 #endif

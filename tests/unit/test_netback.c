@@ -234,6 +234,34 @@ static void test_rx_plan(void)
 	CU_ASSERT_EQUAL(pl.rsp[0].status, PV_NETIF_RSP_ERROR);
 }
 
+static void test_rx_queue_of(void)
+{
+	uint8_t f[64];
+	unsigned seen[4] = { 0 }, q;
+
+	memset(f, 0, sizeof(f));
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[23] = 17;
+	CU_ASSERT_EQUAL(nb_rx_queue_of(f, 60, 1), 0);
+	/* one flow: always the same queue; many flows: every queue used */
+	for (unsigned port = 0; port < 256; port++) {
+		f[34] = (uint8_t)(port >> 8);
+		f[35] = (uint8_t)port;
+		q = nb_rx_queue_of(f, 60, 4);
+		CU_ASSERT(q < 4);
+		CU_ASSERT_EQUAL(nb_rx_queue_of(f, 60, 4), q);
+		seen[q % 4]++;
+	}
+	for (int i = 0; i < 4; i++)
+		CU_ASSERT(seen[i] > 16);
+	/* ARP, runts: queue 0 */
+	f[13] = 0x06;
+	CU_ASSERT_EQUAL(nb_rx_queue_of(f, 60, 4), 0);
+	f[13] = 0;
+	CU_ASSERT_EQUAL(nb_rx_queue_of(f, 20, 4), 0);
+}
+
 /* Switch ports that record what they get. */
 struct rec_port {
 	struct nb_port port;
@@ -459,7 +487,7 @@ int main(void)
 		{ "tx single slot", test_tx_single },   { "tx chain", test_tx_chain },
 		{ "tx extra info", test_tx_extra },     { "tx bad requests", test_tx_bad },
 		{ "tx no sg", test_tx_no_sg },          { "tx too many slots", test_tx_too_many },
-		{ "rx plan", test_rx_plan },            { "switch", test_switch },
+		{ "rx plan", test_rx_plan },            { "rx queue of a flow", test_rx_queue_of },            { "switch", test_switch },
 		{ "switch table bound", test_switch_table_bound }, { "rate", test_rate },
 		{ "checksums of csum_blank packets", test_csum },
 	};
