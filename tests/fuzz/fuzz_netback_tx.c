@@ -1,7 +1,10 @@
-/* libFuzzer harness for netback's tx request validation: the input is a ring's
- * worth of tx slots (after 3 bytes choosing the limits), consumed packet by
- * packet as the daemon does. Checks every promise nb_tx.h makes about an
- * accepted packet, and that a ring always makes progress. */
+/* libFuzzer harness for netback's handling of a frontend's rings: the input is a
+ * ring's worth of tx slots (after 3 bytes choosing the limits), consumed packet
+ * by packet as the daemon does -- checking every promise nb_tx.h makes about an
+ * accepted packet and that a ring always makes progress -- and the same bytes
+ * read as rx requests, into which each accepted packet is planned (nb_rx.h):
+ * every copy stays within its pages and every slot is answered. */
+#include "netback/nb_rx.h"
 #include "netback/nb_tx.h"
 
 #include <stdint.h>
@@ -26,6 +29,41 @@ static void check_ok(const struct nb_tx_packet *p, const struct nb_tx_limits *li
 		sum += f->len;
 	}
 	if (sum != p->len)
+		abort();
+}
+
+static void check_rx(const uint8_t *data, size_t size, uint32_t len, const struct nb_tx_limits *lim)
+{
+	struct pv_netif_rx_request reqs[NB_RX_MAX_SLOTS];
+	static struct nb_rx_plan pl;
+	unsigned avail = (unsigned)(size / sizeof(reqs[0]));
+	uint32_t sum = 0;
+	int rc;
+
+	if (avail > NB_RX_MAX_SLOTS)
+		avail = NB_RX_MAX_SLOTS;
+	memcpy(reqs, data, avail * sizeof(reqs[0]));
+	rc = nb_rx_plan_make(&pl, reqs, avail, len, 7, len % 4096, 3, lim->nr_grefs, lim->sg);
+	if (rc <= 0)
+		return;
+	if (pl.nslots > avail || pl.nops > NB_RX_MAX_OPS)
+		abort();
+	for (unsigned i = 0; i < pl.nops; i++) {
+		const struct pv_gnttab_copy *op = &pl.ops[i];
+
+		if (op->len == 0 || op->source.offset + op->len > 4096 ||
+		    op->dest.offset + op->len > 4096 || op->dest.u.ref < NB_GREF_FIRST ||
+		    op->dest.u.ref >= lim->nr_grefs || pl.op_slot[i] >= pl.nslots)
+			abort();
+		sum += op->len;
+	}
+	for (unsigned s = 0; s < pl.nslots; s++) {
+		if (pl.rsp[s].id != reqs[s].id)
+			abort();
+		if (pl.rsp[s].status > 0 && reqs[s].gref < NB_GREF_FIRST)
+			abort();
+	}
+	if (sum > len)
 		abort();
 }
 
@@ -58,8 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (used > n - pos || used != p.nslots || used > NB_TX_MAX_SLOTS)
 			abort();
-		if (p.verdict == NB_TX_OK)
+		if (p.verdict == NB_TX_OK) {
 			check_ok(&p, &lim);
+			check_rx(data, size, p.len, &lim);
+		}
 		else if (!p.why)
 			abort();
 		nb_tx_responses(&p, p.verdict == NB_TX_OK ? PV_NETIF_RSP_OKAY : PV_NETIF_RSP_ERROR,
