@@ -69,3 +69,34 @@ const char *rundir_bindir(void)
 	}
 	return dir;
 }
+
+int rundir_pidfile_write(const char *name)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int rc = 0;
+
+	if (rundir_file(path, sizeof(path), name) < 0)
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%d\n", (int)getpid()) < 0)
+		rc = -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+void rundir_unlink(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (rundir_file(path, sizeof(path), name) == 0)
+		unlink(path);
+}

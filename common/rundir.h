@@ -11,6 +11,12 @@ const char *rundir_path(void);
 int rundir_ensure(void);
 /* Write "<rundir>/<name>" into buf. 0, or -ENAMETOOLONG. */
 int rundir_file(char *buf, size_t len, const char *name);
+/* Write this process's pid to "<rundir>/<name>" (through a temporary file and a
+ * rename, so a reader never sees it half written). 0 or -errno. */
+int rundir_pidfile_write(const char *name);
+/* Remove "<rundir>/<name>" (a pid file or socket at exit); errors are ignored. */
+void rundir_unlink(const char *name);
+
 /* Directory holding our own executable (for finding sibling binaries): static. */
 const char *rundir_bindir(void);
 

@@ -14,6 +14,9 @@ int util_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* write()/read() until done or error; read_full returns bytes read (short on EOF). */
 int util_write_full(int fd, const void *buf, size_t len);
 ssize_t util_read_full(int fd, void *buf, size_t len);
+/* Block sigs[0..n) and return a signalfd (close-on-exec) that reads them; SIGPIPE
+ * is ignored too (daemons see EPIPE instead). The descriptor, or -errno. */
+int util_signalfd(const int *sigs, size_t n);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
 

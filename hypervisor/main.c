@@ -23,25 +23,6 @@ static void usage(void)
 	exit(2);
 }
 
-static int pidfile_write(void)
-{
-	char path[512], buf[32];
-	int fd, n;
-
-	if (rundir_file(path, sizeof(path), "pvisor.pid") < 0)
-		return -ENAMETOOLONG;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, n) != n) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 static void shutdown_all(void)
 {
 	struct domain *d;
@@ -99,7 +80,7 @@ int main(int argc, char **argv)
 	engines_init();
 	if ((rc = privcmd_start()) < 0)
 		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));
-	if ((rc = pidfile_write()) < 0)
+	if ((rc = rundir_pidfile_write("pvisor.pid")) < 0)
 		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
 	log_info("pvisor ready in %s (pid %d)", rundir_path(), (int)getpid());
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)

@@ -165,6 +165,8 @@ static int create_store(pv_domid_t domid, const struct domcfg *dc,
 	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
 	if (rc == 0)
 		rc = pvx_disks_add(xs, domid, dc, err, errlen);
+	if (rc == 0)
+		rc = pvx_vifs_add(xs, domid, dc, err, errlen);
 	xs_close(xs);
 	return rc;
 }

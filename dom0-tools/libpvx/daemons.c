@@ -27,6 +27,7 @@ static const struct daemon_def daemons[] = {
 	{ "xsd", "xenstored.sock", 0 },
 	{ "pvconsoled", "pvconsoled.sock", 0 },
 	{ "blkback", "blkback.sock", 0 },
+	{ "netback", "netback.sock", 0 },
 };
 
 static int daemon_installed(const struct daemon_def *dd)

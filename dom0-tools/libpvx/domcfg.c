@@ -2,6 +2,7 @@
  * warnings for keys pvisor ignores, then defaults and cross-key checks. */
 #include "libpvx/domcfg.h"
 #include "libpvx/diskspec.h"
+#include "libpvx/vifspec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -349,9 +350,34 @@ static int key_disk(struct dc_ctx *c, const struct key_handler *h, const struct 
 	return rc < 0 ? rc : disks_check(c, h->key, v);
 }
 
+struct vif_warn_ctx {
+	struct dc_ctx *c;
+	int line;
+};
+
+static void vif_warn(void *ctx, const char *msg)
+{
+	struct vif_warn_ctx *w = ctx;
+
+	dc_warn(w->c, w->line, "%s", msg);
+}
+
+/* Each spec is checked now (so --dry-run catches it); the device code parses
+ * it again at create, when the random MAC is drawn. */
 static int key_vif(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
-	return spec_list(c, h->key, v, &c->dc->vifs, &c->dc->n_vifs, "'bridge=xenbr0'");
+	int rc = spec_list(c, h->key, v, &c->dc->vifs, &c->dc->n_vifs, "'bridge=xenbr0'");
+
+	for (size_t i = 0; rc == 0 && i < c->dc->n_vifs; i++) {
+		struct vif_warn_ctx w = { c, v->items[i].line };
+		struct vifspec vs;
+		char err[300];
+
+		if (vifspec_parse(c->dc->vifs[i], &vs, vif_warn, &w, err, sizeof(err)) == -EINVAL)
+			rc = dc_error(c, v->items[i].line, h->key, "item %zu: %s", i + 1,
+				      strncmp(err, "vif: ", 5) == 0 ? err + 5 : err);
+	}
+	return rc;
 }
 
 #define OFF(f) offsetof(struct domcfg, f)

@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libpvctrl/pvctrl.h"
 #include "libpvx/cfg.h"
 #include "pvx_cli.h"
 #include "util.h"
+
+#define CREATE_CONSOLE_WAIT_S 10
 
 struct create_opts {
 	int console, paused, quiet, dry_run;
@@ -121,6 +124,22 @@ int cli_console_follow(struct pvctrl *h, pv_domid_t domid)
 	}
 }
 
+/* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
+ * Without pvconsoled, follow the hypervisor's console_io output instead. */
+static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
+{
+	int fd = cli_console_attach(h, domid, CREATE_CONSOLE_WAIT_S), rc;
+
+	if (!paused && (rc = pvctrl_domain_unpause(h, domid)) < 0)
+		return cli_fail("cannot unpause domain %u: %s", domid, strerror(-rc));
+	if (fd < 0) {
+		fprintf(stderr, "pvx: following the hypervisor console (console_io) instead\n");
+		cli_console_follow(h, domid);
+		return 0;
+	}
+	return cli_console_run(h, domid, fd, 1);
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
@@ -143,9 +162,14 @@ int cmd_create(int argc, char **argv)
 		return rc;
 	}
 	h = cli_connect();
+	/* pvconsoled serves the new console ring (and logs it) from the start. */
+	if (pvx_daemons_ensure(err, sizeof(err)) < 0)
+		fprintf(stderr, "pvx: warning: %s\n", err);
 	text = create_saved_text(&o, &dc);
-	rc = pvx_domain_create(h, &dc, o.paused ? PVX_CREATE_PAUSED : 0, text, &domid, err,
-			       sizeof(err));
+	/* With -c the domain starts only once the console is attached: no output is
+	 * missed. */
+	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
+			       err, sizeof(err));
 	if (rc == 0 && pvx_domain_monitor_spawn(&dc, text, domid) < 0)
 		fprintf(stderr, "pvx: warning: cannot start the monitor of %s: its on_reboot / "
 			"on_crash restart actions will not be carried out\n", dc.name);
@@ -155,9 +179,7 @@ int cmd_create(int argc, char **argv)
 	} else {
 		if (!o.quiet && !o.console)
 			fprintf(stderr, "Started domain %s (id=%u)\n", dc.name, domid);
-		if (o.console)
-			cli_console_follow(h, domid);
-		rc = 0;
+		rc = o.console ? create_console(h, domid, o.paused) : 0;
 	}
 	domcfg_fini(&dc);
 	pvctrl_close(h);

@@ -14,6 +14,10 @@ static const struct pvx_cmd commands[] = {
 	{ "create", cmd_create, "[-c] [-p] [-q] [-n|--dry-run] CFG [KEY=VALUE...]",
 	  "Create and start a domain from an xl.cfg file (-c: follow its console, -p: leave "
 	  "it paused, -n: only check and print the config as JSON)" },
+	{ "console", cmd_console, "[-w SECONDS] DOMAIN",
+	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for "
+	  "a domain that does not exist yet or is still starting); over a pipe, stdin goes "
+	  "to the guest" },
 	{ "list", cmd_list, "[-l] [DOMAIN...]", "List domains (-l: JSON, as xl list -l)" },
 	{ "destroy", cmd_destroy, "DOMAIN", "Kill a domain at once and free its resources" },
 	{ "shutdown", cmd_shutdown, "[-w] [-F] DOMAIN",
@@ -33,6 +37,10 @@ static const struct pvx_cmd commands[] = {
 	{ "block-detach", cmd_block_detach, "[-f] DOMAIN VDEV",
 	  "Unplug a virtual disk (-f: without waiting for the guest)" },
 	{ "block-list", cmd_block_list, "DOMAIN...", "List a domain's virtual disks" },
+	{ "network-attach", cmd_network_attach, "DOMAIN [KEY=VALUE...]",
+	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
+	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },
+	{ "network-list", cmd_network_list, "DOMAIN...", "List a domain's vifs (xl's columns)" },
 	{ "help", cmd_help, "[COMMAND]", "This text, or one command's" },
 };
 

@@ -23,6 +23,14 @@ int cli_usage(const char *cmd);
  * domain's final state (PV_DOMSTATE_*). */
 int cli_console_follow(struct pvctrl *h, pv_domid_t domid);
 
+/* Attach to domid's console through pvconsoled, waiting up to wait_s seconds for
+ * a domain that is still starting: the socket, or -errno after printing why. */
+int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
+/* Shuttle stdin/stdout and the console until detach (Ctrl-]), the domain stops or
+ * pvconsoled lets go; closes fd. When stdin (not a terminal) ends: follow = 0 stops
+ * once the guest is quiet, follow = 1 goes on until the domain stops. Returns 0. */
+int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow);
+
 /* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
 int cli_domain_op(int argc, char **argv, const char *verb,
 		  int (*op)(struct pvctrl *h, pv_domid_t id));
@@ -42,5 +50,9 @@ int cmd_daemons(int argc, char **argv);
 int cmd_block_attach(int argc, char **argv);
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -95,38 +94,6 @@ static int xsd_snapshot_now(struct xsd_core *core)
 	return core->change_opaque ? xsd_journal_snapshot(core->change_opaque) : -EINVAL;
 }
 
-static void xsd_write_pid(void)
-{
-	char path[PATH_MAX], tmp[PATH_MAX + 8], buf[32];
-	FILE *f;
-
-	if (rundir_file(path, sizeof(path), "xsd.pid") < 0)
-		fatalx("run directory path too long");
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	f = fopen(tmp, "we");
-	if (!f || fputs(buf, f) < 0 || fclose(f) != 0 || rename(tmp, path) < 0)
-		fatal("cannot write %s", path);
-}
-
-static int xsd_signals(void)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		fatal("sigprocmask");
-	fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		fatal("signalfd");
-	signal(SIGPIPE, SIG_IGN);
-	return fd;
-}
-
 /* The core with its persisted tree (o->persist) loaded. */
 static struct xsd_core *xsd_open_store(const struct xsd_opts *o, struct xsd_journal **j)
 {
@@ -167,20 +134,22 @@ int main(int argc, char **argv)
 	struct xsd_journal *j;
 	struct xsd_sock_server *srv;
 	struct xsd_hvlink *hv;
-	char pidf[PATH_MAX];
 	int sigfd, err;
 
 	xsd_parse_opts(argc, argv, &o);
 	log_init("xsd", o.verbose);
 	if (rundir_ensure() < 0)
 		fatal("cannot create run directory %s", rundir_path());
-	sigfd = xsd_signals();
+	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT, SIGHUP }, 3);
+	if (sigfd < 0)
+		fatalx("signalfd: %s", strerror(-sigfd));
 	core = xsd_open_store(&o, &j);
 	srv = xsd_listen(core, j);
 	if (xsd_hvlink_create(&hv, core, srv, o.persist) < 0)
 		fatalx("out of memory");
 	xsd_hvlink_recover(hv);
-	xsd_write_pid();
+	if ((err = rundir_pidfile_write("xsd.pid")) < 0)
+		fatalx("cannot write xsd.pid in %s: %s", rundir_path(), strerror(-err));
 	err = xsd_sock_run(srv, sigfd);
 	if (err < 0)
 		log_warnx("event loop failed: %s", strerror(-err));
@@ -188,8 +157,7 @@ int main(int argc, char **argv)
 	xsd_sock_destroy(srv);
 	xsd_journal_close(j);
 	xsd_core_destroy(core);
-	if (rundir_file(pidf, sizeof(pidf), "xsd.pid") == 0)
-		unlink(pidf);
+	rundir_unlink("xsd.pid");
 	log_info("stopped");
 	return err < 0 ? 1 : 0;
 }

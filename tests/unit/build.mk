@@ -11,3 +11,8 @@ UNIT_TESTS += test_domcfg_golden
 test_domcfg_golden_SRCS := tests/unit/test_domcfg_golden.c
 test_domcfg_golden_LIBS := pvx pvcommon
 test_domcfg_golden_LDLIBS := -lcunit -lyajl
+
+UNIT_TESTS += test_console_ring
+test_console_ring_SRCS := tests/unit/test_console_ring.c frontends/kernel/lib/consring.c
+test_console_ring_LIBS := pvconsring pvcommon
+test_console_ring_LDLIBS := -lcunit

@@ -20,4 +20,8 @@ struct shell_cmd {
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
+/* Ask the shell to end after this command with reason (PV_SHUTDOWN_*): the app
+ * returns it and the kernel shuts down (poweroff, reboot). */
+void shell_exit(unsigned reason);
+
 #endif

@@ -1,10 +1,13 @@
-/* Hypervisor console output through console_io (see console.h). */
+/* The console byte sink (see console.h): console ring or console_io. */
+#include <pvisor/errno.h>
 #include <pvisor/xen.h>
 
 #include "arch/x86_64/hypercall.h"
 #include "console.h"
+#include "console_ring.h"
+#include "printk.h"
 
-int console_write(const char *buf, size_t len)
+int console_io_write(const char *buf, size_t len)
 {
 	while (len > 0) {
 		size_t n = len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK;
@@ -20,4 +23,86 @@ int console_write(const char *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int console_write(const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	if (console_ring_active() && console_ring_write(buf, len, &done) == 0)
+		return 0;
+	/* No ring, or its page went bad midway: the rest goes where it still can. */
+	return console_io_write(buf + done, len - done);
+}
+
+void console_drain(void)
+{
+	if (console_ring_active())
+		console_ring_drain(CONSOLE_DRAIN_NS);
+}
+
+/* Echo through printk so the echo stays ordered with other output. */
+static void console_echo(const char *s)
+{
+	printk("%s", s);
+	printk_flush();
+}
+
+/* Apply one typed character to the line: 1 when it ends the line. */
+static int console_edit(char *buf, size_t len, size_t *pos, int c, int *after_cr)
+{
+	int was_cr = *after_cr;
+
+	*after_cr = c == '\r';
+	if (c == '\n' && was_cr)
+		return 0; /* the LF of a CR LF pair */
+	if (c == '\r' || c == '\n') {
+		console_echo("\n");
+		return 1;
+	}
+	if (c == 0x7f || c == '\b') {
+		if (*pos > 0) {
+			(*pos)--;
+			console_echo("\b \b");
+		}
+	} else if (c == 0x15) { /* Ctrl-U */
+		for (; *pos > 0; (*pos)--)
+			console_echo("\b \b");
+	} else if (c == 0x03) { /* Ctrl-C */
+		*pos = 0;
+		console_echo("^C\n");
+		return 1;
+	} else if (c >= 0x20 && c < 0x7f && *pos + 1 < len) {
+		char e[2] = { (char)c, '\0' };
+
+		buf[(*pos)++] = (char)c;
+		console_echo(e);
+	} else if (c >= 0x20) {
+		console_echo("\a");
+	}
+	return 0;
+}
+
+int console_readline(char *buf, size_t len, void (*idle)(void), uint64_t poll_ns)
+{
+	size_t pos = 0;
+	int after_cr = 0;
+
+	if (len == 0)
+		return -PV_EINVAL;
+	for (;;) {
+		int c = console_ring_getc(poll_ns);
+
+		if (c == -PV_ETIMEDOUT) {
+			if (idle)
+				idle();
+			continue;
+		}
+		if (c < 0)
+			return c;
+		if (console_edit(buf, len, &pos, c, &after_cr))
+			break;
+	}
+	buf[pos] = '\0';
+	return (int)pos;
 }

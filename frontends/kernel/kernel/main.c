@@ -3,9 +3,11 @@
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "console_ring.h"
 #include "evtchn.h"
 #include "kernel.h"
 #include "lib/kstring.h"
+#include "net/net.h"
 #include "printk.h"
 #include "sched.h"
 #include "smp.h"
@@ -92,21 +94,41 @@ static __attribute__((noreturn)) void kmain_cont(void)
 	int reason;
 
 	evtchn_init_cpu();
+	console_ring_bind();
 	if (timer_init_cpu() < 0)
 		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
 	if (xenbus_init() < 0)
 		printk("%s: no store ring in start_info: xenbus is off\n", KERNEL_NAME);
+	else if (cmdline_get(&kmain_cmdline, "ip"))
+		net_init(&kmain_cmdline); /* prints why when it fails */
 	reason = kmain_run_app(&kmain_cmdline);
 	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));
 	sched_halt((unsigned int)reason);
 }
 
+/* Output moves to the console ring unless console=io keeps it on console_io;
+ * whatever came before this went to console_io. */
+static void kmain_console_init(const struct pv_start_info *si, const struct cmdline *cl)
+{
+	const char *want = cmdline_get(cl, "console");
+
+	if (want && strcmp(want, "io") == 0)
+		return;
+	if (console_ring_init(si) < 0 && want && strcmp(want, "ring") == 0)
+		printk("%s: warning: console=ring but start_info names no console ring\n",
+		       KERNEL_NAME);
+}
+
 void kmain(const struct pv_start_info *si)
 {
+	int cut;
+
 	kmain_boot_init(si);
 	time_init(boot.shared_info);
+	cut = cmdline_parse(&kmain_cmdline, (const char *)si->cmd_line, sizeof(si->cmd_line));
+	kmain_console_init(si, &kmain_cmdline);
 	kmain_banner(si);
-	if (cmdline_parse(&kmain_cmdline, (const char *)si->cmd_line, sizeof(si->cmd_line)) < 0)
+	if (cut < 0)
 		printk("%s: warning: command line cut: %u arguments past %d ignored\n",
 		       KERNEL_NAME, kmain_cmdline.dropped, CMDLINE_MAX_ARGS);
 	if (!boot.shared_info)

@@ -1,5 +1,5 @@
 /* printk (see printk.h): the format engine feeds a line buffer that is written to
- * the console at each newline, so a message leaves in one console_io call. */
+ * the console at each newline, so a message leaves in one console write. */
 #include <stddef.h>
 
 #include "console.h"
@@ -12,7 +12,7 @@
 static char printk_line[PRINTK_LINE];
 static size_t printk_len;
 
-void printk_flush(void)
+static void printk_flush_locked(void)
 {
 	if (printk_len == 0)
 		return;
@@ -25,22 +25,42 @@ static void printk_put(void *ctx, char c)
 	(void)ctx;
 	printk_line[printk_len++] = c;
 	if (c == '\n' || printk_len == PRINTK_LINE)
-		printk_flush();
+		printk_flush_locked();
 }
 
 /* vCPUs share the line buffer: a spinlock, taken with upcalls masked so an event
  * handler that prints cannot spin on its own vCPU's lock. */
 static volatile int printk_lock;
 
-void vprintk(const char *fmt, va_list ap)
+static int printk_lock_take(void)
 {
 	int was = irq_save();
 
 	while (__atomic_exchange_n(&printk_lock, 1, __ATOMIC_ACQUIRE))
 		__asm__ volatile("pause");
-	fmt_vformat(printk_put, NULL, fmt, ap);
+	return was;
+}
+
+static void printk_lock_drop(int was)
+{
 	__atomic_store_n(&printk_lock, 0, __ATOMIC_RELEASE);
 	irq_restore(was);
+}
+
+void printk_flush(void)
+{
+	int was = printk_lock_take();
+
+	printk_flush_locked();
+	printk_lock_drop(was);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	int was = printk_lock_take();
+
+	fmt_vformat(printk_put, NULL, fmt, ap);
+	printk_lock_drop(was);
 }
 
 void printk(const char *fmt, ...)

@@ -1,5 +1,5 @@
 /* printk: formatted kernel messages (format.h conversions), line-buffered onto the
- * hypervisor console. Single-threaded for now: not safe from an upcall handler. */
+ * console (console.h). vCPUs share it under a lock taken with upcalls masked. */
 #ifndef KERNEL_PRINTK_H
 #define KERNEL_PRINTK_H
 

@@ -3,6 +3,7 @@
 #include <pvisor/sched.h>
 
 #include "arch/x86_64/hypercall.h"
+#include "console.h"
 #include "printk.h"
 #include "sched.h"
 #include "time.h"
@@ -48,6 +49,7 @@ int sched_shutdown(unsigned int reason)
 	struct pv_sched_shutdown arg = { .reason = reason };
 
 	printk_flush();
+	console_drain();
 	return HYPERVISOR_sched_op(PV_SCHEDOP_shutdown, &arg);
 }
 

@@ -13,10 +13,18 @@
 static const volatile struct pv_vcpu_time_info *time_info;
 static uint64_t time_last_ns;
 
+static uint64_t time_boot_ns;
+
+uint64_t time_since_boot_ns(void)
+{
+	return monotonic_ns() - time_boot_ns;
+}
+
 void time_init(struct pv_shared_info *si)
 {
 	time_info = si ? &si->vcpu_info[0].time : NULL;
 	time_last_ns = 0;
+	time_boot_ns = monotonic_ns();
 }
 
 static uint32_t time_copy(struct pvclock_params *p, uint64_t *tsc)

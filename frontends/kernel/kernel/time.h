@@ -23,6 +23,10 @@ int time_read_params(struct pvclock_params *p, uint64_t *tsc);
 /* Nanoseconds of system time (since the domain booted); never goes backwards. */
 uint64_t monotonic_ns(void);
 
+/* Nanoseconds since time_init (this kernel's uptime; system time counts from the
+ * host's boot). */
+uint64_t time_since_boot_ns(void);
+
 /* A TSC-tick interval in ns, with the current scale (0 without a clock). */
 uint64_t time_tsc_to_ns(uint64_t ticks);
 

@@ -1,0 +1,15 @@
+# backends/netback: the network backend daemon. nbcore holds the parts that
+# need no hypervisor (tx validation, rx planning, switches, rate limits), shared
+# by the daemon, the unit tests and the fuzzer.
+HOST_LIBS += nbcore
+nbcore_SRCS += backends/netback/nb_tx.c backends/netback/nb_rx.c \
+               backends/netback/nb_switch.c backends/netback/nb_rate.c \
+               backends/netback/nb_csum.c
+# The daemon needs xenbus_be (backends/common), built only once it is there.
+ifneq ($(wildcard backends/common/xenbus_be.h),)
+HOST_PROGS += netback
+netback_SRCS += backends/netback/main.c backends/netback/nb_vif.c backends/netback/nb_io.c \
+	backends/netback/nb_tap.c backends/netback/nb_pmap.c
+netback_LIBS += nbcore xenbus_be pvx xs pvctrl pvcommon
+netback_LDLIBS += -lyajl
+endif

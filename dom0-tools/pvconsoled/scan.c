@@ -1,0 +1,135 @@
+/* Which domains pvconsoled serves: the store says which have a console
+ * (/local/domain/<id>/console/{ring-ref,port}), the hypervisor says which still
+ * run. Called at start-up (so a restarted daemon picks up running guests), on
+ * @introduceDomain / @releaseDomain, on a client asking for a domain it does
+ * not know yet, and once a second as a safety net for missed events. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "libpvctrl/pvctrl.h"
+#include "libxs/xs.h"
+#include "log.h"
+#include "pvconsoled.h"
+#include "util.h"
+
+static int scan_connect(struct consd *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = cons_tag(TAG_XS, 0, 0) };
+	static unsigned warn_n;
+	static long warn_w;
+	int rc;
+
+	if (s->xs)
+		return 0;
+	rc = xs_open(&s->xs);
+	if (rc < 0) {
+		if (log_ratelimit(&warn_n, &warn_w, 1))
+			log_warnx("cannot reach the store (xsd): %s; retrying every second",
+				  strerror(-rc));
+		return rc;
+	}
+	if ((rc = xs_watch(s->xs, "@introduceDomain", "intro")) < 0 ||
+	    (rc = xs_watch(s->xs, "@releaseDomain", "release")) < 0 ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, xs_fileno(s->xs), &ev) < 0) {
+		log_warnx("cannot watch the store's domain events: %s", strerror(rc < 0 ? -rc : errno));
+		xs_close(s->xs);
+		s->xs = NULL;
+		return rc < 0 ? rc : -errno;
+	}
+	log_info("store connected; watching @introduceDomain and @releaseDomain");
+	return 0;
+}
+
+/* 1 while the hypervisor has domid and it is not dying. */
+static int scan_alive(struct consd *s, pv_domid_t domid)
+{
+	struct pv_domctl_getdomaininfo info;
+
+	if (pvctrl_domain_getinfo(s->pc, domid, &info) < 0 || info.domain != domid)
+		return 0;
+	return !(info.flags & PV_DOMINF_dying);
+}
+
+static int scan_read_u64(struct consd *s, pv_domid_t domid, const char *key, uint64_t max,
+			 uint64_t *out)
+{
+	char path[96], *v = NULL;
+	size_t len;
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
+	rc = xs_read(s->xs, 0, path, &v, &len);
+	if (rc == 0)
+		rc = util_parse_u64(v, max, out);
+	free(v);
+	return rc;
+}
+
+static void scan_publish_tty(struct consd *s, struct cdom *d)
+{
+	char path[96];
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
+	rc = xs_write(s->xs, 0, path, d->tty, strlen(d->tty));
+	if (rc < 0)
+		log_warnx("dom%u: cannot write %s: %s", d->domid, path, strerror(-rc));
+}
+
+static void scan_try(struct consd *s, pv_domid_t domid)
+{
+	static unsigned warn_n;
+	static long warn_w;
+	uint64_t gfn, port;
+	int rc;
+
+	if (cdom_find(s, domid))
+		return;
+	if (scan_read_u64(s, domid, "console/ring-ref", UINT64_MAX / 4096, &gfn) < 0 ||
+	    scan_read_u64(s, domid, "console/port", PV_EVTCHN_2L_NR_CHANNELS - 1, &port) < 0)
+		return; /* no console (yet): the toolstack writes the keys before introducing */
+	if (!scan_alive(s, domid))
+		return;
+	rc = cdom_attach(s, domid, gfn, (uint32_t)port);
+	if (rc < 0) {
+		if (log_ratelimit(&warn_n, &warn_w, 5))
+			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
+				  domid, (unsigned long long)gfn, (unsigned long long)port,
+				  strerror(-rc));
+		return;
+	}
+	scan_publish_tty(s, cdom_find(s, domid));
+}
+
+static void scan_drop_dead(struct consd *s)
+{
+	for (struct cdom *d = s->doms, *next; d; d = next) {
+		next = d->next;
+		if (!scan_alive(s, d->domid))
+			cdom_detach(s, d);
+	}
+}
+
+void cons_scan(struct consd *s)
+{
+	char **names = NULL;
+	unsigned n = 0;
+
+	s->scan_now = 0;
+	s->next_scan_ns = util_now_ns() + 1000000000ull;
+	scan_drop_dead(s);
+	if (scan_connect(s) < 0)
+		return;
+	if (xs_directory(s->xs, 0, "/local/domain", &names, &n) < 0)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t id;
+
+		if (util_parse_u64(names[i], PV_DOMID_FIRST_RESERVED - 1, &id) == 0 && id != 0)
+			scan_try(s, (pv_domid_t)id);
+	}
+	free(names);
+}

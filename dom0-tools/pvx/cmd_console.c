@@ -1,0 +1,289 @@
+/* pvx console: attach the terminal (or a pipe) to a domain's console through
+ * pvconsoled. On a terminal: raw mode, Ctrl-] detaches (as xl console). Over a
+ * pipe: stdin goes to the guest, its output to stdout; a 0x1d byte in the input
+ * detaches too, and after stdin ends pvx stays until the guest has been quiet
+ * for CONSOLE_LINGER_MS so the answer to the last command is not cut off
+ * (`pvx create -c` follows on until the domain stops instead).
+ * A domain that does not exist yet, or whose console is not up yet, is waited
+ * for (-w SECONDS, 30). What the guest writes with console_io (early boot before its
+ * ring driver, console=io) is shown too, from the hypervisor's buffer. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpvctrl/pvctrl.h"
+#include "pvx_cli.h"
+#include "rundir.h"
+#include "util.h"
+
+#define CONSOLE_ESCAPE    0x1d /* Ctrl-] */
+#define CONSOLE_LINGER_MS 500
+#define CONSOLE_TICK_MS   100
+
+static struct termios console_saved;
+static int console_raw;
+
+static void console_restore(void)
+{
+	if (console_raw)
+		tcsetattr(0, TCSAFLUSH, &console_saved);
+	console_raw = 0;
+}
+
+/* Killed while the terminal is raw: give the user their terminal back. */
+static void console_on_signal(int sig)
+{
+	if (console_raw)
+		tcsetattr(0, TCSAFLUSH, &console_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void console_make_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(0) || tcgetattr(0, &console_saved) < 0)
+		return;
+	t = console_saved;
+	cfmakeraw(&t);
+	if (tcsetattr(0, TCSAFLUSH, &t) == 0) {
+		console_raw = 1;
+		atexit(console_restore);
+		signal(SIGTERM, console_on_signal);
+		signal(SIGHUP, console_on_signal);
+	}
+}
+
+/* One request to pvconsoled: the socket (positioned after the "ok" line), or
+ * -EAGAIN ("wait": no console for the domain yet), or another -errno with the
+ * daemon's words in err. */
+static int console_connect(pv_domid_t domid, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char line[256];
+	size_t len = 0;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), "pvconsoled.sock") < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		snprintf(err, errlen, "pvconsoled is not running in %s (pvx daemons start)",
+			 rundir_path());
+		close(fd);
+		return -ECONNREFUSED;
+	}
+	snprintf(line, sizeof(line), "attach %u\n", domid);
+	if (util_write_full(fd, line, strlen(line)) < 0)
+		goto broken;
+	while (len < sizeof(line) - 1) {
+		if (read(fd, line + len, 1) != 1)
+			goto broken;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	if (strncmp(line, "ok ", 3) == 0)
+		return fd;
+	close(fd);
+	snprintf(err, errlen, "%s", strncmp(line, "err ", 4) == 0 || strncmp(line, "wait ", 5) == 0
+					    ? strchr(line, ' ') + 1 : line);
+	return strncmp(line, "wait ", 5) == 0 ? -EAGAIN : -EPROTO;
+broken:
+	snprintf(err, errlen, "pvconsoled closed the connection");
+	close(fd);
+	return -EPIPE;
+}
+
+/* 1 while the domain exists and has not shut down. */
+static int console_domain_up(struct pvctrl *h, pv_domid_t domid)
+{
+	struct pv_domctl_getdomaininfo info;
+
+	if (pvctrl_domain_getinfo(h, domid, &info) < 0 || info.domain != domid)
+		return 0;
+	return !(info.flags & (PV_DOMINF_shutdown | PV_DOMINF_dying));
+}
+
+int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s)
+{
+	struct timespec tick = { 0, CONSOLE_TICK_MS * 1000000L };
+	char err[256] = "";
+	int fd = -ETIMEDOUT;
+
+	for (int i = 0; i <= wait_s * (1000 / CONSOLE_TICK_MS); i++) {
+		fd = console_connect(domid, err, sizeof(err));
+		if (fd != -EAGAIN)
+			break;
+		if (!console_domain_up(h, domid)) {
+			snprintf(err, sizeof(err), "domain %u stopped before its console came up",
+				 domid);
+			fd = -ESRCH;
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (fd < 0)
+		cli_fail("console of domain %u: %s", domid, err);
+	return fd;
+}
+
+/* Guest -> stdout; returns bytes moved, 0 at EOF, -1 on error. */
+static ssize_t console_out(int fd)
+{
+	char buf[16384];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n > 0 && util_write_full(1, buf, (size_t)n) < 0)
+		return -1;
+	return n;
+}
+
+/* stdin -> guest, up to an escape byte: 1 detach, 0 EOF, -1 error, 2 more. Typing
+ * into a guest that reads nothing must not stop Ctrl-] from working: on a terminal
+ * what the socket cannot take at once is dropped; a pipe (a script) waits instead,
+ * so none of its input is lost. */
+static int console_in(int fd)
+{
+	char buf[1024], *esc;
+	ssize_t n = read(0, buf, sizeof(buf));
+	size_t len;
+
+	if (n <= 0)
+		return n == 0 ? 0 : -1;
+	esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
+	len = esc ? (size_t)(esc - buf) : (size_t)n;
+	if (console_raw) {
+		if (len && send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+			return -1;
+	} else if (util_write_full(fd, buf, len) < 0) {
+		return -1;
+	}
+	return esc ? 1 : 2;
+}
+
+/* What the guest wrote with console_io since *off (early boot of kernels that start
+ * their ring driver late, console=io): printed as it comes, every tick. */
+static void console_io_poll(struct pvctrl *h, pv_domid_t domid, uint64_t *off)
+{
+	struct pv_privcmd_console_data cd;
+	char buf[4096];
+	int n;
+
+	while ((n = pvctrl_console_read(h, domid, *off, buf, sizeof(buf), 0, &cd)) > 0) {
+		util_write_full(1, buf, (size_t)n);
+		*off = cd.next;
+	}
+}
+
+/* After the domain stopped (or stdin ended): print until quiet for linger_ms. */
+static void console_linger(struct pvctrl *h, pv_domid_t domid, int fd, int linger_ms,
+			   uint64_t *io_off)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, linger_ms) > 0 && console_out(fd) > 0)
+		;
+	console_io_poll(h, domid, io_off);
+}
+
+int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+	uint64_t io_off = 0, io_next = 0;
+	int stdin_open = 1;
+
+	signal(SIGPIPE, SIG_IGN); /* pvconsoled going away is an error return, not death */
+	console_make_raw();
+	for (;;) {
+		int n = poll(p, stdin_open ? 2 : 1, CONSOLE_TICK_MS), r;
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (util_now_ns() >= io_next) {
+			console_io_poll(h, domid, &io_off);
+			io_next = util_now_ns() + CONSOLE_TICK_MS * 1000000ull;
+		}
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0) {
+			console_io_poll(h, domid, &io_off); /* the domain went: its last words */
+			break; /* pvconsoled let go of the domain */
+		}
+		if (n > 0 && stdin_open && (p[1].revents & (POLLIN | POLLHUP))) {
+			r = console_in(fd);
+			if (r == 1 || r < 0)
+				break;
+			if (r == 0) {
+				stdin_open = 0;
+				if (!console_raw && !follow) {
+					console_linger(h, domid, fd, CONSOLE_LINGER_MS, &io_off);
+					break;
+				}
+			}
+		}
+		if (n == 0 && !console_domain_up(h, domid)) {
+			console_linger(h, domid, fd, 200, &io_off);
+			break;
+		}
+	}
+	console_restore();
+	close(fd);
+	return 0;
+}
+
+/* The domain called spec, waiting up to wait_s seconds for it to appear (a
+ * `pvx create` that has not got that far yet); exits with a message if not. */
+static pv_domid_t console_domain(struct pvctrl *h, const char *spec, int wait_s)
+{
+	struct timespec tick = { 0, CONSOLE_TICK_MS * 1000000L };
+	pv_domid_t id;
+
+	for (int i = 0; i < wait_s * (1000 / CONSOLE_TICK_MS); i++) {
+		if (pvx_domain_resolve(h, spec, &id) == 0)
+			return id;
+		nanosleep(&tick, NULL);
+	}
+	return cli_domain(h, spec); /* one last try, with its error message */
+}
+
+int cmd_console(int argc, char **argv)
+{
+	struct pvctrl *h;
+	pv_domid_t domid;
+	char derr[256];
+	int c, wait_s = 30, fd;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "+w:h")) != -1) {
+		uint64_t w;
+
+		if (c != 'w')
+			return cli_usage("console");
+		if (util_parse_u64(optarg, 86400, &w) < 0)
+			return cli_fail("-w %s: not a number of seconds (0 to 86400)", optarg);
+		wait_s = (int)w;
+	}
+	if (optind != argc - 1)
+		return cli_usage("console");
+	h = cli_connect();
+	domid = console_domain(h, argv[optind], wait_s);
+	pvx_daemons_ensure(derr, sizeof(derr)); /* a missing pvconsoled is reported below */
+	fd = cli_console_attach(h, domid, wait_s);
+	if (fd < 0) {
+		pvctrl_close(h);
+		return 1;
+	}
+	cli_console_run(h, domid, fd, 0);
+	pvctrl_close(h);
+	return 0;
+}
