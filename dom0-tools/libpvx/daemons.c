@@ -190,6 +190,29 @@ static int daemon_is(pid_t pid, const struct daemon_def *dd)
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
 }
 
+/* Still running? A zombie has exited: an init that reaps late (some container and
+ * micro-VM inits do it every few seconds) must not make stop wait for it. */
+static int process_alive(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the state follows the command name */
+	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 static int daemon_stop(const struct daemon_def *dd)
 {
 	struct timespec ms = { 0, 5000000 };
@@ -198,7 +221,7 @@ static int daemon_stop(const struct daemon_def *dd)
 	if (pid <= 0 || !daemon_is(pid, dd) || kill(pid, SIGTERM) < 0)
 		return 0;
 	for (int i = 0; i < 2000; i++) {
-		if (kill(pid, 0) < 0)
+		if (!process_alive(pid))
 			return 0;
 		nanosleep(&ms, NULL);
 	}
