@@ -283,6 +283,15 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 		printk("netfront: %s: the backend is closing\n", nf.node);
 		return -PV_ENODEV;
 	}
+	/* The backend publishes its features (multi-queue-max-queues, ...) before it
+	 * goes to InitWait: read them only then. */
+	rc = xenbus_wait_state(nf.backend, 1u << PV_XenbusStateInitWait |
+				1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
+				1u << PV_XenbusStateClosed, timeout_ns);
+	if (rc != PV_XenbusStateInitWait && rc != PV_XenbusStateConnected) {
+		printk("netfront: %s: backend %s is not ready (%d)\n", nf.node, nf.backend, rc);
+		return rc < 0 ? rc : -PV_ENODEV;
+	}
 	if ((rc = nf_read_mac())) {
 		printk("netfront: %s: no usable mac key\n", nf.node);
 		return rc;
