@@ -9,7 +9,14 @@ export PVISOR_BINDIR=$PWD/build/bin
 if "$pvx" list hello >/dev/null 2>&1; then
 	"$pvx" destroy hello
 fi
-"$pvx" create -c examples/hello.cfg
+if [ -t 0 ]; then
+	echo "Booting the demo guest; its shell is on this console (type help; Ctrl-] detaches)."
+	"$pvx" create -c examples/hello.cfg
+else
+	# No terminal (a script, CI): show the shell answering a few commands, then power off.
+	printf 'help\ninfo\nuptime\necho hello from the demo guest\npoweroff\n' |
+		timeout 60 "$pvx" create -c examples/hello.cfg
+fi
 echo
 echo "The daemons are still running in $("$pvx" daemons status | sed -n 's/^run directory: //p')."
 echo "Try: build/bin/pvx create examples/hello.cfg cmdline=app=spin; build/bin/pvx list;"
