@@ -1,4 +1,5 @@
 # backends/common: xenbus_be, the dom0 half of the xenbus handshake shared by every
 # backend daemon (link with xs, pvctrl and pvcommon too).
 HOST_LIBS += xenbus_be
-xenbus_be_SRCS += backends/common/xenbus_be.c backends/common/xenbus_be_dev.c
+xenbus_be_SRCS += backends/common/xenbus_be.c backends/common/xenbus_be_dev.c \
+	backends/common/xbe_daemon.c

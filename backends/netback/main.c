@@ -4,17 +4,13 @@
  * vif on the built-in switches even as root; otherwise root gets a TAP device
  * per vif on a Linux bridge. Runs until SIGTERM/SIGINT. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "common/xbe_daemon.h"
 #include "common/xenbus_be.h"
 #include "log.h"
 #include "netback/netback.h"
@@ -23,23 +19,12 @@
 
 static struct xbe *g_be;
 
-static void on_signal(int fd, void *arg)
-{
-	struct signalfd_siginfo si;
-
-	(void)arg;
-	if (read(fd, &si, sizeof(si)) > 0)
-		xbe_stop(g_be);
-}
-
-static void on_status(int fd, void *arg)
+/* One line per device for a client of $RUNDIR/netback.sock. */
+static void on_status(int c, void *arg)
 {
 	char line[512];
-	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
 	(void)arg;
-	if (c < 0)
-		return;
 	for (struct nb_vif *v = nb_vifs; v; v = v->next) {
 		struct xbe_device *d = v->d;
 		int n = snprintf(line, sizeof(line),
@@ -65,85 +50,25 @@ static void on_status(int fd, void *arg)
 					     : sizeof(line) - 1) < 0)
 			break;
 	}
-	close(c);
-}
-
-static int status_listen(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (rundir_ensure() < 0 ||
-	    rundir_file(sa.sun_path, sizeof(sa.sun_path), "netback.sock") < 0)
-		fatalx("run directory path too long for netback.sock");
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		fatal("socket");
-	unlink(sa.sun_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0)
-		fatal("cannot listen on %s", sa.sun_path);
-	return fd;
-}
-
-static int signals_fd(void)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
-		fatal("signalfd");
-	return fd;
-}
-
-static void write_pid(void)
-{
-	char path[PATH_MAX], buf[32];
-	int fd, n;
-
-	if (rundir_file(path, sizeof(path), "netback.pid") < 0)
-		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	util_write_full(fd, buf, (size_t)n);
-	close(fd);
 }
 
 int main(int argc, char **argv)
 {
 	const char *tap = getenv("PVISOR_NET_TAP");
-	char err[256], path[PATH_MAX];
-	int rc, sfd, lfd;
+	char err[256];
+	int rc;
 
 	log_init("netback", argc > 1 && strcmp(argv[1], "-v") == 0);
-	sfd = signals_fd();
 	nb_use_tap = !(tap && strcmp(tap, "0") == 0) && nb_tap_available();
 	rc = xbe_create(&netback_ops, &g_be, err, sizeof(err));
 	if (rc < 0)
 		fatalx("%s", err);
 	if (nb_io_init(g_be, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	lfd = status_listen();
-	if (xbe_fd_add(g_be, sfd, on_signal, NULL) < 0 || xbe_fd_add(g_be, lfd, on_status, NULL) < 0)
-		fatalx("cannot poll the signal and status descriptors");
-	write_pid();
 	log_info("serving vif devices (%s)", nb_use_tap ? "TAP devices on Linux bridges"
 						       : "built-in switches");
-	rc = xbe_run(g_be);
-	if (rc < 0)
-		log_warnx("store connection lost (%s); exiting", strerror(-rc));
+	rc = xbe_daemon_run(g_be, "netback", on_status, NULL);
 	xbe_destroy(g_be);
 	nb_switches_fini(&nb_switches);
-	if (rundir_file(path, sizeof(path), "netback.sock") == 0)
-		unlink(path);
-	if (rundir_file(path, sizeof(path), "netback.pid") == 0)
-		unlink(path);
 	return rc < 0 ? 1 : 0;
 }
