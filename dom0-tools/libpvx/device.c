@@ -78,30 +78,32 @@ static int dev_add_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid, const 
 	return 0;
 }
 
+struct add_ctx {
+	pv_domid_t domid;
+	const char *fe, *be;
+	const char *const *backend_kv, *const *frontend_kv;
+};
+
+static int dev_add_fn(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	const struct add_ctx *c = arg;
+
+	return dev_add_tx(xs, t, c->domid, c->fe, c->be, c->backend_kv, c->frontend_kv);
+}
+
 int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
 		   const char *const *backend_kv, const char *const *frontend_kv,
 		   char *err, size_t errlen)
 {
 	char fe[128], be[128];
-	int rc, tries = 0;
+	struct add_ctx c = { domid, fe, be, backend_kv, frontend_kv };
+	int rc;
 
 	if (!dev_type_ok(type))
 		return snprintf(err, errlen, "device type '%s': expected a short lower-case name",
 				type), -EINVAL;
 	dev_paths(domid, type, devid, fe, be, sizeof(fe));
-	do {
-		uint32_t t;
-
-		rc = xs_transaction_start(xs, &t);
-		if (rc < 0)
-			break;
-		rc = dev_add_tx(xs, t, domid, fe, be, backend_kv, frontend_kv);
-		if (rc < 0) {
-			xs_transaction_end(xs, t, false);
-			break;
-		}
-		rc = xs_transaction_end(xs, t, true);
-	} while (rc == -EAGAIN && ++tries < 20);
+	rc = pvx_xs_transact(xs, dev_add_fn, &c);
 	if (rc == -EEXIST)
 		snprintf(err, errlen, "domain %u already has %s device %u; detach it first or "
 			 "choose another", domid, type, devid);

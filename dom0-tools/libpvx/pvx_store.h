@@ -20,6 +20,11 @@ int pvx_xs_perms(struct xs_handle *xs, uint32_t t, uint16_t owner, uint16_t read
 char *pvx_xs_read_str(struct xs_handle *xs, uint32_t t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Run fn in a transaction, again while the commit says EAGAIN (at most 20 times);
+ * fn's error aborts it. 0 or -errno. */
+int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32_t t, void *ctx),
+		    void *ctx);
+
 /* Write the domain's standard layout in one transaction and introduce it
  * (store page and port from the builder). 0 or -errno with err set. */
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,

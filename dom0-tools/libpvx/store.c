@@ -129,8 +129,8 @@ static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
 	return 0;
 }
 
-int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
-			    const struct pvx_boot_ports *bp, char *err, size_t errlen)
+int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32_t t, void *ctx),
+		    void *ctx)
 {
 	int rc, tries = 0;
 
@@ -140,13 +140,35 @@ int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct
 		rc = xs_transaction_start(xs, &t);
 		if (rc < 0)
 			break;
-		rc = store_layout_tx(xs, t, domid, dc, bp);
+		rc = fn(xs, t, ctx);
 		if (rc < 0) {
 			xs_transaction_end(xs, t, false);
 			break;
 		}
 		rc = xs_transaction_end(xs, t, true);
 	} while (rc == -EAGAIN && ++tries < 20);
+	return rc;
+}
+
+struct layout_ctx {
+	pv_domid_t domid;
+	const struct domcfg *dc;
+	const struct pvx_boot_ports *bp;
+};
+
+static int store_layout_fn(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	const struct layout_ctx *c = arg;
+
+	return store_layout_tx(xs, t, c->domid, c->dc, c->bp);
+}
+
+int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
+			    const struct pvx_boot_ports *bp, char *err, size_t errlen)
+{
+	struct layout_ctx c = { domid, dc, bp };
+	int rc = pvx_xs_transact(xs, store_layout_fn, &c);
+
 	if (rc < 0)
 		return snprintf(err, errlen, "writing the domain's store entries: %s",
 				strerror(-rc)), rc;

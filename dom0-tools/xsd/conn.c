@@ -34,16 +34,29 @@ struct xsd_conn *xsd_conn_create(struct xsd_core *core, const struct xsd_conn_op
 	return c;
 }
 
-void xsd_conn_destroy(struct xsd_conn *c)
+void xsd_conn_drop_state(struct xsd_conn *c)
 {
-	if (!c)
-		return;
 	xsd_watch_clear(c);
 	while (c->txs) {
 		struct xsd_tx *tx = c->txs;
 		c->txs = tx->next;
 		xsd_tx_destroy(tx);
 	}
+	c->ntxs = 0;
+}
+
+void xsd_conn_drop_io(struct xsd_conn *c)
+{
+	c->hdr_have = c->body_have = 0;
+	c->out_head = c->out_len = c->msg_end = 0;
+	c->out_msgs = 0;
+}
+
+void xsd_conn_destroy(struct xsd_conn *c)
+{
+	if (!c)
+		return;
+	xsd_conn_drop_state(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else

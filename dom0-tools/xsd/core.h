@@ -122,6 +122,11 @@ void xsd_core_destroy(struct xsd_core *core);
 /* New connection attached to core; privileged connections act as dom0. NULL on ENOMEM. */
 struct xsd_conn *xsd_conn_create(struct xsd_core *core, const struct xsd_conn_ops *ops,
 				 void *opaque, uint32_t domid, bool priv);
+/* Drop the connection's watches and open transactions (RESET_WATCHES, a domain
+ * re-introduced). */
+void xsd_conn_drop_state(struct xsd_conn *c);
+/* Drop partial input and queued output (the transport starts over). */
+void xsd_conn_drop_io(struct xsd_conn *c);
 /* Free the connection: watches, transactions, queues (does not call ops->close). */
 void xsd_conn_destroy(struct xsd_conn *c);
 /* Feed received bytes; complete messages are handled at once. 0, or -EPROTO when the

@@ -55,21 +55,6 @@ struct xsd_domain *xsd_domain_find(struct xsd_core *core, uint32_t domid)
 	return d && d->introduced ? d : NULL;
 }
 
-static void domain_conn_reset(struct xsd_conn *c)
-{
-	xsd_watch_clear(c);
-	while (c->txs) {
-		struct xsd_tx *tx = c->txs;
-		c->txs = tx->next;
-		xsd_tx_destroy(tx);
-	}
-	c->ntxs = 0;
-	c->out_head = c->out_len = 0;
-	c->out_msgs = 0;
-	c->msg_end = 0;
-	c->hdr_have = c->body_have = 0;
-}
-
 int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn,
 			 uint32_t evtchn)
 {
@@ -83,7 +68,8 @@ int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn,
 	d->gfn = gfn;
 	d->evtchn = evtchn;
 	if (d->introduced) {
-		domain_conn_reset(d->conn);
+		xsd_conn_drop_state(d->conn);
+		xsd_conn_drop_io(d->conn);
 		if (core->on_introduce)
 			core->on_introduce(core, d);
 		return 0;

@@ -111,7 +111,6 @@ static void hvlink_load_watches(struct xsd_hvlink *hv)
 {
 	char path[PATH_MAX], *buf = NULL, magic[8];
 	size_t n = 0;
-	int count = 0;
 	FILE *f;
 
 	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0 ||
@@ -139,13 +138,11 @@ static void hvlink_load_watches(struct xsd_hvlink *hv)
 				      r.tlen + 1);
 			n++;
 		}
-		count++;
 	}
 	free(buf);
 	fclose(f);
 	if (n)
 		log_info("gave guests back %zu saved watch(es)", n);
-	(void)count;
 }
 
 static void hvlink_drop_hv(struct xsd_hvlink *hv);

@@ -211,15 +211,7 @@ int xsd_msg_is_domain_introduced(struct xsd_req *r)
 
 int xsd_msg_reset_watches(struct xsd_req *r)
 {
-	struct xsd_conn *c = r->c;
-
-	xsd_watch_clear(c);
-	while (c->txs) {
-		struct xsd_tx *tx = c->txs;
-		c->txs = tx->next;
-		xsd_tx_destroy(tx);
-	}
-	c->ntxs = 0;
+	xsd_conn_drop_state(r->c);
 	xsd_reply_ok(r);
 	return 0;
 }

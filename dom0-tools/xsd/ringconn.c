@@ -25,14 +25,6 @@ void xsd_ringconn_attach(struct xsd_conn *c, struct xsd_ringconn *rc)
 	xsd_ring_init(rc->intf);
 }
 
-/* Drop partial input and queued output after the guest reset the ring. */
-static void ringconn_reset(struct xsd_conn *c)
-{
-	c->hdr_have = c->body_have = 0;
-	c->out_head = c->out_len = c->msg_end = 0;
-	c->out_msgs = 0;
-}
-
 static int ringconn_write(struct xsd_conn *c, struct xsd_ringconn *rc, int *moved)
 {
 	const void *buf;
@@ -76,7 +68,7 @@ int xsd_ringconn_pump(struct xsd_conn *c)
 	if (!rc || c->dead)
 		return -EIO;
 	if (xsd_ring_reconnect(rc->intf)) {
-		ringconn_reset(c);
+		xsd_conn_drop_io(c); /* the guest reset the ring */
 		moved = 1;
 	}
 	while (progress && !err) {

@@ -16,6 +16,7 @@
 
 #include "evtchn.h"
 #include "kernel.h"
+#include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 #include "printk.h"
@@ -408,30 +409,6 @@ int xenbus_read(xbt_t t, const char *path, char *buf, size_t len)
 	return xb_talk_str(PV_XS_READ, t, path, 0, 0, buf, len);
 }
 
-static int xb_parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned base = 10;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return -PV_EINVAL;
-	for (; *s; s++) {
-		unsigned d = *s >= '0' && *s <= '9'   ? (unsigned)(*s - '0')
-			     : *s >= 'a' && *s <= 'f' ? (unsigned)(*s - 'a' + 10)
-			     : *s >= 'A' && *s <= 'F' ? (unsigned)(*s - 'A' + 10)
-						      : 99;
-		if (d >= base || v > (~0ull - d) / base)
-			return -PV_EINVAL;
-		v = v * base + d;
-	}
-	*out = v;
-	return 0;
-}
-
 int xenbus_read_u64(xbt_t t, const char *path, uint64_t *out)
 {
 	char buf[32];
@@ -441,7 +418,7 @@ int xenbus_read_u64(xbt_t t, const char *path, uint64_t *out)
 		return rc;
 	if ((size_t)rc >= sizeof(buf))
 		return -PV_EINVAL;
-	return xb_parse_u64(buf, out);
+	return cmdline_parse_u64(buf, out) < 0 ? -PV_EINVAL : 0;
 }
 
 int xenbus_domid(void)
@@ -509,7 +486,7 @@ int xenbus_transaction_start(xbt_t *t)
 
 	if (rc < 0)
 		return rc;
-	if (xb_parse_u64(buf, &id) < 0 || id == 0 || id > 0xffffffffu)
+	if (cmdline_parse_u64(buf, &id) < 0 || id == 0 || id > 0xffffffffu)
 		return -PV_EIO;
 	*t = (xbt_t)id;
 	return 0;
