@@ -93,9 +93,10 @@ static int cdom_map(struct consd *s, struct cdom *d, uint64_t gfn)
 	if (rc < 0)
 		return rc;
 	d->mem_len = info.size;
-	if (gfn >= info.size / 4096) {
-		log_warnx("dom%u: console ring-ref %llu is past the domain's memory (%llu pages)",
-			  d->domid, (unsigned long long)gfn, (unsigned long long)(info.size / 4096));
+	if (gfn >= info.ram_bytes / 4096) { /* a ring lives in RAM, not the special pages */
+		log_warnx("dom%u: console ring-ref %llu is past the domain's RAM (%llu pages)",
+			  d->domid, (unsigned long long)gfn,
+			  (unsigned long long)(info.ram_bytes / 4096));
 		return -EINVAL;
 	}
 	d->intf = (struct pv_xencons_interface *)((char *)d->mem + gfn * 4096);
