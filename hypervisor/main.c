@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "rundir.h"
 

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/errno.h"
 #include "pvisor/event_channel.h"
 #include "pvisor/sched.h"

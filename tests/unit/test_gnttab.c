@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "../../frontends/kernel/lib/grant_entry.h"
-#include "gnttab.h"
-#include "privcmd_ops.h"
+#include "gnttab/gnttab_priv.h"
+#include "privcmd/privcmd_ops.h"
 #include "pvisor/errno.h"
 #include "util.h"
 

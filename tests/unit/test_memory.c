@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "rundir.h"
 #include "launch_proto.h"

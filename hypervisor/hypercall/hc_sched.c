@@ -1,7 +1,7 @@
 /* sched_op: yield, block, shutdown (with reason), shutdown_code, remote_shutdown. */
 #include <string.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/errno.h"
 #include "pvisor/sched.h"
 

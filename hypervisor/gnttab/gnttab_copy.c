@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "gnttab.h"
+#include "gnttab_priv.h"
 #include "pvisor/errno.h"
 
 /* The last domains a batch used, kept referenced until the batch ends: a batch

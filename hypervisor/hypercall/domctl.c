@@ -1,7 +1,7 @@
 /* domctl: the toolstack's control over one domain (dom0 only). */
 #include <string.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"

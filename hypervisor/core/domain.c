@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "pvisor/sched.h"
 

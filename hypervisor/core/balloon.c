@@ -9,7 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "pvisor/errno.h"
 

@@ -5,7 +5,7 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 
 static uint32_t tsc_mul;

@@ -1,3 +1,8 @@
+# hypervisor/engines/pv/: the pv engine (a domain is a sandboxed host process) and
+# pvisor-launch, the freestanding first code of every such process.
+pvcore_SRCS += hypervisor/engines/pv/pv.c hypervisor/engines/pv/pv_reaper.c \
+	hypervisor/engines/pv/hcpage_tail.S
+
 # pvisor-launch: freestanding static binary, first code of every pv domain process.
 LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -Iinclude $(WARN) -MMD -MP

@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/errno.h"
 #include "pvisor/callback.h"
 #include "pvisor/vcpu.h"

@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/grant_table.h"
 
 #define GNT_PER_FRAME (PV_PAGE_SIZE / sizeof(struct pv_grant_entry_v1))

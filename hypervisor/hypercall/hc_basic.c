@@ -1,7 +1,7 @@
 /* console_io and xen_version: the hypercalls every guest makes first. */
 #include <string.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/errno.h"
 #include "pvisor/version.h"
 

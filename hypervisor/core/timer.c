@@ -7,7 +7,7 @@
 #include <sys/prctl.h>
 #include <time.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "pvisor/errno.h"
 #include "pvisor/vcpu.h"

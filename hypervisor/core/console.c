@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "rundir.h"
 

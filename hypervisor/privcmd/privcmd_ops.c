@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hv.h"
+#include "core/hv.h"
 #include "log.h"
 #include "pvisor/errno.h"
 

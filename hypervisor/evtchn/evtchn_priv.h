@@ -3,7 +3,7 @@
 #ifndef PV_EVTCHN_PRIV_H
 #define PV_EVTCHN_PRIV_H
 
-#include "hv.h"
+#include "core/hv.h"
 #include "pvisor/event_channel.h"
 
 #define EV_BUCKET      64u

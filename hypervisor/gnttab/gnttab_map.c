@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gnttab.h"
+#include "gnttab_priv.h"
 #include "log.h"
 
 #define GNT_MAX_MAPS (1u << 16) /* per connection */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gnttab.h"
+#include "gnttab_priv.h"
 #include "log.h"
 #include "pvisor/errno.h"
 
