@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "core/hv.h"
+#include "engines/engine.h"
+#include "engines/pv/pv.h"
+#include "privcmd/privcmd_ops.h"
 #include "log.h"
 #include "rundir.h"
 

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "core/hv.h"
+#include "engines/engine.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "log.h"
 #include "pvisor/sched.h"
 

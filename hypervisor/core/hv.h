@@ -1,5 +1,5 @@
-/* The hypervisor's core objects: domains, vCPUs, the engine interface and the
- * hypercall context shared by guest and dom0 callers. */
+/* The hypervisor's core objects: domains and vCPUs, the global lock, and the core
+ * services (console_io buffers, the log ring, guest time, timers, ballooning). */
 #ifndef PV_HV_H
 #define PV_HV_H
 
@@ -54,30 +54,7 @@ struct console_buf {
 	uint64_t log_bytes;
 };
 
-/* An execution engine (pv: sandboxed process; hvm: KVM). */
-struct engine_ops {
-	const char *name;
-	/* Start the domain's vCPUs' host context (process/VM). Called with hv_lock held
-	 * for the first unpause. 0 or -errno. */
-	int (*start)(struct domain *d);
-	/* Stop scheduling / resume the domain. */
-	int (*pause)(struct domain *d);
-	int (*unpause)(struct domain *d);
-	/* Kill its host context; reaping is asynchronous (reaper thread). */
-	void (*kill)(struct domain *d);
-	/* Release everything start() took, once the host context is gone. */
-	void (*release)(struct domain *d);
-	/* Write the hypercall page for this engine at guest-physical page gpfn. */
-	int (*hypercall_page)(struct domain *d, uint64_t gpfn);
-	/* CPU time in ns used so far. */
-	uint64_t (*cpu_time)(struct domain *d);
-	/* Interrupt a running vCPU to deliver an event upcall (hv_lock held). */
-	void (*upcall)(struct domain *d, struct vcpu *v);
-};
-
-extern const struct engine_ops engine_pv;
-/* Start the engines' helpers (the pv launcher spawner) at daemon start. */
-void engines_init(void);
+struct engine_ops;
 
 struct domain {
 	pv_domid_t domid;
@@ -128,14 +105,6 @@ struct domain {
 	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
 };
 
-/* A dom0 client connection to privcmd (privcmd.c). What the connection holds (an
- * event-channel handle, grant mappings) is released when it closes. */
-struct pconn {
-	int fd;
-	struct evtchn_handle *ev;    /* evtchn.c: ports this connection bound */
-	struct gnt_handle *gnt;      /* gnttab.c: grant mappings this connection holds */
-};
-
 /* Global lock over the domain table and every domain's lifecycle fields. The
  * hypercall fast paths (version, console) do not take it. */
 extern pthread_mutex_t hv_lock;
@@ -175,10 +144,6 @@ void timeinfo_update(struct domain *d);
 uint64_t timeinfo_system_ns(void);
 uint64_t timeinfo_tsc_khz(void);
 
-/* Xen-style info for getdomaininfo and the domain list (domctl.c); hv_lock held. */
-struct pv_domctl_getdomaininfo;
-void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info);
-
 /* Console (console.c). */
 void console_init(struct console_buf *c);
 void console_fini(struct console_buf *c);
@@ -199,50 +164,6 @@ void hvlog_init(void);
 size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);
 void hvlog_clear(void);
 
-/*
- * Hypercall context. Guest callers pass guest-virtual addresses; dom0 callers (via
- * privcmd) pass addresses in a small private space where the inline argument lives at
- * PV_PRIVCMD_ARG_ADDR and the buffer at PV_PRIVCMD_BUF_ADDR. Handlers never see the
- * difference: they move data with hc_copy_from / hc_copy_to.
- */
-struct hc_ctx {
-	struct domain *d;        /* calling domain; NULL for dom0 */
-	struct vcpu *v;          /* calling vCPU (guest only) */
-	int privileged;          /* dom0 */
-	uint8_t *arg;            /* dom0: inline argument */
-	size_t arg_len;
-	uint8_t *buf;            /* dom0: inline buffer */
-	size_t buf_len;
-	int defer;               /* handler keeps the caller waiting (guest only) */
-	pid_t tid;               /* guest: host thread that trapped */
-	uint64_t notif_id;       /* guest: id to answer a deferred call with */
-	struct pconn *conn;      /* dom0: the privcmd connection (owner of ports, maps) */
-};
-
-/* Hypercall handler: a[] are the raw arguments (rdi, rsi, rdx, r10, r8). Returns
- * the value the caller sees (>= 0, or a negative Xen errno). */
-typedef long (*hc_fn)(struct hc_ctx *ctx, const uint64_t a[5]);
-
-long hypercall_dispatch(struct hc_ctx *ctx, unsigned nr, const uint64_t a[5]);
-int hc_copy_from(struct hc_ctx *ctx, uint64_t addr, void *dst, size_t len);
-int hc_copy_to(struct hc_ctx *ctx, uint64_t addr, const void *src, size_t len);
-/* The target of a call naming a domain (DOMID_SELF resolved); referenced, or NULL.
- * Unprivileged callers may only name themselves. */
-struct domain *hc_target(struct hc_ctx *ctx, pv_domid_t domid, int *err);
-
-long hc_console_io(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_xen_version(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_sched_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_memory_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_vcpu_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_domctl(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_sysctl(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_set_callbacks(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_callback_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_pvisor_vcpu_wait(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5]);
-
 /* The launcher-private context page of vCPU id (pvisor.h): start registers, and the
  * upcall entry at PV_VCPU_UPCALL_OFFSET. */
 static inline uint8_t *domain_vcpu_page(struct domain *d, unsigned id)
@@ -250,39 +171,9 @@ static inline uint8_t *domain_vcpu_page(struct domain *d, unsigned id)
 	return d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + id) * PV_PAGE_SIZE;
 }
 
-/* Write the registers vCPU v starts with, from Xen's guest context, and mark its
- * context set (domctl.c); hv_lock held. */
-struct pv_vcpu_guest_context;
-void vcpu_set_start_locked(struct domain *d, struct vcpu *v,
-			   const struct pv_vcpu_guest_context *g);
-
 /* Timers (timer.c); _locked: hv_lock held. */
 void timer_changed_locked(uint64_t deadline);
 void timer_domain_resumed_locked(void);
-long timer_vcpu_op(struct hc_ctx *ctx, struct vcpu *target, unsigned cmd, uint64_t arg);
-
-/* Answer a deferred guest hypercall (pv engine). */
-void pv_vcpu_complete(struct domain *d, struct vcpu *v, long ret);
-
-/* Event channels (evtchn.c); _locked: hv_lock held. */
-long hc_event_channel_op(struct hc_ctx *ctx, const uint64_t a[5]);
-struct domain *evtchn_dom0(void);
-void evtchn_raise_virq_locked(struct domain *d, struct vcpu *v, unsigned virq);
-void evtchn_raise_dom0_virq_locked(unsigned virq);
-/* vcpu_info says an upcall is pending and not masked. */
-int evtchn_upcall_due(struct domain *d, struct vcpu *v);
-int evtchn_port_pending(struct domain *d, uint32_t port);
-/* The domain leaves the table: close its ports, free the table. */
-void evtchn_domain_fini_locked(struct domain *d);
-/* dom0 handles: open returns a memory fd holding pv_privcmd_evtchn_page. */
-int evtchn_handle_open(struct pconn *c, int *memfd, uint64_t *size);
-int evtchn_handle_eventfd(struct pconn *c);
-/* The doorbell: a dup for the client; the hypervisor's own descriptor (-1 when the
- * connection has no handle); send what the client queued. */
-int evtchn_handle_doorbell(struct pconn *c);
-int evtchn_handle_doorbell_fd(struct pconn *c);
-void evtchn_handle_ring_sends(struct pconn *c);
-void evtchn_handle_close(struct pconn *c);
 
 /* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
  * RAM leave the domain (release: host memory punched out of the memory fd,
@@ -295,26 +186,5 @@ int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order);
 int balloon_reclaim_locked(struct domain *d, uint64_t gpfn, unsigned order);
 /* Forget every frame given back (the domain is freed or its memory remade). */
 void balloon_fini(struct domain *d);
-/* Grant tables (gnttab*.c). */
-long hc_grant_table_op(struct hc_ctx *ctx, const uint64_t a[5]);
-/* The domain record is being freed (no map can be left): free its grant state. */
-void gnttab_domain_free(struct domain *d);
-/* dom0 maps through privcmd (gnttab_map.c), owned by the connection. map: pin ref
- * of domid for dom0 and return an fd to mmap (read-only for a read-only map; the
- * caller owns it), the page's offset in it and a handle; 0 or -errno (privcmd.h
- * lists them). unmap: -ENOENT for a handle the connection does not hold. */
-int gnttab_map(struct pconn *c, pv_domid_t domid, uint32_t ref, int readonly, int *fd,
-	       uint64_t *offset, uint32_t *handle);
-int gnttab_unmap(struct pconn *c, uint32_t handle);
-/* The connection's local buffer for GNTTABOP_copy: a sealed memfd of `pages` pages
- * that the hypervisor maps; *fd is the caller's copy. -EBUSY if it has one. */
-int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd);
-/* The connection closed: drop its maps (clearing the flags) and its buffer. */
-void gnttab_handle_close(struct pconn *c);
-
-/* privcmd server (privcmd.c) and reaper (reaper.c). */
-int privcmd_start(void);
-int reaper_start(void);
-int reaper_watch(struct domain *d);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "engines/engine.h"
 #include "evtchn_priv.h"
 #include "log.h"
 #include "pvisor/errno.h"

@@ -3,7 +3,7 @@
 #ifndef PV_EVTCHN_PRIV_H
 #define PV_EVTCHN_PRIV_H
 
-#include "core/hv.h"
+#include "evtchn/evtchn.h"
 #include "pvisor/event_channel.h"
 
 #define EV_BUCKET      64u

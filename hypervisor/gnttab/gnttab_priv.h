@@ -1,12 +1,12 @@
 /* Grant tables inside the hypervisor, shared by gnttab.c (the table and its pins),
  * gnttab_copy.c (GNTTABOP_copy) and gnttab_map.c (dom0 maps and copy buffers). */
-#ifndef PV_GNTTAB_H
-#define PV_GNTTAB_H
+#ifndef PV_GNTTAB_PRIV_H
+#define PV_GNTTAB_PRIV_H
 
 #include <pthread.h>
 #include <stdint.h>
 
-#include "core/hv.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/grant_table.h"
 
 #define GNT_PER_FRAME (PV_PAGE_SIZE / sizeof(struct pv_grant_entry_v1))

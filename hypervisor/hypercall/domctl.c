@@ -1,7 +1,8 @@
 /* domctl: the toolstack's control over one domain (dom0 only). */
 #include <string.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "engines/engine.h"
 #include "log.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"

@@ -1,7 +1,7 @@
 /* console_io and xen_version: the hypercalls every guest makes first. */
 #include <string.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
 #include "pvisor/errno.h"
 #include "pvisor/version.h"
 

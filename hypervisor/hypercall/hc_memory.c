@@ -2,7 +2,7 @@
  * and ballooning (decrease_reservation, populate_physmap; frames in balloon.c). */
 #include <pthread.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"
 

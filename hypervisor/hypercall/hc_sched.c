@@ -1,7 +1,8 @@
 /* sched_op: yield, block, shutdown (with reason), shutdown_code, remote_shutdown. */
 #include <string.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
 #include "pvisor/errno.h"
 #include "pvisor/sched.h"
 

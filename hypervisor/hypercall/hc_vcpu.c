@@ -4,7 +4,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "engines/engine.h"
 #include "pvisor/errno.h"
 #include "pvisor/callback.h"
 #include "pvisor/vcpu.h"
@@ -115,7 +116,7 @@ long hc_vcpu_op(struct hc_ctx *ctx, const uint64_t a[5])
 	case PV_VCPUOP_stop_singleshot_timer:
 	case PV_VCPUOP_set_periodic_timer:
 	case PV_VCPUOP_stop_periodic_timer:
-		return timer_vcpu_op(ctx, v, (unsigned)a[0], a[2]);
+		return hc_vcpu_timer_op(ctx, v, (unsigned)a[0], a[2]);
 	default:
 		return -PV_ENOSYS;
 	}

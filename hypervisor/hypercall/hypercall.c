@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "log.h"
 #include "pvisor/errno.h"
 

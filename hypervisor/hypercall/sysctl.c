@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/sysctl.h"

@@ -10,7 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "log.h"
 #include "privcmd_ops.h"
 #include "rundir.h"

@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "engines/engine.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "log.h"
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"

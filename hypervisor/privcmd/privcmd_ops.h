@@ -1,4 +1,4 @@
-/* privcmd request handlers: one per PV_PRIVCMD_OP_*. */
+/* The privcmd server: start-up, and the request handlers, one per PV_PRIVCMD_OP_*. */
 #ifndef PV_PRIVCMD_OPS_H
 #define PV_PRIVCMD_OPS_H
 
@@ -17,5 +17,8 @@ struct privcmd_reply {
 struct pconn;
 int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep);
+
+/* Listen on the privcmd socket of the run directory; a thread accepts. */
+int privcmd_start(void);
 
 #endif

@@ -7,7 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/errno.h"
 #include "pvisor/event_channel.h"
 #include "pvisor/sched.h"

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"

@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "engines/engine.h"
+#include "evtchn/evtchn.h"
+#include "hypercall/hypercall.h"
+#include "pv.h"
 #include "log.h"
 #include "rundir.h"
 #include "launch_proto.h"

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/hv.h"
+#include "pv.h"
 #include "log.h"
 
 static int reaper_epfd = -1;
