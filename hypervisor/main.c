@@ -12,7 +12,6 @@
 
 #include "core/hv.h"
 #include "engines/engine.h"
-#include "engines/pv/pv.h"
 #include "privcmd/privcmd_ops.h"
 #include "log.h"
 #include "rundir.h"
@@ -78,8 +77,6 @@ int main(int argc, char **argv)
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
 	timeinfo_init();
-	if ((rc = reaper_start()) < 0)
-		fatalx("cannot start the reaper: %s", strerror(-rc));
 	engines_init();
 	if ((rc = privcmd_start()) < 0)
 		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));

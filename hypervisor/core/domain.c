@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,7 +15,11 @@
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
 #include "log.h"
+#include "pv_errno.h"
+#include "pvisor/domctl.h"
+#include "pvisor/errno.h"
 #include "pvisor/sched.h"
+#include "util.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t hv_cond = PTHREAD_COND_INITIALIZER;
@@ -43,7 +46,7 @@ static int domid_alloc_locked(pv_domid_t *out)
 			return 0;
 		}
 	}
-	return -ENOSPC;
+	return -PV_ENOSPC;
 }
 
 static int slot_free_locked(void)
@@ -54,28 +57,51 @@ static int slot_free_locked(void)
 	return -1;
 }
 
-int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
+/* A fresh domain record with its vCPUs and the engine's state; not in the table. */
+static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max_vcpus,
+				   int *err)
 {
-	struct domain *d;
-	int slot, rc;
+	struct domain *d = calloc(1, sizeof(*d));
 
-	if (max_vcpus == 0 || max_vcpus > HV_MAX_VCPUS)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->vcpus = calloc(max_vcpus, sizeof(*d->vcpus));
-	if (!d->vcpus) {
+	if (d)
+		d->vcpus = calloc(max_vcpus, sizeof(*d->vcpus));
+	if (!d || !d->vcpus) {
 		free(d);
-		return -ENOMEM;
+		*err = -PV_ENOMEM;
+		return NULL;
 	}
 	for (unsigned i = 0; i < max_vcpus; i++) {
 		d->vcpus[i].id = i;
 		d->vcpus[i].d = d;
 	}
 	d->max_vcpus = max_vcpus;
-	d->engine = &engine_pv;
-	d->mem_fd = d->pidfd = d->listener = -1;
+	d->engine = engine;
+	*err = engine->create(d);
+	if (*err) {
+		free(d->vcpus);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* The engine is picked by the create flags: hvm domains need an engine named "hvm". */
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
+		  pv_domid_t *out)
+{
+	const struct engine_ops *engine;
+	struct domain *d;
+	int slot, rc;
+
+	if (max_vcpus == 0 || max_vcpus > HV_MAX_VCPUS)
+		return -PV_EINVAL;
+	engine = engine_find(flags & PV_DOMCTL_CDF_hvm ? "hvm" : "pv");
+	if (!engine)
+		return -PV_EOPNOTSUPP;
+	d = domain_alloc(engine, max_vcpus, &rc);
+	if (!d)
+		return rc;
+	d->mem_fd = -1;
 	d->state = PV_DOMSTATE_CREATED;
 	d->pause_count = 1;
 	d->refcnt = 1;
@@ -88,7 +114,7 @@ int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
 
 	pthread_mutex_lock(&hv_lock);
 	slot = slot_free_locked();
-	rc = slot < 0 ? -ENOSPC : domid_alloc_locked(&d->domid);
+	rc = slot < 0 ? -PV_ENOSPC : domid_alloc_locked(&d->domid);
 	if (rc == 0) {
 		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
 		domains[slot] = d;
@@ -97,11 +123,12 @@ int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
 	pthread_mutex_unlock(&hv_lock);
 	if (rc) {
 		console_fini(&d->console);
+		d->engine->destroy(d);
 		free(d->vcpus);
 		free(d);
 		return rc;
 	}
-	log_info("dom%u: created (%u vCPUs)", d->domid, max_vcpus);
+	log_info("dom%u: created (%u vCPUs, %s engine)", d->domid, max_vcpus, engine->name);
 	return 0;
 }
 
@@ -169,6 +196,7 @@ static void domain_free(struct domain *d)
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);
+	d->engine->destroy(d);
 	free(d->vcpus);
 	free(d);
 }
@@ -184,12 +212,9 @@ void domain_put(struct domain *d)
 		domain_free(d);
 }
 
-struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid)
+void domain_hold_locked(struct domain *d)
 {
-	for (unsigned i = 0; i < d->max_vcpus; i++)
-		if (d->vcpus[i].tid == tid)
-			return &d->vcpus[i];
-	return NULL;
+	d->refcnt++;
 }
 
 /* The memory fd is fixed once the domain has run (the launcher maps it whole):
@@ -202,33 +227,33 @@ int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 
 	if (d->started) {
 		if (pages == 0)
-			return -EINVAL;
+			return -PV_EINVAL;
 		if (pages > d->max_pages)
-			return -EBUSY;
+			return -PV_EBUSY;
 		d->mem_limit = pages;
 		return 0;
 	}
 	if (pages == 0 || pages > (64ull << 30) / PV_PAGE_SIZE)
-		return -EINVAL;
+		return -PV_EINVAL;
 	if (d->gnttab)
-		return -EBUSY; /* grant copies may be using the current mapping */
+		return -PV_EBUSY; /* grant copies may be using the current mapping */
 	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
 	/* A fresh memory fd per size, sealed at it: dom0 processes receive the fd
 	 * (MAP_FOREIGN, grant maps), and one that truncated it would make every access
 	 * of ours fault. Punching holes (ballooning) stays allowed. */
 	fd = memfd_create("pvisor-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return -errno;
+		return pv_errno_last();
 	if (ftruncate(fd, size) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
-		int err = -errno;
+		int err = pv_errno_last();
 
 		close(fd);
 		return err;
 	}
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		int err = -errno;
+		int err = pv_errno_last();
 
 		close(fd);
 		return err;
@@ -268,10 +293,10 @@ int domain_set_name(struct domain *d, const char *name)
 	size_t len = strnlen(name, sizeof(d->name));
 
 	if (len >= sizeof(d->name) || !domain_name_ok(name, len))
-		return -EINVAL;
+		return -PV_EINVAL;
 	other = domain_by_name_locked(name);
 	if (other && other != d)
-		return -EEXIST;
+		return -PV_EEXIST;
 	memcpy(d->name, name, len + 1);
 	return 0;
 }
@@ -287,7 +312,9 @@ int domain_pause(struct domain *d)
 	int rc = 0;
 
 	if (domain_is_stopped(d))
-		return -EINVAL;
+		return -PV_EINVAL;
+	if (d->quiesce == DOMAIN_QUIESCING)
+		return -PV_EBUSY; /* its vCPUs are on their way to stop */
 	if (d->pause_count++ == 0 && d->started) {
 		rc = d->engine->pause(d);
 		if (rc == 0)
@@ -304,16 +331,18 @@ int domain_unpause(struct domain *d)
 	int rc;
 
 	if (domain_is_stopped(d))
-		return -EINVAL;
+		return -PV_EINVAL;
 	if (d->pause_count == 0)
 		return 0;
+	if (d->quiesce == DOMAIN_QUIESCING || (!d->started && d->quiesce != DOMAIN_RUNS))
+		return -PV_EBUSY;
 	if (d->pause_count > 1) {
 		d->pause_count--;
 		return 0;
 	}
 	if (!d->started) {
 		if (!d->mem || !d->vcpus[0].ctx_set)
-			return -EINVAL; /* not built: no memory or no vCPU 0 context */
+			return -PV_EINVAL; /* not built: no memory or no vCPU 0 context */
 		rc = d->engine->start(d);
 		if (rc)
 			return rc;
@@ -375,18 +404,6 @@ void domain_crash_locked(struct domain *d, const char *fmt, ...)
 	pthread_cond_broadcast(&hv_cond);
 }
 
-static void domain_describe_exit(struct domain *d, int wstatus)
-{
-	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
-		domain_crash_locked(d, "made a forbidden system call (not x86-64 ABI)");
-	else if (WIFSIGNALED(wstatus))
-		domain_crash_locked(d, "domain process killed by signal %d (%s)",
-				    WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
-	else if (WIFEXITED(wstatus))
-		domain_crash_locked(d, "domain launcher failed (exit status %d)",
-				    WEXITSTATUS(wstatus));
-}
-
 /* Take a domain out of the table and release it: hv_lock held. */
 static void domain_remove_locked(struct domain *d)
 {
@@ -408,13 +425,14 @@ static void domain_remove_locked(struct domain *d)
 	}
 }
 
-void domain_reaped(struct domain *d, int wstatus, uint64_t cpu_ns)
+void domain_reaped(struct domain *d, const struct engine_exit *ex)
 {
 	pthread_mutex_lock(&hv_lock);
 	d->reaped = 1;
-	d->cpu_time_final = cpu_ns;
+	d->cpu_time_final = ex->cpu_ns;
+	d->quiesce = DOMAIN_RUNS;
 	if (!domain_is_stopped(d))
-		domain_describe_exit(d, wstatus);
+		domain_crash_locked(d, "%s", ex->why[0] ? ex->why : "its host context ended");
 	pthread_mutex_unlock(&hv_lock);
 	/* The engine's threads may wait for hv_lock: release outside it. */
 	d->engine->release(d);
@@ -445,4 +463,91 @@ int domain_destroy(struct domain *d)
 	}
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
+}
+
+uint64_t domain_cpu_time_locked(struct domain *d)
+{
+	if (!d->started)
+		return 0;
+	return d->reaped ? d->cpu_time_final : d->engine->cpu_time(d);
+}
+
+uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v)
+{
+	return d->started ? d->engine->vcpu_time(d, v) : 0;
+}
+
+int domain_host_pid_locked(struct domain *d)
+{
+	if (!d->started || d->reaped || !d->engine->host_pid)
+		return 0;
+	return d->engine->host_pid(d);
+}
+
+/* Wait (hv_lock held) until the quiesce ends, the domain stops or the deadline. */
+static int domain_quiesce_wait_locked(struct domain *d, uint32_t timeout_ms)
+{
+	struct timespec end;
+	int rc = 0;
+
+	util_deadline_after(&end, timeout_ms);
+	while (d->quiesce == DOMAIN_QUIESCING && !domain_is_stopped(d) && rc == 0)
+		rc = pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
+	if (d->quiesce == DOMAIN_QUIESCED)
+		return 0;
+	if (domain_is_stopped(d) || d->reaped)
+		return -PV_EINVAL;
+	return -PV_ETIMEDOUT;
+}
+
+/* A domain that never ran is quiesced as it is: nothing of it runs. */
+int domain_quiesce(struct domain *d, uint32_t timeout_ms)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&hv_lock);
+	if (domain_is_stopped(d) || d->removed)
+		rc = -PV_EINVAL;
+	else if (d->quiesce != DOMAIN_RUNS)
+		rc = -PV_EBUSY;
+	else if (!d->started)
+		d->quiesce = DOMAIN_QUIESCED;
+	else {
+		d->quiesce = DOMAIN_QUIESCING;
+		rc = d->engine->quiesce(d);
+		if (rc == 0)
+			rc = domain_quiesce_wait_locked(d, timeout_ms);
+		if (rc && d->started && !d->reaped)
+			d->engine->resume(d); /* withdrawn: whoever stopped goes on */
+		if (rc)
+			d->quiesce = DOMAIN_RUNS;
+	}
+	pthread_cond_broadcast(&hv_cond);
+	pthread_mutex_unlock(&hv_lock);
+	return rc;
+}
+
+void domain_quiesced_locked(struct domain *d)
+{
+	if (d->quiesce == DOMAIN_QUIESCING)
+		d->quiesce = DOMAIN_QUIESCED;
+	pthread_cond_broadcast(&hv_cond);
+}
+
+int domain_resume(struct domain *d)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&hv_lock);
+	if (d->quiesce != DOMAIN_QUIESCED) {
+		rc = -PV_EINVAL;
+	} else {
+		if (d->started && !d->reaped)
+			d->engine->resume(d);
+		d->quiesce = DOMAIN_RUNS;
+		timer_domain_resumed_locked();
+		pthread_cond_broadcast(&hv_cond);
+	}
+	pthread_mutex_unlock(&hv_lock);
+	return rc;
 }

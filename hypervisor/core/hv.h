@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "pvisor/privcmd.h"
 #include "pvisor/pvisor.h"
@@ -16,6 +15,9 @@
 #define HV_MAX_DOMAINS   1024
 #define HV_CONSOLE_BYTES (64u << 10)
 
+/* Why a vCPU's hypercall is kept waiting (a handler deferred it; the engine answers
+ * it with complete()): to be brought up (VCPUOP_up; the engine's own start and park
+ * calls), SCHEDOP_block, SCHEDOP_poll. */
 enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK, VCPU_WAIT_POLL };
 
 #define HV_POLL_MAX_PORTS 128    /* SCHEDOP_poll's limit on Xen */
@@ -25,11 +27,9 @@ struct domain;
 struct vcpu {
 	unsigned id;
 	struct domain *d;
-	pid_t tid;               /* host thread, known once it asked to start */
 	int up;                  /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
 	int ctx_set;             /* a start context has been written */
-	enum vcpu_wait_kind wait;/* a notification we have not answered yet */
-	uint64_t wait_id;
+	enum vcpu_wait_kind wait;/* a hypercall kept waiting, under hv_lock */
 	/* Events and timers (evtchn.c, timer.c), under hv_lock. */
 	uint32_t virq_port[PV_NR_VIRQS];
 	uint32_t poll_ports[HV_POLL_MAX_PORTS];
@@ -40,8 +40,9 @@ struct vcpu {
 	uint64_t timer_next_period;
 	int timer_armed;         /* in the timer thread's heap */
 	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
-	int park;                /* VCPUOP_down while running: stop at the next upcall */
-	int in_hypercall;        /* its hypercall is being served: events go out with the answer */
+	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
+	int in_hypercall;        /* its hypercall is being served: events go out with the answer
+				  * (set by the engine, read by event channels) */
 };
 
 /* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
@@ -55,6 +56,10 @@ struct console_buf {
 };
 
 struct engine_ops;
+struct engine_exit;
+
+/* Save/restore's stop: every vCPU stopped at a consistent point (engine quiesce). */
+enum domain_quiesce { DOMAIN_RUNS, DOMAIN_QUIESCING, DOMAIN_QUIESCED };
 
 struct domain {
 	pv_domid_t domid;
@@ -81,15 +86,10 @@ struct domain {
 	uint64_t mem_size;
 	uint64_t special_off;
 
-	const struct engine_ops *engine;
-	pid_t pid;               /* pv: domain process */
-	int pidfd;
-	int listener;            /* pv: seccomp notification fd */
-	pthread_t service;
-	int service_running;
-	volatile int service_stop;
+	const struct engine_ops *engine; /* chosen at create (engines/engine.h) */
+	void *engine_priv;       /* the engine's own state, opaque to the core */
+	enum domain_quiesce quiesce;
 
-	int hcpage_set;          /* a hypercall page with pvisor's tail code was written */
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
 	uint64_t start_time;
@@ -112,7 +112,8 @@ extern pthread_cond_t hv_cond; /* broadcast on every state change */
 
 /* Domain table (domain.c). Lookups return a referenced domain (put with
  * domain_put) or NULL. */
-int domain_create(uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out);
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
+		  pv_domid_t *out);
 struct domain *domain_get(pv_domid_t domid);
 void domain_put(struct domain *d);
 /* With hv_lock held: */
@@ -128,16 +129,30 @@ int domain_destroy(struct domain *d);
 void domain_shutdown_locked(struct domain *d, unsigned reason);
 void domain_crash_locked(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The reaper saw the host context exit. */
-void domain_reaped(struct domain *d, int wstatus, uint64_t cpu_ns);
+/* The engine saw the domain's host context end (died, or killed as asked): record
+ * the CPU time, crash the domain with ex->why if nothing stopped it, release the
+ * engine and apply the action. hv_lock not held. */
+void domain_reaped(struct domain *d, const struct engine_exit *ex);
+/* Take one more reference with hv_lock held (put with domain_put, unlocked). */
+void domain_hold_locked(struct domain *d);
+/* Quiesce (engines/engine.h): stop every vCPU at a consistent point, waiting up to
+ * timeout_ms: 0, -PV_ETIMEDOUT (the quiesce is withdrawn), -PV_EBUSY (quiesced
+ * already), -PV_EINVAL (stopped or dying). resume ends it (-PV_EINVAL when not
+ * quiesced). hv_lock not held. The engine reports the end with _quiesced_locked. */
+int domain_quiesce(struct domain *d, uint32_t timeout_ms);
+int domain_resume(struct domain *d);
+void domain_quiesced_locked(struct domain *d);
+/* CPU time (ns) of the domain / of one vCPU so far, 0 before it ran; the host
+ * process that runs it (display only), 0 if none. hv_lock held. */
+uint64_t domain_cpu_time_locked(struct domain *d);
+uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v);
+int domain_host_pid_locked(struct domain *d);
 /* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
 struct domain *domain_next_locked(int after);
 unsigned domain_count_locked(void);
 /* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
  * need no id order (one pass over the table, not one per domain). */
 struct domain *domain_at_locked(unsigned slot);
-/* Lookup by tid of the vCPU thread that made a hypercall. */
-struct vcpu *domain_vcpu_by_tid(struct domain *d, pid_t tid);
 /* Fill vcpu_time_info for every vCPU and the wallclock (timeinfo.c). */
 void timeinfo_init(void);
 void timeinfo_update(struct domain *d);
@@ -164,11 +179,15 @@ void hvlog_init(void);
 size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);
 void hvlog_clear(void);
 
-/* The launcher-private context page of vCPU id (pvisor.h): start registers, and the
- * upcall entry at PV_VCPU_UPCALL_OFFSET. */
-static inline uint8_t *domain_vcpu_page(struct domain *d, unsigned id)
+/* End what v waits for (the engine answers it otherwise); returns what it was. */
+static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 {
-	return d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + id) * PV_PAGE_SIZE;
+	enum vcpu_wait_kind kind = v->wait;
+
+	v->wait = VCPU_WAIT_NONE;
+	v->nr_poll_ports = 0;
+	v->poll_deadline = 0;
+	return kind;
 }
 
 /* Timers (timer.c); _locked: hv_lock held. */

@@ -45,9 +45,7 @@ static void vcpu_fire(struct domain *d, struct vcpu *v, uint64_t now)
 		tick = 1;
 	}
 	if (v->wait == VCPU_WAIT_POLL && v->poll_deadline && v->poll_deadline <= now) {
-		v->poll_deadline = 0;
-		v->nr_poll_ports = 0;
-		pv_vcpu_complete(d, v, 0); /* Xen: a poll that times out returns 0 */
+		d->engine->complete(d, v, 0); /* Xen: a poll that times out returns 0 */
 	}
 	if (tick)
 		evtchn_raise_virq_locked(d, v, PV_VIRQ_TIMER);
@@ -64,7 +62,9 @@ static void *timer_main(void *arg)
 		for (unsigned slot = 0; slot < HV_MAX_DOMAINS; slot++) {
 			struct domain *d = domain_at_locked(slot);
 
-			if (!d || !d->started || d->reaped || d->pause_count)
+			/* paused or quiesced: its timers wait (the resume wakes us) */
+			if (!d || !d->started || d->reaped || d->pause_count ||
+			    d->quiesce == DOMAIN_QUIESCED)
 				continue;
 			for (unsigned i = 0; i < d->max_vcpus; i++) {
 				struct vcpu *v = &d->vcpus[i];
@@ -115,7 +115,7 @@ void timer_changed_locked(uint64_t deadline)
 	}
 }
 
-/* A paused domain's timers wait; unpausing re-evaluates them. */
+/* A paused or quiesced domain's timers wait; unpause and resume re-evaluate them. */
 void timer_domain_resumed_locked(void)
 {
 	if (timer_running)

@@ -137,18 +137,16 @@ static void ev_kick(struct domain *d, struct vcpu *v, uint32_t port)
 	if (!d->started || d->reaped)
 		return;
 	if (v->wait == VCPU_WAIT_POLL && (port ? ev_polled(v, port) : evtchn_upcall_due(d, v))) {
-		v->nr_poll_ports = 0;
-		v->poll_deadline = 0;
-		pv_vcpu_complete(d, v, 0);
+		d->engine->complete(d, v, 0);
 		return;
 	}
 	if (!port && v->wait == VCPU_WAIT_BLOCK) {
-		pv_vcpu_complete(d, v, 0);
+		d->engine->complete(d, v, 0);
 		return;
 	}
 	/* A vCPU whose hypercall we are serving gets it with the answer. */
 	if (!port && v->wait == VCPU_WAIT_NONE && !v->in_hypercall && evtchn_upcall_due(d, v))
-		d->engine->upcall(d, v);
+		d->engine->kick(d, v);
 }
 
 /* Raise a dom0 port in its handle's page. */

@@ -40,7 +40,7 @@ void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info)
 	info->tot_pages = d->tot_pages;
 	info->max_pages = d->mem_limit;
 	info->shared_info_frame = d->special_off / PV_PAGE_SIZE;
-	info->cpu_time = d->started ? d->engine->cpu_time(d) : 0;
+	info->cpu_time = domain_cpu_time_locked(d);
 	info->nr_online_vcpus = online;
 	info->max_vcpu_id = d->max_vcpus - 1;
 	memcpy(info->handle, d->handle, sizeof(info->handle));
@@ -53,52 +53,13 @@ static long domctl_create(struct pv_domctl *dc)
 	pv_domid_t id;
 	int rc;
 
-	if (c->flags & PV_DOMCTL_CDF_hvm)
-		return -PV_EOPNOTSUPP;
 	if (dc->domain != 0)
 		return -PV_EINVAL; /* we always choose the id */
-	rc = domain_create(c->max_vcpus, c->handle, &id);
+	rc = domain_create(c->flags, c->max_vcpus, c->handle, &id);
 	if (rc)
 		return rc;
 	dc->domain = id;
 	return 0;
-}
-
-static void vcpu_start_from(struct pv_vcpu_start *st, const struct pv_vcpu_guest_context *g)
-{
-	const struct pv_cpu_user_regs *r = &g->user_regs;
-
-	memset(st, 0, sizeof(*st));
-	st->rip = r->rip;
-	st->rsp = r->rsp;
-	st->rflags = (r->rflags & 0xcd5) | 0x202; /* arithmetic flags; IF set, as in ring 3 */
-	st->rax = r->rax;
-	st->rbx = r->rbx;
-	st->rcx = r->rcx;
-	st->rdx = r->rdx;
-	st->rsi = r->rsi;
-	st->rdi = r->rdi;
-	st->rbp = r->rbp;
-	st->r8 = r->r8;
-	st->r9 = r->r9;
-	st->r10 = r->r10;
-	st->r11 = r->r11;
-	st->r12 = r->r12;
-	st->r13 = r->r13;
-	st->r14 = r->r14;
-	st->r15 = r->r15;
-	st->fs_base = g->fs_base;
-	st->gs_base = g->gs_base_kernel;
-}
-
-void vcpu_set_start_locked(struct domain *d, struct vcpu *v,
-			   const struct pv_vcpu_guest_context *g)
-{
-	struct pv_vcpu_start *st = (void *)domain_vcpu_page(d, v->id);
-
-	vcpu_start_from(st, g);
-	st->generation++;
-	v->ctx_set = 1;
 }
 
 static long domctl_setvcpucontext(struct hc_ctx *ctx, struct domain *d, struct pv_domctl *dc)
@@ -106,16 +67,34 @@ static long domctl_setvcpucontext(struct hc_ctx *ctx, struct domain *d, struct p
 	struct pv_vcpu_guest_context g;
 	unsigned id = dc->u.vcpucontext.vcpu;
 
+	long rc;
+
 	if (id >= d->max_vcpus)
 		return -PV_EINVAL;
-	if (!d->mem)
-		return -PV_EINVAL; /* max_mem first: the context lives in domain memory */
 	if (hc_copy_from(ctx, dc->u.vcpucontext.ctxt, &g, sizeof(g)))
 		return -PV_EFAULT;
-	vcpu_set_start_locked(d, &d->vcpus[id], &g);
-	if (id == 0)
-		d->vcpus[0].up = 1;
-	return 0;
+	rc = vcpu_context_set_locked(d, &d->vcpus[id], &g);
+	/* vCPU 0 starts with the domain; others when the context says online (restore)
+	 * or the guest brings them up. */
+	if (rc == 0 && (id == 0 || (g.flags & PV_VGCF_online)))
+		d->vcpus[id].up = 1;
+	return rc;
+}
+
+/* The registers of a vCPU that does not run: the domain is quiesced or never ran,
+ * or the vCPU is down (-PV_EBUSY otherwise). */
+static long domctl_getvcpucontext(struct hc_ctx *ctx, struct domain *d, struct pv_domctl *dc)
+{
+	struct pv_vcpu_guest_context g;
+	unsigned id = dc->u.vcpucontext.vcpu;
+	long rc;
+
+	if (id >= d->max_vcpus)
+		return -PV_EINVAL;
+	rc = vcpu_context_get_locked(d, &d->vcpus[id], &g);
+	if (rc == 0 && hc_copy_to(ctx, dc->u.vcpucontext.ctxt, &g, sizeof(g)))
+		rc = -PV_EFAULT;
+	return rc;
 }
 
 static long domctl_getvcpuinfo(struct domain *d, struct pv_domctl *dc)
@@ -129,7 +108,7 @@ static long domctl_getvcpuinfo(struct domain *d, struct pv_domctl *dc)
 	vi->online = v->up;
 	vi->blocked = v->wait == VCPU_WAIT_BLOCK || v->wait == VCPU_WAIT_POLL;
 	vi->running = v->up && v->wait == VCPU_WAIT_NONE && d->state == PV_DOMSTATE_RUNNING;
-	vi->cpu_time = d->started ? d->engine->cpu_time(d) / d->max_vcpus : 0;
+	vi->cpu_time = vcpu_cpu_time_locked(d, v);
 	vi->cpu = 0;
 	return 0;
 }
@@ -149,11 +128,15 @@ static long domctl_on_domain(struct hc_ctx *ctx, struct domain *d, struct pv_dom
 		return domain_set_max_mem(d, dc->u.max_mem.max_memkb);
 	case PV_DOMCTL_setvcpucontext:
 		return domctl_setvcpucontext(ctx, d, dc);
+	case PV_DOMCTL_getvcpucontext:
+		return domctl_getvcpucontext(ctx, d, dc);
 	case PV_DOMCTL_getvcpuinfo:
 		return domctl_getvcpuinfo(d, dc);
 	case PV_DOMCTL_max_vcpus:
 		return dc->u.max_vcpus.max <= d->max_vcpus ? 0 : -PV_EINVAL;
 	case PV_DOMCTL_hypercall_init:
+		if (dc->u.hypercall_init.gmfn >= d->max_pages)
+			return -PV_EINVAL;
 		return d->engine->hypercall_page(d, dc->u.hypercall_init.gmfn);
 	case PV_DOMCTL_setdomainhandle:
 		memcpy(d->handle, dc->u.setdomainhandle.handle, sizeof(d->handle));

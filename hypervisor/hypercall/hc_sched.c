@@ -23,7 +23,6 @@ static long sched_block(struct hc_ctx *ctx)
 		return 0;
 	}
 	ctx->v->wait = VCPU_WAIT_BLOCK;
-	ctx->v->wait_id = ctx->notif_id;
 	ctx->defer = 1;
 	pthread_cond_broadcast(&hv_cond);
 	pthread_mutex_unlock(&hv_lock);
@@ -62,7 +61,6 @@ static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
 	v->nr_poll_ports = sp.nr_ports;
 	v->poll_deadline = sp.timeout;
 	v->wait = VCPU_WAIT_POLL;
-	v->wait_id = ctx->notif_id;
 	ctx->defer = 1;
 	if (sp.timeout)
 		timer_changed_locked(sp.timeout);

@@ -22,16 +22,13 @@ static const hc_fn hc_table[PV_HCALL_SLOTS] = {
 	[PV_HYPERCALL_sched_op] = hc_sched_op,
 	[PV_HYPERCALL_sysctl] = hc_sysctl,
 	[PV_HYPERCALL_domctl] = hc_domctl,
-	[PV_HYPERCALL_pvisor_vcpu_wait] = hc_pvisor_vcpu_wait,
-	[PV_HYPERCALL_pvisor_fault] = hc_pvisor_fault,
 };
 
 long hypercall_dispatch(struct hc_ctx *ctx, unsigned nr, const uint64_t a[5])
 {
 	if (nr >= PV_HCALL_SLOTS || !hc_table[nr])
 		return -PV_ENOSYS;
-	if (ctx->d && !ctx->v && nr != PV_HYPERCALL_pvisor_vcpu_wait &&
-	    nr != PV_HYPERCALL_pvisor_fault)
+	if (ctx->d && !ctx->v)
 		return -PV_EPERM; /* a thread that never registered as a vCPU */
 	return hc_table[nr](ctx, a);
 }

@@ -27,9 +27,8 @@ struct hc_ctx {
 	size_t arg_len;
 	uint8_t *buf;            /* dom0: inline buffer */
 	size_t buf_len;
-	int defer;               /* handler keeps the caller waiting (guest only) */
-	pid_t tid;               /* guest: host thread that trapped */
-	uint64_t notif_id;       /* guest: id to answer a deferred call with */
+	int defer;               /* handler keeps the caller waiting (guest only): it set
+				  * v->wait, the engine answers with complete() */
 	struct pconn *conn;      /* dom0: the privcmd connection (owner of ports, maps) */
 };
 
@@ -54,18 +53,17 @@ long hc_sysctl(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_set_callbacks(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_callback_op(struct hc_ctx *ctx, const uint64_t a[5]);
 long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_pvisor_vcpu_wait(struct hc_ctx *ctx, const uint64_t a[5]);
-long hc_pvisor_fault(struct hc_ctx *ctx, const uint64_t a[5]);
 
 /* Xen-style info for getdomaininfo and the domain list (domctl.c); hv_lock held. */
 struct pv_domctl_getdomaininfo;
 void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info);
 
-/* Write the registers vCPU v starts with, from Xen's guest context, and mark its
- * context set (domctl.c); hv_lock held. */
-struct pv_vcpu_guest_context;
-void vcpu_set_start_locked(struct domain *d, struct vcpu *v,
-			   const struct pv_vcpu_guest_context *g);
+/* vCPU registers as Xen's guest context (vcpu_context.c); hv_lock held. set: the
+ * registers v starts or resumes with, its callbacks, and its context marked set.
+ * Both go through the engine, which refuses (-PV_EBUSY) while v runs guest code. */
+int vcpu_context_set_locked(struct domain *d, struct vcpu *v,
+			    const struct pv_vcpu_guest_context *g);
+int vcpu_context_get_locked(struct domain *d, struct vcpu *v, struct pv_vcpu_guest_context *g);
 
 /* VCPUOP timer commands on the caller's own vCPU `target` (hc_timer.c). */
 long hc_vcpu_timer_op(struct hc_ctx *ctx, struct vcpu *target, unsigned cmd, uint64_t arg);

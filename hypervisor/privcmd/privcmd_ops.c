@@ -13,6 +13,7 @@
 #include "log.h"
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"
+#include "util.h"
 
 static int32_t op_hypercall(struct pconn *conn, uint8_t *p, uint32_t len,
 			    struct privcmd_reply *rep)
@@ -77,29 +78,18 @@ static int console_stopped(struct domain *d)
 	       d->state == PV_DOMSTATE_CRASHED || d->state == PV_DOMSTATE_DYING;
 }
 
-static void deadline_after(struct timespec *ts, uint32_t ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
-
 /* Wait for console bytes past req->offset, in short slices so a stop is noticed. */
 static void console_wait(struct domain *d, const struct pv_privcmd_console_read *req)
 {
 	struct timespec end, now, slice;
 
-	deadline_after(&end, req->timeout_ms);
+	util_deadline_after(&end, req->timeout_ms);
 	pthread_mutex_lock(&d->console.lock);
 	while (d->console.head <= req->offset && !console_stopped(d)) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
 			break;
-		deadline_after(&slice, 100);
+		util_deadline_after(&slice, 100);
 		if (slice.tv_sec > end.tv_sec ||
 		    (slice.tv_sec == end.tv_sec && slice.tv_nsec > end.tv_nsec))
 			slice = end;
@@ -173,8 +163,8 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	e->on_watchdog = d->actions[3];
 	e->shutdown_reason = d->shutdown_reason;
 	e->start_time = d->start_time;
-	e->cpu_time = d->started ? d->engine->cpu_time(d) : 0;
-	e->pid = d->reaped ? 0 : d->pid;
+	e->cpu_time = domain_cpu_time_locked(d);
+	e->pid = domain_host_pid_locked(d);
 	e->nr_vcpus = online;
 	e->tot_pages = d->tot_pages;
 	e->max_pages = d->mem_limit;
@@ -250,13 +240,47 @@ static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 	d = domain_get(w.domid);
 	if (!d)
 		return -ESRCH;
-	deadline_after(&end, w.timeout_ms);
+	util_deadline_after(&end, w.timeout_ms);
 	pthread_mutex_lock(&hv_lock);
 	while (!console_stopped(d) && ret == 0)
 		ret = -pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
 	if (console_stopped(d))
 		ret = 0;
 	pthread_mutex_unlock(&hv_lock);
+	domain_put(d);
+	return ret;
+}
+
+static int32_t op_quiesce(uint8_t *p, uint32_t len)
+{
+	struct pv_privcmd_wait w;
+	struct domain *d;
+	int32_t ret;
+
+	if (len != sizeof(w))
+		return -PV_EINVAL;
+	memcpy(&w, p, sizeof(w));
+	d = domain_get(w.domid);
+	if (!d)
+		return -PV_ESRCH;
+	ret = domain_quiesce(d, w.timeout_ms);
+	domain_put(d);
+	return ret;
+}
+
+static int32_t op_resume(uint8_t *p, uint32_t len)
+{
+	struct pv_privcmd_domid req;
+	struct domain *d;
+	int32_t ret;
+
+	if (len != sizeof(req))
+		return -PV_EINVAL;
+	memcpy(&req, p, sizeof(req));
+	d = domain_get(req.domid);
+	if (!d)
+		return -PV_ESRCH;
+	ret = domain_resume(d);
 	domain_put(d);
 	return ret;
 }
@@ -386,6 +410,10 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_gnt_unmap(conn, payload, len);
 	case PV_PRIVCMD_OP_GNT_BUFFER:
 		return op_gnt_buffer(conn, payload, len, rep);
+	case PV_PRIVCMD_OP_QUIESCE:
+		return op_quiesce(payload, len);
+	case PV_PRIVCMD_OP_RESUME:
+		return op_resume(payload, len);
 	default:
 		return -ENOSYS;
 	}

@@ -24,7 +24,7 @@ static struct domain *make_domain(unsigned vcpus)
 	pv_domid_t id;
 	struct domain *d;
 
-	if (domain_create(vcpus, NULL, &id) || !(d = domain_get(id)))
+	if (domain_create(0, vcpus, NULL, &id) || !(d = domain_get(id)))
 		return NULL;
 	if (domain_set_max_mem(d, 1024)) /* 256 pages */
 		return NULL;

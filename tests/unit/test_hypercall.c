@@ -23,7 +23,7 @@ static int setup(void)
 {
 	pv_domid_t id;
 
-	if (domain_create(2, NULL, &id) || !(dom = domain_get(id)))
+	if (domain_create(0, 2, NULL, &id) || !(dom = domain_get(id)))
 		return 1;
 	if (domain_set_max_mem(dom, 1024)) /* 256 pages */
 		return 1;
@@ -214,7 +214,7 @@ static void test_console_grave(void)
 	uint8_t out[16];
 	uint64_t first;
 
-	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &id), 0);
 	d = domain_get(id);
 	console_append(&d->console, "last words\n", 11);
 	domain_destroy(d); /* never started: removed and buried at once */

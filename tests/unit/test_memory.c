@@ -23,7 +23,7 @@ static int setup(void)
 {
 	pv_domid_t id;
 
-	if (domain_create(1, NULL, &id) || !(dom = domain_get(id)))
+	if (domain_create(0, 1, NULL, &id) || !(dom = domain_get(id)))
 		return 1;
 	if (domain_set_max_mem(dom, RAM_PAGES * 4))
 		return 1;
