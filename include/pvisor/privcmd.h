@@ -80,15 +80,16 @@ enum pv_privcmd_op {
 	 * costs one eventfd write instead of a request round trip. A port the handle
 	 * does not own is skipped (and logged). */
 	PV_PRIVCMD_OP_EVTCHN_DOORBELL = 13,
+	/* 14-16: reserved (counters and tracing). */
 	/* Stop every vCPU of a domain at a consistent point (save/restore, migration):
 	 * payload pv_privcmd_wait. 0 once all have stopped, within timeout_ms; then
 	 * domctl getvcpucontext / setvcpucontext read and write each vCPU's registers
 	 * until OP_RESUME lets them go on. -ETIMEDOUT: they did not all stop (the
 	 * domain runs on); -EBUSY: quiesced already; -EINVAL: the domain has stopped;
 	 * -ESRCH: no such domain. A paused domain quiesces too and stays paused. */
-	PV_PRIVCMD_OP_QUIESCE = 14,
+	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
-	PV_PRIVCMD_OP_RESUME = 15,
+	PV_PRIVCMD_OP_RESUME = 18,
 };
 
 /* GNT_MAP: a grant to map. */
