@@ -5,7 +5,8 @@
 #    Mini-OS does) shows each line once in `pvx create -c`, once in the console log
 #    and once in `pvx dmesg` with the "(dN)" prefix; the kernel's early lines (the
 #    banner, printed before it takes its ring) are there once too.
-#  * A console=io guest's output is in `pvx dmesg` and not in the console log.
+#  * A console=io guest's output is in `pvx dmesg` and not in the console log; one
+#    that floods console_io is rate-limited there, with a note of what it lost.
 #  * A console log rotation (pvconsoled --log-max) leaves the old file alone while
 #    the guest goes on writing both ways.
 #  * `pvx console` of a domain without a console ring points at `pvx dmesg`.
@@ -54,6 +55,21 @@ wait_for 20 dm_has "(d$io_id) pvkernel: shutting down (poweroff)" || fail "io1: 
 dm_has "(d$io_id) sleep: 1: asked 100000 us" || fail "io1: sleep line not in dmesg"
 ! console_has io1 "sleep: 1:" || fail "io1: console_io output in the console log"
 ok "console=io: output in pvx dmesg (d$io_id), not in the console log"
+
+# A guest flooding console_io is cut off by the hypervisor's rate limit: dmesg says
+# so, and keeps what others wrote before.
+"$PVX" create -q "$(mkcfg fio 'cmdline = "app=flood secs=2 console=io"' \
+	'on_poweroff = "destroy"')" || fail "create fio"
+fio_id=$("$PVX" domid fio)
+wait_for 30 dm_has "d$fio_id: " || fail "fio: no drop report in dmesg"
+wait_for 30 bash -c "! '$PVX' list fio" || fail "fio did not finish"
+"$PVX" dmesg >"$PVISOR_RUNDIR/dmesg.out"
+grep -q "^(XEN) warning: d$fio_id: [0-9]* console_io lines* dropped" "$PVISOR_RUNDIR/dmesg.out" ||
+	fail "fio: drop report: $(grep "d$fio_id" "$PVISOR_RUNDIR/dmesg.out" | tail -n 3)"
+grep -qxF "(d$id) dualcons: line 1 of 50" "$PVISOR_RUNDIR/dmesg.out" ||
+	fail "the flood pushed older lines out of dmesg"
+n=$(grep -c "^(d$fio_id) flood: seq" "$PVISOR_RUNDIR/dmesg.out")
+ok "console_io flood: $n lines kept, the rest dropped and reported; older lines kept"
 
 # Rotation: pvconsoled again with a 4 KiB limit; the guest writes ~7 KiB both ways
 # over ~3 s, so the log turns over once mid-stream.

@@ -8,7 +8,7 @@
 #include "pvisor/xen.h"
 #include "util.h"
 
-#define DMESG_CHUNK   (64u << 10) /* the hypervisor's whole ring */
+#define DMESG_CHUNK   (8u << 10) /* per read: the buffer crosses the privcmd socket twice */
 #define DMESG_POLL_MS 10
 
 struct dmesg_scan {
@@ -55,10 +55,9 @@ static void dmesg_nap(struct pvctrl_evtchn *ev, int port, int ms)
 }
 
 static int dmesg_follow(struct pvctrl *h, struct dmesg_scan *s, struct pvctrl_evtchn *ev,
-			int port, int timeout_ms, char *line, size_t len)
+			int port, uint32_t index, int timeout_ms, char *line, size_t len)
 {
 	uint64_t deadline = util_now_ns() + (uint64_t)timeout_ms * 1000000ull;
-	uint32_t index = 0;
 
 	for (;;) {
 		int n = pvctrl_readconsole_from(h, &index, s->buf + s->have, DMESG_CHUNK);
@@ -94,8 +93,19 @@ static int dmesg_virq(struct pvctrl_evtchn **ev)
 	return port;
 }
 
-int dmesg_wait_line(struct pvctrl *h, pv_domid_t domid, const char *needle, int timeout_ms,
-		    char *line, size_t len)
+int dmesg_mark(struct pvctrl *h, uint32_t *index)
+{
+	static char buf[DMESG_CHUNK];
+	int n;
+
+	*index = 0;
+	while ((n = pvctrl_readconsole_from(h, index, buf, sizeof(buf))) == (int)sizeof(buf))
+		;
+	return n < 0 ? n : 0;
+}
+
+int dmesg_wait_line(struct pvctrl *h, pv_domid_t domid, const char *needle, uint32_t from,
+		    int timeout_ms, char *line, size_t len)
 {
 	static struct dmesg_scan s;
 	struct pvctrl_evtchn *ev;
@@ -104,5 +114,5 @@ int dmesg_wait_line(struct pvctrl *h, pv_domid_t domid, const char *needle, int 
 	s.have = 0;
 	s.needle = needle;
 	snprintf(s.prefix, sizeof(s.prefix), "(d%u) ", domid);
-	return dmesg_follow(h, &s, ev, port, timeout_ms, line, len);
+	return dmesg_follow(h, &s, ev, port, from, timeout_ms, line, len);
 }

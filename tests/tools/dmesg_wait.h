@@ -9,13 +9,19 @@
 
 #include "libpvctrl/pvctrl.h"
 
+/* The readconsole index of the end of the hypervisor log now (lines added later
+ * are past it): 0 or -errno. */
+int dmesg_mark(struct pvctrl *h, uint32_t *index);
+
 /*
  * Wait up to timeout_ms for a line "(d<domid>) ..." of the hypervisor log that
- * contains needle (lines already in the log count). On success copies the text
- * after the "(d<domid>) " prefix into line (NUL-terminated, cut to len - 1) and
- * returns 0; -ETIMEDOUT, or another -errno from the hypervisor.
+ * contains needle, looking from index `from` on (0: everything the log still
+ * holds; a dmesg_mark() taken before the domain was created: only its lines, read
+ * quicker). On success copies the text after the "(d<domid>) " prefix into line
+ * (NUL-terminated, cut to len - 1) and returns 0; -ETIMEDOUT, or another -errno
+ * from the hypervisor.
  */
-int dmesg_wait_line(struct pvctrl *h, pv_domid_t domid, const char *needle, int timeout_ms,
-		    char *line, size_t len);
+int dmesg_wait_line(struct pvctrl *h, pv_domid_t domid, const char *needle, uint32_t from,
+		    int timeout_ms, char *line, size_t len);
 
 #endif

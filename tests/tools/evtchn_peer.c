@@ -27,7 +27,7 @@ static int find_mailbox(struct pvctrl *h, pv_domid_t dom, uint64_t *gfn)
 {
 	static const char key[] = "evtping: mailbox gfn=0x";
 	char line[256];
-	int rc = dmesg_wait_line(h, dom, key, 10000, line, sizeof(line));
+	int rc = dmesg_wait_line(h, dom, key, 0, 10000, line, sizeof(line));
 
 	if (rc == 0)
 		*gfn = strtoull(strstr(line, key) + strlen(key), NULL, 16);
