@@ -80,10 +80,12 @@ ok "create -c: whole boot shown, poweroff ends it"
 cfg=$(mkcfg io1 'cmdline = "app=sleep ms=600 n=2 console=io"' 'on_poweroff = "destroy"')
 out=$(timeout 30 "$PVX" create -c "$cfg" </dev/null 2>&1) || fail "create -c io1: $out"
 grep -q 'sleep: 1: asked' <<<"$out" && fail "console_io output on the console: $out"
+grep -q 'console=io: this kernel writes to the hypervisor log (pvx dmesg)' <<<"$out" ||
+	fail "create -c io1: no pointer to pvx dmesg: $out"
 "$PVX" dmesg | grep -q '^(d[0-9]*) sleep: 1: asked 600000 us' || fail "console_io output not in dmesg"
 "$PVX" dmesg | grep -q '^(d[0-9]*) pvkernel: shutting down (poweroff)' ||
 	fail "create -c stopped before the domain did"
-ok "create -c: a console=io guest followed to the end; its output in pvx dmesg"
+ok "create -c: a console=io guest followed to the end, says where its output is: pvx dmesg"
 
 # pvx console started before its domain exists waits for it, then attaches.
 cfg=$(mkcfg late 'cmdline = "app=shell"')

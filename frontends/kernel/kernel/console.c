@@ -6,6 +6,7 @@
 #include "arch/x86_64/hypercall.h"
 #include "console.h"
 #include "console_ring.h"
+#include "kernel.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 #include "printk.h"
@@ -78,6 +79,18 @@ void console_early_replay(void)
 		console_ring_write(note, (size_t)n, &done);
 	}
 	console_ring_write(console_early.buf, console_early.len, &done);
+}
+
+void console_announce_io(const struct pv_start_info *si)
+{
+	static const char note[] = KERNEL_NAME ": console=io: this kernel writes to the "
+				   "hypervisor log (pvx dmesg), not to this console\n";
+	size_t done;
+
+	if (console_ring_init(si) < 0)
+		return;
+	console_ring_write(note, sizeof(note) - 1, &done);
+	console_ring_release();
 }
 
 void console_drain(void)

@@ -30,6 +30,12 @@ int console_io_write(const char *buf, size_t len);
  */
 void console_early_replay(void);
 
+/* console=io: one line into the console ring start_info names (if any) saying that
+ * the output is in the hypervisor log, so whoever attaches to the console knows;
+ * the ring is then left alone. */
+struct pv_start_info;
+void console_announce_io(const struct pv_start_info *si);
+
 /* Before shutdown: give the ring's backend up to CONSOLE_DRAIN_NS to read what is
  * left, so the last lines reach the log. */
 #define CONSOLE_DRAIN_NS 2000000000ull

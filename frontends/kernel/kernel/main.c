@@ -118,6 +118,8 @@ static void kmain_console_init(const struct pv_start_info *si, const struct cmdl
 
 	if (!want || strcmp(want, "io") != 0)
 		rc = console_ring_init(si);
+	else
+		console_announce_io(si);
 	console_early_replay();
 	if (rc < 0 && want && strcmp(want, "ring") == 0)
 		printk("%s: warning: console=ring but start_info names no console ring\n",
