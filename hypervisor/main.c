@@ -14,6 +14,7 @@
 #include "engines/engine.h"
 #include "privcmd/privcmd_ops.h"
 #include "log.h"
+#include "pv_errno.h"
 #include "rundir.h"
 
 static void usage(void)
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
 	timeinfo_init();
 	engines_init();
 	if ((rc = privcmd_start()) < 0)
-		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));
+		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET,
+		       strerror(pv_errno_to_host(-rc)));
 	if ((rc = rundir_pidfile_write("pvisor.pid")) < 0)
 		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
 	log_info("pvisor ready in %s (pid %d)", rundir_path(), (int)getpid());

@@ -13,6 +13,7 @@
 #include "engines/engine.h"
 #include "evtchn_priv.h"
 #include "log.h"
+#include "pv_errno.h"
 #include "pvisor/errno.h"
 #include "pvisor/event_channel.h"
 
@@ -354,11 +355,11 @@ int evtchn_handle_open(struct pconn *c, int *memfd_out, uint64_t *size_out)
 	if (c->ev) {
 		*memfd_out = dup(c->ev->memfd);
 		*size_out = c->ev->page_size;
-		return *memfd_out < 0 ? -errno : 0;
+		return *memfd_out < 0 ? pv_errno_last() : 0;
 	}
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->memfd = memfd_create("pvisor-evtchn", MFD_CLOEXEC);
@@ -366,7 +367,7 @@ int evtchn_handle_open(struct pconn *c, int *memfd_out, uint64_t *size_out)
 	    ftruncate(h->memfd, (off_t)size) < 0 ||
 	    (h->page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0)) ==
 		    MAP_FAILED) {
-		int err = -errno;
+		int err = pv_errno_last();
 
 		if (h->efd >= 0)
 			close(h->efd);
@@ -380,7 +381,7 @@ int evtchn_handle_open(struct pconn *c, int *memfd_out, uint64_t *size_out)
 	h->page_size = size;
 	*memfd_out = dup(h->memfd);
 	if (*memfd_out < 0) {
-		int err = -errno;
+		int err = pv_errno_last();
 
 		munmap(h->page, size);
 		close(h->efd);
@@ -400,9 +401,9 @@ int evtchn_handle_eventfd(struct pconn *c)
 	int fd;
 
 	if (!c->ev)
-		return -EINVAL;
+		return -PV_EINVAL;
 	fd = dup(c->ev->efd);
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? pv_errno_last() : fd;
 }
 
 /* The connection closed: its ports close (peers revert to unbound). */
@@ -434,9 +435,9 @@ int evtchn_handle_doorbell(struct pconn *c)
 	int fd;
 
 	if (!c->ev)
-		return -EINVAL;
+		return -PV_EINVAL;
 	fd = dup(c->ev->doorbell);
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? pv_errno_last() : fd;
 }
 
 int evtchn_handle_doorbell_fd(struct pconn *c)

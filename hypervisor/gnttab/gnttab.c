@@ -66,9 +66,9 @@ static int gnt_entry_check(uint32_t word, pv_domid_t grantee, int writable)
 	uint16_t flags = (uint16_t)word;
 
 	if ((flags & PV_GTF_type_mask) != PV_GTF_permit_access || (word >> 16) != grantee)
-		return -EPERM;
+		return -PV_EPERM;
 	if (writable && (flags & PV_GTF_readonly))
-		return -EACCES;
+		return -PV_EACCES;
 	return 0;
 }
 
@@ -87,7 +87,7 @@ static int gnt_entry_claim(uint32_t *w, pv_domid_t grantee, int writable)
 						__ATOMIC_SEQ_CST))
 			return 0;
 	}
-	return -EBUSY;
+	return -PV_EBUSY;
 }
 
 static void gnt_entry_clear(uint32_t *w, uint16_t bits)
@@ -117,7 +117,7 @@ static int gnt_first_pin(struct domain *rd, struct gnt_active *act, uint32_t *w,
 	frame = __atomic_load_n(w + 1, __ATOMIC_SEQ_CST);
 	if (frame >= rd->max_pages) {
 		gnt_entry_clear(w, PV_GTF_reading | (writable ? PV_GTF_writing : 0));
-		return -EFAULT;
+		return -PV_EFAULT;
 	}
 	act->frame = frame;
 	act->grantee = grantee;
@@ -132,16 +132,16 @@ int gnttab_pin(struct domain *rd, uint32_t ref, pv_domid_t grantee, int writable
 	int rc = 0;
 
 	if (!t)
-		return -EINVAL;
+		return -PV_EINVAL;
 	pthread_mutex_lock(&t->lock);
 	if (ref >= t->nr_frames * GNT_PER_FRAME)
-		rc = -EINVAL;
+		rc = -PV_EINVAL;
 	else if (!(act = gnt_active(t, ref)))
-		rc = -ENOMEM;
+		rc = -PV_ENOMEM;
 	else if (!act->readers)
 		rc = gnt_first_pin(rd, act, gnt_entry_word(rd, ref), grantee, writable);
 	else if (act->grantee != grantee)
-		rc = -EPERM;
+		rc = -PV_EPERM;
 	else if (writable && !act->writers)
 		rc = gnt_entry_claim(gnt_entry_word(rd, ref), grantee, 1);
 	if (rc == 0) {
@@ -182,9 +182,9 @@ int16_t gnttab_status(int err)
 {
 	switch (err) {
 	case 0: return PV_GNTST_okay;
-	case -EINVAL: return PV_GNTST_bad_gntref;
-	case -EFAULT: return PV_GNTST_bad_page;
-	case -ESRCH: return PV_GNTST_bad_domain;
+	case -PV_EINVAL: return PV_GNTST_bad_gntref;
+	case -PV_EFAULT: return PV_GNTST_bad_page;
+	case -PV_ESRCH: return PV_GNTST_bad_domain;
 	default: return PV_GNTST_general_error; /* what Xen says for bad flags or domid */
 	}
 }

@@ -15,6 +15,8 @@
 
 #include "gnttab_priv.h"
 #include "log.h"
+#include "pv_errno.h"
+#include "pvisor/errno.h"
 
 #define GNT_MAX_MAPS (1u << 16) /* per connection */
 
@@ -42,7 +44,7 @@ static struct gnt_handle *gnt_handle_of(struct pconn *c)
 	return c->gnt;
 }
 
-/* A free slot index, growing the array when needed; -ENOSPC past GNT_MAX_MAPS. */
+/* A free slot index, growing the array when needed; -PV_ENOSPC past GNT_MAX_MAPS. */
 static int gnt_slot_alloc(struct gnt_handle *h, uint32_t *out)
 {
 	if (h->free_head) {
@@ -51,13 +53,13 @@ static int gnt_slot_alloc(struct gnt_handle *h, uint32_t *out)
 		return 0;
 	}
 	if (h->nr_maps == GNT_MAX_MAPS)
-		return -ENOSPC;
+		return -PV_ENOSPC;
 	if (h->nr_maps == h->cap) {
 		uint32_t cap = h->cap ? h->cap * 2 : 16;
 		struct gnt_map *m = realloc(h->maps, cap * sizeof(*m));
 
 		if (!m)
-			return -ENOMEM;
+			return -PV_ENOMEM;
 		h->maps = m;
 		h->cap = cap;
 	}
@@ -84,7 +86,7 @@ static int gnt_map_fd(struct domain *d, int writable)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", d->mem_fd);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? pv_errno_last() : fd;
 }
 
 int gnttab_map(struct pconn *c, pv_domid_t domid, uint32_t ref, int readonly, int *fd,
@@ -97,10 +99,10 @@ int gnttab_map(struct pconn *c, pv_domid_t domid, uint32_t ref, int readonly, in
 	int rc;
 
 	if (!h)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	d = domain_get(domid);
 	if (!d)
-		return -ESRCH;
+		return -PV_ESRCH;
 	rc = gnt_slot_alloc(h, &slot);
 	if (rc)
 		goto put;
@@ -141,7 +143,7 @@ int gnttab_unmap(struct pconn *c, uint32_t handle)
 	struct gnt_handle *h = c->gnt;
 
 	if (!h || handle >= h->nr_maps || !h->maps[handle].d)
-		return -ENOENT;
+		return -PV_ENOENT;
 	gnt_map_release(h, handle);
 	return 0;
 }
@@ -154,15 +156,15 @@ int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd)
 	int mfd, err;
 
 	if (!h)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	if (pages == 0 || pages > PV_PRIVCMD_GNT_BUFFER_MAX_PAGES)
-		return -EINVAL;
+		return -PV_EINVAL;
 	if (h->buf)
-		return -EBUSY;
+		return -PV_EBUSY;
 	/* Sealed at its size: a client that could shrink it would make our copies fault. */
 	mfd = memfd_create("pvisor-gntbuf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
-		return -errno;
+		return pv_errno_last();
 	if (ftruncate(mfd, (off_t)size) < 0 ||
 	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
 		goto close_mfd;
@@ -177,12 +179,12 @@ int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd)
 	h->buf_pages = pages;
 	return 0;
 unmap:
-	err = -errno;
+	err = pv_errno_last();
 	munmap(buf, size);
 	close(mfd);
 	return err;
 close_mfd:
-	err = -errno;
+	err = pv_errno_last();
 	close(mfd);
 	return err;
 }

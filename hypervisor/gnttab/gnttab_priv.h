@@ -32,9 +32,9 @@ struct gnttab *gnttab_of(struct domain *d);
  * Pin entry ref of rd for domain grantee: check it (permit_access, granted to
  * grantee, not read-only when writable), set GTF_reading (and GTF_writing) with
  * compare-and-swap, and return the granted frame (checked to be RAM) in *frame.
- * 0, or -EINVAL (no such entry), -EPERM (not permitted, or for another domain),
- * -EACCES (read-only grant pinned for writing), -EFAULT (frame outside RAM), -EBUSY
- * (the entry kept changing under us), -ENOMEM.
+ * 0, or -PV_EINVAL (no such entry), -PV_EPERM (not permitted, or for another
+ * domain), -PV_EACCES (read-only grant pinned for writing), -PV_EFAULT (frame outside
+ * RAM), -PV_EBUSY (the entry kept changing under us), -PV_ENOMEM.
  */
 int gnttab_pin(struct domain *rd, uint32_t ref, pv_domid_t grantee, int writable,
 	       uint64_t *frame);

@@ -13,6 +13,8 @@
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
 #include "log.h"
+#include "pv_errno.h"
+#include "pvisor/errno.h"
 #include "privcmd_ops.h"
 #include "rundir.h"
 #include "util.h"
@@ -44,14 +46,14 @@ static int privcmd_send(int fd, uint32_t seq, int32_t ret, const void *p, uint32
 	}
 	n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 	if (n < 0)
-		return -errno;
+		return pv_errno_last();
 	if ((size_t)n < sizeof(r) + len) {
 		/* finish a short write without the fd */
 		const uint8_t *all = p;
 		size_t done = (size_t)n;
 
 		if (done < sizeof(r))
-			return -EIO;
+			return -PV_EIO;
 		return util_write_full(fd, all + (done - sizeof(r)), sizeof(r) + len - done);
 	}
 	return 0;
@@ -179,18 +181,18 @@ int privcmd_start(void)
 	int fd;
 
 	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), PV_PRIVCMD_SOCKET) < 0)
-		return -ENAMETOOLONG;
+		return -PV_ENAMETOOLONG;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return pv_errno_last();
 	unlink(sa.sun_path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
-		int err = -errno;
+		int err = pv_errno_last();
 
 		close(fd);
 		return err;
 	}
 	chmod(sa.sun_path, 0600);
 	privcmd_listen_fd = fd;
-	return -pthread_create(&t, NULL, privcmd_accept_main, NULL);
+	return -pv_errno_from_host(pthread_create(&t, NULL, privcmd_accept_main, NULL));
 }

@@ -11,6 +11,7 @@
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
 #include "log.h"
+#include "pv_errno.h"
 #include "privcmd_ops.h"
 #include "pvisor/errno.h"
 #include "util.h"
@@ -22,10 +23,10 @@ static int32_t op_hypercall(struct pconn *conn, uint8_t *p, uint32_t len,
 	struct hc_ctx ctx = { .privileged = 1, .conn = conn };
 
 	if (len < sizeof(hc))
-		return -EINVAL;
+		return -PV_EINVAL;
 	memcpy(&hc, p, sizeof(hc));
 	if ((uint64_t)hc.arg_len + hc.buf_len != len - sizeof(hc))
-		return -EINVAL;
+		return -PV_EINVAL;
 	ctx.arg = p + sizeof(hc);
 	ctx.arg_len = hc.arg_len;
 	ctx.buf = ctx.arg + hc.arg_len;
@@ -44,17 +45,17 @@ static int32_t op_map_foreign(uint8_t *p, uint32_t len, struct privcmd_reply *re
 	int32_t ret = 0;
 
 	if (len != sizeof(req))
-		return -EINVAL;
+		return -PV_EINVAL;
 	memcpy(&req, p, sizeof(req));
 	d = domain_get(req.domid);
 	if (!d)
-		return -ESRCH;
+		return -PV_ESRCH;
 	m = calloc(1, sizeof(*m));
 	pthread_mutex_lock(&hv_lock);
 	if (!m)
-		ret = -ENOMEM;
+		ret = -PV_ENOMEM;
 	else if (d->mem_fd < 0)
-		ret = -ENOMEM; /* no max_mem yet */
+		ret = -PV_ENOMEM; /* no max_mem yet */
 	else {
 		m->size = d->mem_size;
 		m->ram_bytes = d->max_pages * PV_PAGE_SIZE;
@@ -62,7 +63,7 @@ static int32_t op_map_foreign(uint8_t *p, uint32_t len, struct privcmd_reply *re
 		m->nr_special = PV_SPECIAL_PAGES(d->max_vcpus);
 		rep->fd = dup(d->mem_fd);
 		if (rep->fd < 0)
-			ret = -errno;
+			ret = pv_errno_last();
 	}
 	pthread_mutex_unlock(&hv_lock);
 	domain_put(d);
@@ -110,15 +111,15 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 	uint16_t flags;
 
 	if (len != sizeof(*e))
-		return -EINVAL;
+		return -PV_EINVAL;
 	flags = e->flags;
 	e->name[sizeof(e->name) - 1] = '\0';
 	if (e->on_poweroff > PV_ACTION_RESTART || e->on_reboot > PV_ACTION_RESTART ||
 	    e->on_crash > PV_ACTION_RESTART || e->on_watchdog > PV_ACTION_RESTART)
-		return -EINVAL;
+		return -PV_EINVAL;
 	d = domain_get(e->domid);
 	if (!d)
-		return -ESRCH;
+		return -PV_ESRCH;
 	pthread_mutex_lock(&hv_lock);
 	if (flags & PV_DOMEXT_SET_NAME)
 		ret = domain_set_name(d, e->name);
@@ -149,7 +150,7 @@ static int32_t op_domext_list(struct privcmd_reply *rep)
 		domext_fill(d, &e[n++]);
 	pthread_mutex_unlock(&hv_lock);
 	if (!e)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	rep->data = (uint8_t *)e;
 	rep->owned = 1;
 	rep->len = n * sizeof(*e);
@@ -164,15 +165,15 @@ static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 	int32_t ret = 0;
 
 	if (len != sizeof(w))
-		return -EINVAL;
+		return -PV_EINVAL;
 	memcpy(&w, p, sizeof(w));
 	d = domain_get(w.domid);
 	if (!d)
-		return -ESRCH;
+		return -PV_ESRCH;
 	util_deadline_after(&end, w.timeout_ms);
 	pthread_mutex_lock(&hv_lock);
 	while (!domain_stopped(d) && ret == 0)
-		ret = -pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
+		ret = -pv_errno_from_host(pthread_cond_timedwait(&hv_cond, &hv_lock, &end));
 	if (domain_stopped(d))
 		ret = 0;
 	pthread_mutex_unlock(&hv_lock);
@@ -220,7 +221,7 @@ static int32_t op_evtchn_open(struct pconn *conn, struct privcmd_reply *rep)
 	int rc;
 
 	if (!info)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	rc = evtchn_handle_open(conn, &rep->fd, &info->page_size);
 	if (rc) {
 		free(info);
@@ -262,13 +263,13 @@ static int32_t op_gnt_map(struct pconn *conn, uint8_t *p, uint32_t len,
 	int rc;
 
 	if (len != sizeof(req))
-		return -EINVAL;
+		return -PV_EINVAL;
 	memcpy(&req, p, sizeof(req));
 	if (req.flags & ~PV_PRIVCMD_GNT_READONLY)
-		return -EINVAL;
+		return -PV_EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
-		return -ENOMEM;
+		return -PV_ENOMEM;
 	rc = gnttab_map(conn, req.domid, req.ref, req.flags & PV_PRIVCMD_GNT_READONLY, &rep->fd,
 			&m->offset, &m->handle);
 	if (rc) {
@@ -287,7 +288,7 @@ static int32_t op_gnt_unmap(struct pconn *conn, uint8_t *p, uint32_t len)
 	struct pv_privcmd_gnt_unmap req;
 
 	if (len != sizeof(req))
-		return -EINVAL;
+		return -PV_EINVAL;
 	memcpy(&req, p, sizeof(req));
 	return gnttab_unmap(conn, req.handle);
 }
@@ -299,7 +300,7 @@ static int32_t op_gnt_buffer(struct pconn *conn, uint8_t *p, uint32_t len,
 	int rc;
 
 	if (len != sizeof(*b))
-		return -EINVAL;
+		return -PV_EINVAL;
 	rc = gnttab_buffer_create(conn, b->pages, &rep->fd);
 	if (rc) {
 		rep->fd = -1;
@@ -342,6 +343,6 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_RESUME:
 		return op_resume(payload, len);
 	default:
-		return -ENOSYS;
+		return -PV_ENOSYS;
 	}
 }
