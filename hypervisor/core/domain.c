@@ -19,7 +19,6 @@
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/sched.h"
-#include "util.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t hv_cond = PTHREAD_COND_INITIALIZER;
@@ -301,12 +300,6 @@ int domain_set_name(struct domain *d, const char *name)
 	return 0;
 }
 
-static int domain_is_stopped(const struct domain *d)
-{
-	return d->state == PV_DOMSTATE_SHUTDOWN || d->state == PV_DOMSTATE_CRASHED ||
-	       d->state == PV_DOMSTATE_DYING;
-}
-
 int domain_pause(struct domain *d)
 {
 	int rc = 0;
@@ -483,72 +476,4 @@ int domain_host_pid_locked(struct domain *d)
 	if (!d->started || d->reaped || !d->engine->host_pid)
 		return 0;
 	return d->engine->host_pid(d);
-}
-
-/* Wait (hv_lock held) until the quiesce ends, the domain stops or the deadline. */
-static int domain_quiesce_wait_locked(struct domain *d, uint32_t timeout_ms)
-{
-	struct timespec end;
-	int rc = 0;
-
-	util_deadline_after(&end, timeout_ms);
-	while (d->quiesce == DOMAIN_QUIESCING && !domain_is_stopped(d) && rc == 0)
-		rc = pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
-	if (d->quiesce == DOMAIN_QUIESCED)
-		return 0;
-	if (domain_is_stopped(d) || d->reaped)
-		return -PV_EINVAL;
-	return -PV_ETIMEDOUT;
-}
-
-/* A domain that never ran is quiesced as it is: nothing of it runs. */
-int domain_quiesce(struct domain *d, uint32_t timeout_ms)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&hv_lock);
-	if (domain_is_stopped(d) || d->removed)
-		rc = -PV_EINVAL;
-	else if (d->quiesce != DOMAIN_RUNS)
-		rc = -PV_EBUSY;
-	else if (!d->started)
-		d->quiesce = DOMAIN_QUIESCED;
-	else {
-		d->quiesce = DOMAIN_QUIESCING;
-		rc = d->engine->quiesce(d);
-		if (rc == 0)
-			rc = domain_quiesce_wait_locked(d, timeout_ms);
-		if (rc && d->started && !d->reaped)
-			d->engine->resume(d); /* withdrawn: whoever stopped goes on */
-		if (rc)
-			d->quiesce = DOMAIN_RUNS;
-	}
-	pthread_cond_broadcast(&hv_cond);
-	pthread_mutex_unlock(&hv_lock);
-	return rc;
-}
-
-void domain_quiesced_locked(struct domain *d)
-{
-	if (d->quiesce == DOMAIN_QUIESCING)
-		d->quiesce = DOMAIN_QUIESCED;
-	pthread_cond_broadcast(&hv_cond);
-}
-
-int domain_resume(struct domain *d)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&hv_lock);
-	if (d->quiesce != DOMAIN_QUIESCED) {
-		rc = -PV_EINVAL;
-	} else {
-		if (d->started && !d->reaped)
-			d->engine->resume(d);
-		d->quiesce = DOMAIN_RUNS;
-		timer_domain_resumed_locked();
-		pthread_cond_broadcast(&hv_cond);
-	}
-	pthread_mutex_unlock(&hv_lock);
-	return rc;
 }

@@ -137,9 +137,16 @@ void domain_crash_locked(struct domain *d, const char *fmt, ...)
  * the CPU time, crash the domain with ex->why if nothing stopped it, release the
  * engine and apply the action. hv_lock not held. */
 void domain_reaped(struct domain *d, const struct engine_exit *ex);
+/* Shut down, crashed or dying: its host context is gone or going. */
+static inline int domain_is_stopped(const struct domain *d)
+{
+	return d->state == PV_DOMSTATE_SHUTDOWN || d->state == PV_DOMSTATE_CRASHED ||
+	       d->state == PV_DOMSTATE_DYING;
+}
 /* Take one more reference with hv_lock held (put with domain_put, unlocked). */
 void domain_hold_locked(struct domain *d);
-/* Quiesce (engines/engine.h): stop every vCPU at a consistent point, waiting up to
+/* Quiesce (domain_quiesce.c, engines/engine.h): stop every vCPU at a consistent
+ * point, waiting up to
  * timeout_ms: 0, -PV_ETIMEDOUT (the quiesce is withdrawn), -PV_EBUSY (quiesced
  * already), -PV_EINVAL (stopped or dying). resume ends it (-PV_EINVAL when not
  * quiesced). hv_lock not held. The engine reports the end with _quiesced_locked. */

@@ -73,10 +73,10 @@ static int32_t op_map_foreign(uint8_t *p, uint32_t len, struct privcmd_reply *re
 	return ret;
 }
 
-static int domain_stopped(struct domain *d)
+/* Stopped, or gone from the table. */
+static int domain_gone(const struct domain *d)
 {
-	return d->removed || d->state == PV_DOMSTATE_SHUTDOWN ||
-	       d->state == PV_DOMSTATE_CRASHED || d->state == PV_DOMSTATE_DYING;
+	return d->removed || domain_is_stopped(d);
 }
 
 static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
@@ -172,45 +172,30 @@ static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 		return -PV_ESRCH;
 	util_deadline_after(&end, w.timeout_ms);
 	pthread_mutex_lock(&hv_lock);
-	while (!domain_stopped(d) && ret == 0)
+	while (!domain_gone(d) && ret == 0)
 		ret = -pv_errno_from_host(pthread_cond_timedwait(&hv_cond, &hv_lock, &end));
-	if (domain_stopped(d))
+	if (domain_gone(d))
 		ret = 0;
 	pthread_mutex_unlock(&hv_lock);
 	domain_put(d);
 	return ret;
 }
 
-static int32_t op_quiesce(uint8_t *p, uint32_t len)
+/* QUIESCE (payload pv_privcmd_wait) and RESUME (pv_privcmd_domid) of one domain. */
+static int32_t op_quiesce(uint32_t op, uint8_t *p, uint32_t len)
 {
-	struct pv_privcmd_wait w;
+	struct pv_privcmd_wait w = { 0 };
+	size_t want = op == PV_PRIVCMD_OP_QUIESCE ? sizeof(w) : sizeof(struct pv_privcmd_domid);
 	struct domain *d;
 	int32_t ret;
 
-	if (len != sizeof(w))
+	if (len != want)
 		return -PV_EINVAL;
-	memcpy(&w, p, sizeof(w));
+	memcpy(&w, p, len); /* both start with the domid */
 	d = domain_get(w.domid);
 	if (!d)
 		return -PV_ESRCH;
-	ret = domain_quiesce(d, w.timeout_ms);
-	domain_put(d);
-	return ret;
-}
-
-static int32_t op_resume(uint8_t *p, uint32_t len)
-{
-	struct pv_privcmd_domid req;
-	struct domain *d;
-	int32_t ret;
-
-	if (len != sizeof(req))
-		return -PV_EINVAL;
-	memcpy(&req, p, sizeof(req));
-	d = domain_get(req.domid);
-	if (!d)
-		return -PV_ESRCH;
-	ret = domain_resume(d);
+	ret = op == PV_PRIVCMD_OP_QUIESCE ? domain_quiesce(d, w.timeout_ms) : domain_resume(d);
 	domain_put(d);
 	return ret;
 }
@@ -339,9 +324,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_GNT_BUFFER:
 		return op_gnt_buffer(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_QUIESCE:
-		return op_quiesce(payload, len);
 	case PV_PRIVCMD_OP_RESUME:
-		return op_resume(payload, len);
+		return op_quiesce(op, payload, len);
 	default:
 		return -PV_ENOSYS;
 	}
