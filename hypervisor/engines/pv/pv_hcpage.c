@@ -28,7 +28,9 @@ static void pv_hcpage_stub(uint8_t *p, unsigned i, size_t tail_off)
 int pv_hypercall_page(struct domain *d, uint64_t gpfn)
 {
 	size_t tail_off = PV_HCALL_TAIL_SLOT * PV_HCALL_SLOT_SIZE;
-	size_t tail_len = (size_t)(pv_hcpage_tail_end - pv_hcpage_tail);
+	/* labels of one assembly blob (hcpage_tail.S): their distance is its length */
+	size_t tail_len = (size_t)((uintptr_t)pv_hcpage_tail_end - (uintptr_t)pv_hcpage_tail);
+	size_t data_off = (size_t)((uintptr_t)pv_hcpage_data - (uintptr_t)pv_hcpage_tail);
 	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
 			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
 	uint8_t *page;
@@ -42,7 +44,7 @@ int pv_hypercall_page(struct domain *d, uint64_t gpfn)
 		if (i < PV_HCALL_TAIL_SLOT || i >= PV_HYPERCALL_pvisor_vcpu_wait)
 			pv_hcpage_stub(page + i * PV_HCALL_SLOT_SIZE, i, tail_off);
 	memcpy(page + tail_off, pv_hcpage_tail, tail_len);
-	memcpy(page + tail_off + (size_t)(pv_hcpage_data - pv_hcpage_tail), data, sizeof(data));
+	memcpy(page + tail_off + data_off, data, sizeof(data));
 	pv_dom(d)->hcpage_set = 1;
 	return 0;
 }
