@@ -39,11 +39,12 @@ void pv_signal(struct domain *d, struct vcpu *v)
 		syscall(SYS_tgkill, p->pid, tid, PV_UPCALL_SIGNAL);
 }
 
-/* The vCPU must stop as its call returns: it went down, or a quiesce wants it. */
+/* The vCPU must stop as its call returns: it went down, or a quiesce wants it (read
+ * unlocked on the hypercall path: a quiesce that starts later signals it itself). */
 static int pv_must_stop(struct domain *d, struct vcpu *v)
 {
-	return !__atomic_load_n(&v->up, __ATOMIC_SEQ_CST) ||
-	       __atomic_load_n(&pv_upcall_area(d, v->id)->stop, __ATOMIC_SEQ_CST);
+	return !__atomic_load_n(&v->up, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&pv_dom(d)->quiescing, __ATOMIC_RELAXED);
 }
 
 /* Set the park flag of a vCPU that went down and signal it if it has reason. */

@@ -63,7 +63,7 @@ int pv_quiesce(struct domain *d)
 
 	if (p->quiescing)
 		return -PV_EBUSY;
-	p->quiescing = 1;
+	__atomic_store_n(&p->quiescing, 1, __ATOMIC_SEQ_CST);
 	p->quiesce_told = 0;
 	/* A paused process runs on just far enough to stop: signals are taken before
 	 * any guest code. */
@@ -80,7 +80,7 @@ void pv_resume(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
 
-	p->quiescing = 0;
+	__atomic_store_n(&p->quiescing, 0, __ATOMIC_SEQ_CST);
 	for (unsigned i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = &d->vcpus[i];
 
