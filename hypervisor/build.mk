@@ -24,15 +24,3 @@ test_gnttab_SRCS := tests/unit/test_gnttab.c frontends/kernel/lib/grant_entry.c
 test_gnttab_LIBS := pvcore pvcommon
 test_gnttab_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_gnttab.o: HOST_CFLAGS += -Ihypervisor
-
-UNIT_TESTS += test_errno
-test_errno_SRCS := tests/unit/test_errno.c
-test_errno_LIBS := pvcore pvcommon
-test_errno_LDLIBS := -lcunit
-$(B)/obj/tests/unit/test_errno.o: HOST_CFLAGS += -Ihypervisor
-
-UNIT_TESTS += test_engine
-test_engine_SRCS := tests/unit/test_engine.c
-test_engine_LIBS := pvcore pvcommon
-test_engine_LDLIBS := -lcunit
-$(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
