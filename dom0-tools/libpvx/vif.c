@@ -37,7 +37,7 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs
 		snprintf(err, errlen, "vif: no free device number: %s", strerror(-devid));
 		return devid;
 	}
-	vifspec_format_mac(vs->mac, mac);
+	netaddr_mac_format(vs->mac, mac);
 	snprintf(handle, sizeof(handle), "%d", devid);
 	snprintf(mtu, sizeof(mtu), "%u", vs->mtu);
 	snprintf(rate, sizeof(rate), "%llu,%u", (unsigned long long)vs->rate_bytes,

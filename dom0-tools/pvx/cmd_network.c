@@ -64,7 +64,7 @@ int cmd_network_attach(int argc, char **argv)
 				"devid=", argv[1], vs.devid);
 	if (rc < 0)
 		return cli_fail("network-attach: %s", err);
-	vifspec_format_mac(vs.mac, mac);
+	netaddr_mac_format(vs.mac, mac);
 	fprintf(stderr, "pvx: vif %u (%s) added to %s on %s\n", devid, mac, argv[1], vs.bridge);
 	return 0;
 }
