@@ -167,7 +167,8 @@ static int list_concat(struct cfg_lex *lx, const char *key, struct cfg_value *ol
 	items = realloc(old->items, (old->n_items + add->n_items + 1) * sizeof(*items));
 	if (!items)
 		return -ENOMEM;
-	memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
+	if (add->n_items) /* `disk += []` has no items array: memcpy from NULL is undefined */
+		memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
 	free(add->items);
 	add->items = items;
 	add->n_items += old->n_items;

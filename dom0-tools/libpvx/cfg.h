@@ -65,6 +65,11 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len, struct cfg_f
  * CFG_LINE_OVERRIDE. 0 or -EINVAL/-ENOMEM with the reason in err. */
 int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, char *err, size_t errlen);
 
+/* cf as config text, one `key = value` line per entry in cf's order, strings
+ * quoted and escaped, numbers as written: cfg_parse_buffer reads it back as the
+ * same settings (overrides included). *out is malloc'ed. 0 or -ENOMEM. */
+int cfg_format(const struct cfg_file *cf, char **out);
+
 /* The value last assigned to `key`, or NULL. Valid until cfg_free. */
 const struct cfg_value *cfg_get(const struct cfg_file *cf, const char *key);
 

@@ -339,8 +339,7 @@ void cfg_lex_describe(const struct cfg_lex *lx, char *buf, size_t len)
 	}
 }
 
-/* Append one character of s to buf as printable text; returns chars written. */
-static size_t quote_char(unsigned char c, char *buf)
+size_t cfg_lex_quote_char(unsigned char c, char *buf)
 {
 	if (c == '"' || c == '\\')
 		return (size_t)sprintf(buf, "\\%c", c);
@@ -366,7 +365,7 @@ void cfg_quote(const char *s, char *buf, size_t len)
 	buf[n++] = '"';
 	for (; *s; s++) {
 		char one[8];
-		size_t k = quote_char((unsigned char)*s, one);
+		size_t k = cfg_lex_quote_char((unsigned char)*s, one);
 
 		if (n + k + 5 > len) { /* room for ...", NUL */
 			memcpy(buf + n, "...", 3);

@@ -48,6 +48,10 @@ void cfg_lex_fini(struct cfg_lex *lx);
  * returns -EINVAL for convenience. */
 int cfg_lex_error(struct cfg_lex *lx, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Write byte c as it appears inside a double-quoted string that the lexer reads
+ * back as c (\" \\ \n \t \xHH or itself) into buf (at least 5 bytes, not
+ * terminated); returns the characters written. */
+size_t cfg_lex_quote_char(unsigned char c, char *buf);
 /* Describe the current token for a message: "end of line", "'='", "'memory'". */
 void cfg_lex_describe(const struct cfg_lex *lx, char *buf, size_t len);
 

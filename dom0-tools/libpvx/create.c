@@ -157,11 +157,12 @@ void pvx_domain_forget(pv_domid_t domid)
 static int create_store(pv_domid_t domid, const struct domcfg *dc,
 			const struct pvx_boot_ports *bp, char *err, size_t errlen)
 {
+	struct pvx_err e = { 0 };
 	struct xs_handle *xs;
-	int rc = pvx_store_open(&xs, err, errlen);
+	int rc = pvx_store_open(&xs, &e);
 
 	if (rc < 0)
-		return rc;
+		return snprintf(err, errlen, "%s", e.msg), rc;
 	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
 	if (rc == 0)
 		rc = pvx_disks_add(xs, domid, dc, err, errlen);

@@ -13,20 +13,14 @@
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
 
-int pvx_store_open(struct xs_handle **xs, char *err, size_t errlen)
+int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 {
 	int rc = xs_open(xs);
 
-	if (rc == -ENOENT || rc == -ECONNREFUSED) {
-		rc = pvx_daemons_ensure(err, errlen);
-		if (rc < 0)
-			return rc;
-		rc = xs_open(xs);
-	}
 	if (rc < 0)
-		snprintf(err, errlen, "cannot reach the store (xsd): %s; is xsd installed and "
-			 "running? (pvx daemons start)", strerror(-rc));
-	return rc;
+		return pvx_fail(err, rc, "cannot reach the store (xsd): %s; is xsd installed and "
+				"running? (pvx daemons start)", strerror(-rc));
+	return 0;
 }
 
 int pvx_xs_write(struct xs_handle *xs, uint32_t t, const char *value, const char *fmt, ...)
@@ -204,15 +198,12 @@ void pvx_store_domain_forget(pv_domid_t domid)
 	xs_close(xs);
 }
 
-int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
-				size_t errlen)
+int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
+				char *err, size_t errlen)
 {
-	struct xs_handle *xs;
 	char *feat;
-	int rc = pvx_store_open(&xs, err, errlen);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	feat = pvx_xs_read_str(xs, 0, "/local/domain/%u/control/feature-%s", domid, reason);
 	if (!feat || strcmp(feat, "1") != 0) {
 		snprintf(err, errlen, "the guest has no PV control interface for %s (its kernel "
@@ -225,6 +216,5 @@ int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
 			snprintf(err, errlen, "writing control/shutdown: %s", strerror(-rc));
 	}
 	free(feat);
-	xs_close(xs);
 	return rc;
 }

@@ -7,7 +7,7 @@ pvx_PROG_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_info.c dom0-tools/pvx/cmd_dmesg.c dom0-tools/pvx/cmd_domid.c \
 	dom0-tools/pvx/cmd_domname.c dom0-tools/pvx/cmd_daemons.c \
 	dom0-tools/pvx/cmd_console.c
-pvx_LIBS += pvx xs pvctrl pvcommon
+pvx_LIBS += pvstart pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
 	dom0-tools/pvx/cmd_block_list.c

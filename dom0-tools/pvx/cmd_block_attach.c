@@ -43,10 +43,7 @@ int cmd_block_attach(int argc, char **argv)
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0) {
-		rc = cli_fail("%s", err);
-		goto out;
-	}
+	xs = cli_store();
 	rc = pvx_disk_add(xs, domid, d, NULL, err, sizeof(err)) < 0 ? cli_fail("%s", err) : 0;
 	xs_close(xs);
 out:

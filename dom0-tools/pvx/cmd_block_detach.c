@@ -33,8 +33,7 @@ int cmd_block_detach(int argc, char **argv)
 	h = cli_connect();
 	domid = cli_domain(h, argv[optind]);
 	pvctrl_close(h);
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0)
-		return cli_fail("%s", err);
+	xs = cli_store();
 	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, err,
 			       sizeof(err));
 	xs_close(xs);

@@ -14,18 +14,6 @@
 
 #define DETACH_TIMEOUT_MS 10000
 
-static struct xs_handle *net_store(void)
-{
-	struct xs_handle *xs;
-	char err[256];
-
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0) {
-		cli_fail("%s", err);
-		exit(1);
-	}
-	return xs;
-}
-
 static void net_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -56,7 +44,7 @@ int cmd_network_attach(int argc, char **argv)
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	xs = net_store();
+	xs = cli_store();
 	rc = pvx_vif_add(xs, domid, &vs, &devid, err, sizeof(err));
 	xs_close(xs);
 	if (rc == -EEXIST)
@@ -110,7 +98,7 @@ int cmd_network_detach(int argc, char **argv)
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	xs = net_store();
+	xs = cli_store();
 	rc = net_find(xs, domid, argv[2], &devid);
 	if (rc == 0)
 		rc = pvx_device_remove(xs, domid, "vif", devid, 0, DETACH_TIMEOUT_MS, err,
@@ -161,7 +149,7 @@ int cmd_network_list(int argc, char **argv)
 	h = cli_connect();
 	for (int i = 1; i < argc; i++)
 		cli_domain(h, argv[i]); /* every name is good before the table starts */
-	xs = net_store();
+	xs = cli_store();
 	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-11s %-30s\n", "Idx", "BE", "Mac Addr.",
 	       "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
 	for (int i = 1; i < argc; i++) {

@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libxs/xs.h"
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
 static int shutdown_common(int argc, char **argv, const char *what, unsigned reason)
 {
+	struct xs_handle *xs;
 	struct pvctrl *h;
 	pv_domid_t id;
 	char err[512];
@@ -30,7 +32,9 @@ static int shutdown_common(int argc, char **argv, const char *what, unsigned rea
 		return cli_usage(argv[0]);
 	h = cli_connect();
 	id = cli_domain(h, argv[optind]);
-	rc = pvx_domain_request_shutdown(id, what, err, sizeof(err));
+	xs = cli_store();
+	rc = pvx_domain_request_shutdown(xs, id, what, err, sizeof(err));
+	xs_close(xs);
 	if (rc == -EOPNOTSUPP && force)
 		rc = pvctrl_domain_shutdown(h, id, reason);
 	else if (rc < 0) {

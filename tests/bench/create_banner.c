@@ -8,6 +8,7 @@
 
 #include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
+#include "rundir.h"
 #include "util.h"
 
 static int cmp_u64(const void *a, const void *b)
@@ -75,14 +76,14 @@ int main(int argc, char **argv)
 	int n = argc > 2 ? atoi(argv[2]) : 20, ok = 0;
 	uint64_t *tc = calloc(n, sizeof(*tc)), *tb = calloc(n, sizeof(*tb));
 	struct pvctrl *h;
-	char err[512];
 
 	if (argc < 2 || n <= 0 || !tc || !tb) {
 		fprintf(stderr, "usage: bench_create CFG [COUNT]\n");
 		return 2;
 	}
-	if (pvx_connect(&h, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench_create: %s\n", err);
+	if (pvctrl_open(&h) < 0) {
+		fprintf(stderr, "bench_create: pvisor is not running in %s; start it first (pvx "
+			"daemons start)\n", rundir_path());
 		return 1;
 	}
 	for (int i = 0; i < n; i++)

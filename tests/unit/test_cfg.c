@@ -414,6 +414,51 @@ static void test_quote(void)
 	CU_ASSERT_EQUAL(strlen(buf), 16 - 1);
 }
 
+/* Two values hold the same settings (types, text, items). */
+static int value_same(const struct cfg_value *a, const struct cfg_value *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (a->type != CFG_LIST)
+		return strcmp(a->str, b->str) == 0 && (a->type != CFG_NUMBER || a->num == b->num);
+	if (a->n_items != b->n_items)
+		return 0;
+	for (size_t i = 0; i < a->n_items; i++)
+		if (!value_same(&a->items[i], &b->items[i]))
+			return 0;
+	return 1;
+}
+
+/* cfg_format's text parses back to the same settings, overrides included. */
+static void test_format(void)
+{
+	struct cfg_file *cf = parse("name = 'a'\nmemory = 0x40\nvif = [ 'bridge=sw0', '' ]\n"
+				    "extra = \"q\\\"s\\\\b\\n\\t\\x01\\xe9\"\n"
+				    "disk = [ [ 'x' ], [] ]\nneg = -3\n");
+	struct cfg_file *back = NULL;
+	char *text = NULL;
+
+	apply(cf, "name=web1");    /* verbatim: must come back quoted, not as a bare word */
+	apply(cf, "cmdline=app=shell x=1");
+	apply(cf, "disk+=[]");     /* an empty list appended (memcpy of nothing) */
+	apply(cf, "vcpus=2");
+	CU_ASSERT_EQUAL(cfg_format(cf, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "name = \"web1\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "memory = 0x40\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "vif = [ \"bridge=sw0\", \"\" ]\n"));
+	CU_ASSERT_EQUAL(cfg_parse_buffer("saved", text, strlen(text), &back, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(back->n_entries, cf->n_entries);
+	for (size_t i = 0; i < cf->n_entries && i < back->n_entries; i++) {
+		CU_ASSERT_STRING_EQUAL(back->entries[i].key, cf->entries[i].key);
+		CU_ASSERT_TRUE(value_same(&back->entries[i].value, &cf->entries[i].value));
+	}
+	free(text);
+	cfg_free(back);
+	cfg_free(cf);
+}
+
 int main(void)
 {
 	static const struct {
@@ -437,6 +482,7 @@ int main(void)
 		{ "override errors", test_override_errors },
 		{ "parse file", test_parse_file },
 		{ "quote", test_quote },
+		{ "format", test_format },
 	};
 	CU_pSuite suite;
 	unsigned failed;
