@@ -25,7 +25,7 @@ static char *path_absolute(const char *p)
 	return out;
 }
 
-static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char **path,
+static int disk_target(const struct disk_spec *d, const struct domcfg *cfg, char **path,
 		       const char **type, char *err, size_t errlen)
 {
 	struct stat st;
@@ -57,7 +57,7 @@ static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char 
 
 /* As xl waits for the hotplug script: wait until blkback offers the disk
  * (InitWait or later) or says why it cannot (hotplug-status error). */
-static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
+static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
 			     char *err, size_t errlen)
 {
 	struct timespec nap = { 0, 5000000 };
@@ -86,7 +86,7 @@ static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct 
 	return -ETIMEDOUT;
 }
 
-int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
+int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
 		 const struct domcfg *cfg, char *err, size_t errlen)
 {
 	const char *type, *devtype = d->cdrom ? "cdrom" : "disk";
@@ -121,24 +121,16 @@ int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
 int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg, char *err,
 		  size_t errlen)
 {
-	struct pvx_disk *d = malloc(sizeof(*d));
 	size_t i;
 	int rc = 0;
 
-	if (!d)
-		return snprintf(err, errlen, "out of memory"), -ENOMEM;
-	for (i = 0; i < cfg->n_disks && rc == 0; i++) {
-		rc = pvx_disk_parse(cfg->disks[i], d, err, errlen);
-		if (rc == 0)
-			rc = pvx_disk_add(xs, domid, d, cfg, err, errlen);
-	}
+	for (i = 0; i < cfg->n_disks && rc == 0; i++)
+		rc = pvx_disk_add(xs, domid, &cfg->disks[i], cfg, err, errlen);
 	for (size_t j = 0; rc < 0 && j + 1 < i; j++) { /* the failed one removed itself */
 		char e2[64];
 
-		if (pvx_disk_parse(cfg->disks[j], d, e2, sizeof(e2)) == 0)
-			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, e2,
-					  sizeof(e2));
+		pvx_device_remove(xs, (pv_domid_t)domid, "vbd", cfg->disks[j].devid, 1, 0, e2,
+				  sizeof(e2));
 	}
-	free(d);
 	return rc;
 }

@@ -54,7 +54,7 @@ static int encode(const char *prefix, unsigned disk, unsigned part, unsigned *de
 	return 0;
 }
 
-int pvx_vdev_to_devid(const char *vdev, unsigned *devid)
+int diskspec_vdev_to_devid(const char *vdev, unsigned *devid)
 {
 	static const char *const prefixes[] = { "xvd", "hd", "sd" };
 	unsigned disk, part = 0;
@@ -97,7 +97,7 @@ static void letters(unsigned disk, char *buf, size_t len)
 	buf[(size_t)n < len ? (size_t)n : len - 1] = '\0';
 }
 
-void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len)
+void diskspec_devid_to_vdev(unsigned devid, char *buf, size_t len)
 {
 	const char *prefix = NULL;
 	unsigned disk = 0, part = 0, major = devid >> 8;
@@ -141,7 +141,7 @@ struct spec_key {
 	size_t off, size;
 };
 
-#define SK(k, f) { k, offsetof(struct pvx_disk, f), sizeof(((struct pvx_disk *)0)->f) }
+#define SK(k, f) { k, offsetof(struct disk_spec, f), sizeof(((struct disk_spec *)0)->f) }
 static const struct spec_key spec_keys[] = {
 	SK("format", format), SK("vdev", vdev), SK("backendtype", backendtype),
 	SK("backend", backend), SK("script", script),
@@ -149,7 +149,7 @@ static const struct spec_key spec_keys[] = {
 /* Positional items, in order; access and devtype go through item_access. */
 static const char *const positional[] = { "target", "format", "vdev", "access" };
 
-static int item_access(struct pvx_disk *d, const char *v, char *err, size_t errlen)
+static int item_access(struct disk_spec *d, const char *v, char *err, size_t errlen)
 {
 	if (!strcmp(v, "r") || !strcmp(v, "ro"))
 		d->readonly = 1;
@@ -163,7 +163,7 @@ static int item_access(struct pvx_disk *d, const char *v, char *err, size_t errl
 	return 0;
 }
 
-static int item_flag(struct pvx_disk *d, const char *it)
+static int item_flag(struct disk_spec *d, const char *it)
 {
 	if (!strcmp(it, "cdrom"))
 		d->cdrom = 1, d->readonly = 1;
@@ -178,7 +178,7 @@ static int item_flag(struct pvx_disk *d, const char *it)
 	return 1;
 }
 
-static int item_key(struct pvx_disk *d, const char *k, size_t kl, const char *v, char *err,
+static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v, char *err,
 		    size_t errlen)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++)
@@ -211,7 +211,7 @@ static int is_format(const char *s)
 }
 
 /* xm's legacy target prefixes: phy:, file:, tap:aio:, tap2:aio:, tap:qcow2:, ... */
-static void target_prefixes(struct pvx_disk *d)
+static void target_prefixes(struct disk_spec *d)
 {
 	static const char *const drop[] = { "file:", "tap:", "tap2:", "aio:" };
 	char *t = d->target, *colon;
@@ -242,7 +242,7 @@ static void target_prefixes(struct pvx_disk *d)
 }
 
 /* A vdev, with xm's ":cdrom" / ":disk" suffix. */
-static int set_vdev(struct pvx_disk *d, const char *it, char *err, size_t errlen)
+static int set_vdev(struct disk_spec *d, const char *it, char *err, size_t errlen)
 {
 	const char *colon = strchr(it, ':');
 	size_t n = colon ? (size_t)(colon - it) : strlen(it);
@@ -255,7 +255,7 @@ static int set_vdev(struct pvx_disk *d, const char *it, char *err, size_t errlen
 	return copy_field(d->vdev, sizeof(d->vdev), it, n, "vdev", err, errlen);
 }
 
-static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, char *err,
+static int item_positional(struct disk_spec *d, unsigned *pos, const char *it, char *err,
 			   size_t errlen)
 {
 	unsigned v;
@@ -269,7 +269,7 @@ static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, ch
 		if (n < sizeof(name)) {
 			memcpy(name, it, n);
 			name[n] = '\0';
-			if (pvx_vdev_to_devid(name, &v) == 0)
+			if (diskspec_vdev_to_devid(name, &v) == 0)
 				*pos = 2;
 		}
 	}
@@ -295,7 +295,7 @@ static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, ch
 	}
 }
 
-static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t errlen)
+static int spec_check(struct disk_spec *d, const char *spec, char *err, size_t errlen)
 {
 	if (!d->format[0])
 		strcpy(d->format, "raw");
@@ -305,7 +305,7 @@ static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t er
 	if (!d->vdev[0])
 		return snprintf(err, errlen, "disk spec '%s': no vdev (add vdev=xvda)", spec),
 		       -EINVAL;
-	if (pvx_vdev_to_devid(d->vdev, &d->devid) < 0)
+	if (diskspec_vdev_to_devid(d->vdev, &d->devid) < 0)
 		return snprintf(err, errlen, "disk spec '%s': vdev '%s' is not a disk name "
 				"(xvda, hdc, sdb1) or vbd number", spec, d->vdev), -EINVAL;
 	if (!d->target[0] && !d->cdrom)
@@ -325,7 +325,7 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-int pvx_disk_parse(const char *spec, struct pvx_disk *out, char *err, size_t errlen)
+int diskspec_parse(const char *spec, struct disk_spec *out, char *err, size_t errlen)
 {
 	const char *p = spec;
 	unsigned pos = 0;

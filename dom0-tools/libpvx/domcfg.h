@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "libpvx/cfg.h"
+#include "libpvx/diskspec.h"
+#include "libpvx/vifspec.h"
 
 #define DOMCFG_NAME_MAX     63      /* characters in a domain name */
 #define DOMCFG_VCPUS_MAX    128     /* vcpus / maxvcpus */
@@ -48,9 +50,10 @@ struct domcfg {
 	unsigned cpu_weight;    /* 1..65535 */
 	unsigned cap;           /* % of one CPU, 0 = no cap, at most 100 * maxvcpus */
 	char *cpus;             /* validated hard-affinity string ("0-3,^1"); NULL = all */
-	char **disks;           /* raw disk specs, n_disks of them */
+	struct disk_spec *disks; /* disk = [...], parsed once (each with its text) */
 	size_t n_disks;
-	char **vifs;            /* raw vif specs */
+	struct vif_spec *vifs;  /* vif = [...], parsed once: a vif without mac= has the
+				 * random MAC drawn here, kept for the domain's life */
 	size_t n_vifs;
 	char *config_file;      /* the path the config was read from, as given */
 	char *config_dir;       /* its directory, absolute */

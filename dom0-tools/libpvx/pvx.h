@@ -68,12 +68,12 @@ int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
 int pvx_device_list(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned **ids);
 
 /* ---- vifs (libpvx/vif.c) ---- */
-struct vifspec;
+struct vif_spec;
 /* Add a vif from a parsed spec: devid from the spec, else the lowest free one
  * (returned in *devid_out when non-NULL). Backend keys: mac, bridge, handle,
  * type, mtu, and rate ("bytes,usecs"), vifname, ip when given; frontend keys:
  * mac, handle, mtu. 0 or -errno with err set. */
-int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs,
+int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *vs,
 		unsigned *devid_out, char *err, size_t errlen);
 /* Every vif of dc (at create). 0 or the first failure. */
 int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc, char *err,

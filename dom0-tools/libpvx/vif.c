@@ -26,7 +26,7 @@ static int vif_next_devid(struct xs_handle *xs, pv_domid_t domid)
 	return devid <= VIF_DEVID_MAX ? devid : -ENOSPC;
 }
 
-int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs,
+int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *vs,
 		unsigned *devid_out, char *err, size_t errlen)
 {
 	char mac[18], handle[16], mtu[16], rate[48];
@@ -69,11 +69,8 @@ int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc
 		 size_t errlen)
 {
 	for (size_t i = 0; i < dc->n_vifs; i++) {
-		struct vifspec vs;
-		int rc = vifspec_parse(dc->vifs[i], &vs, NULL, NULL, err, errlen);
+		int rc = pvx_vif_add(xs, domid, &dc->vifs[i], NULL, err, errlen);
 
-		if (rc == 0)
-			rc = pvx_vif_add(xs, domid, &vs, NULL, err, errlen);
 		if (rc)
 			return rc;
 	}

@@ -14,7 +14,7 @@
 #include "util.h"
 
 struct vs_ctx {
-	struct vifspec *vs;
+	struct vif_spec *vs;
 	void (*warn)(void *ctx, const char *msg);
 	void *wctx;
 	char *err;
@@ -330,7 +330,7 @@ static int vs_item(struct vs_ctx *c, char *item)
 	return 0;
 }
 
-static void vs_defaults(struct vifspec *vs)
+static void vs_defaults(struct vif_spec *vs)
 {
 	memset(vs, 0, sizeof(*vs));
 	strcpy(vs->bridge, NETADDR_BRIDGE_DEFAULT);
@@ -362,7 +362,7 @@ static int vs_items(struct vs_ctx *c, char *buf)
 	return 0;
 }
 
-int vifspec_parse(const char *spec, struct vifspec *vs,
+int vifspec_parse(const char *spec, struct vif_spec *vs,
 		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
 {
 	struct vs_ctx c;

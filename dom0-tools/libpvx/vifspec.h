@@ -11,7 +11,7 @@
 #define VIFSPEC_IP_MAX       127    /* ip= text */
 #define VIFSPEC_INTERVAL_DEFAULT_US 50000u /* Xen's rate interval when none given */
 
-struct vifspec {
+struct vif_spec {
 	uint8_t mac[6];       /* mac=, else a random 00:16:3e:xx:xx:xx */
 	int mac_given;
 	char bridge[NETADDR_IFNAME_MAX + 1];  /* switch name; bridge= or netdev= */
@@ -22,6 +22,7 @@ struct vifspec {
 	uint64_t rate_bytes;  /* credit per interval; 0 = no limit */
 	uint32_t rate_usecs;  /* interval, 0 when there is no limit */
 	int trusted;          /* 1 = trusted (default), 0 = untrusted */
+	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
 };
 
 /* Parse one spec: comma-separated key=value items (all optional) as xl reads
@@ -29,8 +30,8 @@ struct vifspec {
  * gatewaydev, accel, forwarddev, ...) and unknown keys produce one warning
  * each through warn(ctx, "vif: ...") (warn may be NULL). Returns 0, -EINVAL
  * with "vif: <item>: <what>" in err, or -EIO when no random MAC could be
- * made. */
-int vifspec_parse(const char *spec, struct vifspec *vs,
+ * made (vs->text is left NULL). */
+int vifspec_parse(const char *spec, struct vif_spec *vs,
 		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen);
 
 /* Xen's rate syntax "RATE/s[@INTERVAL]": RATE an integer with an optional K, M

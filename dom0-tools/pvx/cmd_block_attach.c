@@ -26,7 +26,7 @@ static char *join_spec(int argc, char **argv)
 
 int cmd_block_attach(int argc, char **argv)
 {
-	struct pvx_disk *d = malloc(sizeof(*d));
+	struct disk_spec *d = malloc(sizeof(*d));
 	struct xs_handle *xs;
 	struct pvctrl *h;
 	char err[512], *spec;
@@ -36,7 +36,7 @@ int cmd_block_attach(int argc, char **argv)
 	if (argc < 3 || !d)
 		return free(d), cli_usage("block-attach");
 	spec = join_spec(argc - 2, argv + 2);
-	if (!spec || pvx_disk_parse(spec, d, err, sizeof(err)) < 0) {
+	if (!spec || diskspec_parse(spec, d, err, sizeof(err)) < 0) {
 		rc = cli_fail("%s", spec ? err : "out of memory");
 		goto out;
 	}

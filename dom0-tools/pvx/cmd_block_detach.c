@@ -27,7 +27,7 @@ int cmd_block_detach(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("block-detach");
-	if (pvx_vdev_to_devid(argv[optind + 1], &devid) < 0)
+	if (diskspec_vdev_to_devid(argv[optind + 1], &devid) < 0)
 		return cli_fail("block-detach: '%s' is not a disk name (xvda) or vbd number",
 				argv[optind + 1]);
 	h = cli_connect();

@@ -23,7 +23,7 @@ static void net_warn(void *ctx, const char *msg)
 int cmd_network_attach(int argc, char **argv)
 {
 	char spec[1024] = "", err[256], mac[18];
-	struct vifspec vs;
+	struct vif_spec vs;
 	struct xs_handle *xs;
 	struct pvctrl *h;
 	pv_domid_t domid;

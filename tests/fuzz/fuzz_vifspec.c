@@ -18,7 +18,7 @@ static void fuzz_warn(void *ctx, const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vifspec vs;
+	struct vif_spec vs;
 	char err[256] = "";
 	char *s = malloc(size + 1);
 	int rc;

@@ -338,9 +338,19 @@ static void test_devices(void)
 	ok(BASE "disk = [ '/img,raw,xvda,rw',\n 'phy:/dev/vg/x,xvdb,r' ]\nvif = [ 'bridge=br0', '', ]"
 		"\nvif = ['mac=00:16:3e:00:00:01']", &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_disks, 2);
-	CU_ASSERT_STRING_EQUAL(dc.disks[1], "phy:/dev/vg/x,xvdb,r");
+	/* parsed once, at config time: the typed fields and the text as written */
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].text, "phy:/dev/vg/x,xvdb,r");
+	CU_ASSERT_STRING_EQUAL(dc.disks[0].target, "/img");
+	CU_ASSERT_EQUAL(dc.disks[0].devid, 51712);
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].target, "/dev/vg/x");
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].backendtype, "phy");
+	CU_ASSERT_EQUAL(dc.disks[1].readonly, 1);
 	CU_ASSERT_EQUAL_FATAL(dc.n_vifs, 1);
-	CU_ASSERT_STRING_EQUAL(dc.vifs[0], "mac=00:16:3e:00:00:01");
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].text, "mac=00:16:3e:00:00:01");
+	CU_ASSERT_EQUAL(dc.vifs[0].mac_given, 1);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[5], 1);
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].bridge, "xenbr0");
+	domcfg_fini(&dc);
 	ok(BASE "disk = []", &dc);
 	CU_ASSERT_EQUAL(dc.n_disks, 0);
 	domcfg_fini(&dc);
@@ -350,9 +360,17 @@ static void test_devices(void)
 	fails(BASE "disk = [ 'a',\n  ['b'] ]", "d.cfg:4: disk: item 2: expected a string, got a list");
 	fails(BASE "disk = [ 'a',\n\n  '' ]",
 	      "d.cfg:5: disk: item 2 is empty; a disk needs at least a target and a vdev");
+	fails(BASE "disk = [ '/a,xvda',\n  '/b,raw,xvda' ]",
+	      "d.cfg:4: disk: item 2: vdev xvda is already used by item 1");
+	fails(BASE "vif = [ 'bridge=sw0',\n  'mtu=1' ]", "d.cfg:4: vif: item 2: mtu: the MTU is 68..65535");
 	ok(BASE "vif = [ '' ]", &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_vifs, 1);
-	CU_ASSERT_STRING_EQUAL(dc.vifs[0], "");
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].text, "");
+	CU_ASSERT_EQUAL(dc.vifs[0].mac_given, 0); /* a random MAC, drawn once here */
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[0], 0x00);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[1], 0x16);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[2], 0x3e);
+	CU_ASSERT_EQUAL(dc.vifs[0].devid, -1);
 	domcfg_fini(&dc);
 }
 

@@ -19,7 +19,7 @@ static void collect(void *ctx, const char *msg)
 	strcat(warnings, "\n");
 }
 
-static int parse(const char *spec, struct vifspec *vs)
+static int parse(const char *spec, struct vif_spec *vs)
 {
 	err[0] = warnings[0] = '\0';
 	nwarn = 0;
@@ -28,7 +28,7 @@ static int parse(const char *spec, struct vifspec *vs)
 
 static void fails(const char *spec, const char *msg)
 {
-	struct vifspec vs;
+	struct vif_spec vs;
 
 	CU_ASSERT_EQUAL(parse(spec, &vs), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, msg);
@@ -39,7 +39,7 @@ static void fails(const char *spec, const char *msg)
 
 static void test_defaults(void)
 {
-	struct vifspec vs;
+	struct vif_spec vs;
 
 	CU_ASSERT_EQUAL(parse("", &vs), 0);
 	CU_ASSERT_STRING_EQUAL(vs.bridge, "xenbr0");
@@ -58,7 +58,7 @@ static void test_defaults(void)
 
 static void test_random_macs_differ(void)
 {
-	struct vifspec a, b, c;
+	struct vif_spec a, b, c;
 
 	CU_ASSERT_EQUAL(parse("bridge=sw", &a), 0);
 	CU_ASSERT_EQUAL(parse("bridge=sw", &b), 0);
@@ -69,7 +69,7 @@ static void test_random_macs_differ(void)
 
 static void test_all_keys(void)
 {
-	struct vifspec vs;
+	struct vif_spec vs;
 	char mac[18];
 
 	CU_ASSERT_EQUAL(parse(" mac=00:16:3E:AA:bb:0c , bridge=sw1,ip=10.0.0.2 10.0.1.2/24,"
@@ -137,7 +137,7 @@ static void test_rates(void)
 
 static void test_warnings(void)
 {
-	struct vifspec vs;
+	struct vif_spec vs;
 
 	CU_ASSERT_EQUAL(parse("model=e1000,script=vif-bridge,type=ioemu,colour=blue", &vs), 0);
 	CU_ASSERT_EQUAL(nwarn, 4);
