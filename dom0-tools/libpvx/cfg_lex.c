@@ -10,7 +10,7 @@
 #include <string.h>
 
 void cfg_lex_init(struct cfg_lex *lx, const char *name, const char *buf, size_t len,
-		  char *err, size_t errlen)
+		  struct pvx_err *err)
 {
 	memset(lx, 0, sizeof(*lx));
 	lx->buf = buf;
@@ -18,7 +18,6 @@ void cfg_lex_init(struct cfg_lex *lx, const char *name, const char *buf, size_t 
 	lx->line = 1;
 	lx->name = name;
 	lx->err = err;
-	lx->errlen = errlen;
 	lx->tok = CFG_TOK_EOF;
 }
 
@@ -44,13 +43,9 @@ int cfg_lex_error(struct cfg_lex *lx, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!lx->err || !lx->errlen)
-		return -EINVAL;
 	if (lx->prefix)
-		snprintf(lx->err, lx->errlen, "%s: %s", lx->prefix, msg);
-	else
-		snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->name, line, msg);
-	return -EINVAL;
+		return pvx_fail(lx->err, -EINVAL, "%s: %s", lx->prefix, msg);
+	return pvx_fail(lx->err, -EINVAL, "%s:%d: %s", lx->name, line, msg);
 }
 
 static int is_ident_start(int c)

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "libpvx/pvx_err.h"
+
 struct disk_spec {
 	char target[1024];    /* image path or block device ("" for an empty cdrom) */
 	char format[16];      /* raw (default), qcow2, qcow, vhd, qed, empty */
@@ -26,7 +28,7 @@ struct disk_spec {
 
 /* Parse one spec (out->text is left NULL). 0, or -EINVAL with err naming the
  * item and what is wrong. */
-int diskspec_parse(const char *spec, struct disk_spec *out, char *err, size_t errlen);
+int diskspec_parse(const char *spec, struct disk_spec *out, struct pvx_err *err);
 
 /* Xen's vbd number of a vdev name (xvdX[N], hdX[N], sdX[N], or a number).
  * 0 or -EINVAL. */
@@ -44,9 +46,9 @@ struct domcfg;
  * keys virtual-device, device-type. The target must exist (except an empty
  * cdrom). 0 or -errno with err set (-EEXIST: the vdev is taken). */
 int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
-		 const struct domcfg *cfg, char *err, size_t errlen);
+		 const struct domcfg *cfg, struct pvx_err *err);
 /* Every disk = [...] entry of cfg; on failure the ones added are removed. */
-int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg, char *err,
-		  size_t errlen);
+int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg,
+		  struct pvx_err *err);
 
 #endif

@@ -16,8 +16,7 @@ struct dc_ctx {
 	struct domcfg *dc;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
-	char *err;
-	size_t errlen;
+	struct pvx_err *err;
 	const char *root, *extra; /* root= and extra=, folded into cmdline at the end */
 };
 
@@ -45,8 +44,7 @@ dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
 		snprintf(where, sizeof(where), "%s", c->cf->name);
 	else
 		cfg_where(c->cf, line, where, sizeof(where));
-	snprintf(c->err, c->errlen, "%s: %s: %s", where, key, msg);
-	return -EINVAL;
+	return pvx_fail(c->err, -EINVAL, "%s: %s: %s", where, key, msg);
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -310,10 +308,10 @@ static int spec_items(struct dc_ctx *c, const char *key, const struct cfg_value 
 static int disk_one(struct dc_ctx *c, const char *key, const struct cfg_value *it, size_t i)
 {
 	struct disk_spec *d = &c->dc->disks[i];
-	char err[512];
+	struct pvx_err err = { 0 };
 
-	if (diskspec_parse(it->str, d, err, sizeof(err)) < 0)
-		return dc_error(c, it->line, key, "item %zu: %s", i + 1, err);
+	if (diskspec_parse(it->str, d, &err) < 0)
+		return dc_error(c, it->line, key, "item %zu: %s", i + 1, err.msg);
 	for (size_t j = 0; j < i; j++)
 		if (c->dc->disks[j].devid == d->devid)
 			return dc_error(c, it->line, key, "item %zu: vdev %s is already used by item %zu",
@@ -350,12 +348,14 @@ static int vif_one(struct dc_ctx *c, const char *key, const struct cfg_value *it
 {
 	struct vif_warn_ctx w = { c, it->line };
 	struct vif_spec *vs = &c->dc->vifs[i];
-	char err[300];
-	int rc = vifspec_parse(it->str, vs, vif_warn, &w, err, sizeof(err));
+	struct pvx_err err = { 0 };
+	int rc = vifspec_parse(it->str, vs, vif_warn, &w, &err);
 
 	if (rc == -EINVAL || rc == -EIO) {
 		dc_error(c, it->line, key, "item %zu: %s", i + 1,
-			 strncmp(err, "vif: ", 5) == 0 ? err + 5 : err);
+			 strncmp(err.msg, "vif: ", 5) == 0 ? err.msg + 5 : err.msg);
+		if (c->err)
+			c->err->code = rc; /* -EIO: no randomness for the MAC */
 		return rc;
 	}
 	if (rc == 0 && !(vs->text = strdup(it->str)))
@@ -561,12 +561,9 @@ static int dc_finish(struct dc_ctx *c)
 		rc = dc_check_vcpus(c);
 	if (!rc)
 		rc = dc_build_cmdline(c);
-	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid))) {
-		snprintf(c->err, c->errlen,
-			 "%s: uuid: cannot generate a random one (%s); set uuid= in the config",
-			 c->cf->name, strerror(-rc));
-		return -EIO;
-	}
+	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid)))
+		return pvx_fail(c->err, -EIO, "%s: uuid: cannot generate a random one (%s); set "
+				"uuid= in the config", c->cf->name, strerror(-rc));
 	if (!rc)
 		rc = dc_set_paths(c);
 	return rc;
@@ -585,11 +582,9 @@ static void dc_set_defaults(struct domcfg *dc)
 }
 
 int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
-		    void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
+		    void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err)
 {
-	struct dc_ctx c = {
-		.cf = cf, .dc = dc, .warn = warn, .warn_ctx = ctx, .err = err, .errlen = errlen,
-	};
+	struct dc_ctx c = { .cf = cf, .dc = dc, .warn = warn, .warn_ctx = ctx, .err = err };
 	int rc;
 
 	dc_set_defaults(dc);
@@ -597,7 +592,7 @@ int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
 	if (!rc)
 		rc = dc_finish(&c);
 	if (rc == -ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", cf->name);
+		pvx_fail(err, rc, "%s: out of memory", cf->name);
 	if (rc)
 		domcfg_fini(dc);
 	return rc;

@@ -64,10 +64,10 @@ struct domcfg {
  * errors: warn(ctx, "<file>:<line>: warning: <what>") once each (warn may be
  * NULL; the library never prints). On success returns 0 and dc owns allocations (release with
  * domcfg_fini). On failure returns -EINVAL (bad or missing value), -ENOMEM or
- * -EIO (no randomness for the uuid), writes "<file>:<line>: <key>: <what>"
- * into err and leaves dc empty (domcfg_fini is still safe). */
+ * -EIO (no randomness for the uuid or a MAC), explains "<file>:<line>: <key>:
+ * <what>" in err and leaves dc empty (domcfg_fini is still safe). */
 int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
-		    void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen);
+		    void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err);
 
 /* Free what dc owns and zero it. */
 void domcfg_fini(struct domcfg *dc);

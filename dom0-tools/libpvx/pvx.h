@@ -1,8 +1,9 @@
 /* libpvx: the toolstack under pvx -- config, domain building and creation,
  * devices in the store, and the per-domain records it keeps in the run
  * directory. It never prints and starts no process (dom0-tools/pvstart starts
- * the daemons and monitors); it returns 0 or a negative errno with a message in
- * err. */
+ * the daemons and monitors). Every function returns 0 (or a count) or a negative
+ * errno explained in a caller's struct pvx_err (pvx_err.h; NULL drops the text).
+ * See docs/NOTES-toolstack.md. */
 #ifndef PV_LIBPVX_H
 #define PV_LIBPVX_H
 
@@ -30,7 +31,7 @@ struct pvx_boot_ports {
  * created (paused) domain. */
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 		     const struct elf_image *img, struct pvx_boot_ports *bp,
-		     char *err, size_t errlen);
+		     struct pvx_err *err);
 
 #define PVX_CREATE_PAUSED 1u
 /* Everything `pvx create` does after parsing: checks (host memory, unique name,
@@ -38,7 +39,7 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
  * left behind. cfg_text (may be NULL) is saved for `pvx list -l` and the
  * monitor (pvx_domain_saved_config). */
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
-		      const char *cfg_text, pv_domid_t *out, char *err, size_t errlen);
+		      const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
 
 /* ---- The store (libpvx/store.c, libpvx/device.c) ---- */
 struct xs_handle;
@@ -56,13 +57,13 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err);
  * directory to dom0 (the guest may read it). -EEXIST if the device exists. */
 int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
 		   const char *const *backend_kv, const char *const *frontend_kv,
-		   char *err, size_t errlen);
+		   struct pvx_err *err);
 /* Unplug as xl does: backend online = 0 and state = 5 (Closing), wait up to
  * timeout_ms for the backend to reach Closed (6), then remove both directories.
  * force: remove at once. -ENOENT if there is no such device, -ETIMEDOUT when
  * the backend did not close (the directories are then left in place unless force). */
 int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
-		      unsigned devid, int force, unsigned timeout_ms, char *err, size_t errlen);
+		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err);
 /* The device ids of type on domid, ascending: count (>= 0) or -errno; *ids is
  * malloc'ed (NULL when the count is 0). */
 int pvx_device_list(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned **ids);
@@ -74,15 +75,15 @@ struct vif_spec;
  * type, mtu, and rate ("bytes,usecs"), vifname, ip when given; frontend keys:
  * mac, handle, mtu. 0 or -errno with err set. */
 int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *vs,
-		unsigned *devid_out, char *err, size_t errlen);
+		unsigned *devid_out, struct pvx_err *err);
 /* Every vif of dc (at create). 0 or the first failure. */
-int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc, char *err,
-		 size_t errlen);
+int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
+		 struct pvx_err *err);
 /* Ask a running domain to power off or reboot through control/shutdown (its
  * kernel must have said control/feature-poweroff or feature-reboot). reason:
  * "poweroff" or "reboot". -EOPNOTSUPP when the guest has no PV control interface. */
 int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
-				char *err, size_t errlen);
+				struct pvx_err *err);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */

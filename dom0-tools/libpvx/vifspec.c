@@ -17,8 +17,7 @@ struct vs_ctx {
 	struct vif_spec *vs;
 	void (*warn)(void *ctx, const char *msg);
 	void *wctx;
-	char *err;
-	size_t errlen;
+	struct pvx_err *err;
 };
 
 static int vs_error(struct vs_ctx *c, const char *item, const char *fmt, ...)
@@ -31,9 +30,7 @@ static int vs_error(struct vs_ctx *c, const char *item, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (c->err && c->errlen)
-		snprintf(c->err, c->errlen, "vif: %s: %s", item, what);
-	return -EINVAL;
+	return pvx_fail(c->err, -EINVAL, "vif: %s: %s", item, what);
 }
 
 static void vs_warn(struct vs_ctx *c, const char *item, const char *what)
@@ -363,24 +360,21 @@ static int vs_items(struct vs_ctx *c, char *buf)
 }
 
 int vifspec_parse(const char *spec, struct vif_spec *vs,
-		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
+		  void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err)
 {
 	struct vs_ctx c;
 	char *buf;
 	int rc;
 
 	vs_defaults(vs);
-	c = (struct vs_ctx){ vs, warn, ctx, err, errlen };
+	c = (struct vs_ctx){ vs, warn, ctx, err };
 	buf = strdup(spec);
 	if (!buf)
 		return -ENOMEM;
 	rc = vs_items(&c, buf);
 	free(buf);
-	if (rc == 0 && !vs->mac_given && vifspec_random_mac(vs->mac)) {
-		if (err && errlen)
-			snprintf(err, errlen, "vif: no randomness for a MAC address; give mac=");
-		rc = -EIO;
-	}
+	if (rc == 0 && !vs->mac_given && vifspec_random_mac(vs->mac))
+		rc = pvx_fail(err, -EIO, "vif: no randomness for a MAC address; give mac=");
 	if (rc)
 		vs_defaults(vs);
 	return rc;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libpvx/pvx_err.h"
 #include "netaddr.h" /* MACs, interface names, the bridge and MTU defaults */
 
 #define VIFSPEC_IP_MAX       127    /* ip= text */
@@ -32,7 +33,7 @@ struct vif_spec {
  * with "vif: <item>: <what>" in err, or -EIO when no random MAC could be
  * made (vs->text is left NULL). */
 int vifspec_parse(const char *spec, struct vif_spec *vs,
-		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen);
+		  void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err);
 
 /* Xen's rate syntax "RATE/s[@INTERVAL]": RATE an integer with an optional K, M
  * or G (powers of 1000) then B (bytes) or b (bits); INTERVAL an integer with

@@ -13,8 +13,8 @@
 
 int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_name)
 {
+	struct pvx_err err = { 0 };
 	struct cfg_file *cf = NULL;
-	char err[1024];
 	int rc = -ENOENT;
 
 	memset(d, 0, sizeof(*d));
@@ -22,13 +22,13 @@ int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_nam
 	snprintf(d->name, sizeof(d->name), "dom%u", domid);
 	d->text = pvx_domain_saved_config(domid);
 	if (d->text)
-		rc = cfg_parse_buffer(config_name, d->text, strlen(d->text), &cf, err, sizeof(err));
+		rc = cfg_parse_buffer(config_name, d->text, strlen(d->text), &cf, &err);
 	if (rc == 0)
-		rc = domcfg_from_cfg(cf, &d->dc, NULL, NULL, err, sizeof(err));
+		rc = domcfg_from_cfg(cf, &d->dc, NULL, NULL, &err);
 	cfg_free(cf);
 	if (rc < 0) {
 		log_warnx("dom%u: %s: restart actions will not be carried out", domid,
-			  d->text ? err : "no saved config");
+			  d->text ? pvx_err_text(&err, rc) : "no saved config");
 		free(d->text);
 		d->text = NULL;
 		return rc;
@@ -76,16 +76,17 @@ static int dom_restart_allowed(struct pvmon_dom *d)
  * uuid, a new id. 1 when it runs again, 0 when it could not be. */
 static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 {
+	struct pvx_err err = { 0 };
 	pv_domid_t old = d->domid;
-	char err[1024];
 	int rc;
 
 	log_info("dom%u (%s): %s: restarting it", old, d->name, why);
 	pvctrl_domain_destroy(h, old);
 	pvx_domain_forget(old);
-	rc = pvx_domain_create(h, &d->dc, 0, d->text, &d->domid, err, sizeof(err));
+	rc = pvx_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
 	if (rc < 0) {
-		log_warnx("dom%u (%s): restarting failed: %s", old, d->name, err);
+		log_warnx("dom%u (%s): restarting failed: %s", old, d->name,
+			  pvx_err_text(&err, rc));
 		return 0;
 	}
 	log_info("dom%u (%s): restarted as dom%u", old, d->name, d->domid);

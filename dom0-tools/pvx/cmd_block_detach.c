@@ -18,7 +18,7 @@ int cmd_block_detach(int argc, char **argv)
 	int force = 0, rc, opt;
 	pv_domid_t domid;
 	unsigned devid;
-	char err[512];
+	struct pvx_err err = { 0 };
 
 	while ((opt = getopt(argc, argv, "f")) != -1) {
 		if (opt != 'f')
@@ -34,10 +34,10 @@ int cmd_block_detach(int argc, char **argv)
 	domid = cli_domain(h, argv[optind]);
 	pvctrl_close(h);
 	xs = cli_store();
-	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, err,
-			       sizeof(err));
+	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, &err);
 	xs_close(xs);
 	if (rc < 0)
-		return cli_fail("block-detach %s %s: %s", argv[optind], argv[optind + 1], err);
+		return cli_fail("block-detach %s %s: %s", argv[optind], argv[optind + 1],
+				pvx_err_text(&err, rc));
 	return 0;
 }

@@ -57,11 +57,11 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
  * a restart is the same domain. NULL when out of memory. */
 static char *create_saved_text(struct cfg_file *cf, const struct domcfg *dc)
 {
-	char uuid[37], ov[64], err[256], *text = NULL;
+	char uuid[37], ov[64], *text = NULL;
 
 	domcfg_uuid_format(dc->uuid, uuid);
 	snprintf(ov, sizeof(ov), "uuid=\"%s\"", uuid);
-	if (cfg_apply_override(cf, ov, err, sizeof(err)) < 0 || cfg_format(cf, &text) < 0)
+	if (cfg_apply_override(cf, ov, NULL) < 0 || cfg_format(cf, &text) < 0)
 		return NULL;
 	return text;
 }
@@ -69,15 +69,15 @@ static char *create_saved_text(struct cfg_file *cf, const struct domcfg *dc)
 /* The config file, the overrides, then domcfg; *cf stays for the saved text. */
 static int create_load(const struct create_opts *o, struct cfg_file **cf, struct domcfg *dc)
 {
-	char err[1024];
-	int rc = cfg_parse_file(o->file, cf, err, sizeof(err));
+	struct pvx_err err = { 0 };
+	int rc = cfg_parse_file(o->file, cf, &err);
 
 	for (int i = 0; rc == 0 && i < o->n_overrides; i++)
-		rc = cfg_apply_override(*cf, o->overrides[i], err, sizeof(err));
+		rc = cfg_apply_override(*cf, o->overrides[i], &err);
 	if (rc == 0)
-		rc = domcfg_from_cfg(*cf, dc, create_warn, NULL, err, sizeof(err));
+		rc = domcfg_from_cfg(*cf, dc, create_warn, NULL, &err);
 	if (rc < 0)
-		cli_fail("%s", err);
+		cli_fail("%s", pvx_err_text(&err, rc));
 	return rc;
 }
 
@@ -149,7 +149,8 @@ int cmd_create(int argc, char **argv)
 	struct domcfg dc;
 	struct pvctrl *h;
 	pv_domid_t domid;
-	char err[1024], *text;
+	struct pvx_err err = { 0 };
+	char *text;
 	int rc;
 
 	if (create_parse_args(argc, argv, &o) < 0)
@@ -171,12 +172,12 @@ int cmd_create(int argc, char **argv)
 	/* With -c the domain starts only once the console is attached: no output is
 	 * missed. */
 	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
-			       err, sizeof(err));
+			       &err);
 	if (rc == 0)
 		create_monitor(&dc, domid, text != NULL);
 	free(text);
 	if (rc < 0) {
-		rc = cli_fail("%s: %s", dc.name, err);
+		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));
 	} else {
 		if (!o.quiet && !o.console)
 			fprintf(stderr, "Started domain %s (id=%u)\n", dc.name, domid);

@@ -16,7 +16,7 @@ static int shutdown_common(int argc, char **argv, const char *what, unsigned rea
 	struct xs_handle *xs;
 	struct pvctrl *h;
 	pv_domid_t id;
-	char err[512];
+	struct pvx_err err = { 0 };
 	int wait = 0, force = 0, c, rc;
 
 	optind = 1;
@@ -33,13 +33,13 @@ static int shutdown_common(int argc, char **argv, const char *what, unsigned rea
 	h = cli_connect();
 	id = cli_domain(h, argv[optind]);
 	xs = cli_store();
-	rc = pvx_domain_request_shutdown(xs, id, what, err, sizeof(err));
+	rc = pvx_domain_request_shutdown(xs, id, what, &err);
 	xs_close(xs);
 	if (rc == -EOPNOTSUPP && force)
 		rc = pvctrl_domain_shutdown(h, id, reason);
 	else if (rc < 0) {
 		pvctrl_close(h);
-		return cli_fail("%s %s: %s", argv[0], argv[optind], err);
+		return cli_fail("%s %s: %s", argv[0], argv[optind], pvx_err_text(&err, rc));
 	}
 	if (rc == 0 && wait)
 		rc = pvctrl_wait_domain(h, id, 60000);

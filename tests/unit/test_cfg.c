@@ -11,18 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static char err[512];
+static struct pvx_err perr;
 
 static struct cfg_file *parse(const char *text)
 {
 	struct cfg_file *cf = NULL;
 	int rc;
 
-	err[0] = '\0';
-	rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, err, sizeof(err));
+	perr.msg[0] = '\0';
+	rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, &perr);
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "unexpected error: %s\n", err);
+		fprintf(stderr, "unexpected error: %s\n", perr.msg);
 	return cf;
 }
 
@@ -30,13 +30,13 @@ static struct cfg_file *parse(const char *text)
 static void parse_fails(const char *text, const char *msg)
 {
 	struct cfg_file *cf = (struct cfg_file *)1;
-	int rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, err, sizeof(err));
+	int rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, &perr);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
 	CU_ASSERT_PTR_NULL(cf);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, perr.msg);
 }
 
 static const struct cfg_value *get(const struct cfg_file *cf, const char *key, enum cfg_type t)
@@ -237,12 +237,12 @@ static void test_nul_bytes(void)
 	struct cfg_file *cf;
 	int rc;
 
-	rc = cfg_parse_buffer("t.cfg", text, sizeof(text) - 1, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", text, sizeof(text) - 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: NUL byte in string");
-	rc = cfg_parse_buffer("t.cfg", text2, sizeof(text2) - 1, &cf, err, sizeof(err));
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg:1: NUL byte in string");
+	rc = cfg_parse_buffer("t.cfg", text2, sizeof(text2) - 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg:2: unexpected byte 0x00");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg:2: unexpected byte 0x00");
 }
 
 static void test_replace_and_append(void)
@@ -290,34 +290,34 @@ static void test_limits(void)
 	big = calloc(1, CFG_MAX_FILE_SIZE + 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	memset(big, '\n', CFG_MAX_FILE_SIZE + 1);
-	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, 0);
 	cfg_free(cf);
-	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE + 1, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE + 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EFBIG);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg: file is larger than 1048576 bytes");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg: file is larger than 1048576 bytes");
 	free(big);
 }
 
 static void override_fails(const char *ov, const char *msg)
 {
 	struct cfg_file *cf = parse("memory = 64\nextra = 'x'\n");
-	int rc = cfg_apply_override(cf, ov, err, sizeof(err));
+	int rc = cfg_apply_override(cf, ov, &perr);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  override %s\n  want  %s\n  got   %s\n", ov, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  override %s\n  want  %s\n  got   %s\n", ov, msg, perr.msg);
 	cfg_free(cf);
 }
 
 static void apply(struct cfg_file *cf, const char *ov)
 {
-	int rc = cfg_apply_override(cf, ov, err, sizeof(err));
+	int rc = cfg_apply_override(cf, ov, &perr);
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "override %s: %s\n", ov, err);
+		fprintf(stderr, "override %s: %s\n", ov, perr.msg);
 }
 
 static void test_overrides(void)
@@ -380,24 +380,24 @@ static void test_parse_file(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(write(fd, "name = 'f'\nmemory = ", 20), 20);
 	close(fd);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
 	snprintf(msg, sizeof(msg), "%s:2: expected a value after 'memory =', got end of file", path);
-	CU_ASSERT_STRING_EQUAL(err, msg);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CU_ASSERT_EQUAL(write(fd, "64\n", 3), 3);
 	close(fd);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(cf->name, path);
 	CU_ASSERT_EQUAL(get(cf, "memory", CFG_NUMBER)->num, 64);
 	cfg_free(cf);
 	unlink(path);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -ENOENT);
 	snprintf(msg, sizeof(msg), "%s: cannot read config file: No such file or directory", path);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	rc = cfg_parse_file("/tmp", &cf, err, sizeof(err));
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	rc = cfg_parse_file("/tmp", &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EISDIR);
 }
 
@@ -447,7 +447,7 @@ static void test_format(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "name = \"web1\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "memory = 0x40\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "vif = [ \"bridge=sw0\", \"\" ]\n"));
-	CU_ASSERT_EQUAL(cfg_parse_buffer("saved", text, strlen(text), &back, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg_parse_buffer("saved", text, strlen(text), &back, &perr), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
 	CU_ASSERT_EQUAL(back->n_entries, cf->n_entries);
 	for (size_t i = 0; i < cf->n_entries && i < back->n_entries; i++) {

@@ -9,23 +9,23 @@
 #include <string.h>
 
 static struct disk_spec d;
-static char err[512];
+static struct pvx_err perr;
 
 static void ok(const char *spec)
 {
-	int rc = diskspec_parse(spec, &d, err, sizeof(err));
+	int rc = diskspec_parse(spec, &d, &perr);
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "\n  %s: %s\n", spec, err);
+		fprintf(stderr, "\n  %s: %s\n", spec, perr.msg);
 }
 
 static void bad(const char *spec, const char *want)
 {
-	CU_ASSERT_EQUAL(diskspec_parse(spec, &d, err, sizeof(err)), -EINVAL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
-	if (!strstr(err, want))
-		fprintf(stderr, "\n  %s: want '%s' in '%s'\n", spec, want, err);
+	CU_ASSERT_EQUAL(diskspec_parse(spec, &d, &perr), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, want));
+	if (!strstr(perr.msg, want))
+		fprintf(stderr, "\n  %s: want '%s' in '%s'\n", spec, want, perr.msg);
 }
 
 static void test_positional(void)

@@ -14,7 +14,7 @@
 #define BASE "name = 'g'\nkernel = '/k'\n"
 #define UUID "uuid = '01234567-89ab-cdef-0123-456789abcdef'\n"
 
-static char err[512];
+static struct pvx_err perr;
 static char warns[4096];
 
 static void warn_cb(void *ctx, const char *msg)
@@ -30,10 +30,10 @@ static int build(const char *text, struct domcfg *dc)
 	struct cfg_file *cf;
 	int rc;
 
-	warns[0] = err[0] = '\0';
-	rc = cfg_parse_buffer("d.cfg", text, strlen(text), &cf, err, sizeof(err));
+	warns[0] = perr.msg[0] = '\0';
+	rc = cfg_parse_buffer("d.cfg", text, strlen(text), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	rc = domcfg_from_cfg(cf, dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, dc, warn_cb, warns, &perr);
 	cfg_free(cf);
 	return rc;
 }
@@ -48,7 +48,7 @@ static void ok(const char *text, struct domcfg *dc)
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "\n  input %s\n  error %s\n", text, err);
+		fprintf(stderr, "\n  input %s\n  error %s\n", text, perr.msg);
 }
 
 static void fails(const char *text, const char *msg)
@@ -57,9 +57,9 @@ static void fails(const char *text, const char *msg)
 	int rc = build(text, &dc);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, perr.msg);
 	CU_ASSERT_PTR_NULL(dc.kernel);
 	domcfg_fini(&dc);
 }
@@ -395,23 +395,22 @@ static void test_overrides(void)
 	struct domcfg dc = { 0 };
 	int rc;
 
-	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf, err,
-			      sizeof(err));
+	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=lots", err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "frob=1", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=lots", &perr), 0);
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "frob=1", &perr), 0);
 	warns[0] = '\0';
-	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "command line: memory: expected a number of MiB, got \"lots\"");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "command line: memory: expected a number of MiB, got \"lots\"");
 	CU_ASSERT_STRING_EQUAL(warns, "");
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=96", err, sizeof(err)), 0);
-	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=96", &perr), 0);
+	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_EQUAL(dc.memory_mib, 96);
 	domcfg_fini(&dc);
 	warns[0] = '\0';
-	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, &perr);
 	CU_ASSERT_STRING_EQUAL(warns, "command line: warning: unknown key 'frob' ignored\n");
 	domcfg_fini(&dc);
 	cfg_free(cf);
@@ -424,9 +423,9 @@ static void test_paths(void)
 	char *p;
 	int rc;
 
-	rc = cfg_parse_buffer("/etc/pvisor/web.cfg", BASE, strlen(BASE), &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("/etc/pvisor/web.cfg", BASE, strlen(BASE), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(dc.config_file, "/etc/pvisor/web.cfg");
 	CU_ASSERT_STRING_EQUAL(dc.config_dir, "/etc/pvisor");
@@ -438,9 +437,9 @@ static void test_paths(void)
 	free(p);
 	domcfg_fini(&dc);
 	cfg_free(cf);
-	rc = cfg_parse_buffer("/web.cfg", BASE, strlen(BASE), &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("/web.cfg", BASE, strlen(BASE), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_EQUAL_FATAL(domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(domcfg_from_cfg(cf, &dc, NULL, NULL, &perr), 0);
 	CU_ASSERT_STRING_EQUAL(dc.config_dir, "/");
 	domcfg_fini(&dc);
 	cfg_free(cf);

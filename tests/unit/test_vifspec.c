@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static char err[512];
+static struct pvx_err perr;
 static char warnings[1024];
 static int nwarn;
 
@@ -21,9 +21,9 @@ static void collect(void *ctx, const char *msg)
 
 static int parse(const char *spec, struct vif_spec *vs)
 {
-	err[0] = warnings[0] = '\0';
+	perr.msg[0] = warnings[0] = '\0';
 	nwarn = 0;
-	return vifspec_parse(spec, vs, collect, NULL, err, sizeof(err));
+	return vifspec_parse(spec, vs, collect, NULL, &perr);
 }
 
 static void fails(const char *spec, const char *msg)
@@ -31,9 +31,9 @@ static void fails(const char *spec, const char *msg)
 	struct vif_spec vs;
 
 	CU_ASSERT_EQUAL(parse(spec, &vs), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  spec %s\n  want %s\n  got  %s\n", spec, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  spec %s\n  want %s\n  got  %s\n", spec, msg, perr.msg);
 	CU_ASSERT_STRING_EQUAL(vs.bridge, "xenbr0"); /* left at the defaults */
 }
 
@@ -147,7 +147,7 @@ static void test_warnings(void)
 			       "vif: type: emulated NICs are for HVM guests; pvisor gives a PV vif\n"
 			       "vif: colour: unknown key, ignored\n");
 	/* warn may be NULL */
-	CU_ASSERT_EQUAL(vifspec_parse("model=e1000", &vs, NULL, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vifspec_parse("model=e1000", &vs, NULL, NULL, &perr), 0);
 }
 
 static void test_errors(void)
