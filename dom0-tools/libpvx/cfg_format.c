@@ -13,8 +13,11 @@ static void format_string(FILE *f, const char *s)
 	char one[8];
 
 	fputc('"', f);
-	for (; *s; s++)
-		fwrite(one, 1, cfg_lex_quote_char((unsigned char)*s, one), f);
+	for (; *s; s++) {
+		size_t n = cfg_lex_quote_char((unsigned char)*s, one);
+
+		fwrite(one, 1, n, f);
+	}
 	fputc('"', f);
 }
 
