@@ -71,6 +71,9 @@ int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, struct pvx
  * quoted and escaped, numbers as written: cfg_parse_buffer reads it back as the
  * same settings (overrides included). *out is malloc'ed. 0 or -ENOMEM. */
 int cfg_format(const struct cfg_file *cf, char **out);
+/* s as one double-quoted string value of the file grammar ("a\"b"). *out is
+ * malloc'ed. 0 or -ENOMEM. */
+int cfg_format_string(const char *s, char **out);
 
 /* The value last assigned to `key`, or NULL. Valid until cfg_free. */
 const struct cfg_value *cfg_get(const struct cfg_file *cf, const char *key);

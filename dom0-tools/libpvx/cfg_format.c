@@ -41,6 +41,17 @@ static void format_value(FILE *f, const struct cfg_value *v)
 	}
 }
 
+/* Close a memory stream opened on *out: 0, or -ENOMEM with *out freed. */
+static int format_close(FILE *f, char **out)
+{
+	if (ferror(f) | fclose(f)) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int cfg_format(const struct cfg_file *cf, char **out)
 {
 	size_t len = 0;
@@ -55,10 +66,18 @@ int cfg_format(const struct cfg_file *cf, char **out)
 		format_value(f, &cf->entries[i].value);
 		fputc('\n', f);
 	}
-	if (ferror(f) | fclose(f)) {
-		free(*out);
+	return format_close(f, out);
+}
+
+int cfg_format_string(const char *s, char **out)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+
+	if (!f) {
 		*out = NULL;
 		return -ENOMEM;
 	}
-	return 0;
+	format_string(f, s);
+	return format_close(f, out);
 }

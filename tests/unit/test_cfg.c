@@ -457,6 +457,9 @@ static void test_format(void)
 	free(text);
 	cfg_free(back);
 	cfg_free(cf);
+	CU_ASSERT_EQUAL(cfg_format_string("a\"b\\c\n", &text), 0);
+	CU_ASSERT_STRING_EQUAL(text, "\"a\\\"b\\\\c\\n\"");
+	free(text);
 }
 
 int main(void)
