@@ -59,6 +59,7 @@ static void cleanup_files(void)
 int main(int argc, char **argv)
 {
 	sigset_t set;
+	const char *engine = NULL;
 	int opt, verbose = 0, sig = 0, rc;
 
 	while ((opt = getopt(argc, argv, "vh")) != -1) {
@@ -78,7 +79,8 @@ int main(int argc, char **argv)
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
 	timeinfo_init();
-	engines_init();
+	if ((rc = engines_init(&engine)) < 0)
+		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));
 	if ((rc = privcmd_start()) < 0)
 		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET,
 		       strerror(pv_errno_to_host(-rc)));

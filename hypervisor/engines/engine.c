@@ -5,7 +5,6 @@
 
 #include "engines/engine.h"
 #include "engines/pv/pv_engine.h"
-#include "log.h"
 #include "pvisor/errno.h"
 
 #define ENGINE_MAX 8
@@ -47,14 +46,16 @@ int engine_register(const struct engine_ops *ops)
 	return rc;
 }
 
-void engines_init(void)
+int engines_init(const char **name)
 {
 	for (size_t i = 0; i < sizeof(engine_builtin) / sizeof(engine_builtin[0]); i++) {
 		const struct engine_ops *e = engine_builtin[i];
 		int rc = e->init ? e->init() : 0;
 
-		if (rc)
-			log_warnx("%s engine: start-up failed (error %d); its domains will fail",
-				  e->name, -rc);
+		if (rc) {
+			*name = e->name;
+			return rc;
+		}
 	}
+	return 0;
 }

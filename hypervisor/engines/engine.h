@@ -62,7 +62,7 @@ struct engine_exit {
 struct engine_ops {
 	const char *name;
 	/* Once at daemon start, before any domain (pv: the launcher spawner and the
-	 * reaper). Optional. */
+	 * reaper). A failure stops the daemon. Optional. */
 	int (*init)(void);
 	/* A domain is created: allocate d->engine_priv (no host context yet). No lock.
 	 * destroy frees it when the domain record goes: the host context is gone (reaped)
@@ -132,8 +132,10 @@ const struct engine_ops *engine_find(const char *name);
 /* Add an engine at run time (one that is usable only on some hosts, or a test's).
  * -PV_EEXIST for a name taken, -PV_ENOSPC when the table is full. */
 int engine_register(const struct engine_ops *ops);
-/* Run every built-in engine's init at daemon start. A failure is logged; the engine
- * then reports its error when one of its domains starts. */
-void engines_init(void);
+/* Run every built-in engine's init at daemon start: 0, or the first failure (the
+ * daemon cannot serve that engine's domains and stops) with *name set to its name.
+ * An engine the host cannot run (hvm without /dev/kvm) initialises anyway and
+ * refuses its domains with a clear error instead. */
+int engines_init(const char **name);
 
 #endif
