@@ -12,3 +12,5 @@ pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
 pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
+# save images and migration streams: transport, records, page batches
+pvx_SRCS += dom0-tools/libpvx/sr_io.c dom0-tools/libpvx/sr_stream.c dom0-tools/libpvx/sr_pages.c

@@ -29,3 +29,9 @@ test_engine_SRCS := tests/unit/test_engine.c
 test_engine_LIBS := pvcore pvcommon
 test_engine_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
+
+# The save stream's record layer.
+UNIT_TESTS += test_sr_stream
+test_sr_stream_SRCS := tests/unit/test_sr_stream.c
+test_sr_stream_LIBS := pvx pvcommon
+test_sr_stream_LDLIBS := -lcunit -lz
