@@ -59,6 +59,15 @@ int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
 int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 
+/* Xen's resumedomain: a domain that suspended itself (SCHEDOP_shutdown(suspend))
+ * runs on; -EINVAL when it is not suspended. */
+int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid);
+/* Save/restore (pvisor/save.h): the hypervisor's part of a domain that does not
+ * run -- struct pv_sr_hvstate and what follows it, *buf malloc'ed (caller frees),
+ * its length in *len -- and the same loaded into a domain that never ran. */
+int pvctrl_sr_save(struct pvctrl *h, pv_domid_t domid, uint8_t **buf, size_t *len);
+int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_t len);
+
 /* pvisor's per-domain attributes. set: e->flags says which; e is updated. */
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */

@@ -272,3 +272,42 @@ int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len)
 
 	return pvctrl_hypercall(h, PV_HYPERCALL_xen_version, a, NULL, 0, buf, buf ? len : 0);
 }
+
+int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid)
+{
+	return domctl_simple(h, PV_DOMCTL_resumedomain, domid);
+}
+
+int pvctrl_sr_save(struct pvctrl *h, pv_domid_t domid, uint8_t **buf, size_t *len)
+{
+	struct pv_privcmd_domid req = { .domid = domid };
+	size_t max = PV_PRIVCMD_MAX_MSG;
+	uint8_t *b = malloc(max);
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_SR_SAVE, &req, sizeof(req), b, max, len, NULL);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	*buf = b;
+	return 0;
+}
+
+int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_t len)
+{
+	struct pv_privcmd_sr_restore req = { .domid = domid };
+	uint8_t *msg = malloc(sizeof(req) + len);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &req, sizeof(req));
+	memcpy(msg + sizeof(req), buf, len);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_SR_RESTORE, msg, sizeof(req) + len, NULL, 0, NULL,
+			    NULL);
+	free(msg);
+	return rc;
+}

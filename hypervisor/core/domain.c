@@ -101,6 +101,7 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 	if (!d)
 		return rc;
 	d->mem_fd = -1;
+	d->hcpage_gfn = ~0ull;
 	d->state = PV_DOMSTATE_CREATED;
 	d->pause_count = 1;
 	d->refcnt = 1;

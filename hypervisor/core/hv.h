@@ -93,6 +93,7 @@ struct domain {
 	const struct engine_ops *engine; /* chosen at create (engines/engine.h) */
 	void *engine_priv;       /* the engine's own state, opaque to the core */
 	enum domain_quiesce quiesce;
+	uint64_t hcpage_gfn;     /* the hypercall page's frame (save/restore), ~0 if none */
 
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
@@ -153,6 +154,20 @@ void domain_hold_locked(struct domain *d);
 int domain_quiesce(struct domain *d, uint32_t timeout_ms);
 int domain_resume(struct domain *d);
 void domain_quiesced_locked(struct domain *d);
+/* Cooperative suspend (domain_suspend.c). suspend: the guest called
+ * SCHEDOP_shutdown(suspend): shut down with that reason, its host context kept and
+ * quiesced (domain_quiesce waits for the end and answers 0). resume_suspended:
+ * domctl resumedomain, it runs on (-PV_EINVAL when not suspended). hv_lock held. */
+void domain_suspend_locked(struct domain *d);
+int domain_resume_suspended(struct domain *d);
+int domain_is_suspended(const struct domain *d);
+/* The hypervisor's part of a domain for save/restore (domain_sr.c, bodies in
+ * pvisor/save.h: struct pv_sr_hvstate and what follows it); hv_lock held. save:
+ * only while nothing of it runs (quiesced, never started, or gone: -PV_EBUSY
+ * otherwise); *out is malloc'ed. restore: into a domain with memory that never
+ * ran, of the same engine (-PV_EOPNOTSUPP) and vCPU count (-PV_EINVAL). */
+int domain_sr_save_locked(struct domain *d, uint8_t **out, size_t *len);
+int domain_sr_restore_locked(struct domain *d, const uint8_t *in, size_t len);
 /* CPU time (ns) of the domain / of one vCPU so far, 0 before it ran; the host
  * process that runs it (display only), 0 if none. hv_lock held. */
 uint64_t domain_cpu_time_locked(struct domain *d);

@@ -326,6 +326,10 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_SR_SAVE:
+		return privcmd_sr_save(payload, len, rep);
+	case PV_PRIVCMD_OP_SR_RESTORE:
+		return privcmd_sr_restore(payload, len);
 	default:
 		return -PV_ENOSYS;
 	}

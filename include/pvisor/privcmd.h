@@ -87,8 +87,20 @@ enum pv_privcmd_op {
 	 * domain runs on); -EBUSY: quiesced already; -EINVAL: the domain has stopped;
 	 * -ESRCH: no such domain. A paused domain quiesces too and stays paused. */
 	PV_PRIVCMD_OP_QUIESCE = 17,
-	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
+	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced, or when
+	 * suspended (domctl resumedomain lets a suspended domain go on). A domain that
+	 * suspended itself (SCHEDOP_shutdown(suspend)) quiesces by itself: QUIESCE
+	 * then waits for that and answers 0. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* Save/restore (pvisor/save.h). SR_SAVE: payload pv_privcmd_domid; reply a
+	 * struct pv_sr_hvstate and what follows it (every vCPU, timers, event
+	 * channels) of a domain that does not run (quiesced, never started or gone;
+	 * -EBUSY otherwise). SR_RESTORE: payload pv_privcmd_sr_restore then that
+	 * state, into a created domain with memory that never ran: -EOPNOTSUPP for
+	 * another engine's state, -EINVAL for a vCPU count or frame that does not
+	 * fit, -EBUSY when it ran. */
+	PV_PRIVCMD_OP_SR_SAVE = 19,
+	PV_PRIVCMD_OP_SR_RESTORE = 20,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -210,6 +222,11 @@ struct pv_privcmd_domext {
 };
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+
+struct pv_privcmd_sr_restore {
+	uint16_t domid;
+	uint16_t pad[3];
+};
 
 struct pv_privcmd_wait {
 	uint16_t domid;

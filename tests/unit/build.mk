@@ -35,3 +35,10 @@ UNIT_TESTS += test_sr_stream
 test_sr_stream_SRCS := tests/unit/test_sr_stream.c
 test_sr_stream_LIBS := pvx pvcommon
 test_sr_stream_LDLIBS := -lcunit -lz
+
+# The hypervisor's side of save/restore: suspend, resumedomain, SR_SAVE/SR_RESTORE.
+UNIT_TESTS += test_domain_sr
+test_domain_sr_SRCS := tests/unit/test_domain_sr.c
+test_domain_sr_LIBS := pvcore pvcommon
+test_domain_sr_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_domain_sr.o: HOST_CFLAGS += -Ihypervisor
