@@ -21,6 +21,7 @@
 #include "lib/kstring.h"
 #include "printk.h"
 #include "sched.h"
+#include "suspend.h"
 #include "time.h"
 #include "xenbus.h"
 
@@ -46,6 +47,7 @@ struct xb_event {
 
 struct xb_watch {
 	char token[XB_TOKEN];
+	char path[XB_EV_PATH]; /* set again after a restore */
 	xenbus_watch_fn cb;
 	void *arg;
 	int used;
@@ -329,6 +331,40 @@ static int xb_talk_str(uint32_t type, xbt_t t, const char *a, const char *b, siz
 	return rc;
 }
 
+/* ---- suspend ---- */
+
+static void xb_event(uint32_t port, void *data);
+
+/* In a restored domain (lock held): the store's new port, and every watch set
+ * again -- the store has none of ours. Each fires once, as any new watch. */
+static void xb_resume_locked(void)
+{
+	const struct pv_start_info *si = boot.start_info;
+
+	xb_port = si->store_evtchn;
+	xb_waiting = 0;
+	evtchn_bind_handler(xb_port, xb_event, 0);
+	for (unsigned i = 0; i < XB_WATCHES; i++) {
+		struct xb_watch *w = &xb_watches[i];
+
+		if (w->used && xb_talk_str_locked(PV_XS_WATCH, XBT_NIL, w->path, w->token,
+						  strlen(w->token) + 1) < 0)
+			printk("xenbus: watch %s on %s not set again after the restore\n", w->token,
+			       w->path);
+	}
+}
+
+static void xb_suspend_locked(void)
+{
+	if (!suspend_enabled()) {
+		printk("xenbus: control/shutdown \"suspend\" is not supported by this kernel "
+		       "(suspend=0)\n");
+		return;
+	}
+	if (suspend_run() == 0)
+		xb_resume_locked();
+}
+
 /* ---- control/shutdown ---- */
 
 static void xb_control_run_locked(void)
@@ -354,6 +390,8 @@ static void xb_control_run_locked(void)
 		printk("xenbus: control/shutdown asks for a reboot\n");
 		xb_unlock_raw();
 		sched_halt(PV_SHUTDOWN_reboot);
+	} else if (strcmp(v, "suspend") == 0) {
+		xb_suspend_locked();
 	} else {
 		printk("xenbus: control/shutdown \"%s\" is not supported by this kernel\n", v);
 	}
@@ -504,7 +542,7 @@ int xenbus_watch(const char *path, const char *token, xenbus_watch_fn cb, void *
 	struct xb_watch *w = 0;
 	int masked, rc;
 
-	if (strlen(token) >= XB_TOKEN)
+	if (strlen(token) >= XB_TOKEN || strlen(path) >= XB_EV_PATH)
 		return -PV_EINVAL;
 	xb_lock(&masked);
 	for (unsigned i = 0; i < XB_WATCHES; i++) {
@@ -520,6 +558,7 @@ int xenbus_watch(const char *path, const char *token, xenbus_watch_fn cb, void *
 		return -PV_ENOSPC;
 	}
 	kstrlcpy(w->token, token, sizeof(w->token));
+	kstrlcpy(w->path, path, sizeof(w->path));
 	w->cb = cb;
 	w->arg = arg;
 	w->used = 1;
