@@ -67,6 +67,13 @@ int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid);
  * its length in *len -- and the same loaded into a domain that never ran. */
 int pvctrl_sr_save(struct pvctrl *h, pv_domid_t domid, uint8_t **buf, size_t *len);
 int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_t len);
+/* A suspended domain goes on: flags PV_SR_RESUME_CANCEL (its suspend call returns
+ * 1), PV_SR_RESUME_PAUSED (it stays paused). */
+int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags);
+/* pvctrl_map_foreign that also hands back the memory fd (the caller closes it):
+ * its data extents say which pages were ever written (SEEK_DATA). */
+int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
+			  struct pv_privcmd_memory *info, int *fd);
 
 /* pvisor's per-domain attributes. set: e->flags says which; e is updated. */
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);

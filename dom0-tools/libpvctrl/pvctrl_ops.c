@@ -204,8 +204,8 @@ int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
 	return (int)(got / sizeof(*e));
 }
 
-int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
-		       struct pv_privcmd_memory *info)
+int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
+			  struct pv_privcmd_memory *info, int *fd_out)
 {
 	struct pv_privcmd_domid req = { .domid = domid };
 	int fd = -1, rc;
@@ -217,8 +217,23 @@ int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 	if (fd < 0)
 		return -EPROTO;
 	*mem = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return *mem == MAP_FAILED ? -errno : 0;
+	if (*mem == MAP_FAILED) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
+		       struct pv_privcmd_memory *info)
+{
+	int fd = -1, rc = pvctrl_map_foreign_fd(h, domid, mem, info, &fd);
+
+	if (rc == 0)
+		close(fd);
+	return rc;
 }
 
 int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
@@ -310,4 +325,11 @@ int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_
 			    NULL);
 	free(msg);
 	return rc;
+}
+
+int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags)
+{
+	struct pv_privcmd_sr_resume req = { .domid = domid, .flags = flags };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_SR_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
 }

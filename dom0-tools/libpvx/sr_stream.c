@@ -191,6 +191,7 @@ const char *sr_record_name(uint32_t type)
 	case PV_SR_REC_TIMERS: return "TIMERS";
 	case PV_SR_REC_XENSTORE: return "XENSTORE";
 	case PV_SR_REC_BOOT: return "BOOT";
+	case PV_SR_REC_DOMAIN_STATE: return "DOMAIN_STATE";
 	default: return "unknown";
 	}
 }
@@ -245,6 +246,7 @@ static int sr_record_size_ok(uint32_t type, uint32_t len)
 	case PV_SR_REC_DOMAIN: return len == sizeof(struct pv_sr_domain);
 	case PV_SR_REC_SHARED_INFO: return len == sizeof(struct pv_sr_page);
 	case PV_SR_REC_BOOT: return len == sizeof(struct pv_sr_boot);
+	case PV_SR_REC_DOMAIN_STATE: return len == sizeof(struct pv_sr_domain_state);
 	case PV_SR_REC_PAGE_DATA: return len >= sizeof(struct pv_sr_page_data) + 8;
 	case PV_SR_REC_VCPU: return len >= sizeof(struct pv_sr_vcpu);
 	case PV_SR_REC_GNTTAB: return len >= sizeof(struct pv_sr_gnttab);

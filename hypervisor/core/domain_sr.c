@@ -106,6 +106,7 @@ static void sr_save_head(struct domain *d, struct pv_sr_hvstate *h, unsigned npo
 	h->nr_evtchn = nports;
 	h->gnt_frames = gnttab_sr_frames_locked(d);
 	h->flags = domain_is_suspended(d) ? PV_SR_HV_SUSPENDED : 0;
+	h->suspend_vcpu = d->suspend_vcpu;
 	h->hcpage_gfn = d->hcpage_gfn;
 	h->tot_pages = d->tot_pages;
 	h->mem_limit = d->mem_limit;

@@ -94,6 +94,7 @@ struct domain {
 	void *engine_priv;       /* the engine's own state, opaque to the core */
 	enum domain_quiesce quiesce;
 	uint64_t hcpage_gfn;     /* the hypercall page's frame (save/restore), ~0 if none */
+	unsigned suspend_vcpu;   /* who called SCHEDOP_shutdown(suspend) */
 
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
@@ -158,8 +159,11 @@ void domain_quiesced_locked(struct domain *d);
  * SCHEDOP_shutdown(suspend): shut down with that reason, its host context kept and
  * quiesced (domain_quiesce waits for the end and answers 0). resume_suspended:
  * domctl resumedomain, it runs on (-PV_EINVAL when not suspended). hv_lock held. */
-void domain_suspend_locked(struct domain *d);
+void domain_suspend_locked(struct domain *d, unsigned vcpu);
 int domain_resume_suspended(struct domain *d);
+/* privcmd SR_RESUME: PV_SR_RESUME_CANCEL makes the suspend call return 1 (rax of
+ * the vCPU that made it), PV_SR_RESUME_PAUSED keeps it paused. */
+int domain_resume_suspended_flags(struct domain *d, uint32_t flags);
 int domain_is_suspended(const struct domain *d);
 /* The hypervisor's part of a domain for save/restore (domain_sr.c, bodies in
  * pvisor/save.h: struct pv_sr_hvstate and what follows it); hv_lock held. save:

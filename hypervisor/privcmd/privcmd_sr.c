@@ -6,6 +6,7 @@
 #include "privcmd_ops.h"
 #include "core/hv.h"
 #include "pvisor/errno.h"
+#include "pvisor/save.h"
 
 int32_t privcmd_sr_save(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
 {
@@ -49,6 +50,26 @@ int32_t privcmd_sr_restore(uint8_t *p, uint32_t len)
 		return -PV_ESRCH;
 	pthread_mutex_lock(&hv_lock);
 	rc = d->removed ? -PV_ESRCH : domain_sr_restore_locked(d, p + sizeof(req), len - sizeof(req));
+	pthread_mutex_unlock(&hv_lock);
+	domain_put(d);
+	return rc;
+}
+
+int32_t privcmd_sr_resume(uint8_t *p, uint32_t len)
+{
+	struct pv_privcmd_sr_resume req;
+	struct domain *d;
+	int rc;
+
+	if (len != sizeof(req))
+		return -PV_EINVAL;
+	memcpy(&req, p, sizeof(req));
+	if (req.flags & ~(PV_SR_RESUME_CANCEL | PV_SR_RESUME_PAUSED))
+		return -PV_EINVAL;
+	if (!(d = domain_get(req.domid)))
+		return -PV_ESRCH;
+	pthread_mutex_lock(&hv_lock);
+	rc = d->removed ? -PV_ESRCH : domain_resume_suspended_flags(d, req.flags);
 	pthread_mutex_unlock(&hv_lock);
 	domain_put(d);
 	return rc;

@@ -101,6 +101,11 @@ enum pv_privcmd_op {
 	 * fit, -EBUSY when it ran. */
 	PV_PRIVCMD_OP_SR_SAVE = 19,
 	PV_PRIVCMD_OP_SR_RESTORE = 20,
+	/* A suspended domain goes on (checkpoint, failed save): payload
+	 * pv_privcmd_sr_resume; PV_SR_RESUME_CANCEL makes its suspend call return 1,
+	 * PV_SR_RESUME_PAUSED leaves it paused. -EINVAL when not suspended, -EBUSY
+	 * when CANCEL comes before its vCPUs have stopped. */
+	PV_PRIVCMD_OP_SR_RESUME = 21,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -226,6 +231,12 @@ struct pv_privcmd_domext {
 struct pv_privcmd_sr_restore {
 	uint16_t domid;
 	uint16_t pad[3];
+};
+
+struct pv_privcmd_sr_resume {
+	uint16_t domid;
+	uint16_t pad;
+	uint32_t flags; /* PV_SR_RESUME_* (pvisor/save.h) */
 };
 
 struct pv_privcmd_wait {

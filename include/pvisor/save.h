@@ -65,6 +65,7 @@ struct pv_sr_rhdr {
 #define PV_SR_REC_TIMERS      0x106u /* struct pv_sr_timers: per-vCPU timers */
 #define PV_SR_REC_XENSTORE    0x107u /* struct pv_sr_xenstore: the guest's store keys */
 #define PV_SR_REC_BOOT        0x108u /* struct pv_sr_boot: start_info, store, console */
+#define PV_SR_REC_DOMAIN_STATE 0x109u /* struct pv_sr_domain_state: what changes as it runs */
 
 /*
  * Every body but END's starts with `sum`: pvisor's 64-bit checksum (sr_sum64 in
@@ -73,7 +74,8 @@ struct pv_sr_rhdr {
  * on disk is checked so that a damaged file is refused instead of restored.
  */
 
-/* DOMAIN: what the domain is and who wrote the image. */
+/* DOMAIN: what the domain is and who wrote the image -- facts that do not change
+ * while it runs, so that a migration sends it before its first memory round. */
 #define PV_SR_ENGINE_LEN  16
 #define PV_SR_VERSION_LEN 32
 struct pv_sr_domain {
@@ -83,17 +85,24 @@ struct pv_sr_domain {
 	uint32_t page_shift;  /* 12 */
 	uint32_t max_vcpus;
 	uint64_t max_pages;   /* RAM frames of the memory fd (maxmem) */
-	uint64_t tot_pages;   /* frames the domain holds (below max_pages when ballooned) */
-	uint64_t mem_limit;   /* maximum reservation in frames */
 	uint64_t nr_special;  /* special pages after RAM (pvisor.h): a layout check */
-	uint64_t hcpage_gfn;  /* the hypercall page's frame, PV_SR_NO_FRAME if none */
-	int64_t time_offset;  /* settimeoffset, seconds */
 	uint8_t handle[16];   /* the domain's uuid */
 	uint32_t flags;       /* PV_SR_DOM_* */
 	uint32_t rsvd;
 };
 #define PV_SR_NO_FRAME   0xffffffffffffffffull
-#define PV_SR_DOM_LIVE   (1u << 0) /* written while the domain ran (migration rounds) */
+#define PV_SR_DOM_LIVE   (1u << 0) /* pages follow while the domain runs (migration) */
+
+/* DOMAIN_STATE: the hypervisor's facts of the stopped domain (with the vCPUs). */
+struct pv_sr_domain_state {
+	uint64_t sum;
+	uint64_t tot_pages;   /* frames the domain holds (below max_pages when ballooned) */
+	uint64_t mem_limit;   /* maximum reservation in frames */
+	uint64_t hcpage_gfn;  /* the hypercall page's frame, PV_SR_NO_FRAME if none */
+	int64_t time_offset;  /* settimeoffset, seconds */
+	uint32_t suspend_vcpu;/* the vCPU that called SCHEDOP_shutdown(suspend) */
+	uint32_t flags;       /* PV_SR_HV_* */
+};
 
 /* PAGE_DATA: a batch of frames. pfn[i] bits 63-60 are the page's type, 51-0 its
  * frame: RAM (< max_pages) or an engine page (the upcall stacks among the special
@@ -235,6 +244,8 @@ struct pv_sr_hvstate {
 	uint32_t nr_evtchn;  /* SR_RESTORE: ignored (the domain binds its ports again) */
 	uint32_t gnt_frames; /* table frames set up */
 	uint32_t flags;      /* PV_SR_HV_* */
+	uint32_t suspend_vcpu; /* SR_SAVE: who called SCHEDOP_shutdown(suspend) */
+	uint32_t rsvd;
 	uint64_t hcpage_gfn; /* PV_SR_NO_FRAME if none */
 	uint64_t tot_pages;
 	uint64_t mem_limit;
@@ -242,5 +253,9 @@ struct pv_sr_hvstate {
 	char engine[PV_SR_ENGINE_LEN];
 };
 #define PV_SR_HV_SUSPENDED (1u << 0) /* SR_SAVE: it stopped in SCHEDOP_shutdown(suspend) */
+
+/* privcmd SR_RESUME flags: how a suspended domain goes on (checkpoint, failed save) */
+#define PV_SR_RESUME_CANCEL (1u << 0) /* the suspend call returns 1 ("cancelled") */
+#define PV_SR_RESUME_PAUSED (1u << 1) /* stays paused */
 
 #endif

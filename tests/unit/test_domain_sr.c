@@ -192,6 +192,28 @@ static void test_suspend_resume(void)
 	gone(d);
 }
 
+/* A checkpoint's resume: the suspend call returns 1; -p keeps it paused. */
+static void test_resume_cancel(void)
+{
+	struct domain *d = make(1, NV);
+
+	pthread_mutex_lock(&hv_lock);
+	domain_unpause(d);
+	pthread_mutex_unlock(&hv_lock);
+	CU_ASSERT_EQUAL(suspend_call(d), 0);
+	pthread_mutex_lock(&hv_lock);
+	CU_ASSERT_EQUAL(domain_resume_suspended_flags(d, PV_SR_RESUME_CANCEL | PV_SR_RESUME_PAUSED),
+			0);
+	CU_ASSERT_EQUAL(((struct vcpu_state *)d->engine_priv)[0].rax, 1);
+	CU_ASSERT_EQUAL(d->state, PV_DOMSTATE_PAUSED);
+	CU_ASSERT_EQUAL(d->pause_count, 1);
+	CU_ASSERT_EQUAL(domain_resume_suspended_flags(d, 0), -PV_EINVAL);
+	CU_ASSERT_EQUAL(domain_unpause(d), 0);
+	CU_ASSERT_EQUAL(d->state, PV_DOMSTATE_RUNNING);
+	pthread_mutex_unlock(&hv_lock);
+	gone(d);
+}
+
 /* SR_SAVE of a suspended domain, SR_RESTORE into a fresh one. */
 static void test_state_roundtrip(void)
 {
@@ -266,6 +288,7 @@ int main(void)
 		return 1;
 	s = CU_add_suite("domain_sr", NULL, NULL);
 	CU_add_test(s, "suspend quiesces; resumedomain", test_suspend_resume);
+	CU_add_test(s, "SR_RESUME: cancelled, paused", test_resume_cancel);
 	CU_add_test(s, "SR_SAVE / SR_RESTORE", test_state_roundtrip);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
