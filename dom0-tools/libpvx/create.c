@@ -48,7 +48,7 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 	return rc;
 }
 
-static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
+int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
 	pv_domid_t other;
@@ -75,8 +75,8 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 	return 0;
 }
 
-static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		       struct pvx_err *err)
+int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
 {
 	struct pv_privcmd_domext e = { .domid = domid,
 				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
@@ -96,23 +96,22 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 	return rc;
 }
 
-static void saved_path(pv_domid_t domid, char *buf, size_t len)
+/* $RUNDIR/domains/<domid><ext>: the config (.cfg) and its file's path (.path). */
+static void saved_path(pv_domid_t domid, const char *ext, char *buf, size_t len)
 {
 	char dir[480];
 
 	rundir_file(dir, sizeof(dir), "domains");
 	mkdir(dir, 0700);
-	snprintf(buf, len, "%s/%u.cfg", dir, domid);
+	snprintf(buf, len, "%s/%u%s", dir, domid, ext);
 }
 
-static void create_save_config(pv_domid_t domid, const char *text)
+static void saved_write(pv_domid_t domid, const char *ext, const char *text)
 {
 	char path[512];
 	int fd;
 
-	if (!text)
-		return;
-	saved_path(domid, path, sizeof(path));
+	saved_path(domid, ext, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
@@ -120,13 +119,26 @@ static void create_save_config(pv_domid_t domid, const char *text)
 	close(fd);
 }
 
-char *pvx_domain_saved_config(pv_domid_t domid)
+void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc)
+{
+	const char *base = strrchr(dc->config_file, '/');
+	char *file = NULL;
+
+	if (!text)
+		return;
+	saved_write(domid, ".cfg", text);
+	if (asprintf(&file, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
+		saved_write(domid, ".path", file);
+	free(file);
+}
+
+static char *saved_read(pv_domid_t domid, const char *ext)
 {
 	char path[512], *buf = NULL;
 	struct stat st;
 	int fd;
 
-	saved_path(domid, path, sizeof(path));
+	saved_path(domid, ext, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
@@ -139,18 +151,30 @@ char *pvx_domain_saved_config(pv_domid_t domid)
 	return buf;
 }
 
+char *pvx_domain_saved_config(pv_domid_t domid)
+{
+	return saved_read(domid, ".cfg");
+}
+
+char *pvx_domain_saved_config_file(pv_domid_t domid)
+{
+	return saved_read(domid, ".path");
+}
+
 void pvx_domain_forget(pv_domid_t domid)
 {
 	char path[512];
 
-	saved_path(domid, path, sizeof(path));
+	saved_path(domid, ".cfg", path, sizeof(path));
+	unlink(path);
+	saved_path(domid, ".path", path, sizeof(path));
 	unlink(path);
 	pvx_store_domain_forget(domid);
 }
 
 /* The store layout and the introduction, before the guest first runs. */
-static int create_store(pv_domid_t domid, const struct domcfg *dc,
-			const struct pvx_boot_ports *bp, struct pvx_err *err)
+int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,
+			    const struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct xs_handle *xs;
 	int rc = pvx_store_open(&xs, err);
@@ -175,7 +199,7 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	pv_domid_t domid;
 	int rc;
 
-	if ((rc = create_checks(h, dc, err)) < 0)
+	if ((rc = pvx_domain_create_checks(h, dc, err)) < 0)
 		return rc;
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
@@ -189,13 +213,13 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 		goto out_image;
 	}
-	rc = create_name(h, domid, dc, err);
+	rc = pvx_domain_set_name(h, domid, dc, err);
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
-		rc = create_store(domid, dc, &bp, err);
+		rc = pvx_domain_store_create(domid, dc, &bp, err);
 	if (rc == 0)
-		create_save_config(domid, cfg_text);
+		pvx_domain_keep_config(domid, cfg_text, dc);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

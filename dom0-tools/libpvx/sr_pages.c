@@ -105,7 +105,8 @@ static int pages_iov(struct sr_pages_writer *w, struct iovec *v, size_t *bytes)
 
 int sr_pages_flush(struct sr_pages_writer *w)
 {
-	struct pv_sr_page_data h = { .count = w->n };
+	struct pv_sr_page_data h = { .count = w->n,
+				     .flags = w->flags & SR_PAGES_EAGER ? PV_SR_PAGES_EAGER : 0 };
 	struct iovec v[PV_SR_PAGE_BATCH + 2];
 	size_t bytes;
 	int n, rc;
@@ -122,7 +123,7 @@ int sr_pages_flush(struct sr_pages_writer *w)
 
 		if (z < 0)
 			return (int)z;
-		h.flags = PV_SR_PAGES_ZLIB;
+		h.flags |= PV_SR_PAGES_ZLIB;
 		v[2].iov_base = w->zbuf;
 		v[2].iov_len = (size_t)z;
 		bytes = (size_t)z;
@@ -207,7 +208,7 @@ static int pages_check(const struct pv_sr_page_data *h, const uint64_t *pfn, siz
 	size_t head = sizeof(*h) + (size_t)h->count * 8;
 
 	if (h->count == 0 || h->count > PV_SR_PAGE_BATCH || len < head ||
-	    (h->flags & ~PV_SR_PAGES_ZLIB) || h->data_len != len - head)
+	    (h->flags & ~(PV_SR_PAGES_ZLIB | PV_SR_PAGES_EAGER)) || h->data_len != len - head)
 		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
 				"frames and %u data bytes in %zu bytes", h->count, h->data_len, len);
 	*ndata = 0;
@@ -325,46 +326,74 @@ static int pages_read_fail(struct pvx_err *err, int rc, const struct sr_record *
 	return pvx_fail(err, rc, "reading page data: %s", strerror(-rc));
 }
 
+int sr_pages_head(struct sr_io *io, const struct sr_record *rec, const struct sr_layout *l,
+		  struct sr_pages_head *ph, struct pvx_err *err)
+{
+	struct pv_sr_page_data *h = &ph->h;
+	int rc;
+
+	if ((rc = sr_io_read(io, h, sizeof(*h))) < 0)
+		return pages_read_fail(err, rc, rec);
+	if (h->count == 0 || h->count > PV_SR_PAGE_BATCH ||
+	    rec->length < sizeof(*h) + (size_t)h->count * 8)
+		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
+				"frames in %u bytes", h->count, rec->length);
+	sr_sum_init(&ph->sum);
+	sr_sum_update(&ph->sum, (uint8_t *)h + 8, sizeof(*h) - 8);
+	if ((rc = pages_read_sum(io, ph->pfn, (size_t)h->count * 8, &ph->sum)) < 0)
+		return pages_read_fail(err, rc, rec);
+	if ((rc = pages_check(h, ph->pfn, rec->length, l, &ph->ndata, err)) < 0)
+		return rc;
+	ph->engine = (h->flags & PV_SR_PAGES_EAGER) != 0;
+	for (unsigned i = 0; i < h->count; i++)
+		ph->engine |= pfn_frame(ph->pfn[i]) >= l->max_pages;
+	return 0;
+}
+
+int sr_pages_data(struct sr_io *io, const struct sr_record *rec, struct sr_pages_head *ph,
+		  uint8_t *mem, z_stream *z, int *z_ready, struct pvx_err *err)
+{
+	uint8_t pad[PV_SR_REC_ALIGN];
+	uint64_t sum;
+	int rc = ph->h.flags & PV_SR_PAGES_ZLIB
+			 ? pages_read_zlib(io, &ph->h, ph->pfn, mem, z, z_ready, &ph->sum)
+			 : pages_read_raw(io, ph->pfn, ph->h.count, mem, &ph->sum);
+
+	if (rc == 0)
+		rc = sr_io_read(io, pad, sr_pad(rec->length));
+	if (rc < 0)
+		return pages_read_fail(err, rc, rec);
+	memcpy(&sum, &ph->h.sum, sizeof(sum));
+	if (sum != sr_sum_final(&ph->sum))
+		return pvx_fail(err, -EBADMSG, "the image is damaged: the checksum of the "
+				"PAGE_DATA record at byte %llu does not match",
+				(unsigned long long)rec->offset);
+	return 0;
+}
+
+int sr_pages_skip(struct sr_io *io, const struct sr_record *rec, struct sr_pages_head *ph,
+		  struct pvx_err *err)
+{
+	int rc = sr_io_skip(io, ph->h.data_len + sr_pad(rec->length));
+
+	return rc < 0 ? pages_read_fail(err, rc, rec) : 0;
+}
+
 int sr_pages_read(struct sr_io *io, const struct sr_record *rec, uint8_t *mem,
 		  const struct sr_layout *l, z_stream *z, int *z_ready, uint64_t *pages,
 		  struct pvx_err *err)
 {
-	struct pv_sr_page_data h;
-	uint64_t *pfn = NULL, sum;
-	uint8_t pad[PV_SR_REC_ALIGN];
-	struct sr_sum s;
-	unsigned ndata;
+	struct sr_pages_head *ph = malloc(sizeof(*ph));
 	int rc;
 
-	if ((rc = sr_io_read(io, &h, sizeof(h))) < 0)
-		return pages_read_fail(err, rc, rec);
-	if (h.count == 0 || h.count > PV_SR_PAGE_BATCH ||
-	    rec->length < sizeof(h) + (size_t)h.count * 8)
-		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
-				"frames in %u bytes", h.count, rec->length);
-	if (!(pfn = malloc((size_t)h.count * 8)))
+	if (!ph)
 		return pvx_fail(err, -ENOMEM, "out of memory");
-	sr_sum_init(&s);
-	sr_sum_update(&s, (uint8_t *)&h + 8, sizeof(h) - 8);
-	rc = pages_read_sum(io, pfn, (size_t)h.count * 8, &s);
-	if (rc < 0)
-		rc = pages_read_fail(err, rc, rec);
-	else if ((rc = pages_check(&h, pfn, rec->length, l, &ndata, err)) == 0) {
-		rc = h.flags & PV_SR_PAGES_ZLIB ? pages_read_zlib(io, &h, pfn, mem, z, z_ready, &s)
-						: pages_read_raw(io, pfn, h.count, mem, &s);
-		if (rc == 0)
-			rc = sr_io_read(io, pad, sr_pad(rec->length));
-		if (rc < 0)
-			rc = pages_read_fail(err, rc, rec);
-	}
-	memcpy(&sum, &h.sum, sizeof(sum));
-	if (rc == 0 && sum != sr_sum_final(&s))
-		rc = pvx_fail(err, -EBADMSG, "the image is damaged: the checksum of the "
-			      "PAGE_DATA record at byte %llu does not match",
-			      (unsigned long long)rec->offset);
+	rc = sr_pages_head(io, rec, l, ph, err);
 	if (rc == 0)
-		*pages += ndata;
-	free(pfn);
+		rc = sr_pages_data(io, rec, ph, mem, z, z_ready, err);
+	if (rc == 0)
+		*pages += ph->ndata;
+	free(ph);
 	return rc;
 }
 

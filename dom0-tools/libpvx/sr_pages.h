@@ -26,6 +26,8 @@ int sr_layout_pfn_ok(const struct sr_layout *l, uint64_t pfn);
 
 #define SR_PAGES_ZLIB      (1u << 0) /* deflate each batch */
 #define SR_PAGES_SEND_ZERO (1u << 1) /* zero pages go out as PV_SR_PAGE_ZERO */
+#define SR_PAGES_EAGER     (1u << 2) /* records marked PV_SR_PAGES_EAGER (set it in
+					* w->flags around the pages a lazy restore needs first) */
 
 struct sr_pages_writer {
 	struct sr_io *io;
@@ -58,11 +60,26 @@ int sr_pages_write_fd(struct sr_pages_writer *w, int memfd, const uint8_t *mem,
 /* 1 if the 4 KiB at p are all zero. */
 int sr_page_is_zero(const uint8_t *p);
 
-/* Stream reader: the record's header was read (sr_record_head); read its body
- * straight into guest memory (mem maps frames as above), checking every frame
- * against l and the checksum. *pages counts data pages placed. -EBADMSG with
- * err set for a damaged record. z: an inflate stream to reuse (inflateInit'ed
- * on first use; end it with inflateEnd when *z_ready). */
+/* Stream reader, in two steps so that a lazy restore can leave the data where it
+ * is. head: after sr_record_head, the body's fixed part and frame list, every
+ * frame checked against l. Then data: the pages straight into guest memory (mem
+ * maps frames as above) and the checksum checked; or skip: pass over the data.
+ * -EBADMSG with err set for a damaged record. z: an inflate stream to reuse
+ * (inflateInit'ed on first use; inflateEnd it when *z_ready). */
+struct sr_pages_head {
+	struct pv_sr_page_data h;
+	uint64_t pfn[PV_SR_PAGE_BATCH];
+	unsigned ndata;        /* frames with data */
+	int engine;            /* eager: an engine page, or a record marked so */
+	struct sr_sum sum;
+};
+int sr_pages_head(struct sr_io *io, const struct sr_record *rec, const struct sr_layout *l,
+		  struct sr_pages_head *ph, struct pvx_err *err);
+int sr_pages_data(struct sr_io *io, const struct sr_record *rec, struct sr_pages_head *ph,
+		  uint8_t *mem, z_stream *z, int *z_ready, struct pvx_err *err);
+int sr_pages_skip(struct sr_io *io, const struct sr_record *rec, struct sr_pages_head *ph,
+		  struct pvx_err *err);
+/* head + data; *pages counts the data pages placed. */
 int sr_pages_read(struct sr_io *io, const struct sr_record *rec, uint8_t *mem,
 		  const struct sr_layout *l, z_stream *z, int *z_ready, uint64_t *pages,
 		  struct pvx_err *err);

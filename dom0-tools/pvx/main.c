@@ -14,6 +14,14 @@ static const struct pvx_cmd commands[] = {
 	{ "create", cmd_create, "[-c] [-p] [-q] [-n|--dry-run] CFG [KEY=VALUE...]",
 	  "Create and start a domain from an xl.cfg file (-c: follow its console, -p: leave "
 	  "it paused, -n: only check and print the config as JSON)" },
+	{ "save", cmd_save, "[-c] [-p] [-z] [--json] [--timeout S] DOMAIN FILE [CFG]",
+	  "Save a domain to FILE and destroy it, as xl save (-c: it runs on; -p: it stays "
+	  "paused; -z: deflate its memory; CFG: put this config in the image; --timeout: "
+	  "seconds the guest has to suspend, 30)" },
+	{ "restore", cmd_restore, "[-p] [-e] [--lazy] [--json] [CFG] FILE [KEY=VALUE...]",
+	  "Start a domain from a save image (-p: paused; -e: no monitor for its restart "
+	  "actions; CFG replaces its config; KEY=VALUE overrides it, name=NEW for a second "
+	  "domain; --lazy: pages on first touch)" },
 	{ "console", cmd_console, "[-w SECONDS] DOMAIN",
 	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for "
 	  "a domain that does not exist yet or is still starting); over a pipe, stdin goes "

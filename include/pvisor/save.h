@@ -114,6 +114,8 @@ struct pv_sr_domain_state {
 #define PV_SR_PAGE_NORMAL    0x0ull /* 4 KiB of data follow */
 #define PV_SR_PAGE_ZERO      0xEull /* no data: the frame reads as zeros */
 #define PV_SR_PAGES_ZLIB     (1u << 0)
+#define PV_SR_PAGES_EAGER    (1u << 1) /* load before the domain runs, lazy restore too:
+					    * the engine's pages, start_info, store, console */
 struct pv_sr_page_data {
 	uint64_t sum;
 	uint32_t count;    /* 1 .. PV_SR_PAGE_BATCH */
