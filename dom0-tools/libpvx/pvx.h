@@ -107,6 +107,7 @@ int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,
 /* ---- Save and restore (save.c, restore.c; the image: pvisor/save.h, docs/ABI.md) ----
  * The same functions serve files, pipes and sockets (pvxweb, migration). */
 enum pvx_sr_phase {
+	PVX_SR_PREPARE, /* the config, the image's headers, checks, the domain made */
 	PVX_SR_SUSPEND, /* save: the guest asked to suspend, until its vCPUs stopped */
 	PVX_SR_MEMORY,  /* guest memory written / read */
 	PVX_SR_STATE,   /* vCPUs, event channels, grant table, timers, store keys */

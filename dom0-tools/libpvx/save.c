@@ -47,7 +47,8 @@ struct save_ctx {
 
 const char *pvx_sr_phase_name(enum pvx_sr_phase p)
 {
-	static const char *const names[] = { "suspend", "memory", "state", "devices", "finish" };
+	static const char *const names[] = { "prepare", "suspend", "memory", "state", "devices",
+					     "finish" };
 
 	return p < PVX_SR_NPHASES ? names[p] : "?";
 }
@@ -331,6 +332,7 @@ int pvx_domain_save(struct pvctrl *h, pv_domid_t domid, int fd, const struct pvx
 	c.t0 = c.t_phase = util_now_ns();
 	rc = save_begin(&c, fd);
 	if (rc == 0) {
+		save_phase(&c, PVX_SR_SUSPEND);
 		rc = sr_suspend(h, c.xs, domid, o->suspend_timeout_ms ? o->suspend_timeout_ms :
 			       PVX_SUSPEND_TIMEOUT_MS, c.err);
 		c.suspended = rc == 0;

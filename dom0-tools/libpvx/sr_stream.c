@@ -268,8 +268,8 @@ int sr_record_head(struct sr_io *io, struct sr_record *rec, struct pvx_err *err)
 	if (rc < 0)
 		return pvx_fail(err, rc, "reading the image: %s", strerror(-rc));
 	if (h.length > PV_SR_REC_BODY_MAX || !sr_record_size_ok(h.type, h.length))
-		return pvx_fail(err, -EBADMSG, "the image is damaged: a %s record (type 0x%x) of "
-				"%u bytes at byte %llu", sr_record_name(h.type), h.type, h.length,
+		return pvx_fail(err, -EBADMSG, "the image is damaged: record type 0x%x (%s) of "
+				"%u bytes at byte %llu", h.type, sr_record_name(h.type), h.length,
 				(unsigned long long)sr_io_offset(io) - sizeof(h));
 	rec->type = h.type;
 	rec->length = h.length;

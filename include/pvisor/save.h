@@ -26,7 +26,7 @@ struct pv_sr_xl_header {
 	uint32_t optional_data_len; /* bytes that follow: u32 config length, config */
 };
 
-/* ---- pvisor's image header, after the config (big-endian, 16 bytes) ---- */
+/* ---- pvisor's image header, after the config (big-endian, 24 bytes, as libxc's) ---- */
 #define PV_SR_MARKER  0xffffffffffffffffull
 #define PV_SR_ID      0x50565352u /* "PVSR" */
 #define PV_SR_VERSION 1u          /* record framing and bodies of this file */
