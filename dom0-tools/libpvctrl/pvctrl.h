@@ -70,6 +70,12 @@ int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_
 /* A suspended domain goes on: flags PV_SR_RESUME_CANCEL (its suspend call returns
  * 1), PV_SR_RESUME_PAUSED (it stays paused). */
 int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags);
+/* Lazy restore (privcmd OP_LAZY): cmd PV_PRIVCMD_LAZY_ARM / _DONE, or _FD for a
+ * userfaultfd over the domain's RAM (which 0: the hypervisor's mapping, 1: the
+ * guest's, waiting up to timeout_ms) into *fd with its range (*base, *len, may be
+ * NULL for the other commands). */
+int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
+		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len);
 /* pvctrl_map_foreign that also hands back the memory fd (the caller closes it):
  * its data extents say which pages were ever written (SEEK_DATA). */
 int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,

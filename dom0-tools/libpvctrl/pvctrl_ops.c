@@ -333,3 +333,24 @@ int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags)
 
 	return pvctrl_request(h, PV_PRIVCMD_OP_SR_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
 }
+
+int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
+		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len)
+{
+	struct pv_privcmd_lazy l = { .domid = domid, .cmd = (uint16_t)cmd, .which = which,
+				     .timeout_ms = timeout_ms };
+	int got = -1, rc;
+
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_LAZY, &l, sizeof(l), &l, sizeof(l), NULL, &got);
+	if (rc < 0)
+		return rc;
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
+	if (base)
+		*base = l.base;
+	if (len)
+		*len = l.len;
+	return 0;
+}

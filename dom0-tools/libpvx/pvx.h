@@ -180,4 +180,9 @@ int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *
 		       pv_domid_t *domid, char **config_file, struct pvx_sr_report *rep,
 		       struct pvx_err *err);
 
+/* A lazily restored domain's pager (pvlazy), if it has one, loads every page that
+ * is still in the image and lets the domain go (a save or a dump-core needs all of
+ * its memory). 0 (also when there is no pager), or -errno with err set. */
+int pvx_domain_lazy_fill(pv_domid_t domid, struct pvx_err *err);
+
 #endif

@@ -135,7 +135,7 @@ static int save_begin(struct save_ctx *c, int fd)
 				"domain can suspend", c->info.name,
 				c->info.state == PV_DOMSTATE_PAUSED ? "paused: unpause it first" :
 				"it stopped");
-	if ((rc = save_config_json(c, &json)) < 0)
+	if ((rc = save_config_json(c, &json)) < 0 || (rc = pvx_domain_lazy_fill(c->domid, c->err)) < 0)
 		return rc;
 	if ((rc = pvx_store_open(&c->xs, c->err)) == 0 &&
 	    (rc = pvctrl_map_foreign_fd(c->h, c->domid, (void **)&c->mem, &c->mi, &c->memfd)) < 0)

@@ -59,6 +59,26 @@ static int restore_parse(int argc, char **argv, struct restore_args *a)
 	return 0;
 }
 
+/* --lazy: the pager first, then the domain may run. */
+static int restore_lazy(struct pvctrl *h, pv_domid_t domid, const char *file, int paused)
+{
+	struct pvx_err err = { 0 };
+	char id[16], *path = realpath(file, NULL);
+	char *const argv[] = { "pvlazy", id, path, NULL };
+	pid_t pid;
+	int rc = path ? 0 : -errno;
+
+	snprintf(id, sizeof(id), "%u", domid);
+	if (rc == 0)
+		rc = pvstart_spawn("pvlazy", argv, "pvlazy.log", &pid);
+	free(path);
+	if (rc < 0)
+		return pvx_fail(&err, rc, "cannot start the pager pvlazy: %s", strerror(-rc));
+	if (!paused && (rc = pvctrl_domain_unpause(h, domid)) < 0)
+		return rc;
+	return 0;
+}
+
 static void restore_monitor(pv_domid_t domid, const char *config_file)
 {
 	struct pvx_err err = { 0 };
@@ -93,8 +113,15 @@ int cmd_restore(int argc, char **argv)
 	rc = pvx_domain_restore(h, fd, &a.o, &id, &config_file, &rep, &err);
 	cli_progress_end(&p, &rep, rc == 0);
 	close(fd);
+	if (rc == 0 && (a.o.flags & PVX_RESTORE_LAZY) &&
+	    (rc = restore_lazy(h, id, a.file, a.o.flags & PVX_RESTORE_PAUSED)) < 0) {
+		pvctrl_domain_destroy(h, id);
+		pvx_domain_forget(id);
+		pvx_fail(&err, rc, "starting the lazily restored domain: %s", strerror(-rc));
+	}
 	if (rc < 0) {
 		pvctrl_close(h);
+		free(config_file);
 		return cli_fail("restore %s: %s", a.file, pvx_err_text(&err, rc));
 	}
 	if (!a.no_monitor)

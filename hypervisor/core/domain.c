@@ -193,6 +193,7 @@ static void domain_free(struct domain *d)
 		munmap(d->mem, d->mem_size);
 	if (d->mem_fd >= 0)
 		close(d->mem_fd);
+	domain_lazy_fini(d);
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);

@@ -95,6 +95,7 @@ struct domain {
 	enum domain_quiesce quiesce;
 	uint64_t hcpage_gfn;     /* the hypercall page's frame (save/restore), ~0 if none */
 	unsigned suspend_vcpu;   /* who called SCHEDOP_shutdown(suspend) */
+	struct domain_lazy *lazy;/* a lazy restore's pager fills RAM (domain_lazy.c) */
 
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
@@ -165,6 +166,24 @@ int domain_resume_suspended(struct domain *d);
  * the vCPU that made it), PV_SR_RESUME_PAUSED keeps it paused. */
 int domain_resume_suspended_flags(struct domain *d, uint32_t flags);
 int domain_is_suspended(const struct domain *d);
+/* Lazy restore (domain_lazy.c); _locked: hv_lock held. arm: before the first
+ * start, register our mapping of RAM with a userfaultfd and have the engine
+ * register the guest's. fd: a duplicate of ours (which 0, mapped at *base) or of
+ * the engine's (1, waiting up to timeout_ms for it to start), for the pager, whose
+ * connection c then is: if it closes before done, the domain is crashed. done:
+ * every page is in, the registrations go. touch: have gpfn filled (before a dom0
+ * process maps it). register: a userfaultfd over [base, base + len), or a
+ * negative PV errno (the launcher's twin is in the pv engine). */
+struct pconn;
+int domain_lazy_arm(struct domain *d);
+int domain_lazy_fd_locked(struct domain *d, struct pconn *c, unsigned which, uint32_t timeout_ms,
+			  int *fd, uint64_t *base);
+void domain_lazy_done_locked(struct domain *d);
+void domain_lazy_conn_closed(struct pconn *c);
+void domain_lazy_touch(struct domain *d, uint64_t gpfn);
+void domain_lazy_fini(struct domain *d);
+int lazy_uffd_register(void *base, uint64_t len);
+
 /* The hypervisor's part of a domain for save/restore (domain_sr.c, bodies in
  * pvisor/save.h: struct pv_sr_hvstate and what follows it); hv_lock held. save:
  * only while nothing of it runs (quiesced, never started, or gone: -PV_EBUSY

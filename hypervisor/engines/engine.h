@@ -125,6 +125,16 @@ struct engine_ops {
 	 * another layout, segment bases where the host forbids them). */
 	int (*get_vcpu)(struct domain *d, struct vcpu *v, struct vcpu_state *st);
 	int (*set_vcpu)(struct domain *d, struct vcpu *v, const struct vcpu_state *st);
+	/*
+	 * Lazy restore (core/domain_lazy.c). When d->lazy is set at start, an engine
+	 * whose guest touches RAM through a mapping other than d->mem (pv: the
+	 * launcher's) registers that mapping with a userfaultfd before any guest code
+	 * runs. lazy_fd: that descriptor (the engine keeps it; the caller dups it), or
+	 * -PV_EAGAIN before it exists, -PV_ENOENT when the engine needs none (hvm: KVM
+	 * faults on d->mem). lazy_end: close it. hv_lock. Both optional.
+	 */
+	int (*lazy_fd)(struct domain *d);
+	void (*lazy_end)(struct domain *d);
 };
 
 /* The engine named `name` ("pv", "hvm"), or NULL when none is built or registered. */

@@ -332,6 +332,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return privcmd_sr_restore(payload, len);
 	case PV_PRIVCMD_OP_SR_RESUME:
 		return privcmd_sr_resume(payload, len);
+	case PV_PRIVCMD_OP_LAZY:
+		return privcmd_lazy(conn, payload, len, rep);
 	default:
 		return -PV_ENOSYS;
 	}

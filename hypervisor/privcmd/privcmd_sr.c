@@ -74,3 +74,45 @@ int32_t privcmd_sr_resume(uint8_t *p, uint32_t len)
 	domain_put(d);
 	return rc;
 }
+
+static int32_t privcmd_lazy_locked(struct domain *d, struct pconn *conn,
+				   struct pv_privcmd_lazy *l, struct privcmd_reply *rep)
+{
+	switch (l->cmd) {
+	case PV_PRIVCMD_LAZY_ARM:
+		return domain_lazy_arm(d);
+	case PV_PRIVCMD_LAZY_DONE:
+		if (!d->lazy)
+			return -PV_EINVAL;
+		domain_lazy_done_locked(d);
+		return 0;
+	case PV_PRIVCMD_LAZY_FD:
+		l->len = d->max_pages * PV_PAGE_SIZE;
+		return domain_lazy_fd_locked(d, conn, l->which, l->timeout_ms, &rep->fd, &l->base);
+	default:
+		return -PV_EINVAL;
+	}
+}
+
+int32_t privcmd_lazy(struct pconn *conn, uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_lazy *l = (void *)p;
+	struct domain *d;
+	int rc;
+
+	if (len != sizeof(*l) || l->which > 1)
+		return -PV_EINVAL;
+	if (!(d = domain_get(l->domid)))
+		return -PV_ESRCH;
+	pthread_mutex_lock(&hv_lock);
+	rc = d->removed ? -PV_ESRCH : privcmd_lazy_locked(d, conn, l, rep);
+	pthread_mutex_unlock(&hv_lock);
+	domain_put(d);
+	if (rc) {
+		rep->fd = -1;
+		return rc;
+	}
+	rep->data = p;
+	rep->len = sizeof(*l);
+	return 0;
+}

@@ -106,6 +106,16 @@ enum pv_privcmd_op {
 	 * PV_SR_RESUME_PAUSED leaves it paused. -EINVAL when not suspended, -EBUSY
 	 * when CANCEL comes before its vCPUs have stopped. */
 	PV_PRIVCMD_OP_SR_RESUME = 21,
+	/* Lazy restore (pvx restore --lazy; a pager fills guest RAM on first touch
+	 * through userfaultfd): payload and reply pv_privcmd_lazy. ARM: a created
+	 * domain with memory that never ran (-EBUSY armed already). FD: a userfaultfd
+	 * registered over RAM -- which 0: the hypervisor's own mapping, 1: the guest's
+	 * (waits up to timeout_ms for the domain to start; -ENOENT when its engine
+	 * needs none) -- passed with the reply, its range in base/len; the asking
+	 * connection is the domain's pager: should it close before DONE, the domain
+	 * is crashed. DONE: every page is in; the registrations go. -EINVAL when the
+	 * domain is not lazy. */
+	PV_PRIVCMD_OP_LAZY = 22,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -237,6 +247,19 @@ struct pv_privcmd_sr_resume {
 	uint16_t domid;
 	uint16_t pad;
 	uint32_t flags; /* PV_SR_RESUME_* (pvisor/save.h) */
+};
+
+#define PV_PRIVCMD_LAZY_ARM  1
+#define PV_PRIVCMD_LAZY_FD   2
+#define PV_PRIVCMD_LAZY_DONE 3
+struct pv_privcmd_lazy {
+	uint16_t domid;
+	uint16_t cmd;        /* PV_PRIVCMD_LAZY_* */
+	uint32_t which;      /* FD: 0 the hypervisor's mapping, 1 the guest's */
+	uint32_t timeout_ms; /* FD 1 */
+	uint32_t pad;
+	uint64_t base;       /* OUT (FD): the registered range, in that process */
+	uint64_t len;        /* OUT (FD) */
 };
 
 struct pv_privcmd_wait {
