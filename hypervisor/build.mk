@@ -1,5 +1,9 @@
 # pvisor: the hypervisor daemon. Everything but main.c is library pvcore, so unit
 # tests can link the real hypercall handlers.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,hypervisor,include common hypervisor hypervisor/engines/pv))
+
 HOST_LIBS += pvcore
 pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 	hypervisor/timeinfo.c hypervisor/hypercall.c hypervisor/hc_basic.c \
@@ -12,7 +16,6 @@ pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
 HOST_PROGS += pvisor
 pvisor_SRCS += hypervisor/main.c
 pvisor_LIBS += pvcore pvcommon
-$(B)/obj/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor -Ihypervisor/engines/pv
 
 UNIT_TESTS += test_hypercall
 test_hypercall_SRCS := tests/unit/test_hypercall.c

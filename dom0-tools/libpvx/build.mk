@@ -1,4 +1,9 @@
 # libpvx: the toolstack library under pvx. Other fragments in this folder add sources.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/libpvx,include common libpvx=dom0-tools/libpvx libxs=dom0-tools/libxs \
+	libpvctrl=dom0-tools/libpvctrl))
+
 HOST_LIBS += pvx
 pvx_SRCS += dom0-tools/libpvx/cfg.c
 pvx_SRCS += dom0-tools/libpvx/cfg_lex.c

@@ -1,4 +1,9 @@
 # pvx: the xl-style command line.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/pvx,include common libpvx=dom0-tools/libpvx libxs=dom0-tools/libxs \
+	libpvctrl=dom0-tools/libpvctrl))
+
 HOST_PROGS += pvx
 pvx_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_create.c dom0-tools/pvx/cmd_list.c dom0-tools/pvx/cmd_destroy.c \

@@ -12,4 +12,3 @@ UNIT_TESTS += test_ustar
 test_ustar_SRCS := tests/unit/test_ustar.c frontends/kernel/lib/ustar.c
 test_ustar_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_ustar.o: HOST_CFLAGS += -Ifrontends/kernel
-$(B)/obj/frontends/kernel/lib/ustar.o: HOST_CFLAGS += -Ifrontends/kernel

@@ -1,4 +1,8 @@
 # tests/unit/: CUnit tests, one test_<module>.c per module. Append your own.
+
+# Tests may include anything: the whole tests/ tree gets the wide include path.
+$(eval $(call component,tests,include common dom0-tools backends))
+
 UNIT_TESTS += test_cfg
 test_cfg_SRCS := tests/unit/test_cfg.c
 test_cfg_LIBS := pvx pvcommon
