@@ -347,13 +347,14 @@ static void pv_release(struct domain *d)
 }
 
 /* Each 32-byte slot: push rcx; push r11; mov eax, BASE+i; syscall; jmp tail. The
- * tail (hcpage_tail.S) pops them back and delivers a marked upcall. */
+ * tail (hcpage_tail.S) pops them back and delivers a marked upcall. The three labels
+ * are one piece of code: offsets between them are taken as addresses. */
 extern const uint8_t pv_hcpage_tail[], pv_hcpage_tail_end[], pv_hcpage_data[];
 
 static int pv_hypercall_page(struct domain *d, uint64_t gpfn)
 {
 	size_t tail_off = PV_HCALL_TAIL_SLOT * PV_HCALL_SLOT_SIZE;
-	size_t tail_len = (size_t)(pv_hcpage_tail_end - pv_hcpage_tail);
+	size_t tail_len = (uintptr_t)pv_hcpage_tail_end - (uintptr_t)pv_hcpage_tail;
 	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
 			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
 	uint8_t *page;
@@ -381,7 +382,8 @@ static int pv_hypercall_page(struct domain *d, uint64_t gpfn)
 		memcpy(p + 11, &rel, 4);
 	}
 	memcpy(page + tail_off, pv_hcpage_tail, tail_len);
-	memcpy(page + tail_off + (size_t)(pv_hcpage_data - pv_hcpage_tail), data, sizeof(data));
+	memcpy(page + tail_off + ((uintptr_t)pv_hcpage_data - (uintptr_t)pv_hcpage_tail), data,
+	       sizeof(data));
 	d->hcpage_set = 1;
 	return 0;
 }
