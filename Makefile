@@ -66,14 +66,20 @@ $(B)/inc/$(1)/.view: $(2)
 		touch $$@
 endef
 
+# When a goal that installs packages (deps, run, test, bench) is on the command line,
+# every compile waits for tests/tools/deps.sh (order-only prerequisite `| $(DEPS_FIRST)`
+# on each rule that runs a compiler, here and in the fragments).
+DEPS_GOALS := deps run test bench
+DEPS_FIRST := $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
+
 FRAGMENTS := $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
 include $(FRAGMENTS)
 
 obj = $(patsubst %.S,$(B)/obj/%.o,$(patsubst %.c,$(B)/obj/%.o,$(1)))
 libfiles = $(foreach l,$(1),$(B)/lib/lib$(l).a)
 
-# Nothing compiles before the include views exist.
-BEFORE_CC := $(VIEWS)
+# Nothing compiles before the include views exist (and deps, see DEPS_FIRST).
+BEFORE_CC := $(VIEWS) $(DEPS_FIRST)
 
 $(B)/obj/%.o: %.c | $(BEFORE_CC)
 	@mkdir -p $(dir $@)
@@ -132,13 +138,18 @@ fuzz: $(FUZZ_BINS)
 deps:
 	@tests/tools/deps.sh
 
-run: deps all
+# run, test and bench build in a second make that starts once deps has finished: it
+# sees what deps installed (clang for the fuzzers, headers), whatever -j says.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@tests/tools/run-demo.sh
 
-test: deps build-tests fuzz
+test: deps
+	@$(MAKE) --no-print-directory build-tests fuzz
 	@tests/run.sh
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 
 lint:

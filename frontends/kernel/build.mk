@@ -36,12 +36,12 @@ KERNEL_SRCS += kernel/netfront.c net/net.c net/arp.c net/ipv4.c net/udp.c net/pi
 	net/net_shell.c apps/app_net.c apps/app_netbad.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
 
-$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
-$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.S
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.S | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -c -o $@ $<
