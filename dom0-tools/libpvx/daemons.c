@@ -38,6 +38,11 @@ static int daemon_installed(const struct daemon_def *dd)
 	return access(path, X_OK) == 0;
 }
 
+static pid_t daemon_dying(const struct daemon_def *dd);
+static int daemon_wait_gone(const struct daemon_def *dd, char *err, size_t errlen);
+
+/* Running: its socket accepts a connection and it is not a killed instance that has
+ * not finished dying (whose socket still accepts). */
 static int daemon_running(const struct daemon_def *dd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -50,7 +55,7 @@ static int daemon_running(const struct daemon_def *dd)
 		return 0;
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
-	return ok;
+	return ok && !daemon_dying(dd);
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
@@ -96,9 +101,12 @@ static void daemon_exec(const struct daemon_def *dd)
 static int daemon_start(const struct daemon_def *dd, char *err, size_t errlen)
 {
 	struct timespec ms = { 0, 2000000 };
-	pid_t pid = fork();
-	int status;
+	int status, rc = daemon_wait_gone(dd, err, errlen);
+	pid_t pid;
 
+	if (rc < 0)
+		return rc;
+	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -211,6 +219,63 @@ static int process_alive(pid_t pid)
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the state follows the command name */
 	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
+static int status_mask_has(const char *status, const char *field, int sig)
+{
+	const char *p = strstr(status, field);
+	unsigned long long mask;
+
+	return p && sscanf(p + strlen(field), "%llx", &mask) == 1 && (mask & (1ull << (sig - 1)));
+}
+
+/* Sent SIGKILL and not yet torn down: the kernel finishes a killed process only once it
+ * runs again (seconds on a loaded host, or after the fsync it sits in), and until then
+ * its listening socket still accepts connections. */
+static int process_dying(pid_t pid)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
+	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
+}
+
+/* The daemon's pid, when its pid file names a live instance that is being killed. */
+static pid_t daemon_dying(const struct daemon_def *dd)
+{
+	pid_t pid = daemon_pid(dd);
+
+	return pid > 0 && daemon_is(pid, dd) && process_dying(pid) ? pid : 0;
+}
+
+/* Wait for a killed instance to be gone before starting the next one: its socket must
+ * not answer for the new daemon, nor make the new one think the socket is taken. */
+static int daemon_wait_gone(const struct daemon_def *dd, char *err, size_t errlen)
+{
+	struct timespec ms = { 0, 5000000 };
+	pid_t pid = daemon_dying(dd);
+
+	for (int i = 0; pid > 0 && i < 6000; i++) {
+		if (!process_alive(pid))
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	if (pid <= 0)
+		return 0;
+	snprintf(err, errlen, "%s (pid %d) was killed but has not exited in 30 s", dd->name,
+		 (int)pid);
+	return -ETIMEDOUT;
 }
 
 static int daemon_stop(const struct daemon_def *dd)
