@@ -63,7 +63,9 @@ ok "pvx shutdown powers the guest off through control/shutdown; its store entrie
 
 # pvx reboot with on_reboot = restart (the default): a new domain of the same name
 "$PVX" reboot victim || fail "pvx reboot victim"
-wait_for 30 sh -c "[ \"\$('$PVX' domid victim 2>/dev/null)\" != '' ] && [ \"\$('$PVX' domid victim)\" != $vid ]" ||
+# one lookup per try: two could see the old domain, then none (between the two domains)
+restarted() { local d; d=$("$PVX" domid victim 2>/dev/null) && [ -n "$d" ] && [ "$d" != "$vid" ]; }
+wait_for 30 restarted ||
 	fail "victim was not restarted: $("$PVX" list) $(cat $PVISOR_RUNDIR/pvx-victim.log)"
 nid=$("$PVX" domid victim)
 wait_for 30 xenstore-read /local/domain/$nid/control/feature-poweroff || fail "restarted victim has no xenbus"
@@ -93,7 +95,7 @@ ok "no PV control: a clear error, -F forces"
 "$PVX" create -q "$(mkcfg evil 'cmdline = "app=xstest op=evil"')" || fail "create evil"
 wait_for 30 console_has evil "xstest: evil header sent" || fail "evil guest did not finish: $(cat $PVISOR_RUNDIR/console/evil.log)"
 console_has evil "store error word = 3" || fail "xsd did not flag the ring as PROTO (3): $(cat $PVISOR_RUNDIR/console/evil.log)"
-grep -q "dom$("$PVX" domid evil): broke the store ring protocol" "$PVISOR_RUNDIR/xsd.log" || fail "no log line for the broken ring"
+wait_for 30 grep -q "dom$("$PVX" domid evil): broke the store ring protocol" "$PVISOR_RUNDIR/xsd.log" || fail "no log line for the broken ring"
 kill -0 "$(cat "$PVISOR_RUNDIR/xsd.pid")" || fail "xsd died"
 "$PVX" create -q "$(mkcfg after 'cmdline = "app=sleep ms=1000 n=60"')" || fail "create after"
 wait_for 30 xenstore-read /local/domain/$("$PVX" domid after)/control/feature-poweroff || fail "a guest started after the evil one has no store"
