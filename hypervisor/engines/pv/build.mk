@@ -1,4 +1,6 @@
-# pvisor-launch: freestanding static binary, first code of every pv domain process.
+# hypervisor/engines/pv: pvisor-launch, a freestanding static binary, the first code of
+# every pv domain process. (The engine itself, pv.c and hcpage_tail.S, is in library
+# pvcore: hypervisor/build.mk.)
 LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -Iinclude $(WARN) -MMD -MP
 LAUNCH_OBJ := $(B)/obj/hypervisor/engines/pv/launch.lo
