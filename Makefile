@@ -1,9 +1,9 @@
-# pvisor top-level build: one Makefile, per-component fragments (any *.mk below the top,
-# e.g. dom0-tools/libpvx/build.mk, tests/unit/cfg.mk) that declare what they build; this
-# file turns the declarations into rules. Fragments only ever append (+=) to the lists
-# and to a library's _SRCS, so several fragments can add to one library.
+# pvisor top-level build: one Makefile, and one build.mk per folder (e.g.
+# dom0-tools/libpvx/build.mk, tests/unit/build.mk) that declares what the folder builds;
+# this file turns the declarations into rules. A build.mk only ever appends (+=) to the
+# lists and to a library's _SRCS, so several folders can add to one library.
 #
-# A fragment appends to these lists:
+# A build.mk appends to these lists:
 #   HOST_LIBS   += name        with name_SRCS            -> build/lib/libname.a
 #   HOST_PROGS  += name        with name_SRCS, name_LIBS -> build/bin/name
 #                               (name_LIBS: our libs by name; name_LDLIBS: -l flags;
@@ -72,7 +72,11 @@ endef
 DEPS_GOALS := deps run test bench
 DEPS_FIRST := $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
 
-FRAGMENTS := $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
+MAKEFILES_BELOW := $(wildcard */*.mk */*/*.mk */*/*/*.mk */*/*/*/*.mk)
+FRAGMENTS := $(sort $(filter %/build.mk,$(MAKEFILES_BELOW)))
+ifneq ($(filter-out %/build.mk,$(MAKEFILES_BELOW)),)
+$(error one build.mk per folder: fold $(filter-out %/build.mk,$(MAKEFILES_BELOW)) into the build.mk beside it)
+endif
 include $(FRAGMENTS)
 
 obj = $(patsubst %.S,$(B)/obj/%.o,$(patsubst %.c,$(B)/obj/%.o,$(1)))
