@@ -4,4 +4,4 @@
 $(eval $(call component,common,include common))
 
 HOST_LIBS += pvcommon
-pvcommon_SRCS += common/log.c common/rundir.c common/util.c
+pvcommon_SRCS += common/log.c common/rundir.c common/util.c common/netaddr.c

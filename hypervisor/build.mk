@@ -5,7 +5,7 @@
 $(eval $(call component,hypervisor,include common hypervisor hypervisor/engines/pv))
 
 HOST_LIBS += pvcore
-pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
+pvcore_SRCS += hypervisor/domain.c hypervisor/console.c hypervisor/hvlog.c \
 	hypervisor/timeinfo.c hypervisor/hypercall.c hypervisor/hc_basic.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \

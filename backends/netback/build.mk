@@ -2,10 +2,9 @@
 # need no hypervisor (tx validation, rx planning, switches, rate limits), shared
 # by the daemon, the unit tests and the fuzzer.
 
-# What this folder may include (DESIGN.md section 2; see the top Makefile). libpvx
-# only until its MAC/ifname helpers move to common/ (issue 12, part 4).
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
 $(eval $(call component,backends/netback,include common netback=backends/netback common=backends/common \
-	libxs=dom0-tools/libxs libpvctrl=dom0-tools/libpvctrl libpvx=dom0-tools/libpvx))
+	libxs=dom0-tools/libxs libpvctrl=dom0-tools/libpvctrl))
 
 HOST_LIBS += nbcore
 nbcore_SRCS += backends/netback/nb_tx.c backends/netback/nb_rx.c \
@@ -16,6 +15,5 @@ ifneq ($(wildcard backends/common/xenbus_be.h),)
 HOST_PROGS += netback
 netback_SRCS += backends/netback/main.c backends/netback/nb_vif.c backends/netback/nb_io.c \
 	backends/netback/nb_tap.c backends/netback/nb_pmap.c
-netback_LIBS += nbcore xenbus_be pvx xs pvctrl pvcommon
-netback_LDLIBS += -lyajl
+netback_LIBS += nbcore xenbus_be xs pvctrl pvcommon
 endif

@@ -27,7 +27,9 @@ static const struct pvx_cmd commands[] = {
 	{ "pause", cmd_pause, "DOMAIN", "Stop scheduling a domain's vCPUs" },
 	{ "unpause", cmd_unpause, "DOMAIN", "Resume a paused domain" },
 	{ "info", cmd_info, "", "Facts about the host and the hypervisor" },
-	{ "dmesg", cmd_dmesg, "[-c]", "The hypervisor's message log (-c: clear it too)" },
+	{ "dmesg", cmd_dmesg, "[-c]",
+	  "The hypervisor's log: its messages and what guests write with console_io, as "
+	  "\"(dN) line\" (-c: clear it too)" },
 	{ "domid", cmd_domid, "NAME", "The id of the domain called NAME" },
 	{ "domname", cmd_domname, "ID", "The name of domain ID" },
 	{ "daemons", cmd_daemons, "start|stop|status",
@@ -96,12 +98,24 @@ int cli_fail(const char *fmt, ...)
 
 struct pvctrl *cli_connect(void)
 {
+	struct pvx_err err = { 0 };
 	struct pvctrl *h;
-	char err[512];
+	int rc = pvstart_connect(&h, &err);
 
-	if (pvx_connect(&h, err, sizeof(err)) < 0)
-		exit(cli_fail("%s", err));
+	if (rc < 0)
+		exit(cli_fail("%s", pvx_err_text(&err, rc)));
 	return h;
+}
+
+struct xs_handle *cli_store(void)
+{
+	struct pvx_err err = { 0 };
+	struct xs_handle *xs;
+	int rc = pvstart_store_open(&xs, &err);
+
+	if (rc < 0)
+		exit(cli_fail("%s", pvx_err_text(&err, rc)));
+	return xs;
 }
 
 pv_domid_t cli_domain(struct pvctrl *h, const char *spec)

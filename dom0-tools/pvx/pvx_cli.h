@@ -3,6 +3,7 @@
 #define PV_PVX_CLI_H
 
 #include "libpvx/pvx.h"
+#include "pvstart/pvstart.h"
 
 struct pvx_cmd {
 	const char *name;
@@ -15,13 +16,13 @@ struct pvx_cmd {
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Connect, starting the daemons when needed; exits with a message on failure. */
 struct pvctrl *cli_connect(void);
+/* Open the store, starting the daemons when needed; exits with a message on
+ * failure. */
+struct xs_handle *cli_store(void);
 /* A domain given by name or id; exits with a message when there is none. */
 pv_domid_t cli_domain(struct pvctrl *h, const char *spec);
 /* Print a command's usage line and return 2. */
 int cli_usage(const char *cmd);
-/* Follow a domain's console_io output to stdout until it stops; returns the
- * domain's final state (PV_DOMSTATE_*). */
-int cli_console_follow(struct pvctrl *h, pv_domid_t domid);
 
 /* Attach to domid's console through pvconsoled, waiting up to wait_s seconds for
  * a domain that is still starting: the socket, or -errno after printing why. */

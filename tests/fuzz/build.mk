@@ -4,9 +4,11 @@
 # Fuzzer for the xl.cfg parser, domcfg and its JSON; seeds in tests/fuzz/corpus/fuzz_cfg.
 FUZZERS += fuzz_cfg
 fuzz_cfg_SRCS := tests/fuzz/fuzz_cfg.c dom0-tools/libpvx/cfg.c dom0-tools/libpvx/cfg_lex.c \
+                 dom0-tools/libpvx/pvx_err.c \
                  dom0-tools/libpvx/domcfg.c dom0-tools/libpvx/domcfg_check.c \
                  dom0-tools/libpvx/domcfg_json.c dom0-tools/libpvx/diskspec.c \
-                 dom0-tools/libpvx/vifspec.c common/util.c
+                 dom0-tools/libpvx/vifspec.c common/util.c \
+                 common/netaddr.c
 fuzz_cfg_LDLIBS := -lyajl
 
 # Fuzzer for the libpvx kernel image loader; seeds come from
@@ -15,7 +17,7 @@ FUZZERS += fuzz_elfimg
 fuzz_elfimg_SRCS := tests/fuzz/fuzz_elfimg.c dom0-tools/libpvx/elfimg.c \
                     dom0-tools/libpvx/elfimg_place.c dom0-tools/libpvx/elfimg_notes.c \
                     dom0-tools/libpvx/elfimg_legacy.c dom0-tools/libpvx/elfimg_gzip.c \
-                    common/util.c
+                    common/util.c dom0-tools/libpvx/pvx_err.c
 fuzz_elfimg_LDLIBS := -lz
 
 # libFuzzer harness for the console ring (both halves).
@@ -43,4 +45,6 @@ fuzz_blkreq_SRCS := tests/fuzz/fuzz_blkreq.c backends/blkback/blk_req.c
 FUZZERS += fuzz_netback_tx
 fuzz_netback_tx_SRCS := tests/fuzz/fuzz_netback_tx.c backends/netback/nb_tx.c backends/netback/nb_rx.c
 FUZZERS += fuzz_vifspec
-fuzz_vifspec_SRCS := tests/fuzz/fuzz_vifspec.c dom0-tools/libpvx/vifspec.c common/util.c
+fuzz_vifspec_SRCS := tests/fuzz/fuzz_vifspec.c dom0-tools/libpvx/vifspec.c common/util.c \
+                     dom0-tools/libpvx/pvx_err.c \
+                     common/netaddr.c

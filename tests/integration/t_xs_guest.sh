@@ -63,10 +63,10 @@ ok "pvx shutdown powers the guest off through control/shutdown; its store entrie
 
 # pvx reboot with on_reboot = restart (the default): a new domain of the same name
 "$PVX" reboot victim || fail "pvx reboot victim"
-# one lookup per try: two could see the old domain, then none (between the two domains)
-restarted() { local d; d=$("$PVX" domid victim 2>/dev/null) && [ -n "$d" ] && [ "$d" != "$vid" ]; }
-wait_for 30 restarted ||
-	fail "victim was not restarted: $("$PVX" list) $(cat $PVISOR_RUNDIR/pvx-victim.log)"
+# one lookup per try: two could see the old domain, then none in between (destroyed,
+# the new one not created yet), and pass on an empty id
+wait_for 30 sh -c "id=\$('$PVX' domid victim 2>/dev/null) && [ -n \"\$id\" ] && [ \"\$id\" != $vid ]" ||
+	fail "victim was not restarted: $("$PVX" list) $(cat $PVISOR_RUNDIR/pvmon.log)"
 nid=$("$PVX" domid victim)
 wait_for 30 xenstore-read /local/domain/$nid/control/feature-poweroff || fail "restarted victim has no xenbus"
 [ "$(xenstore-read /local/domain/$nid/vm)" = "$vm" ] || fail "restarted victim changed uuid"
