@@ -51,10 +51,6 @@ echo "== abi"
 for t in build/tests/abi_*; do
 	[ -x "$t" ] && run_one "abi/$(basename "$t")" "$t"
 done
-echo "== tools"
-for t in tests/tools/test_*.sh; do
-	[ -x "$t" ] && run_one "tools/$(basename "$t" .sh)" "$t"
-done
 echo "== integration"
 for t in tests/integration/t_*.sh; do
 	[ -x "$t" ] && run_one "integration/$(basename "$t" .sh)" "$t"
