@@ -66,10 +66,10 @@ $(B)/inc/$(1)/.view: $(2)
 		touch $$@
 endef
 
-# When a goal that installs packages (deps, run, test, bench) is on the command line,
+# When a goal that installs packages (deps, run, test, bench, lint) is on the command line,
 # every compile waits for tests/tools/deps.sh (order-only prerequisite `| $(DEPS_FIRST)`
 # on each rule that runs a compiler, here and in the fragments).
-DEPS_GOALS := deps run test bench
+DEPS_GOALS := deps run test bench lint
 DEPS_FIRST := $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
 
 MAKEFILES_BELOW := $(wildcard */*.mk */*/*.mk */*/*/*.mk */*/*/*/*.mk)
@@ -156,7 +156,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 
-lint:
+lint: deps
 	@tests/tools/lint.sh
 
 # What each component may include, one line per component (read by tests/tools/layers.py).
