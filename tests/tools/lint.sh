@@ -3,6 +3,7 @@
 #   cppcheck   host and guest C (warnings and portability)
 #   format     clang-format (.clang-format) over the covered files (tests/tools/format.sh)
 #   layers     which folder may include which (DESIGN.md section 2; tests/tools/layers.py)
+#   seam       the hypervisor core names no engine and no host errno (tests/tools/check_seam.py)
 # A missing tool fails the step: `make deps` installs them.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -28,4 +29,5 @@ run_cppcheck() {
 step cppcheck run_cppcheck
 step format tests/tools/format.sh
 step layers tests/tools/layers.py
+step seam tests/tools/check_seam.py
 exit $rc

@@ -24,7 +24,20 @@ test_console_ring_SRCS := tests/unit/test_console_ring.c frontends/kernel/lib/co
 test_console_ring_LIBS := pvconsring pvcommon
 test_console_ring_LDLIBS := -lcunit
 
-# The hypervisor: hypercall handlers, event channels, grant tables.
+# The hypervisor: one error space, the engine seam, hypercall handlers, event
+# channels, grant tables.
+UNIT_TESTS += test_errno
+test_errno_SRCS := tests/unit/test_errno.c
+test_errno_LIBS := pvcore pvcommon
+test_errno_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_errno.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_engine
+test_engine_SRCS := tests/unit/test_engine.c
+test_engine_LIBS := pvcore pvcommon
+test_engine_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
+
 UNIT_TESTS += test_hypercall
 test_hypercall_SRCS := tests/unit/test_hypercall.c
 test_hypercall_LIBS := pvcore pvcommon
@@ -43,7 +56,7 @@ test_gnttab_LIBS := pvcore pvcommon
 test_gnttab_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_gnttab.o: HOST_CFLAGS += -Ihypervisor
 
-# Unit tests of ballooning (hypervisor/hc_memory.c, hypervisor/balloon.c).
+# Unit tests of ballooning (hypervisor/hypercall/hc_memory.c, hypervisor/core/balloon.c).
 UNIT_TESTS += test_memory
 test_memory_SRCS := tests/unit/test_memory.c
 test_memory_LIBS := pvcore pvcommon

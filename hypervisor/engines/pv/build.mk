@@ -1,6 +1,12 @@
-# hypervisor/engines/pv: pvisor-launch, a freestanding static binary, the first code of
-# every pv domain process. (The engine itself, pv.c and hcpage_tail.S, is in library
-# pvcore: hypervisor/build.mk.)
+# hypervisor/engines/pv/: the pv engine (a domain is a sandboxed host process) and
+# pvisor-launch, the freestanding first code of every such process.
+pvcore_SRCS += hypervisor/engines/pv/pv.c hypervisor/engines/pv/pv_spawn.c \
+	hypervisor/engines/pv/pv_service.c hypervisor/engines/pv/pv_launcher.c \
+	hypervisor/engines/pv/pv_vcpu.c hypervisor/engines/pv/pv_hcpage.c \
+	hypervisor/engines/pv/pv_reaper.c \
+	hypervisor/engines/pv/hcpage_tail.S
+
+# pvisor-launch: freestanding static binary, first code of every pv domain process.
 LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -Iinclude $(WARN) -MMD -MP
 LAUNCH_OBJ := $(B)/obj/hypervisor/engines/pv/launch.lo
