@@ -159,23 +159,33 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 	return rc;
 }
 
+/* /proc/PID/FILE as a string in buf; its length, or -1. */
+static ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* A pid file can outlive its daemon and its pid be reused: only signal a process
  * that still is that daemon. */
 static int daemon_is(pid_t pid, const struct daemon_def *dd)
 {
-	char path[64], comm[32] = "";
-	ssize_t n;
-	int fd;
+	char comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "comm", comm, sizeof(comm)) < 0)
 		return 0;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	comm[n] = '\0';
 	comm[strcspn(comm, "\n")] = '\0';
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
 }
@@ -184,21 +194,12 @@ static int daemon_is(pid_t pid, const struct daemon_def *dd)
  * micro-VM inits do it every few seconds) must not make stop wait for it. */
 static int process_alive(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	char buf[256], *p;
 
 	if (kill(pid, 0) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "stat", buf, sizeof(buf)) < 0)
 		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the state follows the command name */
 	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
@@ -216,19 +217,10 @@ static int status_mask_has(const char *status, const char *field, int sig)
  * its listening socket still accepts connections. */
 static int process_dying(pid_t pid)
 {
-	char path[64], buf[4096];
-	ssize_t n;
-	int fd;
+	char buf[4096];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
 	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
 }
