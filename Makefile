@@ -135,9 +135,14 @@ ALL_PROGS := $(foreach p,$(HOST_PROGS),$(B)/bin/$(p))
 ALL_TESTS := $(foreach p,$(UNIT_TESTS),$(B)/tests/$(p))
 
 .PHONY: all deps run test bench lint layers clean fuzz build-tests
+# (The empty recipes keep the second make of run/test/bench from saying "Nothing to be
+# done" when everything is built.)
 all: $(ALL_LIBS) $(ALL_PROGS) $(EXTRA_ALL)
+	@:
 build-tests: all $(ALL_TESTS)
+	@:
 fuzz: $(FUZZ_BINS)
+	@:
 
 deps:
 	@tests/tools/deps.sh
