@@ -12,3 +12,6 @@ HOST_PROGS += bench_create
 bench_create_SRCS += tests/bench/create_banner.c
 bench_create_LIBS += pvx xs pvctrl pvcommon
 bench_create_LDLIBS += -lyajl -lz
+HOST_PROGS += bench_kvm_floor
+bench_kvm_floor_SRCS += tests/bench/kvm_floor.c
+bench_kvm_floor_LIBS += pvcommon
