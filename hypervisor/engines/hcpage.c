@@ -1,0 +1,44 @@
+/* The hypercall page both engines write: their stubs, pvisor's tail code. */
+#include <string.h>
+
+#include "core/hv.h"
+#include "engines/hcpage.h"
+#include "pvisor/errno.h"
+
+extern const uint8_t hcpage_tail[], hcpage_tail_end[], hcpage_data[], hcpage_upcall[];
+
+#define HCPAGE_TAIL_OFF ((size_t)PV_HCALL_TAIL_SLOT * PV_HCALL_SLOT_SIZE)
+
+size_t hcpage_jmp_tail(uint8_t *p, unsigned i, size_t at)
+{
+	int32_t rel = (int32_t)(HCPAGE_TAIL_OFF - (i * PV_HCALL_SLOT_SIZE + at + 5));
+
+	p[at] = 0xe9;
+	memcpy(p + at + 1, &rel, 4);
+	return at + 5;
+}
+
+uint64_t hcpage_upcall_offset(void)
+{
+	return HCPAGE_TAIL_OFF + (uint64_t)(hcpage_upcall - hcpage_tail);
+}
+
+int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub)
+{
+	size_t tail_len = (size_t)(hcpage_tail_end - hcpage_tail);
+	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
+			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
+	uint8_t *page;
+
+	if (gpfn >= d->max_pages ||
+	    HCPAGE_TAIL_OFF + tail_len > PV_HYPERCALL_pvisor_vcpu_wait * PV_HCALL_SLOT_SIZE)
+		return -PV_EINVAL;
+	page = d->mem + gpfn * PV_PAGE_SIZE;
+	memset(page, 0xcc, PV_PAGE_SIZE);
+	for (unsigned i = 0; i < PV_HCALL_SLOTS; i++)
+		if (i < PV_HCALL_TAIL_SLOT || i >= PV_HYPERCALL_pvisor_vcpu_wait)
+			stub(page + i * PV_HCALL_SLOT_SIZE, i);
+	memcpy(page + HCPAGE_TAIL_OFF, hcpage_tail, tail_len);
+	memcpy(page + HCPAGE_TAIL_OFF + (size_t)(hcpage_data - hcpage_tail), data, sizeof(data));
+	return 0;
+}
