@@ -43,6 +43,14 @@ d = json.load(sys.stdin)
 print(d[0]["pvisor"][sys.argv[1]] if d else "")' "$2"
 }
 
+# hvm_require : skip the test, saying why, unless the hypervisor runs hvm domains
+# (pvx info's virt_caps; the reason is in pvx dmesg). Daemons must be running.
+hvm_require() {
+	"$PVX" info 2>/dev/null | grep -Eq '^virt_caps +: .*\<hvm\>' && return 0
+	skip "no hvm engine here: $("$PVX" dmesg 2>/dev/null | grep -o 'hvm engine: unavailable: .*' |
+		tail -n 1)"
+}
+
 # state_letters DOMAIN : the six xl state letters
 state_letters() { "$PVX" list "$1" | awk -v n="$1" '$1 == n { print $5 }'; }
 
