@@ -106,6 +106,16 @@ static const char *hvm_vector_name(unsigned vec)
 	return vec < sizeof(names) / sizeof(names[0]) ? names[vec] : "an interrupt";
 }
 
+/* A `syscall` at CPL 3 jumps to MSR_LSTAR, which no kernel of ours sets: it faults
+ * at 0 with rcx just past the instruction. Say that rather than "#PF at 0". */
+static int hvm_exit_was_syscall(struct domain *d, const struct kvm_regs *r)
+{
+	uint64_t at = r->rcx - 2 - PV_PHYSMAP_BASE;
+
+	return r->rip == 0 && r->rcx >= PV_PHYSMAP_BASE + 2 && at + 2 <= d->mem_size &&
+	       d->mem[at] == 0x0f && d->mem[at + 1] == 0x05;
+}
+
 /* The exception KVM last tried to deliver is still in the vCPU's events. */
 static int hvm_exit_triple_fault(struct domain *d, struct vcpu *v)
 {
@@ -115,6 +125,9 @@ static int hvm_exit_triple_fault(struct domain *d, struct vcpu *v)
 	struct kvm_sregs sr;
 	char what[96] = "no exception recorded";
 
+	if (hvm_exit_was_syscall(d, r))
+		return hvm_exit_crash(d, v, "made a system call (syscall at rip %#llx): there are "
+				      "none, hypercalls go through the hypercall page", r->rcx - 2);
 	if (ioctl(hv->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 && ioctl(hv->fd, KVM_GET_SREGS, &sr) == 0) {
 		int n = snprintf(what, sizeof(what), "%s", hvm_vector_name(ev.exception.nr));
 
