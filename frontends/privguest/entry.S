@@ -79,26 +79,6 @@ hypercall_page:
 	.skip 32768
 stack_top:
 
-.macro xen_note_begin type
-	.balign 4
-	.long	4
-	.long	2f - 1f
-	.long	\type
-	.asciz	"Xen"
-	.balign 4
-1:
-.endm
-.macro xen_note_str type, value
-	xen_note_begin \type
-	.asciz	"\value"
-2:	.balign 4
-.endm
-.macro xen_note_quad type, value
-	xen_note_begin \type
-	.quad	\value
-2:	.balign 4
-.endm
-
 	.section .note.Xen, "a", @note
 	xen_note_str  PV_ELFNOTE_GUEST_OS,       "pvisor-privguest"
 	xen_note_str  PV_ELFNOTE_XEN_VERSION,    "xen-3.0"

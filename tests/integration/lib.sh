@@ -46,9 +46,17 @@ print(d[0]["pvisor"][sys.argv[1]] if d else "")' "$2"
 # hvm_require : skip the test, saying why, unless the hypervisor runs hvm domains
 # (pvx info's virt_caps; the reason is in pvx dmesg). Daemons must be running.
 hvm_require() {
+	local why
 	"$PVX" info 2>/dev/null | grep -Eq '^virt_caps +: .*\<hvm\>' && return 0
-	skip "no hvm engine here: $("$PVX" dmesg 2>/dev/null | grep -o 'hvm engine: unavailable: .*' |
-		tail -n 1)"
+	why=$("$PVX" dmesg 2>/dev/null | grep -o 'hvm engine: unavailable: .*' | tail -n 1)
+	skip "no hvm engine here (pvx info: virt_caps without hvm)${why:+: $why}"
+}
+
+# dmesg_has DOMAIN TEXT : the guest wrote TEXT with console_io (pvx dmesg, "(dN) TEXT")
+dmesg_has() {
+	local id
+	id=$("$PVX" domid "$1" 2>/dev/null) || return 1
+	"$PVX" dmesg 2>/dev/null | grep -qF -- "(d$id) $2"
 }
 
 # state_letters DOMAIN : the six xl state letters
