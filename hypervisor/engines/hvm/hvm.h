@@ -76,6 +76,12 @@ uint64_t hvm_kvm_cr4_extra(void);
 int hvm_kvm_vm_create(struct domain *d);
 int hvm_kvm_vcpu_create(struct domain *d, struct vcpu *v);
 void hvm_kvm_vm_close(struct domain *d);
+/* Dirty-page log of the domain's memory as the guest wrote it (engine ops; hv_lock,
+ * a started domain): start; collect into a bitmap of mem_size / PV_PAGE_SIZE bits,
+ * rounded up to 64, clearing it; stop. 0 or a negative PV errno. */
+int hvm_dirty_log_start(struct domain *d);
+int hvm_dirty_log_collect(struct domain *d, uint64_t *bitmap);
+void hvm_dirty_log_stop(struct domain *d);
 
 /* The private region and the vCPU's control state (hvm_pt.c). layout: size of the
  * region for domain d; build: page tables mapping the physmap, the trap page, GDT and

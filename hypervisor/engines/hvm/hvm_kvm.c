@@ -203,6 +203,41 @@ int hvm_kvm_vcpu_create(struct domain *d, struct vcpu *v)
 	return rc;
 }
 
+/* Dirty logging of the RAM slot: KVM marks every page the guest writes through the
+ * VM (not what the hypervisor or dom0 write through their own mappings). */
+static int hvm_kvm_ram_flags(struct domain *d, uint32_t flags)
+{
+	struct kvm_userspace_memory_region reg = {
+		.slot = HVM_SLOT_RAM,
+		.flags = flags,
+		.memory_size = d->mem_size,
+		.userspace_addr = (uint64_t)(uintptr_t)d->mem,
+	};
+
+	if (hvm_dom(d)->vm < 0)
+		return -PV_EINVAL;
+	return ioctl(hvm_dom(d)->vm, KVM_SET_USER_MEMORY_REGION, &reg) < 0 ? pv_errno_last() : 0;
+}
+
+int hvm_dirty_log_start(struct domain *d)
+{
+	return hvm_kvm_ram_flags(d, KVM_MEM_LOG_DIRTY_PAGES);
+}
+
+int hvm_dirty_log_collect(struct domain *d, uint64_t *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = HVM_SLOT_RAM, .dirty_bitmap = bitmap };
+
+	if (hvm_dom(d)->vm < 0)
+		return -PV_EINVAL;
+	return ioctl(hvm_dom(d)->vm, KVM_GET_DIRTY_LOG, &log) < 0 ? pv_errno_last() : 0;
+}
+
+void hvm_dirty_log_stop(struct domain *d)
+{
+	hvm_kvm_ram_flags(d, 0);
+}
+
 void hvm_kvm_vm_close(struct domain *d)
 {
 	struct hvm_dom *h = hvm_dom(d);
