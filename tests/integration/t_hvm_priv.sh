@@ -10,7 +10,7 @@ PRIV=$TOP/build/guest/privguest
 "$PVX" daemons start >/dev/null || fail "daemons start"
 
 privcfg() { # NAME TYPE
-	printf 'name = "%s"\ntype = "%s"\nkernel = "%s"\nmemory = 16\non_crash = "preserve"\n' \
+	printf 'name = "%s"\ntype = "%s"\nkernel = "%s"\nmemory = 16\non_crash = "preserve"\non_poweroff = "preserve"\n' \
 		"$1" "$2" "$PRIV" >"$CFGDIR/$1.cfg"
 	echo "$CFGDIR/$1.cfg"
 }

@@ -29,3 +29,10 @@ test_engine_SRCS := tests/unit/test_engine.c
 test_engine_LIBS := pvcore pvcommon
 test_engine_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
+
+# The hvm engine's page tables, GDT and hypercall stubs, without /dev/kvm.
+UNIT_TESTS += test_hvm
+test_hvm_SRCS := tests/unit/test_hvm.c
+test_hvm_LIBS := pvcore pvcommon
+test_hvm_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_hvm.o: HOST_CFLAGS += -Ihypervisor

@@ -166,4 +166,7 @@ const struct engine_ops engine_hvm = {
 	.resume = hvm_resume,
 	.get_vcpu = hvm_get_vcpu,
 	.set_vcpu = hvm_set_vcpu,
+	.dirty_log_start = hvm_dirty_log_start,
+	.dirty_log_collect = hvm_dirty_log_collect,
+	.dirty_log_stop = hvm_dirty_log_stop,
 };

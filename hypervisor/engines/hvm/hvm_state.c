@@ -97,7 +97,7 @@ int hvm_vcpu_save(struct domain *d, struct vcpu *v)
 	st->fs_base = ex.sregs.fs.base;
 	st->gs_base = ex.sregs.gs.base;
 	st->flags = VCPU_STATE_SEGBASE;
-	st->ring = (uint32_t)hvm_dom(d)->ring;
+	st->ring0 = hvm_dom(d)->ring == 0;
 	memcpy(st->extra, &ex, sizeof(ex));
 	st->extra_len = sizeof(ex);
 	hv->state_valid = 1;
@@ -173,12 +173,10 @@ int hvm_set_vcpu(struct domain *d, struct vcpu *v, const struct vcpu_state *st)
 		if (ex.magic != HVM_EXTRA_MAGIC || (ex.ring != 0 && ex.ring != 3))
 			return -PV_EOPNOTSUPP;
 	}
-	if (st->ring != 0 && st->ring != 3)
-		return -PV_EINVAL;
 	/* vCPU 0's first context decides the ring of every vCPU (the page tables are
 	 * shared); the others, and later contexts, follow it. */
 	if (v->id == 0 && !d->started)
-		hvm_dom(d)->ring = (int)st->ring;
+		hvm_dom(d)->ring = st->ring0 ? 0 : 3;
 	hv->state = *st;
 	hv->state_dirty = 1;
 	hv->state_valid = 1;
