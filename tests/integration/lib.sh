@@ -22,7 +22,9 @@ ok() { echo "ok: $*"; }
 
 [ -x "$PVX" ] && [ -f "$KERNEL" ] || fail "build first (missing $PVX or $KERNEL)"
 
-# mkcfg NAME KEY=VALUE... : write $CFGDIR/NAME.cfg for the reference kernel
+# mkcfg NAME KEY=VALUE... : write $CFGDIR/NAME.cfg for the reference kernel. With
+# PVISOR_TEST_TYPE=hvm every such guest gets that type (a test's own type= wins):
+# the suite then runs the reference kernel under the hvm engine.
 mkcfg() {
 	local name=$1; shift
 	{
@@ -30,6 +32,7 @@ mkcfg() {
 		echo "kernel = \"$KERNEL\""
 		echo "memory = 16"
 		echo "on_crash = \"preserve\""
+		[ -n "${PVISOR_TEST_TYPE:-}" ] && echo "type = \"$PVISOR_TEST_TYPE\""
 		for kv in "$@"; do echo "$kv"; done
 	} >"$CFGDIR/$name.cfg"
 	echo "$CFGDIR/$name.cfg"

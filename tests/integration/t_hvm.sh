@@ -2,7 +2,7 @@
 # The hvm engine runs the reference kernel unmodified -- only type = "hvm" differs:
 # banner, the shell over pvx console, the store from inside (xstest), a tar disk
 # listed through blkfront, a ping to a pv guest on the same switch; pause, unpause,
-# destroy; on_crash = "preserve" after a triple fault. Skipped, saying why, where the
+# quiesce, destroy; on_crash = "preserve" after a triple fault. Skipped, saying why, where the
 # host has no usable /dev/kvm.
 . "$(dirname "$0")/lib.sh"
 XS=$BIN/xs
@@ -31,6 +31,13 @@ sleep 0.3
 out=$( (printf 'echo after unpause\n'; sleep 1; printf '\035') | timeout 20 "$PVX" console hs)
 grep -qx 'after unpause' <<<"$(tr -d '\r' <<<"$out")" || fail "no answer after unpause: $out"
 ok "pause (--p---, CPU time frozen) and unpause"
+
+# Save/restore's hooks: quiesced again and again, registers read and written back.
+out=$("$BIN/vcpuctx" "$("$PVX" domid hs)" cycles=20 gap_ms=5 2>&1) || fail "vcpuctx: $out"
+grep -q '^vcpuctx: vcpu 0: online rip=0x40' <<<"$out" || fail "vcpuctx: $out"
+out=$( (printf 'echo after quiesce\n'; sleep 1; printf '\035') | timeout 20 "$PVX" console hs)
+grep -qx 'after quiesce' <<<"$(tr -d '\r' <<<"$out")" || fail "no answer after quiesce: $out"
+ok "20 quiesce cycles (registers read and written back), the shell answers after"
 
 # The store from inside the VM.
 hid=$("$PVX" domid hs)

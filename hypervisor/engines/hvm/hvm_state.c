@@ -143,12 +143,15 @@ int hvm_vcpu_load(struct domain *d, struct vcpu *v)
 	return rc;
 }
 
-/* The vCPU executes guest code (or is about to): its registers are KVM's. */
+/* The vCPU counts as running -- its registers are not ours to read or write -- unless
+ * it holds because it is down or quiesced (or never started). A vCPU that only holds
+ * because the domain is paused counts as running, as a stopped pv process does: the
+ * seam's contract is the same for both engines. */
 static int hvm_vcpu_runs(struct domain *d, struct vcpu *v)
 {
 	struct hvm_vcpu *hv = hvm_vcpu(d, v);
 
-	return d->started && hv->alive && !hv->held;
+	return d->started && hv->alive && !(hv->held && (hvm_dom(d)->quiescing || !v->up));
 }
 
 int hvm_get_vcpu(struct domain *d, struct vcpu *v, struct vcpu_state *st)
