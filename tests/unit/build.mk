@@ -36,3 +36,10 @@ test_hvm_SRCS := tests/unit/test_hvm.c
 test_hvm_LIBS := pvcore pvcommon
 test_hvm_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_hvm.o: HOST_CFLAGS += -Ihypervisor
+
+# The hvm engine with a real VM (skipped without a usable /dev/kvm).
+UNIT_TESTS += test_hvm_run
+test_hvm_run_SRCS := tests/unit/test_hvm_run.c
+test_hvm_run_LIBS := pvcore pvcommon
+test_hvm_run_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_hvm_run.o: HOST_CFLAGS += -Ihypervisor
