@@ -9,6 +9,12 @@ extern const uint8_t hcpage_tail[], hcpage_tail_end[], hcpage_data[], hcpage_upc
 
 #define HCPAGE_TAIL_OFF ((size_t)PV_HCALL_TAIL_SLOT * PV_HCALL_SLOT_SIZE)
 
+/* Where a label of the tail (hcpage_tail.S, one assembly blob) lies in it. */
+static size_t hcpage_tail_at(const uint8_t *label)
+{
+	return (size_t)((uintptr_t)label - (uintptr_t)hcpage_tail);
+}
+
 size_t hcpage_jmp_tail(uint8_t *p, unsigned i, size_t at)
 {
 	int32_t rel = (int32_t)(HCPAGE_TAIL_OFF - (i * PV_HCALL_SLOT_SIZE + at + 5));
@@ -20,12 +26,12 @@ size_t hcpage_jmp_tail(uint8_t *p, unsigned i, size_t at)
 
 uint64_t hcpage_upcall_offset(void)
 {
-	return HCPAGE_TAIL_OFF + (uint64_t)(hcpage_upcall - hcpage_tail);
+	return HCPAGE_TAIL_OFF + hcpage_tail_at(hcpage_upcall);
 }
 
 int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub)
 {
-	size_t tail_len = (size_t)(hcpage_tail_end - hcpage_tail);
+	size_t tail_len = hcpage_tail_at(hcpage_tail_end);
 	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
 			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
 	uint8_t *page;
@@ -39,6 +45,6 @@ int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub)
 		if (i < PV_HCALL_TAIL_SLOT || i >= PV_HYPERCALL_pvisor_vcpu_wait)
 			stub(page + i * PV_HCALL_SLOT_SIZE, i);
 	memcpy(page + HCPAGE_TAIL_OFF, hcpage_tail, tail_len);
-	memcpy(page + HCPAGE_TAIL_OFF + (size_t)(hcpage_data - hcpage_tail), data, sizeof(data));
+	memcpy(page + HCPAGE_TAIL_OFF + hcpage_tail_at(hcpage_data), data, sizeof(data));
 	return 0;
 }
