@@ -15,6 +15,16 @@ static size_t hcpage_tail_at(const uint8_t *label)
 	return (size_t)((uintptr_t)label - (uintptr_t)hcpage_tail);
 }
 
+size_t hcpage_stub_head(uint8_t *p, uint32_t eax)
+{
+	p[0] = 0x51; /* push rcx */
+	p[1] = 0x41; /* push r11 */
+	p[2] = 0x53;
+	p[3] = 0xb8; /* mov eax, imm32 */
+	memcpy(p + 4, &eax, 4);
+	return 8;
+}
+
 size_t hcpage_jmp_tail(uint8_t *p, unsigned i, size_t at)
 {
 	int32_t rel = (int32_t)(HCPAGE_TAIL_OFF - (i * PV_HCALL_SLOT_SIZE + at + 5));

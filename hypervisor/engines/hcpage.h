@@ -18,6 +18,8 @@ typedef void hcpage_stub_fn(uint8_t *p, unsigned i);
 /* The page at guest frame gpfn of d (< max_pages): every slot but the tail's through
  * stub, then the tail. 0 or -PV_EINVAL. */
 int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub);
+/* Every stub's first 8 bytes: push rcx; push r11; mov $eax, %eax. Returns 8. */
+size_t hcpage_stub_head(uint8_t *p, uint32_t eax);
 /* Emit `jmp tail` for slot i at p + at (5 bytes); returns at + 5. */
 size_t hcpage_jmp_tail(uint8_t *p, unsigned i, size_t at);
 /* Page offset of hcpage_upcall: rsp = a filled pv_upcall_regs frame, ebx = vCPU. */

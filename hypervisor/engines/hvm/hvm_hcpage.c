@@ -10,17 +10,12 @@
 static void hvm_hcpage_stub(uint8_t *p, unsigned i)
 {
 	uint64_t trap = PV_HVM_TRAP_VA;
-	uint32_t nr = i;
+	size_t at = hcpage_stub_head(p, i);
 
-	p[0] = 0x51;
-	p[1] = 0x41;
-	p[2] = 0x53;
-	p[3] = 0xb8;
-	memcpy(p + 4, &nr, 4);
-	p[8] = 0x48;
-	p[9] = 0xa3;
-	memcpy(p + 10, &trap, 8);
-	hcpage_jmp_tail(p, i, 18);
+	p[at] = 0x48; /* movabs [imm64], rax */
+	p[at + 1] = 0xa3;
+	memcpy(p + at + 2, &trap, 8);
+	hcpage_jmp_tail(p, i, at + 10);
 }
 
 int hvm_hypercall_page(struct domain *d, uint64_t gpfn)

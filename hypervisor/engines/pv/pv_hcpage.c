@@ -8,16 +8,11 @@
 /* push rcx; push r11; mov eax, BASE+i; syscall; jmp tail. */
 static void pv_hcpage_stub(uint8_t *p, unsigned i)
 {
-	uint32_t nr = PV_HCALL_SYSNR_BASE + i;
+	size_t at = hcpage_stub_head(p, PV_HCALL_SYSNR_BASE + i);
 
-	p[0] = 0x51;
-	p[1] = 0x41;
-	p[2] = 0x53;
-	p[3] = 0xb8;
-	memcpy(p + 4, &nr, 4);
-	p[8] = 0x0f;
-	p[9] = 0x05;
-	hcpage_jmp_tail(p, i, 10);
+	p[at] = 0x0f; /* syscall */
+	p[at + 1] = 0x05;
+	hcpage_jmp_tail(p, i, at + 2);
 }
 
 int pv_hypercall_page(struct domain *d, uint64_t gpfn)
