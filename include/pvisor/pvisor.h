@@ -127,9 +127,11 @@ struct pv_vcpu_frame {
 };
 
 /*
- * Event upcalls (pv engine). Xen enters the guest's event callback through a
- * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor delivers the
- * host signal PV_UPCALL_SIGNAL to the vCPU's thread instead. The launcher's handler,
+ * Event upcalls (both engines). Xen enters the guest's event callback through a
+ * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor's pv engine
+ * delivers the host signal PV_UPCALL_SIGNAL to the vCPU's thread instead, and the
+ * hvm engine stops the vCPU and enters the same bounce frame code in the hypercall
+ * page (hcpage_upcall) with the frame already on the stack below. The launcher's handler,
  * on a per-vCPU stack of PV_UPCALL_STACK bytes in the special pages (guest memory,
  * so the callback may pass stack addresses to hypercalls), does what the bounce
  * frame would:
