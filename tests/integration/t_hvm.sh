@@ -2,7 +2,7 @@
 # The hvm engine runs the reference kernel unmodified -- only type = "hvm" differs:
 # banner, the shell over pvx console, the store from inside (xstest), a tar disk
 # listed through blkfront, a ping to a pv guest on the same switch; pause, unpause,
-# quiesce, destroy; on_crash = "preserve" after a triple fault. Skipped, saying why, where the
+# quiesce, destroy; SMP and timers; on_crash = "preserve" after a triple fault. Skipped, saying why, where the
 # host has no usable /dev/kvm.
 . "$(dirname "$0")/lib.sh"
 XS=$BIN/xs
@@ -88,6 +88,19 @@ if [ -x "$BIN/netback" ]; then
 else
 	echo "skipped: ping (netback not built)"
 fi
+
+# SMP: secondary vCPUs up, computing, IPIs answered in each vCPU's upcall, taken down;
+# timers: app=sleep's timed sleeps.
+out=$(timeout 60 "$PVX" create -c "$(mkcfg smp 'type = "hvm"' 'vcpus = 3' \
+	'cmdline = "app=smp rounds=200 work=2000000"')" 2>&1) || fail "smp: $out"
+for v in 1 2; do
+	grep -q "^smp: vcpu $v: 200 IPIs, [0-9]* upcalls$" <<<"$out" || fail "smp vcpu $v: $out"
+done
+grep -q '^smp: all secondary vCPUs down$' <<<"$out" || fail "smp: vCPUs not down: $out"
+out=$(timeout 60 "$PVX" create -c "$(mkcfg slp 'type = "hvm"' 'cmdline = "app=sleep ms=50"')" 2>&1)
+slept=$(sed -n 's/^sleep: 0: asked 50000 us, slept \([0-9]*\) us$/\1/p' <<<"$out")
+[ "${slept:-0}" -ge 50000 ] || fail "sleep: woken early or not at all: $out"
+ok "3 vCPUs: computed, 200 IPI rounds each, taken down; a 50 ms timer sleep"
 
 # A triple fault crashes it; on_crash = preserve keeps it, with the reason.
 "$PVX" create -q "$(mkcfg flt 'type = "hvm"' 'cmdline = "app=fault"')" || fail "create flt"
