@@ -22,6 +22,7 @@
 
 #define HVM_SLOT_RAM  0
 #define HVM_SLOT_PRIV 1
+#define HVM_VMX_TSS_GPA 0xfffbd000u  /* where kvmtool and Firecracker put it too */
 
 /* What KVM offers a guest's CPUID, asked once (it costs ~0.5 ms a time here). */
 struct hvm_cpuid {
@@ -155,6 +156,11 @@ int hvm_kvm_vm_create(struct domain *d)
 	if (h->vm < 0)
 		return pv_errno_last();
 	h->run_size = (size_t)kvm_run_size;
+	/* VT-x wants 3 pages of guest-physical space below 4 GiB for its real-mode TSS
+	 * even for a guest that starts in long mode; nothing of ours is there. */
+	if (d->mem_size <= HVM_VMX_TSS_GPA &&
+	    ioctl(h->vm, KVM_SET_TSS_ADDR, (unsigned long)HVM_VMX_TSS_GPA) < 0)
+		log_debug("dom%u: KVM_SET_TSS_ADDR: %s", d->domid, strerror(errno));
 	hvm_pt_build(d);
 	rc = hvm_kvm_slot(h->vm, HVM_SLOT_RAM, 0, d->mem, d->mem_size);
 	if (rc == 0)
