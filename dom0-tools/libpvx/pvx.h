@@ -99,6 +99,9 @@ void pvx_domain_forget(pv_domid_t domid);
  * hypervisor. store_create: the store layout, the introduction (store page and
  * port in bp) and every disk and vif of dc. 0 or -errno with err set. */
 int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err);
+/* The createdomain flags of dc's type: 0 for pv, CDF_hvm | CDF_hap (the hvm engine)
+ * for hvm and pvh. */
+uint32_t pvx_domain_create_flags(const struct domcfg *dc);
 int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 			struct pvx_err *err);
 int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,

@@ -85,7 +85,7 @@ static int restore_config(struct restore_ctx *c)
 /* The image's domain against the config's: same engine, vCPUs and memory. */
 static int restore_match(struct restore_ctx *c, const struct pv_sr_domain *d)
 {
-	const char *want = c->dc.type == DOMCFG_TYPE_HVM ? "hvm" : "pv";
+	const char *want = sr_config_engine(&c->dc);
 
 	if (strcmp(d->engine, want) != 0)
 		return pvx_fail(c->err, -EPROTONOSUPPORT, "the image holds a domain of the %s "
@@ -108,7 +108,8 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 	struct restore_ctx *c = ctx;
 	int rc = restore_match(c, d);
 
-	if (rc == 0 && (rc = pvctrl_domain_create(c->h, d->max_vcpus, c->dc.uuid, &c->domid)) < 0)
+	if (rc == 0 && (rc = pvctrl_domain_create(c->h, pvx_domain_create_flags(&c->dc), d->max_vcpus,
+						  c->dc.uuid, &c->domid)) < 0)
 		return pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 	c->created = rc == 0;
 	c->rep.domid = c->domid;

@@ -95,11 +95,7 @@ static int save_config_json(struct save_ctx *c, char **json)
 		rc = pvx_fail(c->err, -ENOENT, "domain %u has no config kept by pvx create; give "
 			      "its config file after the image's name", c->domid);
 	else
-		rc = sr_config_json(text, file ? file : "saved.cfg", json, c->err);
-	if (rc == 0 && strstr(*json, "\"type.hvm\""))
-		strcpy(c->engine, "hvm");
-	else
-		strcpy(c->engine, "pv");
+		rc = sr_config_json(text, file ? file : "saved.cfg", json, c->engine, c->err);
 	free(kept);
 	free(kept_file);
 	return rc;

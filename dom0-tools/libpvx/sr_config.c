@@ -17,7 +17,13 @@ static int gen_str(yajl_gen g, const char *s)
 	return yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
-int sr_config_json(const char *text, const char *file, char **json, struct pvx_err *err)
+const char *sr_config_engine(const struct domcfg *dc)
+{
+	return dc->type == DOMCFG_TYPE_PV ? "pv" : "hvm";
+}
+
+int sr_config_json(const char *text, const char *file, char **json, char *engine,
+		   struct pvx_err *err)
 {
 	struct cfg_file *cf = NULL;
 	struct domcfg dc = { 0 };
@@ -31,6 +37,7 @@ int sr_config_json(const char *text, const char *file, char **json, struct pvx_e
 	cfg_free(cf);
 	if (rc < 0)
 		return rc;
+	strcpy(engine, sr_config_engine(&dc));
 	if (!(g = yajl_gen_alloc(NULL)))
 		rc = -ENOMEM;
 	if (rc == 0)

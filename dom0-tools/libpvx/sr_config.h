@@ -7,8 +7,12 @@
 #include "libpvx/pvx_err.h"
 
 /* The JSON for an image of the domain configured by text (read from file): xl's
- * shape plus {"pvisor": {"config_file", "config"}}. *json malloc'ed. 0 or -errno. */
-int sr_config_json(const char *text, const char *file, char **json, struct pvx_err *err);
+ * shape plus {"pvisor": {"config_file", "config"}}. *json malloc'ed; engine (16
+ * bytes) gets the engine its type runs on ("pv", "hvm"). 0 or -errno. */
+int sr_config_json(const char *text, const char *file, char **json, char *engine,
+		   struct pvx_err *err);
+/* The engine a config's type runs on. */
+const char *sr_config_engine(const struct domcfg *dc);
 
 /* The config of a restore: the image's (json), or the file cfg_path when given,
  * then the n key=value overrides. Another name than the image's draws a new uuid
