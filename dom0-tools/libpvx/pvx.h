@@ -183,6 +183,13 @@ int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *
 		       pv_domid_t *domid, char **config_file, struct pvx_sr_report *rep,
 		       struct pvx_err *err);
 
+/* Write domid's memory and vCPU registers to fd (seekable) as an ELF core file
+ * that gdb opens with the guest kernel's symbols: PT_LOAD segments at the guest's
+ * virtual addresses (pages never written left out), NT_PRSTATUS and NT_FPREGSET
+ * per vCPU. A running domain is stopped at a consistent point meanwhile and goes
+ * on after; a crashed one gives the registers it last had. 0 or -errno. */
+int pvx_domain_dump_core(struct pvctrl *h, pv_domid_t domid, int fd, struct pvx_err *err);
+
 /* A lazily restored domain's pager (pvlazy), if it has one, loads every page that
  * is still in the image and lets the domain go (a save or a dump-core needs all of
  * its memory). 0 (also when there is no pager), or -errno with err set. */

@@ -18,4 +18,4 @@ pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_deta
 	dom0-tools/pvx/cmd_block_list.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_save.c dom0-tools/pvx/cmd_restore.c \
-	dom0-tools/pvx/cli_progress.c
+	dom0-tools/pvx/cli_progress.c dom0-tools/pvx/cmd_dump_core.c

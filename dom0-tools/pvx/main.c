@@ -22,6 +22,9 @@ static const struct pvx_cmd commands[] = {
 	  "Start a domain from a save image (-p: paused; -e: no monitor for its restart "
 	  "actions; CFG replaces its config; KEY=VALUE overrides it, name=NEW for a second "
 	  "domain; --lazy: pages on first touch)" },
+	{ "dump-core", cmd_dump_core, "DOMAIN FILE",
+	  "Write a domain's memory and vCPU registers as an ELF core file (gdb KERNEL FILE "
+	  "reads it with the kernel's symbols)" },
 	{ "console", cmd_console, "[-w SECONDS] DOMAIN",
 	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for "
 	  "a domain that does not exist yet or is still starting); over a pipe, stdin goes "

@@ -53,6 +53,7 @@ void cli_progress_json(const char *op, const char *name, pv_domid_t domid, const
 int cmd_create(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_dump_core(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
