@@ -122,7 +122,7 @@ struct pv_sr_page_data {
 	uint32_t flags;    /* PV_SR_PAGES_* */
 	uint32_t data_len; /* bytes after pfn[] */
 	uint32_t rsvd;
-	uint64_t pfn[];
+	/* then uint64_t pfn[count], then data_len bytes */
 };
 
 /* VCPU: one vCPU's registers as the engine keeps them (the neutral part of the
