@@ -280,17 +280,20 @@ static void get_guest_uffd(struct lazy_pager *p)
 		p->uffd[1] = -1;
 	else /* poll() on a userfaultfd wants it non-blocking */
 		fcntl(p->uffd[1], F_SETFL, fcntl(p->uffd[1], F_GETFL) | O_NONBLOCK);
+
 }
 
 /* 1: go on; 0: stop (done, or the domain is gone); < 0: an error. */
 static int step(struct lazy_pager *p)
 {
-	struct pollfd f[3] = { { p->uffd[0], POLLIN, 0 }, { p->uffd[1], POLLIN, 0 },
-			       { p->ctl, POLLIN, 0 } };
+	struct pollfd f[3];
 	int n, rc = 0;
 
 	if (p->uffd[1] == -1)
 		get_guest_uffd(p);
+	f[0] = (struct pollfd){ p->uffd[0], POLLIN, 0 };
+	f[1] = (struct pollfd){ p->uffd[1], POLLIN, 0 };
+	f[2] = (struct pollfd){ p->ctl, POLLIN, 0 };
 	n = poll(f, 3, p->uffd[1] == -1 ? 0 : TICK_MS);
 	if (n < 0)
 		return errno == EINTR ? 1 : -errno;
