@@ -317,19 +317,20 @@ int lazy_serve(struct pvctrl *h, pv_domid_t domid, struct lazy_image *img)
 				.left = img->in_image, .cur = LAZY_NO_REC };
 	int rc;
 
+	p.ctl = -1;
 	p.filled = calloc(img->max_pages, 1);
 	p.body = malloc(PV_SR_REC_BODY_MAX);
 	p.scratch = malloc((size_t)PV_SR_PAGE_BATCH * PAGE);
-	if (!p.filled || !p.body || !p.scratch)
-		return -ENOMEM;
-	rc = pvctrl_lazy(h, domid, PV_PRIVCMD_LAZY_FD, 0, 0, &p.uffd[0], &p.base[0], NULL);
-	if (rc < 0)
-		return rc;
-	p.ctl = ctl_open(domid);
-	log_info("dom%u: serving %llu pages of the image on first touch", domid,
-		 (unsigned long long)p.left);
-	while ((rc = step(&p)) > 0)
-		;
+	rc = p.filled && p.body && p.scratch ? 0 : -ENOMEM;
+	if (rc == 0)
+		rc = pvctrl_lazy(h, domid, PV_PRIVCMD_LAZY_FD, 0, 0, &p.uffd[0], &p.base[0], NULL);
+	if (rc == 0) {
+		p.ctl = ctl_open(domid);
+		log_info("dom%u: serving %llu pages of the image on first touch", domid,
+			 (unsigned long long)p.left);
+		while ((rc = step(&p)) > 0)
+			;
+	}
 	if (rc == -EBADMSG || rc == -EIO)
 		pvctrl_domain_shutdown(h, domid, PV_SHUTDOWN_crash); /* its memory is lost */
 	ctl_close(&p);
