@@ -130,6 +130,8 @@ struct pvx_sr_report {
 	uint64_t bytes;                   /* image bytes so far */
 	uint64_t phase_ns[PVX_SR_NPHASES];/* time in each phase */
 	uint64_t total_ns;
+	uint64_t running_ns;              /* restore: from the call until the domain was
+					   * let run (0: left paused) */
 	pv_domid_t domid;                 /* restore: the new domain, once made */
 };
 typedef void (*pvx_sr_progress_fn)(void *ctx, const struct pvx_sr_report *r);

@@ -198,9 +198,11 @@ static int restore_finish(struct restore_ctx *c)
 	if (rc == 0 && (c->o->flags & PVX_RESTORE_LAZY) &&
 	    (rc = pvctrl_lazy(c->h, c->domid, PV_PRIVCMD_LAZY_ARM, 0, 0, NULL, NULL, NULL)) < 0)
 		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s", strerror(-rc));
-	if (rc == 0 && !(c->o->flags & (PVX_RESTORE_PAUSED | PVX_RESTORE_LAZY)) &&
-	    (rc = pvctrl_domain_unpause(c->h, c->domid)) < 0)
-		pvx_fail(c->err, rc, "starting the domain: %s", strerror(-rc));
+	if (rc == 0 && !(c->o->flags & (PVX_RESTORE_PAUSED | PVX_RESTORE_LAZY))) {
+		if ((rc = pvctrl_domain_unpause(c->h, c->domid)) < 0)
+			pvx_fail(c->err, rc, "starting the domain: %s", strerror(-rc));
+		c->rep.running_ns = util_now_ns() - c->t0;
+	}
 	return rc;
 }
 

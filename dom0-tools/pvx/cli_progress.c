@@ -105,6 +105,8 @@ void cli_progress_json(const char *op, const char *name, pv_domid_t domid, const
 	}
 	yajl_gen_map_close(g);
 	gen_ms(g, "total_ms", r->total_ns);
+	if (r->running_ns)
+		gen_ms(g, "running_ms", r->running_ns);
 	gen_u64(g, "pages", r->pages);
 	gen_u64(g, "zero_pages", r->zero_pages);
 	gen_u64(g, "bytes", r->bytes);

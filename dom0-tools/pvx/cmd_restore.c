@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pvx_cli.h"
+#include "util.h"
 
 struct restore_args {
 	struct pvx_restore_opts o;
@@ -59,24 +60,25 @@ static int restore_parse(int argc, char **argv, struct restore_args *a)
 	return 0;
 }
 
-/* --lazy: the pager first, then the domain may run. */
-static int restore_lazy(struct pvctrl *h, pv_domid_t domid, const char *file, int paused)
+/* --lazy: the domain runs at once -- its first faults wait in the userfaultfds
+ * until the pager, started next, answers them (starting a process costs more than
+ * the rest of the restore) -- unless -p. A pager that cannot start, or that finds
+ * the image unusable, crashes the domain rather than leave it waiting. */
+static int restore_lazy(struct pvctrl *h, pv_domid_t domid, const char *file, int paused,
+			uint64_t t0, struct pvx_sr_report *rep)
 {
-	struct pvx_err err = { 0 };
 	char id[16], *path = realpath(file, NULL);
 	char *const argv[] = { "pvlazy", id, path, NULL };
 	pid_t pid;
 	int rc = path ? 0 : -errno;
 
 	snprintf(id, sizeof(id), "%u", domid);
+	if (rc == 0 && !paused && (rc = pvctrl_domain_unpause(h, domid)) == 0)
+		rep->running_ns = util_now_ns() - t0;
 	if (rc == 0)
 		rc = pvstart_spawn("pvlazy", argv, "pvlazy.log", &pid);
 	free(path);
-	if (rc < 0)
-		return pvx_fail(&err, rc, "cannot start the pager pvlazy: %s", strerror(-rc));
-	if (!paused && (rc = pvctrl_domain_unpause(h, domid)) < 0)
-		return rc;
-	return 0;
+	return rc;
 }
 
 static void restore_monitor(pv_domid_t domid, const char *config_file)
@@ -98,6 +100,7 @@ int cmd_restore(int argc, char **argv)
 	char *config_file = NULL, name[64];
 	struct pvctrl *h;
 	pv_domid_t id = 0;
+	uint64_t t0;
 	int fd, rc;
 
 	if (restore_parse(argc, argv, &a) < 0)
@@ -110,11 +113,12 @@ int cmd_restore(int argc, char **argv)
 	cli_progress_init(&p, "restoring", a.json);
 	a.o.progress = cli_progress_cb;
 	a.o.progress_ctx = &p;
+	t0 = util_now_ns();
 	rc = pvx_domain_restore(h, fd, &a.o, &id, &config_file, &rep, &err);
 	cli_progress_end(&p, &rep, rc == 0);
 	close(fd);
 	if (rc == 0 && (a.o.flags & PVX_RESTORE_LAZY) &&
-	    (rc = restore_lazy(h, id, a.file, a.o.flags & PVX_RESTORE_PAUSED)) < 0) {
+	    (rc = restore_lazy(h, id, a.file, a.o.flags & PVX_RESTORE_PAUSED, t0, &rep)) < 0) {
 		pvctrl_domain_destroy(h, id);
 		pvx_domain_forget(id);
 		pvx_fail(&err, rc, "starting the lazily restored domain: %s", strerror(-rc));
