@@ -236,16 +236,25 @@ static int save_hv(struct save_ctx *c)
 	return 0;
 }
 
+/* The frames copied first: the hypervisor still marks entries as backends map and
+ * unmap them, and the checksum must cover what is written. */
 static int save_gnttab(struct save_ctx *c)
 {
 	struct pv_sr_gnttab g = { .nr_frames = c->view.h->gnt_frames };
 	uint64_t first = c->max_pages + PV_SPECIAL_GNTTAB(c->view.h->nr_vcpus);
-	struct iovec v[2] = { { &g, sizeof(g) },
-			      { c->mem + first * PAGE, (size_t)g.nr_frames * PAGE } };
+	size_t len = (size_t)g.nr_frames * PAGE;
+	uint8_t *copy = malloc(len ? len : 1);
+	struct iovec v[2] = { { &g, sizeof(g) }, { copy, len } };
+	int rc;
 
-	if (g.nr_frames > PV_GNTTAB_MAX_FRAMES)
-		return -EPROTO;
-	return sr_record_write(&c->io, PV_SR_REC_GNTTAB, v, g.nr_frames ? 2 : 1);
+	if (g.nr_frames > PV_GNTTAB_MAX_FRAMES || !copy) {
+		free(copy);
+		return copy ? -EPROTO : -ENOMEM;
+	}
+	memcpy(copy, c->mem + first * PAGE, len);
+	rc = sr_record_write(&c->io, PV_SR_REC_GNTTAB, v, g.nr_frames ? 2 : 1);
+	free(copy);
+	return rc;
 }
 
 static int save_state(struct save_ctx *c)

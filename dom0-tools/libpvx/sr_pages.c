@@ -41,7 +41,7 @@ int sr_pages_writer_init(struct sr_pages_writer *w, struct sr_io *io, unsigned f
 	w->flags = flags;
 	w->zlevel = Z_BEST_SPEED;
 	if (!(flags & SR_PAGES_ZLIB))
-		return 0;
+		return (w->copy = malloc((size_t)PV_SR_PAGE_BATCH * PAGE)) ? 0 : -ENOMEM;
 	if (!(w->zbuf = malloc(ZBUF_MAX)))
 		return -ENOMEM;
 	if (deflateInit(&w->z, w->zlevel) != Z_OK) {
@@ -58,8 +58,10 @@ void sr_pages_writer_fini(struct sr_pages_writer *w)
 	if (w->z_ready)
 		deflateEnd(&w->z);
 	free(w->zbuf);
+	free(w->copy);
 	w->z_ready = 0;
 	w->zbuf = NULL;
+	w->copy = NULL;
 }
 
 /* The batch's data pages as one deflate stream into zbuf: its length, or -EIO. */
@@ -82,25 +84,21 @@ static long pages_deflate(struct sr_pages_writer *w)
 	return rc == Z_STREAM_END ? (long)w->z.total_out : -EIO;
 }
 
-/* Data iovecs, consecutive pages of memory merged into one. */
+/* The data pages copied into one buffer: one iovec. Guest memory is not written
+ * from directly: the checksum must cover exactly the bytes that go out, and dom0's
+ * daemons may still touch ring pages of a suspended domain. */
 static int pages_iov(struct sr_pages_writer *w, struct iovec *v, size_t *bytes)
 {
-	int n = 0;
-
 	*bytes = 0;
 	for (unsigned i = 0; i < w->n; i++) {
 		if (!w->data[i])
 			continue;
+		memcpy(w->copy + *bytes, w->data[i], PAGE);
 		*bytes += PAGE;
-		if (n && (uint8_t *)v[n - 1].iov_base + v[n - 1].iov_len == w->data[i]) {
-			v[n - 1].iov_len += PAGE;
-			continue;
-		}
-		v[n].iov_base = (void *)w->data[i];
-		v[n].iov_len = PAGE;
-		n++;
 	}
-	return n;
+	v[0].iov_base = w->copy;
+	v[0].iov_len = *bytes;
+	return *bytes ? 1 : 0;
 }
 
 int sr_pages_flush(struct sr_pages_writer *w)
@@ -108,7 +106,7 @@ int sr_pages_flush(struct sr_pages_writer *w)
 	struct pv_sr_page_data h = { .count = w->n,
 				     .flags = w->flags & SR_PAGES_EAGER ? PV_SR_PAGES_EAGER : 0 };
 	struct iovec v[PV_SR_PAGE_BATCH + 2];
-	size_t bytes;
+	size_t bytes = 0;
 	int n, rc;
 
 	if (w->n == 0)
@@ -117,7 +115,9 @@ int sr_pages_flush(struct sr_pages_writer *w)
 	v[0].iov_len = sizeof(h);
 	v[1].iov_base = w->pfn;
 	v[1].iov_len = w->n * sizeof(w->pfn[0]);
-	n = pages_iov(w, v + 2, &bytes);
+	n = w->copy ? pages_iov(w, v + 2, &bytes) : 0;
+	for (unsigned i = 0; !w->copy && i < w->n; i++)
+		bytes += w->data[i] ? PAGE : 0;
 	if ((w->flags & SR_PAGES_ZLIB) && bytes) {
 		long z = pages_deflate(w);
 

@@ -39,6 +39,10 @@ struct sr_pages_writer {
 	z_stream z;
 	int z_ready;
 	uint8_t *zbuf;                       /* deflated batch */
+	uint8_t *copy;                       /* the batch's pages, copied once: what is
+					      * summed is what is written, though dom0
+					      * still writes rings while a domain is
+					      * suspended */
 	/* counters: pages written with data, zero pages, record bytes */
 	uint64_t pages, zero, bytes;
 	/* called after each record with the writer (progress); optional */
