@@ -2,7 +2,7 @@
 # Install the Debian packages pvisor needs to build, test and benchmark, when missing.
 set -euo pipefail
 pkgs=(gcc make clang libyajl-dev zlib1g-dev libcunit1-dev libxen-dev xenstore-utils
-      liburing-dev user-mode-linux busybox-static qemu-utils cpio gzip
+      liburing-dev libnbd-dev nbdkit user-mode-linux busybox-static qemu-utils cpio gzip
       iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
