@@ -30,6 +30,11 @@ static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char 
 {
 	struct stat st;
 
+	if (pvx_disk_target_is_uri(d->target)) { /* blkback connects to it itself */
+		*path = strdup(d->target);
+		*type = "nbd";
+		return *path ? 0 : (snprintf(err, errlen, "out of memory"), -ENOMEM);
+	}
 	*path = cfg ? domcfg_path_resolve(cfg, d->target) : path_absolute(d->target);
 	if (!*path)
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
@@ -100,7 +105,9 @@ int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
 					   "device-type", devtype, "dev", d->vdev,
 					   "removable", d->cdrom ? "1" : "0", "bootable", "1",
 					   "discard-enable", d->discard ? "1" : "0",
-					   "direct-io-safe", d->direct_io_safe ? "1" : "0", NULL };
+					   "direct-io-safe", d->direct_io_safe ? "1" : "0",
+					   /* last: absent (the list ends) for a raw image */
+					   strcmp(type, "nbd") ? NULL : "nbd-uri", path, NULL };
 		const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };
 
 		rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err, errlen);

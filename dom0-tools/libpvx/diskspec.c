@@ -200,12 +200,39 @@ static int item_key(struct pvx_disk *d, const char *k, size_t kl, const char *v,
 	return -EINVAL;
 }
 
+/* Image formats xl names and the name QEMU's block layer (qemu-nbd, qemu-img) has
+ * for each: xl's vhd is QEMU's vpc. raw is served by blkback itself. */
+static const struct {
+	const char *xl, *qemu;
+} formats[] = {
+	{ "raw", NULL },      { "empty", NULL },   { "qcow2", "qcow2" }, { "qcow", "qcow" },
+	{ "vmdk", "vmdk" },   { "vdi", "vdi" },    { "vhdx", "vhdx" },   { "vhd", "vpc" },
+	{ "vpc", "vpc" },     { "qed", "qed" },
+};
+
 static int is_format(const char *s)
 {
-	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", "empty" };
-
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		if (!strcmp(s, formats[i]))
+		if (!strcmp(s, formats[i].xl))
+			return 1;
+	return 0;
+}
+
+const char *pvx_disk_qemu_format(const char *format)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(format, formats[i].xl))
+			return formats[i].qemu;
+	return NULL;
+}
+
+int pvx_disk_target_is_uri(const char *target)
+{
+	static const char *const schemes[] = { "nbd://",  "nbds://",  "nbd+unix://",
+					       "nbds+unix://", "nbd+vsock://", "nbds+vsock://" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)
+		if (!strncmp(target, schemes[i], strlen(schemes[i])))
 			return 1;
 	return 0;
 }
@@ -300,8 +327,12 @@ static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t er
 	if (!d->format[0])
 		strcpy(d->format, "raw");
 	if (!is_format(d->format))
-		return snprintf(err, errlen, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
-				"vhd, qed or empty", spec, d->format), -EINVAL;
+		return snprintf(err, errlen, "disk spec '%s': format '%s' is not raw, qcow2, qcow, "
+				"vmdk, vdi, vhdx, vhd (vpc), qed or empty", spec, d->format), -EINVAL;
+	if (pvx_disk_target_is_uri(d->target) && strcmp(d->format, "raw"))
+		return snprintf(err, errlen, "disk spec '%s': format '%s' with an NBD target: an "
+				"NBD export is served as it is (leave format out, or raw)", spec,
+				d->format), -EINVAL;
 	if (!d->vdev[0])
 		return snprintf(err, errlen, "disk spec '%s': no vdev (add vdev=xvda)", spec),
 		       -EINVAL;

@@ -11,7 +11,7 @@
 
 struct pvx_disk {
 	char target[1024];    /* image path or block device ("" for an empty cdrom) */
-	char format[16];      /* raw (default), qcow2, qcow, vhd, qed, empty */
+	char format[16];      /* raw (default), qcow2, qcow, vmdk, vdi, vhdx, vhd/vpc, qed, empty */
 	char vdev[32];        /* as written: xvda, hdc, sdb1, 51712 */
 	unsigned devid;       /* Xen's virtual-device number of vdev */
 	int readonly;         /* access r / ro */
@@ -32,6 +32,13 @@ int pvx_vdev_to_devid(const char *vdev, unsigned *devid);
 /* The name of a vbd number ("xvda", "hdc1"); a decimal string when it has
  * none. buf: at least 16 bytes. */
 void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len);
+
+/* QEMU's name of an xl format for qemu-nbd / qemu-img ("vhd" -> "vpc"); NULL for
+ * raw and empty (blkback serves those itself) and unknown ones. */
+const char *pvx_disk_qemu_format(const char *format);
+/* The target is an NBD URI (nbd://, nbds://, nbd+unix://, nbd+vsock://, ...): a
+ * network disk blkback reaches directly. */
+int pvx_disk_target_is_uri(const char *target);
 
 struct xs_handle;
 struct domcfg;
