@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Network disks: blkback as an NBD client (libnbd). A disk served by `nbdkit memory`
+# on a Unix socket (multi-conn: one connection per ring) and one served by
+# `qemu-nbd -x NAME` over TCP on loopback (one client: the rings share a
+# connection) are written and read back by guests (app=blkcheck), the qemu-nbd one
+# also checked in the image file by the host. Then a qemu-nbd killed while a guest
+# writes through it: that guest gets I/O errors (never a hang) while another guest
+# on another export verifies its disk, and blkback keeps running.
+. "$(dirname "$0")/lib.sh"
+PAT=$BIN/blkpattern
+[ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
+command -v qemu-nbd >/dev/null || skip "qemu-nbd not installed (make deps)"
+command -v nbdkit >/dev/null || skip "nbdkit not installed (make deps)"
+log() { grep -E 'blkcheck|blkfront' "$PVISOR_RUNDIR/console/$1.log" | tail -n 5; }
+pids=()
+stop_servers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; cleanup; }
+trap stop_servers EXIT
+
+# guest NAME OP SEED MIB QUEUES TARGET : start app=blkcheck on an NBD target
+guest() {
+	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=$4 queues=$5\"" \
+		'memory = 32' "disk = [ 'vdev=xvda, access=rw, target=$6' ]")" || fail "create $1"
+}
+pass() { # NAME SECONDS
+	wait_for "$2" console_has "$1" "blkcheck: PASS" || fail "$1: $(log "$1"; tail -n 5 "$PVISOR_RUNDIR/blkback.log")"
+	wait_for 20 bash -c "! '$PVX' list $1 >/dev/null 2>&1" || fail "$1 did not power off"
+}
+# serve_tcp IMAGE NAME : qemu-nbd -x NAME on a free loopback port; prints the port
+serve_tcp() {
+	local port pid
+	for _ in 1 2 3 4 5; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		qemu-nbd --fork --persistent --pid-file="$PVISOR_RUNDIR/$2.pid" -b 127.0.0.1 -p "$port" \
+			-x "$2" -f raw "$1" 2>"$PVISOR_RUNDIR/$2.err" && break
+		port=""
+	done
+	[ -n "$port" ] || fail "qemu-nbd: $(cat "$PVISOR_RUNDIR/$2.err")"
+	pid=$(cat "$PVISOR_RUNDIR/$2.pid")
+	pids+=("$pid")
+	echo "$port"
+}
+
+# nbdkit memory, Unix socket: write, then read back in a second guest
+sock=$PVISOR_RUNDIR/mem.sock
+nbdkit -U "$sock" -P "$PVISOR_RUNDIR/mem.pid" memory 64M || fail "nbdkit did not start"
+wait_for 10 test -s "$PVISOR_RUNDIR/mem.pid" || fail "nbdkit wrote no pid file"
+pids+=("$(cat "$PVISOR_RUNDIR/mem.pid")")
+guest mw write 21 48 2 "nbd+unix:///?socket=$sock"
+pass mw 120
+guest mr verify 21 48 3 "nbd+unix:///?socket=$sock"
+pass mr 120
+grep -q "nbd+unix:///?socket=$sock, 131072 sectors, read-write, NBD, multi-conn" \
+	"$PVISOR_RUNDIR/blkback.log" || fail "blkback did not log a multi-conn NBD disk"
+ok "nbdkit memory over a Unix socket: a guest wrote 48 MiB over 2 rings, another read it back over 3"
+
+# qemu-nbd -x over TCP on loopback (one client allowed: the rings share it)
+img=$PVISOR_RUNDIR/tcp.img
+truncate -s 64M "$img"
+port=$(serve_tcp "$img" export1)
+guest tw write 22 32 2 "nbd://127.0.0.1:$port/export1"
+pass tw 120
+out=$("$PAT" check "$img" 22 32) || fail "the image lacks the guest's data: $out"
+"$PAT" write "$img" 23 32 >/dev/null || fail "host write"
+guest tr verify 23 32 2 "nbd://127.0.0.1:$port/export1"
+pass tr 120
+ok "qemu-nbd -x export1 on 127.0.0.1:$port: guest writes reach the image ($out), host writes reach the guest"
+
+# a server killed under I/O: errors for its guest, the other guest carries on
+img2=$PVISOR_RUNDIR/victim.img
+truncate -s 2100M "$img2"
+"$PAT" write "$PVISOR_RUNDIR/tcp.img" 24 64 >/dev/null || fail "host write"
+port2=$(serve_tcp "$img2" doomed)
+guest other verify 24 64 1 "nbd://127.0.0.1:$port/export1"
+guest doomed write 25 2048 2 "nbd://127.0.0.1:$port2/doomed"
+wait_for 60 console_has doomed "blkfront: xvda" || fail "doomed: $(log doomed)"
+kill -9 "$(cat "$PVISOR_RUNDIR/doomed.pid")"
+wait_for 60 console_has doomed "blkcheck: FAIL" || fail "no I/O error in the guest: $(log doomed)"
+grep 'blkcheck: FAIL' "$PVISOR_RUNDIR/console/doomed.log"
+grep -q 'blkcheck: FAIL .*-5' "$PVISOR_RUNDIR/console/doomed.log" || fail "not an I/O error"
+pass other 120
+kill -0 "$(cat "$PVISOR_RUNDIR/blkback.pid")" || fail "blkback died"
+grep -q "NBD server nbd://127.0.0.1:$port2/doomed is gone" "$PVISOR_RUNDIR/blkback.log" ||
+	fail "blkback did not say the server is gone"
+ok "qemu-nbd killed under I/O: its guest got -EIO, the other guest verified its disk, blkback runs"
