@@ -11,7 +11,10 @@
  * further ring gets its own, else all rings share the first. A connection that
  * dies (the server exited, the network broke) completes everything in flight with
  * an error and refuses new commands: the guest sees I/O errors, never a hang; it
- * is opened again when the frontend reconnects its rings.
+ * is opened again when the frontend reconnects its rings. A server that stops
+ * answering (stopped, or a network path that dropped without a reset) counts as
+ * dead once commands have been waiting with no reply for NBD_STALL_S seconds
+ * (PVISOR_NBD_TIMEOUT overrides it; Linux's nbd client also gives up after 30 s).
  *
  * NBD has no vectored commands: a slot whose segments are not one run of memory
  * is gathered into (writes) or scattered from (reads) its own buffer pages. */
@@ -22,7 +25,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "blkback/blk_ring.h"
 #include "common/xenbus_be.h"
@@ -30,6 +35,7 @@
 
 #define NBD_CONNECT_MS 5000 /* blkback's loop waits this long for a server at most */
 #define NBD_DRAIN_MS 5000   /* a disconnecting ring waits this long for its commands */
+#define NBD_STALL_S 30      /* no reply for this long while commands wait: dead */
 
 #define STAGE_FLUSH 1 /* slot: the write of a flush-with-data is done, the flush runs */
 
@@ -42,6 +48,8 @@ struct nbd_conn {
 	int dead;            /* the server is gone: commands fail */
 	unsigned users;      /* rings using it */
 	struct blk_slot *done; /* collected by callbacks, answered by conn_process */
+	int tfd;             /* the stall watchdog's timer */
+	unsigned replies, replies_seen, stalled_ticks;
 };
 
 struct nbd_disk {
@@ -132,6 +140,62 @@ static void conn_mark_dead(struct nbd_conn *c)
 
 static void conn_process(struct nbd_conn *c);
 
+/* Seconds without a reply after which a server with waiting commands is dead. */
+static unsigned stall_timeout_s(void)
+{
+	static unsigned t;
+	const char *env;
+
+	if (!t) {
+		env = getenv("PVISOR_NBD_TIMEOUT");
+		t = env && atoi(env) > 0 ? (unsigned)atoi(env) : NBD_STALL_S;
+	}
+	return t;
+}
+
+/* A tick a quarter of the timeout apart (at least 1 s). */
+static unsigned stall_tick_s(void)
+{
+	return stall_timeout_s() >= 8 ? stall_timeout_s() / 4 : 1;
+}
+
+/* The watchdog: commands waiting and no reply since the last tick counts a
+ * stalled tick; enough of them and the socket is shut down, which libnbd sees as
+ * the server's end (everything in flight completes with an error). */
+static void conn_on_tick(int fd, void *arg)
+{
+	struct nbd_conn *c = arg;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0 || c->dead)
+		return;
+	if (nbd_aio_in_flight(c->h) > 0 && c->replies == c->replies_seen)
+		c->stalled_ticks++;
+	else
+		c->stalled_ticks = 0;
+	c->replies_seen = c->replies;
+	if (c->stalled_ticks * stall_tick_s() < stall_timeout_s())
+		return;
+	log_warnx("%s: NBD server %s did not answer for %u s: giving up on it", c->d->name,
+		  c->k->path, c->stalled_ticks * stall_tick_s());
+	shutdown(c->fd, SHUT_RDWR);
+	if (nbd_aio_notify_read(c->h) < 0 || nbd_aio_is_dead(c->h))
+		conn_mark_dead(c);
+	conn_process(c);
+}
+
+static int conn_watchdog(struct nbd_conn *c)
+{
+	struct itimerspec its = { { (time_t)stall_tick_s(), 0 }, { (time_t)stall_tick_s(), 0 } };
+
+	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->tfd < 0)
+		return -errno;
+	if (timerfd_settime(c->tfd, 0, &its, NULL) < 0)
+		return -errno;
+	return xbe_fd_add(c->d->be, c->tfd, conn_on_tick, c);
+}
+
 static void conn_on_event(int fd, uint32_t revents, void *arg)
 {
 	struct nbd_conn *c = arg;
@@ -145,6 +209,18 @@ static void conn_on_event(int fd, uint32_t revents, void *arg)
 	if (rc < 0 || nbd_aio_is_dead(c->h) || nbd_aio_is_closed(c->h))
 		conn_mark_dead(c);
 	conn_process(c);
+}
+
+static void conn_close(struct nbd_conn *c)
+{
+	if (c->fd >= 0)
+		xbe_fd_del(c->d->be, c->fd);
+	if (c->tfd >= 0) {
+		xbe_fd_del(c->d->be, c->tfd);
+		close(c->tfd);
+	}
+	nbd_close(c->h); /* closes the socket; nothing is in flight by now */
+	free(c);
 }
 
 /* A new connection to the disk's server, polled by the loop. NULL with *err (and
@@ -161,27 +237,23 @@ static struct nbd_conn *conn_open(struct blk_disk *k, struct xbe_device *d, int 
 	}
 	c->k = k;
 	c->d = d;
+	c->fd = -1;
+	c->tfd = -1;
 	c->h = nbd_handle_open(k->path, err, why);
 	if (!c->h) {
 		free(c);
 		return NULL;
 	}
-	c->fd = nbd_aio_get_fd(c->h);
-	if ((*err = xbe_fd_add_events(d->be, c->fd, 0, conn_on_event, c)) < 0) {
-		nbd_close(c->h);
-		free(c);
+	if ((*err = xbe_fd_add_events(d->be, nbd_aio_get_fd(c->h), 0, conn_on_event, c)) == 0) {
+		c->fd = nbd_aio_get_fd(c->h);
+		*err = conn_watchdog(c);
+	}
+	if (*err < 0) {
+		conn_close(c);
 		return NULL;
 	}
 	conn_events_update(c);
 	return c;
-}
-
-static void conn_close(struct nbd_conn *c)
-{
-	if (c->fd >= 0)
-		xbe_fd_del(c->d->be, c->fd);
-	nbd_close(c->h); /* closes the socket; nothing is in flight by now */
-	free(c);
 }
 
 /* ---- the disk ---- */
@@ -307,6 +379,7 @@ static int cmd_done(void *user_data, int *error)
 	struct blk_slot *s = user_data;
 	struct nbd_conn *c = s->ring->io; /* the connection running this command */
 
+	c->replies++;
 	if (*error)
 		blk_slot_fail(s->ring, s, strerror(*error));
 	if (--s->pending == 0) {

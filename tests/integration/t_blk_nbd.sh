@@ -5,7 +5,10 @@
 # connection) are written and read back by guests (app=blkcheck), the qemu-nbd one
 # also checked in the image file by the host. Then a qemu-nbd killed while a guest
 # writes through it: that guest gets I/O errors (never a hang) while another guest
-# on another export verifies its disk, and blkback keeps running.
+# on another export verifies its disk, and blkback keeps running; and a qemu-nbd
+# stopped (SIGSTOP) under I/O: blkback gives up on it after PVISOR_NBD_TIMEOUT
+# seconds without a reply (5 here, 30 by default) and the guest gets errors.
+export PVISOR_NBD_TIMEOUT=5 # read by blkback, which pvx starts from this environment
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
@@ -13,7 +16,7 @@ command -v qemu-nbd >/dev/null || skip "qemu-nbd not installed (make deps)"
 command -v nbdkit >/dev/null || skip "nbdkit not installed (make deps)"
 log() { grep -E 'blkcheck|blkfront' "$PVISOR_RUNDIR/console/$1.log" | tail -n 5; }
 pids=()
-stop_servers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; cleanup; }
+stop_servers() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; cleanup; }
 trap stop_servers EXIT
 
 # guest NAME OP SEED MIB QUEUES TARGET : start app=blkcheck on an NBD target
@@ -82,3 +85,15 @@ kill -0 "$(cat "$PVISOR_RUNDIR/blkback.pid")" || fail "blkback died"
 grep -q "NBD server nbd://127.0.0.1:$port2/doomed is gone" "$PVISOR_RUNDIR/blkback.log" ||
 	fail "blkback did not say the server is gone"
 ok "qemu-nbd killed under I/O: its guest got -EIO, the other guest verified its disk, blkback runs"
+
+# a server that stops answering: the watchdog gives up on it
+img3=$PVISOR_RUNDIR/stalled.img
+truncate -s 2100M "$img3"
+port3=$(serve_tcp "$img3" stalled)
+guest stalled write 26 2048 1 "nbd://127.0.0.1:$port3/stalled"
+wait_for 60 console_has stalled "blkfront: xvda" || fail "stalled: $(log stalled)"
+kill -STOP "$(cat "$PVISOR_RUNDIR/stalled.pid")"
+wait_for 60 console_has stalled "blkcheck: FAIL" || fail "no I/O error in the guest: $(log stalled)"
+grep -q "NBD server nbd://127.0.0.1:$port3/stalled did not answer for [0-9]* s" \
+	"$PVISOR_RUNDIR/blkback.log" || fail "blkback did not say why it gave up"
+ok "qemu-nbd stopped under I/O: blkback says it $(grep -o 'did not answer for [0-9]* s' "$PVISOR_RUNDIR/blkback.log"); the guest: $(grep -o 'blkcheck: FAIL.*' "$PVISOR_RUNDIR/console/stalled.log")"
