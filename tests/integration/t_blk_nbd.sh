@@ -19,9 +19,10 @@ pids=()
 stop_servers() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; cleanup; }
 trap stop_servers EXIT
 
-# guest NAME OP SEED MIB QUEUES TARGET : start app=blkcheck on an NBD target
+# guest NAME OP SEED MIB QUEUES TARGET [PERSISTENT] : start app=blkcheck on an NBD
+# target (PERSISTENT=0: grant copies, so blkback gathers and scatters its pages)
 guest() {
-	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=$4 queues=$5\"" \
+	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=$4 queues=$5 persistent=${7:-1}\"" \
 		'memory = 32' "disk = [ 'vdev=xvda, access=rw, target=$6' ]")" || fail "create $1"
 }
 pass() { # NAME SECONDS
@@ -50,23 +51,32 @@ wait_for 10 test -s "$PVISOR_RUNDIR/mem.pid" || fail "nbdkit wrote no pid file"
 pids+=("$(cat "$PVISOR_RUNDIR/mem.pid")")
 guest mw write 21 48 2 "nbd+unix:///?socket=$sock"
 pass mw 120
-guest mr verify 21 48 3 "nbd+unix:///?socket=$sock"
+guest mr verify 21 48 3 "nbd+unix:///?socket=$sock" 0
 pass mr 120
 grep -q "nbd+unix:///?socket=$sock, 131072 sectors, read-write, NBD, multi-conn" \
 	"$PVISOR_RUNDIR/blkback.log" || fail "blkback did not log a multi-conn NBD disk"
-ok "nbdkit memory over a Unix socket: a guest wrote 48 MiB over 2 rings, another read it back over 3"
+ok "nbdkit memory over a Unix socket: a guest wrote 48 MiB over 2 rings, another read it back over 3 (grant copies)"
+# discard is NBD_CMD_TRIM (the range then reads as zeros); access=ro refuses writes
+guest md discard 0 4 1 "nbd+unix:///?socket=$sock"
+wait_for 60 console_has md "blkcheck: PASS discarded 4 MiB" || fail "discard: $(log md)"
+"$PVX" create -q "$(mkcfg mro 'cmdline = "app=blkcheck op=ro"' 'memory = 32' \
+	"disk = [ 'vdev=xvda, access=ro, target=nbd+unix:///?socket=$sock' ]")" || fail "create mro"
+wait_for 60 console_has mro "blkcheck: PASS" || fail "read-only: $(log mro)"
+grep -q "blkcheck: disk is read-only; write answered -5" "$PVISOR_RUNDIR/console/mro.log" ||
+	fail "no read-only report: $(log mro)"
+ok "NBD discard (trim) reads back as zeros; a read-only NBD disk refuses writes"
 
 # qemu-nbd -x over TCP on loopback (one client allowed: the rings share it)
 img=$PVISOR_RUNDIR/tcp.img
 truncate -s 64M "$img"
 port=$(serve_tcp "$img" export1)
-guest tw write 22 32 2 "nbd://127.0.0.1:$port/export1"
+guest tw write 22 32 2 "nbd://127.0.0.1:$port/export1" 0
 pass tw 120
 out=$("$PAT" check "$img" 22 32) || fail "the image lacks the guest's data: $out"
 "$PAT" write "$img" 23 32 >/dev/null || fail "host write"
 guest tr verify 23 32 2 "nbd://127.0.0.1:$port/export1"
 pass tr 120
-ok "qemu-nbd -x export1 on 127.0.0.1:$port: guest writes reach the image ($out), host writes reach the guest"
+ok "qemu-nbd -x export1 on 127.0.0.1:$port: guest writes (grant copies) reach the image ($out), host writes reach the guest"
 
 # a server killed under I/O: errors for its guest, the other guest carries on
 img2=$PVISOR_RUNDIR/victim.img
