@@ -13,3 +13,7 @@ test_ustar_SRCS := tests/unit/test_ustar.c frontends/kernel/lib/ustar.c
 test_ustar_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_ustar.o: HOST_CFLAGS += -Ifrontends/kernel
 $(B)/obj/frontends/kernel/lib/ustar.o: HOST_CFLAGS += -Ifrontends/kernel
+UNIT_TESTS += test_image
+test_image_SRCS := tests/unit/test_image.c
+test_image_LIBS := pvx xs pvctrl pvcommon
+test_image_LDLIBS := -lcunit -lyajl

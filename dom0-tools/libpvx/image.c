@@ -1,0 +1,196 @@
+/* Image chains from qemu-img's JSON, sizes as text, and the read-write users of
+ * an image in the store (see image.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "libpvx/diskspec.h"
+#include "libpvx/image.h"
+#include "libpvx/pvx_store.h"
+#include "libxs/xs.h"
+
+static yajl_val obj_get(yajl_val obj, const char *key, yajl_type type)
+{
+	const char *path[] = { key, NULL };
+
+	return yajl_tree_get(obj, path, type);
+}
+
+static uint64_t obj_u64(yajl_val obj, const char *key)
+{
+	yajl_val v = obj_get(obj, key, yajl_t_number);
+
+	return v && YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) > 0 ? (uint64_t)YAJL_GET_INTEGER(v)
+								  : 0;
+}
+
+static const char *obj_str(yajl_val obj, const char *key)
+{
+	yajl_val v = obj_get(obj, key, yajl_t_string);
+
+	return v && YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+static char *obj_strdup(yajl_val obj, const char *key)
+{
+	const char *s = obj_str(obj, key);
+
+	return s ? strdup(s) : NULL;
+}
+
+static int layer_parse(yajl_val obj, struct pvx_image_layer *l, size_t i, struct pvx_err *err)
+{
+	const char *fmt = obj_str(obj, "format");
+	const char *corrupt[] = { "format-specific", "data", "corrupt", NULL };
+
+	l->filename = obj_strdup(obj, "filename");
+	if (!l->filename || !fmt || strlen(fmt) >= sizeof(l->format))
+		return pvx_fail(err, -EINVAL, "qemu-img info: image %zu of the chain has no "
+				"filename or format", i);
+	strcpy(l->format, fmt);
+	l->virtual_size = obj_u64(obj, "virtual-size");
+	l->actual_size = obj_u64(obj, "actual-size");
+	l->cluster_size = obj_u64(obj, "cluster-size");
+	l->backing = obj_strdup(obj, "backing-filename");
+	l->dirty = YAJL_IS_TRUE(obj_get(obj, "dirty-flag", yajl_t_true));
+	l->corrupt = YAJL_IS_TRUE(yajl_tree_get(obj, corrupt, yajl_t_true));
+	return 0;
+}
+
+int pvx_image_info_parse(const char *json, struct pvx_image_info *out, struct pvx_err *err)
+{
+	char why[256] = "";
+	yajl_val root = yajl_tree_parse(json, why, sizeof(why));
+	yajl_val *items;
+	size_t n;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!root)
+		return pvx_fail(err, -EINVAL, "qemu-img info: not JSON (%s)", why);
+	items = YAJL_IS_ARRAY(root) ? root->u.array.values : &root;
+	n = YAJL_IS_ARRAY(root) ? root->u.array.len : 1;
+	if (n == 0 || !YAJL_IS_OBJECT(items[0]))
+		rc = pvx_fail(err, -EINVAL, "qemu-img info: no image in its answer");
+	else if (!(out->layers = calloc(n, sizeof(*out->layers))))
+		rc = pvx_fail(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		out->n = i + 1; /* what pvx_image_info_free must look at */
+		rc = YAJL_IS_OBJECT(items[i]) ? layer_parse(items[i], &out->layers[i], i, err)
+					      : pvx_fail(err, -EINVAL, "qemu-img info: image %zu "
+							 "is not an object", i);
+	}
+	yajl_tree_free(root);
+	return rc;
+}
+
+void pvx_image_info_free(struct pvx_image_info *info)
+{
+	for (size_t i = 0; info->layers && i < info->n; i++) {
+		free(info->layers[i].filename);
+		free(info->layers[i].backing);
+	}
+	free(info->layers);
+	memset(info, 0, sizeof(*info));
+}
+
+void pvx_image_size_text(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || v == (double)(uint64_t)v)
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, units[u]);
+	else
+		snprintf(buf, len, "%.3g %s", v, units[u]);
+}
+
+/* One vbd backend: 1 when it is a read-write user of the file real. */
+static int vbd_writes(struct xs_handle *xs, unsigned domid, unsigned devid, const char *real)
+{
+	char *params = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/params", domid,
+				       devid);
+	char *mode = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/mode", domid,
+				     devid);
+	char other[PATH_MAX];
+	int hit = params && mode && mode[0] == 'w' && realpath(params, other) &&
+		  strcmp(other, real) == 0;
+
+	free(params);
+	free(mode);
+	return hit;
+}
+
+/* The vbd devices of domain domid (a store directory name). */
+static int domain_writes(struct xs_handle *xs, const char *dom, const char *real,
+			 pv_domid_t *domid, unsigned *devid)
+{
+	char path[96], **devs = NULL;
+	unsigned n = 0, d, v;
+	int hit = 0;
+
+	if (sscanf(dom, "%u", &d) != 1)
+		return 0;
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", d);
+	if (xs_directory(xs, 0, path, &devs, &n) < 0)
+		return 0; /* gone meanwhile */
+	for (unsigned i = 0; i < n && !hit; i++)
+		if (sscanf(devs[i], "%u", &v) == 1 && vbd_writes(xs, d, v, real)) {
+			*domid = (pv_domid_t)d;
+			*devid = v;
+			hit = 1;
+		}
+	free(devs);
+	return hit;
+}
+
+int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
+		     unsigned *devid)
+{
+	char real[PATH_MAX], **doms = NULL;
+	unsigned n = 0;
+	int rc, hit = 0;
+
+	if (!realpath(path, real))
+		return -errno;
+	rc = xs_directory(xs, 0, "/local/domain/0/backend/vbd", &doms, &n);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < n && !hit; i++)
+		hit = domain_writes(xs, doms[i], real, domid, devid);
+	free(doms);
+	return hit;
+}
+
+int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info,
+			    struct pvx_err *err)
+{
+	for (size_t i = 1; i < info->n; i++) {
+		pv_domid_t domid;
+		unsigned devid;
+		char vdev[16];
+		int rc = pvx_image_writer(xs, info->layers[i].filename, &domid, &devid);
+
+		if (rc < 0 && rc != -ENOENT)
+			return pvx_fail(err, rc, "looking for users of %s in the store: %s",
+					info->layers[i].filename, strerror(-rc));
+		if (rc <= 0)
+			continue;
+		diskspec_devid_to_vdev(devid, vdev, sizeof(vdev));
+		return pvx_fail(err, -EBUSY, "%s is in use read-write by domain %u (disk %s): a "
+				"backing file must not change under the images built on it; shut "
+				"that guest down or attach it read-only", info->layers[i].filename,
+				domid, vdev);
+	}
+	return 0;
+}
