@@ -15,6 +15,7 @@
 #include "libpvx/pvx.h"
 #include "libxs/xs.h"
 #include "pvstart/pvstart.h"
+#include "pvstart/pvstart_priv.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -172,29 +173,6 @@ static int daemon_is(pid_t pid, const struct daemon_def *dd)
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
 }
 
-/* Still running? A zombie has exited: an init that reaps late (some container and
- * micro-VM inits do it every few seconds) must not make stop wait for it. */
-static int process_alive(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
-
-	if (kill(pid, 0) < 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the state follows the command name */
-	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
-}
-
 static int daemon_stop(const struct daemon_def *dd)
 {
 	struct timespec ms = { 0, 5000000 };
@@ -203,7 +181,7 @@ static int daemon_stop(const struct daemon_def *dd)
 	if (pid <= 0 || !daemon_is(pid, dd) || kill(pid, SIGTERM) < 0)
 		return 0;
 	for (int i = 0; i < 2000; i++) {
-		if (!process_alive(pid))
+		if (!pvstart_process_alive(pid))
 			return 0;
 		nanosleep(&ms, NULL);
 	}
@@ -222,6 +200,7 @@ int pvstart_daemons_stop(struct pvx_err *err)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
 				      daemons[i].name);
+	pvstart_nbd_stop_all(); /* the domains they served are gone with pvisor */
 	close(lock);
 	return rc;
 }

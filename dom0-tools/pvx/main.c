@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libpvx/diskspec.h"
 #include "pvx_cli.h"
 #include "rundir.h"
 
@@ -143,5 +144,6 @@ int main(int argc, char **argv)
 	if (!c)
 		return cli_fail("'%s' is %s command; 'pvx help' lists them", argv[1],
 				amb ? "an ambiguous" : "not a");
+	pvx_disk_server_set(&pvstart_disk_server); /* qemu-nbd for qcow2 & co */
 	return c->fn(argc - 1, argv + 1);
 }
