@@ -100,10 +100,14 @@ static int disk_serve(struct xs_handle *xs, unsigned domid, const struct disk_sp
 				    diskspec_qemu_format(d->format), d->readonly, d->discard,
 				    d->direct_io_safe };
 
+	struct pvx_err why = { 0 };
+	int rc;
+
 	if (!disk_server)
 		return pvx_fail(err, -EOPNOTSUPP, "disk %s: format %s is served by qemu-nbd, which "
 				"this program does not start", d->vdev, d->format);
-	return disk_server->start(&s, uri, len, err);
+	rc = disk_server->start(&s, uri, len, &why);
+	return rc < 0 ? pvx_fail(err, rc, "disk %s: %s", d->vdev, pvx_err_text(&why, rc)) : 0;
 }
 
 /* The vbd device in the store; then blkback's word on it. */
