@@ -233,6 +233,24 @@ int diskspec_target_is_uri(const char *target)
 	return 0;
 }
 
+/* What libnbd needs of an NBD URI before it can connect: a host for TCP, a
+ * socket for Unix (the export name may be empty). */
+static int uri_check(const char *t, const char *spec, struct pvx_err *err)
+{
+	const char *rest = strstr(t, "://") + 3;
+	const char *q = strchr(rest, '?');
+
+	if (strstr(t, "+unix://")) {
+		if (!q || !strstr(q, "socket="))
+			return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no socket (add "
+					"?socket=PATH)", spec, t);
+	} else if (!*rest || *rest == '/' || *rest == '?') {
+		return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no host (nbd://HOST[:PORT]"
+				"/EXPORT)", spec, t);
+	}
+	return 0;
+}
+
 /* xm's legacy target prefixes: phy:, file:, tap:aio:, tap2:aio:, tap:qcow2:, ... */
 static void target_prefixes(struct disk_spec *d)
 {
@@ -323,6 +341,8 @@ static int spec_check(struct disk_spec *d, const char *spec, struct pvx_err *err
 	if (!is_format(d->format))
 		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' is not raw, qcow2, qcow, "
 				"vmdk, vdi, vhdx, vhd (vpc), qed or empty", spec, d->format);
+	if (diskspec_target_is_uri(d->target) && uri_check(d->target, spec, err) < 0)
+		return -EINVAL;
 	if (diskspec_target_is_uri(d->target) && strcmp(d->format, "raw"))
 		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' with an NBD target: an "
 				"NBD export is served as it is (leave format out, or raw)", spec,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "libpvx/diskspec.h"
@@ -173,9 +174,9 @@ int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
 }
 
 int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info,
-			    struct pvx_err *err)
+			    size_t first, struct pvx_err *err)
 {
-	for (size_t i = 1; i < info->n; i++) {
+	for (size_t i = first; i < info->n; i++) {
 		pv_domid_t domid;
 		unsigned devid;
 		char vdev[16];
@@ -193,4 +194,59 @@ int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *i
 				domid, vdev);
 	}
 	return 0;
+}
+
+static int gen_str(yajl_gen g, const char *key, const char *val)
+{
+	return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) |
+	       yajl_gen_string(g, (const unsigned char *)val, strlen(val));
+}
+
+static int gen_u64(yajl_gen g, const char *key, uint64_t val)
+{
+	return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) |
+	       yajl_gen_integer(g, (long long)val);
+}
+
+static int gen_bool(yajl_gen g, const char *key, int val)
+{
+	return yajl_gen_string(g, (const unsigned char *)key, strlen(key)) |
+	       yajl_gen_bool(g, val);
+}
+
+static int layer_gen(yajl_gen g, const struct pvx_image_layer *l)
+{
+	int st = yajl_gen_map_open(g);
+
+	st |= gen_str(g, "filename", l->filename) | gen_str(g, "format", l->format);
+	st |= gen_u64(g, "virtual-size", l->virtual_size);
+	st |= gen_u64(g, "actual-size", l->actual_size);
+	if (l->cluster_size)
+		st |= gen_u64(g, "cluster-size", l->cluster_size);
+	if (l->backing)
+		st |= gen_str(g, "backing-filename", l->backing);
+	st |= gen_bool(g, "dirty", l->dirty) | gen_bool(g, "corrupt", l->corrupt);
+	return st | yajl_gen_map_close(g);
+}
+
+int pvx_image_info_to_json(const struct pvx_image_info *info, char **out)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g = yajl_gen_alloc(NULL);
+	int st;
+
+	*out = NULL;
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "    ");
+	st = yajl_gen_array_open(g);
+	for (size_t i = 0; i < info->n; i++)
+		st |= layer_gen(g, &info->layers[i]);
+	st |= yajl_gen_array_close(g);
+	if (!st && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		*out = strndup((const char *)buf, len);
+	yajl_gen_free(g);
+	return st ? -EIO : *out ? 0 : -ENOMEM;
 }

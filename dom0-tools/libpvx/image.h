@@ -34,6 +34,11 @@ struct pvx_image_info {
 int pvx_image_info_parse(const char *json, struct pvx_image_info *out, struct pvx_err *err);
 void pvx_image_info_free(struct pvx_image_info *info);
 
+/* The chain as a JSON list of objects (filename, format, virtual-size,
+ * actual-size, cluster-size and backing-filename when there are, dirty, corrupt);
+ * *out malloc'ed. 0 or -ENOMEM / -EIO. */
+int pvx_image_info_to_json(const struct pvx_image_info *info, char **out);
+
 /* Bytes as qemu-img prints them: "64 MiB", "1.5 GiB", "512 B". buf: >= 16 bytes. */
 void pvx_image_size_text(uint64_t bytes, char *buf, size_t len);
 
@@ -43,10 +48,11 @@ struct xs_handle;
  * links): 1 with *domid and *devid set, 0 when none, -errno on store errors. */
 int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
 		     unsigned *devid);
-/* Refuse a chain whose backing files (every layer but the top) a running guest
- * writes to: its clones would change under them. 0, or -EBUSY with err naming
- * the file, the domain and the disk. */
+/* Refuse a chain whose layers from `first` on a running guest writes to: they
+ * are backing files, which must not change under the images built on them (1: a
+ * disk's own chain, its top may be written; 0: a template about to get a clone).
+ * 0, or -EBUSY with err naming the file, the domain and the disk. */
 int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info,
-			    struct pvx_err *err);
+			    size_t first, struct pvx_err *err);
 
 #endif

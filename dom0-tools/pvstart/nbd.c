@@ -13,6 +13,7 @@
  * also makes qemu-nbd advertise multi-conn); --persistent so that a blkback
  * restart can connect again. */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -87,7 +88,7 @@ static int nbd_check_image(const struct pvx_disk_serve *s, struct pvx_err *err)
 		rc = pvx_fail(err, -EINVAL, "%s is a %s image, not %s: fix format= in the disk "
 			      "spec", s->path, info.layers[0].format, s->format);
 	if (rc == 0)
-		rc = pvx_image_check_backing(s->xs, &info, err);
+		rc = pvx_image_check_backing(s->xs, &info, 1, err);
 	pvx_image_info_free(&info);
 	return rc;
 }
@@ -267,6 +268,26 @@ static void nbd_stop_domain(pv_domid_t domid)
 void pvstart_nbd_stop_all(void)
 {
 	nbd_stop_matching("");
+}
+
+int pvstart_tool_installed(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[PATH_MAX], file[PATH_MAX + 64];
+
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n && n < sizeof(dir)) {
+			memcpy(dir, p, n);
+			dir[n] = '\0';
+			snprintf(file, sizeof(file), "%s/%s", dir, name);
+			if (access(file, X_OK) == 0)
+				return 1;
+		}
+		p += n + (p[n] == ':');
+	}
+	return 0;
 }
 
 const struct pvx_disk_server pvstart_disk_server = {

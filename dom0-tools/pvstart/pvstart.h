@@ -78,6 +78,8 @@ extern const struct pvx_disk_server pvstart_disk_server;
 /* Stop the server of vbd devid of domid (SIGTERM, SIGKILL after 5 s) and remove
  * its files; nothing when there is none. */
 void pvstart_nbd_stop(pv_domid_t domid, unsigned devid);
+/* A program of that name is in PATH (qemu-nbd, qemu-img). */
+int pvstart_tool_installed(const char *name);
 /* Stop every NBD server of the run directory (pvx daemons stop). */
 void pvstart_nbd_stop_all(void);
 

@@ -40,6 +40,9 @@ static const struct pvx_cmd commands[] = {
 	{ "block-detach", cmd_block_detach, "[-f] DOMAIN VDEV",
 	  "Unplug a virtual disk (-f: without waiting for the guest)" },
 	{ "block-list", cmd_block_list, "DOMAIN...", "List a domain's virtual disks" },
+	{ "image", cmd_image, "clone TEMPLATE NEW | info [--json] FILE",
+	  "Disk images: clone makes NEW a qcow2 overlay on TEMPLATE (a linked clone); info "
+	  "shows format, sizes and the backing chain" },
 	{ "network-attach", cmd_network_attach, "DOMAIN [KEY=VALUE...]",
 	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
 	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },

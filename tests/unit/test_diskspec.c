@@ -109,6 +109,9 @@ static void test_formats_and_uris(void)
 	CU_ASSERT_TRUE(diskspec_target_is_uri(d.target));
 	CU_ASSERT_FALSE(diskspec_target_is_uri("/img/nbd://x"));
 	bad("format=qcow2, vdev=xvda, target=nbd://h/e", "with an NBD target");
+	bad("vdev=xvda, target=nbd+unix:///e", "names no socket (add ?socket=PATH)");
+	bad("vdev=xvda, target=nbd:///e", "names no host");
+	ok("vdev=xvda, target=nbds://[::1]:10809/e");
 	bad("/img/x.img,cow,xvda", "format 'cow' is not raw, qcow2");
 }
 
