@@ -7,8 +7,10 @@
  *
  * Connections: the one opened at probe (size, flags) stays for the device's life
  * and serves ring 0; when the server allows several clients on one export
- * (NBD_FLAG_CAN_MULTI_CONN: a flush on one covers writes done through all) every
- * further ring gets its own, else all rings share the first. A connection that
+ * (NBD_FLAG_CAN_MULTI_CONN: a flush on one covers writes done through all) each
+ * ring gets NBD_RING_CONNS of its own -- QEMU's NBD server runs at most 16
+ * commands of one client at a time, a ring has 32 -- else all rings share the
+ * first. A connection that
  * dies (the server exited, the network broke) completes everything in flight with
  * an error and refuses new commands: the guest sees I/O errors, never a hang; it
  * is opened again when the frontend reconnects its rings. A server that stops
@@ -37,6 +39,9 @@
 #define NBD_DRAIN_MS 5000   /* a disconnecting ring waits this long for its commands */
 #define NBD_STALL_S 30      /* no reply for this long while commands wait: dead */
 
+#define NBD_RING_CONNS 2     /* connections per ring with multi-conn */
+#define NBD_CONNS_MAX (BLK_MAX_QUEUES * NBD_RING_CONNS)
+
 #define STAGE_FLUSH 1 /* slot: the write of a flush-with-data is done, the flush runs */
 
 struct nbd_conn {
@@ -47,6 +52,7 @@ struct nbd_conn {
 	uint32_t events;     /* what the loop polls fd for */
 	int dead;            /* the server is gone: commands fail */
 	unsigned users;      /* rings using it */
+	unsigned inflight;   /* commands sent, not completed */
 	struct blk_slot *done; /* collected by callbacks, answered by conn_process */
 	int tfd;             /* the stall watchdog's timer */
 	unsigned replies, replies_seen, stalled_ticks;
@@ -55,7 +61,13 @@ struct nbd_conn {
 struct nbd_disk {
 	int multi_conn;
 	int can_flush;
-	struct nbd_conn *conn[BLK_MAX_QUEUES];
+	struct nbd_conn *conn[NBD_CONNS_MAX]; /* ring q: q * NBD_RING_CONNS, ... */
+};
+
+/* A ring's connections (r->io). */
+struct nbd_ring {
+	struct nbd_conn *c[NBD_RING_CONNS];
+	unsigned n;
 };
 
 static struct nbd_disk *nbd_of(struct blk_disk *k)
@@ -305,70 +317,123 @@ static void nbd_disk_close(struct blk_disk *k)
 
 	if (!n)
 		return;
-	for (unsigned q = 0; q < BLK_MAX_QUEUES; q++)
-		if (n->conn[q])
-			conn_close(n->conn[q]);
+	for (unsigned i = 0; i < NBD_CONNS_MAX; i++)
+		if (n->conn[i])
+			conn_close(n->conn[i]);
 	free(n);
 	k->io = NULL;
 }
 
 /* ---- rings ---- */
 
-/* Ring q's connection: its own with multi-conn, else the shared first one. A
- * dead one is opened again (the frontend reconnected); a failure to open one
- * more falls back to sharing. */
+/* Connection i of the disk, opened (again, when it died and nobody uses it) if
+ * need be. NULL with *rc and *why on failure. */
+static struct nbd_conn *conn_get(struct blk_ring *r, unsigned i, int *rc, const char **why)
+{
+	struct nbd_disk *n = nbd_of(r->disk);
+
+	if (n->conn[i] && n->conn[i]->dead && n->conn[i]->users == 0) {
+		conn_close(n->conn[i]);
+		n->conn[i] = NULL;
+	}
+	if (!n->conn[i])
+		n->conn[i] = conn_open(r->disk, r->xd, rc, why);
+	return n->conn[i];
+}
+
+/* Ring q's connections: NBD_RING_CONNS of its own with multi-conn, else the
+ * shared first one. Connections past the first that cannot be opened are done
+ * without (the server may allow fewer clients). */
 static int nbd_ring_open(struct blk_ring *r)
 {
 	struct nbd_disk *n = nbd_of(r->disk);
-	unsigned q = n->multi_conn ? r->q : 0;
+	struct nbd_ring *nr = calloc(1, sizeof(*nr));
+	unsigned first = n->multi_conn ? r->q * NBD_RING_CONNS : 0;
+	unsigned want = n->multi_conn ? NBD_RING_CONNS : 1;
 	const char *why = "";
 	int rc = 0;
 
-	if (n->conn[q] && n->conn[q]->dead && n->conn[q]->users == 0) {
-		conn_close(n->conn[q]);
-		n->conn[q] = NULL;
+	if (!nr)
+		return -ENOMEM;
+	r->io = nr;
+	for (unsigned i = 0; i < want; i++) {
+		struct nbd_conn *c = conn_get(r, first + i, &rc, &why);
+
+		if (c) {
+			c->users++;
+			nr->c[nr->n++] = c;
+		}
 	}
-	if (!n->conn[q])
-		n->conn[q] = conn_open(r->disk, r->xd, &rc, &why);
-	if (!n->conn[q] && q > 0 && n->conn[0] && !n->conn[0]->dead) {
+	if (nr->n == 0 && first > 0 && (nr->c[0] = conn_get(r, 0, &rc, &why))) {
 		log_info("%s: ring %u shares the first NBD connection (%s)", r->xd->name, r->q,
 			 why);
-		q = 0;
+		nr->c[0]->users++;
+		nr->n = 1;
 	}
-	if (!n->conn[q]) {
+	if (nr->n == 0) {
 		xbe_device_error(r->xd, rc, "cannot reach NBD server %s (%s)", r->disk->path, why);
 		return rc;
 	}
-	n->conn[q]->users++;
-	r->io = n->conn[q];
 	return 0;
 }
 
-/* Let the ring's commands finish (they write into its pages) for NBD_DRAIN_MS;
- * past that the connection is shut down, which completes them with errors. */
-static void nbd_ring_close(struct blk_ring *r)
+static int ring_conns_dead(const struct nbd_ring *nr)
 {
-	struct nbd_conn *c = r->io;
-	struct timespec t0, t;
+	for (unsigned i = 0; i < nr->n; i++)
+		if (!nr->c[i]->dead)
+			return 0;
+	return 1;
+}
 
-	if (!c)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (r->inflight && !c->dead) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >
-		    NBD_DRAIN_MS) {
-			log_warnx("%s: NBD commands of ring %u still running after %d ms: "
-				  "dropping the connection", r->xd->name, r->q, NBD_DRAIN_MS);
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* One round of waiting for the ring's commands on each of its connections. */
+static void ring_drain_step(struct nbd_ring *nr, int give_up)
+{
+	for (unsigned i = 0; i < nr->n; i++) {
+		struct nbd_conn *c = nr->c[i];
+
+		if (c->dead)
+			continue;
+		if (give_up)
 			shutdown(nbd_aio_get_fd(c->h), SHUT_RDWR);
-		}
-		if (nbd_poll(c->h, 100) < 0 || nbd_aio_is_dead(c->h))
+		if (nbd_poll(c->h, 20) < 0 || nbd_aio_is_dead(c->h))
 			conn_mark_dead(c);
 		conn_process(c);
 	}
-	c->users--;
+}
+
+/* Let the ring's commands finish (they write into its pages) for NBD_DRAIN_MS;
+ * past that its connections are shut down, which completes them with errors. */
+static void nbd_ring_close(struct blk_ring *r)
+{
+	struct nbd_ring *nr = r->io;
+	struct timespec t0;
+	int warned = 0;
+
+	if (!nr)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (r->inflight && !ring_conns_dead(nr)) {
+		int give_up = ms_since(&t0) > NBD_DRAIN_MS;
+
+		if (give_up && !warned++)
+			log_warnx("%s: NBD commands of ring %u still running after %d ms: "
+				  "dropping its connections", r->xd->name, r->q, NBD_DRAIN_MS);
+		ring_drain_step(nr, give_up);
+	}
+	for (unsigned i = 0; i < nr->n; i++) {
+		nr->c[i]->users--;
+		conn_events_update(nr->c[i]);
+	}
+	free(nr);
 	r->io = NULL;
-	conn_events_update(c);
 }
 
 /* ---- commands ---- */
@@ -377,9 +442,10 @@ static void nbd_ring_close(struct blk_ring *r)
 static int cmd_done(void *user_data, int *error)
 {
 	struct blk_slot *s = user_data;
-	struct nbd_conn *c = s->ring->io; /* the connection running this command */
+	struct nbd_conn *c = s->io; /* the connection running this command */
 
 	c->replies++;
+	c->inflight--;
 	if (*error)
 		blk_slot_fail(s->ring, s, strerror(*error));
 	if (--s->pending == 0) {
@@ -389,10 +455,27 @@ static int cmd_done(void *user_data, int *error)
 	return 1; /* retire the command */
 }
 
+/* The ring's connection with the fewest commands running, counted as one more;
+ * the slot remembers it (its completion comes back there). */
+static struct nbd_handle *cmd_conn(struct blk_ring *r, struct blk_slot *s)
+{
+	struct nbd_ring *nr = r->io;
+	struct nbd_conn *c = nr->c[0];
+
+	for (unsigned i = 1; i < nr->n; i++)
+		if (!nr->c[i]->dead && (c->dead || nr->c[i]->inflight < c->inflight))
+			c = nr->c[i];
+	c->inflight++;
+	s->io = c;
+	s->pending++;
+	return c->h;
+}
+
 static void cmd_result(struct blk_ring *r, struct blk_slot *s, int64_t cookie)
 {
 	if (cookie >= 0)
 		return;
+	((struct nbd_conn *)s->io)->inflight--;
 	s->pending--;
 	blk_slot_fail(r, s, nbd_get_error() ? nbd_get_error() : "NBD command refused");
 }
@@ -423,7 +506,6 @@ static void slot_scatter(struct blk_ring *r, struct blk_slot *s)
 
 static void submit_rw(struct blk_ring *r, struct blk_slot *s)
 {
-	struct nbd_conn *c = r->io;
 	nbd_completion_callback cb = { .callback = cmd_done, .user_data = s };
 	uint64_t off = s->req.sector * BLK_SECTOR_SIZE;
 	size_t len = (size_t)(s->req.nr_sectors * BLK_SECTOR_SIZE);
@@ -438,28 +520,24 @@ static void submit_rw(struct blk_ring *r, struct blk_slot *s)
 		else
 			s->packed = len;
 	}
-	s->pending++;
 	if (blk_req_writes(&s->req))
-		cmd_result(r, s, nbd_aio_pwrite(c->h, buf, len, off, cb, 0));
+		cmd_result(r, s, nbd_aio_pwrite(cmd_conn(r, s), buf, len, off, cb, 0));
 	else
-		cmd_result(r, s, nbd_aio_pread(c->h, buf, len, off, cb, 0));
+		cmd_result(r, s, nbd_aio_pread(cmd_conn(r, s), buf, len, off, cb, 0));
 }
 
 static void submit_flush(struct blk_ring *r, struct blk_slot *s)
 {
-	struct nbd_conn *c = r->io;
 	nbd_completion_callback cb = { .callback = cmd_done, .user_data = s };
 
 	s->stage = STAGE_FLUSH;
 	if (!nbd_of(r->disk)->can_flush)
 		return; /* no write cache to flush: done */
-	s->pending++;
-	cmd_result(r, s, nbd_aio_flush(c->h, cb, 0));
+	cmd_result(r, s, nbd_aio_flush(cmd_conn(r, s), cb, 0));
 }
 
 static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
 {
-	struct nbd_conn *c = r->io;
 	nbd_completion_callback cb = { .callback = cmd_done, .user_data = s };
 
 	switch (s->req.op) {
@@ -476,8 +554,7 @@ static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
 			submit_flush(r, s);
 		break;
 	case PV_BLKIF_OP_DISCARD:
-		s->pending++;
-		cmd_result(r, s, nbd_aio_trim(c->h, s->req.nr_sectors * BLK_SECTOR_SIZE,
+		cmd_result(r, s, nbd_aio_trim(cmd_conn(r, s), s->req.nr_sectors * BLK_SECTOR_SIZE,
 					      s->req.sector * BLK_SECTOR_SIZE, cb, 0));
 		break;
 	default:
@@ -487,12 +564,15 @@ static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
 
 static void nbd_commit(struct blk_ring *r)
 {
-	struct nbd_conn *c = r->io;
+	struct nbd_ring *nr = r->io;
 
-	if (nbd_aio_is_dead(c->h))
-		conn_mark_dead(c);
-	conn_process(c); /* commands refused at once may have completed slots */
-	conn_events_update(c);
+	for (unsigned i = 0; nr && i < nr->n; i++) {
+		struct nbd_conn *c = nr->c[i];
+
+		if (nbd_aio_is_dead(c->h))
+			conn_mark_dead(c);
+		conn_process(c); /* updates what the loop polls for */
+	}
 }
 
 /* A finished slot's next step: the flush after a flush's write, or the answer. */

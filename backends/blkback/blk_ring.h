@@ -22,6 +22,7 @@ struct blk_slot {
 	uint8_t stage;     /* the disk ops' own progress (a write before its flush) */
 	unsigned niov;     /* iov entries in use */
 	size_t packed;     /* bytes gathered into the slot's pages (NBD), else 0 */
+	void *io;          /* the disk ops' per-request state (NBD: its connection) */
 	struct blk_slot *next; /* free list or batch */
 	uint8_t *segp[BLK_MAX_INDIRECT_SEGS]; /* persistently mapped page, else NULL */
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];

@@ -33,7 +33,7 @@
 
 #define NBD_DIR "nbd"
 #define NBD_PROG "qemu-nbd"
-#define NBD_SHARED "8"            /* connections: blkback uses up to 4 per disk */
+#define NBD_SHARED "16"           /* connections: blkback uses up to 8 per disk */
 #define NBD_START_MS 30000        /* qemu-nbd opening a long chain on a busy host */
 #define NBD_STOP_MS 5000          /* SIGTERM, then SIGKILL */
 #define IMG_INFO_MS 30000
