@@ -38,6 +38,7 @@
 #define NBD_CONNECT_MS 5000 /* blkback's loop waits this long for a server at most */
 #define NBD_DRAIN_MS 5000   /* a disconnecting ring waits this long for its commands */
 #define NBD_STALL_S 30      /* no reply for this long while commands wait: dead */
+#define NBD_SNDBUF (4 << 20) /* a 1 MiB write goes out in one call (wmem_max caps it) */
 
 #define NBD_RING_CONNS 2     /* connections per ring with multi-conn */
 #define NBD_CONNS_MAX (BLK_MAX_QUEUES * NBD_RING_CONNS)
@@ -258,6 +259,7 @@ static struct nbd_conn *conn_open(struct blk_disk *k, struct xbe_device *d, int 
 	}
 	if ((*err = xbe_fd_add_events(d->be, nbd_aio_get_fd(c->h), 0, conn_on_event, c)) == 0) {
 		c->fd = nbd_aio_get_fd(c->h);
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ NBD_SNDBUF }, sizeof(int));
 		*err = conn_watchdog(c);
 	}
 	if (*err < 0) {
