@@ -19,7 +19,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 rounds=$(bench_iters 3 1)
-ms=$(bench_iters 1500 400)
+ms=$(bench_iters 1000 400)
 img_mib=$(bench_iters 1024 256)
 raw=$work/img-raw.img
 full=$work/img-full.qcow2
@@ -38,8 +38,8 @@ collect() { # SYSTEM OUTPUT: each blkbench line's figure (MiB/s or IOPS)
 	done <<<"$2"
 }
 
-pv_run() { # SYSTEM DISK-SPEC
-	local name=bench-img-$1 cfg=$work/img.cfg log out
+pv_run() { # SYSTEM DISK-SPEC (a new name each round: the console log is per name)
+	local name=bench-img-$1-$r cfg=$work/img.cfg log out
 	log=$pv_rundir/console/$name.log
 	pv_cfg_write "$cfg" "$name" "app=blkbench ms=$ms"
 	sed -i "s/^memory = .*/memory = 64/" "$cfg"
