@@ -108,6 +108,9 @@ static struct nbd_handle *nbd_handle_open(const char *uri, int *err, const char 
 		*err = -ENOMEM;
 		return NULL;
 	}
+	/* Reads land in slot pages or mapped guest pages that no other guest sees, and
+	 * a failed read is answered with an error: no need to clear 1 MiB first. */
+	nbd_set_pread_initialize(h, false);
 	if (nbd_aio_connect_uri(h, uri) < 0) {
 		rc = -(nbd_get_errno() ? nbd_get_errno() : EINVAL);
 	} else {

@@ -56,11 +56,14 @@ struct pvstart_output {
 };
 
 /* Run a host tool (argv[0] looked up in PATH) to completion, stdin from
- * /dev/null, in a session of its own, capturing stdout and stderr (1 MiB each at
- * most) until both end: a tool that daemonizes (qemu-nbd --fork) is done once its
- * server closed them. Killed after timeout_ms. 0 (look at o->status) or -errno
- * (-ENOENT: no such tool, -ETIMEDOUT). Free o with pvstart_output_free. */
-int pvstart_run(char *const argv[], int timeout_ms, struct pvstart_output *o);
+ * /dev/null, in a session of its own, with our environment plus the KEY=VALUE
+ * strings of env_add (NULL: none; they replace ours of the same key), capturing
+ * stdout and stderr (1 MiB each at most) until both end: a tool that daemonizes
+ * (qemu-nbd --fork) is done once its server closed them. Killed after
+ * timeout_ms. 0 (look at o->status) or -errno (-ENOENT: no such tool,
+ * -ETIMEDOUT). Free o with pvstart_output_free. */
+int pvstart_run(char *const argv[], const char *const *env_add, int timeout_ms,
+		struct pvstart_output *o);
 void pvstart_output_free(struct pvstart_output *o);
 
 /* ---- disk images through QEMU's block layer (nbd.c) ---- */

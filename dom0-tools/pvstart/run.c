@@ -39,19 +39,50 @@ static int run_files(posix_spawn_file_actions_t *fa, const int out[2], const int
 	return -rc;
 }
 
-static int run_spawn(char *const argv[], const int out[2], const int errp[2], pid_t *pid)
+/* environ with the KEY=VALUE entries of add (NULL: none) in place of its own for
+ * those keys. malloc'ed array (the strings are not copied), or NULL. */
+static char **run_env(const char *const *add)
+{
+	size_t n = 0, a = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (add && add[a])
+		a++;
+	env = calloc(n + a + 1, sizeof(*env));
+	for (size_t i = 0; env && i < n; i++) {
+		int replaced = 0;
+
+		for (size_t j = 0; j < a; j++) {
+			size_t kl = strcspn(add[j], "=") + 1;
+
+			replaced |= !strncmp(environ[i], add[j], kl);
+		}
+		if (!replaced)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; env && j < a; j++)
+		env[k++] = (char *)add[j];
+	return env;
+}
+
+static int run_spawn(char *const argv[], const char *const *env_add, const int out[2],
+		     const int errp[2], pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	int rc = pvstart_spawn_attrs(&attr);
+	char **env = run_env(env_add);
+	int rc = env ? pvstart_spawn_attrs(&attr) : -ENOMEM;
 
 	if (rc == 0) {
 		rc = run_files(&fa, out, errp);
 		if (rc == 0)
-			rc = -posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+			rc = -posix_spawnp(pid, argv[0], &fa, &attr, argv, env);
 		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&attr);
 	}
-	posix_spawnattr_destroy(&attr);
+	free(env);
 	return rc;
 }
 
@@ -121,7 +152,8 @@ static void close_pair(int p[2])
 			close(p[i]);
 }
 
-int pvstart_run(char *const argv[], int timeout_ms, struct pvstart_output *o)
+int pvstart_run(char *const argv[], const char *const *env_add, int timeout_ms,
+		struct pvstart_output *o)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, rc, status = 0;
 	struct run_buf b[2] = { { -1, NULL, 0 }, { -1, NULL, 0 } };
@@ -132,7 +164,7 @@ int pvstart_run(char *const argv[], int timeout_ms, struct pvstart_output *o)
 		rc = -errno;
 		goto out;
 	}
-	rc = run_spawn(argv, out, errp, &pid);
+	rc = run_spawn(argv, env_add, out, errp, &pid);
 	close(out[1]);
 	close(errp[1]);
 	out[1] = errp[1] = -1;

@@ -48,7 +48,7 @@ static int clone_create(const char *tpl, const char *fmt, const char *dst)
 	int rc;
 
 	snprintf(f, sizeof(f), "%s", fmt);
-	rc = pvstart_run(argv, CLONE_TIMEOUT_MS, &o);
+	rc = pvstart_run(argv, NULL, CLONE_TIMEOUT_MS, &o);
 	if (rc < 0)
 		rc = cli_fail("image clone: qemu-img: %s", rc == -ENOENT ? "not installed (Debian: "
 			      "apt-get install qemu-utils)" : strerror(-rc));
