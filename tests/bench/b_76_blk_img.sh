@@ -6,8 +6,9 @@
 #   - the same data as a fully allocated qcow2 (qemu-nbd, blkback as its NBD
 #     client), O_DIRECT in qemu-nbd (direct-io-safe), so both sides skip the page
 #     cache,
-#   - the same qcow2 with pvx's default cache mode (the host page cache, as Xen's
-#     qdisk),
+#   - a copy of that qcow2 with pvx's default cache mode (the host page cache, as
+#     Xen's qdisk; its own file, since O_DIRECT reads of a file with pages in the page
+#     cache pay for dropping them),
 #   - a fresh clone of that qcow2 (pvx image clone, made anew for each round: reads
 #     go to the backing file, writes allocate 4 KiB sub-clusters), O_DIRECT,
 # and QEMU's own access to the fully allocated qcow2 (qemu-img bench, O_DIRECT,
@@ -23,6 +24,7 @@ ms=$(bench_iters 1000 400)
 img_mib=$(bench_iters 1024 256)
 raw=$work/img-raw.img
 full=$work/img-full.qcow2
+cached=$work/img-cached.qcow2
 ovl=$work/img-overlay.qcow2
 declare -A vals=() # "system test qd" -> newline-separated values
 pv_why="" qemu_why="" img_why=""
@@ -83,23 +85,24 @@ qemu_round() {
 images_make() {
 	command -v qemu-img >/dev/null && command -v qemu-nbd >/dev/null ||
 		{ img_why="qemu-utils not installed (make deps)"; return 1; }
-	rm -f "$raw" "$full" "$ovl"
+	rm -f "$raw" "$full" "$cached" "$ovl"
 	truncate -s "${img_mib}M" "$raw" && "$bin/blkpattern" write "$raw" 1 "$img_mib" >/dev/null &&
-		qemu-img convert -f raw -O qcow2 "$raw" "$full" || { img_why="cannot write the images"; return 1; }
+		qemu-img convert -f raw -O qcow2 "$raw" "$full" && cp "$full" "$cached" ||
+		{ img_why="cannot write the images"; return 1; }
 }
 
 settle() { sync -f "$raw" 2>/dev/null || sync; sleep 1; }
 round() {
 	settle; pv_run raw "$raw,raw,xvda,rw" || return
 	settle; pv_run full "format=qcow2, vdev=xvda, direct-io-safe, target=$full" || return
-	settle; pv_run cached "format=qcow2, vdev=xvda, target=$full" || return
+	settle; pv_run cached "format=qcow2, vdev=xvda, target=$cached" || return
 	rm -f "$ovl"; pv_cmd image clone "$full" "$ovl" >/dev/null
 	settle; pv_run overlay "format=qcow2, vdev=xvda, direct-io-safe, target=$ovl" || return
 	[ -z "$qemu_why" ] && settle && qemu_round
 }
 
 images_make
-bench_on_exit "rm -f '$raw' '$full' '$ovl'"
+bench_on_exit "rm -f '$raw' '$full' '$cached' '$ovl'"
 pv_setup
 for ((r = 1; r <= rounds; r++)); do
 	[ -z "$pv_why$img_why" ] && round
