@@ -29,9 +29,9 @@ pass() { # NAME SECONDS
 	wait_for "$2" console_has "$1" "blkcheck: PASS" || fail "$1: $(log "$1"; tail -n 5 "$PVISOR_RUNDIR/blkback.log")"
 	wait_for 20 bash -c "! '$PVX' list $1 >/dev/null 2>&1" || fail "$1 did not power off"
 }
-# serve_tcp IMAGE NAME : qemu-nbd -x NAME on a free loopback port; prints the port
+# serve_tcp IMAGE NAME : qemu-nbd -x NAME on a free loopback port, in $port (not
+# in a subshell: its pid must reach pids for the clean-up)
 serve_tcp() {
-	local port pid
 	for _ in 1 2 3 4 5; do
 		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 		qemu-nbd --fork --persistent --pid-file="$PVISOR_RUNDIR/$2.pid" -b 127.0.0.1 -p "$port" \
@@ -39,9 +39,7 @@ serve_tcp() {
 		port=""
 	done
 	[ -n "$port" ] || fail "qemu-nbd: $(cat "$PVISOR_RUNDIR/$2.err")"
-	pid=$(cat "$PVISOR_RUNDIR/$2.pid")
-	pids+=("$pid")
-	echo "$port"
+	pids+=("$(cat "$PVISOR_RUNDIR/$2.pid")")
 }
 
 # nbdkit memory, Unix socket: write, then read back in a second guest
@@ -69,7 +67,7 @@ ok "NBD discard (trim) reads back as zeros; a read-only NBD disk refuses writes"
 # qemu-nbd -x over TCP on loopback (one client allowed: the rings share it)
 img=$PVISOR_RUNDIR/tcp.img
 truncate -s 64M "$img"
-port=$(serve_tcp "$img" export1)
+serve_tcp "$img" export1
 guest tw write 22 32 2 "nbd://127.0.0.1:$port/export1" 0
 pass tw 120
 out=$("$PAT" check "$img" 22 32) || fail "the image lacks the guest's data: $out"
@@ -78,32 +76,32 @@ guest tr verify 23 32 2 "nbd://127.0.0.1:$port/export1"
 pass tr 120
 ok "qemu-nbd -x export1 on 127.0.0.1:$port: guest writes (grant copies) reach the image ($out), host writes reach the guest"
 
+# doomed NAME SIGNAL SEED QUEUES: a guest writing 2 GiB through a qemu-nbd of its own
+# gets SIGNAL sent to that server once it runs, and must see a write fail with -EIO;
+# the server's port is left in $port
+doomed() {
+	local img=$PVISOR_RUNDIR/$1.img
+	truncate -s 2100M "$img"
+	serve_tcp "$img" "$1"
+	guest "$1" write "$3" 2048 "$4" "nbd://127.0.0.1:$port/$1"
+	wait_for 60 console_has "$1" "blkfront: xvda" || fail "$1: $(log "$1")"
+	kill "-$2" "$(cat "$PVISOR_RUNDIR/$1.pid")"
+	wait_for 60 console_has "$1" "blkcheck: FAIL" || fail "no I/O error in $1: $(log "$1")"
+	grep -q 'blkcheck: FAIL .*-5' "$PVISOR_RUNDIR/console/$1.log" || fail "$1: not an I/O error"
+}
+
 # a server killed under I/O: errors for its guest, the other guest carries on
-img2=$PVISOR_RUNDIR/victim.img
-truncate -s 2100M "$img2"
 "$PAT" write "$PVISOR_RUNDIR/tcp.img" 24 64 >/dev/null || fail "host write"
-port2=$(serve_tcp "$img2" doomed)
 guest other verify 24 64 1 "nbd://127.0.0.1:$port/export1"
-guest doomed write 25 2048 2 "nbd://127.0.0.1:$port2/doomed"
-wait_for 60 console_has doomed "blkfront: xvda" || fail "doomed: $(log doomed)"
-kill -9 "$(cat "$PVISOR_RUNDIR/doomed.pid")"
-wait_for 60 console_has doomed "blkcheck: FAIL" || fail "no I/O error in the guest: $(log doomed)"
-grep 'blkcheck: FAIL' "$PVISOR_RUNDIR/console/doomed.log"
-grep -q 'blkcheck: FAIL .*-5' "$PVISOR_RUNDIR/console/doomed.log" || fail "not an I/O error"
+doomed killed KILL 25 2
 pass other 120
 kill -0 "$(cat "$PVISOR_RUNDIR/blkback.pid")" || fail "blkback died"
-grep -q "NBD server nbd://127.0.0.1:$port2/doomed is gone" "$PVISOR_RUNDIR/blkback.log" ||
+grep -q "NBD server nbd://127.0.0.1:$port/killed is gone" "$PVISOR_RUNDIR/blkback.log" ||
 	fail "blkback did not say the server is gone"
-ok "qemu-nbd killed under I/O: its guest got -EIO, the other guest verified its disk, blkback runs"
+ok "qemu-nbd killed under I/O: its guest got -EIO ($(grep -o 'blkcheck: FAIL.*' "$PVISOR_RUNDIR/console/killed.log")), the other guest verified its disk, blkback runs"
 
 # a server that stops answering: the watchdog gives up on it
-img3=$PVISOR_RUNDIR/stalled.img
-truncate -s 2100M "$img3"
-port3=$(serve_tcp "$img3" stalled)
-guest stalled write 26 2048 1 "nbd://127.0.0.1:$port3/stalled"
-wait_for 60 console_has stalled "blkfront: xvda" || fail "stalled: $(log stalled)"
-kill -STOP "$(cat "$PVISOR_RUNDIR/stalled.pid")"
-wait_for 60 console_has stalled "blkcheck: FAIL" || fail "no I/O error in the guest: $(log stalled)"
-grep -q "NBD server nbd://127.0.0.1:$port3/stalled did not answer for [0-9]* s" \
+doomed stalled STOP 26 1
+grep -q "NBD server nbd://127.0.0.1:$port/stalled did not answer for [0-9]* s" \
 	"$PVISOR_RUNDIR/blkback.log" || fail "blkback did not say why it gave up"
 ok "qemu-nbd stopped under I/O: blkback says it $(grep -o 'did not answer for [0-9]* s' "$PVISOR_RUNDIR/blkback.log"); the guest: $(grep -o 'blkcheck: FAIL.*' "$PVISOR_RUNDIR/console/stalled.log")"
