@@ -29,17 +29,6 @@ ovl=$work/img-overlay.qcow2
 declare -A vals=() # "system test qd" -> newline-separated values
 pv_why="" qemu_why="" img_why=""
 
-collect() { # SYSTEM OUTPUT: each blkbench line's figure (MiB/s or IOPS)
-	local l t q v
-	while read -r l; do
-		case $l in "blkbench: test="*) ;; *) continue;; esac
-		t=$(bench_kv test "$l") q=$(bench_kv qd "$l")
-		case $t in seq*) v=$(bench_kv mibps "$l");; *) v=$(bench_kv iops "$l");; esac
-		[ "$(bench_kv errors "$l")" = 0 ] || { echo "$1: errors in: $l" >&2; continue; }
-		vals["$1 $t $q"]+="$v"$'\n'
-	done <<<"$2"
-}
-
 pv_run() { # SYSTEM DISK-SPEC (a new name each round: the console log is per name)
 	local name=bench-img-$1-$r cfg=$work/img.cfg log out
 	log=$pv_rundir/console/$name.log
@@ -51,14 +40,14 @@ pv_run() { # SYSTEM DISK-SPEC (a new name each round: the console log is per nam
 	bench_wait_line "$log" "blkbench: done" $((ms * 10 / 1000 + 60)) ||
 		{ pv_why="the guest did not finish (see log)"; cat "$log" >&2; return 1; }
 	grep 'blkbench:' "$log" | sed "s/^/$1 /" >&2
-	collect "$1" "$(cat "$log")"
+	blkbench_collect "$1" "$(cat "$log")"
 	pv_cmd destroy "$name" >/dev/null 2>&1
 	# the qemu-nbd of a qcow2 disk is gone with the domain (pvmon): wait for it
 	for _ in $(seq 100); do [ -z "$(ls "$pv_rundir/nbd" 2>/dev/null)" ] && break; sleep 0.1; done
 }
 
 # qemu_cell TEST QD: one qemu-img bench run on the fully allocated qcow2, as
-# "blkbench: test=... qd=... mibps|iops=... errors=0" for collect.
+# "blkbench: test=... qd=... mibps|iops=... errors=0" for blkbench_collect.
 qemu_cell() {
 	local t=$1 q=$2 bs=4096 n=20000 step=$((4096 * 7919)) w="" out secs
 	case $t in seq*) bs=1048576 n=$((img_mib < 1024 ? img_mib : 1024)) step=1048576;; esac
@@ -79,7 +68,7 @@ qemu_round() {
 		for q in 1 32; do out+=$(qemu_cell $t $q)$'\n' || { qemu_why="qemu-img bench failed (see log)"; return 1; }; done
 	done
 	echo "$out" | sed 's/^/qemu /' >&2
-	collect qemu "$out"
+	blkbench_collect qemu "$out"
 }
 
 images_make() {
