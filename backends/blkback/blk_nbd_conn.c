@@ -27,18 +27,16 @@ long nbd_ms_since(const struct timespec *t0)
 
 static int nbd_conn_wait_connected(struct nbd_handle *h)
 {
-	struct timespec t0, t;
-	long left = NBD_CONNECT_MS;
+	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (nbd_aio_is_connecting(h)) {
+		long left = NBD_CONNECT_MS - nbd_ms_since(&t0);
+
 		if (left <= 0)
 			return -ETIMEDOUT;
 		if (nbd_poll(h, (int)left) < 0)
 			return -(nbd_get_errno() ? nbd_get_errno() : EIO);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = NBD_CONNECT_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
-					 (t.tv_nsec - t0.tv_nsec) / 1000000);
 	}
 	return nbd_aio_is_ready(h) ? 0 : -(nbd_get_errno() ? nbd_get_errno() : ECONNREFUSED);
 }
