@@ -7,7 +7,9 @@
 # writes through it: that guest gets I/O errors (never a hang) while another guest
 # on another export verifies its disk, and blkback keeps running; and a qemu-nbd
 # stopped (SIGSTOP) under I/O: blkback gives up on it after PVISOR_NBD_TIMEOUT
-# seconds without a reply (5 here, 30 by default) and the guest gets errors.
+# seconds without a reply (5 here, 30 by default) and the guest gets errors. A URI
+# with no server behind it and a read-only export asked for read-write are refused
+# at create, with blkback's reason.
 export PVISOR_NBD_TIMEOUT=5 # read by blkback, which pvx starts from this environment
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
@@ -41,6 +43,21 @@ serve_tcp() {
 	[ -n "$port" ] || fail "qemu-nbd: $(cat "$PVISOR_RUNDIR/$2.err")"
 	pids+=("$(cat "$PVISOR_RUNDIR/$2.pid")")
 }
+
+# no server there, and a read-only export asked for read-write: refused at create
+out=$("$PVX" create -q "$(mkcfg none 'cmdline = "app=hello"' \
+	"disk = [ 'vdev=xvda, target=nbd+unix:///?socket=$PVISOR_RUNDIR/nothere.sock' ]")" 2>&1) &&
+	fail "a disk without a server was accepted"
+grep -q "disk xvda: blkback: cannot reach NBD server nbd+unix:///?socket=.*nothere.sock" <<<"$out" ||
+	fail "unclear refusal: $out"
+nbdkit -U "$PVISOR_RUNDIR/ro.sock" -P "$PVISOR_RUNDIR/ro.pid" -r memory 1M || fail "nbdkit -r"
+wait_for 10 test -s "$PVISOR_RUNDIR/ro.pid" || fail "nbdkit wrote no pid file"
+pids+=("$(cat "$PVISOR_RUNDIR/ro.pid")")
+out=$("$PVX" create -q "$(mkcfg rw 'cmdline = "app=hello"' \
+	"disk = [ 'vdev=xvda, target=nbd+unix:///?socket=$PVISOR_RUNDIR/ro.sock' ]")" 2>&1) &&
+	fail "a read-only export was attached read-write"
+grep -q "is read-only: attach it read-only (access=ro)" <<<"$out" || fail "unclear refusal: $out"
+ok "refused at create: $(sed 's/.*blkback: //' <<<"$out")"
 
 # nbdkit memory, Unix socket: write, then read back in a second guest
 sock=$PVISOR_RUNDIR/mem.sock
