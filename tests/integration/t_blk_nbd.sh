@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Network disks: blkback as an NBD client (libnbd). A disk served by `nbdkit memory`
-# on a Unix socket (multi-conn: one connection per ring) and one served by
+# on a Unix socket (multi-conn: two connections per ring) and one served by
 # `qemu-nbd -x NAME` over TCP on loopback (one client: the rings share a
 # connection) are written and read back by guests (app=blkcheck), the qemu-nbd one
 # also checked in the image file by the host. Then a qemu-nbd killed while a guest
