@@ -203,7 +203,7 @@ static int cmd_done(void *user_data, int *error)
 	c->inflight--;
 	if (*error)
 		blk_slot_fail(s->ring, s, strerror(*error));
-	if (--s->pending == 0) {
+	if (--s->pending == 0 && !(s->stage & STAGE_SUBMITTING)) {
 		s->next = c->done;
 		c->done = s;
 	}
@@ -285,13 +285,13 @@ static void submit_flush(struct blk_ring *r, struct blk_slot *s)
 {
 	nbd_completion_callback cb = { .callback = cmd_done, .user_data = s };
 
-	s->stage = STAGE_FLUSH;
+	s->stage |= STAGE_FLUSH;
 	if (!nbd_of(r->disk)->can_flush)
 		return; /* no write cache to flush: done */
 	cmd_result(r, s, nbd_aio_flush(cmd_conn(r, s), cb, 0));
 }
 
-static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
+static void submit_slot(struct blk_ring *r, struct blk_slot *s)
 {
 	nbd_completion_callback cb = { .callback = cmd_done, .user_data = s };
 
@@ -317,6 +317,14 @@ static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
 	}
 }
 
+/* The caller answers the slot when nothing is pending afterwards (start_batch). */
+static void nbd_submit(struct blk_ring *r, struct blk_slot *s)
+{
+	s->stage |= STAGE_SUBMITTING;
+	submit_slot(r, s);
+	s->stage &= (uint8_t)~STAGE_SUBMITTING;
+}
+
 static void nbd_commit(struct blk_ring *r)
 {
 	struct nbd_ring *nr = r->io;
@@ -335,9 +343,11 @@ static int slot_continue(struct blk_ring *r, struct blk_slot *s)
 {
 	if (s->status != PV_BLKIF_RSP_OKAY || r->closing)
 		return 0;
-	if (s->req.op == PV_BLKIF_OP_FLUSH_DISKCACHE && s->stage != STAGE_FLUSH) {
+	if (s->req.op == PV_BLKIF_OP_FLUSH_DISKCACHE && !(s->stage & STAGE_FLUSH)) {
+		s->stage |= STAGE_SUBMITTING;
 		submit_flush(r, s);
-		return s->pending > 0;
+		s->stage &= (uint8_t)~STAGE_SUBMITTING;
+		return s->pending > 0; /* else answered now (refused, or done meanwhile) */
 	}
 	if (s->packed && s->req.op == PV_BLKIF_OP_READ)
 		slot_scatter(r, s);

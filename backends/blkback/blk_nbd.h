@@ -17,7 +17,12 @@
 #define NBD_RING_CONNS 2     /* connections per ring with multi-conn */
 #define NBD_CONNS_MAX (BLK_MAX_QUEUES * NBD_RING_CONNS)
 
-#define STAGE_FLUSH 1 /* slot: the write of a flush-with-data is done, the flush runs */
+/* slot->stage bits */
+#define STAGE_FLUSH 1      /* the write of a flush-with-data is done, the flush runs */
+#define STAGE_SUBMITTING 2 /* being handed to libnbd: a completion arriving meanwhile
+			    * is left to the submitter (libnbd retires queued
+			    * commands inside the call when it finds the server
+			    * gone) */
 
 struct nbd_conn {
 	struct nbd_handle *h;

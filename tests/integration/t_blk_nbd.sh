@@ -105,6 +105,8 @@ doomed() {
 	kill "-$2" "$(cat "$PVISOR_RUNDIR/$1.pid")"
 	wait_for 60 console_has "$1" "blkcheck: FAIL" || fail "no I/O error in $1: $(log "$1")"
 	grep -q 'blkcheck: FAIL .*-5' "$PVISOR_RUNDIR/console/$1.log" || fail "$1: not an I/O error"
+	! grep -q 'response producer .* is bogus' "$PVISOR_RUNDIR/console/$1.log" ||
+		fail "$1: blkback answered more than it was asked: $(log "$1")"
 }
 
 # a server killed under I/O: errors for its guest, the other guest carries on
