@@ -8,7 +8,8 @@
 #    marker; afterwards qemu-img check passes on every overlay, the template is
 #    unchanged (checksum) and each overlay holds its own marker only;
 #  * a template a running guest writes to is refused as a backing file (clone and
-#    create), block-attach/-detach of a VMDK starts and stops its server, and no
+#    create), a domain restarted by pvmon gets a server for its new id and the old
+#    one stops, block-attach/-detach of a VMDK starts and stops its server, and no
 #    server or file is left in the run directory.
 . "$(dirname "$0")/lib.sh"
 [ -x "$BIN/blkback" ] || fail "build first (missing blkback)"
@@ -110,3 +111,16 @@ did=$("$PVX" domid writer)
 wait_for 30 test -z "$(nbd_files)" || fail "destroy left servers: $(nbd_files)"
 pgrep -f "qemu-nbd.*$PVISOR_RUNDIR" && fail "qemu-nbd processes left"
 ok "block-attach started a server for the VMDK, block-detach and destroy stopped them; nothing left"
+
+# ---- a restart (pvmon) serves the disk of the new domain, not the old one --------
+"$PVX" create -q "$(mkcfg rb 'cmdline = "app=reboot"' 'on_reboot = "restart"' \
+	"disk = [ '$PVISOR_RUNDIR/c2.qcow2,qcow2,xvda,rw' ]")" || fail "create rb"
+wait_for 60 grep -q "(rb): restarted 5 times within" "$PVISOR_RUNDIR/pvmon.log" ||
+	fail "rb was not restarted until held: $(grep '(rb)' "$PVISOR_RUNDIR/pvmon.log")"
+did=$("$PVX" domid rb)
+[ "$(nbd_files | tr '\n' ' ')" = "$did-51712.pid $did-51712.sock " ] ||
+	fail "after the restarts nbd/ holds '$(nbd_files | tr '\n' ' ')', not only dom$did's server"
+"$PVX" destroy rb
+wait_for 30 test -z "$(nbd_files)" || fail "destroy of the held domain left: $(nbd_files)"
+pgrep -f "qemu-nbd.*$PVISOR_RUNDIR" && fail "qemu-nbd processes left"
+ok "5 restarts by pvmon each served the new domain's qcow2 and stopped the old server"
