@@ -41,6 +41,11 @@ static int daemon_installed(const struct daemon_def *dd)
 	return access(path, X_OK) == 0;
 }
 
+static pid_t daemon_dying(const struct daemon_def *dd);
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err);
+
+/* Running: its socket accepts a connection and it is not a killed instance that has
+ * not finished dying (whose socket still accepts). */
 static int daemon_running(const struct daemon_def *dd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -53,7 +58,7 @@ static int daemon_running(const struct daemon_def *dd)
 		return 0;
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
-	return ok;
+	return ok && !daemon_dying(dd);
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
@@ -84,6 +89,9 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 	pid_t pid;
 	int rc, status;
 
+	rc = daemon_wait_gone(dd, err);
+	if (rc < 0)
+		return rc;
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
 	if (rc < 0)
@@ -156,21 +164,59 @@ int pvstart_daemons_ensure(struct pvx_err *err)
  * that still is that daemon. */
 static int daemon_is(pid_t pid, const struct daemon_def *dd)
 {
-	char path[64], comm[32] = "";
-	ssize_t n;
-	int fd;
+	char comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pvstart_proc_read(pid, "comm", comm, sizeof(comm)) < 0)
 		return 0;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	comm[n] = '\0';
 	comm[strcspn(comm, "\n")] = '\0';
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
+}
+
+static int status_mask_has(const char *status, const char *field, int sig)
+{
+	const char *p = strstr(status, field);
+	unsigned long long mask;
+
+	return p && sscanf(p + strlen(field), "%llx", &mask) == 1 && (mask & (1ull << (sig - 1)));
+}
+
+/* Sent SIGKILL and not yet torn down: the kernel finishes a killed process only once it
+ * runs again (seconds on a loaded host, or after the fsync it sits in), and until then
+ * its listening socket still accepts connections. */
+static int process_dying(pid_t pid)
+{
+	char buf[4096];
+
+	if (pvstart_proc_read(pid, "status", buf, sizeof(buf)) < 0)
+		return 0;
+	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
+	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
+}
+
+/* The daemon's pid, when its pid file names a live instance that is being killed. */
+static pid_t daemon_dying(const struct daemon_def *dd)
+{
+	pid_t pid = daemon_pid(dd);
+
+	return pid > 0 && daemon_is(pid, dd) && process_dying(pid) ? pid : 0;
+}
+
+/* Wait for a killed instance to be gone before starting the next one: its socket must
+ * not answer for the new daemon, nor make the new one think the socket is taken. */
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err)
+{
+	struct timespec ms = { 0, 5000000 };
+	pid_t pid = daemon_dying(dd);
+
+	for (int i = 0; pid > 0 && i < 6000; i++) {
+		if (!pvstart_process_alive(pid))
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	if (pid <= 0)
+		return 0;
+	return pvx_fail(err, -ETIMEDOUT, "%s (pid %d) was killed but has not exited in 30 s",
+			dd->name, (int)pid);
 }
 
 static int daemon_stop(const struct daemon_def *dd)

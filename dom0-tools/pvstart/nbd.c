@@ -187,7 +187,7 @@ static int nbd_start(const struct pvx_disk_serve *s, char *uri, size_t urilen,
  * file can outlive its server and the pid be reused). 0 otherwise. */
 static pid_t nbd_server_pid(const char *pidfile, const char *sock)
 {
-	char buf[4096], path[64];
+	char buf[4096];
 	ssize_t n;
 	pid_t pid = 0;
 	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
@@ -201,15 +201,11 @@ static pid_t nbd_server_pid(const char *pidfile, const char *sock)
 	buf[n] = '\0';
 	if ((pid = (pid_t)atoi(buf)) <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((n = pvstart_proc_read(pid, "cmdline", buf, sizeof(buf))) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	for (ssize_t i = 0; i < n; i++) /* arguments are NUL-separated */
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	buf[n > 0 ? n : 0] = '\0';
 	return strstr(buf, NBD_PROG) && strstr(buf, sock) ? pid : 0;
 }
 

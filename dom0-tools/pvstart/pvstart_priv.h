@@ -11,5 +11,7 @@
 int pvstart_spawn_attrs(posix_spawnattr_t *a);
 /* Still running (a zombie has exited)? */
 int pvstart_process_alive(pid_t pid);
+/* /proc/PID/FILE as a NUL-terminated string in buf: its length, or -1. */
+ssize_t pvstart_proc_read(pid_t pid, const char *file, char *buf, size_t len);
 
 #endif

@@ -50,25 +50,35 @@ static int spawn_files(posix_spawn_file_actions_t *fa, const char *log)
 	return -rc;
 }
 
+/* /proc/PID/FILE as a string in buf; its length, or -1. */
+ssize_t pvstart_proc_read(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* Still running? A zombie has exited: an init that reaps late (some container and
  * micro-VM inits do it every few seconds) must not make stop wait for it. */
 int pvstart_process_alive(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	char buf[256], *p;
 
 	if (kill(pid, 0) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pvstart_proc_read(pid, "stat", buf, sizeof(buf)) < 0)
 		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the state follows the command name */
 	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
