@@ -43,8 +43,10 @@ static int nbd_check_export(struct blk_disk *k, struct nbd_disk *n, struct xbe_d
 		return -EIO;
 	}
 	if (!k->lim.readonly && nbd_is_read_only(h) == 1) {
-		xbe_device_error(d, 0, "NBD export %s is read-only: attach it read-only "
-				 "(access=ro)", k->path);
+		xbe_device_error(d, 0,
+				 "NBD export %s is read-only: attach it read-only "
+				 "(access=ro)",
+				 k->path);
 		return -EROFS;
 	}
 	k->lim.sectors = (uint64_t)size / BLK_SECTOR_SIZE;
@@ -133,7 +135,8 @@ static int nbd_ring_open(struct blk_ring *r)
 		nr->n = 1;
 	}
 	if (nr->n == 0) {
-		xbe_device_error(r->xd, rc, "cannot reach NBD server %s (%s)", r->disk->path, why);
+		xbe_device_error(r->xd, rc, "cannot reach NBD server %s (%s)", r->disk->path,
+				 why);
 		return rc;
 	}
 	return 0;
@@ -180,7 +183,8 @@ static void nbd_ring_close(struct blk_ring *r)
 
 		if (give_up && !warned++)
 			log_warnx("%s: NBD commands of ring %u still running after %d ms: "
-				  "dropping its connections", r->xd->name, r->q, NBD_DRAIN_MS);
+				  "dropping its connections",
+				  r->xd->name, r->q, NBD_DRAIN_MS);
 		ring_drain_step(nr, give_up);
 	}
 	for (unsigned i = 0; i < nr->n; i++) {
@@ -309,8 +313,9 @@ static void submit_slot(struct blk_ring *r, struct blk_slot *s)
 			submit_flush(r, s);
 		break;
 	case PV_BLKIF_OP_DISCARD:
-		cmd_result(r, s, nbd_aio_trim(cmd_conn(r, s), s->req.nr_sectors * BLK_SECTOR_SIZE,
-					      s->req.sector * BLK_SECTOR_SIZE, cb, 0));
+		cmd_result(r, s,
+			   nbd_aio_trim(cmd_conn(r, s), s->req.nr_sectors * BLK_SECTOR_SIZE,
+					s->req.sector * BLK_SECTOR_SIZE, cb, 0));
 		break;
 	default:
 		s->status = PV_BLKIF_RSP_ERROR;

@@ -9,32 +9,31 @@
 
 #include "blkback/blk_ring.h"
 
-#define NBD_CONNECT_MS 5000 /* blkback's loop waits this long for a server at most */
-#define NBD_DRAIN_MS 5000   /* a disconnecting ring waits this long for its commands */
-#define NBD_STALL_S 30      /* no reply for this long while commands wait: dead */
-#define NBD_SNDBUF (4 << 20) /* a 1 MiB write goes out in one call (wmem_max caps it) */
+#define NBD_CONNECT_MS 5000      /* blkback's loop waits this long for a server at most */
+#define NBD_DRAIN_MS   5000      /* a disconnecting ring waits this long for its commands */
+#define NBD_STALL_S    30        /* no reply for this long while commands wait: dead */
+#define NBD_SNDBUF     (4 << 20) /* a 1 MiB write goes out in one call (wmem_max caps it) */
 
-#define NBD_RING_CONNS 2     /* connections per ring with multi-conn */
-#define NBD_CONNS_MAX (BLK_MAX_QUEUES * NBD_RING_CONNS)
+#define NBD_RING_CONNS 2 /* connections per ring with multi-conn */
+#define NBD_CONNS_MAX  (BLK_MAX_QUEUES * NBD_RING_CONNS)
 
-/* slot->stage bits */
-#define STAGE_FLUSH 1      /* the write of a flush-with-data is done, the flush runs */
-#define STAGE_SUBMITTING 2 /* being handed to libnbd: a completion arriving meanwhile
-			    * is left to the submitter (libnbd retires queued
-			    * commands inside the call when it finds the server
-			    * gone) */
+/* slot->stage bits. SUBMITTING: being handed to libnbd; a completion arriving
+ * meanwhile is left to the submitter (libnbd retires queued commands inside the
+ * call when it finds the server gone). */
+#define STAGE_FLUSH      1 /* the write of a flush-with-data is done, the flush runs */
+#define STAGE_SUBMITTING 2
 
 struct nbd_conn {
 	struct nbd_handle *h;
 	struct blk_disk *k;
 	struct xbe_device *d;
-	int fd;              /* registered with the loop while >= 0 */
-	uint32_t events;     /* what the loop polls fd for */
-	int dead;            /* the server is gone: commands fail */
-	unsigned users;      /* rings using it */
-	unsigned inflight;   /* commands sent, not completed */
+	int fd;                /* registered with the loop while >= 0 */
+	uint32_t events;       /* what the loop polls fd for */
+	int dead;              /* the server is gone: commands fail */
+	unsigned users;        /* rings using it */
+	unsigned inflight;     /* commands sent, not completed */
 	struct blk_slot *done; /* collected by callbacks, answered by nbd_conn_process */
-	int tfd;             /* the stall watchdog's timer */
+	int tfd;               /* the stall watchdog's timer */
 	unsigned replies, replies_seen, stalled_ticks;
 };
 

@@ -146,7 +146,8 @@ static void nbd_conn_on_tick(int fd, void *arg)
 
 static int nbd_conn_watchdog(struct nbd_conn *c)
 {
-	struct itimerspec its = { { (time_t)nbd_conn_stall_tick_s(), 0 }, { (time_t)nbd_conn_stall_tick_s(), 0 } };
+	struct itimerspec its = { { (time_t)nbd_conn_stall_tick_s(), 0 },
+				  { (time_t)nbd_conn_stall_tick_s(), 0 } };
 
 	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (c->tfd < 0)
@@ -186,7 +187,7 @@ void nbd_conn_close(struct nbd_conn *c)
 /* A new connection to the disk's server, polled by the loop. NULL with *err (and
  * *why: libnbd's words, until the next libnbd call) on failure. */
 struct nbd_conn *nbd_conn_open(struct blk_disk *k, struct xbe_device *d, int *err,
-				  const char **why)
+			       const char **why)
 {
 	struct nbd_conn *c = calloc(1, sizeof(*c));
 
@@ -204,7 +205,8 @@ struct nbd_conn *nbd_conn_open(struct blk_disk *k, struct xbe_device *d, int *er
 		free(c);
 		return NULL;
 	}
-	if ((*err = xbe_fd_add_events(d->be, nbd_aio_get_fd(c->h), 0, nbd_conn_on_event, c)) == 0) {
+	if ((*err = xbe_fd_add_events(d->be, nbd_aio_get_fd(c->h), 0, nbd_conn_on_event, c)) ==
+	    0) {
 		c->fd = nbd_aio_get_fd(c->h);
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ NBD_SNDBUF }, sizeof(int));
 		*err = nbd_conn_watchdog(c);

@@ -47,7 +47,8 @@ static int uring_size(struct blk_disk *k, struct uring_disk *u, struct xbe_devic
 		bytes = (uint64_t)st.st_size;
 		u->is_file = 1;
 	} else {
-		xbe_device_error(d, 0, "%s is neither a regular file nor a block device", k->path);
+		xbe_device_error(d, 0, "%s is neither a regular file nor a block device",
+				 k->path);
 		return -EINVAL;
 	}
 	k->lim.sectors = bytes / BLK_SECTOR_SIZE;
@@ -144,7 +145,8 @@ static void uring_submit(struct blk_ring *r, struct blk_slot *s)
 		break;
 	case PV_BLKIF_OP_DISCARD:
 		if ((sqe = sqe_get(u, s, 0)))
-			io_uring_prep_fallocate(sqe, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			io_uring_prep_fallocate(sqe, fd,
+						FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 						(off_t)(s->req.sector * BLK_SECTOR_SIZE),
 						(off_t)(s->req.nr_sectors * BLK_SECTOR_SIZE));
 		break;

@@ -44,8 +44,10 @@ static int layer_parse(yajl_val obj, struct pvx_image_layer *l, size_t i, struct
 
 	l->filename = obj_strdup(obj, "filename");
 	if (!l->filename || !fmt || strlen(fmt) >= sizeof(l->format))
-		return pvx_fail(err, -EINVAL, "qemu-img info: image %zu of the chain has no "
-				"filename or format", i);
+		return pvx_fail(err, -EINVAL,
+				"qemu-img info: image %zu of the chain has no "
+				"filename or format",
+				i);
 	strcpy(l->format, fmt);
 	l->virtual_size = obj_u64(obj, "virtual-size");
 	l->actual_size = obj_u64(obj, "actual-size");
@@ -76,8 +78,10 @@ int pvx_image_info_parse(const char *json, struct pvx_image_info *out, struct pv
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		out->n = i + 1; /* what pvx_image_info_free must look at */
 		rc = YAJL_IS_OBJECT(items[i]) ? layer_parse(items[i], &out->layers[i], i, err)
-					      : pvx_fail(err, -EINVAL, "qemu-img info: image %zu "
-							 "is not an object", i);
+					      : pvx_fail(err, -EINVAL,
+							 "qemu-img info: image %zu "
+							 "is not an object",
+							 i);
 	}
 	yajl_tree_free(root);
 	return rc;

@@ -13,14 +13,14 @@
 
 /* One image of a chain: the top first, then its backing file, and so on. */
 struct pvx_image_layer {
-	char *filename;         /* as QEMU opened it (backing files resolved) */
-	char format[16];        /* QEMU's name: raw, qcow2, vmdk, vdi, vhdx, vpc, ... */
-	uint64_t virtual_size;  /* bytes the guest sees */
-	uint64_t actual_size;   /* bytes allocated on the host (0: unknown) */
-	uint64_t cluster_size;  /* 0 when the format has none */
-	char *backing;          /* the backing file as the image records it, or NULL */
-	int dirty;              /* dirty-flag: not closed cleanly (qcow2 lazy refcounts) */
-	int corrupt;            /* qcow2 marked itself corrupt */
+	char *filename;        /* as QEMU opened it (backing files resolved) */
+	char format[16];       /* QEMU's name: raw, qcow2, vmdk, vdi, vhdx, vpc, ... */
+	uint64_t virtual_size; /* bytes the guest sees */
+	uint64_t actual_size;  /* bytes allocated on the host (0: unknown) */
+	uint64_t cluster_size; /* 0 when the format has none */
+	char *backing;         /* the backing file as the image records it, or NULL */
+	int dirty;             /* dirty-flag: not closed cleanly (qcow2 lazy refcounts) */
+	int corrupt;           /* qcow2 marked itself corrupt */
 };
 
 struct pvx_image_info {
@@ -46,13 +46,12 @@ struct xs_handle;
 
 /* A vbd a running guest has open read-write on path (compared after resolving
  * links): 1 with *domid and *devid set, 0 when none, -errno on store errors. */
-int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
-		     unsigned *devid);
+int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid, unsigned *devid);
 /* Refuse a chain whose layers from `first` on a running guest writes to: they
  * are backing files, which must not change under the images built on them (1: a
  * disk's own chain, its top may be written; 0: a template about to get a clone).
  * 0, or -EBUSY with err naming the file, the domain and the disk. */
-int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info,
-			    size_t first, struct pvx_err *err);
+int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info, size_t first,
+			    struct pvx_err *err);
 
 #endif

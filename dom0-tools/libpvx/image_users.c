@@ -50,8 +50,7 @@ static int domain_writes(struct xs_handle *xs, const char *dom, const char *real
 	return hit;
 }
 
-int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
-		     unsigned *devid)
+int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid, unsigned *devid)
 {
 	char real[PATH_MAX], **doms = NULL;
 	unsigned n = 0;
@@ -70,8 +69,8 @@ int pvx_image_writer(struct xs_handle *xs, const char *path, pv_domid_t *domid,
 	return hit;
 }
 
-int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info,
-			    size_t first, struct pvx_err *err)
+int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *info, size_t first,
+			    struct pvx_err *err)
 {
 	for (size_t i = first; i < info->n; i++) {
 		pv_domid_t domid;
@@ -85,11 +84,11 @@ int pvx_image_check_backing(struct xs_handle *xs, const struct pvx_image_info *i
 		if (rc <= 0)
 			continue;
 		diskspec_devid_to_vdev(devid, vdev, sizeof(vdev));
-		return pvx_fail(err, -EBUSY, "%s is in use read-write by domain %u (disk %s): a "
+		return pvx_fail(err, -EBUSY,
+				"%s is in use read-write by domain %u (disk %s): a "
 				"backing file must not change under the images built on it; shut "
-				"that guest down or attach it read-only", info->layers[i].filename,
-				domid, vdev);
+				"that guest down or attach it read-only",
+				info->layers[i].filename, domid, vdev);
 	}
 	return 0;
 }
-

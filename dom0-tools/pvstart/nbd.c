@@ -33,12 +33,12 @@
 #include "pvstart/pvstart_priv.h"
 #include "rundir.h"
 
-#define NBD_DIR "nbd"
-#define NBD_PROG "qemu-nbd"
-#define NBD_SHARED "16"           /* connections: blkback uses up to 8 per disk */
-#define NBD_START_MS 30000        /* qemu-nbd opening a long chain on a busy host */
-#define NBD_STOP_MS 5000          /* SIGTERM, then SIGKILL */
-#define IMG_INFO_MS 30000
+#define NBD_DIR      "nbd"
+#define NBD_PROG     "qemu-nbd"
+#define NBD_SHARED   "16"  /* connections: blkback uses up to 8 per disk */
+#define NBD_START_MS 30000 /* qemu-nbd opening a long chain on a busy host */
+#define NBD_STOP_MS  5000  /* SIGTERM, then SIGKILL */
+#define IMG_INFO_MS  30000
 
 /* "<rundir>/nbd/<domid>-<devid>.<ext>"; 0 or -ENAMETOOLONG. */
 static int nbd_file(char *buf, size_t len, pv_domid_t domid, unsigned devid, const char *ext)
@@ -60,14 +60,15 @@ static const char *first_words(char *text)
 
 int pvstart_image_info(const char *path, struct pvx_image_info *info, struct pvx_err *err)
 {
-	char *const argv[] = { "qemu-img", "info", "-U", "--output=json", "--backing-chain",
-			       (char *)path, NULL };
+	char *const argv[] = { "qemu-img",        "info",       "-U", "--output=json",
+			       "--backing-chain", (char *)path, NULL };
 	struct pvstart_output o;
 	int rc = pvstart_run(argv, NULL, IMG_INFO_MS, &o);
 
 	memset(info, 0, sizeof(*info));
 	if (rc == -ENOENT)
-		rc = pvx_fail(err, rc, "qemu-img is not installed (Debian: apt-get install "
+		rc = pvx_fail(err, rc,
+			      "qemu-img is not installed (Debian: apt-get install "
 			      "qemu-utils)");
 	else if (rc < 0)
 		rc = pvx_fail(err, rc, "qemu-img info %s: %s", path, strerror(-rc));
@@ -87,16 +88,18 @@ static int nbd_check_image(const struct pvx_disk_serve *s, struct pvx_err *err)
 	int rc = pvstart_image_info(s->path, &info, err);
 
 	if (rc == 0 && strcmp(info.layers[0].format, s->format))
-		rc = pvx_fail(err, -EINVAL, "%s is a %s image, not %s: fix format= in the disk "
-			      "spec", s->path, info.layers[0].format, s->format);
+		rc = pvx_fail(err, -EINVAL,
+			      "%s is a %s image, not %s: fix format= in the disk "
+			      "spec",
+			      s->path, info.layers[0].format, s->format);
 	if (rc == 0)
 		rc = pvx_image_check_backing(s->xs, &info, 1, err);
 	pvx_image_info_free(&info);
 	return rc;
 }
 
-static void nbd_argv(const struct pvx_disk_serve *s, const char *sock, const char *pid,
-		     int uring, char *opt[4], char **argv)
+static void nbd_argv(const struct pvx_disk_serve *s, const char *sock, const char *pid, int uring,
+		     char *opt[4], char **argv)
 {
 	size_t n = 0;
 
@@ -147,7 +150,8 @@ static int nbd_spawn(const struct pvx_disk_serve *s, const char *sock, const cha
 		rc = pvstart_run(argv, nbd_env, NBD_START_MS, &o);
 	}
 	if (rc == -ENOENT)
-		rc = pvx_fail(err, rc, "qemu-nbd is not installed (Debian: apt-get install "
+		rc = pvx_fail(err, rc,
+			      "qemu-nbd is not installed (Debian: apt-get install "
 			      "qemu-utils)");
 	else if (rc < 0)
 		rc = pvx_fail(err, rc, "qemu-nbd for %s: %s", s->path, strerror(-rc));
@@ -169,8 +173,10 @@ static int nbd_start(const struct pvx_disk_serve *s, char *uri, size_t urilen,
 	if (nbd_file(sock, sizeof(sock), s->domid, s->devid, "sock") < 0 ||
 	    strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
 	    nbd_file(pid, sizeof(pid), s->domid, s->devid, "pid") < 0)
-		return pvx_fail(err, -ENAMETOOLONG, "the run directory %s is too long a path for "
-				"a Unix socket in it", rundir_path());
+		return pvx_fail(err, -ENAMETOOLONG,
+				"the run directory %s is too long a path for "
+				"a Unix socket in it",
+				rundir_path());
 	if ((rc = nbd_check_image(s, err)) < 0)
 		return rc;
 	unlink(sock); /* a server that died without cleaning up */

@@ -42,16 +42,19 @@ static int clone_check_template(const struct pvx_image_info *info)
 
 static int clone_create(const char *tpl, const char *fmt, const char *dst)
 {
-	char f[32], *const argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-o", CLONE_OPTS,
-				      "-b", (char *)tpl, "-F", f, (char *)dst, NULL };
+	char f[32], *const argv[] = { "qemu-img", "create",    "-q", "-f",        "qcow2",
+				      "-o",       CLONE_OPTS,  "-b", (char *)tpl, "-F",
+				      f,          (char *)dst, NULL };
 	struct pvstart_output o;
 	int rc;
 
 	snprintf(f, sizeof(f), "%s", fmt);
 	rc = pvstart_run(argv, NULL, CLONE_TIMEOUT_MS, &o);
 	if (rc < 0)
-		rc = cli_fail("image clone: qemu-img: %s", rc == -ENOENT ? "not installed (Debian: "
-			      "apt-get install qemu-utils)" : strerror(-rc));
+		rc = cli_fail("image clone: qemu-img: %s", rc == -ENOENT
+								   ? "not installed (Debian: "
+								     "apt-get install qemu-utils)"
+								   : strerror(-rc));
 	else if (o.status != 0)
 		rc = cli_fail("image clone: %s", o.err ? strtok(o.err, "\n") : "qemu-img failed");
 	pvstart_output_free(&o);

@@ -52,8 +52,9 @@ static void test_single(void)
 	struct pvx_image_info info;
 
 	CU_ASSERT_EQUAL_FATAL(pvx_image_info_parse("{ \"virtual-size\": 512, \"filename\": "
-						   "\"d.raw\", \"format\": \"raw\" }", &info,
-						   NULL), 0);
+						   "\"d.raw\", \"format\": \"raw\" }",
+						   &info, NULL),
+			      0);
 	CU_ASSERT_EQUAL(info.n, 1);
 	CU_ASSERT_STRING_EQUAL(info.layers[0].filename, "d.raw");
 	CU_ASSERT_EQUAL(info.layers[0].virtual_size, 512);
