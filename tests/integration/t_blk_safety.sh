@@ -5,8 +5,8 @@
 # operations, broken indirect and discard requests) gets an error for each while
 # another guest keeps reading its own disk correctly and blkback keeps running; a
 # flush is answered after the data is in the file (checked while the guest still
-# runs); discard punches a hole (zeros in the guest and the file, blocks freed); an
-# image whose format is not the one the config names is refused at create with the
+# runs); discard punches a hole (zeros in the guest and the file, blocks freed), and
+# no-discard offers none; an image whose format is not the one the config names is refused at create with the
 # reason (qemu-img's look at it), leaving nothing behind.
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
@@ -56,6 +56,14 @@ cmp -n $((4 << 20)) "$bad" /dev/zero || fail "the discarded range is not zeros i
 out=$(dd if="$bad" bs=1M skip=4 count=4 2>/dev/null | cmp - <(dd if=/dev/zero bs=1M count=4 2>/dev/null) 2>&1) &&
 	fail "discard went past its range"
 ok "discard: zeros in the guest and in the file, blocks $before -> $after (512-byte units)"
+
+# no-discard (backend key discard-enable 0): the frontend is offered no discard
+"$PVX" create -q "$(mkcfg nd 'cmdline = "app=cmds cmd1=lsblk"' \
+	"disk = [ '$bad,raw,xvda,w,no-discard' ]")" || fail "create nd"
+wait_for 30 console_has nd "cmds: done" || fail "nd: $(log nd)"
+grep -q 'blkfront: xvda: .*flush, 256 segments' "$PVISOR_RUNDIR/console/nd.log" ||
+	fail "no-discard still offers discard: $(grep 'blkfront: xvda' "$PVISOR_RUNDIR/console/nd.log")"
+ok "no-discard: $(grep -o 'blkfront: xvda: .*' "$PVISOR_RUNDIR/console/nd.log")"
 
 qemu-img create -q -f qcow2 "$PVISOR_RUNDIR/q.img" 16M || fail "qemu-img create"
 out=$("$PVX" create -q "$(mkcfg q 'cmdline = "app=hello"' \
