@@ -6,8 +6,9 @@
 # another guest keeps reading its own disk correctly and blkback keeps running; a
 # flush is answered after the data is in the file (checked while the guest still
 # runs); discard punches a hole (zeros in the guest and the file, blocks freed), and
-# no-discard offers none; an image whose format is not the one the config names is refused at create with the
-# reason (qemu-img's look at it), leaving nothing behind.
+# no-discard offers none; an image whose format is not the one the config names
+# is refused at create with the reason (qemu-img's look at it), leaving nothing
+# behind.
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
