@@ -7,10 +7,10 @@
 # writes through it: that guest gets I/O errors (never a hang) while another guest
 # on another export verifies its disk, and blkback keeps running; and a qemu-nbd
 # stopped (SIGSTOP) under I/O: blkback gives up on it after PVISOR_NBD_TIMEOUT
-# seconds without a reply (5 here, 30 by default) and the guest gets errors. A URI
+# seconds without a reply (10 here, 30 by default) and the guest gets errors. A URI
 # with no server behind it and a read-only export asked for read-write are refused
 # at create, with blkback's reason.
-export PVISOR_NBD_TIMEOUT=5 # read by blkback, which pvx starts from this environment
+export PVISOR_NBD_TIMEOUT=10 # read by blkback, which pvx starts from this environment
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
