@@ -166,7 +166,7 @@ struct pv_sr_gnttab {
 
 /* EVTCHN: the domain's open ports at save time. A restored domain gets new store
  * and console channels (BOOT) and binds the rest again itself, as after a Xen
- * restore; the list is checked and kept for inspection (pvx save-info). */
+ * restore; the list is checked and kept for inspection (tests/tools/srimage.py info). */
 struct pv_sr_evtchn {
 	uint32_t port;
 	uint8_t state;       /* PV_EVTCHNSTAT_* */

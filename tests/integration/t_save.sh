@@ -35,7 +35,8 @@ ndomains() { "$PVX" list | tail -n +3 | wc -l; }
 cfg=$(mkcfg cnt 'cmdline = "app=count ms=20 mib=4"')
 "$PVX" create -q "$cfg" || fail "create"
 wait_for 10 counted cnt 20 || fail "guest did not count: $(tail -3 "$PVISOR_RUNDIR/console/cnt.log")"
-"$PVX" save cnt "$IMG" || fail "save"
+out=$("$PVX" save cnt "$IMG" 2>&1) || fail "save: $out"
+[ -z "$out" ] || fail "pvx save printed on a pipe: $out"
 "$PVX" domid cnt 2>/dev/null && fail "the saved domain is still there"
 before=$(count_ok cnt) || fail "count before the restore"
 "$PVX" restore "$IMG" || fail "restore"
@@ -51,7 +52,12 @@ id=$("$PVX" domid cnt)
 [ "$("$PVX" domid cnt)" = "$id" ] || fail "checkpoint: domain $id is gone"
 wait_for 5 console_has cnt "suspend cancelled, running on" || fail "no cancelled suspend"
 n=$(count_ok cnt); wait_for 5 counted cnt $((n + 10)) || fail "checkpointed guest stopped"
-ok "save -c: the guest runs on ($(stat -c %s "$IMG.z") bytes deflated)"
+grep -q "restarting" "$PVISOR_RUNDIR/pvmon.log" 2>/dev/null && fail "the monitor restarted a suspended domain"
+ok "save -c: the guest runs on ($(stat -c %s "$IMG.z") bytes deflated), its monitor left it alone"
+# on a terminal: a progress bar with pages and bytes
+out=$(python3 -c 'import pty, sys; pty.spawn(sys.argv[1:])' "$PVX" save -c cnt "$IMG.tty" 2>&1)
+grep -q "saving .*\[#*\.*\] .* MiB .* pages" <<<"$out" || fail "no progress bar on a terminal: $out"
+ok "a progress bar on a terminal: $(tr '\r' '\n' <<<"$out" | grep saving | tail -n 1)"
 
 # one image, three domains; a name in use is refused
 for n in 1 2 3; do
