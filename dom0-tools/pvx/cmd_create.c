@@ -31,11 +31,12 @@ static void create_warn(void *ctx, const char *msg)
 static int create_parse_args(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option lo[] = { { "dry-run", no_argument, NULL, 'n' },
+					    { "dryrun", no_argument, NULL, 'n' },
 					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
+	o->dry_run = cli.dryrun;
 	while ((c = getopt_long(argc, argv, "+cpqnh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->console = 1; break;

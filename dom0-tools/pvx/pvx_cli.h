@@ -5,15 +5,38 @@
 #include "libpvx/pvx.h"
 #include "pvstart/pvstart.h"
 
+#define CLI_DRYRUN 1u /* the verb honours the global -N (xl's can_dryrun) */
+
+/* One verb of the command table (cli_table.c). fn gets argv[0] = the verb's full
+ * name, getopt's optind reset; returns the exit status (0, 1 failure, 2 usage). */
 struct pvx_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *args;
-	const char *help;
+	unsigned flags;      /* CLI_* */
+	const char *args;    /* usage after the name */
+	const char *summary; /* one line for `pvx help` */
+	const char *help;    /* what `pvx help NAME` adds */
 };
+
+/* xl's global options: -v (count), -f, -N. */
+struct cli_globals {
+	int verbose;
+	int force;
+	int dryrun;
+};
+extern struct cli_globals cli;
+
+/* The verb called name or the only one it is a prefix of; NULL (with *ambiguous
+ * set when several match) otherwise. */
+const struct pvx_cmd *cli_find(const char *name, int *ambiguous);
+/* Usage and help of cmd on stdout (NULL: every verb, one line each). 0, or 1 for
+ * an unknown verb. */
+int cli_help_of(const char *cmd);
 
 /* Print "pvx: <msg>" on stderr. Returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "pvx: <msg>" on stderr when -v was given at least `level` times. */
+void cli_note(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Connect, starting the daemons when needed; exits with a message on failure. */
 struct pvctrl *cli_connect(void);
 /* Open the store, starting the daemons when needed; exits with a message on

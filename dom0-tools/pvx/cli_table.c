@@ -1,0 +1,126 @@
+/* pvx: the one command table -- each verb, its flags, its usage and its help --
+ * and what reads it: lookup by unambiguous prefix, usage lines, `pvx help`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pvx_cli.h"
+#include "rundir.h"
+#include "util.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct pvx_cmd commands[] = {
+	{ "create", cmd_create, CLI_DRYRUN, "[-c] [-p] [-q] [-n|--dry-run|--dryrun] CFG [KEY=VALUE...]",
+	  "Create a domain from an xl.cfg file",
+	  "Build and start a domain (-c: follow its console, -p: leave it paused, -q: quiet, "
+	  "-n / --dry-run / --dryrun or the global -N: only check the config and print it as JSON)" },
+	{ "list", cmd_list, 0, "[-l] [DOMAIN...]", "List domains",
+	  "xl's table: Name ID Mem VCPUs State Time(s) (-l: the configs as JSON, as xl "
+	  "list -l)" },
+	{ "destroy", cmd_destroy, 0, "DOMAIN", "Terminate a domain immediately",
+	  "Kill a domain at once and free everything it holds" },
+	{ "shutdown", cmd_shutdown, 0, "[-w] [-F] DOMAIN", "Ask a domain to power off",
+	  "Ask a domain to power off (-w: wait; -F: force when it has no PV control)" },
+	{ "reboot", cmd_reboot, 0, "[-w] [-F] DOMAIN", "Ask a domain to reboot",
+	  "Ask a domain to reboot (-w: wait; -F: force when it has no PV control)" },
+	{ "pause", cmd_pause, 0, "DOMAIN", "Pause a domain", "Stop scheduling a domain's vCPUs" },
+	{ "unpause", cmd_unpause, 0, "DOMAIN", "Unpause a paused domain",
+	  "Resume a paused domain" },
+	{ "console", cmd_console, 0, "[-w SECONDS] DOMAIN", "Attach to a domain's console",
+	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for a "
+	  "domain that does not exist yet or is still starting); over a pipe, stdin goes to "
+	  "the guest" },
+	{ "info", cmd_info, 0, "", "Facts about the host and pvisor",
+	  "xl's \"key : value\" lines about the host and the hypervisor" },
+	{ "dmesg", cmd_dmesg, 0, "[-c]", "The hypervisor's log",
+	  "The hypervisor's messages and what guests write with console_io, as "
+	  "\"(dN) line\" (-c: clear it too)" },
+	{ "domid", cmd_domid, 0, "NAME", "The id of a domain", "The id of the domain called NAME" },
+	{ "domname", cmd_domname, 0, "ID", "The name of a domain", "The name of domain ID" },
+	{ "daemons", cmd_daemons, 0, "start|stop|status", "Manage this run directory's daemons",
+	  "Start, stop or show the daemons of this run directory (pvisor, xsd, ...)" },
+	{ "block-attach", cmd_block_attach, 0, "DOMAIN DISK-SPEC...", "Hot-plug a virtual disk",
+	  "Hot-plug a virtual disk (xl disk spec, e.g. /img.raw,raw,xvdb,rw)" },
+	{ "block-detach", cmd_block_detach, 0, "[-f] DOMAIN VDEV", "Unplug a virtual disk",
+	  "Unplug a virtual disk (-f: without waiting for the guest)" },
+	{ "block-list", cmd_block_list, 0, "DOMAIN...", "List a domain's virtual disks",
+	  "List a domain's virtual disks (xl's columns)" },
+	{ "network-attach", cmd_network_attach, 0, "DOMAIN [KEY=VALUE...]", "Add a vif",
+	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
+	{ "network-detach", cmd_network_detach, 0, "DOMAIN DEVID|MAC", "Unplug a vif",
+	  "Unplug a vif" },
+	{ "network-list", cmd_network_list, 0, "DOMAIN...", "List a domain's vifs",
+	  "List a domain's vifs (xl's columns)" },
+	{ "help", cmd_help, 0, "[COMMAND]", "This list, or one command's help",
+	  "Without COMMAND: every command with one line each; with it: its usage and help" },
+};
+
+const struct pvx_cmd *cli_find(const char *name, int *ambiguous)
+{
+	const struct pvx_cmd *found = NULL;
+	size_t len = strlen(name);
+
+	*ambiguous = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+		if (strncmp(commands[i].name, name, len) == 0) {
+			*ambiguous = found != NULL;
+			found = &commands[i];
+		}
+	}
+	return *ambiguous ? NULL : found;
+}
+
+/* Usage and help of c on f. */
+static void cli_describe(FILE *f, const struct pvx_cmd *c)
+{
+	fprintf(f, "usage: pvx %s %s\n  %s\n", c->name, c->args, c->help);
+}
+
+int cli_usage(const char *cmd)
+{
+	int amb;
+	const struct pvx_cmd *c = cli_find(cmd, &amb);
+
+	if (c)
+		cli_describe(stderr, c);
+	return 2;
+}
+
+static int cli_help_all(void);
+
+int cli_help_of(const char *cmd)
+{
+	int amb;
+	const struct pvx_cmd *c;
+
+	if (!cmd)
+		return cli_help_all();
+	c = cli_find(cmd, &amb);
+	if (!c)
+		return cli_fail("'%s' is %s command; 'pvx help' lists them", cmd,
+				amb ? "an ambiguous" : "not a");
+	cli_describe(stdout, c);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc > 2)
+		return cli_usage("help");
+	return cli_help_of(argc == 2 ? argv[1] : NULL);
+}
+
+static int cli_help_all(void)
+{
+	printf("usage: pvx [-v] [-f] [-N] COMMAND [ARGS]   (run directory: %s)\n\n",
+	       rundir_path());
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("  %-16s %s\n", commands[i].name, commands[i].summary);
+	printf("\nGlobal options: -v more messages, -f force (xl's; nothing to override "
+	       "here), -N dry run (commands that take it)\n"
+	       "A command may be shortened to any unambiguous prefix; 'pvx help COMMAND' "
+	       "or 'pvx COMMAND -h' shows its options.\n");
+	return 0;
+}
