@@ -79,11 +79,39 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *v
 /* Every vif of dc (at create). 0 or the first failure. */
 int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
 		 struct pvx_err *err);
-/* Ask a running domain to power off or reboot through control/shutdown (its
- * kernel must have said control/feature-poweroff or feature-reboot). reason:
- * "poweroff" or "reboot". -EOPNOTSUPP when the guest has no PV control interface. */
+/* ---- control/ keys (libpvx/control.c) ---- */
+/* Ask a domain to power off, reboot (or suspend) by writing reason ("poweroff",
+ * "reboot", ...) to control/shutdown, as libxl does for every PV guest whether or
+ * not it wrote control/feature-<reason>: a kernel that watches the key acts on it
+ * and clears it. 0 or -errno with err set. */
 int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
 				struct pvx_err *err);
+/* 1 when the guest wrote control/feature-<feature> = 1 (it says it handles that
+ * request), else 0. */
+int pvx_control_feature(struct xs_handle *xs, pv_domid_t domid, const char *feature);
+/* 1 while control/shutdown still holds reason (the guest has not taken the
+ * request: a guest clears the key when it does), else 0. */
+int pvx_control_request_pending(struct xs_handle *xs, pv_domid_t domid, const char *reason);
+/* Write key to control/sysrq (xl sysrq): the guest reads it, clears it and acts.
+ * -EINVAL for a key that is not one printable character. 0 or -errno, err set. */
+int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pvx_err *err);
+
+/* ---- memory (libpvx/mem.c) ---- */
+#define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
+/* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,
+ * m, g, t (either case; none means MiB). 0 with *kb set, or -EINVAL. */
+int pvx_mem_parse_kb(const char *s, uint64_t *kb);
+/* xl mem-set: the balloon target. Refuses more than memory/static-max and less
+ * than PVX_MEM_MIN_KB; sets the hypervisor's limit to it (plus 1 MiB of slack, as
+ * libxl) and writes memory/target, which the guest's balloon driver follows.
+ * 0 or -errno with err set. */
+int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
+			  uint64_t kb, struct pvx_err *err);
+/* xl mem-max: the most the domain may hold. Refuses less than memory/target and
+ * more than the domain was built with (-EBUSY); sets the hypervisor's limit and
+ * memory/static-max. 0 or -errno with err set. */
+int pvx_domain_mem_max(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint64_t kb,
+		       struct pvx_err *err);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */

@@ -12,3 +12,4 @@ pvx_LDLIBS += -lyajl -lz
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
 	dom0-tools/pvx/cmd_block_list.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c
+pvx_PROG_SRCS += dom0-tools/pvx/cli_mem.c dom0-tools/pvx/cmd_mem_set.c dom0-tools/pvx/cmd_mem_max.c

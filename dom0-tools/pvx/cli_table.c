@@ -17,12 +17,19 @@ static const struct pvx_cmd commands[] = {
 	{ "list", cmd_list, 0, "[-l] [DOMAIN...]", "List domains",
 	  "xl's table: Name ID Mem VCPUs State Time(s) (-l: the configs as JSON, as xl "
 	  "list -l)" },
-	{ "destroy", cmd_destroy, 0, "DOMAIN", "Terminate a domain immediately",
-	  "Kill a domain at once and free everything it holds" },
-	{ "shutdown", cmd_shutdown, 0, "[-w] [-F] DOMAIN", "Ask a domain to power off",
-	  "Ask a domain to power off (-w: wait; -F: force when it has no PV control)" },
-	{ "reboot", cmd_reboot, 0, "[-w] [-F] DOMAIN", "Ask a domain to reboot",
-	  "Ask a domain to reboot (-w: wait; -F: force when it has no PV control)" },
+	{ "destroy", cmd_destroy, 0, "[-f] DOMAIN", "Terminate a domain immediately",
+	  "Kill a domain at once and free everything it holds (-f: as xl, needed to name "
+	  "domain 0, which pvisor still refuses: it is the host)" },
+	{ "shutdown", cmd_shutdown, 0, "[-a] [-w] [-F] [DOMAIN]", "Ask a domain to power off",
+	  "Write control/shutdown = poweroff, as libxl does for every PV guest (-a: every "
+	  "domain that runs; -w: wait until each has stopped; -F: when a guest has not taken "
+	  "the request in 10 s, or 60 s if it wrote control/feature-poweroff, the hypervisor "
+	  "stops it)" },
+	{ "reboot", cmd_reboot, 0, "[-a] [-w] [-F] [DOMAIN]", "Ask a domain to reboot",
+	  "Write control/shutdown = reboot, as libxl does for every PV guest (-a: every "
+	  "domain that runs; -w: wait until each has stopped; -F: when a guest has not taken "
+	  "the request in 10 s, or 60 s if it wrote control/feature-reboot, the hypervisor "
+	  "reboots it)" },
 	{ "pause", cmd_pause, 0, "DOMAIN", "Pause a domain", "Stop scheduling a domain's vCPUs" },
 	{ "unpause", cmd_unpause, 0, "DOMAIN", "Unpause a paused domain",
 	  "Resume a paused domain" },
@@ -30,6 +37,13 @@ static const struct pvx_cmd commands[] = {
 	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for a "
 	  "domain that does not exist yet or is still starting); over a pipe, stdin goes to "
 	  "the guest" },
+	{ "mem-set", cmd_mem_set, 0, "DOMAIN SIZE", "Set a domain's balloon target",
+	  "Set the memory the guest's balloon driver should hold (memory/target), as xl "
+	  "mem-set: SIZE is MiB, or a number with b, k, m, g or t; at most the domain's "
+	  "maximum (mem-max)" },
+	{ "mem-max", cmd_mem_max, 0, "DOMAIN SIZE", "Set a domain's maximum memory",
+	  "Set the most memory the domain may hold (memory/static-max and the hypervisor's "
+	  "limit), as xl mem-max; not above what the domain was built with" },
 	{ "info", cmd_info, 0, "", "Facts about the host and pvisor",
 	  "xl's \"key : value\" lines about the host and the hypervisor" },
 	{ "dmesg", cmd_dmesg, 0, "[-c]", "The hypervisor's log",

@@ -55,6 +55,12 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
  * once the guest is quiet, follow = 1 goes on until the domain stops. Returns 0. */
 int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow);
 
+struct xs_handle;
+/* pvx mem-set / mem-max: DOMAIN SIZE parsed, op called with KiB; the exit status. */
+int cli_mem_op(int argc, char **argv,
+	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
+			 struct pvx_err *err));
+
 /* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
 int cli_domain_op(int argc, char **argv, const char *verb,
 		  int (*op)(struct pvctrl *h, pv_domid_t id));
@@ -78,5 +84,7 @@ int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_mem_max(int argc, char **argv);
 
 #endif
