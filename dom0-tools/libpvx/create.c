@@ -105,19 +105,25 @@ static void saved_path(pv_domid_t domid, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u.cfg", dir, domid);
 }
 
-static void create_save_config(pv_domid_t domid, const char *text)
+int pvx_domain_save_config(pv_domid_t domid, const char *text)
 {
-	char path[512];
-	int fd;
+	char path[512], tmp[520];
+	int fd, rc;
 
-	if (!text)
-		return;
 	saved_path(domid, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return;
-	util_write_full(fd, text, strlen(text));
-	close(fd);
+		return -errno;
+	rc = util_write_full(fd, text, strlen(text));
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	/* whole or not at all: the monitor may read it any time */
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
 }
 
 char *pvx_domain_saved_config(pv_domid_t domid)
@@ -194,8 +200,8 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
 		rc = create_store(domid, dc, &bp, err);
-	if (rc == 0)
-		create_save_config(domid, cfg_text);
+	if (rc == 0 && cfg_text)
+		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

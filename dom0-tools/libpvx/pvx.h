@@ -96,6 +96,12 @@ int pvx_control_request_pending(struct xs_handle *xs, pv_domid_t domid, const ch
  * -EINVAL for a key that is not one printable character. 0 or -errno, err set. */
 int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pvx_err *err);
 
+/* xl rename (libpvx/rename.c): the name in the hypervisor, the store and the
+ * saved config. -EINVAL for a bad name, -EEXIST for one another domain has. 0 or
+ * -errno with err set (err must not be NULL). */
+int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
+		      const char *name, struct pvx_err *err);
+
 /* ---- memory (libpvx/mem.c) ---- */
 #define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
 /* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,
@@ -116,6 +122,8 @@ int pvx_domain_mem_max(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */
 char *pvx_domain_saved_config(pv_domid_t domid);
+/* Replace it (atomically: a reader sees the old text or the new). 0 or -errno. */
+int pvx_domain_save_config(pv_domid_t domid, const char *text);
 void pvx_domain_forget(pv_domid_t domid);
 
 #endif

@@ -13,3 +13,7 @@ pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_deta
 	dom0-tools/pvx/cmd_block_list.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c
 pvx_PROG_SRCS += dom0-tools/pvx/cli_mem.c dom0-tools/pvx/cmd_mem_set.c dom0-tools/pvx/cmd_mem_max.c
+pvx_PROG_SRCS += dom0-tools/pvx/cli_json.c
+pvx_PROG_SRCS += dom0-tools/pvx/cli_domset.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_uptime.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_rename.c dom0-tools/pvx/cmd_sysrq.c

@@ -46,9 +46,19 @@ static const struct pvx_cmd commands[] = {
 	  "limit), as xl mem-max; not above what the domain was built with" },
 	{ "info", cmd_info, 0, "", "Facts about the host and pvisor",
 	  "xl's \"key : value\" lines about the host and the hypervisor" },
+	{ "uptime", cmd_uptime, 0, "[-s] [--json] [DOMAIN...]", "How long domains have run",
+	  "xl's Name ID Uptime table from each domain's first run (Domain-0: the host's "
+	  "uptime); -s: one line each as uptime(1) prints it; --json: [{name, domid, "
+	  "uptime (seconds)}]" },
 	{ "dmesg", cmd_dmesg, 0, "[-c]", "The hypervisor's log",
 	  "The hypervisor's messages and what guests write with console_io, as "
 	  "\"(dN) line\" (-c: clear it too)" },
+	{ "rename", cmd_rename, 0, "DOMAIN NEWNAME", "Rename a domain",
+	  "Rename a live domain: in the hypervisor, the store and its saved config (a "
+	  "restart keeps the new name)" },
+	{ "sysrq", cmd_sysrq, 0, "DOMAIN KEY", "Send a SysRq key to a domain",
+	  "Write KEY to control/sysrq; the guest acts on it (the reference kernel: h help, "
+	  "m memory, t vCPUs, o power off, b reboot, c crash)" },
 	{ "domid", cmd_domid, 0, "NAME", "The id of a domain", "The id of the domain called NAME" },
 	{ "domname", cmd_domname, 0, "ID", "The name of a domain", "The name of domain ID" },
 	{ "daemons", cmd_daemons, 0, "start|stop|status", "Manage this run directory's daemons",

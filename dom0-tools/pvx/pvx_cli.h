@@ -2,6 +2,8 @@
 #ifndef PV_PVX_CLI_H
 #define PV_PVX_CLI_H
 
+#include <yajl/yajl_gen.h>
+
 #include "libpvx/pvx.h"
 #include "pvstart/pvstart.h"
 
@@ -61,6 +63,27 @@ int cli_mem_op(int argc, char **argv,
 	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
 			 struct pvx_err *err));
 
+/* The domains a listing verb shows (cli_domset.c): all (Domain-0 too) when argc is
+ * 0, else those named (by name or id; "0" / "Domain-0" sets dom0), in id order.
+ * Exits with a message for a name that matches none. */
+struct cli_domset {
+	struct pv_privcmd_domext *e;
+	int n;
+	int dom0; /* show the host's line too */
+};
+void cli_domset_get(struct pvctrl *h, int argc, char **argv, struct cli_domset *s);
+void cli_domset_free(struct cli_domset *s);
+
+/* JSON output (cli_json.c). open: a generator set up as xl prints JSON (exits
+ * without memory); close: print it with a newline and free it (the exit status). */
+yajl_gen cli_json_open(void);
+int cli_json_close(yajl_gen g);
+void cli_json_str(yajl_gen g, const char *s);
+void cli_json_kstr(yajl_gen g, const char *key, const char *value); /* NULL: null */
+void cli_json_kint(yajl_gen g, const char *key, long long value);
+void cli_json_kdouble(yajl_gen g, const char *key, double value); /* 3 decimals */
+void cli_json_kbool(yajl_gen g, const char *key, int value);
+
 /* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
 int cli_domain_op(int argc, char **argv, const char *verb,
 		  int (*op)(struct pvctrl *h, pv_domid_t id));
@@ -86,5 +109,8 @@ int cmd_network_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_mem_set(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_sysrq(int argc, char **argv);
 
 #endif
