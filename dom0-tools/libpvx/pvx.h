@@ -119,6 +119,13 @@ int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t dom
 int pvx_domain_mem_max(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint64_t kb,
 		       struct pvx_err *err);
 
+struct cfg_file;
+/* The config to save for a domain (pvx_domain_create's cfg_text): cf's settings
+ * (the file and the overrides, in the file grammar) with the uuid and the MACs dc
+ * uses, so that a restart is the same domain. Adds them to cf. Malloc'ed; NULL
+ * without memory. */
+char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc);
+
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */
 char *pvx_domain_saved_config(pv_domid_t domid);

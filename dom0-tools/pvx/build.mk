@@ -17,3 +17,4 @@ pvx_PROG_SRCS += dom0-tools/pvx/cli_json.c
 pvx_PROG_SRCS += dom0-tools/pvx/cli_domset.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_uptime.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_rename.c dom0-tools/pvx/cmd_sysrq.c
+pvx_PROG_SRCS += dom0-tools/pvx/cli_config.c dom0-tools/pvx/cmd_config_update.c

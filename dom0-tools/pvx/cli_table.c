@@ -14,6 +14,11 @@ static const struct pvx_cmd commands[] = {
 	  "Create a domain from an xl.cfg file",
 	  "Build and start a domain (-c: follow its console, -p: leave it paused, -q: quiet, "
 	  "-n / --dry-run / --dryrun or the global -N: only check the config and print it as JSON)" },
+	{ "config-update", cmd_config_update, CLI_DRYRUN, "[-d] DOMAIN CFG [KEY=VALUE...]",
+	  "Replace a domain's saved config (used when it restarts)",
+	  "Check CFG as create does and make it the config the domain is rebuilt from on its "
+	  "next reboot or restart action; the domain keeps its uuid unless CFG sets one (-d "
+	  "or the global -N: print it as JSON; -N saves nothing)" },
 	{ "list", cmd_list, 0, "[-l] [DOMAIN...]", "List domains",
 	  "xl's table: Name ID Mem VCPUs State Time(s) (-l: the configs as JSON, as xl "
 	  "list -l)" },

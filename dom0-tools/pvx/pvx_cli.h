@@ -58,6 +58,12 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
 int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow);
 
 struct xs_handle;
+struct cfg_file;
+/* Parse file, apply the n KEY=VALUE overrides and build dc, printing warnings
+ * ("pvx: <file>:<line>: warning: ...") and, on failure, the error. *cf stays
+ * (the caller frees it with cfg_free, and dc with domcfg_fini). 0 or -errno. */
+int cli_config_load(const char *file, char **overrides, int n, struct cfg_file **cf,
+		    struct domcfg *dc);
 /* pvx mem-set / mem-max: DOMAIN SIZE parsed, op called with KiB; the exit status. */
 int cli_mem_op(int argc, char **argv,
 	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
@@ -112,5 +118,6 @@ int cmd_mem_max(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_sysrq(int argc, char **argv);
+int cmd_config_update(int argc, char **argv);
 
 #endif
