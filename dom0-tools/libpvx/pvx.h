@@ -102,6 +102,23 @@ int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pv
 int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
 		      const char *name, struct pvx_err *err);
 
+/* ---- the host's topology, from sysfs (libpvx/hostinfo.c) ---- */
+#define PVX_HOST_CPUS_MAX  1024
+#define PVX_HOST_NODES_MAX 64
+struct pvx_host_cpu {
+	int cpu, core, socket, node;
+};
+struct pvx_host_node {
+	int node;
+	uint64_t size, free;                   /* bytes */
+	unsigned dists[PVX_HOST_NODES_MAX];    /* to node 0, 1, ... */
+	unsigned n_dists;
+};
+/* The online CPUs / the memory nodes, ascending: a count, *out malloc'ed (caller
+ * frees), or -ENOMEM. */
+int pvx_host_cpus(struct pvx_host_cpu **out);
+int pvx_host_nodes(struct pvx_host_node **out);
+
 /* ---- memory (libpvx/mem.c) ---- */
 #define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
 /* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,

@@ -38,10 +38,12 @@ static const struct pvx_cmd commands[] = {
 	{ "pause", cmd_pause, 0, "DOMAIN", "Pause a domain", "Stop scheduling a domain's vCPUs" },
 	{ "unpause", cmd_unpause, 0, "DOMAIN", "Unpause a paused domain",
 	  "Resume a paused domain" },
-	{ "console", cmd_console, 0, "[-w SECONDS] DOMAIN", "Attach to a domain's console",
-	  "Attach to a domain's console (Ctrl-] detaches; waits up to -w seconds, 30, for a "
-	  "domain that does not exist yet or is still starting); over a pipe, stdin goes to "
-	  "the guest" },
+	{ "console", cmd_console, 0, "[-t pv|serial|vuart] [-n NUM] [-w SECONDS] DOMAIN",
+	  "Attach to a domain's console",
+	  "Attach to a domain's PV console (-t pv -n 0, the one console pvisor serves: it "
+	  "emulates no serial port or vuart); Ctrl-] detaches; waits up to -w seconds, 30, "
+	  "for a domain that does not exist yet or is still starting; over a pipe, stdin "
+	  "goes to the guest" },
 	{ "mem-set", cmd_mem_set, 0, "DOMAIN SIZE", "Set a domain's balloon target",
 	  "Set the memory the guest's balloon driver should hold (memory/target), as xl "
 	  "mem-set: SIZE is MiB, or a number with b, k, m, g or t; at most the domain's "
@@ -49,8 +51,10 @@ static const struct pvx_cmd commands[] = {
 	{ "mem-max", cmd_mem_max, 0, "DOMAIN SIZE", "Set a domain's maximum memory",
 	  "Set the most memory the domain may hold (memory/static-max and the hypervisor's "
 	  "limit), as xl mem-max; not above what the domain was built with" },
-	{ "info", cmd_info, 0, "", "Facts about the host and pvisor",
-	  "xl's \"key : value\" lines about the host and the hypervisor" },
+	{ "info", cmd_info, 0, "[-n|--numa] [--json] [FIELD]", "Facts about the host and pvisor",
+	  "xl's \"key : value\" lines about the host and the hypervisor (-n: the CPU "
+	  "topology and NUMA nodes too; FIELD: only the values of the keys it begins; --json: "
+	  "one JSON object)" },
 	{ "uptime", cmd_uptime, 0, "[-s] [--json] [DOMAIN...]", "How long domains have run",
 	  "xl's Name ID Uptime table from each domain's first run (Domain-0: the host's "
 	  "uptime); -s: one line each as uptime(1) prints it; --json: [{name, domid, "
