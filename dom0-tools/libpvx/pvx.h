@@ -119,6 +119,20 @@ struct pvx_host_node {
 int pvx_host_cpus(struct pvx_host_cpu **out);
 int pvx_host_nodes(struct pvx_host_node **out);
 
+/* ---- CPU maps as xl reads and prints them (libpvx/cpumap.c) ---- */
+#define PVX_CPUMAP_BITS  4096
+#define PVX_CPUMAP_BYTES (PVX_CPUMAP_BITS / 8)
+/* Parse xl's CPU list ("all", "0-3,5,^1", "nodes:0-1", "node:1"), left to right:
+ * each item adds its CPUs, a '^' item removes them; nodes are the host's (sysfs).
+ * 0, -EINVAL for bad syntax or a number past the map, -ENOENT for a node the host
+ * does not have. */
+int pvx_cpumap_parse(const char *s, uint8_t map[PVX_CPUMAP_BYTES]);
+/* The first nbits of map as xl's vcpu-list prints them: "all" when every one is
+ * set, "none" when none is, else ranges "0-2,5". */
+void pvx_cpumap_format(const uint8_t *map, unsigned nbits, char *out, size_t len);
+int pvx_cpumap_test(const uint8_t *map, unsigned i);
+void pvx_cpumap_set_range(uint8_t *map, unsigned lo, unsigned hi, int on);
+
 /* ---- memory (libpvx/mem.c) ---- */
 #define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
 /* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,

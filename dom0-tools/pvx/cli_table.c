@@ -19,9 +19,11 @@ static const struct pvx_cmd commands[] = {
 	  "Check CFG as create does and make it the config the domain is rebuilt from on its "
 	  "next reboot or restart action; the domain keeps its uuid unless CFG sets one (-d "
 	  "or the global -N: print it as JSON; -N saves nothing)" },
-	{ "list", cmd_list, 0, "[-l] [DOMAIN...]", "List domains",
-	  "xl's table: Name ID Mem VCPUs State Time(s) (-l: the configs as JSON, as xl "
-	  "list -l)" },
+	{ "list", cmd_list, 0, "[-l|--long|--json] [-v] [-Z] [-c] [-n] [DOMAIN...]",
+	  "List domains",
+	  "xl's table: Name ID Mem VCPUs State Time(s); -v adds the UUID, the shutdown "
+	  "reason code and the security label, -Z the label, -c the CPU pool, -n the NUMA "
+	  "node affinity; -l / --long / --json: the configs as JSON, as xl list -l" },
 	{ "destroy", cmd_destroy, 0, "[-f] DOMAIN", "Terminate a domain immediately",
 	  "Kill a domain at once and free everything it holds (-f: as xl, needed to name "
 	  "domain 0, which pvisor still refuses: it is the host)" },
