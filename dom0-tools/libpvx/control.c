@@ -49,3 +49,34 @@ int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pv
 		pvx_fail(err, rc, "writing control/sysrq: %s", strerror(-rc));
 	return rc;
 }
+
+struct vcpus_ctx {
+	pv_domid_t domid;
+	unsigned online, max;
+};
+
+static int vcpus_tx(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	const struct vcpus_ctx *c = arg;
+	int rc = 0;
+
+	for (unsigned i = 0; i < c->max && rc == 0; i++)
+		rc = pvx_xs_write(xs, t, i < c->online ? "online" : "offline",
+				  "/local/domain/%u/cpu/%u/availability", c->domid, i);
+	return rc;
+}
+
+int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online,
+			    unsigned max, struct pvx_err *err)
+{
+	struct vcpus_ctx c = { domid, online, max };
+	int rc;
+
+	if (online < 1 || online > max)
+		return pvx_fail(err, -EINVAL, "requested %u vCPUs, however the domain has %u "
+				"(maxvcpus)", online, max);
+	rc = pvx_xs_transact(xs, vcpus_tx, &c);
+	if (rc < 0)
+		pvx_fail(err, rc, "writing cpu/<n>/availability: %s", strerror(-rc));
+	return rc;
+}

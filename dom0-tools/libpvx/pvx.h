@@ -95,6 +95,11 @@ int pvx_control_request_pending(struct xs_handle *xs, pv_domid_t domid, const ch
 /* Write key to control/sysrq (xl sysrq): the guest reads it, clears it and acts.
  * -EINVAL for a key that is not one printable character. 0 or -errno, err set. */
 int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pvx_err *err);
+/* xl vcpu-set: cpu/<n>/availability = online for n < online, offline up to max,
+ * in one transaction (the guest brings vCPUs up and down to match). -EINVAL
+ * unless 1 <= online <= max. 0 or -errno with err set. */
+int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online,
+			    unsigned max, struct pvx_err *err);
 
 /* xl rename (libpvx/rename.c): the name in the hypervisor, the store and the
  * saved config. -EINVAL for a bad name, -EEXIST for one another domain has. 0 or

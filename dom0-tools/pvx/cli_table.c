@@ -53,6 +53,9 @@ static const struct pvx_cmd commands[] = {
 	{ "mem-max", cmd_mem_max, 0, "DOMAIN SIZE", "Set a domain's maximum memory",
 	  "Set the most memory the domain may hold (memory/static-max and the hypervisor's "
 	  "limit), as xl mem-max; not above what the domain was built with" },
+	{ "vcpu-set", cmd_vcpu_set, 0, "[-i|--ignore-host] DOMAIN N", "Set the vCPUs online",
+	  "Bring the domain's vCPUs 0..N-1 online and the rest offline (cpu/<n>/availability; "
+	  "the guest does it); more than the host's CPUs only with -i, as xl" },
 	{ "info", cmd_info, 0, "[-n|--numa] [--json] [FIELD]", "Facts about the host and pvisor",
 	  "xl's \"key : value\" lines about the host and the hypervisor (-n: the CPU "
 	  "topology and NUMA nodes too; FIELD: only the values of the keys it begins; --json: "

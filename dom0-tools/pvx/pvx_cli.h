@@ -119,5 +119,6 @@ int cmd_uptime(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_sysrq(int argc, char **argv);
 int cmd_config_update(int argc, char **argv);
+int cmd_vcpu_set(int argc, char **argv);
 
 #endif
