@@ -43,6 +43,8 @@ int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason);
 int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
 			  struct pv_domctl_getdomaininfo *info);
 int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
+/* The seconds added to the domain's wallclock (xl's rtc_timeoffset, localtime). */
+int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t seconds);
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx);
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn);

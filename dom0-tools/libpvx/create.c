@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
@@ -73,6 +74,26 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 		return pvx_fail(err, -EEXIST, "a domain named '%s' already exists (id %u); choose "
 				"another name or destroy it first", dc->name, other);
 	return 0;
+}
+
+/* The guest's wallclock: rtc_timeoffset, plus the host's offset from UTC with
+ * localtime = 1 (libxl does the same for every domain type). */
+static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
+{
+	long long off = dc->rtc_timeoffset;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (dc->localtime && localtime_r(&now, &tm))
+		off += tm.tm_gmtoff;
+	if (off == 0)
+		return 0;
+	rc = pvctrl_domain_set_time_offset(h, domid, off);
+	if (rc < 0)
+		pvx_fail(err, rc, "setting the guest's clock offset: %s", strerror(-rc));
+	return rc;
 }
 
 static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
@@ -183,6 +204,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 
 	if ((rc = create_checks(h, dc, err)) < 0)
 		return rc;
+	if (!dc->kernel)
+		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
+				"(pvstart_domain_create does)");
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -196,6 +220,8 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		goto out_image;
 	}
 	rc = create_name(h, domid, dc, err);
+	if (rc == 0)
+		rc = create_clock(h, domid, dc, err);
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pvisor/sched.h"
 #include "pvmon/pvmon.h"
+#include "pvstart/pvstart.h"
 
 int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_name)
 {
@@ -99,7 +100,7 @@ static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 	log_info("dom%u (%s): %s: restarting it", old, d->name, why);
 	pvctrl_domain_destroy(h, old);
 	pvx_domain_forget(old);
-	rc = pvx_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
+	rc = pvstart_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
 	if (rc < 0) {
 		log_warnx("dom%u (%s): restarting failed: %s", old, d->name,
 			  pvx_err_text(&err, rc));

@@ -2,4 +2,5 @@
 # (outside libpvx, which starts no process). Link with pvx xs pvctrl pvcommon.
 HOST_LIBS += pvstart
 pvstart_SRCS += dom0-tools/pvstart/spawn.c dom0-tools/pvstart/daemons.c \
-	dom0-tools/pvstart/monitor.c
+	dom0-tools/pvstart/monitor.c dom0-tools/pvstart/run.c \
+	dom0-tools/pvstart/bootloader.c

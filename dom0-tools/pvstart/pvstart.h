@@ -47,5 +47,23 @@ int pvstart_monitor(pv_domid_t domid, const char *config_name, struct pvx_err *e
  * stdout and stderr appended to <rundir>/logname, no other descriptor. The
  * child is not waited for here. 0 with *pid set, or -errno. */
 int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid);
+/* The same for any program path, with envp as its environment (NULL: ours). */
+int pvstart_spawn_path(const char *path, char *const argv[], char *const envp[],
+		       const char *logname, pid_t *pid);
+/* Run path to completion as pvstart_spawn_path would start it, killing it after
+ * timeout_s seconds: 0 when it exits with 0; -EIO (err says the exit status or
+ * signal), -ETIMEDOUT, or the spawn's -errno. */
+int pvstart_run(const char *path, char *const argv[], char *const envp[], const char *logname,
+		int timeout_s, struct pvx_err *err);
+
+/* ---- bootloader= (pvstart/bootloader.c) ---- */
+struct domcfg;
+/* pvx_domain_create, after running the config's bootloader when it has one (as
+ * libxl runs pygrub: the first disk, --output-format=simple0, the
+ * bootloader_args) and taking the kernel, ramdisk and command line it found;
+ * its files are removed once the domain is built. Without a bootloader it is
+ * pvx_domain_create. Log: <rundir>/bootloader.log. 0 or -errno, err set. */
+int pvstart_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
+			  const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
 
 #endif

@@ -47,24 +47,32 @@ static int spawn_files(posix_spawn_file_actions_t *fa, const char *log)
 	return -rc;
 }
 
-int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid)
+int pvstart_spawn_path(const char *path, char *const argv[], char *const envp[],
+		       const char *logname, pid_t *pid)
 {
-	char path[1024], log[512];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	char log[512];
 	int rc;
 
-	if (snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), prog) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
 	if ((rc = rundir_ensure()) < 0 || (rc = rundir_file(log, sizeof(log), logname)) < 0)
 		return rc;
 	rc = spawn_attrs(&attr);
 	if (rc == 0) {
 		rc = spawn_files(&fa, log);
 		if (rc == 0)
-			rc = -posix_spawn(pid, path, &fa, &attr, argv, environ);
+			rc = -posix_spawn(pid, path, &fa, &attr, argv, envp ? envp : environ);
 		posix_spawn_file_actions_destroy(&fa);
 	}
 	posix_spawnattr_destroy(&attr);
 	return rc;
+}
+
+int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid)
+{
+	char path[1024];
+
+	if (snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), prog) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return pvstart_spawn_path(path, argv, NULL, logname, pid);
 }

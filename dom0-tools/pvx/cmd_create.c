@@ -137,7 +137,7 @@ int cmd_create(int argc, char **argv)
 	create_daemons();
 	/* With -c the domain starts only once the console is attached: no output is
 	 * missed. */
-	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
+	rc = pvstart_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       &err);
 	if (rc == 0)
 		create_monitor(&dc, domid, text != NULL);
