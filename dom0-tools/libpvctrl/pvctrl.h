@@ -66,6 +66,19 @@ int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */
 int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
 
+/* Scheduling (pvctrl_sched.c). Affinity maps are PVCTRL_CPUMAP_BYTES, bit i =
+ * host CPU i. set: write hard and/or soft (NULL: leave it); else read them.
+ * -EINVAL for a hard map with no CPU of the host. */
+#define PVCTRL_CPUMAP_BYTES 128
+int pvctrl_vcpu_affinity(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, int set,
+			 uint8_t hard[PVCTRL_CPUMAP_BYTES], uint8_t soft[PVCTRL_CPUMAP_BYTES]);
+/* The credit weight and cap of a domain. set: *weight 0 and *cap 0xffff leave that
+ * one as it is; -EOPNOTSUPP when the host has no CPU controller for it. */
+int pvctrl_sched_credit(struct pvctrl *h, pv_domid_t domid, int set, unsigned *weight,
+			unsigned *cap);
+/* Which host cgroup carries weights and caps (pvx info). */
+int pvctrl_sched_info(struct pvctrl *h, struct pv_privcmd_schedinfo *si);
+
 /* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 		       struct pv_privcmd_memory *info);

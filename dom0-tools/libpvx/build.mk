@@ -12,4 +12,4 @@ pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
 pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
-pvx_SRCS += dom0-tools/libpvx/control.c dom0-tools/libpvx/mem.c dom0-tools/libpvx/rename.c dom0-tools/libpvx/snapshot.c dom0-tools/libpvx/hostinfo.c dom0-tools/libpvx/cpumap.c
+pvx_SRCS += dom0-tools/libpvx/control.c dom0-tools/libpvx/mem.c dom0-tools/libpvx/rename.c dom0-tools/libpvx/snapshot.c dom0-tools/libpvx/hostinfo.c dom0-tools/libpvx/cpumap.c dom0-tools/libpvx/sched.c

@@ -223,6 +223,8 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	if (rc == 0)
 		rc = create_clock(h, domid, dc, err);
 	if (rc == 0)
+		rc = pvx_domain_sched_apply(h, domid, dc, err);
+	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
 		rc = create_store(domid, dc, &bp, err);

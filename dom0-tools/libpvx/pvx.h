@@ -138,6 +138,21 @@ void pvx_cpumap_format(const uint8_t *map, unsigned nbits, char *out, size_t len
 int pvx_cpumap_test(const uint8_t *map, unsigned i);
 void pvx_cpumap_set_range(uint8_t *map, unsigned lo, unsigned hi, int on);
 
+/* ---- scheduling (libpvx/sched.c) ---- */
+/* A CPU list as the hypervisor's affinity map. 0 or -errno with err set. */
+int pvx_cpumap_to_ctl(const char *list, uint8_t out[PVCTRL_CPUMAP_BYTES], struct pvx_err *err);
+/* xl vcpu-pin on one vCPU: hard (pinning) and/or soft affinity as CPU lists (NULL:
+ * leave it). -EINVAL for a list with no host CPU. 0 or -errno, err set. */
+int pvx_vcpu_pin(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, const char *hard,
+		 const char *soft, struct pvx_err *err);
+/* xl sched-credit -w/-c: weight 0 and cap 0xffff leave that one. -EOPNOTSUPP when the
+ * host has no cgroup CPU controller for pvisor. 0 or -errno, err set. */
+int pvx_sched_credit_set(struct pvctrl *h, pv_domid_t domid, unsigned weight, unsigned cap,
+			 struct pvx_err *err);
+/* At create: cpus= and cpus_soft= on every vCPU, cpu_weight and cap. */
+int pvx_domain_sched_apply(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			   struct pvx_err *err);
+
 /* ---- memory (libpvx/mem.c) ---- */
 #define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
 /* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,

@@ -53,9 +53,22 @@ static const struct pvx_cmd commands[] = {
 	{ "mem-max", cmd_mem_max, 0, "DOMAIN SIZE", "Set a domain's maximum memory",
 	  "Set the most memory the domain may hold (memory/static-max and the hypervisor's "
 	  "limit), as xl mem-max; not above what the domain was built with" },
+	{ "vcpu-list", cmd_vcpu_list, 0, "[--json] [DOMAIN...]", "List the vCPUs of domains",
+	  "xl's columns: Name ID VCPU CPU State Time(s) Affinity (Hard / Soft); Domain-0's "
+	  "vCPUs are the host's CPUs; --json: one object per vCPU" },
+	{ "vcpu-pin", cmd_vcpu_pin, CLI_DRYRUN, "[-f] [-i] DOMAIN VCPU|all HARD [SOFT]",
+	  "Set which host CPUs a vCPU may use",
+	  "Pin a vCPU (or all) to host CPUs (HARD: the vCPU thread's affinity; SOFT: kept and "
+	  "shown, the host scheduler has no preference); CPU lists as in cpus=, \"-\" leaves "
+	  "one as it is; the global -N prints the maps only" },
 	{ "vcpu-set", cmd_vcpu_set, 0, "[-i|--ignore-host] DOMAIN N", "Set the vCPUs online",
 	  "Bring the domain's vCPUs 0..N-1 online and the rest offline (cpu/<n>/availability; "
 	  "the guest does it); more than the host's CPUs only with -i, as xl" },
+	{ "sched-credit", cmd_sched_credit, 0, "[-d DOMAIN [-w WEIGHT] [-c CAP]] [-p POOL] [-s]",
+	  "Get/set credit scheduler parameters",
+	  "A domain's weight (1..65535, 256 = the host's default share) and cap (percent of "
+	  "one CPU, 0 = none), carried out by the host's cgroup CPU controller (pvx info "
+	  "sched_cgroup); without -d: every domain; -s: the pool's line" },
 	{ "info", cmd_info, 0, "[-n|--numa] [--json] [FIELD]", "Facts about the host and pvisor",
 	  "xl's \"key : value\" lines about the host and the hypervisor (-n: the CPU "
 	  "topology and NUMA nodes too; FIELD: only the values of the keys it begins; --json: "

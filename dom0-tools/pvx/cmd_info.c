@@ -11,7 +11,7 @@
 #include "pvisor/version.h"
 #include "pvx_cli.h"
 
-#define INFO_MAX 40
+#define INFO_MAX 48
 
 struct info_kv {
 	const char *key;
@@ -69,6 +69,7 @@ static int info_xen(struct pvctrl *h, struct info *in)
 {
 	char extra[PV_EXTRAVERSION_LEN] = "", caps[PV_CAPABILITIES_INFO_LEN] = "";
 	int ver = pvctrl_xen_version(h, PV_XENVER_version, NULL, 0);
+	struct pv_privcmd_schedinfo si;
 
 	if (ver < 0)
 		return ver;
@@ -80,6 +81,8 @@ static int info_xen(struct pvctrl *h, struct info *in)
 	info_add(in, "xen_version", 0, "%d.%d%s", ver >> 16, ver & 0xffff, extra);
 	info_add(in, "xen_caps", 0, "%s", caps);
 	info_add(in, "xen_scheduler", 0, "%s", "credit");
+	if (pvctrl_sched_info(h, &si) == 0)
+		info_add(in, "sched_cgroup", 0, "%s", si.cgroup);
 	info_add(in, "xen_pagesize", 1, "%d", 4096);
 	info_add(in, "xen_commandline", 0, "%s", "");
 	info_add(in, "cc_compiler", 0, "%s", __VERSION__);
@@ -202,7 +205,7 @@ int cmd_info(int argc, char **argv)
 	struct pvctrl *h;
 	int c, numa = 0, json = 0, rc;
 
-	while ((c = getopt_long(argc, argv, "+n", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n", lo, NULL)) != -1) {
 		if (c == 'n')
 			numa = 1;
 		else if (c == 'j')

@@ -220,7 +220,7 @@ static int list_parse(int argc, char **argv, struct list_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+lvZcn", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lvZcn", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->json = 1; break;
 		case 'v': o->verbose = 1; break;

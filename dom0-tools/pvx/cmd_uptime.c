@@ -75,7 +75,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 					    { NULL, 0, NULL, 0 } };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+s", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s", lo, NULL)) != -1) {
 		if (c == 's')
 			o->short_mode = 1;
 		else if (c == 'j')

@@ -120,5 +120,8 @@ int cmd_rename(int argc, char **argv);
 int cmd_sysrq(int argc, char **argv);
 int cmd_config_update(int argc, char **argv);
 int cmd_vcpu_set(int argc, char **argv);
+int cmd_vcpu_list(int argc, char **argv);
+int cmd_vcpu_pin(int argc, char **argv);
+int cmd_sched_credit(int argc, char **argv);
 
 #endif
