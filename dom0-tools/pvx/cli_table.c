@@ -73,6 +73,11 @@ static const struct pvx_cmd commands[] = {
 	  "xl's \"key : value\" lines about the host and the hypervisor (-n: the CPU "
 	  "topology and NUMA nodes too; FIELD: only the values of the keys it begins; --json: "
 	  "one JSON object)" },
+	{ "top", cmd_top, 0, "[-b] [-i N] [-d SECONDS] [-f] [--json] [DOMAIN...]",
+	  "Monitor domains in real time",
+	  "xentop's columns, redrawn every -d seconds (3) on a terminal (q quits, s sorts, "
+	  "d/D change the delay); -b: batch output, -i N samples; -f: full names; --json: "
+	  "one JSON object per sample per line" },
 	{ "uptime", cmd_uptime, 0, "[-s] [--json] [DOMAIN...]", "How long domains have run",
 	  "xl's Name ID Uptime table from each domain's first run (Domain-0: the host's "
 	  "uptime); -s: one line each as uptime(1) prints it; --json: [{name, domid, "

@@ -123,5 +123,6 @@ int cmd_vcpu_set(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif
