@@ -58,6 +58,11 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err);
 int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
 		   const char *const *backend_kv, const char *const *frontend_kv,
 		   struct pvx_err *err);
+/* The closing half of an unplug: backend online = 0 and state = 5 (Closing), then
+ * wait up to timeout_ms for Closed (6). At once for a device that never
+ * connected. -ENOENT for no such device, -ETIMEDOUT. */
+int pvx_device_close(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		     unsigned timeout_ms, struct pvx_err *err);
 /* Unplug as xl does: backend online = 0 and state = 5 (Closing), wait up to
  * timeout_ms for the backend to reach Closed (6), then remove both directories.
  * force: remove at once. -ENOENT if there is no such device, -ETIMEDOUT when

@@ -99,7 +99,7 @@ static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 	dom_reload(d);
 	log_info("dom%u (%s): %s: restarting it", old, d->name, why);
 	pvctrl_domain_destroy(h, old);
-	pvx_domain_forget(old);
+	pvstart_domain_forget(old);
 	rc = pvstart_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
 	if (rc < 0) {
 		log_warnx("dom%u (%s): restarting failed: %s", old, d->name,
@@ -127,7 +127,7 @@ int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h,
 
 	if (!e || e->state == PV_DOMSTATE_DYING) {
 		log_info("dom%u (%s): gone; its store entries are removed", d->domid, d->name);
-		pvx_domain_forget(d->domid);
+		pvstart_domain_forget(d->domid);
 		return 0;
 	}
 	crashed = e->state == PV_DOMSTATE_CRASHED;

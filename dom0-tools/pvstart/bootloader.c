@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
+#include "libxs/xs.h"
 #include "pvstart/pvstart.h"
 #include "rundir.h"
 
@@ -204,24 +205,52 @@ static void bl_cleanup(struct bl_run *b)
 	free(b->args);
 }
 
+static int bl_has_scripts(const struct domcfg *dc)
+{
+	for (size_t i = 0; i < dc->n_vifs; i++)
+		if (dc->vifs[i].script[0])
+			return 1;
+	return 0;
+}
+
+/* The vifs' hotplug scripts before the domain first runs (as libxl), then unpause
+ * it unless the caller wanted it paused. A failure destroys it. */
+static int bl_hotplug(struct pvctrl *h, pv_domid_t domid, unsigned flags, struct pvx_err *err)
+{
+	struct xs_handle *xs;
+	int rc = pvx_store_open(&xs, err);
+
+	if (rc == 0) {
+		rc = pvstart_vifs_hotplug(xs, domid, 1, err);
+		xs_close(xs);
+	}
+	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
+		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
+	if (rc < 0) {
+		pvctrl_domain_destroy(h, domid);
+		pvstart_domain_forget(domid);
+	}
+	return rc;
+}
+
 int pvstart_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 			  const char *cfg_text, pv_domid_t *out, struct pvx_err *err)
 {
 	struct bl_run b = { .kernel = NULL };
-	struct domcfg found;
-	int rc;
+	int scripts = bl_has_scripts(dc), rc = 0;
+	unsigned how = scripts ? flags | PVX_CREATE_PAUSED : flags;
+	struct domcfg found = *dc; /* the same config, booting what a bootloader found */
 
-	if (!dc->bootloader)
-		return pvx_domain_create(h, dc, flags, cfg_text, out, err);
-	rc = bl_run(dc, &b, err);
-	if (rc == 0) {
-		found = *dc; /* the same config, booting what the bootloader found */
+	if (dc->bootloader && (rc = bl_run(dc, &b, err)) == 0) {
 		found.kernel = b.kernel;
 		found.ramdisk = b.ramdisk;
 		if (b.args)
 			found.cmdline = b.args;
-		rc = pvx_domain_create(h, &found, flags, cfg_text, out, err);
 	}
+	if (rc == 0)
+		rc = pvx_domain_create(h, &found, how, cfg_text, out, err);
+	if (rc == 0 && scripts)
+		rc = bl_hotplug(h, *out, flags, err);
 	bl_cleanup(&b);
 	return rc;
 }

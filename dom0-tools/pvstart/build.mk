@@ -3,4 +3,4 @@
 HOST_LIBS += pvstart
 pvstart_SRCS += dom0-tools/pvstart/spawn.c dom0-tools/pvstart/daemons.c \
 	dom0-tools/pvstart/monitor.c dom0-tools/pvstart/run.c \
-	dom0-tools/pvstart/bootloader.c
+	dom0-tools/pvstart/bootloader.c dom0-tools/pvstart/hotplug.c

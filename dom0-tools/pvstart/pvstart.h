@@ -56,13 +56,28 @@ int pvstart_spawn_path(const char *path, char *const argv[], char *const envp[],
 int pvstart_run(const char *path, char *const argv[], char *const envp[], const char *logname,
 		int timeout_s, struct pvx_err *err);
 
+/* ---- vif script= (pvstart/hotplug.c) ---- */
+struct xs_handle;
+/* Run vif devid's hotplug script (its backend's script key; none: nothing) as libxl
+ * runs Xen's: "online" once the backend is ready, or "offline", with Xen's
+ * environment. Log: <rundir>/hotplug.log. 0, or -EIO / -ETIMEDOUT with err set. */
+int pvstart_vif_hotplug(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int online,
+			struct pvx_err *err);
+/* The same for every vif of domid (offline: all of them, the first error kept). */
+int pvstart_vifs_hotplug(struct xs_handle *xs, pv_domid_t domid, int online, struct pvx_err *err);
+/* Destroy a domain's records as pvx_domain_forget does, running its vifs'
+ * offline scripts first (the store still has them). */
+void pvstart_domain_forget(pv_domid_t domid);
+
 /* ---- bootloader= (pvstart/bootloader.c) ---- */
 struct domcfg;
 /* pvx_domain_create, after running the config's bootloader when it has one (as
  * libxl runs pygrub: the first disk, --output-format=simple0, the
  * bootloader_args) and taking the kernel, ramdisk and command line it found;
- * its files are removed once the domain is built. Without a bootloader it is
- * pvx_domain_create. Log: <rundir>/bootloader.log. 0 or -errno, err set. */
+ * its files are removed once the domain is built. Vifs with script= get their
+ * hotplug scripts run ("online") before the domain first runs; a failing one
+ * fails the create. Without either it is pvx_domain_create. Log:
+ * <rundir>/bootloader.log. 0 or -errno, err set. */
 int pvstart_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 			  const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
 

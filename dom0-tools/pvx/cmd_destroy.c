@@ -11,7 +11,7 @@ static int destroy_op(struct pvctrl *h, pv_domid_t id)
 	int rc = pvctrl_domain_destroy(h, id);
 
 	if (rc == 0)
-		pvx_domain_forget(id);
+		pvstart_domain_forget(id);
 	return rc;
 }
 
