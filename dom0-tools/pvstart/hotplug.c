@@ -68,7 +68,7 @@ static char **hp_env(const char *script, const char *rel, const char *vif, const
 	char **env;
 	int bad = 0;
 
-	while (environ[n] && n < HP_ENV_MAX)
+	while (n < HP_ENV_MAX && environ[n])
 		n++;
 	env = calloc(n + ARRAY_SIZE(xen) + 1, sizeof(char *));
 	for (size_t i = 0; env && i < n; i++)

@@ -1,6 +1,7 @@
 /* Reading a config the way pvx create and config-update do: the file, the
  * KEY=VALUE overrides, then the typed domcfg, its warnings on stderr. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "libpvx/cfg.h"
 #include "pvx_cli.h"
@@ -24,4 +25,15 @@ int cli_config_load(const char *file, char **overrides, int n, struct cfg_file *
 	if (rc < 0)
 		cli_fail("%s", pvx_err_text(&err, rc));
 	return rc;
+}
+
+int cli_config_print(const struct domcfg *dc)
+{
+	char *json = NULL;
+
+	if (domcfg_to_json(dc, -1, &json) < 0)
+		return cli_fail("cannot format the config as JSON");
+	fputs(json, stdout);
+	free(json);
+	return 0;
 }

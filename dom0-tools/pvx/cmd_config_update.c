@@ -44,17 +44,6 @@ static int cu_save(struct pvctrl *h, pv_domid_t id, struct cfg_file *cf, struct 
 	return 0;
 }
 
-static int cu_print(const struct domcfg *dc)
-{
-	char *json = NULL;
-
-	if (domcfg_to_json(dc, -1, &json) < 0)
-		return cli_fail("cannot format the config as JSON");
-	fputs(json, stdout);
-	free(json);
-	return 0;
-}
-
 int cmd_config_update(int argc, char **argv)
 {
 	struct cfg_file *cf = NULL;
@@ -75,7 +64,7 @@ int cmd_config_update(int argc, char **argv)
 	memset(&dc, 0, sizeof(dc));
 	rc = cli_config_load(argv[optind + 1], argv + optind + 2, argc - optind - 2, &cf, &dc);
 	if (rc == 0 && (debug || cli.dryrun))
-		rc = cu_print(&dc);
+		rc = cli_config_print(&dc);
 	if (rc == 0 && !cli.dryrun)
 		rc = cu_save(h, id, cf, &dc);
 	domcfg_fini(&dc);

@@ -69,17 +69,6 @@ static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_t
 			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
-static int create_dry_run(const struct domcfg *dc)
-{
-	char *json = NULL;
-
-	if (domcfg_to_json(dc, -1, &json) < 0)
-		return cli_fail("cannot format the config as JSON");
-	fputs(json, stdout);
-	free(json);
-	return 0;
-}
-
 /* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
  * Without a console (no pvconsoled, no ring) the domain still runs: say so and
  * fail; what it writes with console_io is in `pvx dmesg`. */
@@ -126,7 +115,7 @@ int cmd_create(int argc, char **argv)
 		fprintf(stderr, "Parsing config from %s\n", o.file);
 	rc = cli_config_load(o.file, o.overrides, o.n_overrides, &cf, &dc);
 	if (rc < 0 || o.dry_run) {
-		rc = rc < 0 ? 1 : create_dry_run(&dc);
+		rc = rc < 0 ? 1 : cli_config_print(&dc);
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;

@@ -64,6 +64,9 @@ struct cfg_file;
  * (the caller frees it with cfg_free, and dc with domcfg_fini). 0 or -errno. */
 int cli_config_load(const char *file, char **overrides, int n, struct cfg_file **cf,
 		    struct domcfg *dc);
+/* dc as xl's dry-run JSON on stdout ({"domid": null, "config": ...}). 0, or 1 after
+ * printing why not. */
+int cli_config_print(const struct domcfg *dc);
 /* pvx mem-set / mem-max: DOMAIN SIZE parsed, op called with KiB; the exit status. */
 int cli_mem_op(int argc, char **argv,
 	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
