@@ -79,7 +79,33 @@ import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 assert len(rows) == 2 and {"Domain-0", "d2", "renamed"} <= {d["name"] for d in rows[1]["domains"]}, rows' ||
 	fail "top --json"
-ok "top -b -i N -d S, --json"
+python3 - "$PVX" <<'PY' || fail "top on a terminal"
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "top", "-d", "1"])
+def until(text, secs=15):
+    seen, end = b"", time.time() + secs
+    while time.time() < end and text not in seen:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return text in seen
+assert until(b"pvx top - ") and until(b"domains:"), "no summary on the terminal"
+os.write(fd, b"s")
+assert until(b"sort (now CPU(sec))"), "s did not sort by CPU(sec)"
+os.write(fd, b"q")
+for _ in range(100):
+    done, st = os.waitpid(pid, os.WNOHANG)
+    if done:
+        sys.exit(os.waitstatus_to_exitcode(st))
+    time.sleep(0.05)
+os.kill(pid, 9)
+sys.exit("q did not quit")
+PY
+ok "top -b -i N -d S, --json; on a terminal: summary, s sorts, q quits"
 
 out=$("$PVX" console -t serial d2 2>&1) && fail "console -t serial succeeded"
 grep -q "emulates no serial port" <<<"$out" || fail "console -t serial: $out"
