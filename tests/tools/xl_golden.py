@@ -40,7 +40,7 @@ def scrub_line(case, line):
         if f and f[0] != "Name" and len(f) >= 6:
             if f[0] == "Domain-0":
                 line = re.sub(r"^(Domain-0\s+0)\s+\d+\s+\d+", r"\1     X     X", line)
-            line = re.sub(r"(\s)\d+\.\d(\s|$)", r"\1X\2", line, count=1)
+            line = re.sub(r"\s+\d+\.\d(\s|$)", r"  X\1", line, count=1)
     elif case.startswith("vcpu-list"):
         f = line.split()
         if f and f[0] != "Name":
