@@ -3,13 +3,14 @@
 #include <errno.h>
 #include <string.h>
 
-#include "libpvctrl/pvctrl.h"
+#include "pvctrl.h"
 #include "pvctrl_priv.h"
 
 int pvctrl_vcpu_affinity(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, int set,
 			 uint8_t hard[PVCTRL_CPUMAP_BYTES], uint8_t soft[PVCTRL_CPUMAP_BYTES])
 {
-	struct pv_domctl dc = { .cmd = set ? PV_DOMCTL_setvcpuaffinity : PV_DOMCTL_getvcpuaffinity,
+	struct pv_domctl dc = { .cmd = set ? PV_DOMCTL_setvcpuaffinity
+					   : PV_DOMCTL_getvcpuaffinity,
 				.domain = domid };
 	struct pv_domctl_vcpuaffinity *a = &dc.u.vcpuaffinity;
 	uint8_t buf[2 * PVCTRL_CPUMAP_BYTES] = { 0 };
@@ -17,7 +18,8 @@ int pvctrl_vcpu_affinity(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, int 
 
 	a->vcpu = vcpu;
 	a->flags = (hard ? PV_VCPUAFFINITY_HARD : 0) | (soft ? PV_VCPUAFFINITY_SOFT : 0);
-	a->cpumap_hard = (struct pv_xenctl_bitmap){ PV_PRIVCMD_BUF_ADDR, PVCTRL_CPUMAP_BYTES * 8 };
+	a->cpumap_hard = (struct pv_xenctl_bitmap){ PV_PRIVCMD_BUF_ADDR,
+						    PVCTRL_CPUMAP_BYTES * 8 };
 	a->cpumap_soft = (struct pv_xenctl_bitmap){ PV_PRIVCMD_BUF_ADDR + PVCTRL_CPUMAP_BYTES,
 						    PVCTRL_CPUMAP_BYTES * 8 };
 	if (set && hard)
@@ -56,7 +58,8 @@ int pvctrl_sched_credit(struct pvctrl *h, pv_domid_t domid, int set, unsigned *w
 int pvctrl_sched_info(struct pvctrl *h, struct pv_privcmd_schedinfo *si)
 {
 	size_t len = 0;
-	int rc = pvctrl_request(h, PV_PRIVCMD_OP_SCHED_INFO, NULL, 0, si, sizeof(*si), &len, NULL);
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_SCHED_INFO, NULL, 0, si, sizeof(*si), &len,
+				NULL);
 
 	if (rc == 0 && len != sizeof(*si))
 		rc = -EPROTO;

@@ -66,15 +66,17 @@ static int vcpus_tx(struct xs_handle *xs, uint32_t t, void *arg)
 	return rc;
 }
 
-int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online,
-			    unsigned max, struct pvx_err *err)
+int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online, unsigned max,
+			    struct pvx_err *err)
 {
 	struct vcpus_ctx c = { domid, online, max };
 	int rc;
 
 	if (online < 1 || online > max)
-		return pvx_fail(err, -EINVAL, "requested %u vCPUs, however the domain has %u "
-				"(maxvcpus)", online, max);
+		return pvx_fail(err, -EINVAL,
+				"requested %u vCPUs, however the domain has %u "
+				"(maxvcpus)",
+				online, max);
 	rc = pvx_xs_transact(xs, vcpus_tx, &c);
 	if (rc < 0)
 		pvx_fail(err, rc, "writing cpu/<n>/availability: %s", strerror(-rc));

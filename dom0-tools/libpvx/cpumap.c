@@ -13,7 +13,7 @@ static void map_set(uint8_t *map, unsigned i, int on)
 	if (on)
 		map[i / 8] |= (uint8_t)(1u << (i % 8));
 	else
-		map[i / 8] &= (uint8_t)~(1u << (i % 8));
+		map[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 int pvx_cpumap_test(const uint8_t *map, unsigned i)
@@ -145,8 +145,9 @@ void pvx_cpumap_format(const uint8_t *map, unsigned nbits, char *out, size_t len
 			return;
 		}
 		if (used < len)
-			used += (size_t)snprintf(out + used, len - used, first + 1 == i ? "%s%u" :
-						 "%s%u-%u", runs++ ? "," : "", first, i - 1);
+			used += (size_t)snprintf(out + used, len - used,
+						 first + 1 == i ? "%s%u" : "%s%u-%u",
+						 runs++ ? "," : "", first, i - 1);
 	}
 	if (runs == 0)
 		snprintf(out, len, "none");

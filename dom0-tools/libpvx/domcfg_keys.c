@@ -27,8 +27,10 @@ static int affinity_check(struct dc_ctx *c, const char *key, const struct cfg_va
 	cfg_quote(*s, shown, sizeof(shown));
 	if (item)
 		snprintf(at, sizeof(at), "item %zu: ", item);
-	return dc_error(c, v->line, key, "%sexpected CPUs such as \"all\", \"0-3,5,^1\" or "
-			"\"nodes:0\" (numbers up to %d), got %s", at, DOMCFG_CPU_MAX, shown);
+	return dc_error(c, v->line, key,
+			"%sexpected CPUs such as \"all\", \"0-3,5,^1\" or "
+			"\"nodes:0\" (numbers up to %d), got %s",
+			at, DOMCFG_CPU_MAX, shown);
 }
 
 /* cpus=, cpus_soft=: "0-3,^1" for every vCPU, or ["2", "3-8,^5"] one per vCPU. */
@@ -38,7 +40,8 @@ int key_affinity(struct dc_ctx *c, const struct key_handler *h, const struct cfg
 	const char *s;
 
 	if (a == &c->dc->cpus_soft)
-		dc_warn(c, v->line, "cpus_soft: kept and shown by vcpu-list, not enforced: the host's "
+		dc_warn(c, v->line,
+			"cpus_soft: kept and shown by vcpu-list, not enforced: the host's "
 			"scheduler has no soft affinity (cpus= pins)");
 
 	if (v->type != CFG_LIST) {
@@ -68,7 +71,8 @@ int key_bootloader(struct dc_ctx *c, const struct key_handler *h, const struct c
 	if (dc_get_string(c, h->key, v, &s) < 0)
 		return -EINVAL;
 	if (!*s)
-		return dc_error(c, v->line, h->key, "must not be empty (leave it out to boot kernel=)");
+		return dc_error(c, v->line, h->key,
+				"must not be empty (leave it out to boot kernel=)");
 	return (c->dc->bootloader = strdup(s)) ? 0 : -ENOMEM;
 }
 
@@ -97,7 +101,8 @@ int key_bootloader_args(struct dc_ctx *c, const struct key_handler *h, const str
 	const char *s;
 
 	if (v->type != CFG_LIST) {
-		dc_warn(c, v->line, "bootloader_args as a string is deprecated (xl splits it at "
+		dc_warn(c, v->line,
+			"bootloader_args as a string is deprecated (xl splits it at "
 			"blanks, and so does pvisor); give a list [ \"ARG\", ... ]");
 		return bootloader_split(dc, v->str);
 	}
@@ -161,12 +166,16 @@ int key_tsc_mode(struct dc_ctx *c, const struct key_handler *h, const struct cfg
 		return 0;
 	}
 	if (m == 1)
-		return dc_error(c, v->line, h->key, "\"always_emulate\" is not supported by pvisor: "
-				"guests read the host's TSC directly; use \"default\" or \"native\"");
+		return dc_error(
+			c, v->line, h->key,
+			"\"always_emulate\" is not supported by pvisor: "
+			"guests read the host's TSC directly; use \"default\" or \"native\"");
 	if (m == 3)
-		return dc_error(c, v->line, h->key, "\"native_paravirt\" has been removed (as in "
+		return dc_error(c, v->line, h->key,
+				"\"native_paravirt\" has been removed (as in "
 				"xl); use \"default\" or \"native\"");
-	return dc_error(c, v->line, h->key, "expected \"default\", \"always_emulate\", \"native\" "
+	return dc_error(c, v->line, h->key,
+			"expected \"default\", \"always_emulate\", \"native\" "
 			"or \"native_paravirt\"");
 }
 
@@ -178,7 +187,8 @@ int key_pool(struct dc_ctx *c, const struct key_handler *h, const struct cfg_val
 		return -EINVAL;
 	if (strcmp(s, "Pool-0") == 0)
 		return 0;
-	return dc_error(c, v->line, h->key, "pvisor has one CPU pool, \"Pool-0\" (CPU pools are "
+	return dc_error(c, v->line, h->key,
+			"pvisor has one CPU pool, \"Pool-0\" (CPU pools are "
 			"not supported by pvisor: use cpus= to confine a domain)");
 }
 
@@ -196,13 +206,19 @@ int key_limit(struct dc_ctx *c, const struct key_handler *h, const struct cfg_va
 	if (rc < 0)
 		return rc;
 	if (n > h->max && h->max == 1)
-		return dc_error(c, v->line, h->key, "not supported by pvisor: it has grant tables "
-				"of version 1 only, got %lld", n);
+		return dc_error(c, v->line, h->key,
+				"not supported by pvisor: it has grant tables "
+				"of version 1 only, got %lld",
+				n);
 	if (n > h->max)
-		return dc_error(c, v->line, h->key, "not supported by pvisor: it gives every "
-				"domain %lld %s, got %lld; lower it or leave it out", h->max, h->what, n);
+		return dc_error(c, v->line, h->key,
+				"not supported by pvisor: it gives every "
+				"domain %lld %s, got %lld; lower it or leave it out",
+				h->max, h->what, n);
 	if (n < h->max)
-		dc_warn(c, v->line, "%s: pvisor gives every domain %lld %s; a lower limit is not "
-			"enforced", h->key, h->max, h->what);
+		dc_warn(c, v->line,
+			"%s: pvisor gives every domain %lld %s; a lower limit is not "
+			"enforced",
+			h->key, h->max, h->what);
 	return 0;
 }

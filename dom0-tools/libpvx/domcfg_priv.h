@@ -19,7 +19,7 @@ struct dc_ctx {
 struct key_handler {
 	const char *key;
 	int (*parse)(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
-	size_t off; /* the struct domcfg field the handler fills, when it needs one */
+	size_t off;       /* the struct domcfg field the handler fills, when it needs one */
 	const char *what; /* for numbers: what the value counts, for messages */
 	long long min, max;
 };
@@ -35,8 +35,7 @@ void dc_warn(struct dc_ctx *c, int line, const char *fmt, ...)
 /* How a value looks in a message: "lots", 64, or "a list". */
 void dc_show_value(const struct cfg_value *v, char *buf, size_t len);
 /* A string value (numbers count, as in xl). 0 or -EINVAL with the error set. */
-int dc_get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v,
-		  const char **out);
+int dc_get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v, const char **out);
 /* A number within h's bounds (strings holding one count). 0 or -EINVAL. */
 int dc_get_number(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v,
 		  long long *out);
@@ -44,8 +43,7 @@ int dc_get_number(struct dc_ctx *c, const struct key_handler *h, const struct cf
 /* Handlers in domcfg_keys.c. */
 int key_affinity(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
 int key_bootloader(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
-int key_bootloader_args(struct dc_ctx *c, const struct key_handler *h,
-			const struct cfg_value *v);
+int key_bootloader_args(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
 int key_long(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
 int key_bool(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
 int key_tsc_mode(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);

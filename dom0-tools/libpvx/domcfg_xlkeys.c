@@ -12,13 +12,17 @@
 
 #include "util.h"
 
-#define R_DM      "it runs no device model (QEMU)"
-#define R_DISPLAY "it has no graphical console; the guest's console is the PV console (pvx console)"
-#define R_HVM     "it emulates no PC platform devices or firmware; type = \"hvm\" boots the kernel directly"
-#define R_PT      "guests are host processes with no access to host hardware, so nothing is passed through"
-#define R_XSM     "it has no XSM/FLASK security module; domains are confined by seccomp and namespaces"
-#define R_ARM     "it is an ARM option and pvisor runs x86-64 guests"
-#define R_PVH     "it is a PVH option and pvisor runs PV (and hvm) guests"
+#define R_DM "it runs no device model (QEMU)"
+#define R_DISPLAY \
+	"it has no graphical console; the guest's console is the PV console (pvx console)"
+#define R_HVM \
+	"it emulates no PC platform devices or firmware; type = \"hvm\" boots the kernel directly"
+#define R_PT \
+	"guests are host processes with no access to host hardware, so nothing is passed through"
+#define R_XSM \
+	"it has no XSM/FLASK security module; domains are confined by seccomp and namespaces"
+#define R_ARM       "it is an ARM option and pvisor runs x86-64 guests"
+#define R_PVH       "it is a PVH option and pvisor runs PV (and hvm) guests"
 #define R_DEV(what) "it has no " what " backend (it serves vbd, vif and the PV console)"
 
 static const struct domcfg_xlkey xlkeys[] = {
@@ -26,9 +30,9 @@ static const struct domcfg_xlkey xlkeys[] = {
 	{ "vnuma", XK_LIST, XK_WARN, NULL, "it gives guests no virtual NUMA topology" },
 	/* boot */
 	{ "firmware", XK_ANY, XK_REJECT, NULL,
-	  "it has no firmware or PV-GRUB image; boot with kernel= or bootloader="},
+	  "it has no firmware or PV-GRUB image; boot with kernel= or bootloader=" },
 	{ "firmware_override", XK_ANY, XK_REJECT, NULL,
-	  "it has no firmware or PV-GRUB image; boot with kernel= or bootloader="},
+	  "it has no firmware or PV-GRUB image; boot with kernel= or bootloader=" },
 	{ "pvshim", XK_BOOL, XK_WARN, NULL, R_PVH },
 	{ "pvshim_path", XK_ANY, XK_WARN, NULL, R_PVH },
 	{ "pvshim_cmdline", XK_ANY, XK_WARN, NULL, R_PVH },
@@ -81,7 +85,8 @@ static const struct domcfg_xlkey xlkeys[] = {
 	{ "dm_restrict", XK_BOOL, XK_WARN, NULL, R_DM },
 	{ "device_model_user", XK_ANY, XK_WARN, NULL, R_DM },
 	{ "vsnd", XK_LIST, XK_REJECT, NULL, R_DEV("sound") },
-	{ "vkb", XK_LIST, XK_WARN, NULL, R_DEV("keyboard") "; input goes through the PV console" },
+	{ "vkb", XK_LIST, XK_WARN, NULL,
+	  R_DEV("keyboard") "; input goes through the PV console" },
 	{ "tee", XK_STR, XK_REJECT, "none", R_ARM },
 	/* PV */
 	{ "e820_host", XK_BOOL, XK_WARN, NULL,
@@ -101,7 +106,8 @@ static const struct domcfg_xlkey xlkeys[] = {
 	{ "acpi_s4", XK_BOOL, XK_WARN, NULL, R_HVM },
 	{ "acpi_laptop_slate", XK_BOOL, XK_WARN, NULL, R_HVM },
 	{ "apic", XK_BOOL, XK_WARN, NULL, R_HVM },
-	{ "nx", XK_BOOL_ON, XK_WARN, NULL, "guests get the host CPU's NX bit, which cannot be hidden" },
+	{ "nx", XK_BOOL_ON, XK_WARN, NULL,
+	  "guests get the host CPU's NX bit, which cannot be hidden" },
 	{ "hpet", XK_BOOL, XK_WARN, NULL, R_HVM },
 	{ "altp2m", XK_STR, XK_WARN, "disabled", "it has no alternate p2m views" },
 	{ "altp2mhvm", XK_BOOL, XK_WARN, NULL, "it has no alternate p2m views" },

@@ -28,13 +28,23 @@ int pvx_mem_parse_kb(const char *s, uint64_t *kb)
 	if (errno || (end[0] && end[1]) || n > (1ull << 40))
 		return -EINVAL;
 	switch (tolower((unsigned char)end[0])) {
-	case 't': n <<= 30; break;
-	case 'g': n <<= 20; break;
+	case 't':
+		n <<= 30;
+		break;
+	case 'g':
+		n <<= 20;
+		break;
 	case '\0': /* no suffix: MiB, as xl */
-	case 'm': n <<= 10; break;
-	case 'k': break;
-	case 'b': n >>= 10; break;
-	default: return -EINVAL;
+	case 'm':
+		n <<= 10;
+		break;
+	case 'k':
+		break;
+	case 'b':
+		n >>= 10;
+		break;
+	default:
+		return -EINVAL;
 	}
 	*kb = n;
 	return 0;
@@ -71,22 +81,24 @@ static int mem_limit(struct pvctrl *h, pv_domid_t domid, uint64_t kb)
 	return rc == -EBUSY ? pvctrl_domain_max_mem(h, domid, kb) : rc;
 }
 
-int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
-			  uint64_t kb, struct pvx_err *err)
+int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint64_t kb,
+			  struct pvx_err *err)
 {
 	uint64_t max_kb;
 	int rc = mem_read_kb(xs, domid, "static-max", &max_kb);
 
 	if (rc < 0)
-		return pvx_fail(err, rc, "the domain has no memory/static-max in the store: it "
+		return pvx_fail(err, rc,
+				"the domain has no memory/static-max in the store: it "
 				"was not created by this toolstack");
 	if (kb < PVX_MEM_MIN_KB)
 		return pvx_fail(err, -EINVAL, "%llu KiB is below the %u KiB a guest needs",
 				(unsigned long long)kb, PVX_MEM_MIN_KB);
 	if (kb > max_kb)
-		return pvx_fail(err, -EINVAL, "%llu MiB is more than the domain's maximum, %llu "
-				"MiB (raise it with pvx mem-max first)", (unsigned long long)kb >> 10,
-				(unsigned long long)max_kb >> 10);
+		return pvx_fail(err, -EINVAL,
+				"%llu MiB is more than the domain's maximum, %llu "
+				"MiB (raise it with pvx mem-max first)",
+				(unsigned long long)kb >> 10, (unsigned long long)max_kb >> 10);
 	rc = mem_limit(h, domid, kb);
 	if (rc < 0)
 		return pvx_fail(err, rc, "setting the hypervisor's limit to %llu KiB: %s",
@@ -104,17 +116,22 @@ int pvx_domain_mem_max(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
 	int rc = mem_read_kb(xs, domid, "target", &target_kb);
 
 	if (rc < 0)
-		return pvx_fail(err, rc, "the domain has no memory/target in the store: it was "
+		return pvx_fail(err, rc,
+				"the domain has no memory/target in the store: it was "
 				"not created by this toolstack");
 	if (kb < target_kb)
-		return pvx_fail(err, -EINVAL, "%llu MiB is less than the domain's balloon target, "
+		return pvx_fail(err, -EINVAL,
+				"%llu MiB is less than the domain's balloon target, "
 				"%llu MiB (lower it with pvx mem-set first)",
-				(unsigned long long)kb >> 10, (unsigned long long)target_kb >> 10);
+				(unsigned long long)kb >> 10,
+				(unsigned long long)target_kb >> 10);
 	rc = mem_limit(h, domid, kb);
 	if (rc == -EBUSY)
-		return pvx_fail(err, rc, "%llu MiB is more than the domain was built with: pvisor "
+		return pvx_fail(err, rc,
+				"%llu MiB is more than the domain was built with: pvisor "
 				"sizes a domain's memory when it creates it (set maxmem= in the "
-				"config)", (unsigned long long)kb >> 10);
+				"config)",
+				(unsigned long long)kb >> 10);
 	if (rc < 0)
 		return pvx_fail(err, rc, "setting the hypervisor's limit: %s", strerror(-rc));
 	rc = mem_write_kb(xs, domid, "static-max", kb);

@@ -67,18 +67,23 @@ static int rename_saved(pv_domid_t domid, const char *name, struct pvx_err *err)
 	return rc;
 }
 
-int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
-		      const char *name, struct pvx_err *err)
+int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, const char *name,
+		      struct pvx_err *err)
 {
 	pv_domid_t other;
 	int rc;
 
 	if (domcfg_name_check(name) < 0)
-		return pvx_fail(err, -EINVAL, "'%s' is not a valid name: 1 to %d of A-Z a-z 0-9 "
-				"_ . -, not all digits, not Domain-0", name, DOMCFG_NAME_MAX);
+		return pvx_fail(err, -EINVAL,
+				"'%s' is not a valid name: 1 to %d of A-Z a-z 0-9 "
+				"_ . -, not all digits, not Domain-0",
+				name, DOMCFG_NAME_MAX);
 	if (pvx_domain_resolve(h, name, &other) == 0)
-		return other == domid ? 0 : pvx_fail(err, -EEXIST, "a domain named '%s' already "
-						     "exists (id %u)", name, other);
+		return other == domid ? 0
+				      : pvx_fail(err, -EEXIST,
+						 "a domain named '%s' already "
+						 "exists (id %u)",
+						 name, other);
 	rc = rename_hv(h, domid, name, err);
 	if (rc == 0)
 		rc = rename_store(xs, domid, name, err);

@@ -14,8 +14,10 @@ int pvx_cpumap_to_ctl(const char *list, uint8_t out[PVCTRL_CPUMAP_BYTES], struct
 	if (rc == -ENOENT)
 		return pvx_fail(err, rc, "\"%s\" names a NUMA node the host does not have", list);
 	if (rc < 0)
-		return pvx_fail(err, rc, "\"%s\" is not a CPU list such as \"all\", \"0-3,^1\" or "
-				"\"nodes:0\"", list);
+		return pvx_fail(err, rc,
+				"\"%s\" is not a CPU list such as \"all\", \"0-3,^1\" or "
+				"\"nodes:0\"",
+				list);
 	memcpy(out, map, PVCTRL_CPUMAP_BYTES); /* CPUs past it: no host has them */
 	return 0;
 }
@@ -34,7 +36,8 @@ int pvx_vcpu_pin(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, const char *
 		return rc;
 	rc = pvctrl_vcpu_affinity(h, domid, vcpu, 1, hard ? hmap : NULL, soft ? smap : NULL);
 	if (rc == -EINVAL && hard)
-		return pvx_fail(err, rc, "vCPU %u: \"%s\" holds none of the host's CPUs", vcpu, hard);
+		return pvx_fail(err, rc, "vCPU %u: \"%s\" holds none of the host's CPUs", vcpu,
+				hard);
 	if (rc < 0)
 		pvx_fail(err, rc, "setting the affinity of vCPU %u: %s", vcpu, strerror(-rc));
 	return rc;
@@ -46,7 +49,8 @@ int pvx_sched_credit_set(struct pvctrl *h, pv_domid_t domid, unsigned weight, un
 	int rc = pvctrl_sched_credit(h, domid, 1, &weight, &cap);
 
 	if (rc == -EOPNOTSUPP)
-		return pvx_fail(err, rc, "the host gives pvisor no cgroup CPU controller for "
+		return pvx_fail(err, rc,
+				"the host gives pvisor no cgroup CPU controller for "
 				"weights and caps ('pvx info sched_cgroup' says why)");
 	if (rc == -EINVAL)
 		return pvx_fail(err, rc, "weight 1..65535, cap 0..100 per vCPU");

@@ -18,9 +18,9 @@
 #include "pvstart/pvstart.h"
 #include "rundir.h"
 
-#define BL_TIMEOUT_S 60
+#define BL_TIMEOUT_S  60
 #define BL_XEN_BINDIR "/usr/lib/xen/bin" /* where xl looks for a bare name */
-#define BL_LOG "bootloader.log"
+#define BL_LOG        "bootloader.log"
 #define BL_ARGS_FIXED 10
 
 struct bl_run {
@@ -44,14 +44,18 @@ static int bl_find(const struct domcfg *dc, struct bl_run *b, struct pvx_err *er
 
 		snprintf(b->prog, sizeof(b->prog), "%s", abs ? abs : dc->bootloader);
 		free(abs);
-		return bl_executable(b->prog) ? 0 : pvx_fail(err, -ENOENT, "bootloader %s: not an "
-							     "executable file", b->prog);
+		return bl_executable(b->prog) ? 0
+					      : pvx_fail(err, -ENOENT,
+							 "bootloader %s: not an "
+							 "executable file",
+							 b->prog);
 	}
 	snprintf(b->prog, sizeof(b->prog), "%s/%s", BL_XEN_BINDIR, dc->bootloader);
 	if (bl_executable(b->prog))
 		return 0;
 	path = strdup(env ? env : "/usr/bin:/bin");
-	for (char *d = path ? strtok_r(path, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+	for (char *d = path ? strtok_r(path, ":", &save) : NULL; d;
+	     d = strtok_r(NULL, ":", &save)) {
 		snprintf(b->prog, sizeof(b->prog), "%s/%s", d, dc->bootloader);
 		if (bl_executable(b->prog)) {
 			free(path);
@@ -157,8 +161,10 @@ static int bl_parse(struct bl_run *b, struct pvx_err *err)
 		bl_record(b, text + at);
 	free(text);
 	if (!b->kernel)
-		return pvx_fail(err, -ENOEXEC, "the bootloader %s named no kernel (see %s in the "
-				"run directory)", b->prog, BL_LOG);
+		return pvx_fail(err, -ENOEXEC,
+				"the bootloader %s named no kernel (see %s in the "
+				"run directory)",
+				b->prog, BL_LOG);
 	return 0;
 }
 
@@ -169,8 +175,10 @@ static int bl_run(const struct domcfg *dc, struct bl_run *b, struct pvx_err *err
 	int rc;
 
 	if (!dc->n_disks)
-		return pvx_fail(err, -EINVAL, "bootloader %s: cannot run a bootloader with no boot "
-				"disk (it reads the kernel from the first disk)", dc->bootloader);
+		return pvx_fail(err, -EINVAL,
+				"bootloader %s: cannot run a bootloader with no boot "
+				"disk (it reads the kernel from the first disk)",
+				dc->bootloader);
 	if ((rc = bl_find(dc, b, err)) < 0 || (rc = bl_paths(b, err)) < 0)
 		return rc;
 	disk = domcfg_path_resolve(dc, dc->disks[0].target);

@@ -16,10 +16,10 @@
 #include "pvstart/pvstart.h"
 #include "util.h"
 
-#define HP_TIMEOUT_S 40        /* libxl's LIBXL_HOTPLUG_TIMEOUT */
-#define HP_READY_MS  10000     /* for the backend to reach InitWait */
-#define HP_LOG "hotplug.log"
-#define HP_ENV_MAX 256
+#define HP_TIMEOUT_S 40    /* libxl's LIBXL_HOTPLUG_TIMEOUT */
+#define HP_READY_MS  10000 /* for the backend to reach InitWait */
+#define HP_LOG       "hotplug.log"
+#define HP_ENV_MAX   256
 
 extern char **environ;
 
@@ -61,9 +61,9 @@ static char *hp_kv(const char *key, const char *value)
  * memory. */
 static char **hp_env(const char *script, const char *rel, const char *vif, const char *netdev)
 {
-	const char *xen[][2] = { { "script", script }, { "XENBUS_TYPE", "vif" },
+	const char *xen[][2] = { { "script", script },   { "XENBUS_TYPE", "vif" },
 				 { "XENBUS_PATH", rel }, { "XENBUS_BASE_PATH", "backend" },
-				 { "vif", vif }, { "netdev", netdev } };
+				 { "vif", vif },         { "netdev", netdev } };
 	size_t n = 0, k = 0;
 	char **env;
 	int bad = 0;

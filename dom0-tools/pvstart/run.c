@@ -45,13 +45,15 @@ int pvstart_run(const char *path, char *const argv[], char *const envp[], const 
 	if (rc == -ETIMEDOUT) {
 		kill(-pid, SIGKILL); /* its own session: the script's children too */
 		waitpid(pid, &status, 0);
-		return pvx_fail(err, rc, "%s did not finish within %d s (killed)", path, timeout_s);
+		return pvx_fail(err, rc, "%s did not finish within %d s (killed)", path,
+				timeout_s);
 	}
 	if (rc < 0)
 		return pvx_fail(err, rc, "waiting for %s: %s", path, strerror(-rc));
 	if (WIFSIGNALED(status))
 		return pvx_fail(err, -EIO, "%s was killed by signal %d", path, WTERMSIG(status));
 	if (WEXITSTATUS(status) != 0)
-		return pvx_fail(err, -EIO, "%s failed (exit status %d)", path, WEXITSTATUS(status));
+		return pvx_fail(err, -EIO, "%s failed (exit status %d)", path,
+				WEXITSTATUS(status));
 	return 0;
 }

@@ -33,7 +33,8 @@ static void domset_filter(struct cli_domset *s, int argc, char **argv)
 		for (int j = 0; j < s->n && !found; j++)
 			found = domset_match(&s->e[j], argv[i]);
 		if (!found)
-			exit(cli_fail("%s: no such domain; 'pvx list' shows the domains", argv[i]));
+			exit(cli_fail("%s: no such domain; 'pvx list' shows the domains",
+				      argv[i]));
 		s->dom0 |= domset_is_dom0(argv[i]);
 	}
 	for (int j = 0; j < s->n; j++) {

@@ -18,7 +18,8 @@ int cli_mem_op(int argc, char **argv,
 		return cli_usage(argv[0]);
 	if (pvx_mem_parse_kb(argv[2], &kb) < 0)
 		return cli_fail("%s: invalid memory size \"%s\" (a number of MiB, or with a "
-				"suffix b, k, m, g, t)", argv[0], argv[2]);
+				"suffix b, k, m, g, t)",
+				argv[0], argv[2]);
 	h = cli_connect();
 	id = cli_domain(h, argv[1]);
 	xs = cli_store();
@@ -27,7 +28,8 @@ int cli_mem_op(int argc, char **argv,
 	pvctrl_close(h);
 	if (rc < 0)
 		return cli_fail("%s %s: %s", argv[0], argv[1], pvx_err_text(&err, rc));
-	cli_note(1, "%s: %s is %llu KiB", argv[1], argv[0][4] == 's' ? "memory/target" :
-		 "memory/static-max", (unsigned long long)kb);
+	cli_note(1, "%s: %s is %llu KiB", argv[1],
+		 argv[0][4] == 's' ? "memory/target" : "memory/static-max",
+		 (unsigned long long)kb);
 	return 0;
 }

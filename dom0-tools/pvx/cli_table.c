@@ -10,7 +10,8 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct pvx_cmd commands[] = {
-	{ "create", cmd_create, CLI_DRYRUN, "[-c] [-p] [-q] [-n|--dry-run|--dryrun] CFG [KEY=VALUE...]",
+	{ "create", cmd_create, CLI_DRYRUN,
+	  "[-c] [-p] [-q] [-n|--dry-run|--dryrun] CFG [KEY=VALUE...]",
 	  "Create a domain from an xl.cfg file",
 	  "Build and start a domain (-c: follow its console, -p: leave it paused, -q: quiet, "
 	  "-n / --dry-run / --dryrun or the global -N: only check the config and print it as JSON)" },
@@ -91,7 +92,8 @@ static const struct pvx_cmd commands[] = {
 	{ "sysrq", cmd_sysrq, 0, "DOMAIN KEY", "Send a SysRq key to a domain",
 	  "Write KEY to control/sysrq; the guest acts on it (the reference kernel: h help, "
 	  "m memory, t vCPUs, o power off, b reboot, c crash)" },
-	{ "domid", cmd_domid, 0, "NAME", "The id of a domain", "The id of the domain called NAME" },
+	{ "domid", cmd_domid, 0, "NAME", "The id of a domain",
+	  "The id of the domain called NAME" },
 	{ "domname", cmd_domname, 0, "ID", "The name of a domain", "The name of domain ID" },
 	{ "daemons", cmd_daemons, 0, "start|stop|status", "Manage this run directory's daemons",
 	  "Start, stop or show the daemons of this run directory (pvisor, xsd, ...)" },

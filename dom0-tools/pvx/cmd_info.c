@@ -58,7 +58,8 @@ static void info_phys(struct info *in, const struct pv_sysctl_physinfo *pi)
 	info_add(in, "cores_per_socket", 1, "%u", pi->cores_per_socket);
 	info_add(in, "threads_per_core", 1, "%u", pi->threads_per_core);
 	info_add(in, "cpu_mhz", 1, "%u.%03u", pi->cpu_khz / 1000, pi->cpu_khz % 1000);
-	info_add(in, "virt_caps", 0, "%s", "pv");
+	info_add(in, "virt_caps", 0, "%s",
+		 pi->capabilities & PV_SYSCTL_PHYSCAP_hvm ? "pv hvm" : "pv");
 	info_add(in, "total_memory", 1, "%lu", (unsigned long)(pi->total_pages / 256));
 	info_add(in, "free_memory", 1, "%lu", (unsigned long)(pi->free_pages / 256));
 	info_add(in, "free_cpus", 1, "%d", 0);
@@ -112,13 +113,15 @@ static void info_numa_text(void)
 
 	printf("cpu_topology           :\ncpu:    core    socket     node\n");
 	for (int i = 0; i < nc; i++)
-		printf("%3d:    %4d     %4d     %4d\n", c[i].cpu, c[i].core, c[i].socket, c[i].node);
+		printf("%3d:    %4d     %4d     %4d\n", c[i].cpu, c[i].core, c[i].socket,
+		       c[i].node);
 	printf("device topology        :\ndevice           node\n"
 	       "No device topology data available\n");
 	printf("numa_info              :\nnode:    memsize    memfree    distances\n");
 	for (int i = 0; i < nn; i++) {
 		printf("%4d:    %6llu     %6llu      ", nd[i].node,
-		       (unsigned long long)(nd[i].size >> 20), (unsigned long long)(nd[i].free >> 20));
+		       (unsigned long long)(nd[i].size >> 20),
+		       (unsigned long long)(nd[i].free >> 20));
 		for (unsigned j = 0; j < nd[i].n_dists; j++)
 			printf("%s%u", j ? "," : "", nd[i].dists[j]);
 		putchar('\n');

@@ -84,25 +84,44 @@ static int sc_number(const char *arg, uint64_t max, long *out)
 
 static int sc_parse(int argc, char **argv, struct sc_opts *o)
 {
-	static const struct option lo[] = {
-		{ "domain", required_argument, NULL, 'd' }, { "weight", required_argument, NULL, 'w' },
-		{ "cap", required_argument, NULL, 'c' },    { "schedparam", no_argument, NULL, 's' },
-		{ "tslice_ms", required_argument, NULL, 't' },
-		{ "ratelimit_us", required_argument, NULL, 'r' },
-		{ "migration_delay_us", required_argument, NULL, 'm' },
-		{ "cpupool", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "domain", required_argument, NULL, 'd' },
+					    { "weight", required_argument, NULL, 'w' },
+					    { "cap", required_argument, NULL, 'c' },
+					    { "schedparam", no_argument, NULL, 's' },
+					    { "tslice_ms", required_argument, NULL, 't' },
+					    { "ratelimit_us", required_argument, NULL, 'r' },
+					    { "migration_delay_us", required_argument, NULL,
+					      'm' },
+					    { "cpupool", required_argument, NULL, 'p' },
+					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+d:w:c:p:t:r:m:s", lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': o->dom = optarg; break;
-		case 'w': if (sc_number(optarg, 65535, &o->weight)) return 1; break;
-		case 'c': if (sc_number(optarg, 65534, &o->cap)) return 1; break;
-		case 'p': o->pool = optarg; break;
-		case 's': o->schedparam = 1; break;
-		case 't': case 'r': case 'm': o->poolparam = 1; break;
-		default: return 2;
+		case 'd':
+			o->dom = optarg;
+			break;
+		case 'w':
+			if (sc_number(optarg, 65535, &o->weight))
+				return 1;
+			break;
+		case 'c':
+			if (sc_number(optarg, 65534, &o->cap))
+				return 1;
+			break;
+		case 'p':
+			o->pool = optarg;
+			break;
+		case 's':
+			o->schedparam = 1;
+			break;
+		case 't':
+		case 'r':
+		case 'm':
+			o->poolparam = 1;
+			break;
+		default:
+			return 2;
 		}
 	}
 	return optind == argc ? 0 : 2;

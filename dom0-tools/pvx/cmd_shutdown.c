@@ -92,8 +92,8 @@ static int sd_request(struct xs_handle *xs, const struct sd_opts *o, struct sd_d
 	struct pvx_err err = { 0 };
 	int rc;
 
-	fprintf(stderr, "%s domain %u\n", o->code == PV_SHUTDOWN_reboot ? "Rebooting" : "Shutting down",
-		d->id);
+	fprintf(stderr, "%s domain %u\n",
+		o->code == PV_SHUTDOWN_reboot ? "Rebooting" : "Shutting down", d->id);
 	d->feature = pvx_control_feature(xs, d->id, o->reason);
 	d->deadline_ns = util_now_ns() +
 			 (uint64_t)(d->feature ? SD_GRACE_FEATURE_MS : SD_GRACE_MS) * 1000000;
@@ -111,15 +111,19 @@ static void sd_overdue(struct pvctrl *h, const struct sd_opts *o, struct sd_dom 
 	char why[96] = "";
 
 	if (!d->feature)
-		snprintf(why, sizeof(why), " (its kernel wrote no control/feature-%s)", o->reason);
+		snprintf(why, sizeof(why), " (its kernel wrote no control/feature-%s)",
+			 o->reason);
 	if (o->force && !d->forced) {
-		fprintf(stderr, "pvx: %s has not taken the %s request%s: the hypervisor stops it\n",
+		fprintf(stderr,
+			"pvx: %s has not taken the %s request%s: the hypervisor stops it\n",
 			d->name, o->reason, why);
 		pvctrl_domain_shutdown(h, d->id, o->code);
 		d->forced = 1;
 	} else if (!o->force && !d->told) {
-		fprintf(stderr, "pvx: %s has not taken the %s request after %d s%s; 'pvx %s -F %s' "
-			"makes the hypervisor stop it. Still waiting.\n", d->name, o->reason,
+		fprintf(stderr,
+			"pvx: %s has not taken the %s request after %d s%s; 'pvx %s -F %s' "
+			"makes the hypervisor stop it. Still waiting.\n",
+			d->name, o->reason,
 			(d->feature ? SD_GRACE_FEATURE_MS : SD_GRACE_MS) / 1000, why, o->verb,
 			d->name);
 		d->told = 1;
@@ -185,7 +189,9 @@ static int shutdown_common(int argc, char **argv, struct sd_opts *o)
 
 int cmd_shutdown(int argc, char **argv)
 {
-	struct sd_opts o = { .reason = "poweroff", .verb = "shutdown", .code = PV_SHUTDOWN_poweroff };
+	struct sd_opts o = { .reason = "poweroff",
+			     .verb = "shutdown",
+			     .code = PV_SHUTDOWN_poweroff };
 
 	return shutdown_common(argc, argv, &o);
 }

@@ -20,13 +20,13 @@ struct top_opts {
 	int batch, json, full_name;
 	long iterations; /* 0: forever */
 	unsigned delay;
-	int sort;        /* column index: 0 name, 2 CPU(sec), 3 CPU(%), 4 MEM */
+	int sort; /* column index: 0 name, 2 CPU(sec), 3 CPU(%), 4 MEM */
 };
 
-static const char *const top_cols[] = { "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)",
-					"MEM(%)", "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "NETS",
-					"NETTX(k)", "NETRX(k)", "VBDS", "VBD_OO", "VBD_RD",
-					"VBD_WR", "VBD_RSECT", "VBD_WSECT", "SSID" };
+static const char *const top_cols[] = { "NAME",     "STATE",     "CPU(sec)",  "CPU(%)", "MEM(k)",
+					"MEM(%)",   "MAXMEM(k)", "MAXMEM(%)", "VCPUS",  "NETS",
+					"NETTX(k)", "NETRX(k)",  "VBDS",      "VBD_OO", "VBD_RD",
+					"VBD_WR",   "VBD_RSECT", "VBD_WSECT", "SSID" };
 static const int top_width[] = { 10, 6, 10, 6, 10, 6, 10, 9, 5, 4, 8, 8, 4, 8, 8, 8, 10, 10, 4 };
 
 static void top_header(void)
@@ -54,9 +54,9 @@ static void top_row(const struct top_opts *o, const struct top_sample *cur,
 		printf("%10s", t->name);
 	else
 		printf("%10.10s", t->name);
-	printf(" %6s %10llu %6.1f %10llu %6.1f", t->state, (unsigned long long)(t->cpu_ns / 1000000000),
-	       top_cpu_pct(cur, prev, t), (unsigned long long)t->mem_kb,
-	       total > 0 ? (double)t->mem_kb / total * 100 : 0.0);
+	printf(" %6s %10llu %6.1f %10llu %6.1f", t->state,
+	       (unsigned long long)(t->cpu_ns / 1000000000), top_cpu_pct(cur, prev, t),
+	       (unsigned long long)t->mem_kb, total > 0 ? (double)t->mem_kb / total * 100 : 0.0);
 	if (t->maxmem_kb == TOP_NO_LIMIT)
 		printf(" %10s %9s", "no limit", "n/a");
 	else
@@ -168,8 +168,8 @@ static void top_show(const struct top_opts *o, struct top_sample *cur,
 		for (int i = 0; i < cur->n; i++)
 			top_row(o, cur, prev, &cur->doms[i]);
 		if (!o->batch)
-			printf("\nq quit   s sort (now %s)   d/D delay (%us)\n", top_cols[o->sort],
-			       o->delay);
+			printf("\nq quit   s sort (now %s)   d/D delay (%us)\n",
+			       top_cols[o->sort], o->delay);
 	}
 	fflush(stdout);
 }
@@ -228,19 +228,26 @@ static int top_wait(struct top_opts *o)
 
 static int top_parse(int argc, char **argv, struct top_opts *o)
 {
-	static const struct option lo[] = {
-		{ "batch", no_argument, NULL, 'b' },         { "iterations", required_argument, NULL, 'i' },
-		{ "delay", required_argument, NULL, 'd' },   { "full-name", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },          { NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "batch", no_argument, NULL, 'b' },
+					    { "iterations", required_argument, NULL, 'i' },
+					    { "delay", required_argument, NULL, 'd' },
+					    { "full-name", no_argument, NULL, 'f' },
+					    { "json", no_argument, NULL, 'j' },
+					    { NULL, 0, NULL, 0 } };
 	uint64_t n;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "bi:d:f", lo, NULL)) != -1) {
 		switch (c) {
-		case 'j': o->json = o->batch = 1; break;
-		case 'b': o->batch = 1; break;
-		case 'f': o->full_name = 1; break;
+		case 'j':
+			o->json = o->batch = 1;
+			break;
+		case 'b':
+			o->batch = 1;
+			break;
+		case 'f':
+			o->full_name = 1;
+			break;
 		case 'i':
 			if (util_parse_u64(optarg, 1000000, &n) < 0 || n == 0)
 				return -1;
@@ -251,7 +258,8 @@ static int top_parse(int argc, char **argv, struct top_opts *o)
 				return -1;
 			o->delay = (unsigned)n;
 			break;
-		default: return -1;
+		default:
+			return -1;
 		}
 	}
 	if (!isatty(0) || !isatty(1))

@@ -52,8 +52,9 @@ static void vl_dom0(unsigned nr_cpus, yajl_gen g)
 	while (f && fgets(line, sizeof(line), f)) {
 		struct vl_row r = { .name = "Domain-0", .online = 1, .running = 1 };
 
-		if (sscanf(line, "cpu%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1],
-			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 9 || cpu >= nr_cpus)
+		if (sscanf(line, "cpu%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 9 ||
+		    cpu >= nr_cpus)
 			continue;
 		r.vcpu = r.cpu = cpu;
 		r.secs = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (hz > 0 ? hz : 100);

@@ -18,7 +18,8 @@ struct vp_opts {
 static int vp_parse(int argc, char **argv, struct vp_opts *o)
 {
 	static const struct option lo[] = { { "force", no_argument, NULL, 'f' },
-					    { "ignore-global-affinity-masks", no_argument, NULL, 'i' },
+					    { "ignore-global-affinity-masks", no_argument, NULL,
+					      'i' },
 					    { NULL, 0, NULL, 0 } };
 	int c;
 

@@ -9,16 +9,15 @@
 #include "util.h"
 
 /* xl's overcommit check: more online vCPUs than host CPUs, and more than now. */
-static int vs_overcommit(struct pvctrl *h, const struct pv_domctl_getdomaininfo *info,
-			 uint64_t n)
+static int vs_overcommit(struct pvctrl *h, const struct pv_domctl_getdomaininfo *info, uint64_t n)
 {
 	struct pv_sysctl_physinfo pi;
 
 	if (pvctrl_physinfo(h, &pi) < 0 || n <= info->nr_online_vcpus || n <= pi.nr_cpus)
 		return 0;
 	return cli_fail("you are overcommitting! You have %u physical CPUs and want %llu "
-			"vCPUs! Aborting, use --ignore-host to continue", pi.nr_cpus,
-			(unsigned long long)n);
+			"vCPUs! Aborting, use --ignore-host to continue",
+			pi.nr_cpus, (unsigned long long)n);
 }
 
 int cmd_vcpu_set(int argc, char **argv)

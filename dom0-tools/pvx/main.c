@@ -79,9 +79,15 @@ static int cli_globals_parse(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt(argc, argv, "+vfN")) != -1) {
 		switch (c) {
-		case 'v': cli.verbose++; break;
-		case 'f': cli.force = 1; break;
-		case 'N': cli.dryrun = 1; break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'f':
+			cli.force = 1;
+			break;
+		case 'N':
+			cli.dryrun = 1;
+			break;
 		default:
 			cli_fail("-%c: not a global option (pvx [-v] [-f] [-N] COMMAND ...)",
 				 optopt);

@@ -14,17 +14,17 @@
 struct top_dom {
 	unsigned domid;
 	char name[64];
-	char state[7];           /* d s b c p r, '-' where not */
+	char state[7]; /* d s b c p r, '-' where not */
 	uint64_t cpu_ns;
 	uint64_t mem_kb, maxmem_kb; /* maxmem TOP_NO_LIMIT for Domain-0 */
 	unsigned vcpus, nets, vbds;
 	int counters;
-	uint64_t net_tx, net_rx;                       /* bytes */
+	uint64_t net_tx, net_rx; /* bytes */
 	uint64_t vbd_oo, vbd_rd, vbd_wr, vbd_rsect, vbd_wsect;
 };
 
 struct top_sample {
-	struct timespec when;   /* CLOCK_MONOTONIC: CPU(%) over the interval */
+	struct timespec when; /* CLOCK_MONOTONIC: CPU(%) over the interval */
 	time_t wall;
 	struct pv_sysctl_physinfo pi;
 	struct top_dom *doms;

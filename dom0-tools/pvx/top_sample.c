@@ -50,8 +50,8 @@ static void top_state(const struct pv_privcmd_domext *e, uint32_t flags, char ou
 		out[5] = 'r';
 }
 
-static void top_domain(struct pvctrl *h, struct xs_handle *xs,
-		       const struct pv_privcmd_domext *e, struct top_dom *t)
+static void top_domain(struct pvctrl *h, struct xs_handle *xs, const struct pv_privcmd_domext *e,
+		       struct top_dom *t)
 {
 	struct pv_domctl_getdomaininfo info;
 	unsigned *ids = NULL;
@@ -119,7 +119,8 @@ double top_cpu_pct(const struct top_sample *cur, const struct top_sample *prev,
 	     (double)(cur->when.tv_nsec - prev->when.tv_nsec) / 1e3;
 	for (int i = 0; i < prev->n && us > 0; i++)
 		if (prev->doms[i].domid == t->domid && strcmp(prev->doms[i].name, t->name) == 0)
-			return t->cpu_ns >= prev->doms[i].cpu_ns ?
-				       (double)(t->cpu_ns - prev->doms[i].cpu_ns) / 10.0 / us : 0.0;
+			return t->cpu_ns >= prev->doms[i].cpu_ns
+				       ? (double)(t->cpu_ns - prev->doms[i].cpu_ns) / 10.0 / us
+				       : 0.0;
 	return 0.0;
 }

@@ -21,8 +21,8 @@ struct dcg {
 	char path[PATH_MAX + 32];
 };
 
-static int dcg_ver;                /* 0 none, 1, 2 */
-static char dcg_base[PATH_MAX];    /* this daemon's directory */
+static int dcg_ver;             /* 0 none, 1, 2 */
+static char dcg_base[PATH_MAX]; /* this daemon's directory */
 static char dcg_desc[PATH_MAX + 64];
 
 static int dcg_write(const char *dir, const char *file, const char *value)
@@ -121,8 +121,9 @@ static void dcg_sweep(const char *mnt)
 	DIR *dir = opendir(mnt);
 
 	while (dir && (e = readdir(dir))) {
-		long pid = strncmp(e->d_name, DCG_PREFIX, strlen(DCG_PREFIX)) == 0 ?
-				   strtol(e->d_name + strlen(DCG_PREFIX), NULL, 10) : 0;
+		long pid = strncmp(e->d_name, DCG_PREFIX, strlen(DCG_PREFIX)) == 0
+				   ? strtol(e->d_name + strlen(DCG_PREFIX), NULL, 10)
+				   : 0;
 
 		if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -174,9 +175,9 @@ void dcg_init(void)
 		log_info("domain cgroups: %s", dcg_desc);
 		return;
 	}
-	snprintf(dcg_desc, sizeof(dcg_desc), "none: %s", rc == -PV_ENOENT ?
-		 "no cgroup v2 with the cpu controller and no v1 cpu hierarchy" :
-		 "cannot create a cgroup (not root?)");
+	snprintf(dcg_desc, sizeof(dcg_desc), "none: %s",
+		 rc == -PV_ENOENT ? "no cgroup v2 with the cpu controller and no v1 cpu hierarchy"
+				  : "cannot create a cgroup (not root?)");
 	log_warnx("domain cgroups: %s; weight and cap cannot be set", dcg_desc + 6);
 }
 

@@ -19,7 +19,7 @@
 
 struct dcg;
 
-#define DCG_WEIGHT_DEFAULT 256  /* xl's credit weight */
+#define DCG_WEIGHT_DEFAULT 256 /* xl's credit weight */
 #define DCG_PERIOD_US      100000
 
 /* Find the controller and make this daemon's directory. Never fails: without one,

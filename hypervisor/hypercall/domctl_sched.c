@@ -29,8 +29,7 @@ static long ds_map_in(struct hc_ctx *ctx, const struct pv_xenctl_bitmap *b, uint
 	return 0;
 }
 
-static long ds_map_out(struct hc_ctx *ctx, const struct pv_xenctl_bitmap *b,
-			  const uint8_t *map)
+static long ds_map_out(struct hc_ctx *ctx, const struct pv_xenctl_bitmap *b, const uint8_t *map)
 {
 	size_t bytes = (b->nr_bits + 7) / 8;
 
@@ -132,7 +131,8 @@ long domctl_sched_locked(struct hc_ctx *ctx, struct domain *d, struct pv_domctl 
 
 int domctl_vcpu_cpu_locked(struct domain *d, struct vcpu *v)
 {
-	int cpu = d->started && !d->reaped && d->engine->vcpu_cpu ? d->engine->vcpu_cpu(d, v) : -1;
+	int cpu = d->started && !d->reaped && d->engine->vcpu_cpu ? d->engine->vcpu_cpu(d, v)
+								  : -1;
 
 	return cpu < 0 ? 0 : cpu;
 }

@@ -66,7 +66,8 @@ int app_mem_run(const struct app_env *env)
 {
 	uint64_t first = 0, mib, npages, give, disks;
 
-	if (mem_check_size(env, &mib) < 0 || cmdline_get_u64(env->cmdline, "give", 0, &give) < 0 ||
+	if (mem_check_size(env, &mib) < 0 ||
+	    cmdline_get_u64(env->cmdline, "give", 0, &give) < 0 ||
 	    cmdline_get_u64(env->cmdline, "disks", 0, &disks) < 0)
 		return PV_SHUTDOWN_crash;
 	if (disks)

@@ -29,7 +29,8 @@ static void ctl_show_memory(void)
 	uint64_t out = balloon_pages_out();
 
 	printk("sysrq: memory: %llu KiB of RAM, %llu KiB free, %llu KiB given back "
-	       "(reservation %ld KiB)\n", (unsigned long long)(boot.nr_pages * CTL_KIB_PER_PAGE),
+	       "(reservation %ld KiB)\n",
+	       (unsigned long long)(boot.nr_pages * CTL_KIB_PER_PAGE),
 	       (unsigned long long)(mm_free_pages() * CTL_KIB_PER_PAGE),
 	       (unsigned long long)(out * CTL_KIB_PER_PAGE),
 	       balloon_reservation() * (long)CTL_KIB_PER_PAGE);
@@ -84,7 +85,8 @@ static void ctl_request(const char *key, const char *value)
 		printk("xenbus: control/shutdown asks for a reboot\n");
 		power_off(PV_SHUTDOWN_reboot);
 	} else {
-		printk("xenbus: control/shutdown \"%s\" is not supported by this kernel\n", value);
+		printk("xenbus: control/shutdown \"%s\" is not supported by this kernel\n",
+		       value);
 	}
 }
 
@@ -148,7 +150,8 @@ void ctl_init(const struct cmdline *cl)
 	rc = xenbus_control_enable(ctl_request);
 	if (rc < 0) {
 		printk("xenbus: cannot watch control/shutdown (%d): pvx shutdown will not "
-		       "reach this guest\n", rc);
+		       "reach this guest\n",
+		       rc);
 		return;
 	}
 	if (strcmp(mode, "on") == 0) {
