@@ -22,7 +22,7 @@
 #define R_XSM \
 	"it has no XSM/FLASK security module; domains are confined by seccomp and namespaces"
 #define R_ARM       "it is an ARM option and pvisor runs x86-64 guests"
-#define R_PVH       "it is a PVH option and pvisor runs PV (and hvm) guests"
+#define R_PVH       "it has no PV shim: a PV guest runs on pvisor as it is"
 #define R_DEV(what) "it has no " what " backend (it serves vbd, vif and the PV console)"
 
 static const struct domcfg_xlkey xlkeys[] = {
