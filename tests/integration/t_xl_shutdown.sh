@@ -17,6 +17,7 @@ id=$("$PVX" domid nf)
 xenstore-ls /local/domain/$id/control | grep -q "^feature-" && fail "ctl=nofeat wrote feature keys"
 timeout 60 "$PVX" shutdown -w nf || fail "pvx shutdown -w nf"
 [ "$(state_letters nf)" = "---s--" ] || fail "nf is '$(state_letters nf)' after shutdown -w"
+wait_for 10 console_has nf "devices closed; shutting down" || fail "the guest did not close its devices: $(cat "$PVISOR_RUNDIR/console/nf.log")"
 console_has nf "blkfront: xvda: closed" || fail "the guest did not close its disk"
 [ "$(xenstore-read /local/domain/$id/device/vbd/51712/state)" = 6 ] || fail "frontend not Closed"
 wait_for 10 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vbd/$id/51712/state)\" = 6 ]" ||

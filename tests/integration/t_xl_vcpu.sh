@@ -20,11 +20,11 @@ wait_for 20 console_has v1 "mem: touched" || fail "v1 did not start"
 "$PVX" vcpu-set -i v1 3 || fail "vcpu-set -i v1 3"
 wait_for 20 sh -c "[ \"\$('$PVX' list v1 | awk '\$1 == \"v1\" { print \$4 }')\" = 3 ]" ||
 	fail "3 vCPUs not online: $(states v1)"
-console_has v1 "vcpu 2: online" || fail "the guest did not bring vCPU 2 up"
+wait_for 10 console_has v1 "vcpu 2: online" || fail "the guest did not bring vCPU 2 up"
 "$PVX" vcpu-set v1 2 || fail "vcpu-set v1 2"
 wait_for 20 sh -c "'$PVX' vcpu-list v1 | awk '\$1 == \"v1\" && \$3 == 2 { print \$5 }' | grep -qx -- --p" ||
 	fail "vCPU 2 did not go offline: $(states v1)"
-console_has v1 "vcpu 2: offline" || fail "the guest did not take vCPU 2 down"
+wait_for 10 console_has v1 "vcpu 2: offline" || fail "the guest did not take vCPU 2 down"
 ok "vcpu-set: the guest brings vCPUs up and down, vcpu-list and list follow"
 
 pid=$(field v1 pid)

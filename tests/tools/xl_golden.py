@@ -10,7 +10,7 @@ import re
 import sys
 
 HOST_KEYS = {"host", "release", "version", "machine", "nr_cpus", "max_cpu_id", "nr_nodes",
-             "cores_per_socket", "threads_per_core", "cpu_mhz", "total_memory",
+             "cores_per_socket", "threads_per_core", "cpu_mhz", "total_memory", "virt_caps",
              "free_memory", "cc_compiler", "sched_cgroup", "free_cpus"}
 VOLATILE = {"uptime", "time", "cpu_sec", "cpu_pct", "pid", "cpu_time_ns", "cpu",
             "start_time"} | HOST_KEYS
