@@ -185,7 +185,7 @@ static int bl_run(const struct domcfg *dc, struct bl_run *b, struct pvx_err *err
 	rc = disk ? bl_argv(dc, b, disk, &argv) : -ENOMEM;
 	free(disk);
 	if (rc == 0)
-		rc = pvstart_run(b->prog, argv, NULL, BL_LOG, BL_TIMEOUT_S, err);
+		rc = pvstart_run_logged(argv, NULL, BL_TIMEOUT_S * 1000, BL_LOG, err);
 	if (rc == 0)
 		rc = bl_parse(b, err);
 	else if (rc == -ENOMEM)

@@ -19,9 +19,7 @@
 #define HP_TIMEOUT_S 40    /* libxl's LIBXL_HOTPLUG_TIMEOUT */
 #define HP_READY_MS  10000 /* for the backend to reach InitWait */
 #define HP_LOG       "hotplug.log"
-#define HP_ENV_MAX   256
 
-extern char **environ;
 
 /* The backend at InitWait (2) or later, when libxl runs the online script. */
 static void hp_wait_ready(struct xs_handle *xs, const char *be)
@@ -39,64 +37,24 @@ static void hp_wait_ready(struct xs_handle *xs, const char *be)
 	}
 }
 
-static void hp_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* "key=value", malloc'ed, or NULL. */
-static char *hp_kv(const char *key, const char *value)
-{
-	size_t len = strlen(key) + strlen(value) + 2;
-	char *s = malloc(len);
-
-	if (s)
-		snprintf(s, len, "%s=%s", key, value);
-	return s;
-}
-
-/* Our environment plus Xen's variables; all malloc'ed (hp_free), NULL without
- * memory. */
-static char **hp_env(const char *script, const char *rel, const char *vif, const char *netdev)
-{
-	const char *xen[][2] = { { "script", script },   { "XENBUS_TYPE", "vif" },
-				 { "XENBUS_PATH", rel }, { "XENBUS_BASE_PATH", "backend" },
-				 { "vif", vif },         { "netdev", netdev } };
-	size_t n = 0, k = 0;
-	char **env;
-	int bad = 0;
-
-	while (n < HP_ENV_MAX && environ[n])
-		n++;
-	env = calloc(n + ARRAY_SIZE(xen) + 1, sizeof(char *));
-	for (size_t i = 0; env && i < n; i++)
-		bad |= !(env[k++] = strdup(environ[i]));
-	for (size_t i = 0; env && i < ARRAY_SIZE(xen); i++)
-		bad |= !(env[k++] = hp_kv(xen[i][0], xen[i][1]));
-	if (env && bad) {
-		for (size_t i = 0; i < k; i++)
-			free(env[i]);
-		free(env);
-		env = NULL;
-	}
-	return env;
-}
-
 /* Run the script with Xen's arguments and environment. */
 static int hp_run(const char *script, const char *rel, const char *vif, const char *netdev,
 		  int online, struct pvx_err *err)
 {
 	char *argv[] = { (char *)script, online ? "online" : "offline", "type_if=vif", NULL };
-	char **env = hp_env(script, rel, vif, netdev);
-	int rc;
+	char env[6][320];
+	const char *add[7];
 
-	if (!env)
-		return pvx_fail(err, -ENOMEM, "out of memory");
-	rc = pvstart_run(script, argv, env, HP_LOG, HP_TIMEOUT_S, err);
-	hp_free(env);
-	return rc;
+	snprintf(env[0], sizeof(env[0]), "script=%s", script);
+	snprintf(env[1], sizeof(env[1]), "XENBUS_TYPE=vif");
+	snprintf(env[2], sizeof(env[2]), "XENBUS_PATH=%s", rel);
+	snprintf(env[3], sizeof(env[3]), "XENBUS_BASE_PATH=backend");
+	snprintf(env[4], sizeof(env[4]), "vif=%s", vif);
+	snprintf(env[5], sizeof(env[5]), "netdev=%s", netdev);
+	for (int i = 0; i < 6; i++)
+		add[i] = env[i];
+	add[6] = NULL;
+	return pvstart_run_logged(argv, add, HP_TIMEOUT_S * 1000, HP_LOG, err);
 }
 
 int pvstart_vif_hotplug(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int online,

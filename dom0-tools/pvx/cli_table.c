@@ -103,6 +103,9 @@ static const struct pvx_cmd commands[] = {
 	  "Unplug a virtual disk (-f: without waiting for the guest)" },
 	{ "block-list", cmd_block_list, 0, "DOMAIN...", "List a domain's virtual disks",
 	  "List a domain's virtual disks (xl's columns)" },
+	{ "image", cmd_image, 0, "clone TEMPLATE NEW | info [--json] FILE", "Disk images",
+	  "clone makes NEW a qcow2 overlay on TEMPLATE (a linked clone); info shows format, "
+	  "sizes and the backing chain" },
 	{ "network-attach", cmd_network_attach, 0, "DOMAIN [KEY=VALUE...]", "Add a vif",
 	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
 	{ "network-detach", cmd_network_detach, 0, "DOMAIN DEVID|MAC", "Unplug a vif",

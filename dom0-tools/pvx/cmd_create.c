@@ -9,6 +9,8 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "libpvx/cfg.h"
+#include "libpvx/diskspec.h"
+#include "netaddr.h"
 #include "pvx_cli.h"
 #include "util.h"
 
@@ -69,6 +71,21 @@ static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_t
 			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
+/* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
+static int create_check_disks(const struct domcfg *dc)
+{
+	for (size_t i = 0; i < dc->n_disks; i++) {
+		const struct disk_spec *d = &dc->disks[i];
+
+		if (diskspec_qemu_format(d->format) && d->target[0] &&
+		    !diskspec_target_is_uri(d->target) && !pvstart_tool_installed("qemu-nbd"))
+			return cli_fail("%s: disk %s: format %s is served by qemu-nbd, which is not "
+					"installed (Debian: apt-get install qemu-utils)", dc->name,
+					d->vdev, d->format);
+	}
+	return 0;
+}
+
 /* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
  * Without a console (no pvconsoled, no ring) the domain still runs: say so and
  * fail; what it writes with console_io is in `pvx dmesg`. */
@@ -115,10 +132,15 @@ int cmd_create(int argc, char **argv)
 		fprintf(stderr, "Parsing config from %s\n", o.file);
 	rc = cli_config_load(o.file, o.overrides, o.n_overrides, &cf, &dc);
 	if (rc < 0 || o.dry_run) {
-		rc = rc < 0 ? 1 : cli_config_print(&dc);
+		rc = rc < 0 || create_check_disks(&dc) ? 1 : cli_config_print(&dc);
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
+	}
+	if (create_check_disks(&dc)) {
+		cfg_free(cf);
+		domcfg_fini(&dc);
+		return 1;
 	}
 	text = pvx_config_snapshot(cf, &dc);
 	cfg_free(cf);
