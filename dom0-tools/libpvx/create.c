@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
@@ -97,6 +98,26 @@ int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct p
 	return 0;
 }
 
+/* The guest's wallclock: rtc_timeoffset, plus the host's offset from UTC with
+ * localtime = 1 (libxl does the same for every domain type). */
+static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
+{
+	long long off = dc->rtc_timeoffset;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (dc->localtime && localtime_r(&now, &tm))
+		off += tm.tm_gmtoff;
+	if (off == 0)
+		return 0;
+	rc = pvctrl_domain_set_time_offset(h, domid, off);
+	if (rc < 0)
+		pvx_fail(err, rc, "setting the guest's clock offset: %s", strerror(-rc));
+	return rc;
+}
+
 int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 			struct pvx_err *err)
 {
@@ -119,7 +140,7 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 }
 
 /* $RUNDIR/domains/<domid><ext>: the config (.cfg) and its file's path (.path). */
-static void saved_path(pv_domid_t domid, const char *ext, char *buf, size_t len)
+static void saved_path_ext(pv_domid_t domid, const char *ext, char *buf, size_t len)
 {
 	char dir[480];
 
@@ -128,29 +149,50 @@ static void saved_path(pv_domid_t domid, const char *ext, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u%s", dir, domid, ext);
 }
 
-static void saved_write(pv_domid_t domid, const char *ext, const char *text)
+static void saved_path(pv_domid_t domid, char *buf, size_t len)
 {
-	char path[512];
-	int fd;
-
-	saved_path(domid, ext, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	util_write_full(fd, text, strlen(text));
-	close(fd);
+	saved_path_ext(domid, ".cfg", buf, len);
 }
 
+int pvx_domain_save_config(pv_domid_t domid, const char *text)
+{
+	char path[512], tmp[520];
+	int fd, rc;
+
+	saved_path(domid, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	rc = util_write_full(fd, text, strlen(text));
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	/* whole or not at all: the monitor may read it any time */
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* The config file's absolute path beside the config: what its relative paths
+ * resolve against (a save puts it in the image). */
 void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc)
 {
 	const char *base = strrchr(dc->config_file, '/');
-	char *file = NULL;
+	char path[512], *file = NULL;
+	int fd;
 
-	if (!text)
+	if (!text || pvx_domain_save_config(domid, text) < 0)
 		return;
-	saved_write(domid, ".cfg", text);
-	if (asprintf(&file, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
-		saved_write(domid, ".path", file);
+	saved_path_ext(domid, ".path", path, sizeof(path));
+	if (asprintf(&file, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) < 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		util_write_full(fd, file, strlen(file));
+		close(fd);
+	}
 	free(file);
 }
 
@@ -160,7 +202,7 @@ static char *saved_read(pv_domid_t domid, const char *ext)
 	struct stat st;
 	int fd;
 
-	saved_path(domid, ext, path, sizeof(path));
+	saved_path_ext(domid, ext, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
@@ -187,9 +229,9 @@ void pvx_domain_forget(pv_domid_t domid)
 {
 	char path[512];
 
-	saved_path(domid, ".cfg", path, sizeof(path));
+	saved_path(domid, path, sizeof(path));
 	unlink(path);
-	saved_path(domid, ".path", path, sizeof(path));
+	saved_path_ext(domid, ".path", path, sizeof(path));
 	unlink(path);
 	pvx_store_domain_forget(domid);
 	pvx_disk_servers_stop(domid);
@@ -224,6 +266,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 
 	if ((rc = pvx_domain_create_checks(h, dc, err)) < 0)
 		return rc;
+	if (!dc->kernel)
+		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
+				"(pvstart_domain_create does)");
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -238,10 +283,14 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	}
 	rc = pvx_domain_set_name(h, domid, dc, err);
 	if (rc == 0)
+		rc = create_clock(h, domid, dc, err);
+	if (rc == 0)
+		rc = pvx_domain_sched_apply(h, domid, dc, err);
+	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
 		rc = pvx_domain_store_create(domid, dc, &bp, err);
-	if (rc == 0)
+	if (rc == 0 && cfg_text)
 		pvx_domain_keep_config(domid, cfg_text, dc);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));

@@ -115,6 +115,8 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 	c->rep.domid = c->domid;
 	if (rc == 0)
 		rc = pvx_domain_set_name(c->h, c->domid, &c->dc, err);
+	if (rc == 0) /* weight, cap and pinning of the config, as at create */
+		rc = pvx_domain_sched_apply(c->h, c->domid, &c->dc, err);
 	if (rc == 0 && (rc = pvctrl_domain_max_mem(c->h, c->domid, c->dc.maxmem_mib * 1024)) < 0)
 		pvx_fail(err, rc, "setting maxmem: %s", strerror(-rc));
 	if (rc == 0 && (rc = pvctrl_map_foreign(c->h, c->domid, (void **)&c->mem, &c->mi)) < 0)

@@ -92,6 +92,8 @@ enum pv_privcmd_op {
 	 * suspended itself (SCHEDOP_shutdown(suspend)) quiesces by itself: QUIESCE
 	 * then waits for that and answers 0. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
+	PV_PRIVCMD_OP_SCHED_INFO = 19,
 	/* Save/restore (pvisor/save.h). SR_SAVE: payload pv_privcmd_domid; reply a
 	 * struct pv_sr_hvstate and what follows it (every vCPU, timers, event
 	 * channels) of a domain that does not run (quiesced, never started or gone;
@@ -99,13 +101,13 @@ enum pv_privcmd_op {
 	 * state, into a created domain with memory that never ran: -EOPNOTSUPP for
 	 * another engine's state, -EINVAL for a vCPU count or frame that does not
 	 * fit, -EBUSY when it ran. */
-	PV_PRIVCMD_OP_SR_SAVE = 19,
-	PV_PRIVCMD_OP_SR_RESTORE = 20,
+	PV_PRIVCMD_OP_SR_SAVE = 20,
+	PV_PRIVCMD_OP_SR_RESTORE = 21,
 	/* A suspended domain goes on (checkpoint, failed save): payload
 	 * pv_privcmd_sr_resume; PV_SR_RESUME_CANCEL makes its suspend call return 1,
 	 * PV_SR_RESUME_PAUSED leaves it paused. -EINVAL when not suspended, -EBUSY
 	 * when CANCEL comes before its vCPUs have stopped. */
-	PV_PRIVCMD_OP_SR_RESUME = 21,
+	PV_PRIVCMD_OP_SR_RESUME = 22,
 	/* Lazy restore (pvx restore --lazy; a pager fills guest RAM on first touch
 	 * through userfaultfd): payload and reply pv_privcmd_lazy. ARM: a created
 	 * domain with memory that never ran (-EBUSY armed already). FD: a userfaultfd
@@ -115,7 +117,15 @@ enum pv_privcmd_op {
 	 * connection is the domain's pager: should it close before DONE, the domain
 	 * is crashed. DONE: every page is in; the registrations go. -EINVAL when the
 	 * domain is not lazy. */
-	PV_PRIVCMD_OP_LAZY = 22,
+	PV_PRIVCMD_OP_LAZY = 23,
+};
+
+/* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
+ * cgroup per domain), or why there is none. */
+struct pv_privcmd_schedinfo {
+	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
+	uint32_t pad;
+	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* GNT_MAP: a grant to map. */

@@ -11,6 +11,7 @@
 #include "kernel/suspend.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
+#include "kernel/xenbus.h"
 
 static volatile unsigned suspend_gen;
 static int suspend_on = 1;
@@ -63,4 +64,18 @@ int suspend_run(void)
 		printk("pvkernel: suspend failed (%d)\n", rc);
 	}
 	return rc;
+}
+
+void suspend_request(void)
+{
+	int rc;
+
+	if (!suspend_on) {
+		printk("xenbus: control/shutdown \"suspend\" is not supported by this kernel "
+		       "(suspend=0)\n");
+		return;
+	}
+	xenbus_suspend_begin();
+	rc = suspend_run();
+	xenbus_suspend_end(rc == 0);
 }

@@ -26,6 +26,13 @@ typedef uint32_t xbt_t;   /* transaction id; XBT_NIL outside transactions */
 /* Connect to the store ring named by start_info (store_mfn, store_evtchn).
  * 0, or -PV_ENODEV when the toolstack gave no store. */
 int xenbus_init(void);
+/* The toolstack's control requests: watch control/shutdown and control/sysrq and
+ * call fn(key, value) for each one ("shutdown", "poweroff"; "sysrq", "h") after
+ * clearing the key (the acknowledgement the toolstack waits for). fn runs from
+ * whatever context next drops the store lock -- an event handler too -- with
+ * upcalls masked and the lock not held; a shutdown need not return. 0 or -errno. */
+typedef void (*xenbus_control_fn)(const char *key, const char *value);
+int xenbus_control_enable(xenbus_control_fn fn);
 /* 1 once xenbus_init succeeded. */
 int xenbus_ready(void);
 /* This domain's id as the store says (read from "domid"), or -errno. */
@@ -81,6 +88,13 @@ enum pv_xenbus_state xenbus_read_state(const char *path);
 /* Wait (a watch on path/state) until the state at path is one of want (a bit
  * mask of 1u << state) or timeout_ns pass; returns that state, or -PV_ETIMEDOUT. */
 int xenbus_wait_state(const char *path, uint32_t want, uint64_t timeout_ns);
+
+/* Suspend (suspend.c): begin takes the store lock -- no request in flight while
+ * the domain is saved, as Linux's xs_suspend; end, after the suspend call, in a
+ * restored domain (restored = 1) binds the store's new port from start_info and
+ * sets every watch again, then drops the lock. */
+void xenbus_suspend_begin(void);
+void xenbus_suspend_end(int restored);
 
 /* Counters for statistics and tests. */
 struct xenbus_stats {
