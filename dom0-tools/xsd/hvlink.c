@@ -33,14 +33,7 @@ struct hvlink_dom {
 	size_t mem_len;
 	bool broken;           /* the guest broke the protocol: not pumped again */
 	uint64_t last_complaint_ns;
-	uint64_t busy_until_ns;  /* look at its ring without an event until then */
-	int busy_slot;           /* index in hv->busy, or -1 */
 };
-
-/* Rings served lately: the loop looks at them between waits for this long after
- * their last request, so a guest issuing requests back to back is served without
- * a wake-up of xsd (the event it sends meanwhile costs a trap, not a sleep). */
-#define HVLINK_BUSY_MAX 8
 
 struct xsd_hvlink {
 	struct xsd_core *core;
@@ -53,9 +46,6 @@ struct xsd_hvlink {
 	struct hvlink_dom **by_port;
 	size_t nports;
 	bool persist;          /* keep domain watches in xsd.watches */
-	struct hvlink_dom *busy[HVLINK_BUSY_MAX];
-	unsigned nbusy;
-	uint64_t poll_ns;      /* how long a ring stays busy; 0: never poll */
 };
 
 #define WATCHES_MAGIC "PVXSWAT1"
@@ -239,38 +229,13 @@ static void hvlink_defer(void *opaque, struct xsd_conn *c)
 	xsd_sock_defer(opaque, c, hvlink_pump_conn);
 }
 
-static void hvlink_busy_drop(struct xsd_hvlink *hv, struct hvlink_dom *hd)
-{
-	if (hd->busy_slot < 0)
-		return;
-	hv->busy[hd->busy_slot] = hv->busy[--hv->nbusy];
-	hv->busy[hd->busy_slot]->busy_slot = hd->busy_slot;
-	hd->busy_slot = -1;
-}
-
-/* It sent requests: keep looking at its ring for a while (if there is room). */
-static void hvlink_busy_mark(struct xsd_hvlink *hv, struct hvlink_dom *hd)
-{
-	if (!hv->poll_ns)
-		return;
-	hd->busy_until_ns = util_now_ns() + hv->poll_ns;
-	if (hd->busy_slot >= 0 || hv->nbusy == HVLINK_BUSY_MAX)
-		return;
-	hd->busy_slot = (int)hv->nbusy;
-	hv->busy[hv->nbusy++] = hd;
-}
-
 static void hvlink_pump(struct hvlink_dom *hd, struct xsd_conn *c)
 {
-	uint32_t req_cons;
 	int rc;
 
 	if (hd->broken)
 		return;
-	req_cons = hd->rc.intf->req_cons;
 	rc = xsd_ringconn_pump(c);
-	if (rc == 0 && hd->rc.intf->req_cons != req_cons)
-		hvlink_busy_mark(hd->hv, hd);
 	if (hd->hv->core->watches_dirty)
 		hvlink_save_watches(hd->hv, UINT32_MAX);
 	if (rc < 0) {
@@ -292,7 +257,6 @@ static void hvlink_pump_conn(struct xsd_conn *c)
 
 static void hvlink_dom_free(struct xsd_hvlink *hv, struct hvlink_dom *hd)
 {
-	hvlink_busy_drop(hv, hd);
 	if (hv->ev && hd->local_port) {
 		pvctrl_evtchn_unbind(hv->ev, hd->local_port);
 		hvlink_port_set(hv, hd->local_port, NULL);
@@ -329,7 +293,6 @@ static int hvlink_attach(struct xsd_hvlink *hv, struct xsd_domain *d)
 		return -ENOMEM;
 	hd->hv = hv;
 	hd->domid = d->domid;
-	hd->busy_slot = -1;
 	rc = pvctrl_map_foreign(hv->ctl, (pv_domid_t)d->domid, &hd->mem, &mi);
 	if (rc < 0)
 		goto fail;
@@ -436,31 +399,8 @@ void xsd_hvlink_event(void *opaque)
 	}
 }
 
-/* The loop's poll hook: serve busy rings that hold requests; forget the ones
- * quiet for longer than the poll time. */
-static int hvlink_poll(void *opaque)
-{
-	struct xsd_hvlink *hv = opaque;
-	uint64_t now = hv->nbusy ? util_now_ns() : 0;
-	int found = 0;
-
-	for (unsigned i = hv->nbusy; i-- > 0;) {
-		struct hvlink_dom *hd = hv->busy[i];
-		struct xsd_domain *d;
-
-		if (xsd_ring_pending(hd->rc.intf) &&
-		    (d = xsd_domain_find(hv->core, hd->domid)) && d->conn) {
-			hvlink_pump(hd, d->conn);
-			found = 1;
-		} else if (now > hd->busy_until_ns) {
-			hvlink_busy_drop(hv, hd);
-		}
-	}
-	return found ? 2 : hv->nbusy ? 1 : 0;
-}
-
 int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
-		      struct xsd_sock_server *srv, bool persist, unsigned poll_us)
+		      struct xsd_sock_server *srv, bool persist)
 {
 	struct xsd_hvlink *hv = calloc(1, sizeof(*hv));
 
@@ -470,9 +410,6 @@ int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
 	hv->srv = srv;
 	hv->ev_fd = -1;
 	hv->persist = persist;
-	hv->poll_ns = (uint64_t)poll_us * 1000;
-	if (srv && poll_us)
-		xsd_sock_set_poll(srv, hvlink_poll, hv);
 	core->hv_opaque = hv;
 	core->on_introduce = hvlink_introduce;
 	core->on_release = hvlink_release;

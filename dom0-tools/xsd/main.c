@@ -20,11 +20,8 @@
 struct xsd_opts {
 	int verbose;
 	bool persist;
-	unsigned poll_us;
 	struct xsd_quota quota;
 };
-
-#define XSD_POLL_US_DEFAULT 0
 
 static const struct option xsd_long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
@@ -38,20 +35,17 @@ static const struct option xsd_long_opts[] = {
 	{ "quota-transaction-nodes", required_argument, NULL, 6 },
 	{ "quota-outstanding", required_argument, NULL, 7 },
 	{ "out-max", required_argument, NULL, 8 },
-	{ "poll-us", required_argument, NULL, 9 },
 	{ NULL, 0, NULL, 0 },
 };
 
 static void xsd_usage(FILE *f)
 {
-	fprintf(f, "usage: xsd [-v] [--no-persist] [--quota-NAME=N ...] [--out-max=BYTES] [--poll-us=N]\n"
+	fprintf(f, "usage: xsd [-v] [--no-persist] [--quota-NAME=N ...] [--out-max=BYTES]\n"
 		   "  Serves the store on $PVISOR_RUNDIR/xenstored.sock (foreground).\n"
 		   "  quotas (unprivileged domains; Xen defaults): nodes 1000, entry-size 2048,\n"
 		   "  watches 128, transactions 10, perms 5, transaction-nodes 1024,\n"
 		   "  outstanding 20. --out-max: queued reply bytes before a client that does\n"
-		   "  not read is dropped (default 1048576). --poll-us: after a guest's request,\n"
-		   "  look at its ring this long before waiting for its event (default %u, 0: off).\n",
-		XSD_POLL_US_DEFAULT);
+		   "  not read is dropped (default 1048576).\n");
 }
 
 static unsigned xsd_opt_num(const char *name, const char *arg)
@@ -63,15 +57,6 @@ static unsigned xsd_opt_num(const char *name, const char *arg)
 	return (unsigned)v;
 }
 
-static unsigned xsd_opt_poll(const char *arg)
-{
-	uint64_t v;
-
-	if (util_parse_u64(arg, 1000000, &v) < 0)
-		fatalx("--poll-us=%s: expected a number of microseconds from 0 to 1000000", arg);
-	return (unsigned)v;
-}
-
 static void xsd_parse_opts(int argc, char **argv, struct xsd_opts *o)
 {
 	unsigned *fields[] = { NULL, &o->quota.nodes, &o->quota.entry_size, &o->quota.watches,
@@ -80,7 +65,6 @@ static void xsd_parse_opts(int argc, char **argv, struct xsd_opts *o)
 	int c, idx;
 
 	o->persist = true;
-	o->poll_us = XSD_POLL_US_DEFAULT;
 	xsd_quota_defaults(&o->quota);
 	while ((c = getopt_long(argc, argv, "vhN", xsd_long_opts, &idx)) != -1) {
 		if (c == 'v')
@@ -94,8 +78,6 @@ static void xsd_parse_opts(int argc, char **argv, struct xsd_opts *o)
 			*fields[c] = xsd_opt_num(xsd_long_opts[idx].name, optarg);
 		else if (c == 8)
 			o->quota.out_max = xsd_opt_num("out-max", optarg);
-		else if (c == 9)
-			o->poll_us = xsd_opt_poll(optarg);
 		else {
 			xsd_usage(stderr);
 			exit(2);
@@ -163,7 +145,7 @@ int main(int argc, char **argv)
 		fatalx("signalfd: %s", strerror(-sigfd));
 	core = xsd_open_store(&o, &j);
 	srv = xsd_listen(core, j);
-	if (xsd_hvlink_create(&hv, core, srv, o.persist, o.poll_us) < 0)
+	if (xsd_hvlink_create(&hv, core, srv, o.persist) < 0)
 		fatalx("out of memory");
 	xsd_hvlink_recover(hv);
 	if ((err = rundir_pidfile_write("xsd.pid")) < 0)

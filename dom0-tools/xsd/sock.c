@@ -60,8 +60,6 @@ struct xsd_sock_server {
 	struct sock_conn *kicks, *dead;
 	struct sock_extra *extras;
 	struct sock_defer *defers, **defer_tail;
-	int (*poll)(void *opaque);  /* busy rings to look at between waits, or NULL */
-	void *poll_opaque;
 	char path[108];
 };
 
@@ -362,24 +360,15 @@ static bool sock_signal(int sigfd)
 	return true;
 }
 
-void xsd_sock_set_poll(struct xsd_sock_server *s, int (*poll)(void *opaque), void *opaque)
-{
-	s->poll = poll;
-	s->poll_opaque = opaque;
-}
-
 int xsd_sock_run(struct xsd_sock_server *s, int sigfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &sock_tag_signal };
 	struct epoll_event evs[64];
-	int busy = 0;
 
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0)
 		return -errno;
 	for (;;) {
-		/* While the poll hook has busy rings, look without sleeping: a request
-		 * found there costs no wake-up on either side. */
-		int n = epoll_wait(s->epfd, evs, 64, busy ? 0 : -1);
+		int n = epoll_wait(s->epfd, evs, 64, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -394,9 +383,7 @@ int xsd_sock_run(struct xsd_sock_server *s, int sigfd)
 			}
 			sock_event(s, &evs[i]);
 		}
-		busy = s->poll ? s->poll(s->poll_opaque) : 0;
-		if (n > 0 || busy == 2)
-			sock_turn_end(s);
+		sock_turn_end(s);
 	}
 }
 

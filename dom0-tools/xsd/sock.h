@@ -26,10 +26,6 @@ void xsd_sock_unwatch_fd(struct xsd_sock_server *s, int fd);
 int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
 		   void (*fn)(struct xsd_conn *c));
 /* Close every client and the listener, unlink the socket. */
-/* Between waits the loop calls poll(opaque), which returns 0 (nothing busy: the loop
- * may sleep), 1 (busy rings, nothing found now: look again without sleeping) or 2
- * (it served something: the turn's end runs, replies go out). */
-void xsd_sock_set_poll(struct xsd_sock_server *s, int (*poll)(void *opaque), void *opaque);
 void xsd_sock_destroy(struct xsd_sock_server *s);
 
 #endif

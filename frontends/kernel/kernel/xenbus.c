@@ -33,7 +33,6 @@
 #define XB_TIMEOUT_NS (30ull * 1000000000ull) /* a reply that takes longer is lost */
 #define XB_NAP_NS 10000000ull   /* re-check at least this often while waiting */
 #define XB_CONTROL_TOKEN "pvk:control"
-#define XB_SPIN_NS 20000ull
 
 struct xb_msg {
 	struct pv_xsd_sockmsg hdr;
@@ -119,22 +118,6 @@ static void xb_sleep(uint64_t deadline)
 
 	if (HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp) < 0)
 		sched_yield();
-}
-
-/* Spin on the reply producer for a moment before sleeping: 1 if it moved. */
-static int xb_spin_reply(void)
-{
-	uint64_t end = monotonic_ns() + XB_SPIN_NS;
-	uint32_t cons = xb_intf->rsp_cons;
-
-	do {
-		for (int i = 0; i < 64; i++) {
-			if (__atomic_load_n(&xb_intf->rsp_prod, __ATOMIC_ACQUIRE) != cons)
-				return 1;
-			__builtin_ia32_pause();
-		}
-	} while (monotonic_ns() < end);
-	return 0;
 }
 
 static void xb_break(const char *why)
@@ -313,8 +296,6 @@ static int xb_talk_locked(uint32_t type, xbt_t t, const char *const *parts,
 		xb_look();
 		if (xb_got)
 			break;
-		if (xb_spin_reply())
-			continue;
 		if (xb_broken)
 			rc = -PV_EIO;
 		else if (monotonic_ns() >= deadline)
