@@ -156,11 +156,16 @@ struct layout_ctx {
 	const struct pvx_boot_ports *bp;
 };
 
+/* The layout's ~35 writes go out corked: one round trip to xsd instead of one each. */
 static int store_layout_fn(struct xs_handle *xs, uint32_t t, void *arg)
 {
 	const struct layout_ctx *c = arg;
+	int rc, rc2;
 
-	return store_layout_tx(xs, t, c->domid, c->dc, c->bp);
+	xs_cork(xs);
+	rc = store_layout_tx(xs, t, c->domid, c->dc, c->bp);
+	rc2 = xs_uncork(xs);
+	return rc < 0 ? rc : rc2;
 }
 
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
