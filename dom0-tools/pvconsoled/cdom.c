@@ -40,18 +40,12 @@ uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd)
 
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid)
 {
-	for (struct cdom *d = s->doms; d; d = d->next)
-		if (d->domid == domid)
-			return d;
-	return NULL;
+	return domid < PV_DOMID_FIRST_RESERVED ? s->by_domid[domid] : NULL;
 }
 
 struct cdom *cdom_by_lport(struct consd *s, uint32_t lport)
 {
-	for (struct cdom *d = s->doms; d; d = d->next)
-		if (d->lport == lport)
-			return d;
-	return NULL;
+	return lport < PV_EVTCHN_HANDLE_PORTS ? s->by_lport[lport] : NULL;
 }
 
 static int cdom_epoll(struct consd *s, int op, int fd, uint32_t events, uint64_t tag)
@@ -147,13 +141,16 @@ static void cdom_free(struct consd *s, struct cdom *d)
 }
 
 /* One writer per log file: a name another served domain still has (its log open)
- * is not used twice. cons_scan drops dead domains before it attaches new ones,
- * so a rebooted domain (new id, same name) gets the name, and the file, back. */
+ * is not used twice. A holder that is dead is dropped first, so a rebooted domain
+ * (new id, same name) gets the name, and the file, back even when its
+ * introduction is seen before the old one's release. */
 static int cdom_name_taken(struct consd *s, const struct cdom *d)
 {
-	for (struct cdom *o = s->doms; o; o = o->next)
-		if (o != d && strcmp(o->name, d->name) == 0)
+	for (struct cdom *o = s->doms, *next; o; o = next) {
+		next = o->next;
+		if (o != d && strcmp(o->name, d->name) == 0 && !cons_drop_if_dead(s, o))
 			return 1;
+	}
 	return 0;
 }
 
@@ -210,6 +207,9 @@ int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port)
 	d->work = 1;
 	d->next = s->doms;
 	s->doms = d;
+	s->by_domid[domid] = d;
+	if (d->lport < PV_EVTCHN_HANDLE_PORTS)
+		s->by_lport[d->lport] = d;
 	log_info("dom%u (%s): console attached, ring gfn %llu, port %u, tty %s", domid, d->name,
 		 (unsigned long long)gfn, port, d->tty);
 	return 0;
@@ -229,6 +229,9 @@ void cdom_detach(struct consd *s, struct cdom *d)
 		;
 	if (*pp)
 		*pp = d->next;
+	s->by_domid[d->domid] = NULL;
+	if (d->lport < PV_EVTCHN_HANDLE_PORTS && s->by_lport[d->lport] == d)
+		s->by_lport[d->lport] = NULL;
 	log_info("dom%u (%s): console detached (%llu bytes out, %llu in, %llu not taken by the pty)",
 		 d->domid, d->name, (unsigned long long)d->out_bytes,
 		 (unsigned long long)d->in_bytes, (unsigned long long)d->pty_dropped);

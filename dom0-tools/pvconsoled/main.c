@@ -100,16 +100,18 @@ static int consd_listen(void)
 	return fd;
 }
 
-/* Store events: any domain coming or going means a scan. */
+/* Store events: a domain came or went. */
 static void consd_xs_events(struct consd *s)
 {
 	struct xs_watch_event *ev;
 	int rc;
 
-	while ((rc = xs_read_watch(s->xs, &ev, 0)) == 0) {
+	while (s->xs && (rc = xs_read_watch(s->xs, &ev, 0)) == 0) {
+		cons_scan_event(s, ev->path);
 		free(ev);
-		s->scan_now = 1;
 	}
+	if (!s->xs)
+		return;
 	if (rc == -EPIPE) {
 		log_warnx("store connection lost; reconnecting");
 		xs_close(s->xs);
@@ -166,6 +168,8 @@ static int consd_service_all(struct consd *s)
 		if (w < wait)
 			wait = w;
 	}
+	if (s->ngreets && wait > 1000000000ull)
+		wait = 1000000000ull; /* greetings expire */
 	return (int)((wait + 999999) / 1000000);
 }
 
@@ -191,10 +195,10 @@ static int consd_loop(struct consd *s)
 			default: consd_fd_event(s, tag, evs[i].events); break;
 			}
 		}
-		if (s->scan_now || util_now_ns() >= s->next_scan_ns) {
+		if (s->scan_now || util_now_ns() >= s->next_scan_ns)
 			cons_scan(s);
+		if (s->ngreets)
 			greet_expire(s, util_now_ns());
-		}
 	}
 }
 
@@ -222,6 +226,10 @@ int main(int argc, char **argv)
 		       rundir_path(), strerror(-rc));
 	if ((rc = pvctrl_evtchn_open(&s.ev)) < 0)
 		fatalx("cannot open an event-channel handle: %s", strerror(-rc));
+	s.by_domid = calloc(PV_DOMID_FIRST_RESERVED, sizeof(*s.by_domid));
+	s.by_lport = calloc(PV_EVTCHN_HANDLE_PORTS, sizeof(*s.by_lport));
+	if (!s.by_domid || !s.by_lport)
+		fatalx("out of memory");
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s.epfd < 0)
 		fatal("epoll_create1");

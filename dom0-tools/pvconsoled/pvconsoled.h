@@ -66,6 +66,8 @@ struct consd {
 	struct xs_handle *xs;
 	int epfd, lsock;
 	struct cdom *doms;
+	struct cdom **by_domid;       /* PV_DOMID_FIRST_RESERVED entries */
+	struct cdom **by_lport;       /* PV_EVTCHN_HANDLE_PORTS entries */
 	struct conlog_limits lim;
 	size_t budget;                /* output bytes per domain per loop turn */
 	uint64_t next_scan_ns;
@@ -101,7 +103,17 @@ int cdom_client_add(struct consd *s, struct cdom *d, int fd);
 void cdom_client_drop(struct consd *s, struct cdom *d, struct cclient *c);
 
 /* scan.c: reconcile attached domains with the store and the hypervisor. */
+/* Everything: one list of the hypervisor's domains, one directory of the store
+ * (start-up, a safety net every CONS_SCAN_NS, an event without a domain id). */
 void cons_scan(struct consd *s);
+/* One domain the store or a client named: attach it if it has a console and
+ * runs, detach it if it is gone. */
+void cons_scan_one(struct consd *s, pv_domid_t domid);
+/* A store event ("@introduceDomain/<id>", "@releaseDomain/<id>", or without id). */
+void cons_scan_event(struct consd *s, const char *path);
+/* Detach d if its domain no longer runs: 1 if it did. */
+int cons_drop_if_dead(struct consd *s, struct cdom *d);
+#define CONS_SCAN_NS (5ull * 1000000000) /* safety net for events missed (xsd restart) */
 
 /* greet.c: the client handshake, without blocking the loop. A client sends
  * "attach DOMID\n"; the answer is "ok NAME TTY\n" and then the raw console, or
