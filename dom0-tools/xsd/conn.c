@@ -27,6 +27,7 @@ struct xsd_conn *xsd_conn_create(struct xsd_core *core, const struct xsd_conn_op
 	c->domid = domid;
 	c->priv = priv;
 	c->target = -1;
+	c->seq = ++core->conn_seq;
 	c->next = core->conns;
 	if (core->conns)
 		core->conns->prev = c;
