@@ -183,6 +183,8 @@ static void hvlink_release(struct xsd_core *core, struct xsd_domain *d)
 	 * has no watches yet: the saved ones are still to be given back.) */
 	if (hv && hv->persist && d->conn && (d->conn->watches || d->conn->watches_dirty))
 		xsd_hvwatch_forget(d->domid);
+	if (hv && hv->srv && d->conn)
+		xsd_sock_undefer(hv->srv, d->conn);
 	if (d->conn && d->conn->opaque) {
 		struct hvlink_dom *hd = d->conn->opaque;
 
