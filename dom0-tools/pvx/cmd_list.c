@@ -120,7 +120,7 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 
 static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 {
-	char *text = pvx_domain_saved_config(e->domid), err[512];
+	char *text = pvx_domain_saved_config(e->domid);
 	struct cfg_file *cf = NULL;
 	struct domcfg dc;
 
@@ -129,8 +129,8 @@ static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 	json_str(g, "domid");
 	yajl_gen_integer(g, e->domid);
 	json_str(g, "config");
-	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, err, sizeof(err)) == 0 &&
-	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
+	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, NULL) == 0 &&
+	    domcfg_from_cfg(cf, &dc, NULL, NULL, NULL) == 0) {
 		domcfg_json_gen_config(&dc, g);
 	} else {
 		/* no saved config (created by another toolstack): what the hypervisor knows */
