@@ -105,19 +105,33 @@ static void saved_path(pv_domid_t domid, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u.cfg", dir, domid);
 }
 
+/* Written whole under a temporary name, then renamed: the monitor may read it as
+ * soon as the domain is introduced. */
 static void create_save_config(pv_domid_t domid, const char *text)
 {
-	char path[512];
-	int fd;
+	char path[512], tmp[520];
+	int fd, rc;
 
 	if (!text)
 		return;
 	saved_path(domid, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	util_write_full(fd, text, strlen(text));
-	close(fd);
+	rc = util_write_full(fd, text, strlen(text));
+	if (close(fd) < 0 || rc < 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
+char *pvx_saved_source(const char *text)
+{
+	size_t tag = strlen(PVX_SAVED_SOURCE), len;
+
+	if (!text || strncmp(text, PVX_SAVED_SOURCE, tag) != 0)
+		return NULL;
+	len = strcspn(text + tag, "\n");
+	return len ? strndup(text + tag, len) : NULL;
 }
 
 char *pvx_domain_saved_config(pv_domid_t domid)
@@ -193,9 +207,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
-		rc = create_store(domid, dc, &bp, err);
+		create_save_config(domid, cfg_text); /* before the introduction the monitor sees */
 	if (rc == 0)
-		create_save_config(domid, cfg_text);
+		rc = create_store(domid, dc, &bp, err);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

@@ -89,5 +89,11 @@ int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const ch
  * or NULL. pvx_domain_forget removes it. */
 char *pvx_domain_saved_config(pv_domid_t domid);
 void pvx_domain_forget(pv_domid_t domid);
+/* A saved config starts with a comment naming the file it came from, absolute, so
+ * that the monitor resolves its relative paths as create did: PVX_SAVED_SOURCE
+ * followed by the path and a newline. pvx_saved_source returns that path
+ * (malloc'ed), or NULL when text has no such first line. */
+#define PVX_SAVED_SOURCE "# source: "
+char *pvx_saved_source(const char *text);
 
 #endif

@@ -1,4 +1,4 @@
-# pvmon: the domain monitor, started by `pvx create` (dom0-tools/pvstart).
+# pvmon: the domain monitor of the run directory, one of its daemons (dom0-tools/pvstart).
 HOST_PROGS += pvmon
 pvmon_SRCS += dom0-tools/pvmon/main.c dom0-tools/pvmon/pvmon.c dom0-tools/pvmon/pvmon_dom.c
 pvmon_LIBS += pvx xs pvctrl pvcommon

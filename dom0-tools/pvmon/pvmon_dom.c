@@ -11,24 +11,31 @@
 #include "pvisor/sched.h"
 #include "pvmon/pvmon.h"
 
-int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_name)
+int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid)
 {
 	struct pvx_err err = { 0 };
 	struct cfg_file *cf = NULL;
+	char *source = NULL;
 	int rc = -ENOENT;
 
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
 	snprintf(d->name, sizeof(d->name), "dom%u", domid);
 	d->text = pvx_domain_saved_config(domid);
-	if (d->text)
-		rc = cfg_parse_buffer(config_name, d->text, strlen(d->text), &cf, &err);
+	if (d->text && !(source = pvx_saved_source(d->text)))
+		rc = pvx_fail(&err, -EINVAL, "its saved config does not say where it came from");
+	else if (d->text)
+		rc = cfg_parse_buffer(source, d->text, strlen(d->text), &cf, &err);
+	free(source);
 	if (rc == 0)
 		rc = domcfg_from_cfg(cf, &d->dc, NULL, NULL, &err);
 	cfg_free(cf);
 	if (rc < 0) {
-		log_warnx("dom%u: %s: restart actions will not be carried out", domid,
-			  d->text ? pvx_err_text(&err, rc) : "no saved config");
+		if (d->text)
+			log_warnx("dom%u: %s: restart actions will not be carried out", domid,
+				  pvx_err_text(&err, rc));
+		else /* not created by pvx create: cleaned up after, nothing more */
+			log_info("dom%u: no saved config: cleaned up after when it goes", domid);
 		free(d->text);
 		d->text = NULL;
 		return rc;
@@ -93,19 +100,8 @@ static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 	return 1;
 }
 
-static const struct pv_privcmd_domext *dom_find(const struct pv_privcmd_domext *list, int n,
-						pv_domid_t domid)
+int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h, const struct pv_privcmd_domext *e)
 {
-	for (int i = 0; i < n; i++)
-		if (list[i].domid == domid)
-			return &list[i];
-	return NULL;
-}
-
-int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h,
-		    const struct pv_privcmd_domext *list, int n)
-{
-	const struct pv_privcmd_domext *e = dom_find(list, n, d->domid);
 	int crashed;
 
 	if (!e || e->state == PV_DOMSTATE_DYING) {

@@ -27,6 +27,7 @@ struct daemon_def {
 static const struct daemon_def daemons[] = {
 	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
 	{ "xsd", "xenstored.sock", 0 },
+	{ "pvmon", "pvmon.sock", 0 },
 	{ "pvconsoled", "pvconsoled.sock", 0 },
 	{ "blkback", "blkback.sock", 0 },
 	{ "netback", "netback.sock", 0 },

@@ -98,17 +98,24 @@ static int create_pin_macs(struct cfg_file *cf, const struct domcfg *dc)
 
 /* The config kept for `pvx list -l` and the monitor: the settings as parsed
  * (the file and the overrides, in the file grammar) with the uuid and the MACs in
- * use, so that a restart is the same domain. NULL when out of memory. */
+ * use, so that a restart is the same domain, after a first line naming the file
+ * (PVX_SAVED_SOURCE). NULL when out of memory. */
 static char *create_saved_text(struct cfg_file *cf, const struct domcfg *dc)
 {
-	char uuid[37], ov[64], *text = NULL;
+	const char *base = strrchr(dc->config_file, '/');
+	char uuid[37], ov[64], *text = NULL, *out = NULL;
 
 	domcfg_uuid_format(dc->uuid, uuid);
 	snprintf(ov, sizeof(ov), "uuid=\"%s\"", uuid);
 	if (cfg_apply_override(cf, ov, NULL) < 0 || create_pin_macs(cf, dc) < 0 ||
 	    cfg_format(cf, &text) < 0)
 		return NULL;
-	return text;
+	/* the monitor resolves relative paths against the file's folder, as create did */
+	if (asprintf(&out, PVX_SAVED_SOURCE "%s/%s\n%s", dc->config_dir,
+		     base ? base + 1 : dc->config_file, text) < 0)
+		out = NULL;
+	free(text);
+	return out;
 }
 
 /* The config file, the overrides, then domcfg; *cf stays for the saved text. */
@@ -124,28 +131,6 @@ static int create_load(const struct create_opts *o, struct cfg_file **cf, struct
 	if (rc < 0)
 		cli_fail("%s", pvx_err_text(&err, rc));
 	return rc;
-}
-
-/* The monitor carries out the restart actions from the saved config; relative
- * paths in it are relative to the config file's folder. */
-static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_text)
-{
-	const char *base = strrchr(dc->config_file, '/');
-	struct pvx_err err = { 0 };
-	char *path = NULL;
-	int rc = -ENOMEM;
-
-	if (!have_text) {
-		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
-			"on_reboot / on_crash restart actions will not be carried out\n", dc->name);
-		return;
-	}
-	if (asprintf(&path, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
-		rc = pvstart_monitor(domid, path, &err);
-	free(path);
-	if (rc < 0)
-		fprintf(stderr, "pvx: warning: %s: the restart actions of %s will not be carried "
-			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
 static int create_dry_run(const struct domcfg *dc)
@@ -218,8 +203,9 @@ int cmd_create(int argc, char **argv)
 	 * missed. */
 	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       &err);
-	if (rc == 0)
-		create_monitor(&dc, domid, text != NULL);
+	if (rc == 0 && !text)
+		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
+			"on_reboot / on_crash restart actions will not be carried out\n", dc.name);
 	free(text);
 	if (rc < 0) {
 		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));
