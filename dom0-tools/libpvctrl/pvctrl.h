@@ -42,6 +42,10 @@ int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason);
 int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
 			  struct pv_domctl_getdomaininfo *info);
+/* Up to max domains with id >= first, in id order (sysctl getdomaininfolist: one
+ * request for all of them). The count, or -errno. */
+int pvctrl_domain_getinfolist(struct pvctrl *h, pv_domid_t first,
+			      struct pv_domctl_getdomaininfo *info, uint32_t max);
 int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx);

@@ -201,6 +201,19 @@ int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi)
 	return rc;
 }
 
+int pvctrl_domain_getinfolist(struct pvctrl *h, pv_domid_t first,
+			      struct pv_domctl_getdomaininfo *info, uint32_t max)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_getdomaininfolist };
+	int rc;
+
+	sc.u.getdomaininfolist.first_domain = first;
+	sc.u.getdomaininfolist.max_domains = max;
+	sc.u.getdomaininfolist.buffer = PV_PRIVCMD_BUF_ADDR;
+	rc = pvctrl_sysctl(h, &sc, info, (size_t)max * sizeof(*info));
+	return rc < 0 ? rc : (int)sc.u.getdomaininfolist.num_domains;
+}
+
 int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear)
 {
 	struct pv_sysctl sc = { .cmd = PV_SYSCTL_readconsole };

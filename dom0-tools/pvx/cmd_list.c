@@ -10,6 +10,8 @@
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
+#define LIST_MAX 1024 /* domains asked for at once: the hypervisor's table, as domext */
+
 static const char *state_name(uint32_t s)
 {
 	static const char *names[] = { "created", "running", "blocked", "paused",
@@ -18,28 +20,28 @@ static const char *state_name(uint32_t s)
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
-/* xl's six state letters: r b p s <reason> d. */
-static void state_letters(struct pvctrl *h, const struct pv_privcmd_domext *e, char out[7])
+/* xl's six state letters: r b p s <reason> d, from the domain's info (NULL: it
+ * went meanwhile). */
+static void state_letters(const struct pv_domctl_getdomaininfo *info, char out[7])
 {
-	struct pv_domctl_getdomaininfo info;
 	static const char reasons[] = "-rscwS";
 
 	memcpy(out, "------", 7);
-	if (pvctrl_domain_getinfo(h, e->domid, &info) < 0)
+	if (!info)
 		return;
-	if (info.flags & PV_DOMINF_running)
+	if (info->flags & PV_DOMINF_running)
 		out[0] = 'r';
-	if (info.flags & PV_DOMINF_blocked)
+	if (info->flags & PV_DOMINF_blocked)
 		out[1] = 'b';
-	if (info.flags & PV_DOMINF_paused)
+	if (info->flags & PV_DOMINF_paused)
 		out[2] = 'p';
-	if (info.flags & PV_DOMINF_shutdown) {
-		unsigned r = (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
+	if (info->flags & PV_DOMINF_shutdown) {
+		unsigned r = (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
 
 		out[3] = 's';
 		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
 	}
-	if (info.flags & PV_DOMINF_dying)
+	if (info->flags & PV_DOMINF_dying)
 		out[5] = 'd';
 }
 
@@ -71,10 +73,31 @@ static double dom0_cpu_seconds(void)
 	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (hz > 0 ? hz : 100);
 }
 
+/* Every domain's info in one request (the list is in id order, as is e). */
+static struct pv_domctl_getdomaininfo *list_infos(struct pvctrl *h, int *n)
+{
+	struct pv_domctl_getdomaininfo *info = malloc(LIST_MAX * sizeof(*info));
+
+	*n = info ? pvctrl_domain_getinfolist(h, 1, info, LIST_MAX) : -ENOMEM;
+	if (*n < 0)
+		*n = 0;
+	return info;
+}
+
+static const struct pv_domctl_getdomaininfo *
+list_info_of(const struct pv_domctl_getdomaininfo *info, int n, pv_domid_t domid, int *pos)
+{
+	while (*pos < n && info[*pos].domain < domid)
+		(*pos)++;
+	return *pos < n && info[*pos].domain == domid ? &info[*pos] : NULL;
+}
+
 static void list_table(struct pvctrl *h, struct pv_privcmd_domext *e, int n, int argc,
 		       char **argv)
 {
 	struct pv_sysctl_physinfo pi;
+	int ninfo, pos = 0;
+	struct pv_domctl_getdomaininfo *info = list_infos(h, &ninfo);
 	char st[7];
 
 	printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
@@ -86,11 +109,12 @@ static void list_table(struct pvctrl *h, struct pv_privcmd_domext *e, int n, int
 	for (int i = 0; i < n; i++) {
 		if (!wanted(&e[i], argc, argv))
 			continue;
-		state_letters(h, &e[i], st);
+		state_letters(list_info_of(info, ninfo, e[i].domid, &pos), st);
 		printf("%-40s %5d %5lu %5d     %s  %8.1f\n", e[i].name, e[i].domid,
 		       (unsigned long)(e[i].tot_pages / 256), (int)e[i].nr_vcpus, st,
 		       (double)e[i].cpu_time / 1e9);
 	}
+	free(info);
 }
 
 static void json_str(yajl_gen g, const char *s)
