@@ -185,21 +185,22 @@ void pvx_store_domain_forget(pv_domid_t domid)
 
 	if (xs_open(&xs) < 0)
 		return; /* no store: nothing in it */
-	xs_release(xs, domid);
 	vm = pvx_xs_read_str(xs, 0, "/local/domain/%u/vm", domid);
+	if (xs_directory(xs, 0, "/local/domain/0/backend", &types, &n) < 0)
+		n = 0;
+	xs_cork(xs); /* the rest needs no answer: one round trip */
+	xs_release(xs, domid);
 	if (vm && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
 		xs_rm(xs, 0, vm);
 	free(vm);
-	if (xs_directory(xs, 0, "/local/domain/0/backend", &types, &n) == 0) {
-		for (unsigned i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", types[i],
-				 domid);
-			xs_rm(xs, 0, path);
-		}
-		free(types);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", types[i], domid);
+		xs_rm(xs, 0, path);
 	}
+	free(types);
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);
 	xs_rm(xs, 0, path);
+	xs_uncork(xs); /* a node already gone (ENOENT) is fine */
 	xs_close(xs);
 }
 
