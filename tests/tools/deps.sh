@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(gcc make clang libyajl-dev zlib1g-dev libcunit1-dev libxen-dev xenstore-utils
       liburing-dev user-mode-linux busybox-static qemu-utils cpio gzip
-      iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format)
+      iproute2 tmux python3 python3-matplotlib libclang-rt-14-dev cppcheck clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
