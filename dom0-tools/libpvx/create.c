@@ -51,7 +51,6 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
-	pv_domid_t other;
 	uint64_t host_mib;
 	int rc;
 
@@ -69,9 +68,6 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 				"memory; lower it",
 				dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
 				(unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
-	if (pvx_domain_resolve(h, dc->name, &other) == 0)
-		return pvx_fail(err, -EEXIST, "a domain named '%s' already exists (id %u); choose "
-				"another name or destroy it first", dc->name, other);
 	return 0;
 }
 
@@ -80,6 +76,7 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 {
 	struct pv_privcmd_domext e = { .domid = domid,
 				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
+	pv_domid_t other;
 	int rc;
 
 	snprintf(e.name, sizeof(e.name), "%s", dc->name);
@@ -87,8 +84,12 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 	e.on_reboot = action_of(dc->on_reboot);
 	e.on_crash = action_of(dc->on_crash);
 	e.on_watchdog = action_of(dc->on_watchdog);
+	/* The hypervisor keeps names unique: no list of every domain to look first. */
 	rc = pvctrl_domext_set(h, &e);
-	if (rc == -EEXIST)
+	if (rc == -EEXIST && pvx_domain_resolve(h, dc->name, &other) == 0)
+		pvx_fail(err, rc, "a domain named '%s' already exists (id %u); choose another "
+			 "name or destroy it first", dc->name, other);
+	else if (rc == -EEXIST)
 		pvx_fail(err, rc, "a domain named '%s' already exists; choose another name",
 			 dc->name);
 	else if (rc < 0)
