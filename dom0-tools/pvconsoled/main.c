@@ -218,6 +218,7 @@ int main(int argc, char **argv)
 	log_init("pvconsoled", consd_opts(argc, argv, &s));
 	if (rundir_ensure() < 0)
 		fatal("cannot create run directory %s", rundir_path());
+	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));

@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 	if (argc != 1)
 		fatalx("usage: pvmon (a daemon of the run directory: pvx daemons start)");
 	signal(SIGPIPE, SIG_IGN); /* a store that goes away is an error return */
+	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));
