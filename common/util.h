@@ -22,5 +22,8 @@ int util_signalfd(const int *sigs, size_t n);
 int util_raise_nofile(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
+/* CLOCK_REALTIME now plus ms: a deadline for pthread_cond_timedwait. */
+struct timespec;
+void util_deadline_after(struct timespec *ts, uint32_t ms);
 
 #endif
