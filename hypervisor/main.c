@@ -17,6 +17,10 @@
 #include "pv_errno.h"
 #include "rundir.h"
 
+/* How long stopping waits for the domains (all killed at once) to be gone: less
+ * than `pvx daemons stop` waits before its SIGKILL. */
+#define SHUTDOWN_WAIT_MS 8000
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: pvisor [-v]\n"
@@ -24,26 +28,6 @@ static void usage(void)
 			"  Usually started by 'pvx daemons start' or the first pvx command.\n",
 		rundir_path());
 	exit(2);
-}
-
-static void shutdown_all(void)
-{
-	struct domain *d;
-	int id = -1;
-
-	for (;;) {
-		pthread_mutex_lock(&hv_lock);
-		d = domain_next_locked(id);
-		if (d) {
-			d->refcnt++;
-			id = d->domid;
-		}
-		pthread_mutex_unlock(&hv_lock);
-		if (!d)
-			break;
-		domain_destroy(d);
-		domain_put(d);
-	}
 }
 
 static void cleanup_files(void)
@@ -90,7 +74,7 @@ int main(int argc, char **argv)
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("SIGHUP ignored");
 	log_info("signal %d: destroying every domain and stopping", sig);
-	shutdown_all();
+	domain_destroy_all(SHUTDOWN_WAIT_MS);
 	cleanup_files();
 	return 0;
 }

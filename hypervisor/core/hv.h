@@ -79,6 +79,9 @@ struct domain {
 	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
 	unsigned refcnt;
 	int removed;             /* out of the table; freed at the last put */
+	/* the table's indexes (domain_table.c) */
+	unsigned slot;
+	struct domain *id_next, *id_prev, *name_next;
 
 	uint64_t max_pages;      /* RAM the memory fd holds */
 	uint64_t tot_pages;      /* pages the guest is given (memory target) */
@@ -158,9 +161,20 @@ void domain_quiesced_locked(struct domain *d);
 uint64_t domain_cpu_time_locked(struct domain *d);
 uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v);
 int domain_host_pid_locked(struct domain *d);
-/* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
+/* Iterate live domains in id order (hv_lock held); returns the next after `after`
+ * (O(1) when `after` is a live domain's id). */
 struct domain *domain_next_locked(int after);
 unsigned domain_count_locked(void);
+/* The table's indexes (domain_table.c), hv_lock held: add a domain whose domid and
+ * name are set (0, -PV_ENOSPC when the table is full or the id taken), take it out,
+ * rename it (name of len bytes, checked by the caller). */
+int domain_table_add_locked(struct domain *d);
+void domain_table_del_locked(struct domain *d);
+void domain_table_rename_locked(struct domain *d, const char *name, size_t len);
+/* Destroy every domain at once (pvisor stopping): every one is killed before any
+ * is waited for, so they die together; returns once all are gone or after
+ * timeout_ms. hv_lock not held. */
+void domain_destroy_all(uint32_t timeout_ms);
 /* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
  * need no id order (one pass over the table, not one per domain). */
 struct domain *domain_at_locked(unsigned slot);

@@ -29,3 +29,9 @@ test_engine_SRCS := tests/unit/test_engine.c
 test_engine_LIBS := pvcore pvcommon
 test_engine_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_domain_table
+test_domain_table_SRCS := tests/unit/test_domain_table.c
+test_domain_table_LIBS := pvcore pvcommon
+test_domain_table_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_domain_table.o: HOST_CFLAGS += -Ihypervisor
