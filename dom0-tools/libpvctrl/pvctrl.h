@@ -67,6 +67,12 @@ int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */
 int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
+/* One domain, by name when name is not NULL, else by domid: 0 or -ESRCH. */
+int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
+		      struct pv_privcmd_domext *out);
+/* Every domain's id and state, in id order, nothing more (cheap even with a
+ * thousand): *out is malloc'ed (caller frees), returns the count. */
+int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out);
 
 /* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,

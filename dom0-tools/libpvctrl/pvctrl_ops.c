@@ -204,6 +204,38 @@ int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
 	return (int)(got / sizeof(*e));
 }
 
+int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
+		      struct pv_privcmd_domext *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domid = domid;
+	if (name) {
+		if (strlen(name) >= sizeof(out->name))
+			return -ESRCH; /* no domain has such a name */
+		strcpy(out->name, name);
+		out->flags = PV_DOMEXT_GET_BY_NAME;
+	}
+	return pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_GET, out, sizeof(*out), out, sizeof(*out),
+			      NULL, NULL);
+}
+
+int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out)
+{
+	size_t max = 1024 * sizeof(**out), got = 0;
+	struct pv_privcmd_domstatus *s = malloc(max);
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0, s, max, &got, NULL);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return (int)(got / sizeof(*s));
+}
+
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 		       struct pv_privcmd_memory *info)
 {

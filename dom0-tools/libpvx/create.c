@@ -32,19 +32,13 @@ static uint8_t action_of(enum domcfg_action a)
 
 int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 {
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domext e;
 	uint64_t id;
-	int n, rc = -ESRCH, numeric = util_parse_u64(spec, PV_DOMID_FIRST_RESERVED - 1, &id) == 0;
+	int numeric = util_parse_u64(spec, PV_DOMID_FIRST_RESERVED - 1, &id) == 0;
+	int rc = pvctrl_domext_get(h, (pv_domid_t)id, numeric ? NULL : spec, &e);
 
-	n = pvctrl_domext_list(h, &e);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n && rc; i++)
-		if ((numeric && e[i].domid == id) || strcmp(e[i].name, spec) == 0) {
-			*domid = e[i].domid;
-			rc = 0;
-		}
-	free(e);
+	if (rc == 0)
+		*domid = e.domid;
 	return rc;
 }
 

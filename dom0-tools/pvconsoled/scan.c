@@ -153,8 +153,8 @@ void cons_scan_event(struct consd *s, const char *path)
 /* Which domains run: alive[domid] set for each live one. 0 or -errno. */
 static int scan_live(struct consd *s, uint8_t *alive)
 {
-	struct pv_privcmd_domext *e = NULL;
-	int n = pvctrl_domext_list(s->pc, &e);
+	struct pv_privcmd_domstatus *e = NULL;
+	int n = pvctrl_domain_states(s->pc, &e);
 
 	for (int i = 0; i < n; i++)
 		if (e[i].domid < PV_DOMID_FIRST_RESERVED && e[i].state != PV_DOMSTATE_DYING)

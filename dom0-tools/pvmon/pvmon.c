@@ -105,13 +105,12 @@ static int mon_check_all(struct pvmon *m)
 }
 
 /* @releaseDomain/<id>: one domain changed. Only a stopped one needs its full
- * record (how it stopped, its actions). */
+ * record (how it stopped, its actions): one DOMEXT_GET. */
 static int mon_released(struct pvmon *m, pv_domid_t domid)
 {
 	struct pv_domctl_getdomaininfo info;
-	struct pv_privcmd_domext *list = NULL;
-	const struct pv_privcmd_domext *e = NULL;
-	int rc, n;
+	struct pv_privcmd_domext e;
+	int rc;
 
 	if (!m->by_domid[domid])
 		return 0;
@@ -122,15 +121,13 @@ static int mon_released(struct pvmon *m, pv_domid_t domid)
 	    !(info.flags & PV_DOMINF_shutdown))
 		return 0; /* running, paused: nothing to do */
 	if (rc == 0 && info.domain == domid && (info.flags & PV_DOMINF_shutdown)) {
-		n = pvctrl_domext_list(m->h, &list);
-		if (n < 0)
+		rc = pvctrl_domext_get(m->h, domid, NULL, &e);
+		if (rc < 0 && rc != -ESRCH)
 			return -EPIPE;
-		for (int i = 0; i < n && !e; i++)
-			if (list[i].domid == domid)
-				e = &list[i];
+		mon_check(m, domid, rc == 0 ? &e : NULL);
+		return 0;
 	}
-	mon_check(m, domid, e);
-	free(list);
+	mon_check(m, domid, NULL); /* gone or dying */
 	return 0;
 }
 

@@ -260,10 +260,10 @@ static void hvlink_introduce(struct xsd_core *core, struct xsd_domain *d)
  * released (its connection goes) and fires it again. */
 static void hvlink_dom_exc(struct xsd_hvlink *hv)
 {
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domstatus *e = NULL;
 	uint16_t *at = calloc(PV_DOMID_FIRST_RESERVED, sizeof(*at)); /* domid -> index + 1 */
 	size_t pos = 0;
-	int n = at ? pvctrl_domext_list(hv->ctl, &e) : -ENOMEM;
+	int n = at ? pvctrl_domain_states(hv->ctl, &e) : -ENOMEM;
 
 	if (n < 0) {
 		log_warnx("VIRQ_DOM_EXC: cannot list domains: %s", strerror(-n));
@@ -275,7 +275,7 @@ static void hvlink_dom_exc(struct xsd_hvlink *hv)
 			at[e[i].domid] = (uint16_t)(i + 1);
 	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h;) {
 		struct xsd_domain *d = xsd_container_of(h, struct xsd_domain, hent);
-		const struct pv_privcmd_domext *found = NULL;
+		const struct pv_privcmd_domstatus *found = NULL;
 
 		h = xsd_hash_next(&hv->core->domains, &pos, h); /* d may be released */
 		if (!d->introduced)
@@ -369,24 +369,28 @@ static int64_t hvlink_node_num(struct xsd_core *core, const char *path)
 int xsd_hvlink_recover(struct xsd_hvlink *hv)
 {
 	struct xsd_node *top = xsd_store_get(&hv->core->store, "/local/domain");
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domstatus *e = NULL;
+	uint8_t *alive_id;
 	int n, count = 0;
 
 	if (!top || hvlink_connect(hv) < 0)
 		return 0;
-	n = pvctrl_domext_list(hv->ctl, &e);
+	n = pvctrl_domain_states(hv->ctl, &e);
 	if (n < 0)
 		return n;
+	alive_id = calloc(PV_DOMID_FIRST_RESERVED, 1);
+	for (int i = 0; alive_id && i < n; i++)
+		if (e[i].domid < PV_DOMID_FIRST_RESERVED && e[i].state != PV_DOMSTATE_DYING)
+			alive_id[e[i].domid] = 1;
 	for (const char *k = top->kids; k < top->kids + top->kidlen; k += strlen(k) + 1) {
 		char path[96];
 		uint64_t domid;
 		int64_t gfn, port;
-		int alive = 0;
+		int alive;
 
 		if (util_parse_u64(k, PV_DOMID_FIRST_RESERVED - 1, &domid) < 0 || domid == 0)
 			continue;
-		for (int i = 0; i < n; i++)
-			alive |= e[i].domid == domid && e[i].state != PV_DOMSTATE_DYING;
+		alive = alive_id && alive_id[domid];
 		snprintf(path, sizeof(path), "/local/domain/%s/store/ring-ref", k);
 		gfn = hvlink_node_num(hv->core, path);
 		snprintf(path, sizeof(path), "/local/domain/%s/store/port", k);
@@ -398,6 +402,7 @@ int xsd_hvlink_recover(struct xsd_hvlink *hv)
 			count++;
 	}
 	free(e);
+	free(alive_id);
 	if (count)
 		log_info("reconnected %d running domain(s) from the store", count);
 	if (hv->persist) {

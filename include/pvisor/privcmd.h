@@ -89,6 +89,15 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* One domain's attributes: payload pv_privcmd_domext naming it by domid, or by
+	 * name with flags PV_DOMEXT_GET_BY_NAME; reply the filled pv_privcmd_domext.
+	 * -ESRCH when there is no such domain. (A lookup costs the same with one
+	 * domain or a thousand, unlike DOMEXT_LIST.) */
+	PV_PRIVCMD_OP_DOMEXT_GET = 19,
+	/* Every domain's id and state, in id order, and nothing else (no CPU time: the
+	 * cheap answer to "which domains changed?"): reply an array of
+	 * pv_privcmd_domstatus; ret = how many. */
+	PV_PRIVCMD_OP_DOMAIN_STATES = 20,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -210,6 +219,14 @@ struct pv_privcmd_domext {
 };
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+#define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+
+/* DOMAIN_STATES: one entry per domain. */
+struct pv_privcmd_domstatus {
+	uint16_t domid;
+	uint8_t state;            /* enum pv_privcmd_domstate */
+	uint8_t pad;
+};
 
 struct pv_privcmd_wait {
 	uint16_t domid;
