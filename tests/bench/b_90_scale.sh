@@ -23,7 +23,8 @@ cfg=$work/scale.cfg
 tsv=$work/scale.tsv
 png=$work/scale.png
 have=0
-declare -A c_ms d_ms l_ms
+declare -A c_ms d_ms l_ms rc_ms rd_ms
+ref_rundir=""
 top_n="" pss_total="" pss_base="" stop_s="" stop_kill="" cyc_s="" cyc_fail=""
 g_read="" g_write="" d_read="" d_write="" why=""
 
@@ -52,21 +53,22 @@ scale_pids() {
 		}'
 }
 
-# idle_count PREFIX: guests named PREFIX<n> that are blocked (idle) in `pvx list`.
+# idle_count CMD PREFIX: guests named PREFIX<n> blocked (idle) in `CMD list`.
 idle_count() {
-	pv_cmd list 2>/dev/null | awk -v p="^$1[0-9]+\$" '$1 ~ p && index($5, "b")' | wc -l
+	"$1" list 2>/dev/null | awk -v p="^$2[0-9]+\$" '$1 ~ p && index($5, "b")' | wc -l
 }
 
-# wait_idle PREFIX N: until N such guests are idle (60 s).
-wait_idle() {
+# wait_idle_in CMD PREFIX N: until N such guests are idle (60 s).
+wait_idle_in() {
 	local i
 	for ((i = 0; i < 600; i++)); do
-		[ "$(idle_count "$1")" -ge "$2" ] && return 0
+		[ "$(idle_count "$1" "$2")" -ge "$3" ] && return 0
 		sleep 0.1
 	done
-	echo "only $(idle_count "$1") of $2 $1* guests idle after 60 s" >&2
+	echo "only $(idle_count "$1" "$2") of $3 $2* guests idle after 60 s" >&2
 	return 1
 }
+wait_idle() { wait_idle_in pv_cmd "$@"; }
 
 # fill_to N: guests g<have>..g<N-1>, par creates at a time, then wait until idle.
 fill_to() {
@@ -77,27 +79,54 @@ fill_to() {
 	wait_idle g "$1"
 }
 
-# time_level N: K creates, then K destroys, one at a time; 5 x pvx list.
+# ref_start: a second private run directory with one idle guest: the reference
+# every timed create and destroy alternates with (same moment, same machine load,
+# one guest), so the ratio to it is the cost of the N guests, not of the load.
+ref_start() {
+	ref_rundir=$(mktemp -d "${TMPDIR:-/tmp}/pvbench-ref.XXXXXX") || return 1
+	bench_on_exit "ref_stop"
+	ref_cmd daemons start >/dev/null 2>&1 || return 1
+	ref_cmd create -q "$cfg" name=base0 >/dev/null 2>&1 || return 1
+	wait_idle_in ref_cmd base 1
+}
+ref_cmd() { env PVISOR_RUNDIR="$ref_rundir" "$pvx" "$@"; }
+ref_stop() {
+	[ -n "${ref_rundir:-}" ] || return 0
+	timeout 20 env PVISOR_RUNDIR="$ref_rundir" "$pvx" daemons stop >/dev/null 2>&1
+	rm -rf "$ref_rundir"
+	ref_rundir=""
+}
+
+# timed US-VAR CMD...: run CMD, add its wall time (us) to the array named US-VAR.
+timed() {
+	local -n acc=$1
+	local t0
+	shift
+	t0=$(us)
+	"$@" >/dev/null 2>&1 || echo "failed: $*" >&2
+	acc+=($(($(us) - t0)))
+}
+
+# time_level N: K creates, then K destroys, one at a time, each beside the same
+# operation in the reference directory; 5 x pvx list.
 time_level() {
-	local i t0 c=() d=() l=()
+	local i c=() d=() rc=() rd=() l=()
 	for ((i = 0; i < k; i++)); do
-		t0=$(us)
-		pv_cmd create -q "$cfg" name="x$i" >/dev/null 2>&1 || echo "create x$i failed at N=$1" >&2
-		c+=($(($(us) - t0)))
+		timed c pv_cmd create -q "$cfg" name="x$i"
+		timed rc ref_cmd create -q "$cfg" name="r$i"
 	done
 	wait_idle x "$k"
+	wait_idle_in ref_cmd r "$k"
 	for ((i = 0; i < k; i++)); do
-		t0=$(us)
-		pv_cmd destroy "x$i" >/dev/null 2>&1 || echo "destroy x$i failed at N=$1" >&2
-		d+=($(($(us) - t0)))
+		timed d pv_cmd destroy "x$i"
+		timed rd ref_cmd destroy "r$i"
 	done
 	for ((i = 0; i < 5; i++)); do
-		t0=$(us)
-		pv_cmd list >/dev/null 2>&1
-		l+=($(($(us) - t0)))
+		timed l pv_cmd list
 	done
 	c_ms[$1]=$(ms "$(med "${c[@]}")") d_ms[$1]=$(ms "$(med "${d[@]}")") l_ms[$1]=$(ms "$(med "${l[@]}")")
-	echo "level $1: create ${c[*]} us; destroy ${d[*]} us; list ${l[*]} us" >&2
+	rc_ms[$1]=$(ms "$(med "${rc[@]}")") rd_ms[$1]=$(ms "$(med "${rd[@]}")")
+	echo "level $1: create ${c[*]} us (reference ${rc[*]}); destroy ${d[*]} us (reference ${rd[*]}); list ${l[*]} us" >&2
 }
 
 # store_at_top: the guest store benchmark (app=xstest) and a dom0 client, same xsd.
@@ -153,6 +182,7 @@ measure() {
 	: >"$work/scale-fill.err"
 	sleep 1
 	pss_base=$(bench_pss_kib $(scale_pids))
+	ref_start || { why="the reference run directory did not start"; return 1; }
 	for n in $levels; do
 		fill_to "$n" || { why="level $n: guests did not come up (see ${work#"$top"/}/b_90_scale.log)"; return 1; }
 		time_level "$n"
@@ -160,6 +190,7 @@ measure() {
 	done
 	pss_total=$(bench_pss_kib $(scale_pids))
 	echo "Pss: $pss_base kB before any guest, $pss_total kB with $top_n guests" >&2
+	ref_stop
 	store_at_top
 	stop_at_top
 	cycles_run
@@ -176,14 +207,14 @@ if [ -n "$pv_why" ]; then
 	exit 0
 fi
 first=${levels%% *}
-bench_table_head "guests running (N)" "pvx create, ms" "pvx destroy, ms" "pvx list, ms" \
-	"create / N=$first" "destroy / N=$first"
-echo "N create_ms destroy_ms list_ms" >"$tsv"
+bench_table_head "guests running (N)" "pvx create, ms" "beside: 1 guest" "create / beside" \
+	"pvx destroy, ms" "beside: 1 guest" "destroy / beside" "pvx list, ms"
+echo "N create_ms destroy_ms list_ms create_ref_ms destroy_ref_ms" >"$tsv"
 for n in $levels; do
 	[ -n "${c_ms[$n]:-}" ] || continue
-	bench_row "$n" "${c_ms[$n]}" "${d_ms[$n]}" "${l_ms[$n]}" \
-		"$(bench_ratio "${c_ms[$n]}" "${c_ms[$first]}")" "$(bench_ratio "${d_ms[$n]}" "${d_ms[$first]}")"
-	echo "$n ${c_ms[$n]} ${d_ms[$n]} ${l_ms[$n]}" >>"$tsv"
+	bench_row "$n" "${c_ms[$n]}" "${rc_ms[$n]}" "$(bench_ratio "${c_ms[$n]}" "${rc_ms[$n]}")" \
+		"${d_ms[$n]}" "${rd_ms[$n]}" "$(bench_ratio "${d_ms[$n]}" "${rd_ms[$n]}")" "${l_ms[$n]}"
+	echo "$n ${c_ms[$n]} ${d_ms[$n]} ${l_ms[$n]} ${rc_ms[$n]} ${rd_ms[$n]}" >>"$tsv"
 done
 echo
 py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3 # Debian's, with python3-matplotlib
@@ -191,7 +222,10 @@ plot="not drawn (python3-matplotlib missing: make deps)"
 "$py" "$top/tests/bench/scale_plot.py" "$tsv" "$png" 2>>"$work/b_90_scale.log" &&
 	plot="drawn in ${png#"$top"/}"
 echo "Medians of $k creates and $k destroys one at a time (each created guest first idles), and of"
-echo "5 \`pvx list\`; guests \`app=mem mib=0\`, memory=16, filled $par creates at a time. Curve $plot."
+echo "5 \`pvx list\`; guests \`app=mem mib=0\`, memory=16, filled $par creates at a time. Each timed"
+echo "create and destroy alternates with the same command in a second private run directory"
+echo "holding one guest (\"beside\"): the ratio to it is what N guests cost, whatever the load"
+echo "does meanwhile; the ratio of N=$first (ideally 1.00) shows the noise. Curve $plot."
 echo
 per=$(bench_div "$pss_total" "$((top_n * 1024))" 3)
 inc=$(bench_div "$((pss_total - pss_base))" "$((top_n * 1024))" 3)
