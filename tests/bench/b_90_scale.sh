@@ -14,7 +14,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 levels=${BENCH_SCALE_LEVELS:-$(bench_iters "1 100 500 1000" "1 20 50")}
-k=$(bench_iters 10 4)               # timed creates and destroys per level
+k=$(bench_iters 20 4)               # timed creates and destroys per level
 cycles=$(bench_iters 300 40)        # concurrent create+destroy cycles
 par=${BENCH_SCALE_PAR:-4}           # creates in flight while filling a level
 cpar=${BENCH_SCALE_CYCLE_PAR:-16}   # cycles in flight
