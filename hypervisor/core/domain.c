@@ -297,7 +297,7 @@ int domain_unpause(struct domain *d)
 	}
 	d->pause_count = 0;
 	d->state = PV_DOMSTATE_RUNNING;
-	timer_domain_resumed_locked();
+	timer_domain_resumed_locked(d);
 	pthread_cond_broadcast(&hv_cond);
 	return 0;
 }
@@ -353,6 +353,7 @@ static void domain_remove_locked(struct domain *d)
 		return;
 	d->removed = 1;
 	domain_table_del_locked(d);
+	timer_domain_gone_locked(d);
 	log_info("dom%u (%s): destroyed", d->domid, d->name);
 	evtchn_domain_fini_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);

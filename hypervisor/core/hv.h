@@ -38,7 +38,8 @@ struct vcpu {
 	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
 	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
 	uint64_t timer_next_period;
-	int timer_armed;         /* in the timer thread's heap */
+	unsigned timer_slot;     /* index + 1 in the timer thread's heap, 0 = not in it */
+	uint64_t timer_key;      /* the deadline it is filed under there */
 	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
 	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer
@@ -216,9 +217,13 @@ static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 	return kind;
 }
 
-/* Timers (timer.c); _locked: hv_lock held. */
-void timer_changed_locked(uint64_t deadline);
-void timer_domain_resumed_locked(void);
+/* Timers (timer.c); _locked: hv_lock held. A vCPU's deadline changed (singleshot,
+ * periodic, poll timeout): file it again. A paused or quiesced domain's timers
+ * wait; unpause and resume re-file them. A domain leaving the table takes its
+ * vCPUs out. */
+void timer_vcpu_changed_locked(struct domain *d, struct vcpu *v);
+void timer_domain_resumed_locked(struct domain *d);
+void timer_domain_gone_locked(struct domain *d);
 
 /* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
  * RAM leave the domain (release: host memory punched out of the memory fd,
