@@ -16,6 +16,7 @@
 #include "log.h"
 #include "pv_errno.h"
 #include "rundir.h"
+#include "util.h"
 
 /* How long stopping waits for the domains (all killed at once) to be gone: less
  * than `pvx daemons stop` waits before its SIGKILL. */
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	util_raise_nofile(); /* three descriptors per domain: a thousand outgrow 1024 */
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
 	timeinfo_init();
