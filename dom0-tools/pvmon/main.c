@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 	if (argc != 1)
 		fatalx("usage: pvmon (a daemon of the run directory: pvx daemons start)");
 	signal(SIGPIPE, SIG_IGN); /* a store that goes away is an error return */
-	util_raise_nofile(); /* a few descriptors per guest */
+	util_raise_nofile();      /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));
@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 	if (lsock == -EADDRINUSE)
 		fatalx("another pvmon serves %s", rundir_path());
 	if (lsock < 0)
-		fatalx("cannot listen on %s/%s: %s", rundir_path(), PVMON_SOCKET, strerror(-lsock));
+		fatalx("cannot listen on %s/%s: %s", rundir_path(), PVMON_SOCKET,
+		       strerror(-lsock));
 	if ((rc = rundir_pidfile_write(PVMON_PID)) < 0)
 		fatalx("cannot write %s in %s: %s", PVMON_PID, rundir_path(), strerror(-rc));
 	log_info("monitoring the domains of %s", rundir_path());

@@ -241,7 +241,8 @@ int pvmon_run(struct pvmon *m, int lsock, int sigfd)
 	m->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (m->epfd < 0)
 		return -errno;
-	if ((rc = mon_add_fd(m, lsock, TAG_LISTEN)) < 0 || (rc = mon_add_fd(m, sigfd, TAG_SIGNAL)) < 0)
+	if ((rc = mon_add_fd(m, lsock, TAG_LISTEN)) < 0 ||
+	    (rc = mon_add_fd(m, sigfd, TAG_SIGNAL)) < 0)
 		return rc;
 	for (rc = 0; rc == 0;) {
 		int n;

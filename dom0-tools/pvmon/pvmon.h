@@ -17,22 +17,22 @@
 #include "libpvctrl/pvctrl.h"
 #include "libpvx/domcfg.h"
 
-#define PVMON_RESTART_BURST 5     /* restarts ... */
-#define PVMON_RESTART_WINDOW_S 10 /* ... within this many seconds: stop restarting */
-#define PVMON_SOCKET "pvmon.sock" /* answers connections: the daemon runs */
-#define PVMON_PID "pvmon.pid"
+#define PVMON_RESTART_BURST    5            /* restarts ... */
+#define PVMON_RESTART_WINDOW_S 10           /* ... within this many seconds: stop restarting */
+#define PVMON_SOCKET           "pvmon.sock" /* answers connections: the daemon runs */
+#define PVMON_PID              "pvmon.pid"
 
 struct xs_handle;
 
 /* One watched domain. */
 struct pvmon_dom {
-	pv_domid_t domid;                  /* changes at each restart */
-	char name[DOMCFG_NAME_MAX + 1];    /* for messages */
-	int have_cfg;                      /* dc and text are loaded: it can restart */
+	pv_domid_t domid;               /* changes at each restart */
+	char name[DOMCFG_NAME_MAX + 1]; /* for messages */
+	int have_cfg;                   /* dc and text are loaded: it can restart */
 	struct domcfg dc;
-	char *text;                        /* the saved config, saved again at restart */
+	char *text;                           /* the saved config, saved again at restart */
 	time_t restarts[PVMON_RESTART_BURST]; /* when, newest first */
-	int held;                          /* restarted too often: kept for inspection */
+	int held;                             /* restarted too often: kept for inspection */
 };
 
 struct pvmon {
@@ -41,7 +41,7 @@ struct pvmon {
 	struct pvmon_dom **by_domid; /* PV_DOMID_FIRST_RESERVED entries */
 	size_t n;                    /* domains watched */
 	int epfd, lsock, sigfd;
-	uint64_t store_retry_ns;     /* when to try the store again (it is away) */
+	uint64_t store_retry_ns; /* when to try the store again (it is away) */
 };
 
 /* pvmon.c: the daemon's loop. */

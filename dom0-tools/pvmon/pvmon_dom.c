@@ -59,11 +59,16 @@ static unsigned dom_action(const struct pv_privcmd_domext *e)
 	if (e->state == PV_DOMSTATE_CRASHED)
 		return e->on_crash;
 	switch (e->shutdown_reason) {
-	case PV_SHUTDOWN_poweroff: return e->on_poweroff;
-	case PV_SHUTDOWN_reboot: return e->on_reboot;
-	case PV_SHUTDOWN_crash: return e->on_crash;
-	case PV_SHUTDOWN_watchdog: return e->on_watchdog;
-	default: return PV_ACTION_PRESERVE;
+	case PV_SHUTDOWN_poweroff:
+		return e->on_poweroff;
+	case PV_SHUTDOWN_reboot:
+		return e->on_reboot;
+	case PV_SHUTDOWN_crash:
+		return e->on_crash;
+	case PV_SHUTDOWN_watchdog:
+		return e->on_watchdog;
+	default:
+		return PV_ACTION_PRESERVE;
 	}
 }
 
@@ -116,8 +121,8 @@ int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h, const struct pv_privc
 		return 1; /* destroy: the hypervisor does it; preserve: it stays */
 	if (!dom_restart_allowed(d)) {
 		log_warnx("dom%u (%s): restarted %d times within %d s: not restarting it again; "
-			  "it is kept for inspection (pvx destroy it)", d->domid, d->name,
-			  PVMON_RESTART_BURST, PVMON_RESTART_WINDOW_S);
+			  "it is kept for inspection (pvx destroy it)",
+			  d->domid, d->name, PVMON_RESTART_BURST, PVMON_RESTART_WINDOW_S);
 		d->held = 1;
 		return 1;
 	}

@@ -21,7 +21,7 @@
 #include "xsd/watch.h"
 
 #define HVWATCH_MAGIC "PVXSWAT1"
-#define HVWATCH_DIR "xsd-watches"
+#define HVWATCH_DIR   "xsd-watches"
 
 /* One saved watch: this header, then the path (as registered: relative watches
  * stay relative) and the token, no NULs. */
@@ -106,7 +106,8 @@ static size_t hvwatch_load_file(struct xsd_core *core, FILE *f, char *buf)
 		struct xsd_domain *d = xsd_domain_find(core, r.domid);
 		char *p = buf, *tok;
 
-		if (r.plen == 0 || r.plen > PV_XENSTORE_PAYLOAD_MAX || r.tlen > PV_XENSTORE_PAYLOAD_MAX)
+		if (r.plen == 0 || r.plen > PV_XENSTORE_PAYLOAD_MAX ||
+		    r.tlen > PV_XENSTORE_PAYLOAD_MAX)
 			break; /* torn or foreign file: stop there */
 		tok = buf + r.plen + 1;
 		if (fread(p, 1, r.plen, f) != r.plen || fread(tok, 1, r.tlen, f) != r.tlen)

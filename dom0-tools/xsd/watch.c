@@ -157,8 +157,7 @@ void xsd_watch_clear(struct xsd_conn *c)
 	c->nwatches = 0;
 }
 
-static bool watch_may_see(const struct xsd_conn *c, const struct xsd_perm *perms,
-			  unsigned nperms)
+static bool watch_may_see(const struct xsd_conn *c, const struct xsd_perm *perms, unsigned nperms)
 {
 	if (c->priv)
 		return true;

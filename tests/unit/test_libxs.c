@@ -170,7 +170,7 @@ static void test_cork(void)
 	CU_ASSERT_EQUAL(xs_read(h, 0, "/cork/b", &v, &len), 0); /* later ones still ran */
 	free(v);
 	xs_cork(h);
-	CU_ASSERT_EQUAL(xs_uncork(h), 0); /* nothing queued */
+	CU_ASSERT_EQUAL(xs_uncork(h), 0);                      /* nothing queued */
 	CU_ASSERT_EQUAL(xs_write(h, 0, "/cork/c", "3", 1), 0); /* uncorked: at once */
 	xs_close(h);
 }
