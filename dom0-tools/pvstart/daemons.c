@@ -127,7 +127,24 @@ static int daemons_lock(void)
 }
 
 static int daemon_is(pid_t pid, const struct daemon_def *dd);
-static int process_alive(pid_t pid);
+static int process_dying(pid_t pid);
+static ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t len);
+
+/* Running, looked at cheaply: its main thread's state (/proc/PID/stat would walk
+ * every thread of the process: pvisor has one per domain) is not a zombie's, and no
+ * SIGKILL waits for it. */
+static int daemon_alive(pid_t pid)
+{
+	char file[48], buf[256], *p;
+
+	if (kill(pid, 0) < 0)
+		return 0;
+	snprintf(file, sizeof(file), "task/%d/stat", (int)pid);
+	if (proc_read(pid, file, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strrchr(buf, ')'); /* the state follows the command name */
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X' && !process_dying(pid);
+}
 
 /* The fast path's look: every daemon's pid file names a live process of that name.
  * Unlike a connection to its socket this wakes no daemon (six of them, each
@@ -140,7 +157,7 @@ static int daemons_all_alive(void)
 
 		if (pid <= 0 && !daemon_installed(&daemons[i]))
 			continue; /* not built: nothing to start either */
-		if (pid <= 0 || !daemon_is(pid, &daemons[i]) || !process_alive(pid))
+		if (pid <= 0 || !daemon_is(pid, &daemons[i]) || !daemon_alive(pid))
 			return 0;
 	}
 	return 1;

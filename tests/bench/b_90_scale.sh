@@ -169,7 +169,7 @@ cycles_run() {
 	: >"$f"
 	pv_cmd daemons start >/dev/null 2>&1 || { echo "daemons start failed" >&2; return; }
 	t0=$(us)
-	seq "$cycles" | xargs -P "$cpar" -I{} sh -c \
+	seq "$cycles" | xargs -P "$cpar" -I{} env PVISOR_RUNDIR="$pv_rundir" sh -c \
 		'"$1" create -q "$2" name=c$3 >/dev/null 2>&1 && "$1" destroy c$3 >/dev/null 2>&1 || echo c$3 >>"$4"' \
 		_ "$pvx" "$cfg" {} "$f"
 	cyc_s=$(awk -v u=$(($(us) - t0)) 'BEGIN { printf "%.2f", u / 1e6 }')
@@ -197,7 +197,6 @@ measure() {
 }
 
 pv_setup
-export PVISOR_RUNDIR=$pv_rundir
 [ -z "$pv_why" ] && { measure || pv_why=$why; }
 
 echo "### Scale: one more guest beside N running ones"
