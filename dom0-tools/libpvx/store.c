@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libpvx/pvx.h"
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
+#include "util.h"
 
 int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 {
@@ -123,6 +125,25 @@ static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
 	return 0;
 }
 
+#define PVX_XS_TRIES 200 /* conflicts before giving up (xl retries forever) */
+
+/* Before try n (1, 2, ...) after a conflict: a random wait that grows with n, so
+ * that many toolstacks creating domains at once (every creation adds a child to
+ * /local/domain and /vm, so they all conflict) stop colliding in lockstep. */
+static void xs_transact_backoff(int n)
+{
+	unsigned cap_us = n < 10 ? 50u << (n / 2) : 1600;
+	/* splitmix64 of the time and our pid: no shared seed, no state */
+	uint64_t x = util_now_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)n;
+	struct timespec ts;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	ts = (struct timespec){ 0, (long)(x % cap_us) * 1000 };
+	nanosleep(&ts, NULL);
+}
+
 int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32_t t, void *ctx),
 		    void *ctx)
 {
@@ -131,6 +152,8 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 	do {
 		uint32_t t;
 
+		if (tries)
+			xs_transact_backoff(tries);
 		rc = xs_transaction_start(xs, &t);
 		if (rc < 0)
 			break;
@@ -140,7 +163,7 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 			break;
 		}
 		rc = xs_transaction_end(xs, t, true);
-	} while (rc == -EAGAIN && ++tries < 20);
+	} while (rc == -EAGAIN && ++tries < PVX_XS_TRIES);
 	return rc;
 }
 

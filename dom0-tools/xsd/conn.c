@@ -58,6 +58,8 @@ void xsd_conn_destroy(struct xsd_conn *c)
 	if (!c)
 		return;
 	xsd_conn_drop_state(c);
+	if (c->target >= 0)
+		c->core->ntargets--;
 	if (c->prev)
 		c->prev->next = c->next;
 	else

@@ -109,7 +109,9 @@ struct xsd_core {
 	struct xsd_hash domains;       /* struct xsd_domain */
 	struct xsd_conn *conns;        /* newest first */
 	uint64_t conn_seq, watch_seq;
+	unsigned ntargets;             /* connections with a SET_TARGET target */
 	struct xsd_hash watch_paths;   /* watched path -> struct xsd_wpath (watch.c) */
+	struct xsd_hash watch_below;   /* path -> watched paths below it (watch.c) */
 	uint32_t next_txid;
 	/* persistence (journal.c) */
 	xsd_core_change_fn *on_change;

@@ -104,9 +104,11 @@ int xsd_domain_release(struct xsd_core *core, uint32_t domid)
 		return -ENOENT;
 	if (core->on_release)
 		core->on_release(core, d);
-	for (struct xsd_conn *c = core->conns; c; c = c->next)
-		if (c->target == (int32_t)domid)
+	for (struct xsd_conn *c = core->ntargets ? core->conns : NULL; c; c = c->next)
+		if (c->target == (int32_t)domid) {
 			c->target = -1;
+			core->ntargets--;
+		}
 	if (d->conn) {
 		if (d->conn->ops && d->conn->ops->close)
 			d->conn->ops->close(d->conn);

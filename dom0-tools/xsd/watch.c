@@ -3,9 +3,10 @@
  * looks up its own path and each ancestor: the cost of firing grows with the depth
  * of the path, not with the number of connections or watches (a thousand guests
  * each watching their control/shutdown, a monitor and a console daemon watching
- * @releaseDomain). Only a recursive delete also walks every watch, for the ones
- * below the deleted node. Events for one change go out in the order a walk over
- * the connections (newest first) and their watches (newest first) gives. */
+ * @releaseDomain). A second index files each watched path under each of its
+ * ancestors, so a recursive delete finds the watches below the deleted node without
+ * walking the others. Events for one change go out in the order a walk over the
+ * connections (newest first) and their watches (newest first) gives. */
 #include "xsd/watch.h"
 
 #include <errno.h>
@@ -15,12 +16,132 @@
 
 #include "xsd/path.h"
 
+struct wlink;
+
 /* Every watch on one path, whichever connection registered it. */
 struct xsd_wpath {
 	struct xsd_hent hent;
 	struct xsd_watch *first;
+	struct wlink *links; /* one per ancestor of the path (none for "@..." names) */
+	unsigned nlinks;
 	char path[];
 };
+
+/* Every watched path strictly below one path (core->watch_below): what a recursive
+ * delete of that path fires besides the watches at or above it. */
+struct xsd_wbelow {
+	struct xsd_hent hent;
+	struct wlink *first;
+	char path[];
+};
+
+/* One watched path in one ancestor's list. */
+struct wlink {
+	struct wlink *next, **pprev;
+	struct xsd_wbelow *wb;
+	struct xsd_wpath *wp;
+};
+
+/* The ancestors of canonical path p, nearest first ("/a/b" -> "/a", "/"): calls
+ * fn(base) for each with base in a scratch copy. Returns how many. */
+static unsigned path_ancestors(const char *p, void (*fn)(void *ctx, const char *base), void *ctx)
+{
+	char base[XSD_PATH_BUF];
+	size_t len = strlen(p);
+	unsigned n = 0;
+
+	if (p[0] != '/' || len >= sizeof(base) || strcmp(p, "/") == 0)
+		return 0;
+	memcpy(base, p, len + 1);
+	for (char *slash; (slash = strrchr(base, '/'));) {
+		slash[slash == base] = '\0'; /* the parent; "/x" -> "/" */
+		if (fn)
+			fn(ctx, base);
+		n++;
+		if (slash == base)
+			break;
+	}
+	return n;
+}
+
+struct link_ctx {
+	struct xsd_core *core;
+	struct xsd_wpath *wp;
+	unsigned i;
+	int err;
+};
+
+static void wpath_link_one(void *arg, const char *base)
+{
+	struct link_ctx *c = arg;
+	struct xsd_hent *e = xsd_hash_get(&c->core->watch_below, base);
+	struct wlink *l = &c->wp->links[c->i];
+	struct xsd_wbelow *wb;
+
+	if (c->err)
+		return;
+	if (e) {
+		wb = xsd_container_of(e, struct xsd_wbelow, hent);
+	} else {
+		size_t len = strlen(base) + 1;
+
+		wb = calloc(1, sizeof(*wb) + len);
+		if (!wb) {
+			c->err = -ENOMEM;
+			return;
+		}
+		memcpy(wb->path, base, len);
+		wb->hent.key = wb->path;
+		xsd_hash_put(&c->core->watch_below, &wb->hent);
+	}
+	l->wb = wb;
+	l->wp = c->wp;
+	l->next = wb->first;
+	l->pprev = &wb->first;
+	if (wb->first)
+		wb->first->pprev = &l->next;
+	wb->first = l;
+	c->i++;
+}
+
+static void wpath_unlink(struct xsd_core *core, struct xsd_wpath *wp)
+{
+	for (unsigned i = 0; i < wp->nlinks; i++) {
+		struct wlink *l = &wp->links[i];
+		struct xsd_wbelow *wb = l->wb;
+
+		if (!wb)
+			continue;
+		*l->pprev = l->next;
+		if (l->next)
+			l->next->pprev = l->pprev;
+		if (!wb->first) {
+			xsd_hash_del(&core->watch_below, wb->path);
+			free(wb);
+		}
+	}
+	free(wp->links);
+	wp->links = NULL;
+	wp->nlinks = 0;
+}
+
+/* File a new watched path under each of its ancestors. 0 or -ENOMEM. */
+static int wpath_link(struct xsd_core *core, struct xsd_wpath *wp)
+{
+	unsigned n = path_ancestors(wp->path, NULL, NULL);
+	struct link_ctx c = { core, wp, 0, 0 };
+
+	if (!n)
+		return 0;
+	wp->links = calloc(n, sizeof(*wp->links));
+	if (!wp->links)
+		return -ENOMEM;
+	wp->nlinks = n;
+	path_ancestors(wp->path, wpath_link_one, &c);
+	if (c.err)
+		wpath_unlink(core, wp);
+	return c.err;
+}
 
 /* One event to send: which watch, and the path it reports. */
 struct watch_hit {
@@ -47,6 +168,10 @@ static int watch_index_add(struct xsd_core *core, struct xsd_watch *w)
 		if (!wp)
 			return -ENOMEM;
 		memcpy(wp->path, w->path, len);
+		if (wpath_link(core, wp) < 0) {
+			free(wp);
+			return -ENOMEM;
+		}
 		wp->hent.key = wp->path;
 		xsd_hash_put(&core->watch_paths, &wp->hent);
 	}
@@ -71,6 +196,7 @@ static void watch_index_del(struct xsd_core *core, struct xsd_watch *w)
 	w->wp = NULL;
 	if (!wp->first) {
 		xsd_hash_del(&core->watch_paths, wp->path);
+		wpath_unlink(core, wp);
 		free(wp);
 	}
 }
@@ -211,14 +337,15 @@ static void watch_hits_at(struct xsd_core *core, const char *base, const char *p
 static void watch_hits_below(struct xsd_core *core, const char *path,
 			     const struct xsd_perm *perms, unsigned nperms, struct watch_hits *h)
 {
-	for (struct xsd_conn *c = core->conns; c; c = c->next) {
-		if (c->dead || !c->watches || !watch_may_see(c, perms, nperms))
-			continue;
-		for (struct xsd_watch *w = c->watches; w; w = w->next)
-			if (w->path[0] != '@' && strcmp(w->path, path) != 0 &&
-			    xsd_path_is_under(w->path, path))
+	struct xsd_hent *e = xsd_hash_get(&core->watch_below, path);
+
+	if (!e)
+		return;
+	for (struct wlink *l = xsd_container_of(e, struct xsd_wbelow, hent)->first; l;
+	     l = l->next)
+		for (struct xsd_watch *w = l->wp->first; w; w = w->pnext)
+			if (!w->conn->dead && watch_may_see(w->conn, perms, nperms))
 				watch_hit_add(h, w, w->path);
-	}
 }
 
 void xsd_watch_fire(struct xsd_core *core, const char *path, bool recursive,

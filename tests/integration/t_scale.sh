@@ -31,7 +31,7 @@ procs() { # the daemons and their descendants (domain processes, launchers)
 			if (!(p in want) && (parent[p] in want)) { want[p] = 1; ch = 1 } } } while (ch)
 			k = 0; for (p in want) k++; print k }'
 }
-files() { (cd "$PVISOR_RUNDIR" && find . ! -path './console/*' ! -path './cfg/*' | sort); }
+files() { (cd "$PVISOR_RUNDIR" && find . ! -path './console' ! -path './console/*' ! -path './cfg/*' | sort); }
 store() { # domain directories, /vm entries, backend directories
 	local t
 	"$X" list /local/domain 2>/dev/null

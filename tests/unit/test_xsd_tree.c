@@ -207,12 +207,17 @@ static void test_watch_index(void)
 	TL_EXPECT(tl_events(a), "");
 	TL_EXPECT(tl_events(b), "/elsewhere|root|;");
 	CU_ASSERT_EQUAL(core->watch_paths.count, 3); /* /i, /i/j, / */
+	CU_ASSERT_EQUAL(core->watch_below.count, 2);  /* below /: /i, /i/j; below /i: /i/j */
 	xsd_conn_destroy(b);
 	CU_ASSERT_EQUAL(core->watch_paths.count, 2);
 	TL(c, PV_XS_WRITE, 0, "/i\0w");
 	TL_EXPECT(tl_events(a), "/i|a1|;");
+	/* a recursive delete finds the watch below it through the ancestors' index */
+	TL(c, PV_XS_RM, 0, "/i\0");
+	TL_EXPECT(tl_events(a), "/i/j|a2|;/i|a1|;");
 	TL_EXPECT(TL(a, PV_XS_RESET_WATCHES, 0, ""), "RESET_WATCHES OK|");
 	CU_ASSERT_EQUAL(core->watch_paths.count, 0);
+	CU_ASSERT_EQUAL(core->watch_below.count, 0);
 }
 
 static void test_control(void)
