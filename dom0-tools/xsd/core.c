@@ -52,7 +52,8 @@ struct xsd_core *xsd_core_create(const struct xsd_quota *q)
 		goto err_core;
 	if (xsd_hash_init(&core->domains, 64) < 0)
 		goto err_store;
-	if (xsd_hash_init(&core->watch_paths, 64) < 0 || xsd_hash_init(&core->watch_below, 64) < 0)
+	if (xsd_hash_init(&core->watch_paths, 64) < 0 ||
+	    xsd_hash_init(&core->watch_below, 64) < 0)
 		goto err_domains;
 	core->store.hook = core_store_hook;
 	core->store.hook_opaque = core;
