@@ -127,7 +127,7 @@ static void consd_evtchn(struct consd *s)
 		struct cdom *d = cdom_by_lport(s, (uint32_t)port);
 
 		if (d)
-			d->work = 1;
+			cdom_wake(s, d);
 		pvctrl_evtchn_unmask(s->ev, (uint32_t)port);
 	}
 }
@@ -156,17 +156,25 @@ static void consd_fd_event(struct consd *s, uint64_t tag, uint32_t events)
 		cdom_client_drop(s, d, c);
 }
 
-/* Serve every domain with work once (its budget at most); the shortest wait any
- * of them asked for bounds the next epoll_wait. */
+/* Serve every domain with work once (its budget at most): the work list, not every
+ * domain; the shortest wait any of them asked for bounds the next epoll_wait. */
 static int consd_service_all(struct consd *s)
 {
 	uint64_t now = util_now_ns(), wait = s->next_scan_ns > now ? s->next_scan_ns - now : 0;
 
-	for (struct cdom *d = s->doms; d; d = d->next) {
-		uint64_t w = d->work ? cdom_service(s, d, 0) : UINT64_MAX;
+	for (struct cdom **pp = &s->work_list; *pp;) {
+		struct cdom *d = *pp;
+		uint64_t w = cdom_service(s, d, 0);
 
+		if (!d->work || d->broken) {
+			*pp = d->work_next; /* done: off the list until it fires again */
+			d->in_work = 0;
+			d->work = 0;
+			continue;
+		}
 		if (w < wait)
 			wait = w;
+		pp = &d->work_next;
 	}
 	if (s->ngreets && wait > 1000000000ull)
 		wait = 1000000000ull; /* greetings expire */
