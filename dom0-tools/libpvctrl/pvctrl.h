@@ -73,6 +73,11 @@ int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
 /* Every domain's id and state, in id order, nothing more (cheap even with a
  * thousand): *out is malloc'ed (caller frees), returns the count. */
 int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out);
+/* The domains shut down, crashed or removed (these as DYING) since change count
+ * `since`; *gen: the count to ask with next time. *out malloc'ed, returns the count;
+ * -ERANGE: too many changes, list every domain (DOMAIN_STATES) instead. */
+int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
+			  struct pv_privcmd_domstatus **out);
 
 /* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,

@@ -236,6 +236,28 @@ int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out)
 	return (int)(got / sizeof(*s));
 }
 
+int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
+			  struct pv_privcmd_domstatus **out)
+{
+	struct pv_privcmd_domchanges q = { .since = since };
+	size_t max = sizeof(q) + 256 * sizeof(**out), got = 0;
+	uint8_t *buf = malloc(max);
+	int rc;
+
+	if (!buf)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMAIN_CHANGES, &q, sizeof(q), buf, max, &got, NULL);
+	if (rc < 0 || got < sizeof(q)) {
+		free(buf);
+		return rc < 0 ? rc : -EPROTO;
+	}
+	memcpy(&q, buf, sizeof(q));
+	*gen = q.gen;
+	memmove(buf, buf + sizeof(q), got - sizeof(q));
+	*out = (struct pv_privcmd_domstatus *)buf;
+	return (int)((got - sizeof(q)) / sizeof(**out));
+}
+
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 		       struct pv_privcmd_memory *info)
 {

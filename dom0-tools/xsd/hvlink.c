@@ -47,6 +47,8 @@ struct xsd_hvlink {
 	struct hvlink_dom **by_port;
 	size_t nports;
 	bool persist;          /* keep domain watches in xsd-watches/ */
+	bool exc_known;        /* exc_gen is set: VIRQ_DOM_EXC asks for changes only */
+	uint64_t exc_gen;      /* the hypervisor's change count when we last looked */
 };
 
 static void hvlink_drop_hv(struct xsd_hvlink *hv);
@@ -75,6 +77,7 @@ static int hvlink_connect(struct xsd_hvlink *hv)
 			  "only", strerror(-port));
 	else
 		hv->virq_port = (uint32_t)port;
+	hv->exc_known = false; /* a new hypervisor counts its changes afresh */
 	log_info("connected to the hypervisor (VIRQ_DOM_EXC on port %u)", hv->virq_port);
 	return 0;
 fail:
@@ -255,10 +258,25 @@ static void hvlink_introduce(struct xsd_core *core, struct xsd_domain *d)
 			  rc == -ERANGE ? "page outside the domain's memory" : strerror(-rc));
 }
 
-/* VIRQ_DOM_EXC: a domain shut down, crashed or was destroyed. Like Xen's
- * xenstored: a stopped domain fires @releaseDomain once; a destroyed one is
- * released (its connection goes) and fires it again. */
-static void hvlink_dom_exc(struct xsd_hvlink *hv)
+/* What one domain's state (from the hypervisor; NULL: gone) means for the store.
+ * Like Xen's xenstored: a stopped domain fires @releaseDomain once; a destroyed one
+ * is released (its connection goes) and fires it again. */
+static void hvlink_dom_state(struct xsd_hvlink *hv, struct xsd_domain *d,
+			     const struct pv_privcmd_domstatus *st)
+{
+	if (!st || st->state == PV_DOMSTATE_DYING) {
+		log_info("dom%u is gone: releasing it", d->domid);
+		xsd_domain_release(hv->core, d->domid);
+	} else if (!d->shutdown &&
+		   (st->state == PV_DOMSTATE_SHUTDOWN || st->state == PV_DOMSTATE_CRASHED)) {
+		d->shutdown = true;
+		xsd_watch_fire_special(hv->core, "@releaseDomain", d->domid);
+	}
+}
+
+/* Every introduced domain against a list of every domain: at the first VIRQ, and
+ * when more changed than the hypervisor keeps track of. */
+static void hvlink_dom_all(struct xsd_hvlink *hv)
 {
 	struct pv_privcmd_domstatus *e = NULL;
 	uint16_t *at = calloc(PV_DOMID_FIRST_RESERVED, sizeof(*at)); /* domid -> index + 1 */
@@ -275,24 +293,48 @@ static void hvlink_dom_exc(struct xsd_hvlink *hv)
 			at[e[i].domid] = (uint16_t)(i + 1);
 	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h;) {
 		struct xsd_domain *d = xsd_container_of(h, struct xsd_domain, hent);
-		const struct pv_privcmd_domstatus *found = NULL;
 
 		h = xsd_hash_next(&hv->core->domains, &pos, h); /* d may be released */
-		if (!d->introduced)
-			continue;
-		if (d->domid < PV_DOMID_FIRST_RESERVED && at[d->domid])
-			found = &e[at[d->domid] - 1];
-		if (!found || found->state == PV_DOMSTATE_DYING) {
-			log_info("dom%u is gone: releasing it", d->domid);
-			xsd_domain_release(hv->core, d->domid);
-		} else if (!d->shutdown && (found->state == PV_DOMSTATE_SHUTDOWN ||
-					    found->state == PV_DOMSTATE_CRASHED)) {
-			d->shutdown = true;
-			xsd_watch_fire_special(hv->core, "@releaseDomain", d->domid);
-		}
+		if (d->introduced)
+			hvlink_dom_state(hv, d, d->domid < PV_DOMID_FIRST_RESERVED && at[d->domid]
+							? &e[at[d->domid] - 1]
+							: NULL);
 	}
 	free(e);
 	free(at);
+}
+
+/* VIRQ_DOM_EXC: domains shut down, crashed or were destroyed. Only the ones that
+ * changed since the last look are asked for and acted on (DOMAIN_CHANGES): the
+ * cost of a death does not grow with the number of domains. */
+static void hvlink_dom_exc(struct xsd_hvlink *hv)
+{
+	struct pv_privcmd_domstatus *e = NULL;
+	uint64_t gen;
+	int n = hv->exc_known ? pvctrl_domain_changes(hv->ctl, hv->exc_gen, &gen, &e) : -ERANGE;
+
+	if (n == -ERANGE || n == -EOPNOTSUPP || n == -ENOSYS) {
+		/* the count to start from, then everything */
+		if (pvctrl_domain_changes(hv->ctl, UINT64_MAX, &gen, &e) >= 0) {
+			hv->exc_gen = gen;
+			hv->exc_known = true;
+		}
+		free(e);
+		hvlink_dom_all(hv);
+		return;
+	}
+	if (n < 0) {
+		log_warnx("VIRQ_DOM_EXC: cannot ask which domains changed: %s", strerror(-n));
+		return;
+	}
+	hv->exc_gen = gen;
+	for (int i = 0; i < n; i++) {
+		struct xsd_domain *d = xsd_domain_find(hv->core, e[i].domid);
+
+		if (d)
+			hvlink_dom_state(hv, d, &e[i]);
+	}
+	free(e);
 }
 
 void xsd_hvlink_event(void *opaque)

@@ -322,6 +322,7 @@ void domain_shutdown_locked(struct domain *d, unsigned reason)
 	d->state = PV_DOMSTATE_SHUTDOWN;
 	d->shutdown_reason = reason;
 	log_info("dom%u (%s): shut down, reason %u", d->domid, d->name, reason);
+	domain_changed_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);
@@ -340,6 +341,7 @@ void domain_crash_locked(struct domain *d, const char *fmt, ...)
 	d->state = PV_DOMSTATE_CRASHED;
 	d->shutdown_reason = PV_SHUTDOWN_crash;
 	log_warnx("dom%u (%s): crashed: %s", d->domid, d->name, d->crash_reason);
+	domain_changed_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);

@@ -8,6 +8,7 @@
 #include "core/hv.h"
 #include "pv_errno.h"
 #include "pvisor/errno.h"
+#include "pvisor/privcmd.h"
 #include "pvisor/xen.h"
 
 #define NAME_BUCKETS 2048 /* a power of two, twice HV_MAX_DOMAINS */
@@ -18,6 +19,20 @@ static int slots_ready;
 static struct domain *by_id[PV_DOMID_FIRST_RESERVED];
 static struct domain *id_head, *id_tail;
 static struct domain *by_name[NAME_BUCKETS];
+
+/* What dom0 hears of through VIRQ_DOM_EXC, kept so that it can ask what changed
+ * since it last looked instead of listing every domain: live domains whose state
+ * changed (a list in order of change, each with the count of changes at its
+ * latest), and the removed ones (a ring of the latest TOMBSTONES). */
+#define TOMBSTONES 1024
+static uint64_t change_gen;
+static struct domain *chg_head, *chg_tail;
+static struct {
+	pv_domid_t domid;
+	uint64_t gen;
+} tomb[TOMBSTONES];
+static unsigned tomb_next;
+static uint64_t tomb_lost; /* the newest gen of a removal the ring no longer holds */
 
 static unsigned name_bucket(const char *name)
 {
@@ -79,6 +94,68 @@ static void id_unlink(struct domain *d)
 	d->id_next = d->id_prev = NULL;
 }
 
+static void chg_unlink(struct domain *d)
+{
+	if (!d->change_gen)
+		return;
+	if (d->chg_prev)
+		d->chg_prev->chg_next = d->chg_next;
+	else
+		chg_head = d->chg_next;
+	if (d->chg_next)
+		d->chg_next->chg_prev = d->chg_prev;
+	else
+		chg_tail = d->chg_prev;
+	d->chg_next = d->chg_prev = NULL;
+}
+
+void domain_changed_locked(struct domain *d)
+{
+	chg_unlink(d);
+	d->change_gen = ++change_gen;
+	d->chg_prev = chg_tail;
+	if (chg_tail)
+		chg_tail->chg_next = d;
+	else
+		chg_head = d;
+	chg_tail = d;
+}
+
+static void chg_removed(struct domain *d)
+{
+	chg_unlink(d);
+	d->change_gen = 0;
+	if (tomb[tomb_next].gen)
+		tomb_lost = tomb[tomb_next].gen;
+	tomb[tomb_next].domid = d->domid;
+	tomb[tomb_next].gen = ++change_gen;
+	tomb_next = (tomb_next + 1) % TOMBSTONES;
+}
+
+int domain_changes_locked(uint64_t since, struct pv_privcmd_domstatus *out, unsigned max,
+			  uint64_t *gen)
+{
+	unsigned n = 0;
+
+	*gen = change_gen;
+	if (since < tomb_lost)
+		return -PV_ERANGE; /* removals since then are forgotten: list them all */
+	for (struct domain *d = chg_tail; d && d->change_gen > since; d = d->chg_prev) {
+		if (n == max)
+			return -PV_ERANGE;
+		out[n++] = (struct pv_privcmd_domstatus){ .domid = d->domid, .state = d->state };
+	}
+	for (unsigned i = 0; i < TOMBSTONES; i++) {
+		if (tomb[i].gen <= since)
+			continue;
+		if (n == max)
+			return -PV_ERANGE;
+		out[n++] = (struct pv_privcmd_domstatus){ .domid = tomb[i].domid,
+							  .state = PV_DOMSTATE_DYING };
+	}
+	return (int)n;
+}
+
 int domain_table_add_locked(struct domain *d)
 {
 	if (!slots_ready) {
@@ -103,6 +180,7 @@ void domain_table_del_locked(struct domain *d)
 	if (d->domid >= PV_DOMID_FIRST_RESERVED || by_id[d->domid] != d)
 		return;
 	by_id[d->domid] = NULL;
+	chg_removed(d);
 	slots[d->slot] = NULL;
 	free_slots[nfree++] = d->slot;
 	id_unlink(d);

@@ -83,6 +83,8 @@ struct domain {
 	/* the table's indexes (domain_table.c) */
 	unsigned slot;
 	struct domain *id_next, *id_prev, *name_next;
+	uint64_t change_gen;     /* its latest change dom0 was told of (VIRQ_DOM_EXC), 0: none */
+	struct domain *chg_next, *chg_prev;
 
 	uint64_t max_pages;      /* RAM the memory fd holds */
 	uint64_t tot_pages;      /* pages the guest is given (memory target) */
@@ -172,6 +174,15 @@ unsigned domain_count_locked(void);
 int domain_table_add_locked(struct domain *d);
 void domain_table_del_locked(struct domain *d);
 void domain_table_rename_locked(struct domain *d, const char *name, size_t len);
+/* d's state changed in a way dom0 hears of (shut down, crashed; removal is recorded
+ * by domain_table_del_locked): before raising VIRQ_DOM_EXC. */
+void domain_changed_locked(struct domain *d);
+struct pv_privcmd_domstatus;
+/* The domains changed or removed since change count `since` (removed ones with state
+ * DYING), at most max into out; *gen: the count now. -PV_ERANGE when they do not fit
+ * or removals since then were forgotten (the caller lists every domain instead). */
+int domain_changes_locked(uint64_t since, struct pv_privcmd_domstatus *out, unsigned max,
+			  uint64_t *gen);
 /* Destroy every domain at once (pvisor stopping): every one is killed before any
  * is waited for, so they die together; returns once all are gone or after
  * timeout_ms. hv_lock not held. */

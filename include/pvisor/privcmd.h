@@ -98,6 +98,14 @@ enum pv_privcmd_op {
 	 * cheap answer to "which domains changed?"): reply an array of
 	 * pv_privcmd_domstatus; ret = how many. */
 	PV_PRIVCMD_OP_DOMAIN_STATES = 20,
+	/* Which domains changed in a way VIRQ_DOM_EXC announces (shut down, crashed,
+	 * removed) since change count `since`: payload pv_privcmd_domchanges; reply the
+	 * same struct, its gen the count to ask with next time, then ret entries of
+	 * pv_privcmd_domstatus (a removed domain shows PV_DOMSTATE_DYING). -ERANGE: more
+	 * changed than the hypervisor keeps track of; list them all with DOMAIN_STATES
+	 * (ask with since = UINT64_MAX first: nothing, and the count to start from).
+	 * What xenstored does at each VIRQ_DOM_EXC, for the domains that changed only. */
+	PV_PRIVCMD_OP_DOMAIN_CHANGES = 21,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -220,6 +228,12 @@ struct pv_privcmd_domext {
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
 #define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+
+/* DOMAIN_CHANGES: the request and the head of the reply. */
+struct pv_privcmd_domchanges {
+	uint64_t since; /* IN */
+	uint64_t gen;   /* OUT: the change count now */
+};
 
 /* DOMAIN_STATES: one entry per domain. */
 struct pv_privcmd_domstatus {

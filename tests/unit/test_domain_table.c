@@ -8,6 +8,7 @@
 
 #include "core/hv.h"
 #include "pvisor/errno.h"
+#include "pvisor/privcmd.h"
 
 static pv_domid_t ids[HV_MAX_DOMAINS];
 
@@ -99,6 +100,50 @@ static void test_names(void)
 	domain_put(e);
 }
 
+/* What changed since a count: shut-down domains, removed ones (as DYING), nothing
+ * twice; more removals than are kept: -PV_ERANGE for an old count. */
+static void test_changes(void)
+{
+	struct pv_privcmd_domstatus st[8];
+	uint64_t gen0, gen1, gen2;
+	pv_domid_t a, b;
+	struct domain *d;
+
+	CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &a), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &b), 0);
+	pthread_mutex_lock(&hv_lock);
+	CU_ASSERT_EQUAL(domain_changes_locked(UINT64_MAX, st, 8, &gen0), 0);
+	domain_shutdown_locked(domain_lookup_locked(a), 0);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen0, st, 8, &gen1), 1);
+	CU_ASSERT_EQUAL(st[0].domid, a);
+	CU_ASSERT_EQUAL(st[0].state, PV_DOMSTATE_SHUTDOWN);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen1, st, 8, &gen2), 0);
+	pthread_mutex_unlock(&hv_lock);
+	destroy_id(b);
+	pthread_mutex_lock(&hv_lock);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen1, st, 8, &gen2), 1);
+	CU_ASSERT_EQUAL(st[0].domid, b);
+	CU_ASSERT_EQUAL(st[0].state, PV_DOMSTATE_DYING);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen0, st, 8, &gen2), 2);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen0, st, 1, &gen2), -PV_ERANGE); /* no room */
+	pthread_mutex_unlock(&hv_lock);
+	destroy_id(a);
+	/* more removals than the hypervisor keeps: an old count must list everything */
+	for (unsigned i = 0; i < 1100; i++) {
+		CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &b), 0);
+		destroy_id(b);
+	}
+	pthread_mutex_lock(&hv_lock);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen0, st, 8, &gen1), -PV_ERANGE);
+	CU_ASSERT_EQUAL(domain_changes_locked(UINT64_MAX, st, 8, &gen2), 0);
+	CU_ASSERT_EQUAL(domain_changes_locked(gen2, st, 8, &gen1),
+			0); /* a fresh count: nothing */
+	CU_ASSERT_EQUAL(gen1, gen2);
+	d = domain_lookup_locked(b);
+	CU_ASSERT_PTR_NULL(d);
+	pthread_mutex_unlock(&hv_lock);
+}
+
 static void test_empty(void)
 {
 	for (unsigned i = 0; i < HV_MAX_DOMAINS; i++)
@@ -122,6 +167,7 @@ int main(void)
 	CU_add_test(s, "a full table, id order across holes", test_full_and_order);
 	CU_add_test(s, "names: rename, duplicates, removal", test_names);
 	CU_add_test(s, "empty again", test_empty);
+	CU_add_test(s, "changes since a count (DOMAIN_CHANGES)", test_changes);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();
