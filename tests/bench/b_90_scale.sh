@@ -108,18 +108,30 @@ timed() {
 }
 
 # time_level N: K creates, then K destroys, one at a time, each beside the same
-# operation in the reference directory; 5 x pvx list.
+# operation in the reference directory (in turn first and second); 5 x pvx list.
 time_level() {
 	local i c=() d=() rc=() rd=() l=()
+	# which goes first swaps each time: the second runs into the work the first set
+	# going (its guest booting, its daemons' events)
 	for ((i = 0; i < k; i++)); do
-		timed c pv_cmd create -q "$cfg" name="x$i"
-		timed rc ref_cmd create -q "$cfg" name="r$i"
+		if ((i % 2)); then
+			timed rc ref_cmd create -q "$cfg" name="r$i"
+			timed c pv_cmd create -q "$cfg" name="x$i"
+		else
+			timed c pv_cmd create -q "$cfg" name="x$i"
+			timed rc ref_cmd create -q "$cfg" name="r$i"
+		fi
 	done
 	wait_idle x "$k"
 	wait_idle_in ref_cmd r "$k"
 	for ((i = 0; i < k; i++)); do
-		timed d pv_cmd destroy "x$i"
-		timed rd ref_cmd destroy "r$i"
+		if ((i % 2)); then
+			timed rd ref_cmd destroy "r$i"
+			timed d pv_cmd destroy "x$i"
+		else
+			timed d pv_cmd destroy "x$i"
+			timed rd ref_cmd destroy "r$i"
+		fi
 	done
 	for ((i = 0; i < 5; i++)); do
 		timed l pv_cmd list
