@@ -188,21 +188,28 @@ int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e)
 			      NULL);
 }
 
-int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
+/* A request without payload answered by an array (one entry per domain, at most
+ * the hypervisor's 1024): *out malloc'ed, returns the number of entries. */
+static int request_per_domain(struct pvctrl *h, uint32_t op, size_t entry, void **out)
 {
-	size_t max = 1024 * sizeof(**out), got = 0;
-	struct pv_privcmd_domext *e = malloc(max);
+	size_t max = 1024 * entry, got = 0;
+	void *buf = malloc(max);
 	int rc;
 
-	if (!e)
+	if (!buf)
 		return -ENOMEM;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_LIST, NULL, 0, e, max, &got, NULL);
+	rc = pvctrl_request(h, op, NULL, 0, buf, max, &got, NULL);
 	if (rc < 0) {
-		free(e);
+		free(buf);
 		return rc;
 	}
-	*out = e;
-	return (int)(got / sizeof(*e));
+	*out = buf;
+	return (int)(got / entry);
+}
+
+int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
+{
+	return request_per_domain(h, PV_PRIVCMD_OP_DOMEXT_LIST, sizeof(**out), (void **)out);
 }
 
 int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
@@ -222,19 +229,7 @@ int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
 
 int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out)
 {
-	size_t max = 1024 * sizeof(**out), got = 0;
-	struct pv_privcmd_domstatus *s = malloc(max);
-	int rc;
-
-	if (!s)
-		return -ENOMEM;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0, s, max, &got, NULL);
-	if (rc < 0) {
-		free(s);
-		return rc;
-	}
-	*out = s;
-	return (int)(got / sizeof(*s));
+	return request_per_domain(h, PV_PRIVCMD_OP_DOMAIN_STATES, sizeof(**out), (void **)out);
 }
 
 int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
