@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "libpvx/diskspec.h"
 #include "log.h"
+#include "pvstart/pvstart.h"
 #include "pvmon/pvmon.h"
 #include "rundir.h"
 #include "util.h"
@@ -24,6 +26,7 @@ int main(int argc, char **argv)
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));
+	pvx_disk_server_set(&pvstart_disk_server); /* restarts serve qcow2 & co; stops too */
 	if ((rc = pvmon_open(&m)) < 0)
 		fatalx("cannot reach pvisor in %s: %s", rundir_path(), strerror(-rc));
 	lsock = rundir_listen(PVMON_SOCKET, 16);

@@ -6,4 +6,5 @@ $(eval $(call component,dom0-tools/pvstart,include common pvstart=dom0-tools/pvs
 	libxs=dom0-tools/libxs libpvctrl=dom0-tools/libpvctrl))
 
 HOST_LIBS += pvstart
-pvstart_SRCS += dom0-tools/pvstart/spawn.c dom0-tools/pvstart/daemons.c
+pvstart_SRCS += dom0-tools/pvstart/spawn.c dom0-tools/pvstart/daemons.c \
+	dom0-tools/pvstart/run.c dom0-tools/pvstart/nbd.c
