@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
@@ -87,6 +88,26 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 	return 0;
 }
 
+/* The guest's wallclock: rtc_timeoffset, plus the host's offset from UTC with
+ * localtime = 1 (libxl does the same for every domain type). */
+static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
+{
+	long long off = dc->rtc_timeoffset;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (dc->localtime && localtime_r(&now, &tm))
+		off += tm.tm_gmtoff;
+	if (off == 0)
+		return 0;
+	rc = pvctrl_domain_set_time_offset(h, domid, off);
+	if (rc < 0)
+		pvx_fail(err, rc, "setting the guest's clock offset: %s", strerror(-rc));
+	return rc;
+}
+
 static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 		       struct pvx_err *err)
 {
@@ -122,23 +143,25 @@ static void saved_path(pv_domid_t domid, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u.cfg", dir, domid);
 }
 
-/* Written whole under a temporary name, then renamed: the monitor may read it as
- * soon as the domain is introduced. */
-static void create_save_config(pv_domid_t domid, const char *text)
+int pvx_domain_save_config(pv_domid_t domid, const char *text)
 {
 	char path[512], tmp[520];
 	int fd, rc;
 
-	if (!text)
-		return;
 	saved_path(domid, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return;
+		return -errno;
 	rc = util_write_full(fd, text, strlen(text));
-	if (close(fd) < 0 || rc < 0 || rename(tmp, path) < 0)
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	/* whole or not at all: the monitor may read it any time */
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
 		unlink(tmp);
+	return rc;
 }
 
 char *pvx_saved_source(const char *text)
@@ -209,6 +232,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 
 	if ((rc = create_checks(h, dc, err)) < 0)
 		return rc;
+	if (!dc->kernel)
+		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
+				"(pvstart_domain_create does)");
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -223,9 +249,13 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	}
 	rc = create_name(h, domid, dc, err);
 	if (rc == 0)
-		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
+		rc = create_clock(h, domid, dc, err);
 	if (rc == 0)
-		create_save_config(domid, cfg_text); /* before the introduction the monitor sees */
+		rc = pvx_domain_sched_apply(h, domid, dc, err);
+	if (rc == 0)
+		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
+	if (rc == 0 && cfg_text) /* before the introduction the monitor sees */
+		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0)
 		rc = create_store(domid, dc, &bp, err);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)

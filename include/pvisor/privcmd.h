@@ -89,15 +89,17 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
+	PV_PRIVCMD_OP_SCHED_INFO = 19,
 	/* One domain's attributes: payload pv_privcmd_domext naming it by domid, or by
 	 * name with flags PV_DOMEXT_GET_BY_NAME; reply the filled pv_privcmd_domext.
 	 * -ESRCH when there is no such domain. (A lookup costs the same with one
 	 * domain or a thousand, unlike DOMEXT_LIST.) */
-	PV_PRIVCMD_OP_DOMEXT_GET = 19,
+	PV_PRIVCMD_OP_DOMEXT_GET = 20,
 	/* Every domain's id and state, in id order, and nothing else (no CPU time: the
 	 * cheap answer to "which domains changed?"): reply an array of
 	 * pv_privcmd_domstatus; ret = how many. */
-	PV_PRIVCMD_OP_DOMAIN_STATES = 20,
+	PV_PRIVCMD_OP_DOMAIN_STATES = 21,
 	/* Which domains changed in a way VIRQ_DOM_EXC announces (shut down, crashed,
 	 * removed) since change count `since`: payload pv_privcmd_domchanges; reply the
 	 * same struct, its gen the count to ask with next time, then ret entries of
@@ -105,7 +107,15 @@ enum pv_privcmd_op {
 	 * changed than the hypervisor keeps track of; list them all with DOMAIN_STATES
 	 * (ask with since = UINT64_MAX first: nothing, and the count to start from).
 	 * What xenstored does at each VIRQ_DOM_EXC, for the domains that changed only. */
-	PV_PRIVCMD_OP_DOMAIN_CHANGES = 21,
+	PV_PRIVCMD_OP_DOMAIN_CHANGES = 22,
+};
+
+/* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
+ * cgroup per domain), or why there is none. */
+struct pv_privcmd_schedinfo {
+	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
+	uint32_t pad;
+	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* GNT_MAP: a grant to map. */
