@@ -116,6 +116,7 @@ static void consd_xs_events(struct consd *s)
 		log_warnx("store connection lost; reconnecting");
 		xs_close(s->xs);
 		s->xs = NULL;
+		s->scan_now = 1; /* at once, then every CONS_STORE_RETRY_NS until it answers */
 	}
 }
 

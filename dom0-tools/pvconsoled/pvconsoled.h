@@ -122,6 +122,7 @@ void cons_scan_event(struct consd *s, const char *path);
 /* Detach d if its domain no longer runs: 1 if it did. */
 int cons_drop_if_dead(struct consd *s, struct cdom *d);
 #define CONS_SCAN_NS (5ull * 1000000000) /* safety net for events missed (xsd restart) */
+#define CONS_STORE_RETRY_NS (100ull * 1000000) /* store lost: reconnect this often */
 
 /* greet.c: the client handshake, without blocking the loop. A client sends
  * "attach DOMID\n"; the answer is "ok NAME TTY\n" and then the raw console, or

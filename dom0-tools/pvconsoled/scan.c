@@ -183,7 +183,13 @@ void cons_scan(struct consd *s)
 	if (!alive || scan_live(s, alive) < 0)
 		goto out; /* no answer: drop nothing, try again next time */
 	scan_drop_dead(s, alive);
-	if (scan_connect(s) < 0 || xs_directory(s->xs, 0, "/local/domain", &names, &n) < 0)
+	if (scan_connect(s) < 0) {
+		/* the store is away (restarting): the watches must be back soon, or new
+		 * domains are not served until the next safety scan */
+		s->next_scan_ns = util_now_ns() + CONS_STORE_RETRY_NS;
+		goto out;
+	}
+	if (xs_directory(s->xs, 0, "/local/domain", &names, &n) < 0)
 		goto out;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t id;
