@@ -24,6 +24,7 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid);
 struct pvx_boot_ports {
 	uint64_t store_gfn, console_gfn;
 	uint32_t store_port, console_port;
+	char console_tty[64]; /* the console's pty when known at create ("": none) */
 };
 
 /* Load the kernel, write start_info and the boot pages, allocate the store and
@@ -40,6 +41,18 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
  * monitor (pvx_domain_saved_config). */
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		      const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
+
+/* A front end's step between the build and the store layout (per process, as
+ * pvx_disk_server_set; NULL: none): `pvx create -c` hands the console daemon the
+ * ring and port here, so the console is served before the domain is introduced
+ * and without reading the store. It may set bp->console_tty (written as
+ * console/tty). A failure is the front end's to report: the create goes on. */
+struct pvx_console_hook {
+	void (*attach)(void *ctx, pv_domid_t domid, const struct domcfg *dc,
+		       struct pvx_boot_ports *bp);
+	void *ctx;
+};
+void pvx_console_hook_set(const struct pvx_console_hook *hook);
 
 /* ---- The store (libpvx/store.c, libpvx/device.c) ---- */
 struct xs_handle;

@@ -187,7 +187,7 @@ static int restore_store(struct restore_ctx *c, const struct pvx_boot_ports *bp)
 
 static int restore_finish(struct restore_ctx *c)
 {
-	struct pvx_boot_ports bp;
+	struct pvx_boot_ports bp = { .store_gfn = 0 };
 	int rc = restore_hv(c);
 
 	if (rc == 0)
