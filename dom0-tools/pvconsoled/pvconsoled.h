@@ -59,7 +59,7 @@ struct cdom {
 #define CONS_GREET_NS   (2ull * 1000000000) /* time to send "attach DOMID\n" */
 struct greet {
 	int fd;
-	char line[64];
+	char line[192]; /* attach DOMID ring=GFN port=PORT name=NAME */
 	size_t len;
 	uint64_t since;
 };
@@ -91,7 +91,10 @@ uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd);
 
 /* cdom.c */
 /* Attach domid (ring-ref and port from the store): map, bind, pty, log. 0 or -errno. */
-int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port);
+/* Serve a domain's console ring: name NULL reads the domain's name (its log's name)
+ * from the store, else the creator gave it (pvx create -c's attach request). */
+int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port,
+		const char *name);
 /* Drain what the ring still holds into log and clients, then free everything. */
 void cdom_detach(struct consd *s, struct cdom *d);
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid);

@@ -110,7 +110,7 @@ static void scan_try(struct consd *s, pv_domid_t domid)
 		return; /* no console (yet): the toolstack writes the keys before introducing */
 	if (!scan_alive(s, domid))
 		return;
-	rc = cdom_attach(s, domid, gfn, (uint32_t)port);
+	rc = cdom_attach(s, domid, gfn, (uint32_t)port, NULL);
 	if (rc < 0) {
 		if (log_ratelimit(&warn_n, &warn_w, 5))
 			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
@@ -144,10 +144,11 @@ void cons_scan_event(struct consd *s, const char *path)
 	const char *slash = strchr(path, '/');
 	uint64_t id;
 
-	if (slash && util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) == 0)
-		cons_scan_one(s, (pv_domid_t)id);
-	else
+	if (!slash || util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) < 0)
 		s->scan_now = 1;
+	else if (strncmp(path, "@introduceDomain/", 17) != 0 || !cdom_find(s, (pv_domid_t)id))
+		cons_scan_one(s, (pv_domid_t)id);
+	/* else: introduced and served already (its creator gave the ring): nothing to ask */
 }
 
 /* Which domains run: alive[domid] set for each live one. 0 or -errno. */

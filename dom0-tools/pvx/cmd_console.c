@@ -65,14 +65,55 @@ static void console_make_raw(void)
 	}
 }
 
-/* One request to pvconsoled: the socket (positioned after the "ok" line), or
- * -EAGAIN ("wait": no console for the domain yet), or another -errno with the
- * daemon's words in err. */
-static int console_connect(pv_domid_t domid, char *err, size_t errlen)
+/* The answer line byte by byte (it arrived in pieces). */
+static int console_reply_slow(int fd, char *line, size_t max)
+{
+	size_t len = 0;
+
+	while (len < max - 1) {
+		if (read(fd, line + len, 1) != 1)
+			return -EPIPE;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	return 0;
+}
+
+/* pvconsoled's answer line, read without taking what follows it (the console's
+ * output): a peek, then exactly the line. 0, or -EPIPE. */
+static int console_reply(int fd, char *line, size_t max)
+{
+	ssize_t n;
+	char *nl;
+
+	do
+		n = recv(fd, line, max - 1, MSG_PEEK);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -EPIPE;
+	line[n] = '\0';
+	nl = memchr(line, '\n', (size_t)n);
+	if (!nl) { /* the line comes in pieces: wait for the rest */
+		if ((size_t)n == max - 1)
+			return -EPIPE;
+		return console_reply_slow(fd, line, max);
+	}
+	if (util_read_full(fd, line, (size_t)(nl - line) + 1) != nl - line + 1)
+		return -EPIPE;
+	*nl = '\0';
+	return 0;
+}
+
+/* One request to pvconsoled: the socket (positioned after the "ok" line, whose
+ * words after "ok" go to ok_words when not NULL), or -EAGAIN ("wait": no console
+ * for the domain yet), or another -errno with the daemon's words in err. */
+static int console_request(const char *req, char *ok_words, size_t ok_len, char *err,
+			   size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char line[256];
-	size_t len = 0;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -84,27 +125,44 @@ static int console_connect(pv_domid_t domid, char *err, size_t errlen)
 		close(fd);
 		return -ECONNREFUSED;
 	}
-	snprintf(line, sizeof(line), "attach %u\n", domid);
-	if (util_write_full(fd, line, strlen(line)) < 0)
-		goto broken;
-	while (len < sizeof(line) - 1) {
-		if (read(fd, line + len, 1) != 1)
-			goto broken;
-		if (line[len] == '\n')
-			break;
-		len++;
+	if (util_write_full(fd, req, strlen(req)) < 0 || console_reply(fd, line, sizeof(line)) < 0) {
+		snprintf(err, errlen, "pvconsoled closed the connection");
+		close(fd);
+		return -EPIPE;
 	}
-	line[len] = '\0';
-	if (strncmp(line, "ok ", 3) == 0)
+	if (strncmp(line, "ok ", 3) == 0) {
+		if (ok_words)
+			snprintf(ok_words, ok_len, "%s", line + 3);
 		return fd;
+	}
 	close(fd);
 	snprintf(err, errlen, "%s", strncmp(line, "err ", 4) == 0 || strncmp(line, "wait ", 5) == 0
 					    ? strchr(line, ' ') + 1 : line);
 	return strncmp(line, "wait ", 5) == 0 ? -EAGAIN : -EPROTO;
-broken:
-	snprintf(err, errlen, "pvconsoled closed the connection");
-	close(fd);
-	return -EPIPE;
+}
+
+static int console_connect(pv_domid_t domid, char *err, size_t errlen)
+{
+	char req[32];
+
+	snprintf(req, sizeof(req), "attach %u\n", domid);
+	return console_request(req, NULL, 0, err, errlen);
+}
+
+int cli_console_attach_ring(pv_domid_t domid, const char *name, uint64_t gfn, uint32_t port,
+			    char *tty, size_t tty_len, char *err, size_t errlen)
+{
+	char req[160], words[256];
+	const char *sp;
+	int fd;
+
+	snprintf(req, sizeof(req), "attach %u ring=%llu port=%u name=%s\n", domid,
+		 (unsigned long long)gfn, port, name);
+	fd = console_request(req, words, sizeof(words), err, errlen);
+	sp = fd >= 0 ? strchr(words, ' ') : NULL; /* "NAME TTY" */
+	if (sp && strlen(sp + 1) < tty_len)
+		strcpy(tty, sp + 1);
+	return fd;
 }
 
 /* 1 while the domain exists and has not shut down. */
