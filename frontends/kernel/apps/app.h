@@ -60,5 +60,6 @@ int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
 int app_cmds_run(const struct app_env *env);
 int app_blkbench_run(const struct app_env *env);
+int app_dirty_run(const struct app_env *env);
 
 #endif
