@@ -195,6 +195,7 @@ static void domain_free(struct domain *d)
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);
+	free(d->dirty_hv);
 	d->engine->destroy(d);
 	free(d->vcpus);
 	free(d);

@@ -22,5 +22,9 @@ int gnttab_unmap(struct pconn *c, uint32_t handle);
 int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd);
 /* The connection closed: drop its maps (clearing the flags) and its buffer. */
 void gnttab_handle_close(struct pconn *c);
+/* Dirty log (core/domain_dirty.c): set the bit of every frame of d that is pinned
+ * writable now (dom0 maps it writable, or a copy is under way); a frame is marked
+ * dirty again when such a pin goes. */
+void gnttab_dirty_writers(struct domain *d, uint64_t *bitmap);
 
 #endif

@@ -118,6 +118,7 @@ static void privcmd_conn_release(struct pconn *c)
 {
 	evtchn_handle_close(c);
 	gnttab_handle_close(c);
+	domain_dirty_drop_owner(c);
 }
 
 static void *privcmd_conn(void *arg)

@@ -202,6 +202,41 @@ static int32_t op_quiesce(uint32_t op, uint8_t *p, uint32_t len)
 	return ret;
 }
 
+/* DIRTY_LOG: start, collect (the bitmap is the reply) or stop a domain's log. */
+static int32_t op_dirty_log(struct pconn *conn, uint8_t *p, uint32_t len,
+			    struct privcmd_reply *rep)
+{
+	struct pv_privcmd_dirty_log *req = (void *)p;
+	struct domain *d;
+	uint64_t words;
+	long ret;
+
+	if (len != sizeof(*req))
+		return -PV_EINVAL;
+	d = domain_get(req->domid);
+	if (!d)
+		return -PV_ESRCH;
+	words = domain_dirty_words(d);
+	if (req->cmd == PV_PRIVCMD_DIRTY_START) {
+		ret = domain_dirty_start(d, conn);
+		req->nr_pages = d->mem_size / PV_PAGE_SIZE;
+		rep->data = p;
+		rep->len = ret == 0 ? sizeof(*req) : 0;
+	} else if (req->cmd == PV_PRIVCMD_DIRTY_STOP) {
+		ret = domain_dirty_stop(d, conn);
+	} else if (req->cmd != PV_PRIVCMD_DIRTY_COLLECT) {
+		ret = -PV_EINVAL;
+	} else if (!(rep->data = malloc(words * sizeof(uint64_t)))) {
+		ret = -PV_ENOMEM;
+	} else {
+		rep->owned = 1;
+		ret = domain_dirty_collect(d, conn, (uint64_t *)rep->data, words);
+		rep->len = ret >= 0 ? (uint32_t)(words * sizeof(uint64_t)) : 0;
+	}
+	domain_put(d);
+	return (int32_t)ret;
+}
+
 static int32_t op_evtchn_open(struct pconn *conn, struct privcmd_reply *rep)
 {
 	struct pv_privcmd_evtchn_info *info = calloc(1, sizeof(*info));
@@ -328,6 +363,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_DIRTY_LOG:
+		return op_dirty_log(conn, payload, len, rep);
 	default:
 		return -PV_ENOSYS;
 	}

@@ -89,6 +89,20 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* 19-22: reserved (save/restore). */
+	/* Dirty-page log of a domain's memory, for live migration (Xen's log-dirty
+	 * shadow op): payload pv_privcmd_dirty_log. START: from now on record the pages
+	 * anything writes (the guest, the hypervisor, dom0 through grant maps; not
+	 * dom0's foreign mappings); reply pv_privcmd_dirty_log with nr_pages. The
+	 * connection owns the log: only it collects and stops, and its close stops it.
+	 * COLLECT: reply the pages written since START or the last COLLECT, a bit per
+	 * page of the memory fd (nr_pages bits in 64-bit words; special pages the
+	 * hypervisor writes as it goes -- shared_info, vCPU context pages, grant
+	 * frames -- are always set), ret how many. STOP: end it. Errors: -EOPNOTSUPP
+	 * the domain's engine or the host kernel cannot track writes; -EBUSY on
+	 * already; -EINVAL not started, gone, or (COLLECT, STOP) not this
+	 * connection's log; -ESRCH no such domain. */
+	PV_PRIVCMD_OP_DIRTY_LOG = 23,
 };
 
 /* GNT_MAP: a grant to map. */
@@ -216,6 +230,16 @@ struct pv_privcmd_wait {
 	uint16_t domid;
 	uint16_t pad;
 	uint32_t timeout_ms;
+};
+
+#define PV_PRIVCMD_DIRTY_START   1
+#define PV_PRIVCMD_DIRTY_COLLECT 2
+#define PV_PRIVCMD_DIRTY_STOP    3
+struct pv_privcmd_dirty_log {
+	uint16_t domid;    /* IN */
+	uint16_t cmd;      /* IN: PV_PRIVCMD_DIRTY_* */
+	uint32_t pad;
+	uint64_t nr_pages; /* OUT (START): pages of the memory fd, bits of a COLLECT */
 };
 
 #endif

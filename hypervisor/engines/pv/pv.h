@@ -34,6 +34,9 @@ struct pv_dom {
 	int quiescing;      /* a quiesce was asked and not resumed */
 	int quiesce_told;   /* ... and its end reported to the core */
 	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
+	int dirty_uffd;     /* dirty log (pv_dirty.c): the process's userfaultfd for */
+	int pagemap;        /* asynchronous write-protect and its pagemap, or -1 */
+	int dirty_on;       /* guest memory is registered for write-protect */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
 };
@@ -99,6 +102,13 @@ void pv_set_callback(struct domain *d, struct vcpu *v);
  * reporting each exit to the core with domain_reaped(). */
 int pv_reaper_init(void);
 int pv_reaper_watch(struct domain *d);
+
+/* The dirty log (pv_dirty.c): engine ops, hv_lock. */
+int pv_dirty_log_start(struct domain *d);
+int pv_dirty_log_collect(struct domain *d, uint64_t *bitmap);
+void pv_dirty_log_stop(struct domain *d);
+/* Close its descriptors (release). */
+void pv_dirty_close(struct pv_dom *p);
 
 /* The hypercall page (pv_hcpage.c). */
 int pv_hypercall_page(struct domain *d, uint64_t gpfn);
