@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blkback/blkback.h"
+#include "blkback/blk_ring.h"
 #include "common/xenbus_be.h"
 #include "log.h"
 
@@ -143,6 +143,50 @@ fail:
 	return rc;
 }
 
+/* Held and idle: flush what was written and close the image; the other host may
+ * open it now. */
+void blk_handover_check(struct xbe_device *d)
+{
+	struct blk_disk *k = d->priv;
+
+	if (!k || !k->held || k->fd < 0)
+		return;
+	for (unsigned q = 0; q < k->nr_rings; q++)
+		if (k->rings[q] && blk_ring_busy(k->rings[q]))
+			return;
+	if (!k->lim.readonly && fdatasync(k->fd) < 0)
+		xbe_warnx(d, "flushing %s before the handover: %s", k->path, strerror(errno));
+	close(k->fd);
+	k->fd = -1;
+	log_info("%s: %s handed over (closed)", d->name, k->path);
+	xbe_printf(d, "handover-state", "closed");
+}
+
+int blk_handover(struct xbe_device *d, int close_it)
+{
+	struct blk_disk *k = d->priv;
+	int rc;
+
+	if (!k)
+		return -EINVAL;
+	if (close_it) {
+		k->held = 1;
+		blk_handover_check(d);
+		return 0;
+	}
+	if (k->fd < 0 && (rc = disk_open(k, d)) < 0) {
+		xbe_printf(d, "handover-state", "error");
+		return rc;
+	}
+	k->held = 0;
+	log_info("%s: %s taken back", d->name, k->path);
+	xbe_printf(d, "handover-state", "open");
+	for (unsigned q = 0; q < k->nr_rings; q++)
+		if (k->rings[q])
+			blk_io_kick(k->rings[q]);
+	return 0;
+}
+
 static void blk_remove(struct xbe_device *d)
 {
 	struct blk_disk *k = d->priv;
@@ -161,5 +205,6 @@ const struct xbe_ops blkback_ops = {
 	.connect = blk_rings_connect,
 	.disconnect = blk_rings_disconnect,
 	.remove = blk_remove,
+	.handover = blk_handover,
 	.event = blk_ring_event,
 };

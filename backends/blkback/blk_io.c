@@ -299,7 +299,7 @@ void blk_io_kick(struct blk_ring *r)
 	do {
 		struct blk_slot *batch;
 
-		if (r->broken)
+		if (r->broken || r->disk->held)
 			return;
 		batch = consume(r);
 		if (batch)
@@ -355,6 +355,7 @@ void blk_io_complete(int fd, void *arg)
 	}
 	push_responses(r);
 	blk_io_kick(r);
+	blk_handover_check(r->xd);
 }
 
 void blk_io_drain(struct blk_ring *r)

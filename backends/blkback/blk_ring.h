@@ -53,5 +53,10 @@ void blk_io_kick(struct blk_ring *r);
 void blk_io_complete(int fd, void *arg);
 /* Wait for every running operation (disconnect): results are dropped. */
 void blk_io_drain(struct blk_ring *r);
+/* I/O of the ring is running (handover waits for none). */
+static inline int blk_ring_busy(const struct blk_ring *r)
+{
+	return r->inflight != 0;
+}
 
 #endif

@@ -66,6 +66,7 @@ struct xbe_ops;
 extern const struct xbe_ops blkback_ops;
 
 struct blk_ring;
+struct xbe_device;
 
 /* A probed disk: the image and what it allows. */
 struct blk_disk {
@@ -77,7 +78,13 @@ struct blk_disk {
 	unsigned nr_rings;
 	struct blk_ring *rings[BLK_MAX_QUEUES];
 	uint64_t nr_reqs, nr_errors; /* statistics */
+	int held; /* storage handover: no new requests; the image closes once idle */
 };
+
+/* The storage handover of migration (xenbus_be.h): blk_disk.c. check: after I/O
+ * completed on a held disk, close the image once nothing runs. */
+int blk_handover(struct xbe_device *d, int close);
+void blk_handover_check(struct xbe_device *d);
 
 /* blk_ring.c */
 struct xbe_device;
