@@ -460,6 +460,33 @@ int domain_destroy(struct domain *d)
 	return 0;
 }
 
+void domain_drop_holder(const void *holder)
+{
+	struct domain *held[16];
+	unsigned n;
+
+	do { /* a handful at a time: destroy waits for the reaper without the lock */
+		n = 0;
+		pthread_mutex_lock(&hv_lock);
+		for (unsigned i = 0; i < HV_MAX_DOMAINS && n < 16; i++) {
+			struct domain *d = domain_at_locked(i);
+
+			if (d && d->holder == holder) {
+				d->holder = NULL;
+				domain_hold_locked(d);
+				held[n++] = d;
+			}
+		}
+		pthread_mutex_unlock(&hv_lock);
+		for (unsigned i = 0; i < n; i++) {
+			log_warnx("dom%u: its toolstack let go of its privcmd connection while it held "
+				  "it (a domain still arriving): destroyed", held[i]->domid);
+			domain_destroy(held[i]);
+			domain_put(held[i]);
+		}
+	} while (n == 16);
+}
+
 uint64_t domain_cpu_time_locked(struct domain *d)
 {
 	if (!d->started)

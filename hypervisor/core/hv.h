@@ -114,6 +114,8 @@ struct domain {
 	uint64_t *dirty_hv;
 	int dirty_on;                /* atomic: writes are being logged */
 	const void *dirty_owner;     /* the privcmd connection that started it */
+	const void *holder;          /* a privcmd connection whose close destroys it
+				      * (DOMEXT HOLD), or NULL */
 };
 
 /* Global lock over the domain table and every domain's lifecycle fields. The
@@ -181,6 +183,8 @@ long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap,
 int domain_dirty_stop(struct domain *d, const void *owner);
 /* Stop every log this owner started (its connection closed). */
 void domain_dirty_drop_owner(const void *owner);
+/* Destroy every domain this holder still holds (its connection closed). */
+void domain_drop_holder(const void *holder);
 /* 64-bit words of a bitmap over all of d's memory. */
 static inline uint64_t domain_dirty_words(const struct domain *d)
 {

@@ -105,7 +105,8 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	snprintf(e->engine, sizeof(e->engine), "%s", d->engine->name);
 }
 
-static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+static int32_t op_domext_set(struct pconn *conn, uint8_t *p, uint32_t len,
+			     struct privcmd_reply *rep)
 {
 	struct pv_privcmd_domext *e = (void *)p;
 	struct domain *d;
@@ -131,6 +132,10 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 		d->actions[2] = e->on_crash;
 		d->actions[3] = e->on_watchdog;
 	}
+	if (ret == 0 && (flags & PV_DOMEXT_SET_HOLD))
+		d->holder = conn;
+	if (ret == 0 && (flags & PV_DOMEXT_SET_LETGO) && d->holder == conn)
+		d->holder = NULL;
 	if (ret == 0)
 		domext_fill(d, e);
 	pthread_mutex_unlock(&hv_lock);
@@ -343,7 +348,7 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_MAP_FOREIGN:
 		return op_map_foreign(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_SET:
-		return op_domext_set(payload, len, rep);
+		return op_domext_set(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_LIST:
 		return op_domext_list(rep);
 	case PV_PRIVCMD_OP_WAIT_DOMAIN:

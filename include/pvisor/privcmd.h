@@ -225,6 +225,11 @@ struct pv_privcmd_domext {
 };
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+/* The asking connection holds the domain: should the connection close before it
+ * lets go (SET_LETGO), the domain is destroyed -- a domain that is still arriving
+ * (a migration's receiver) never outlives the toolstack that builds it. */
+#define PV_DOMEXT_SET_HOLD    4u
+#define PV_DOMEXT_SET_LETGO   8u
 
 struct pv_privcmd_wait {
 	uint16_t domid;

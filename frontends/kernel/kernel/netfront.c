@@ -35,6 +35,8 @@ struct nf_queue {
 	uint8_t tx_busy[NF_TX];
 };
 
+static unsigned nf_connects; /* connections made, the first and every reconnect */
+
 static struct {
 	int up;
 	char node[32];
@@ -319,7 +321,13 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 	if (rc)
 		return rc;
 	nf.up = 1;
+	nf_connects++;
 	return 0;
+}
+
+unsigned netfront_connects(void)
+{
+	return nf_connects;
 }
 
 int netfront_backend_state(void)
