@@ -89,7 +89,9 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
-	/* 19-22: reserved (save/restore). */
+	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
+	PV_PRIVCMD_OP_SCHED_INFO = 19,
+	/* 20-29: left for save/restore (issue 14). */
 	/* Dirty-page log of a domain's memory, for live migration (Xen's log-dirty
 	 * shadow op): payload pv_privcmd_dirty_log. START: from now on record the pages
 	 * anything writes (the guest, the hypervisor, dom0 through grant maps; not
@@ -102,7 +104,15 @@ enum pv_privcmd_op {
 	 * the domain's engine or the host kernel cannot track writes; -EBUSY on
 	 * already; -EINVAL not started, gone, or (COLLECT, STOP) not this
 	 * connection's log; -ESRCH no such domain. */
-	PV_PRIVCMD_OP_DIRTY_LOG = 23,
+	PV_PRIVCMD_OP_DIRTY_LOG = 30,
+};
+
+/* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
+ * cgroup per domain), or why there is none. */
+struct pv_privcmd_schedinfo {
+	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
+	uint32_t pad;
+	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* GNT_MAP: a grant to map. */
