@@ -26,5 +26,9 @@ void gnttab_handle_close(struct pconn *c);
  * writable now (dom0 maps it writable, or a copy is under way); a frame is marked
  * dirty again when such a pin goes. */
 void gnttab_dirty_writers(struct domain *d, uint64_t *bitmap);
+/* Save/restore (hv_lock held): the table frames set up (0: no table yet); a
+ * restored domain's table with nr_frames set up (-PV_EBUSY when it has one). */
+unsigned gnttab_sr_frames_locked(struct domain *d);
+int gnttab_sr_restore_locked(struct domain *d, unsigned nr_frames);
 
 #endif

@@ -120,6 +120,7 @@ static void privcmd_conn_release(struct pconn *c)
 	gnttab_handle_close(c);
 	domain_dirty_drop_owner(c);
 	domain_drop_holder(c);
+	domain_lazy_conn_closed(c);
 }
 
 static void *privcmd_conn(void *arg)

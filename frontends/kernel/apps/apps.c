@@ -49,6 +49,10 @@ static const struct app app_table[] = {
 	{ "dirty", app_dirty_run,
 	  "mib=N (8) rate=R (10) passes=P: dirty N MiB round and round at R MiB/s (0: flat "
 	  "out), every pass read back (live migration's write load)" },
+	{ "count", app_count_run,
+	  "ms=T (20) mib=N (0) n=LIMIT disk=xvda ping=A: count in memory, a line per value "
+	  "(each first written to sector N, and a ping); N MiB of pattern checked after each "
+	  "restore (save/restore tests)" },
 	{ "help", app_help_run, "list the apps" },
 };
 

@@ -39,6 +39,7 @@ struct pv_dom {
 	int dirty_uffd;     /* dirty log (pv_dirty.c): the process's userfaultfd for */
 	int pagemap;        /* asynchronous write-protect and its pagemap, or -1 */
 	int dirty_on;       /* guest memory is registered for write-protect */
+	int lazy_uffd;      /* lazy restore: the launcher's userfaultfd, or -1 */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
 };
