@@ -88,17 +88,19 @@ static int restore_match(struct sr_restore *c, const struct pv_sr_domain *d)
 }
 
 /* The domain's name in the hypervisor (and its lifecycle actions): its own, or
- * the one it has while it arrives (migration). */
-static int restore_name(struct sr_restore *c, const char *name, struct pvx_err *err)
+ * with a suffix while it arrives (migration: its own name may be in use here
+ * until the sender lets go). */
+static int restore_name(struct sr_restore *c, const char *suffix, struct pvx_err *err)
 {
 	struct domcfg *dc = &c->dc;
 	char own[sizeof(dc->name)];
 	int rc;
 
-	if (!name)
+	if (!suffix)
 		return pvx_domain_set_name(c->h, c->domid, dc, err);
 	memcpy(own, dc->name, sizeof(own));
-	snprintf(dc->name, sizeof(dc->name), "%s", name);
+	snprintf(dc->name, sizeof(dc->name), "%.*s%s",
+		 (int)(sizeof(dc->name) - 1 - strlen(suffix)), own, suffix);
 	rc = pvx_domain_set_name(c->h, c->domid, dc, err);
 	memcpy(dc->name, own, sizeof(own));
 	return rc;
@@ -130,7 +132,7 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 	c->created = rc == 0;
 	c->rep.domid = c->domid;
 	if (rc == 0)
-		rc = restore_name(c, c->arrival_name, err);
+		rc = restore_name(c, c->arrival_suffix, err);
 	if (rc == 0) /* weight, cap and pinning of the config, as at create */
 		rc = pvx_domain_sched_apply(c->h, c->domid, &c->dc, err);
 	if (rc == 0 && (rc = pvctrl_domain_max_mem(c->h, c->domid, c->dc.maxmem_mib * 1024)) < 0)
@@ -227,7 +229,7 @@ int sr_restore_commit(struct sr_restore *c)
 	int rc = 0;
 
 	restore_phase(c, PVX_SR_DEVICES);
-	if (c->arrival_name)
+	if (c->arrival_suffix)
 		rc = restore_name(c, NULL, c->err);
 	if (rc == 0)
 		rc = restore_store(c, &c->bp);

@@ -17,7 +17,8 @@ struct sr_restore {
 	const struct pvx_restore_opts *o;
 	struct pvx_err *err;
 	struct sr_io *io;              /* the stream, after nothing was read of it */
-	const char *arrival_name;      /* the name while it arrives (NULL: its own) */
+	const char *arrival_suffix;    /* added to its name while it arrives (migration:
+					* "--incoming"); NULL: its own name throughout */
 	/* An optional record sr_image does not know (migration's page sums): the
 	 * body is read and checked; 0 to go on. NULL: such records are skipped. */
 	int (*optional)(void *ctx, struct sr_restore *r, const struct sr_record *rec);

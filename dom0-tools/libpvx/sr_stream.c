@@ -192,6 +192,7 @@ const char *sr_record_name(uint32_t type)
 	case PV_SR_REC_XENSTORE: return "XENSTORE";
 	case PV_SR_REC_BOOT: return "BOOT";
 	case PV_SR_REC_DOMAIN_STATE: return "DOMAIN_STATE";
+	case PV_SR_REC_PAGE_SUMS & ~PV_SR_REC_OPTIONAL: return "PAGE_SUMS";
 	default: return "unknown";
 	}
 }
@@ -253,6 +254,7 @@ static int sr_record_size_ok(uint32_t type, uint32_t len)
 	case PV_SR_REC_EVTCHN: return len >= sizeof(struct pv_sr_evtchn_list);
 	case PV_SR_REC_TIMERS: return len >= sizeof(struct pv_sr_timers);
 	case PV_SR_REC_XENSTORE: return len >= sizeof(struct pv_sr_xenstore);
+	case PV_SR_REC_PAGE_SUMS: return len > sizeof(struct pv_sr_page_sums);
 	default: return len >= 8;
 	}
 }

@@ -125,6 +125,20 @@ struct pv_sr_page_data {
 	/* then uint64_t pfn[count], then data_len bytes */
 };
 
+/* PAGE_SUMS (optional: live migration with --debug): the sum (as a record body's)
+ * of each of `count` RAM frames from `first`, as the stopped guest had them; sent
+ * after the last page data. A receiver that knows the record compares its copy of
+ * every page with them and refuses the domain when one differs. */
+#define PV_SR_REC_PAGE_SUMS (PV_SR_REC_OPTIONAL | 0x10Au)
+#define PV_SR_PAGE_SUMS_MAX 65536u /* frames per record */
+struct pv_sr_page_sums {
+	uint64_t sum;
+	uint64_t first;
+	uint32_t count;       /* 1 .. PV_SR_PAGE_SUMS_MAX */
+	uint32_t rsvd;
+	uint64_t page_sum[];
+};
+
 /* VCPU: one vCPU's registers as the engine keeps them (the neutral part of the
  * hypervisor's struct vcpu_state, then the engine's own blob). */
 #define PV_SR_VCPU_UP      (1u << 0) /* online (VCPUOP_up done) */
