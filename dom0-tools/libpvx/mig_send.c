@@ -95,9 +95,11 @@ static int send_begin(struct mig_send *c, int send_fd, int recv_fd)
 	return rc;
 }
 
-/* Whether pre-copy goes on after a collect found `dirty` pages, Xen's way. */
-static const char *precopy_stop(struct mig_send *c, uint64_t dirty, uint64_t prev,
-				uint64_t total)
+/* Whether pre-copy goes on after a collect found `dirty` pages, Xen's way; best is
+ * the smallest dirty set so far, and `stalled` counts the collects since it was
+ * (one round that does not shrink on a busy host is no reason to stop). */
+static const char *precopy_stop(struct mig_send *c, uint64_t dirty, uint64_t *best,
+				unsigned *stalled, uint64_t total)
 {
 	unsigned max = c->o->max_rounds >= 2 && c->o->max_rounds < PVX_MIGRATE_MAX_ROUNDS ?
 			       c->o->max_rounds : PVX_MIGRATE_MAX_ROUNDS;
@@ -106,8 +108,12 @@ static const char *precopy_stop(struct mig_send *c, uint64_t dirty, uint64_t pre
 		return "few pages left dirty";
 	if (c->rep.rounds + 1 >= max)
 		return "round limit";
-	if (c->rep.rounds >= 2 && dirty >= prev)
+	if (dirty < *best) {
+		*best = dirty;
+		*stalled = 0;
+	} else if (++*stalled >= MIG_STALL_ROUNDS) {
 		return "the dirty set stopped shrinking";
+	}
 	if (total + dirty > MIG_MAX_FACTOR * (uint64_t)c->s.max_pages)
 		return "sent 3 times the memory";
 	return NULL;
@@ -116,7 +122,8 @@ static const char *precopy_stop(struct mig_send *c, uint64_t dirty, uint64_t pre
 /* Round 0 and the rounds after it, while the guest runs. */
 static int send_precopy(struct mig_send *c)
 {
-	uint64_t sent = 0, dirty = 0, prev = UINT64_MAX, total;
+	uint64_t sent = 0, dirty = 0, best = UINT64_MAX, total;
+	unsigned stalled = 0;
 	int rc;
 
 	c->rep.phase = PVX_MIG_PRECOPY;
@@ -127,13 +134,12 @@ static int send_precopy(struct mig_send *c)
 	round_end(c, sent);
 	total = sent;
 	while ((rc = mig_pre_collect(&c->pre, &dirty)) == 0 &&
-	       !(c->rep.stop_reason = precopy_stop(c, dirty, prev, total))) {
+	       !(c->rep.stop_reason = precopy_stop(c, dirty, &best, &stalled, total))) {
 		round_begin(c, dirty);
 		if ((rc = mig_pre_send(&c->pre, &sent)) < 0)
 			return rc;
 		round_end(c, sent);
 		total += sent;
-		prev = dirty;
 	}
 	return rc;
 }
@@ -236,6 +242,24 @@ static void send_done(struct mig_send *c)
 	c->rep.phase = PVX_MIG_DONE;
 }
 
+/* The stream broke before go: the receiver may have said why before it quit
+ * ("error: ..."), which explains more than a broken pipe. */
+static void send_why(struct mig_send *c, int rc)
+{
+	char line[MIG_LINE_MAX];
+
+	if (!c->s.mem || c->go_sent || rc == -EREMOTEIO ||
+	    (rc != -EPIPE && rc != -ECONNRESET && c->s.err->msg[0]))
+		return; /* not the channel's failure, or explained already */
+	c->in.timeout_ms = 2000;
+	if (mig_line_read(&c->in, line, sizeof(line)) == 0 &&
+	    strncmp(line, MIG_ERROR, strlen(MIG_ERROR)) == 0)
+		pvx_fail(c->s.err, rc, "the receiver refused the domain: %s",
+			 line + strlen(MIG_ERROR));
+	else if (!c->s.err->msg[0])
+		pvx_fail(c->s.err, rc, "the connection to the receiver broke (%s)", strerror(-rc));
+}
+
 /* Undo what the handover did and let the domain run on here. */
 static void send_recover(struct mig_send *c, int rc)
 {
@@ -283,7 +307,9 @@ int pvx_domain_migrate(struct pvctrl *h, pv_domid_t domid, int send_fd, int recv
 		rc = send_outcome(&c);
 	if (rc == 0)
 		send_done(&c);
-	else if (!c.go_sent || rc == -EREMOTEIO)
+	if (rc < 0)
+		send_why(&c, rc);
+	if (rc < 0 && (!c.go_sent || rc == -EREMOTEIO))
 		send_recover(&c, rc);
 	mig_pre_end(&c.pre);
 	sr_save_close(&c.s);

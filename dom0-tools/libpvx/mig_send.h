@@ -10,10 +10,11 @@ struct xs_handle;
 
 /* When pre-copy stops and the guest is suspended for the last round, as Xen's
  * sender decides: the dirty set is small enough to send while it is stopped, it
- * stopped shrinking, the rounds ran out, or more than MIG_MAX_FACTOR times the
- * domain's memory went out already. */
+ * stopped shrinking (MIG_STALL_ROUNDS collects without a new low), the rounds ran
+ * out, or more than MIG_MAX_FACTOR times the domain's memory went out already. */
 #define MIG_DIRTY_THRESHOLD 50u /* pages */
 #define MIG_MAX_FACTOR      3u
+#define MIG_STALL_ROUNDS    2u  /* collects in a row without a smaller dirty set */
 
 struct mig_pre {
 	struct sr_save *s;
