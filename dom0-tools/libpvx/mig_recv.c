@@ -128,7 +128,7 @@ int pvx_domain_migrate_receive(struct pvctrl *h, int in_fd, int out_fd,
 
 	c.ro.flags = o->flags & PVX_MIGRATE_RECV_PAUSED ? PVX_RESTORE_PAUSED : 0;
 	c.r = (struct sr_restore){ .h = h, .o = &c.ro, .err = err ? err : &scratch,
-				   .io = &c.in.io, .arrival_suffix = "--incoming",
+				   .io = &c.in.io, .arrival_suffix = "--incoming", .hold = 1,
 				   .optional = recv_sums, .optional_ctx = &c };
 	rc = mig_chan_open(&c.in, in_fd, 0, 0);
 	if (rc == 0)

@@ -106,6 +106,17 @@ static int restore_name(struct sr_restore *c, const char *suffix, struct pvx_err
 	return rc;
 }
 
+/* DOMEXT HOLD / LETGO: the domain lives only as long as our connection, until it
+ * is let run. */
+static int restore_hold(struct sr_restore *c, unsigned flag)
+{
+	struct pv_privcmd_domext e = { .domid = c->domid, .flags = (uint16_t)flag };
+	int rc = c->hold ? pvctrl_domext_set(c->h, &e) : 0;
+
+	return rc < 0 ? pvx_fail(c->err, rc, "tying the arriving domain to this process: %s",
+				 strerror(-rc)) : 0;
+}
+
 /* An optional record for the caller (sr_restore.h), else skipped. */
 static int restore_optional(void *ctx, struct sr_io *io, struct sr_record *rec,
 			    struct pvx_err *err)
@@ -131,6 +142,8 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 		return pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 	c->created = rc == 0;
 	c->rep.domid = c->domid;
+	if (rc == 0)
+		rc = restore_hold(c, PV_DOMEXT_SET_HOLD);
 	if (rc == 0)
 		rc = restore_name(c, c->arrival_suffix, err);
 	if (rc == 0) /* weight, cap and pinning of the config, as at create */
@@ -238,6 +251,8 @@ int sr_restore_commit(struct sr_restore *c)
 	if (rc == 0 && (c->o->flags & PVX_RESTORE_LAZY) &&
 	    (rc = pvctrl_lazy(c->h, c->domid, PV_PRIVCMD_LAZY_ARM, 0, 0, NULL, NULL, NULL)) < 0)
 		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s", strerror(-rc));
+	if (rc == 0)
+		rc = restore_hold(c, PV_DOMEXT_SET_LETGO);
 	if (rc == 0 && !(c->o->flags & (PVX_RESTORE_PAUSED | PVX_RESTORE_LAZY))) {
 		if ((rc = pvctrl_domain_unpause(c->h, c->domid)) < 0)
 			pvx_fail(c->err, rc, "starting the domain: %s", strerror(-rc));

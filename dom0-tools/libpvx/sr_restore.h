@@ -19,6 +19,9 @@ struct sr_restore {
 	struct sr_io *io;              /* the stream, after nothing was read of it */
 	const char *arrival_suffix;    /* added to its name while it arrives (migration:
 					* "--incoming"); NULL: its own name throughout */
+	int hold;                      /* the hypervisor destroys the domain should our
+					* connection close before commit lets it run (the
+					* receiving process killed: nothing is left) */
 	/* An optional record sr_image does not know (migration's page sums): the
 	 * body is read and checked; 0 to go on. NULL: such records are skipped. */
 	int (*optional)(void *ctx, struct sr_restore *r, const struct sr_record *rec);
