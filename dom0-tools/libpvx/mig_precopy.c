@@ -49,7 +49,7 @@ int mig_pre_start(struct mig_pre *p, struct pvx_err *err)
 	p->eng_end = s->max_pages + PV_SPECIAL_PAGES(nv);
 	if (p->eng_end > p->nr_pages)
 		p->eng_end = p->nr_pages;
-	rc = sr_pages_writer_init(&p->w, &s->io, 0);
+	rc = sr_pages_writer_init(&p->w, &s->io, SR_PAGES_NOSUM);
 	if (!p->pend || !p->tmp || rc < 0)
 		return pvx_fail(err, -ENOMEM, "out of memory");
 	p->w.progress = pre_progress;
@@ -60,7 +60,7 @@ int mig_pre_start(struct mig_pre *p, struct pvx_err *err)
 int mig_pre_first(struct mig_pre *p, uint64_t *sent)
 {
 	struct sr_save *s = p->s;
-	uint64_t before = p->w.pages + p->w.zero;
+	uint64_t before = p->w.pages; /* zero pages are left out: the receiver has zeros */
 	int rc = sr_pages_write_fd(&p->w, s->memfd, s->mem, 0, s->max_pages);
 
 	if (rc == 0)
@@ -68,7 +68,7 @@ int mig_pre_first(struct mig_pre *p, uint64_t *sent)
 				       p->eng_end - p->eng_first);
 	if (rc == 0)
 		rc = sr_pages_flush(&p->w);
-	*sent = p->w.pages + p->w.zero - before;
+	*sent = p->w.pages - before;
 	return rc;
 }
 

@@ -28,6 +28,7 @@ struct mig_send {
 	struct pvx_migrate_report rep;
 	struct mig_pre pre;
 	uint64_t round_base;          /* pages of the writer when the round began */
+	uint64_t round_t0;            /* when it began */
 	uint64_t t0, t_suspend;       /* monotonic; realtime of the suspend */
 	int renamed, disks_closed;
 	int go_sent;                  /* the receiver was told to start it */
@@ -59,7 +60,8 @@ static void send_progress(void *ctx, uint64_t pages, uint64_t bytes)
 
 static void round_begin(struct mig_send *c, uint64_t total)
 {
-	c->round_base = c->pre.w.pages + c->pre.w.zero;
+	c->round_base = c->pre.w.pages + c->pre.w.zero; /* for the bar only */
+	c->round_t0 = util_now_ns();
 	c->rep.round = c->rep.rounds;
 	c->rep.round_pages = 0;
 	c->rep.round_total = total;
@@ -68,8 +70,10 @@ static void round_begin(struct mig_send *c, uint64_t total)
 
 static void round_end(struct mig_send *c, uint64_t sent)
 {
-	if (c->rep.rounds < PVX_MIGRATE_MAX_ROUNDS)
+	if (c->rep.rounds < PVX_MIGRATE_MAX_ROUNDS) {
 		c->rep.pages[c->rep.rounds] = sent;
+		c->rep.round_ns[c->rep.rounds] = util_now_ns() - c->round_t0;
+	}
 	c->rep.rounds++;
 	c->rep.round_pages = sent;
 	c->rep.bytes = sr_io_offset(&c->s.io);
@@ -147,13 +151,14 @@ static int send_precopy(struct mig_send *c)
 /* The guest suspended: its last dirty pages, the eager batch, (sums,) its state. */
 static int send_last(struct mig_send *c)
 {
-	uint64_t dirty = 0, sent = 0;
+	uint64_t dirty = 0, sent = 0, t = util_now_ns();
 	int rc = sr_suspend(c->s.h, c->s.xs, c->s.domid, c->o->suspend_timeout_ms ?
 			    c->o->suspend_timeout_ms : PVX_SUSPEND_TIMEOUT_MS, c->s.err);
 
 	if (rc < 0)
 		return rc;
 	c->t_suspend = realtime_ns();
+	c->rep.suspend_ns = util_now_ns() - t;
 	c->s.suspended = 1;
 	c->rep.phase = PVX_MIG_LAST;
 	if ((rc = sr_save_hv(&c->s)) < 0)
@@ -169,7 +174,9 @@ static int send_last(struct mig_send *c)
 	if (rc < 0)
 		return rc;
 	mig_pre_end(&c->pre);
-	return sr_save_state(&c->s);
+	rc = sr_save_state(&c->s);
+	c->rep.last_ns = util_now_ns() - t - c->rep.suspend_ns;
+	return rc;
 }
 
 /* Name the domain here (the hypervisor's record and the store's). */
@@ -189,9 +196,12 @@ static int send_rename(struct mig_send *c, const char *name)
 static int send_handover(struct mig_send *c)
 {
 	char away[sizeof(c->s.info.name) + 16];
+	uint64_t t = util_now_ns();
 	int rc = mig_expect(&c->in, MIG_READY, "the receiver's word that the domain arrived",
 			    c->s.err);
 
+	c->rep.arrive_ns = util_now_ns() - t;
+	t = util_now_ns();
 	c->rep.phase = PVX_MIG_HANDOVER;
 	send_report(c);
 	if (rc == 0)
@@ -206,6 +216,7 @@ static int send_handover(struct mig_send *c)
 		pvx_fail(c->s.err, rc, "telling the receiver to start the domain: %s",
 			 strerror(-rc));
 	c->go_sent = rc == 0;
+	c->rep.handover_ns = util_now_ns() - t;
 	return rc;
 }
 
@@ -214,9 +225,10 @@ static int send_handover(struct mig_send *c)
 static int send_outcome(struct mig_send *c)
 {
 	char line[MIG_LINE_MAX];
-	uint64_t t = 0;
+	uint64_t t = 0, t0 = util_now_ns();
 	int rc = mig_line_read(&c->in, line, sizeof(line));
 
+	c->rep.start_ns = util_now_ns() - t0;
 	if (rc == 0 && strncmp(line, MIG_ERROR, strlen(MIG_ERROR)) == 0)
 		return pvx_fail(c->s.err, -EREMOTEIO, "the receiver could not start the domain: "
 				"%s", line + strlen(MIG_ERROR));

@@ -32,7 +32,8 @@ struct mig_pre {
 
 /* Start the dirty log (-EOPNOTSUPP: the engine or the host cannot, err says so). */
 int mig_pre_start(struct mig_pre *p, struct pvx_err *err);
-/* Round 0: every page of RAM and the engine's pages that holds data. *sent pages. */
+/* Round 0: every page of RAM and the engine's pages that holds data; *sent pages
+ * (those that read as zeros are left out: the receiver's are zeros already). */
 int mig_pre_first(struct mig_pre *p, uint64_t *sent);
 /* Collect the log into the pending set; *dirty is how many pages are pending
  * (RAM and the engine's pages; other special pages travel as records). */

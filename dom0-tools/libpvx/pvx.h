@@ -308,11 +308,17 @@ struct pvx_migrate_report {
 	uint64_t round_pages;           /* pages sent so far in this round */
 	uint64_t round_total;           /* pages this round sends */
 	uint64_t pages[PVX_MIGRATE_MAX_ROUNDS]; /* pages sent in each round */
+	uint64_t round_ns[PVX_MIGRATE_MAX_ROUNDS]; /* and how long each took */
 	uint64_t ram_pages;             /* the domain's memory, in pages */
 	uint64_t bytes;                 /* stream bytes so far */
 	uint64_t total_ns;              /* start to the receiver's report */
 	uint64_t downtime_ns;           /* the guest's suspend to its first instruction
 					 * on the new host (the receiver's unpause) */
+	/* where the downtime went: the guest asked to suspend until it stopped (not
+	 * downtime: it runs meanwhile), the last round and the state, the receiver
+	 * loading it until it said it arrived, the disks handed over, and go until
+	 * the receiver reported it runs */
+	uint64_t suspend_ns, last_ns, arrive_ns, handover_ns, start_ns;
 	unsigned disks;                 /* disks handed over */
 	const char *stop_reason;        /* why pre-copy stopped (a constant string) */
 };

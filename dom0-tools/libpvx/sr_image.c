@@ -73,6 +73,7 @@ static int rec_domain(struct sr_image *img, const struct sr_record *rec,
 		return rc;
 	img->mem = NULL;
 	rc = ops->domain(ctx, &img->dom, &img->mem, &img->layout, err);
+	img->layout.live = (img->dom.flags & PV_SR_DOM_LIVE) != 0;
 	if (rc == 0 && !img->mem)
 		rc = pvx_fail(err, -EINVAL, "no memory for the domain");
 	return rc;

@@ -199,6 +199,11 @@ const char *sr_record_name(uint32_t type)
 
 int sr_record_write(struct sr_io *io, uint32_t type, struct iovec *iov, int n)
 {
+	return sr_record_write_sum(io, type, iov, n, n);
+}
+
+int sr_record_write_sum(struct sr_io *io, uint32_t type, struct iovec *iov, int n, int nsum)
+{
 	static const uint8_t zero[PV_SR_REC_ALIGN];
 	struct iovec all[PV_SR_PAGE_BATCH + 8];
 	struct pv_sr_rhdr h = { .type = type };
@@ -212,7 +217,7 @@ int sr_record_write(struct sr_io *io, uint32_t type, struct iovec *iov, int n)
 		len += iov[i].iov_len;
 		if (i == 0)
 			sr_sum_update(&s, (uint8_t *)iov[0].iov_base + 8, iov[0].iov_len - 8);
-		else
+		else if (i < nsum)
 			sr_sum_update(&s, iov[i].iov_base, iov[i].iov_len);
 	}
 	if (len > PV_SR_REC_BODY_MAX)

@@ -21,6 +21,7 @@
 #include "util.h"
 
 #define BAR_WIDTH 30
+#define MIGRATE_PIPE_SIZE (1 << 20)
 #define REDRAW_NS 50000000ull
 
 struct migrate_args {
@@ -118,6 +119,9 @@ static pid_t migrate_spawn(const char *rune, int *send_fd, int *recv_fd)
 	}
 	close(to[0]);
 	close(from[1]);
+	/* A larger pipe: fewer switches between us and whatever reads the stream (the
+	 * receiver itself when the command is a local one). Best effort. */
+	fcntl(to[1], F_SETPIPE_SZ, MIGRATE_PIPE_SIZE);
 	*send_fd = to[1];
 	*recv_fd = from[0];
 	if (pid < 0) {
@@ -184,15 +188,24 @@ static void migrate_progress(void *ctx, const struct pvx_migrate_report *r)
 	bar_draw(b, r);
 }
 
+/* Two lines: the rounds and the totals; the rounds' and the downtime's times. */
 static void migrate_summary(const struct pvx_migrate_report *r)
 {
+	unsigned n = r->rounds < PVX_MIGRATE_MAX_ROUNDS ? r->rounds : PVX_MIGRATE_MAX_ROUNDS;
+
 	printf("migration: %u rounds, pages per round:", r->rounds);
-	for (unsigned i = 0; i < r->rounds && i < PVX_MIGRATE_MAX_ROUNDS; i++)
+	for (unsigned i = 0; i < n; i++)
 		printf(" %llu", (unsigned long long)r->pages[i]);
 	printf(" (memory %llu pages; pre-copy stopped: %s), %llu bytes, total %.1f ms, "
 	       "downtime %.1f ms\n", (unsigned long long)r->ram_pages,
 	       r->stop_reason ? r->stop_reason : "-", (unsigned long long)r->bytes,
 	       r->total_ns / 1e6, r->downtime_ns / 1e6);
+	printf("migration: ms per round:");
+	for (unsigned i = 0; i < n; i++)
+		printf(" %.1f", r->round_ns[i] / 1e6);
+	printf("; suspend request %.1f; downtime: last round and state %.1f, receiver %.1f, "
+	       "disks %.1f (%u), start %.1f\n", r->suspend_ns / 1e6, r->last_ns / 1e6,
+	       r->arrive_ns / 1e6, r->handover_ns / 1e6, r->disks, r->start_ns / 1e6);
 }
 
 static int migrate_run(struct migrate_args *a, struct pvctrl *h, pv_domid_t id)

@@ -116,6 +116,12 @@ struct pv_sr_domain_state {
 #define PV_SR_PAGES_ZLIB     (1u << 0)
 #define PV_SR_PAGES_EAGER    (1u << 1) /* load before the domain runs, lazy restore too:
 					    * the engine's pages, start_info, store, console */
+#define PV_SR_PAGES_NOSUM    (1u << 2) /* the data is not in the body's sum (only the
+					    * header and the frames are): a live migration's
+					    * round, read from memory the guest writes as it
+					    * goes out; its transport is trusted, as Xen's
+					    * stream's is (--debug adds PAGE_SUMS). Only in a
+					    * stream whose DOMAIN says PV_SR_DOM_LIVE. */
 struct pv_sr_page_data {
 	uint64_t sum;
 	uint32_t count;    /* 1 .. PV_SR_PAGE_BATCH */
