@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libpvx/mig_send.h"
 
@@ -137,6 +138,22 @@ void mig_pre_end(struct mig_pre *p)
 	p->pend = p->tmp = NULL;
 }
 
+int mig_page_sums(int memfd, uint64_t first, uint64_t n, uint64_t *sums)
+{
+	uint8_t buf[16 * PAGE];
+
+	for (uint64_t i = 0; i < n; i += 16) {
+		size_t want = (size_t)(n - i < 16 ? n - i : 16) * PAGE;
+		ssize_t got = pread(memfd, buf, want, (off_t)((first + i) * PAGE));
+
+		if (got != (ssize_t)want)
+			return got < 0 ? -errno : -EIO;
+		for (size_t j = 0; j < want / PAGE; j++)
+			sums[i + j] = sr_sum64(buf + j * PAGE, PAGE);
+	}
+	return 0;
+}
+
 int mig_page_sums_write(struct sr_save *s)
 {
 	struct pv_sr_page_sums *ps = malloc(sizeof(*ps) + PV_SR_PAGE_SUMS_MAX * sizeof(uint64_t));
@@ -148,8 +165,8 @@ int mig_page_sums_write(struct sr_save *s)
 		if (n > PV_SR_PAGE_SUMS_MAX)
 			n = PV_SR_PAGE_SUMS_MAX;
 		*ps = (struct pv_sr_page_sums){ .first = first, .count = (uint32_t)n };
-		for (uint64_t i = 0; i < n; i++)
-			ps->page_sum[i] = sr_sum64(s->mem + (first + i) * PAGE, PAGE);
+		if ((rc = mig_page_sums(s->memfd, first, n, ps->page_sum)) < 0)
+			break;
 		rc = sr_record_write1(&s->io, PV_SR_REC_PAGE_SUMS, ps,
 				      sizeof(*ps) + n * sizeof(uint64_t));
 	}

@@ -13,7 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "libpvx/mig_proto.h"
+#include "libpvx/mig_send.h"
 #include "libpvx/sr_restore.h"
 #include "util.h"
 
@@ -25,6 +29,7 @@ struct mig_recv {
 	struct sr_restore r;
 	struct pvx_restore_opts ro;
 	uint64_t checked, bad, first_bad;
+	int memfd;                   /* --debug: the new domain's memory fd, for the sums */
 };
 
 static void recv_note(struct mig_recv *c, const char *fmt, ...)
@@ -42,11 +47,28 @@ static void recv_note(struct mig_recv *c, const char *fmt, ...)
 	c->o->note(c->o->note_ctx, line);
 }
 
+/* The new domain's memory fd (read with pread, holes stay holes). */
+static int recv_memfd(struct mig_recv *c, struct sr_restore *r)
+{
+	struct pv_privcmd_memory mi;
+	void *mem;
+	int rc;
+
+	if (c->memfd >= 0)
+		return 0;
+	rc = pvctrl_map_foreign_fd(r->h, r->domid, &mem, &mi, &c->memfd);
+	if (rc == 0)
+		munmap(mem, mi.size);
+	return rc;
+}
+
 /* PAGE_SUMS (--debug): every page here against the sender's sum of it. */
 static int recv_sums(void *ctx, struct sr_restore *r, const struct sr_record *rec)
 {
 	struct mig_recv *c = ctx;
 	const struct pv_sr_page_sums *ps = (const void *)rec->body;
+	uint64_t *mine;
+	int rc;
 
 	if (rec->type != PV_SR_REC_PAGE_SUMS)
 		return 0;
@@ -55,14 +77,18 @@ static int recv_sums(void *ctx, struct sr_restore *r, const struct sr_record *re
 	    ps->first > r->img.dom.max_pages || ps->count > r->img.dom.max_pages - ps->first)
 		return pvx_fail(r->err, -EBADMSG, "the stream is damaged: a PAGE_SUMS record "
 				"that does not fit the domain");
-	for (uint32_t i = 0; i < ps->count; i++) {
-		uint64_t pfn = ps->first + i;
-
-		if (sr_sum64(r->mem + pfn * PAGE, PAGE) != ps->page_sum[i] && c->bad++ == 0)
-			c->first_bad = pfn;
-	}
+	if (!(mine = malloc(ps->count * sizeof(uint64_t))))
+		return pvx_fail(r->err, -ENOMEM, "out of memory");
+	rc = recv_memfd(c, r);
+	if (rc == 0)
+		rc = mig_page_sums(c->memfd, ps->first, ps->count, mine);
+	for (uint32_t i = 0; rc == 0 && i < ps->count; i++)
+		if (mine[i] != ps->page_sum[i] && c->bad++ == 0)
+			c->first_bad = ps->first + i;
+	free(mine);
 	c->checked += ps->count;
-	return 0;
+	return rc < 0 ? pvx_fail(r->err, rc, "--debug: reading the domain's memory: %s",
+				 strerror(-rc)) : 0;
 }
 
 static uint64_t realtime_ns(void)
@@ -123,7 +149,7 @@ int pvx_domain_migrate_receive(struct pvctrl *h, int in_fd, int out_fd,
 			       char **config_file, struct pvx_err *err)
 {
 	struct pvx_err scratch = { 0 };
-	struct mig_recv c = { .o = o };
+	struct mig_recv c = { .o = o, .memfd = -1 };
 	int rc;
 
 	c.ro.flags = o->flags & PVX_MIGRATE_RECV_PAUSED ? PVX_RESTORE_PAUSED : 0;
@@ -142,6 +168,8 @@ int pvx_domain_migrate_receive(struct pvctrl *h, int in_fd, int out_fd,
 	if (rc < 0 && c.r.created)
 		recv_note(&c, "Failure, destroying our copy (domain %u).", c.r.domid);
 	sr_restore_end(&c.r, rc);
+	if (c.memfd >= 0)
+		close(c.memfd);
 	mig_chan_close(&c.in);
 	mig_chan_close(&c.out);
 	if (rc == 0)

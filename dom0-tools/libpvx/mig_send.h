@@ -44,8 +44,10 @@ int mig_pre_send(struct mig_pre *p, uint64_t *sent);
 void mig_pre_end(struct mig_pre *p);
 
 /* --debug: PAGE_SUMS records with a sum of every RAM page as the stopped guest
- * has it; the receiver compares them with what it got. */
+ * has it; the receiver compares them with what it got. sums: of n frames from
+ * first, read from the memory fd (pread: holes read as zeros and stay holes). */
 int mig_page_sums_write(struct sr_save *s);
+int mig_page_sums(int memfd, uint64_t first, uint64_t n, uint64_t *sums);
 
 /* Hand the domain's disks over (close 1: the backend lets go of each image and
  * says so; 0: takes them back), waiting up to timeout_ms; *count disks (may be
