@@ -65,6 +65,7 @@ static void round_begin(struct mig_send *c, uint64_t total)
 	c->rep.round = c->rep.rounds;
 	c->rep.round_pages = 0;
 	c->rep.round_total = total;
+	c->rep.round_done = 0;
 	send_report(c);
 }
 
@@ -76,8 +77,11 @@ static void round_end(struct mig_send *c, uint64_t sent)
 	}
 	c->rep.rounds++;
 	c->rep.round_pages = sent;
+	c->rep.round_total = sent;
+	c->rep.round_done = 1;
 	c->rep.bytes = sr_io_offset(&c->s.io);
 	send_report(c);
+	c->rep.round_done = 0;
 }
 
 /* The channel, the domain opened, the receiver's banner, the headers. */

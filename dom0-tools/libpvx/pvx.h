@@ -307,6 +307,7 @@ struct pvx_migrate_report {
 	unsigned rounds;                /* rounds sent, the last one included */
 	uint64_t round_pages;           /* pages sent so far in this round */
 	uint64_t round_total;           /* pages this round sends */
+	int round_done;                 /* the round under way has just ended */
 	uint64_t pages[PVX_MIGRATE_MAX_ROUNDS]; /* pages sent in each round */
 	uint64_t round_ns[PVX_MIGRATE_MAX_ROUNDS]; /* and how long each took */
 	uint64_t ram_pages;             /* the domain's memory, in pages */

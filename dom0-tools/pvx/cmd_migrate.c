@@ -149,7 +149,6 @@ static void migrate_reap(pid_t pid)
 
 struct migrate_bar {
 	int tty, drawn;
-	unsigned round;
 	uint64_t last_ns;
 };
 
@@ -168,7 +167,8 @@ static void bar_draw(struct migrate_bar *b, const struct pvx_migrate_report *r)
 	b->drawn = 1;
 }
 
-/* A bar per round on a terminal: a round that ends keeps its line. */
+/* A bar per round on a terminal: a round that ends keeps its line (before the
+ * receiver's own lines come, on the same terminal through ssh). */
 static void migrate_progress(void *ctx, const struct pvx_migrate_report *r)
 {
 	struct migrate_bar *b = ctx;
@@ -176,16 +176,14 @@ static void migrate_progress(void *ctx, const struct pvx_migrate_report *r)
 
 	if (!b->tty || r->phase < PVX_MIG_PRECOPY || r->phase > PVX_MIG_LAST)
 		return;
-	if (r->round != b->round && b->drawn) {
+	if (!r->round_done && b->drawn && now - b->last_ns < REDRAW_NS)
+		return;
+	b->last_ns = now;
+	bar_draw(b, r);
+	if (r->round_done) {
 		fputc('\n', stderr);
 		b->drawn = 0;
 	}
-	if (r->round == b->round && b->drawn && now - b->last_ns < REDRAW_NS &&
-	    r->round_pages < r->round_total)
-		return;
-	b->round = r->round;
-	b->last_ns = now;
-	bar_draw(b, r);
 }
 
 /* Two lines: the rounds and the totals; the rounds' and the downtime's times. */
