@@ -537,6 +537,7 @@ void netfront_wait(uint64_t deadline_ns)
 {
 	struct pv_sched_poll sp = { .nr_ports = nf.nq, .timeout = deadline_ns };
 
+	suspend_poll(); /* a thread waiting for the network can suspend */
 	nf_check_resume();
 	sp.nr_ports = nf.nq;
 	if (!nf.up)
