@@ -15,10 +15,11 @@ set -u
 
 n=$(bench_iters 10 3)
 host2=$top/tests/tools/host2.sh
-declare -A total first down gdown rounds ratio
+declare -A total first down gdown rounds sent
 
 stat() { tr ' ' '\n' <<<"$1" | grep . | bench_stats | awk '{ printf "%.1f (%.1f-%.1f)", $1, $2, $3 }'; }
-stat3() { tr ' ' '\n' <<<"$1" | grep . | bench_stats | awk '{ printf "%.2f (%.2f-%.2f)", $1, $2, $3 }'; }
+# pages KEY: "median pages (x memory)"
+pages() { tr ' ' '\n' <<<"$1" | grep . | bench_stats | awk '{ printf "%d (%.3f x)", $1, $1 / 16384 }'; }
 stat0() { tr ' ' '\n' <<<"$1" | grep . | bench_stats | awk '{ printf "%d (%d-%d)", $1, $2, $3 }'; }
 # guest_downs FILE: the guest's own downtimes (ms) from its resume lines
 guest_downs() {
@@ -35,7 +36,7 @@ one() {
 	pages=$(sed -n 's/.*pages per round: \([0-9 ]*\) (memory.*/\1/p' <<<"$l1")
 	sum=$(tr ' ' '\n' <<<"$pages" | awk '{ s += $1 } END { print s }')
 	rounds[$1]+=" $(wc -w <<<"$pages")"
-	ratio[$1]+=" $(bench_div "$sum" 16384 3)"
+	sent[$1]+=" $sum"
 	total[$1]+=" $(sed -n 's/.*, total \([0-9.]*\) ms.*/\1/p' <<<"$l1")"
 	down[$1]+=" $(sed -n 's/.*, downtime \([0-9.]*\) ms$/\1/p' <<<"$l1")"
 	first[$1]+=" $(sed -n 's/.*ms per round: \([0-9.]*\).*/\1/p' <<<"$l2")"
@@ -97,12 +98,12 @@ echo
 if [ -n "$pv_why" ]; then
 	echo "pvisor: not measured: $pv_why"
 else
-	bench_table_head "guest" "rounds" "pages sent / memory" "total (ms)" "memory once (ms)" \
+	bench_table_head "guest" "rounds" "pages sent (x memory)" "total (ms)" "memory once (ms)" \
 		"total / once" "total / 64 MiB carried" "downtime (ms)" "downtime, guest's clock (ms)"
 	for k in idle 10MiB 100MiB; do
 		t=$(stat "${total[$k]}") f=$(stat "${first[$k]}")
 		bench_row "$([ $k = idle ] && echo idle || echo "dirtying $k/s")" "$(stat0 "${rounds[$k]}")" \
-			"$(stat3 "${ratio[$k]}")" "$t" "$f" "$(bench_ratio "${t%% *}" "${f%% *}")" \
+			"$(pages "${sent[$k]}")" "$t" "$f" "$(bench_ratio "${t%% *}" "${f%% *}")" \
 			"$(bench_ratio "${t%% *}" "$copy")" "$(stat "${down[$k]}")" "$(stat "${gdown[$k]}")"
 	done
 fi
