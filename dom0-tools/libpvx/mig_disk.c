@@ -23,7 +23,8 @@ static int disks_settled(struct xs_handle *xs, pv_domid_t domid, char **devs, un
 	int done = 1;
 
 	for (unsigned i = 0; i < n; i++) {
-		char *st = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/handover-state", domid, devs[i]);
+		char *st = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/handover-state", domid,
+					   devs[i]);
 		char *params = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/params", domid, devs[i]);
 
 		if (st && strcmp(st, "error") == 0)
@@ -78,9 +79,10 @@ int mig_disks_handover(struct xs_handle *xs, pv_domid_t domid, int close_them,
 		uint64_t now = util_now_ns();
 
 		if (now >= deadline) {
-			rc = pvx_fail(err, -ETIMEDOUT, "the disk backend did not %s the domain's "
-				      "disks within %u s", close_them ? "close" : "reopen",
-				      timeout_ms / 1000);
+			rc = pvx_fail(err, -ETIMEDOUT,
+				      "the disk backend did not %s the domain's "
+				      "disks within %u s",
+				      close_them ? "close" : "reopen", timeout_ms / 1000);
 			break;
 		}
 		if (xs_read_watch(xs, &ev, (int)((deadline - now) / 1000000 + 1)) == 0)

@@ -36,7 +36,8 @@ int mig_pre_start(struct mig_pre *p, struct pvx_err *err)
 	rc = pvctrl_dirty_log_start(s->h, s->domid, &p->nr_pages);
 
 	if (rc == -EOPNOTSUPP)
-		return pvx_fail(err, rc, "the hypervisor cannot track this domain's writes (its "
+		return pvx_fail(err, rc,
+				"the hypervisor cannot track this domain's writes (its "
 				"engine, or this host's kernel: asynchronous userfaultfd "
 				"write-protect and PAGEMAP_SCAN need Linux 6.7): it cannot "
 				"migrate live");

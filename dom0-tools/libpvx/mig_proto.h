@@ -22,11 +22,11 @@
 #include "libpvx/pvx_err.h"
 #include "libpvx/sr_io.h"
 
-#define MIG_BANNER  "pvx migration receiver ready, send binary domain data"
-#define MIG_READY   "domain received, ready to start it"
-#define MIG_GO      "domain is yours, start it"
-#define MIG_STARTED "started"
-#define MIG_ERROR   "error: "
+#define MIG_BANNER   "pvx migration receiver ready, send binary domain data"
+#define MIG_READY    "domain received, ready to start it"
+#define MIG_GO       "domain is yours, start it"
+#define MIG_STARTED  "started"
+#define MIG_ERROR    "error: "
 #define MIG_LINE_MAX 1024
 
 /* How long a read or write of the channel may make no progress (the peer or the
@@ -44,7 +44,8 @@ int mig_chan_open(struct mig_chan *c, int fd, int writing, uint32_t timeout_ms);
 void mig_chan_close(struct mig_chan *c);
 
 /* Write one control line (text without its newline) and flush. 0 or -errno. */
-int mig_line_write(struct mig_chan *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int mig_line_write(struct mig_chan *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Read one line into buf (NUL-terminated, without its newline), waiting up to the
  * channel's timeout: 0, -ENODATA (the peer closed), -ETIMEDOUT, -EMSGSIZE (no
  * newline within MIG_LINE_MAX bytes), or -errno. */

@@ -29,7 +29,7 @@ struct mig_recv {
 	struct sr_restore r;
 	struct pvx_restore_opts ro;
 	uint64_t checked, bad, first_bad;
-	int memfd;                   /* --debug: the new domain's memory fd, for the sums */
+	int memfd; /* --debug: the new domain's memory fd, for the sums */
 };
 
 static void recv_note(struct mig_recv *c, const char *fmt, ...)
@@ -75,7 +75,8 @@ static int recv_sums(void *ctx, struct sr_restore *r, const struct sr_record *re
 	if (!r->mem || ps->count == 0 || ps->count > PV_SR_PAGE_SUMS_MAX ||
 	    rec->length != sizeof(*ps) + ps->count * sizeof(uint64_t) ||
 	    ps->first > r->img.dom.max_pages || ps->count > r->img.dom.max_pages - ps->first)
-		return pvx_fail(r->err, -EBADMSG, "the stream is damaged: a PAGE_SUMS record "
+		return pvx_fail(r->err, -EBADMSG,
+				"the stream is damaged: a PAGE_SUMS record "
 				"that does not fit the domain");
 	if (!(mine = malloc(ps->count * sizeof(uint64_t))))
 		return pvx_fail(r->err, -ENOMEM, "out of memory");
@@ -88,7 +89,8 @@ static int recv_sums(void *ctx, struct sr_restore *r, const struct sr_record *re
 	free(mine);
 	c->checked += ps->count;
 	return rc < 0 ? pvx_fail(r->err, rc, "--debug: reading the domain's memory: %s",
-				 strerror(-rc)) : 0;
+				 strerror(-rc))
+		      : 0;
 }
 
 static uint64_t realtime_ns(void)
@@ -109,7 +111,8 @@ static int recv_arrive(struct mig_recv *c)
 	recv_note(c, "Ready to receive domain.");
 	rc = sr_restore_begin(&c->r);
 	if (rc == 0 && c->bad)
-		rc = pvx_fail(c->r.err, -EIO, "--debug: %llu of %llu pages differ from the sender's "
+		rc = pvx_fail(c->r.err, -EIO,
+			      "--debug: %llu of %llu pages differ from the sender's "
 			      "(the first at frame 0x%llx): the domain was not copied whole",
 			      (unsigned long long)c->bad, (unsigned long long)c->checked,
 			      (unsigned long long)c->first_bad);
@@ -117,8 +120,10 @@ static int recv_arrive(struct mig_recv *c)
 		recv_note(c, "--debug: all %llu pages match the sender's.",
 			  (unsigned long long)c->checked);
 	if (rc == 0) {
-		recv_note(c, "Transfer complete (%llu MiB), requesting permission to start "
-			  "domain %u.", (unsigned long long)(c->r.img.bytes >> 20), c->r.domid);
+		recv_note(c,
+			  "Transfer complete (%llu MiB), requesting permission to start "
+			  "domain %u.",
+			  (unsigned long long)(c->r.img.bytes >> 20), c->r.domid);
 		rc = mig_line_write(&c->out, MIG_READY);
 	}
 	return rc;
@@ -153,9 +158,14 @@ int pvx_domain_migrate_receive(struct pvctrl *h, int in_fd, int out_fd,
 	int rc;
 
 	c.ro.flags = o->flags & PVX_MIGRATE_RECV_PAUSED ? PVX_RESTORE_PAUSED : 0;
-	c.r = (struct sr_restore){ .h = h, .o = &c.ro, .err = err ? err : &scratch,
-				   .io = &c.in.io, .arrival_suffix = "--incoming", .hold = 1,
-				   .optional = recv_sums, .optional_ctx = &c };
+	c.r = (struct sr_restore){ .h = h,
+				   .o = &c.ro,
+				   .err = err ? err : &scratch,
+				   .io = &c.in.io,
+				   .arrival_suffix = "--incoming",
+				   .hold = 1,
+				   .optional = recv_sums,
+				   .optional_ctx = &c };
 	rc = mig_chan_open(&c.in, in_fd, 0, 0);
 	if (rc == 0)
 		rc = mig_chan_open(&c.out, out_fd, 1, 0);

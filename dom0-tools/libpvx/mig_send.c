@@ -23,15 +23,15 @@
 
 struct mig_send {
 	struct sr_save s;
-	struct mig_chan out, in;      /* the stream goes out on s.io; lines come in */
+	struct mig_chan out, in; /* the stream goes out on s.io; lines come in */
 	const struct pvx_migrate_opts *o;
 	struct pvx_migrate_report rep;
 	struct mig_pre pre;
-	uint64_t round_base;          /* pages of the writer when the round began */
-	uint64_t round_t0;            /* when it began */
-	uint64_t t0, t_suspend;       /* monotonic; realtime of the suspend */
+	uint64_t round_base;    /* pages of the writer when the round began */
+	uint64_t round_t0;      /* when it began */
+	uint64_t t0, t_suspend; /* monotonic; realtime of the suspend */
 	int renamed, disks_closed;
-	int go_sent;                  /* the receiver was told to start it */
+	int go_sent; /* the receiver was told to start it */
 };
 
 static uint64_t realtime_ns(void)
@@ -109,8 +109,9 @@ static int send_begin(struct mig_send *c, int send_fd, int recv_fd)
 static const char *precopy_stop(struct mig_send *c, uint64_t dirty, uint64_t *best,
 				unsigned *stalled, uint64_t total)
 {
-	unsigned max = c->o->max_rounds >= 2 && c->o->max_rounds < PVX_MIGRATE_MAX_ROUNDS ?
-			       c->o->max_rounds : PVX_MIGRATE_MAX_ROUNDS;
+	unsigned max = c->o->max_rounds >= 2 && c->o->max_rounds < PVX_MIGRATE_MAX_ROUNDS
+			       ? c->o->max_rounds
+			       : PVX_MIGRATE_MAX_ROUNDS;
 
 	if (dirty <= MIG_DIRTY_THRESHOLD)
 		return "few pages left dirty";
@@ -156,8 +157,10 @@ static int send_precopy(struct mig_send *c)
 static int send_last(struct mig_send *c)
 {
 	uint64_t dirty = 0, sent = 0, t = util_now_ns();
-	int rc = sr_suspend(c->s.h, c->s.xs, c->s.domid, c->o->suspend_timeout_ms ?
-			    c->o->suspend_timeout_ms : PVX_SUSPEND_TIMEOUT_MS, c->s.err);
+	int rc = sr_suspend(c->s.h, c->s.xs, c->s.domid,
+			    c->o->suspend_timeout_ms ? c->o->suspend_timeout_ms
+						     : PVX_SUSPEND_TIMEOUT_MS,
+			    c->s.err);
 
 	if (rc < 0)
 		return rc;
@@ -209,8 +212,8 @@ static int send_handover(struct mig_send *c)
 	c->rep.phase = PVX_MIG_HANDOVER;
 	send_report(c);
 	if (rc == 0)
-		rc = mig_disks_handover(c->s.xs, c->s.domid, 1, MIG_DISK_TIMEOUT_MS, &c->rep.disks,
-					c->s.err);
+		rc = mig_disks_handover(c->s.xs, c->s.domid, 1, MIG_DISK_TIMEOUT_MS,
+					&c->rep.disks, c->s.err);
 	c->disks_closed = rc == 0 && c->rep.disks;
 	snprintf(away, sizeof(away), "%.47s--migratedaway", c->s.info.name);
 	if (rc == 0 && (rc = send_rename(c, away)) < 0)
@@ -234,16 +237,20 @@ static int send_outcome(struct mig_send *c)
 
 	c->rep.start_ns = util_now_ns() - t0;
 	if (rc == 0 && strncmp(line, MIG_ERROR, strlen(MIG_ERROR)) == 0)
-		return pvx_fail(c->s.err, -EREMOTEIO, "the receiver could not start the domain: "
-				"%s", line + strlen(MIG_ERROR));
+		return pvx_fail(c->s.err, -EREMOTEIO,
+				"the receiver could not start the domain: "
+				"%s",
+				line + strlen(MIG_ERROR));
 	if (rc == 0 && sscanf(line, MIG_STARTED " %" SCNu64, &t) != 1)
 		rc = -EPROTO;
 	if (rc < 0)
-		return pvx_fail(c->s.err, rc, "the receiver was told to start the domain and then "
+		return pvx_fail(c->s.err, rc,
+				"the receiver was told to start the domain and then "
 				"%s. The domain is left suspended here as %s--migratedaway: check "
 				"the other host; if it does not run there, rename it back and "
-				"resume it here (never both)", rc == -ENODATA ? "went silent" :
-				"answered nonsense", c->s.info.name);
+				"resume it here (never both)",
+				rc == -ENODATA ? "went silent" : "answered nonsense",
+				c->s.info.name);
 	c->rep.downtime_ns = t > c->t_suspend ? t - c->t_suspend : 0;
 	return 0;
 }
@@ -273,7 +280,8 @@ static void send_why(struct mig_send *c, int rc)
 		pvx_fail(c->s.err, rc, "the receiver refused the domain: %s",
 			 line + strlen(MIG_ERROR));
 	else if (!c->s.err->msg[0])
-		pvx_fail(c->s.err, rc, "the connection to the receiver broke (%s)", strerror(-rc));
+		pvx_fail(c->s.err, rc, "the connection to the receiver broke (%s)",
+			 strerror(-rc));
 }
 
 /* Undo what the handover did and let the domain run on here. */
@@ -288,12 +296,15 @@ static void send_recover(struct mig_send *c, int rc)
 	if (c->renamed)
 		bad |= send_rename(c, c->s.info.name) < 0;
 	if (c->disks_closed)
-		bad |= mig_disks_handover(c->s.xs, c->s.domid, 0, MIG_DISK_TIMEOUT_MS, NULL, NULL) < 0;
+		bad |= mig_disks_handover(c->s.xs, c->s.domid, 0, MIG_DISK_TIMEOUT_MS, NULL,
+					  NULL) < 0;
 	if (c->s.suspended)
 		bad |= sr_resume(c->s.h, c->s.xs, c->s.domid, PV_SR_RESUME_CANCEL) < 0;
 	snprintf(msg, sizeof(msg), "%s", c->s.err->msg);
-	pvx_fail(c->s.err, rc, "%s; %s", msg, bad ? "resuming the domain here failed too: check "
-		 "it with pvx list" : "the domain runs on here");
+	pvx_fail(c->s.err, rc, "%s; %s", msg,
+		 bad ? "resuming the domain here failed too: check "
+		       "it with pvx list"
+		     : "the domain runs on here");
 }
 
 int pvx_domain_migrate(struct pvctrl *h, pv_domid_t domid, int send_fd, int recv_fd,
@@ -301,9 +312,10 @@ int pvx_domain_migrate(struct pvctrl *h, pv_domid_t domid, int send_fd, int recv
 		       struct pvx_err *err)
 {
 	struct pvx_err scratch = { 0 };
-	struct mig_send c = { .s = { .h = h, .domid = domid, .err = err ? err : &scratch,
-				     .memfd = -1 },
-			      .o = o };
+	struct mig_send c = {
+		.s = { .h = h, .domid = domid, .err = err ? err : &scratch, .memfd = -1 },
+		.o = o
+	};
 	int rc;
 
 	c.pre.s = &c.s;

@@ -14,15 +14,15 @@ struct xs_handle;
  * out, or more than MIG_MAX_FACTOR times the domain's memory went out already. */
 #define MIG_DIRTY_THRESHOLD 50u /* pages */
 #define MIG_MAX_FACTOR      3u
-#define MIG_STALL_ROUNDS    2u  /* collects in a row without a smaller dirty set */
+#define MIG_STALL_ROUNDS    2u /* collects in a row without a smaller dirty set */
 
 struct mig_pre {
 	struct sr_save *s;
 	struct sr_pages_writer w;
-	uint64_t nr_pages;         /* bits of the dirty log: all of the memory fd */
+	uint64_t nr_pages; /* bits of the dirty log: all of the memory fd */
 	uint64_t words;
-	uint64_t *pend;            /* pages to send: dirty and not sent since */
-	uint64_t *tmp;             /* a collect */
+	uint64_t *pend;              /* pages to send: dirty and not sent since */
+	uint64_t *tmp;               /* a collect */
 	uint64_t eng_first, eng_end; /* the engine's pages among the special pages */
 	int log_on;
 	/* after each batch written (progress); optional */

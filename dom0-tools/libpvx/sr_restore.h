@@ -16,10 +16,10 @@ struct sr_restore {
 	struct pvctrl *h;
 	const struct pvx_restore_opts *o;
 	struct pvx_err *err;
-	struct sr_io *io;              /* the stream, after nothing was read of it */
-	const char *arrival_suffix;    /* added to its name while it arrives (migration:
+	struct sr_io *io;           /* the stream, after nothing was read of it */
+	const char *arrival_suffix; /* added to its name while it arrives (migration:
 					* "--incoming"); NULL: its own name throughout */
-	int hold;                      /* the hypervisor destroys the domain should our
+	int hold;                   /* the hypervisor destroys the domain should our
 					* connection close before commit lets it run (the
 					* receiving process killed: nothing is left) */
 	/* An optional record sr_image does not know (migration's page sums): the
@@ -32,7 +32,7 @@ struct sr_restore {
 	char *text, *file;
 	pv_domid_t domid;
 	int created;
-	uint8_t *mem;                  /* all of the new domain's memory */
+	uint8_t *mem; /* all of the new domain's memory */
 	struct pv_privcmd_memory mi;
 	struct sr_image img;
 	struct pvx_boot_ports bp;

@@ -25,8 +25,10 @@ static int save_config_json(struct sr_save *s, const char *text, const char *fil
 		file = kept_file = pvx_domain_saved_config_file(s->domid);
 	}
 	if (!text)
-		rc = pvx_fail(s->err, -ENOENT, "domain %u has no config kept by pvx create; give "
-			      "its config file after the image's name", s->domid);
+		rc = pvx_fail(s->err, -ENOENT,
+			      "domain %u has no config kept by pvx create; give "
+			      "its config file after the image's name",
+			      s->domid);
 	else
 		rc = sr_config_json(text, file ? file : "saved.cfg", json, s->engine, s->err);
 	free(kept);
@@ -34,18 +36,19 @@ static int save_config_json(struct sr_save *s, const char *text, const char *fil
 	return rc;
 }
 
-int sr_save_open(struct sr_save *s, const char *config_text, const char *config_file,
-		 char **json)
+int sr_save_open(struct sr_save *s, const char *config_text, const char *config_file, char **json)
 {
 	int rc = sr_domain_info(s->h, s->domid, &s->info);
 
 	if (rc < 0)
 		return pvx_fail(s->err, rc, "domain %u: %s", s->domid, strerror(-rc));
 	if (s->info.state != PV_DOMSTATE_RUNNING && s->info.state != PV_DOMSTATE_BLOCKED)
-		return pvx_fail(s->err, -EINVAL, "%s is not running (%s); only a running "
-				"domain can suspend", s->info.name,
-				s->info.state == PV_DOMSTATE_PAUSED ? "paused: unpause it first" :
-				"it stopped");
+		return pvx_fail(s->err, -EINVAL,
+				"%s is not running (%s); only a running "
+				"domain can suspend",
+				s->info.name,
+				s->info.state == PV_DOMSTATE_PAUSED ? "paused: unpause it first"
+								    : "it stopped");
 	if ((rc = save_config_json(s, config_text, config_file, json)) < 0 ||
 	    (rc = pvx_domain_lazy_fill(s->domid, s->err)) < 0)
 		return rc;
@@ -116,8 +119,8 @@ int sr_save_eager_pages(struct sr_save *s, struct sr_pages_writer *w)
 		rc = sr_pages_add(w, boot[i], s->mem + boot[i] * PAGE);
 	w->flags &= ~SR_PAGES_SEND_ZERO;
 	if (rc == 0)
-		rc = sr_pages_write_fd(w, s->memfd, s->mem, eng, PV_SPECIAL_PAGES(nv) -
-				       PV_SPECIAL_UPCALL_STACKS(nv));
+		rc = sr_pages_write_fd(w, s->memfd, s->mem, eng,
+				       PV_SPECIAL_PAGES(nv) - PV_SPECIAL_UPCALL_STACKS(nv));
 	if (rc == 0)
 		rc = sr_pages_flush(w);
 	w->flags &= ~SR_PAGES_EAGER;
@@ -134,19 +137,24 @@ int sr_save_hv(struct sr_save *s)
 		return pvx_fail(s->err, rc, "reading the domain's state: %s", strerror(-rc));
 	if (sr_hvstate_parse(s->hv, s->hv_len, &s->view) < 0 ||
 	    s->view.h->suspend_vcpu >= s->view.h->nr_vcpus)
-		return pvx_fail(s->err, -EPROTO, "the hypervisor's account of the domain does not "
+		return pvx_fail(s->err, -EPROTO,
+				"the hypervisor's account of the domain does not "
 				"hold together");
 	if (strncmp(s->view.h->engine, s->engine, sizeof(s->engine)) != 0)
-		return pvx_fail(s->err, -EPROTO, "the domain runs on the %.16s engine, its config "
-				"says %s", s->view.h->engine, s->engine);
+		return pvx_fail(s->err, -EPROTO,
+				"the domain runs on the %.16s engine, its config "
+				"says %s",
+				s->view.h->engine, s->engine);
 	v = s->view.vcpu[s->view.h->suspend_vcpu];
 	si = (const void *)(s->mem + v->rdx * PAGE);
 	if (v->rdx >= s->max_pages || strncmp(si->magic, "xen-3.0-", 8) != 0 ||
 	    si->store_mfn >= s->max_pages || si->console.domU.mfn >= s->max_pages)
-		return pvx_fail(s->err, -EPROTO, "the guest did not pass its start_info frame to "
+		return pvx_fail(s->err, -EPROTO,
+				"the guest did not pass its start_info frame to "
 				"the suspend call (rdx = 0x%llx): it cannot be restored",
 				(unsigned long long)v->rdx);
-	s->boot = (struct pv_sr_boot){ .start_info_gfn = v->rdx, .store_gfn = si->store_mfn,
+	s->boot = (struct pv_sr_boot){ .start_info_gfn = v->rdx,
+				       .store_gfn = si->store_mfn,
 				       .console_gfn = si->console.domU.mfn,
 				       .store_port = si->store_evtchn,
 				       .console_port = si->console.domU.evtchn };

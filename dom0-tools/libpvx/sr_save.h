@@ -17,19 +17,19 @@ struct sr_save {
 	struct pvctrl *h;
 	pv_domid_t domid;
 	struct pvx_err *err;
-	struct sr_io io;                 /* set up by the caller before sr_save_headers */
+	struct sr_io io; /* set up by the caller before sr_save_headers */
 	struct xs_handle *xs;
-	struct pv_privcmd_domext info;   /* the hypervisor's record at open */
+	struct pv_privcmd_domext info; /* the hypervisor's record at open */
 	char engine[PV_SR_ENGINE_LEN];
-	uint8_t *mem;                    /* all of the domain's memory, mapped */
-	int memfd;                       /* its memory fd (data extents), or -1 */
+	uint8_t *mem; /* all of the domain's memory, mapped */
+	int memfd;    /* its memory fd (data extents), or -1 */
 	struct pv_privcmd_memory mi;
-	uint64_t max_pages;              /* RAM frames */
-	uint8_t *hv;                     /* SR_SAVE's answer, and its view */
+	uint64_t max_pages; /* RAM frames */
+	uint8_t *hv;        /* SR_SAVE's answer, and its view */
 	size_t hv_len;
 	struct sr_hvstate_view view;
-	struct pv_sr_boot boot;          /* from the suspending vCPU's start_info */
-	int suspended;                   /* the guest is suspended: resume it on failure */
+	struct pv_sr_boot boot; /* from the suspending vCPU's start_info */
+	int suspended;          /* the guest is suspended: resume it on failure */
 };
 
 /* Open a running domain: the config as JSON for xl's header (*json malloc'ed;

@@ -20,9 +20,9 @@
 #include "pvx_cli.h"
 #include "util.h"
 
-#define BAR_WIDTH 30
+#define BAR_WIDTH         30
 #define MIGRATE_PIPE_SIZE (1 << 20)
-#define REDRAW_NS 50000000ull
+#define REDRAW_NS         50000000ull
 
 struct migrate_args {
 	struct pvx_migrate_opts o;
@@ -139,8 +139,10 @@ static void migrate_reap(pid_t pid)
 
 	while (waitpid(pid, &st, WNOHANG) == 0) {
 		if (util_now_ns() > deadline) {
-			fprintf(stderr, "pvx: migrate: the transport (pid %d) has not ended; not "
-				"waiting for it\n", (int)pid);
+			fprintf(stderr,
+				"pvx: migrate: the transport (pid %d) has not ended; not "
+				"waiting for it\n",
+				(int)pid);
 			return;
 		}
 		usleep(10000);
@@ -161,9 +163,10 @@ static void bar_draw(struct migrate_bar *b, const struct pvx_migrate_report *r)
 	memset(bar, '#', fill);
 	memset(bar + fill, '.', BAR_WIDTH - fill);
 	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r%-10s %2u [%s] %7llu/%-7llu pages %8.1f MiB", r->phase == PVX_MIG_LAST ?
-		"last round" : "round", r->round, bar, (unsigned long long)r->round_pages,
-		(unsigned long long)total, r->bytes / 1048576.0);
+	fprintf(stderr, "\r%-10s %2u [%s] %7llu/%-7llu pages %8.1f MiB",
+		r->phase == PVX_MIG_LAST ? "last round" : "round", r->round, bar,
+		(unsigned long long)r->round_pages, (unsigned long long)total,
+		r->bytes / 1048576.0);
 	b->drawn = 1;
 }
 
@@ -195,15 +198,16 @@ static void migrate_summary(const struct pvx_migrate_report *r)
 	for (unsigned i = 0; i < n; i++)
 		printf(" %llu", (unsigned long long)r->pages[i]);
 	printf(" (memory %llu pages; pre-copy stopped: %s), %llu bytes, total %.1f ms, "
-	       "downtime %.1f ms\n", (unsigned long long)r->ram_pages,
-	       r->stop_reason ? r->stop_reason : "-", (unsigned long long)r->bytes,
-	       r->total_ns / 1e6, r->downtime_ns / 1e6);
+	       "downtime %.1f ms\n",
+	       (unsigned long long)r->ram_pages, r->stop_reason ? r->stop_reason : "-",
+	       (unsigned long long)r->bytes, r->total_ns / 1e6, r->downtime_ns / 1e6);
 	printf("migration: ms per round:");
 	for (unsigned i = 0; i < n; i++)
 		printf(" %.1f", r->round_ns[i] / 1e6);
 	printf("; suspend request %.1f; downtime: last round and state %.1f, receiver %.1f, "
-	       "disks %.1f (%u), start %.1f\n", r->suspend_ns / 1e6, r->last_ns / 1e6,
-	       r->arrive_ns / 1e6, r->handover_ns / 1e6, r->disks, r->start_ns / 1e6);
+	       "disks %.1f (%u), start %.1f\n",
+	       r->suspend_ns / 1e6, r->last_ns / 1e6, r->arrive_ns / 1e6, r->handover_ns / 1e6,
+	       r->disks, r->start_ns / 1e6);
 }
 
 static int migrate_run(struct migrate_args *a, struct pvctrl *h, pv_domid_t id)

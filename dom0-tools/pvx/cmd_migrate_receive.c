@@ -44,8 +44,10 @@ static void receive_monitor(pv_domid_t domid, const char *config_file)
 	int rc = pvstart_monitor(domid, config_file, &err);
 
 	if (rc < 0)
-		fprintf(stderr, "migration target: warning: %s: the domain's restart actions "
-			"will not be carried out\n", pvx_err_text(&err, rc));
+		fprintf(stderr,
+			"migration target: warning: %s: the domain's restart actions "
+			"will not be carried out\n",
+			pvx_err_text(&err, rc));
 }
 
 int cmd_migrate_receive(int argc, char **argv)

@@ -71,8 +71,7 @@ static long dirty_count(const uint64_t *bitmap, uint64_t words)
 	return n;
 }
 
-long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap,
-			  uint64_t words)
+long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap, uint64_t words)
 {
 	uint64_t need = domain_dirty_words(d);
 	long rc;

@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return fprintf(stderr, "usage: dirtylog DOMID [rounds=N] [gap_ms=T] "
-			       "[range=FIRST:COUNT] [until=FILE:TEXT]\n"), 2;
+				       "[range=FIRST:COUNT] [until=FILE:TEXT]\n"),
+		       2;
 	domid = (pv_domid_t)strtoul(argv[1], NULL, 0);
 	parse(argc, argv, &o);
 	rc = pvctrl_open(&h);

@@ -42,10 +42,10 @@ struct probe_pm_scan_arg {
 	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
 	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
 };
-#define PROBE_PAGEMAP_SCAN      _IOWR('f', 16, struct probe_pm_scan_arg)
+#define PROBE_PAGEMAP_SCAN          _IOWR('f', 16, struct probe_pm_scan_arg)
 #define PROBE_PM_SCAN_WP_MATCHING   (1ull << 0)
 #define PROBE_PM_SCAN_CHECK_WPASYNC (1ull << 1)
-#define PROBE_PAGE_IS_WRITTEN   (1ull << 1)
+#define PROBE_PAGE_IS_WRITTEN       (1ull << 1)
 
 #define PAGE 4096ul
 
@@ -72,8 +72,8 @@ struct cmd {
 	uint32_t flags; /* op 2: uffdio_api features */
 };
 struct reply {
-	int64_t val;    /* op 1: ns spent; op 2: 0 or -errno */
-	uint64_t addr;  /* where the memfd is mapped */
+	int64_t val;   /* op 1: ns spent; op 2: 0 or -errno */
+	uint64_t addr; /* where the memfd is mapped */
 };
 
 static void send_fd(int fd, const struct reply *r)
@@ -100,7 +100,9 @@ static int recv_fd(struct reply *r)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { r, sizeof(*r) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
 			    .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
 	int fd = -1;
@@ -146,7 +148,8 @@ static void child_main(int memfd)
 			uint64_t t = now_ns();
 
 			for (uint32_t i = 0; i < c.count; i++)
-				child_mem[(size_t)(c.first + i * c.stride) % (mem_size / PAGE) * PAGE]++;
+				child_mem[(size_t)(c.first + i * c.stride) % (mem_size / PAGE) *
+					  PAGE]++;
 			r.val = (int64_t)(now_ns() - t);
 			send_fd(-1, &r);
 		} else if (c.op == 3) {
@@ -230,9 +233,13 @@ static int pagemap_open(void)
 static long scan(int pm, struct probe_page_region *vec, size_t nvec)
 {
 	struct probe_pm_scan_arg a = {
-		.size = sizeof(a), .flags = PROBE_PM_SCAN_WP_MATCHING | PROBE_PM_SCAN_CHECK_WPASYNC,
-		.start = child_addr, .end = child_addr + mem_size, .vec = (uint64_t)vec,
-		.vec_len = nvec, .category_mask = PROBE_PAGE_IS_WRITTEN,
+		.size = sizeof(a),
+		.flags = PROBE_PM_SCAN_WP_MATCHING | PROBE_PM_SCAN_CHECK_WPASYNC,
+		.start = child_addr,
+		.end = child_addr + mem_size,
+		.vec = (uint64_t)vec,
+		.vec_len = nvec,
+		.category_mask = PROBE_PAGE_IS_WRITTEN,
 		.return_mask = PROBE_PAGE_IS_WRITTEN,
 	};
 	long n = 0, r;
@@ -276,7 +283,9 @@ static void probe_async(uint8_t *hv_mem)
 	struct probe_page_region *vec = calloc(mem_size / PAGE, sizeof(*vec));
 	int64_t err, t_w;
 	int uffd = child_get_uffd(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_HUGETLBFS_SHMEM |
-				  UFFD_FEATURE_WP_UNPOPULATED, &err), pm;
+					  UFFD_FEATURE_WP_UNPOPULATED,
+				  &err),
+	    pm;
 	const char *who;
 	uint64_t t;
 	long n;
@@ -346,7 +355,8 @@ static void *sync_thread(void *arg)
 			continue;
 		while (read(s->uffd, &msg, sizeof(msg)) == sizeof(msg)) {
 			struct uffdio_writeprotect wp = {
-				.range = { msg.arg.pagefault.address & ~(PAGE - 1), PAGE }, .mode = 0
+				.range = { msg.arg.pagefault.address & ~(PAGE - 1), PAGE },
+				.mode = 0
 			};
 
 			ioctl(s->uffd, UFFDIO_WRITEPROTECT, &wp);
@@ -403,8 +413,10 @@ static void probe_soft_dirty(void)
 	pm = pagemap_open();
 	if (pread(pm, &ent, 8, (off_t)(child_addr / PAGE * 8)) != 8)
 		ent = 0;
-	report("soft-dirty", "written page's bit 55 = %d (0: the kernel keeps none, "
-	       "CONFIG_MEM_SOFT_DIRTY off)", (int)(ent >> 55 & 1));
+	report("soft-dirty",
+	       "written page's bit 55 = %d (0: the kernel keeps none, "
+	       "CONFIG_MEM_SOFT_DIRTY off)",
+	       (int)(ent >> 55 & 1));
 	close(pm);
 }
 
@@ -454,7 +466,8 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "dirtyprobe: child failed\n"), 1;
 	child_addr = r.addr;
 	printf("dirtyprobe: %zu MiB memfd, %u pages written per round, kernel tracking in "
-	       "the writer's mm\n", mem_size >> 20, nr_write);
+	       "the writer's mm\n",
+	       mem_size >> 20, nr_write);
 	probe_baseline();
 	probe_async(hv_mem);
 	probe_sync();

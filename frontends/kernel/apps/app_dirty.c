@@ -13,11 +13,11 @@
 #include "kernel/timer.h"
 
 #define DIRTY_PAGES_PER_MIB (1ULL << (20 - PV_PAGE_SHIFT))
-#define DIRTY_TICK_NS 1000000ull /* how often the rate is caught up with */
+#define DIRTY_TICK_NS       1000000ull /* how often the rate is caught up with */
 
 struct dirty {
-	volatile uint64_t *buf;  /* npages pages */
-	uint64_t *expect;        /* what each page's first word must hold */
+	volatile uint64_t *buf; /* npages pages */
+	uint64_t *expect;       /* what each page's first word must hold */
 	uint64_t npages, seq, next;
 	uint64_t pass;
 };
@@ -96,7 +96,8 @@ int app_dirty_run(const struct app_env *env)
 	per_s = rate * DIRTY_PAGES_PER_MIB;
 	start = monotonic_ns();
 	while (!passes || d.pass < passes) {
-		uint64_t due = per_s ? (monotonic_ns() - start) / 1000 * per_s / 1000000 : done + 64;
+		uint64_t due = per_s ? (monotonic_ns() - start) / 1000 * per_s / 1000000
+				     : done + 64;
 
 		for (; done < due && (!passes || d.pass < passes); done++)
 			if (dirty_one(&d) < 0)

@@ -30,10 +30,10 @@ struct pv_pm_scan_arg {
 	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
 	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
 };
-#define PV_PAGEMAP_SCAN           _IOWR('f', 16, struct pv_pm_scan_arg)
-#define PV_PM_SCAN_WP_MATCHING    (1ull << 0)
-#define PV_PM_SCAN_CHECK_WPASYNC  (1ull << 1)
-#define PV_PAGE_IS_WRITTEN        (1ull << 1)
+#define PV_PAGEMAP_SCAN          _IOWR('f', 16, struct pv_pm_scan_arg)
+#define PV_PM_SCAN_WP_MATCHING   (1ull << 0)
+#define PV_PM_SCAN_CHECK_WPASYNC (1ull << 1)
+#define PV_PAGE_IS_WRITTEN       (1ull << 1)
 
 #define PV_SCAN_VEC 256 /* regions per ioctl; a region is a run of written pages */
 
@@ -48,10 +48,14 @@ static int pv_dirty_scan(struct domain *d, uint64_t *bitmap)
 	struct pv_dom *p = pv_dom(d);
 	struct pv_page_region vec[PV_SCAN_VEC];
 	struct pv_pm_scan_arg a = {
-		.size = sizeof(a), .flags = PV_PM_SCAN_WP_MATCHING | PV_PM_SCAN_CHECK_WPASYNC,
-		.start = PV_PHYSMAP_BASE, .end = PV_PHYSMAP_BASE + d->mem_size,
-		.vec = (uint64_t)(uintptr_t)vec, .vec_len = PV_SCAN_VEC,
-		.category_mask = PV_PAGE_IS_WRITTEN, .return_mask = PV_PAGE_IS_WRITTEN,
+		.size = sizeof(a),
+		.flags = PV_PM_SCAN_WP_MATCHING | PV_PM_SCAN_CHECK_WPASYNC,
+		.start = PV_PHYSMAP_BASE,
+		.end = PV_PHYSMAP_BASE + d->mem_size,
+		.vec = (uint64_t)(uintptr_t)vec,
+		.vec_len = PV_SCAN_VEC,
+		.category_mask = PV_PAGE_IS_WRITTEN,
+		.return_mask = PV_PAGE_IS_WRITTEN,
 	};
 
 	do {
