@@ -33,6 +33,7 @@ one() {
 	out=$(env PVISOR_RUNDIR="$2" "$pvx" migrate -s "$host2" "bench-$1" "$3" 2>&1) ||
 		{ echo "migrate $1: $out" >&2; return 1; }
 	l1=$(grep '^migration: [0-9]* rounds' <<<"$out") l2=$(grep '^migration: ms per round' <<<"$out")
+	printf '%s: %s\n%s: %s\n' "$1" "$l1" "$1" "$l2" >&2 # the log keeps every migration's figures
 	pages=$(sed -n 's/.*pages per round: \([0-9 ]*\) (memory.*/\1/p' <<<"$l1")
 	sum=$(tr ' ' '\n' <<<"$pages" | awk '{ s += $1 } END { print s }')
 	rounds[$1]+=" $(wc -w <<<"$pages")"
