@@ -1,9 +1,10 @@
 /* pvx migrate [-s SSHCOMMAND] [-C CFG] [-e] [-p] [--debug] DOMAIN HOST: move a
  * running domain to another host, as xl migrate does -- `SSHCOMMAND HOST pvx
  * migrate-receive` (ssh by default; an empty SSHCOMMAND runs HOST itself) is run
- * through the shell and the domain is streamed over its stdin and stdout. -e and
- * -p go to the receiver (no monitor there; leave it paused), --debug makes the
- * receiver check every page, -C sends CFG instead of the domain's own config. A
+ * through the shell and the domain is streamed over its stdin and stdout. -p and
+ * -e go to the receiver (leave it paused there; -e is xl's and changes nothing:
+ * each run directory's monitor serves every domain), --debug makes the receiver
+ * check every page, -C sends CFG instead of the domain's own config. A
  * bar per memory round on a terminal; at the end one line with the rounds, the
  * pages of each, the bytes, the total time and the downtime. */
 #include <errno.h>

@@ -2,8 +2,9 @@
  * by the sender on this host through ssh (or any SSHCOMMAND): the migration
  * stream comes on stdin, the answers go to stdout, and what happens is told on
  * stderr (ssh shows it on the sender's terminal). Nothing else may touch stdout:
- * it is kept for the channel and fd 1 points at stderr meanwhile. -e: no monitor
- * for the domain's restart actions; -p: leave it paused. */
+ * it is kept for the channel and fd 1 points at stderr meanwhile. -p: leave it
+ * paused; -e is accepted as xl's (the run directory's monitor, pvmon, carries out
+ * every domain's restart actions). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -20,7 +21,7 @@ static void receive_note(void *ctx, const char *line)
 	fprintf(stderr, "migration target: %s\n", line);
 }
 
-static int receive_parse(int argc, char **argv, struct pvx_migrate_recv_opts *o, int *no_mon)
+static int receive_parse(int argc, char **argv, struct pvx_migrate_recv_opts *o)
 {
 	static const struct option lo[] = { { "debug", no_argument, NULL, 'd' },
 					    { NULL, 0, NULL, 0 } };
@@ -28,26 +29,12 @@ static int receive_parse(int argc, char **argv, struct pvx_migrate_recv_opts *o,
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+epd", lo, NULL)) != -1) {
-		if (c == 'e')
-			*no_mon = 1;
-		else if (c == 'p')
+		if (c == 'p')
 			o->flags |= PVX_MIGRATE_RECV_PAUSED;
-		else if (c != 'd') /* the receiver checks page sums whenever they come */
+		else if (c != 'd' && c != 'e') /* page sums are checked whenever they come */
 			return -1;
 	}
 	return optind == argc ? 0 : -1;
-}
-
-static void receive_monitor(pv_domid_t domid, const char *config_file)
-{
-	struct pvx_err err = { 0 };
-	int rc = pvstart_monitor(domid, config_file, &err);
-
-	if (rc < 0)
-		fprintf(stderr,
-			"migration target: warning: %s: the domain's restart actions "
-			"will not be carried out\n",
-			pvx_err_text(&err, rc));
 }
 
 int cmd_migrate_receive(int argc, char **argv)
@@ -57,9 +44,9 @@ int cmd_migrate_receive(int argc, char **argv)
 	char *config_file = NULL;
 	struct pvctrl *h;
 	pv_domid_t id = 0;
-	int no_mon = 0, out, rc;
+	int out, rc;
 
-	if (receive_parse(argc, argv, &o, &no_mon) < 0)
+	if (receive_parse(argc, argv, &o) < 0)
 		return cli_usage("migrate-receive");
 	signal(SIGPIPE, SIG_IGN);
 	out = dup(STDOUT_FILENO); /* the channel; stdout itself goes to stderr */
@@ -69,8 +56,6 @@ int cmd_migrate_receive(int argc, char **argv)
 	pvstart_daemons_ensure(&err);
 	rc = pvx_domain_migrate_receive(h, STDIN_FILENO, out, &o, &id, &config_file, &err);
 	close(out);
-	if (rc == 0 && !no_mon)
-		receive_monitor(id, config_file);
 	free(config_file);
 	pvctrl_close(h);
 	return rc < 0 ? cli_fail("migrate-receive: %s", pvx_err_text(&err, rc)) : 0;
