@@ -222,6 +222,53 @@ int dcg_attach(struct dcg *g, pid_t pid)
 	return dcg_write(g->path, "cgroup.procs", v);
 }
 
+int dcg_create_spare(pid_t pid, struct dcg **out)
+{
+	struct dcg *g;
+	int rc;
+
+	*out = NULL;
+	if (!dcg_ver)
+		return -PV_EOPNOTSUPP;
+	if (!(g = calloc(1, sizeof(*g))))
+		return -PV_ENOMEM;
+	snprintf(g->path, sizeof(g->path), "%s/spare%d", dcg_base, (int)pid);
+	if (mkdir(g->path, 0755) < 0 && errno != EEXIST) {
+		rc = pv_errno_last();
+		free(g);
+		return rc;
+	}
+	rc = dcg_attach(g, pid);
+	if (rc < 0) {
+		dcg_destroy(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+int dcg_adopt(struct dcg **g, pv_domid_t domid, pid_t pid)
+{
+	char path[sizeof((*g)->path)];
+	struct dcg *fresh;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/dom%u", dcg_base, domid);
+	if (rename((*g)->path, path) == 0) {
+		memcpy((*g)->path, path, sizeof(path));
+		return 0;
+	}
+	/* v2 has no rename; a group of that name left by a domain of the same id */
+	rc = dcg_create(domid, &fresh);
+	if (rc == 0 && (rc = dcg_attach(fresh, pid)) < 0)
+		dcg_destroy(fresh);
+	if (rc < 0)
+		return rc;
+	dcg_destroy(*g);
+	*g = fresh;
+	return 0;
+}
+
 /* v1: cpu.shares (1024 is the default share, weight 256) and cfs quota/period. */
 static int dcg_set_cpu_v1(struct dcg *g, unsigned weight, unsigned cap)
 {

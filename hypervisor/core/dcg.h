@@ -38,6 +38,16 @@ int dcg_version(void);
 int dcg_create(pv_domid_t domid, struct dcg **out);
 /* Move the whole process pid (every thread, and those it makes later) in. */
 int dcg_attach(struct dcg *g, pid_t pid);
+/* A group for a process that is not a domain's yet (the pv engine's launcher
+ * waiting for one), made and joined ahead of need: moving a process into a v1
+ * cgroup waits for an RCU grace period (10-16 ms on this host, docs/BENCHMARKS.md),
+ * which is then off the domain's start. The group is named after pid until
+ * dcg_adopt gives it its domain's name. */
+int dcg_create_spare(pid_t pid, struct dcg **out);
+/* The spare group *g (pid in it) becomes domid's: renamed (v1). Where the
+ * hierarchy cannot rename (v2) a group for domid is made, pid moved in and the
+ * spare removed; *g is then the new group. On failure *g is left as it was. */
+int dcg_adopt(struct dcg **g, pv_domid_t domid, pid_t pid);
 /* xl's credit parameters: weight 1..65535 (256 = the host's default share), cap in
  * percent of one CPU (0 = none). */
 int dcg_set_cpu(struct dcg *g, unsigned weight, unsigned cap);

@@ -78,7 +78,7 @@ static int pv_start(struct domain *d)
 	int ctrl = -1, rc;
 
 	timeinfo_update(d);
-	rc = pv_spawn_take(&p->pid, &ctrl);
+	rc = pv_spawn_take(&p->pid, &ctrl, &p->cg); /* p->cg: the launcher's spare group */
 	if (rc == 0) {
 		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 		rc = p->pidfd < 0 ? pv_errno_last() : pv_reaper_watch(d);

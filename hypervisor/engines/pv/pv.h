@@ -66,10 +66,11 @@ static inline struct pv_vcpu_upcall *pv_upcall_area(struct domain *d, unsigned i
 }
 
 /* Launchers started ahead of need (pv_spawn.c). init: the spawner thread. take: the
- * waiting launcher's pid and control socket. handover: send it the domain (sizes,
+ * waiting launcher's pid, control socket and the spare cgroup it already runs in
+ * (NULL without one; the caller owns it). handover: send it the domain (sizes,
  * memory fd) and receive its seccomp listener into p->listener. */
 int pv_spawn_init(void);
-int pv_spawn_take(pid_t *pid, int *ctrl);
+int pv_spawn_take(pid_t *pid, int *ctrl, struct dcg **cg);
 int pv_spawn_handover(struct domain *d, int ctrl);
 
 /* The service thread (pv_service.c). */

@@ -46,16 +46,23 @@ int pv_set_sched(struct domain *d)
 }
 
 /* The domain process into its cgroup, with the weight and cap set so far; before
- * it runs guest code. Without a CPU controller it runs ungrouped. */
+ * it runs guest code. The launcher came in a spare group of its own (pv_spawn.c),
+ * which becomes the domain's; else one is made now. Without a CPU controller it
+ * runs ungrouped. */
 int pv_sched_start(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
-	int rc = dcg_create(d->domid, &p->cg);
+	int rc;
 
-	if (rc == -PV_EOPNOTSUPP)
-		return 0;
-	if (rc == 0)
-		rc = dcg_attach(p->cg, p->pid);
+	if (p->cg) {
+		rc = dcg_adopt(&p->cg, d->domid, p->pid);
+	} else {
+		rc = dcg_create(d->domid, &p->cg);
+		if (rc == -PV_EOPNOTSUPP)
+			return 0;
+		if (rc == 0)
+			rc = dcg_attach(p->cg, p->pid);
+	}
 	if (rc == 0)
 		rc = dcg_set_cpu(p->cg, d->sched_weight, d->sched_cap);
 	return rc;

@@ -37,6 +37,7 @@ static struct {
 	int running;
 	pid_t pid;  /* a launcher waiting for a domain, or 0 */
 	int ctrl;   /* our end of its control socket */
+	struct dcg *cg; /* its spare cgroup, NULL without one */
 	int err;    /* the last spawn failed: -PV_E*, until someone asks again */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
@@ -70,6 +71,7 @@ static int pv_spawn_launcher(pid_t *pid, int *ctrl)
 
 static void *pv_spawner_main(void *arg)
 {
+	struct dcg *cg;
 	pid_t pid;
 	int ctrl, rc;
 
@@ -80,12 +82,15 @@ static void *pv_spawner_main(void *arg)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
 		pthread_mutex_unlock(&spawner.lock);
 		rc = pv_spawn_launcher(&pid, &ctrl);
+		if (rc == 0 && dcg_create_spare(pid, &cg) < 0)
+			cg = NULL; /* the start makes its group, as without a spare */
 		pthread_mutex_lock(&spawner.lock);
 		if (rc) {
 			spawner.err = rc;
 		} else {
 			spawner.pid = pid;
 			spawner.ctrl = ctrl;
+			spawner.cg = cg;
 		}
 		pthread_cond_broadcast(&spawner.cond);
 	}
@@ -115,7 +120,7 @@ int pv_spawn_init(void)
 	return rc;
 }
 
-int pv_spawn_take(pid_t *pid, int *ctrl)
+int pv_spawn_take(pid_t *pid, int *ctrl, struct dcg **cg)
 {
 	int rc;
 
@@ -128,7 +133,9 @@ int pv_spawn_take(pid_t *pid, int *ctrl)
 	if (rc == 0 && spawner.pid) {
 		*pid = spawner.pid;
 		*ctrl = spawner.ctrl;
+		*cg = spawner.cg;
 		spawner.pid = 0;
+		spawner.cg = NULL;
 		pthread_cond_broadcast(&spawner.cond);
 	} else if (rc == 0) {
 		rc = spawner.err;
