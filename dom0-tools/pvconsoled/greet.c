@@ -144,6 +144,8 @@ static struct cdom *greet_find(struct consd *s, const struct greet_req *r)
 			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
 				  domid, (unsigned long long)r->gfn, (unsigned long long)r->port,
 				  strerror(-rc));
+		else
+			cdom_find(s, domid)->unintroduced = 1;
 		return cdom_find(s, domid);
 	}
 	if (!d) {

@@ -144,11 +144,17 @@ void cons_scan_event(struct consd *s, const char *path)
 	const char *slash = strchr(path, '/');
 	uint64_t id;
 
-	if (!slash || util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) < 0)
+	struct cdom *d;
+
+	if (!slash || util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) < 0) {
 		s->scan_now = 1;
-	else if (strncmp(path, "@introduceDomain/", 17) != 0 || !cdom_find(s, (pv_domid_t)id))
+		return;
+	}
+	d = cdom_find(s, (pv_domid_t)id);
+	if (strncmp(path, "@introduceDomain/", 17) != 0 || !d)
 		cons_scan_one(s, (pv_domid_t)id);
-	/* else: introduced and served already (its creator gave the ring): nothing to ask */
+	else /* introduced and served already (its creator gave the ring) */
+		d->unintroduced = 0;
 }
 
 /* Which domains run: alive[domid] set for each live one. 0 or -errno. */
