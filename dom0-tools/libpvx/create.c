@@ -367,11 +367,13 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		goto out_image;
 	rc = create_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0 && console_hook)
-		console_hook->attach(console_hook->ctx, domid, dc, &bp);
+		console_hook->ask(console_hook->ctx, domid, dc, &bp);
 	if (rc == 0 && cfg_text) /* before the introduction the monitor sees */
 		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0)
 		rc = pvx_domain_store_create(domid, dc, &bp, err);
+	if (rc == 0 && console_hook) /* attached before the guest runs: no output missed */
+		console_hook->answer(console_hook->ctx, domid);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

@@ -106,8 +106,6 @@ static int store_layout(struct xs_handle *xs, pv_domid_t domid, const struct dom
 	W("1048576", "/local/domain/%u/console/limit", domid);
 	W("xenconsoled", "/local/domain/%u/console/type", domid);
 	W("pty", "/local/domain/%u/console/output", domid);
-	if (bp->console_tty[0]) /* the console daemon was told the ring by the creator */
-		W(bp->console_tty, "/local/domain/%u/console/tty", domid);
 	/* what the guest may write: its own */
 	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
 		W("", "/local/domain/%u/%s", domid, guest_dirs[i]);

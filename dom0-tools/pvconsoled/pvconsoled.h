@@ -44,8 +44,9 @@ struct cdom {
 	int nclients;
 	int broken;                   /* bad ring indices: served no more */
 	int unintroduced;             /* attached from the ring its creator gave, and the
-				       * store has not introduced it yet: should its
-				       * creator let go first, the create failed */
+				       * store has not introduced it yet: console/tty is
+				       * written at the introduction; should its creator
+				       * let go first, the create failed */
 	int work;                     /* the port fired or output is left: service it */
 	int in_work;                  /* on the consd's work list */
 	struct cdom *work_next;

@@ -106,14 +106,11 @@ static int console_reply(int fd, char *line, size_t max)
 	return 0;
 }
 
-/* One request to pvconsoled: the socket (positioned after the "ok" line, whose
- * words after "ok" go to ok_words when not NULL), or -EAGAIN ("wait": no console
- * for the domain yet), or another -errno with the daemon's words in err. */
-static int console_request(const char *req, char *ok_words, size_t ok_len, char *err,
-			   size_t errlen)
+/* A request to pvconsoled, sent without waiting for its answer (a local socket
+ * takes a connection and a line at once): the socket, or -errno with why in err. */
+static int console_send(const char *req, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char line[256];
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -125,16 +122,25 @@ static int console_request(const char *req, char *ok_words, size_t ok_len, char 
 		close(fd);
 		return -ECONNREFUSED;
 	}
-	if (util_write_full(fd, req, strlen(req)) < 0 || console_reply(fd, line, sizeof(line)) < 0) {
+	if (util_write_full(fd, req, strlen(req)) < 0) {
 		snprintf(err, errlen, "pvconsoled closed the connection");
 		close(fd);
 		return -EPIPE;
 	}
-	if (strncmp(line, "ok ", 3) == 0) {
-		if (ok_words)
-			snprintf(ok_words, ok_len, "%s", line + 3);
-		return fd;
+	return fd;
+}
+
+int cli_console_answer(int fd, char *err, size_t errlen)
+{
+	char line[256];
+
+	if (console_reply(fd, line, sizeof(line)) < 0) {
+		snprintf(err, errlen, "pvconsoled closed the connection");
+		close(fd);
+		return -EPIPE;
 	}
+	if (strncmp(line, "ok ", 3) == 0)
+		return fd;
 	close(fd);
 	snprintf(err, errlen, "%s", strncmp(line, "err ", 4) == 0 || strncmp(line, "wait ", 5) == 0
 					    ? strchr(line, ' ') + 1 : line);
@@ -144,25 +150,21 @@ static int console_request(const char *req, char *ok_words, size_t ok_len, char 
 static int console_connect(pv_domid_t domid, char *err, size_t errlen)
 {
 	char req[32];
+	int fd;
 
 	snprintf(req, sizeof(req), "attach %u\n", domid);
-	return console_request(req, NULL, 0, err, errlen);
+	fd = console_send(req, err, errlen);
+	return fd < 0 ? fd : cli_console_answer(fd, err, errlen);
 }
 
-int cli_console_attach_ring(pv_domid_t domid, const char *name, uint64_t gfn, uint32_t port,
-			    char *tty, size_t tty_len, char *err, size_t errlen)
+int cli_console_ask_ring(pv_domid_t domid, const char *name, uint64_t gfn, uint32_t port,
+			 char *err, size_t errlen)
 {
-	char req[160], words[256];
-	const char *sp;
-	int fd;
+	char req[160];
 
 	snprintf(req, sizeof(req), "attach %u ring=%llu port=%u name=%s\n", domid,
 		 (unsigned long long)gfn, port, name);
-	fd = console_request(req, words, sizeof(words), err, errlen);
-	sp = fd >= 0 ? strchr(words, ' ') : NULL; /* "NAME TTY" */
-	if (sp && strlen(sp + 1) < tty_len)
-		strcpy(tty, sp + 1);
-	return fd;
+	return console_send(req, err, errlen);
 }
 
 /* 1 while the domain exists and has not shut down. */

@@ -62,22 +62,31 @@ static int create_check_disks(const struct domcfg *dc)
 	return 0;
 }
 
-/* -c: the console is attached while the domain is built, before it is introduced
- * or unpaused (no output is missed): pvconsoled is handed the ring and port by
- * this hook, called by pvx_domain_create, and needs nothing from the store. */
+/* -c: the console is attached while the domain is built, before it is unpaused
+ * (no output is missed): pvconsoled is handed the ring and port once they are
+ * known and needs nothing from the store; its answer is taken after the store
+ * layout, so that pvconsoled and xsd work at the same time. */
 struct create_console_ctx {
 	int fd;
 	char why[256];
 };
 
-static void create_console_hook(void *ctx, pv_domid_t domid, const struct domcfg *dc,
-				struct pvx_boot_ports *bp)
+static void create_console_ask(void *ctx, pv_domid_t domid, const struct domcfg *dc,
+			       const struct pvx_boot_ports *bp)
 {
 	struct create_console_ctx *c = ctx;
 
-	c->fd = cli_console_attach_ring(domid, dc->name, bp->console_gfn, bp->console_port,
-					bp->console_tty, sizeof(bp->console_tty), c->why,
-					sizeof(c->why));
+	c->fd = cli_console_ask_ring(domid, dc->name, bp->console_gfn, bp->console_port, c->why,
+				     sizeof(c->why));
+}
+
+static void create_console_answer(void *ctx, pv_domid_t domid)
+{
+	struct create_console_ctx *c = ctx;
+
+	(void)domid;
+	if (c->fd >= 0)
+		c->fd = cli_console_answer(c->fd, c->why, sizeof(c->why));
 }
 
 /* -c, after the create: follow the console. Without one (no pvconsoled, no ring)
@@ -117,7 +126,7 @@ int cmd_create(int argc, char **argv)
 	pv_domid_t domid;
 	struct pvx_err err = { 0 };
 	struct create_console_ctx cons = { .fd = -1, .why = "pvconsoled was not asked" };
-	const struct pvx_console_hook hook = { create_console_hook, &cons };
+	const struct pvx_console_hook hook = { create_console_ask, create_console_answer, &cons };
 	char *text;
 	int rc;
 
