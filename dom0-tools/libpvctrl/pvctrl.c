@@ -201,6 +201,8 @@ static int batch_read(int fd, void *p, size_t len)
 	while (len > 0) {
 		size_t k = p ? len : (len < sizeof(scratch) ? len : sizeof(scratch));
 
+		/* scratch only receives what is dropped */
+		// cppcheck-suppress legacyUninitvar
 		if (util_read_full(fd, p ? p : scratch, k) != (ssize_t)k)
 			return -EPIPE;
 		if (p)
@@ -231,7 +233,7 @@ static int batch_payload(struct pvctrl *h, struct pvctrl_slot *s, uint32_t len)
 
 static int batch_answer(struct pvctrl *h, struct pvctrl_slot *s)
 {
-	struct pv_privcmd_reply r;
+	struct pv_privcmd_reply r = { 0 };
 	int rc = pvctrl_recv_header(h, &r, &s->fd);
 
 	if (rc < 0)

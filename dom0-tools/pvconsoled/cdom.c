@@ -210,6 +210,7 @@ static void cdom_name(struct consd *s, struct cdom *d, const char *given)
 {
 	char path[64], *v = NULL;
 	size_t len = 0;
+	int ok;
 
 	if (given) {
 		len = strlen(given);
@@ -218,16 +219,17 @@ static void cdom_name(struct consd *s, struct cdom *d, const char *given)
 		if (!s->xs || xs_read(s->xs, 0, path, &v, &len) < 0)
 			len = 0;
 	}
-	if (cdom_name_ok(given ? given : v, len, sizeof(d->name))) {
+	ok = cdom_name_ok(given ? given : v, len, sizeof(d->name));
+	if (ok) {
 		memcpy(d->name, given ? given : v, len);
 		d->name[len] = '\0';
-		free(v);
-		if (!cdom_name_taken(s, d))
-			return;
-		log_warnx("dom%u: name %s is still served for another domain: logging to "
-			  "dom%u.log", d->domid, d->name, d->domid);
 	}
 	free(v);
+	if (ok && !cdom_name_taken(s, d))
+		return;
+	if (ok)
+		log_warnx("dom%u: name %s is still served for another domain: logging to "
+			  "dom%u.log", d->domid, d->name, d->domid);
 	snprintf(d->name, sizeof(d->name), "dom%u", d->domid);
 }
 
