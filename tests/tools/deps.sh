@@ -3,7 +3,10 @@
 set -euo pipefail
 pkgs=(gcc make clang libyajl-dev zlib1g-dev libcunit1-dev libxen-dev xenstore-utils
       liburing-dev user-mode-linux busybox-static qemu-utils cpio gzip
-      iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format)
+      iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format
+      libwebsockets-dev nodejs chromium)
+# npm comes with nodejs from NodeSource; Debian's nodejs needs its npm package
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,146 @@
+/* POST /domains/DOM/{pause,unpause,destroy,shutdown,reboot}: the lifecycle
+ * actions, as the pvx verbs of the same names do them (without -w: the reply
+ * comes at once and the events stream shows the domain stopping). Save, restore
+ * and migrate take their final request shapes and answer 501 until the
+ * toolstack has them. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api_dom.h"
+#include "libpvx/pvx.h"
+#include "pvisor/sched.h"
+#include "pvxweb.h"
+#include "sampler.h"
+
+static const char *const no_keys[] = { NULL };
+static const char *const force_keys[] = { "force", NULL };
+
+static void action_reply(struct api_call *c, pv_domid_t domid, const char *action,
+			 const char *result)
+{
+	yajl_gen_map_open(c->g);
+	json_kint(c->g, "domid", domid);
+	json_kstr(c->g, "action", action);
+	json_kstr(c->g, "result", result);
+	yajl_gen_map_close(c->g);
+	sampler_kick(c->w->smp); /* the events stream shows the change at once */
+}
+
+/* The verbs that are one hypervisor call on the domain. */
+static void action_simple(struct api_call *c, const char *verb,
+			  int (*op)(struct pvctrl *pc, pv_domid_t domid))
+{
+	struct pvctrl *pc;
+	pv_domid_t domid;
+	int rc;
+
+	if (api_body_keys(c, no_keys) < 0 || api_domain_arg(c, &pc, &domid) < 0)
+		return;
+	rc = op(pc, domid);
+	if (rc < 0) {
+		api_fail_op(c, verb, rc, NULL);
+		return;
+	}
+	action_reply(c, domid, verb, "done");
+}
+
+void api_domain_pause(struct api_call *c)
+{
+	action_simple(c, "pause", pvctrl_domain_pause);
+}
+
+void api_domain_unpause(struct api_call *c)
+{
+	action_simple(c, "unpause", pvctrl_domain_unpause);
+}
+
+static int destroy_op(struct pvctrl *pc, pv_domid_t domid)
+{
+	int rc = pvctrl_domain_destroy(pc, domid);
+
+	if (rc == 0)
+		pvx_domain_forget(domid);
+	return rc;
+}
+
+void api_domain_destroy(struct api_call *c)
+{
+	action_simple(c, "destroy", destroy_op);
+}
+
+/* Through control/shutdown as xl does; "force": the hypervisor stops a guest
+ * that has no PV control interface. */
+static void action_shutdown(struct api_call *c, const char *verb, const char *what,
+			    unsigned reason)
+{
+	struct pvctrl *pc;
+	pv_domid_t domid;
+	char err[512];
+	int force, rc;
+
+	if (api_body_keys(c, force_keys) < 0 || api_body_bool(c, "force", &force) < 0 ||
+	    api_domain_arg(c, &pc, &domid) < 0)
+		return;
+	rc = pvx_domain_request_shutdown(domid, what, err, sizeof(err));
+	if (rc == 0) {
+		action_reply(c, domid, verb, "requested");
+		return;
+	}
+	if (rc != -EOPNOTSUPP || !force) {
+		if (rc == -EOPNOTSUPP)
+			snprintf(err + strlen(err), sizeof(err) - strlen(err),
+				 "; send {\"force\": true} to stop it anyway");
+		api_fail_op(c, verb, rc, err);
+		return;
+	}
+	rc = pvctrl_domain_shutdown(pc, domid, reason);
+	if (rc < 0)
+		api_fail_op(c, verb, rc, NULL);
+	else
+		action_reply(c, domid, verb, "forced");
+}
+
+void api_domain_shutdown(struct api_call *c)
+{
+	action_shutdown(c, "shutdown", "poweroff", PV_SHUTDOWN_poweroff);
+}
+
+void api_domain_reboot(struct api_call *c)
+{
+	action_shutdown(c, "reboot", "reboot", PV_SHUTDOWN_reboot);
+}
+
+/* The shapes save, restore and migrate will take; nothing is done yet. */
+static void action_later(struct api_call *c, const char *verb, const char *const *keys,
+			 int needs_domain)
+{
+	struct pvctrl *pc;
+	pv_domid_t domid;
+
+	if (api_body_keys(c, keys) < 0 || (needs_domain && api_domain_arg(c, &pc, &domid) < 0))
+		return;
+	api_fail(c, 501, "not-implemented", "pvx: %s: this pvisor cannot %s domains yet; "
+		 "nothing was changed", verb, verb);
+}
+
+void api_domain_save(struct api_call *c)
+{
+	static const char *const keys[] = { "file", NULL };
+
+	action_later(c, "save", keys, 1);
+}
+
+void api_domain_restore(struct api_call *c)
+{
+	static const char *const keys[] = { "file", "paused", NULL };
+
+	action_later(c, "restore", keys, 0);
+}
+
+void api_domain_migrate(struct api_call *c)
+{
+	static const char *const keys[] = { "host", "live", NULL };
+
+	action_later(c, "migrate", keys, 1);
+}

@@ -1,0 +1,190 @@
+/* GET /domains, /domains/DOM, /domains/DOM/devices: what pvx list, list -l,
+ * block-list and network-list show, as JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_dom.h"
+#include "bkstat.h"
+#include "libpvx/cfg.h"
+#include "libpvx/pvx.h"
+#include "libpvx/pvx_store.h"
+#include "libxs/xs.h"
+#include "pvxweb.h"
+#include "sampler.h"
+#include "util.h"
+
+void api_domains_list(struct api_call *c)
+{
+	struct sample_set set;
+	struct pvctrl *pc = api_hv(c);
+	int rc;
+
+	if (!pc)
+		return;
+	rc = sample_take(pc, &set, 1);
+	if (rc < 0) {
+		web_pvctrl_reset(c->w);
+		api_fail(c, 503, "no-hypervisor", "pvx: listing domains: %s", strerror(-rc));
+		return;
+	}
+	yajl_gen_map_open(c->g);
+	json_key(c->g, "domains");
+	yajl_gen_array_open(c->g);
+	for (int i = 0; i < set.n; i++)
+		sample_domain_json(c->g, &set.d[i]);
+	yajl_gen_array_close(c->g);
+	yajl_gen_map_close(c->g);
+	sample_set_free(&set);
+}
+
+/* The config the domain was created with, in xl's JSON shape (as pvx list -l),
+ * or only its name when another toolstack created it. */
+static void domain_config_json(yajl_gen g, const struct pv_privcmd_domext *e)
+{
+	char *text = pvx_domain_saved_config(e->domid), err[512];
+	struct cfg_file *cf = NULL;
+	struct domcfg dc;
+
+	memset(&dc, 0, sizeof(dc));
+	json_key(g, "config");
+	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, err, sizeof(err)) == 0 &&
+	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
+		domcfg_json_gen_config(&dc, g);
+	} else {
+		yajl_gen_map_open(g);
+		json_key(g, "c_info");
+		yajl_gen_map_open(g);
+		json_kstr(g, "name", e->name);
+		yajl_gen_map_close(g);
+		yajl_gen_map_close(g);
+	}
+	domcfg_fini(&dc);
+	cfg_free(cf);
+	free(text);
+}
+
+void api_domain_get(struct api_call *c)
+{
+	struct sample_set set;
+	struct pvctrl *pc;
+	pv_domid_t domid;
+	int rc;
+
+	if (api_domain_arg(c, &pc, &domid) < 0)
+		return;
+	rc = sample_take(pc, &set, 1);
+	for (int i = 0; rc == 0 && i < set.n; i++) {
+		if (set.d[i].e.domid != domid)
+			continue;
+		yajl_gen_map_open(c->g);
+		json_key(c->g, "domain");
+		sample_domain_json(c->g, &set.d[i]);
+		domain_config_json(c->g, &set.d[i].e);
+		yajl_gen_map_close(c->g);
+		sample_set_free(&set);
+		return;
+	}
+	if (rc == 0)
+		sample_set_free(&set);
+	api_fail(c, 404, "no-such-domain", "pvx: %s: no such domain; 'pvx list' shows the "
+		 "domains", c->param);
+}
+
+static const struct bk_dev *dev_find(const struct bk_dev *devs, int n, const char *type,
+				     pv_domid_t domid, unsigned devid)
+{
+	for (int i = 0; i < n; i++)
+		if (devs[i].domid == domid && devs[i].devid == devid && !strcmp(devs[i].type, type))
+			return &devs[i];
+	return NULL;
+}
+
+static void dev_counters(yajl_gen g, const struct bk_dev *d)
+{
+	json_key(g, "counters");
+	if (!d || !d->have) {
+		yajl_gen_null(g);
+		return;
+	}
+	yajl_gen_map_open(g);
+	for (int i = 0; i < BK_NR_COUNTERS; i++)
+		if (d->have & (1u << i))
+			json_kint(g, bk_counter_name(i), (long long)d->c[i]);
+	yajl_gen_map_close(g);
+}
+
+/* A store key as a JSON string, or null when it is absent. */
+static void dev_key(struct xs_handle *xs, yajl_gen g, const char *dir, const char *key,
+		    const char *name)
+{
+	char *v = pvx_xs_read_str(xs, 0, "%s/%s", dir, key);
+
+	json_key(g, name);
+	if (v)
+		json_str(g, v);
+	else
+		yajl_gen_null(g);
+	free(v);
+}
+
+static const char *const vbd_keys[] = { "dev", "params", "mode", "format", "type", NULL };
+static const char *const vif_keys[] = { "mac", "bridge", "rate", "mtu", "vifname", "ip", NULL };
+
+/* The devices of one type with their store keys and counters; the count or -errno
+ * (the store connection failed). */
+static int dev_list(struct xs_handle *xs, yajl_gen g, pv_domid_t domid, const char *type,
+		    const char *const *keys, const char *daemon)
+{
+	struct bk_dev *devs = NULL;
+	unsigned *ids = NULL;
+	int n = pvx_device_list(xs, domid, type, &ids), nd = bkstat_read(daemon, 500, &devs);
+
+	json_key(g, type);
+	yajl_gen_array_open(g);
+	for (int i = 0; i < n; i++) {
+		char be[96], fe[96];
+
+		snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%u/%u", type, domid, ids[i]);
+		snprintf(fe, sizeof(fe), "/local/domain/%u/device/%s/%u", domid, type, ids[i]);
+		yajl_gen_map_open(g);
+		json_kint(g, "devid", ids[i]);
+		for (size_t k = 0; keys[k]; k++)
+			dev_key(xs, g, be, keys[k], keys[k]);
+		dev_key(xs, g, be, "state", "backend_state");
+		dev_key(xs, g, fe, "state", "frontend_state");
+		dev_counters(g, dev_find(devs, nd, type, domid, ids[i]));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	free(ids);
+	free(devs);
+	return n == -ENOENT ? 0 : n;
+}
+
+void api_domain_devices(struct api_call *c)
+{
+	struct xs_handle *xs;
+	struct pvctrl *pc;
+	pv_domid_t domid;
+	char err[512];
+
+	if (api_domain_arg(c, &pc, &domid) < 0)
+		return;
+	xs = web_store(c->w, err, sizeof(err));
+	if (!xs) {
+		api_fail(c, 503, "no-store", "pvx: %s", err);
+		return;
+	}
+	yajl_gen_map_open(c->g);
+	json_kint(c->g, "domid", domid);
+	if (dev_list(xs, c->g, domid, "vbd", vbd_keys, "blkback") < 0 ||
+	    dev_list(xs, c->g, domid, "vif", vif_keys, "netback") < 0) {
+		web_store_reset(c->w);
+		api_fail(c, 503, "no-store", "pvx: %s: cannot read its devices from the store; "
+			 "is xsd running? ('pvx daemons status')", c->param);
+	}
+	yajl_gen_map_close(c->g);
+}
