@@ -107,8 +107,16 @@ int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
 				size_t errlen);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
- * or NULL. pvx_domain_forget removes it. */
+ * or NULL. pvx_domain_forget removes it. The text is the config file, then a line
+ * PVX_SAVED_OVERRIDES, then one KEY=VALUE override per line (as pvx create took
+ * them, the uuid in use last). */
+#define PVX_SAVED_OVERRIDES "# pvx create: overrides"
 char *pvx_domain_saved_config(pv_domid_t domid);
+struct cfg_file;
+/* Parse such a text (label names it in messages): the file part, then the
+ * overrides applied. 0 or -errno with err set (cfg_parse_buffer's contract). */
+int pvx_saved_config_parse(const char *label, const char *text, struct cfg_file **out,
+			   char *err, size_t errlen);
 void pvx_domain_forget(pv_domid_t domid);
 
 #endif

@@ -69,11 +69,11 @@ static char *create_saved_text(const struct create_opts *o, const struct domcfg 
 		fputc(ch, f);
 	if (in)
 		fclose(in);
-	fputs("\n# pvx create\n", f);
+	fputs("\n" PVX_SAVED_OVERRIDES "\n", f);
 	for (int i = 0; i < o->n_overrides; i++)
 		fprintf(f, "%s\n", o->overrides[i]);
 	domcfg_uuid_format(dc->uuid, uuid);
-	fprintf(f, "uuid = \"%s\"\n", uuid);
+	fprintf(f, "uuid=%s\n", uuid);
 	fclose(f);
 	return text;
 }

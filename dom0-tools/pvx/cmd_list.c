@@ -129,7 +129,7 @@ static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 	json_str(g, "domid");
 	yajl_gen_integer(g, e->domid);
 	json_str(g, "config");
-	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, err, sizeof(err)) == 0 &&
+	if (text && pvx_saved_config_parse(e->name, text, &cf, err, sizeof(err)) == 0 &&
 	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
 		domcfg_json_gen_config(&dc, g);
 	} else {

@@ -63,6 +63,12 @@ static int create_args(struct api_call *c, struct create_req *r)
 			     &r->n_ov) < 0 ||
 	    api_body_bool(c, "paused", &r->paused) < 0)
 		return -EINVAL;
+	for (size_t i = 0; i < r->n_ov; i++)
+		if (strpbrk(r->ov[i], "\n\r")) {
+			api_fail(c, 400, "bad-body", "pvx: overrides[%zu]: one KEY=VALUE per string, "
+				 "without line breaks", i);
+			return -EINVAL;
+		}
 	if (!r->tmpl == !r->config) {
 		api_fail(c, 400, "bad-body", "pvx: create: give either \"template\" (a name from "
 			 "GET " API_PREFIX "templates) or \"config\" (xl.cfg text), not %s",
@@ -117,11 +123,11 @@ static char *create_saved_text(const struct create_req *r, const struct domcfg *
 	}
 	fwrite(r->tmpl ? (file ? file : "") : r->config, 1, r->tmpl ? flen : strlen(r->config), f);
 	free(file);
-	fputs("\n# pvxweb create\n", f);
+	fputs("\n" PVX_SAVED_OVERRIDES "\n", f);
 	for (size_t i = 0; i < r->n_ov; i++)
 		fprintf(f, "%s\n", r->ov[i]);
 	domcfg_uuid_format(dc->uuid, uuid);
-	fprintf(f, "uuid = \"%s\"\n", uuid);
+	fprintf(f, "uuid=%s\n", uuid);
 	fclose(f);
 	return text;
 }

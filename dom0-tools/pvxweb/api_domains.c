@@ -50,7 +50,7 @@ static void domain_config_json(yajl_gen g, const struct pv_privcmd_domext *e)
 
 	memset(&dc, 0, sizeof(dc));
 	json_key(g, "config");
-	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, err, sizeof(err)) == 0 &&
+	if (text && pvx_saved_config_parse(e->name, text, &cf, err, sizeof(err)) == 0 &&
 	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
 		domcfg_json_gen_config(&dc, g);
 	} else {
