@@ -20,14 +20,16 @@ struct daemon_def {
 	const char *name;
 	const char *socket; /* in the run directory */
 	int required;       /* pvx cannot work without it */
+	const char *enable; /* started only while this file is in the run directory */
 };
 
 static const struct daemon_def daemons[] = {
-	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
-	{ "xsd", "xenstored.sock", 0 },
-	{ "pvconsoled", "pvconsoled.sock", 0 },
-	{ "blkback", "blkback.sock", 0 },
-	{ "netback", "netback.sock", 0 },
+	{ "pvisor", PV_PRIVCMD_SOCKET, 1, NULL },
+	{ "xsd", "xenstored.sock", 0, NULL },
+	{ "pvconsoled", "pvconsoled.sock", 0, NULL },
+	{ "blkback", "blkback.sock", 0, NULL },
+	{ "netback", "netback.sock", 0, NULL },
+	{ "pvxweb", "pvxweb.sock", 0, "pvxweb.conf" }, /* pvx web enables it */
 };
 
 static int daemon_installed(const struct daemon_def *dd)
@@ -36,6 +38,20 @@ static int daemon_installed(const struct daemon_def *dd)
 
 	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), dd->name);
 	return access(path, X_OK) == 0;
+}
+
+static int daemon_enabled(const struct daemon_def *dd)
+{
+	char path[1024];
+
+	return !dd->enable ||
+	       (rundir_file(path, sizeof(path), dd->enable) == 0 && access(path, F_OK) == 0);
+}
+
+/* Built and enabled: pvx starts it. */
+static int daemon_wanted(const struct daemon_def *dd)
+{
+	return daemon_installed(dd) && daemon_enabled(dd);
 }
 
 static int daemon_running(const struct daemon_def *dd)
@@ -134,7 +150,7 @@ static int daemons_lock(void)
 static int daemons_all_running(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++)
-		if (daemon_installed(&daemons[i]) && !daemon_running(&daemons[i]))
+		if (daemon_wanted(&daemons[i]) && !daemon_running(&daemons[i]))
 			return 0;
 	return 1;
 }
@@ -154,7 +170,7 @@ int pvx_daemons_ensure(char *err, size_t errlen)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
 		const struct daemon_def *dd = &daemons[i];
 
-		if (!daemon_installed(dd)) {
+		if (!daemon_wanted(dd)) {
 			if (dd->required) {
 				snprintf(err, errlen, "%s/%s is missing; run 'make' first",
 					 rundir_bindir(), dd->name);
@@ -229,6 +245,29 @@ static int daemon_stop(const struct daemon_def *dd)
 	return -ETIMEDOUT;
 }
 
+int pvx_daemon_stop(const char *name, char *err, size_t errlen)
+{
+	int lock, rc = -ENOENT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+		if (strcmp(daemons[i].name, name) != 0)
+			continue;
+		lock = daemons_lock();
+		if (lock < 0) {
+			snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
+				 strerror(-lock));
+			return lock;
+		}
+		rc = daemon_stop(&daemons[i]);
+		if (rc < 0)
+			snprintf(err, errlen, "%s did not stop on SIGTERM: killed", name);
+		close(lock);
+		return rc;
+	}
+	snprintf(err, errlen, "%s: no such daemon", name);
+	return rc;
+}
+
 int pvx_daemons_stop(char *err, size_t errlen)
 {
 	int lock = daemons_lock(), rc = 0;
@@ -254,6 +293,7 @@ int pvx_daemons_status(struct pvx_daemon_status *out, size_t max)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && n < max; i++, n++) {
 		out[n].name = daemons[i].name;
 		out[n].installed = daemon_installed(&daemons[i]);
+		out[n].enabled = daemon_enabled(&daemons[i]);
 		out[n].running = daemon_running(&daemons[i]);
 		out[n].pid = out[n].running ? daemon_pid(&daemons[i]) : 0;
 	}

@@ -12,12 +12,14 @@
 #include "libpvx/domcfg.h"
 #include "libpvx/elfimg.h"
 
-/* The daemons of a run directory, in start order. */
+/* The daemons of a run directory, in start order. pvxweb is enabled (started with
+ * the others) only while $RUNDIR/pvxweb.conf exists: pvx web writes it. */
 struct pvx_daemon_status {
 	const char *name;
 	int running;    /* its socket accepts connections */
 	pid_t pid;      /* from its pid file, 0 if none */
 	int installed;  /* its binary exists */
+	int enabled;    /* 0 for an optional daemon that is not enabled (pvxweb) */
 };
 
 /* Start every installed daemon that is not running (under a lock, so concurrent
@@ -25,6 +27,8 @@ struct pvx_daemon_status {
 int pvx_daemons_ensure(char *err, size_t errlen);
 /* Stop them all (SIGTERM, then SIGKILL after a grace period). */
 int pvx_daemons_stop(char *err, size_t errlen);
+/* Stop one by name, the same way. 0 (also when it did not run) or -errno. */
+int pvx_daemon_stop(const char *name, char *err, size_t errlen);
 /* Fill up to max entries; returns how many. */
 int pvx_daemons_status(struct pvx_daemon_status *out, size_t max);
 

@@ -11,3 +11,4 @@ pvx_LDLIBS += -lyajl -lz
 pvx_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
 	dom0-tools/pvx/cmd_block_list.c
 pvx_SRCS += dom0-tools/pvx/cmd_network.c
+pvx_SRCS += dom0-tools/pvx/cmd_web.c

@@ -41,6 +41,9 @@ static const struct pvx_cmd commands[] = {
 	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
 	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },
 	{ "network-list", cmd_network_list, "DOMAIN...", "List a domain's vifs (xl's columns)" },
+	{ "web", cmd_web, "[--listen ADDR:PORT] [--allow-remote] | --stop",
+	  "Start the browser console and JSON API (pvxweb) and print the URL that opens it, "
+	  "token included (loopback only unless --allow-remote); --stop stops it" },
 	{ "help", cmd_help, "[COMMAND]", "This text, or one command's" },
 };
 

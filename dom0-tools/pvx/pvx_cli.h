@@ -54,5 +54,6 @@ int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_web(int argc, char **argv);
 
 #endif

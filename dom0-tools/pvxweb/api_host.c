@@ -22,6 +22,7 @@ static void host_daemons(yajl_gen g)
 		yajl_gen_map_open(g);
 		json_kstr(g, "name", st[i].name);
 		json_kbool(g, "installed", st[i].installed);
+		json_kbool(g, "enabled", st[i].enabled);
 		json_kbool(g, "running", st[i].running);
 		json_kint(g, "pid", st[i].pid);
 		yajl_gen_map_close(g);

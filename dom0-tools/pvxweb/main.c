@@ -202,6 +202,7 @@ int main(int argc, char **argv)
 		fatalx("cannot read or create %s/%s: %s", rundir_path(), WEB_TOKEN_FILE,
 		       strerror(-rc));
 	web_signals();
+	rundir_unlink(WEB_URL_FILE); /* pvx web waits for this run's */
 	if (web_lws_start(w, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if ((rc = sampler_start(&w->smp, w->ctx)) < 0)

@@ -199,10 +199,9 @@ int web_lws_start(struct web *w, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the libwebsockets context");
 		return -ENOMEM;
 	}
-	rc = vhost_unix(w, err, errlen);
-	if (rc == 0 && strcmp(w->o.listen, "none") != 0)
-		rc = vhost_tcp(w, err, errlen);
-	return rc;
+	/* the Unix socket last: pvx takes it as "pvxweb is up" */
+	rc = strcmp(w->o.listen, "none") != 0 ? vhost_tcp(w, err, errlen) : 0;
+	return rc < 0 ? rc : vhost_unix(w, err, errlen);
 }
 
 void web_lws_stop(struct web *w)
