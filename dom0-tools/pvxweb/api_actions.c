@@ -87,10 +87,11 @@ static void action_shutdown(struct api_call *c, const char *verb, const char *wh
 		action_reply(c, domid, verb, "requested");
 		return;
 	}
+	if (rc == -EOPNOTSUPP && !force)
+		snprintf(err, sizeof(err), "the guest has no PV control interface for %s (its "
+			 "kernel did not write control/feature-%s); send {\"force\": true} to make "
+			 "the hypervisor stop it", what, what);
 	if (rc != -EOPNOTSUPP || !force) {
-		if (rc == -EOPNOTSUPP)
-			snprintf(err + strlen(err), sizeof(err) - strlen(err),
-				 "; send {\"force\": true} to stop it anyway");
 		api_fail_op(c, verb, rc, err);
 		return;
 	}

@@ -19,6 +19,7 @@ struct http_pss {
 	unsigned char *reply;     /* LWS_PRE headroom, then the JSON */
 	size_t reply_len;
 	int status;
+	int answered;             /* a reply is made: the body (if any) is only drained */
 	int close_after;          /* the body was refused: do not read it as a request */
 };
 
@@ -85,7 +86,7 @@ static void http_dispatch(struct web *w, struct http_pss *ps)
 		reply_error(ps, c);
 	else
 		reply_set(ps, c->status, c->g);
-	if (c->failed && c->status >= 500)
+	if (c->failed && c->status >= 500 && c->status != 501)
 		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", ps->path, c->msg);
 	if (c->g)
 		yajl_gen_free(c->g);
@@ -99,6 +100,7 @@ static int http_respond(struct lws *wsi, struct http_pss *ps)
 	unsigned char hb[LWS_PRE + 1024], *p = hb + LWS_PRE, *end = hb + sizeof(hb) - 1;
 	static const char nostore[] = "no-store";
 
+	ps->answered = 1;
 	if (!ps->reply)
 		return -1; /* out of memory: drop the connection */
 	if (lws_add_http_common_headers(wsi, (unsigned)ps->status, "application/json",
@@ -128,6 +130,7 @@ static int http_method(struct lws *wsi)
 static int http_begin(struct lws *wsi, struct http_pss *ps, const char *in)
 {
 	struct web *w = web_of(wsi);
+	int have_cl = 0;
 	char cl[24];
 
 	pss_free(ps);
@@ -145,8 +148,10 @@ static int http_begin(struct lws *wsi, struct http_pss *ps, const char *in)
 		return http_respond(wsi, ps);
 	}
 	if (ps->method == API_POST && lws_hdr_copy(wsi, cl, sizeof(cl),
-						   WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+						   WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
+		have_cl = 1;
 		ps->expect = strtoull(cl, NULL, 10);
+	}
 	if (ps->expect > API_BODY_MAX) {
 		struct api_call c = { .status = 413 };
 
@@ -156,14 +161,16 @@ static int http_begin(struct lws *wsi, struct http_pss *ps, const char *in)
 		reply_error(ps, &c);
 		return http_respond(wsi, ps);
 	}
-	if (ps->expect > 0)
-		return 0; /* LWS_CALLBACK_HTTP_BODY follows */
+	if (have_cl)
+		return 0; /* lws calls BODY_COMPLETION, even for "Content-Length: 0" */
 	http_dispatch(w, ps);
 	return http_respond(wsi, ps);
 }
 
 static int http_body(struct http_pss *ps, const void *in, size_t len)
 {
+	if (ps->answered)
+		return 0; /* refused before its body came: the request is never run */
 	if (ps->too_big || ps->len + len > API_BODY_MAX) {
 		ps->too_big = 1;
 		return 0;
@@ -184,6 +191,8 @@ static int http_body(struct http_pss *ps, const void *in, size_t len)
 
 static int http_body_done(struct lws *wsi, struct http_pss *ps)
 {
+	if (ps->answered)
+		return 0;
 	if (ps->too_big) {
 		struct api_call c = { .status = 413 };
 

@@ -16,3 +16,8 @@ UNIT_TESTS += test_console_ring
 test_console_ring_SRCS := tests/unit/test_console_ring.c frontends/kernel/lib/consring.c
 test_console_ring_LIBS := pvconsring pvcommon
 test_console_ring_LDLIBS := -lcunit
+
+UNIT_TESTS += test_pvxweb
+test_pvxweb_SRCS := tests/unit/test_pvxweb.c
+test_pvxweb_LIBS := pvxwebcore pvcommon
+test_pvxweb_LDLIBS := -lcunit -lyajl
