@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
 #include "libpvx/diskspec.h"
 #include "libpvx/pvx_store.h"
@@ -143,28 +142,6 @@ char *pvx_domain_saved_config(pv_domid_t domid)
 	}
 	close(fd);
 	return buf;
-}
-
-int pvx_saved_config_parse(const char *label, const char *text, struct cfg_file **out,
-			   char *err, size_t errlen)
-{
-	const char *mark = strstr(text, "\n" PVX_SAVED_OVERRIDES "\n"), *p;
-	size_t flen = mark ? (size_t)(mark - text) : strlen(text);
-	int rc = cfg_parse_buffer(label, text, flen, out, err, errlen);
-
-	for (p = mark ? mark + strlen(PVX_SAVED_OVERRIDES) + 2 : NULL; rc == 0 && p && *p;) {
-		size_t len = strcspn(p, "\n");
-		char *line = strndup(p, len);
-
-		rc = line ? (len ? cfg_apply_override(*out, line, err, errlen) : 0) : -ENOMEM;
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	if (rc < 0) {
-		cfg_free(*out);
-		*out = NULL;
-	}
-	return rc;
 }
 
 void pvx_domain_forget(pv_domid_t domid)

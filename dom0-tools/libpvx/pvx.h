@@ -116,11 +116,24 @@ int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
  * them, the uuid in use last). */
 #define PVX_SAVED_OVERRIDES "# pvx create: overrides"
 char *pvx_domain_saved_config(pv_domid_t domid);
+
+/* ---- How a domain is shown (libpvx/domview.c) ---- */
 struct cfg_file;
-/* Parse such a text (label names it in messages): the file part, then the
+struct yajl_gen_t;
+/* The text to save: file_len bytes of the config file, the overrides, the uuid
+ * (malloc'ed, NULL when out of memory). */
+char *pvx_saved_text(const char *file_text, size_t file_len, const char *const *overrides,
+		     size_t n_overrides, const uint8_t uuid[16]);
+/* Parse a saved text (label names it in messages): the file part, then the
  * overrides applied. 0 or -errno with err set (cfg_parse_buffer's contract). */
 int pvx_saved_config_parse(const char *label, const char *text, struct cfg_file **out,
 			   char *err, size_t errlen);
+/* The domain's config as xl's JSON "config" object (as pvx list -l prints it),
+ * or {"c_info": {"name": name}} when it has no saved config. 0 or -EIO. */
+int pvx_domain_config_json(struct yajl_gen_t *g, pv_domid_t domid, const char *name);
+/* xl's six state letters (r b p s <reason> d) from getdomaininfo; "------" when
+ * it fails. */
+void pvx_domain_letters(struct pvctrl *h, pv_domid_t domid, char out[7]);
 void pvx_domain_forget(pv_domid_t domid);
 
 #endif

@@ -55,26 +55,18 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 /* The text kept for `pvx list -l`: the file, the overrides and the uuid in use. */
 static char *create_saved_text(const struct create_opts *o, const struct domcfg *dc)
 {
-	char *text = NULL, uuid[37];
+	char *file = NULL, *text;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len), *in = fopen(o->file, "re");
-	int ch;
+	FILE *in = fopen(o->file, "re");
 
-	if (!f) {
-		if (in)
-			fclose(in);
-		return NULL;
-	}
-	while (in && (ch = fgetc(in)) != EOF)
-		fputc(ch, f);
-	if (in)
+	if (in) {
+		file = calloc(1, CFG_MAX_FILE_SIZE + 1);
+		len = file ? fread(file, 1, CFG_MAX_FILE_SIZE, in) : 0;
 		fclose(in);
-	fputs("\n" PVX_SAVED_OVERRIDES "\n", f);
-	for (int i = 0; i < o->n_overrides; i++)
-		fprintf(f, "%s\n", o->overrides[i]);
-	domcfg_uuid_format(dc->uuid, uuid);
-	fprintf(f, "uuid=%s\n", uuid);
-	fclose(f);
+	}
+	text = pvx_saved_text(file ? file : "", len, (const char *const *)o->overrides,
+			      (size_t)o->n_overrides, dc->uuid);
+	free(file);
 	return text;
 }
 

@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "libpvx/cfg.h"
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
@@ -16,31 +15,6 @@ static const char *state_name(uint32_t s)
 				       "shutdown", "crashed", "dying" };
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
-}
-
-/* xl's six state letters: r b p s <reason> d. */
-static void state_letters(struct pvctrl *h, const struct pv_privcmd_domext *e, char out[7])
-{
-	struct pv_domctl_getdomaininfo info;
-	static const char reasons[] = "-rscwS";
-
-	memcpy(out, "------", 7);
-	if (pvctrl_domain_getinfo(h, e->domid, &info) < 0)
-		return;
-	if (info.flags & PV_DOMINF_running)
-		out[0] = 'r';
-	if (info.flags & PV_DOMINF_blocked)
-		out[1] = 'b';
-	if (info.flags & PV_DOMINF_paused)
-		out[2] = 'p';
-	if (info.flags & PV_DOMINF_shutdown) {
-		unsigned r = (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
-
-		out[3] = 's';
-		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
-	}
-	if (info.flags & PV_DOMINF_dying)
-		out[5] = 'd';
 }
 
 static int wanted(const struct pv_privcmd_domext *e, int argc, char **argv)
@@ -86,7 +60,7 @@ static void list_table(struct pvctrl *h, struct pv_privcmd_domext *e, int n, int
 	for (int i = 0; i < n; i++) {
 		if (!wanted(&e[i], argc, argv))
 			continue;
-		state_letters(h, &e[i], st);
+		pvx_domain_letters(h, e[i].domid, st);
 		printf("%-40s %5d %5lu %5d     %s  %8.1f\n", e[i].name, e[i].domid,
 		       (unsigned long)(e[i].tot_pages / 256), (int)e[i].nr_vcpus, st,
 		       (double)e[i].cpu_time / 1e9);
@@ -120,33 +94,13 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 
 static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 {
-	char *text = pvx_domain_saved_config(e->domid), err[512];
-	struct cfg_file *cf = NULL;
-	struct domcfg dc;
-
-	memset(&dc, 0, sizeof(dc));
 	yajl_gen_map_open(g);
 	json_str(g, "domid");
 	yajl_gen_integer(g, e->domid);
 	json_str(g, "config");
-	if (text && pvx_saved_config_parse(e->name, text, &cf, err, sizeof(err)) == 0 &&
-	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
-		domcfg_json_gen_config(&dc, g);
-	} else {
-		/* no saved config (created by another toolstack): what the hypervisor knows */
-		yajl_gen_map_open(g);
-		json_str(g, "c_info");
-		yajl_gen_map_open(g);
-		json_str(g, "name");
-		json_str(g, e->name);
-		yajl_gen_map_close(g);
-		yajl_gen_map_close(g);
-	}
+	pvx_domain_config_json(g, e->domid, e->name);
 	list_json_pvisor(g, e);
 	yajl_gen_map_close(g);
-	domcfg_fini(&dc);
-	cfg_free(cf);
-	free(text);
 }
 
 static void list_json(struct pv_privcmd_domext *e, int n, int argc, char **argv)

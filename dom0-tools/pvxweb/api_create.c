@@ -110,25 +110,18 @@ static int create_load(struct api_call *c, struct create_req *r, struct domcfg *
 /* The text kept for `pvx list -l`: the config, the overrides and the uuid used. */
 static char *create_saved_text(const struct create_req *r, const struct domcfg *dc)
 {
-	char *text = NULL, *file = NULL, uuid[37];
-	size_t len = 0, flen = 0;
-	FILE *f = open_memstream(&text, &len), *in;
+	char *file = NULL, *text;
+	size_t len = 0;
+	FILE *in;
 
-	if (!f)
-		return NULL;
 	if (r->tmpl && (in = fopen(r->path, "re"))) {
 		file = calloc(1, CFG_MAX_FILE_SIZE + 1);
-		flen = file ? fread(file, 1, CFG_MAX_FILE_SIZE, in) : 0;
+		len = file ? fread(file, 1, CFG_MAX_FILE_SIZE, in) : 0;
 		fclose(in);
 	}
-	fwrite(r->tmpl ? (file ? file : "") : r->config, 1, r->tmpl ? flen : strlen(r->config), f);
+	text = pvx_saved_text(r->tmpl ? (file ? file : "") : r->config,
+			      r->tmpl ? len : strlen(r->config), r->ov, r->n_ov, dc->uuid);
 	free(file);
-	fputs("\n" PVX_SAVED_OVERRIDES "\n", f);
-	for (size_t i = 0; i < r->n_ov; i++)
-		fprintf(f, "%s\n", r->ov[i]);
-	domcfg_uuid_format(dc->uuid, uuid);
-	fprintf(f, "uuid=%s\n", uuid);
-	fclose(f);
 	return text;
 }
 

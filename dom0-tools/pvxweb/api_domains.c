@@ -8,7 +8,6 @@
 #include "api.h"
 #include "api_dom.h"
 #include "bkstat.h"
-#include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
@@ -40,32 +39,6 @@ void api_domains_list(struct api_call *c)
 	sample_set_free(&set);
 }
 
-/* The config the domain was created with, in xl's JSON shape (as pvx list -l),
- * or only its name when another toolstack created it. */
-static void domain_config_json(yajl_gen g, const struct pv_privcmd_domext *e)
-{
-	char *text = pvx_domain_saved_config(e->domid), err[512];
-	struct cfg_file *cf = NULL;
-	struct domcfg dc;
-
-	memset(&dc, 0, sizeof(dc));
-	json_key(g, "config");
-	if (text && pvx_saved_config_parse(e->name, text, &cf, err, sizeof(err)) == 0 &&
-	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0) {
-		domcfg_json_gen_config(&dc, g);
-	} else {
-		yajl_gen_map_open(g);
-		json_key(g, "c_info");
-		yajl_gen_map_open(g);
-		json_kstr(g, "name", e->name);
-		yajl_gen_map_close(g);
-		yajl_gen_map_close(g);
-	}
-	domcfg_fini(&dc);
-	cfg_free(cf);
-	free(text);
-}
-
 void api_domain_get(struct api_call *c)
 {
 	struct sample_set set;
@@ -82,7 +55,8 @@ void api_domain_get(struct api_call *c)
 		yajl_gen_map_open(c->g);
 		json_key(c->g, "domain");
 		sample_domain_json(c->g, &set.d[i]);
-		domain_config_json(c->g, &set.d[i].e);
+		json_key(c->g, "config");
+		pvx_domain_config_json(c->g, domid, set.d[i].e.name);
 		yajl_gen_map_close(c->g);
 		sample_set_free(&set);
 		return;

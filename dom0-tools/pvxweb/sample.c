@@ -7,7 +7,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "api.h"
-#include "pvisor/domctl.h"
+#include "libpvx/pvx.h"
 #include "sampler.h"
 #include "util.h"
 
@@ -19,30 +19,6 @@ const char *sample_state_name(uint32_t state)
 					     "shutdown", "crashed", "dying" };
 
 	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
-}
-
-void sample_letters(struct pvctrl *pc, pv_domid_t domid, char out[7])
-{
-	static const char reasons[] = "-rscwS";
-	struct pv_domctl_getdomaininfo info;
-
-	memcpy(out, "------", 7);
-	if (pvctrl_domain_getinfo(pc, domid, &info) < 0)
-		return;
-	if (info.flags & PV_DOMINF_running)
-		out[0] = 'r';
-	if (info.flags & PV_DOMINF_blocked)
-		out[1] = 'b';
-	if (info.flags & PV_DOMINF_paused)
-		out[2] = 'p';
-	if (info.flags & PV_DOMINF_shutdown) {
-		unsigned r = (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
-
-		out[3] = 's';
-		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
-	}
-	if (info.flags & PV_DOMINF_dying)
-		out[5] = 'd';
 }
 
 /* Add each backend's device counters to the domain they belong to. */
@@ -79,7 +55,7 @@ int sample_take(struct pvctrl *pc, struct sample_set *out, int backends)
 	out->n = n;
 	for (int i = 0; i < n; i++) {
 		out->d[i].e = e[i];
-		sample_letters(pc, e[i].domid, out->d[i].letters);
+		pvx_domain_letters(pc, e[i].domid, out->d[i].letters);
 	}
 	free(e);
 	if (backends)

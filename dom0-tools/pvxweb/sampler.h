@@ -59,8 +59,6 @@ void sample_set_free(struct sample_set *s);
 /* The domain object of the API and the events ({domid, name, state, ...}). */
 struct yajl_gen_t;
 void sample_domain_json(struct yajl_gen_t *g, const struct dom_sample *d);
-/* xl's state letters of one domain from getdomaininfo (------ when it fails). */
-void sample_letters(struct pvctrl *pc, pv_domid_t domid, char out[7]);
 /* The word for a pvisor domain state ("running", "paused", ...). */
 const char *sample_state_name(uint32_t state);
 
