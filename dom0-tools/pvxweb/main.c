@@ -70,15 +70,23 @@ static void web_conf_read(struct web_opts *o)
 	fclose(f);
 }
 
+/* dir relative to our binary's directory, made absolute when it exists. */
+static void web_bindir_path(char *out, size_t len, const char *rel, const char *fallback)
+{
+	char path[1024], *real;
+
+	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), rel);
+	real = realpath(path, NULL);
+	opt_copy(out, len, rel, real ? real : fallback ? fallback : path);
+	free(real);
+}
+
 static void web_defaults(struct web_opts *o)
 {
-	char ex[1024];
-
 	snprintf(o->listen, sizeof(o->listen), "%s", WEB_DEFAULT_LISTEN);
-	snprintf(o->www, sizeof(o->www), "%s/../www", rundir_bindir());
-	snprintf(ex, sizeof(ex), "%s/../../examples", rundir_bindir());
-	snprintf(o->templates, sizeof(o->templates), "%s",
-		 access(ex, R_OK) == 0 ? ex : "/etc/pvisor/templates");
+	web_bindir_path(o->www, sizeof(o->www), "../www", NULL);
+	web_bindir_path(o->templates, sizeof(o->templates), "../../examples",
+			"/etc/pvisor/templates");
 	web_conf_read(o);
 }
 
