@@ -1,7 +1,7 @@
 # pvisor: the hypervisor daemon. Everything but main.c is library pvcore, so unit
 # tests can link the real hypercall handlers.
 HOST_LIBS += pvcore
-pvcore_SRCS += hypervisor/domain.c hypervisor/console.c \
+pvcore_SRCS += hypervisor/domain.c hypervisor/console.c hypervisor/hvlog.c \
 	hypervisor/timeinfo.c hypervisor/hypercall.c hypervisor/hc_basic.c \
 	hypervisor/hc_sched.c hypervisor/hc_memory.c hypervisor/hc_vcpu.c \
 	hypervisor/domctl.c hypervisor/sysctl.c hypervisor/privcmd.c \

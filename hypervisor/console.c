@@ -1,208 +1,133 @@
-/* Guest console_io output (a ring per domain, plus a log file in the run dir) and
- * the hypervisor's own message ring that `pvx dmesg` reads. */
-#include <errno.h>
-#include <fcntl.h>
+/* What guests write with console_io goes where Xen sends it: into the hypervisor's
+ * log (hvlog.c, `pvx dmesg`), one line at a time with a "(d<id>) " prefix. A
+ * partial line waits in the domain until its newline or until it fills
+ * CONSOLE_LINE_MAX; control characters are dropped so a guest cannot drive the
+ * terminal of whoever reads dmesg. A token bucket per domain keeps a flooding
+ * guest from pushing everyone else's messages out of the ring; what it drops is
+ * counted and said in the log. The guest's console proper (ring, pty, log file)
+ * is pvconsoled's business, not ours. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "hv.h"
 #include "log.h"
-#include "rundir.h"
 
-#define CONSOLE_LOG_MAX (4ull << 20) /* per-domain log file cap */
+#define CONSOLE_RATE        1024u       /* bytes per second a domain may add */
+#define CONSOLE_BURST       (16u << 10) /* bucket: a boot's worth of lines at once */
+#define CONSOLE_REPORT_NS   5000000000ull /* say "N lines dropped" at most this often */
+
+static uint64_t console_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 void console_init(struct console_buf *c)
 {
+	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
-	c->data = NULL;
-	c->head = 0;
-	c->log_fd = -1;
-	c->log_bytes = 0;
+	c->tokens = CONSOLE_BURST;
+	c->refill_ns = console_now_ns();
 }
 
 void console_fini(struct console_buf *c)
 {
-	if (c->log_fd >= 0)
-		close(c->log_fd);
-	free(c->data);
 	pthread_mutex_destroy(&c->lock);
-	pthread_cond_destroy(&c->cond);
 }
 
-void console_open_log(struct console_buf *c, const char *name)
+/* Top the bucket up for the time since the last line. c->lock held. */
+static void console_refill(struct console_buf *c, uint64_t now)
 {
-	char path[512], dir[480];
+	uint64_t add;
 
-	if (rundir_file(dir, sizeof(dir), "console") < 0)
+	if (now <= c->refill_ns)
 		return;
-	mkdir(dir, 0700);
-	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
-	pthread_mutex_lock(&c->lock);
-	if (c->log_fd < 0)
-		c->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static void ring_put(uint8_t *ring, size_t size, uint64_t *head, const uint8_t *p,
-		     size_t len)
-{
-	if (len > size) {
-		*head += len - size;
-		p += len - size;
-		len = size;
+	add = (now - c->refill_ns) * CONSOLE_RATE / 1000000000ull;
+	if (c->tokens + add >= CONSOLE_BURST) {
+		c->tokens = CONSOLE_BURST;
+		c->refill_ns = now;
+		return;
 	}
-	while (len) {
-		size_t off = *head % size, n = size - off < len ? size - off : len;
-
-		memcpy(ring + off, p, n);
-		*head += n;
-		p += n;
-		len -= n;
-	}
+	/* Advance only by the time the whole bytes took, so short gaps add up. */
+	c->tokens += add;
+	c->refill_ns += add * 1000000000ull / CONSOLE_RATE;
 }
 
-static size_t ring_get(const uint8_t *ring, size_t size, uint64_t head, uint64_t offset,
-		       uint8_t *out, size_t max, uint64_t *first)
+/* Tell the log how many lines were dropped, if any and not too recently (force: now,
+ * the domain is going). c->lock held. */
+static void console_report(struct console_buf *c, pv_domid_t domid, uint64_t now, int force)
 {
-	uint64_t oldest = head > size ? head - size : 0, pos;
-	size_t got = 0;
-
-	pos = offset < oldest ? oldest : offset > head ? head : offset;
-	*first = pos;
-	while (pos < head && got < max) {
-		size_t off = pos % size, n = size - off;
-
-		if (n > head - pos)
-			n = head - pos;
-		if (n > max - got)
-			n = max - got;
-		memcpy(out + got, ring + off, n);
-		got += n;
-		pos += n;
-	}
-	return got;
+	if (!c->dropped || (!force && c->reported_ns && now - c->reported_ns < CONSOLE_REPORT_NS))
+		return;
+	log_warnx("d%u: %llu console_io line%s dropped: over the rate limit (%u bytes/s, "
+		  "burst %u)", domid, (unsigned long long)c->dropped, c->dropped == 1 ? "" : "s",
+		  CONSOLE_RATE, CONSOLE_BURST);
+	c->dropped = 0;
+	c->reported_ns = now;
 }
 
-void console_append(struct console_buf *c, const void *buf, size_t len)
+/* The pending line, prefixed, into the hypervisor log (or counted as dropped when
+ * the bucket is empty). 1 when a line went to the log. c->lock held. */
+static int console_emit(struct console_buf *c, pv_domid_t domid, uint64_t now)
 {
-	pthread_mutex_lock(&c->lock);
-	if (!c->data)
-		c->data = malloc(HV_CONSOLE_BYTES);
-	if (c->data) {
-		ring_put(c->data, HV_CONSOLE_BYTES, &c->head, buf, len);
-		pthread_cond_broadcast(&c->cond);
-	}
-	if (c->log_fd >= 0 && c->log_bytes < CONSOLE_LOG_MAX) {
-		size_t n = len < CONSOLE_LOG_MAX - c->log_bytes ? len : CONSOLE_LOG_MAX - c->log_bytes;
+	char out[CONSOLE_LINE_MAX + 16];
+	int n;
 
-		if (write(c->log_fd, buf, n) > 0)
-			c->log_bytes += n;
-		if (c->log_bytes >= CONSOLE_LOG_MAX) {
-			static const char msg[] = "\n[pvisor: console log limit reached]\n";
-
-			if (write(c->log_fd, msg, sizeof(msg) - 1) < 0)
-				c->log_bytes = CONSOLE_LOG_MAX;
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-}
-
-size_t console_read(struct console_buf *c, uint64_t offset, void *out, size_t max,
-		    uint64_t *first)
-{
-	size_t n = 0;
-
-	*first = c->head;
-	if (c->data)
-		n = ring_get(c->data, HV_CONSOLE_BYTES, c->head, offset, out, max, first);
-	return n;
-}
-
-/* Consoles of destroyed domains: a small ring of buffers taken over at destroy. */
-#define GRAVE_SLOTS 16
-static struct grave {
-	pv_domid_t domid;
-	uint8_t *data;
-	uint64_t head;
-} graves[GRAVE_SLOTS];
-static unsigned grave_next;
-static pthread_mutex_t grave_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void console_bury(struct domain *d)
-{
-	struct grave *g;
-
-	pthread_mutex_lock(&grave_lock);
-	g = &graves[grave_next++ % GRAVE_SLOTS];
-	free(g->data);
-	pthread_mutex_lock(&d->console.lock);
-	g->domid = d->domid;
-	g->data = d->console.data;
-	g->head = d->console.head;
-	d->console.data = NULL;
-	pthread_mutex_unlock(&d->console.lock);
-	pthread_mutex_unlock(&grave_lock);
-}
-
-int console_grave_read(pv_domid_t domid, uint64_t offset, void *out, size_t max,
-		       uint64_t *first)
-{
-	int n = -ESRCH;
-
-	pthread_mutex_lock(&grave_lock);
-	for (unsigned i = 0; i < GRAVE_SLOTS && n < 0; i++)
-		if (graves[i].data && graves[i].domid == domid)
-			n = (int)ring_get(graves[i].data, HV_CONSOLE_BYTES, graves[i].head, offset,
-					  out, max, first);
-	pthread_mutex_unlock(&grave_lock);
-	return n;
-}
-
-/* The hypervisor's own messages. */
-static struct {
-	pthread_mutex_t lock;
-	uint8_t data[HV_CONSOLE_BYTES];
-	uint64_t head;
-} hvlog = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static void hvlog_sink(enum log_level lvl, const char *line)
-{
-	char buf[1100];
-	int n = snprintf(buf, sizeof(buf), "(XEN) %s%s\n",
-			 lvl == LOG_LVL_WARN ? "warning: " : "", line);
-
+	n = snprintf(out, sizeof(out), "(d%u) %.*s\n", domid, (int)c->len, c->line);
+	c->len = 0;
 	if (n <= 0)
-		return;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	pthread_mutex_lock(&hvlog.lock);
-	ring_put(hvlog.data, sizeof(hvlog.data), &hvlog.head, (const uint8_t *)buf, n);
-	pthread_mutex_unlock(&hvlog.lock);
+		return 0;
+	if ((size_t)n >= sizeof(out))
+		n = sizeof(out) - 1;
+	console_refill(c, now);
+	if (c->tokens < (uint64_t)n) {
+		c->dropped++;
+		c->dropped_total++;
+		return 0;
+	}
+	c->tokens -= (uint64_t)n;
+	c->lines++;
+	hvlog_put(out, (size_t)n);
+	return 1;
 }
 
-void hvlog_init(void)
+int console_write(struct domain *d, const void *buf, size_t len)
 {
-	log_set_sink(hvlog_sink);
+	struct console_buf *c = &d->console;
+	const uint8_t *p = buf;
+	uint64_t now = console_now_ns();
+	int lines = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < len; i++) {
+		uint8_t ch = p[i];
+
+		if (ch == '\n') {
+			lines += console_emit(c, d->domid, now);
+			continue;
+		}
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			continue; /* \r, escapes, bells: not for someone's terminal */
+		c->line[c->len++] = (char)ch;
+		if (c->len == CONSOLE_LINE_MAX)
+			lines += console_emit(c, d->domid, now);
+	}
+	console_report(c, d->domid, now, 0);
+	pthread_mutex_unlock(&c->lock);
+	return lines;
 }
 
-size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head)
+void console_flush(struct domain *d)
 {
-	size_t n;
+	struct console_buf *c = &d->console;
+	uint64_t now = console_now_ns();
 
-	pthread_mutex_lock(&hvlog.lock);
-	n = ring_get(hvlog.data, sizeof(hvlog.data), hvlog.head, offset, out, max, first);
-	*head = hvlog.head;
-	pthread_mutex_unlock(&hvlog.lock);
-	return n;
-}
-
-void hvlog_clear(void)
-{
-	pthread_mutex_lock(&hvlog.lock);
-	hvlog.head = 0;
-	pthread_mutex_unlock(&hvlog.lock);
+	pthread_mutex_lock(&c->lock);
+	if (c->len)
+		console_emit(c, d->domid, now);
+	console_report(c, d->domid, now, 1);
+	pthread_mutex_unlock(&c->lock);
 }

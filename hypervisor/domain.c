@@ -396,7 +396,8 @@ static void domain_remove_locked(struct domain *d)
 	log_info("dom%u (%s): destroyed", d->domid, d->name);
 	evtchn_domain_fini_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
-	console_bury(d);
+	console_flush(d);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_CON_RING);
 	pthread_cond_broadcast(&hv_cond);
 	if (--d->refcnt == 0) {
 		pthread_mutex_unlock(&hv_lock);

@@ -7,6 +7,15 @@
 
 #define CONSOLE_IO_MAX (16u << 10) /* bytes per call; Xen writes in chunks too */
 
+/* New lines in the hypervisor log: VIRQ_CON_RING tells a dom0 reader bound to it
+ * (as on Xen), so it need not poll readconsole. */
+static void console_lines_announce(void)
+{
+	pthread_mutex_lock(&hv_lock);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_CON_RING);
+	pthread_mutex_unlock(&hv_lock);
+}
+
 long hc_console_io(struct hc_ctx *ctx, const uint64_t a[5])
 {
 	uint8_t buf[CONSOLE_IO_MAX];
@@ -20,7 +29,8 @@ long hc_console_io(struct hc_ctx *ctx, const uint64_t a[5])
 			count = CONSOLE_IO_MAX; /* the guest loops on a short write */
 		if (hc_copy_from(ctx, a[2], buf, count))
 			return -PV_EFAULT;
-		console_append(&ctx->d->console, buf, count);
+		if (console_write(ctx->d, buf, count) > 0)
+			console_lines_announce();
 		return (long)count;
 	case PV_CONSOLEIO_read:
 		return 0; /* no input through console_io: it comes on the console ring */

@@ -44,14 +44,18 @@ struct vcpu {
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer */
 };
 
-/* Bytes a guest wrote with console_io: a ring with absolute stream offsets. */
+/* A guest's console_io output on its way to the hypervisor log (console.c): the
+ * line being collected and the rate limit. */
+#define CONSOLE_LINE_MAX 256
 struct console_buf {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	uint8_t *data;           /* HV_CONSOLE_BYTES, allocated on first write */
-	uint64_t head;           /* stream offset one past the newest byte */
-	int log_fd;              /* $RUNDIR/console/<name>.log, or -1 */
-	uint64_t log_bytes;
+	char line[CONSOLE_LINE_MAX]; /* the partial line, without its newline */
+	size_t len;
+	uint64_t tokens;         /* bytes the domain may add to the log now */
+	uint64_t refill_ns;      /* CLOCK_MONOTONIC time tokens counts up to */
+	uint64_t dropped;        /* lines dropped and not yet reported */
+	uint64_t reported_ns;    /* when drops were last reported */
+	uint64_t lines, dropped_total;
 };
 
 /* An execution engine (pv: sandboxed process; hvm: KVM). */
@@ -179,24 +183,25 @@ uint64_t timeinfo_tsc_khz(void);
 struct pv_domctl_getdomaininfo;
 void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info);
 
-/* Console (console.c). */
+/* Guest console_io output (console.c). */
 void console_init(struct console_buf *c);
 void console_fini(struct console_buf *c);
-void console_open_log(struct console_buf *c, const char *name);
-void console_append(struct console_buf *c, const void *buf, size_t len);
-/* Copy out up to max bytes from offset (clipped to what is kept): returns bytes
- * and sets *first to the offset of the first byte. */
-size_t console_read(struct console_buf *c, uint64_t offset, void *out, size_t max,
-		    uint64_t *first);
-/* Keep a destroyed domain's console readable for a while (the last 16 domains), so a
- * reader following it gets its last lines; takes the buffer out of d->console. */
-void console_bury(struct domain *d);
-/* Read a buried console like console_read; -ESRCH when it is not kept. */
-int console_grave_read(pv_domid_t domid, uint64_t offset, void *out, size_t max,
-		       uint64_t *first);
-/* The hypervisor's own message ring (pvx dmesg). */
+/* Take len bytes the guest wrote: each complete line (or CONSOLE_LINE_MAX bytes of
+ * one) goes to the hypervisor log as "(d<id>) line", unless the domain is over its
+ * rate limit (then it is counted, and reported). Returns the lines logged. */
+int console_write(struct domain *d, const void *buf, size_t len);
+/* The domain is going: log its partial line and any unreported drops. */
+void console_flush(struct domain *d);
+/* The hypervisor's log (hvlog.c): Xen's console ring, read by `pvx dmesg`. */
 void hvlog_init(void);
+/* Append bytes as they are (callers format whole lines). */
+void hvlog_put(const void *buf, size_t len);
+/* Copy out up to max bytes from stream offset (clipped to what is kept): returns
+ * bytes, sets *first to the offset of the first one and *head to the end. */
 size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);
+/* The stream offset one past the newest byte. */
+uint64_t hvlog_head(void);
+/* Forget what is there (offsets keep counting). */
 void hvlog_clear(void);
 
 /*

@@ -1,4 +1,4 @@
-/* privcmd request handlers: hypercalls for dom0, foreign memory, console output,
+/* privcmd request handlers: hypercalls for dom0, foreign memory,
  * pvisor's own domain attributes, waiting for a domain to stop, event-channel and
  * grant handles. */
 #include <errno.h>
@@ -69,7 +69,7 @@ static int32_t op_map_foreign(uint8_t *p, uint32_t len, struct privcmd_reply *re
 	return ret;
 }
 
-static int console_stopped(struct domain *d)
+static int domain_stopped(struct domain *d)
 {
 	return d->removed || d->state == PV_DOMSTATE_SHUTDOWN ||
 	       d->state == PV_DOMSTATE_CRASHED || d->state == PV_DOMSTATE_DYING;
@@ -84,75 +84,6 @@ static void deadline_after(struct timespec *ts, uint32_t ms)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000;
 	}
-}
-
-/* Wait for console bytes past req->offset, in short slices so a stop is noticed. */
-static void console_wait(struct domain *d, const struct pv_privcmd_console_read *req)
-{
-	struct timespec end, now, slice;
-
-	deadline_after(&end, req->timeout_ms);
-	pthread_mutex_lock(&d->console.lock);
-	while (d->console.head <= req->offset && !console_stopped(d)) {
-		clock_gettime(CLOCK_REALTIME, &now);
-		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
-			break;
-		deadline_after(&slice, 100);
-		if (slice.tv_sec > end.tv_sec ||
-		    (slice.tv_sec == end.tv_sec && slice.tv_nsec > end.tv_nsec))
-			slice = end;
-		pthread_cond_timedwait(&d->console.cond, &d->console.lock, &slice);
-	}
-	pthread_mutex_unlock(&d->console.lock);
-}
-
-/* The console of a destroyed domain, while the graveyard still has it. */
-static int32_t console_from_grave(const struct pv_privcmd_console_read *req,
-				  struct pv_privcmd_console_data *cd, uint8_t *out)
-{
-	int n = console_grave_read(req->domid, req->offset, out, req->max, &cd->offset);
-
-	if (n < 0)
-		return n;
-	cd->next = cd->offset + (uint64_t)n;
-	cd->state = PV_DOMSTATE_DYING;
-	return n;
-}
-
-static int32_t op_console_read(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
-{
-	struct pv_privcmd_console_read req;
-	struct pv_privcmd_console_data *cd;
-	struct domain *d;
-	int32_t n;
-
-	if (len != sizeof(req))
-		return -EINVAL;
-	memcpy(&req, p, sizeof(req));
-	if (req.max > (1u << 20))
-		req.max = 1u << 20;
-	rep->data = calloc(1, sizeof(*cd) + req.max);
-	rep->owned = 1;
-	if (!rep->data)
-		return -ENOMEM;
-	cd = (void *)rep->data;
-	d = domain_get(req.domid);
-	if (!d) {
-		n = console_from_grave(&req, cd, rep->data + sizeof(*cd));
-		rep->len = n < 0 ? 0 : sizeof(*cd) + n;
-		return n < 0 ? n : 0;
-	}
-	if (req.timeout_ms)
-		console_wait(d, &req);
-	pthread_mutex_lock(&d->console.lock);
-	n = (int32_t)console_read(&d->console, req.offset, rep->data + sizeof(*cd), req.max,
-				  &cd->offset);
-	pthread_mutex_unlock(&d->console.lock);
-	cd->next = cd->offset + n;
-	cd->state = d->removed ? PV_DOMSTATE_DYING : d->state;
-	domain_put(d);
-	rep->len = sizeof(*cd) + n;
-	return 0;
 }
 
 static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
@@ -208,8 +139,6 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 	if (ret == 0)
 		domext_fill(d, e);
 	pthread_mutex_unlock(&hv_lock);
-	if (ret == 0 && (flags & PV_DOMEXT_SET_NAME))
-		console_open_log(&d->console, d->name);
 	domain_put(d);
 	rep->data = p;
 	rep->len = ret == 0 ? sizeof(*e) : 0;
@@ -250,9 +179,9 @@ static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 		return -ESRCH;
 	deadline_after(&end, w.timeout_ms);
 	pthread_mutex_lock(&hv_lock);
-	while (!console_stopped(d) && ret == 0)
+	while (!domain_stopped(d) && ret == 0)
 		ret = -pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
-	if (console_stopped(d))
+	if (domain_stopped(d))
 		ret = 0;
 	pthread_mutex_unlock(&hv_lock);
 	domain_put(d);
@@ -364,8 +293,6 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_hypercall(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_MAP_FOREIGN:
 		return op_map_foreign(payload, len, rep);
-	case PV_PRIVCMD_OP_CONSOLE_READ:
-		return op_console_read(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_SET:
 		return op_domext_set(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_LIST:

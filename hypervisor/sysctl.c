@@ -69,6 +69,18 @@ static long sysctl_domainlist(struct hc_ctx *ctx, struct pv_sysctl *sc)
 	return ret;
 }
 
+/* Xen's index is 32 bits of our 64-bit stream offset: the offset it names is the
+ * newest one with those low bits that is not past head. */
+static uint64_t readconsole_offset(uint32_t index)
+{
+	uint64_t head = hvlog_head(), off;
+
+	off = (head & ~0xffffffffull) | index;
+	if (off > head && off >= (1ull << 32))
+		off -= 1ull << 32;
+	return off;
+}
+
 static long sysctl_readconsole(struct hc_ctx *ctx, struct pv_sysctl *sc)
 {
 	struct pv_sysctl_readconsole *rc = &sc->u.readconsole;
@@ -79,7 +91,7 @@ static long sysctl_readconsole(struct hc_ctx *ctx, struct pv_sysctl *sc)
 	long ret = 0;
 
 	pthread_mutex_lock(&tmp_lock);
-	n = hvlog_read(rc->incremental ? rc->index : 0, tmp,
+	n = hvlog_read(rc->incremental ? readconsole_offset(rc->index) : 0, tmp,
 		       rc->count < sizeof(tmp) ? rc->count : sizeof(tmp), &first, &head);
 	if (hc_copy_to(ctx, rc->buffer, tmp, n))
 		ret = -PV_EFAULT;

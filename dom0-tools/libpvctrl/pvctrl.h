@@ -56,11 +56,6 @@ int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 		       struct pv_privcmd_memory *info);
 
-/* Console_io bytes from stream offset `offset`, waiting up to timeout_ms for some.
- * Returns the byte count; cd tells where they start, where to continue and the
- * domain's state. -ESRCH: the domain is gone and its console forgotten. */
-int pvctrl_console_read(struct pvctrl *h, pv_domid_t domid, uint64_t offset, void *buf,
-			size_t max, uint32_t timeout_ms, struct pv_privcmd_console_data *cd);
 /* Wait until the domain stops running (shutdown, crash, destroy): 0, -ETIMEDOUT,
  * -ESRCH. */
 int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
@@ -89,8 +84,13 @@ int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr);
 int pvctrl_gnttab_copy(struct pvctrl *h, struct pv_gnttab_copy *ops, size_t n);
 
 int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi);
-/* The hypervisor's message ring; returns bytes copied into buf. */
+/* The hypervisor's log (its messages, "(XEN) ...", and guests' console_io lines,
+ * "(d<id>) ..."); returns bytes copied into buf. */
 int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear);
+/* The same, incrementally (xc_readconsolering's incremental mode): what was added
+ * since *index (0: the oldest kept), advancing *index. VIRQ_CON_RING, bound on an
+ * event-channel handle, fires when guests add lines. Bytes copied, or -errno. */
+int pvctrl_readconsole_from(struct pvctrl *h, uint32_t *index, char *buf, size_t max);
 /* xen_version(cmd) into buf (may be NULL for numeric commands). */
 int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len);
 

@@ -184,30 +184,6 @@ int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 	return *mem == MAP_FAILED ? -errno : 0;
 }
 
-int pvctrl_console_read(struct pvctrl *h, pv_domid_t domid, uint64_t offset, void *buf,
-			size_t max, uint32_t timeout_ms, struct pv_privcmd_console_data *cd)
-{
-	struct pv_privcmd_console_read req = { .offset = offset, .max = (uint32_t)max,
-					       .timeout_ms = timeout_ms, .domid = domid };
-	size_t got = 0;
-	uint8_t *tmp = malloc(sizeof(*cd) + max);
-	int rc;
-
-	if (!tmp)
-		return -ENOMEM;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_CONSOLE_READ, &req, sizeof(req), tmp,
-			    sizeof(*cd) + max, &got, NULL);
-	if (rc >= 0 && got >= sizeof(*cd)) {
-		memcpy(cd, tmp, sizeof(*cd));
-		memcpy(buf, tmp + sizeof(*cd), got - sizeof(*cd));
-		rc = (int)(got - sizeof(*cd));
-	} else if (rc >= 0) {
-		rc = -EPROTO;
-	}
-	free(tmp);
-	return rc;
-}
-
 int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
 {
 	struct pv_privcmd_wait w = { .domid = domid, .timeout_ms = timeout_ms };
@@ -235,6 +211,22 @@ int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear)
 	sc.u.readconsole.count = (uint32_t)max;
 	rc = pvctrl_sysctl(h, &sc, buf, max);
 	return rc < 0 ? rc : (int)sc.u.readconsole.count;
+}
+
+int pvctrl_readconsole_from(struct pvctrl *h, uint32_t *index, char *buf, size_t max)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_readconsole };
+	int rc;
+
+	sc.u.readconsole.incremental = 1;
+	sc.u.readconsole.index = *index;
+	sc.u.readconsole.buffer = PV_PRIVCMD_BUF_ADDR;
+	sc.u.readconsole.count = (uint32_t)max;
+	rc = pvctrl_sysctl(h, &sc, buf, max);
+	if (rc < 0)
+		return rc;
+	*index = sc.u.readconsole.index;
+	return (int)sc.u.readconsole.count;
 }
 
 int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len)

@@ -146,6 +146,17 @@ static void cdom_free(struct consd *s, struct cdom *d)
 	free(d);
 }
 
+/* One writer per log file: a name another served domain still has (its log open)
+ * is not used twice. cons_scan drops dead domains before it attaches new ones,
+ * so a rebooted domain (new id, same name) gets the name, and the file, back. */
+static int cdom_name_taken(struct consd *s, const struct cdom *d)
+{
+	for (struct cdom *o = s->doms; o; o = o->next)
+		if (o != d && strcmp(o->name, d->name) == 0)
+			return 1;
+	return 0;
+}
+
 static void cdom_name(struct consd *s, struct cdom *d)
 {
 	char path[64], *v = NULL;
@@ -162,7 +173,10 @@ static void cdom_name(struct consd *s, struct cdom *d)
 		if (ok && v[0] != '.') {
 			memcpy(d->name, v, len + 1);
 			free(v);
-			return;
+			if (!cdom_name_taken(s, d))
+				return;
+			log_warnx("dom%u: name %s is still served for another domain: logging to "
+				  "dom%u.log", d->domid, d->name, d->domid);
 		}
 	}
 	free(v);

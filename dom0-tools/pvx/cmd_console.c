@@ -5,8 +5,9 @@
  * for CONSOLE_LINGER_MS so the answer to the last command is not cut off
  * (`pvx create -c` follows on until the domain stops instead).
  * A domain that does not exist yet, or whose console is not up yet, is waited
- * for (-w SECONDS, 30). What the guest writes with console_io (early boot before its
- * ring driver, console=io) is shown too, from the hypervisor's buffer. */
+ * for (-w SECONDS, 30). This is the console ring only: what a guest writes with
+ * console_io (a kernel booted with console=io, early boot of one that does not
+ * replay it into its ring) is in the hypervisor's log, `pvx dmesg`, as on Xen. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -134,7 +135,10 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s)
 		}
 		nanosleep(&tick, NULL);
 	}
-	if (fd < 0)
+	if (fd == -EAGAIN)
+		cli_fail("domain %u has no console ring (none in the store after %d s); what it "
+			 "writes with console_io (console=io) is in `pvx dmesg`", domid, wait_s);
+	else if (fd < 0)
 		cli_fail("console of domain %u: %s", domid, err);
 	return fd;
 }
@@ -173,35 +177,18 @@ static int console_in(int fd)
 	return esc ? 1 : 2;
 }
 
-/* What the guest wrote with console_io since *off (early boot of kernels that start
- * their ring driver late, console=io): printed as it comes, every tick. */
-static void console_io_poll(struct pvctrl *h, pv_domid_t domid, uint64_t *off)
-{
-	struct pv_privcmd_console_data cd;
-	char buf[4096];
-	int n;
-
-	while ((n = pvctrl_console_read(h, domid, *off, buf, sizeof(buf), 0, &cd)) > 0) {
-		util_write_full(1, buf, (size_t)n);
-		*off = cd.next;
-	}
-}
-
 /* After the domain stopped (or stdin ended): print until quiet for linger_ms. */
-static void console_linger(struct pvctrl *h, pv_domid_t domid, int fd, int linger_ms,
-			   uint64_t *io_off)
+static void console_linger(int fd, int linger_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	while (poll(&p, 1, linger_ms) > 0 && console_out(fd) > 0)
 		;
-	console_io_poll(h, domid, io_off);
 }
 
 int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
 {
 	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
-	uint64_t io_off = 0, io_next = 0;
 	int stdin_open = 1;
 
 	signal(SIGPIPE, SIG_IGN); /* pvconsoled going away is an error return, not death */
@@ -211,14 +198,8 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
 
 		if (n < 0 && errno != EINTR)
 			break;
-		if (util_now_ns() >= io_next) {
-			console_io_poll(h, domid, &io_off);
-			io_next = util_now_ns() + CONSOLE_TICK_MS * 1000000ull;
-		}
-		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0) {
-			console_io_poll(h, domid, &io_off); /* the domain went: its last words */
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)) && console_out(fd) <= 0)
 			break; /* pvconsoled let go of the domain */
-		}
 		if (n > 0 && stdin_open && (p[1].revents & (POLLIN | POLLHUP))) {
 			r = console_in(fd);
 			if (r == 1 || r < 0)
@@ -226,13 +207,13 @@ int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow)
 			if (r == 0) {
 				stdin_open = 0;
 				if (!console_raw && !follow) {
-					console_linger(h, domid, fd, CONSOLE_LINGER_MS, &io_off);
+					console_linger(fd, CONSOLE_LINGER_MS);
 					break;
 				}
 			}
 		}
 		if (n == 0 && !console_domain_up(h, domid)) {
-			console_linger(h, domid, fd, 200, &io_off);
+			console_linger(fd, 200);
 			break;
 		}
 	}

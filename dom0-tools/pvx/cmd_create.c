@@ -97,27 +97,9 @@ static int create_dry_run(const struct domcfg *dc)
 	return 0;
 }
 
-int cli_console_follow(struct pvctrl *h, pv_domid_t domid)
-{
-	struct pv_privcmd_console_data cd = { 0 };
-	static char buf[16384];
-	uint64_t off = 0;
-
-	for (;;) {
-		int n = pvctrl_console_read(h, domid, off, buf, sizeof(buf), 500, &cd);
-
-		if (n < 0)
-			return PV_DOMSTATE_DYING;
-		if (n > 0 && util_write_full(1, buf, n) < 0)
-			return PV_DOMSTATE_DYING;
-		off = cd.next;
-		if (n == 0 && cd.state >= PV_DOMSTATE_SHUTDOWN)
-			return (int)cd.state;
-	}
-}
-
 /* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
- * Without pvconsoled, follow the hypervisor's console_io output instead. */
+ * Without a console (no pvconsoled, no ring) the domain still runs: say so and
+ * fail; what it writes with console_io is in `pvx dmesg`. */
 static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
 {
 	int fd = cli_console_attach(h, domid, CREATE_CONSOLE_WAIT_S), rc;
@@ -125,9 +107,9 @@ static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
 	if (!paused && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		return cli_fail("cannot unpause domain %u: %s", domid, strerror(-rc));
 	if (fd < 0) {
-		fprintf(stderr, "pvx: following the hypervisor console (console_io) instead\n");
-		cli_console_follow(h, domid);
-		return 0;
+		fprintf(stderr, "pvx: domain %u is %s without its console\n", domid,
+			paused ? "paused" : "running");
+		return 1;
 	}
 	return cli_console_run(h, domid, fd, 1);
 }

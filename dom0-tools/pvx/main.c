@@ -27,7 +27,9 @@ static const struct pvx_cmd commands[] = {
 	{ "pause", cmd_pause, "DOMAIN", "Stop scheduling a domain's vCPUs" },
 	{ "unpause", cmd_unpause, "DOMAIN", "Resume a paused domain" },
 	{ "info", cmd_info, "", "Facts about the host and the hypervisor" },
-	{ "dmesg", cmd_dmesg, "[-c]", "The hypervisor's message log (-c: clear it too)" },
+	{ "dmesg", cmd_dmesg, "[-c]",
+	  "The hypervisor's log: its messages and what guests write with console_io, as "
+	  "\"(dN) line\" (-c: clear it too)" },
 	{ "domid", cmd_domid, "NAME", "The id of the domain called NAME" },
 	{ "domname", cmd_domname, "ID", "The name of domain ID" },
 	{ "daemons", cmd_daemons, "start|stop|status",

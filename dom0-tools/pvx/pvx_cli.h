@@ -19,9 +19,6 @@ struct pvctrl *cli_connect(void);
 pv_domid_t cli_domain(struct pvctrl *h, const char *spec);
 /* Print a command's usage line and return 2. */
 int cli_usage(const char *cmd);
-/* Follow a domain's console_io output to stdout until it stops; returns the
- * domain's final state (PV_DOMSTATE_*). */
-int cli_console_follow(struct pvctrl *h, pv_domid_t domid);
 
 /* Attach to domid's console through pvconsoled, waiting up to wait_s seconds for
  * a domain that is still starting: the socket, or -errno after printing why. */

@@ -36,9 +36,8 @@ enum pv_privcmd_op {
 	/* Map a domain's memory: payload pv_privcmd_domid; reply pv_privcmd_memory and
 	 * the domain's memory fd (map it MAP_SHARED). */
 	PV_PRIVCMD_OP_MAP_FOREIGN = 2,
-	/* Read a domain's console_io output: payload pv_privcmd_console_read; reply
-	 * pv_privcmd_console_data + bytes. Waits up to timeout_ms for data. */
-	PV_PRIVCMD_OP_CONSOLE_READ = 3,
+	/* 3 is retired (it read a domain's console_io output, which now goes to the
+	 * hypervisor log: sysctl readconsole, lines "(d<id>) ..."); -ENOSYS. */
 	/* pvisor's own per-domain attributes: payload/reply pv_privcmd_domext. */
 	PV_PRIVCMD_OP_DOMEXT_SET = 4,
 	/* All domains' attributes: reply an array of pv_privcmd_domext. */
@@ -161,21 +160,6 @@ struct pv_privcmd_memory {
 	uint64_t ram_bytes;   /* guest RAM at offset 0 (max_pages * 4 KiB) */
 	uint64_t special_off; /* offset of the special pages (pvisor.h) */
 	uint32_t nr_special;
-	uint32_t pad;
-};
-
-struct pv_privcmd_console_read {
-	uint64_t offset;     /* stream offset to read from (0 = oldest kept) */
-	uint32_t max;        /* at most this many bytes */
-	uint32_t timeout_ms; /* 0 = do not wait */
-	uint16_t domid;
-	uint16_t pad[3];
-};
-
-struct pv_privcmd_console_data {
-	uint64_t offset;     /* stream offset of the first byte returned */
-	uint64_t next;       /* offset to ask for next */
-	uint32_t state;      /* PV_PRIVCMD_DOMSTATE_* of the domain now */
 	uint32_t pad;
 };
 

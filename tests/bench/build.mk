@@ -9,6 +9,6 @@ HOST_PROGS += bench_pss
 bench_pss_SRCS += tests/bench/pss.c
 bench_pss_LIBS += pvcommon
 HOST_PROGS += bench_create
-bench_create_SRCS += tests/bench/create_banner.c
+bench_create_SRCS += tests/bench/create_banner.c tests/tools/dmesg_wait.c
 bench_create_LIBS += pvx xs pvctrl pvcommon
 bench_create_LDLIBS += -lyajl -lz

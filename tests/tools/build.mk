@@ -1,6 +1,6 @@
 # Test tools that act as dom0 peers of guests in integration tests and benchmarks.
 HOST_PROGS += evtchn_peer
-evtchn_peer_SRCS += tests/tools/evtchn_peer.c
+evtchn_peer_SRCS += tests/tools/evtchn_peer.c tests/tools/dmesg_wait.c
 evtchn_peer_LIBS += pvctrl pvcommon
 
 HOST_PROGS += gnt_peer

@@ -5,13 +5,15 @@
  *     make the guest listen on a port for dom0, connect to it from an event-channel
  *     handle here and time the round trips:
  *     "evtchn_peer: N round trips (MODE): median X ns, p99 Y ns, min Z ns".
- * Each guest announces its mailbox page on its console ("evtping: mailbox gfn=0x..."). */
+ * Each guest announces its mailbox page with console_io ("evtping: mailbox gfn=0x..."),
+ * which lands in the hypervisor log (`pvx dmesg`): read from there. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "dmesg_wait.h"
 #include "libpvctrl/pvctrl.h"
 #include "util.h"
 #include "pvisor/event_channel.h"
@@ -19,39 +21,29 @@
 
 static uint32_t rounds = 1000, mode = EVTPING_BLOCK;
 
-/* The mailbox gfn the guest printed, waiting up to 10 s for the line. */
+/* The mailbox gfn the guest announced with console_io, from the hypervisor log,
+ * waiting up to 10 s for the line. */
 static int find_mailbox(struct pvctrl *h, pv_domid_t dom, uint64_t *gfn)
 {
-	static char buf[65536];
-	uint64_t deadline = util_now_ns() + 10000000000ull;
+	static const char key[] = "evtping: mailbox gfn=0x";
+	char line[256];
+	int rc = dmesg_wait_line(h, dom, key, 0, 10000, line, sizeof(line));
 
-	while (util_now_ns() < deadline) {
-		struct pv_privcmd_console_data cd;
-		int n = pvctrl_console_read(h, dom, 0, buf, sizeof(buf) - 1, 200, &cd);
-		char *p;
-
-		if (n < 0)
-			return n;
-		buf[n] = '\0';
-		p = strstr(buf, "evtping: mailbox gfn=0x");
-		if (p && strchr(p, '\n')) {
-			*gfn = strtoull(p + strlen("evtping: mailbox gfn=0x"), NULL, 16);
-			return 0;
-		}
-	}
-	return -ETIMEDOUT;
+	if (rc == 0)
+		*gfn = strtoull(strstr(line, key) + strlen(key), NULL, 16);
+	return rc;
 }
 
 static int post(struct pvctrl *h, pv_domid_t dom, uint32_t role, uint32_t peer, uint32_t port)
 {
 	struct pv_privcmd_memory mi;
 	struct evtping_mailbox *mb;
-	uint64_t gfn;
+	uint64_t gfn = 0;
 	void *mem;
 	int rc = find_mailbox(h, dom, &gfn);
 
 	if (rc < 0) {
-		fprintf(stderr, "evtchn_peer: dom%u: no evtping mailbox on its console: %s\n",
+		fprintf(stderr, "evtchn_peer: dom%u: no evtping mailbox in the hypervisor log: %s\n",
 			dom, strerror(-rc));
 		return rc;
 	}

@@ -21,6 +21,7 @@ static int setup(void)
 {
 	pv_domid_t id;
 
+	hvlog_init(); /* the hypervisor's own messages go to its log, as in pvisor */
 	if (domain_create(2, NULL, &id) || !(dom = domain_get(id)))
 		return 1;
 	if (domain_set_max_mem(dom, 1024)) /* 256 pages */
@@ -169,58 +170,117 @@ static void test_args(void)
 	CU_ASSERT_EQUAL(dom->state, PV_DOMSTATE_CREATED); /* nothing above shut it down */
 }
 
+/* What the hypervisor log gained since offset *from (NUL-terminated in out). */
+static size_t hvlog_since(uint64_t *from, char *out, size_t max)
+{
+	uint64_t first, head;
+	size_t n = hvlog_read(*from, out, max - 1, &first, &head);
+
+	out[n] = '\0';
+	*from = first + n;
+	return n;
+}
+
 static void test_console(void)
 {
-	uint64_t a[5] = { PV_CONSOLEIO_write, 6, PV_PHYSMAP_BASE + 100 };
-	uint8_t out[16];
-	uint64_t first;
+	uint64_t a[5] = { PV_CONSOLEIO_write, 3, PV_PHYSMAP_BASE + 100 };
+	uint64_t from = hvlog_head();
+	char out[512], want[64];
 
-	memcpy(dom->mem + 100, "hello\n", 6);
-	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), 6);
-	CU_ASSERT_EQUAL(console_read(&dom->console, 0, out, sizeof(out), &first), 6);
-	CU_ASSERT_EQUAL(memcmp(out, "hello\n", 6), 0);
-	CU_ASSERT_EQUAL(console_read(&dom->console, 4, out, sizeof(out), &first), 2);
-	CU_ASSERT_EQUAL(first, 4);
+	memcpy(dom->mem + 100, "hello\r\n\x1b[1mbold\a\n", 18);
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), 3);
+	CU_ASSERT_EQUAL(hvlog_since(&from, out, sizeof(out)), 0); /* a partial line waits */
+	a[1] = 15;
+	a[2] += 3;
+	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), 15);
+	hvlog_since(&from, out, sizeof(out));
+	/* one line per newline, prefixed; CR, ESC and BEL are not passed on */
+	snprintf(want, sizeof(want), "(d%u) hello\n(d%u) [1mbold\n", dom->domid, dom->domid);
+	CU_ASSERT_STRING_EQUAL(out, want);
 	a[2] = PV_PHYSMAP_BASE - 3; /* starts outside guest memory */
 	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), -PV_EFAULT);
 	a[0] = 77;
 	CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_console_io, a), -PV_ENOSYS);
 }
 
-static void test_console_wrap(void)
+/* A line longer than CONSOLE_LINE_MAX is cut into pieces; what is left when the
+ * domain goes is logged then. */
+static void test_console_long_line(void)
 {
-	struct console_buf c;
-	static uint8_t big[HV_CONSOLE_BYTES + 100], out[64];
-	uint64_t first;
-
-	console_init(&c);
-	for (size_t i = 0; i < sizeof(big); i++)
-		big[i] = (uint8_t)i;
-	console_append(&c, big, sizeof(big));
-	/* only the newest HV_CONSOLE_BYTES are kept; an old offset is clipped */
-	CU_ASSERT_EQUAL(console_read(&c, 0, out, sizeof(out), &first), sizeof(out));
-	CU_ASSERT_EQUAL(first, 100);
-	CU_ASSERT_EQUAL(out[0], (uint8_t)100);
-	CU_ASSERT_EQUAL(console_read(&c, sizeof(big) + 5, out, sizeof(out), &first), 0);
-	console_fini(&c);
-}
-
-static void test_console_grave(void)
-{
+	static char buf[CONSOLE_LINE_MAX + 10], out[2048];
 	struct domain *d;
+	uint64_t from;
 	pv_domid_t id;
-	uint8_t out[16];
-	uint64_t first;
+	char want[32];
 
+	memset(buf, 'x', sizeof(buf));
 	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
 	d = domain_get(id);
-	console_append(&d->console, "last words\n", 11);
-	domain_destroy(d); /* never started: removed and buried at once */
+	from = hvlog_head();
+	snprintf(want, sizeof(want), "(d%u) ", id);
+	CU_ASSERT_EQUAL(console_write(d, buf, sizeof(buf)), 1);
+	CU_ASSERT_EQUAL(hvlog_since(&from, out, sizeof(out)),
+			strlen(want) + CONSOLE_LINE_MAX + 1);
+	CU_ASSERT_EQUAL(strncmp(out, want, strlen(want)), 0);
+	domain_destroy(d); /* never started: removed at once, its partial line flushed */
 	domain_put(d);
-	CU_ASSERT_EQUAL(console_grave_read(id, 5, out, sizeof(out), &first), 6);
-	CU_ASSERT_EQUAL(first, 5);
-	CU_ASSERT_EQUAL(memcmp(out, "words\n", 6), 0);
-	CU_ASSERT_EQUAL(console_grave_read(0x7000, 0, out, sizeof(out), &first), -ESRCH);
+	hvlog_since(&from, out, sizeof(out));
+	snprintf(want, sizeof(want), "\n(d%u) xxxxxxxxxx\n", id);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+}
+
+/* A guest writing flat out gets its burst into the log, then is cut off, and the
+ * log says how many lines it lost. */
+static void test_console_rate_limit(void)
+{
+	static char out[HV_CONSOLE_BYTES];
+	char line[81], prefix[16];
+	struct domain *d;
+	uint64_t from = hvlog_head();
+	unsigned logged = 0, sent = 1000;
+	pv_domid_t id;
+
+	memset(line, 'r', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
+	d = domain_get(id);
+	for (unsigned i = 0; i < sent; i++)
+		console_write(d, line, sizeof(line));
+	hvlog_since(&from, out, sizeof(out));
+	snprintf(prefix, sizeof(prefix), "(d%u) r", id);
+	for (char *p = out; (p = strstr(p, prefix)); p++)
+		logged++;
+	/* 16 KiB burst of 87-byte lines, plus what 1 KiB/s refills meanwhile */
+	CU_ASSERT(logged >= 150 && logged < 250);
+	snprintf(prefix, sizeof(prefix), "d%u: ", id);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, prefix));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "console_io line dropped: over the rate limit"));
+	CU_ASSERT_EQUAL(d->console.lines + d->console.dropped_total, sent);
+	domain_destroy(d);
+	domain_put(d);
+}
+
+/* The log keeps the newest HV_CONSOLE_BYTES; an old offset is clipped; a clear
+ * forgets what is there but offsets keep counting (incremental readers). */
+static void test_hvlog_wrap(void)
+{
+	static uint8_t big[HV_CONSOLE_BYTES + 100], out[64];
+	uint64_t first, head, base = hvlog_head();
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	hvlog_put(big, sizeof(big));
+	CU_ASSERT_EQUAL(hvlog_read(base, out, sizeof(out), &first, &head), sizeof(out));
+	CU_ASSERT_EQUAL(first, base + 100);
+	CU_ASSERT_EQUAL(out[0], (uint8_t)100);
+	CU_ASSERT_EQUAL(head, base + sizeof(big));
+	CU_ASSERT_EQUAL(hvlog_read(head + 5, out, sizeof(out), &first, &head), 0);
+	hvlog_clear();
+	CU_ASSERT_EQUAL(hvlog_read(0, out, sizeof(out), &first, &head), 0);
+	CU_ASSERT_EQUAL(first, base + sizeof(big));
+	hvlog_put("ab", 2);
+	CU_ASSERT_EQUAL(hvlog_read(0, out, sizeof(out), &first, &head), 2);
+	CU_ASSERT_EQUAL(first, base + sizeof(big));
 }
 
 static void test_domain_names(void)
@@ -252,8 +312,9 @@ int main(void)
 	CU_add_test(s, "domctl version and lookup", test_domctl_version);
 	CU_add_test(s, "argument validation", test_args);
 	CU_add_test(s, "console_io", test_console);
-	CU_add_test(s, "console ring wrap", test_console_wrap);
-	CU_add_test(s, "console of a destroyed domain", test_console_grave);
+	CU_add_test(s, "console_io: long lines, flush at destroy", test_console_long_line);
+	CU_add_test(s, "console_io: rate limit", test_console_rate_limit);
+	CU_add_test(s, "hypervisor log wrap and clear", test_hvlog_wrap);
 	CU_add_test(s, "domain names", test_domain_names);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -54,6 +54,7 @@ int app_netbad_run(const struct app_env *env);
 int app_nethot_run(const struct app_env *env);
 int app_shell_run(const struct app_env *env);
 int app_flood_run(const struct app_env *env);
+int app_dualcons_run(const struct app_env *env);
 int app_xstest_run(const struct app_env *env);
 int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);

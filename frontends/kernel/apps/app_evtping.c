@@ -10,9 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/evtchn.h"
 #include "kernel/mm.h"
-#include "kernel/console.h"
 #include "kernel/printk.h"
-#include "lib/format.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "lib/sort.h"
@@ -44,17 +42,12 @@ static void evtping_wait(uint32_t port, uint32_t mode)
 static struct evtping_mailbox *evtping_mailbox_wait(void)
 {
 	volatile struct evtping_mailbox *mb = mm_alloc_pages(1);
-	char line[64];
-	int len;
 
 	if (!mb)
 		return 0;
-	/* evtchn_peer reads this line through privcmd CONSOLE_READ: it goes to the
-	 * hypervisor console (console_io), which also lands in the console log. */
-	len = ksnprintf(line, sizeof(line), "evtping: mailbox gfn=0x%llx\n",
-			(unsigned long long)mm_virt_to_gfn((void *)mb));
-	printk_flush();
-	console_io_write(line, (size_t)len);
+	/* evtchn_peer reads this line in the hypervisor log (console_io); the console
+	 * shows it too. */
+	printk_hv("evtping: mailbox gfn=0x%llx\n", (unsigned long long)mm_virt_to_gfn((void *)mb));
 	while (mb->magic != EVTPING_MAGIC)
 		timer_sleep_ns(1000000);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -35,6 +35,8 @@ static const struct app app_table[] = {
 	{ "netbad", app_netbad_run, "peer=A: malformed tx requests; the peer must still answer" },
 	{ "shell", app_shell_run, "prompt=TEXT: a command line on the console (help lists)" },
 	{ "flood", app_flood_run, "secs=S (10) lines=N: print numbered lines flat out" },
+	{ "dualcons", app_dualcons_run,
+	  "lines=N (20) ms=T (0): each line to the console ring and console_io (as Mini-OS)" },
 	{ "xstest", app_xstest_run,
 	  "op=check other=D | op=bench n=N: the store from the guest (xenbus)" },
 	{ "blkcheck", app_blkcheck_run,

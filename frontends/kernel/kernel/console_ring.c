@@ -37,6 +37,11 @@ int console_ring_init(const struct pv_start_info *si)
 	return 0;
 }
 
+void console_ring_release(void)
+{
+	cr_active = 0;
+}
+
 static void console_ring_event(uint32_t port, void *data)
 {
 	(void)port;

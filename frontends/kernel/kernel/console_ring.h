@@ -11,6 +11,8 @@
 /* Take the ring start_info names (page below nr_pages, a port): 0, or -PV_ENODEV
  * when there is none (the console stays on console_io). Needs no upcalls. */
 int console_ring_init(const struct pv_start_info *si);
+/* Stop using the ring (output goes to console_io again; getc says -PV_ENODEV). */
+void console_ring_release(void);
 /* Bind the port's event handler (after evtchn_init_cpu). */
 void console_ring_bind(void);
 /* 1 while output goes to the ring. */

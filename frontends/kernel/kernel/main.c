@@ -1,8 +1,11 @@
-/* kmain: the reference kernel's life -- take in start_info, start the clock and
- * printk, print the banner, parse the command line, run one app, shut down. */
+/* kmain: the reference kernel's life -- take in start_info, start the clock, parse
+ * the command line, print the banner (on console_io), take the console ring and
+ * replay the banner there, run one app, shut down. */
+#include <pvisor/errno.h>
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "console.h"
 #include "console_ring.h"
 #include "evtchn.h"
 #include "kernel.h"
@@ -107,14 +110,18 @@ static __attribute__((noreturn)) void kmain_cont(void)
 }
 
 /* Output moves to the console ring unless console=io keeps it on console_io;
- * whatever came before this went to console_io. */
+ * whatever came before this went to console_io and is replayed into the ring. */
 static void kmain_console_init(const struct pv_start_info *si, const struct cmdline *cl)
 {
 	const char *want = cmdline_get(cl, "console");
+	int rc = -PV_ENODEV;
 
-	if (want && strcmp(want, "io") == 0)
-		return;
-	if (console_ring_init(si) < 0 && want && strcmp(want, "ring") == 0)
+	if (!want || strcmp(want, "io") != 0)
+		rc = console_ring_init(si);
+	else
+		console_announce_io(si);
+	console_early_replay();
+	if (rc < 0 && want && strcmp(want, "ring") == 0)
 		printk("%s: warning: console=ring but start_info names no console ring\n",
 		       KERNEL_NAME);
 }
@@ -126,11 +133,13 @@ void kmain(const struct pv_start_info *si)
 	kmain_boot_init(si);
 	time_init(boot.shared_info);
 	cut = cmdline_parse(&kmain_cmdline, (const char *)si->cmd_line, sizeof(si->cmd_line));
-	kmain_console_init(si, &kmain_cmdline);
+	/* The banner checks start_info before its console page is trusted: these lines
+	 * go out on console_io and reach the ring by replay (kmain_console_init). */
 	kmain_banner(si);
 	if (cut < 0)
 		printk("%s: warning: command line cut: %u arguments past %d ignored\n",
 		       KERNEL_NAME, kmain_cmdline.dropped, CMDLINE_MAX_ARGS);
+	kmain_console_init(si, &kmain_cmdline);
 	if (!boot.shared_info)
 		kmain_cont(); /* no events without shared_info: stay on the boot stack */
 	smp_boot(kmain_cont);

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "console.h"
+#include "console_ring.h"
 #include "kernel/evtchn.h"
 #include "lib/format.h"
 #include "printk.h"
@@ -70,4 +71,23 @@ void printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
+}
+
+void printk_hv(const char *fmt, ...)
+{
+	char line[PRINTK_HV_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	/* Without the ring printk itself goes to console_io: once is enough there. */
+	if (console_ring_active())
+		console_io_write(line, (size_t)n);
+	printk("%s", line);
 }

@@ -12,4 +12,13 @@ void vprintk(const char *fmt, va_list ap);
 /* Write out a partial line now (before shutdown, or before spinning forever). */
 void printk_flush(void);
 
+/*
+ * printk, and the same text to the hypervisor log (console_io) when printk goes to
+ * the console ring, as Mini-OS prints: the line shows once on the console and once
+ * in `pvx dmesg` (where dom0 tools read what a guest announces). At most
+ * PRINTK_HV_MAX bytes of formatted text.
+ */
+#define PRINTK_HV_MAX 256
+void printk_hv(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif
