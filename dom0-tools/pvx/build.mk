@@ -12,3 +12,10 @@ pvx_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c 
 	dom0-tools/pvx/cmd_block_list.c
 pvx_SRCS += dom0-tools/pvx/cmd_network.c
 pvx_SRCS += dom0-tools/pvx/cmd_web.c
+pvx_SRCS += dom0-tools/pvx/cmd_trace.c dom0-tools/pvx/trace_report.c
+pvx_LDLIBS += -lm
+# the PNG of pvx trace report is drawn by this script (python3-matplotlib)
+EXTRA_ALL += $(B)/bin/pvx-trace-plot
+$(B)/bin/pvx-trace-plot: dom0-tools/pvx/pvx-trace-plot.py
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@

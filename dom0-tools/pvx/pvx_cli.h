@@ -52,5 +52,8 @@ int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_web(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+/* pvx trace report (trace_report.c). */
+int trace_report(int argc, char **argv);
 
 #endif

@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(gcc make clang libyajl-dev zlib1g-dev libcunit1-dev libxen-dev xenstore-utils
       liburing-dev user-mode-linux busybox-static qemu-utils cpio gzip
       iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format
-      libwebsockets-dev nodejs chromium python3-websocket)
+      libwebsockets-dev nodejs chromium python3-websocket python3-matplotlib)
 # npm comes with nodejs from NodeSource; Debian's nodejs needs its npm package
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
