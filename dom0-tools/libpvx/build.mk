@@ -13,4 +13,4 @@ pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
 pvx_SRCS += dom0-tools/libpvx/monitor.c
-pvx_SRCS += dom0-tools/libpvx/hcnames.c dom0-tools/libpvx/tracefile.c
+pvx_SRCS += dom0-tools/libpvx/hcnames.c dom0-tools/libpvx/tracefile.c dom0-tools/libpvx/bkstat.c

@@ -94,6 +94,7 @@ void api_templates_get(struct api_call *c);
 void api_domains_list(struct api_call *c);
 void api_domain_get(struct api_call *c);
 void api_domain_devices(struct api_call *c);
+void api_domain_counters(struct api_call *c);
 void api_domain_create(struct api_call *c);
 void api_domain_pause(struct api_call *c);
 void api_domain_unpause(struct api_call *c);

@@ -7,7 +7,8 @@
 
 #include "api.h"
 #include "api_dom.h"
-#include "bkstat.h"
+#include "libpvx/bkstat.h"
+#include "libpvx/hcnames.h"
 #include "libpvx/pvx.h"
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
@@ -160,5 +161,66 @@ void api_domain_devices(struct api_call *c)
 		api_fail(c, 503, "no-store", "pvx: %s: cannot read its devices from the store; "
 			 "is xsd running? ('pvx daemons status')", c->param);
 	}
+	yajl_gen_map_close(c->g);
+}
+
+static void counters_hv(yajl_gen g, const struct pv_privcmd_counters *ctr)
+{
+	json_key(g, "hypervisor");
+	yajl_gen_map_open(g);
+	json_kint(g, "hypercalls", (long long)ctr->hypercalls_total);
+	json_kint(g, "events_sent", (long long)ctr->events_sent);
+	json_kint(g, "events_received", (long long)ctr->events_received);
+	json_kint(g, "upcalls", (long long)ctr->upcalls);
+	json_kint(g, "blocks", (long long)ctr->blocks);
+	json_kint(g, "wakeups", (long long)ctr->wakeups);
+	json_key(g, "hypercalls_by_name");
+	yajl_gen_map_open(g);
+	for (unsigned i = 0; i < ctr->nr_hypercalls && i < 128; i++) {
+		char num[24];
+		const char *name = pvx_hypercall_name(i);
+
+		if (!ctr->hypercalls[i])
+			continue;
+		snprintf(num, sizeof(num), "hypercall_%u", i);
+		json_kint(g, name ? name : num, (long long)ctr->hypercalls[i]);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
+/* GET domains/DOM/counters: the hypervisor's counters of the domain and its
+ * devices' counters summed (what pvx top shows). */
+void api_domain_counters(struct api_call *c)
+{
+	struct pv_privcmd_counters ctr;
+	struct sample_set set;
+	struct pvctrl *pc;
+	pv_domid_t domid;
+	int rc;
+
+	if (api_domain_arg(c, &pc, &domid) < 0)
+		return;
+	rc = pvctrl_domain_counters(pc, domid, &ctr);
+	if (rc < 0) {
+		api_fail_op(c, "counters", rc, NULL);
+		return;
+	}
+	yajl_gen_map_open(c->g);
+	json_kint(c->g, "domid", domid);
+	counters_hv(c->g, &ctr);
+	rc = sample_take(pc, &set, 1);
+	for (int i = 0; rc == 0 && i < set.n; i++) {
+		if (set.d[i].e.domid != domid)
+			continue;
+		json_key(c->g, "devices");
+		yajl_gen_map_open(c->g);
+		for (int k = 0; k < BK_NR_COUNTERS; k++)
+			if (set.d[i].io.have & (1u << k))
+				json_kint(c->g, bk_counter_name(k), (long long)set.d[i].io.c[k]);
+		yajl_gen_map_close(c->g);
+	}
+	if (rc == 0)
+		sample_set_free(&set);
 	yajl_gen_map_close(c->g);
 }

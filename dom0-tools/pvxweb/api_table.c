@@ -10,6 +10,7 @@ const struct api_route api_routes[] = {
 	{ API_POST, "domains/restore", api_domain_restore },
 	{ API_GET, "domains/:dom", api_domain_get },
 	{ API_GET, "domains/:dom/devices", api_domain_devices },
+	{ API_GET, "domains/:dom/counters", api_domain_counters },
 	{ API_POST, "domains/:dom/pause", api_domain_pause },
 	{ API_POST, "domains/:dom/unpause", api_domain_unpause },
 	{ API_POST, "domains/:dom/shutdown", api_domain_shutdown },

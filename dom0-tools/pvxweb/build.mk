@@ -1,10 +1,10 @@
 # dom0-tools/pvxweb: the JSON API and browser console (libwebsockets), and the
 # page it serves, vendored from npm into build/www (package-lock.json pins it).
 # Library pvxwebcore is the pure part (routes, bodies, backend status lines)
-# that the unit tests link.
+# that the unit tests link. The backends' status lines are read by libpvx/bkstat.c.
 HOST_LIBS += pvxwebcore
 pvxwebcore_SRCS += dom0-tools/pvxweb/api_route.c dom0-tools/pvxweb/api_json.c \
-	dom0-tools/pvxweb/bkstat.c dom0-tools/pvxweb/web_auth.c
+	dom0-tools/pvxweb/web_auth.c
 HOST_PROGS += pvxweb
 pvxweb_SRCS += dom0-tools/pvxweb/main.c dom0-tools/pvxweb/web_lws.c \
 	dom0-tools/pvxweb/web_http.c dom0-tools/pvxweb/web_events.c \

@@ -58,8 +58,12 @@ int sample_take(struct pvctrl *pc, struct sample_set *out, int backends)
 		pvx_domain_letters(pc, e[i].domid, out->d[i].letters);
 	}
 	free(e);
-	if (backends)
-		sample_backends(out);
+	if (!backends)
+		return 0;
+	sample_backends(out);
+	for (int i = 0; i < n; i++)
+		out->d[i].have_ctr = pvctrl_domain_counters(pc, out->d[i].e.domid,
+							    &out->d[i].ctr) == 0;
 	return 0;
 }
 

@@ -168,6 +168,16 @@ static void rate_io(yajl_gen g, const char *key, const struct dom_sample *a,
 	json_knum(g, key, (double)(b->io.c[k] - a->io.c[k]) / dt);
 }
 
+/* A per-second rate of a hypervisor counter, or null when either look lacks it. */
+static void rate_ctr(yajl_gen g, const char *key, const struct dom_sample *a,
+		     const struct dom_sample *b, uint64_t va, uint64_t vb, double dt)
+{
+	if (!a->have_ctr || !b->have_ctr || vb < va || dt <= 0)
+		json_knull(g, key);
+	else
+		json_knum(g, key, (double)(vb - va) / dt);
+}
+
 static void metrics_one(yajl_gen g, const struct dom_sample *a, const struct dom_sample *b,
 			double dt)
 {
@@ -180,8 +190,10 @@ static void metrics_one(yajl_gen g, const struct dom_sample *a, const struct dom
 	json_knum(g, "cpu_pct", cpu);
 	json_kint(g, "cpu_time_ns", (long long)b->e.cpu_time);
 	json_kint(g, "mem_kib", (long long)b->e.tot_pages * 4);
-	json_knull(g, "hypercalls_per_s");
-	json_knull(g, "events_per_s");
+	rate_ctr(g, "hypercalls_per_s", a, b, a->ctr.hypercalls_total, b->ctr.hypercalls_total, dt);
+	rate_ctr(g, "events_per_s", a, b, a->ctr.events_received, b->ctr.events_received, dt);
+	rate_ctr(g, "events_sent_per_s", a, b, a->ctr.events_sent, b->ctr.events_sent, dt);
+	rate_ctr(g, "upcalls_per_s", a, b, a->ctr.upcalls, b->ctr.upcalls, dt);
 	rate_io(g, "disk_read_Bps", a, b, BK_RD_BYTES, dt);
 	rate_io(g, "disk_write_Bps", a, b, BK_WR_BYTES, dt);
 	rate_io(g, "net_rx_Bps", a, b, BK_RX_BYTES, dt);
@@ -244,8 +256,11 @@ static void carry_io(struct sample_set *cur, const struct sample_set *prev)
 	for (int i = 0; i < cur->n; i++) {
 		const struct dom_sample *old = set_find(prev, cur->d[i].e.domid);
 
-		if (old)
+		if (old) {
 			cur->d[i].io = old->io;
+			cur->d[i].ctr = old->ctr;
+			cur->d[i].have_ctr = old->have_ctr;
+		}
 	}
 }
 

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "bkstat.h"
+#include "libpvx/bkstat.h"
 #include "libpvctrl/pvctrl.h"
 
 struct lws_context;
@@ -20,6 +20,8 @@ struct dom_sample {
 	struct pv_privcmd_domext e;
 	char letters[7];          /* xl's r b p s <reason> d */
 	struct bk_totals io;      /* the backends' counters of its devices */
+	struct pv_privcmd_counters ctr; /* the hypervisor's counters (metrics looks) */
+	int have_ctr;
 };
 
 struct sample_set {

@@ -19,5 +19,5 @@ test_console_ring_LDLIBS := -lcunit
 
 UNIT_TESTS += test_pvxweb
 test_pvxweb_SRCS := tests/unit/test_pvxweb.c
-test_pvxweb_LIBS := pvxwebcore pvcommon
+test_pvxweb_LIBS := pvxwebcore pvx pvcommon
 test_pvxweb_LDLIBS := -lcunit -lyajl

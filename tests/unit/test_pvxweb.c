@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "pvxweb/api.h"
-#include "pvxweb/bkstat.h"
+#include "libpvx/bkstat.h"
 #include "pvxweb/pvxweb.h"
 
 static int called;

@@ -5,8 +5,8 @@
  * errors; vif tx_reqs tx_pkts tx_bytes tx_errors rx_reqs rx_pkts rx_bytes
  * rx_drops (tx: what the guest sent). Unknown keys are skipped, so backends may
  * add counters. */
-#ifndef PVXWEB_BKSTAT_H
-#define PVXWEB_BKSTAT_H
+#ifndef PV_LIBPVX_BKSTAT_H
+#define PV_LIBPVX_BKSTAT_H
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* Reading the backends' status sockets (see bkstat.h). */
-#include "bkstat.h"
+#include "libpvx/bkstat.h"
 
 #include <errno.h>
 #include <poll.h>
