@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run every test pvisor has: unit (CUnit), config golden files, ABI, integration
+# Run every test pvisor has: unit (CUnit), config golden files, structure (rules the
+# tree keeps, checked on the build), ABI, integration
 # (real daemons, real guests), fuzz smoke. Prints one line per test and a summary.
 # A test exits 0 (pass), 77 (skip, with its reason on the last line) or else (fail).
 # Select with TESTS='glob' (matched against the test name).
@@ -42,6 +43,10 @@ for t in build/tests/test_*; do
 done
 echo "== config"
 [ -x tests/config/run.sh ] && run_one config/golden tests/config/run.sh
+echo "== structure"
+for t in tests/structure/t_*.sh; do
+	[ -x "$t" ] && run_one "structure/$(basename "$t" .sh)" "$t"
+done
 echo "== abi"
 for t in build/tests/abi_*; do
 	[ -x "$t" ] && run_one "abi/$(basename "$t")" "$t"

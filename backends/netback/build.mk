@@ -10,6 +10,5 @@ ifneq ($(wildcard backends/common/xenbus_be.h),)
 HOST_PROGS += netback
 netback_SRCS += backends/netback/main.c backends/netback/nb_vif.c backends/netback/nb_io.c \
 	backends/netback/nb_tap.c backends/netback/nb_pmap.c
-netback_LIBS += nbcore xenbus_be pvx xs pvctrl pvcommon
-netback_LDLIBS += -lyajl
+netback_LIBS += nbcore xenbus_be xs pvctrl pvcommon
 endif

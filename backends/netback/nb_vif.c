@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libpvx/vifspec.h"
 #include "log.h"
+#include "netaddr.h"
 #include "netback/netback.h"
 #include "util.h"
 
@@ -31,24 +31,24 @@ static int vif_read_keys(struct xbe_device *d, struct nb_vif *v)
 	unsigned long usecs = 0;
 
 	s = xbe_be_read_str(d, "mac", NULL);
-	if (!s || vifspec_parse_mac(s, v->mac)) {
+	if (!s || netaddr_mac_parse(s, v->mac)) {
 		xbe_device_error(d, -EINVAL, "backend mac is missing or not a unicast MAC");
 		free(s);
 		return -EINVAL;
 	}
 	free(s);
 	s = xbe_be_read_str(d, "bridge", NULL);
-	snprintf(v->bridge, sizeof(v->bridge), "%s", s ? s : VIFSPEC_BRIDGE_DEFAULT);
-	if (s && !vifspec_ifname_ok(s)) {
+	snprintf(v->bridge, sizeof(v->bridge), "%s", s ? s : NETADDR_BRIDGE_DEFAULT);
+	if (s && !netaddr_ifname_ok(s)) {
 		xbe_device_error(d, -EINVAL, "bridge '%s' is not a usable switch name", s);
 		free(s);
 		return -EINVAL;
 	}
 	free(s);
-	v->mtu = xbe_be_read_u64(d, "mtu", VIFSPEC_MTU_MAX, &mtu) == 0 && mtu >= VIFSPEC_MTU_MIN
-			 ? (unsigned)mtu : VIFSPEC_MTU_DEFAULT;
+	v->mtu = xbe_be_read_u64(d, "mtu", NETADDR_MTU_MAX, &mtu) == 0 && mtu >= NETADDR_MTU_MIN
+			 ? (unsigned)mtu : NETADDR_MTU_DEFAULT;
 	s = xbe_be_read_str(d, "vifname", NULL);
-	if (s && vifspec_ifname_ok(s))
+	if (s && netaddr_ifname_ok(s))
 		snprintf(v->ifname, sizeof(v->ifname), "%s", s);
 	else
 		snprintf(v->ifname, sizeof(v->ifname), "vif%u.%u", d->domid, d->devid);

@@ -23,7 +23,7 @@ struct boot_layout {
 };
 
 static int build_ramdisk(const struct domcfg *dc, uint8_t *ram, uint64_t at, uint64_t room,
-			 uint64_t *len, char *err, size_t errlen)
+			 uint64_t *len, struct pvx_err *err)
 {
 	char *path = domcfg_path_resolve(dc, dc->ramdisk);
 	struct stat st;
@@ -32,14 +32,14 @@ static int build_ramdisk(const struct domcfg *dc, uint8_t *ram, uint64_t at, uin
 	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "ramdisk '%s': %s", path ? path : dc->ramdisk, strerror(errno));
+		pvx_fail(err, rc, "ramdisk '%s': %s", path ? path : dc->ramdisk, strerror(errno));
 	} else if ((uint64_t)st.st_size > room) {
 		rc = -ENOSPC;
-		snprintf(err, errlen, "ramdisk '%s' (%lu KiB) does not fit in the domain's memory",
+		pvx_fail(err, rc, "ramdisk '%s' (%lu KiB) does not fit in the domain's memory",
 			 path, (unsigned long)(st.st_size >> 10));
 	} else if (util_read_full(fd, ram + at, st.st_size) != st.st_size) {
 		rc = -EIO;
-		snprintf(err, errlen, "ramdisk '%s': short read", path);
+		pvx_fail(err, rc, "ramdisk '%s': short read", path);
 	}
 	*len = rc == 0 ? (uint64_t)st.st_size : 0;
 	if (fd >= 0)
@@ -49,7 +49,7 @@ static int build_ramdisk(const struct domcfg *dc, uint8_t *ram, uint64_t at, uin
 }
 
 static int build_layout(const struct domcfg *dc, const struct elf_image *img, uint8_t *ram,
-			uint64_t ram_bytes, struct boot_layout *bl, char *err, size_t errlen)
+			uint64_t ram_bytes, struct boot_layout *bl, struct pvx_err *err)
 {
 	uint64_t pos = PAGE_ROUND(img->pend);
 	int rc;
@@ -57,8 +57,8 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 	memset(bl, 0, sizeof(*bl));
 	if (dc->ramdisk) {
 		if (pos >= ram_bytes)
-			return snprintf(err, errlen, "no memory left for the ramdisk"), -ENOSPC;
-		rc = build_ramdisk(dc, ram, pos, ram_bytes - pos, &bl->ramdisk_len, err, errlen);
+			return pvx_fail(err, -ENOSPC, "no memory left for the ramdisk");
+		rc = build_ramdisk(dc, ram, pos, ram_bytes - pos, &bl->ramdisk_len, err);
 		if (rc)
 			return rc;
 		bl->ramdisk = pos;
@@ -69,12 +69,10 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 	bl->console = pos + 2 * PV_PAGE_SIZE;
 	bl->stack_top = pos + (3 + BOOT_STACK_PAGES) * PV_PAGE_SIZE;
 	bl->end = bl->stack_top;
-	if (bl->end > ram_bytes) {
-		snprintf(err, errlen, "kernel and boot data need %lu KiB but the domain has %lu KiB "
-			 "of memory; raise memory=", (unsigned long)(bl->end >> 10),
-			 (unsigned long)(ram_bytes >> 10));
-		return -ENOSPC;
-	}
+	if (bl->end > ram_bytes)
+		return pvx_fail(err, -ENOSPC, "kernel and boot data need %lu KiB but the domain has "
+				"%lu KiB of memory; raise memory=", (unsigned long)(bl->end >> 10),
+				(unsigned long)(ram_bytes >> 10));
 	memset(ram + bl->start_info, 0, bl->end - bl->start_info);
 	return 0;
 }
@@ -121,7 +119,7 @@ static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct elf_imag
 /* The store and console event channels: unbound ports of the guest that dom0
  * (xsd, pvconsoled) binds when it connects. */
 static int build_ports(struct pvctrl *h, pv_domid_t domid, struct pvx_boot_ports *bp,
-		       char *err, size_t errlen)
+		       struct pvx_err *err)
 {
 	int port = pvctrl_evtchn_alloc_unbound(h, domid, 0);
 
@@ -131,36 +129,35 @@ static int build_ports(struct pvctrl *h, pv_domid_t domid, struct pvx_boot_ports
 		bp->console_port = (uint32_t)port;
 	}
 	if (port < 0)
-		snprintf(err, errlen, "allocating the store and console event channels: %s",
+		pvx_fail(err, port, "allocating the store and console event channels: %s",
 			 strerror(-port));
 	return port < 0 ? port : 0;
 }
 
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 		     const struct elf_image *img, struct pvx_boot_ports *bp,
-		     char *err, size_t errlen)
+		     struct pvx_err *err)
 {
 	struct pv_privcmd_memory mi;
 	struct boot_layout bl;
 	void *mem;
 	int rc;
 
-	if (!img->has_hypercall_page) {
-		snprintf(err, errlen, "kernel has no HYPERCALL_PAGE ELF note; see docs/PORTING.md");
-		return -ENOEXEC;
-	}
+	if (!img->has_hypercall_page)
+		return pvx_fail(err, -ENOEXEC, "kernel has no HYPERCALL_PAGE ELF note; see "
+				"docs/PORTING.md");
 	rc = pvctrl_domain_max_mem(h, domid, dc->maxmem_mib * 1024);
 	if (rc < 0)
-		return snprintf(err, errlen, "setting maxmem: %s", strerror(-rc)), rc;
-	rc = build_ports(h, domid, bp, err, errlen);
+		return pvx_fail(err, rc, "setting maxmem: %s", strerror(-rc));
+	rc = build_ports(h, domid, bp, err);
 	if (rc < 0)
 		return rc;
 	rc = pvctrl_map_foreign(h, domid, &mem, &mi);
 	if (rc < 0)
-		return snprintf(err, errlen, "mapping domain memory: %s", strerror(-rc)), rc;
-	rc = elf_image_load(img, mem, dc->memory_mib << 20, err, errlen);
+		return pvx_fail(err, rc, "mapping domain memory: %s", strerror(-rc));
+	rc = elf_image_load(img, mem, dc->memory_mib << 20, err);
 	if (rc == 0)
-		rc = build_layout(dc, img, mem, dc->memory_mib << 20, &bl, err, errlen);
+		rc = build_layout(dc, img, mem, dc->memory_mib << 20, &bl, err);
 	if (rc == 0) {
 		build_start_info(dc, &mi, &bl, bp, mem);
 		bp->store_gfn = bl.store / PV_PAGE_SIZE;
@@ -170,8 +167,8 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 	if (rc == 0 && (rc = pvctrl_hypercall_init(h, domid,
 						   (img->hypercall_page - PV_PHYSMAP_BASE) /
 							   PV_PAGE_SIZE)) < 0)
-		snprintf(err, errlen, "writing the hypercall page: %s", strerror(-rc));
+		pvx_fail(err, rc, "writing the hypercall page: %s", strerror(-rc));
 	if (rc == 0 && (rc = build_vcpu0(h, domid, img, &bl)) < 0)
-		snprintf(err, errlen, "setting vCPU 0's context: %s", strerror(-rc));
+		pvx_fail(err, rc, "setting vCPU 0's context: %s", strerror(-rc));
 	return rc;
 }

@@ -1,16 +1,15 @@
 # libpvx: the toolstack library under pvx. Other fragments in this folder add sources.
 HOST_LIBS += pvx
+pvx_SRCS += dom0-tools/libpvx/pvx_err.c
 pvx_SRCS += dom0-tools/libpvx/cfg.c
-pvx_SRCS += dom0-tools/libpvx/cfg_lex.c
+pvx_SRCS += dom0-tools/libpvx/cfg_lex.c dom0-tools/libpvx/cfg_format.c
 pvx_SRCS += dom0-tools/libpvx/domcfg.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_check.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
-pvx_SRCS += dom0-tools/libpvx/daemons.c
 pvx_SRCS += dom0-tools/libpvx/build.c
 pvx_SRCS += dom0-tools/libpvx/create.c dom0-tools/libpvx/domview.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
 pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
-pvx_SRCS += dom0-tools/libpvx/monitor.c
 pvx_SRCS += dom0-tools/libpvx/hcnames.c dom0-tools/libpvx/tracefile.c dom0-tools/libpvx/bkstat.c

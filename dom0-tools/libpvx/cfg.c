@@ -167,7 +167,8 @@ static int list_concat(struct cfg_lex *lx, const char *key, struct cfg_value *ol
 	items = realloc(old->items, (old->n_items + add->n_items + 1) * sizeof(*items));
 	if (!items)
 		return -ENOMEM;
-	memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
+	if (add->n_items) /* `disk += []` has no items array: memcpy from NULL is undefined */
+		memcpy(items + old->n_items, add->items, add->n_items * sizeof(*items));
 	free(add->items);
 	add->items = items;
 	add->n_items += old->n_items;
@@ -315,25 +316,24 @@ static struct cfg_file *file_new(const char *name)
 }
 
 int cfg_parse_buffer(const char *name, const char *buf, size_t len, struct cfg_file **out,
-		     char *err, size_t errlen)
+		     struct pvx_err *err)
 {
 	struct cfg_lex lx;
 	struct cfg_file *cf;
 	int rc;
 
 	*out = NULL;
-	cfg_lex_init(&lx, name, buf, len, err, errlen);
-	if (len > CFG_MAX_FILE_SIZE) {
-		snprintf(err, errlen, "%s: file is larger than %d bytes", name, CFG_MAX_FILE_SIZE);
-		return -EFBIG;
-	}
+	cfg_lex_init(&lx, name, buf, len, err);
+	if (len > CFG_MAX_FILE_SIZE)
+		return pvx_fail(err, -EFBIG, "%s: file is larger than %d bytes", name,
+				CFG_MAX_FILE_SIZE);
 	cf = file_new(name);
 	if (!cf)
-		return -ENOMEM;
+		return pvx_fail(err, -ENOMEM, "%s: out of memory", name);
 	rc = parse_statements(&lx, cf);
 	cfg_lex_fini(&lx);
 	if (rc == -ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", name);
+		pvx_fail(err, rc, "%s: out of memory", name);
 	if (rc) {
 		cfg_free(cf);
 		return rc;
@@ -367,7 +367,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return rc;
 }
 
-int cfg_parse_file(const char *path, struct cfg_file **out, char *err, size_t errlen)
+int cfg_parse_file(const char *path, struct cfg_file **out, struct pvx_err *err)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -376,11 +376,9 @@ int cfg_parse_file(const char *path, struct cfg_file **out, char *err, size_t er
 	*out = NULL;
 	errno = 0;
 	rc = read_file(path, &buf, &len);
-	if (rc) {
-		snprintf(err, errlen, "%s: cannot read config file: %s", path, strerror(-rc));
-		return rc;
-	}
-	rc = cfg_parse_buffer(path, buf, len, out, err, errlen);
+	if (rc)
+		return pvx_fail(err, rc, "%s: cannot read config file: %s", path, strerror(-rc));
+	rc = cfg_parse_buffer(path, buf, len, out, err);
 	free(buf);
 	return rc;
 }
@@ -453,7 +451,7 @@ static int override_parse(struct cfg_lex *lx, struct cfg_file *cf)
 	return entry_store(lx, cf, key, append, &v);
 }
 
-int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, char *err, size_t errlen)
+int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, struct pvx_err *err)
 {
 	char quoted[96], prefix[128];
 	struct cfg_lex lx;
@@ -461,12 +459,12 @@ int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, char *err,
 
 	cfg_quote(key_eq_value, quoted, sizeof(quoted));
 	snprintf(prefix, sizeof(prefix), "command line: %s", quoted);
-	cfg_lex_init(&lx, "command line", key_eq_value, strlen(key_eq_value), err, errlen);
+	cfg_lex_init(&lx, "command line", key_eq_value, strlen(key_eq_value), err);
 	lx.prefix = prefix;
 	rc = override_parse(&lx, cf);
 	cfg_lex_fini(&lx);
 	if (rc == -ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", prefix);
+		pvx_fail(err, rc, "%s: out of memory", prefix);
 	return rc;
 }
 

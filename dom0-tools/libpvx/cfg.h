@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "libpvx/pvx_err.h"
+
 /* Bounds on untrusted input; exceeding one is a parse error naming the limit. */
 #define CFG_MAX_FILE_SIZE (1024 * 1024) /* bytes in one config file */
 #define CFG_MAX_DEPTH     8             /* nesting of [ lists ] */
@@ -50,20 +52,28 @@ struct cfg_file {
 /* Read and parse the config file at `path` (at most CFG_MAX_FILE_SIZE bytes).
  * On success *out is a new cfg_file (free with cfg_free) and 0 is returned. On
  * failure returns a negative errno (-EINVAL for syntax, -EFBIG, -ENOENT, ...)
- * and writes "<path>:<line>: <what>" or "<path>: <what>" into err. */
-int cfg_parse_file(const char *path, struct cfg_file **out, char *err, size_t errlen);
+ * explained in err as "<path>:<line>: <what>" or "<path>: <what>". */
+int cfg_parse_file(const char *path, struct cfg_file **out, struct pvx_err *err);
 
 /* Parse `len` bytes of config text; `name` labels messages. Same contract as
  * cfg_parse_file. The buffer need not be NUL-terminated. */
 int cfg_parse_buffer(const char *name, const char *buf, size_t len, struct cfg_file **out,
-		     char *err, size_t errlen);
+		     struct pvx_err *err);
 
 /* Apply one command-line override "key=value" or "key+=value" to cf, after the
  * file: the value uses the file grammar, except that a value not starting with a
  * quote or '[' that is not a plain number is taken verbatim as a string
  * (memory=64 is a number, name=web1 the string "web1"). Values get line
  * CFG_LINE_OVERRIDE. 0 or -EINVAL/-ENOMEM with the reason in err. */
-int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, char *err, size_t errlen);
+int cfg_apply_override(struct cfg_file *cf, const char *key_eq_value, struct pvx_err *err);
+
+/* cf as config text, one `key = value` line per entry in cf's order, strings
+ * quoted and escaped, numbers as written: cfg_parse_buffer reads it back as the
+ * same settings (overrides included). *out is malloc'ed. 0 or -ENOMEM. */
+int cfg_format(const struct cfg_file *cf, char **out);
+/* s as one double-quoted string value of the file grammar ("a\"b"). *out is
+ * malloc'ed. 0 or -ENOMEM. */
+int cfg_format_string(const char *s, char **out);
 
 /* The value last assigned to `key`, or NULL. Valid until cfg_free. */
 const struct cfg_value *cfg_get(const struct cfg_file *cf, const char *key);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 void cfg_lex_init(struct cfg_lex *lx, const char *name, const char *buf, size_t len,
-		  char *err, size_t errlen)
+		  struct pvx_err *err)
 {
 	memset(lx, 0, sizeof(*lx));
 	lx->buf = buf;
@@ -18,7 +18,6 @@ void cfg_lex_init(struct cfg_lex *lx, const char *name, const char *buf, size_t 
 	lx->line = 1;
 	lx->name = name;
 	lx->err = err;
-	lx->errlen = errlen;
 	lx->tok = CFG_TOK_EOF;
 }
 
@@ -44,13 +43,9 @@ int cfg_lex_error(struct cfg_lex *lx, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!lx->err || !lx->errlen)
-		return -EINVAL;
 	if (lx->prefix)
-		snprintf(lx->err, lx->errlen, "%s: %s", lx->prefix, msg);
-	else
-		snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->name, line, msg);
-	return -EINVAL;
+		return pvx_fail(lx->err, -EINVAL, "%s: %s", lx->prefix, msg);
+	return pvx_fail(lx->err, -EINVAL, "%s:%d: %s", lx->name, line, msg);
 }
 
 static int is_ident_start(int c)
@@ -339,8 +334,7 @@ void cfg_lex_describe(const struct cfg_lex *lx, char *buf, size_t len)
 	}
 }
 
-/* Append one character of s to buf as printable text; returns chars written. */
-static size_t quote_char(unsigned char c, char *buf)
+size_t cfg_lex_quote_char(unsigned char c, char *buf)
 {
 	if (c == '"' || c == '\\')
 		return (size_t)sprintf(buf, "\\%c", c);
@@ -366,7 +360,7 @@ void cfg_quote(const char *s, char *buf, size_t len)
 	buf[n++] = '"';
 	for (; *s; s++) {
 		char one[8];
-		size_t k = quote_char((unsigned char)*s, one);
+		size_t k = cfg_lex_quote_char((unsigned char)*s, one);
 
 		if (n + k + 5 > len) { /* room for ...", NUL */
 			memcpy(buf + n, "...", 3);

@@ -48,40 +48,35 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 	return rc;
 }
 
-static int create_checks(struct pvctrl *h, const struct domcfg *dc, char *err, size_t errlen)
+static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
 	pv_domid_t other;
 	uint64_t host_mib;
 	int rc;
 
-	if (dc->type != DOMCFG_TYPE_PV) {
-		snprintf(err, errlen, "type \"%s\": only PV domains are supported by this pvisor "
-			 "(the hvm engine is not built yet); use type = \"pv\"",
-			 domcfg_type_name(dc->type));
-		return -EOPNOTSUPP;
-	}
+	if (dc->type != DOMCFG_TYPE_PV)
+		return pvx_fail(err, -EOPNOTSUPP, "type \"%s\": only PV domains are supported by "
+				"this pvisor (the hvm engine is not built yet); use type = \"pv\"",
+				domcfg_type_name(dc->type));
 	rc = pvctrl_physinfo(h, &pi);
 	if (rc < 0)
-		return snprintf(err, errlen, "asking the hypervisor for host facts: %s",
-				strerror(-rc)), rc;
+		return pvx_fail(err, rc, "asking the hypervisor for host facts: %s",
+				strerror(-rc));
 	host_mib = pi.total_pages / 256;
-	if (dc->maxmem_mib > host_mib) {
-		snprintf(err, errlen, "%s %lu MiB is more than the host's %lu MiB of memory; lower it",
-			 dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
-			 (unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
-		return -ENOMEM;
-	}
-	if (pvx_domain_resolve(h, dc->name, &other) == 0) {
-		snprintf(err, errlen, "a domain named '%s' already exists (id %u); choose another "
-			 "name or destroy it first", dc->name, other);
-		return -EEXIST;
-	}
+	if (dc->maxmem_mib > host_mib)
+		return pvx_fail(err, -ENOMEM, "%s %lu MiB is more than the host's %lu MiB of "
+				"memory; lower it",
+				dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
+				(unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
+	if (pvx_domain_resolve(h, dc->name, &other) == 0)
+		return pvx_fail(err, -EEXIST, "a domain named '%s' already exists (id %u); choose "
+				"another name or destroy it first", dc->name, other);
 	return 0;
 }
 
 static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		       char *err, size_t errlen)
+		       struct pvx_err *err)
 {
 	struct pv_privcmd_domext e = { .domid = domid,
 				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
@@ -94,10 +89,10 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 	e.on_watchdog = action_of(dc->on_watchdog);
 	rc = pvctrl_domext_set(h, &e);
 	if (rc == -EEXIST)
-		snprintf(err, errlen, "a domain named '%s' already exists; choose another name",
+		pvx_fail(err, rc, "a domain named '%s' already exists; choose another name",
 			 dc->name);
 	else if (rc < 0)
-		snprintf(err, errlen, "naming the domain: %s", strerror(-rc));
+		pvx_fail(err, rc, "naming the domain: %s", strerror(-rc));
 	return rc;
 }
 
@@ -155,24 +150,24 @@ void pvx_domain_forget(pv_domid_t domid)
 
 /* The store layout and the introduction, before the guest first runs. */
 static int create_store(pv_domid_t domid, const struct domcfg *dc,
-			const struct pvx_boot_ports *bp, char *err, size_t errlen)
+			const struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct xs_handle *xs;
-	int rc = pvx_store_open(&xs, err, errlen);
+	int rc = pvx_store_open(&xs, err);
 
 	if (rc < 0)
 		return rc;
-	rc = pvx_store_domain_create(xs, domid, dc, bp, err, errlen);
+	rc = pvx_store_domain_create(xs, domid, dc, bp, err);
 	if (rc == 0)
-		rc = pvx_disks_add(xs, domid, dc, err, errlen);
+		rc = pvx_disks_add(xs, domid, dc, err);
 	if (rc == 0)
-		rc = pvx_vifs_add(xs, domid, dc, err, errlen);
+		rc = pvx_vifs_add(xs, domid, dc, err);
 	xs_close(xs);
 	return rc;
 }
 
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
-		      const char *cfg_text, pv_domid_t *out, char *err, size_t errlen)
+		      const char *cfg_text, pv_domid_t *out, struct pvx_err *err)
 {
 	struct pvx_boot_ports bp;
 	struct elf_image img;
@@ -180,29 +175,29 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	pv_domid_t domid;
 	int rc;
 
-	if ((rc = create_checks(h, dc, err, errlen)) < 0)
+	if ((rc = create_checks(h, dc, err)) < 0)
 		return rc;
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
-		return snprintf(err, errlen, "out of memory"), -ENOMEM;
-	rc = elf_image_open(kernel, &img, err, errlen);
+		return pvx_fail(err, -ENOMEM, "out of memory");
+	rc = elf_image_open(kernel, &img, err);
 	free(kernel);
 	if (rc < 0)
 		return rc;
 	rc = pvctrl_domain_create(h, dc->maxvcpus, dc->uuid, &domid);
 	if (rc < 0) {
-		snprintf(err, errlen, "creating the domain: %s", strerror(-rc));
+		pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 		goto out_image;
 	}
-	rc = create_name(h, domid, dc, err, errlen);
+	rc = create_name(h, domid, dc, err);
 	if (rc == 0)
-		rc = pvx_domain_build(h, domid, dc, &img, &bp, err, errlen);
+		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
-		rc = create_store(domid, dc, &bp, err, errlen);
+		rc = create_store(domid, dc, &bp, err);
 	if (rc == 0)
 		create_save_config(domid, cfg_text);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
-		snprintf(err, errlen, "starting the domain: %s", strerror(-rc));
+		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {
 		pvctrl_domain_destroy(h, domid);
 		pvx_domain_forget(domid);

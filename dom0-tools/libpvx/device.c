@@ -93,25 +93,25 @@ static int dev_add_fn(struct xs_handle *xs, uint32_t t, void *arg)
 
 int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
 		   const char *const *backend_kv, const char *const *frontend_kv,
-		   char *err, size_t errlen)
+		   struct pvx_err *err)
 {
 	char fe[128], be[128];
 	struct add_ctx c = { domid, fe, be, backend_kv, frontend_kv };
 	int rc;
 
 	if (!dev_type_ok(type))
-		return snprintf(err, errlen, "device type '%s': expected a short lower-case name",
-				type), -EINVAL;
+		return pvx_fail(err, -EINVAL, "device type '%s': expected a short lower-case name",
+				type);
 	dev_paths(domid, type, devid, fe, be, sizeof(fe));
 	rc = pvx_xs_transact(xs, dev_add_fn, &c);
 	if (rc == -EEXIST)
-		snprintf(err, errlen, "domain %u already has %s device %u; detach it first or "
+		pvx_fail(err, rc, "domain %u already has %s device %u; detach it first or "
 			 "choose another", domid, type, devid);
 	else if (rc == -EINVAL)
-		snprintf(err, errlen, "%s device %u: bad key list (keys may not contain '/')",
+		pvx_fail(err, rc, "%s device %u: bad key list (keys may not contain '/')",
 			 type, devid);
 	else if (rc < 0)
-		snprintf(err, errlen, "writing %s device %u of domain %u into the store: %s",
+		pvx_fail(err, rc, "writing %s device %u of domain %u into the store: %s",
 			 type, devid, domid, strerror(-rc));
 	return rc;
 }
@@ -160,31 +160,29 @@ static int dev_wait_closed(struct xs_handle *xs, const char *be, unsigned timeou
 }
 
 int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
-		      unsigned devid, int force, unsigned timeout_ms, char *err, size_t errlen)
+		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err)
 {
 	char fe[128], be[128];
 	int rc = 0, bst, fst;
 
 	if (!dev_type_ok(type))
-		return snprintf(err, errlen, "device type '%s': unknown", type), -EINVAL;
+		return pvx_fail(err, -EINVAL, "device type '%s': unknown", type);
 	dev_paths(domid, type, devid, fe, be, sizeof(fe));
 	bst = dev_state(xs, be);
 	fst = dev_state(xs, fe);
 	if (bst < 0 && fst < 0)
-		return snprintf(err, errlen, "domain %u has no %s device %u", domid, type,
-				devid), -ENOENT;
+		return pvx_fail(err, -ENOENT, "domain %u has no %s device %u", domid, type,
+				devid);
 	/* A device that never connected (no backend or frontend yet) goes at once. */
 	if (!force && bst > 1 && fst > 1) {
 		if ((rc = pvx_xs_write(xs, 0, "0", "%s/online", be)) == 0)
 			rc = pvx_xs_write(xs, 0, "5", "%s/state", be);
 		if (rc == 0)
 			rc = dev_wait_closed(xs, be, timeout_ms);
-		if (rc < 0) {
-			snprintf(err, errlen, "%s device %u of domain %u: the %s did not close "
-				 "in %u ms; use force to remove it anyway", type, devid, domid,
-				 rc == -ETIMEDOUT ? "backend" : "store", timeout_ms);
-			return rc;
-		}
+		if (rc < 0)
+			return pvx_fail(err, rc, "%s device %u of domain %u: the %s did not close "
+					"in %u ms; use force to remove it anyway", type, devid, domid,
+					rc == -ETIMEDOUT ? "backend" : "store", timeout_ms);
 	}
 	xs_rm(xs, 0, fe);
 	xs_rm(xs, 0, be);

@@ -25,29 +25,23 @@ static char *path_absolute(const char *p)
 	return out;
 }
 
-static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char **path,
-		       const char **type, char *err, size_t errlen)
+static int disk_target(const struct disk_spec *d, const struct domcfg *cfg, char **path,
+		       const char **type, struct pvx_err *err)
 {
 	struct stat st;
 
 	*path = cfg ? domcfg_path_resolve(cfg, d->target) : path_absolute(d->target);
 	if (!*path)
-		return snprintf(err, errlen, "out of memory"), -ENOMEM;
+		return pvx_fail(err, -ENOMEM, "out of memory");
 	*type = d->backendtype[0] ? d->backendtype : "file";
 	if (!d->target[0])
 		return 0; /* an empty cdrom drive */
-	if (stat(*path, &st) < 0) {
-		int rc = -errno;
-
-		snprintf(err, errlen, "disk %s: image %s: %s (create it, e.g. truncate -s 1G %s)",
-			 d->vdev, *path, strerror(errno), *path);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		snprintf(err, errlen, "disk %s: %s is neither a regular file nor a block device",
-			 d->vdev, *path);
-		return -EINVAL;
-	}
+	if (stat(*path, &st) < 0)
+		return pvx_fail(err, -errno, "disk %s: image %s: %s (create it, e.g. truncate -s 1G "
+				"%s)", d->vdev, *path, strerror(errno), *path);
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return pvx_fail(err, -EINVAL, "disk %s: %s is neither a regular file nor a block "
+				"device", d->vdev, *path);
 	if (!d->backendtype[0])
 		*type = S_ISBLK(st.st_mode) ? "phy" : "file";
 	return 0;
@@ -57,8 +51,8 @@ static int disk_target(const struct pvx_disk *d, const struct domcfg *cfg, char 
 
 /* As xl waits for the hotplug script: wait until blkback offers the disk
  * (InitWait or later) or says why it cannot (hotplug-status error). */
-static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
-			     char *err, size_t errlen)
+static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
+			     struct pvx_err *err)
 {
 	struct timespec nap = { 0, 5000000 };
 
@@ -74,24 +68,23 @@ static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct 
 		if (failed) {
 			why = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/hotplug-error",
 					      domid, d->devid);
-			snprintf(err, errlen, "disk %s: blkback: %s", d->vdev, why ? why : "failed");
+			pvx_fail(err, -EIO, "disk %s: blkback: %s", d->vdev, why ? why : "failed");
 			free(why);
 			return -EIO;
 		}
 		nanosleep(&nap, NULL);
 	}
-	snprintf(err, errlen, "disk %s: blkback did not take the disk within %d s; is it running? "
-		 "(pvx daemons status, blkback.log in the run directory)", d->vdev,
-		 BACKEND_WAIT_MS / 1000);
-	return -ETIMEDOUT;
+	return pvx_fail(err, -ETIMEDOUT, "disk %s: blkback did not take the disk within %d s; is "
+			"it running? (pvx daemons status, blkback.log in the run directory)",
+			d->vdev, BACKEND_WAIT_MS / 1000);
 }
 
-int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
-		 const struct domcfg *cfg, char *err, size_t errlen)
+int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
+		 const struct domcfg *cfg, struct pvx_err *err)
 {
-	const char *type, *devtype = d->cdrom ? "cdrom" : "disk";
+	const char *type = NULL, *devtype = d->cdrom ? "cdrom" : "disk";
 	char devid[16], *path;
-	int rc = disk_target(d, cfg, &path, &type, err, errlen);
+	int rc = disk_target(d, cfg, &path, &type, err);
 
 	if (rc == 0) {
 		snprintf(devid, sizeof(devid), "%u", d->devid);
@@ -103,42 +96,26 @@ int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
 					   "direct-io-safe", d->direct_io_safe ? "1" : "0", NULL };
 		const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };
 
-		rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err, errlen);
+		rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err);
 		if (rc == -EEXIST)
-			snprintf(err, errlen, "disk %s: domain %u already has a disk %s", d->vdev,
+			pvx_fail(err, rc, "disk %s: domain %u already has a disk %s", d->vdev,
 				 domid, d->vdev);
-		if (rc == 0 && (rc = disk_wait_backend(xs, domid, d, err, errlen)) < 0) {
-			char e2[64];
-
-			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, e2,
-					  sizeof(e2));
-		}
+		if (rc == 0 && (rc = disk_wait_backend(xs, domid, d, err)) < 0)
+			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, NULL);
 	}
 	free(path);
 	return rc;
 }
 
-int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg, char *err,
-		  size_t errlen)
+int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg,
+		  struct pvx_err *err)
 {
-	struct pvx_disk *d = malloc(sizeof(*d));
 	size_t i;
 	int rc = 0;
 
-	if (!d)
-		return snprintf(err, errlen, "out of memory"), -ENOMEM;
-	for (i = 0; i < cfg->n_disks && rc == 0; i++) {
-		rc = pvx_disk_parse(cfg->disks[i], d, err, errlen);
-		if (rc == 0)
-			rc = pvx_disk_add(xs, domid, d, cfg, err, errlen);
-	}
-	for (size_t j = 0; rc < 0 && j + 1 < i; j++) { /* the failed one removed itself */
-		char e2[64];
-
-		if (pvx_disk_parse(cfg->disks[j], d, e2, sizeof(e2)) == 0)
-			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, e2,
-					  sizeof(e2));
-	}
-	free(d);
+	for (i = 0; i < cfg->n_disks && rc == 0; i++)
+		rc = pvx_disk_add(xs, domid, &cfg->disks[i], cfg, err);
+	for (size_t j = 0; rc < 0 && j + 1 < i; j++) /* the failed one removed itself */
+		pvx_device_remove(xs, (pv_domid_t)domid, "vbd", cfg->disks[j].devid, 1, 0, NULL);
 	return rc;
 }

@@ -54,7 +54,7 @@ static int encode(const char *prefix, unsigned disk, unsigned part, unsigned *de
 	return 0;
 }
 
-int pvx_vdev_to_devid(const char *vdev, unsigned *devid)
+int diskspec_vdev_to_devid(const char *vdev, unsigned *devid)
 {
 	static const char *const prefixes[] = { "xvd", "hd", "sd" };
 	unsigned disk, part = 0;
@@ -97,7 +97,7 @@ static void letters(unsigned disk, char *buf, size_t len)
 	buf[(size_t)n < len ? (size_t)n : len - 1] = '\0';
 }
 
-void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len)
+void diskspec_devid_to_vdev(unsigned devid, char *buf, size_t len)
 {
 	const char *prefix = NULL;
 	unsigned disk = 0, part = 0, major = devid >> 8;
@@ -124,13 +124,11 @@ void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len)
 }
 
 static int copy_field(char *dst, size_t size, const char *src, size_t n, const char *what,
-		      char *err, size_t errlen)
+		      struct pvx_err *err)
 {
-	if (n >= size) {
-		snprintf(err, errlen, "disk spec: %s is too long (at most %zu characters)", what,
-			 size - 1);
-		return -EINVAL;
-	}
+	if (n >= size)
+		return pvx_fail(err, -EINVAL, "disk spec: %s is too long (at most %zu characters)",
+				what, size - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return 0;
@@ -141,7 +139,7 @@ struct spec_key {
 	size_t off, size;
 };
 
-#define SK(k, f) { k, offsetof(struct pvx_disk, f), sizeof(((struct pvx_disk *)0)->f) }
+#define SK(k, f) { k, offsetof(struct disk_spec, f), sizeof(((struct disk_spec *)0)->f) }
 static const struct spec_key spec_keys[] = {
 	SK("format", format), SK("vdev", vdev), SK("backendtype", backendtype),
 	SK("backend", backend), SK("script", script),
@@ -149,7 +147,7 @@ static const struct spec_key spec_keys[] = {
 /* Positional items, in order; access and devtype go through item_access. */
 static const char *const positional[] = { "target", "format", "vdev", "access" };
 
-static int item_access(struct pvx_disk *d, const char *v, char *err, size_t errlen)
+static int item_access(struct disk_spec *d, const char *v, struct pvx_err *err)
 {
 	if (!strcmp(v, "r") || !strcmp(v, "ro"))
 		d->readonly = 1;
@@ -158,12 +156,11 @@ static int item_access(struct pvx_disk *d, const char *v, char *err, size_t errl
 	else if (!strcmp(v, "cdrom") || !strcmp(v, "devtype=cdrom"))
 		d->cdrom = 1, d->readonly = 1;
 	else
-		return snprintf(err, errlen, "disk spec: access '%s' is not r, ro, rw or w", v),
-		       -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec: access '%s' is not r, ro, rw or w", v);
 	return 0;
 }
 
-static int item_flag(struct pvx_disk *d, const char *it)
+static int item_flag(struct disk_spec *d, const char *it)
 {
 	if (!strcmp(it, "cdrom"))
 		d->cdrom = 1, d->readonly = 1;
@@ -178,26 +175,25 @@ static int item_flag(struct pvx_disk *d, const char *it)
 	return 1;
 }
 
-static int item_key(struct pvx_disk *d, const char *k, size_t kl, const char *v, char *err,
-		    size_t errlen)
+static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v,
+		    struct pvx_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++)
 		if (strlen(spec_keys[i].key) == kl && !strncmp(k, spec_keys[i].key, kl))
 			return copy_field((char *)d + spec_keys[i].off, spec_keys[i].size, v,
-					  strlen(v), spec_keys[i].key, err, errlen);
+					  strlen(v), spec_keys[i].key, err);
 	if (kl == 6 && !strncmp(k, "access", 6))
-		return item_access(d, v, err, errlen);
+		return item_access(d, v, err);
 	if (kl == 7 && !strncmp(k, "devtype", 7)) {
 		if (strcmp(v, "cdrom") && strcmp(v, "disk"))
-			return snprintf(err, errlen, "disk spec: devtype '%s' is not disk or cdrom",
-					v), -EINVAL;
+			return pvx_fail(err, -EINVAL, "disk spec: devtype '%s' is not disk or cdrom",
+					v);
 		d->cdrom = !strcmp(v, "cdrom");
 		d->readonly |= d->cdrom;
 		return 0;
 	}
-	snprintf(err, errlen, "disk spec: unknown key '%.*s' (known: target, format, vdev, "
-		 "access, devtype, backendtype, backend, script)", (int)kl, k);
-	return -EINVAL;
+	return pvx_fail(err, -EINVAL, "disk spec: unknown key '%.*s' (known: target, format, vdev, "
+			"access, devtype, backendtype, backend, script)", (int)kl, k);
 }
 
 static int is_format(const char *s)
@@ -211,7 +207,7 @@ static int is_format(const char *s)
 }
 
 /* xm's legacy target prefixes: phy:, file:, tap:aio:, tap2:aio:, tap:qcow2:, ... */
-static void target_prefixes(struct pvx_disk *d)
+static void target_prefixes(struct disk_spec *d)
 {
 	static const char *const drop[] = { "file:", "tap:", "tap2:", "aio:" };
 	char *t = d->target, *colon;
@@ -242,7 +238,7 @@ static void target_prefixes(struct pvx_disk *d)
 }
 
 /* A vdev, with xm's ":cdrom" / ":disk" suffix. */
-static int set_vdev(struct pvx_disk *d, const char *it, char *err, size_t errlen)
+static int set_vdev(struct disk_spec *d, const char *it, struct pvx_err *err)
 {
 	const char *colon = strchr(it, ':');
 	size_t n = colon ? (size_t)(colon - it) : strlen(it);
@@ -250,13 +246,12 @@ static int set_vdev(struct pvx_disk *d, const char *it, char *err, size_t errlen
 	if (colon && !strcmp(colon, ":cdrom"))
 		d->cdrom = 1, d->readonly = 1;
 	else if (colon && strcmp(colon, ":disk"))
-		return snprintf(err, errlen, "disk spec: vdev '%s': only :cdrom or :disk may follow",
-				it), -EINVAL;
-	return copy_field(d->vdev, sizeof(d->vdev), it, n, "vdev", err, errlen);
+		return pvx_fail(err, -EINVAL, "disk spec: vdev '%s': only :cdrom or :disk may follow",
+				it);
+	return copy_field(d->vdev, sizeof(d->vdev), it, n, "vdev", err);
 }
 
-static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, char *err,
-			   size_t errlen)
+static int item_positional(struct disk_spec *d, unsigned *pos, const char *it, struct pvx_err *err)
 {
 	unsigned v;
 	char name[32];
@@ -269,17 +264,16 @@ static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, ch
 		if (n < sizeof(name)) {
 			memcpy(name, it, n);
 			name[n] = '\0';
-			if (pvx_vdev_to_devid(name, &v) == 0)
+			if (diskspec_vdev_to_devid(name, &v) == 0)
 				*pos = 2;
 		}
 	}
 	if (*pos >= ARRAY_SIZE(positional))
-		return snprintf(err, errlen, "disk spec: too many positional items at '%s' "
-				"(target,format,vdev,access)", it), -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec: too many positional items at '%s' "
+				"(target,format,vdev,access)", it);
 	switch ((*pos)++) {
 	case 0: {
-		int rc = copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err,
-				    errlen);
+		int rc = copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err);
 
 		if (rc == 0)
 			target_prefixes(d);
@@ -287,33 +281,32 @@ static int item_positional(struct pvx_disk *d, unsigned *pos, const char *it, ch
 	}
 	case 1:
 		return *it ? copy_field(d->format, sizeof(d->format), it, strlen(it), "format",
-					err, errlen) : 0;
+					err) : 0;
 	case 2:
-		return set_vdev(d, it, err, errlen);
+		return set_vdev(d, it, err);
 	default:
-		return *it ? item_access(d, it, err, errlen) : 0;
+		return *it ? item_access(d, it, err) : 0;
 	}
 }
 
-static int spec_check(struct pvx_disk *d, const char *spec, char *err, size_t errlen)
+static int spec_check(struct disk_spec *d, const char *spec, struct pvx_err *err)
 {
 	if (!d->format[0])
 		strcpy(d->format, "raw");
 	if (!is_format(d->format))
-		return snprintf(err, errlen, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
-				"vhd, qed or empty", spec, d->format), -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
+				"vhd, qed or empty", spec, d->format);
 	if (!d->vdev[0])
-		return snprintf(err, errlen, "disk spec '%s': no vdev (add vdev=xvda)", spec),
-		       -EINVAL;
-	if (pvx_vdev_to_devid(d->vdev, &d->devid) < 0)
-		return snprintf(err, errlen, "disk spec '%s': vdev '%s' is not a disk name "
-				"(xvda, hdc, sdb1) or vbd number", spec, d->vdev), -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec '%s': no vdev (add vdev=xvda)", spec);
+	if (diskspec_vdev_to_devid(d->vdev, &d->devid) < 0)
+		return pvx_fail(err, -EINVAL, "disk spec '%s': vdev '%s' is not a disk name "
+				"(xvda, hdc, sdb1) or vbd number", spec, d->vdev);
 	if (!d->target[0] && !d->cdrom)
-		return snprintf(err, errlen, "disk spec '%s': no target (the image or device)",
-				spec), -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec '%s': no target (the image or device)",
+				spec);
 	if (d->backend[0] && strcmp(d->backend, "0") && strcmp(d->backend, "Domain-0"))
-		return snprintf(err, errlen, "disk spec '%s': backend '%s': only dom0 serves "
-				"disks", spec, d->backend), -EINVAL;
+		return pvx_fail(err, -EINVAL, "disk spec '%s': backend '%s': only dom0 serves "
+				"disks", spec, d->backend);
 	return 0;
 }
 
@@ -325,7 +318,7 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-int pvx_disk_parse(const char *spec, struct pvx_disk *out, char *err, size_t errlen)
+int diskspec_parse(const char *spec, struct disk_spec *out, struct pvx_err *err)
 {
 	const char *p = spec;
 	unsigned pos = 0;
@@ -344,23 +337,23 @@ int pvx_disk_parse(const char *spec, struct pvx_disk *out, char *err, size_t err
 			size_t tn = strlen(t);
 
 			trim(&t, &tn);
-			if ((rc = copy_field(out->target, sizeof(out->target), t, tn, "target", err,
-					     errlen)) < 0)
+			rc = copy_field(out->target, sizeof(out->target), t, tn, "target", err);
+			if (rc < 0)
 				return rc;
 			break;
 		}
-		if ((rc = copy_field(item, sizeof(item), s, n, "item", err, errlen)) < 0)
+		if ((rc = copy_field(item, sizeof(item), s, n, "item", err)) < 0)
 			return rc;
 		eq = strchr(item, '=');
 		if (eq)
-			rc = item_key(out, item, (size_t)(eq - item), eq + 1, err, errlen);
+			rc = item_key(out, item, (size_t)(eq - item), eq + 1, err);
 		else if (!item_flag(out, item))
-			rc = item_positional(out, &pos, item, err, errlen);
+			rc = item_positional(out, &pos, item, err);
 		if (rc < 0)
 			return rc;
 		if (!comma)
 			break;
 		p = comma + 1;
 	}
-	return spec_check(out, spec, err, errlen);
+	return spec_check(out, spec, err);
 }

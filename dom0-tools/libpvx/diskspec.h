@@ -9,7 +9,9 @@
 
 #include <stddef.h>
 
-struct pvx_disk {
+#include "libpvx/pvx_err.h"
+
+struct disk_spec {
 	char target[1024];    /* image path or block device ("" for an empty cdrom) */
 	char format[16];      /* raw (default), qcow2, qcow, vhd, qed, empty */
 	char vdev[32];        /* as written: xvda, hdc, sdb1, 51712 */
@@ -21,17 +23,19 @@ struct pvx_disk {
 	char backendtype[8];  /* phy, qdisk, tap, or "" (chosen from the target) */
 	char backend[64];     /* backend domain (only dom0 / "0" is served) */
 	char script[256];
+	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
 };
 
-/* Parse one spec. 0, or -EINVAL with err naming the item and what is wrong. */
-int pvx_disk_parse(const char *spec, struct pvx_disk *out, char *err, size_t errlen);
+/* Parse one spec (out->text is left NULL). 0, or -EINVAL with err naming the
+ * item and what is wrong. */
+int diskspec_parse(const char *spec, struct disk_spec *out, struct pvx_err *err);
 
 /* Xen's vbd number of a vdev name (xvdX[N], hdX[N], sdX[N], or a number).
  * 0 or -EINVAL. */
-int pvx_vdev_to_devid(const char *vdev, unsigned *devid);
+int diskspec_vdev_to_devid(const char *vdev, unsigned *devid);
 /* The name of a vbd number ("xvda", "hdc1"); a decimal string when it has
  * none. buf: at least 16 bytes. */
-void pvx_devid_to_vdev(unsigned devid, char *buf, size_t len);
+void diskspec_devid_to_vdev(unsigned devid, char *buf, size_t len);
 
 struct xs_handle;
 struct domcfg;
@@ -41,10 +45,10 @@ struct domcfg;
  * NULL), type, mode, format, device-type, dev, removable, discard-enable; frontend
  * keys virtual-device, device-type. The target must exist (except an empty
  * cdrom). 0 or -errno with err set (-EEXIST: the vdev is taken). */
-int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct pvx_disk *d,
-		 const struct domcfg *cfg, char *err, size_t errlen);
+int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
+		 const struct domcfg *cfg, struct pvx_err *err);
 /* Every disk = [...] entry of cfg; on failure the ones added are removed. */
-int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg, char *err,
-		  size_t errlen);
+int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg,
+		  struct pvx_err *err);
 
 #endif

@@ -1,8 +1,6 @@
 /* Build a validated struct domcfg from a parsed xl.cfg: one handler per key,
  * warnings for keys pvisor ignores, then defaults and cross-key checks. */
 #include "libpvx/domcfg.h"
-#include "libpvx/diskspec.h"
-#include "libpvx/vifspec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,8 +16,7 @@ struct dc_ctx {
 	struct domcfg *dc;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
-	char *err;
-	size_t errlen;
+	struct pvx_err *err;
 	const char *root, *extra; /* root= and extra=, folded into cmdline at the end */
 };
 
@@ -47,8 +44,7 @@ dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
 		snprintf(where, sizeof(where), "%s", c->cf->name);
 	else
 		cfg_where(c->cf, line, where, sizeof(where));
-	snprintf(c->err, c->errlen, "%s: %s: %s", where, key, msg);
-	return -EINVAL;
+	return pvx_fail(c->err, -EINVAL, "%s: %s: %s", where, key, msg);
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -287,20 +283,16 @@ static int key_cpus(struct dc_ctx *c, const struct key_handler *h, const struct 
 	return c->dc->cpus ? 0 : -ENOMEM;
 }
 
-/* disk=, vif=: lists of spec strings, kept raw for the device code to parse.
- * An empty vif spec means "all defaults" (as in xl); an empty disk is a mistake. */
-static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *v,
-		     char ***out, size_t *count, const char *example)
+/* disk=, vif=: a list of spec strings (checked here, parsed by the key's
+ * handler). An empty vif spec means "all defaults" (as in xl); an empty disk is a
+ * mistake. */
+static int spec_items(struct dc_ctx *c, const char *key, const struct cfg_value *v,
+		      const char *example)
 {
-	size_t i;
-
 	if (v->type != CFG_LIST)
 		return dc_error(c, v->line, key, "expected a list such as [ %s ], got a %s", example,
 				v->type == CFG_STRING ? "string" : "number");
-	*out = calloc(v->n_items + 1, sizeof(char *));
-	if (!*out)
-		return -ENOMEM;
-	for (i = 0; i < v->n_items; i++) {
+	for (size_t i = 0; i < v->n_items; i++) {
 		const struct cfg_value *it = &v->items[i];
 
 		if (it->type == CFG_LIST)
@@ -308,46 +300,35 @@ static int spec_list(struct dc_ctx *c, const char *key, const struct cfg_value *
 		if (!*it->str && key[0] == 'd')
 			return dc_error(c, it->line, key, "item %zu is empty; a disk needs at least a target and a vdev",
 					i + 1);
-		if (!((*out)[i] = strdup(it->str)))
-			return -ENOMEM;
-		*count = i + 1;
 	}
 	return 0;
 }
 
-/* Each disk spec must parse (diskspec.c) and name its own vdev. */
-static int disks_check(struct dc_ctx *c, const char *key, const struct cfg_value *v)
+/* One disk spec parsed into d, naming its own vdev among the first i. */
+static int disk_one(struct dc_ctx *c, const char *key, const struct cfg_value *it, size_t i)
 {
-	struct pvx_disk *d = malloc(sizeof(*d));
-	unsigned *ids = calloc(c->dc->n_disks + 1, sizeof(*ids));
-	char err[512];
-	int rc = 0;
+	struct disk_spec *d = &c->dc->disks[i];
+	struct pvx_err err = { 0 };
 
-	if (!d || !ids)
-		rc = -ENOMEM;
-	for (size_t i = 0; rc == 0 && i < c->dc->n_disks; i++) {
-		if (pvx_disk_parse(c->dc->disks[i], d, err, sizeof(err)) < 0) {
-			rc = dc_error(c, v->items[i].line, key, "item %zu: %s", i + 1, err);
-			break;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (ids[j] == d->devid)
-				rc = dc_error(c, v->items[i].line, key,
-					      "item %zu: vdev %s is already used by item %zu", i + 1,
-					      d->vdev, j + 1);
-		ids[i] = d->devid;
-	}
-	free(ids);
-	free(d);
-	return rc;
+	if (diskspec_parse(it->str, d, &err) < 0)
+		return dc_error(c, it->line, key, "item %zu: %s", i + 1, err.msg);
+	for (size_t j = 0; j < i; j++)
+		if (c->dc->disks[j].devid == d->devid)
+			return dc_error(c, it->line, key, "item %zu: vdev %s is already used by item %zu",
+					i + 1, d->vdev, j + 1);
+	return (d->text = strdup(it->str)) ? 0 : -ENOMEM;
 }
 
 static int key_disk(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
-	int rc = spec_list(c, h->key, v, &c->dc->disks, &c->dc->n_disks,
-			   "'/srv/guest.img,raw,xvda,rw'");
+	int rc = spec_items(c, h->key, v, "'/srv/guest.img,raw,xvda,rw'");
 
-	return rc < 0 ? rc : disks_check(c, h->key, v);
+	if (rc == 0 && !(c->dc->disks = calloc(v->n_items + 1, sizeof(*c->dc->disks))))
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < v->n_items; i++)
+		if ((rc = disk_one(c, h->key, &v->items[i], i)) == 0)
+			c->dc->n_disks = i + 1;
+	return rc;
 }
 
 struct vif_warn_ctx {
@@ -362,21 +343,35 @@ static void vif_warn(void *ctx, const char *msg)
 	dc_warn(w->c, w->line, "%s", msg);
 }
 
-/* Each spec is checked now (so --dry-run catches it); the device code parses
- * it again at create, when the random MAC is drawn. */
+/* One vif spec parsed (a random MAC drawn when it has no mac=). */
+static int vif_one(struct dc_ctx *c, const char *key, const struct cfg_value *it, size_t i)
+{
+	struct vif_warn_ctx w = { c, it->line };
+	struct vif_spec *vs = &c->dc->vifs[i];
+	struct pvx_err err = { 0 };
+	int rc = vifspec_parse(it->str, vs, vif_warn, &w, &err);
+
+	if (rc == -EINVAL || rc == -EIO) {
+		dc_error(c, it->line, key, "item %zu: %s", i + 1,
+			 strncmp(err.msg, "vif: ", 5) == 0 ? err.msg + 5 : err.msg);
+		if (c->err)
+			c->err->code = rc; /* -EIO: no randomness for the MAC */
+		return rc;
+	}
+	if (rc == 0 && !(vs->text = strdup(it->str)))
+		rc = -ENOMEM;
+	return rc;
+}
+
 static int key_vif(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
-	int rc = spec_list(c, h->key, v, &c->dc->vifs, &c->dc->n_vifs, "'bridge=xenbr0'");
+	int rc = spec_items(c, h->key, v, "'bridge=xenbr0'");
 
-	for (size_t i = 0; rc == 0 && i < c->dc->n_vifs; i++) {
-		struct vif_warn_ctx w = { c, v->items[i].line };
-		struct vifspec vs;
-		char err[300];
-
-		if (vifspec_parse(c->dc->vifs[i], &vs, vif_warn, &w, err, sizeof(err)) == -EINVAL)
-			rc = dc_error(c, v->items[i].line, h->key, "item %zu: %s", i + 1,
-				      strncmp(err, "vif: ", 5) == 0 ? err + 5 : err);
-	}
+	if (rc == 0 && !(c->dc->vifs = calloc(v->n_items + 1, sizeof(*c->dc->vifs))))
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < v->n_items; i++)
+		if ((rc = vif_one(c, h->key, &v->items[i], i)) == 0)
+			c->dc->n_vifs = i + 1;
 	return rc;
 }
 
@@ -566,12 +561,9 @@ static int dc_finish(struct dc_ctx *c)
 		rc = dc_check_vcpus(c);
 	if (!rc)
 		rc = dc_build_cmdline(c);
-	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid))) {
-		snprintf(c->err, c->errlen,
-			 "%s: uuid: cannot generate a random one (%s); set uuid= in the config",
-			 c->cf->name, strerror(-rc));
-		return -EIO;
-	}
+	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid)))
+		return pvx_fail(c->err, -EIO, "%s: uuid: cannot generate a random one (%s); set "
+				"uuid= in the config", c->cf->name, strerror(-rc));
 	if (!rc)
 		rc = dc_set_paths(c);
 	return rc;
@@ -590,11 +582,9 @@ static void dc_set_defaults(struct domcfg *dc)
 }
 
 int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
-		    void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
+		    void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err)
 {
-	struct dc_ctx c = {
-		.cf = cf, .dc = dc, .warn = warn, .warn_ctx = ctx, .err = err, .errlen = errlen,
-	};
+	struct dc_ctx c = { .cf = cf, .dc = dc, .warn = warn, .warn_ctx = ctx, .err = err };
 	int rc;
 
 	dc_set_defaults(dc);
@@ -602,20 +592,12 @@ int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
 	if (!rc)
 		rc = dc_finish(&c);
 	if (rc == -ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", cf->name);
+		pvx_fail(err, rc, "%s: out of memory", cf->name);
 	if (rc)
 		domcfg_fini(dc);
 	return rc;
 }
 
-static void free_strings(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 void domcfg_fini(struct domcfg *dc)
 {
@@ -623,8 +605,12 @@ void domcfg_fini(struct domcfg *dc)
 	free(dc->ramdisk);
 	free(dc->cmdline);
 	free(dc->cpus);
-	free_strings(dc->disks, dc->n_disks);
-	free_strings(dc->vifs, dc->n_vifs);
+	for (size_t i = 0; i < dc->n_disks; i++)
+		free(dc->disks[i].text);
+	free(dc->disks);
+	for (size_t i = 0; i < dc->n_vifs; i++)
+		free(dc->vifs[i].text);
+	free(dc->vifs);
 	free(dc->config_file);
 	free(dc->config_dir);
 	memset(dc, 0, sizeof(*dc));

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "libpvx/cfg.h"
+#include "libpvx/diskspec.h"
+#include "libpvx/vifspec.h"
 
 #define DOMCFG_NAME_MAX     63      /* characters in a domain name */
 #define DOMCFG_VCPUS_MAX    128     /* vcpus / maxvcpus */
@@ -48,9 +50,10 @@ struct domcfg {
 	unsigned cpu_weight;    /* 1..65535 */
 	unsigned cap;           /* % of one CPU, 0 = no cap, at most 100 * maxvcpus */
 	char *cpus;             /* validated hard-affinity string ("0-3,^1"); NULL = all */
-	char **disks;           /* raw disk specs, n_disks of them */
+	struct disk_spec *disks; /* disk = [...], parsed once (each with its text) */
 	size_t n_disks;
-	char **vifs;            /* raw vif specs */
+	struct vif_spec *vifs;  /* vif = [...], parsed once: a vif without mac= has the
+				 * random MAC drawn here, kept for the domain's life */
 	size_t n_vifs;
 	char *config_file;      /* the path the config was read from, as given */
 	char *config_dir;       /* its directory, absolute */
@@ -61,10 +64,10 @@ struct domcfg {
  * errors: warn(ctx, "<file>:<line>: warning: <what>") once each (warn may be
  * NULL; the library never prints). On success returns 0 and dc owns allocations (release with
  * domcfg_fini). On failure returns -EINVAL (bad or missing value), -ENOMEM or
- * -EIO (no randomness for the uuid), writes "<file>:<line>: <key>: <what>"
- * into err and leaves dc empty (domcfg_fini is still safe). */
+ * -EIO (no randomness for the uuid or a MAC), explains "<file>:<line>: <key>:
+ * <what>" in err and leaves dc empty (domcfg_fini is still safe). */
 int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
-		    void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen);
+		    void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err);
 
 /* Free what dc owns and zero it. */
 void domcfg_fini(struct domcfg *dc);

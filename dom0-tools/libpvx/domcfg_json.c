@@ -70,17 +70,28 @@ static int gen_b_info(yajl_gen g, const struct domcfg *dc)
 	return st | yajl_gen_map_close(g);
 }
 
-/* Device specs are still raw strings; xl leaves empty device arrays out. */
-static int gen_specs(yajl_gen g, const char *key, char *const *specs, size_t n)
+static const char *disk_text(const struct domcfg *dc, size_t i)
 {
-	size_t i;
+	return dc->disks[i].text;
+}
+
+static const char *vif_text(const struct domcfg *dc, size_t i)
+{
+	return dc->vifs[i].text;
+}
+
+/* Devices as their specs were written (xl prints the parsed fields; here the
+ * user's text, exactly); xl leaves empty device arrays out. */
+static int gen_specs(yajl_gen g, const char *key, const struct domcfg *dc, size_t n,
+		     const char *(*text_of)(const struct domcfg *dc, size_t i))
+{
 	int st;
 
 	if (!n)
 		return 0;
 	st = gen_str(g, key) | yajl_gen_array_open(g);
-	for (i = 0; i < n; i++)
-		st |= gen_str(g, specs[i]);
+	for (size_t i = 0; i < n; i++)
+		st |= gen_str(g, text_of(dc, i) ? text_of(dc, i) : "");
 	return st | yajl_gen_array_close(g);
 }
 
@@ -101,8 +112,8 @@ int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g)
 
 	st |= gen_c_info(g, dc);
 	st |= gen_b_info(g, dc);
-	st |= gen_specs(g, "disks", dc->disks, dc->n_disks);
-	st |= gen_specs(g, "nics", dc->vifs, dc->n_vifs);
+	st |= gen_specs(g, "disks", dc, dc->n_disks, disk_text);
+	st |= gen_specs(g, "nics", dc, dc->n_vifs, vif_text);
 	st |= gen_actions(g, dc);
 	st |= yajl_gen_map_close(g);
 	return st ? -EIO : 0;

@@ -1,6 +1,6 @@
-/* How the toolstack shows a domain, shared by pvx and pvxweb: xl's state letters,
- * the saved config (the text pvx create keeps for `pvx list -l`: file, then the
- * overrides as overrides), and that config as xl's JSON. */
+/* How the toolstack keeps and shows a domain, shared by pvx and pvxweb: the
+ * config snapshot it saves at create (for `pvx list -l` and the monitor), that
+ * config as xl's JSON, and xl's state letters. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,8 @@
 
 #include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
+#include "libpvx/vifspec.h"
+#include "netaddr.h"
 
 void pvx_domain_letters(struct pvctrl *h, pv_domid_t domid, char out[7])
 {
@@ -34,69 +36,85 @@ void pvx_domain_letters(struct pvctrl *h, pv_domid_t domid, char out[7])
 		out[5] = 'd';
 }
 
-char *pvx_saved_text(const char *file_text, size_t file_len, const char *const *overrides,
-		     size_t n_overrides, const uint8_t uuid[16])
+/* One vif spec with the MAC in use: a vif without mac= got a random one when the
+ * config was parsed. As a quoted string of the file grammar; NULL without memory. */
+static char *snapshot_vif(const struct vif_spec *vs)
 {
-	char *text = NULL, u[37];
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char mac[18], *spec = NULL, *quoted = NULL;
 
-	if (!f)
+	netaddr_mac_format(vs->mac, mac);
+	if (asprintf(&spec, "%s%s%s", vs->text, vs->mac_given ? "" : *vs->text ? ",mac=" : "mac=",
+		     vs->mac_given ? "" : mac) < 0)
 		return NULL;
-	fwrite(file_text, 1, file_len, f);
-	fputs("\n" PVX_SAVED_OVERRIDES "\n", f);
-	for (size_t i = 0; i < n_overrides; i++)
-		fprintf(f, "%s\n", overrides[i]);
-	domcfg_uuid_format(uuid, u);
-	fprintf(f, "uuid=%s\n", u);
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
+	cfg_format_string(spec, &quoted);
+	free(spec);
+	return quoted;
+}
+
+/* vif = [...] again, each with its MAC, so that a restart gives the guest the same
+ * NICs (xl keeps the MACs it drew too). 0 or -ENOMEM. */
+static int snapshot_macs(struct cfg_file *cf, const struct domcfg *dc)
+{
+	size_t len = 0;
+	char *ov = NULL;
+	FILE *f;
+	int rc = 0;
+
+	if (!dc->n_vifs || !(f = open_memstream(&ov, &len)))
+		return dc->n_vifs ? -ENOMEM : 0;
+	fputs("vif=[", f);
+	for (size_t i = 0; i < dc->n_vifs && rc == 0; i++) {
+		char *q = snapshot_vif(&dc->vifs[i]);
+
+		rc = q ? 0 : -ENOMEM;
+		fprintf(f, "%s%s", i ? ", " : " ", q ? q : "");
+		free(q);
 	}
+	fputs(" ]", f);
+	if (fclose(f) != 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = cfg_apply_override(cf, ov, NULL);
+	free(ov);
+	return rc;
+}
+
+char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc)
+{
+	char uuid[37], ov[64], *text = NULL;
+
+	domcfg_uuid_format(dc->uuid, uuid);
+	snprintf(ov, sizeof(ov), "uuid=\"%s\"", uuid);
+	if (cfg_apply_override(cf, ov, NULL) < 0 || snapshot_macs(cf, dc) < 0 ||
+	    cfg_format(cf, &text) < 0)
+		return NULL;
 	return text;
 }
 
-int pvx_saved_config_parse(const char *label, const char *text, struct cfg_file **out,
-			   char *err, size_t errlen)
+static void config_json_bare(struct yajl_gen_t *g, const char *name)
 {
-	const char *mark = strstr(text, "\n" PVX_SAVED_OVERRIDES "\n"), *p;
-	size_t flen = mark ? (size_t)(mark - text) : strlen(text);
-	int rc = cfg_parse_buffer(label, text, flen, out, err, errlen);
-
-	for (p = mark ? mark + strlen(PVX_SAVED_OVERRIDES) + 2 : NULL; rc == 0 && p && *p;) {
-		size_t len = strcspn(p, "\n");
-		char *line = strndup(p, len);
-
-		rc = line ? (len ? cfg_apply_override(*out, line, err, errlen) : 0) : -ENOMEM;
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	if (rc < 0) {
-		cfg_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	yajl_gen_map_open(g);
+	yajl_gen_string(g, (const unsigned char *)"c_info", 6);
+	yajl_gen_map_open(g);
+	yajl_gen_string(g, (const unsigned char *)"name", 4);
+	yajl_gen_string(g, (const unsigned char *)name, strlen(name));
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
 }
 
 int pvx_domain_config_json(struct yajl_gen_t *g, pv_domid_t domid, const char *name)
 {
-	char *text = pvx_domain_saved_config(domid), err[512];
+	char *text = pvx_domain_saved_config(domid);
 	struct cfg_file *cf = NULL;
 	struct domcfg dc;
 	int rc = -ENOENT;
 
 	memset(&dc, 0, sizeof(dc));
-	if (text && pvx_saved_config_parse(name, text, &cf, err, sizeof(err)) == 0 &&
-	    domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)) == 0)
+	if (text && cfg_parse_buffer(name, text, strlen(text), &cf, NULL) == 0 &&
+	    domcfg_from_cfg(cf, &dc, NULL, NULL, NULL) == 0)
 		rc = domcfg_json_gen_config(&dc, g);
 	if (rc == -ENOENT) { /* created by another toolstack: what the hypervisor knows */
-		yajl_gen_map_open(g);
-		yajl_gen_string(g, (const unsigned char *)"c_info", 6);
-		yajl_gen_map_open(g);
-		yajl_gen_string(g, (const unsigned char *)"name", 4);
-		yajl_gen_string(g, (const unsigned char *)name, strlen(name));
-		yajl_gen_map_close(g);
-		yajl_gen_map_close(g);
+		config_json_bare(g, name);
 		rc = 0;
 	}
 	domcfg_fini(&dc);

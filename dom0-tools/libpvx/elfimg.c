@@ -16,14 +16,13 @@
 
 int elfimg_fail(struct elfimg_ctx *ctx, int rc, const char *fmt, ...)
 {
+	char msg[PVX_ERR_MAX];
 	va_list ap;
 
-	if (ctx->err && ctx->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ctx->err, ctx->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pvx_fail(ctx->err, rc, "%s", msg);
 }
 
 static int elfimg_check_ident(struct elfimg_ctx *ctx)
@@ -136,9 +135,9 @@ static int elfimg_read_phdrs(struct elfimg_ctx *ctx)
 }
 
 /* Validate img->data (already owned by img) and fill in everything else. */
-static int elfimg_parse_data(struct elf_image *img, char *err, size_t errlen)
+static int elfimg_parse_data(struct elf_image *img, struct pvx_err *err)
 {
-	struct elfimg_ctx ctx = { .img = img, .err = err, .errlen = errlen };
+	struct elfimg_ctx ctx = { .img = img, .err = err };
 	int rc;
 
 	rc = elfimg_check_ident(&ctx);
@@ -156,64 +155,53 @@ static int elfimg_parse_data(struct elf_image *img, char *err, size_t errlen)
 }
 
 int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
-		    char *err, size_t errlen)
+		    struct pvx_err *err)
 {
 	int rc;
 
 	memset(img, 0, sizeof(*img));
 	if (elfimg_is_gzip(buf, len)) {
-		rc = elfimg_gunzip(buf, len, ELF_IMAGE_MAX_INFLATED, &img->data, &img->len,
-				   err, errlen);
+		rc = elfimg_gunzip(buf, len, ELF_IMAGE_MAX_INFLATED, &img->data, &img->len, err);
 		if (rc)
 			return rc;
 		img->compressed = 1;
-		return elfimg_parse_data(img, err, errlen);
+		return elfimg_parse_data(img, err);
 	}
-	if (len > ELF_IMAGE_MAX_INFLATED) {
-		if (err && errlen)
-			snprintf(err, errlen, "image is %llu MiB; at most %llu MiB is accepted",
-				 (unsigned long long)(len / MIB), ELF_IMAGE_MAX_INFLATED / MIB);
-		return -EFBIG;
-	}
+	if (len > ELF_IMAGE_MAX_INFLATED)
+		return pvx_fail(err, -EFBIG, "image is %llu MiB; at most %llu MiB is accepted",
+				(unsigned long long)(len / MIB), ELF_IMAGE_MAX_INFLATED / MIB);
 	img->data = malloc(len ? len : 1);
-	if (!img->data) {
-		if (err && errlen)
-			snprintf(err, errlen, "out of memory copying %zu bytes", len);
-		return -ENOMEM;
-	}
+	if (!img->data)
+		return pvx_fail(err, -ENOMEM, "out of memory copying %zu bytes", len);
 	if (len)
 		memcpy(img->data, buf, len);
 	img->len = len;
-	return elfimg_parse_data(img, err, errlen);
+	return elfimg_parse_data(img, err);
 }
 
 /* Size of the open kernel file, refusing what is not a regular file or too big. */
-static int elfimg_file_size(int fd, size_t *size, char *err, size_t errlen)
+static int elfimg_file_size(int fd, size_t *size, struct pvx_err *err)
 {
 	struct stat st;
 	int rc;
 
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot stat: %s", strerror(-rc));
-		return rc;
+		return pvx_fail(err, rc, "cannot stat: %s", strerror(-rc));
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file");
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > ELF_IMAGE_MAX_FILE) {
-		snprintf(err, errlen, "file is %llu MiB; kernel files over %llu MiB are refused",
-			 (unsigned long long)st.st_size / MIB, ELF_IMAGE_MAX_FILE / MIB);
-		return -EFBIG;
-	}
+	if (!S_ISREG(st.st_mode))
+		return pvx_fail(err, -EINVAL, "not a regular file");
+	if ((uint64_t)st.st_size > ELF_IMAGE_MAX_FILE)
+		return pvx_fail(err, -EFBIG, "file is %llu MiB; kernel files over %llu MiB are "
+				"refused", (unsigned long long)st.st_size / MIB,
+				ELF_IMAGE_MAX_FILE / MIB);
 	*size = (size_t)st.st_size;
 	return 0;
 }
 
 /* Read a whole regular file of at most ELF_IMAGE_MAX_FILE bytes into *out. */
 static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen,
-			    char *err, size_t errlen)
+			    struct pvx_err *err)
 {
 	size_t size = 0;
 	ssize_t n;
@@ -222,22 +210,19 @@ static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot open: %s; check the kernel= path", strerror(-rc));
-		return rc;
+		return pvx_fail(err, rc, "cannot open: %s; check the kernel= path", strerror(-rc));
 	}
-	rc = elfimg_file_size(fd, &size, err, errlen);
+	rc = elfimg_file_size(fd, &size, err);
 	if (rc)
 		goto out_close;
 	*out = malloc(size ? size : 1);
 	if (!*out) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory reading %zu bytes", size);
+		rc = pvx_fail(err, -ENOMEM, "out of memory reading %zu bytes", size);
 		goto out_close;
 	}
 	n = util_read_full(fd, *out, size);
 	if (n < 0) {
-		rc = (int)n;
-		snprintf(err, errlen, "read failed: %s", strerror(-rc));
+		rc = pvx_fail(err, (int)n, "read failed: %s", strerror((int)-n));
 		free(*out);
 		*out = NULL;
 		goto out_close;
@@ -248,13 +233,13 @@ out_close:
 	return rc;
 }
 
-static int elfimg_open_data(const char *path, struct elf_image *img, char *msg, size_t msglen)
+static int elfimg_open_data(const char *path, struct elf_image *img, struct pvx_err *err)
 {
 	uint8_t *raw = NULL;
 	size_t len = 0;
 	int rc;
 
-	rc = elfimg_read_file(path, &raw, &len, msg, msglen);
+	rc = elfimg_read_file(path, &raw, &len, err);
 	if (rc)
 		return rc;
 	if (!elfimg_is_gzip(raw, len)) {
@@ -262,73 +247,61 @@ static int elfimg_open_data(const char *path, struct elf_image *img, char *msg, 
 		img->len = len;
 		return 0;
 	}
-	rc = elfimg_gunzip(raw, len, ELF_IMAGE_MAX_INFLATED, &img->data, &img->len,
-			   msg, msglen);
+	rc = elfimg_gunzip(raw, len, ELF_IMAGE_MAX_INFLATED, &img->data, &img->len, err);
 	free(raw);
 	img->compressed = !rc;
 	return rc;
 }
 
-int elf_image_open(const char *path, struct elf_image *img, char *err, size_t errlen)
+int elf_image_open(const char *path, struct elf_image *img, struct pvx_err *err)
 {
-	char msg[512] = "";
+	struct pvx_err why = { 0 };
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	rc = elfimg_open_data(path, img, msg, sizeof(msg));
+	rc = elfimg_open_data(path, img, &why);
 	if (!rc)
-		rc = elfimg_parse_data(img, msg, sizeof(msg));
+		rc = elfimg_parse_data(img, &why);
 	if (rc) {
 		elf_image_fini(img);
-		if (err && errlen)
-			snprintf(err, errlen, "kernel '%s': %s", path, msg);
+		return pvx_fail(err, rc, "kernel '%s': %s", path, pvx_err_text(&why, rc));
 	}
-	return rc;
+	return 0;
 }
 
 static int elfimg_check_loadable(const struct elf_image *img, uint64_t ram_bytes,
-				 char *err, size_t errlen)
+				 struct pvx_err *err)
 {
 	const struct elf_segment *s;
 	unsigned i;
 
-	if (!img->data || img->nseg == 0 || img->nseg > ELF_IMAGE_MAX_SEGS) {
-		snprintf(err, errlen, "kernel image was not parsed");
-		return -EINVAL;
-	}
-	if (img->pend > ram_bytes) {
-		snprintf(err, errlen, "kernel needs %llu MiB but the domain has %llu MiB of "
-			 "memory; raise memory= in the domain config",
-			 (unsigned long long)((img->pend + MIB - 1) / MIB),
-			 (unsigned long long)(ram_bytes / MIB));
-		return -ENOSPC;
-	}
+	if (!img->data || img->nseg == 0 || img->nseg > ELF_IMAGE_MAX_SEGS)
+		return pvx_fail(err, -EINVAL, "kernel image was not parsed");
+	if (img->pend > ram_bytes)
+		return pvx_fail(err, -ENOSPC, "kernel needs %llu MiB but the domain has %llu MiB "
+				"of memory; raise memory= in the domain config",
+				(unsigned long long)((img->pend + MIB - 1) / MIB),
+				(unsigned long long)(ram_bytes / MIB));
 	for (i = 0; i < img->nseg; i++) {
 		s = &img->seg[i];
 		if (s->filesz > s->memsz || !elfimg_range_ok(s->file_off, s->filesz, img->len) ||
-		    !elfimg_range_ok(s->paddr, s->memsz, ram_bytes)) {
-			snprintf(err, errlen, "kernel segment %u is inconsistent", i);
-			return -EINVAL;
-		}
+		    !elfimg_range_ok(s->paddr, s->memsz, ram_bytes))
+			return pvx_fail(err, -EINVAL, "kernel segment %u is inconsistent", i);
 	}
 	return 0;
 }
 
 int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_bytes,
-		   char *err, size_t errlen)
+		   struct pvx_err *err)
 {
-	char msg[256];
 	const struct elf_segment *s;
 	uint8_t *ram = guest_ram;
 	unsigned i;
 	int rc;
 
-	rc = elfimg_check_loadable(img, ram_bytes, msg, sizeof(msg));
-	if (rc) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s", msg);
+	rc = elfimg_check_loadable(img, ram_bytes, err);
+	if (rc)
 		return rc;
-	}
 	for (i = 0; i < img->nseg; i++) {
 		s = &img->seg[i];
 		memcpy(ram + s->paddr, img->data + s->file_off, s->filesz);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libpvx/pvx_err.h"
+
 /* Limits. A kernel file larger than this is refused before reading it. */
 #define ELF_IMAGE_MAX_FILE     (256ULL << 20)
 /* A gzip stream that inflates to more than this is refused. */
@@ -64,7 +66,7 @@ struct elf_image {
  * -ENOENT/-EACCES/... from the file system, -EFBIG for a file or stream over the
  * limits, -ENOEXEC for a malformed or unsupported image, -ENOMEM.
  */
-int elf_image_open(const char *path, struct elf_image *img, char *err, size_t errlen);
+int elf_image_open(const char *path, struct elf_image *img, struct pvx_err *err);
 
 /*
  * Parse a kernel image held in buf (copied: the caller keeps buf). A buffer that
@@ -76,7 +78,7 @@ int elf_image_open(const char *path, struct elf_image *img, char *err, size_t er
  * returned (-ENOEXEC, -EFBIG, -ENOMEM).
  */
 int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
-		    char *err, size_t errlen);
+		    struct pvx_err *err);
 
 /*
  * Copy every segment of img into guest RAM: guest_ram is a host mapping of
@@ -86,7 +88,7 @@ int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
  * image that was not parsed.
  */
 int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_bytes,
-		   char *err, size_t errlen);
+		   struct pvx_err *err);
 
 /* Free what img owns and reset it to empty. Safe on an empty or zeroed image. */
 void elf_image_fini(struct elf_image *img);

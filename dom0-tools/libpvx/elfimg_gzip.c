@@ -8,13 +8,10 @@
 
 #define GZ_MIN_OUT (64u << 10)
 
-static int elfimg_gz_fail(char *err, size_t errlen, int rc, const char *what,
-			  const z_stream *zs)
+static int elfimg_gz_fail(struct pvx_err *err, int rc, const char *what, const z_stream *zs)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "%s%s%s%s", what, zs && zs->msg ? " (" : "",
-			 zs && zs->msg ? zs->msg : "", zs && zs->msg ? ")" : "");
-	return rc;
+	return pvx_fail(err, rc, "%s%s%s%s", what, zs && zs->msg ? " (" : "",
+			zs && zs->msg ? zs->msg : "", zs && zs->msg ? ")" : "");
 }
 
 int elfimg_is_gzip(const uint8_t *buf, size_t len)
@@ -47,7 +44,7 @@ static int elfimg_gz_next_member(z_stream *zs)
 }
 
 static int elfimg_gz_run(z_stream *zs, uint8_t **buf, size_t *cap, size_t max,
-			 size_t *done, char *err, size_t errlen)
+			 size_t *done, struct pvx_err *err)
 {
 	int zrc, rc;
 
@@ -63,25 +60,25 @@ static int elfimg_gz_run(z_stream *zs, uint8_t **buf, size_t *cap, size_t max,
 			continue;
 		}
 		if (zrc == Z_MEM_ERROR)
-			return elfimg_gz_fail(err, errlen, -ENOMEM, "out of memory inflating", zs);
+			return elfimg_gz_fail(err, -ENOMEM, "out of memory inflating", zs);
 		if (zrc != Z_OK && zrc != Z_BUF_ERROR)
-			return elfimg_gz_fail(err, errlen, -ENOEXEC, "corrupt gzip data", zs);
+			return elfimg_gz_fail(err, -ENOEXEC, "corrupt gzip data", zs);
 		if (zs->avail_out == 0) {
 			rc = elfimg_gz_grow(buf, cap, max);
-			if (rc == -EFBIG && err && errlen)
-				snprintf(err, errlen, "gzip data inflates to more than %zu MiB",
-					 max >> 20);
+			if (rc == -EFBIG)
+				return pvx_fail(err, rc, "gzip data inflates to more than %zu MiB",
+						max >> 20);
 			if (rc)
 				return rc;
 		} else if (zs->avail_in == 0) {
-			return elfimg_gz_fail(err, errlen, -ENOEXEC,
+			return elfimg_gz_fail(err, -ENOEXEC,
 					      "gzip data is truncated", NULL);
 		}
 	}
 }
 
 int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out,
-		  size_t *outlen, char *err, size_t errlen)
+		  size_t *outlen, struct pvx_err *err)
 {
 	z_stream zs = { 0 };
 	size_t cap = len < max / 4 ? len * 4 : max;
@@ -90,17 +87,17 @@ int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out,
 	int rc;
 
 	if (len > ELF_IMAGE_MAX_FILE)
-		return elfimg_gz_fail(err, errlen, -EFBIG, "gzip data is over 256 MiB", NULL);
+		return elfimg_gz_fail(err, -EFBIG, "gzip data is over 256 MiB", NULL);
 	if (cap < GZ_MIN_OUT)
 		cap = GZ_MIN_OUT < max ? GZ_MIN_OUT : max;
 	buf = malloc(cap ? cap : 1);
 	if (!buf || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(buf);
-		return elfimg_gz_fail(err, errlen, -ENOMEM, "out of memory inflating", NULL);
+		return elfimg_gz_fail(err, -ENOMEM, "out of memory inflating", NULL);
 	}
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)len;
-	rc = elfimg_gz_run(&zs, &buf, &cap, max, &done, err, errlen);
+	rc = elfimg_gz_run(&zs, &buf, &cap, max, &done, err);
 	if (rc == 0) {
 		*out = buf;
 		*outlen = done;

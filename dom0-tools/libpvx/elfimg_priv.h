@@ -45,8 +45,7 @@ struct elfimg_ctx {
 	Elf64_Ehdr eh;
 	unsigned seg_phdr[ELF_IMAGE_MAX_SEGS];
 	struct elfimg_notes notes;
-	char *err;
-	size_t errlen;
+	struct pvx_err *err;
 };
 
 /* Format a message into ctx->err and return rc (a negative errno). */
@@ -87,6 +86,6 @@ int elfimg_is_gzip(const uint8_t *buf, size_t len);
  * caller frees *out), or -EFBIG (too large), -ENOEXEC (corrupt or truncated),
  * -ENOMEM, with a message in err. */
 int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out,
-		  size_t *outlen, char *err, size_t errlen);
+		  size_t *outlen, struct pvx_err *err);
 
 #endif

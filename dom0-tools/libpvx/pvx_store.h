@@ -28,7 +28,7 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 /* Write the domain's standard layout in one transaction and introduce it
  * (store page and port from the builder). 0 or -errno with err set. */
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
-			    const struct pvx_boot_ports *bp, char *err, size_t errlen);
+			    const struct pvx_boot_ports *bp, struct pvx_err *err);
 /* Release the domain in xsd and remove its home, its /vm entry and every backend
  * directory of it. Quietly does nothing when the store is not running. */
 void pvx_store_domain_forget(pv_domid_t domid);

@@ -13,20 +13,14 @@
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
 
-int pvx_store_open(struct xs_handle **xs, char *err, size_t errlen)
+int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 {
 	int rc = xs_open(xs);
 
-	if (rc == -ENOENT || rc == -ECONNREFUSED) {
-		rc = pvx_daemons_ensure(err, errlen);
-		if (rc < 0)
-			return rc;
-		rc = xs_open(xs);
-	}
 	if (rc < 0)
-		snprintf(err, errlen, "cannot reach the store (xsd): %s; is xsd installed and "
-			 "running? (pvx daemons start)", strerror(-rc));
-	return rc;
+		return pvx_fail(err, rc, "cannot reach the store (xsd): %s; is xsd installed and "
+				"running? (pvx daemons start)", strerror(-rc));
+	return 0;
 }
 
 int pvx_xs_write(struct xs_handle *xs, uint32_t t, const char *value, const char *fmt, ...)
@@ -164,17 +158,17 @@ static int store_layout_fn(struct xs_handle *xs, uint32_t t, void *arg)
 }
 
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
-			    const struct pvx_boot_ports *bp, char *err, size_t errlen)
+			    const struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct layout_ctx c = { domid, dc, bp };
 	int rc = pvx_xs_transact(xs, store_layout_fn, &c);
 
 	if (rc < 0)
-		return snprintf(err, errlen, "writing the domain's store entries: %s",
-				strerror(-rc)), rc;
+		return pvx_fail(err, rc, "writing the domain's store entries: %s",
+				strerror(-rc));
 	rc = xs_introduce(xs, domid, bp->store_gfn, bp->store_port);
 	if (rc < 0)
-		snprintf(err, errlen, "introducing the domain to the store: %s", strerror(-rc));
+		pvx_fail(err, rc, "introducing the domain to the store: %s", strerror(-rc));
 	return rc;
 }
 
@@ -204,27 +198,22 @@ void pvx_store_domain_forget(pv_domid_t domid)
 	xs_close(xs);
 }
 
-int pvx_domain_request_shutdown(pv_domid_t domid, const char *reason, char *err,
-				size_t errlen)
+int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
+				struct pvx_err *err)
 {
-	struct xs_handle *xs;
 	char *feat;
-	int rc = pvx_store_open(&xs, err, errlen);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	feat = pvx_xs_read_str(xs, 0, "/local/domain/%u/control/feature-%s", domid, reason);
 	if (!feat || strcmp(feat, "1") != 0) {
-		snprintf(err, errlen, "the guest has no PV control interface for %s (its kernel "
-			 "did not write control/feature-%s): use -F to make the hypervisor stop it",
-			 reason, reason);
-		rc = -EOPNOTSUPP;
+		rc = pvx_fail(err, -EOPNOTSUPP, "the guest has no PV control interface for %s (its "
+			      "kernel did not write control/feature-%s): use -F to make the "
+			      "hypervisor stop it", reason, reason);
 	} else {
 		rc = pvx_xs_write(xs, 0, reason, "/local/domain/%u/control/shutdown", domid);
 		if (rc < 0)
-			snprintf(err, errlen, "writing control/shutdown: %s", strerror(-rc));
+			pvx_fail(err, rc, "writing control/shutdown: %s", strerror(-rc));
 	}
 	free(feat);
-	xs_close(xs);
 	return rc;
 }

@@ -26,18 +26,16 @@ static int vif_next_devid(struct xs_handle *xs, pv_domid_t domid)
 	return devid <= VIF_DEVID_MAX ? devid : -ENOSPC;
 }
 
-int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs,
-		unsigned *devid_out, char *err, size_t errlen)
+int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *vs,
+		unsigned *devid_out, struct pvx_err *err)
 {
 	char mac[18], handle[16], mtu[16], rate[48];
 	const char *bkv[20], *fkv[8];
 	int devid = vs->devid, n = 0, rc;
 
-	if (devid < 0 && (devid = vif_next_devid(xs, domid)) < 0) {
-		snprintf(err, errlen, "vif: no free device number: %s", strerror(-devid));
-		return devid;
-	}
-	vifspec_format_mac(vs->mac, mac);
+	if (devid < 0 && (devid = vif_next_devid(xs, domid)) < 0)
+		return pvx_fail(err, devid, "vif: no free device number: %s", strerror(-devid));
+	netaddr_mac_format(vs->mac, mac);
 	snprintf(handle, sizeof(handle), "%d", devid);
 	snprintf(mtu, sizeof(mtu), "%u", vs->mtu);
 	snprintf(rate, sizeof(rate), "%llu,%u", (unsigned long long)vs->rate_bytes,
@@ -59,21 +57,18 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vifspec *vs
 	fkv[n++] = "handle", fkv[n++] = handle;
 	fkv[n++] = "mtu", fkv[n++] = mtu;
 	fkv[n] = NULL;
-	rc = pvx_device_add(xs, domid, "vif", (unsigned)devid, bkv, fkv, err, errlen);
+	rc = pvx_device_add(xs, domid, "vif", (unsigned)devid, bkv, fkv, err);
 	if (rc == 0 && devid_out)
 		*devid_out = (unsigned)devid;
 	return rc;
 }
 
-int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc, char *err,
-		 size_t errlen)
+int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
+		 struct pvx_err *err)
 {
 	for (size_t i = 0; i < dc->n_vifs; i++) {
-		struct vifspec vs;
-		int rc = vifspec_parse(dc->vifs[i], &vs, NULL, NULL, err, errlen);
+		int rc = pvx_vif_add(xs, domid, &dc->vifs[i], NULL, err);
 
-		if (rc == 0)
-			rc = pvx_vif_add(xs, domid, &vs, NULL, err, errlen);
 		if (rc)
 			return rc;
 	}

@@ -1,5 +1,5 @@
-/* The vif spec parser: xl's comma-separated key=value items, Xen's rate syntax,
- * MAC addresses and the defaults (random 00:16:3e MAC, bridge xenbr0). */
+/* The vif spec parser: xl's comma-separated key=value items, Xen's rate syntax
+ * and the defaults (random 00:16:3e MAC, bridge xenbr0). */
 #include "libpvx/vifspec.h"
 
 #include <ctype.h>
@@ -10,14 +10,14 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "netaddr.h"
 #include "util.h"
 
 struct vs_ctx {
-	struct vifspec *vs;
+	struct vif_spec *vs;
 	void (*warn)(void *ctx, const char *msg);
 	void *wctx;
-	char *err;
-	size_t errlen;
+	struct pvx_err *err;
 };
 
 static int vs_error(struct vs_ctx *c, const char *item, const char *fmt, ...)
@@ -30,9 +30,7 @@ static int vs_error(struct vs_ctx *c, const char *item, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (c->err && c->errlen)
-		snprintf(c->err, c->errlen, "vif: %s: %s", item, what);
-	return -EINVAL;
+	return pvx_fail(c->err, -EINVAL, "vif: %s: %s", item, what);
 }
 
 static void vs_warn(struct vs_ctx *c, const char *item, const char *what)
@@ -43,48 +41,6 @@ static void vs_warn(struct vs_ctx *c, const char *item, const char *what)
 		return;
 	snprintf(msg, sizeof(msg), "vif: %s: %s", item, what);
 	c->warn(c->wctx, msg);
-}
-
-int vifspec_ifname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > VIFSPEC_IFNAME_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
-			return 0;
-	}
-	return 1;
-}
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (char)tolower((unsigned char)ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
-int vifspec_parse_mac(const char *s, uint8_t mac[6])
-{
-	uint8_t m[6];
-
-	if (strlen(s) != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
-			return -EINVAL;
-		m[i] = (uint8_t)(hi << 4 | lo);
-	}
-	if (m[0] & 1)
-		return -EINVAL; /* multicast: no NIC may use it as its own */
-	memcpy(mac, m, 6);
-	return 0;
 }
 
 int vifspec_random_mac(uint8_t mac[6])
@@ -100,12 +56,6 @@ int vifspec_random_mac(uint8_t mac[6])
 	mac[4] = r[1];
 	mac[5] = r[2];
 	return 0;
-}
-
-void vifspec_format_mac(const uint8_t mac[6], char out[18])
-{
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
 }
 
 /* "<digits>[K|M|G](B|b)/s" -> bytes per second. */
@@ -251,7 +201,7 @@ static int ip_list_ok(const char *s)
 
 static int key_mac(struct vs_ctx *c, const char *item, const char *v)
 {
-	if (vifspec_parse_mac(v, c->vs->mac))
+	if (netaddr_mac_parse(v, c->vs->mac))
 		return vs_error(c, item, "not a unicast MAC address; write six hex pairs "
 				"like 00:16:3e:12:34:56");
 	c->vs->mac_given = 1;
@@ -260,18 +210,18 @@ static int key_mac(struct vs_ctx *c, const char *item, const char *v)
 
 static int key_bridge(struct vs_ctx *c, const char *item, const char *v)
 {
-	if (!vifspec_ifname_ok(v))
+	if (!netaddr_ifname_ok(v))
 		return vs_error(c, item, "a switch name is 1 to %d of A-Z a-z 0-9 _ . -",
-				VIFSPEC_IFNAME_MAX);
+				NETADDR_IFNAME_MAX);
 	strcpy(c->vs->bridge, v);
 	return 0;
 }
 
 static int key_vifname(struct vs_ctx *c, const char *item, const char *v)
 {
-	if (!vifspec_ifname_ok(v))
+	if (!netaddr_ifname_ok(v))
 		return vs_error(c, item, "an interface name is 1 to %d of A-Z a-z 0-9 _ . -",
-				VIFSPEC_IFNAME_MAX);
+				NETADDR_IFNAME_MAX);
 	strcpy(c->vs->vifname, v);
 	return 0;
 }
@@ -308,8 +258,8 @@ static int key_mtu(struct vs_ctx *c, const char *item, const char *v)
 {
 	uint64_t n;
 
-	if (util_parse_u64(v, VIFSPEC_MTU_MAX, &n) || n < VIFSPEC_MTU_MIN)
-		return vs_error(c, item, "the MTU is %d..%d", VIFSPEC_MTU_MIN, VIFSPEC_MTU_MAX);
+	if (util_parse_u64(v, NETADDR_MTU_MAX, &n) || n < NETADDR_MTU_MIN)
+		return vs_error(c, item, "the MTU is %d..%d", NETADDR_MTU_MIN, NETADDR_MTU_MAX);
 	c->vs->mtu = (unsigned)n;
 	return 0;
 }
@@ -377,12 +327,12 @@ static int vs_item(struct vs_ctx *c, char *item)
 	return 0;
 }
 
-static void vs_defaults(struct vifspec *vs)
+static void vs_defaults(struct vif_spec *vs)
 {
 	memset(vs, 0, sizeof(*vs));
-	strcpy(vs->bridge, VIFSPEC_BRIDGE_DEFAULT);
+	strcpy(vs->bridge, NETADDR_BRIDGE_DEFAULT);
 	vs->devid = -1;
-	vs->mtu = VIFSPEC_MTU_DEFAULT;
+	vs->mtu = NETADDR_MTU_DEFAULT;
 	vs->trusted = 1;
 }
 
@@ -409,25 +359,22 @@ static int vs_items(struct vs_ctx *c, char *buf)
 	return 0;
 }
 
-int vifspec_parse(const char *spec, struct vifspec *vs,
-		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen)
+int vifspec_parse(const char *spec, struct vif_spec *vs,
+		  void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err)
 {
 	struct vs_ctx c;
 	char *buf;
 	int rc;
 
 	vs_defaults(vs);
-	c = (struct vs_ctx){ vs, warn, ctx, err, errlen };
+	c = (struct vs_ctx){ vs, warn, ctx, err };
 	buf = strdup(spec);
 	if (!buf)
 		return -ENOMEM;
 	rc = vs_items(&c, buf);
 	free(buf);
-	if (rc == 0 && !vs->mac_given && vifspec_random_mac(vs->mac)) {
-		if (err && errlen)
-			snprintf(err, errlen, "vif: no randomness for a MAC address; give mac=");
-		rc = -EIO;
-	}
+	if (rc == 0 && !vs->mac_given && vifspec_random_mac(vs->mac))
+		rc = pvx_fail(err, -EIO, "vif: no randomness for a MAC address; give mac=");
 	if (rc)
 		vs_defaults(vs);
 	return rc;

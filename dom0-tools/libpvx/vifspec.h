@@ -6,25 +6,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VIFSPEC_IFNAME_MAX   15     /* Linux IFNAMSIZ - 1: bridge and vifname */
+#include "libpvx/pvx_err.h"
+#include "netaddr.h" /* MACs, interface names, the bridge and MTU defaults */
+
 #define VIFSPEC_IP_MAX       127    /* ip= text */
-#define VIFSPEC_BRIDGE_DEFAULT "xenbr0"
-#define VIFSPEC_MTU_DEFAULT  1500
-#define VIFSPEC_MTU_MIN      68
-#define VIFSPEC_MTU_MAX      65535
 #define VIFSPEC_INTERVAL_DEFAULT_US 50000u /* Xen's rate interval when none given */
 
-struct vifspec {
+struct vif_spec {
 	uint8_t mac[6];       /* mac=, else a random 00:16:3e:xx:xx:xx */
 	int mac_given;
-	char bridge[VIFSPEC_IFNAME_MAX + 1];  /* switch name; bridge= or netdev= */
-	char vifname[VIFSPEC_IFNAME_MAX + 1]; /* "" = default vif<domid>.<devid> */
+	char bridge[NETADDR_IFNAME_MAX + 1];  /* switch name; bridge= or netdev= */
+	char vifname[NETADDR_IFNAME_MAX + 1]; /* "" = default vif<domid>.<devid> */
 	char ip[VIFSPEC_IP_MAX + 1];          /* space-separated IPv4 addresses, or "" */
 	int devid;            /* devid=, else -1 (next free) */
 	unsigned mtu;
 	uint64_t rate_bytes;  /* credit per interval; 0 = no limit */
 	uint32_t rate_usecs;  /* interval, 0 when there is no limit */
 	int trusted;          /* 1 = trusted (default), 0 = untrusted */
+	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
 };
 
 /* Parse one spec: comma-separated key=value items (all optional) as xl reads
@@ -32,9 +31,9 @@ struct vifspec {
  * gatewaydev, accel, forwarddev, ...) and unknown keys produce one warning
  * each through warn(ctx, "vif: ...") (warn may be NULL). Returns 0, -EINVAL
  * with "vif: <item>: <what>" in err, or -EIO when no random MAC could be
- * made. */
-int vifspec_parse(const char *spec, struct vifspec *vs,
-		  void (*warn)(void *ctx, const char *msg), void *ctx, char *err, size_t errlen);
+ * made (vs->text is left NULL). */
+int vifspec_parse(const char *spec, struct vif_spec *vs,
+		  void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err);
 
 /* Xen's rate syntax "RATE/s[@INTERVAL]": RATE an integer with an optional K, M
  * or G (powers of 1000) then B (bytes) or b (bits); INTERVAL an integer with
@@ -42,15 +41,8 @@ int vifspec_parse(const char *spec, struct vifspec *vs,
  * interval ("1MB/s@20ms" = 20000 bytes per 20000 us). 0 or -EINVAL (bad
  * syntax, zero credit, overflow). */
 int vifspec_parse_rate(const char *s, uint64_t *bytes, uint32_t *usecs);
-/* "xx:xx:xx:xx:xx:xx" (hex, either case). Multicast addresses are refused.
- * 0 or -EINVAL. */
-int vifspec_parse_mac(const char *s, uint8_t mac[6]);
 /* A random locally chosen Xen address: 00:16:3e and three random bytes, the
  * top bit of the fourth clear as xl does. 0 or -EIO. */
 int vifspec_random_mac(uint8_t mac[6]);
-/* "00:16:3e:01:02:03" */
-void vifspec_format_mac(const uint8_t mac[6], char out[18]);
-/* 1 when s is a usable interface or switch name (1..15 of [A-Za-z0-9_.-]). */
-int vifspec_ifname_ok(const char *s);
 
 #endif

@@ -1,18 +1,19 @@
-# pvx: the xl-style command line.
+# pvx: the xl-style command line. Its sources are pvx_PROG_SRCS: pvx_SRCS is the
+# library libpvx (same name), which must hold library code only.
 HOST_PROGS += pvx
-pvx_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
+pvx_PROG_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_create.c dom0-tools/pvx/cmd_list.c dom0-tools/pvx/cmd_destroy.c \
 	dom0-tools/pvx/cmd_pause.c dom0-tools/pvx/cmd_unpause.c dom0-tools/pvx/cmd_shutdown.c \
 	dom0-tools/pvx/cmd_info.c dom0-tools/pvx/cmd_dmesg.c dom0-tools/pvx/cmd_domid.c \
 	dom0-tools/pvx/cmd_domname.c dom0-tools/pvx/cmd_daemons.c \
 	dom0-tools/pvx/cmd_console.c
-pvx_LIBS += pvx xs pvctrl pvcommon
+pvx_LIBS += pvstart pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
-pvx_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
 	dom0-tools/pvx/cmd_block_list.c
-pvx_SRCS += dom0-tools/pvx/cmd_network.c
-pvx_SRCS += dom0-tools/pvx/cmd_web.c
-pvx_SRCS += dom0-tools/pvx/cmd_trace.c dom0-tools/pvx/trace_report.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_web.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_trace.c dom0-tools/pvx/trace_report.c
 pvx_LDLIBS += -lm
 # the PNG of pvx trace report is drawn by this script (python3-matplotlib)
 EXTRA_ALL += $(B)/bin/pvx-trace-plot

@@ -26,28 +26,27 @@ static char *join_spec(int argc, char **argv)
 
 int cmd_block_attach(int argc, char **argv)
 {
-	struct pvx_disk *d = malloc(sizeof(*d));
+	struct disk_spec *d = malloc(sizeof(*d));
 	struct xs_handle *xs;
 	struct pvctrl *h;
-	char err[512], *spec;
+	struct pvx_err err = { 0 };
+	char *spec;
 	pv_domid_t domid;
 	int rc;
 
 	if (argc < 3 || !d)
 		return free(d), cli_usage("block-attach");
 	spec = join_spec(argc - 2, argv + 2);
-	if (!spec || pvx_disk_parse(spec, d, err, sizeof(err)) < 0) {
-		rc = cli_fail("%s", spec ? err : "out of memory");
+	if (!spec || (rc = diskspec_parse(spec, d, &err)) < 0) {
+		rc = cli_fail("%s", spec ? pvx_err_text(&err, rc) : "out of memory");
 		goto out;
 	}
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0) {
-		rc = cli_fail("%s", err);
-		goto out;
-	}
-	rc = pvx_disk_add(xs, domid, d, NULL, err, sizeof(err)) < 0 ? cli_fail("%s", err) : 0;
+	xs = cli_store();
+	rc = pvx_disk_add(xs, domid, d, NULL, &err);
+	rc = rc < 0 ? cli_fail("%s", pvx_err_text(&err, rc)) : 0;
 	xs_close(xs);
 out:
 	free(spec);

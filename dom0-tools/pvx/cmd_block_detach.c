@@ -18,7 +18,7 @@ int cmd_block_detach(int argc, char **argv)
 	int force = 0, rc, opt;
 	pv_domid_t domid;
 	unsigned devid;
-	char err[512];
+	struct pvx_err err = { 0 };
 
 	while ((opt = getopt(argc, argv, "f")) != -1) {
 		if (opt != 'f')
@@ -27,18 +27,17 @@ int cmd_block_detach(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("block-detach");
-	if (pvx_vdev_to_devid(argv[optind + 1], &devid) < 0)
+	if (diskspec_vdev_to_devid(argv[optind + 1], &devid) < 0)
 		return cli_fail("block-detach: '%s' is not a disk name (xvda) or vbd number",
 				argv[optind + 1]);
 	h = cli_connect();
 	domid = cli_domain(h, argv[optind]);
 	pvctrl_close(h);
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0)
-		return cli_fail("%s", err);
-	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, err,
-			       sizeof(err));
+	xs = cli_store();
+	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, &err);
 	xs_close(xs);
 	if (rc < 0)
-		return cli_fail("block-detach %s %s: %s", argv[optind], argv[optind + 1], err);
+		return cli_fail("block-detach %s %s: %s", argv[optind], argv[optind + 1],
+				pvx_err_text(&err, rc));
 	return 0;
 }

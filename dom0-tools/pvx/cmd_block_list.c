@@ -41,7 +41,6 @@ int cmd_block_list(int argc, char **argv)
 {
 	struct xs_handle *xs;
 	struct pvctrl *h;
-	char err[512];
 	pv_domid_t ids[64];
 
 	if (argc < 2 || argc - 1 > 64)
@@ -50,8 +49,7 @@ int cmd_block_list(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		ids[i - 1] = cli_domain(h, argv[i]);
 	pvctrl_close(h);
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0)
-		return cli_fail("%s", err);
+	xs = cli_store();
 	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
 	       "ring-ref", "BE-path");
 	for (int i = 1; i < argc; i++)

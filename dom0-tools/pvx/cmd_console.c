@@ -241,7 +241,6 @@ int cmd_console(int argc, char **argv)
 {
 	struct pvctrl *h;
 	pv_domid_t domid;
-	char derr[256];
 	int c, wait_s = 30, fd;
 
 	optind = 1;
@@ -258,7 +257,7 @@ int cmd_console(int argc, char **argv)
 		return cli_usage("console");
 	h = cli_connect();
 	domid = console_domain(h, argv[optind], wait_s);
-	pvx_daemons_ensure(derr, sizeof(derr)); /* a missing pvconsoled is reported below */
+	pvstart_daemons_ensure(NULL); /* a missing pvconsoled is reported below */
 	fd = cli_console_attach(h, domid, wait_s);
 	if (fd < 0) {
 		pvctrl_close(h);

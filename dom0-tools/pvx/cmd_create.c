@@ -9,6 +9,7 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "libpvx/cfg.h"
+#include "netaddr.h"
 #include "pvx_cli.h"
 #include "util.h"
 
@@ -52,38 +53,41 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	return 0;
 }
 
-/* The text kept for `pvx list -l`: the file, the overrides and the uuid in use. */
-static char *create_saved_text(const struct create_opts *o, const struct domcfg *dc)
+/* The config file, the overrides, then domcfg; *cf stays for the saved text. */
+static int create_load(const struct create_opts *o, struct cfg_file **cf, struct domcfg *dc)
 {
-	char *file = NULL, *text;
-	size_t len = 0;
-	FILE *in = fopen(o->file, "re");
-
-	if (in) {
-		file = calloc(1, CFG_MAX_FILE_SIZE + 1);
-		len = file ? fread(file, 1, CFG_MAX_FILE_SIZE, in) : 0;
-		fclose(in);
-	}
-	text = pvx_saved_text(file ? file : "", len, (const char *const *)o->overrides,
-			      (size_t)o->n_overrides, dc->uuid);
-	free(file);
-	return text;
-}
-
-static int create_load(const struct create_opts *o, struct domcfg *dc)
-{
-	struct cfg_file *cf = NULL;
-	char err[1024];
-	int rc = cfg_parse_file(o->file, &cf, err, sizeof(err));
+	struct pvx_err err = { 0 };
+	int rc = cfg_parse_file(o->file, cf, &err);
 
 	for (int i = 0; rc == 0 && i < o->n_overrides; i++)
-		rc = cfg_apply_override(cf, o->overrides[i], err, sizeof(err));
+		rc = cfg_apply_override(*cf, o->overrides[i], &err);
 	if (rc == 0)
-		rc = domcfg_from_cfg(cf, dc, create_warn, NULL, err, sizeof(err));
-	cfg_free(cf);
+		rc = domcfg_from_cfg(*cf, dc, create_warn, NULL, &err);
 	if (rc < 0)
-		cli_fail("%s", err);
+		cli_fail("%s", pvx_err_text(&err, rc));
 	return rc;
+}
+
+/* The monitor carries out the restart actions from the saved config; relative
+ * paths in it are relative to the config file's folder. */
+static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_text)
+{
+	const char *base = strrchr(dc->config_file, '/');
+	struct pvx_err err = { 0 };
+	char *path = NULL;
+	int rc = -ENOMEM;
+
+	if (!have_text) {
+		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
+			"on_reboot / on_crash restart actions will not be carried out\n", dc->name);
+		return;
+	}
+	if (asprintf(&path, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
+		rc = pvstart_monitor(domid, path, &err);
+	free(path);
+	if (rc < 0)
+		fprintf(stderr, "pvx: warning: %s: the restart actions of %s will not be carried "
+			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
 static int create_dry_run(const struct domcfg *dc)
@@ -114,13 +118,26 @@ static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
 	return cli_console_run(h, domid, fd, 1);
 }
 
+/* Every daemon up: pvconsoled serves the new console ring (and logs it) from the
+ * start, the backends take the devices. */
+static void create_daemons(void)
+{
+	struct pvx_err err = { 0 };
+	int rc = pvstart_daemons_ensure(&err);
+
+	if (rc < 0)
+		fprintf(stderr, "pvx: warning: %s\n", pvx_err_text(&err, rc));
+}
+
 int cmd_create(int argc, char **argv)
 {
+	struct cfg_file *cf = NULL;
 	struct create_opts o;
 	struct domcfg dc;
 	struct pvctrl *h;
 	pv_domid_t domid;
-	char err[1024], *text;
+	struct pvx_err err = { 0 };
+	char *text;
 	int rc;
 
 	if (create_parse_args(argc, argv, &o) < 0)
@@ -128,28 +145,26 @@ int cmd_create(int argc, char **argv)
 	memset(&dc, 0, sizeof(dc));
 	if (!o.quiet && !o.dry_run)
 		fprintf(stderr, "Parsing config from %s\n", o.file);
-	if (create_load(&o, &dc) < 0)
-		return 1;
-	if (o.dry_run) {
-		rc = create_dry_run(&dc);
+	rc = create_load(&o, &cf, &dc);
+	if (rc < 0 || o.dry_run) {
+		rc = rc < 0 ? 1 : create_dry_run(&dc);
+		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
 	}
+	text = pvx_config_snapshot(cf, &dc);
+	cfg_free(cf);
 	h = cli_connect();
-	/* pvconsoled serves the new console ring (and logs it) from the start. */
-	if (pvx_daemons_ensure(err, sizeof(err)) < 0)
-		fprintf(stderr, "pvx: warning: %s\n", err);
-	text = create_saved_text(&o, &dc);
+	create_daemons();
 	/* With -c the domain starts only once the console is attached: no output is
 	 * missed. */
 	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
-			       err, sizeof(err));
-	if (rc == 0 && pvx_domain_monitor_spawn(&dc, text, domid) < 0)
-		fprintf(stderr, "pvx: warning: cannot start the monitor of %s: its on_reboot / "
-			"on_crash restart actions will not be carried out\n", dc.name);
+			       &err);
+	if (rc == 0)
+		create_monitor(&dc, domid, text != NULL);
 	free(text);
 	if (rc < 0) {
-		rc = cli_fail("%s: %s", dc.name, err);
+		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));
 	} else {
 		if (!o.quiet && !o.console)
 			fprintf(stderr, "Started domain %s (id=%u)\n", dc.name, domid);

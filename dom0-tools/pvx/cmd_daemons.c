@@ -7,8 +7,8 @@
 
 static int daemons_status(void)
 {
-	struct pvx_daemon_status st[8];
-	int n = pvx_daemons_status(st, 8);
+	struct pvstart_daemon_status st[8];
+	int n = pvstart_daemons_status(st, 8);
 
 	printf("run directory: %s\n", rundir_path());
 	for (int i = 0; i < n; i++) {
@@ -26,18 +26,19 @@ static int daemons_status(void)
 
 int cmd_daemons(int argc, char **argv)
 {
-	char err[512];
+	struct pvx_err err = { 0 };
+	int rc;
 
 	if (argc != 2)
 		return cli_usage("daemons");
 	if (strcmp(argv[1], "start") == 0) {
-		if (pvx_daemons_ensure(err, sizeof(err)) < 0)
-			return cli_fail("%s", err);
+		if ((rc = pvstart_daemons_ensure(&err)) < 0)
+			return cli_fail("%s", pvx_err_text(&err, rc));
 		return 0;
 	}
 	if (strcmp(argv[1], "stop") == 0) {
-		if (pvx_daemons_stop(err, sizeof(err)) < 0)
-			return cli_fail("%s", err);
+		if ((rc = pvstart_daemons_stop(&err)) < 0)
+			return cli_fail("%s", pvx_err_text(&err, rc));
 		return 0;
 	}
 	if (strcmp(argv[1], "status") == 0)

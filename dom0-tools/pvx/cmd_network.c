@@ -14,18 +14,6 @@
 
 #define DETACH_TIMEOUT_MS 10000
 
-static struct xs_handle *net_store(void)
-{
-	struct xs_handle *xs;
-	char err[256];
-
-	if (pvx_store_open(&xs, err, sizeof(err)) < 0) {
-		cli_fail("%s", err);
-		exit(1);
-	}
-	return xs;
-}
-
 static void net_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -34,8 +22,9 @@ static void net_warn(void *ctx, const char *msg)
 
 int cmd_network_attach(int argc, char **argv)
 {
-	char spec[1024] = "", err[256], mac[18];
-	struct vifspec vs;
+	struct pvx_err err = { 0 };
+	char spec[1024] = "", mac[18];
+	struct vif_spec vs;
 	struct xs_handle *xs;
 	struct pvctrl *h;
 	pv_domid_t domid;
@@ -51,20 +40,20 @@ int cmd_network_attach(int argc, char **argv)
 			strcat(spec, ",");
 		strcat(spec, argv[i]);
 	}
-	if (vifspec_parse(spec, &vs, net_warn, NULL, err, sizeof(err)) < 0)
-		return cli_fail("network-attach: %s", err);
+	if ((rc = vifspec_parse(spec, &vs, net_warn, NULL, &err)) < 0)
+		return cli_fail("network-attach: %s", pvx_err_text(&err, rc));
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	xs = net_store();
-	rc = pvx_vif_add(xs, domid, &vs, &devid, err, sizeof(err));
+	xs = cli_store();
+	rc = pvx_vif_add(xs, domid, &vs, &devid, &err);
 	xs_close(xs);
 	if (rc == -EEXIST)
 		return cli_fail("network-attach: domain %s already has vif %d; give another "
 				"devid=", argv[1], vs.devid);
 	if (rc < 0)
-		return cli_fail("network-attach: %s", err);
-	vifspec_format_mac(vs.mac, mac);
+		return cli_fail("network-attach: %s", pvx_err_text(&err, rc));
+	netaddr_mac_format(vs.mac, mac);
 	fprintf(stderr, "pvx: vif %u (%s) added to %s on %s\n", devid, mac, argv[1], vs.bridge);
 	return 0;
 }
@@ -102,7 +91,7 @@ int cmd_network_detach(int argc, char **argv)
 	struct pvctrl *h;
 	pv_domid_t domid;
 	unsigned devid;
-	char err[256];
+	struct pvx_err err = { 0 };
 	int rc;
 
 	if (argc != 3)
@@ -110,17 +99,16 @@ int cmd_network_detach(int argc, char **argv)
 	h = cli_connect();
 	domid = cli_domain(h, argv[1]);
 	pvctrl_close(h);
-	xs = net_store();
+	xs = cli_store();
 	rc = net_find(xs, domid, argv[2], &devid);
 	if (rc == 0)
-		rc = pvx_device_remove(xs, domid, "vif", devid, 0, DETACH_TIMEOUT_MS, err,
-				       sizeof(err));
+		rc = pvx_device_remove(xs, domid, "vif", devid, 0, DETACH_TIMEOUT_MS, &err);
 	xs_close(xs);
 	if (rc == -ENOENT)
 		return cli_fail("network-detach: %s has no vif %s (see pvx network-list %s)",
 				argv[1], argv[2], argv[1]);
 	if (rc < 0)
-		return cli_fail("network-detach: %s", err);
+		return cli_fail("network-detach: %s", pvx_err_text(&err, rc));
 	return 0;
 }
 
@@ -161,7 +149,7 @@ int cmd_network_list(int argc, char **argv)
 	h = cli_connect();
 	for (int i = 1; i < argc; i++)
 		cli_domain(h, argv[i]); /* every name is good before the table starts */
-	xs = net_store();
+	xs = cli_store();
 	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-11s %-30s\n", "Idx", "BE", "Mac Addr.",
 	       "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
 	for (int i = 1; i < argc; i++) {

@@ -7,14 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libxs/xs.h"
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
 static int shutdown_common(int argc, char **argv, const char *what, unsigned reason)
 {
+	struct xs_handle *xs;
 	struct pvctrl *h;
 	pv_domid_t id;
-	char err[512];
+	struct pvx_err err = { 0 };
 	int wait = 0, force = 0, c, rc;
 
 	optind = 1;
@@ -30,12 +32,14 @@ static int shutdown_common(int argc, char **argv, const char *what, unsigned rea
 		return cli_usage(argv[0]);
 	h = cli_connect();
 	id = cli_domain(h, argv[optind]);
-	rc = pvx_domain_request_shutdown(id, what, err, sizeof(err));
+	xs = cli_store();
+	rc = pvx_domain_request_shutdown(xs, id, what, &err);
+	xs_close(xs);
 	if (rc == -EOPNOTSUPP && force)
 		rc = pvctrl_domain_shutdown(h, id, reason);
 	else if (rc < 0) {
 		pvctrl_close(h);
-		return cli_fail("%s %s: %s", argv[0], argv[optind], err);
+		return cli_fail("%s %s: %s", argv[0], argv[optind], pvx_err_text(&err, rc));
 	}
 	if (rc == 0 && wait)
 		rc = pvctrl_wait_domain(h, id, 60000);

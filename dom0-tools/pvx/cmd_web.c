@@ -69,20 +69,22 @@ static char *web_wait_url(void)
 
 static int web_stop(void)
 {
-	char path[1024], err[256];
-	int rc = pvx_daemon_stop("pvxweb", err, sizeof(err));
+	struct pvx_err err = { 0 };
+	char path[1024];
+	int rc = pvstart_daemon_stop("pvxweb", &err);
 
 	if (rundir_file(path, sizeof(path), WEB_CONF) == 0)
 		unlink(path);
 	if (rc < 0)
-		return cli_fail("web --stop: %s", err);
+		return cli_fail("web --stop: %s", pvx_err_text(&err, rc));
 	fprintf(stderr, "pvx: pvxweb stopped and disabled in %s\n", rundir_path());
 	return 0;
 }
 
 static int web_start(const char *listen, int allow_remote)
 {
-	char err[512], *url, *token, *conf = web_read(WEB_CONF);
+	struct pvx_err err = { 0 };
+	char *url, *token, *conf = web_read(WEB_CONF);
 	int rc, restart = listen && conf != NULL;
 
 	free(conf);
@@ -90,12 +92,12 @@ static int web_start(const char *listen, int allow_remote)
 						      allow_remote)) < 0)
 		return cli_fail("web: cannot write %s/%s: %s", rundir_path(), WEB_CONF, strerror(-rc));
 	/* a new address takes a restart; the token stays, so open pages keep working */
-	if (restart && pvx_daemon_stop("pvxweb", err, sizeof(err)) < 0)
-		return cli_fail("web: %s", err);
+	if (restart && (rc = pvstart_daemon_stop("pvxweb", &err)) < 0)
+		return cli_fail("web: %s", pvx_err_text(&err, rc));
 	if (restart)
 		rundir_unlink(WEB_URL_FILE);
-	if (pvx_daemons_ensure(err, sizeof(err)) < 0)
-		return cli_fail("web: %s", err);
+	if ((rc = pvstart_daemons_ensure(&err)) < 0)
+		return cli_fail("web: %s", pvx_err_text(&err, rc));
 	url = web_wait_url();
 	token = web_read(WEB_TOKEN);
 	if (!url || !token) {

@@ -106,12 +106,24 @@ int cli_fail(const char *fmt, ...)
 
 struct pvctrl *cli_connect(void)
 {
+	struct pvx_err err = { 0 };
 	struct pvctrl *h;
-	char err[512];
+	int rc = pvstart_connect(&h, &err);
 
-	if (pvx_connect(&h, err, sizeof(err)) < 0)
-		exit(cli_fail("%s", err));
+	if (rc < 0)
+		exit(cli_fail("%s", pvx_err_text(&err, rc)));
 	return h;
+}
+
+struct xs_handle *cli_store(void)
+{
+	struct pvx_err err = { 0 };
+	struct xs_handle *xs;
+	int rc = pvstart_store_open(&xs, &err);
+
+	if (rc < 0)
+		exit(cli_fail("%s", pvx_err_text(&err, rc)));
+	return xs;
 }
 
 pv_domid_t cli_domain(struct pvctrl *h, const char *spec)

@@ -3,6 +3,7 @@
 #define PV_PVX_CLI_H
 
 #include "libpvx/pvx.h"
+#include "pvstart/pvstart.h"
 
 struct pvx_cmd {
 	const char *name;
@@ -15,6 +16,9 @@ struct pvx_cmd {
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Connect, starting the daemons when needed; exits with a message on failure. */
 struct pvctrl *cli_connect(void);
+/* Open the store, starting the daemons when needed; exits with a message on
+ * failure. */
+struct xs_handle *cli_store(void);
 /* A domain given by name or id; exits with a message when there is none. */
 pv_domid_t cli_domain(struct pvctrl *h, const char *spec);
 /* Print a command's usage line and return 2. */

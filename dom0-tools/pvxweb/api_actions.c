@@ -74,25 +74,29 @@ void api_domain_destroy(struct api_call *c)
 static void action_shutdown(struct api_call *c, const char *verb, const char *what,
 			    unsigned reason)
 {
+	struct pvx_err err = { 0 };
+	struct xs_handle *xs;
 	struct pvctrl *pc;
 	pv_domid_t domid;
-	char err[512];
 	int force, rc;
 
 	if (api_body_keys(c, force_keys) < 0 || api_body_bool(c, "force", &force) < 0 ||
 	    api_domain_arg(c, &pc, &domid) < 0)
 		return;
-	rc = pvx_domain_request_shutdown(domid, what, err, sizeof(err));
+	xs = web_store(c->w, err.msg, sizeof(err.msg));
+	rc = xs ? pvx_domain_request_shutdown(xs, domid, what, &err) : -ENOTCONN;
 	if (rc == 0) {
 		action_reply(c, domid, verb, "requested");
 		return;
 	}
 	if (rc == -EOPNOTSUPP && !force)
-		snprintf(err, sizeof(err), "the guest has no PV control interface for %s (its "
-			 "kernel did not write control/feature-%s); send {\"force\": true} to make "
-			 "the hypervisor stop it", what, what);
+		snprintf(err.msg, sizeof(err.msg), "the guest has no PV control interface for %s "
+			 "(its kernel did not write control/feature-%s); send {\"force\": true} to "
+			 "make the hypervisor stop it", what, what);
 	if (rc != -EOPNOTSUPP || !force) {
-		api_fail_op(c, verb, rc, err);
+		if (rc != -EOPNOTSUPP && rc != -ESRCH && rc != -ENOTCONN)
+			web_store_reset(c->w); /* a broken store connection is opened again */
+		api_fail_op(c, verb, rc, pvx_err_text(&err, rc));
 		return;
 	}
 	rc = pvctrl_domain_shutdown(pc, domid, reason);

@@ -11,6 +11,7 @@
 #include "api_dom.h"
 #include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
+#include "pvstart/pvstart.h"
 #include "pvxweb.h"
 #include "sampler.h"
 
@@ -78,51 +79,53 @@ static int create_args(struct api_call *c, struct create_req *r)
 	return r->tmpl ? template_path(c, r->tmpl, r->path, sizeof(r->path)) : 0;
 }
 
-/* Parse, override and check, as pvx create does. Config text's relative paths
- * resolve against the templates directory (pvxweb's own directory is nobody's). */
-static int create_load(struct api_call *c, struct create_req *r, struct domcfg *dc)
+/* Parse, override and check, as pvx create does; *cf stays for the saved
+ * snapshot. Config text's relative paths resolve against the templates directory
+ * (pvxweb's own directory is nobody's). */
+static int create_load(struct api_call *c, struct create_req *r, struct cfg_file **cf,
+		       struct domcfg *dc)
 {
-	struct cfg_file *cf = NULL;
-	char err[1024];
-	int rc = r->tmpl ? cfg_parse_file(r->path, &cf, err, sizeof(err))
-			 : cfg_parse_buffer("config", r->config, strlen(r->config), &cf, err,
-					    sizeof(err));
+	struct pvx_err err = { 0 };
+	int rc = r->tmpl ? cfg_parse_file(r->path, cf, &err)
+			 : cfg_parse_buffer("config", r->config, strlen(r->config), cf, &err);
 
 	if (rc == -ENOENT && r->tmpl)
-		snprintf(err, sizeof(err), "template \"%s\": no such template (GET " API_PREFIX
+		pvx_fail(&err, rc, "template \"%s\": no such template (GET " API_PREFIX
 			 "templates lists them)", r->tmpl);
 	for (size_t i = 0; rc == 0 && i < r->n_ov; i++)
-		rc = cfg_apply_override(cf, r->ov[i], err, sizeof(err));
+		rc = cfg_apply_override(*cf, r->ov[i], &err);
 	if (rc == 0)
-		rc = domcfg_from_cfg(cf, dc, create_warn, r, err, sizeof(err));
-	cfg_free(cf);
+		rc = domcfg_from_cfg(*cf, dc, create_warn, r, &err);
 	if (rc == 0 && !r->tmpl) {
 		free(dc->config_dir);
 		dc->config_dir = strdup(c->w->o.templates);
-		rc = dc->config_dir ? 0 : -ENOMEM;
-		snprintf(err, sizeof(err), "out of memory");
+		rc = dc->config_dir ? 0 : pvx_fail(&err, -ENOMEM, "out of memory");
 	}
 	if (rc < 0)
-		api_fail(c, rc == -ENOENT && r->tmpl ? 404 : 400, "bad-config", "pvx: %s", err);
+		api_fail(c, rc == -ENOENT && r->tmpl ? 404 : 400, "bad-config", "pvx: %s",
+			 pvx_err_text(&err, rc));
 	return rc;
 }
 
-/* The text kept for `pvx list -l`: the config, the overrides and the uuid used. */
-static char *create_saved_text(const struct create_req *r, const struct domcfg *dc)
+/* The monitor (pvmon) carries out the restart actions from the saved config,
+ * relative paths taken from the config's folder, as after pvx create. */
+static void create_monitor(struct create_req *r, const struct domcfg *dc, pv_domid_t domid)
 {
-	char *file = NULL, *text;
-	size_t len = 0;
-	FILE *in;
+	const char *base = strrchr(dc->config_file, '/');
+	struct pvx_err err = { 0 };
+	char *path = NULL;
+	int rc = -ENOMEM;
 
-	if (r->tmpl && (in = fopen(r->path, "re"))) {
-		file = calloc(1, CFG_MAX_FILE_SIZE + 1);
-		len = file ? fread(file, 1, CFG_MAX_FILE_SIZE, in) : 0;
-		fclose(in);
+	if (asprintf(&path, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
+		rc = pvstart_monitor(domid, path, &err);
+	free(path);
+	if (rc < 0) {
+		char msg[PVX_ERR_MAX + 100];
+
+		snprintf(msg, sizeof(msg), "%s: the restart actions of %s will not be carried out",
+			 pvx_err_text(&err, rc), dc->name);
+		create_warn(r, msg);
 	}
-	text = pvx_saved_text(r->tmpl ? (file ? file : "") : r->config,
-			      r->tmpl ? len : strlen(r->config), r->ov, r->n_ov, dc->uuid);
-	free(file);
-	return text;
 }
 
 static void create_reply(struct api_call *c, struct create_req *r, const struct domcfg *dc,
@@ -142,40 +145,46 @@ static void create_reply(struct api_call *c, struct create_req *r, const struct 
 	sampler_kick(c->w->smp);
 }
 
-static void create_run(struct api_call *c, struct create_req *r, struct domcfg *dc)
+static void create_run(struct api_call *c, struct create_req *r, struct cfg_file *cf,
+		       struct domcfg *dc)
 {
 	struct pvctrl *pc = api_hv(c);
-	char err[1024], *text;
+	struct pvx_err err = { 0 };
 	pv_domid_t domid;
+	char *text;
 	int rc;
 
 	if (!pc)
 		return;
-	if (pvx_daemons_ensure(err, sizeof(err)) < 0)
-		create_warn(r, err); /* pvconsoled serves the console from the first byte */
-	text = create_saved_text(r, dc);
-	rc = pvx_domain_create(pc, dc, r->paused ? PVX_CREATE_PAUSED : 0, text, &domid, err,
-			       sizeof(err));
-	if (rc == 0 && pvx_domain_monitor_spawn(dc, text, domid) < 0)
-		create_warn(r, "cannot start the domain's monitor: its on_reboot / on_crash "
-			    "restart actions will not be carried out");
+	if ((rc = pvstart_daemons_ensure(&err)) < 0) /* pvconsoled serves it from the start */
+		create_warn(r, pvx_err_text(&err, rc));
+	text = pvx_config_snapshot(cf, dc);
+	if (!text) {
+		api_fail(c, 500, "no-memory", "pvx: %s: out of memory saving its config", dc->name);
+		return;
+	}
+	rc = pvx_domain_create(pc, dc, r->paused ? PVX_CREATE_PAUSED : 0, text, &domid, &err);
 	free(text);
-	if (rc < 0)
+	if (rc < 0) {
 		api_fail(c, rc == -EEXIST ? 409 : rc == -ENOMEM ? 507 : 400, "create-failed",
-			 "pvx: %s: %s", dc->name, err);
-	else
-		create_reply(c, r, dc, domid);
+			 "pvx: %s: %s", dc->name, pvx_err_text(&err, rc));
+		return;
+	}
+	create_monitor(r, dc, domid);
+	create_reply(c, r, dc, domid);
 }
 
 void api_domain_create(struct api_call *c)
 {
+	struct cfg_file *cf = NULL;
 	struct create_req r;
 	struct domcfg dc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&dc, 0, sizeof(dc));
-	if (create_args(c, &r) == 0 && create_load(c, &r, &dc) == 0)
-		create_run(c, &r, &dc);
+	if (create_args(c, &r) == 0 && create_load(c, &r, &cf, &dc) == 0)
+		create_run(c, &r, cf, &dc);
+	cfg_free(cf);
 	domcfg_fini(&dc);
 	free(r.ov);
 	for (int i = 0; i < r.n_warn; i++)

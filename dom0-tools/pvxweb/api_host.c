@@ -7,14 +7,15 @@
 
 #include "api_dom.h"
 #include "libpvx/pvx.h"
+#include "pvstart/pvstart.h"
 #include "pvisor/version.h"
 #include "pvxweb.h"
 #include "rundir.h"
 
 static void host_daemons(yajl_gen g)
 {
-	struct pvx_daemon_status st[16];
-	int n = pvx_daemons_status(st, 16);
+	struct pvstart_daemon_status st[16];
+	int n = pvstart_daemons_status(st, 16);
 
 	json_key(g, "daemons");
 	yajl_gen_array_open(g);

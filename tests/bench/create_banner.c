@@ -9,6 +9,7 @@
 #include "../tools/dmesg_wait.h"
 #include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
+#include "rundir.h"
 #include "util.h"
 
 static int cmp_u64(const void *a, const void *b)
@@ -33,7 +34,8 @@ static int one_boot(struct pvctrl *h, const char *cfgpath, int i, uint64_t *t_cr
 {
 	struct cfg_file *cf = NULL;
 	struct domcfg dc;
-	char err[512], name[64];
+	struct pvx_err err = { 0 };
+	char name[64];
 	pv_domid_t id;
 	uint32_t from = 0;
 	uint64_t t0;
@@ -43,21 +45,21 @@ static int one_boot(struct pvctrl *h, const char *cfgpath, int i, uint64_t *t_cr
 	t0 = util_now_ns();
 	memset(&dc, 0, sizeof(dc));
 	snprintf(name, sizeof(name), "name=bench-create-%d", i);
-	rc = cfg_parse_file(cfgpath, &cf, err, sizeof(err));
+	rc = cfg_parse_file(cfgpath, &cf, &err);
 	if (rc == 0)
-		rc = cfg_apply_override(cf, name, err, sizeof(err));
+		rc = cfg_apply_override(cf, name, &err);
 	if (rc == 0)
-		rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+		rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &err);
 	if (rc == 0)
-		rc = pvx_domain_create(h, &dc, 0, NULL, &id, err, sizeof(err));
+		rc = pvx_domain_create(h, &dc, 0, NULL, &id, &err);
 	*t_create = util_now_ns() - t0;
 	if (rc == 0 && (rc = wait_banner(h, id, from)) < 0)
-		snprintf(err, sizeof(err), "no banner");
+		rc = pvx_fail(&err, rc, "no banner");
 	*t_banner = util_now_ns() - t0;
 	if (rc == 0)
 		pvctrl_domain_destroy(h, id);
 	else
-		fprintf(stderr, "bench_create: %s\n", err);
+		fprintf(stderr, "bench_create: %s\n", pvx_err_text(&err, rc));
 	domcfg_fini(&dc);
 	cfg_free(cf);
 	return rc;
@@ -68,14 +70,14 @@ int main(int argc, char **argv)
 	int n = argc > 2 ? atoi(argv[2]) : 20, ok = 0;
 	uint64_t *tc = calloc(n, sizeof(*tc)), *tb = calloc(n, sizeof(*tb));
 	struct pvctrl *h;
-	char err[512];
 
 	if (argc < 2 || n <= 0 || !tc || !tb) {
 		fprintf(stderr, "usage: bench_create CFG [COUNT]\n");
 		return 2;
 	}
-	if (pvx_connect(&h, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench_create: %s\n", err);
+	if (pvctrl_open(&h) < 0) {
+		fprintf(stderr, "bench_create: pvisor is not running in %s; start it first (pvx "
+			"daemons start)\n", rundir_path());
 		return 1;
 	}
 	for (int i = 0; i < n; i++)

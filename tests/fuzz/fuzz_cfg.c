@@ -34,7 +34,7 @@ static void fuzz_check(const struct domcfg *dc)
 
 static void fuzz_overrides(struct cfg_file *cf, const char *rest, const char *end)
 {
-	char err[512];
+	struct pvx_err perr = { 0 };
 	int n = 0;
 
 	while (rest < end && n++ < MAX_OVERRIDES) {
@@ -43,8 +43,8 @@ static void fuzz_overrides(struct cfg_file *cf, const char *rest, const char *en
 
 		if (!ov)
 			return;
-		err[0] = '\0';
-		if (cfg_apply_override(cf, ov, err, sizeof(err)) && !err[0])
+		perr.msg[0] = '\0';
+		if (cfg_apply_override(cf, ov, &perr) && !perr.msg[0])
 			abort(); /* every error says why */
 		free(ov);
 		rest += len + 1;
@@ -57,21 +57,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t file_len = nul ? (size_t)(nul - buf) : size;
 	struct cfg_file *cf = NULL;
 	struct domcfg dc;
-	char err[512];
+	struct pvx_err perr = { 0 };
 
-	err[0] = '\0';
-	if (cfg_parse_buffer("fuzz.cfg", buf, file_len, &cf, err, sizeof(err))) {
-		if (!err[0] || cf)
+	perr.msg[0] = '\0';
+	if (cfg_parse_buffer("fuzz.cfg", buf, file_len, &cf, &perr)) {
+		if (!perr.msg[0] || cf)
 			abort();
 		return 0;
 	}
 	if (nul)
 		fuzz_overrides(cf, nul + 1, buf + size);
-	err[0] = '\0';
-	if (domcfg_from_cfg(cf, &dc, fuzz_warn, NULL, err, sizeof(err)) == 0) {
+	perr.msg[0] = '\0';
+	if (domcfg_from_cfg(cf, &dc, fuzz_warn, NULL, &perr) == 0) {
 		fuzz_check(&dc);
 		domcfg_fini(&dc);
-	} else if (!err[0]) {
+	} else if (!perr.msg[0]) {
 		abort();
 	}
 	cfg_free(cf);

@@ -15,19 +15,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t *ram;
 	struct elf_image img;
-	char err[256];
+	struct pvx_err perr = { 0 };
 
 	if (!ram) {
 		ram = malloc(FUZZ_RAM_BYTES);
 		if (!ram)
 			abort();
 	}
-	if (elf_image_parse(data, size, &img, err, sizeof(err)) != 0) {
-		if (img.data || !memchr(err, '\0', sizeof(err)) || err[0] == '\0')
+	if (elf_image_parse(data, size, &img, &perr) != 0) {
+		if (img.data || !memchr(perr.msg, '\0', sizeof(perr.msg)) || perr.msg[0] == '\0')
 			abort(); /* a failed parse must leave nothing and say why */
 		return 0;
 	}
-	if (elf_image_load(&img, ram, FUZZ_RAM_BYTES, err, sizeof(err)) != 0 &&
+	if (elf_image_load(&img, ram, FUZZ_RAM_BYTES, &perr) != 0 &&
 	    img.pend <= FUZZ_RAM_BYTES)
 		abort(); /* a parsed image that fits must load */
 	elf_image_fini(&img);

@@ -18,8 +18,8 @@ static void fuzz_warn(void *ctx, const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vifspec vs;
-	char err[256] = "";
+	struct vif_spec vs;
+	struct pvx_err perr = { 0 };
 	char *s = malloc(size + 1);
 	int rc;
 
@@ -27,12 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	rc = vifspec_parse(s, &vs, fuzz_warn, NULL, err, sizeof(err));
+	rc = vifspec_parse(s, &vs, fuzz_warn, NULL, &perr);
 	if (rc) {
-		if (strncmp(err, "vif: ", 5) != 0)
+		if (strncmp(perr.msg, "vif: ", 5) != 0)
 			abort();
-	} else if (!vifspec_ifname_ok(vs.bridge) || (vs.vifname[0] && !vifspec_ifname_ok(vs.vifname)) ||
-		   (vs.mac[0] & 1) || vs.mtu < VIFSPEC_MTU_MIN || vs.mtu > VIFSPEC_MTU_MAX ||
+	} else if (!netaddr_ifname_ok(vs.bridge) || (vs.vifname[0] && !netaddr_ifname_ok(vs.vifname)) ||
+		   (vs.mac[0] & 1) || vs.mtu < NETADDR_MTU_MIN || vs.mtu > NETADDR_MTU_MAX ||
 		   vs.devid < -1 || vs.devid > 65535 || (vs.rate_bytes == 0) != (vs.rate_usecs == 0)) {
 		abort();
 	}

@@ -3,4 +3,6 @@
 FUZZERS += fuzz_netback_tx
 fuzz_netback_tx_SRCS := tests/fuzz/fuzz_netback_tx.c backends/netback/nb_tx.c backends/netback/nb_rx.c
 FUZZERS += fuzz_vifspec
-fuzz_vifspec_SRCS := tests/fuzz/fuzz_vifspec.c dom0-tools/libpvx/vifspec.c common/util.c
+fuzz_vifspec_SRCS := tests/fuzz/fuzz_vifspec.c dom0-tools/libpvx/vifspec.c common/util.c \
+                     dom0-tools/libpvx/pvx_err.c \
+                     common/netaddr.c

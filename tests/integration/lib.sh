@@ -56,6 +56,14 @@ wait_for() {
 	done
 }
 
+# proc_gone PID : the process has exited (a zombie counts: it holds no socket or
+# file any more, and some inits reap late)
+proc_gone() {
+	local st
+	st=$(sed -n 's/.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
 # console_has DOMAIN TEXT : the domain's console log contains TEXT
 console_has() { grep -qF -- "$2" "$PVISOR_RUNDIR/console/$1.log" 2>/dev/null; }
 

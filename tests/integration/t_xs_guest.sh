@@ -45,7 +45,11 @@ ok "guest xenbus: own name, other guests refused, conflict EAGAIN then retry, wa
 "$X" control quota set nodes 1000 >/dev/null
 
 # xsd killed and restarted: running guests keep their store connection
-kill -9 "$(cat "$PVISOR_RUNDIR/xsd.pid")"
+# (kill returns before xsd has exited, and until then its socket still accepts: wait,
+# or daemons start sees it running and starts nothing)
+xsd_pid=$(cat "$PVISOR_RUNDIR/xsd.pid")
+kill -9 "$xsd_pid"
+wait_for 10 proc_gone "$xsd_pid" || fail "xsd survived kill -9"
 "$PVX" daemons start >/dev/null 2>&1 || fail "daemons start"
 wait_for 5 xenstore-read /local/domain/$tid/name || fail "xsd did not come back"
 grep -q "reconnected 2 running domain" "$PVISOR_RUNDIR/xsd.log" || fail "xsd did not reconnect the guests: $(tail -5 $PVISOR_RUNDIR/xsd.log)"
@@ -62,8 +66,10 @@ ok "pvx shutdown powers the guest off through control/shutdown; its store entrie
 
 # pvx reboot with on_reboot = restart (the default): a new domain of the same name
 "$PVX" reboot victim || fail "pvx reboot victim"
-wait_for 10 sh -c "[ \"\$('$PVX' domid victim 2>/dev/null)\" != '' ] && [ \"\$('$PVX' domid victim)\" != $vid ]" ||
-	fail "victim was not restarted: $("$PVX" list) $(cat $PVISOR_RUNDIR/pvx-victim.log)"
+# one lookup per try: two could see the old domain, then none in between (destroyed,
+# the new one not created yet), and pass on an empty id
+wait_for 10 sh -c "id=\$('$PVX' domid victim 2>/dev/null) && [ -n \"\$id\" ] && [ \"\$id\" != $vid ]" ||
+	fail "victim was not restarted: $("$PVX" list) $(cat $PVISOR_RUNDIR/pvmon.log)"
 nid=$("$PVX" domid victim)
 wait_for 5 xenstore-read /local/domain/$nid/control/feature-poweroff || fail "restarted victim has no xenbus"
 [ "$(xenstore-read /local/domain/$nid/vm)" = "$vm" ] || fail "restarted victim changed uuid"

@@ -11,18 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static char err[512];
+static struct pvx_err perr;
 
 static struct cfg_file *parse(const char *text)
 {
 	struct cfg_file *cf = NULL;
 	int rc;
 
-	err[0] = '\0';
-	rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, err, sizeof(err));
+	perr.msg[0] = '\0';
+	rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, &perr);
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "unexpected error: %s\n", err);
+		fprintf(stderr, "unexpected error: %s\n", perr.msg);
 	return cf;
 }
 
@@ -30,13 +30,13 @@ static struct cfg_file *parse(const char *text)
 static void parse_fails(const char *text, const char *msg)
 {
 	struct cfg_file *cf = (struct cfg_file *)1;
-	int rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, err, sizeof(err));
+	int rc = cfg_parse_buffer("t.cfg", text, strlen(text), &cf, &perr);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
 	CU_ASSERT_PTR_NULL(cf);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, perr.msg);
 }
 
 static const struct cfg_value *get(const struct cfg_file *cf, const char *key, enum cfg_type t)
@@ -237,12 +237,12 @@ static void test_nul_bytes(void)
 	struct cfg_file *cf;
 	int rc;
 
-	rc = cfg_parse_buffer("t.cfg", text, sizeof(text) - 1, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", text, sizeof(text) - 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: NUL byte in string");
-	rc = cfg_parse_buffer("t.cfg", text2, sizeof(text2) - 1, &cf, err, sizeof(err));
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg:1: NUL byte in string");
+	rc = cfg_parse_buffer("t.cfg", text2, sizeof(text2) - 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg:2: unexpected byte 0x00");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg:2: unexpected byte 0x00");
 }
 
 static void test_replace_and_append(void)
@@ -290,34 +290,34 @@ static void test_limits(void)
 	big = calloc(1, CFG_MAX_FILE_SIZE + 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	memset(big, '\n', CFG_MAX_FILE_SIZE + 1);
-	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, 0);
 	cfg_free(cf);
-	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE + 1, &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("t.cfg", big, CFG_MAX_FILE_SIZE + 1, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EFBIG);
-	CU_ASSERT_STRING_EQUAL(err, "t.cfg: file is larger than 1048576 bytes");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "t.cfg: file is larger than 1048576 bytes");
 	free(big);
 }
 
 static void override_fails(const char *ov, const char *msg)
 {
 	struct cfg_file *cf = parse("memory = 64\nextra = 'x'\n");
-	int rc = cfg_apply_override(cf, ov, err, sizeof(err));
+	int rc = cfg_apply_override(cf, ov, &perr);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  override %s\n  want  %s\n  got   %s\n", ov, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  override %s\n  want  %s\n  got   %s\n", ov, msg, perr.msg);
 	cfg_free(cf);
 }
 
 static void apply(struct cfg_file *cf, const char *ov)
 {
-	int rc = cfg_apply_override(cf, ov, err, sizeof(err));
+	int rc = cfg_apply_override(cf, ov, &perr);
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "override %s: %s\n", ov, err);
+		fprintf(stderr, "override %s: %s\n", ov, perr.msg);
 }
 
 static void test_overrides(void)
@@ -380,24 +380,24 @@ static void test_parse_file(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(write(fd, "name = 'f'\nmemory = ", 20), 20);
 	close(fd);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
 	snprintf(msg, sizeof(msg), "%s:2: expected a value after 'memory =', got end of file", path);
-	CU_ASSERT_STRING_EQUAL(err, msg);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CU_ASSERT_EQUAL(write(fd, "64\n", 3), 3);
 	close(fd);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(cf->name, path);
 	CU_ASSERT_EQUAL(get(cf, "memory", CFG_NUMBER)->num, 64);
 	cfg_free(cf);
 	unlink(path);
-	rc = cfg_parse_file(path, &cf, err, sizeof(err));
+	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -ENOENT);
 	snprintf(msg, sizeof(msg), "%s: cannot read config file: No such file or directory", path);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	rc = cfg_parse_file("/tmp", &cf, err, sizeof(err));
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	rc = cfg_parse_file("/tmp", &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EISDIR);
 }
 
@@ -412,6 +412,54 @@ static void test_quote(void)
 	cfg_quote("abcdefghijklmnopqrstuvwxyz0123456789", buf, 16);
 	CU_ASSERT_STRING_EQUAL(buf, "\"abcdefghij...\"");
 	CU_ASSERT_EQUAL(strlen(buf), 16 - 1);
+}
+
+/* Two values hold the same settings (types, text, items). */
+static int value_same(const struct cfg_value *a, const struct cfg_value *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (a->type != CFG_LIST)
+		return strcmp(a->str, b->str) == 0 && (a->type != CFG_NUMBER || a->num == b->num);
+	if (a->n_items != b->n_items)
+		return 0;
+	for (size_t i = 0; i < a->n_items; i++)
+		if (!value_same(&a->items[i], &b->items[i]))
+			return 0;
+	return 1;
+}
+
+/* cfg_format's text parses back to the same settings, overrides included. */
+static void test_format(void)
+{
+	struct cfg_file *cf = parse("name = 'a'\nmemory = 0x40\nvif = [ 'bridge=sw0', '' ]\n"
+				    "extra = \"q\\\"s\\\\b\\n\\t\\x01\\xe9\"\n"
+				    "disk = [ [ 'x' ], [] ]\nneg = -3\n");
+	struct cfg_file *back = NULL;
+	char *text = NULL;
+
+	apply(cf, "name=web1");    /* verbatim: must come back quoted, not as a bare word */
+	apply(cf, "cmdline=app=shell x=1");
+	apply(cf, "disk+=[]");     /* an empty list appended (memcpy of nothing) */
+	apply(cf, "vcpus=2");
+	CU_ASSERT_EQUAL(cfg_format(cf, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "name = \"web1\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "memory = 0x40\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "vif = [ \"bridge=sw0\", \"\" ]\n"));
+	CU_ASSERT_EQUAL(cfg_parse_buffer("saved", text, strlen(text), &back, &perr), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(back->n_entries, cf->n_entries);
+	for (size_t i = 0; i < cf->n_entries && i < back->n_entries; i++) {
+		CU_ASSERT_STRING_EQUAL(back->entries[i].key, cf->entries[i].key);
+		CU_ASSERT_TRUE(value_same(&back->entries[i].value, &cf->entries[i].value));
+	}
+	free(text);
+	cfg_free(back);
+	cfg_free(cf);
+	CU_ASSERT_EQUAL(cfg_format_string("a\"b\\c\n", &text), 0);
+	CU_ASSERT_STRING_EQUAL(text, "\"a\\\"b\\\\c\\n\"");
+	free(text);
 }
 
 int main(void)
@@ -437,6 +485,7 @@ int main(void)
 		{ "override errors", test_override_errors },
 		{ "parse file", test_parse_file },
 		{ "quote", test_quote },
+		{ "format", test_format },
 	};
 	CU_pSuite suite;
 	unsigned failed;

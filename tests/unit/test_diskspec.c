@@ -8,24 +8,24 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct pvx_disk d;
-static char err[512];
+static struct disk_spec d;
+static struct pvx_err perr;
 
 static void ok(const char *spec)
 {
-	int rc = pvx_disk_parse(spec, &d, err, sizeof(err));
+	int rc = diskspec_parse(spec, &d, &perr);
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "\n  %s: %s\n", spec, err);
+		fprintf(stderr, "\n  %s: %s\n", spec, perr.msg);
 }
 
 static void bad(const char *spec, const char *want)
 {
-	CU_ASSERT_EQUAL(pvx_disk_parse(spec, &d, err, sizeof(err)), -EINVAL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
-	if (!strstr(err, want))
-		fprintf(stderr, "\n  %s: want '%s' in '%s'\n", spec, want, err);
+	CU_ASSERT_EQUAL(diskspec_parse(spec, &d, &perr), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, want));
+	if (!strstr(perr.msg, want))
+		fprintf(stderr, "\n  %s: want '%s' in '%s'\n", spec, want, perr.msg);
 }
 
 static void test_positional(void)
@@ -118,19 +118,19 @@ static void test_vdev(void)
 	unsigned id;
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		CU_ASSERT_EQUAL(pvx_vdev_to_devid(t[i].name, &id), 0);
+		CU_ASSERT_EQUAL(diskspec_vdev_to_devid(t[i].name, &id), 0);
 		CU_ASSERT_EQUAL(id, t[i].id);
-		pvx_devid_to_vdev(t[i].id, buf, sizeof(buf));
+		diskspec_devid_to_vdev(t[i].id, buf, sizeof(buf));
 		CU_ASSERT_STRING_EQUAL(buf, t[i].name);
 	}
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("51712", &id), 0);
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("51712", &id), 0);
 	CU_ASSERT_EQUAL(id, 51712);
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("0", &id), -EINVAL);
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("sdq", &id), -EINVAL);
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("xvd", &id), -EINVAL);
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("xvdA", &id), -EINVAL);
-	CU_ASSERT_EQUAL(pvx_vdev_to_devid("hda64", &id), -EINVAL);
-	pvx_devid_to_vdev(12345, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("0", &id), -EINVAL);
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("sdq", &id), -EINVAL);
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("xvd", &id), -EINVAL);
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("xvdA", &id), -EINVAL);
+	CU_ASSERT_EQUAL(diskspec_vdev_to_devid("hda64", &id), -EINVAL);
+	diskspec_devid_to_vdev(12345, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "12345");
 }
 

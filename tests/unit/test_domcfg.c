@@ -14,7 +14,7 @@
 #define BASE "name = 'g'\nkernel = '/k'\n"
 #define UUID "uuid = '01234567-89ab-cdef-0123-456789abcdef'\n"
 
-static char err[512];
+static struct pvx_err perr;
 static char warns[4096];
 
 static void warn_cb(void *ctx, const char *msg)
@@ -30,10 +30,10 @@ static int build(const char *text, struct domcfg *dc)
 	struct cfg_file *cf;
 	int rc;
 
-	warns[0] = err[0] = '\0';
-	rc = cfg_parse_buffer("d.cfg", text, strlen(text), &cf, err, sizeof(err));
+	warns[0] = perr.msg[0] = '\0';
+	rc = cfg_parse_buffer("d.cfg", text, strlen(text), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	rc = domcfg_from_cfg(cf, dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, dc, warn_cb, warns, &perr);
 	cfg_free(cf);
 	return rc;
 }
@@ -48,7 +48,7 @@ static void ok(const char *text, struct domcfg *dc)
 
 	CU_ASSERT_EQUAL(rc, 0);
 	if (rc)
-		fprintf(stderr, "\n  input %s\n  error %s\n", text, err);
+		fprintf(stderr, "\n  input %s\n  error %s\n", text, perr.msg);
 }
 
 static void fails(const char *text, const char *msg)
@@ -57,9 +57,9 @@ static void fails(const char *text, const char *msg)
 	int rc = build(text, &dc);
 
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, msg);
-	if (strcmp(err, msg))
-		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, err);
+	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
+	if (strcmp(perr.msg, msg))
+		fprintf(stderr, "\n  input %s\n  want  %s\n  got   %s\n", text, msg, perr.msg);
 	CU_ASSERT_PTR_NULL(dc.kernel);
 	domcfg_fini(&dc);
 }
@@ -338,9 +338,19 @@ static void test_devices(void)
 	ok(BASE "disk = [ '/img,raw,xvda,rw',\n 'phy:/dev/vg/x,xvdb,r' ]\nvif = [ 'bridge=br0', '', ]"
 		"\nvif = ['mac=00:16:3e:00:00:01']", &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_disks, 2);
-	CU_ASSERT_STRING_EQUAL(dc.disks[1], "phy:/dev/vg/x,xvdb,r");
+	/* parsed once, at config time: the typed fields and the text as written */
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].text, "phy:/dev/vg/x,xvdb,r");
+	CU_ASSERT_STRING_EQUAL(dc.disks[0].target, "/img");
+	CU_ASSERT_EQUAL(dc.disks[0].devid, 51712);
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].target, "/dev/vg/x");
+	CU_ASSERT_STRING_EQUAL(dc.disks[1].backendtype, "phy");
+	CU_ASSERT_EQUAL(dc.disks[1].readonly, 1);
 	CU_ASSERT_EQUAL_FATAL(dc.n_vifs, 1);
-	CU_ASSERT_STRING_EQUAL(dc.vifs[0], "mac=00:16:3e:00:00:01");
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].text, "mac=00:16:3e:00:00:01");
+	CU_ASSERT_EQUAL(dc.vifs[0].mac_given, 1);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[5], 1);
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].bridge, "xenbr0");
+	domcfg_fini(&dc);
 	ok(BASE "disk = []", &dc);
 	CU_ASSERT_EQUAL(dc.n_disks, 0);
 	domcfg_fini(&dc);
@@ -350,9 +360,17 @@ static void test_devices(void)
 	fails(BASE "disk = [ 'a',\n  ['b'] ]", "d.cfg:4: disk: item 2: expected a string, got a list");
 	fails(BASE "disk = [ 'a',\n\n  '' ]",
 	      "d.cfg:5: disk: item 2 is empty; a disk needs at least a target and a vdev");
+	fails(BASE "disk = [ '/a,xvda',\n  '/b,raw,xvda' ]",
+	      "d.cfg:4: disk: item 2: vdev xvda is already used by item 1");
+	fails(BASE "vif = [ 'bridge=sw0',\n  'mtu=1' ]", "d.cfg:4: vif: item 2: mtu: the MTU is 68..65535");
 	ok(BASE "vif = [ '' ]", &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_vifs, 1);
-	CU_ASSERT_STRING_EQUAL(dc.vifs[0], "");
+	CU_ASSERT_STRING_EQUAL(dc.vifs[0].text, "");
+	CU_ASSERT_EQUAL(dc.vifs[0].mac_given, 0); /* a random MAC, drawn once here */
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[0], 0x00);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[1], 0x16);
+	CU_ASSERT_EQUAL(dc.vifs[0].mac[2], 0x3e);
+	CU_ASSERT_EQUAL(dc.vifs[0].devid, -1);
 	domcfg_fini(&dc);
 }
 
@@ -377,23 +395,22 @@ static void test_overrides(void)
 	struct domcfg dc = { 0 };
 	int rc;
 
-	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf, err,
-			      sizeof(err));
+	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=lots", err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "frob=1", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=lots", &perr), 0);
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "frob=1", &perr), 0);
 	warns[0] = '\0';
-	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "command line: memory: expected a number of MiB, got \"lots\"");
+	CU_ASSERT_STRING_EQUAL(perr.msg, "command line: memory: expected a number of MiB, got \"lots\"");
 	CU_ASSERT_STRING_EQUAL(warns, "");
-	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=96", err, sizeof(err)), 0);
-	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=96", &perr), 0);
+	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_EQUAL(dc.memory_mib, 96);
 	domcfg_fini(&dc);
 	warns[0] = '\0';
-	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, &perr);
 	CU_ASSERT_STRING_EQUAL(warns, "command line: warning: unknown key 'frob' ignored\n");
 	domcfg_fini(&dc);
 	cfg_free(cf);
@@ -406,9 +423,9 @@ static void test_paths(void)
 	char *p;
 	int rc;
 
-	rc = cfg_parse_buffer("/etc/pvisor/web.cfg", BASE, strlen(BASE), &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("/etc/pvisor/web.cfg", BASE, strlen(BASE), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err));
+	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(dc.config_file, "/etc/pvisor/web.cfg");
 	CU_ASSERT_STRING_EQUAL(dc.config_dir, "/etc/pvisor");
@@ -420,9 +437,9 @@ static void test_paths(void)
 	free(p);
 	domcfg_fini(&dc);
 	cfg_free(cf);
-	rc = cfg_parse_buffer("/web.cfg", BASE, strlen(BASE), &cf, err, sizeof(err));
+	rc = cfg_parse_buffer("/web.cfg", BASE, strlen(BASE), &cf, &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_EQUAL_FATAL(domcfg_from_cfg(cf, &dc, NULL, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(domcfg_from_cfg(cf, &dc, NULL, NULL, &perr), 0);
 	CU_ASSERT_STRING_EQUAL(dc.config_dir, "/");
 	domcfg_fini(&dc);
 	cfg_free(cf);

@@ -80,17 +80,18 @@ static void dry_run(const char *cfgname, char **argv, int argc, struct run *r)
 {
 	struct cfg_file *cf = NULL;
 	struct domcfg dc;
-	char msg[1024], *js = NULL;
+	struct pvx_err msg = { 0 };
+	char *js = NULL;
 	int i, rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = cfg_parse_file(cfgname, &cf, msg, sizeof(msg));
+	rc = cfg_parse_file(cfgname, &cf, &msg);
 	for (i = 0; !rc && i < argc; i++)
-		rc = cfg_apply_override(cf, argv[i], msg, sizeof(msg));
+		rc = cfg_apply_override(cf, argv[i], &msg);
 	if (!rc)
-		rc = domcfg_from_cfg(cf, &dc, warn_cb, r, msg, sizeof(msg));
+		rc = domcfg_from_cfg(cf, &dc, warn_cb, r, &msg);
 	if (rc) {
-		append(r->err, "pvx: %s\n", msg);
+		append(r->err, "pvx: %s\n", pvx_err_text(&msg, rc));
 		r->status = 1;
 	} else {
 		CU_ASSERT_EQUAL(domcfg_to_json(&dc, -1, &js), 0);

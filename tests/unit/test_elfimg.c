@@ -18,7 +18,7 @@
 static uint8_t buf[TB_MAX] __attribute__((aligned(8)));
 static uint8_t zbuf[TB_MAX];
 static struct tb_layout lay;
-static char err[512];
+static struct pvx_err perr;
 
 static size_t build_standard(void)
 {
@@ -44,12 +44,12 @@ static void expect_fail_rc(const void *data, size_t len, int rc, const char *nee
 	struct elf_image img;
 	int got;
 
-	err[0] = '\0';
-	got = elf_image_parse(data, len, &img, err, sizeof(err));
+	perr.msg[0] = '\0';
+	got = elf_image_parse(data, len, &img, &perr);
 	CU_ASSERT_EQUAL(got, rc);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
-	if (!strstr(err, needle) || got != rc)
-		fprintf(stderr, "  expected '%s' (rc %d), got '%s' (rc %d)\n", needle, rc, err, got);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, needle));
+	if (!strstr(perr.msg, needle) || got != rc)
+		fprintf(stderr, "  expected '%s' (rc %d), got '%s' (rc %d)\n", needle, rc, perr.msg, got);
 	CU_ASSERT_PTR_NULL(img.data);
 	CU_ASSERT_EQUAL(img.nseg, 0);
 }
@@ -58,10 +58,10 @@ static void expect_ok(size_t len)
 {
 	struct elf_image img;
 
-	err[0] = '\0';
-	CU_ASSERT_EQUAL(elf_image_parse(buf, len, &img, err, sizeof(err)), 0);
-	if (err[0])
-		fprintf(stderr, "  unexpected error: %s\n", err);
+	perr.msg[0] = '\0';
+	CU_ASSERT_EQUAL(elf_image_parse(buf, len, &img, &perr), 0);
+	if (perr.msg[0])
+		fprintf(stderr, "  unexpected error: %s\n", perr.msg);
 	elf_image_fini(&img);
 }
 
@@ -97,7 +97,7 @@ static void test_good_notes(void)
 	struct elf_image img;
 	size_t len = build_standard();
 
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, len, &img, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, len, &img, &perr), 0);
 	check_standard(&img);
 	CU_ASSERT_EQUAL(img.compressed, 0);
 	CU_ASSERT_EQUAL(img.len, len);
@@ -116,8 +116,8 @@ static void test_load_places_and_zeroes(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ram);
 	memset(ram, 0xaa, ram_bytes);
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, ram_bytes, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, &perr), 0);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, ram_bytes, &perr), 0);
 	for (k = 0; k < 0x2000; k++)
 		ok &= ram[0x100000 + k] == tb_pattern(0, k);
 	CU_ASSERT(ok);
@@ -135,11 +135,11 @@ static void test_load_too_small(void)
 	static uint8_t ram[1u << 20];
 	struct elf_image img;
 
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), err, sizeof(err)), -ENOSPC);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "kernel needs 2 MiB but the domain has 1 MiB"));
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, &perr), 0);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), &perr), -ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "kernel needs 2 MiB but the domain has 1 MiB"));
 	elf_image_fini(&img);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), &perr), -EINVAL);
 }
 
 static void test_no_notes(void)
@@ -151,8 +151,7 @@ static void test_no_notes(void)
 	sp.nnote = 0;
 	sp.nseg = 2;
 	sp.seg[1] = (struct tb_seg){ 0x40200000ULL, 0x200000ULL, 0x100, 0x100 };
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, err,
-					      sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, &perr), 0);
 	CU_ASSERT_EQUAL(img.note_source, ELF_NOTES_NONE);
 	CU_ASSERT_EQUAL(img.virt_base, 0x40000000ULL);
 	CU_ASSERT_EQUAL(img.entry, 0x40100000ULL);
@@ -172,8 +171,7 @@ static void test_section_notes(void)
 
 	tb_spec_standard(&sp);
 	sp.notes_in_section = 1;
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, err,
-					      sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, &perr), 0);
 	CU_ASSERT_EQUAL(img.note_source, ELF_NOTES_SHDR);
 	CU_ASSERT_EQUAL(img.virt_base, 0x40000000ULL);
 	CU_ASSERT_STRING_EQUAL(img.guest_os, "pvtest");
@@ -190,8 +188,7 @@ static void test_legacy_guest_string(void)
 	sp.nnote = 0;
 	sp.legacy = "GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,VIRT_BASE=0x40000000,"
 		    "ELF_PADDR_OFFSET=0x40000000,HYPERCALL_PAGE=101,PAE=no,LOADER=generic";
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, err,
-					      sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, tb_build(&sp, buf, &lay), &img, &perr), 0);
 	CU_ASSERT_EQUAL(img.note_source, ELF_NOTES_LEGACY);
 	CU_ASSERT_STRING_EQUAL(img.guest_os, "linux");
 	CU_ASSERT_STRING_EQUAL(img.loader, "generic");
@@ -211,7 +208,7 @@ static void test_gzip(void)
 	size_t len = build_standard(), zlen = tb_gzip(buf, len, zbuf, sizeof(zbuf));
 
 	CU_ASSERT_FATAL(zlen > 0 && zlen < len);
-	CU_ASSERT_EQUAL_FATAL(elf_image_parse(zbuf, zlen, &img, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(elf_image_parse(zbuf, zlen, &img, &perr), 0);
 	CU_ASSERT_EQUAL(img.compressed, 1);
 	CU_ASSERT_EQUAL(img.len, len);
 	check_standard(&img);
@@ -244,25 +241,25 @@ static void test_open(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/vmlinuz", dir);
 	write_file(path, zbuf, zlen);
-	CU_ASSERT_EQUAL(elf_image_open(path, &img, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(elf_image_open(path, &img, &perr), 0);
 	CU_ASSERT_EQUAL(img.compressed, 1);
 	check_standard(&img);
 	elf_image_fini(&img);
 
 	write_file(path, zbuf, zlen / 2);
-	CU_ASSERT_EQUAL(elf_image_open(path, &img, err, sizeof(err)), -ENOEXEC);
+	CU_ASSERT_EQUAL(elf_image_open(path, &img, &perr), -ENOEXEC);
 	snprintf(want, sizeof(want), "kernel '%s': gzip data is truncated", path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(perr.msg, want);
 	write_file(path, "#!/bin/sh\n", 10);
-	CU_ASSERT_EQUAL(elf_image_open(path, &img, err, sizeof(err)), -ENOEXEC);
+	CU_ASSERT_EQUAL(elf_image_open(path, &img, &perr), -ENOEXEC);
 	snprintf(want, sizeof(want), "kernel '%s': not an ELF file (magic 7f 45 4c 46 expected)",
 		 path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(perr.msg, want);
 	unlink(path);
-	CU_ASSERT_EQUAL(elf_image_open(path, &img, err, sizeof(err)), -ENOENT);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
-	CU_ASSERT_EQUAL(elf_image_open(dir, &img, err, sizeof(err)), -EINVAL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a regular file"));
+	CU_ASSERT_EQUAL(elf_image_open(path, &img, &perr), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, path));
+	CU_ASSERT_EQUAL(elf_image_open(dir, &img, &perr), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "not a regular file"));
 	CU_ASSERT_PTR_NULL(img.data);
 	rmdir(dir);
 }
@@ -335,7 +332,7 @@ static void test_bad_addresses(void)
 	sp.entry = sp.seg[0].vaddr;
 	expect_fail(tb_build(&sp, buf, &lay), "not linked for pvisor: segment 0 vaddr "
 		    "0xffffffff81000000 != PV_PHYSMAP_BASE + paddr");
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "docs/ABI.md"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "docs/ABI.md"));
 	sp.note[sp.nnote++] = (struct tb_note){ 3, &linux_base, 8 };
 	sp.note[sp.nnote++] = (struct tb_note){ 5, "xen-3.0", 8 };
 	sp.note[sp.nnote++] = (struct tb_note){ 8, "generic", 8 };
@@ -417,12 +414,12 @@ static int parse_and_load(const uint8_t *data, size_t len, uint8_t *ram, uint64_
 	struct elf_image img;
 	int rc;
 
-	err[0] = '\0';
-	rc = elf_image_parse(data, len, &img, err, sizeof(err));
+	perr.msg[0] = '\0';
+	rc = elf_image_parse(data, len, &img, &perr);
 	if (rc < 0)
-		return err[0] == '\0' || img.data != NULL ? -1 : rc;
-	rc = elf_image_load(&img, ram, ram_bytes, err, sizeof(err));
-	if (rc < 0 && (rc != -ENOSPC || !strstr(err, "kernel needs")))
+		return perr.msg[0] == '\0' || img.data != NULL ? -1 : rc;
+	rc = elf_image_load(&img, ram, ram_bytes, &perr);
+	if (rc < 0 && (rc != -ENOSPC || !strstr(perr.msg, "kernel needs")))
 		rc = -1;
 	elf_image_fini(&img);
 	return rc;
@@ -447,7 +444,7 @@ static void test_truncations_and_corruptions(void)
 			memcpy(copy, buf, len);
 			copy[i] = vals[n];
 			if (parse_and_load(copy, len, ram, ram_bytes) == -1) {
-				fprintf(stderr, "  byte %zu = 0x%02x: '%s'\n", i, vals[n], err);
+				fprintf(stderr, "  byte %zu = 0x%02x: '%s'\n", i, vals[n], perr.msg);
 				bad++;
 			}
 		}
@@ -471,8 +468,8 @@ static void test_reference_kernel(void)
 	for (int gz = 0; gz < 2; gz++) {
 		if (gz)
 			strncat(path, ".gz", sizeof(path) - strlen(path) - 1);
-		if (elf_image_open(path, &img, err, sizeof(err)) != 0) {
-			fprintf(stderr, "  %s\n", err);
+		if (elf_image_open(path, &img, &perr) != 0) {
+			fprintf(stderr, "  %s\n", perr.msg);
 			CU_FAIL_FATAL("reference kernel does not load");
 		}
 		CU_ASSERT_EQUAL(img.compressed, gz);
@@ -497,15 +494,15 @@ static void test_gunzip_limits(void)
 
 	zlen = tb_gzip(zeros, sizeof(zeros), zbuf, sizeof(zbuf) / 2);
 	CU_ASSERT_FATAL(zlen > 0 && zlen < 2048);
-	CU_ASSERT_EQUAL(elfimg_gunzip(zbuf, zlen, 64u << 10, &out, &outlen, err, sizeof(err)),
+	CU_ASSERT_EQUAL(elfimg_gunzip(zbuf, zlen, 64u << 10, &out, &outlen, &perr),
 			-EFBIG);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "inflates to more than"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "inflates to more than"));
 	CU_ASSERT_PTR_NULL(out);
 	/* two members back to back, then zero padding */
 	memcpy(zbuf + zlen, zbuf, zlen);
 	memset(zbuf + 2 * zlen, 0, 64);
 	n = 2 * zlen + 64;
-	CU_ASSERT_EQUAL_FATAL(elfimg_gunzip(zbuf, n, 1u << 20, &out, &outlen, err, sizeof(err)),
+	CU_ASSERT_EQUAL_FATAL(elfimg_gunzip(zbuf, n, 1u << 20, &out, &outlen, &perr),
 			      0);
 	CU_ASSERT_EQUAL(outlen, 2 * sizeof(zeros));
 	CU_ASSERT(out[0] == 0 && out[outlen - 1] == 0);

@@ -1,4 +1,4 @@
-/* Starting, stopping and checking the daemons of a run directory. */
+/* Starting, stopping and checking the daemons of a run directory (pvstart.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
+#include "libxs/xs.h"
+#include "pvstart/pvstart.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -48,7 +50,7 @@ static int daemon_enabled(const struct daemon_def *dd)
 	       (rundir_file(path, sizeof(path), dd->enable) == 0 && access(path, F_OK) == 0);
 }
 
-/* Built and enabled: pvx starts it. */
+/* Built and enabled: it is started with the others. */
 static int daemon_wanted(const struct daemon_def *dd)
 {
 	return daemon_installed(dd) && daemon_enabled(dd);
@@ -86,48 +88,32 @@ static pid_t daemon_pid(const struct daemon_def *dd)
 	return (pid_t)atoi(buf);
 }
 
-/* Double fork so the daemon is nobody's zombie; its output goes to NAME.log. */
-static void daemon_exec(const struct daemon_def *dd)
-{
-	char path[1024], log[512], file[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), dd->name);
-	snprintf(file, sizeof(file), "%s.log", dd->name);
-	setsid();
-	if (fork() != 0)
-		_exit(0);
-	fd = open("/dev/null", O_RDWR);
-	dup2(fd, 0);
-	if (rundir_file(log, sizeof(log), file) == 0 &&
-	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	closefrom(3);
-	execl(path, dd->name, (char *)NULL);
-	_exit(127);
-}
-
-static int daemon_start(const struct daemon_def *dd, char *err, size_t errlen)
+/* Start it and wait until its socket answers; a daemon that exits first (its log
+ * says why) is reported at once. It stays our child: its exit status is reaped
+ * here when it fails at start, by init once we have exited otherwise. */
+static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 {
 	struct timespec ms = { 0, 2000000 };
-	pid_t pid = fork();
-	int status;
+	char *const argv[] = { (char *)dd->name, NULL };
+	char log[64];
+	pid_t pid;
+	int rc, status;
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		daemon_exec(dd);
-	waitpid(pid, &status, 0);
+	snprintf(log, sizeof(log), "%s.log", dd->name);
+	rc = pvstart_spawn(dd->name, argv, log, &pid);
+	if (rc < 0)
+		return pvx_fail(err, rc, "cannot start %s/%s: %s", rundir_bindir(), dd->name,
+				strerror(-rc));
 	for (int i = 0; i < 5000; i++) {
 		if (daemon_running(dd))
 			return 0;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return pvx_fail(err, -ECHILD, "%s exited at start; see %s/%s.log", dd->name,
+					rundir_path(), dd->name);
 		nanosleep(&ms, NULL);
 	}
-	snprintf(err, errlen, "%s did not start in %s; see %s/%s.log", dd->name, rundir_path(),
-		 rundir_path(), dd->name);
-	return -ETIMEDOUT;
+	return pvx_fail(err, -ETIMEDOUT, "%s did not start in %s; see %s/%s.log", dd->name,
+			rundir_path(), rundir_path(), dd->name);
 }
 
 static int daemons_lock(void)
@@ -155,31 +141,27 @@ static int daemons_all_running(void)
 	return 1;
 }
 
-int pvx_daemons_ensure(char *err, size_t errlen)
+int pvstart_daemons_ensure(struct pvx_err *err)
 {
 	int lock, rc = 0;
 
 	if (daemons_all_running())
 		return 0; /* fast path: every installed daemon answers */
 	lock = daemons_lock();
-	if (lock < 0) {
-		snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
-			 strerror(-lock));
-		return lock;
-	}
+	if (lock < 0)
+		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
+				strerror(-lock));
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
 		const struct daemon_def *dd = &daemons[i];
 
 		if (!daemon_wanted(dd)) {
-			if (dd->required) {
-				snprintf(err, errlen, "%s/%s is missing; run 'make' first",
-					 rundir_bindir(), dd->name);
-				rc = -ENOENT;
-			}
+			if (dd->required)
+				rc = pvx_fail(err, -ENOENT, "%s/%s is missing; run 'make' first",
+					      rundir_bindir(), dd->name);
 			continue;
 		}
 		if (!daemon_running(dd))
-			rc = daemon_start(dd, err, errlen);
+			rc = daemon_start(dd, err);
 	}
 	close(lock);
 	return rc;
@@ -245,48 +227,40 @@ static int daemon_stop(const struct daemon_def *dd)
 	return -ETIMEDOUT;
 }
 
-int pvx_daemon_stop(const char *name, char *err, size_t errlen)
+int pvstart_daemon_stop(const char *name, struct pvx_err *err)
 {
-	int lock, rc = -ENOENT;
+	int lock, rc;
 
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
 		if (strcmp(daemons[i].name, name) != 0)
 			continue;
 		lock = daemons_lock();
-		if (lock < 0) {
-			snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
-				 strerror(-lock));
-			return lock;
-		}
+		if (lock < 0)
+			return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
+					strerror(-lock));
 		rc = daemon_stop(&daemons[i]);
-		if (rc < 0)
-			snprintf(err, errlen, "%s did not stop on SIGTERM: killed", name);
 		close(lock);
-		return rc;
+		return rc < 0 ? pvx_fail(err, rc, "%s did not stop on SIGTERM: killed", name) : 0;
 	}
-	snprintf(err, errlen, "%s: no such daemon", name);
-	return rc;
+	return pvx_fail(err, -ENOENT, "%s: no such daemon", name);
 }
 
-int pvx_daemons_stop(char *err, size_t errlen)
+int pvstart_daemons_stop(struct pvx_err *err)
 {
 	int lock = daemons_lock(), rc = 0;
 
-	if (lock < 0) {
-		snprintf(err, errlen, "cannot use run directory %s: %s", rundir_path(),
-			 strerror(-lock));
-		return lock;
-	}
+	if (lock < 0)
+		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
+				strerror(-lock));
 	for (size_t i = ARRAY_SIZE(daemons); i-- > 0;)
-		if (daemon_stop(&daemons[i]) < 0) {
-			snprintf(err, errlen, "%s did not stop on SIGTERM: killed", daemons[i].name);
-			rc = -ETIMEDOUT;
-		}
+		if (daemon_stop(&daemons[i]) < 0)
+			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
+				      daemons[i].name);
 	close(lock);
 	return rc;
 }
 
-int pvx_daemons_status(struct pvx_daemon_status *out, size_t max)
+int pvstart_daemons_status(struct pvstart_daemon_status *out, size_t max)
 {
 	size_t n = 0;
 
@@ -300,23 +274,36 @@ int pvx_daemons_status(struct pvx_daemon_status *out, size_t max)
 	return (int)n;
 }
 
-int pvx_connect(struct pvctrl **h, char *err, size_t errlen)
+/* Nothing listens at the socket: the daemons are not running (yet). */
+static int nobody_listens(int rc)
+{
+	return rc == -ENOENT || rc == -ECONNREFUSED;
+}
+
+int pvstart_connect(struct pvctrl **h, struct pvx_err *err)
 {
 	int rc = pvctrl_open(h);
 
-	/* Usually the hypervisor answers: one connection, no probe. Start the daemons
-	 * only when nothing listens. */
-	if (rc != -ENOENT && rc != -ECONNREFUSED) {
+	/* Usually the hypervisor answers: one connection, no probe. */
+	if (nobody_listens(rc)) {
+		rc = pvstart_daemons_ensure(err);
 		if (rc < 0)
-			snprintf(err, errlen, "cannot reach pvisor in %s: %s", rundir_path(),
-				 strerror(-rc));
-		return rc;
+			return rc;
+		rc = pvctrl_open(h);
 	}
-	rc = pvx_daemons_ensure(err, errlen);
 	if (rc < 0)
+		return pvx_fail(err, rc, "cannot reach pvisor in %s: %s", rundir_path(),
+				strerror(-rc));
+	return 0;
+}
+
+int pvstart_store_open(struct xs_handle **xs, struct pvx_err *err)
+{
+	int rc = xs_open(xs);
+
+	if (rc == 0)
+		return 0;
+	if (nobody_listens(rc) && (rc = pvstart_daemons_ensure(err)) < 0)
 		return rc;
-	rc = pvctrl_open(h);
-	if (rc < 0)
-		snprintf(err, errlen, "cannot reach pvisor in %s: %s", rundir_path(), strerror(-rc));
-	return rc;
+	return pvx_store_open(xs, err);
 }

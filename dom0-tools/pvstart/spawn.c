@@ -1,0 +1,70 @@
+/* Starting a program of our own bin directory as a detached process (see
+ * pvstart.h): posix_spawn, never fork in a library caller's address space. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+
+#include "pvstart/pvstart.h"
+#include "rundir.h"
+
+extern char **environ;
+
+/* Own session (no terminal's signals), default signal dispositions, nothing
+ * blocked: the child must not inherit what the caller set up for itself. */
+static int spawn_attrs(posix_spawnattr_t *a)
+{
+	sigset_t none, all;
+	int rc;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	rc = posix_spawnattr_init(a);
+	if (rc == 0)
+		rc = posix_spawnattr_setflags(a, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+						 POSIX_SPAWN_SETSIGDEF);
+	if (rc == 0)
+		rc = posix_spawnattr_setsigmask(a, &none);
+	if (rc == 0)
+		rc = posix_spawnattr_setsigdefault(a, &all);
+	return -rc;
+}
+
+static int spawn_files(posix_spawn_file_actions_t *fa, const char *log)
+{
+	int rc = posix_spawn_file_actions_init(fa);
+
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(fa, 1, log, O_WRONLY | O_CREAT | O_APPEND,
+						      0600);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_adddup2(fa, 1, 2);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addclosefrom_np(fa, 3);
+	return -rc;
+}
+
+int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid)
+{
+	char path[1024], log[512];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int rc;
+
+	if (snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), prog) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if ((rc = rundir_ensure()) < 0 || (rc = rundir_file(log, sizeof(log), logname)) < 0)
+		return rc;
+	rc = spawn_attrs(&attr);
+	if (rc == 0) {
+		rc = spawn_files(&fa, log);
+		if (rc == 0)
+			rc = -posix_spawn(pid, path, &fa, &attr, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	posix_spawnattr_destroy(&attr);
+	return rc;
+}
