@@ -11,7 +11,7 @@
 #include "pvisor/privcmd.h"
 
 #define TRACEFILE_MAGIC   "PVXTRACE"
-#define TRACEFILE_VERSION 1
+#define TRACEFILE_VERSION 1u
 
 struct tracefile_hdr {
 	char magic[8];           /* TRACEFILE_MAGIC, no NUL */
