@@ -87,3 +87,14 @@ int util_signalfd(const int *sigs, size_t n)
 	signal(SIGPIPE, SIG_IGN);
 	return fd;
 }
+
+void util_deadline_after(struct timespec *ts, uint32_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}

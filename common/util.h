@@ -19,5 +19,8 @@ ssize_t util_read_full(int fd, void *buf, size_t len);
 int util_signalfd(const int *sigs, size_t n);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
+/* CLOCK_REALTIME now plus ms: a deadline for pthread_cond_timedwait. */
+struct timespec;
+void util_deadline_after(struct timespec *ts, uint32_t ms);
 
 #endif

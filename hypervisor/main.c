@@ -10,8 +10,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "core/hv.h"
+#include "engines/engine.h"
+#include "privcmd/privcmd_ops.h"
 #include "log.h"
+#include "pv_errno.h"
 #include "rundir.h"
 
 static void usage(void)
@@ -56,6 +59,7 @@ static void cleanup_files(void)
 int main(int argc, char **argv)
 {
 	sigset_t set;
+	const char *engine = NULL;
 	int opt, verbose = 0, sig = 0, rc;
 
 	while ((opt = getopt(argc, argv, "vh")) != -1) {
@@ -75,11 +79,11 @@ int main(int argc, char **argv)
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
 	timeinfo_init();
-	if ((rc = reaper_start()) < 0)
-		fatalx("cannot start the reaper: %s", strerror(-rc));
-	engines_init();
+	if ((rc = engines_init(&engine)) < 0)
+		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));
 	if ((rc = privcmd_start()) < 0)
-		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET, strerror(-rc));
+		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET,
+		       strerror(pv_errno_to_host(-rc)));
 	if ((rc = rundir_pidfile_write("pvisor.pid")) < 0)
 		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
 	log_info("pvisor ready in %s (pid %d)", rundir_path(), (int)getpid());

@@ -41,6 +41,9 @@ echo "== unit"
 for t in build/tests/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
+echo "== structure"
+run_one structure/engine_seam tests/tools/check_seam.py
+run_one structure/engine_seam_checker tests/tools/check_seam.py --self-test
 echo "== config"
 [ -x tests/config/run.sh ] && run_one config/golden tests/config/run.sh
 echo "== structure"

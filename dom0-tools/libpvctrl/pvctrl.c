@@ -8,6 +8,7 @@
 
 #include "pvctrl.h"
 #include "pvctrl_priv.h"
+#include "pv_errno.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -96,5 +97,5 @@ int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_le
 		return -EPIPE;
 	if (rsp_len)
 		*rsp_len = r.len;
-	return r.ret;
+	return r.ret < 0 ? -pv_errno_to_host(-r.ret) : r.ret;
 }

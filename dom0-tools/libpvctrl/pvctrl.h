@@ -22,7 +22,8 @@ void pvctrl_close(struct pvctrl *h);
 
 /* One raw request. The reply payload (at most rsp_max bytes; more is an error) goes
  * to rsp, its length to *rsp_len; a passed descriptor to *fd_out (else -1). Returns
- * the reply's ret (>= 0) or a negative errno. */
+ * the reply's ret (>= 0) or a negative errno: the wire's PV errno values (privcmd.h)
+ * are turned into the host's here, for every caller of libpvctrl. */
 int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
 		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out);
 
@@ -46,6 +47,17 @@ int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx);
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn);
+/* A vCPU's registers (Xen's layout) while it does not run: the domain is quiesced
+ * or never ran, or the vCPU is down; -EBUSY otherwise. */
+int pvctrl_vcpu_getcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			   struct pv_vcpu_guest_context *ctx);
+/* getvcpuinfo: online, blocked, running, CPU time of one vCPU. */
+int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			struct pv_domctl_getvcpuinfo *info);
+/* Stop every vCPU at a consistent point (save/restore), waiting up to timeout_ms:
+ * 0, -ETIMEDOUT (the domain runs on), -EBUSY (quiesced already). resume ends it. */
+int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
+int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 
 /* pvisor's per-domain attributes. set: e->flags says which; e is updated. */
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);

@@ -136,6 +136,43 @@ int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 	return pvctrl_domctl(h, &dc, &copy, sizeof(copy));
 }
 
+int pvctrl_vcpu_getcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			   struct pv_vcpu_guest_context *ctx)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getvcpucontext, .domain = domid };
+
+	dc.u.vcpucontext.vcpu = vcpu;
+	dc.u.vcpucontext.ctxt = PV_PRIVCMD_BUF_ADDR;
+	return pvctrl_domctl(h, &dc, ctx, sizeof(*ctx));
+}
+
+int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
+			struct pv_domctl_getvcpuinfo *info)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getvcpuinfo, .domain = domid };
+	int rc;
+
+	dc.u.getvcpuinfo.vcpu = vcpu;
+	rc = pvctrl_domctl(h, &dc, NULL, 0);
+	if (rc == 0)
+		*info = dc.u.getvcpuinfo;
+	return rc;
+}
+
+int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
+{
+	struct pv_privcmd_wait w = { .domid = domid, .timeout_ms = timeout_ms };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_QUIESCE, &w, sizeof(w), NULL, 0, NULL, NULL);
+}
+
+int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid)
+{
+	struct pv_privcmd_domid req = { .domid = domid };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
+}
+
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn)
 {
 	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };

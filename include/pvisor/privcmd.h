@@ -13,7 +13,9 @@
  * Every request is a header followed by `len` payload bytes; every reply is a
  * pv_privcmd_reply followed by `len` bytes, echoing `seq`, with at most one file
  * descriptor attached (SCM_RIGHTS) where the op says so. Requests on one
- * connection are answered in order.
+ * connection are answered in order. Errors are PV errno values (pvisor/errno.h),
+ * the same space hypercall results use: the -EXXX named below mean -PV_EXXX.
+ * libpvctrl turns them into the host's errno for its callers.
  */
 struct pv_privcmd_hdr {
 	uint32_t magic; /* PV_PRIVCMD_MAGIC */
@@ -24,7 +26,7 @@ struct pv_privcmd_hdr {
 
 struct pv_privcmd_reply {
 	uint32_t magic;
-	int32_t ret;    /* 0 / positive result, or a negative errno */
+	int32_t ret;    /* 0 / positive result, or a negative PV errno */
 	uint32_t len;   /* payload bytes that follow */
 	uint32_t seq;
 };
@@ -88,6 +90,15 @@ enum pv_privcmd_op {
 	/* End this connection's session: no more records are written. -ENOENT when
 	 * it has none. */
 	PV_PRIVCMD_OP_TRACE_STOP = 16,
+	/* Stop every vCPU of a domain at a consistent point (save/restore, migration):
+	 * payload pv_privcmd_wait. 0 once all have stopped, within timeout_ms; then
+	 * domctl getvcpucontext / setvcpucontext read and write each vCPU's registers
+	 * until OP_RESUME lets them go on. -ETIMEDOUT: they did not all stop (the
+	 * domain runs on); -EBUSY: quiesced already; -EINVAL: the domain has stopped;
+	 * -ESRCH: no such domain. A paused domain quiesces too and stays paused. */
+	PV_PRIVCMD_OP_QUIESCE = 17,
+	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
+	PV_PRIVCMD_OP_RESUME = 18,
 };
 
 /* COUNTERS: what the hypervisor counted for one domain since it was created.

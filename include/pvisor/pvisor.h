@@ -58,6 +58,10 @@
  */
 #define PV_HYPERCALL_pvisor_vcpu_wait  120 /* (vcpu_id): returns when the vCPU is up */
 #define PV_HYPERCALL_pvisor_fault      121 /* (struct pv_fault_report *): never returns */
+/* (vcpu_id): the vCPU's registers are in its frame (below); returns when it may go
+ * on -- brought up again after VCPUOP_down, or resumed after a quiesce -- and it then
+ * reloads the frame, which the hypervisor may have rewritten meanwhile. */
+#define PV_HYPERCALL_pvisor_vcpu_stop  122
 
 /* Written by the launcher's fault handler, read by the hypervisor. */
 struct pv_fault_report {
@@ -72,16 +76,25 @@ struct pv_fault_report {
 };
 
 /*
- * The launcher-private vCPU context page (special page PV_SPECIAL_VCPU_CTX + vcpu):
- * the hypervisor writes the registers the vCPU starts with, then answers the
- * vCPU's pvisor_vcpu_wait.
+ * The launcher-private vCPU context page (special page PV_SPECIAL_VCPU_CTX + vcpu)
+ * starts with the vCPU's frame: every register it starts or resumes with. The
+ * hypervisor writes it before answering the vCPU's pvisor_vcpu_wait (start); the
+ * launcher's signal handler fills it before pvisor_vcpu_stop (VCPUOP_down, quiesce)
+ * and reloads it after. Layout fixed: the launcher's assembly uses the offsets.
  */
-struct pv_vcpu_start {
-	uint64_t rip, rsp, rflags;
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t fs_base, gs_base;
-	uint64_t generation; /* bumped by each setvcpucontext */
+#define PV_FRAME_FPU      (1u << 0) /* fpu holds an FXSAVE image to load */
+#define PV_FRAME_SEGBASE  (1u << 1) /* fs_base/gs_base to load (host allows wrfsbase) */
+#define PV_FRAME_FPU_OFFSET 0x100
+struct pv_vcpu_frame {
+	uint64_t rip, rsp, rflags;                   /* 0x00 */
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;  /* 0x18 */
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15; /* 0x50 */
+	uint64_t fs_base, gs_base;                   /* 0x90 */
+	uint64_t generation; /* 0xa0: bumped by each write of the hypervisor's */
+	uint32_t flags;      /* 0xa8: PV_FRAME_* */
+	uint32_t pad;
+	uint8_t reserved[PV_FRAME_FPU_OFFSET - 0xb0];
+	uint8_t fpu[512];    /* 0x100: FXSAVE image (legacy area), 16-byte aligned */
 };
 
 /*
@@ -113,8 +126,8 @@ struct pv_vcpu_start {
 struct pv_vcpu_upcall {
 	uint64_t entry;      /* event callback, 0 = none */
 	uint64_t failsafe;   /* recorded, not used (no segment reloads in pv) */
-	uint32_t park;       /* VCPUOP_down of a running vCPU: stop at the next upcall */
-	uint32_t pad;
+	uint32_t park;       /* VCPUOP_down: stop (pvisor_vcpu_stop) at the next signal */
+	uint32_t stop;       /* quiesce: the same, until the hypervisor resumes it */
 };
 
 /* The interrupted registers an upcall callback receives (Linux's x86-64

@@ -10,3 +10,7 @@ gnt_peer_LIBS += pvctrl pvcommon
 HOST_PROGS += blkpattern
 blkpattern_SRCS += tests/tools/blkpattern.c
 blkpattern_LIBS += pvcommon
+
+HOST_PROGS += vcpuctx
+vcpuctx_SRCS += tests/tools/vcpuctx.c
+vcpuctx_LIBS += pvctrl pvcommon

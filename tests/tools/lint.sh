@@ -9,6 +9,8 @@ if command -v cppcheck >/dev/null; then
 		-Iinclude -Icommon -Idom0-tools -Ibackends \
 		hypervisor common dom0-tools backends frontends || rc=1
 fi
+# the engine seam and the one error space (docs/DESIGN-NOTES.md)
+tests/tools/check_seam.py || rc=1
 if command -v clang-format >/dev/null && [ -f .clang-format ]; then
 	files=$(git ls-files '*.c' '*.h')
 	for f in $files; do

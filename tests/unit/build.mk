@@ -17,6 +17,19 @@ test_console_ring_SRCS := tests/unit/test_console_ring.c frontends/kernel/lib/co
 test_console_ring_LIBS := pvconsring pvcommon
 test_console_ring_LDLIBS := -lcunit
 
+# The hypervisor: one error space, the engine seam.
+UNIT_TESTS += test_errno
+test_errno_SRCS := tests/unit/test_errno.c
+test_errno_LIBS := pvcore pvcommon
+test_errno_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_errno.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_engine
+test_engine_SRCS := tests/unit/test_engine.c
+test_engine_LIBS := pvcore pvcommon
+test_engine_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
+
 UNIT_TESTS += test_pvxweb
 test_pvxweb_SRCS := tests/unit/test_pvxweb.c
 test_pvxweb_LIBS := pvxwebcore pvx pvcommon

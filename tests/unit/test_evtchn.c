@@ -7,7 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/errno.h"
 #include "pvisor/event_channel.h"
 #include "pvisor/sched.h"
@@ -22,7 +24,7 @@ static struct domain *make_domain(unsigned vcpus)
 	pv_domid_t id;
 	struct domain *d;
 
-	if (domain_create(vcpus, NULL, &id) || !(d = domain_get(id)))
+	if (domain_create(0, vcpus, NULL, &id) || !(d = domain_get(id)))
 		return NULL;
 	if (domain_set_max_mem(d, 1024)) /* 256 pages */
 		return NULL;

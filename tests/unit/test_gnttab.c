@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "../../frontends/kernel/lib/grant_entry.h"
-#include "gnttab.h"
-#include "privcmd_ops.h"
+#include "gnttab/gnttab_priv.h"
+#include "privcmd/privcmd_ops.h"
 #include "pvisor/errno.h"
 #include "util.h"
 
@@ -29,7 +29,7 @@ static struct domain *make_domain(unsigned vcpus, struct hc_ctx *ctx)
 	struct domain *d;
 	pv_domid_t id;
 
-	if (domain_create(vcpus, NULL, &id) || !(d = domain_get(id)) ||
+	if (domain_create(0, vcpus, NULL, &id) || !(d = domain_get(id)) ||
 	    domain_set_max_mem(d, 1024)) /* 256 pages */
 		return NULL;
 	memset(ctx, 0, sizeof(*ctx));

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"
@@ -22,7 +24,7 @@ static int setup(void)
 	pv_domid_t id;
 
 	hvlog_init(); /* the hypervisor's own messages go to its log, as in pvisor */
-	if (domain_create(2, NULL, &id) || !(dom = domain_get(id)))
+	if (domain_create(0, 2, NULL, &id) || !(dom = domain_get(id)))
 		return 1;
 	if (domain_set_max_mem(dom, 1024)) /* 256 pages */
 		return 1;
@@ -214,7 +216,7 @@ static void test_console_long_line(void)
 	char want[32];
 
 	memset(buf, 'x', sizeof(buf));
-	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &id), 0);
 	d = domain_get(id);
 	from = hvlog_head();
 	snprintf(want, sizeof(want), "(d%u) ", id);
@@ -242,7 +244,7 @@ static void test_console_rate_limit(void)
 
 	memset(line, 'r', sizeof(line) - 1);
 	line[sizeof(line) - 1] = '\n';
-	CU_ASSERT_EQUAL_FATAL(domain_create(1, NULL, &id), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_create(0, 1, NULL, &id), 0);
 	d = domain_get(id);
 	for (unsigned i = 0; i < sent; i++)
 		console_write(d, line, sizeof(line));

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hv.h"
+#include "hypercall/hypercall.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"
@@ -21,7 +23,7 @@ static int setup(void)
 {
 	pv_domid_t id;
 
-	if (domain_create(1, NULL, &id) || !(dom = domain_get(id)))
+	if (domain_create(0, 1, NULL, &id) || !(dom = domain_get(id)))
 		return 1;
 	if (domain_set_max_mem(dom, RAM_PAGES * 4))
 		return 1;

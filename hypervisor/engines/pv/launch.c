@@ -1,7 +1,9 @@
 /* pvisor-launch: the first code of every pv domain process. Maps guest memory at the
  * pseudo-physical base, installs fault handlers and the two seccomp filters, hands the
  * notification listener to the hypervisor, drops every descriptor, starts the vCPU
- * threads and enters the guest kernel. Freestanding: no libc, raw system calls. */
+ * threads and enters the guest kernel. Its signal handler plays event upcalls and
+ * stops a vCPU (VCPUOP_down, quiesce) with its registers in its frame (pvisor.h).
+ * Freestanding: no libc, raw system calls. */
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -32,6 +34,9 @@
 #define L_PR_SET_PDEATHSIG 1
 #define L_SECCOMP_WAIT_KILLABLE_RECV (1ul << 5)
 #define L_CLONE_THREAD_FLAGS 0x00050f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
+#define L_AT_HWCAP2      26
+#define L_HWCAP2_FSGSBASE (1ul << 1)
+#define L_FP_XSTATE_MAGIC1 0x46505853u /* the signal frame's FPU area is XSAVE format */
 
 struct l_sigaction {
 	void *handler;
@@ -61,13 +66,17 @@ struct l_msghdr {
 	int flags;
 };
 
-/* struct ucontext with its struct sigcontext (x86-64), only what we read. */
+/* struct ucontext with its struct sigcontext (x86-64), up to the FPU area pointer. */
 struct l_ucontext {
 	unsigned long flags;
 	void *link;
 	struct l_stack stack;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+	uint64_t eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint8_t *fpstate;   /* FXSAVE image, then (XSAVE format) the XSAVE header */
 };
 
 struct l_siginfo {
@@ -88,6 +97,49 @@ static uint64_t ctx_base; /* guest virtual address of the first vCPU context pag
 static uint64_t shared_info; /* guest virtual address of shared_info */
 static uint64_t upcall_stacks; /* guest virtual address of vCPU 0's upcall stack */
 static uint64_t nr_upcall_stacks;
+static uint64_t guest_end;     /* guest virtual address past the domain's memory */
+static int fsgsbase;           /* the kernel lets us use rd/wrfsbase */
+
+/*
+ * Entering the guest: wait in pvisor_vcpu_wait(vcpu = edi) until the hypervisor lets
+ * the vCPU run, then load every register from its frame (rsi) and jump. Written in
+ * assembly so that the handler knows the span: a signal taken between the wait and
+ * the jump makes the handler load the frame itself (see upcall_handler). FPU and
+ * fs/gs base first; then rsp, and rip and rflags through the guest's stack (16
+ * bytes below its rsp, as Xen's bounce frame writes on a PV kernel's stack).
+ */
+__asm__(".text\n.globl launch_enter\nlaunch_enter:\n"
+	"\tmov $0x70078, %eax\n"
+	"\tsyscall\n"
+	"launch_enter_waited:\n"
+	"\ttest %rax, %rax\n"
+	"\tjnz 3f\n"
+	"\ttestl $1, 0xa8(%rsi)\n"
+	"\tjz 1f\n"
+	"\tfxrstor64 0x100(%rsi)\n"
+	"1:\ttestl $2, 0xa8(%rsi)\n"
+	"\tjz 2f\n"
+	"\tmov 0x90(%rsi), %rax\n\twrfsbase %rax\n"
+	"\tmov 0x98(%rsi), %rax\n\twrgsbase %rax\n"
+	"2:\tmov %rsi, %rax\n"
+	"\tmov 0x08(%rax), %rsp\n\tpush 0x00(%rax)\n\tpush 0x10(%rax)\n\tpopfq\n"
+	"\tmov 0x20(%rax), %rbx\n\tmov 0x28(%rax), %rcx\n\tmov 0x30(%rax), %rdx\n"
+	"\tmov 0x38(%rax), %rsi\n\tmov 0x40(%rax), %rdi\n\tmov 0x48(%rax), %rbp\n"
+	"\tmov 0x50(%rax), %r8\n\tmov 0x58(%rax), %r9\n\tmov 0x60(%rax), %r10\n"
+	"\tmov 0x68(%rax), %r11\n\tmov 0x70(%rax), %r12\n\tmov 0x78(%rax), %r13\n"
+	"\tmov 0x80(%rax), %r14\n\tmov 0x88(%rax), %r15\n\tmov 0x18(%rax), %rax\n"
+	"\tret\n"
+	"launch_enter_end:\n"
+	"3:\tmov $7, %edi\n\tmov $231, %eax\n\tsyscall\n\tud2\n");
+_Static_assert(PV_HCALL_SYSNR_BASE + PV_HYPERCALL_pvisor_vcpu_wait == 0x70078, "wait nr");
+_Static_assert(PV_FRAME_FPU == 1 && PV_FRAME_SEGBASE == 2, "frame flags");
+_Static_assert(offsetof(struct pv_vcpu_frame, fs_base) == 0x90 &&
+		       offsetof(struct pv_vcpu_frame, flags) == 0xa8 &&
+		       offsetof(struct pv_vcpu_frame, fpu) == 0x100,
+	       "frame layout");
+extern __attribute__((noreturn)) void launch_enter(uint64_t vcpu,
+						   const struct pv_vcpu_frame *frame);
+extern const char launch_enter_waited[], launch_enter_end[];
 
 static void launch_die(int code)
 {
@@ -131,10 +183,91 @@ static void fault_handler(int sig, struct l_siginfo *si, void *uctx)
 __asm__(".text\n.align 16\nlaunch_restorer:\n\tmov $15, %eax\n\tsyscall\n\tud2\n");
 extern void launch_restorer(void);
 
+/* Byte copy that the compiler cannot turn into a memcpy call (there is no libc). */
+static void l_copy(void *dst, const void *src, unsigned long n)
+{
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+
+/* The interrupted registers, FPU image and fs/gs base into the vCPU's frame. */
+static void frame_capture(volatile struct pv_vcpu_frame *f, const struct l_ucontext *uc)
+{
+	uint32_t flags = 0;
+
+	l_copy((void *)&f->r8, &uc->r8, 8 * sizeof(uint64_t)); /* r8 .. r15 */
+	f->rdi = uc->rdi;
+	f->rsi = uc->rsi;
+	f->rbp = uc->rbp;
+	f->rbx = uc->rbx;
+	f->rdx = uc->rdx;
+	f->rax = uc->rax;
+	f->rcx = uc->rcx;
+	f->rsp = uc->rsp;
+	f->rip = uc->rip;
+	f->rflags = uc->eflags;
+	if (fsgsbase) {
+		uint64_t fs, gs;
+
+		__asm__ volatile("rdfsbase %0\n\trdgsbase %1" : "=r"(fs), "=r"(gs));
+		f->fs_base = fs;
+		f->gs_base = gs;
+		flags |= PV_FRAME_SEGBASE;
+	}
+	if (uc->fpstate) {
+		l_copy((void *)f->fpu, uc->fpstate, sizeof(f->fpu));
+		flags |= PV_FRAME_FPU;
+	}
+	f->flags = flags;
+}
+
+/* The frame (maybe rewritten while the vCPU was stopped) into the signal frame that
+ * rt_sigreturn loads; only the flags a guest may change come from the frame. */
+static void frame_load(const volatile struct pv_vcpu_frame *f, struct l_ucontext *uc)
+{
+	l_copy(&uc->r8, (const void *)&f->r8, 8 * sizeof(uint64_t));
+	uc->rdi = f->rdi;
+	uc->rsi = f->rsi;
+	uc->rbp = f->rbp;
+	uc->rbx = f->rbx;
+	uc->rdx = f->rdx;
+	uc->rax = f->rax;
+	uc->rcx = f->rcx;
+	uc->rsp = f->rsp;
+	uc->rip = f->rip;
+	uc->eflags = (uc->eflags & ~0xcd5ull) | (f->rflags & 0xcd5ull);
+	if (fsgsbase && (f->flags & PV_FRAME_SEGBASE)) {
+		uint64_t fs = f->fs_base, gs = f->gs_base;
+
+		__asm__ volatile("wrfsbase %0\n\twrgsbase %1" : : "r"(fs), "r"(gs));
+	}
+	if (uc->fpstate && (f->flags & PV_FRAME_FPU)) {
+		uint32_t magic;
+
+		l_copy(uc->fpstate, (const void *)f->fpu, sizeof(f->fpu));
+		/* XSAVE format: mark x87 and SSE as present so the kernel loads them. */
+		l_copy(&magic, uc->fpstate + 464, sizeof(magic));
+		if (magic == L_FP_XSTATE_MAGIC1)
+			uc->fpstate[512] |= 3;
+	}
+}
+
+/* Stop here until the hypervisor lets the vCPU go: its registers wait in its frame,
+ * where the hypervisor may read and rewrite them (quiesce: save/restore). */
+static void vcpu_stop(unsigned vcpu, volatile struct pv_vcpu_frame *f, struct l_ucontext *uc)
+{
+	frame_capture(f, uc);
+	launch_hypercall(PV_HYPERCALL_pvisor_vcpu_stop, vcpu, 0, 0, 0, 0);
+	frame_load(f, uc);
+}
+
 /*
  * Event upcall (pvisor.h has the contract): the hypervisor signals the vCPU's
  * thread; on the vCPU's alternate stack we play Xen's bounce frame. Which vCPU we
- * are follows from which alternate stack we run on.
+ * are follows from which alternate stack we run on. The same signal stops the vCPU
+ * when the hypervisor set park (VCPUOP_down) or stop (quiesce) first. Taken while
+ * entering the guest (after the start wait, before the jump), the frame is the
+ * vCPU's state already: we enter from here instead, after stopping if asked. In
+ * other launcher code (a wait being restarted) the signal is left alone.
  */
 static void upcall_handler(int sig, struct l_siginfo *si, void *uctx)
 {
@@ -142,6 +275,7 @@ static void upcall_handler(int sig, struct l_siginfo *si, void *uctx)
 	uint64_t here = (uint64_t)__builtin_frame_address(0) - upcall_stacks;
 	unsigned vcpu = (unsigned)(here / PV_UPCALL_STACK);
 	volatile struct pv_vcpu_upcall *up;
+	volatile struct pv_vcpu_frame *f;
 	volatile uint8_t *vi; /* vcpu_info: [0] upcall_pending, [1] upcall_mask */
 	void (*entry)(void *, unsigned);
 
@@ -149,10 +283,17 @@ static void upcall_handler(int sig, struct l_siginfo *si, void *uctx)
 	(void)si;
 	if (here >= nr_upcall_stacks * PV_UPCALL_STACK)
 		return; /* not on one of our stacks: not a delivery we made */
-	up = (volatile struct pv_vcpu_upcall *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE +
-						PV_VCPU_UPCALL_OFFSET);
-	if (up->park)
-		launch_hypercall(PV_HYPERCALL_pvisor_vcpu_wait, vcpu, 0, 0, 0, 0);
+	f = (volatile struct pv_vcpu_frame *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE);
+	up = (volatile struct pv_vcpu_upcall *)((uint64_t)f + PV_VCPU_UPCALL_OFFSET);
+	if (uc->rip >= (uint64_t)launch_enter_waited && uc->rip < (uint64_t)launch_enter_end) {
+		if (up->park || up->stop)
+			launch_hypercall(PV_HYPERCALL_pvisor_vcpu_stop, vcpu, 0, 0, 0, 0);
+		frame_load(f, uc);
+	} else if (uc->rip < PV_PHYSMAP_BASE || uc->rip >= guest_end) {
+		return;
+	} else if (up->park || up->stop) {
+		vcpu_stop(vcpu, f, uc);
+	}
 	entry = (void (*)(void *, unsigned))up->entry;
 	if (!entry || vcpu >= 32)
 		return;
@@ -186,8 +327,9 @@ static void install_fault_handlers(void)
 		.handler = (void *)fault_handler,
 		.flags = L_SA_SIGINFO | L_SA_ONSTACK | L_SA_RESTORER,
 		.restorer = (void *)launch_restorer,
+		/* the fault signals, and the upcall signal: a report is not interrupted */
 		.mask = (1ull << 3) | (1ull << 4) | (1ull << 6) | (1ull << 7) | (1ull << 10) |
-			(1ull << 30),
+			(1ull << 30) | (1ull << (PV_UPCALL_SIGNAL - 1)),
 	};
 
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -269,38 +411,10 @@ static void send_listener(int fd)
 		launch_die(6);
 }
 
-/* Wait until the hypervisor starts this vCPU, then load its registers and jump. */
+/* Wait until the hypervisor starts this vCPU, then load its frame and jump. */
 static __attribute__((noreturn)) void vcpu_enter(unsigned vcpu)
 {
-	const struct pv_vcpu_start *st;
-
-	if (launch_hypercall(PV_HYPERCALL_pvisor_vcpu_wait, vcpu, 0, 0, 0, 0) != 0)
-		launch_die(7);
-	st = (const struct pv_vcpu_start *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE);
-	__asm__ volatile("mov 0x08(%%rax), %%rsp\n\t"
-			 "push 0x00(%%rax)\n\t"
-			 "push 0x10(%%rax)\n\t"
-			 "popfq\n\t"
-			 "mov 0x20(%%rax), %%rbx\n\t"
-			 "mov 0x28(%%rax), %%rcx\n\t"
-			 "mov 0x30(%%rax), %%rdx\n\t"
-			 "mov 0x38(%%rax), %%rsi\n\t"
-			 "mov 0x40(%%rax), %%rdi\n\t"
-			 "mov 0x48(%%rax), %%rbp\n\t"
-			 "mov 0x50(%%rax), %%r8\n\t"
-			 "mov 0x58(%%rax), %%r9\n\t"
-			 "mov 0x60(%%rax), %%r10\n\t"
-			 "mov 0x68(%%rax), %%r11\n\t"
-			 "mov 0x70(%%rax), %%r12\n\t"
-			 "mov 0x78(%%rax), %%r13\n\t"
-			 "mov 0x80(%%rax), %%r14\n\t"
-			 "mov 0x88(%%rax), %%r15\n\t"
-			 "mov 0x18(%%rax), %%rax\n\t"
-			 "ret"
-			 :
-			 : "a"(st)
-			 : "memory");
-	__builtin_unreachable();
+	launch_enter(vcpu, (const struct pv_vcpu_frame *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE));
 }
 
 static void vcpu_thread(long vcpu)
@@ -361,6 +475,7 @@ static void launch_main(void)
 	upcall_stacks = PV_PHYSMAP_BASE + special_off +
 			PV_SPECIAL_UPCALL_STACKS(nr_vcpus) * PV_PAGE_SIZE;
 	nr_upcall_stacks = nr_vcpus;
+	guest_end = PV_PHYSMAP_BASE + total;
 	if (special_off + PV_SPECIAL_PAGES(nr_vcpus) * PV_PAGE_SIZE > total)
 		launch_die(2);
 	ret = sys_call6(__NR_mmap, PV_PHYSMAP_BASE, total, L_PROT_RWX,
@@ -387,10 +502,24 @@ static void launch_main(void)
 	vcpu_enter(0);
 }
 
+/* The kernel's auxiliary vector, after argv and envp on the initial stack: does the
+ * kernel let user code use rd/wrfsbase? */
+static int auxv_fsgsbase(const uint64_t *sp)
+{
+	const uint64_t *p = sp + 1 + sp[0] + 1; /* argc, argv[], NULL: envp */
+
+	while (*p)
+		p++;
+	for (p++; p[0]; p += 2)
+		if (p[0] == L_AT_HWCAP2)
+			return (p[1] & L_HWCAP2_FSGSBASE) != 0;
+	return 0;
+}
+
 void launch_start_c(uint64_t *sp);
 void launch_start_c(uint64_t *sp)
 {
-	(void)sp;
+	fsgsbase = auxv_fsgsbase(sp);
 	launch_main();
 	launch_die(1);
 }

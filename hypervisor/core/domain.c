@@ -1,0 +1,479 @@
+/* The domain table and every lifecycle transition: create, memory size, name,
+ * pause/unpause, shutdown, crash, reap and destroy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hv.h"
+#include "engines/engine.h"
+#include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
+#include "log.h"
+#include "pv_errno.h"
+#include "pvisor/domctl.h"
+#include "pvisor/errno.h"
+#include "pvisor/sched.h"
+
+pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t hv_cond = PTHREAD_COND_INITIALIZER;
+
+static struct domain *domains[HV_MAX_DOMAINS];
+static unsigned next_domid = 1;
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int domid_alloc_locked(pv_domid_t *out)
+{
+	for (unsigned tries = 0; tries < PV_DOMID_FIRST_RESERVED; tries++) {
+		unsigned id = next_domid;
+
+		next_domid = next_domid + 1 >= PV_DOMID_FIRST_RESERVED ? 1 : next_domid + 1;
+		if (!domain_lookup_locked(id)) {
+			*out = id;
+			return 0;
+		}
+	}
+	return -PV_ENOSPC;
+}
+
+static int slot_free_locked(void)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (!domains[i])
+			return i;
+	return -1;
+}
+
+/* A fresh domain record with its vCPUs and the engine's state; not in the table. */
+static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max_vcpus,
+				   int *err)
+{
+	struct domain *d = calloc(1, sizeof(*d));
+
+	if (d)
+		d->vcpus = calloc(max_vcpus, sizeof(*d->vcpus));
+	if (!d || !d->vcpus) {
+		free(d);
+		*err = -PV_ENOMEM;
+		return NULL;
+	}
+	for (unsigned i = 0; i < max_vcpus; i++) {
+		d->vcpus[i].id = i;
+		d->vcpus[i].d = d;
+	}
+	d->max_vcpus = max_vcpus;
+	d->engine = engine;
+	*err = engine->create(d);
+	if (*err) {
+		free(d->vcpus);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* The engine is picked by the create flags: hvm domains need an engine named "hvm". */
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
+		  pv_domid_t *out)
+{
+	const struct engine_ops *engine;
+	struct domain *d;
+	int slot, rc;
+
+	if (max_vcpus == 0 || max_vcpus > HV_MAX_VCPUS)
+		return -PV_EINVAL;
+	engine = engine_find(flags & PV_DOMCTL_CDF_hvm ? "hvm" : "pv");
+	if (!engine)
+		return -PV_EOPNOTSUPP;
+	d = domain_alloc(engine, max_vcpus, &rc);
+	if (!d)
+		return rc;
+	d->mem_fd = -1;
+	d->state = PV_DOMSTATE_CREATED;
+	d->pause_count = 1;
+	d->refcnt = 1;
+	d->actions[0] = d->actions[2] = d->actions[3] = PV_ACTION_DESTROY;
+	d->actions[1] = PV_ACTION_RESTART;
+	d->create_time = realtime_ns();
+	if (handle)
+		memcpy(d->handle, handle, 16);
+	console_init(&d->console);
+
+	pthread_mutex_lock(&hv_lock);
+	slot = slot_free_locked();
+	rc = slot < 0 ? -PV_ENOSPC : domid_alloc_locked(&d->domid);
+	if (rc == 0) {
+		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
+		domains[slot] = d;
+		*out = d->domid;
+	}
+	pthread_mutex_unlock(&hv_lock);
+	if (rc) {
+		console_fini(&d->console);
+		d->engine->destroy(d);
+		free(d->vcpus);
+		free(d);
+		return rc;
+	}
+	log_info("dom%u: created (%u vCPUs, %s engine)", d->domid, max_vcpus, engine->name);
+	return 0;
+}
+
+struct domain *domain_lookup_locked(pv_domid_t domid)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->domid == domid)
+			return domains[i];
+	return NULL;
+}
+
+struct domain *domain_by_name_locked(const char *name)
+{
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] && strcmp(domains[i]->name, name) == 0)
+			return domains[i];
+	return NULL;
+}
+
+struct domain *domain_next_locked(int after)
+{
+	struct domain *best = NULL;
+
+	for (int i = 0; i < HV_MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+
+		if (d && (int)d->domid > after && (!best || d->domid < best->domid))
+			best = d;
+	}
+	return best;
+}
+
+struct domain *domain_at_locked(unsigned slot)
+{
+	return slot < HV_MAX_DOMAINS ? domains[slot] : NULL;
+}
+
+unsigned domain_count_locked(void)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		n += domains[i] != NULL;
+	return n;
+}
+
+struct domain *domain_get(pv_domid_t domid)
+{
+	struct domain *d;
+
+	pthread_mutex_lock(&hv_lock);
+	d = domain_lookup_locked(domid);
+	if (d)
+		d->refcnt++;
+	pthread_mutex_unlock(&hv_lock);
+	return d;
+}
+
+static void domain_free(struct domain *d)
+{
+	if (d->mem && d->mem != MAP_FAILED)
+		munmap(d->mem, d->mem_size);
+	if (d->mem_fd >= 0)
+		close(d->mem_fd);
+	gnttab_domain_free(d);
+	console_fini(&d->console);
+	balloon_fini(d);
+	d->engine->destroy(d);
+	free(d->vcpus);
+	free(d);
+}
+
+void domain_put(struct domain *d)
+{
+	int last;
+
+	pthread_mutex_lock(&hv_lock);
+	last = --d->refcnt == 0;
+	pthread_mutex_unlock(&hv_lock);
+	if (last)
+		domain_free(d);
+}
+
+void domain_hold_locked(struct domain *d)
+{
+	d->refcnt++;
+}
+
+/* The memory fd is fixed once the domain has run (the launcher maps it whole):
+ * from then on max_mem only moves the maximum reservation within it. */
+int domain_set_max_mem(struct domain *d, uint64_t max_kb)
+{
+	uint64_t pages = max_kb / 4, size;
+	uint8_t *map;
+	int fd;
+
+	if (d->started) {
+		if (pages == 0)
+			return -PV_EINVAL;
+		if (pages > d->max_pages)
+			return -PV_EBUSY;
+		d->mem_limit = pages;
+		return 0;
+	}
+	if (pages == 0 || pages > (64ull << 30) / PV_PAGE_SIZE)
+		return -PV_EINVAL;
+	if (d->gnttab)
+		return -PV_EBUSY; /* grant copies may be using the current mapping */
+	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
+	/* A fresh memory fd per size, sealed at it: dom0 processes receive the fd
+	 * (MAP_FOREIGN, grant maps), and one that truncated it would make every access
+	 * of ours fault. Punching holes (ballooning) stays allowed. */
+	fd = memfd_create("pvisor-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return pv_errno_last();
+	if (ftruncate(fd, size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		int err = pv_errno_last();
+
+		close(fd);
+		return err;
+	}
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		int err = pv_errno_last();
+
+		close(fd);
+		return err;
+	}
+	if (d->mem)
+		munmap(d->mem, d->mem_size);
+	if (d->mem_fd >= 0)
+		close(d->mem_fd);
+	d->mem = map;
+	d->mem_fd = fd;
+	d->mem_size = size;
+	d->max_pages = d->tot_pages = d->mem_limit = pages;
+	d->special_off = pages * PV_PAGE_SIZE;
+	balloon_fini(d); /* a new size: every frame is in again */
+	return 0;
+}
+
+/* Names become file names (console/<name>.log): letters, digits, '_', '-' and '.',
+ * not starting with '.', the set the toolstack's config check also allows. */
+static int domain_name_ok(const char *name, size_t len)
+{
+	if (len == 0 || name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+int domain_set_name(struct domain *d, const char *name)
+{
+	struct domain *other;
+	size_t len = strnlen(name, sizeof(d->name));
+
+	if (len >= sizeof(d->name) || !domain_name_ok(name, len))
+		return -PV_EINVAL;
+	other = domain_by_name_locked(name);
+	if (other && other != d)
+		return -PV_EEXIST;
+	memcpy(d->name, name, len + 1);
+	return 0;
+}
+
+int domain_pause(struct domain *d)
+{
+	int rc = 0;
+
+	if (domain_is_stopped(d))
+		return -PV_EINVAL;
+	if (d->quiesce == DOMAIN_QUIESCING)
+		return -PV_EBUSY; /* its vCPUs are on their way to stop */
+	if (d->pause_count++ == 0 && d->started) {
+		rc = d->engine->pause(d);
+		if (rc == 0)
+			d->state = PV_DOMSTATE_PAUSED;
+		else
+			d->pause_count--;
+	}
+	pthread_cond_broadcast(&hv_cond);
+	return rc;
+}
+
+int domain_unpause(struct domain *d)
+{
+	int rc;
+
+	if (domain_is_stopped(d))
+		return -PV_EINVAL;
+	if (d->pause_count == 0)
+		return 0;
+	if (d->quiesce == DOMAIN_QUIESCING || (!d->started && d->quiesce != DOMAIN_RUNS))
+		return -PV_EBUSY;
+	if (d->pause_count > 1) {
+		d->pause_count--;
+		return 0;
+	}
+	if (!d->started) {
+		if (!d->mem || !d->vcpus[0].ctx_set)
+			return -PV_EINVAL; /* not built: no memory or no vCPU 0 context */
+		rc = d->engine->start(d);
+		if (rc)
+			return rc;
+		d->started = 1;
+		d->start_time = realtime_ns();
+	} else {
+		rc = d->engine->unpause(d);
+		if (rc)
+			return rc;
+	}
+	d->pause_count = 0;
+	d->state = PV_DOMSTATE_RUNNING;
+	timer_domain_resumed_locked();
+	pthread_cond_broadcast(&hv_cond);
+	return 0;
+}
+
+static uint8_t domain_action_for(const struct domain *d)
+{
+	if (d->state == PV_DOMSTATE_CRASHED)
+		return d->actions[2];
+	switch (d->shutdown_reason) {
+	case PV_SHUTDOWN_poweroff: return d->actions[0];
+	case PV_SHUTDOWN_reboot: return d->actions[1];
+	case PV_SHUTDOWN_watchdog: return d->actions[3];
+	case PV_SHUTDOWN_crash: return d->actions[2];
+	default: return PV_ACTION_PRESERVE; /* suspend: the toolstack saves it */
+	}
+}
+
+void domain_shutdown_locked(struct domain *d, unsigned reason)
+{
+	if (domain_is_stopped(d))
+		return;
+	d->state = PV_DOMSTATE_SHUTDOWN;
+	d->shutdown_reason = reason;
+	log_info("dom%u (%s): shut down, reason %u", d->domid, d->name, reason);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
+	if (d->started && !d->reaped)
+		d->engine->kill(d);
+	pthread_cond_broadcast(&hv_cond);
+}
+
+void domain_crash_locked(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (domain_is_stopped(d))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
+	va_end(ap);
+	d->state = PV_DOMSTATE_CRASHED;
+	d->shutdown_reason = PV_SHUTDOWN_crash;
+	log_warnx("dom%u (%s): crashed: %s", d->domid, d->name, d->crash_reason);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
+	if (d->started && !d->reaped)
+		d->engine->kill(d);
+	pthread_cond_broadcast(&hv_cond);
+}
+
+/* Take a domain out of the table and release it: hv_lock held. */
+static void domain_remove_locked(struct domain *d)
+{
+	if (d->removed)
+		return;
+	d->removed = 1;
+	for (int i = 0; i < HV_MAX_DOMAINS; i++)
+		if (domains[i] == d)
+			domains[i] = NULL;
+	log_info("dom%u (%s): destroyed", d->domid, d->name);
+	evtchn_domain_fini_locked(d);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
+	console_flush(d);
+	evtchn_raise_dom0_virq_locked(PV_VIRQ_CON_RING);
+	pthread_cond_broadcast(&hv_cond);
+	if (--d->refcnt == 0) {
+		pthread_mutex_unlock(&hv_lock);
+		domain_free(d);
+		pthread_mutex_lock(&hv_lock);
+	}
+}
+
+void domain_reaped(struct domain *d, const struct engine_exit *ex)
+{
+	pthread_mutex_lock(&hv_lock);
+	d->reaped = 1;
+	d->cpu_time_final = ex->cpu_ns;
+	d->quiesce = DOMAIN_RUNS;
+	if (!domain_is_stopped(d))
+		domain_crash_locked(d, "%s", ex->why[0] ? ex->why : "its host context ended");
+	pthread_mutex_unlock(&hv_lock);
+	/* The engine's threads may wait for hv_lock: release outside it. */
+	d->engine->release(d);
+	pthread_mutex_lock(&hv_lock);
+	/* A preserved domain keeps its memory until destroy, as on Xen. */
+	if (d->state == PV_DOMSTATE_DYING || domain_action_for(d) == PV_ACTION_DESTROY)
+		domain_remove_locked(d);
+	pthread_cond_broadcast(&hv_cond);
+	pthread_mutex_unlock(&hv_lock);
+}
+
+/* Called with a reference held and hv_lock not held. */
+int domain_destroy(struct domain *d)
+{
+	pthread_mutex_lock(&hv_lock);
+	if (d->state == PV_DOMSTATE_DYING) {
+		pthread_mutex_unlock(&hv_lock);
+		return 0;
+	}
+	if (d->started && !d->reaped) {
+		d->state = PV_DOMSTATE_DYING;
+		d->engine->kill(d); /* the reaper finishes the job */
+		while (!d->reaped)
+			pthread_cond_wait(&hv_cond, &hv_lock);
+	} else {
+		d->state = PV_DOMSTATE_DYING;
+		domain_remove_locked(d);
+	}
+	pthread_mutex_unlock(&hv_lock);
+	return 0;
+}
+
+uint64_t domain_cpu_time_locked(struct domain *d)
+{
+	if (!d->started)
+		return 0;
+	return d->reaped ? d->cpu_time_final : d->engine->cpu_time(d);
+}
+
+uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v)
+{
+	return d->started ? d->engine->vcpu_time(d, v) : 0;
+}
+
+int domain_host_pid_locked(struct domain *d)
+{
+	if (!d->started || d->reaped || !d->engine->host_pid)
+		return 0;
+	return d->engine->host_pid(d);
+}

@@ -1,0 +1,221 @@
+/* The hypervisor's core objects: domains and vCPUs, the global lock, and the core
+ * services (console_io buffers, the log ring, guest time, timers, ballooning). */
+#ifndef PV_HV_H
+#define PV_HV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvisor/privcmd.h"
+#include "pvisor/pvisor.h"
+#include "pvisor/xen.h"
+
+#define HV_MAX_VCPUS     128
+#define HV_MAX_DOMAINS   1024
+#define HV_CONSOLE_BYTES (64u << 10)
+
+/* Why a vCPU's hypercall is kept waiting (a handler deferred it; the engine answers
+ * it with complete()): to be brought up (VCPUOP_up; the engine's own start and park
+ * calls), SCHEDOP_block, SCHEDOP_poll. */
+enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK, VCPU_WAIT_POLL };
+
+#define HV_POLL_MAX_PORTS 128    /* SCHEDOP_poll's limit on Xen */
+
+struct domain;
+
+struct vcpu {
+	unsigned id;
+	struct domain *d;
+	int up;                  /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
+	int ctx_set;             /* a start context has been written */
+	enum vcpu_wait_kind wait;/* a hypercall kept waiting, under hv_lock */
+	/* Events and timers (evtchn.c, timer.c), under hv_lock. */
+	uint32_t virq_port[PV_NR_VIRQS];
+	uint32_t poll_ports[HV_POLL_MAX_PORTS];
+	unsigned nr_poll_ports;
+	uint64_t poll_deadline;  /* system time ns, 0 = none */
+	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
+	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
+	uint64_t timer_next_period;
+	int timer_armed;         /* in the timer thread's heap */
+	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
+	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
+	int in_hypercall;        /* its hypercall is being served: events go out with the answer
+				  * (set by the engine, read by event channels) */
+};
+
+/* A guest's console_io output on its way to the hypervisor log (console.c): the
+ * line being collected and the rate limit. */
+#define CONSOLE_LINE_MAX 256
+struct console_buf {
+	pthread_mutex_t lock;
+	char line[CONSOLE_LINE_MAX]; /* the partial line, without its newline */
+	size_t len;
+	uint64_t tokens;         /* bytes the domain may add to the log now */
+	uint64_t refill_ns;      /* CLOCK_MONOTONIC time tokens counts up to */
+	uint64_t dropped;        /* lines dropped and not yet reported */
+	uint64_t reported_ns;    /* when drops were last reported */
+	uint64_t lines, dropped_total;
+};
+
+struct engine_ops;
+struct engine_exit;
+
+/* Save/restore's stop: every vCPU stopped at a consistent point (engine quiesce). */
+enum domain_quiesce { DOMAIN_RUNS, DOMAIN_QUIESCING, DOMAIN_QUIESCED };
+
+struct domain {
+	pv_domid_t domid;
+	char name[64];
+	uint8_t handle[16];
+	enum pv_privcmd_domstate state;
+	unsigned pause_count;    /* > 0: paused (created domains start at 1) */
+	int started;             /* engine start() done */
+	int reaped;              /* host context gone */
+	unsigned shutdown_reason;
+	unsigned shutdown_code;  /* SCHEDOP_shutdown_code for the next shutdown */
+	char crash_reason[192];
+	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
+	unsigned refcnt;
+	int removed;             /* out of the table; freed at the last put */
+
+	uint64_t max_pages;      /* RAM the memory fd holds */
+	uint64_t tot_pages;      /* pages the guest is given (memory target) */
+	unsigned max_vcpus;
+	struct vcpu *vcpus;
+
+	int mem_fd;              /* memfd: RAM, then the special pages */
+	uint8_t *mem;            /* our mapping of all of it */
+	uint64_t mem_size;
+	uint64_t special_off;
+
+	const struct engine_ops *engine; /* chosen at create (engines/engine.h) */
+	void *engine_priv;       /* the engine's own state, opaque to the core */
+	enum domain_quiesce quiesce;
+
+	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
+	uint64_t create_time;    /* CLOCK_REALTIME ns */
+	uint64_t start_time;
+	uint64_t cpu_time_final; /* cpu time at reap */
+	struct console_buf console;
+
+	struct evtchn_table *evtchn; /* ports (evtchn.c), NULL until first use */
+	struct gnttab *gnttab;       /* grant table state (gnttab.c), NULL until used */
+
+	/* Ballooning (balloon.c, hc_memory.c), under hv_lock. tot_pages counts the RAM
+	 * frames not given back; it may grow back up to mem_limit. */
+	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
+	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
+};
+
+/* Global lock over the domain table and every domain's lifecycle fields. The
+ * hypercall fast paths (version, console) do not take it. */
+extern pthread_mutex_t hv_lock;
+extern pthread_cond_t hv_cond; /* broadcast on every state change */
+
+/* Domain table (domain.c). Lookups return a referenced domain (put with
+ * domain_put) or NULL. */
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
+		  pv_domid_t *out);
+struct domain *domain_get(pv_domid_t domid);
+void domain_put(struct domain *d);
+/* With hv_lock held: */
+struct domain *domain_lookup_locked(pv_domid_t domid);
+struct domain *domain_by_name_locked(const char *name);
+int domain_set_max_mem(struct domain *d, uint64_t max_kb);
+int domain_set_name(struct domain *d, const char *name);
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+int domain_destroy(struct domain *d);
+/* The guest asked to stop (SCHEDOP_shutdown) or crashed: record, kill, and apply
+ * the configured action. Locked variants expect hv_lock held. */
+void domain_shutdown_locked(struct domain *d, unsigned reason);
+void domain_crash_locked(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The engine saw the domain's host context end (died, or killed as asked): record
+ * the CPU time, crash the domain with ex->why if nothing stopped it, release the
+ * engine and apply the action. hv_lock not held. */
+void domain_reaped(struct domain *d, const struct engine_exit *ex);
+/* Shut down, crashed or dying: its host context is gone or going. */
+static inline int domain_is_stopped(const struct domain *d)
+{
+	return d->state == PV_DOMSTATE_SHUTDOWN || d->state == PV_DOMSTATE_CRASHED ||
+	       d->state == PV_DOMSTATE_DYING;
+}
+/* Take one more reference with hv_lock held (put with domain_put, unlocked). */
+void domain_hold_locked(struct domain *d);
+/* Quiesce (domain_quiesce.c, engines/engine.h): stop every vCPU at a consistent
+ * point, waiting up to
+ * timeout_ms: 0, -PV_ETIMEDOUT (the quiesce is withdrawn), -PV_EBUSY (quiesced
+ * already), -PV_EINVAL (stopped or dying). resume ends it (-PV_EINVAL when not
+ * quiesced). hv_lock not held. The engine reports the end with _quiesced_locked. */
+int domain_quiesce(struct domain *d, uint32_t timeout_ms);
+int domain_resume(struct domain *d);
+void domain_quiesced_locked(struct domain *d);
+/* CPU time (ns) of the domain / of one vCPU so far, 0 before it ran; the host
+ * process that runs it (display only), 0 if none. hv_lock held. */
+uint64_t domain_cpu_time_locked(struct domain *d);
+uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v);
+int domain_host_pid_locked(struct domain *d);
+/* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
+struct domain *domain_next_locked(int after);
+unsigned domain_count_locked(void);
+/* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
+ * need no id order (one pass over the table, not one per domain). */
+struct domain *domain_at_locked(unsigned slot);
+/* Fill vcpu_time_info for every vCPU and the wallclock (timeinfo.c). */
+void timeinfo_init(void);
+void timeinfo_update(struct domain *d);
+uint64_t timeinfo_system_ns(void);
+uint64_t timeinfo_tsc_khz(void);
+
+/* Guest console_io output (console.c). */
+void console_init(struct console_buf *c);
+void console_fini(struct console_buf *c);
+/* Take len bytes the guest wrote: each complete line (or CONSOLE_LINE_MAX bytes of
+ * one) goes to the hypervisor log as "(d<id>) line", unless the domain is over its
+ * rate limit (then it is counted, and reported). Returns the lines logged. */
+int console_write(struct domain *d, const void *buf, size_t len);
+/* The domain is going: log its partial line and any unreported drops. */
+void console_flush(struct domain *d);
+/* The hypervisor's log (hvlog.c): Xen's console ring, read by `pvx dmesg`. */
+void hvlog_init(void);
+/* Append bytes as they are (callers format whole lines). */
+void hvlog_put(const void *buf, size_t len);
+/* Copy out up to max bytes from stream offset (clipped to what is kept): returns
+ * bytes, sets *first to the offset of the first one and *head to the end. */
+size_t hvlog_read(uint64_t offset, void *out, size_t max, uint64_t *first, uint64_t *head);
+/* The stream offset one past the newest byte. */
+uint64_t hvlog_head(void);
+/* Forget what is there (offsets keep counting). */
+void hvlog_clear(void);
+
+/* End what v waits for (the engine answers it otherwise); returns what it was. */
+static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
+{
+	enum vcpu_wait_kind kind = v->wait;
+
+	v->wait = VCPU_WAIT_NONE;
+	v->nr_poll_ports = 0;
+	v->poll_deadline = 0;
+	return kind;
+}
+
+/* Timers (timer.c); _locked: hv_lock held. */
+void timer_changed_locked(uint64_t deadline);
+void timer_domain_resumed_locked(void);
+
+/* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
+ * RAM leave the domain (release: host memory punched out of the memory fd,
+ * tot_pages lowered) or come back (reclaim: they read as zeros, tot_pages raised).
+ * Each is all-or-nothing and returns 0 or a negative PV errno: -PV_EINVAL outside
+ * RAM (or, for reclaim, not aligned to the extent), -PV_ENOENT releasing a frame
+ * already out, -PV_EEXIST reclaiming one that is in, -PV_ENOSPC over mem_limit,
+ * -PV_ENOMEM, -PV_EIO. */
+int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order);
+int balloon_reclaim_locked(struct domain *d, uint64_t gpfn, unsigned order);
+/* Forget every frame given back (the domain is freed or its memory remade). */
+void balloon_fini(struct domain *d);
+
+#endif

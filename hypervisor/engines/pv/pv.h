@@ -1,0 +1,106 @@
+/* The pv engine's private interface between its files. A pv domain is a host process
+ * started by pvisor-launch (launch.c): it maps the domain's memory, and its vCPUs are
+ * threads whose hypercalls arrive as seccomp user notifications on one listener,
+ * served in order by one thread of ours (pv_service.c). All that makes a domain a
+ * process -- pid, pidfd, listener, thread ids -- lives here, in struct pv_dom. */
+#ifndef PV_ENGINE_PV_H
+#define PV_ENGINE_PV_H
+
+#include <pthread.h>
+#include <sys/types.h>
+
+#include "core/hv.h"
+#include "engines/engine.h"
+#include "pvisor/pvisor.h"
+
+/* Per vCPU; under hv_lock unless said otherwise. */
+struct pv_vcpu {
+	pid_t tid;          /* its thread, bound at its first pvisor_vcpu_wait */
+	uint64_t notif_id;  /* the thread's hypercall being served or kept waiting (a
+			     * thread makes one at a time; written by the service thread) */
+	int held;           /* waits in pvisor_vcpu_wait / _vcpu_stop: runs no guest code */
+	uint64_t cpu_ns;    /* CPU time last read, kept for when the thread is gone */
+};
+
+struct pv_dom {
+	pid_t pid;          /* the domain process, 0 before start */
+	int pidfd;          /* the reaper waits on it */
+	int listener;       /* seccomp notification fd */
+	pthread_t service;
+	int service_created;
+	int service_running;   /* atomic: the service thread has not ended */
+	volatile int service_stop;
+	int hcpage_set;     /* a hypercall page with the tail code was written */
+	int quiescing;      /* a quiesce was asked and not resumed */
+	int quiesce_told;   /* ... and its end reported to the core */
+	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
+	unsigned nr_vcpus;
+	struct pv_vcpu vcpus[];
+};
+
+static inline struct pv_dom *pv_dom(struct domain *d)
+{
+	return d->engine_priv;
+}
+
+static inline struct pv_vcpu *pv_vcpu(struct domain *d, struct vcpu *v)
+{
+	return &pv_dom(d)->vcpus[v->id];
+}
+
+/* The launcher-private context page of vCPU id (pvisor.h): frame, then upcall area. */
+static inline struct pv_vcpu_frame *pv_frame(struct domain *d, unsigned id)
+{
+	return (void *)(d->mem + d->special_off + (PV_SPECIAL_VCPU_CTX + id) * PV_PAGE_SIZE);
+}
+
+static inline struct pv_vcpu_upcall *pv_upcall_area(struct domain *d, unsigned id)
+{
+	return (void *)((uint8_t *)pv_frame(d, id) + PV_VCPU_UPCALL_OFFSET);
+}
+
+/* Launchers started ahead of need (pv_spawn.c). init: the spawner thread. take: the
+ * waiting launcher's pid and control socket. handover: send it the domain (sizes,
+ * memory fd) and receive its seccomp listener into p->listener. */
+int pv_spawn_init(void);
+int pv_spawn_take(pid_t *pid, int *ctrl);
+int pv_spawn_handover(struct domain *d, int ctrl);
+
+/* The service thread (pv_service.c). */
+int pv_service_start(struct domain *d);
+void pv_service_stop(struct domain *d);
+/* Answer hypercall `id` of d's process with ret. */
+void pv_answer(struct domain *d, uint64_t id, long ret);
+/* Interrupt v's thread with the upcall signal (upcall, park or stop). */
+void pv_signal(struct domain *d, struct vcpu *v);
+/* engine ops complete and kick (hv_lock). */
+void pv_complete(struct domain *d, struct vcpu *v, long ret);
+void pv_kick(struct domain *d, struct vcpu *v);
+
+/* The launcher's private hypercalls (pv_launcher.c): answered or kept waiting there. */
+void pv_launcher_call(struct domain *d, struct vcpu *v, unsigned nr, uint64_t id,
+		      pid_t tid, const uint64_t a[5]);
+/* Let a held vCPU go on with ret (hv_lock): clears its stop and park flags. */
+void pv_release(struct domain *d, struct vcpu *v, long ret);
+
+/* Quiesce and vCPU registers (pv_vcpu.c); engine ops, hv_lock. */
+int pv_quiesce(struct domain *d);
+void pv_resume(struct domain *d);
+/* After a vCPU was held or let run while quiescing: report the end once all stop. */
+void pv_quiesce_check(struct domain *d);
+/* A vCPU kept waiting in SCHEDOP_block/_poll while a quiesce wants it: wake it with 0
+ * (after the stop signal, so it stops as the call returns). */
+void pv_stop_waiting(struct domain *d, struct vcpu *v);
+int pv_get_vcpu(struct domain *d, struct vcpu *v, struct vcpu_state *st);
+int pv_set_vcpu(struct domain *d, struct vcpu *v, const struct vcpu_state *st);
+void pv_set_callback(struct domain *d, struct vcpu *v);
+
+/* The reaper (pv_reaper.c): one thread waiting on every domain process's pidfd,
+ * reporting each exit to the core with domain_reaped(). */
+int pv_reaper_init(void);
+int pv_reaper_watch(struct domain *d);
+
+/* The hypercall page (pv_hcpage.c). */
+int pv_hypercall_page(struct domain *d, uint64_t gpfn);
+
+#endif

@@ -1,0 +1,24 @@
+/* The privcmd server: start-up, and the request handlers, one per PV_PRIVCMD_OP_*. */
+#ifndef PV_PRIVCMD_OPS_H
+#define PV_PRIVCMD_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct privcmd_reply {
+	int32_t ret;
+	uint8_t *data; /* reply bytes */
+	int owned;     /* data was malloc'ed for the reply (else it points into the request) */
+	uint32_t len;
+	int fd;        /* to pass, or -1 */
+};
+
+/* Run one request; fills rep (data may alias payload). Returns rep->ret. */
+struct pconn;
+int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
+			 struct privcmd_reply *rep);
+
+/* Listen on the privcmd socket of the run directory; a thread accepts. */
+int privcmd_start(void);
+
+#endif
