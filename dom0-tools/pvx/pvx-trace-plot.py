@@ -26,7 +26,7 @@ def main():
     if used:  # the decades that hold something, and one bin either side
         ax.set_xlim(edges[max(min(used) - 1, 0)], edges[min(max(used) + 2, len(edges) - 1)])
     ax.set_yscale('symlog', linthresh=1)
-    ax.set_xlabel('time the hypervisor took to answer (ns, log scale)')
+    ax.set_xlabel('time in the hypervisor\'s handler (ns, log scale)')
     ax.set_ylabel('hypercalls per bin')
     ax.set_title(data['title'], fontsize=10)
     ax.grid(True, which='major', alpha=0.3)

@@ -17,8 +17,8 @@
 #include "rundir.h"
 
 #define RPT_HASH     4096u   /* distinct (domain, hypercall, sub-op) and (domain, port) keys */
-#define RPT_BINS     40      /* histogram: 5 per decade from 100 ns to 10 s */
-#define RPT_BIN_MIN  100.0
+#define RPT_BINS     45      /* histogram: 5 per decade from 10 ns to 10 s */
+#define RPT_BIN_MIN  10.0
 #define RPT_SERIES   6       /* the most frequent calls get a line in the PNG */
 
 struct hc_stat {
@@ -140,7 +140,7 @@ static const char *dom_label(const struct report *r, uint16_t domid, char *buf, 
 {
 	const char *n = tracefile_domain_name(r->tf, domid);
 
-	snprintf(buf, len, "%s (%u)", n ? n : domid == 0 ? "Domain-0" : "?", domid);
+	snprintf(buf, len, "%s(%u)", n ? n : domid == 0 ? "Domain-0" : "?", domid);
 	return buf;
 }
 
@@ -287,7 +287,7 @@ static int plot(const struct report *r, struct hc_stat **hs, size_t n, const cha
 	snprintf(cmd, sizeof(cmd), "'%s/pvx-trace-plot' '%s'", rundir_bindir(), png);
 	if (strchr(png, '\'') || strchr(rundir_bindir(), '\''))
 		return cli_fail("trace report: %s: a quote in the path; give --png another name", png);
-	snprintf(title, sizeof(title), "Hypercall service time: %s", file);
+	snprintf(title, sizeof(title), "Hypercalls by the time the hypervisor spent on them: %s", file);
 	for (char *c = title; *c; c++)
 		if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
 			*c = '?';

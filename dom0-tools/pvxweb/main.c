@@ -215,9 +215,9 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	if ((rc = sampler_start(&w->smp, w->ctx)) < 0)
 		fatalx("cannot start the sampler thread: %s", strerror(-rc));
-	web_url_write(w);
 	if ((rc = rundir_pidfile_write(WEB_PID)) < 0)
 		log_warnx("cannot write %s: %s", WEB_PID, strerror(-rc));
+	web_url_write(w); /* last: pvx web waits for it, then everything is in place */
 	log_info("serving %s and %s/%s (page from %s)", w->url[0] ? w->url : "no TCP listener",
 		 rundir_path(), WEB_SOCKET, w->o.www);
 	while (!w->stop && lws_service(w->ctx, 0) >= 0)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/instr.h"
 #include "pvisor/privcmd.h"
 #include "pvisor/pvisor.h"
 #include "pvisor/xen.h"
@@ -43,6 +44,7 @@ struct vcpu {
 	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer
 				  * (set by the engine, read by event channels) */
+	uint64_t instr_block_ns; /* a trace runs: when its block or poll began (instr.c) */
 };
 
 /* A guest's console_io output on its way to the hypervisor log (console.c): the
@@ -107,6 +109,8 @@ struct domain {
 	 * frames not given back; it may grow back up to mem_limit. */
 	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
 	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
+
+	struct dom_counters ctr;     /* instr.c: what privcmd COUNTERS reports */
 };
 
 /* Global lock over the domain table and every domain's lifecycle fields. The
@@ -195,6 +199,9 @@ void hvlog_clear(void);
 static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 {
 	enum vcpu_wait_kind kind = v->wait;
+
+	if (kind == VCPU_WAIT_BLOCK || kind == VCPU_WAIT_POLL)
+		instr_wake(v->d, v);
 
 	v->wait = VCPU_WAIT_NONE;
 	v->nr_poll_ports = 0;

@@ -326,6 +326,10 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_COUNTERS:
+	case PV_PRIVCMD_OP_TRACE_START:
+	case PV_PRIVCMD_OP_TRACE_STOP:
+		return privcmd_op_instr(conn, op, payload, len, rep);
 	default:
 		return -PV_ENOSYS;
 	}

@@ -18,6 +18,10 @@ struct pconn;
 int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep);
 
+/* The instrument ops: COUNTERS, TRACE_START, TRACE_STOP (privcmd_instr.c). */
+int32_t privcmd_op_instr(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
+			 struct privcmd_reply *rep);
+
 /* Listen on the privcmd socket of the run directory; a thread accepts. */
 int privcmd_start(void);
 

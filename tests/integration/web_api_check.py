@@ -132,6 +132,21 @@ def check_devices():
        f'{ctr["rd_bytes"]} bytes) and a vif ({dev["vif"][0]["mac"]})')
 
 
+def check_counters():
+    c = expect('GET', f'domains/{B}/counters', 200)
+    hv = c['hypervisor']
+    if hv['hypercalls'] < 10 or not hv['hypercalls_by_name'].get('event_channel_op') \
+            or hv['events_received'] < 1 or hv['blocks'] < 1:
+        fail(f'counters of {B}: {c}')
+    if sum(hv['hypercalls_by_name'].values()) != hv['hypercalls']:
+        fail(f'counters of {B}: by name does not add up: {hv}')
+    if c['devices'].get('rd_bytes', 0) < 512:
+        fail(f'counters of {B}: devices {c["devices"]}')
+    expect('GET', 'domains/nosuch/counters', 404, 'no-such-domain')
+    ok(f'GET domains/{B}/counters: {hv["hypercalls"]} hypercalls, {hv["events_received"]} events '
+       f'received, {hv["blocks"]} blocks; its disk\'s counters')
+
+
 def check_pause():
     expect('POST', f'domains/{A}/pause', 200, body={})
     d = wait_until(f'{A} paused', lambda: (x := domain(A)) and x['state'] == 'paused' and x)
@@ -324,7 +339,8 @@ def check_events():
               and m['domain']['state'] in ('running', 'blocked'), f'{A} running event')
     m = next_json(conn, lambda m: m['type'] == 'metrics' and any(d['name'] == B for d in m['domains']),
                   'a metrics message')
-    if not all('cpu_pct' in d and 'mem_kib' in d for d in m['domains']):
+    if not all('cpu_pct' in d and 'mem_kib' in d and d['hypercalls_per_s'] is not None
+               for d in m['domains']):
         fail(f'metrics: {m}')
     conn.close()
     ok('events: snapshot, then "changed" to paused and back, then metrics with every domain')
@@ -377,6 +393,7 @@ def main():
     check_host()
     check_listing()
     check_devices()
+    check_counters()
     check_pause()
     check_create()
     check_shutdown_reboot_destroy()
