@@ -67,8 +67,9 @@ int pvctrl_trace_take(const struct pv_trace_buf *buf, uint64_t *next, struct pv_
 
 	if (s1 < *next + 1)
 		return 0; /* not written yet */
-	if (s1 > *next + 1) { /* lapped: the oldest record still there is s1 - slots */
-		uint64_t oldest = s1 - 1 >= buf->slots ? s1 - buf->slots : 0;
+	if (s1 > *next + 1) { /* lapped: skip to the oldest record still there */
+		uint64_t w = __atomic_load_n(&buf->written, __ATOMIC_RELAXED);
+		uint64_t top = w > s1 ? w : s1, oldest = top > buf->slots ? top - buf->slots : 0;
 
 		*lost += oldest > *next ? oldest - *next : 1;
 		*next = oldest > *next ? oldest : *next + 1;
