@@ -9,6 +9,8 @@ NPM_DIR=$TOP/build/npm/browser
 [ -x "$BIN/pvxweb" ] || skip "pvxweb not built (it needs libwebsockets-dev: make deps)"
 [ -x "$CHROMIUM" ] || skip "no chromium at $CHROMIUM (make deps installs Debian's)"
 command -v node >/dev/null || skip "no node (make deps installs nodejs)"
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 18 ] ||
+	skip "node $(node --version) is older than 18, which playwright-core needs"
 [ -d "$NPM_DIR/node_modules/playwright-core" ] ||
 	skip "playwright-core not installed in $NPM_DIR (npm ci failed? see $NPM_DIR/npm.log)"
 "$PVX" create -q "$(mkcfg pa 'cmdline = "app=shell"')" || fail "create pa"
