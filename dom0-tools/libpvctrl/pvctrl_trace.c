@@ -27,7 +27,8 @@ int pvctrl_trace_start(struct pvctrl *h, struct pv_privcmd_trace *t,
 	size_t got = 0;
 	void *p;
 
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_TRACE_START, t, sizeof(*t), t, sizeof(*t), &got, &fd);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_TRACE_START, t, sizeof(*t), t, sizeof(*t), &got,
+			    &fd);
 	if (rc < 0)
 		return rc;
 	if (fd < 0 || got != sizeof(*t)) {
@@ -66,7 +67,7 @@ int pvctrl_trace_take(const struct pv_trace_buf *buf, uint64_t *next, struct pv_
 	uint64_t s1 = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE), s2;
 
 	if (s1 < *next + 1)
-		return 0; /* not written yet */
+		return 0;     /* not written yet */
 	if (s1 > *next + 1) { /* lapped: skip to the oldest record still there */
 		uint64_t w = __atomic_load_n(&buf->written, __ATOMIC_RELAXED);
 		uint64_t top = w > s1 ? w : s1, oldest = top > buf->slots ? top - buf->slots : 0;

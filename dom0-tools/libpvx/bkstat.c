@@ -16,13 +16,11 @@
 #define BKSTAT_MAX_BYTES (1u << 20) /* a thousand devices' lines fit */
 
 static const char *const bk_names[BK_NR_COUNTERS] = {
-	[BK_RD_REQS] = "rd_reqs",       [BK_RD_BYTES] = "rd_bytes",
-	[BK_WR_REQS] = "wr_reqs",       [BK_WR_BYTES] = "wr_bytes",
-	[BK_OTHER_REQS] = "other_reqs", [BK_ERRORS] = "errors",
-	[BK_TX_REQS] = "tx_reqs",       [BK_TX_PKTS] = "tx_pkts",
-	[BK_TX_BYTES] = "tx_bytes",     [BK_TX_ERRORS] = "tx_errors",
-	[BK_RX_REQS] = "rx_reqs",       [BK_RX_PKTS] = "rx_pkts",
-	[BK_RX_BYTES] = "rx_bytes",     [BK_RX_DROPS] = "rx_drops",
+	[BK_RD_REQS] = "rd_reqs",     [BK_RD_BYTES] = "rd_bytes",     [BK_WR_REQS] = "wr_reqs",
+	[BK_WR_BYTES] = "wr_bytes",   [BK_OTHER_REQS] = "other_reqs", [BK_ERRORS] = "errors",
+	[BK_TX_REQS] = "tx_reqs",     [BK_TX_PKTS] = "tx_pkts",       [BK_TX_BYTES] = "tx_bytes",
+	[BK_TX_ERRORS] = "tx_errors", [BK_RX_REQS] = "rx_reqs",       [BK_RX_PKTS] = "rx_pkts",
+	[BK_RX_BYTES] = "rx_bytes",   [BK_RX_DROPS] = "rx_drops",
 };
 
 const char *bk_counter_name(enum bk_counter i)
@@ -44,7 +42,8 @@ static void bkstat_pair(struct bk_dev *d, const char *tok, size_t len)
 	if (util_parse_u64(num, UINT64_MAX, &v) < 0)
 		return;
 	for (int i = 0; i < BK_NR_COUNTERS; i++)
-		if (strlen(bk_names[i]) == (size_t)(eq - tok) && !strncmp(tok, bk_names[i], eq - tok)) {
+		if (strlen(bk_names[i]) == (size_t)(eq - tok) &&
+		    !strncmp(tok, bk_names[i], eq - tok)) {
 			d->c[i] = v;
 			d->have |= 1u << i;
 		}
@@ -57,7 +56,8 @@ int bkstat_parse_line(const char *line, struct bk_dev *out)
 
 	memset(out, 0, sizeof(*out));
 	if (sscanf(line, "%7[a-z]/%u/%u state %d%n", out->type, &out->domid, &out->devid,
-		   &out->state, &n) != 4 || n == 0)
+		   &out->state, &n) != 4 ||
+	    n == 0)
 		return -EINVAL;
 	for (sec = NULL; (line = strstr(line, " -- ")); line += 4)
 		sec = line + 4;
@@ -142,7 +142,8 @@ int bkstat_read(const char *daemon, int timeout_ms, struct bk_dev **out)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct bk_dev d, *nd;
 
-		if (bkstat_parse_line(line, &d) < 0 || !(nd = realloc(devs, (count + 1) * sizeof(d))))
+		if (bkstat_parse_line(line, &d) < 0 ||
+		    !(nd = realloc(devs, (count + 1) * sizeof(d))))
 			continue;
 		devs = nd;
 		devs[count++] = d;

@@ -11,19 +11,30 @@
 #include <stdint.h>
 
 enum bk_counter {
-	BK_RD_REQS, BK_RD_BYTES, BK_WR_REQS, BK_WR_BYTES, BK_OTHER_REQS, BK_ERRORS,
-	BK_TX_REQS, BK_TX_PKTS, BK_TX_BYTES, BK_TX_ERRORS,
-	BK_RX_REQS, BK_RX_PKTS, BK_RX_BYTES, BK_RX_DROPS,
+	BK_RD_REQS,
+	BK_RD_BYTES,
+	BK_WR_REQS,
+	BK_WR_BYTES,
+	BK_OTHER_REQS,
+	BK_ERRORS,
+	BK_TX_REQS,
+	BK_TX_PKTS,
+	BK_TX_BYTES,
+	BK_TX_ERRORS,
+	BK_RX_REQS,
+	BK_RX_PKTS,
+	BK_RX_BYTES,
+	BK_RX_DROPS,
 	BK_NR_COUNTERS
 };
 
 /* One device line. */
 struct bk_dev {
-	char type[8];             /* "vbd", "vif" */
+	char type[8]; /* "vbd", "vif" */
 	unsigned domid, devid;
-	int state;                /* XenbusState of the backend */
+	int state; /* XenbusState of the backend */
 	uint64_t c[BK_NR_COUNTERS];
-	uint32_t have;            /* bit per counter the line carried */
+	uint32_t have; /* bit per counter the line carried */
 };
 
 /* One domain's devices added up. */

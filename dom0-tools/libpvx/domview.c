@@ -43,7 +43,10 @@ static char *snapshot_vif(const struct vif_spec *vs)
 	char mac[18], *spec = NULL, *quoted = NULL;
 
 	netaddr_mac_format(vs->mac, mac);
-	if (asprintf(&spec, "%s%s%s", vs->text, vs->mac_given ? "" : *vs->text ? ",mac=" : "mac=",
+	if (asprintf(&spec, "%s%s%s", vs->text,
+		     vs->mac_given ? ""
+		     : *vs->text   ? ",mac="
+				   : "mac=",
 		     vs->mac_given ? "" : mac) < 0)
 		return NULL;
 	cfg_format_string(spec, &quoted);

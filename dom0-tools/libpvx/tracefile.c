@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int tf_check(struct tracefile *tf, size_t len, const char *path, char *err,
-		    size_t errlen)
+static int tf_check(struct tracefile *tf, size_t len, const char *path, char *err, size_t errlen)
 {
 	const struct tracefile_hdr *h = tf->map;
 	size_t room;
@@ -20,8 +19,10 @@ static int tf_check(struct tracefile *tf, size_t len, const char *path, char *er
 		return -EINVAL;
 	}
 	if (h->version != TRACEFILE_VERSION || h->rec_size != sizeof(struct pv_trace_rec)) {
-		snprintf(err, errlen, "%s: trace file version %u (records of %u bytes); this pvx "
-			 "reads version %u", path, h->version, h->rec_size, TRACEFILE_VERSION);
+		snprintf(err, errlen,
+			 "%s: trace file version %u (records of %u bytes); this pvx "
+			 "reads version %u",
+			 path, h->version, h->rec_size, TRACEFILE_VERSION);
 		return -EINVAL;
 	}
 	tf->hdr = *h;

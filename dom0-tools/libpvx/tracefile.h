@@ -14,24 +14,24 @@
 #define TRACEFILE_VERSION 1u
 
 struct tracefile_hdr {
-	char magic[8];           /* TRACEFILE_MAGIC, no NUL */
-	uint32_t version;        /* TRACEFILE_VERSION */
-	uint32_t rec_size;       /* sizeof(struct pv_trace_rec) */
-	uint64_t start_ns;       /* CLOCK_MONOTONIC when recording started */
-	uint64_t start_real_ns;  /* CLOCK_REALTIME at the same moment */
-	uint64_t end_ns;         /* CLOCK_MONOTONIC when it stopped (0: cut short) */
-	uint64_t records;        /* records that follow (0 when cut short: see the size) */
-	uint64_t lost;           /* records the hypervisor overwrote before they were read */
-	uint16_t domid;          /* the traced domain, or PV_TRACE_ALL_DOMAINS */
-	uint16_t flags;          /* PV_TRACE_HCALLS | PV_TRACE_EVENTS */
-	uint32_t nr_names;       /* struct tracefile_name entries after the records */
+	char magic[8];          /* TRACEFILE_MAGIC, no NUL */
+	uint32_t version;       /* TRACEFILE_VERSION */
+	uint32_t rec_size;      /* sizeof(struct pv_trace_rec) */
+	uint64_t start_ns;      /* CLOCK_MONOTONIC when recording started */
+	uint64_t start_real_ns; /* CLOCK_REALTIME at the same moment */
+	uint64_t end_ns;        /* CLOCK_MONOTONIC when it stopped (0: cut short) */
+	uint64_t records;       /* records that follow (0 when cut short: see the size) */
+	uint64_t lost;          /* records the hypervisor overwrote before they were read */
+	uint16_t domid;         /* the traced domain, or PV_TRACE_ALL_DOMAINS */
+	uint16_t flags;         /* PV_TRACE_HCALLS | PV_TRACE_EVENTS */
+	uint32_t nr_names;      /* struct tracefile_name entries after the records */
 	uint64_t pad[2];
 };
 
 struct tracefile_name {
 	uint16_t domid;
 	uint16_t pad[3];
-	char name[64];           /* NUL-terminated (a domain name has at most 63) */
+	char name[64]; /* NUL-terminated (a domain name has at most 63) */
 };
 
 /* A trace file read into memory (tracefile_read). */

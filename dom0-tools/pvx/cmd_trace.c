@@ -27,7 +27,7 @@ struct rec_state {
 	struct tracefile_name names[TRACE_MAX_NAMES];
 	uint32_t nnames;
 	uint64_t next, lost, deadline;
-	int domid;                /* -1: every domain */
+	int domid; /* -1: every domain */
 };
 
 static volatile sig_atomic_t trace_stop_flag;
@@ -114,8 +114,8 @@ static int trace_finish(struct rec_state *st, const char *file)
 	st->hdr.lost = st->lost;
 	st->hdr.nr_names = st->nnames;
 	if (fwrite(st->names, sizeof(st->names[0]), st->nnames, st->out) != st->nnames ||
-	    fseek(st->out, 0, SEEK_SET) < 0 || fwrite(&st->hdr, sizeof(st->hdr), 1, st->out) != 1 ||
-	    fclose(st->out) != 0)
+	    fseek(st->out, 0, SEEK_SET) < 0 ||
+	    fwrite(&st->hdr, sizeof(st->hdr), 1, st->out) != 1 || fclose(st->out) != 0)
 		return cli_fail("trace: writing %s: %s", file, strerror(errno));
 	fprintf(stderr, "pvx: trace: %llu records (%llu lost) in %.2f s written to %s\n",
 		(unsigned long long)st->hdr.records, (unsigned long long)st->lost,
@@ -126,8 +126,9 @@ static int trace_finish(struct rec_state *st, const char *file)
 static int trace_begin(struct rec_state *st, unsigned slots, const char *file)
 {
 	struct pv_privcmd_trace t = { .domid = st->domid < 0 ? PV_TRACE_ALL_DOMAINS
-							    : (uint16_t)st->domid,
-				      .flags = PV_TRACE_HCALLS | PV_TRACE_EVENTS, .slots = slots };
+							     : (uint16_t)st->domid,
+				      .flags = PV_TRACE_HCALLS | PV_TRACE_EVENTS,
+				      .slots = slots };
 	struct timespec real;
 	int rc = pvctrl_trace_start(st->h, &t, &st->buf);
 
@@ -172,16 +173,24 @@ static int record_opts(int argc, char **argv, struct rec_opts *o)
 	optind = 1;
 	while (!bad && (c = getopt(argc, argv, "+d:t:s:")) != -1) {
 		switch (c) {
-		case 'd': o->dom = optarg; break;
-		case 't': bad = util_parse_u64(optarg, 86400, &o->secs) < 0 || !o->secs; break;
-		case 's': bad = util_parse_u64(optarg, PV_TRACE_MAX_SLOTS, &o->slots) < 0 ||
-				(o->slots & (o->slots - 1)); break;
-		default: bad = 1;
+		case 'd':
+			o->dom = optarg;
+			break;
+		case 't':
+			bad = util_parse_u64(optarg, 86400, &o->secs) < 0 || !o->secs;
+			break;
+		case 's':
+			bad = util_parse_u64(optarg, PV_TRACE_MAX_SLOTS, &o->slots) < 0 ||
+			      (o->slots & (o->slots - 1));
+			break;
+		default:
+			bad = 1;
 		}
 	}
 	if (bad)
 		return cli_fail("trace record: -d DOMAIN, -t SECONDS (1-86400), -s SLOTS (a "
-				"power of two up to %u)", PV_TRACE_MAX_SLOTS);
+				"power of two up to %u)",
+				PV_TRACE_MAX_SLOTS);
 	return optind == argc - 1 ? 0 : cli_usage("trace");
 }
 
@@ -208,8 +217,10 @@ static int trace_record(int argc, char **argv)
 	st.deadline = secs ? util_now_ns() + secs * 1000000000ull : 0;
 	fprintf(stderr, "pvx: trace: recording %s into %s (%u records buffered); %s\n",
 		dom ? dom : "every domain", argv[optind], st.buf->slots,
-		secs ? "it stops when the time is up" : dom ? "it stops when the domain stops, "
-		"or at Ctrl-C" : "Ctrl-C stops it");
+		secs  ? "it stops when the time is up"
+		: dom ? "it stops when the domain stops, "
+			"or at Ctrl-C"
+		      : "Ctrl-C stops it");
 	trace_loop(&st);
 	rc = trace_finish(&st, argv[optind]);
 	pvctrl_close(st.h);

@@ -27,7 +27,8 @@ static char *web_read(const char *name)
 	ssize_t n;
 	int fd;
 
-	if (rundir_file(path, sizeof(path), name) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (rundir_file(path, sizeof(path), name) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
 	n = util_read_full(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -88,9 +89,10 @@ static int web_start(const char *listen, int allow_remote)
 	int rc, restart = listen && conf != NULL;
 
 	free(conf);
-	if ((listen || !conf) && (rc = web_conf_write(listen ? listen : "127.0.0.1:8047",
-						      allow_remote)) < 0)
-		return cli_fail("web: cannot write %s/%s: %s", rundir_path(), WEB_CONF, strerror(-rc));
+	if ((listen || !conf) &&
+	    (rc = web_conf_write(listen ? listen : "127.0.0.1:8047", allow_remote)) < 0)
+		return cli_fail("web: cannot write %s/%s: %s", rundir_path(), WEB_CONF,
+				strerror(-rc));
 	/* a new address takes a restart; the token stays, so open pages keep working */
 	if (restart && (rc = pvstart_daemon_stop("pvxweb", &err)) < 0)
 		return cli_fail("web: %s", pvx_err_text(&err, rc));
@@ -111,7 +113,8 @@ static int web_start(const char *listen, int allow_remote)
 			rundir_path());
 	else
 		printf("%s/#token=%s\n", url, token);
-	fprintf(stderr, "pvx: open that URL in a browser on this host; 'pvx web --stop' stops it\n");
+	fprintf(stderr,
+		"pvx: open that URL in a browser on this host; 'pvx web --stop' stops it\n");
 	free(url);
 	free(token);
 	return 0;
@@ -129,10 +132,17 @@ int cmd_web(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen = optarg; break;
-		case 'r': allow_remote = 1; break;
-		case 's': stop = 1; break;
-		default: return cli_usage("web");
+		case 'l':
+			listen = optarg;
+			break;
+		case 'r':
+			allow_remote = 1;
+			break;
+		case 's':
+			stop = 1;
+			break;
+		default:
+			return cli_usage("web");
 		}
 	}
 	if (optind != argc || (stop && (listen || allow_remote)))

@@ -16,24 +16,24 @@
 #include "pvx_cli.h"
 #include "rundir.h"
 
-#define RPT_HASH     4096u   /* distinct (domain, hypercall, sub-op) and (domain, port) keys */
-#define RPT_BINS     45      /* histogram: 5 per decade from 10 ns to 10 s */
-#define RPT_BIN_MIN  10.0
-#define RPT_SERIES   6       /* the most frequent calls get a line in the PNG */
+#define RPT_HASH    4096u /* distinct (domain, hypercall, sub-op) and (domain, port) keys */
+#define RPT_BINS    45    /* histogram: 5 per decade from 10 ns to 10 s */
+#define RPT_BIN_MIN 10.0
+#define RPT_SERIES  6 /* the most frequent calls get a line in the PNG */
 
 struct hc_stat {
 	int used;
 	uint16_t domid;
 	uint32_t nr;
-	int64_t sub;              /* the sub-operation, -1 when the call has none */
+	int64_t sub; /* the sub-operation, -1 when the call has none */
 	uint64_t count;
-	uint32_t *dur;            /* service times, ns */
+	uint32_t *dur; /* service times, ns */
 	size_t ndur, cap;
 };
 
 struct dom_stat {
 	uint16_t domid;
-	uint64_t c[6];            /* by enum pv_trace_type - 1 */
+	uint64_t c[6]; /* by enum pv_trace_type - 1 */
 };
 
 struct port_stat {
@@ -211,8 +211,9 @@ static void print_domains(const struct report *r)
 
 		printf("%-28s %12llu %10llu %10llu %10llu %10llu %10llu\n",
 		       dom_label(r, r->dom[i].domid, lbl, sizeof(lbl)), (unsigned long long)c[0],
-		       (unsigned long long)c[1], (unsigned long long)c[2], (unsigned long long)c[3],
-		       (unsigned long long)c[4], (unsigned long long)c[5]);
+		       (unsigned long long)c[1], (unsigned long long)c[2],
+		       (unsigned long long)c[3], (unsigned long long)c[4],
+		       (unsigned long long)c[5]);
 	}
 }
 
@@ -227,8 +228,8 @@ static void print_hcalls(const struct report *r, struct hc_stat **hs, size_t n)
 
 		printf("%-36s %-20s %10llu %9u %9u %9u %10u\n", hc_label(s, name, sizeof(name)),
 		       dom_label(r, s->domid, lbl, sizeof(lbl)), (unsigned long long)s->count,
-		       pct(s->dur, s->ndur, 50), pct(s->dur, s->ndur, 90), pct(s->dur, s->ndur, 99),
-		       s->ndur ? s->dur[s->ndur - 1] : 0);
+		       pct(s->dur, s->ndur, 50), pct(s->dur, s->ndur, 90),
+		       pct(s->dur, s->ndur, 99), s->ndur ? s->dur[s->ndur - 1] : 0);
 	}
 }
 
@@ -269,7 +270,8 @@ static void plot_json(FILE *f, const struct report *r, struct hc_stat **hs, size
 			bins[b < 0 ? 0 : b >= RPT_BINS ? RPT_BINS - 1 : b]++;
 		}
 		fprintf(f, "%s{\"label\": \"%s %s\", \"counts\": [", i ? ", " : "",
-			hc_label(hs[i], name, sizeof(name)), dom_label(r, hs[i]->domid, lbl, sizeof(lbl)));
+			hc_label(hs[i], name, sizeof(name)),
+			dom_label(r, hs[i]->domid, lbl, sizeof(lbl)));
 		for (int b = 0; b < RPT_BINS; b++)
 			fprintf(f, "%s%llu", b ? ", " : "", (unsigned long long)bins[b]);
 		fprintf(f, "]}");
@@ -286,8 +288,10 @@ static int plot(const struct report *r, struct hc_stat **hs, size_t n, const cha
 
 	snprintf(cmd, sizeof(cmd), "'%s/pvx-trace-plot' '%s'", rundir_bindir(), png);
 	if (strchr(png, '\'') || strchr(rundir_bindir(), '\''))
-		return cli_fail("trace report: %s: a quote in the path; give --png another name", png);
-	snprintf(title, sizeof(title), "Hypercalls by the time the hypervisor spent on them: %s", file);
+		return cli_fail("trace report: %s: a quote in the path; give --png another name",
+				png);
+	snprintf(title, sizeof(title), "Hypercalls by the time the hypervisor spent on them: %s",
+		 file);
 	for (char *c = title; *c; c++)
 		if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
 			*c = '?';
@@ -321,8 +325,9 @@ static int report_run(const char *file, const char *png)
 	printf("trace %s: %zu records, %llu lost, %.3f s, %s%s\n", file, tf.nrec,
 	       (unsigned long long)tf.hdr.lost, (double)(r.t1 - r.t0) / 1e9,
 	       tf.hdr.domid == PV_TRACE_ALL_DOMAINS ? "every domain" : "domain ",
-	       tf.hdr.domid == PV_TRACE_ALL_DOMAINS ? "" : dom_label(&r, tf.hdr.domid, lbl,
-								      sizeof(lbl)));
+	       tf.hdr.domid == PV_TRACE_ALL_DOMAINS
+		       ? ""
+		       : dom_label(&r, tf.hdr.domid, lbl, sizeof(lbl)));
 	if (!tf.hdr.end_ns)
 		printf("(the recording was cut short: the records in the file are read)\n");
 	n = hc_sorted(&r, &hs);

@@ -9,10 +9,10 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#define API_PREFIX     "/api/v1/"
-#define API_MAX_SEGS   6
-#define API_SEG_MAX    63    /* bytes in one path segment (a domain name's limit) */
-#define API_BODY_MAX   (256 * 1024) /* a config file and its overrides fit easily */
+#define API_PREFIX   "/api/v1/"
+#define API_MAX_SEGS 6
+#define API_SEG_MAX  63           /* bytes in one path segment (a domain name's limit) */
+#define API_BODY_MAX (256 * 1024) /* a config file and its overrides fit easily */
 
 struct web;
 
@@ -26,20 +26,20 @@ struct api_call {
 	enum api_method method;
 	char segs[API_MAX_SEGS][API_SEG_MAX + 1];
 	int nseg;
-	const char *param;       /* the segment matched by ":dom" (or NULL) */
-	yajl_val body;           /* parsed body (an object), or NULL when none was sent */
+	const char *param; /* the segment matched by ":dom" (or NULL) */
+	yajl_val body;     /* parsed body (an object), or NULL when none was sent */
 	yajl_gen g;
-	int status;              /* 200 unless a handler says otherwise */
+	int status; /* 200 unless a handler says otherwise */
 	int failed;
-	char code[32];           /* machine-readable error code, e.g. "no-such-domain" */
-	char msg[1024];          /* the CLI's wording: "pvx: ..." */
+	char code[32];  /* machine-readable error code, e.g. "no-such-domain" */
+	char msg[1024]; /* the CLI's wording: "pvx: ..." */
 };
 
 typedef void (*api_handler)(struct api_call *c);
 
 struct api_route {
 	enum api_method method;
-	const char *pattern;     /* "domains/:dom/pause": ':' segments match any checked segment */
+	const char *pattern; /* "domains/:dom/pause": ':' segments match any checked segment */
 	api_handler fn;
 };
 

@@ -90,9 +90,11 @@ static void action_shutdown(struct api_call *c, const char *verb, const char *wh
 		return;
 	}
 	if (rc == -EOPNOTSUPP && !force)
-		snprintf(err.msg, sizeof(err.msg), "the guest has no PV control interface for %s "
+		snprintf(err.msg, sizeof(err.msg),
+			 "the guest has no PV control interface for %s "
 			 "(its kernel did not write control/feature-%s); send {\"force\": true} to "
-			 "make the hypervisor stop it", what, what);
+			 "make the hypervisor stop it",
+			 what, what);
 	if (rc != -EOPNOTSUPP || !force) {
 		if (rc != -EOPNOTSUPP && rc != -ESRCH && rc != -ENOTCONN)
 			web_store_reset(c->w); /* a broken store connection is opened again */
@@ -125,8 +127,10 @@ static void action_later(struct api_call *c, const char *verb, const char *const
 
 	if (api_body_keys(c, keys) < 0 || (needs_domain && api_domain_arg(c, &pc, &domid) < 0))
 		return;
-	api_fail(c, 501, "not-implemented", "pvx: %s: this pvisor cannot %s domains yet; "
-		 "nothing was changed", verb, verb);
+	api_fail(c, 501, "not-implemented",
+		 "pvx: %s: this pvisor cannot %s domains yet; "
+		 "nothing was changed",
+		 verb, verb);
 }
 
 void api_domain_save(struct api_call *c)

@@ -26,7 +26,7 @@ struct create_req {
 	const char **ov;
 	size_t n_ov;
 	int paused;
-	char path[2048];          /* the template file */
+	char path[2048]; /* the template file */
 	char *warn[CREATE_WARN_MAX];
 	int n_warn;
 };
@@ -47,8 +47,10 @@ static int template_path(struct api_call *c, const char *name, char *out, size_t
 	memset(&tmp, 0, sizeof(tmp));
 	if (strchr(name, '/') || api_path_split(&tmp, name) < 0 || tmp.nseg != 1 ||
 	    name[0] == '.') {
-		api_fail(c, 400, "bad-body", "pvx: template \"%.64s\": not a template name "
-			 "(GET " API_PREFIX "templates lists them)", name);
+		api_fail(c, 400, "bad-body",
+			 "pvx: template \"%.64s\": not a template name "
+			 "(GET " API_PREFIX "templates lists them)",
+			 name);
 		return -EINVAL;
 	}
 	snprintf(out, len, "%s/%s.cfg", c->w->o.templates, name);
@@ -66,12 +68,15 @@ static int create_args(struct api_call *c, struct create_req *r)
 		return -EINVAL;
 	for (size_t i = 0; i < r->n_ov; i++)
 		if (strpbrk(r->ov[i], "\n\r")) {
-			api_fail(c, 400, "bad-body", "pvx: overrides[%zu]: one KEY=VALUE per string, "
-				 "without line breaks", i);
+			api_fail(c, 400, "bad-body",
+				 "pvx: overrides[%zu]: one KEY=VALUE per string, "
+				 "without line breaks",
+				 i);
 			return -EINVAL;
 		}
 	if (!r->tmpl == !r->config) {
-		api_fail(c, 400, "bad-body", "pvx: create: give either \"template\" (a name from "
+		api_fail(c, 400, "bad-body",
+			 "pvx: create: give either \"template\" (a name from "
 			 "GET " API_PREFIX "templates) or \"config\" (xl.cfg text), not %s",
 			 r->tmpl ? "both" : "neither");
 		return -EINVAL;
@@ -90,8 +95,10 @@ static int create_load(struct api_call *c, struct create_req *r, struct cfg_file
 			 : cfg_parse_buffer("config", r->config, strlen(r->config), cf, &err);
 
 	if (rc == -ENOENT && r->tmpl)
-		pvx_fail(&err, rc, "template \"%s\": no such template (GET " API_PREFIX
-			 "templates lists them)", r->tmpl);
+		pvx_fail(&err, rc,
+			 "template \"%s\": no such template (GET " API_PREFIX
+			 "templates lists them)",
+			 r->tmpl);
 	for (size_t i = 0; rc == 0 && i < r->n_ov; i++)
 		rc = cfg_apply_override(*cf, r->ov[i], &err);
 	if (rc == 0)
@@ -122,7 +129,8 @@ static void create_monitor(struct create_req *r, const struct domcfg *dc, pv_dom
 	if (rc < 0) {
 		char msg[PVX_ERR_MAX + 100];
 
-		snprintf(msg, sizeof(msg), "%s: the restart actions of %s will not be carried out",
+		snprintf(msg, sizeof(msg),
+			 "%s: the restart actions of %s will not be carried out",
 			 pvx_err_text(&err, rc), dc->name);
 		create_warn(r, msg);
 	}
@@ -160,14 +168,18 @@ static void create_run(struct api_call *c, struct create_req *r, struct cfg_file
 		create_warn(r, pvx_err_text(&err, rc));
 	text = pvx_config_snapshot(cf, dc);
 	if (!text) {
-		api_fail(c, 500, "no-memory", "pvx: %s: out of memory saving its config", dc->name);
+		api_fail(c, 500, "no-memory", "pvx: %s: out of memory saving its config",
+			 dc->name);
 		return;
 	}
 	rc = pvx_domain_create(pc, dc, r->paused ? PVX_CREATE_PAUSED : 0, text, &domid, &err);
 	free(text);
 	if (rc < 0) {
-		api_fail(c, rc == -EEXIST ? 409 : rc == -ENOMEM ? 507 : 400, "create-failed",
-			 "pvx: %s: %s", dc->name, pvx_err_text(&err, rc));
+		api_fail(c,
+			 rc == -EEXIST   ? 409
+			 : rc == -ENOMEM ? 507
+					 : 400,
+			 "create-failed", "pvx: %s: %s", dc->name, pvx_err_text(&err, rc));
 		return;
 	}
 	create_monitor(r, dc, domid);

@@ -27,10 +27,12 @@ int web_domain_resolve(struct web *w, const char *spec, pv_domid_t *domid, char 
 		return -ENOTCONN;
 	rc = pvx_domain_resolve(pc, spec, domid);
 	if (rc == -ESRCH)
-		snprintf(err, errlen, "pvx: %s: no such domain; 'pvx list' shows the domains", spec);
+		snprintf(err, errlen, "pvx: %s: no such domain; 'pvx list' shows the domains",
+			 spec);
 	else if (rc < 0) {
 		web_pvctrl_reset(w);
-		snprintf(err, errlen, "pvx: %s: cannot look up the domain: %s", spec, strerror(-rc));
+		snprintf(err, errlen, "pvx: %s: cannot look up the domain: %s", spec,
+			 strerror(-rc));
 	}
 	return rc;
 }
@@ -56,12 +58,28 @@ void api_fail_op(struct api_call *c, const char *verb, int rc, const char *why)
 	const char *code = "failed";
 
 	switch (rc) {
-	case -ESRCH: status = 404; code = "no-such-domain"; break;
-	case -EBUSY: case -EINVAL: case -EOPNOTSUPP: case -EEXIST: case -EPERM:
-		status = 409; code = "not-now"; break;
-	case -EPIPE: case -ECONNRESET: case -ENOTCONN: case -ECONNREFUSED:
-		status = 503; code = "no-hypervisor"; web_pvctrl_reset(c->w); break;
-	default: break;
+	case -ESRCH:
+		status = 404;
+		code = "no-such-domain";
+		break;
+	case -EBUSY:
+	case -EINVAL:
+	case -EOPNOTSUPP:
+	case -EEXIST:
+	case -EPERM:
+		status = 409;
+		code = "not-now";
+		break;
+	case -EPIPE:
+	case -ECONNRESET:
+	case -ENOTCONN:
+	case -ECONNREFUSED:
+		status = 503;
+		code = "no-hypervisor";
+		web_pvctrl_reset(c->w);
+		break;
+	default:
+		break;
 	}
 	api_fail(c, status, code, "pvx: %s %s: %s", verb, c->param ? c->param : "",
 		 why ? why : strerror(-rc));

@@ -64,15 +64,18 @@ void api_domain_get(struct api_call *c)
 	}
 	if (rc == 0)
 		sample_set_free(&set);
-	api_fail(c, 404, "no-such-domain", "pvx: %s: no such domain; 'pvx list' shows the "
-		 "domains", c->param);
+	api_fail(c, 404, "no-such-domain",
+		 "pvx: %s: no such domain; 'pvx list' shows the "
+		 "domains",
+		 c->param);
 }
 
 static const struct bk_dev *dev_find(const struct bk_dev *devs, int n, const char *type,
 				     pv_domid_t domid, unsigned devid)
 {
 	for (int i = 0; i < n; i++)
-		if (devs[i].domid == domid && devs[i].devid == devid && !strcmp(devs[i].type, type))
+		if (devs[i].domid == domid && devs[i].devid == devid &&
+		    !strcmp(devs[i].type, type))
 			return &devs[i];
 	return NULL;
 }
@@ -158,8 +161,10 @@ void api_domain_devices(struct api_call *c)
 	if (dev_list(xs, c->g, domid, "vbd", vbd_keys, "blkback") < 0 ||
 	    dev_list(xs, c->g, domid, "vif", vif_keys, "netback") < 0) {
 		web_store_reset(c->w);
-		api_fail(c, 503, "no-store", "pvx: %s: cannot read its devices from the store; "
-			 "is xsd running? ('pvx daemons status')", c->param);
+		api_fail(c, 503, "no-store",
+			 "pvx: %s: cannot read its devices from the store; "
+			 "is xsd running? ('pvx daemons status')",
+			 c->param);
 	}
 	yajl_gen_map_close(c->g);
 }

@@ -56,7 +56,8 @@ void api_host_get(struct api_call *c)
 	rc = pvctrl_physinfo(pc, &pi);
 	if (rc < 0) {
 		web_pvctrl_reset(c->w);
-		api_fail(c, 503, "no-hypervisor", "pvx: asking the hypervisor: %s", strerror(-rc));
+		api_fail(c, 503, "no-hypervisor", "pvx: asking the hypervisor: %s",
+			 strerror(-rc));
 		return;
 	}
 	uname(&u);

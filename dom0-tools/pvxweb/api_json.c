@@ -15,14 +15,17 @@ int api_body_parse(struct api_call *c, const char *buf, size_t len, yajl_val *ou
 	if (len == 0)
 		return 0;
 	if (len > API_BODY_MAX) {
-		api_fail(c, 413, "body-too-large", "pvx: the request body has %zu bytes; at most "
-			 "%d are taken", len, API_BODY_MAX);
+		api_fail(c, 413, "body-too-large",
+			 "pvx: the request body has %zu bytes; at most "
+			 "%d are taken",
+			 len, API_BODY_MAX);
 		return -EINVAL;
 	}
 	text = strndup(buf, len);
 	if (!text || strlen(text) != len) {
 		free(text);
-		api_fail(c, 400, "bad-body", "pvx: the request body holds a NUL byte; send JSON text");
+		api_fail(c, 400, "bad-body",
+			 "pvx: the request body holds a NUL byte; send JSON text");
 		return -EINVAL;
 	}
 	err[0] = '\0';
@@ -37,7 +40,8 @@ int api_body_parse(struct api_call *c, const char *buf, size_t len, yajl_val *ou
 	if (!YAJL_IS_OBJECT(*out)) {
 		yajl_tree_free(*out);
 		*out = NULL;
-		api_fail(c, 400, "bad-body", "pvx: the request body must be a JSON object ({...})");
+		api_fail(c, 400, "bad-body",
+			 "pvx: the request body must be a JSON object ({...})");
 		return -EINVAL;
 	}
 	return 0;
@@ -60,8 +64,10 @@ int api_body_keys(struct api_call *c, const char *const *allowed)
 		for (size_t j = 0; allowed[j]; j++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 				 j ? ", " : "", allowed[j]);
-		api_fail(c, 400, "bad-body", "pvx: unknown key \"%.64s\" in the request body "
-			 "(allowed: %s)", k, list[0] ? list : "none");
+		api_fail(c, 400, "bad-body",
+			 "pvx: unknown key \"%.64s\" in the request body "
+			 "(allowed: %s)",
+			 k, list[0] ? list : "none");
 		return -EINVAL;
 	}
 	return 0;
@@ -122,8 +128,8 @@ int api_body_strings(struct api_call *c, const char *key, size_t max, size_t max
 	if (!v)
 		return 0;
 	if (!YAJL_IS_ARRAY(v) || v->u.array.len > max_items) {
-		api_fail(c, 400, "bad-body", "pvx: \"%s\" must be an array of at most %zu strings",
-			 key, max_items);
+		api_fail(c, 400, "bad-body",
+			 "pvx: \"%s\" must be an array of at most %zu strings", key, max_items);
 		return -EINVAL;
 	}
 	items = calloc(v->u.array.len + 1, sizeof(*items));
@@ -136,8 +142,10 @@ int api_body_strings(struct api_call *c, const char *key, size_t max, size_t max
 
 		if (!YAJL_IS_STRING(s) || strlen(s->u.string) > max) {
 			free(items);
-			api_fail(c, 400, "bad-body", "pvx: \"%s\"[%zu] must be a string of at most "
-				 "%zu bytes", key, i, max);
+			api_fail(c, 400, "bad-body",
+				 "pvx: \"%s\"[%zu] must be a string of at most "
+				 "%zu bytes",
+				 key, i, max);
 			return -EINVAL;
 		}
 		items[i] = s->u.string;
@@ -188,7 +196,8 @@ void json_knum(yajl_gen g, const char *key, double val)
 	int n = snprintf(num, sizeof(num), "%.3f", val); /* ms and milli-units are plenty */
 
 	json_key(g, key);
-	if (val != val || n <= 0 || (size_t)n >= sizeof(num) || strchr(num, 'n') || strchr(num, 'i'))
+	if (val != val || n <= 0 || (size_t)n >= sizeof(num) || strchr(num, 'n') ||
+	    strchr(num, 'i'))
 		yajl_gen_null(g); /* NaN and infinities are not JSON */
 	else
 		yajl_gen_number(g, num, (size_t)n);

@@ -32,7 +32,8 @@ int api_path_split(struct api_call *c, const char *path)
 		size_t len = strcspn(p, "/");
 
 		if (!seg_ok(p, len) || c->nseg == API_MAX_SEGS) {
-			api_fail(c, 400, "bad-path", "pvx: %.*s: not a valid API path element "
+			api_fail(c, 400, "bad-path",
+				 "pvx: %.*s: not a valid API path element "
 				 "(1-%d of A-Z a-z 0-9 . _ -, at most %d elements)",
 				 (int)(len > 80 ? 80 : len), p, API_SEG_MAX, API_MAX_SEGS);
 			return -EINVAL;
@@ -93,7 +94,8 @@ const struct api_route *api_route_find(struct api_call *c, const struct api_rout
 		api_fail(c, 405, "method-not-allowed", "pvx: %s is not allowed here; use %s",
 			 method_name(c->method), method_name(other->method));
 	else
-		api_fail(c, 404, "no-such-route", "pvx: no such API route; docs/API.md lists "
+		api_fail(c, 404, "no-such-route",
+			 "pvx: no such API route; docs/API.md lists "
 			 "them (GET " API_PREFIX "host, " API_PREFIX "domains, ...)");
 	return NULL;
 }

@@ -25,7 +25,8 @@ static void web_usage(void)
 	fprintf(stderr,
 		"usage: pvxweb [-v] [--listen ADDR:PORT|none] [--allow-remote] [--www DIR]\n"
 		"              [--templates DIR]\n"
-		"  --listen       TCP address of the page and the API (" WEB_DEFAULT_LISTEN "; port 0:\n"
+		"  --listen       TCP address of the page and the API (" WEB_DEFAULT_LISTEN
+		"; port 0:\n"
 		"                 any free one); $RUNDIR/" WEB_SOCKET " is served always\n"
 		"  --allow-remote listen on an address other hosts can reach\n"
 		"  --www          the page's files (BINDIR/../www)\n"
@@ -92,25 +93,34 @@ static void web_defaults(struct web_opts *o)
 
 static void web_opts(int argc, char **argv, struct web_opts *o)
 {
-	static const struct option lo[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "allow-remote", no_argument, NULL, 'r' },
-		{ "www", required_argument, NULL, 'w' },
-		{ "templates", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "listen", required_argument, NULL, 'l' },
+					    { "allow-remote", no_argument, NULL, 'r' },
+					    { "www", required_argument, NULL, 'w' },
+					    { "templates", required_argument, NULL, 't' },
+					    { "verbose", no_argument, NULL, 'v' },
+					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	web_defaults(o);
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'l': opt_copy(o->listen, sizeof(o->listen), "--listen", optarg); break;
-		case 'r': o->allow_remote = 1; break;
-		case 'w': opt_copy(o->www, sizeof(o->www), "--www", optarg); break;
-		case 't': opt_copy(o->templates, sizeof(o->templates), "--templates", optarg); break;
-		case 'v': o->verbose = 1; break;
-		default: web_usage();
+		case 'l':
+			opt_copy(o->listen, sizeof(o->listen), "--listen", optarg);
+			break;
+		case 'r':
+			o->allow_remote = 1;
+			break;
+		case 'w':
+			opt_copy(o->www, sizeof(o->www), "--www", optarg);
+			break;
+		case 't':
+			opt_copy(o->templates, sizeof(o->templates), "--templates", optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		default:
+			web_usage();
 		}
 	}
 	if (optind != argc)
@@ -126,7 +136,8 @@ struct pvctrl *web_pvctrl(struct web *w, char *err, size_t errlen)
 	rc = pvctrl_open(&w->pc);
 	if (rc < 0) {
 		w->pc = NULL;
-		snprintf(err, errlen, "cannot reach pvisor in %s: %s; 'pvx daemons start' starts it",
+		snprintf(err, errlen,
+			 "cannot reach pvisor in %s: %s; 'pvx daemons start' starts it",
 			 rundir_path(), strerror(-rc));
 	}
 	return w->pc;

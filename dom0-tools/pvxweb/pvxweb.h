@@ -15,19 +15,19 @@
 struct pvctrl;
 struct xs_handle;
 
-#define WEB_TOKEN_LEN   32          /* hex characters of the access token */
-#define WEB_CONF        "pvxweb.conf"
-#define WEB_TOKEN_FILE  "pvxweb.token"
-#define WEB_URL_FILE    "pvxweb.url"
-#define WEB_SOCKET      "pvxweb.sock"
-#define WEB_PID         "pvxweb.pid"
+#define WEB_TOKEN_LEN      32 /* hex characters of the access token */
+#define WEB_CONF           "pvxweb.conf"
+#define WEB_TOKEN_FILE     "pvxweb.token"
+#define WEB_URL_FILE       "pvxweb.url"
+#define WEB_SOCKET         "pvxweb.sock"
+#define WEB_PID            "pvxweb.pid"
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8047"
 
 struct web_opts {
-	char listen[128];         /* "ADDR:PORT", "[V6]:PORT" or "none" */
-	int allow_remote;         /* listen on a non-loopback address */
-	char www[1024];           /* the page's files */
-	char templates[1024];     /* xl.cfg templates offered for create */
+	char listen[128];     /* "ADDR:PORT", "[V6]:PORT" or "none" */
+	int allow_remote;     /* listen on a non-loopback address */
+	char www[1024];       /* the page's files */
+	char templates[1024]; /* xl.cfg templates offered for create */
 	int verbose;
 };
 
@@ -36,7 +36,7 @@ struct wsq_msg {
 	struct wsq_msg *next;
 	size_t len;
 	int binary;
-	unsigned char data[];     /* LWS_PRE + len */
+	unsigned char data[]; /* LWS_PRE + len */
 };
 
 /* A WebSocket client's outgoing queue, written out on each writable callback. */
@@ -52,11 +52,11 @@ struct web {
 	struct lws_context *ctx;
 	struct lws_vhost *vh_tcp, *vh_unix;
 	char token[WEB_TOKEN_LEN + 1];
-	char url[256];            /* http://ADDR:PORT of the TCP listener, "" if none */
-	char iface_tcp[64];       /* lws keeps pointers to these for the vhosts' life */
+	char url[256];      /* http://ADDR:PORT of the TCP listener, "" if none */
+	char iface_tcp[64]; /* lws keeps pointers to these for the vhosts' life */
 	char iface_unix[108];
-	struct pvctrl *pc;        /* the loop thread's hypervisor connection */
-	struct xs_handle *xs;     /* the loop thread's store connection (lazy) */
+	struct pvctrl *pc;    /* the loop thread's hypervisor connection */
+	struct xs_handle *xs; /* the loop thread's store connection (lazy) */
 	struct sampler *smp;
 	volatile int stop;
 };

@@ -15,7 +15,7 @@
 
 const char *sample_state_name(uint32_t state)
 {
-	static const char *const names[] = { "created", "running", "blocked", "paused",
+	static const char *const names[] = { "created",  "running", "blocked", "paused",
 					     "shutdown", "crashed", "dying" };
 
 	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
@@ -76,8 +76,8 @@ void sample_set_free(struct sample_set *s)
 
 static const char *shutdown_reason_name(uint32_t r)
 {
-	static const char *const names[] = { "poweroff", "reboot", "suspend", "crash",
-					     "watchdog", "soft_reset" };
+	static const char *const names[] = { "poweroff", "reboot",   "suspend",
+					     "crash",    "watchdog", "soft_reset" };
 
 	return r < ARRAY_SIZE(names) ? names[r] : "unknown";
 }

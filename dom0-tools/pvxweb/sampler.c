@@ -181,8 +181,9 @@ static void rate_ctr(yajl_gen g, const char *key, const struct dom_sample *a,
 static void metrics_one(yajl_gen g, const struct dom_sample *a, const struct dom_sample *b,
 			double dt)
 {
-	double cpu = b->e.cpu_time >= a->e.cpu_time && dt > 0 ?
-		     (double)(b->e.cpu_time - a->e.cpu_time) / 1e9 / dt * 100.0 : 0.0;
+	double cpu = b->e.cpu_time >= a->e.cpu_time && dt > 0
+			     ? (double)(b->e.cpu_time - a->e.cpu_time) / 1e9 / dt * 100.0
+			     : 0.0;
 
 	yajl_gen_map_open(g);
 	json_kint(g, "domid", b->e.domid);
@@ -190,7 +191,8 @@ static void metrics_one(yajl_gen g, const struct dom_sample *a, const struct dom
 	json_knum(g, "cpu_pct", cpu);
 	json_kint(g, "cpu_time_ns", (long long)b->e.cpu_time);
 	json_kint(g, "mem_kib", (long long)b->e.tot_pages * 4);
-	rate_ctr(g, "hypercalls_per_s", a, b, a->ctr.hypercalls_total, b->ctr.hypercalls_total, dt);
+	rate_ctr(g, "hypercalls_per_s", a, b, a->ctr.hypercalls_total, b->ctr.hypercalls_total,
+		 dt);
 	rate_ctr(g, "events_per_s", a, b, a->ctr.events_received, b->ctr.events_received, dt);
 	rate_ctr(g, "events_sent_per_s", a, b, a->ctr.events_sent, b->ctr.events_sent, dt);
 	rate_ctr(g, "upcalls_per_s", a, b, a->ctr.upcalls, b->ctr.upcalls, dt);

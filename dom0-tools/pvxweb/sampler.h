@@ -18,14 +18,14 @@ struct lws_context;
 /* One domain as one look saw it. */
 struct dom_sample {
 	struct pv_privcmd_domext e;
-	char letters[7];          /* xl's r b p s <reason> d */
-	struct bk_totals io;      /* the backends' counters of its devices */
+	char letters[7];                /* xl's r b p s <reason> d */
+	struct bk_totals io;            /* the backends' counters of its devices */
 	struct pv_privcmd_counters ctr; /* the hypervisor's counters (metrics looks) */
 	int have_ctr;
 };
 
 struct sample_set {
-	uint64_t t_ns;            /* monotonic time of the look */
+	uint64_t t_ns; /* monotonic time of the look */
 	int n;
 	struct dom_sample *d;
 };
@@ -33,7 +33,7 @@ struct sample_set {
 /* A published message: JSON text, in the order it was made. */
 struct smsg {
 	struct smsg *next;
-	uint64_t seq;             /* the look that made it */
+	uint64_t seq; /* the look that made it */
 	size_t len;
 	char text[];
 };

@@ -20,12 +20,12 @@
 #include "pvxweb.h"
 #include "rundir.h"
 
-#define CON_SOCKET       "pvconsoled.sock"
-#define CON_WS_HIGH      (256u << 10) /* console output queued for the browser: stop reading */
-#define CON_WS_LOW       (64u << 10)  /* ... and read again below this */
-#define CON_IN_MAX       (64u << 10)  /* keystrokes the guest has not taken: more are dropped */
-#define CON_RETRY_US     250000       /* "wait": ask pvconsoled again after this long */
-#define CON_RETRIES      40           /* ... this many times (10 s) */
+#define CON_SOCKET   "pvconsoled.sock"
+#define CON_WS_HIGH  (256u << 10) /* console output queued for the browser: stop reading */
+#define CON_WS_LOW   (64u << 10)  /* ... and read again below this */
+#define CON_IN_MAX   (64u << 10)  /* keystrokes the guest has not taken: more are dropped */
+#define CON_RETRY_US 250000       /* "wait": ask pvconsoled again after this long */
+#define CON_RETRIES  40           /* ... this many times (10 s) */
 
 /* One browser console: both connections point at it; it goes with the last. */
 struct con_sess {
@@ -34,14 +34,14 @@ struct con_sess {
 	pv_domid_t domid;
 	char spec[API_SEG_MAX + 1];
 	int attached;
-	char line[128];           /* pvconsoled's answer line, until its newline */
+	char line[128]; /* pvconsoled's answer line, until its newline */
 	size_t line_len;
 	struct wsq to_ws, to_raw;
-	int throttled;            /* the raw side is not read (browser behind) */
+	int throttled; /* the raw side is not read (browser behind) */
 	lws_sorted_usec_list_t retry;
 	int retries, waiting;
-	int retry_pending;         /* con_retry_cb is scheduled */
-	int close_code;           /* close the browser side once to_ws is written */
+	int retry_pending; /* con_retry_cb is scheduled */
+	int close_code;    /* close the browser side once to_ws is written */
 };
 
 struct con_pss {
@@ -76,7 +76,8 @@ static void con_tell(struct con_sess *s, int code, const char *fmt, ...)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		wsq_push(&s->to_ws, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1, 0);
+		wsq_push(&s->to_ws, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1,
+			 0);
 	s->close_code = code;
 	lws_callback_on_writable(s->ws);
 }
@@ -87,7 +88,8 @@ static void con_clean(char *dst, size_t len, const char *src)
 	size_t i = 0;
 
 	for (; *src && i + 1 < len; src++)
-		dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '?' : *src;
+		dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '?'
+										       : *src;
 	dst[i] = '\0';
 }
 
@@ -136,9 +138,11 @@ static void con_start(struct con_sess *s)
 	int rc = con_adopt(s);
 
 	if (rc < 0)
-		con_tell(s, 4503, "{\"type\":\"error\",\"status\":503,\"code\":\"no-console-daemon\","
+		con_tell(s, 4503,
+			 "{\"type\":\"error\",\"status\":503,\"code\":\"no-console-daemon\","
 			 "\"message\":\"pvx: console %s: cannot reach pvconsoled: %s; 'pvx daemons "
-			 "start' starts it\"}", s->spec, strerror(-rc));
+			 "start' starts it\"}",
+			 s->spec, strerror(-rc));
 }
 
 static void con_retry_cb(lws_sorted_usec_list_t *sul)
@@ -160,19 +164,22 @@ static void con_answer(struct con_sess *s, const char *line)
 		s->attached = 1;
 		con_clean(clean_a, sizeof(clean_a), a);
 		con_clean(clean_b, sizeof(clean_b), b);
-		con_tell(s, 0, "{\"type\":\"attached\",\"domid\":%u,\"name\":\"%s\",\"tty\":\"%s\"}",
+		con_tell(s, 0,
+			 "{\"type\":\"attached\",\"domid\":%u,\"name\":\"%s\",\"tty\":\"%s\"}",
 			 s->domid, clean_a, clean_b);
 	} else if (strncmp(line, "wait ", 5) == 0 && s->retries++ < CON_RETRIES) {
 		if (!s->waiting++)
-			con_tell(s, 0, "{\"type\":\"waiting\",\"message\":\"pvx: console %s: %s\"}",
+			con_tell(s, 0,
+				 "{\"type\":\"waiting\",\"message\":\"pvx: console %s: %s\"}",
 				 s->spec, clean_a + 5);
 		lws_set_timeout(s->raw, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 		s->retry_pending = 1;
 		lws_sul_schedule(s->ctx, 0, &s->retry, con_retry_cb, CON_RETRY_US);
 	} else {
-		con_tell(s, 4409, "{\"type\":\"error\",\"status\":409,\"code\":\"no-console\","
-			 "\"message\":\"pvx: console %s: %s\"}", s->spec,
-			 strncmp(line, "err ", 4) == 0 ? clean_a + 4 : clean_a);
+		con_tell(s, 4409,
+			 "{\"type\":\"error\",\"status\":409,\"code\":\"no-console\","
+			 "\"message\":\"pvx: console %s: %s\"}",
+			 s->spec, strncmp(line, "err ", 4) == 0 ? clean_a + 4 : clean_a);
 	}
 }
 
@@ -228,11 +235,15 @@ static void raw_closed(struct con_sess *s)
 {
 	s->raw = NULL;
 	if (s->attached)
-		con_tell(s, 1000, "{\"type\":\"detached\",\"message\":\"pvx: console %s: the "
-			 "console closed (the domain stopped, or pvconsoled let go)\"}", s->spec);
+		con_tell(s, 1000,
+			 "{\"type\":\"detached\",\"message\":\"pvx: console %s: the "
+			 "console closed (the domain stopped, or pvconsoled let go)\"}",
+			 s->spec);
 	else if (!s->close_code && !s->retry_pending)
-		con_tell(s, 4503, "{\"type\":\"error\",\"status\":503,\"code\":\"no-console\","
-			 "\"message\":\"pvx: console %s: pvconsoled closed the connection\"}", s->spec);
+		con_tell(s, 4503,
+			 "{\"type\":\"error\",\"status\":503,\"code\":\"no-console\","
+			 "\"message\":\"pvx: console %s: pvconsoled closed the connection\"}",
+			 s->spec);
 	sess_free_if_done(s);
 }
 
@@ -291,14 +302,17 @@ static void con_established(struct lws *wsi, struct con_pss *ps)
 	s->ctx = lws_get_context(wsi);
 	snprintf(s->spec, sizeof(s->spec), "%s", ps->spec);
 	if (!ps->authorized) {
-		con_tell(s, 4401, "{\"type\":\"error\",\"status\":401,\"code\":\"bad-token\","
+		con_tell(s, 4401,
+			 "{\"type\":\"error\",\"status\":401,\"code\":\"bad-token\","
 			 "\"message\":\"pvx: missing or wrong access token\"}");
 		return;
 	}
 	rc = web_domain_resolve(web_of(wsi), ps->spec, &s->domid, err, sizeof(err));
 	if (rc < 0) {
-		con_tell(s, rc == -ESRCH ? 4404 : 4503, "{\"type\":\"error\",\"status\":%d,"
-			 "\"code\":\"%s\",\"message\":\"%s\"}", rc == -ESRCH ? 404 : 503,
+		con_tell(s, rc == -ESRCH ? 4404 : 4503,
+			 "{\"type\":\"error\",\"status\":%d,"
+			 "\"code\":\"%s\",\"message\":\"%s\"}",
+			 rc == -ESRCH ? 404 : 503,
 			 rc == -ESRCH ? "no-such-domain" : "no-hypervisor", err);
 		return;
 	}

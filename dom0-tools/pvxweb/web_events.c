@@ -18,9 +18,9 @@ struct ev_pss {
 	struct ev_pss *next;
 	struct lws *wsi;
 	struct wsq q;
-	uint64_t seq;             /* messages of this look or older are in its snapshot */
+	uint64_t seq; /* messages of this look or older are in its snapshot */
 	int authorized;
-	int close_code;           /* close once the queue is written */
+	int close_code; /* close once the queue is written */
 };
 
 const size_t web_events_pss_size = sizeof(struct ev_pss);
@@ -42,7 +42,8 @@ static void ev_send(struct ev_pss *ps, const char *text, size_t len)
 	if (ps->close_code)
 		return;
 	if (ps->q.bytes + len > EV_CLIENT_QMAX) {
-		log_warnx("events client reads too slowly (%zu bytes queued): dropped", ps->q.bytes);
+		log_warnx("events client reads too slowly (%zu bytes queued): dropped",
+			  ps->q.bytes);
 		wsq_clear(&ps->q);
 		ps->close_code = EV_CLOSE_SLOW;
 	} else if (wsq_push(&ps->q, text, len, 0) < 0) {

@@ -10,17 +10,17 @@
 #include "pvxweb.h"
 
 struct http_pss {
-	int method;               /* enum api_method, or -1: one the API does not take */
+	int method; /* enum api_method, or -1: one the API does not take */
 	char path[256];
 	int path_too_long;
 	char *body;
 	size_t len, cap, expect;
 	int too_big;
-	unsigned char *reply;     /* LWS_PRE headroom, then the JSON */
+	unsigned char *reply; /* LWS_PRE headroom, then the JSON */
 	size_t reply_len;
 	int status;
-	int answered;             /* a reply is made: the body (if any) is only drained */
-	int close_after;          /* the body was refused: do not read it as a request */
+	int answered;    /* a reply is made: the body (if any) is only drained */
+	int close_after; /* the body was refused: do not read it as a request */
 };
 
 const size_t web_http_pss_size = sizeof(struct http_pss);
@@ -75,8 +75,9 @@ static void http_dispatch(struct web *w, struct http_pss *ps)
 	if (ps->method < 0)
 		api_fail(c, 405, "method-not-allowed", "pvx: the API takes GET and POST only");
 	else if (ps->path_too_long || strncmp(ps->path, "/v1/", 4) != 0)
-		api_fail(c, 404, "no-such-route", "pvx: no such API route; the API lives under "
-			 API_PREFIX " (docs/API.md)");
+		api_fail(c, 404, "no-such-route",
+			 "pvx: no such API route; the API lives under " API_PREFIX
+			 " (docs/API.md)");
 	else if (api_path_split(c, ps->path + 4) == 0 && (r = api_route_find(c, api_routes)) &&
 		 api_body_parse(c, ps->body, ps->len, &c->body) == 0)
 		r->fn(c);
@@ -87,7 +88,8 @@ static void http_dispatch(struct web *w, struct http_pss *ps)
 	else
 		reply_set(ps, c->status, c->g);
 	if (c->failed && c->status >= 500 && c->status != 501)
-		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", ps->path, c->msg);
+		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", ps->path,
+			  c->msg);
 	if (c->g)
 		yajl_gen_free(c->g);
 	if (c->body)
@@ -109,8 +111,8 @@ static int http_respond(struct lws *wsi, struct http_pss *ps)
 					 (const unsigned char *)nostore, sizeof(nostore) - 1, &p,
 					 end) ||
 	    (ps->close_after &&
-	     lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close",
-					  5, &p, end)) ||
+	     lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+					  (const unsigned char *)"close", 5, &p, end)) ||
 	    lws_finalize_write_http_header(wsi, hb + LWS_PRE, &p, end))
 		return -1;
 	lws_callback_on_writable(wsi);
@@ -141,22 +143,25 @@ static int http_begin(struct lws *wsi, struct http_pss *ps, const char *in)
 	if (!web_authorized(w, wsi)) {
 		struct api_call c = { .status = 401 };
 
-		api_fail(&c, 401, "bad-token", "pvx: missing or wrong access token; open the URL "
+		api_fail(&c, 401, "bad-token",
+			 "pvx: missing or wrong access token; open the URL "
 			 "that 'pvx web' prints, or send 'Authorization: Bearer TOKEN'");
 		ps->close_after = ps->method == API_POST;
 		reply_error(ps, &c);
 		return http_respond(wsi, ps);
 	}
-	if (ps->method == API_POST && lws_hdr_copy(wsi, cl, sizeof(cl),
-						   WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
+	if (ps->method == API_POST &&
+	    lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
 		have_cl = 1;
 		ps->expect = strtoull(cl, NULL, 10);
 	}
 	if (ps->expect > API_BODY_MAX) {
 		struct api_call c = { .status = 413 };
 
-		api_fail(&c, 413, "body-too-large", "pvx: the request body has %zu bytes; at most "
-			 "%d are taken", ps->expect, API_BODY_MAX);
+		api_fail(&c, 413, "body-too-large",
+			 "pvx: the request body has %zu bytes; at most "
+			 "%d are taken",
+			 ps->expect, API_BODY_MAX);
 		ps->close_after = 1;
 		reply_error(ps, &c);
 		return http_respond(wsi, ps);
@@ -196,8 +201,10 @@ static int http_body_done(struct lws *wsi, struct http_pss *ps)
 	if (ps->too_big) {
 		struct api_call c = { .status = 413 };
 
-		api_fail(&c, 413, "body-too-large", "pvx: the request body is larger than %d "
-			 "bytes", API_BODY_MAX);
+		api_fail(&c, 413, "body-too-large",
+			 "pvx: the request body is larger than %d "
+			 "bytes",
+			 API_BODY_MAX);
 		reply_error(ps, &c);
 		return http_respond(wsi, ps);
 	}

@@ -47,9 +47,8 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 	"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
 	"connect-src 'self'; frame-ancestors 'none'"
 };
-static const struct lws_protocol_vhost_options hdr_ref = {
-	&hdr_csp, NULL, "referrer-policy:", "no-referrer"
-};
+static const struct lws_protocol_vhost_options hdr_ref = { &hdr_csp, NULL,
+							   "referrer-policy:", "no-referrer" };
 static const struct lws_protocol_vhost_options web_headers = {
 	&hdr_ref, NULL, "x-content-type-options:", "nosniff"
 };
@@ -110,14 +109,18 @@ static int vhost_tcp(struct web *w, char *err, size_t errlen)
 	int port, loop;
 
 	if (listen_parse(w->o.listen, addr, sizeof(w->iface_tcp), &port, &loop) < 0) {
-		snprintf(err, errlen, "--listen %s: give ADDR:PORT (e.g. 127.0.0.1:8047, "
-			 "[::1]:8047), or none", w->o.listen);
+		snprintf(err, errlen,
+			 "--listen %s: give ADDR:PORT (e.g. 127.0.0.1:8047, "
+			 "[::1]:8047), or none",
+			 w->o.listen);
 		return -EINVAL;
 	}
 	if (!loop && !w->o.allow_remote) {
-		snprintf(err, errlen, "--listen %s: not a loopback address; anyone who can reach "
+		snprintf(err, errlen,
+			 "--listen %s: not a loopback address; anyone who can reach "
 			 "it and learns the token controls every domain: add --allow-remote if "
-			 "that is what you want", w->o.listen);
+			 "that is what you want",
+			 w->o.listen);
 		return -EPERM;
 	}
 	vhost_info(w, &info);
@@ -130,8 +133,10 @@ static int vhost_tcp(struct web *w, char *err, size_t errlen)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	w->vh_tcp = lws_create_vhost(w->ctx, &info);
 	if (!w->vh_tcp) {
-		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this "
-			 "host); see pvxweb.log", w->o.listen);
+		snprintf(err, errlen,
+			 "cannot listen on %s (in use, or not an address of this "
+			 "host); see pvxweb.log",
+			 w->o.listen);
 		return -EADDRINUSE;
 	}
 	snprintf(w->url, sizeof(w->url), strchr(addr, ':') ? "http://[%s]:%d" : "http://%s:%d",
@@ -162,7 +167,8 @@ static int vhost_unix(struct web *w, char *err, size_t errlen)
 	char *path = w->iface_unix;
 
 	if (rundir_file(path, sizeof(w->iface_unix), WEB_SOCKET) < 0) {
-		snprintf(err, errlen, "run directory %s: path too long for a socket", rundir_path());
+		snprintf(err, errlen, "run directory %s: path too long for a socket",
+			 rundir_path());
 		return -ENAMETOOLONG;
 	}
 	if (unix_path_free(path) < 0) {

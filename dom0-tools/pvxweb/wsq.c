@@ -33,7 +33,8 @@ int wsq_write_one(struct wsq *q, struct lws *wsi)
 
 	if (!m)
 		return 0;
-	n = lws_write(wsi, m->data + LWS_PRE, m->len, m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
+	n = lws_write(wsi, m->data + LWS_PRE, m->len,
+		      m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
 	if (n < (int)m->len)
 		return -1;
 	q->head = m->next;

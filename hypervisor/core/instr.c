@@ -19,7 +19,7 @@
 #include "pvisor/errno.h"
 
 #define TRACE_DEFAULT_SLOTS (1u << 20)
-#define TRACE_NO_VCPU 0xffu
+#define TRACE_NO_VCPU       0xffu
 
 struct trace_session {
 	void *owner;
@@ -33,7 +33,7 @@ struct trace_session {
 };
 
 struct trace_session *instr_trace;
-static unsigned instr_writers;   /* writers between their load of instr_trace and done */
+static unsigned instr_writers; /* writers between their load of instr_trace and done */
 static pthread_mutex_t instr_lock = PTHREAD_MUTEX_INITIALIZER; /* start / stop */
 
 static uint64_t mono_ns(void)
@@ -94,12 +94,15 @@ static uint32_t dur32(uint64_t ns)
 	return ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 }
 
-static void trace_event(const struct domain *d, const struct vcpu *v, uint8_t type,
-			uint32_t nr, uint64_t dur)
+static void trace_event(const struct domain *d, const struct vcpu *v, uint8_t type, uint32_t nr,
+			uint64_t dur)
 {
 	struct trace_session *t = trace_get(d->domid, PV_TRACE_EVENTS);
-	struct pv_trace_rec r = { .t_ns = mono_ns(), .dur_ns = dur32(dur), .nr = nr,
-				  .domid = d->domid, .type = type,
+	struct pv_trace_rec r = { .t_ns = mono_ns(),
+				  .dur_ns = dur32(dur),
+				  .nr = nr,
+				  .domid = d->domid,
+				  .type = type,
 				  .vcpu = v ? (uint8_t)v->id : TRACE_NO_VCPU };
 
 	if (!t)
@@ -118,8 +121,12 @@ void instr_hypercall(struct domain *d, struct vcpu *v, unsigned nr, uint64_t arg
 		return;
 	{
 		uint64_t now = mono_ns();
-		struct pv_trace_rec r = { .t_ns = t0, .arg = arg, .dur_ns = dur32(now - t0),
-					  .nr = nr, .ret = (int32_t)ret, .domid = d->domid,
+		struct pv_trace_rec r = { .t_ns = t0,
+					  .arg = arg,
+					  .dur_ns = dur32(now - t0),
+					  .nr = nr,
+					  .ret = (int32_t)ret,
+					  .domid = d->domid,
 					  .type = PV_TRACE_HCALL,
 					  .vcpu = v ? (uint8_t)v->id : TRACE_NO_VCPU };
 
@@ -233,8 +240,10 @@ int instr_trace_start(void *owner, struct pv_privcmd_trace *req, int *fd)
 	if (rc == 0) {
 		*t->buf = (struct pv_trace_buf){ .magic = PV_TRACE_MAGIC,
 						 .rec_size = sizeof(struct pv_trace_rec),
-						 .slots = slots, .flags = req->flags,
-						 .start_ns = mono_ns(), .domid = req->domid };
+						 .slots = slots,
+						 .flags = req->flags,
+						 .start_ns = mono_ns(),
+						 .domid = req->domid };
 		t->owner = owner;
 		t->mask = slots - 1;
 		t->domid = req->domid;

@@ -38,7 +38,8 @@ static void check_call(const struct api_call *c)
 	if (c->failed && (c->status < 400 || c->status > 599 || strncmp(c->msg, "pvx: ", 5)))
 		abort();
 	for (int i = 0; i < c->nseg; i++)
-		if (!c->segs[i][0] || strlen(c->segs[i]) > API_SEG_MAX || strpbrk(c->segs[i], "/ %"))
+		if (!c->segs[i][0] || strlen(c->segs[i]) > API_SEG_MAX ||
+		    strpbrk(c->segs[i], "/ %"))
 			abort();
 }
 

@@ -91,7 +91,8 @@ static void test_records_and_loss(void)
 	uint64_t next = 0, lost = 0;
 
 	for (unsigned i = 0; i < 5; i++)
-		instr_hypercall(&dom5, &vc, PV_HYPERCALL_event_channel_op, i, -(long)i, instr_clock());
+		instr_hypercall(&dom5, &vc, PV_HYPERCALL_event_channel_op, i, -(long)i,
+				instr_clock());
 	instr_event_sent(&dom6, 9); /* another domain: not this session's */
 	instr_event_sent(&dom5, 7);
 	for (unsigned i = 0; i < 5; i++) {
@@ -130,7 +131,8 @@ static void *race_writer(void *arg)
 	struct domain *d = arg;
 
 	for (unsigned i = 0; i < RACE_N; i++)
-		instr_hypercall(d, &vc, i % 64, ((uint64_t)d->domid << 32) | i, -(long)(i % 64), 1);
+		instr_hypercall(d, &vc, i % 64, ((uint64_t)d->domid << 32) | i, -(long)(i % 64),
+				1);
 	return NULL;
 }
 

@@ -12,10 +12,26 @@
 #include "pvxweb/pvxweb.h"
 
 static int called;
-static void h_list(struct api_call *c) { (void)c; called = 1; }
-static void h_get(struct api_call *c) { (void)c; called = 2; }
-static void h_pause(struct api_call *c) { (void)c; called = 3; }
-static void h_restore(struct api_call *c) { (void)c; called = 4; }
+static void h_list(struct api_call *c)
+{
+	(void)c;
+	called = 1;
+}
+static void h_get(struct api_call *c)
+{
+	(void)c;
+	called = 2;
+}
+static void h_pause(struct api_call *c)
+{
+	(void)c;
+	called = 3;
+}
+static void h_restore(struct api_call *c)
+{
+	(void)c;
+	called = 4;
+}
 
 static const struct api_route table[] = {
 	{ API_GET, "domains", h_list },
@@ -71,8 +87,14 @@ static void test_routes(void)
 static void test_bad_paths(void)
 {
 	static const char *const bad[] = {
-		"domains/a b", "domains/..", "domains/.", "domains//x", "domains/a%2f",
-		"domains/\xc3\xa9", "domains/a;b", "a/b/c/d/e/f/g",
+		"domains/a b",
+		"domains/..",
+		"domains/.",
+		"domains//x",
+		"domains/a%2f",
+		"domains/\xc3\xa9",
+		"domains/a;b",
+		"a/b/c/d/e/f/g",
 		"domains/0123456789012345678901234567890123456789012345678901234567890123",
 	};
 	int st;
@@ -82,8 +104,11 @@ static void test_bad_paths(void)
 		CU_ASSERT_EQUAL(st, 400);
 	}
 	/* 63 characters are a name's limit, and fine */
-	CU_ASSERT_EQUAL(route(API_GET, "domains/012345678901234567890123456789012345678901234567890123456789012",
-			      &st, NULL, 0), 2);
+	CU_ASSERT_EQUAL(
+		route(API_GET,
+		      "domains/012345678901234567890123456789012345678901234567890123456789012",
+		      &st, NULL, 0),
+		2);
 }
 
 static int body(struct api_call *c, const char *text)
@@ -105,7 +130,8 @@ static void test_bodies(void)
 	CU_ASSERT_PTR_NULL(c.body);
 	CU_ASSERT_EQUAL(api_body_bool(&c, "force", &v), 0);
 	CU_ASSERT_EQUAL(v, 0);
-	CU_ASSERT_EQUAL(body(&c, "{\"force\": true, \"file\": \"/x\", \"list\": [\"a\", \"b\"]}"), 0);
+	CU_ASSERT_EQUAL(body(&c, "{\"force\": true, \"file\": \"/x\", \"list\": [\"a\", \"b\"]}"),
+			0);
 	CU_ASSERT_EQUAL(api_body_keys(&c, keys), 0);
 	CU_ASSERT_EQUAL(api_body_bool(&c, "force", &v), 0);
 	CU_ASSERT_EQUAL(v, 1);
@@ -126,7 +152,7 @@ static void test_bodies(void)
 	CU_ASSERT_EQUAL(body(&c, "{\"other\": 1}"), 0);
 	CU_ASSERT_EQUAL(api_body_keys(&c, keys), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(c.msg, "pvx: unknown key \"other\" in the request body (allowed: "
-			       "force, file, list)");
+				      "force, file, list)");
 	yajl_tree_free(c.body);
 	CU_ASSERT_EQUAL(body(&c, "{\"list\": [\"a\", 2]}"), 0);
 	CU_ASSERT_EQUAL(api_body_strings(&c, "list", 10, 4, &items, &n), -EINVAL);
@@ -189,9 +215,12 @@ static void test_bkstat(void)
 	struct bk_dev d;
 	struct bk_totals t;
 
-	CU_ASSERT_EQUAL(bkstat_parse_line("vbd/3/51712 state 4 /img with -- spaces.raw 2048 sectors "
-					  "1 queues 9 requests 0 errors -- rd_reqs=7 rd_bytes=28672 "
-					  "wr_reqs=2 wr_bytes=8192 other_reqs=0 errors=0 future=5", &d), 0);
+	CU_ASSERT_EQUAL(
+		bkstat_parse_line("vbd/3/51712 state 4 /img with -- spaces.raw 2048 sectors "
+				  "1 queues 9 requests 0 errors -- rd_reqs=7 rd_bytes=28672 "
+				  "wr_reqs=2 wr_bytes=8192 other_reqs=0 errors=0 future=5",
+				  &d),
+		0);
 	CU_ASSERT_STRING_EQUAL(d.type, "vbd");
 	CU_ASSERT_EQUAL(d.domid, 3);
 	CU_ASSERT_EQUAL(d.devid, 51712);
@@ -207,10 +236,15 @@ static void test_bkstat(void)
 	CU_ASSERT_EQUAL(t.nr_vbd, 2);
 
 	CU_ASSERT_EQUAL(bkstat_parse_line("vif/5/0 state 4 sw0 - tx 1 pkts 60 bytes 0 errors rx 0 "
-					  "pkts 0 bytes 0 drops", &d), 0);
+					  "pkts 0 bytes 0 drops",
+					  &d),
+			0);
 	CU_ASSERT_EQUAL(d.have, 0); /* an old backend: no counters section */
-	CU_ASSERT_EQUAL(bkstat_parse_line("vif/5/0 state 4 -- tx_bytes=x rx_bytes=18446744073709551615 "
-					  "rx_pkts=18446744073709551616 =3 tx_reqs=", &d), 0);
+	CU_ASSERT_EQUAL(
+		bkstat_parse_line("vif/5/0 state 4 -- tx_bytes=x rx_bytes=18446744073709551615 "
+				  "rx_pkts=18446744073709551616 =3 tx_reqs=",
+				  &d),
+		0);
 	CU_ASSERT_EQUAL(d.have, 1u << BK_RX_BYTES);
 	CU_ASSERT_EQUAL(d.c[BK_RX_BYTES], UINT64_MAX);
 	CU_ASSERT_EQUAL(bkstat_parse_line("hello", &d), -EINVAL);
