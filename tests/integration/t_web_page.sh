@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The browser console in Debian's chromium (headless, tests/browser/page_test.cjs):
 # it lists two running guests, pauses one through its button and the confirmation
-# dialog and shows the change, and answers `echo` typed into the other's console.
-# Screenshots: build/test-logs/web-*.png.
+# dialog and shows the change, answers `echo` typed into the other's console, and
+# shows a create the toolstack refuses in pvx's words. Screenshots:
+# build/test-logs/web-*.png.
 . "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 NPM_DIR=$TOP/build/npm/browser
