@@ -1,5 +1,10 @@
 # backends/blkback: the block backend daemon. blkreq (request validation) is its own
 # library so the unit test and the fuzzer link it alone.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,backends/blkback,include common blkback=backends/blkback common=backends/common \
+	libxs=dom0-tools/libxs libpvctrl=dom0-tools/libpvctrl))
+
 HOST_LIBS += blkreq
 blkreq_SRCS += backends/blkback/blk_req.c
 HOST_PROGS += blkback

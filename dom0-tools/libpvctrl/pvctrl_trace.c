@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "libpvctrl/pvctrl.h"
+#include "pvctrl.h"
 
 int pvctrl_domain_counters(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_counters *c)
 {

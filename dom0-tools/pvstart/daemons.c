@@ -56,6 +56,11 @@ static int daemon_wanted(const struct daemon_def *dd)
 	return daemon_installed(dd) && daemon_enabled(dd);
 }
 
+static pid_t daemon_dying(const struct daemon_def *dd);
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err);
+
+/* Running: its socket accepts a connection and it is not a killed instance that has
+ * not finished dying (whose socket still accepts). */
 static int daemon_running(const struct daemon_def *dd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -68,7 +73,7 @@ static int daemon_running(const struct daemon_def *dd)
 		return 0;
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
-	return ok;
+	return ok && !daemon_dying(dd);
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
@@ -99,6 +104,9 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 	pid_t pid;
 	int rc, status;
 
+	rc = daemon_wait_gone(dd, err);
+	if (rc < 0)
+		return rc;
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
 	if (rc < 0)
@@ -167,23 +175,33 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 	return rc;
 }
 
+/* /proc/PID/FILE as a string in buf; its length, or -1. */
+static ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* A pid file can outlive its daemon and its pid be reused: only signal a process
  * that still is that daemon. */
 static int daemon_is(pid_t pid, const struct daemon_def *dd)
 {
-	char path[64], comm[32] = "";
-	ssize_t n;
-	int fd;
+	char comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "comm", comm, sizeof(comm)) < 0)
 		return 0;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	comm[n] = '\0';
 	comm[strcspn(comm, "\n")] = '\0';
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
 }
@@ -192,23 +210,61 @@ static int daemon_is(pid_t pid, const struct daemon_def *dd)
  * micro-VM inits do it every few seconds) must not make stop wait for it. */
 static int process_alive(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	char buf[256], *p;
 
 	if (kill(pid, 0) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "stat", buf, sizeof(buf)) < 0)
 		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the state follows the command name */
 	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
+static int status_mask_has(const char *status, const char *field, int sig)
+{
+	const char *p = strstr(status, field);
+	unsigned long long mask;
+
+	return p && sscanf(p + strlen(field), "%llx", &mask) == 1 && (mask & (1ull << (sig - 1)));
+}
+
+/* Sent SIGKILL and not yet torn down: the kernel finishes a killed process only once it
+ * runs again (seconds on a loaded host, or after the fsync it sits in), and until then
+ * its listening socket still accepts connections. */
+static int process_dying(pid_t pid)
+{
+	char buf[4096];
+
+	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
+		return 0;
+	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
+	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
+}
+
+/* The daemon's pid, when its pid file names a live instance that is being killed. */
+static pid_t daemon_dying(const struct daemon_def *dd)
+{
+	pid_t pid = daemon_pid(dd);
+
+	return pid > 0 && daemon_is(pid, dd) && process_dying(pid) ? pid : 0;
+}
+
+/* Wait for a killed instance to be gone before starting the next one: its socket must
+ * not answer for the new daemon, nor make the new one think the socket is taken. */
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err)
+{
+	struct timespec ms = { 0, 5000000 };
+	pid_t pid = daemon_dying(dd);
+
+	for (int i = 0; pid > 0 && i < 6000; i++) {
+		if (!process_alive(pid))
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	if (pid <= 0)
+		return 0;
+	return pvx_fail(err, -ETIMEDOUT, "%s (pid %d) was killed but has not exited in 30 s",
+			dd->name, (int)pid);
 }
 
 static int daemon_stop(const struct daemon_def *dd)

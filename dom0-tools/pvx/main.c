@@ -43,7 +43,8 @@ static const struct pvx_cmd commands[] = {
 	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
 	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },
 	{ "network-list", cmd_network_list, "DOMAIN...", "List a domain's vifs (xl's columns)" },
-	{ "trace", cmd_trace, "record [-d DOMAIN] [-t SECONDS] [-s SLOTS] FILE | report "
+	{ "trace", cmd_trace,
+	  "record [-d DOMAIN] [-t SECONDS] [-s SLOTS] FILE | report "
 	  "[--png OUT.png|--no-png] FILE",
 	  "Record the hypervisor's trace of hypercalls and events (until the time is up, the "
 	  "domain stops or Ctrl-C), or summarise one: counts, latency percentiles per "

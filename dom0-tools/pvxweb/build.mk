@@ -2,6 +2,11 @@
 # page it serves, vendored from npm into build/www (package-lock.json pins it).
 # Library pvxwebcore is the pure part (routes, bodies, backend status lines)
 # that the unit tests link. The backends' status lines are read by libpvx/bkstat.c.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/pvxweb,include common libpvx=dom0-tools/libpvx \
+	libxs=dom0-tools/libxs libpvctrl=dom0-tools/libpvctrl pvstart=dom0-tools/pvstart))
+
 HOST_LIBS += pvxwebcore
 pvxwebcore_SRCS += dom0-tools/pvxweb/api_route.c dom0-tools/pvxweb/api_json.c \
 	dom0-tools/pvxweb/web_auth.c

@@ -97,25 +97,6 @@ bench_session_pids() {
 	done
 }
 
-# bench_family_pids PID...: the given processes and all their descendants.
-bench_family_pids() {
-	local d f ppid pid changed=1
-	local -A in=()
-	for pid in "$@"; do in[$pid]=1; done
-	while [ $changed = 1 ]; do
-		changed=0
-		for d in /proc/[0-9]*; do
-			pid=${d#/proc/}
-			[ -n "${in[$pid]:-}" ] && continue
-			f=$(cat "$d/stat" 2>/dev/null) || continue
-			f=${f##*) }
-			read -r _ ppid _ <<<"$f"
-			[ -n "${in[$ppid]:-}" ] && { in[$pid]=1; changed=1; }
-		done
-	done
-	for pid in "${!in[@]}"; do [ -d "/proc/$pid" ] && echo "$pid"; done
-}
-
 # bench_pss_kib PID...: host memory (kB) of those processes: the sum of Pss over
 # their smaps_rollup, each address space once (build/bin/bench_pss). Pss splits every
 # shared page (shmem, memfd guest memory, libraries) among its mappers, so a sum over a
@@ -173,7 +154,9 @@ pv_ready() {
 	return 1
 }
 
-pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
+# pv_cmd ARGS: pvx in the private run directory; nothing once it is gone (pvx with an
+# empty PVISOR_RUNDIR would start daemons in the default one, /run/pvisor).
+pv_cmd() { [ -n "$pv_rundir" ] && env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
 
 # pv_daemons_start: daemons in a fresh private run directory (stopped, and every
 # process of it killed, when the section exits); else sets bench_why.
@@ -204,23 +187,10 @@ uml_setup() {
 }
 
 # pv_pids: every process of our private pvisor instance: processes that carry our
-# PVISOR_RUNDIR, hold a file in it open (logs) or are named by a pid file in it, and
-# all their descendants (domain processes).
+# PVISOR_RUNDIR or hold a file in it open (logs), and all their descendants (domains).
 pv_pids() {
-	local d p roots=()
 	[ -n "$pv_rundir" ] || return 0
-	for d in /proc/[0-9]*; do
-		p=${d#/proc/}
-		[ "$p" = $$ ] && continue
-		if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qx "PVISOR_RUNDIR=$pv_rundir" ||
-			[ -n "$(find "$d/fd" -lname "$pv_rundir/*" -print -quit 2>/dev/null)" ]; then
-			roots+=("$p")
-		fi
-	done
-	for d in "$pv_rundir"/*.pid; do
-		[ -r "$d" ] && read -r p <"$d" 2>/dev/null && [ -d "/proc/${p:-x}" ] && roots+=("$p")
-	done
-	[ ${#roots[@]} -gt 0 ] && bench_family_pids "${roots[@]}"
+	python3 "$top/tests/bench/procs.py" --exclude $$ "$pv_rundir"
 }
 
 pv_daemons_stop() {

@@ -12,7 +12,7 @@ LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -f
 LAUNCH_OBJ := $(B)/obj/hypervisor/engines/pv/launch.lo
 EXTRA_ALL += $(B)/bin/pvisor-launch
 
-$(LAUNCH_OBJ): hypervisor/engines/pv/launch.c hypervisor/engines/pv/launch_proto.h
+$(LAUNCH_OBJ): hypervisor/engines/pv/launch.c hypervisor/engines/pv/launch_proto.h | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(HOST_CC) $(LAUNCH_CFLAGS) -c -o $@ $<
