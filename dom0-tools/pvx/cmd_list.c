@@ -83,6 +83,8 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 	yajl_gen_integer(g, e->shutdown_reason);
 	json_str(g, "crash_reason");
 	json_str(g, e->crash_reason);
+	json_str(g, "engine");
+	json_str(g, e->engine);
 	json_str(g, "pid");
 	yajl_gen_integer(g, e->pid);
 	json_str(g, "cpu_time_ns");

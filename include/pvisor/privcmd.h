@@ -292,6 +292,7 @@ struct pv_privcmd_domext {
 	uint64_t tot_pages;       /* OUT */
 	uint64_t max_pages;       /* OUT */
 	char crash_reason[192];   /* OUT: why it crashed, or "" */
+	char engine[16];          /* OUT: the engine running it: "pv" or "hvm" */
 };
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u

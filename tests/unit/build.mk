@@ -154,6 +154,20 @@ test_kernel_boot_LDLIBS := -lcunit
 # The test boots the built image: build it first.
 $(B)/tests/test_kernel_boot: | $(B)/guest/pvkernel
 
+# The hvm engine's page tables, GDT and hypercall stubs, without /dev/kvm.
+UNIT_TESTS += test_hvm
+test_hvm_SRCS := tests/unit/test_hvm.c
+test_hvm_LIBS := pvcore pvcommon
+test_hvm_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_hvm.o: HOST_CFLAGS += -Ihypervisor
+
+# The hvm engine with a real VM (skipped without a usable /dev/kvm).
+UNIT_TESTS += test_hvm_run
+test_hvm_run_SRCS := tests/unit/test_hvm_run.c
+test_hvm_run_LIBS := pvcore pvcommon
+test_hvm_run_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_hvm_run.o: HOST_CFLAGS += -Ihypervisor
+
 UNIT_TESTS += test_pvxweb
 test_pvxweb_SRCS := tests/unit/test_pvxweb.c
 test_pvxweb_LIBS := pvxwebcore pvx pvcommon

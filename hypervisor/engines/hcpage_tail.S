@@ -1,20 +1,24 @@
 /*
- * Copied into every pv hypercall page (slots PV_HCALL_TAIL_SLOT..): the code each
- * hypercall stub jumps to after its `syscall`. A result whose top 16 bits are
+ * Copied into every hypercall page (slots PV_HCALL_TAIL_SLOT..), whatever the engine:
+ * the code each hypercall stub jumps to after its trap. A result whose top 16 bits are
  * PV_UPCALL_MARK means "an event upcall is due on vCPU (bits 32-47)"; the real
  * result is the sign-extended low 32 bits. Then, instead of a host signal, we play
  * the bounce frame here, in guest context: save every register as a
  * struct pv_upcall_regs on the caller's stack, call the vCPU's event callback
  * with its mask set until nothing is pending, and resume at the (possibly changed)
- * frame. Position-independent; the three quadwords at pv_hcpage_data are filled by
+ * frame. Position-independent; the two quadwords at hcpage_data are filled by
  * the hypervisor: shared_info's and the first vCPU context page's guest addresses.
  *
  * Entry: [rsp] = caller's r11, [rsp+8] = caller's rcx, [rsp+16] = return address.
+ *
+ * hcpage_upcall: the same bounce frame for an engine that stops a vCPU between two
+ * instructions itself (hvm) and has written the frame already: rsp = the frame (16-byte
+ * aligned, every field of struct pv_upcall_regs filled), ebx = the vCPU.
  */
 	.section .rodata.hcpage, "a"
-	.globl pv_hcpage_tail, pv_hcpage_tail_end, pv_hcpage_data
+	.globl hcpage_tail, hcpage_tail_end, hcpage_data, hcpage_upcall
 	.balign 16
-pv_hcpage_tail:
+hcpage_tail:
 	movq	%rax, %rcx
 	shrq	$48, %rcx
 	cmpw	$0x5056, %cx
@@ -51,12 +55,12 @@ pv_hcpage_tail:
 	movq	%rax, %rbx
 	shrq	$32, %rbx
 	andl	$0xffff, %ebx		/* vCPU */
-	movq	%rbx, %r12
+4:	movq	%rbx, %r12
 	shlq	$6, %r12
-	addq	pv_hcpage_data(%rip), %r12	/* its vcpu_info */
+	addq	hcpage_data(%rip), %r12	/* its vcpu_info */
 	movq	%rbx, %r13
 	shlq	$12, %r13
-	addq	pv_hcpage_data+8(%rip), %r13
+	addq	hcpage_data+8(%rip), %r13
 	movq	0x800(%r13), %r13	/* pv_vcpu_upcall.entry */
 	testq	%r13, %r13
 	jz	3f
@@ -98,8 +102,11 @@ pv_hcpage_tail:
 	subq	$16, %rsp
 	popq	%rax
 	ret
+hcpage_upcall:
+	andl	$0xffff, %ebx
+	jmp	4b
 	.balign 8
-pv_hcpage_data:
+hcpage_data:
 	.quad	0, 0
-pv_hcpage_tail_end:
+hcpage_tail_end:
 	.section .note.GNU-stack, "", @progbits
