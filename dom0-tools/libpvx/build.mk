@@ -14,7 +14,8 @@ pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
 pvx_SRCS += dom0-tools/libpvx/build.c
 pvx_SRCS += dom0-tools/libpvx/create.c dom0-tools/libpvx/domview.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
-pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
+pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c dom0-tools/libpvx/image.c \
+	dom0-tools/libpvx/image_users.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
 # The kernel image loader: ELF64 PV kernels with Xen notes, gzip through zlib.

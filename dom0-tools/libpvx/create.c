@@ -168,6 +168,7 @@ void pvx_domain_forget(pv_domid_t domid)
 	saved_path(domid, path, sizeof(path));
 	unlink(path);
 	pvx_store_domain_forget(domid);
+	pvx_disk_servers_stop(domid);
 }
 
 /* The store layout and the introduction, before the guest first runs. */

@@ -15,6 +15,7 @@
 #include "libpvx/pvx.h"
 #include "libxs/xs.h"
 #include "pvstart/pvstart.h"
+#include "pvstart/pvstart_priv.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -175,49 +176,16 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 	return rc;
 }
 
-/* /proc/PID/FILE as a string in buf; its length, or -1. */
-static ssize_t proc_read(pid_t pid, const char *file, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* A pid file can outlive its daemon and its pid be reused: only signal a process
  * that still is that daemon. */
 static int daemon_is(pid_t pid, const struct daemon_def *dd)
 {
 	char comm[32];
 
-	if (proc_read(pid, "comm", comm, sizeof(comm)) < 0)
+	if (pvstart_proc_read(pid, "comm", comm, sizeof(comm)) < 0)
 		return 0;
 	comm[strcspn(comm, "\n")] = '\0';
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
-}
-
-/* Still running? A zombie has exited: an init that reaps late (some container and
- * micro-VM inits do it every few seconds) must not make stop wait for it. */
-static int process_alive(pid_t pid)
-{
-	char buf[256], *p;
-
-	if (kill(pid, 0) < 0)
-		return 0;
-	if (proc_read(pid, "stat", buf, sizeof(buf)) < 0)
-		return 1;
-	p = strrchr(buf, ')'); /* the state follows the command name */
-	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 static int status_mask_has(const char *status, const char *field, int sig)
@@ -235,7 +203,7 @@ static int process_dying(pid_t pid)
 {
 	char buf[4096];
 
-	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
+	if (pvstart_proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return 0;
 	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
 	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
@@ -257,7 +225,7 @@ static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err)
 	pid_t pid = daemon_dying(dd);
 
 	for (int i = 0; pid > 0 && i < 6000; i++) {
-		if (!process_alive(pid))
+		if (!pvstart_process_alive(pid))
 			return 0;
 		nanosleep(&ms, NULL);
 	}
@@ -275,7 +243,7 @@ static int daemon_stop(const struct daemon_def *dd)
 	if (pid <= 0 || !daemon_is(pid, dd) || kill(pid, SIGTERM) < 0)
 		return 0;
 	for (int i = 0; i < 2000; i++) {
-		if (!process_alive(pid))
+		if (!pvstart_process_alive(pid))
 			return 0;
 		nanosleep(&ms, NULL);
 	}
@@ -312,6 +280,7 @@ int pvstart_daemons_stop(struct pvx_err *err)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
 				      daemons[i].name);
+	pvstart_nbd_stop_all(); /* the domains they served are gone with pvisor */
 	close(lock);
 	return rc;
 }

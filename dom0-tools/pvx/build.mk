@@ -15,7 +15,7 @@ pvx_PROG_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 pvx_LIBS += pvstart pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
-	dom0-tools/pvx/cmd_block_list.c
+	dom0-tools/pvx/cmd_block_list.c dom0-tools/pvx/cmd_image.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_web.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_trace.c dom0-tools/pvx/trace_report.c

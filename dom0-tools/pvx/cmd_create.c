@@ -9,6 +9,7 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "libpvx/cfg.h"
+#include "libpvx/diskspec.h"
 #include "netaddr.h"
 #include "pvx_cli.h"
 #include "util.h"
@@ -90,10 +91,21 @@ static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_t
 			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
+/* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
+static int create_check_disks(const struct domcfg *dc)
+{
+	struct pvx_err err = { 0 };
+	int rc = pvstart_disks_servable(dc, &err);
+
+	return rc < 0 ? cli_fail("%s: %s", dc->name, pvx_err_text(&err, rc)) : 0;
+}
+
 static int create_dry_run(const struct domcfg *dc)
 {
 	char *json = NULL;
 
+	if (create_check_disks(dc))
+		return 1;
 	if (domcfg_to_json(dc, -1, &json) < 0)
 		return cli_fail("cannot format the config as JSON");
 	fputs(json, stdout);
@@ -151,6 +163,11 @@ int cmd_create(int argc, char **argv)
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
+	}
+	if (create_check_disks(&dc)) {
+		cfg_free(cf);
+		domcfg_fini(&dc);
+		return 1;
 	}
 	text = pvx_config_snapshot(cf, &dc);
 	cfg_free(cf);

@@ -164,6 +164,11 @@ static void create_run(struct api_call *c, struct create_req *r, struct cfg_file
 
 	if (!pc)
 		return;
+	if ((rc = pvstart_disks_servable(dc, &err)) < 0) {
+		api_fail(c, 400, "create-failed", "pvx: %s: %s", dc->name,
+			 pvx_err_text(&err, rc));
+		return;
+	}
 	if ((rc = pvstart_daemons_ensure(&err)) < 0) /* pvconsoled serves it from the start */
 		create_warn(r, pvx_err_text(&err, rc));
 	text = pvx_config_snapshot(cf, dc);

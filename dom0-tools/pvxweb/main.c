@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "libpvctrl/pvctrl.h"
+#include "libpvx/diskspec.h"
 #include "libxs/xs.h"
 #include "log.h"
+#include "pvstart/pvstart.h"
 #include "pvxweb.h"
 #include "rundir.h"
 #include "sampler.h"
@@ -221,7 +223,8 @@ int main(int argc, char **argv)
 		fatalx("cannot read or create %s/%s: %s", rundir_path(), WEB_TOKEN_FILE,
 		       strerror(-rc));
 	web_signals();
-	rundir_unlink(WEB_URL_FILE); /* pvx web waits for this run's */
+	pvx_disk_server_set(&pvstart_disk_server); /* created domains' qcow2 & co: qemu-nbd */
+	rundir_unlink(WEB_URL_FILE);               /* pvx web waits for this run's */
 	if (web_lws_start(w, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if ((rc = sampler_start(&w->smp, w->ctx)) < 0)

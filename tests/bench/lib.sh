@@ -46,6 +46,23 @@ bench_div() {
 		else printf "%.*f\n", d, a / b }'
 }
 
+# blkbench_collect SYSTEM OUTPUT: append the figure of each `blkbench: test=` line
+# of OUTPUT (MiB/s for sequential tests, IOPS for random ones) to the caller's
+# associative array vals["SYSTEM TEST QD"]; a line with errors is reported and left
+# out. A "UMLBENCH " prefix and a trailing CR (UML's console) are dropped.
+blkbench_collect() {
+	local l t q v
+	while read -r l; do
+		l=${l#UMLBENCH }
+		l=${l%$'\r'}
+		case $l in "blkbench: test="*) ;; *) continue;; esac
+		t=$(bench_kv test "$l") q=$(bench_kv qd "$l")
+		case $t in seq*) v=$(bench_kv mibps "$l");; *) v=$(bench_kv iops "$l");; esac
+		[ "$(bench_kv errors "$l")" = 0 ] || { echo "$1: errors in: $l" >&2; continue; }
+		vals["$1 $t $q"]+="$v"$'\n'
+	done <<<"$2"
+}
+
 # ---- Markdown ---------------------------------------------------------------------
 
 # bench_row CELL...: one table row.

@@ -6,12 +6,13 @@ set -euo pipefail
 # findutils, ...) are on every Debian system and not listed.
 pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git: lint)
       libyajl-dev zlib1g-dev liburing-dev        # libpvx (JSON, gzip kernels), blkback
+      libnbd-dev                                 # blkback's NBD client (qcow2 & co, network disks)
       libcunit1-dev libxen-dev                   # unit tests, ABI tests (Xen's headers)
       clang libclang-rt-14-dev                   # fuzzers (libFuzzer runtime)
       cppcheck clang-format python3              # make lint (and the tests' helpers)
       xenstore-utils iproute2 procps bc          # tests: xenstore-*, ip, pgrep/ps, timing
       user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
-      qemu-utils tmux                            # for users: qemu-img convert, consoles
+      qemu-utils nbdkit tmux                     # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
       libwebsockets-dev nodejs                   # pvxweb (HTTP, WebSocket), its page (npm)
       chromium python3-websocket                 # tests: the page in a browser, the API's streams
       python3-matplotlib)                        # pvx trace report's PNG

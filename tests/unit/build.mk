@@ -77,6 +77,10 @@ UNIT_TESTS += test_ustar
 test_ustar_SRCS := tests/unit/test_ustar.c frontends/kernel/lib/ustar.c
 test_ustar_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_ustar.o: HOST_CFLAGS += -Ifrontends/kernel
+UNIT_TESTS += test_image
+test_image_SRCS := tests/unit/test_image.c
+test_image_LIBS := pvx xs pvctrl pvcommon
+test_image_LDLIBS := -lcunit -lyajl
 
 # Unit tests of the network pieces: the vif spec parser (libpvx), MACs and
 # interface names (common/netaddr.c) and netback's pure parts (tx validation,
