@@ -23,20 +23,15 @@ struct create_opts {
 	int n_overrides;
 };
 
-static void create_warn(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "pvx: %s\n", msg);
-}
-
 static int create_parse_args(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option lo[] = { { "dry-run", no_argument, NULL, 'n' },
+					    { "dryrun", no_argument, NULL, 'n' },
 					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
+	o->dry_run = cli.dryrun;
 	while ((c = getopt_long(argc, argv, "+cpqnh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->console = 1; break;
@@ -52,21 +47,6 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	o->overrides = argv + optind + 1;
 	o->n_overrides = argc - optind - 1;
 	return 0;
-}
-
-/* The config file, the overrides, then domcfg; *cf stays for the saved text. */
-static int create_load(const struct create_opts *o, struct cfg_file **cf, struct domcfg *dc)
-{
-	struct pvx_err err = { 0 };
-	int rc = cfg_parse_file(o->file, cf, &err);
-
-	for (int i = 0; rc == 0 && i < o->n_overrides; i++)
-		rc = cfg_apply_override(*cf, o->overrides[i], &err);
-	if (rc == 0)
-		rc = domcfg_from_cfg(*cf, dc, create_warn, NULL, &err);
-	if (rc < 0)
-		cli_fail("%s", pvx_err_text(&err, rc));
-	return rc;
 }
 
 /* The monitor carries out the restart actions from the saved config; relative
@@ -98,19 +78,6 @@ static int create_check_disks(const struct domcfg *dc)
 	int rc = pvstart_disks_servable(dc, &err);
 
 	return rc < 0 ? cli_fail("%s: %s", dc->name, pvx_err_text(&err, rc)) : 0;
-}
-
-static int create_dry_run(const struct domcfg *dc)
-{
-	char *json = NULL;
-
-	if (create_check_disks(dc))
-		return 1;
-	if (domcfg_to_json(dc, -1, &json) < 0)
-		return cli_fail("cannot format the config as JSON");
-	fputs(json, stdout);
-	free(json);
-	return 0;
 }
 
 /* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
@@ -157,9 +124,9 @@ int cmd_create(int argc, char **argv)
 	memset(&dc, 0, sizeof(dc));
 	if (!o.quiet && !o.dry_run)
 		fprintf(stderr, "Parsing config from %s\n", o.file);
-	rc = create_load(&o, &cf, &dc);
+	rc = cli_config_load(o.file, o.overrides, o.n_overrides, &cf, &dc);
 	if (rc < 0 || o.dry_run) {
-		rc = rc < 0 ? 1 : create_dry_run(&dc);
+		rc = rc < 0 || create_check_disks(&dc) ? 1 : cli_config_print(&dc);
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
@@ -175,7 +142,7 @@ int cmd_create(int argc, char **argv)
 	create_daemons();
 	/* With -c the domain starts only once the console is attached: no output is
 	 * missed. */
-	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
+	rc = pvstart_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       &err);
 	if (rc == 0)
 		create_monitor(&dc, domid, text != NULL);

@@ -3,4 +3,5 @@
 pvcore_SRCS += hypervisor/core/domain.c hypervisor/core/domain_quiesce.c \
 	hypervisor/core/console.c hypervisor/core/hvlog.c \
 	hypervisor/core/timeinfo.c hypervisor/core/timer.c hypervisor/core/balloon.c \
+	hypervisor/core/dcg.c \
 	hypervisor/core/instr.c

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/dcg.h"
 #include "engines/engine.h"
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
@@ -157,6 +158,20 @@ static int32_t op_domext_list(struct privcmd_reply *rep)
 	rep->owned = 1;
 	rep->len = n * sizeof(*e);
 	return (int32_t)n;
+}
+
+static int32_t op_sched_info(struct privcmd_reply *rep)
+{
+	struct pv_privcmd_schedinfo *si = calloc(1, sizeof(*si));
+
+	if (!si)
+		return -PV_ENOMEM;
+	si->cgroup_version = (uint32_t)dcg_version();
+	snprintf(si->cgroup, sizeof(si->cgroup), "%s", dcg_describe());
+	rep->data = (uint8_t *)si;
+	rep->owned = 1;
+	rep->len = sizeof(*si);
+	return 0;
 }
 
 static int32_t op_wait_domain(uint8_t *p, uint32_t len)
@@ -328,6 +343,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_SCHED_INFO:
+		return op_sched_info(rep);
 	case PV_PRIVCMD_OP_COUNTERS:
 	case PV_PRIVCMD_OP_TRACE_START:
 	case PV_PRIVCMD_OP_TRACE_STOP:

@@ -99,6 +99,16 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
+	PV_PRIVCMD_OP_SCHED_INFO = 19,
+};
+
+/* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
+ * cgroup per domain), or why there is none. */
+struct pv_privcmd_schedinfo {
+	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
+	uint32_t pad;
+	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* COUNTERS: what the hypervisor counted for one domain since it was created.

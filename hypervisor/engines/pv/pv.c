@@ -49,6 +49,7 @@ static int pv_create(struct domain *d)
 
 static void pv_destroy(struct domain *d)
 {
+	pv_sched_end(d);
 	free(d->engine_priv);
 	d->engine_priv = NULL;
 }
@@ -65,6 +66,8 @@ static int pv_start(struct domain *d)
 		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 		rc = p->pidfd < 0 ? pv_errno_last() : pv_reaper_watch(d);
 	}
+	if (rc == 0)
+		rc = pv_sched_start(d);
 	if (rc == 0)
 		rc = pv_spawn_handover(d, ctrl);
 	if (ctrl >= 0)
@@ -176,4 +179,7 @@ const struct engine_ops engine_pv = {
 	.resume = pv_resume,
 	.get_vcpu = pv_get_vcpu,
 	.set_vcpu = pv_set_vcpu,
+	.set_affinity = pv_apply_affinity,
+	.set_sched = pv_set_sched,
+	.vcpu_cpu = pv_vcpu_cpu,
 };

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 
+#include "core/dcg.h"
 #include "core/hv.h"
 #include "engines/engine.h"
 #include "pvisor/pvisor.h"
@@ -24,6 +25,7 @@ struct pv_vcpu {
 
 struct pv_dom {
 	pid_t pid;          /* the domain process, 0 before start */
+	struct dcg *cg;     /* its cgroup (core/dcg.h), NULL without one */
 	int pidfd;          /* the reaper waits on it */
 	int listener;       /* seccomp notification fd */
 	pthread_t service;
@@ -99,6 +101,14 @@ void pv_set_callback(struct domain *d, struct vcpu *v);
  * reporting each exit to the core with domain_reaped(). */
 int pv_reaper_init(void);
 int pv_reaper_watch(struct domain *d);
+
+/* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
+ * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at start and end. */
+int pv_apply_affinity(struct domain *d, struct vcpu *v);
+int pv_set_sched(struct domain *d);
+int pv_vcpu_cpu(struct domain *d, struct vcpu *v);
+int pv_sched_start(struct domain *d);
+void pv_sched_end(struct domain *d);
 
 /* The hypercall page (pv_hcpage.c). */
 int pv_hypercall_page(struct domain *d, uint64_t gpfn);
