@@ -40,34 +40,42 @@ void api_domains_list(struct api_call *c)
 	sample_set_free(&set);
 }
 
+/* One look at every domain (with the backends' counters); domid's entry in it, or
+ * NULL when it is not there (set is empty then and needs no freeing). */
+static const struct dom_sample *look_one(struct pvctrl *pc, pv_domid_t domid,
+					 struct sample_set *set)
+{
+	if (sample_take(pc, set, 1) < 0)
+		return NULL;
+	for (int i = 0; i < set->n; i++)
+		if (set->d[i].e.domid == domid)
+			return &set->d[i];
+	sample_set_free(set);
+	return NULL;
+}
+
 void api_domain_get(struct api_call *c)
 {
+	const struct dom_sample *d;
 	struct sample_set set;
 	struct pvctrl *pc;
 	pv_domid_t domid;
-	int rc;
 
 	if (api_domain_arg(c, &pc, &domid) < 0)
 		return;
-	rc = sample_take(pc, &set, 1);
-	for (int i = 0; rc == 0 && i < set.n; i++) {
-		if (set.d[i].e.domid != domid)
-			continue;
-		yajl_gen_map_open(c->g);
-		json_key(c->g, "domain");
-		sample_domain_json(c->g, &set.d[i]);
-		json_key(c->g, "config");
-		pvx_domain_config_json(c->g, domid, set.d[i].e.name);
-		yajl_gen_map_close(c->g);
-		sample_set_free(&set);
+	d = look_one(pc, domid, &set);
+	if (!d) {
+		api_fail(c, 404, "no-such-domain",
+			 "pvx: %s: no such domain; 'pvx list' shows the domains", c->param);
 		return;
 	}
-	if (rc == 0)
-		sample_set_free(&set);
-	api_fail(c, 404, "no-such-domain",
-		 "pvx: %s: no such domain; 'pvx list' shows the "
-		 "domains",
-		 c->param);
+	yajl_gen_map_open(c->g);
+	json_key(c->g, "domain");
+	sample_domain_json(c->g, d);
+	json_key(c->g, "config");
+	pvx_domain_config_json(c->g, domid, d->e.name);
+	yajl_gen_map_close(c->g);
+	sample_set_free(&set);
 }
 
 static const struct bk_dev *dev_find(const struct bk_dev *devs, int n, const char *type,
@@ -198,6 +206,7 @@ static void counters_hv(yajl_gen g, const struct pv_privcmd_counters *ctr)
  * devices' counters summed (what pvx top shows). */
 void api_domain_counters(struct api_call *c)
 {
+	const struct dom_sample *d;
 	struct pv_privcmd_counters ctr;
 	struct sample_set set;
 	struct pvctrl *pc;
@@ -214,18 +223,15 @@ void api_domain_counters(struct api_call *c)
 	yajl_gen_map_open(c->g);
 	json_kint(c->g, "domid", domid);
 	counters_hv(c->g, &ctr);
-	rc = sample_take(pc, &set, 1);
-	for (int i = 0; rc == 0 && i < set.n; i++) {
-		if (set.d[i].e.domid != domid)
-			continue;
+	d = look_one(pc, domid, &set);
+	if (d) {
 		json_key(c->g, "devices");
 		yajl_gen_map_open(c->g);
 		for (int k = 0; k < BK_NR_COUNTERS; k++)
-			if (set.d[i].io.have & (1u << k))
-				json_kint(c->g, bk_counter_name(k), (long long)set.d[i].io.c[k]);
+			if (d->io.have & (1u << k))
+				json_kint(c->g, bk_counter_name(k), (long long)d->io.c[k]);
 		yajl_gen_map_close(c->g);
-	}
-	if (rc == 0)
 		sample_set_free(&set);
+	}
 	yajl_gen_map_close(c->g);
 }
