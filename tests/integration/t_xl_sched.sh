@@ -5,6 +5,7 @@
 # spinner uncapped right after, and in the cgroup's quota). The host is shared
 # with other work: the test compares CPU times over the same windows, with
 # generous bounds.
+# pvtest: serial
 . "$(dirname "$0")/lib.sh"
 
 [ "$(nproc)" -ge 2 ] || skip "needs 2 host CPUs (one to pin the spinners to)"

@@ -14,6 +14,10 @@
 
 struct bf_shadow {
 	int used;
+	int raw;                    /* blkfront_submit_raw: not re-issued after a restore */
+	int op;                     /* what to re-issue after a restore */
+	uint64_t sector;
+	uint8_t *va;                /* the caller's buffer, as submitted */
 	uint64_t tag;
 	unsigned nr_grefs;          /* per-request grants to revoke */
 	pv_grant_ref_t grefs[BF_MAX_SEGS];
@@ -40,6 +44,7 @@ struct bf_queue {
 
 struct blkfront {
 	int up;
+	unsigned gen;    /* suspend_generation() it is connected in */
 	struct blkfront_info info;
 	char node[32];   /* device/vbd/<vdev> */
 	char bpath[96];  /* backend directory */
@@ -50,10 +55,21 @@ struct blkfront {
 	volatile int event; /* set by any queue's event handler */
 	unsigned inflight;  /* over all queues */
 	int persistent;             /* both sides offer feature-persistent */
+	uint64_t failed[BF_RING_SIZE * BF_MAX_QUEUES]; /* tags to complete with an error */
+	unsigned nfailed;
 	unsigned pool_n, pool_nfree;
 	uint8_t *pool;              /* pool_n pages */
 	int pool_ref[BF_POOL_MAX];
 	uint16_t pool_free[BF_POOL_MAX];
 };
+
+/* blkfront.c: connect to the backend (features, rings, grants, handshake). */
+int bf_connect(struct blkfront *bf);
+/* blkfront_io.c: the disk was connected in an older domain (a restore happened):
+ * connect to the new backend and re-issue what was in flight. */
+void bf_resume(struct blkfront *bf);
+/* Submit without the restore check (bf_resume's re-issue). */
+int bf_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
+	      uint64_t tag);
 
 #endif

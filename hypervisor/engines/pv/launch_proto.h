@@ -8,10 +8,16 @@
 
 #define LAUNCH_FD_CTRL 4
 
+/* A lazy restore: register guest RAM (the memory fd's first special_off bytes)
+ * with a userfaultfd before any guest code runs, and send it after the listener
+ * (one SCM_RIGHTS message with both). */
+#define LAUNCH_LAZY 1u
+
 struct launch_go {
 	uint64_t nr_vcpus;    /* vCPU threads to run */
 	uint64_t special_off; /* offset of the special pages in the memory fd */
 	uint64_t total;       /* bytes of the memory fd to map at PV_PHYSMAP_BASE */
+	uint64_t flags;       /* LAUNCH_* */
 };
 
 #endif
