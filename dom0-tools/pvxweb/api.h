@@ -31,7 +31,13 @@ struct api_call {
 	yajl_gen g;
 	int status; /* 200 unless a handler says otherwise */
 	int failed;
-	char code[32];  /* machine-readable error code, e.g. "no-such-domain" */
+	char code[32]; /* machine-readable error code, e.g. "no-such-domain" */
+	/* A handler whose work takes long checks the request, then sets job (and
+	 * job_arg, malloc'ed, freed with the call): job runs on a thread of its own,
+	 * answering through g / api_fail as a handler does, with its own connections
+	 * (c->w's belong to the loop thread). */
+	void (*job)(struct api_call *c);
+	void *job_arg;
 	char msg[1024]; /* the CLI's wording: "pvx: ..." */
 };
 

@@ -1,8 +1,8 @@
 /* POST /domains/DOM/{pause,unpause,destroy,shutdown,reboot}: the lifecycle
  * actions, as the pvx verbs of the same names do them (without -w: the reply
- * comes at once and the events stream shows the domain stopping). Save, restore
- * and migrate take their final request shapes and answer 501 until the
- * toolstack has them. */
+ * comes at once and the events stream shows the domain stopping). Migrate takes
+ * its final request shape and answers 501 until the toolstack has it; save and
+ * restore are in api_sr.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,7 +118,7 @@ void api_domain_reboot(struct api_call *c)
 	action_shutdown(c, "reboot", "reboot", PV_SHUTDOWN_reboot);
 }
 
-/* The shapes save, restore and migrate will take; nothing is done yet. */
+/* The shape migrate will take; nothing is done yet. */
 static void action_later(struct api_call *c, const char *verb, const char *const *keys,
 			 int needs_domain)
 {
@@ -131,20 +131,6 @@ static void action_later(struct api_call *c, const char *verb, const char *const
 		 "pvx: %s: this pvisor cannot %s domains yet; "
 		 "nothing was changed",
 		 verb, verb);
-}
-
-void api_domain_save(struct api_call *c)
-{
-	static const char *const keys[] = { "file", NULL };
-
-	action_later(c, "save", keys, 1);
-}
-
-void api_domain_restore(struct api_call *c)
-{
-	static const char *const keys[] = { "file", "paused", NULL };
-
-	action_later(c, "restore", keys, 0);
 }
 
 void api_domain_migrate(struct api_call *c)

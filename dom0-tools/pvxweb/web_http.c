@@ -1,7 +1,11 @@
 /* The JSON API over HTTP: take one request (method, path, at most API_BODY_MAX
  * bytes of body), check the token, run the route's handler and answer with its
- * JSON, or with {"error": ...} and the status the handler chose. */
+ * JSON, or with {"error": ...} and the status the handler chose. A handler that
+ * takes long (save, restore) checks the request here and leaves the rest to a job
+ * on a thread of its own, so the loop (streams, consoles) goes on meanwhile; its
+ * answer is sent when the job is done. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +23,24 @@ struct http_pss {
 	unsigned char *reply; /* LWS_PRE headroom, then the JSON */
 	size_t reply_len;
 	int status;
-	int answered;    /* a reply is made: the body (if any) is only drained */
-	int close_after; /* the body was refused: do not read it as a request */
+	int answered;        /* a reply is made: the body (if any) is only drained */
+	int close_after;     /* the body was refused: do not read it as a request */
+	struct web_job *job; /* the request's job runs: the answer comes when it is done */
 };
+
+/* A handler's job (api_call.job) and the connection waiting for it. */
+struct web_job {
+	struct web_job *next;
+	struct api_call *c;
+	struct lws *wsi; /* NULL once the client went away */
+	struct http_pss *ps;
+	int done;
+};
+
+static struct web_job *web_jobs;
+static pthread_mutex_t web_jobs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int http_respond(struct lws *wsi, struct http_pss *ps);
 
 const size_t web_http_pss_size = sizeof(struct http_pss);
 
@@ -61,13 +80,109 @@ static void reply_error(struct http_pss *ps, const struct api_call *c)
 	yajl_gen_free(g);
 }
 
-static void http_dispatch(struct web *w, struct http_pss *ps)
+static void call_free(struct api_call *c)
+{
+	if (c->g)
+		yajl_gen_free(c->g);
+	if (c->body)
+		yajl_tree_free(c->body);
+	free(c->job_arg);
+	free(c);
+}
+
+/* The handler's answer (or its error) into ps. */
+static void call_reply(struct http_pss *ps, struct api_call *c, const char *path)
+{
+	if (!c->g)
+		api_fail(c, 500, "no-memory", "pvx: out of memory");
+	if (c->failed)
+		reply_error(ps, c);
+	else
+		reply_set(ps, c->status, c->g);
+	if (c->failed && c->status >= 500 && c->status != 501)
+		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", path, c->msg);
+}
+
+static void *job_main(void *arg)
+{
+	struct web_job *j = arg;
+
+	j->c->job(j->c);
+	pthread_mutex_lock(&web_jobs_lock);
+	j->done = 1;
+	pthread_mutex_unlock(&web_jobs_lock);
+	lws_cancel_service(j->c->w->ctx); /* web_http_jobs_pump answers it */
+	return NULL;
+}
+
+/* Start c's job for the request on wsi; 0, or -1 with c failed. */
+static int job_start(struct lws *wsi, struct http_pss *ps, struct api_call *c)
+{
+	struct web_job *j = calloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc = -1;
+
+	if (j) {
+		j->c = c;
+		j->wsi = wsi;
+		j->ps = ps;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		pthread_mutex_lock(&web_jobs_lock);
+		rc = pthread_create(&t, &attr, job_main, j);
+		if (rc == 0) {
+			j->next = web_jobs;
+			web_jobs = j;
+			ps->job = j;
+		}
+		pthread_mutex_unlock(&web_jobs_lock);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc == 0) {
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a save may take a while */
+		return 0;
+	}
+	free(j);
+	c->job = NULL;
+	api_fail(c, 503, "busy", "pvx: cannot start a thread for the request; try again");
+	return -1;
+}
+
+/* Answer the requests whose jobs are done (loop thread); forget those whose
+ * clients went away. */
+static void web_http_jobs_pump(void)
+{
+	pthread_mutex_lock(&web_jobs_lock);
+	for (struct web_job **pp = &web_jobs; *pp;) {
+		struct web_job *j = *pp;
+
+		if (!j->done) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		if (j->wsi) {
+			j->ps->job = NULL;
+			call_reply(j->ps, j->c, j->ps->path);
+			if (http_respond(j->wsi, j->ps) < 0)
+				lws_set_timeout(j->wsi, PENDING_TIMEOUT_USER_OK,
+						LWS_TO_KILL_ASYNC);
+		}
+		call_free(j->c);
+		free(j);
+	}
+	pthread_mutex_unlock(&web_jobs_lock);
+}
+
+/* Run the request; 1 when its job answers later, 0 when ps holds the answer. */
+static int http_dispatch(struct web *w, struct lws *wsi, struct http_pss *ps)
 {
 	struct api_call *c = calloc(1, sizeof(*c));
 	const struct api_route *r = NULL;
 
 	if (!c)
-		return;
+		return 0;
 	c->w = w;
 	c->status = 200;
 	c->method = ps->method == API_POST ? API_POST : API_GET;
@@ -81,20 +196,11 @@ static void http_dispatch(struct web *w, struct http_pss *ps)
 	else if (api_path_split(c, ps->path + 4) == 0 && (r = api_route_find(c, api_routes)) &&
 		 api_body_parse(c, ps->body, ps->len, &c->body) == 0)
 		r->fn(c);
-	if (!c->g)
-		api_fail(c, 500, "no-memory", "pvx: out of memory");
-	if (c->failed)
-		reply_error(ps, c);
-	else
-		reply_set(ps, c->status, c->g);
-	if (c->failed && c->status >= 500 && c->status != 501)
-		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", ps->path,
-			  c->msg);
-	if (c->g)
-		yajl_gen_free(c->g);
-	if (c->body)
-		yajl_tree_free(c->body);
-	free(c);
+	if (!c->failed && c->job && job_start(wsi, ps, c) == 0)
+		return 1;
+	call_reply(ps, c, ps->path);
+	call_free(c);
+	return 0;
 }
 
 static int http_respond(struct lws *wsi, struct http_pss *ps)
@@ -168,8 +274,7 @@ static int http_begin(struct lws *wsi, struct http_pss *ps, const char *in)
 	}
 	if (have_cl)
 		return 0; /* lws calls BODY_COMPLETION, even for "Content-Length: 0" */
-	http_dispatch(w, ps);
-	return http_respond(wsi, ps);
+	return http_dispatch(w, wsi, ps) ? 0 : http_respond(wsi, ps);
 }
 
 static int http_body(struct http_pss *ps, const void *in, size_t len)
@@ -208,8 +313,7 @@ static int http_body_done(struct lws *wsi, struct http_pss *ps)
 		reply_error(ps, &c);
 		return http_respond(wsi, ps);
 	}
-	http_dispatch(web_of(wsi), ps);
-	return http_respond(wsi, ps);
+	return http_dispatch(web_of(wsi), wsi, ps) ? 0 : http_respond(wsi, ps);
 }
 
 static int http_writeable(struct lws *wsi, struct http_pss *ps)
@@ -243,8 +347,17 @@ int web_http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		return http_writeable(wsi, ps);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
+		if (ps && ps->job) { /* the job finishes on its own; nobody hears it */
+			pthread_mutex_lock(&web_jobs_lock);
+			ps->job->wsi = NULL;
+			ps->job = NULL;
+			pthread_mutex_unlock(&web_jobs_lock);
+		}
 		if (ps)
 			pss_free(ps);
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		web_http_jobs_pump();
 		return 0;
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);

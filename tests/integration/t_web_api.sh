@@ -22,6 +22,7 @@ url=$("$PVX" web --listen 127.0.0.1:0 2>"$PVISOR_RUNDIR/web.err") || fail "pvx w
 ok "pvx web: $url"
 pid=$(cat "$PVISOR_RUNDIR/pvxweb.pid")
 WEB_URL=${url%%/#*} WEB_TOKEN=${url##*token=} WEB_SOCK=$PVISOR_RUNDIR/pvxweb.sock PVX=$PVX \
+	PVISOR_RUNDIR=$PVISOR_RUNDIR \
 	KERNEL=$KERNEL DISK=$disk GUEST_A=wa GUEST_B=wb "$PY" "$(dirname "$0")/web_api_check.py" ||
 	fail "API checks (pvxweb.log: $(tail -5 "$PVISOR_RUNDIR/pvxweb.log"))"
 [ "$(cat "$PVISOR_RUNDIR/pvxweb.pid")" = "$pid" ] && kill -0 "$pid" || fail "pvxweb restarted or died"

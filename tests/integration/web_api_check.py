@@ -208,15 +208,30 @@ def check_shutdown_reboot_destroy():
     ok('POST destroy wc: dying, then gone')
 
 
-def check_later_routes():
-    expect('POST', f'domains/{A}/save', 501, 'not-implemented', body={'file': '/tmp/x'},
-           words=['save'])
-    expect('POST', 'domains/restore', 501, 'not-implemented', body={'file': '/tmp/x'})
-    expect('POST', f'domains/{A}/migrate', 501, 'not-implemented', body={'host': 'h2'})
+def check_save_restore():
+    img = os.path.join(os.environ['PVISOR_RUNDIR'], 'wa.img')
+    r = expect('POST', f'domains/{A}/save', 200, body={'file': img, 'checkpoint': True})
+    if r['result'] != 'saved, running' or r['pages'] < 1 or not os.path.getsize(img):
+        fail(f'checkpoint save of {A}: {r}')
+    r = expect('POST', 'domains/restore', 201, body={'file': img, 'overrides': ['name=wr']})
+    d = wait_until('wr running', lambda: (x := domain('wr')) and x['state'] in ('running', 'blocked') and x)
+    if d['domid'] != r['domid'] or domain(A)['state'] not in ('running', 'blocked'):
+        fail(f'restore: {r} {d} {domain(A)}')
+    ok(f'POST domains/{A}/save (checkpoint: {A} runs on) and POST domains/restore as wr '
+       f'({r["pages"]} pages)')
+    expect('POST', 'domains/restore', 409, 'restore-failed', body={'file': img,
+           'overrides': ['name=wr']}, words=['wr'])
+    expect('POST', 'domains/wr/destroy', 200)
+    expect('POST', 'domains/restore', 404, 'bad-file', body={'file': img + '.none'})
+    expect('POST', 'domains/restore', 400, 'restore-failed', body={'file': '/etc/hostname'})
+    expect('POST', f'domains/{A}/save', 400, 'bad-body', body={'file': 'relative.img'},
+           words=['absolute path'])
     expect('POST', f'domains/{A}/save', 400, 'bad-body', body={'path': '/tmp/x'},
            words=['unknown key "path"', 'file'])
-    expect('POST', 'domains/nosuch/save', 404, 'no-such-domain')
-    ok('save / restore / migrate: 501 with the shapes they will take; their bodies checked')
+    expect('POST', 'domains/nosuch/save', 404, 'no-such-domain', body={'file': img})
+    expect('POST', f'domains/{A}/migrate', 501, 'not-implemented', body={'host': 'h2'})
+    ok('save and restore refuse a name in use (409), a missing file (404), a file that is '
+       'no image and a relative path (400); migrate answers 501 in its final shape')
 
 
 BAD_BODIES = [
@@ -397,7 +412,7 @@ def main():
     check_pause()
     check_create()
     check_shutdown_reboot_destroy()
-    check_later_routes()
+    check_save_restore()
     check_bad_requests()
     check_unix_and_loopback()
     check_events()
