@@ -14,6 +14,9 @@ int rundir_file(char *buf, size_t len, const char *name);
 /* Write this process's pid to "<rundir>/<name>" (through a temporary file and a
  * rename, so a reader never sees it half written). 0 or -errno. */
 int rundir_pidfile_write(const char *name);
+/* Listen (non-blocking) on the Unix socket "<rundir>/<name>", replacing a stale
+ * socket file but never a live daemon's (-EADDRINUSE). The descriptor, or -errno. */
+int rundir_listen(const char *name, int backlog);
 /* Remove "<rundir>/<name>" (a pid file or socket at exit); errors are ignored. */
 void rundir_unlink(const char *name);
 

@@ -17,6 +17,9 @@ ssize_t util_read_full(int fd, void *buf, size_t len);
 /* Block sigs[0..n) and return a signalfd (close-on-exec) that reads them; SIGPIPE
  * is ignored too (daemons see EPIPE instead). The descriptor, or -errno. */
 int util_signalfd(const int *sigs, size_t n);
+/* Raise this process's soft limit on open descriptors to the hard limit: a daemon
+ * holds a few per guest (a thousand guests outgrow the usual 1024). 0 or -errno. */
+int util_raise_nofile(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
 /* CLOCK_REALTIME now plus ms: a deadline for pthread_cond_timedwait. */

@@ -9,27 +9,26 @@
 #include "libpvx/cfg.h"
 #include "libpvx/pvx.h"
 
-void pvx_domain_letters(struct pvctrl *h, pv_domid_t domid, char out[7])
+void pvx_domain_letters(const struct pv_domctl_getdomaininfo *info, char out[7])
 {
 	static const char reasons[] = "-rscwS";
-	struct pv_domctl_getdomaininfo info;
 
 	memcpy(out, "------", 7);
-	if (pvctrl_domain_getinfo(h, domid, &info) < 0)
+	if (!info)
 		return;
-	if (info.flags & PV_DOMINF_running)
+	if (info->flags & PV_DOMINF_running)
 		out[0] = 'r';
-	if (info.flags & PV_DOMINF_blocked)
+	if (info->flags & PV_DOMINF_blocked)
 		out[1] = 'b';
-	if (info.flags & PV_DOMINF_paused)
+	if (info->flags & PV_DOMINF_paused)
 		out[2] = 'p';
-	if (info.flags & PV_DOMINF_shutdown) {
-		unsigned r = (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
+	if (info->flags & PV_DOMINF_shutdown) {
+		unsigned r = (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
 
 		out[3] = 's';
 		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
 	}
-	if (info.flags & PV_DOMINF_dying)
+	if (info->flags & PV_DOMINF_dying)
 		out[5] = 'd';
 }
 

@@ -189,9 +189,20 @@ char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc);
 char *pvx_domain_saved_config(pv_domid_t domid);
 /* Replace it (atomically: a reader sees the old text or the new). 0 or -errno. */
 int pvx_domain_save_config(pv_domid_t domid, const char *text);
+/* The absolute path of the file the saved config came from (its first line), or NULL;
+ * the caller frees it. */
 char *pvx_domain_saved_config_file(pv_domid_t domid);
+/* Keep text as the domain's saved config, with a first line naming dc's file unless it
+ * has one already (a config restored from an image). Errors are ignored: the domain
+ * runs, only its restarts would miss the config. */
 void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc);
 void pvx_domain_forget(pv_domid_t domid);
+/* A saved config starts with a comment naming the file it came from, absolute, so
+ * that the monitor resolves its relative paths as create did: PVX_SAVED_SOURCE
+ * followed by the path and a newline. pvx_saved_source returns that path
+ * (malloc'ed), or NULL when text has no such first line. */
+#define PVX_SAVED_SOURCE "# source: "
+char *pvx_saved_source(const char *text);
 
 /* The steps of pvx_domain_create that a restore shares. checks: host memory, a
  * unique name (-EEXIST), the type. set_name: name and lifecycle actions in the
@@ -300,8 +311,8 @@ struct yajl_gen_t;
 /* The domain's config as xl's JSON "config" object (as pvx list -l prints it),
  * or {"c_info": {"name": name}} when it has no saved config. 0 or -EIO. */
 int pvx_domain_config_json(struct yajl_gen_t *g, pv_domid_t domid, const char *name);
-/* xl's six state letters (r b p s <reason> d) from getdomaininfo; "------" when
- * it fails. */
-void pvx_domain_letters(struct pvctrl *h, pv_domid_t domid, char out[7]);
+/* xl's six state letters (r b p s <reason> d) of a domain's getdomaininfo;
+ * "------" for NULL (it went meanwhile). */
+void pvx_domain_letters(const struct pv_domctl_getdomaininfo *info, char out[7]);
 
 #endif

@@ -193,10 +193,10 @@ static int restore_finish(struct restore_ctx *c)
 	if (rc == 0)
 		rc = restore_boot(c, &bp);
 	restore_phase(c, PVX_SR_DEVICES);
+	if (rc == 0) /* before the introduction the monitor sees */
+		pvx_domain_keep_config(c->domid, c->text, &c->dc);
 	if (rc == 0)
 		rc = restore_store(c, &bp);
-	if (rc == 0)
-		pvx_domain_keep_config(c->domid, c->text, &c->dc);
 	if (rc == 0 && (c->o->flags & PVX_RESTORE_LAZY) &&
 	    (rc = pvctrl_lazy(c->h, c->domid, PV_PRIVCMD_LAZY_ARM, 0, 0, NULL, NULL, NULL)) < 0)
 		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s", strerror(-rc));

@@ -49,8 +49,9 @@ static const struct pvx_cmd commands[] = {
 	  "guest has to suspend, 30); a progress bar on a terminal" },
 	{ "restore", cmd_restore, 0, "[-p] [-e] [--lazy] [--json] [CFG] FILE [KEY=VALUE...]",
 	  "Restore a domain from a saved image",
-	  "Start a domain from a save image, as xl restore (-p: leave it paused; -e: start no "
-	  "monitor, so its restart actions are not carried out; CFG replaces the image's "
+	  "Start a domain from a save image, as xl restore (-p: leave it paused; -e: accepted "
+	  "as xl's; pvx never waits for the domain, the run directory's monitor (pvmon) "
+	  "carries out its restart actions; CFG replaces the image's "
 	  "config; KEY=VALUE overrides it, name=NEW starting another domain from the same "
 	  "image; --lazy: its pages come from the image on first touch; --json: the phases)" },
 	{ "dump-core", cmd_dump_core, 0, "DOMAIN FILE", "Write a domain's core file",

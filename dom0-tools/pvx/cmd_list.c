@@ -12,12 +12,43 @@
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
+#define LIST_MAX 1024 /* domains asked for at once: the hypervisor's table, as domext */
+
 static const char *state_name(uint32_t s)
 {
 	static const char *names[] = { "created", "running", "blocked", "paused",
 				       "shutdown", "crashed", "dying" };
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
+}
+
+/* Every domain's info, in id order, from one request (was one per row). */
+struct list_infos {
+	struct pv_domctl_getdomaininfo *v;
+	int n;
+};
+
+static void list_infos_get(struct pvctrl *h, struct list_infos *li)
+{
+	li->v = malloc(LIST_MAX * sizeof(*li->v));
+	li->n = li->v ? pvctrl_domain_getinfolist(h, 1, li->v, LIST_MAX) : -ENOMEM;
+	if (li->n < 0)
+		li->n = 0;
+}
+
+static int list_info_cmp(const void *key, const void *elem)
+{
+	pv_domid_t id = *(const pv_domid_t *)key;
+	const struct pv_domctl_getdomaininfo *i = elem;
+
+	return id < i->domain ? -1 : id > i->domain;
+}
+
+static const struct pv_domctl_getdomaininfo *list_info_of(const struct list_infos *li,
+							  pv_domid_t domid)
+{
+	return li->n ? bsearch(&domid, li->v, (size_t)li->n, sizeof(*li->v), list_info_cmp)
+		     : NULL;
 }
 
 static double dom0_cpu_seconds(void)
@@ -84,20 +115,19 @@ static void list_extra(const struct list_opts *o, const uint8_t uuid[16], int sh
 	putchar('\n');
 }
 
-static void list_row(struct pvctrl *h, const struct list_opts *o,
-		     const struct pv_privcmd_domext *e, unsigned nr_nodes)
+static void list_row(const struct list_opts *o, const struct pv_privcmd_domext *e,
+		     const struct pv_domctl_getdomaininfo *ip, unsigned nr_nodes)
 {
-	struct pv_domctl_getdomaininfo info;
+	static const struct pv_domctl_getdomaininfo none;
+	const struct pv_domctl_getdomaininfo *info = ip ? ip : &none;
 	char st[7];
 
-	memset(&info, 0, sizeof(info));
-	pvctrl_domain_getinfo(h, e->domid, &info);
-	pvx_domain_letters(h, e->domid, st);
+	pvx_domain_letters(ip, st);
 	printf("%-40s %5d %5lu %5d     %s  %8.1f", e->name, e->domid,
 	       (unsigned long)(e->tot_pages / 256), (int)e->nr_vcpus, st,
 	       (double)e->cpu_time / 1e9);
-	list_extra(o, info.handle, (info.flags & PV_DOMINF_shutdown) != 0,
-		   (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask, nr_nodes);
+	list_extra(o, info->handle, (info->flags & PV_DOMINF_shutdown) != 0,
+		   (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask, nr_nodes);
 }
 
 static void list_table(struct pvctrl *h, const struct list_opts *o, const struct cli_domset *s)
@@ -114,8 +144,14 @@ static void list_table(struct pvctrl *h, const struct list_opts *o, const struct
 		       dom0_cpu_seconds());
 		list_extra(o, nil, 0, 0, pi.nr_nodes);
 	}
-	for (int i = 0; i < s->n; i++)
-		list_row(h, o, &s->e[i], pi.nr_nodes);
+	if (s->n) {
+		struct list_infos li;
+
+		list_infos_get(h, &li);
+		for (int i = 0; i < s->n; i++)
+			list_row(o, &s->e[i], list_info_of(&li, s->e[i].domid), pi.nr_nodes);
+		free(li.v);
+	}
 }
 
 static void json_str(yajl_gen g, const char *s)

@@ -114,28 +114,6 @@ static int create_load(struct api_call *c, struct create_req *r, struct cfg_file
 	return rc;
 }
 
-/* The monitor (pvmon) carries out the restart actions from the saved config,
- * relative paths taken from the config's folder, as after pvx create. */
-static void create_monitor(struct create_req *r, const struct domcfg *dc, pv_domid_t domid)
-{
-	const char *base = strrchr(dc->config_file, '/');
-	struct pvx_err err = { 0 };
-	char *path = NULL;
-	int rc = -ENOMEM;
-
-	if (asprintf(&path, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
-		rc = pvstart_monitor(domid, path, &err);
-	free(path);
-	if (rc < 0) {
-		char msg[PVX_ERR_MAX + 100];
-
-		snprintf(msg, sizeof(msg),
-			 "%s: the restart actions of %s will not be carried out",
-			 pvx_err_text(&err, rc), dc->name);
-		create_warn(r, msg);
-	}
-}
-
 static void create_reply(struct api_call *c, struct create_req *r, const struct domcfg *dc,
 			 pv_domid_t domid)
 {
@@ -187,7 +165,6 @@ static void create_run(struct api_call *c, struct create_req *r, struct cfg_file
 			 "create-failed", "pvx: %s: %s", dc->name, pvx_err_text(&err, rc));
 		return;
 	}
-	create_monitor(r, dc, domid);
 	create_reply(c, r, dc, domid);
 }
 

@@ -116,20 +116,6 @@ void api_domain_save(struct api_call *c)
 	c->job = save_job;
 }
 
-/* The monitor of the restored domain carries out its restart actions. */
-static void restore_monitor(struct api_call *c, pv_domid_t domid, const char *config_file)
-{
-	struct pvx_err err = { 0 };
-	int rc = pvstart_monitor(domid, config_file, &err);
-
-	if (rc < 0) {
-		json_key(c->g, "warnings");
-		yajl_gen_array_open(c->g);
-		json_str(c->g, pvx_err_text(&err, rc));
-		yajl_gen_array_close(c->g);
-	}
-}
-
 static void sr_job_free_overrides(struct sr_job *j)
 {
 	for (int i = 0; i < j->n_ov; i++)
@@ -188,7 +174,6 @@ static void restore_job(struct api_call *c)
 	json_kstr(c->g, "file", j->file);
 	json_kbool(c->g, "paused", (j->flags & PVX_RESTORE_PAUSED) != 0);
 	sr_figures(c, &rep);
-	restore_monitor(c, domid, config_file);
 	yajl_gen_map_close(c->g);
 	free(config_file);
 	sampler_kick(c->w->smp);

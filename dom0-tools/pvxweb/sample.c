@@ -38,6 +38,23 @@ static void sample_backends(struct sample_set *s)
 	}
 }
 
+/* xl's letters of every domain of out, from one getdomaininfolist request. */
+static void sample_letters(struct pvctrl *pc, struct sample_set *out)
+{
+	struct pv_domctl_getdomaininfo *info = calloc((size_t)out->n + 1, sizeof(*info));
+	int n = info ? pvctrl_domain_getinfolist(pc, 1, info, (uint32_t)out->n + 1) : -1;
+
+	for (int i = 0; i < out->n; i++) {
+		const struct pv_domctl_getdomaininfo *found = NULL;
+
+		for (int k = 0; k < n && !found; k++)
+			if (info[k].domain == out->d[i].e.domid)
+				found = &info[k];
+		pvx_domain_letters(found, out->d[i].letters);
+	}
+	free(info);
+}
+
 int sample_take(struct pvctrl *pc, struct sample_set *out, int backends)
 {
 	struct pv_privcmd_domext *e = NULL;
@@ -53,11 +70,10 @@ int sample_take(struct pvctrl *pc, struct sample_set *out, int backends)
 		return -ENOMEM;
 	}
 	out->n = n;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		out->d[i].e = e[i];
-		pvx_domain_letters(pc, e[i].domid, out->d[i].letters);
-	}
 	free(e);
+	sample_letters(pc, out);
 	if (!backends)
 		return 0;
 	sample_backends(out);

@@ -41,7 +41,8 @@ struct vcpu {
 	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
 	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
 	uint64_t timer_next_period;
-	int timer_armed;         /* in the timer thread's heap */
+	unsigned timer_slot;     /* index + 1 in the timer thread's heap, 0 = not in it */
+	uint64_t timer_key;      /* the deadline it is filed under there */
 	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
 	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer
@@ -87,6 +88,11 @@ struct domain {
 	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
 	unsigned refcnt;
 	int removed;             /* out of the table; freed at the last put */
+	/* the table's indexes (domain_table.c) */
+	unsigned slot;
+	struct domain *id_next, *id_prev, *name_next;
+	uint64_t change_gen;     /* its latest change dom0 was told of (VIRQ_DOM_EXC), 0: none */
+	struct domain *chg_next, *chg_prev;
 
 	uint64_t max_pages;      /* RAM the memory fd holds */
 	uint64_t tot_pages;      /* pages the guest is given (memory target) */
@@ -208,9 +214,29 @@ int domain_sr_restore_locked(struct domain *d, const uint8_t *in, size_t len);
 uint64_t domain_cpu_time_locked(struct domain *d);
 uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v);
 int domain_host_pid_locked(struct domain *d);
-/* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
+/* Iterate live domains in id order (hv_lock held); returns the next after `after`
+ * (O(1) when `after` is a live domain's id). */
 struct domain *domain_next_locked(int after);
 unsigned domain_count_locked(void);
+/* The table's indexes (domain_table.c), hv_lock held: add a domain whose domid and
+ * name are set (0, -PV_ENOSPC when the table is full or the id taken), take it out,
+ * rename it (name of len bytes, checked by the caller). */
+int domain_table_add_locked(struct domain *d);
+void domain_table_del_locked(struct domain *d);
+void domain_table_rename_locked(struct domain *d, const char *name, size_t len);
+/* d's state changed in a way dom0 hears of (shut down, crashed; removal is recorded
+ * by domain_table_del_locked): before raising VIRQ_DOM_EXC. */
+void domain_changed_locked(struct domain *d);
+struct pv_privcmd_domstatus;
+/* The domains changed or removed since change count `since` (removed ones with state
+ * DYING), at most max into out; *gen: the count now. -PV_ERANGE when they do not fit
+ * or removals since then were forgotten (the caller lists every domain instead). */
+int domain_changes_locked(uint64_t since, struct pv_privcmd_domstatus *out, unsigned max,
+			  uint64_t *gen);
+/* Destroy every domain at once (pvisor stopping): every one is killed before any
+ * is waited for, so they die together; returns once all are gone or after
+ * timeout_ms. hv_lock not held. */
+void domain_destroy_all(uint32_t timeout_ms);
 /* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
  * need no id order (one pass over the table, not one per domain). */
 struct domain *domain_at_locked(unsigned slot);
@@ -255,9 +281,13 @@ static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 	return kind;
 }
 
-/* Timers (timer.c); _locked: hv_lock held. */
-void timer_changed_locked(uint64_t deadline);
-void timer_domain_resumed_locked(void);
+/* Timers (timer.c); _locked: hv_lock held. A vCPU's deadline changed (singleshot,
+ * periodic, poll timeout): file it again. A paused or quiesced domain's timers
+ * wait; unpause and resume re-file them. A domain leaving the table takes its
+ * vCPUs out. */
+void timer_vcpu_changed_locked(struct domain *d, struct vcpu *v);
+void timer_domain_resumed_locked(struct domain *d);
+void timer_domain_gone_locked(struct domain *d);
 
 /* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
  * RAM leave the domain (release: host memory punched out of the memory fd,

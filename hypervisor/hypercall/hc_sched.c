@@ -65,7 +65,7 @@ static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
 	ctx->defer = 1;
 	instr_block(ctx->d, v, PV_HYPERCALL_sched_op);
 	if (sp.timeout)
-		timer_changed_locked(sp.timeout);
+		timer_vcpu_changed_locked(ctx->d, v);
 	pthread_cond_broadcast(&hv_cond);
 out:
 	pthread_mutex_unlock(&hv_lock);

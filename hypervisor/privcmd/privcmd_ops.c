@@ -174,6 +174,74 @@ static int32_t op_sched_info(struct privcmd_reply *rep)
 	return 0;
 }
 
+static int32_t op_domext_get(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domext *e = (void *)p;
+	struct domain *d;
+
+	if (len != sizeof(*e))
+		return -PV_EINVAL;
+	e->name[sizeof(e->name) - 1] = '\0';
+	pthread_mutex_lock(&hv_lock);
+	d = e->flags & PV_DOMEXT_GET_BY_NAME ? domain_by_name_locked(e->name)
+					     : domain_lookup_locked(e->domid);
+	if (d)
+		domext_fill(d, e);
+	pthread_mutex_unlock(&hv_lock);
+	if (!d)
+		return -PV_ESRCH;
+	rep->data = p;
+	rep->len = sizeof(*e);
+	return 0;
+}
+
+static int32_t op_domain_states(struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domstatus *s;
+	struct domain *d;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&hv_lock);
+	s = calloc(domain_count_locked() + 1, sizeof(*s));
+	for (d = domain_next_locked(-1); s && d; d = domain_next_locked(d->domid))
+		s[n++] = (struct pv_privcmd_domstatus){ .domid = d->domid, .state = d->state };
+	pthread_mutex_unlock(&hv_lock);
+	if (!s)
+		return -PV_ENOMEM;
+	rep->data = (uint8_t *)s;
+	rep->owned = 1;
+	rep->len = n * sizeof(*s);
+	return (int32_t)n;
+}
+
+#define PV_DOMCHANGES_MAX 256 /* entries in one answer; more: -ERANGE */
+
+static int32_t op_domain_changes(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domchanges q;
+	uint8_t *out;
+	int n;
+
+	if (len != sizeof(q))
+		return -PV_EINVAL;
+	memcpy(&q, p, sizeof(q));
+	out = malloc(sizeof(q) + PV_DOMCHANGES_MAX * sizeof(struct pv_privcmd_domstatus));
+	if (!out)
+		return -PV_ENOMEM;
+	pthread_mutex_lock(&hv_lock);
+	n = domain_changes_locked(q.since, (void *)(out + sizeof(q)), PV_DOMCHANGES_MAX, &q.gen);
+	pthread_mutex_unlock(&hv_lock);
+	if (n < 0) {
+		free(out);
+		return n;
+	}
+	memcpy(out, &q, sizeof(q));
+	rep->data = out;
+	rep->owned = 1;
+	rep->len = sizeof(q) + (uint32_t)n * sizeof(struct pv_privcmd_domstatus);
+	return n;
+}
+
 static int32_t op_wait_domain(uint8_t *p, uint32_t len)
 {
 	struct pv_privcmd_wait w;
@@ -326,6 +394,12 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_domext_set(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_LIST:
 		return op_domext_list(rep);
+	case PV_PRIVCMD_OP_DOMEXT_GET:
+		return op_domext_get(payload, len, rep);
+	case PV_PRIVCMD_OP_DOMAIN_STATES:
+		return op_domain_states(rep);
+	case PV_PRIVCMD_OP_DOMAIN_CHANGES:
+		return op_domain_changes(payload, len, rep);
 	case PV_PRIVCMD_OP_WAIT_DOMAIN:
 		return op_wait_domain(payload, len);
 	case PV_PRIVCMD_OP_EVTCHN_OPEN:

@@ -128,6 +128,23 @@ enum pv_privcmd_op {
 	 * is crashed. DONE: every page is in; the registrations go. -EINVAL when the
 	 * domain is not lazy. */
 	PV_PRIVCMD_OP_LAZY = 23,
+	/* One domain's attributes: payload pv_privcmd_domext naming it by domid, or by
+	 * name with flags PV_DOMEXT_GET_BY_NAME; reply the filled pv_privcmd_domext.
+	 * -ESRCH when there is no such domain. (A lookup costs the same with one
+	 * domain or a thousand, unlike DOMEXT_LIST.) */
+	PV_PRIVCMD_OP_DOMEXT_GET = 24,
+	/* Every domain's id and state, in id order, and nothing else (no CPU time: the
+	 * cheap answer to "which domains changed?"): reply an array of
+	 * pv_privcmd_domstatus; ret = how many. */
+	PV_PRIVCMD_OP_DOMAIN_STATES = 25,
+	/* Which domains changed in a way VIRQ_DOM_EXC announces (shut down, crashed,
+	 * removed) since change count `since`: payload pv_privcmd_domchanges; reply the
+	 * same struct, its gen the count to ask with next time, then ret entries of
+	 * pv_privcmd_domstatus (a removed domain shows PV_DOMSTATE_DYING). -ERANGE: more
+	 * changed than the hypervisor keeps track of; list them all with DOMAIN_STATES
+	 * (ask with since = UINT64_MAX first: nothing, and the count to start from).
+	 * What xenstored does at each VIRQ_DOM_EXC, for the domains that changed only. */
+	PV_PRIVCMD_OP_DOMAIN_CHANGES = 26,
 };
 
 /* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
@@ -333,6 +350,20 @@ struct pv_privcmd_domext {
 };
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+#define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+
+/* DOMAIN_CHANGES: the request and the head of the reply. */
+struct pv_privcmd_domchanges {
+	uint64_t since; /* IN */
+	uint64_t gen;   /* OUT: the change count now */
+};
+
+/* DOMAIN_STATES: one entry per domain. */
+struct pv_privcmd_domstatus {
+	uint16_t domid;
+	uint8_t state;            /* enum pv_privcmd_domstate */
+	uint8_t pad;
+};
 
 struct pv_privcmd_sr_restore {
 	uint16_t domid;

@@ -72,6 +72,9 @@ int pv_spawn_handover(struct domain *d, int ctrl);
 /* The service thread (pv_service.c). */
 int pv_service_start(struct domain *d);
 void pv_service_stop(struct domain *d);
+/* Ask the service thread to stop without waiting (the domain is being killed):
+ * pv_service_stop then only joins it. hv_lock may be held. */
+void pv_service_stop_soon(struct domain *d);
 /* Answer hypercall `id` of d's process with ret. */
 void pv_answer(struct domain *d, uint64_t id, long ret);
 /* Interrupt v's thread with the upcall signal (upcall, park or stop). */
