@@ -118,4 +118,20 @@ int pvstart_disks_servable(const struct domcfg *dc, struct pvx_err *err);
 /* Stop every NBD server of the run directory (pvx daemons stop). */
 void pvstart_nbd_stop_all(void);
 
+/* ---- pvx migrate's transport (migrate.c) ---- */
+struct pvstart_migrate_channel {
+	pid_t pid;   /* the shell running the rune */
+	int send_fd; /* the stream to the receiver (the shell's stdin) */
+	int recv_fd; /* the receiver's answers (the shell's stdout) */
+	char *rune;  /* the command run, for messages; the caller frees it */
+};
+/* xl's rune -- "SSH HOST pvx migrate-receive ARGS", or HOST alone when ssh is ""
+ * (the command itself) -- run as sh -c RUNE with the channel's pipes as its stdin
+ * and stdout and no other descriptor. 0 or -errno with err set. */
+int pvstart_migrate_open(const char *ssh, const char *host, const char *args,
+			 struct pvstart_migrate_channel *ch, struct pvx_err *err);
+/* Close the pipes and wait for the shell, 10 s at most (as xl): 0, or -ETIMEDOUT
+ * when it still runs (it is not waited for any longer). */
+int pvstart_migrate_close(struct pvstart_migrate_channel *ch);
+
 #endif

@@ -1,8 +1,7 @@
 /* POST /domains/DOM/{pause,unpause,destroy,shutdown,reboot}: the lifecycle
  * actions, as the pvx verbs of the same names do them (without -w: the reply
- * comes at once and the events stream shows the domain stopping). Migrate takes
- * its final request shape and answers 501 until the toolstack has it; save and
- * restore are in api_sr.c. */
+ * comes at once and the events stream shows the domain stopping). Save and
+ * restore are in api_sr.c, migrate in api_migrate.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,26 +115,4 @@ void api_domain_shutdown(struct api_call *c)
 void api_domain_reboot(struct api_call *c)
 {
 	action_shutdown(c, "reboot", "reboot", PV_SHUTDOWN_reboot);
-}
-
-/* The shape migrate will take; nothing is done yet. */
-static void action_later(struct api_call *c, const char *verb, const char *const *keys,
-			 int needs_domain)
-{
-	struct pvctrl *pc;
-	pv_domid_t domid;
-
-	if (api_body_keys(c, keys) < 0 || (needs_domain && api_domain_arg(c, &pc, &domid) < 0))
-		return;
-	api_fail(c, 501, "not-implemented",
-		 "pvx: %s: this pvisor cannot %s domains yet; "
-		 "nothing was changed",
-		 verb, verb);
-}
-
-void api_domain_migrate(struct api_call *c)
-{
-	static const char *const keys[] = { "host", "live", NULL };
-
-	action_later(c, "migrate", keys, 1);
 }

@@ -1,5 +1,4 @@
-/* The API's routes (docs/API.md describes each). Save, restore and migrate have
- * their routes already and answer 501 until the toolstack can do them. */
+/* The API's routes (docs/API.md describes each). */
 #include "api.h"
 
 const struct api_route api_routes[] = {

@@ -18,7 +18,7 @@ pvxweb_SRCS += dom0-tools/pvxweb/main.c dom0-tools/pvxweb/web_lws.c \
 	dom0-tools/pvxweb/api_table.c dom0-tools/pvxweb/api_dom.c \
 	dom0-tools/pvxweb/api_domains.c dom0-tools/pvxweb/api_actions.c \
 	dom0-tools/pvxweb/api_create.c dom0-tools/pvxweb/api_host.c \
-	dom0-tools/pvxweb/api_sr.c
+	dom0-tools/pvxweb/api_sr.c dom0-tools/pvxweb/api_migrate.c
 pvxweb_LIBS += pvxwebcore pvstart pvx xs pvctrl pvcommon
 pvxweb_LDLIBS += -lwebsockets -lyajl -lz
 

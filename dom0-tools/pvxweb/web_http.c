@@ -99,7 +99,7 @@ static void call_reply(struct http_pss *ps, struct api_call *c, const char *path
 		reply_error(ps, c);
 	else
 		reply_set(ps, c->status, c->g);
-	if (c->failed && c->status >= 500 && c->status != 501)
+	if (c->failed && c->status >= 500)
 		log_warnx("%s /api%s: %s", c->method == API_POST ? "POST" : "GET", path, c->msg);
 }
 

@@ -3,6 +3,7 @@
 # tokens, bad bodies, bad paths, unknown domains (clear JSON errors), and pvxweb
 # still running at the end (tests/integration/web_api_check.py does the checks).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/migrate_lib.sh" # a second host for POST domains/DOM/migrate
 export PVISOR_NET_TAP=0
 PY=/usr/bin/python3 # Debian's, with python3-websocket
 [ -x "$BIN/pvxweb" ] || skip "pvxweb not built (it needs libwebsockets-dev: make deps)"
@@ -22,7 +23,7 @@ url=$("$PVX" web --listen 127.0.0.1:0 2>"$PVISOR_RUNDIR/web.err") || fail "pvx w
 ok "pvx web: $url"
 pid=$(cat "$PVISOR_RUNDIR/pvxweb.pid")
 WEB_URL=${url%%/#*} WEB_TOKEN=${url##*token=} WEB_SOCK=$PVISOR_RUNDIR/pvxweb.sock PVX=$PVX \
-	PVISOR_RUNDIR=$PVISOR_RUNDIR \
+	PVISOR_RUNDIR=$PVISOR_RUNDIR H2=$H2 HOST2=$HOST2 \
 	KERNEL=$KERNEL DISK=$disk GUEST_A=wa GUEST_B=wb "$PY" "$(dirname "$0")/web_api_check.py" ||
 	fail "API checks (pvxweb.log: $(tail -5 "$PVISOR_RUNDIR/pvxweb.log"))"
 [ "$(cat "$PVISOR_RUNDIR/pvxweb.pid")" = "$pid" ] && kill -0 "$pid" || fail "pvxweb restarted or died"

@@ -6,7 +6,8 @@ keeps serving. Prints one "ok:" line per check; exits 1 at the first failure.
 
 env: WEB_URL (http://ADDR:PORT), WEB_TOKEN, WEB_SOCK (the Unix socket), PVX,
 KERNEL, DISK (the image wb has as xvda), GUEST_A, GUEST_B (running shell guests;
-B has the disk and a vif)."""
+B has the disk and a vif), H2 and HOST2 (a second host's run directory and the
+command that reaches it as ssh would: tests/tools/host2.sh)."""
 import http.client
 import json
 import os
@@ -23,6 +24,7 @@ TOKEN = os.environ['WEB_TOKEN']
 SOCK = os.environ['WEB_SOCK']
 PVX = os.environ['PVX']
 A, B = os.environ['GUEST_A'], os.environ['GUEST_B']
+H2, HOST2 = os.environ['H2'], os.environ['HOST2']  # the second host, its ssh
 HOSTPORT = urllib.parse.urlparse(URL).netloc
 DEADLINE = 30  # seconds: the machine is shared, so states are waited for
 
@@ -221,7 +223,6 @@ def check_save_restore():
        f'({r["pages"]} pages)')
     expect('POST', 'domains/restore', 409, 'restore-failed', body={'file': img,
            'overrides': ['name=wr']}, words=['wr'])
-    expect('POST', 'domains/wr/destroy', 200)
     expect('POST', 'domains/restore', 404, 'bad-file', body={'file': img + '.none'})
     expect('POST', 'domains/restore', 400, 'restore-failed', body={'file': '/etc/hostname'})
     expect('POST', f'domains/{A}/save', 400, 'bad-body', body={'file': 'relative.img'},
@@ -229,9 +230,42 @@ def check_save_restore():
     expect('POST', f'domains/{A}/save', 400, 'bad-body', body={'path': '/tmp/x'},
            words=['unknown key "path"', 'file'])
     expect('POST', 'domains/nosuch/save', 404, 'no-such-domain', body={'file': img})
-    expect('POST', f'domains/{A}/migrate', 501, 'not-implemented', body={'host': 'h2'})
     ok('save and restore refuse a name in use (409), a missing file (404), a file that is '
-       'no image and a relative path (400); migrate answers 501 in its final shape')
+       'no image and a relative path (400)')
+
+
+def on_host2(*args):
+    """pvx on the second host (its run directory, reached through host2.sh)."""
+    return subprocess.run([HOST2, H2, 'pvx', *args], capture_output=True, text=True)
+
+
+def check_migrate():
+    """wr (restored above) moves to the second host; refusals leave guests alone."""
+    r = expect('POST', 'domains/wr/migrate', 200, body={'host': H2, 'ssh': HOST2})
+    if r['result'] != 'migrated' or r['rounds'] < 2 or r['bytes'] < 4096 * r['pages'][0] \
+            or r['downtime_ms'] <= 0 or r['pages'][0] < 1:
+        fail(f'migrate wr: {r}')
+    wait_until('wr gone from this host', lambda: api('GET', 'domains/wr')[0] == 404)
+    there = on_host2('list', 'wr')
+    if there.returncode != 0 or 'wr' not in there.stdout:
+        fail(f'wr is not on the second host: {there.stdout} {there.stderr}')
+    ok(f'POST domains/wr/migrate: on the second host after {r["rounds"]} rounds '
+       f'({r["pages"]} pages, downtime {r["downtime_ms"]:.1f} ms), gone from this one')
+    on_host2('destroy', 'wr')
+    r = expect('POST', f'domains/{A}/migrate', 500, 'migrate-failed',
+               body={'host': H2 + '/none', 'ssh': HOST2}, words=[A, 'runs on here'])
+    if domain(A)['state'] not in ('running', 'blocked'):
+        fail(f'{A} after a failed migration: {domain(A)}')
+    for body, words in (({'host': '-oProxyCommand=x'}, ['"host"']),
+                        ({'host': 'h2 ; reboot'}, ['"host"']),
+                        ({'ssh': 'ssh'}, ['"host"']),
+                        ({'host': 'h2', 'live': False}, ['always live']),
+                        ({'host': 'h2', 'ssh': 'ssh\nreboot'}, ['"ssh"']),
+                        ({'host': 'h2', 'rounds': 3}, ['unknown key "rounds"'])):
+        expect('POST', f'domains/{A}/migrate', 400, 'bad-body', body=body, words=words)
+    expect('POST', 'domains/nosuch/migrate', 404, 'no-such-domain', body={'host': H2})
+    ok(f'migrate to a host that is not there: 500 and {A} runs on here; a host that is '
+       'an option or two words, live=false, a two-line ssh, unknown keys: 400')
 
 
 BAD_BODIES = [
@@ -413,6 +447,7 @@ def main():
     check_create()
     check_shutdown_reboot_destroy()
     check_save_restore()
+    check_migrate()
     check_bad_requests()
     check_unix_and_loopback()
     check_events()
