@@ -64,8 +64,15 @@ export class Plots {
     const ids = [...this.series.keys()].sort((a, b) => a - b);
     const key = ids.map((id) => `${id}:${this.series.get(id).name}`).join(',');
     if (key !== this.key) this.rebuild(ids, key);
+    // at least a minute wide: from one sample alone uPlot's time axis spans years
+    const last = this.times[this.times.length - 1];
+    const min = Math.min(this.times[0], last - 60);
     METRICS.forEach((x, i) => {
-      this.charts[i].setData([this.times, ...ids.map((id) => this.series.get(id).values[x.id])]);
+      const c = this.charts[i];
+      c.batch(() => {
+        c.setData([this.times, ...ids.map((id) => this.series.get(id).values[x.id])]);
+        c.setScale('x', { min, max: last });
+      });
     });
   }
 
