@@ -14,7 +14,7 @@ boots=${3:-30}
 fl=$bin/bench_firstline
 [ -x "$fl" ] || { echo "ab_create: $fl not built" >&2; exit 1; }
 
-rundirs=() times_0=() times_1=()
+rundirs=() times_0=() times_1=() t=() med=()
 stop_all() {
 	local k
 	for k in 0 1; do
@@ -50,13 +50,10 @@ for ((i = 1; i <= boots; i++)); do
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 for k in 0 1; do
-	eval "t=(\"\${times_$k[@]}\")"
-	# shellcheck disable=SC2154
-	read -r med min max n < <(printf '%s\n' "${t[@]}" | bench_stats)
+	if [ "$k" = 0 ]; then t=("${times_0[@]}"); else t=("${times_1[@]}"); fi
+	read -r "med[k]" min max n < <(printf '%s\n' "${t[@]}" | bench_stats)
 	printf 'build=%s median_ms=%s min_ms=%s max_ms=%s boots=%s\n' "${tops[$k]}" \
-		"$(bench_div "$med" 1000000 2)" "$(bench_div "$min" 1000000 2)" \
+		"$(bench_div "${med[$k]}" 1000000 2)" "$(bench_div "$min" 1000000 2)" \
 		"$(bench_div "$max" 1000000 2)" "$n"
-	eval "med_$k=$med"
 done
-# shellcheck disable=SC2154
-echo "ratio_b_over_a=$(bench_ratio "$med_1" "$med_0") load_before=\"$load0\" load_after=\"$load1\""
+echo "ratio_b_over_a=$(bench_ratio "${med[1]}" "${med[0]}") load_before=\"$load0\" load_after=\"$load1\""
