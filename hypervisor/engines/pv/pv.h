@@ -71,6 +71,9 @@ static inline struct pv_vcpu_upcall *pv_upcall_area(struct domain *d, unsigned i
  * memory fd) and receive its seccomp listener into p->listener. */
 int pv_spawn_init(void);
 int pv_spawn_take(pid_t *pid, int *ctrl, struct dcg **cg);
+/* At daemon exit: no more launchers; the waiting one is killed and its spare
+ * cgroup removed (else it would stay behind until the next daemon's sweep). */
+void pv_spawn_fini(void);
 int pv_spawn_handover(struct domain *d, int ctrl);
 
 /* The service thread (pv_service.c). */

@@ -10,11 +10,13 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "launch_proto.h"
@@ -39,6 +41,8 @@ static struct {
 	int ctrl;   /* our end of its control socket */
 	struct dcg *cg; /* its spare cgroup, NULL without one */
 	int err;    /* the last spawn failed: -PV_E*, until someone asks again */
+	int busy;   /* the spawner is starting one (the lock is not held meanwhile) */
+	int stopping; /* pv_spawn_fini: start no more */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
 static int pv_spawn_launcher(pid_t *pid, int *ctrl)
@@ -78,13 +82,15 @@ static void *pv_spawner_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&spawner.lock);
 	for (;;) {
-		while (spawner.pid || spawner.err)
+		while (spawner.pid || spawner.err || spawner.stopping)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
+		spawner.busy = 1;
 		pthread_mutex_unlock(&spawner.lock);
 		rc = pv_spawn_launcher(&pid, &ctrl);
 		if (rc == 0 && dcg_create_spare(pid, &cg) < 0)
 			cg = NULL; /* the start makes its group, as without a spare */
 		pthread_mutex_lock(&spawner.lock);
+		spawner.busy = 0;
 		if (rc) {
 			spawner.err = rc;
 		} else {
@@ -125,7 +131,7 @@ int pv_spawn_take(pid_t *pid, int *ctrl, struct dcg **cg)
 	int rc;
 
 	pthread_mutex_lock(&spawner.lock);
-	rc = pv_spawner_start_locked();
+	rc = spawner.stopping ? -PV_ENODEV : pv_spawner_start_locked();
 	spawner.err = 0; /* ask again after a failure */
 	pthread_cond_broadcast(&spawner.cond);
 	while (rc == 0 && !spawner.pid && !spawner.err)
@@ -142,6 +148,36 @@ int pv_spawn_take(pid_t *pid, int *ctrl, struct dcg **cg)
 	}
 	pthread_mutex_unlock(&spawner.lock);
 	return rc;
+}
+
+void pv_spawn_fini(void)
+{
+	struct dcg *cg;
+	pid_t pid;
+	int pidfd;
+
+	pthread_mutex_lock(&spawner.lock);
+	spawner.stopping = 1;
+	while (spawner.busy)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	pid = spawner.pid;
+	cg = spawner.cg;
+	if (pid)
+		close(spawner.ctrl);
+	spawner.pid = 0;
+	spawner.cg = NULL;
+	pthread_mutex_unlock(&spawner.lock);
+	if (!pid)
+		return;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	kill(pid, SIGKILL);
+	if (pidfd >= 0) { /* readable once it has exited: its group is empty then */
+		struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+		poll(&pfd, 1, 2000);
+		close(pidfd);
+	}
+	dcg_destroy(cg);
 }
 
 /* Hand the launcher its domain: sizes and the memory fd. */
