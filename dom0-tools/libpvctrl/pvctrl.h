@@ -66,6 +66,16 @@ int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
 int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 
+/* The dirty-page log of a domain's memory (live migration; privcmd.h's DIRTY_LOG
+ * says what it sees). start: *nr_pages is the bitmap's size in pages (all of the
+ * memory fd); the log belongs to this handle and stops when it closes. collect:
+ * the pages written since start or the last collect, a bit per page, into bitmap
+ * of `words` 64-bit words (at least (nr_pages + 63) / 64); returns how many (>= 0)
+ * or -errno. -EOPNOTSUPP: the domain's engine or the host cannot track writes. */
+int pvctrl_dirty_log_start(struct pvctrl *h, pv_domid_t domid, uint64_t *nr_pages);
+long pvctrl_dirty_log_collect(struct pvctrl *h, pv_domid_t domid, uint64_t *bitmap,
+			      uint64_t words);
+int pvctrl_dirty_log_stop(struct pvctrl *h, pv_domid_t domid);
 /* Xen's resumedomain: a domain that suspended itself (SCHEDOP_shutdown(suspend))
  * runs on; -EINVAL when it is not suspended. */
 int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid);

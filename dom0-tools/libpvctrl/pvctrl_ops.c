@@ -182,6 +182,42 @@ int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid)
 	return pvctrl_request(h, PV_PRIVCMD_OP_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
 }
 
+int pvctrl_dirty_log_start(struct pvctrl *h, pv_domid_t domid, uint64_t *nr_pages)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_START };
+	size_t len = 0;
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), &req, sizeof(req),
+				&len, NULL);
+
+	if (rc == 0 && len != sizeof(req))
+		rc = -EPROTO;
+	if (rc == 0 && nr_pages)
+		*nr_pages = req.nr_pages;
+	return rc;
+}
+
+long pvctrl_dirty_log_collect(struct pvctrl *h, pv_domid_t domid, uint64_t *bitmap,
+			      uint64_t words)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_COLLECT };
+	size_t len = 0;
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), bitmap,
+				words * sizeof(uint64_t), &len, NULL);
+
+	if (rc >= 0 && len % sizeof(uint64_t))
+		return -EPROTO;
+	if (rc >= 0)
+		memset((uint8_t *)bitmap + len, 0, words * sizeof(uint64_t) - len);
+	return rc;
+}
+
+int pvctrl_dirty_log_stop(struct pvctrl *h, pv_domid_t domid)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_STOP };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), NULL, 0, NULL, NULL);
+}
+
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn)
 {
 	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };

@@ -150,6 +150,7 @@ static void domain_free(struct domain *d)
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);
+	free(d->dirty_hv);
 	d->engine->destroy(d);
 	free(d->vcpus);
 	free(d);
@@ -418,6 +419,33 @@ int domain_destroy(struct domain *d)
 		pthread_cond_wait(&hv_cond, &hv_lock);
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
+}
+
+void domain_drop_holder(const void *holder)
+{
+	struct domain *held[16];
+	unsigned n;
+
+	do { /* a handful at a time: destroy waits for the reaper without the lock */
+		n = 0;
+		pthread_mutex_lock(&hv_lock);
+		for (unsigned i = 0; i < HV_MAX_DOMAINS && n < 16; i++) {
+			struct domain *d = domain_at_locked(i);
+
+			if (d && d->holder == holder) {
+				d->holder = NULL;
+				domain_hold_locked(d);
+				held[n++] = d;
+			}
+		}
+		pthread_mutex_unlock(&hv_lock);
+		for (unsigned i = 0; i < n; i++) {
+			log_warnx("dom%u: its toolstack let go of its privcmd connection while it held "
+				  "it (a domain still arriving): destroyed", held[i]->domid);
+			domain_destroy(held[i]);
+			domain_put(held[i]);
+		}
+	} while (n == 16);
 }
 
 void domain_destroy_all(uint32_t timeout_ms)

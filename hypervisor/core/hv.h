@@ -124,6 +124,15 @@ struct domain {
 	 * frames not given back; it may grow back up to mem_limit. */
 	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
 	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
+
+	/* Dirty log (domain_dirty.c): pages the hypervisor wrote through its own
+	 * mapping while the log is on, a bit per page of mem (atomic); kept until the
+	 * domain is freed so that a writer never races its freeing. */
+	uint64_t *dirty_hv;
+	int dirty_on;                /* atomic: writes are being logged */
+	const void *dirty_owner;     /* the privcmd connection that started it */
+	const void *holder;          /* a privcmd connection whose close destroys it
+				      * (DOMEXT HOLD), or NULL */
 };
 
 /* Global lock over the domain table and every domain's lifecycle fields. The
@@ -170,6 +179,38 @@ void domain_hold_locked(struct domain *d);
 int domain_quiesce(struct domain *d, uint32_t timeout_ms);
 int domain_resume(struct domain *d);
 void domain_quiesced_locked(struct domain *d);
+/*
+ * Dirty log, for live migration (domain_dirty.c). start: record from now on the
+ * pages of the domain's memory (RAM and special pages) that anything writes --
+ * the guest (the engine's optional dirty_log ops; -PV_EOPNOTSUPP without them),
+ * the hypervisor through its own mapping (domain_dirty_mark), dom0 through
+ * writable grant maps (while mapped and when unmapped). Special pages the
+ * hypervisor writes as it goes (shared_info, the vCPU context pages, the grant
+ * frames) are in every collect. Pages dom0 writes through a foreign mapping of
+ * the whole memory (the store and console rings) are not seen: the caller sends
+ * those again in its last round. owner: who may collect and stop (a privcmd
+ * connection; its close stops the log). -PV_EBUSY when on already, -PV_EINVAL
+ * for a domain not started or gone. collect: the pages written since start or
+ * the last collect into bitmap (words 64-bit words, at least
+ * domain_dirty_words()), returns how many (>= 0). stop: end it. hv_lock not held.
+ */
+int domain_dirty_start(struct domain *d, const void *owner);
+long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap,
+			  uint64_t words);
+int domain_dirty_stop(struct domain *d, const void *owner);
+/* Stop every log this owner started (its connection closed). */
+void domain_dirty_drop_owner(const void *owner);
+/* Destroy every domain this holder still holds (its connection closed). */
+void domain_drop_holder(const void *holder);
+/* 64-bit words of a bitmap over all of d's memory. */
+static inline uint64_t domain_dirty_words(const struct domain *d)
+{
+	return (d->mem_size / PV_PAGE_SIZE + 63) / 64;
+}
+/* The hypervisor wrote frames [gpfn, gpfn + n) of d through its own mapping: log
+ * them if the log is on. Call it after the write. Any thread, any lock. */
+void domain_dirty_mark(struct domain *d, uint64_t gpfn, uint64_t n);
+
 /* Cooperative suspend (domain_suspend.c). suspend: the guest called
  * SCHEDOP_shutdown(suspend): shut down with that reason, its host context kept and
  * quiesced (domain_quiesce waits for the end and answers 0). resume_suspended:

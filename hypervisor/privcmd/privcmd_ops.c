@@ -106,7 +106,8 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	snprintf(e->engine, sizeof(e->engine), "%s", d->engine->name);
 }
 
-static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+static int32_t op_domext_set(struct pconn *conn, uint8_t *p, uint32_t len,
+			     struct privcmd_reply *rep)
 {
 	struct pv_privcmd_domext *e = (void *)p;
 	struct domain *d;
@@ -132,6 +133,10 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 		d->actions[2] = e->on_crash;
 		d->actions[3] = e->on_watchdog;
 	}
+	if (ret == 0 && (flags & PV_DOMEXT_SET_HOLD))
+		d->holder = conn;
+	if (ret == 0 && (flags & PV_DOMEXT_SET_LETGO) && d->holder == conn)
+		d->holder = NULL;
 	if (ret == 0)
 		domext_fill(d, e);
 	pthread_mutex_unlock(&hv_lock);
@@ -285,6 +290,41 @@ static int32_t op_quiesce(uint32_t op, uint8_t *p, uint32_t len)
 	return ret;
 }
 
+/* DIRTY_LOG: start, collect (the bitmap is the reply) or stop a domain's log. */
+static int32_t op_dirty_log(struct pconn *conn, uint8_t *p, uint32_t len,
+			    struct privcmd_reply *rep)
+{
+	struct pv_privcmd_dirty_log *req = (void *)p;
+	struct domain *d;
+	uint64_t words;
+	long ret;
+
+	if (len != sizeof(*req))
+		return -PV_EINVAL;
+	d = domain_get(req->domid);
+	if (!d)
+		return -PV_ESRCH;
+	words = domain_dirty_words(d);
+	if (req->cmd == PV_PRIVCMD_DIRTY_START) {
+		ret = domain_dirty_start(d, conn);
+		req->nr_pages = d->mem_size / PV_PAGE_SIZE;
+		rep->data = p;
+		rep->len = ret == 0 ? sizeof(*req) : 0;
+	} else if (req->cmd == PV_PRIVCMD_DIRTY_STOP) {
+		ret = domain_dirty_stop(d, conn);
+	} else if (req->cmd != PV_PRIVCMD_DIRTY_COLLECT) {
+		ret = -PV_EINVAL;
+	} else if (!(rep->data = malloc(words * sizeof(uint64_t)))) {
+		ret = -PV_ENOMEM;
+	} else {
+		rep->owned = 1;
+		ret = domain_dirty_collect(d, conn, (uint64_t *)rep->data, words);
+		rep->len = ret >= 0 ? (uint32_t)(words * sizeof(uint64_t)) : 0;
+	}
+	domain_put(d);
+	return (int32_t)ret;
+}
+
 static int32_t op_evtchn_open(struct pconn *conn, struct privcmd_reply *rep)
 {
 	struct pv_privcmd_evtchn_info *info = calloc(1, sizeof(*info));
@@ -391,7 +431,7 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_MAP_FOREIGN:
 		return op_map_foreign(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_SET:
-		return op_domext_set(payload, len, rep);
+		return op_domext_set(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_LIST:
 		return op_domext_list(rep);
 	case PV_PRIVCMD_OP_DOMEXT_GET:
@@ -417,6 +457,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_DIRTY_LOG:
+		return op_dirty_log(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_SCHED_INFO:
 		return op_sched_info(rep);
 	case PV_PRIVCMD_OP_SR_SAVE:

@@ -135,6 +135,19 @@ enum pv_privcmd_op {
 	 * (ask with since = UINT64_MAX first: nothing, and the count to start from).
 	 * What xenstored does at each VIRQ_DOM_EXC, for the domains that changed only. */
 	PV_PRIVCMD_OP_DOMAIN_CHANGES = 26,
+	/* Dirty-page log of a domain's memory, for live migration (Xen's log-dirty
+	 * shadow op): payload pv_privcmd_dirty_log. START: from now on record the pages
+	 * anything writes (the guest, the hypervisor, dom0 through grant maps; not
+	 * dom0's foreign mappings); reply pv_privcmd_dirty_log with nr_pages. The
+	 * connection owns the log: only it collects and stops, and its close stops it.
+	 * COLLECT: reply the pages written since START or the last COLLECT, a bit per
+	 * page of the memory fd (nr_pages bits in 64-bit words; special pages the
+	 * hypervisor writes as it goes -- shared_info, vCPU context pages, grant
+	 * frames -- are always set), ret how many. STOP: end it. Errors: -EOPNOTSUPP
+	 * the domain's engine or the host kernel cannot track writes; -EBUSY on
+	 * already; -EINVAL not started, gone, or (COLLECT, STOP) not this
+	 * connection's log; -ESRCH no such domain. */
+	PV_PRIVCMD_OP_DIRTY_LOG = 27,
 };
 
 /* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
@@ -266,6 +279,11 @@ struct pv_privcmd_domext {
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
 #define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+/* The asking connection holds the domain: should the connection close before it
+ * lets go (SET_LETGO), the domain is destroyed -- a domain that is still arriving
+ * (a migration's receiver) never outlives the toolstack that builds it. */
+#define PV_DOMEXT_SET_HOLD    8u
+#define PV_DOMEXT_SET_LETGO   16u
 
 /* DOMAIN_CHANGES: the request and the head of the reply. */
 struct pv_privcmd_domchanges {
@@ -308,6 +326,16 @@ struct pv_privcmd_wait {
 	uint16_t domid;
 	uint16_t pad;
 	uint32_t timeout_ms;
+};
+
+#define PV_PRIVCMD_DIRTY_START   1
+#define PV_PRIVCMD_DIRTY_COLLECT 2
+#define PV_PRIVCMD_DIRTY_STOP    3
+struct pv_privcmd_dirty_log {
+	uint16_t domid;    /* IN */
+	uint16_t cmd;      /* IN: PV_PRIVCMD_DIRTY_* */
+	uint32_t pad;
+	uint64_t nr_pages; /* OUT (START): pages of the memory fd, bits of a COLLECT */
 };
 
 #endif

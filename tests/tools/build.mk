@@ -14,3 +14,12 @@ blkpattern_LIBS += pvcommon
 HOST_PROGS += vcpuctx
 vcpuctx_SRCS += tests/tools/vcpuctx.c
 vcpuctx_LIBS += pvctrl pvcommon
+
+HOST_PROGS += dirtylog
+dirtylog_SRCS += tests/tools/dirtylog.c
+dirtylog_LIBS += pvctrl pvcommon
+
+# dirtyprobe: the host kernel's ways of tracking writes, measured (docs/NOTES-migrate.md)
+HOST_PROGS += dirtyprobe
+dirtyprobe_SRCS += tests/tools/dirtyprobe.c
+dirtyprobe_LDLIBS += -lpthread

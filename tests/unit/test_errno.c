@@ -208,6 +208,7 @@ static void test_privcmd_sizes(void)
 		PV_PRIVCMD_OP_MAP_FOREIGN, PV_PRIVCMD_OP_DOMEXT_SET, PV_PRIVCMD_OP_WAIT_DOMAIN,
 		PV_PRIVCMD_OP_GNT_MAP,     PV_PRIVCMD_OP_GNT_UNMAP,  PV_PRIVCMD_OP_GNT_BUFFER,
 		PV_PRIVCMD_OP_QUIESCE,     PV_PRIVCMD_OP_RESUME,     PV_PRIVCMD_OP_DOMEXT_GET,
+		PV_PRIVCMD_OP_DIRTY_LOG,
 	};
 
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -315,6 +316,22 @@ static void test_privcmd_quiesce(void)
 	EXPECT(privcmd(PV_PRIVCMD_OP_RESUME, &r, sizeof(r)), 0);
 }
 
+/* The dirty log: only a started domain has one, one at a time. */
+static void test_privcmd_dirty_log(void)
+{
+	struct pv_privcmd_dirty_log l = { .domid = 0x7000, .cmd = PV_PRIVCMD_DIRTY_START };
+
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_ESRCH);
+	l.domid = built;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL); /* never ran */
+	l.cmd = PV_PRIVCMD_DIRTY_COLLECT;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL); /* not on */
+	l.cmd = PV_PRIVCMD_DIRTY_STOP;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL);
+	l.cmd = 9;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL);
+}
+
 /* A host failure inside a request comes out as its PV errno: dup() with no
  * descriptor left is EMFILE. */
 static void test_privcmd_host_error(void)
@@ -348,6 +365,7 @@ int main(void)
 	CU_add_test(s, "privcmd: DOMEXT_GET and DOMAIN_STATES", test_privcmd_lookups);
 	CU_add_test(s, "privcmd: event-channel and grant handles", test_privcmd_handles);
 	CU_add_test(s, "privcmd: quiesce and resume", test_privcmd_quiesce);
+	CU_add_test(s, "privcmd: the dirty log", test_privcmd_dirty_log);
 	CU_add_test(s, "privcmd: a host error", test_privcmd_host_error);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

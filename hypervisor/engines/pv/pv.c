@@ -41,7 +41,7 @@ static int pv_create(struct domain *d)
 
 	if (!p)
 		return -PV_ENOMEM;
-	p->pidfd = p->listener = p->lazy_uffd = -1;
+	p->pidfd = p->listener = p->lazy_uffd = p->dirty_uffd = p->pagemap = -1;
 	p->nr_vcpus = d->max_vcpus;
 	d->engine_priv = p;
 	return 0;
@@ -133,6 +133,7 @@ static void pv_release_domain(struct domain *d)
 		close(p->listener);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	pv_dirty_close(p);
 	p->listener = p->pidfd = -1;
 	p->pid = 0;
 }
@@ -200,6 +201,9 @@ const struct engine_ops engine_pv = {
 	.resume = pv_resume,
 	.get_vcpu = pv_get_vcpu,
 	.set_vcpu = pv_set_vcpu,
+	.dirty_log_start = pv_dirty_log_start,
+	.dirty_log_collect = pv_dirty_log_collect,
+	.dirty_log_stop = pv_dirty_log_stop,
 	.set_affinity = pv_apply_affinity,
 	.set_sched = pv_set_sched,
 	.vcpu_cpu = pv_vcpu_cpu,

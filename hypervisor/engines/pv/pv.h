@@ -36,6 +36,9 @@ struct pv_dom {
 	int quiescing;      /* a quiesce was asked and not resumed */
 	int quiesce_told;   /* ... and its end reported to the core */
 	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
+	int dirty_uffd;     /* dirty log (pv_dirty.c): the process's userfaultfd for */
+	int pagemap;        /* asynchronous write-protect and its pagemap, or -1 */
+	int dirty_on;       /* guest memory is registered for write-protect */
 	int lazy_uffd;      /* lazy restore: the launcher's userfaultfd, or -1 */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
@@ -106,6 +109,12 @@ void pv_set_callback(struct domain *d, struct vcpu *v);
 int pv_reaper_init(void);
 int pv_reaper_watch(struct domain *d);
 
+/* The dirty log (pv_dirty.c): engine ops, hv_lock. */
+int pv_dirty_log_start(struct domain *d);
+int pv_dirty_log_collect(struct domain *d, uint64_t *bitmap);
+void pv_dirty_log_stop(struct domain *d);
+/* Close its descriptors (release). */
+void pv_dirty_close(struct pv_dom *p);
 /* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
  * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at start and end. */
 int pv_apply_affinity(struct domain *d, struct vcpu *v);
