@@ -192,9 +192,9 @@ int blk_handover(struct xbe_device *d, int close_it)
 		return -EINVAL;
 	if (!close_it)
 		return blk_take_back(d, k);
-	if (k->ops != &blk_uring_ops) { /* its NBD server would have to move too */
-		xbe_warnx(d, "%s is served through NBD: it cannot be handed over (only raw "
-			  "images can)", k->path);
+	if (k->ops != &blk_uring_ops) { /* its NBD or vhost-user server would have to move too */
+		xbe_warnx(d, "%s is served through %s: it cannot be handed over (only raw "
+			  "images can)", k->path, k->ops->name);
 		xbe_printf(d, "handover-state", "error");
 		return -EOPNOTSUPP;
 	}

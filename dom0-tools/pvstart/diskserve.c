@@ -203,12 +203,24 @@ int pvstart_tool_installed(const char *name)
 	return 0;
 }
 
+/* The disk's server=, or for auto the environment's PVISOR_DISK_SERVER (vhost-user
+ * or nbd: a host-wide choice, and how the tests run one suite on both paths). */
+static const char *serve_kind(const struct pvx_disk_serve *s)
+{
+	const char *e = getenv("PVISOR_DISK_SERVER");
+
+	if (s->server[0] || !e)
+		return s->server;
+	return !strcmp(e, "vhost-user") || !strcmp(e, "nbd") ? e : "";
+}
+
 /* vhost-user unless the disk says nbd, or auto and qemu-storage-daemon is missing. */
 static int serve_start(const struct pvx_disk_serve *s, const char **key, char *addr,
 		       size_t len, struct pvx_err *err)
 {
-	int vhost = !strcmp(s->server, "vhost-user") ||
-		    (strcmp(s->server, "nbd") && pvstart_tool_installed(PVSTART_QSD_PROG));
+	const char *kind = serve_kind(s);
+	int vhost = !strcmp(kind, "vhost-user") ||
+		    (strcmp(kind, "nbd") && pvstart_tool_installed(PVSTART_QSD_PROG));
 
 	if (vhost && !pvstart_tool_installed(PVSTART_QSD_PROG))
 		return pvx_fail(err, -ENOENT, PVSTART_QSD_PROG " is not installed (Debian: apt-get "

@@ -14,7 +14,8 @@ pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git
       user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
       gdb criu                                   # tests: dump-core; bench: CRIU beside save/restore
       python3-matplotlib                         # bench: the scale section's curve (PNG)
-      qemu-utils nbdkit tmux)                    # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
+      qemu-utils nbdkit tmux                     # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
+      qemu-system-common)                        # qemu-storage-daemon (vhost-user-blk disk server)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
