@@ -305,8 +305,10 @@ static void vh_drain(struct blk_ring *r)
 		if (poll(&p, 1, 100) > 0)
 			vh_on_call(v->call_fd, r);
 	}
-	if (v->busy && vh_dev_fail(vh_of(r), "requests still running at disconnect") < 0)
-		r->keep_grants = 1; /* it may still write into them */
+	if (v->busy)
+		vh_dev_fail(vh_of(r), "requests still running at disconnect");
+	if (vh_of(r)->lingering)
+		r->keep_grants = 1; /* a server that outlived SIGKILL may still write into them */
 }
 
 static void vh_ring_close(struct blk_ring *r)

@@ -51,6 +51,7 @@ struct vh_disk {
 	struct blk_vu vu;      /* the connection; vu.fd < 0: none */
 	int polled;            /* vu.fd is registered with the loop */
 	int dead;              /* the server is gone (or was given up on): requests fail */
+	int lingering;         /* it outlived our SIGKILL: it may still write guest pages */
 	int ready;             /* rings set up on this connection */
 	uint64_t features;     /* negotiated virtio features */
 	uint32_t max_discard;  /* sectors per discard request (server's limit) */

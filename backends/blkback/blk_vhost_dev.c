@@ -244,6 +244,8 @@ int vh_dev_fail(struct vh_disk *vd, const char *why)
 			  "fail", vd->d->name, vd->k->path, why);
 	vd->dead = 1;
 	if (vd->vu.fd >= 0 && (rc = vh_kill(vd)) < 0)
+		vd->lingering = 1;
+	if (rc < 0)
 		log_warnx("%s: vhost-user server pid %d is still there after SIGKILL: its "
 			  "grants stay mapped", vd->d->name, (int)vd->vu.peer);
 	vh_dev_disconnect(vd);
