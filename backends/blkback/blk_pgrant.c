@@ -28,8 +28,8 @@ void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err, uint64
 	if (pg->count >= BLK_PGRANT_MAX)
 		return NULL;
 	e = &pg->tab[i];
-	rc = pvctrl_gnttab_map_frame(xbe_pvctrl(pg->xd->be), (pv_domid_t)pg->xd->fe_domid, ref,
-				     0, &e->addr, &e->handle, &e->off);
+	rc = pvctrl_gnttab_map_frame(xbe_pvctrl(pg->xd->be), (pv_domid_t)pg->xd->fe_domid, ref, 0,
+				     &e->addr, &e->handle, &e->off);
 	if (rc < 0) {
 		e->addr = NULL;
 		*err = rc;

@@ -52,21 +52,24 @@ static uint64_t seg_gpa(struct blk_ring *r, struct blk_slot *s, unsigned i)
 
 	if (s->segp[i] && vd->guest_mem)
 		return s->segoff[i] + BLK_PAGE_SIZE <= vd->ram_bytes
-			       ? VH_GPA_GUEST + s->segoff[i] + off : 0;
+			       ? VH_GPA_GUEST + s->segoff[i] + off
+			       : 0;
 	return VH_GPA_BUF(r->q) + (uint64_t)(blk_slot_page(r, s, i) - r->buf) + off;
 }
 
 static unsigned desc_add(struct vring_desc *t, unsigned n, uint64_t addr, uint32_t len,
 			 uint16_t flags)
 {
-	if (n && t[n - 1].addr + t[n - 1].len == addr && (t[n - 1].flags & VRING_DESC_F_WRITE) ==
-							   (flags & VRING_DESC_F_WRITE)) {
+	if (n && t[n - 1].addr + t[n - 1].len == addr &&
+	    (t[n - 1].flags & VRING_DESC_F_WRITE) == (flags & VRING_DESC_F_WRITE)) {
 		t[n - 1].len += len; /* adjacent: one descriptor */
 		return n;
 	}
 	if (n)
 		t[n - 1].flags |= VRING_DESC_F_NEXT;
-	t[n] = (struct vring_desc){ .addr = addr, .len = len, .flags = flags,
+	t[n] = (struct vring_desc){ .addr = addr,
+				    .len = len,
+				    .flags = flags,
 				    .next = (uint16_t)(n + 1) };
 	return n + 1;
 }
@@ -103,19 +106,22 @@ static unsigned chain_build(struct blk_ring *r, struct blk_slot *s, struct vh_sl
 		uint64_t left = s->req.nr_sectors - s->progress;
 		uint32_t now = left < vd->max_discard ? (uint32_t)left : vd->max_discard;
 
-		a->dz = (struct virtio_blk_discard_write_zeroes){
-			.sector = s->req.sector + s->progress, .num_sectors = now };
+		a->dz = (struct virtio_blk_discard_write_zeroes){ .sector = s->req.sector +
+									    s->progress,
+								  .num_sectors = now };
 		n = desc_add(a->itab, n, ctl_gpa(vd, &a->dz), sizeof(a->dz), 0);
 	}
-	for (unsigned i = 0; type != VIRTIO_BLK_T_FLUSH && type != VIRTIO_BLK_T_DISCARD &&
-			     i < s->req.nr_segs; i++) {
+	for (unsigned i = 0;
+	     type != VIRTIO_BLK_T_FLUSH && type != VIRTIO_BLK_T_DISCARD && i < s->req.nr_segs;
+	     i++) {
 		const struct pv_blkif_request_segment *g = &s->req.seg[i];
 		uint64_t gpa = seg_gpa(r, s, i);
 
 		if (!gpa)
 			return 0;
 		n = desc_add(a->itab, n, gpa,
-			     (uint32_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE, dflags);
+			     (uint32_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE,
+			     dflags);
 	}
 	a->status = 0xff; /* the server must write it */
 	return desc_add(a->itab, n, ctl_gpa(vd, &a->status), 1, VRING_DESC_F_WRITE);
@@ -133,7 +139,8 @@ static void chain_start(struct blk_ring *r, struct blk_slot *s, uint32_t type)
 		return;
 	}
 	v->q.vr.desc[s->idx] = (struct vring_desc){ .addr = ctl_gpa(vh_of(r), a->itab),
-						    .len = n * (uint32_t)sizeof(struct vring_desc),
+						    .len = n *
+							   (uint32_t)sizeof(struct vring_desc),
 						    .flags = VRING_DESC_F_INDIRECT };
 	blk_vring_add(&v->q, (uint16_t)s->idx);
 	v->busy |= 1u << s->idx;
@@ -149,7 +156,7 @@ static uint32_t slot_type(const struct blk_slot *s)
 		return VIRTIO_BLK_T_OUT;
 	case PV_BLKIF_OP_FLUSH_DISKCACHE:
 		return s->req.nr_segs && s->stage != VH_STAGE_FLUSH ? VIRTIO_BLK_T_OUT
-								     : VIRTIO_BLK_T_FLUSH;
+								    : VIRTIO_BLK_T_FLUSH;
 	default:
 		return VIRTIO_BLK_T_DISCARD;
 	}
@@ -164,7 +171,8 @@ static void vh_submit(struct blk_ring *r, struct blk_slot *s)
 		blk_slot_fail(r, s, "the vhost-user server is gone");
 		return;
 	}
-	if (s->req.op == PV_BLKIF_OP_DISCARD && !(vd->features & (1ull << VIRTIO_BLK_F_DISCARD))) {
+	if (s->req.op == PV_BLKIF_OP_DISCARD &&
+	    !(vd->features & (1ull << VIRTIO_BLK_F_DISCARD))) {
 		s->status = PV_BLKIF_RSP_EOPNOTSUPP;
 		return;
 	}
@@ -192,15 +200,17 @@ static int chain_done(struct blk_ring *r, struct blk_slot *s)
 	v->busy &= ~(1u << s->idx);
 	vh_of(r)->completions++;
 	if (st != VIRTIO_BLK_S_OK) {
-		blk_slot_fail(r, s, st == VIRTIO_BLK_S_UNSUPP ? "not supported by the server"
-							       : "I/O error in the vhost-user server");
+		blk_slot_fail(r, s,
+			      st == VIRTIO_BLK_S_UNSUPP ? "not supported by the server"
+							: "I/O error in the vhost-user server");
 		return 1;
 	}
 	if (s->req.op == PV_BLKIF_OP_FLUSH_DISKCACHE && s->req.nr_segs && s->stage == 0) {
 		s->stage = VH_STAGE_FLUSH;
 	} else if (s->req.op == PV_BLKIF_OP_DISCARD) {
 		s->progress += s->req.nr_sectors - s->progress < vh_of(r)->max_discard
-				       ? s->req.nr_sectors - s->progress : vh_of(r)->max_discard;
+				       ? s->req.nr_sectors - s->progress
+				       : vh_of(r)->max_discard;
 		if (s->progress >= s->req.nr_sectors)
 			return 1;
 	} else {
@@ -300,7 +310,8 @@ static void vh_drain(struct blk_ring *r)
 		struct pollfd p = { .fd = v->call_fd, .events = POLLIN };
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > VH_DRAIN_MS)
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >
+		    VH_DRAIN_MS)
 			break;
 		if (poll(&p, 1, 100) > 0)
 			vh_on_call(v->call_fd, r);
@@ -388,8 +399,10 @@ static int vh_open(struct blk_disk *k, struct xbe_device *d)
 		return rc; /* the caller closes */
 	}
 	if ((vd->features & (1ull << VIRTIO_BLK_F_RO)) && !k->lim.readonly) {
-		xbe_device_error(d, 0, "vhost-user server %s exports the disk read-only; "
-				 "attach it with access=ro", k->path);
+		xbe_device_error(d, 0,
+				 "vhost-user server %s exports the disk read-only; "
+				 "attach it with access=ro",
+				 k->path);
 		return -EROFS;
 	}
 	k->lim.discard = !!(vd->features & (1ull << VIRTIO_BLK_F_DISCARD));

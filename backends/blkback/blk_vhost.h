@@ -22,7 +22,7 @@
 #include "blkback/blk_vring.h"
 #include "blkback/blk_vu.h"
 
-#define VH_QSIZE      BLK_RING_ENTRIES /* one ring entry per slot (indirect chains) */
+#define VH_QSIZE      BLK_RING_ENTRIES            /* one ring entry per slot (indirect chains) */
 #define VH_ITAB       (BLK_MAX_INDIRECT_SEGS + 2) /* header, data, status */
 #define VH_CONNECT_MS 5000
 #define VH_DRAIN_MS   5000 /* a disconnecting ring waits this long for its requests */
@@ -48,20 +48,20 @@ struct vh_slot_area {
 struct vh_disk {
 	struct blk_disk *k;
 	struct xbe_device *d;
-	struct blk_vu vu;      /* the connection; vu.fd < 0: none */
-	int polled;            /* vu.fd is registered with the loop */
-	int dead;              /* the server is gone (or was given up on): requests fail */
-	int lingering;         /* it outlived our SIGKILL: it may still write guest pages */
-	int ready;             /* rings set up on this connection */
-	uint64_t features;     /* negotiated virtio features */
-	uint32_t max_discard;  /* sectors per discard request (server's limit) */
-	int guest_mem;         /* hand the server the frontend's RAM (zero copy) */
-	int mem_fd;            /* the frontend's memory fd while rings are set up */
+	struct blk_vu vu;     /* the connection; vu.fd < 0: none */
+	int polled;           /* vu.fd is registered with the loop */
+	int dead;             /* the server is gone (or was given up on): requests fail */
+	int lingering;        /* it outlived our SIGKILL: it may still write guest pages */
+	int ready;            /* rings set up on this connection */
+	uint64_t features;    /* negotiated virtio features */
+	uint32_t max_discard; /* sectors per discard request (server's limit) */
+	int guest_mem;        /* hand the server the frontend's RAM (zero copy) */
+	int mem_fd;           /* the frontend's memory fd while rings are set up */
 	uint64_t ram_bytes;
-	int ctl_fd;            /* the control area: memfd, mapping, size */
+	int ctl_fd; /* the control area: memfd, mapping, size */
 	uint8_t *ctl;
 	size_t ctl_len;
-	int tfd;               /* stall watchdog */
+	int tfd; /* stall watchdog */
 	unsigned completions, completions_seen, stalled_ticks;
 };
 

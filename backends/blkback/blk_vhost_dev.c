@@ -23,11 +23,13 @@
 #include "log.h"
 
 #define F(bit) (1ull << (bit))
-#define VH_NEED (F(VIRTIO_F_VERSION_1) | F(VIRTIO_RING_F_INDIRECT_DESC) | \
-		 F(VIRTIO_RING_F_EVENT_IDX) | F(BLK_VU_F_PROTOCOL_FEATURES))
-#define VH_WANT (VH_NEED | F(VIRTIO_BLK_F_RO) | F(VIRTIO_BLK_F_FLUSH) | F(VIRTIO_BLK_F_DISCARD) | \
-		 F(VIRTIO_BLK_F_CONFIG_WCE) | F(VIRTIO_BLK_F_MQ) | F(VIRTIO_BLK_F_BLK_SIZE) | \
-		 F(VIRTIO_BLK_F_SEG_MAX) | F(VIRTIO_BLK_F_SIZE_MAX) | F(VIRTIO_BLK_F_TOPOLOGY))
+#define VH_NEED \
+	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_RING_F_INDIRECT_DESC) | F(VIRTIO_RING_F_EVENT_IDX) | \
+	 F(BLK_VU_F_PROTOCOL_FEATURES))
+#define VH_WANT \
+	(VH_NEED | F(VIRTIO_BLK_F_RO) | F(VIRTIO_BLK_F_FLUSH) | F(VIRTIO_BLK_F_DISCARD) | \
+	 F(VIRTIO_BLK_F_CONFIG_WCE) | F(VIRTIO_BLK_F_MQ) | F(VIRTIO_BLK_F_BLK_SIZE) | \
+	 F(VIRTIO_BLK_F_SEG_MAX) | F(VIRTIO_BLK_F_SIZE_MAX) | F(VIRTIO_BLK_F_TOPOLOGY))
 #define VH_DEFAULT_DISCARD 32768u /* sectors, when the server names no limit */
 
 /* The config space up to the discard limits (older servers may have no more). */
@@ -145,8 +147,8 @@ static int vh_mem_table(struct vh_disk *vd, const char **why)
 	reg[n] = (struct blk_vu_region){ VH_GPA_CTL, vd->ctl_len, VH_GPA_CTL, 0 };
 	fds[n++] = vd->ctl_fd;
 	if (vd->guest_mem) {
-		rc = pvctrl_domain_memfd(xbe_pvctrl(vd->d->be), (pv_domid_t)vd->d->fe_domid, &info,
-					 &vd->mem_fd);
+		rc = pvctrl_domain_memfd(xbe_pvctrl(vd->d->be), (pv_domid_t)vd->d->fe_domid,
+					 &info, &vd->mem_fd);
 		if (rc < 0) {
 			*why = "cannot get the guest's memory";
 			return rc;
@@ -241,13 +243,15 @@ int vh_dev_fail(struct vh_disk *vd, const char *why)
 
 	if (!vd->dead)
 		log_warnx("%s: vhost-user server %s %s: giving up on it; the guest's requests "
-			  "fail", vd->d->name, vd->k->path, why);
+			  "fail",
+			  vd->d->name, vd->k->path, why);
 	vd->dead = 1;
 	if (vd->vu.fd >= 0 && (rc = vh_kill(vd)) < 0)
 		vd->lingering = 1;
 	if (rc < 0)
 		log_warnx("%s: vhost-user server pid %d is still there after SIGKILL: its "
-			  "grants stay mapped", vd->d->name, (int)vd->vu.peer);
+			  "grants stay mapped",
+			  vd->d->name, (int)vd->vu.peer);
 	vh_dev_disconnect(vd);
 	for (unsigned q = 0; q < vd->k->nr_rings; q++)
 		if (vd->k->rings[q] && vd->k->rings[q]->io)
@@ -276,7 +280,8 @@ static void vh_on_tick(int fd, void *arg)
 		if (vd->k->rings[q] && vd->k->rings[q]->io)
 			busy |= ((struct vh_ring *)vd->k->rings[q]->io)->busy != 0;
 	vd->stalled_ticks = busy && vd->completions == vd->completions_seen
-				    ? vd->stalled_ticks + 1 : 0;
+				    ? vd->stalled_ticks + 1
+				    : 0;
 	vd->completions_seen = vd->completions;
 	if (vd->stalled_ticks * tick >= vh_stall_s())
 		vh_dev_fail(vd, "did not answer for too long");

@@ -12,7 +12,7 @@
 #define BLK_VRING_ALIGN 4096
 
 struct blk_vring {
-	struct vring vr;   /* desc, avail, used inside the shared area */
+	struct vring vr;    /* desc, avail, used inside the shared area */
 	uint16_t avail_idx; /* next avail index to publish */
 	uint16_t kicked;    /* avail idx the server was last told about */
 	uint16_t last_used; /* next used entry to take */

@@ -154,7 +154,7 @@ int blk_vu_set_u64(struct blk_vu *v, uint32_t req, uint64_t val, int fd)
 
 int blk_vu_get_u64(struct blk_vu *v, uint32_t req, uint64_t *val)
 {
-	size_t got;
+	size_t got = 0;
 	int rc = vu_sendmsg(v, req, NULL, 0, NULL, 0);
 
 	if (rc == 0)
@@ -172,7 +172,7 @@ int blk_vu_set_state(struct blk_vu *v, uint32_t req, unsigned index, unsigned nu
 int blk_vu_get_vring_base(struct blk_vu *v, unsigned index, unsigned *num)
 {
 	struct vu_state s = { index, 0 };
-	size_t got;
+	size_t got = 0;
 	int rc = vu_sendmsg(v, BLK_VU_GET_VRING_BASE, &s, sizeof(s), NULL, 0);
 
 	if (rc == 0)
@@ -205,7 +205,7 @@ int blk_vu_set_mem_table(struct blk_vu *v, const struct blk_vu_region *reg, cons
 int blk_vu_get_config(struct blk_vu *v, unsigned off, void *buf, size_t len)
 {
 	struct vu_config c = { .offset = off, .size = (uint32_t)len };
-	size_t got;
+	size_t got = 0;
 	int rc;
 
 	if (len > VU_MAX_CONFIG)

@@ -36,16 +36,16 @@ enum {
 
 /* One memory region as SET_MEM_TABLE describes it. */
 struct blk_vu_region {
-	uint64_t gpa;       /* where descriptors see it ("guest physical") */
+	uint64_t gpa; /* where descriptors see it ("guest physical") */
 	uint64_t size;
-	uint64_t uaddr;     /* where vring addresses see it (SET_VRING_ADDR) */
-	uint64_t mmap_off;  /* offset in fd */
+	uint64_t uaddr;    /* where vring addresses see it (SET_VRING_ADDR) */
+	uint64_t mmap_off; /* offset in fd */
 };
 
 struct blk_vu {
-	int fd;        /* the connection, -1 when closed */
-	pid_t peer;    /* the server process (SO_PEERCRED) */
-	int pidfd;     /* a pidfd of it, -1 when the kernel has none */
+	int fd;     /* the connection, -1 when closed */
+	pid_t peer; /* the server process (SO_PEERCRED) */
+	int pidfd;  /* a pidfd of it, -1 when the kernel has none */
 };
 
 /* Connect to the server listening on path. 0 or -errno (-ETIMEDOUT: the server

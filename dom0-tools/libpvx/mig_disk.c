@@ -67,12 +67,14 @@ int mig_disks_movable(struct xs_handle *xs, pv_domid_t domid, struct pvx_err *er
 		n = 0;
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		char *vu = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/vhost-user", domid, devs[i]);
-		char *nbd = vu ? NULL : pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/nbd-uri", domid,
-							 devs[i]);
+		char *nbd = vu ? NULL
+			       : pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/nbd-uri", domid,
+						 devs[i]);
 		char *params = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/params", domid, devs[i]);
 
 		if (vu || nbd)
-			rc = pvx_fail(err, -EOPNOTSUPP, "disk %s is served through %s: live "
+			rc = pvx_fail(err, -EOPNOTSUPP,
+				      "disk %s is served through %s: live "
 				      "migration hands over raw images and block devices only "
 				      "(save and restore it instead, or convert it to raw)",
 				      params ? params : devs[i],

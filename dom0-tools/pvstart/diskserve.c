@@ -72,8 +72,9 @@ int pvstart_image_check(const struct pvx_disk_serve *s, struct pvx_err *err)
 	int rc = pvstart_image_info(s->path, &info, err);
 
 	if (rc == 0 && strcmp(info.layers[0].format, s->format))
-		rc = pvx_fail(err, -EINVAL, "%s is a %s image, not %s: fix format= in the disk spec",
-			      s->path, info.layers[0].format, s->format);
+		rc = pvx_fail(err, -EINVAL,
+			      "%s is a %s image, not %s: fix format= in the disk spec", s->path,
+			      info.layers[0].format, s->format);
 	if (rc == 0)
 		rc = pvx_image_check_backing(s->xs, &info, 1, err);
 	pvx_image_info_free(&info);
@@ -96,8 +97,8 @@ static pid_t serve_pid(const char *pidfile, const char *prog, const char *sock)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if ((pid = (pid_t)atoi(buf)) <= 0 || (n = pvstart_proc_read(pid, "cmdline", buf,
-								    sizeof(buf))) < 0)
+	if ((pid = (pid_t)atoi(buf)) <= 0 ||
+	    (n = pvstart_proc_read(pid, "cmdline", buf, sizeof(buf))) < 0)
 		return 0;
 	for (ssize_t i = 0; i < n; i++) /* arguments are NUL-separated */
 		if (buf[i] == '\0')
@@ -215,18 +216,21 @@ static const char *serve_kind(const struct pvx_disk_serve *s)
 }
 
 /* vhost-user unless the disk says nbd, or auto and qemu-storage-daemon is missing. */
-static int serve_start(const struct pvx_disk_serve *s, const char **key, char *addr,
-		       size_t len, struct pvx_err *err)
+static int serve_start(const struct pvx_disk_serve *s, const char **key, char *addr, size_t len,
+		       struct pvx_err *err)
 {
 	const char *kind = serve_kind(s);
 	int vhost = !strcmp(kind, "vhost-user") ||
 		    (strcmp(kind, "nbd") && pvstart_tool_installed(PVSTART_QSD_PROG));
 
 	if (vhost && !pvstart_tool_installed(PVSTART_QSD_PROG))
-		return pvx_fail(err, -ENOENT, PVSTART_QSD_PROG " is not installed (Debian: apt-get "
+		return pvx_fail(err, -ENOENT,
+				PVSTART_QSD_PROG
+				" is not installed (Debian: apt-get "
 				"install qemu-system-common), and the disk says server=vhost-user");
 	*key = vhost ? "vhost-user" : "nbd-uri";
-	return vhost ? pvstart_qsd_start(s, addr, len, err) : pvstart_nbd_start(s, addr, len, err);
+	return vhost ? pvstart_qsd_start(s, addr, len, err)
+		     : pvstart_nbd_start(s, addr, len, err);
 }
 
 const struct pvx_disk_server pvstart_disk_server = {

@@ -37,8 +37,8 @@ static void qsd_escape(char *dst, size_t len, const char *src)
 }
 
 /* The three option strings (file node, format node, export). */
-static void qsd_opts(const struct pvx_disk_serve *s, const char *sock, int uring,
-		     char file[2200], char fmt[256], char exp[512])
+static void qsd_opts(const struct pvx_disk_serve *s, const char *sock, int uring, char file[2200],
+		     char fmt[256], char exp[512])
 {
 	char path[2100], esock[300];
 	const char *cache = s->direct ? "on" : "off";
@@ -47,29 +47,36 @@ static void qsd_opts(const struct pvx_disk_serve *s, const char *sock, int uring
 
 	qsd_escape(path, sizeof(path), s->path);
 	qsd_escape(esock, sizeof(esock), sock);
-	snprintf(file, 2200, "driver=file,node-name=file0,filename=%s,cache.direct=%s,"
-		 "read-only=%s,discard=%s,aio=%s", path, cache, ro, discard,
-		 uring ? "io_uring" : s->direct ? "native" : "threads");
-	snprintf(fmt, 256, "driver=%s,node-name=disk0,file=file0,cache.direct=%s,read-only=%s,"
-		 "discard=%s", s->format, cache, ro, discard);
-	snprintf(exp, 512, "type=vhost-user-blk,id=exp0,node-name=disk0,addr.type=unix,"
-		 "addr.path=%s,writable=%s,num-queues=" QSD_QUEUES ",writethrough=off", esock,
-		 s->readonly ? "off" : "on");
+	snprintf(file, 2200,
+		 "driver=file,node-name=file0,filename=%s,cache.direct=%s,"
+		 "read-only=%s,discard=%s,aio=%s",
+		 path, cache, ro, discard,
+		 uring       ? "io_uring"
+		 : s->direct ? "native"
+			     : "threads");
+	snprintf(fmt, 256,
+		 "driver=%s,node-name=disk0,file=file0,cache.direct=%s,read-only=%s,"
+		 "discard=%s",
+		 s->format, cache, ro, discard);
+	snprintf(exp, 512,
+		 "type=vhost-user-blk,id=exp0,node-name=disk0,addr.type=unix,"
+		 "addr.path=%s,writable=%s,num-queues=" QSD_QUEUES ",writethrough=off",
+		 esock, s->readonly ? "off" : "on");
 }
 
-static int qsd_spawn(const struct pvx_disk_serve *s, const char *sock, const char *pid,
-		     int uring, struct pvstart_output *o)
+static int qsd_spawn(const struct pvx_disk_serve *s, const char *sock, const char *pid, int uring,
+		     struct pvstart_output *o)
 {
 	char file[2200], fmt[256], exp[512];
-	char *const argv[] = { PVSTART_QSD_PROG, "--daemonize", "--pidfile", (char *)pid,
-			       "--blockdev", file, "--blockdev", fmt, "--export", exp, NULL };
+	char *const argv[] = { PVSTART_QSD_PROG, "--daemonize", "--pidfile",  (char *)pid,
+			       "--blockdev",     file,          "--blockdev", fmt,
+			       "--export",       exp,           NULL };
 
 	qsd_opts(s, sock, uring, file, fmt, exp);
 	return pvstart_run(argv, NULL, QSD_START_MS, o);
 }
 
-int pvstart_qsd_start(const struct pvx_disk_serve *s, char *addr, size_t len,
-		      struct pvx_err *err)
+int pvstart_qsd_start(const struct pvx_disk_serve *s, char *addr, size_t len, struct pvx_err *err)
 {
 	char sock[512], pid[512];
 	struct pvstart_output o;
@@ -84,8 +91,9 @@ int pvstart_qsd_start(const struct pvx_disk_serve *s, char *addr, size_t len,
 		rc = qsd_spawn(s, sock, pid, 0, &o);
 	}
 	if (rc == -ENOENT)
-		rc = pvx_fail(err, rc, PVSTART_QSD_PROG " is not installed (Debian: apt-get "
-			      "install qemu-system-common)");
+		rc = pvx_fail(err, rc,
+			      PVSTART_QSD_PROG " is not installed (Debian: apt-get "
+					       "install qemu-system-common)");
 	else if (rc < 0)
 		rc = pvx_fail(err, rc, PVSTART_QSD_PROG " for %s: %s", s->path, strerror(-rc));
 	else if (o.status != 0)
