@@ -307,16 +307,22 @@ static void vh_drain(struct blk_ring *r)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (v->busy && !vh_of(r)->dead) {
-		struct pollfd p = { .fd = v->call_fd, .events = POLLIN };
+		/* the socket too: a server that dies meanwhile ends the wait at once */
+		struct pollfd p[2] = { { .fd = v->call_fd, .events = POLLIN },
+				       { .fd = vh_of(r)->vu.fd, .events = POLLIN } };
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >
 		    VH_DRAIN_MS)
 			break;
-		if (poll(&p, 1, 100) > 0)
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		if (p[0].revents)
 			vh_on_call(v->call_fd, r);
+		if (p[1].revents && v->busy)
+			vh_dev_fail(vh_of(r), "closed its socket while requests ran");
 	}
-	if (v->busy)
+	if (v->busy && !vh_of(r)->dead)
 		vh_dev_fail(vh_of(r), "requests still running at disconnect");
 	if (vh_of(r)->lingering)
 		r->keep_grants = 1; /* a server that outlived SIGKILL may still write into them */

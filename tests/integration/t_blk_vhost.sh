@@ -10,7 +10,8 @@
 #  * the daemon killed (SIGKILL) under I/O: its guest gets -EIO, never a hang, while
 #    another guest verifies its own vhost-user disk and blkback runs on; the daemon
 #    stopped (SIGSTOP) under I/O: blkback gives up after PVISOR_VHOST_TIMEOUT
-#    seconds (4 here), kills it and the guest gets -EIO; no daemon is left;
+#    seconds (4 here), kills it and the guest gets -EIO; no daemon is left; a guest
+#    destroyed under I/O leaves no daemon and an image that passes qemu-img check;
 #  * save and restore: a guest writing a counter to its qcow2 is saved, restored
 #    (a new daemon for the new domain) and counts on; every acknowledged write is in
 #    the image; live migration of such a domain is refused before anything is sent,
@@ -93,6 +94,16 @@ grep -q "vhost-user server .* did not answer for too long" "$R/blkback.log" ||
 "$PVX" destroy killed; "$PVX" destroy stalled
 wait_for 30 test -z "$(leftovers)" || fail "left behind: $(leftovers)"
 ok "qemu-storage-daemon stopped under I/O: blkback gave up on it after ${PVISOR_VHOST_TIMEOUT} s and killed it; the guest got $(grep -o 'blkcheck: FAIL.*' "$R/console/stalled.log"); nothing left"
+
+# a guest destroyed while it writes: the daemon stops, blkback lets go and runs on
+qemu-img create -q -f qcow2 "$R/gone.qcow2" 2100M
+guest gone write 35 2048 2 "$R/gone.qcow2"
+wait_for 60 console_has gone "blkfront: xvda" || fail "gone: $(log gone)"
+"$PVX" destroy gone || fail "destroy under I/O"
+wait_for 30 test -z "$(leftovers)" || fail "left behind after a destroy under I/O: $(leftovers)"
+kill -0 "$(cat "$R/blkback.pid")" || fail "blkback died"
+qemu-img check -q "$R/gone.qcow2" || fail "the image of the guest destroyed under I/O is damaged"
+ok "a guest destroyed under I/O: its daemon stopped, the image passes qemu-img check, blkback runs"
 
 # ---- save and restore; live migration refused ---------------------------------------
 last_count() { sed -n 's/^count: \([0-9][0-9]*\)$/\1/p' "$R/console/$1.log" | tail -n 1; }
