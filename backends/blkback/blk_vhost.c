@@ -320,7 +320,8 @@ static void vh_drain(struct blk_ring *r)
 		if (p[0].revents)
 			vh_on_call(v->call_fd, r);
 		if (p[1].revents && v->busy)
-			vh_dev_fail(vh_of(r), "closed its socket while requests ran");
+			vh_dev_fail_after(vh_of(r), "closed its socket while requests ran",
+					  VH_EXIT_GRACE_MS);
 	}
 	if (v->busy && !vh_of(r)->dead)
 		vh_dev_fail(vh_of(r), "requests still running at disconnect");

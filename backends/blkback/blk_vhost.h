@@ -22,12 +22,13 @@
 #include "blkback/blk_vring.h"
 #include "blkback/blk_vu.h"
 
-#define VH_QSIZE      BLK_RING_ENTRIES            /* one ring entry per slot (indirect chains) */
-#define VH_ITAB       (BLK_MAX_INDIRECT_SEGS + 2) /* header, data, status */
-#define VH_CONNECT_MS 5000
-#define VH_DRAIN_MS   5000 /* a disconnecting ring waits this long for its requests */
-#define VH_STALL_S    30   /* requests waiting and no completion for this long: dead */
-#define VH_KILL_MS    5000 /* a server we gave up on must be gone within this */
+#define VH_QSIZE         BLK_RING_ENTRIES /* one ring entry per slot (indirect chains) */
+#define VH_ITAB          (BLK_MAX_INDIRECT_SEGS + 2) /* header, data, status */
+#define VH_CONNECT_MS    5000
+#define VH_DRAIN_MS      5000 /* a disconnecting ring waits this long for its requests */
+#define VH_STALL_S       30   /* requests waiting and no completion for this long: dead */
+#define VH_KILL_MS       5000 /* a server we gave up on must be gone within this */
+#define VH_EXIT_GRACE_MS 3000 /* a server that closed its socket exits on its own within this */
 
 #define VH_GPA_GUEST  0ull
 #define VH_GPA_BUF(q) ((1ull << 40) + ((unsigned long long)(q) << 36))
@@ -90,6 +91,9 @@ void vh_dev_ring_stop(struct vh_disk *vd, unsigned q);
  * touch guest pages), fail everything in flight. Returns 0 once it is gone,
  * -ETIMEDOUT when it outlived VH_KILL_MS. */
 int vh_dev_fail(struct vh_disk *vd, const char *why);
+/* The same for a server that closed its socket: it gets grace_ms to exit on its own
+ * (it is shutting down) before SIGKILL. */
+int vh_dev_fail_after(struct vh_disk *vd, const char *why, unsigned grace_ms);
 int vh_dev_watchdog_start(struct vh_disk *vd);
 
 /* blk_vhost.c */

@@ -57,7 +57,10 @@ static void vh_on_sock(int fd, uint32_t revents, void *arg)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR) && !(revents & (EPOLLHUP | EPOLLERR)))
 		return; /* a reply a synchronous request already took */
-	vh_dev_fail(vd, n > 0 ? "sent a message nobody asked for" : "closed its socket");
+	if (n > 0)
+		vh_dev_fail(vd, "sent a message nobody asked for");
+	else
+		vh_dev_fail_after(vd, "closed its socket", VH_EXIT_GRACE_MS);
 }
 
 static int vh_config_read(struct vh_disk *vd, const char **why)
@@ -226,18 +229,29 @@ void vh_dev_ring_stop(struct vh_disk *vd, unsigned q)
 }
 
 /* Kill the server and wait until it has exited (its mappings are gone then). */
-static int vh_kill(struct vh_disk *vd)
+/* Wait until the server has exited (its mappings are gone then): for grace_ms on its
+ * own (one that closed its socket is shutting down: SIGTERM from the toolstack; a
+ * SIGKILL in the middle of that would leave its image's metadata half written), then
+ * after SIGKILL. */
+static int vh_kill(struct vh_disk *vd, unsigned grace_ms)
 {
 	struct pollfd p = { .fd = vd->vu.pidfd, .events = POLLIN };
 
 	if (vd->vu.pidfd < 0)
 		return vd->vu.fd < 0 ? 0 : -ETIMEDOUT; /* no pidfd: cannot tell */
+	if (grace_ms && poll(&p, 1, (int)grace_ms) == 1)
+		return 0;
 	if (syscall(SYS_pidfd_send_signal, vd->vu.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 		return -errno;
 	return poll(&p, 1, VH_KILL_MS) == 1 ? 0 : -ETIMEDOUT;
 }
 
 int vh_dev_fail(struct vh_disk *vd, const char *why)
+{
+	return vh_dev_fail_after(vd, why, 0);
+}
+
+int vh_dev_fail_after(struct vh_disk *vd, const char *why, unsigned grace_ms)
 {
 	int rc = 0;
 
@@ -246,7 +260,7 @@ int vh_dev_fail(struct vh_disk *vd, const char *why)
 			  "fail",
 			  vd->d->name, vd->k->path, why);
 	vd->dead = 1;
-	if (vd->vu.fd >= 0 && (rc = vh_kill(vd)) < 0)
+	if (vd->vu.fd >= 0 && (rc = vh_kill(vd, grace_ms)) < 0)
 		vd->lingering = 1;
 	if (rc < 0)
 		log_warnx("%s: vhost-user server pid %d is still there after SIGKILL: its "
