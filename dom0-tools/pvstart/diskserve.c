@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "libpvx/diskspec.h"
+#include "libpvx/domcfg.h"
 #include "libpvx/image.h"
 #include "pvstart/pvstart.h"
 #include "pvstart/pvstart_priv.h"
@@ -206,20 +207,51 @@ int pvstart_tool_installed(const char *name)
 
 /* The disk's server=, or for auto the environment's PVISOR_DISK_SERVER (vhost-user
  * or nbd: a host-wide choice, and how the tests run one suite on both paths). */
-static const char *serve_kind(const struct pvx_disk_serve *s)
+static const char *serve_kind(const char *server)
 {
 	const char *e = getenv("PVISOR_DISK_SERVER");
 
-	if (s->server[0] || !e)
-		return s->server;
+	if (server[0] || !e)
+		return server;
 	return !strcmp(e, "vhost-user") || !strcmp(e, "nbd") ? e : "";
+}
+
+int pvstart_disks_servable(const struct domcfg *dc, struct pvx_err *err)
+{
+	int qsd = pvstart_tool_installed(PVSTART_QSD_PROG);
+	int nbd = pvstart_tool_installed(PVSTART_NBD_PROG);
+
+	for (size_t i = 0; i < dc->n_disks; i++) {
+		const struct disk_spec *d = &dc->disks[i];
+		const char *kind = serve_kind(d->server);
+
+		if (!diskspec_qemu_format(d->format) || !d->target[0] ||
+		    diskspec_target_is_uri(d->target))
+			continue;
+		if (!strcmp(kind, "vhost-user") && !qsd)
+			return pvx_fail(err, -ENOENT,
+					"disk %s: server=vhost-user, but " PVSTART_QSD_PROG
+					" is not installed (Debian: apt-get "
+					"install qemu-system-common)",
+					d->vdev);
+		if ((!strcmp(kind, "nbd") || (!kind[0] && !qsd)) && !nbd)
+			return pvx_fail(err, -ENOENT,
+					"disk %s: format %s is served by " PVSTART_NBD_PROG
+					", which is not installed (Debian: apt-get "
+					"install qemu-utils)%s",
+					d->vdev, d->format,
+					kind[0] ? ""
+						: ", nor is " PVSTART_QSD_PROG
+						  " (qemu-system-common)");
+	}
+	return 0;
 }
 
 /* vhost-user unless the disk says nbd, or auto and qemu-storage-daemon is missing. */
 static int serve_start(const struct pvx_disk_serve *s, const char **key, char *addr, size_t len,
 		       struct pvx_err *err)
 {
-	const char *kind = serve_kind(s);
+	const char *kind = serve_kind(s->server);
 	int vhost = !strcmp(kind, "vhost-user") ||
 		    (strcmp(kind, "nbd") && pvstart_tool_installed(PVSTART_QSD_PROG));
 
