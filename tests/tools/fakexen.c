@@ -190,6 +190,12 @@ static const char *fx_path(const char *path)
 	return env ? env : path;
 }
 
+/* a mode argument follows only these flags (O_TMPFILE contains O_DIRECTORY) */
+static int fx_has_mode(int flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 static int fx_open(const char *sym, int (**real)(const char *, int, ...), const char *path,
 		   int flags, mode_t mode)
 {
@@ -204,7 +210,7 @@ int open(const char *path, int flags, ...)
 	mode_t mode = 0;
 	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	if (fx_has_mode(flags)) {
 		va_start(ap, flags);
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
@@ -218,7 +224,7 @@ int open64(const char *path, int flags, ...)
 	mode_t mode = 0;
 	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	if (fx_has_mode(flags)) {
 		va_start(ap, flags);
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
