@@ -14,3 +14,7 @@ blkpattern_LIBS += pvcommon
 HOST_PROGS += vcpuctx
 vcpuctx_SRCS += tests/tools/vcpuctx.c
 vcpuctx_LIBS += pvctrl pvcommon
+
+HOST_PROGS += fd_abuse
+fd_abuse_SRCS += tests/tools/fd_abuse.c
+fd_abuse_LIBS += pvctrl pvcommon

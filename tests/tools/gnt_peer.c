@@ -9,7 +9,9 @@
  *       batches of OPS, time it, and time MAPS map+unmap pairs
  * Prints "gnt_peer: ..." result lines; exits 1 with "gnt_peer: <what>: <why>". */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,43 @@ static void map_refusals(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, uint
 	expect_rc(pvctrl_gnttab_unmap(h, NULL, 0x7fffffff), -ENOENT, "unmap of an unknown handle");
 }
 
+/* A read-only map stays read-only whatever is done with what we got: its fd
+ * reopened read-write through /proc/self/fd, the mapping's file through
+ * /proc/self/map_files, a writable mmap of the fd, write() on it. */
+static void ro_stays_ro(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, const void *ro)
+{
+	struct pv_privcmd_gnt_map req = { .domid = dom, .ref = ro_ref,
+					  .flags = PV_PRIVCMD_GNT_READONLY };
+	struct pv_privcmd_gnt_mapping m;
+	struct pv_privcmd_gnt_unmap un;
+	char path[96];
+	int fd = -1, rw;
+	void *p;
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)(uintptr_t)ro,
+		 (unsigned long)((uintptr_t)ro + PV_PAGE_SIZE));
+	if ((rw = open(path, O_RDWR | O_CLOEXEC)) >= 0)
+		die("read-only map reopened read-write through %s", path);
+	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_MAP, &req, sizeof(req), &m, sizeof(m), NULL,
+				 &fd), 0, "read-only map (raw)");
+	if (fd < 0)
+		die("read-only map (raw): no fd");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((rw = open(path, O_RDWR | O_CLOEXEC)) >= 0)
+		die("read-only map's fd reopened read-write through %s", path);
+	p = mmap(NULL, PV_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+	if (p != MAP_FAILED)
+		die("read-only map's fd mapped writable");
+	if (pwrite(fd, "x", 1, (off_t)m.offset) >= 0)
+		die("read-only map's fd written");
+	close(fd);
+	un.handle = m.handle;
+	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &un, sizeof(un), NULL, 0, NULL, NULL),
+		  0, "unmap the raw read-only map");
+	printf("gnt_peer: read-only map stays read-only (reopen, map_files, mmap, write "
+	       "refused)\n");
+}
+
 static void cmd_map(struct pvctrl *h, pv_domid_t dom, uint32_t ref, uint32_t ro_ref,
 		    uint32_t other_ref, int leave_mapped)
 {
@@ -104,6 +143,7 @@ static void cmd_map(struct pvctrl *h, pv_domid_t dom, uint32_t ref, uint32_t ro_
 		die("read-only page does not hold \"%s\"", GNT_RO_TEXT);
 	if (mprotect(ro, PV_PAGE_SIZE, PROT_READ | PROT_WRITE) == 0)
 		die("read-only map could be made writable");
+	ro_stays_ro(h, dom, ro_ref, ro);
 	map_refusals(h, dom, ro_ref, other_ref);
 	printf("gnt_peer: mapped ref %u (writable) and %u (read-only); refusals ok\n", ref, ro_ref);
 	fflush(stdout);
