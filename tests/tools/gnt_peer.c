@@ -263,8 +263,8 @@ static void copy_probes(struct copy_run *r)
 	expect_rc(ops[3].status, PV_GNTST_bad_page, "copy into a page past the buffer");
 }
 
-/* n map+unmap pairs of a writable grant: ns per pair. */
-static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n)
+/* n map+unmap pairs of a writable grant (read-only maps of it with ro): ns per pair. */
+static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n, int ro)
 {
 	uint64_t t0 = util_now_ns();
 
@@ -272,7 +272,7 @@ static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n)
 		void *p;
 		uint32_t hd;
 
-		expect_rc(pvctrl_gnttab_map(r->h, r->dom, ref, 0, &p, &hd), 0, "bench map");
+		expect_rc(pvctrl_gnttab_map(r->h, r->dom, ref, ro, &p, &hd), 0, "bench map");
 		*(volatile char *)p; /* the page is really there */
 		expect_rc(pvctrl_gnttab_unmap(r->h, p, hd), 0, "bench unmap");
 	}
@@ -300,7 +300,7 @@ static double mib_per_s(uint32_t pages, uint64_t ns)
  * steady state a backend reusing its buffers sees. */
 static void copy_phases(struct copy_run *r, uint64_t maps)
 {
-	uint64_t out_first, out_ns, in_first, in_ns, pair_ns, rt_ns, sum;
+	uint64_t out_first, out_ns, in_first, in_ns, pair_ns, ro_ns, rt_ns, sum;
 
 	wait_state(r, GCOPY_SRC_READY);
 	r->pages = r->ctrl->count;
@@ -321,16 +321,17 @@ static void copy_phases(struct copy_run *r, uint64_t maps)
 	wait_state(r, GCOPY_DST_READY);
 	in_first = copy_all(r, 1);
 	in_ns = copy_all(r, 1);
-	pair_ns = map_bench(r, r->ctrl->first_ref, maps);
+	pair_ns = map_bench(r, r->ctrl->first_ref, maps, 0);
+	ro_ns = map_bench(r, r->ctrl->first_ref, maps, 1);
 	rt_ns = privcmd_rt(r->h, maps);
 	__atomic_store_n(&r->ctrl->state, GCOPY_DST_COPIED, __ATOMIC_RELEASE);
 	printf("gnt_peer: copy pages=%u batch=%zu out_first_mib_s=%.0f out_mib_s=%.0f "
 	       "in_first_mib_s=%.0f in_mib_s=%.0f checksum=%016llx maps=%llu map_unmap_ns=%llu "
-	       "privcmd_rt_ns=%llu\n",
+	       "ro_map_unmap_ns=%llu privcmd_rt_ns=%llu\n",
 	       r->pages, r->batch, mib_per_s(r->pages, out_first), mib_per_s(r->pages, out_ns),
 	       mib_per_s(r->pages, in_first), mib_per_s(r->pages, in_ns), (unsigned long long)sum,
 	       (unsigned long long)maps, (unsigned long long)pair_ns,
-	       (unsigned long long)rt_ns);
+	       (unsigned long long)ro_ns, (unsigned long long)rt_ns);
 }
 
 static void cmd_copy(struct pvctrl *h, int argc, char **argv)
