@@ -206,8 +206,11 @@ struct pv_privcmd_domext {
 	uint32_t nr_vcpus;        /* OUT */
 	uint64_t tot_pages;       /* OUT */
 	uint64_t max_pages;       /* OUT */
-	char crash_reason[192];   /* OUT: why it crashed, or "" */
+	char crash_reason[192];   /* OUT: why it crashed, or "": what the hypervisor saw,
+				   * then, after PV_CRASH_CLAIM_SEP, what the guest said
+				   * (its claim, not checked) when it reported the fault */
 };
+#define PV_CRASH_CLAIM_SEP "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
 

@@ -11,6 +11,7 @@ static const struct app app_table[] = {
 	{ "spin", app_spin_run, "loop forever on `pause` (CPU accounting, destroy)" },
 	{ "fault", app_fault_run, "write to unmapped address 0x1000 (domain crashes, SIGSEGV)" },
 	{ "badsys", app_badsys_run, "make a forbidden system call, getpid (SIGSYS)" },
+	{ "forge", app_forge_run, "report a made-up fault through pvisor's private call" },
 	{ "ud", app_ud_run, "execute ud2 (SIGILL)" },
 	{ "crash", app_crash_run, "SCHEDOP_shutdown(crash)" },
 	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },

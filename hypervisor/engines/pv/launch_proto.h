@@ -8,6 +8,12 @@
 
 #define LAUNCH_FD_CTRL 4
 
+/* Where pvisor-launch's code lives (its link address, build.mk's -Ttext-segment,
+ * and an upper bound on its size): below the guest's physmap, so the hypervisor can
+ * tell a hypercall made by launcher code from one made by guest code. */
+#define LAUNCH_TEXT_BASE 0x10000000ull
+#define LAUNCH_TEXT_END  0x10100000ull
+
 struct launch_go {
 	uint64_t nr_vcpus;    /* vCPU threads to run */
 	uint64_t special_off; /* offset of the special pages in the memory fd */

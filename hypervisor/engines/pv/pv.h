@@ -77,9 +77,14 @@ void pv_signal(struct domain *d, struct vcpu *v);
 void pv_complete(struct domain *d, struct vcpu *v, long ret);
 void pv_kick(struct domain *d, struct vcpu *v);
 
-/* The launcher's private hypercalls (pv_launcher.c): answered or kept waiting there. */
+/* The launcher's private hypercalls (pv_launcher.c): answered or kept waiting there.
+ * `from` is what the seccomp notification says about the caller. */
+struct pv_call_origin {
+	pid_t tid;    /* the calling thread (the kernel's word) */
+	uint64_t rip; /* its syscall instruction (the kernel's word) */
+};
 void pv_launcher_call(struct domain *d, struct vcpu *v, unsigned nr, uint64_t id,
-		      pid_t tid, const uint64_t a[5]);
+		      const struct pv_call_origin *from, const uint64_t a[5]);
 /* Let a held vCPU go on with ret (hv_lock): clears its stop and park flags. */
 void pv_release(struct domain *d, struct vcpu *v, long ret);
 
