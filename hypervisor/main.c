@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = rundir_ensure()) < 0)
-		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
+		fatalx("%s", rundir_problem(rc));
 	timeinfo_init();
 	if ((rc = engines_init(&engine)) < 0)
 		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));

@@ -96,38 +96,31 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 	return rc;
 }
 
+/* "domains/<id>.cfg", relative to the run directory. */
 static void saved_path(pv_domid_t domid, char *buf, size_t len)
 {
-	char dir[480];
-
-	rundir_file(dir, sizeof(dir), "domains");
-	mkdir(dir, 0700);
-	snprintf(buf, len, "%s/%u.cfg", dir, domid);
+	snprintf(buf, len, "domains/%u.cfg", domid);
 }
 
+/* Written to a temporary and renamed, never through a link (rundir.h). */
 static void create_save_config(pv_domid_t domid, const char *text)
 {
-	char path[512];
-	int fd;
+	char path[64];
 
-	if (!text)
+	if (!text || rundir_mkdir("domains") < 0)
 		return;
 	saved_path(domid, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	util_write_full(fd, text, strlen(text));
-	close(fd);
+	rundir_write_file(path, text, strlen(text));
 }
 
 char *pvx_domain_saved_config(pv_domid_t domid)
 {
-	char path[512], *buf = NULL;
+	char path[64], *buf = NULL;
 	struct stat st;
 	int fd;
 
 	saved_path(domid, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rundir_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) == 0 && st.st_size < (1 << 20) && (buf = malloc(st.st_size + 1))) {
@@ -141,10 +134,10 @@ char *pvx_domain_saved_config(pv_domid_t domid)
 
 void pvx_domain_forget(pv_domid_t domid)
 {
-	char path[512];
+	char path[64];
 
 	saved_path(domid, path, sizeof(path));
-	unlink(path);
+	rundir_unlink(path);
 	pvx_store_domain_forget(domid);
 }
 

@@ -212,8 +212,8 @@ int main(int argc, char **argv)
 	int sigfd, rc;
 
 	log_init("pvconsoled", consd_opts(argc, argv, &s));
-	if (rundir_ensure() < 0)
-		fatal("cannot create run directory %s", rundir_path());
+	if ((rc = rundir_ensure()) < 0)
+		fatalx("%s", rundir_problem(rc));
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));

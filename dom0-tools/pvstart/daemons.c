@@ -15,6 +15,7 @@
 #include "libpvx/pvx.h"
 #include "libxs/xs.h"
 #include "pvstart/pvstart.h"
+#include "peer.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -40,29 +41,30 @@ static int daemon_installed(const struct daemon_def *dd)
 	return access(path, X_OK) == 0;
 }
 
+/* Its socket answers, and from root or us (a socket of another user's is not ours). */
 static int daemon_running(const struct daemon_def *dd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd, ok;
 
-	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), dd->socket) < 0)
+	if (rundir_file(path, sizeof(path), dd->socket) < 0)
 		return 0;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
-	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	ok = peer_connect(fd, path, NULL) == 0;
 	close(fd);
 	return ok;
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
 {
-	char path[512], file[64], buf[32];
+	char file[64], buf[32];
 	ssize_t n;
 	int fd;
 
 	snprintf(file, sizeof(file), "%s.pid", dd->name);
-	if (rundir_file(path, sizeof(path), file) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = rundir_open(file, O_RDONLY, 0)) < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -85,6 +87,9 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
+	if (rc == -ELOOP)
+		return pvx_fail(err, rc, "cannot start %s: %s/%s is a symbolic link (not "
+				"followed): remove it", dd->name, rundir_path(), log);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot start %s/%s: %s", rundir_bindir(), dd->name,
 				strerror(-rc));
@@ -100,19 +105,24 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 			rundir_path(), rundir_path(), dd->name);
 }
 
-static int daemons_lock(void)
+/* The run directory checked (rundir.h) and daemons.lock held: its fd, or -errno
+ * with the reason in err. */
+static int daemons_lock(struct pvx_err *err)
 {
-	char path[512];
-	int fd;
+	int fd = rundir_ensure();
 
-	if (rundir_ensure() < 0 || rundir_file(path, sizeof(path), "daemons.lock") < 0)
-		return -EACCES;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return -errno;
+		return pvx_fail(err, fd, "%s", rundir_problem(fd));
+	fd = rundir_open("daemons.lock", O_RDWR | O_CREAT, 0600);
+	if (fd < 0)
+		return pvx_fail(err, fd, "cannot open %s/daemons.lock: %s%s", rundir_path(),
+				strerror(-fd), fd == -ELOOP ? " (a symbolic link: remove it)" : "");
 	if (flock(fd, LOCK_EX) < 0) {
+		int rc = -errno;
+
 		close(fd);
-		return -errno;
+		return pvx_fail(err, rc, "cannot lock %s/daemons.lock: %s", rundir_path(),
+				strerror(-rc));
 	}
 	return fd;
 }
@@ -131,10 +141,9 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 
 	if (daemons_all_running())
 		return 0; /* fast path: every installed daemon answers */
-	lock = daemons_lock();
+	lock = daemons_lock(err);
 	if (lock < 0)
-		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
-				strerror(-lock));
+		return lock;
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
 		const struct daemon_def *dd = &daemons[i];
 
@@ -213,11 +222,10 @@ static int daemon_stop(const struct daemon_def *dd)
 
 int pvstart_daemons_stop(struct pvx_err *err)
 {
-	int lock = daemons_lock(), rc = 0;
+	int lock = daemons_lock(err), rc = 0;
 
 	if (lock < 0)
-		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
-				strerror(-lock));
+		return lock;
 	for (size_t i = ARRAY_SIZE(daemons); i-- > 0;)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
@@ -256,6 +264,10 @@ int pvstart_connect(struct pvctrl **h, struct pvx_err *err)
 			return rc;
 		rc = pvctrl_open(h);
 	}
+	if (rc == -EPERM)
+		return pvx_fail(err, rc, "%s/%s is served by another user's process (neither "
+				"root nor you): not talking to it; remove it, or use a run "
+				"directory of your own", rundir_path(), PV_PRIVCMD_SOCKET);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot reach pvisor in %s: %s", rundir_path(),
 				strerror(-rc));

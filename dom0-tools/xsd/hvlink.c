@@ -86,7 +86,7 @@ static void hvlink_save_watches(struct xsd_hvlink *hv, uint32_t skip)
 	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
+	f = xsd_journal_fopen_tmp(tmp);
 	if (!f || fwrite(WATCHES_MAGIC, 8, 1, f) != 1)
 		rc = -EIO;
 	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h && !rc;
@@ -114,7 +114,7 @@ static void hvlink_load_watches(struct xsd_hvlink *hv)
 	FILE *f;
 
 	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0 ||
-	    !(f = fopen(path, "re")))
+	    !(f = xsd_journal_fopen_read(path)))
 		return;
 	if (fread(magic, 8, 1, f) != 1 || memcmp(magic, WATCHES_MAGIC, 8) != 0) {
 		fclose(f);
