@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "core/cgroup.h"
 #include "core/hv.h"
 #include "engines/engine.h"
 #include "privcmd/privcmd_ops.h"
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("%s", rundir_problem(rc));
 	timeinfo_init();
+	cgroup_init(); /* before the engines: launchers are put in cgroups from the start */
 	if ((rc = engines_init(&engine)) < 0)
 		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));
 	if ((rc = privcmd_start()) < 0)
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
 		log_info("SIGHUP ignored");
 	log_info("signal %d: destroying every domain and stopping", sig);
 	shutdown_all();
+	cgroup_fini();
 	cleanup_files();
 	return 0;
 }

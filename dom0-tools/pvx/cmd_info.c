@@ -21,9 +21,30 @@ static void kv(const char *key, const char *fmt, ...)
 	putchar('\n');
 }
 
+/* pvisor's own lines: the walls around a domain (one line per engine) and the
+ * cgroups (docs/SECURITY.md). */
+static void info_walls(const struct pv_privcmd_walls *w)
+{
+	char engines[sizeof(w->engines)];
+	char *save = NULL;
+
+	snprintf(engines, sizeof(engines), "%s", w->engines);
+	for (char *l = strtok_r(engines, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char key[32], *colon = strchr(l, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		snprintf(key, sizeof(key), "domain_walls_%s", l);
+		kv(key, "%s", colon + 2);
+	}
+	kv("domain_cgroups", "%s", w->cgroups[0] ? w->cgroups : "unknown");
+}
+
 int cmd_info(int argc, char **argv)
 {
 	struct pv_sysctl_physinfo pi;
+	struct pv_privcmd_walls walls;
 	char extra[PV_EXTRAVERSION_LEN] = "", caps[PV_CAPABILITIES_INFO_LEN] = "";
 	struct utsname u;
 	struct pvctrl *h;
@@ -37,6 +58,8 @@ int cmd_info(int argc, char **argv)
 	ver = pvctrl_xen_version(h, PV_XENVER_version, NULL, 0);
 	pvctrl_xen_version(h, PV_XENVER_extraversion, extra, sizeof(extra));
 	pvctrl_xen_version(h, PV_XENVER_capabilities, caps, sizeof(caps));
+	if (pvctrl_walls(h, &walls) < 0)
+		snprintf(walls.engines, sizeof(walls.engines), "unknown (an older pvisor)");
 	pvctrl_close(h);
 	if (rc < 0 || ver < 0)
 		return cli_fail("asking the hypervisor: %s", strerror(-(rc < 0 ? rc : ver)));
@@ -65,5 +88,6 @@ int cmd_info(int argc, char **argv)
 	kv("xen_commandline", "%s", "");
 	kv("cc_compiler", "%s", __VERSION__);
 	kv("xend_config_format", "%d", 4);
+	info_walls(&walls);
 	return 0;
 }

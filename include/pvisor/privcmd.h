@@ -89,6 +89,15 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
+	/* 19-23: spoken for by other work in progress. */
+	/* What stands between a domain and the host (pvx info): no payload; the reply
+	 * is pv_privcmd_walls. */
+	PV_PRIVCMD_OP_WALLS = 24,
+};
+
+struct pv_privcmd_walls {
+	char engines[512]; /* OUT: per engine, "pv: seccomp filter, ...; missing: ..." */
+	char cgroups[512]; /* OUT: controllers in use and where, the missing ones */
 };
 
 /* GNT_MAP: a grant to map. */

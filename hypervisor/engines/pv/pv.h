@@ -24,6 +24,8 @@ struct pv_vcpu {
 
 struct pv_dom {
 	pid_t pid;          /* the domain process, 0 before start */
+	uid_t uid;          /* its own uid from the range, or (uid_t)-1 (pv_sandbox.c) */
+	char cgroup[16];    /* "d<domid>" once started, "" before */
 	int pidfd;          /* the reaper waits on it */
 	int listener;       /* seccomp notification fd */
 	pthread_t service;
@@ -59,12 +61,29 @@ static inline struct pv_vcpu_upcall *pv_upcall_area(struct domain *d, unsigned i
 	return (void *)((uint8_t *)pv_frame(d, id) + PV_VCPU_UPCALL_OFFSET);
 }
 
-/* Launchers started ahead of need (pv_spawn.c). init: the spawner thread. take: the
- * waiting launcher's pid and control socket. handover: send it the domain (sizes,
+/* A launcher waiting for a domain: process, control socket, uid, cgroup. */
+struct pv_launcher {
+	pid_t pid;
+	int ctrl;
+	uid_t uid;          /* its own, or (uid_t)-1 */
+	char cgroup[16];    /* "l<pid>" */
+};
+
+/* Launchers started ahead of need (pv_spawn.c). init: the sandbox and the spawner
+ * thread. take: the waiting launcher. handover: send it the domain (sizes, limits,
  * memory fd) and receive its seccomp listener into p->listener. */
 int pv_spawn_init(void);
-int pv_spawn_take(pid_t *pid, int *ctrl);
-int pv_spawn_handover(struct domain *d, int ctrl);
+int pv_spawn_take(struct pv_launcher *l);
+int pv_spawn_handover(struct domain *d, int ctrl, int own_uid);
+
+/* The second wall (pv_sandbox.c): launchers start without root, in namespaces of
+ * their own. init: with the launcher's path; spawn: one launcher on control socket
+ * ctrl (its end), its pid and uid ((uid_t)-1: none of its own). uid_put: a domain's
+ * uid is free again (its process is gone). summary: the walls, for pvx info. */
+int pv_sandbox_init(const char *launcher);
+int pv_sandbox_spawn(int ctrl, pid_t *pid, uid_t *uid);
+void pv_sandbox_uid_put(uid_t uid);
+const char *pv_sandbox_summary(void);
 
 /* The service thread (pv_service.c). */
 int pv_service_start(struct domain *d);

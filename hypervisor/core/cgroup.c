@@ -1,0 +1,471 @@
+/* Host resource control for domains (cgroup.h): a directory per domain in each
+ * cgroup hierarchy that holds one of the controllers we use. v1 hierarchies are
+ * found in /proc/self/mountinfo (fstype "cgroup", the controller in its options),
+ * v2 ("cgroup2") serves the controllers its pvisor cgroup delegates; our place in
+ * each is /proc/self/cgroup's path for it. Written once at start-up, read-only
+ * after, so the per-domain calls need no lock. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cgroup.h"
+#include "log.h"
+#include "pv_errno.h"
+#include "pvisor/errno.h"
+
+#define CG_MAX_HIER 4
+
+struct cg_hier {
+	char base[PATH_MAX / 2]; /* <mount>/<our cgroup>/pvisor-<pid> */
+	unsigned ctl;            /* CGROUP_* it serves for us */
+	int v2;
+};
+
+static struct cg_hier hier[CG_MAX_HIER];
+static unsigned n_hier, ctl_all;
+static char summary[512];
+/* Why the controllers we lack are missing (one reason for all: the last found). */
+static char missing_why[160] = "no cgroup hierarchy of ours has it";
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} cg_names[] = { { CGROUP_PIDS, "pids" }, { CGROUP_MEMORY, "memory" }, { CGROUP_CPU, "cpu" } };
+
+/* 1 if the comma-separated list holds word. */
+static int cg_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0' || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+
+static int cg_write(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return -PV_ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pv_errno_last();
+	if (write(fd, val, strlen(val)) < 0)
+		rc = pv_errno_last();
+	close(fd);
+	return rc;
+}
+
+static int cg_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return -PV_ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pv_errno_last();
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -PV_EIO;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Our cgroup's path in the v1 hierarchy holding ctl ("" for v2: ctl NULL). */
+static int cg_self_path(const char *ctl, char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (ctl ? cg_list_has(c1 + 1, ctl) : c1[1] == '\0') {
+			snprintf(out, len, "%s", c2 + 1);
+			out[strcspn(out, "\n")] = '\0';
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* One mountinfo line: mount root, mount point, fstype, super options. */
+struct cg_mount {
+	char root[PATH_MAX / 4], point[PATH_MAX / 4], type[16], opts[256];
+};
+
+static int cg_parse_mount(char *line, struct cg_mount *m)
+{
+	char *sep = strstr(line, " - ");
+
+	if (!sep || sscanf(line, "%*s %*s %*s %1023s %1023s", m->root, m->point) != 2)
+		return 0;
+	return sscanf(sep + 3, "%15s %*s %255s", m->type, m->opts) == 2;
+}
+
+/* Our directory in the hierarchy mounted as m: <point>/<self path - root>. */
+static void cg_base_of(const struct cg_mount *m, const char *self, char *out, size_t len)
+{
+	size_t r = strlen(m->root);
+
+	if (strcmp(m->root, "/") != 0 && strncmp(self, m->root, r) == 0)
+		self += r;
+	snprintf(out, len, "%s%s%spvisor-%d", m->point, self,
+		 self[0] && self[strlen(self) - 1] == '/' ? "" : "/", (int)getpid());
+}
+
+static void cg_add(const char *base, unsigned ctl, int v2)
+{
+	for (unsigned i = 0; i < n_hier; i++)
+		if (strcmp(hier[i].base, base) == 0) {
+			hier[i].ctl |= ctl;
+			return;
+		}
+	if (n_hier < CG_MAX_HIER) {
+		snprintf(hier[n_hier].base, sizeof(hier[n_hier].base), "%s", base);
+		hier[n_hier].ctl = ctl;
+		hier[n_hier++].v2 = v2;
+	}
+}
+
+/* v1: every hierarchy that carries one of our controllers. */
+static void cg_find_v1(FILE *mi)
+{
+	char line[4096], self[PATH_MAX / 4], base[PATH_MAX / 2];
+	struct cg_mount m;
+
+	while (fgets(line, sizeof(line), mi)) {
+		if (!cg_parse_mount(line, &m) || strcmp(m.type, "cgroup") != 0)
+			continue;
+		for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++) {
+			if (!cg_list_has(m.opts, cg_names[i].name) || (ctl_all & cg_names[i].bit) ||
+			    !cg_self_path(cg_names[i].name, self, sizeof(self)))
+				continue;
+			cg_base_of(&m, self, base, sizeof(base));
+			cg_add(base, cg_names[i].bit, 0);
+			ctl_all |= cg_names[i].bit;
+		}
+	}
+}
+
+/* v2: the controllers our cgroup hands down (subtree_control) that v1 lacks. */
+static void cg_find_v2(FILE *mi)
+{
+	char line[4096], self[PATH_MAX / 4], base[PATH_MAX / 2], own[PATH_MAX], sub[256];
+	struct cg_mount m;
+
+	while (fgets(line, sizeof(line), mi)) {
+		if (!cg_parse_mount(line, &m) || strcmp(m.type, "cgroup2") != 0 ||
+		    !cg_self_path(NULL, self, sizeof(self)))
+			continue;
+		cg_base_of(&m, self, base, sizeof(base));
+		snprintf(own, sizeof(own), "%s", base);
+		*strrchr(own, '/') = '\0';
+		if (cg_read(own, "cgroup.subtree_control", sub, sizeof(sub)) < 0)
+			return;
+		char *save = NULL;
+
+		for (char *w = strtok_r(sub, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+			for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
+				if (strcmp(w, cg_names[i].name) == 0 && !(ctl_all & cg_names[i].bit)) {
+					cg_add(base, cg_names[i].bit, 1);
+					ctl_all |= cg_names[i].bit;
+				}
+		return;
+	}
+}
+
+/* Directories "pvisor-<pid>" beside ours whose pvisor is gone: empty them, remove. */
+static void cg_sweep(const char *base)
+{
+	char parent[PATH_MAX], path[PATH_MAX + 300];
+	struct dirent *e, *ce;
+	DIR *dir, *cd;
+
+	snprintf(parent, sizeof(parent), "%s", base);
+	*strrchr(parent, '/') = '\0';
+	if (!(dir = opendir(parent)))
+		return;
+	while ((e = readdir(dir))) {
+		int pid;
+
+		if (sscanf(e->d_name, "pvisor-%d", &pid) != 1 || pid == getpid() ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+		if ((cd = opendir(path))) {
+			while ((ce = readdir(cd)))
+				if (ce->d_type == DT_DIR && ce->d_name[0] != '.') {
+					char sub[PATH_MAX * 2];
+
+					snprintf(sub, sizeof(sub), "%s/%s", path, ce->d_name);
+					rmdir(sub);
+				}
+			closedir(cd);
+		}
+		rmdir(path);
+	}
+	closedir(dir);
+}
+
+/* Make the base directories; a hierarchy where we may not drops out. */
+static void cg_make_bases(void)
+{
+	for (unsigned i = 0; i < n_hier;) {
+		struct cg_hier *h = &hier[i];
+		int ok = mkdir(h->base, 0755) == 0 || errno == EEXIST;
+
+		if (ok && h->v2) {
+			char want[64] = "";
+
+			for (size_t k = 0; k < sizeof(cg_names) / sizeof(cg_names[0]); k++)
+				if (h->ctl & cg_names[k].bit)
+					snprintf(want + strlen(want), sizeof(want) - strlen(want), "+%s ",
+						 cg_names[k].name);
+			ok = cg_write(h->base, "cgroup.subtree_control", want) == 0;
+		}
+		if (ok) {
+			cg_sweep(h->base);
+			i++;
+			continue;
+		}
+		snprintf(missing_why, sizeof(missing_why), "pvisor may not make cgroups under its own (%s): run "
+			 "pvisor as root, or in a cgroup delegated to its user", strerror(errno));
+		log_warnx("cgroups: cannot use %s: %s", h->base, missing_why);
+		ctl_all &= ~h->ctl;
+		hier[i] = hier[--n_hier];
+	}
+}
+
+static void cg_describe(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
+		if (ctl_all & cg_names[i].bit)
+			n += (size_t)snprintf(summary + n, sizeof(summary) - n, "%s%s", n ? " " : "",
+					      cg_names[i].name);
+	if (!n)
+		n += (size_t)snprintf(summary, sizeof(summary), "none");
+	for (unsigned i = 0; i < n_hier && n < sizeof(summary); i++)
+		n += (size_t)snprintf(summary + n, sizeof(summary) - n, "%sv%d %s",
+				      i ? "; " : " (", hier[i].v2 ? 2 : 1, hier[i].base);
+	if (n_hier && n < sizeof(summary))
+		n += (size_t)snprintf(summary + n, sizeof(summary) - n, ")");
+	if ((ctl_all & 7u) == 7u || n >= sizeof(summary))
+		return;
+	n += (size_t)snprintf(summary + n, sizeof(summary) - n, "; missing:");
+	for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]) && n < sizeof(summary); i++)
+		if (!(ctl_all & cg_names[i].bit))
+			n += (size_t)snprintf(summary + n, sizeof(summary) - n, " %s",
+					      cg_names[i].name);
+	if (n < sizeof(summary))
+		snprintf(summary + n, sizeof(summary) - n, " (%s): domains run without those "
+			 "limits", missing_why);
+}
+
+int cgroup_init(void)
+{
+	FILE *mi = fopen("/proc/self/mountinfo", "re");
+
+	n_hier = ctl_all = 0;
+	if (mi) {
+		cg_find_v1(mi);
+		rewind(mi);
+		cg_find_v2(mi);
+		fclose(mi);
+	}
+	cg_make_bases();
+	cg_describe();
+	log_info("cgroups: %s", summary);
+	return 0;
+}
+
+void cgroup_fini(void)
+{
+	for (unsigned i = 0; i < n_hier; i++) {
+		char path[PATH_MAX * 2];
+		struct dirent *e;
+		DIR *d = opendir(hier[i].base);
+
+		while (d && (e = readdir(d)))
+			if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s", hier[i].base, e->d_name);
+				rmdir(path);
+			}
+		if (d)
+			closedir(d);
+		rmdir(hier[i].base);
+	}
+}
+
+const char *cgroup_summary(void)
+{
+	return summary[0] ? summary : "not set up";
+}
+
+unsigned cgroup_controllers(void)
+{
+	return ctl_all;
+}
+
+static void cg_dir(const struct cg_hier *h, const char *name, char *buf, size_t len)
+{
+	if (snprintf(buf, len, "%s/%s", h->base, name) >= (int)len)
+		buf[0] = '\0'; /* too long: every call on it fails */
+}
+
+int cgroup_new(const char *name)
+{
+	char dir[PATH_MAX];
+
+	for (unsigned i = 0; i < n_hier; i++) {
+		cg_dir(&hier[i], name, dir, sizeof(dir));
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return pv_errno_last();
+	}
+	return 0;
+}
+
+int cgroup_attach(const char *name, pid_t pid)
+{
+	char dir[PATH_MAX], val[24];
+	int rc;
+
+	snprintf(val, sizeof(val), "%d", (int)pid);
+	for (unsigned i = 0; i < n_hier; i++) {
+		cg_dir(&hier[i], name, dir, sizeof(dir));
+		if ((rc = cg_write(dir, "cgroup.procs", val)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int cgroup_adopt(const char *from, const char *to, pid_t pid)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	int rc;
+
+	for (unsigned i = 0; i < n_hier; i++) {
+		cg_dir(&hier[i], from, a, sizeof(a));
+		cg_dir(&hier[i], to, b, sizeof(b));
+		if (rename(a, b) == 0)
+			continue;
+		if (errno != EEXIST && errno != ENOTEMPTY && errno != EBUSY)
+			return pv_errno_last();
+		/* `to` exists already: move the process, drop `from` */
+		snprintf(a, sizeof(a), "%d", (int)pid);
+		if ((rc = cg_write(b, "cgroup.procs", a)) < 0)
+			return rc;
+		cg_dir(&hier[i], from, a, sizeof(a));
+		rmdir(a);
+	}
+	return 0;
+}
+
+int cgroup_set_limits(const char *name, uint64_t mem_bytes, uint64_t pids)
+{
+	char dir[PATH_MAX], val[32];
+	int rc = 0;
+
+	for (unsigned i = 0; i < n_hier && rc == 0; i++) {
+		const struct cg_hier *h = &hier[i];
+
+		cg_dir(h, name, dir, sizeof(dir));
+		if ((h->ctl & CGROUP_PIDS) && pids) {
+			snprintf(val, sizeof(val), "%" PRIu64, pids);
+			rc = cg_write(dir, "pids.max", val);
+		}
+		if (rc == 0 && (h->ctl & CGROUP_MEMORY) && mem_bytes) {
+			snprintf(val, sizeof(val), "%" PRIu64, mem_bytes);
+			rc = cg_write(dir, h->v2 ? "memory.max" : "memory.limit_in_bytes", val);
+		}
+	}
+	return rc;
+}
+
+/* xl's weight (256 = one CPU's fair share) and cap (% of a CPU, 0 = none). */
+static int cg_set_cpu_one(const struct cg_hier *h, const char *dir, unsigned weight,
+			  unsigned cap)
+{
+	char val[48];
+	int rc;
+
+	if (h->v2) {
+		unsigned w = (unsigned)((uint64_t)weight * 100 / 256);
+
+		snprintf(val, sizeof(val), "%u", w < 1 ? 1 : w > 10000 ? 10000 : w);
+		rc = cg_write(dir, "cpu.weight", val);
+		if (cap)
+			snprintf(val, sizeof(val), "%u 100000", cap * 1000);
+		else
+			snprintf(val, sizeof(val), "max 100000");
+		return rc ? rc : cg_write(dir, "cpu.max", val);
+	}
+	snprintf(val, sizeof(val), "%u", weight * 4 < 2 ? 2 : weight * 4);
+	rc = cg_write(dir, "cpu.shares", val);
+	if (rc == 0)
+		rc = cg_write(dir, "cpu.cfs_period_us", "100000");
+	snprintf(val, sizeof(val), "%d", cap ? (int)(cap * 1000) : -1);
+	return rc ? rc : cg_write(dir, "cpu.cfs_quota_us", val);
+}
+
+int cgroup_set_cpu(const char *name, unsigned weight, unsigned cap)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	if (!(ctl_all & CGROUP_CPU))
+		return -PV_EOPNOTSUPP;
+	if ((rc = cgroup_new(name)) < 0)
+		return rc;
+	for (unsigned i = 0; i < n_hier; i++)
+		if (hier[i].ctl & CGROUP_CPU) {
+			cg_dir(&hier[i], name, dir, sizeof(dir));
+			return cg_set_cpu_one(&hier[i], dir, weight, cap);
+		}
+	return -PV_EOPNOTSUPP;
+}
+
+void cgroup_remove(const char *name)
+{
+	char dir[PATH_MAX];
+
+	for (unsigned i = 0; i < n_hier; i++) {
+		cg_dir(&hier[i], name, dir, sizeof(dir));
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			log_warn("cgroups: cannot remove %s", dir);
+	}
+}
+
+int cgroup_path(const char *name, char *buf, size_t len)
+{
+	for (unsigned i = 0; i < n_hier; i++)
+		if ((hier[i].ctl & CGROUP_MEMORY) || i + 1 == n_hier) {
+			cg_dir(&hier[i], name, buf, len);
+			return 0;
+		}
+	return -PV_ENOENT;
+}
