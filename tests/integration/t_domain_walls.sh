@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The second wall (docs/SECURITY.md): a domain process runs without root -- as root,
+# a uid of its own from the range; as another user, a user namespace of that user's
+# uid -- with no capabilities, no_new_privs, its own mount (one empty read-only tmpfs),
+# network, IPC, UTS, PID and cgroup namespaces, small rlimits and, where the host has
+# the controllers, a cgroup of its own with the pids and memory limits its config
+# decides. Read from /proc/<pid>/status, /proc/<pid>/ns/*, /proc/<pid>/mountinfo,
+# /proc/<pid>/limits and the cgroup files; pvx info says the same.
+. "$(dirname "$0")/lib.sh"
+"$PVX" daemons start >/dev/null || fail "daemons start"
+hv=$(pvisor_pid)
+
+"$PVX" create -q "$(mkcfg w1 'cmdline = "app=spin"' 'vcpus = 2' 'memory = 32')" || fail "create w1"
+"$PVX" create -q "$(mkcfg w2 'cmdline = "app=spin"')" || fail "create w2"
+wait_for 10 console_has w1 "spin: spinning" || fail "w1 does not run"
+wait_for 10 console_has w2 "spin: spinning" || fail "w2 does not run"
+p1=$(field w1 pid) p2=$(field w2 pid)
+[ "$p1" -gt 0 ] && [ "$p2" -gt 0 ] || fail "no domain processes ($p1, $p2)"
+
+# status ID KEY: the value of KEY in /proc/ID/status
+status() { awk -v k="$2:" '$1 == k { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+
+uids=() root=0
+[ "$(id -u)" = 0 ] && root=1
+for p in "$p1" "$p2"; do
+	read -r ru eu su fu <<<"$(status "$p" Uid)"
+	[ "$ru" = "$eu" ] && [ "$eu" = "$su" ] && [ "$su" = "$fu" ] || fail "$p: mixed uids: $ru $eu $su $fu"
+	[ "$eu" != 0 ] || fail "$p runs as root"
+	[ $root = 0 ] || [ "$eu" -ge 1879048192 ] || fail "$p: uid $eu is not from the range"
+	uids+=("$eu")
+	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
+		[ "$(status "$p" $c)" = 0000000000000000 ] || fail "$p: $c $(status "$p" $c)"
+	done
+	[ "$(status "$p" NoNewPrivs)" = 1 ] || fail "$p: no no_new_privs"
+	[ "$(status "$p" Seccomp)" = 2 ] || fail "$p: no seccomp filter"
+	[ -z "$(status "$p" Groups)" ] || fail "$p: supplementary groups $(status "$p" Groups)"
+	for ns in mnt net ipc uts pid cgroup; do
+		[ "$(readlink "/proc/$p/ns/$ns")" != "$(readlink "/proc/$hv/ns/$ns")" ] ||
+			fail "$p shares pvisor's $ns namespace"
+	done
+	n=$(wc -l <"/proc/$p/mountinfo")
+	[ "$n" = 1 ] && grep -q ' / / ro,.* - tmpfs ' "/proc/$p/mountinfo" ||
+		fail "$p: mounts: $(cat "/proc/$p/mountinfo")"
+	grep -q '^Max core file size  *0  *0 ' "/proc/$p/limits" || fail "$p: core dumps allowed"
+	grep -q '^Max open files  *8  *8 ' "/proc/$p/limits" || fail "$p: nofile: $(grep files /proc/$p/limits)"
+	grep -q '^Max locked memory  *0  *0 ' "/proc/$p/limits" || fail "$p: memlock"
+	grep -q '^Max address space  *[0-9]' "/proc/$p/limits" || fail "$p: no address-space limit"
+done
+[ "${uids[0]}" != "${uids[1]}" ] || [ $root = 0 ] || fail "two domains share uid ${uids[0]}"
+for ns in mnt net ipc uts pid; do
+	[ "$(readlink "/proc/$p1/ns/$ns")" != "$(readlink "/proc/$p2/ns/$ns")" ] ||
+		fail "w1 and w2 share a $ns namespace"
+done
+[ $root = 0 ] || grep -q '^Max processes  *2  *2 ' "/proc/$p1/limits" ||
+	fail "w1 (2 vCPUs): nproc $(grep processes /proc/$p1/limits)"
+ok "uids ${uids[*]}, no capabilities, no_new_privs, own namespaces, one empty mount, rlimits"
+
+info=$("$PVX" info)
+grep -q '^domain_walls_pv *: seccomp filter, .*mount namespace (empty root), network namespace, IPC namespace, UTS namespace, PID namespace' <<<"$info" ||
+	fail "pvx info: $(grep domain_ <<<"$info")"
+cg=$(awk -F' *: ' '$1 == "domain_cgroups" { print $2 }' <<<"$info")
+echo "pvx info: $cg"
+
+# cgdir PID CONTROLLER: PID's cgroup directory in the v1 hierarchy of CONTROLLER
+cgdir() {
+	local path mnt
+	path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+	mnt=$(awk -v c="$2" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -1)
+	[ -n "$path" ] && [ -n "$mnt" ] && echo "$mnt$path"
+}
+
+# The cgroup: in every hierarchy with one of our controllers, .../pvisor-<pid>/d<domid>.
+d1=$("$PVX" domid w1)
+if grep -q '^pids memory' <<<"$cg" && pids=$(cgdir "$p1" pids) && mem=$(cgdir "$p1" memory); then
+	for d in "$pids" "$mem"; do
+		[[ $d == */pvisor-$hv/d$d1 ]] || fail "w1's cgroup $d is not pvisor-$hv/d$d1"
+		grep -qx "$p1" "$d/cgroup.procs" || fail "w1's process is not in $d"
+	done
+	[ "$(cat "$pids/pids.max")" = 2 ] || fail "w1 (2 vCPUs): pids.max $(cat "$pids/pids.max")"
+	lim=$(cat "$mem/memory.limit_in_bytes")
+	[ "$lim" -ge $(((32 + 16) << 20)) ] && [ "$lim" -le $(((32 + 17) << 20)) ] ||
+		fail "w1 (32 MiB): memory limit $lim"
+	ok "w1's cgroup d$d1: pids.max 2, memory limit $lim"
+else
+	pids=
+	ok "no v1 pids and memory controllers here (pvx info says: $cg)"
+fi
+
+"$PVX" destroy w1 || fail "destroy w1"
+if [ -n "${pids:-}" ]; then
+	wait_for 10 bash -c "[ ! -d '$pids' ]" || fail "w1's cgroup $pids stays after destroy"
+	ok "a destroyed domain's cgroup goes"
+fi
+
+# Not root: a user namespace of that user's uid; what is missing is said.
+if [ $root = 1 ] && { id pvtest >/dev/null 2>&1 ||
+	useradd --system --no-create-home --shell /usr/sbin/nologin pvtest 2>/dev/null; }; then
+	u=$(mktemp -d /tmp/pvwall.XXXXXX)
+	trap '"$PVX" daemons stop >/dev/null 2>&1; runuser -u pvtest -- env PVISOR_RUNDIR="$u" PVISOR_BINDIR="$BIN" "$PVX" daemons stop >/dev/null 2>&1; rm -rf "$u" "$PVISOR_RUNDIR"' EXIT
+	chown pvtest "$u"
+	sed "s|^name = .*|name = \"uw\"|" "$CFGDIR/w2.cfg" >"$u/uw.cfg"
+	chown pvtest "$u/uw.cfg"
+	asuser() { runuser -u pvtest -- env PVISOR_RUNDIR="$u" PVISOR_BINDIR="$BIN" "$@"; }
+	asuser "$PVX" create -q "$u/uw.cfg" || fail "create as pvtest: $(tail -3 "$u/pvisor.log")"
+	pu=$(asuser "$PVX" list -l uw | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pvisor"]["pid"])')
+	[ "$(status "$pu" Uid | awk '{print $2}')" = "$(id -u pvtest)" ] || fail "uw: uid $(status "$pu" Uid)"
+	[ "$(status "$pu" CapEff)" = 0000000000000000 ] || fail "uw: CapEff $(status "$pu" CapEff)"
+	[ "$(readlink "/proc/$pu/ns/user")" != "$(readlink /proc/self/ns/user)" ] || fail "uw: no user namespace"
+	[ "$(readlink "/proc/$pu/ns/net")" != "$(readlink /proc/self/ns/net)" ] || fail "uw: no network namespace"
+	uinfo=$(asuser "$PVX" info)
+	grep -q '^domain_walls_pv *: .*user namespace.*(no uid of its own' <<<"$uinfo" || fail "pvx info as pvtest: $uinfo"
+	grep -q '^domain_cgroups *: none; missing: pids memory cpu' <<<"$uinfo" || fail "pvx info cgroups as pvtest: $uinfo"
+	ok "as pvtest: a user namespace, no capabilities; pvx info: $(grep domain_cgroups <<<"$uinfo")"
+else
+	echo "note: not root or no second user: the unprivileged case is not run"
+fi
