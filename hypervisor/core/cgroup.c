@@ -286,11 +286,23 @@ static void cg_describe(void)
 			 "limits", missing_why);
 }
 
+/* PVISOR_SANDBOX_SKIP holding "cgroups": none, on purpose (diagnosis). */
+static int cg_skipped(void)
+{
+	const char *s = getenv("PVISOR_SANDBOX_SKIP");
+	const char *p = s ? strstr(s, "cgroups") : NULL;
+
+	return p && (p == s || p[-1] == ',') && (p[7] == ',' || p[7] == '\0');
+}
+
 int cgroup_init(void)
 {
-	FILE *mi = fopen("/proc/self/mountinfo", "re");
+	FILE *mi = cg_skipped() ? NULL : fopen("/proc/self/mountinfo", "re");
 
 	n_hier = ctl_all = 0;
+	if (!mi)
+		snprintf(missing_why, sizeof(missing_why), "%s", cg_skipped() ?
+			 "left out: PVISOR_SANDBOX_SKIP" : "no /proc/self/mountinfo");
 	if (mi) {
 		cg_find_v1(mi);
 		rewind(mi);

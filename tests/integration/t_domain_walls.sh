@@ -69,8 +69,10 @@ cgdir() {
 	[ -n "$path" ] && [ -n "$mnt" ] && echo "$mnt$path"
 }
 
-# The cgroup: in every hierarchy with one of our controllers, .../pvisor-<pid>/d<domid>.
+# The cgroup: in every hierarchy with one of our controllers, .../pvisor-<pid>/d<domid>
+# (the spawner thread moves a started domain there, right after the start).
 d1=$("$PVX" domid w1)
+wait_for 10 bash -c "grep -q ':/.*/d$d1\$' /proc/$p1/cgroup" || true
 if grep -q '^pids memory' <<<"$cg" && pids=$(cgdir "$p1" pids) && mem=$(cgdir "$p1" memory); then
 	for d in "$pids" "$mem"; do
 		[[ $d == */pvisor-$hv/d$d1 ]] || fail "w1's cgroup $d is not pvisor-$hv/d$d1"

@@ -57,17 +57,21 @@ static void pv_destroy(struct domain *d)
 
 /* The launcher's cgroup becomes the domain's, with the limits its size decides:
  * its memory plus 16 MiB for the launcher and the kernel's own structures, a task
- * per vCPU. A host without the controllers: no limit (cgroup_summary says so). */
+ * per vCPU -- settled by the spawner thread (~70 us of cgroup writes off the
+ * create-to-banner path). A host without the controllers: no limits (cgroup_summary
+ * says so). */
 static void pv_cgroup_take(struct domain *d, const struct pv_launcher *l)
 {
-	struct pv_dom *p = pv_dom(d);
+	struct pv_cg_job *j = &pv_dom(d)->cg;
 
-	snprintf(p->cgroup, sizeof(p->cgroup), "d%u", d->domid);
 	if (!cgroup_controllers())
 		return;
-	if (cgroup_adopt(l->cgroup, p->cgroup, l->pid) < 0 ||
-	    cgroup_set_limits(p->cgroup, d->mem_size + (16ull << 20), d->max_vcpus) < 0)
-		log_warnx("dom%u: its cgroup limits could not be set", d->domid);
+	snprintf(j->from, sizeof(j->from), "%s", l->cgroup);
+	snprintf(j->to, sizeof(j->to), "d%u", d->domid);
+	j->pid = l->pid;
+	j->mem = d->mem_size + (16ull << 20);
+	j->pids = d->max_vcpus;
+	pv_spawn_cgroup_settle(j);
 }
 
 /* Take the waiting launcher, watch it, hand it the domain, serve its hypercalls. */
@@ -133,9 +137,7 @@ static void pv_release_domain(struct domain *d)
 	p->listener = p->pidfd = -1;
 	p->pid = 0;
 	/* reaped: nothing of it is left in its cgroup, nothing runs as its uid */
-	if (p->cgroup[0])
-		cgroup_remove(p->cgroup);
-	p->cgroup[0] = '\0';
+	pv_spawn_cgroup_drop(&p->cg);
 	if (p->uid != (uid_t)-1)
 		pv_sandbox_uid_put(p->uid);
 	p->uid = (uid_t)-1;

@@ -22,10 +22,22 @@ struct pv_vcpu {
 	uint64_t cpu_ns;    /* CPU time last read, kept for when the thread is gone */
 };
 
+/* A started domain's cgroup is settled by the spawner thread, off the
+ * create-to-banner path: the launcher's cgroup renamed "d<domid>", with the limits
+ * the domain's size decides (pv_spawn.c). Under the spawner's lock. */
+enum pv_cg_state { PV_CG_NONE, PV_CG_QUEUED, PV_CG_BUSY, PV_CG_DONE };
+struct pv_cg_job {
+	struct pv_cg_job *next;
+	enum pv_cg_state state;
+	char from[16], to[16];
+	pid_t pid;
+	uint64_t mem, pids;
+};
+
 struct pv_dom {
 	pid_t pid;          /* the domain process, 0 before start */
 	uid_t uid;          /* its own uid from the range, or (uid_t)-1 (pv_sandbox.c) */
-	char cgroup[16];    /* "d<domid>" once started, "" before */
+	struct pv_cg_job cg; /* its cgroup */
 	int pidfd;          /* the reaper waits on it */
 	int listener;       /* seccomp notification fd */
 	pthread_t service;
@@ -75,6 +87,10 @@ struct pv_launcher {
 int pv_spawn_init(void);
 int pv_spawn_take(struct pv_launcher *l);
 int pv_spawn_handover(struct domain *d, int ctrl, int own_uid);
+/* Queue j for the spawner thread / the domain is reaped: j's cgroup goes, whether
+ * the spawner settled it already or not. */
+void pv_spawn_cgroup_settle(struct pv_cg_job *j);
+void pv_spawn_cgroup_drop(struct pv_cg_job *j);
 
 /* The second wall (pv_sandbox.c): launchers start without root, in namespaces of
  * their own. init: with the launcher's path; spawn: one launcher on control socket

@@ -38,6 +38,7 @@ static struct {
 	int running;
 	struct pv_launcher spare; /* a launcher waiting for a domain (pid 0: none) */
 	int err;    /* the last spawn failed: -PV_E*, until someone asks again */
+	struct pv_cg_job *jobs;   /* cgroups of started domains to settle, newest first */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
 /* A launcher in its sandbox (pv_sandbox.c), in a cgroup of its own ("l<pid>")
@@ -61,6 +62,49 @@ static int pv_spawn_launcher(struct pv_launcher *l)
 	return 0;
 }
 
+/* One queued cgroup, lock held (dropped while the cgroup files are written). */
+static void pv_cgroup_settle_one(void)
+{
+	struct pv_cg_job *j = spawner.jobs;
+
+	spawner.jobs = j->next;
+	j->state = PV_CG_BUSY;
+	pthread_mutex_unlock(&spawner.lock);
+	if (cgroup_adopt(j->from, j->to, j->pid) < 0 ||
+	    cgroup_set_limits(j->to, j->mem, j->pids) < 0)
+		log_warnx("%s: the domain's cgroup limits could not be set", j->to);
+	pthread_mutex_lock(&spawner.lock);
+	j->state = PV_CG_DONE;
+	pthread_cond_broadcast(&spawner.cond);
+}
+
+void pv_spawn_cgroup_settle(struct pv_cg_job *j)
+{
+	pthread_mutex_lock(&spawner.lock);
+	j->state = PV_CG_QUEUED;
+	j->next = spawner.jobs;
+	spawner.jobs = j;
+	pthread_cond_broadcast(&spawner.cond);
+	pthread_mutex_unlock(&spawner.lock);
+}
+
+void pv_spawn_cgroup_drop(struct pv_cg_job *j)
+{
+	pthread_mutex_lock(&spawner.lock);
+	while (j->state == PV_CG_BUSY)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	if (j->state == PV_CG_QUEUED)
+		for (struct pv_cg_job **p = &spawner.jobs; *p; p = &(*p)->next)
+			if (*p == j) {
+				*p = j->next;
+				break;
+			}
+	if (j->state != PV_CG_NONE)
+		cgroup_remove(j->state == PV_CG_DONE ? j->to : j->from);
+	j->state = PV_CG_NONE;
+	pthread_mutex_unlock(&spawner.lock);
+}
+
 static void *pv_spawner_main(void *arg)
 {
 	struct pv_launcher l;
@@ -69,8 +113,12 @@ static void *pv_spawner_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&spawner.lock);
 	for (;;) {
-		while (spawner.spare.pid || spawner.err)
+		while ((spawner.spare.pid || spawner.err) && !spawner.jobs)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
+		if (spawner.jobs) { /* first: a domain runs without its limits till then */
+			pv_cgroup_settle_one();
+			continue;
+		}
 		pthread_mutex_unlock(&spawner.lock);
 		rc = pv_spawn_launcher(&l);
 		pthread_mutex_lock(&spawner.lock);
