@@ -91,7 +91,7 @@ ALL_LIBS  := $(foreach l,$(HOST_LIBS),$(B)/lib/lib$(l).a)
 ALL_PROGS := $(foreach p,$(HOST_PROGS),$(B)/bin/$(p))
 ALL_TESTS := $(foreach p,$(UNIT_TESTS),$(B)/tests/$(p))
 
-.PHONY: all deps run test bench lint clean fuzz build-tests
+.PHONY: all deps run test test-asan bench lint clean fuzz build-tests
 all: $(ALL_LIBS) $(ALL_PROGS) $(EXTRA_ALL)
 build-tests: all $(ALL_TESTS)
 fuzz: $(FUZZ_BINS)
@@ -105,6 +105,16 @@ run: deps all
 test: deps build-tests fuzz
 	@tests/run.sh
 
+# The tree again in build-asan/ with AddressSanitizer and UndefinedBehaviorSanitizer
+# (host code only: the guest kernel and the launcher are freestanding), then the
+# tests that feed it bad input (tests/run-asan.sh says which and why).
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+test-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
+		EXTRA_LDFLAGS="$(ASAN_FLAGS)" build-tests fuzz
+	@tests/run-asan.sh
+
 bench: deps all
 	@tests/bench/run.sh
 
@@ -112,6 +122,6 @@ lint:
 	@tests/tools/lint.sh
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

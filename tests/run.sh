@@ -3,23 +3,30 @@
 # tree keeps, checked on the build), ABI, integration
 # (real daemons, real guests), fuzz smoke. Prints one line per test and a summary.
 # A test exits 0 (pass), 77 (skip, with its reason on the last line) or else (fail).
-# Select with TESTS='glob' (matched against the test name).
+# Select with TESTS='glob ...' (matched against the test name; any of them).
+# PVISOR_BUILD names the build directory (default build; make test-asan: build-asan).
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
 export PVISOR_TOP=$top
-export PVISOR_BINDIR=$top/build/bin
+export PVISOR_BUILD=${PVISOR_BUILD:-build}
+B=$PVISOR_BUILD
+export PVISOR_BINDIR=$top/$B/bin
 # one log directory per run, so runs side by side do not delete each other's logs
-mkdir -p "$top/build/test-logs"
-out=$(mktemp -d "$top/build/test-logs/run.XXXXXX")
-find "$top/build/test-logs" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null
+mkdir -p "$top/$B/test-logs"
+out=$(mktemp -d "$top/$B/test-logs/run.XXXXXX")
+export PVISOR_TEST_LOGS=$out
+find "$top/$B/test-logs" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null
 pass=0; fail=0; skip=0; failed=()
-sel=${TESTS:-*}
+read -rd '' -a sel <<<"${TESTS:-*}" # globs (any blanks between), not expanded
 
 run_one() { # name, command...
-	local name=$1; shift
-	# shellcheck disable=SC2053
-	[[ $name == $sel ]] || return 0
+	local name=$1 g hit=0; shift
+	for g in "${sel[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $name == $g ]] && hit=1
+	done
+	[ $hit = 1 ] || return 0
 	local log=$out/${name//\//_}.log t0 t1 rc
 	t0=$(date +%s.%N)
 	timeout -k 5 "${TEST_TIMEOUT:-240}" "$@" >"$log" 2>&1 </dev/null
@@ -38,7 +45,7 @@ run_one() { # name, command...
 }
 
 echo "== unit"
-for t in build/tests/test_*; do
+for t in "$B"/tests/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
 echo "== structure"
@@ -51,7 +58,7 @@ for t in tests/structure/t_*.sh; do
 	[ -x "$t" ] && run_one "structure/$(basename "$t" .sh)" "$t"
 done
 echo "== abi"
-for t in build/tests/abi_*; do
+for t in "$B"/tests/abi_*; do
 	[ -x "$t" ] && run_one "abi/$(basename "$t")" "$t"
 done
 echo "== integration"
@@ -59,8 +66,8 @@ for t in tests/integration/t_*.sh; do
 	[ -x "$t" ] && run_one "integration/$(basename "$t" .sh)" "$t"
 done
 echo "== fuzz (smoke)"
-if ls build/fuzz/* >/dev/null 2>&1; then
-	for f in build/fuzz/*; do
+if ls "$B"/fuzz/* >/dev/null 2>&1; then
+	for f in "$B"/fuzz/*; do
 		n=$(basename "$f"); corpus=tests/fuzz/corpus/$n
 		mkdir -p "$out/fuzz-$n"
 		run_one "fuzz/$n" "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \

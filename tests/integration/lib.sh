@@ -2,10 +2,11 @@
 # guests, helpers to wait for console lines and domain states, and cleanup.
 set -u
 TOP=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-BIN=$TOP/build/bin
+BUILD=$TOP/${PVISOR_BUILD:-build}
+BIN=$BUILD/bin
 export PVISOR_BINDIR=$BIN
 PVX=$BIN/pvx
-KERNEL=$TOP/build/guest/pvkernel
+KERNEL=$BUILD/guest/pvkernel
 export PVISOR_RUNDIR=$(mktemp -d /tmp/pvtest.XXXXXX)
 CFGDIR=$PVISOR_RUNDIR/cfg
 mkdir -p "$CFGDIR"
