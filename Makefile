@@ -75,7 +75,8 @@ $(foreach p,$(UNIT_TESTS),$(eval $(call prog_rule,$(p),$(B)/tests)))
 # Fuzzers: built with clang's libFuzzer when clang is present, from separate objects.
 CLANG := $(shell command -v clang 2>/dev/null)
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -fno-strict-aliasing -Iinclude -Icommon \
-               -Idom0-tools -Ibackends -fsanitize=fuzzer,address,undefined -DPV_FUZZING
+               -Idom0-tools -Ibackends -Ihypervisor -fsanitize=fuzzer,address,undefined \
+               -DPV_FUZZING
 define fuzz_rule
 $(B)/fuzz/$(1): $($(1)_SRCS)
 	@mkdir -p $$(dir $$@)
