@@ -12,8 +12,8 @@ hv=$(pvisor_pid)
 
 "$PVX" create -q "$(mkcfg w1 'cmdline = "app=spin"' 'vcpus = 2' 'memory = 32')" || fail "create w1"
 "$PVX" create -q "$(mkcfg w2 'cmdline = "app=spin"')" || fail "create w2"
-wait_for 10 console_has w1 "spin: spinning" || fail "w1 does not run"
-wait_for 10 console_has w2 "spin: spinning" || fail "w2 does not run"
+wait_for 30 console_has w1 "spin: spinning" || fail "w1 does not run: $(tail -5 "$PVISOR_RUNDIR/pvisor.log")"
+wait_for 30 console_has w2 "spin: spinning" || fail "w2 does not run: $(tail -5 "$PVISOR_RUNDIR/pvisor.log")"
 p1=$(field w1 pid) p2=$(field w2 pid)
 [ "$p1" -gt 0 ] && [ "$p2" -gt 0 ] || fail "no domain processes ($p1, $p2)"
 

@@ -59,6 +59,10 @@ enum {
 	SB_CGNS = 1 << 6,
 	SB_UIDS = 1 << 7,   /* root: a uid of its own per domain */
 	SB_CAPS = 1 << 8,   /* bounding/ambient sets emptied, securebits locked */
+	SB_WALLS = (1 << 9) - 1,
+	/* steps of the child that are not walls: their failure is not optional */
+	SB_STEP_FDS = 1 << 16, SB_STEP_LIMITS = 1 << 17, SB_STEP_NNP = 1 << 18,
+	SB_STEP_EXEC = 1 << 19, SB_STEP_DIED = 1 << 20,
 };
 
 static const struct {
@@ -84,21 +88,37 @@ static struct {
 	char summary[512];
 } sb = { .lock = PTHREAD_MUTEX_INITIALIZER, .lock_fd = -1, .exe = -1, .null = -1 };
 
-/* What the child needs; it reports the step that failed in step/err (shared
- * memory: CLONE_VM). */
+/* What the child needs, all prepared by the parent; it reports the step that
+ * failed in step/err, and execing in exec (shared memory: CLONE_VM). */
 struct sb_child {
 	unsigned have;
 	int ctrl, null, exe;
 	uid_t uid, outer_uid;
 	gid_t gid, outer_gid;
+	char uid_map[32], gid_map[32];
 	sigset_t mask;
 	unsigned step;
 	int err;
+	volatile int exec; /* set just before execveat: the child got that far */
 };
 
 /* ---- the child, between clone() and exec: raw system calls only ---------------- */
 
-static int sb_fail(struct sb_child *c, unsigned step)
+/* The child runs on our static stack in our memory, before exec: no sanitizer
+ * instrumentation and no library call but syscall() (a sanitizer build would
+ * otherwise check, and report from, a stack it does not know). */
+#define SB_CHILD __attribute__((no_sanitize("address", "undefined"), noinline))
+
+static SB_CHILD size_t sb_strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static SB_CHILD int sb_fail(struct sb_child *c, unsigned step)
 {
 	c->step = step;
 	c->err = errno ? errno : EIO;
@@ -106,34 +126,29 @@ static int sb_fail(struct sb_child *c, unsigned step)
 	return 127;
 }
 
-static int sb_write_file(const char *path, const char *text)
+static SB_CHILD int sb_write_file(const char *path, const char *text)
 {
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
 	long n;
 
 	if (fd < 0)
 		return -1;
-	n = syscall(SYS_write, fd, text, strlen(text));
+	n = syscall(SYS_write, fd, text, sb_strlen(text));
 	syscall(SYS_close, fd);
-	return n == (long)strlen(text) ? 0 : -1;
+	return n == (long)sb_strlen(text) ? 0 : -1;
 }
 
 /* Map our uid and gid into the new user namespace, as themselves. */
-static int sb_child_maps(struct sb_child *c)
+static SB_CHILD int sb_child_maps(struct sb_child *c)
 {
-	char map[64];
-
-	if (sb_write_file("/proc/self/setgroups", "deny") < 0)
+	if (sb_write_file("/proc/self/setgroups", "deny") < 0 ||
+	    sb_write_file("/proc/self/uid_map", c->uid_map) < 0)
 		return -1;
-	snprintf(map, sizeof(map), "%u %u 1", (unsigned)c->outer_uid, (unsigned)c->outer_uid);
-	if (sb_write_file("/proc/self/uid_map", map) < 0)
-		return -1;
-	snprintf(map, sizeof(map), "%u %u 1", (unsigned)c->outer_gid, (unsigned)c->outer_gid);
-	return sb_write_file("/proc/self/gid_map", map);
+	return sb_write_file("/proc/self/gid_map", c->gid_map);
 }
 
 /* Nothing mounted: an empty read-only tmpfs becomes the root, the old one goes. */
-static int sb_child_mounts(void)
+static SB_CHILD int sb_child_mounts(void)
 {
 	static const char *const spots[] = { "/tmp", "/mnt", "/dev" };
 
@@ -151,7 +166,7 @@ static int sb_child_mounts(void)
 	return -1;
 }
 
-static int sb_child_limits(void)
+static SB_CHILD int sb_child_limits(void)
 {
 	static const struct {
 		int res;
@@ -172,7 +187,7 @@ static int sb_child_limits(void)
 
 /* No capability can come back: bounding and ambient sets empty, root gains nothing
  * at exec and the rules stay locked. */
-static int sb_child_caps(void)
+static SB_CHILD int sb_child_caps(void)
 {
 	for (int cap = 0; cap < 64; cap++)
 		if (syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
@@ -186,7 +201,7 @@ static int sb_child_caps(void)
 			    0, 0, 0);
 }
 
-static int sb_child_ids(struct sb_child *c)
+static SB_CHILD int sb_child_ids(struct sb_child *c)
 {
 	if (!(c->have & SB_USERNS) && syscall(SYS_setgroups, 0, NULL) < 0)
 		return -1;
@@ -195,16 +210,15 @@ static int sb_child_ids(struct sb_child *c)
 	return (int)syscall(SYS_setresuid, c->uid, c->uid, c->uid);
 }
 
-static int sb_child_nocaps(void)
+static SB_CHILD int sb_child_nocaps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 
-	memset(d, 0, sizeof(d));
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-static int sb_child_fds(struct sb_child *c)
+static SB_CHILD int sb_child_fds(struct sb_child *c)
 {
 	if (syscall(SYS_dup2, c->null, 0) < 0 || syscall(SYS_dup2, c->null, 1) < 0 ||
 	    syscall(SYS_dup2, c->null, 2) < 0 || syscall(SYS_dup2, c->ctrl, LAUNCH_FD_CTRL) < 0)
@@ -214,7 +228,7 @@ static int sb_child_fds(struct sb_child *c)
 	return (int)syscall(SYS_close_range, LAUNCH_FD_CTRL + 1, ~0u, CLOSE_RANGE_CLOEXEC);
 }
 
-static int sb_child_main(void *arg)
+static SB_CHILD int sb_child_main(void *arg)
 {
 	struct sb_child *c = arg;
 	char *argv[] = { "pvisor-launch", NULL }, *envp[] = { NULL };
@@ -225,15 +239,15 @@ static int sb_child_main(void *arg)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, NSIG / 8);
 	if (sb_child_fds(c) < 0)
-		return sb_fail(c, 1);
+		return sb_fail(c, SB_STEP_FDS);
 	if ((c->have & SB_USERNS) && sb_child_maps(c) < 0)
 		return sb_fail(c, SB_USERNS);
 	if ((c->have & SB_MOUNT) && sb_child_mounts() < 0)
 		return sb_fail(c, SB_MOUNT);
 	if (sb_child_limits() < 0)
-		return sb_fail(c, 2);
+		return sb_fail(c, SB_STEP_LIMITS);
 	if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return sb_fail(c, 3);
+		return sb_fail(c, SB_STEP_NNP);
 	if ((c->have & SB_CAPS) && sb_child_caps() < 0)
 		return sb_fail(c, SB_CAPS);
 	if ((c->have & (SB_UIDS | SB_USERNS)) && sb_child_ids(c) < 0)
@@ -241,8 +255,9 @@ static int sb_child_main(void *arg)
 	if ((c->have & (SB_UIDS | SB_USERNS | SB_CAPS)) && sb_child_nocaps() < 0)
 		return sb_fail(c, SB_CAPS);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &c->mask, NULL, NSIG / 8);
+	c->exec = 1;
 	syscall(SYS_execveat, c->exe, "", argv, envp, AT_EMPTY_PATH);
-	return sb_fail(c, 4);
+	return sb_fail(c, SB_STEP_EXEC);
 }
 
 /* ---- uids ------------------------------------------------------------------ */
@@ -420,11 +435,16 @@ static int sb_clone(struct sb_child *c, pid_t *pid, unsigned *step)
 	pthread_sigmask(SIG_SETMASK, &all, &c->mask);
 	c->step = 0;
 	c->err = 0;
+	c->exec = 0;
 	*pid = clone(sb_child_main, stack + sizeof(stack), (int)sb_clone_flags(c->have), c);
 	pthread_sigmask(SIG_SETMASK, &c->mask, NULL);
 	if (*pid < 0) {
 		*step = 0;
 		return errno;
+	}
+	if (!c->step && !c->exec) { /* died before exec, saying nothing: a signal */
+		c->step = SB_STEP_DIED;
+		c->err = EIO;
 	}
 	if (c->step) {
 		waitpid(*pid, NULL, 0);
@@ -452,7 +472,7 @@ static int sb_give_up_on(unsigned step, int err)
 				sb_drop(b, err);
 		return 1;
 	}
-	if (!(step & sb.have))
+	if (!(step & sb.have & SB_WALLS))
 		return 0; /* not optional: descriptors, limits, exec */
 	sb_drop(step, err);
 	return 1;
@@ -464,6 +484,11 @@ int pv_sandbox_spawn(int ctrl, pid_t *pid, uid_t *uid)
 			      .exe = sb.exe, .outer_uid = geteuid(), .outer_gid = getegid() };
 	unsigned step;
 	int err;
+
+	snprintf(c.uid_map, sizeof(c.uid_map), "%u %u 1", (unsigned)c.outer_uid,
+		 (unsigned)c.outer_uid);
+	snprintf(c.gid_map, sizeof(c.gid_map), "%u %u 1", (unsigned)c.outer_gid,
+		 (unsigned)c.outer_gid);
 
 	*uid = (uid_t)-1;
 	if (c.ctrl < 0)
