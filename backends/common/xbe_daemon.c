@@ -84,7 +84,8 @@ int xbe_daemon_run(struct xbe *be, const char *name, void (*status)(int fd, void
 	if (rc < 0)
 		log_warnx("store connection lost (%s); exiting", strerror(-rc));
 	rundir_unlink(sock);
-	rundir_unlink(pid);
+	if (rc == 0) /* asked to stop; after a lost store the supervisor starts us again */
+		rundir_unlink(pid);
 	xbe_fd_del(be, lfd); /* they point at dm, which goes with this frame */
 	xbe_fd_del(be, sfd);
 	close(lfd);

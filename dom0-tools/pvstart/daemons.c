@@ -31,6 +31,8 @@ static const struct daemon_def daemons[] = {
 	{ "pvconsoled", "pvconsoled.sock", 0 },
 	{ "blkback", "blkback.sock", 0 },
 	{ "netback", "netback.sock", 0 },
+	/* last: started once the others run, stopped first (it would restart them) */
+	{ "pvsup", "pvsup.sock", 0 },
 };
 
 static int daemon_installed(const struct daemon_def *dd)
@@ -41,20 +43,22 @@ static int daemon_installed(const struct daemon_def *dd)
 	return access(path, X_OK) == 0;
 }
 
-/* Its socket answers, and from root or us (a socket of another user's is not ours). */
+/* Its socket answers, and from root or us (a socket of another user's is not ours).
+ * The probe never blocks: a listener whose queue is full (busy, or the caller
+ * itself) is running. */
 static int daemon_running(const struct daemon_def *dd)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int fd, ok;
+	int fd, rc;
 
 	if (rundir_file(path, sizeof(path), dd->socket) < 0)
 		return 0;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return 0;
-	ok = peer_connect(fd, path, NULL) == 0;
+	rc = peer_connect(fd, path, NULL);
 	close(fd);
-	return ok;
+	return rc == 0 || rc == -EAGAIN;
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)

@@ -10,6 +10,8 @@ id=$("$PVX" domid watched)
 wait_for 10 grep -q "dom$id (watched): watching it" "$PVISOR_RUNDIR/pvmon.log" ||
 	fail "no monitor: $(cat "$PVISOR_RUNDIR/pvmon.log")"
 mon=$(pgrep -f "pvmon $id $CFGDIR/watched.cfg") || fail "no pvmon process"
+kill "$(cat "$PVISOR_RUNDIR/pvsup.pid")" # the supervisor would start xsd again
+wait_for 10 test ! -e "$PVISOR_RUNDIR/pvsup.pid" || fail "pvsup did not stop"
 kill -9 "$(cat "$PVISOR_RUNDIR/xsd.pid")"
 sleep 0.5 # the monitor sees its store connection drop and starts retrying
 kill "$(pvisor_pid)"
