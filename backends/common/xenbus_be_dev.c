@@ -178,10 +178,14 @@ static void dev_connect(struct xbe_device *d)
 /* Follow the frontend's state once the device is probed and online. */
 static void dev_follow_frontend(struct xbe_device *d, enum pv_xenbus_state fs)
 {
+	if (fs != PV_XenbusStateInitialised && fs != PV_XenbusStateConnected && d->stale_fe) {
+		log_info("%s: the frontend starts over (state %d)", d->name, (int)fs);
+		d->stale_fe = 0;
+	}
 	switch (fs) {
 	case PV_XenbusStateInitialised:
 	case PV_XenbusStateConnected:
-		if (!d->connected && d->state == PV_XenbusStateInitWait)
+		if (!d->connected && d->state == PV_XenbusStateInitWait && !d->stale_fe)
 			dev_connect(d);
 		break;
 	case PV_XenbusStateClosing:
@@ -213,6 +217,23 @@ static enum pv_xenbus_state state_of(struct xbe_device *d, int frontend)
 	return rc < 0 ? PV_XenbusStateUnknown : (enum pv_xenbus_state)v;
 }
 
+/* First look at a device: did a backend before us serve it? Its state key says so
+ * (past Initialising, which the toolstack writes). Then the frontend's rings, if it
+ * has any, were granted to that backend, whose maps and ports went with it: our
+ * InitWait tells the frontend to start over (a frontend of ours does: it goes
+ * Initialising, sets up its rings again, re-issues what was in flight), and we
+ * connect only after it did. docs/NOTES-restart.md has the protocol. */
+static void dev_check_restart(struct xbe_device *d)
+{
+	enum pv_xenbus_state bs = state_of(d, 0), fs = state_of(d, 1);
+
+	if (bs < PV_XenbusStateInitWait || bs > PV_XenbusStateConnected)
+		return;
+	d->stale_fe = fs == PV_XenbusStateInitialised || fs == PV_XenbusStateConnected;
+	log_info("%s: served before we started (backend state %d, frontend %d)%s", d->name,
+		 (int)bs, (int)fs, d->stale_fe ? ": waiting for the frontend to start over" : "");
+}
+
 /* The toolstack asks us to close: online = 0 or it wrote Closing itself. */
 static int dev_unplug_requested(struct xbe_device *d)
 {
@@ -239,6 +260,7 @@ static void dev_update(struct xbe_device *d)
 	if (d->failed)
 		return;
 	if (!d->probed) {
+		dev_check_restart(d);
 		rc = d->be->ops->probe(d);
 		if (rc < 0) {
 			d->failed = 1;
