@@ -179,8 +179,12 @@ static void dev_connect(struct xbe_device *d)
 static void dev_follow_frontend(struct xbe_device *d, enum pv_xenbus_state fs)
 {
 	if (fs != PV_XenbusStateInitialised && fs != PV_XenbusStateConnected && d->stale_fe) {
+		char path[XBE_PATH_MAX + 8];
+
 		log_info("%s: the frontend starts over (state %d)", d->name, (int)fs);
 		d->stale_fe = 0;
+		snprintf(path, sizeof(path), "%s/resync", d->bpath);
+		xs_rm(d->be->xs, 0, path); /* seen: it may publish its rings now */
 	}
 	switch (fs) {
 	case PV_XenbusStateInitialised:
@@ -221,8 +225,10 @@ static enum pv_xenbus_state state_of(struct xbe_device *d, int frontend)
  * (past Initialising, which the toolstack writes). Then the frontend's rings, if it
  * has any, were granted to that backend, whose maps and ports went with it: our
  * InitWait tells the frontend to start over (a frontend of ours does: it goes
- * Initialising, sets up its rings again, re-issues what was in flight), and we
- * connect only after it did. docs/NOTES-restart.md has the protocol. */
+ * Initialising, waits for our `resync` key to go -- we remove it once we saw that
+ * state, which its next write could otherwise hide from us -- sets up its rings
+ * again, re-issues what was in flight), and we connect only after it did.
+ * docs/NOTES-restart.md has the protocol. */
 static void dev_check_restart(struct xbe_device *d)
 {
 	enum pv_xenbus_state bs = state_of(d, 0), fs = state_of(d, 1);
@@ -230,6 +236,8 @@ static void dev_check_restart(struct xbe_device *d)
 	if (bs < PV_XenbusStateInitWait || bs > PV_XenbusStateConnected)
 		return;
 	d->stale_fe = fs == PV_XenbusStateInitialised || fs == PV_XenbusStateConnected;
+	if (d->stale_fe)
+		xbe_printf(d, "resync", "1");
 	log_info("%s: served before we started (backend state %d, frontend %d)%s", d->name,
 		 (int)bs, (int)fs, d->stale_fe ? ": waiting for the frontend to start over" : "");
 }

@@ -270,7 +270,8 @@ int blkfront_reconnect(struct blkfront *bf)
 	int rc;
 
 	printk("blkfront: %s: the backend started over: reconnecting\n", bf->info.name);
-	xenbus_switch_state(bf->node, PV_XenbusStateInitialising);
+	if ((rc = xenbus_frontend_restart(bf->node, bf->bpath, BF_WAIT_NS)) < 0)
+		return rc;
 	for (unsigned i = 0; i < bf->nq; i++)
 		requeued += bf_queue_requeue(&bf->q[i]);
 	if ((rc = bf_publish(bf)) < 0 ||
