@@ -1,32 +1,45 @@
-/* blkback disks: open the image the toolstack named (backend keys params, mode,
- * format, device-type), publish its size and the features this backend serves,
- * and the ops table the xenbus_be library drives. */
+/* blkback disks: read the backend keys the toolstack wrote (params, nbd-uri, mode,
+ * format, device-type, discard-enable), pick the disk ops (raw through io_uring,
+ * or an NBD export), open the disk, publish its size and the features this
+ * backend serves; and the ops table the xenbus_be library drives. */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "blkback/blkback.h"
 #include "common/xenbus_be.h"
 #include "log.h"
 
-/* The format key: only raw is served so far; anything else is refused by name
- * rather than served as raw bytes (a qcow2 read as raw would show the guest the
- * image's metadata). */
-static int format_check(struct xbe_device *d)
+/* Raw images are served here; every other format reaches blkback as an NBD export
+ * the toolstack started (qemu-nbd), named by the nbd-uri key. A format without
+ * that key is refused by name rather than served as raw bytes (a qcow2 read as raw
+ * would show the guest the image's metadata). */
+static int disk_choose_ops(struct blk_disk *k, struct xbe_device *d)
 {
 	char *fmt = xbe_be_read_str(d, "format", NULL);
-	int ok = !fmt || strcmp(fmt, "raw") == 0 || fmt[0] == '\0';
+	char *uri = xbe_be_read_str(d, "nbd-uri", NULL);
+	int raw = !fmt || fmt[0] == '\0' || strcmp(fmt, "raw") == 0;
+	int rc = 0;
 
-	if (!ok)
-		xbe_device_error(d, 0, "disk format '%s' is not supported yet (only raw); "
-				 "convert it with qemu-img convert -O raw", fmt);
+	if (uri) {
+		k->ops = &blk_nbd_ops;
+		if (strlen(uri) >= sizeof(k->path)) {
+			xbe_device_error(d, 0, "backend key nbd-uri is too long");
+			rc = -ENAMETOOLONG;
+		} else {
+			strcpy(k->path, uri);
+		}
+	} else if (raw) {
+		k->ops = &blk_uring_ops;
+	} else {
+		xbe_device_error(d, 0, "disk format '%s' needs an NBD server (backend key nbd-uri), "
+				 "which pvx starts for it; or convert it with qemu-img convert -O raw",
+				 fmt);
+		rc = -EOPNOTSUPP;
+	}
 	free(fmt);
-	return ok ? 0 : -EOPNOTSUPP;
+	free(uri);
+	return rc;
 }
 
 static int disk_mode_readonly(struct xbe_device *d)
@@ -38,43 +51,30 @@ static int disk_mode_readonly(struct xbe_device *d)
 	return ro;
 }
 
-static int disk_size(struct blk_disk *k, struct xbe_device *d)
+/* The image path from params (raw disks; an NBD disk's params is only shown). */
+static int disk_params(struct blk_disk *k, struct xbe_device *d)
 {
-	struct stat st;
-	uint64_t bytes;
+	char *params = xbe_be_read_str(d, "params", NULL);
+	int rc = 0;
 
-	if (fstat(k->fd, &st) < 0)
-		return -errno;
-	if (S_ISBLK(st.st_mode)) {
-		if (ioctl(k->fd, BLKGETSIZE64, &bytes) < 0)
-			return -errno;
-	} else if (S_ISREG(st.st_mode)) {
-		bytes = (uint64_t)st.st_size;
-		k->is_file = 1;
+	if (!params || params[0] != '/' || strlen(params) >= sizeof(k->path)) {
+		xbe_device_error(d, 0, "backend key params must be an absolute image path (got %s)",
+				 params ? params : "nothing");
+		rc = -EINVAL;
 	} else {
-		xbe_device_error(d, 0, "%s is neither a regular file nor a block device", k->path);
-		return -EINVAL;
+		strcpy(k->path, params);
 	}
-	k->lim.sectors = bytes / BLK_SECTOR_SIZE;
-	return 0;
+	free(params);
+	return rc;
 }
 
-static int disk_open(struct blk_disk *k, struct xbe_device *d)
+/* What the toolstack allows on top of what the medium can do. */
+static void disk_limits(struct blk_disk *k, struct xbe_device *d)
 {
-	int flags = (k->lim.readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	uint64_t enable = 1;
 
-	k->fd = open(k->path, flags | O_DIRECT);
-	k->direct = k->fd >= 0;
-	if (k->fd < 0 && errno == EINVAL) /* tmpfs and friends have no O_DIRECT */
-		k->fd = open(k->path, flags);
-	if (k->fd < 0) {
-		int rc = -errno;
-
-		xbe_device_error(d, rc, "cannot open disk image %s%s", k->path,
-				 k->lim.readonly ? " read-only" : "");
-		return rc;
-	}
-	return 0;
+	xbe_be_read_u64(d, "discard-enable", 1, &enable);
+	k->lim.discard = k->lim.discard && enable && !k->lim.readonly;
 }
 
 static int disk_publish(struct blk_disk *k, struct xbe_device *d)
@@ -107,38 +107,28 @@ static int disk_publish(struct blk_disk *k, struct xbe_device *d)
 static int blk_probe(struct xbe_device *d)
 {
 	struct blk_disk *k = calloc(1, sizeof(*k));
-	char *params;
 	int rc;
 
 	if (!k)
 		return -ENOMEM;
-	k->fd = -1;
-	params = xbe_be_read_str(d, "params", &rc);
-	if (!params || params[0] != '/' || strlen(params) >= sizeof(k->path)) {
-		xbe_device_error(d, 0, "backend key params must be an absolute image path (got %s)",
-				 params ? params : "nothing");
-		free(params);
-		rc = -EINVAL;
-		goto fail;
-	}
-	strcpy(k->path, params);
-	free(params);
 	k->lim.readonly = disk_mode_readonly(d);
 	k->lim.max_indirect = BLK_MAX_INDIRECT_SEGS;
-	if ((rc = format_check(d)) < 0 || (rc = disk_open(k, d)) < 0 ||
-	    (rc = disk_size(k, d)) < 0)
+	if ((rc = disk_choose_ops(k, d)) < 0 ||
+	    (k->ops == &blk_uring_ops && (rc = disk_params(k, d)) < 0))
 		goto fail;
-	k->lim.discard = k->is_file && !k->lim.readonly;
+	if ((rc = k->ops->open(k, d)) < 0)
+		goto fail_close;
+	disk_limits(k, d);
 	if ((rc = disk_publish(k, d)) < 0)
-		goto fail;
+		goto fail_close;
 	d->priv = k;
-	log_info("%s: %s, %llu sectors, %s%s", d->name, k->path,
+	log_info("%s: %s, %llu sectors, %s, %s%s", d->name, k->path,
 		 (unsigned long long)k->lim.sectors, k->lim.readonly ? "read-only" : "read-write",
-		 k->direct ? ", O_DIRECT" : "");
+		 k->note, k->lim.discard ? ", discard" : "");
 	return 0;
+fail_close:
+	k->ops->close(k);
 fail:
-	if (k->fd >= 0)
-		close(k->fd);
 	free(k);
 	return rc;
 }
@@ -149,8 +139,7 @@ static void blk_remove(struct xbe_device *d)
 
 	if (!k)
 		return;
-	if (k->fd >= 0)
-		close(k->fd);
+	k->ops->close(k);
 	free(k);
 	d->priv = NULL;
 }

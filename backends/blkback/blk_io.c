@@ -1,23 +1,19 @@
 /* blkback data path. A kick takes every request the frontend queued (one copy out
  * of the ring each, then blkreq_parse), fetches indirect descriptor pages and write
- * data with one batched grant copy each into the slots' buffer pages, and submits
- * the image I/O to the ring's io_uring in one go. Completions copy read data to
- * the frontend (one batched grant copy) and answer. Whatever fails -- validation,
- * a grant the hypervisor refuses, the image I/O -- is answered with an error
- * response; the frontend can never stop the loop. */
+ * data with one batched grant copy each into the slots' buffer pages, and hands
+ * the batch to the disk ops (io_uring or NBD), which send it in one go.
+ * Completions copy read data to the frontend (one batched grant copy) and answer.
+ * Whatever fails -- validation, a grant the hypervisor refuses, the disk I/O --
+ * is answered with an error response; the frontend can never stop the loop. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "blkback/blk_ring.h"
 #include "common/xenbus_be.h"
 #include "log.h"
 
-#define UD_RW 1u /* user_data tag: the data transfer (others: fsync, fallocate) */
-
-static uint8_t *slot_page(struct blk_ring *r, const struct blk_slot *s, unsigned i)
+uint8_t *blk_slot_page(struct blk_ring *r, const struct blk_slot *s, unsigned i)
 {
 	return r->buf + ((size_t)s->idx * BLK_SLOT_PAGES + i) * BLK_PAGE_SIZE;
 }
@@ -124,7 +120,7 @@ static void fetch_indirect(struct blk_ring *r, struct blk_slot *batch)
 		if (s->status == PV_BLKIF_RSP_OKAY && s->req.nr_indirect)
 			s->status = (int16_t)blkreq_set_indirect_segs(
 				&s->req,
-				(const struct pv_blkif_request_segment *)slot_page(
+				(const struct pv_blkif_request_segment *)blk_slot_page(
 					r, s, BLK_MAX_INDIRECT_SEGS),
 				&r->disk->lim);
 }
@@ -146,33 +142,26 @@ static void resolve_segments(struct blk_ring *r, struct blk_slot *s)
 	}
 }
 
-static int is_write(const struct blkreq *q)
+int blk_req_writes(const struct blkreq *q)
 {
 	return q->op == PV_BLKIF_OP_WRITE || (q->op == PV_BLKIF_OP_FLUSH_DISKCACHE && q->nr_segs);
 }
 
-static struct io_uring_sqe *sqe_get(struct blk_ring *r, struct blk_slot *s, unsigned tag)
+void blk_slot_fail(struct blk_ring *r, struct blk_slot *s, const char *why)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&r->uring);
-
-	if (!sqe) { /* never: the queue holds two per slot */
-		s->status = PV_BLKIF_RSP_ERROR;
-		return NULL;
-	}
-	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)s | tag);
-	s->pending++;
-	return sqe;
+	if (s->status == PV_BLKIF_RSP_OKAY)
+		xbe_warnx(r->xd, "disk I/O at sector %llu (op %u): %s",
+			  (unsigned long long)s->req.sector, s->req.op, why);
+	s->status = PV_BLKIF_RSP_ERROR;
 }
 
-/* The slot's segments as iovecs, adjacent ones merged (full pages of a slot are
- * contiguous in the buffer: a 1 MiB request becomes one iovec). Returns the count. */
-static unsigned slot_iovecs(struct blk_ring *r, struct blk_slot *s)
+unsigned blk_slot_iovecs(struct blk_ring *r, struct blk_slot *s)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		const struct pv_blkif_request_segment *g = &s->req.seg[i];
-		uint8_t *base = (s->segp[i] ? s->segp[i] : slot_page(r, s, i)) +
+		uint8_t *base = (s->segp[i] ? s->segp[i] : blk_slot_page(r, s, i)) +
 				g->first_sect * BLK_SECTOR_SIZE;
 		size_t len = (size_t)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE;
 
@@ -183,52 +172,8 @@ static unsigned slot_iovecs(struct blk_ring *r, struct blk_slot *s)
 		s->iov[n].iov_base = base;
 		s->iov[n++].iov_len = len;
 	}
+	s->niov = n;
 	return n;
-}
-
-static void submit_rw(struct blk_ring *r, struct blk_slot *s, int link)
-{
-	off_t off = (off_t)(s->req.sector * BLK_SECTOR_SIZE);
-	struct io_uring_sqe *sqe = sqe_get(r, s, UD_RW);
-	unsigned n;
-
-	if (!sqe)
-		return;
-	n = slot_iovecs(r, s);
-	if (is_write(&s->req))
-		io_uring_prep_writev(sqe, r->disk->fd, s->iov, n, off);
-	else
-		io_uring_prep_readv(sqe, r->disk->fd, s->iov, n, off);
-	if (link)
-		sqe->flags |= IOSQE_IO_LINK;
-}
-
-/* Start the image I/O of one validated slot. */
-static void submit_slot(struct blk_ring *r, struct blk_slot *s)
-{
-	struct io_uring_sqe *sqe;
-
-	switch (s->req.op) {
-	case PV_BLKIF_OP_READ:
-	case PV_BLKIF_OP_WRITE:
-		submit_rw(r, s, 0);
-		break;
-	case PV_BLKIF_OP_FLUSH_DISKCACHE:
-		if (s->req.nr_segs)
-			submit_rw(r, s, 1); /* the data first, then the flush */
-		if ((sqe = sqe_get(r, s, 0)))
-			io_uring_prep_fsync(sqe, r->disk->fd, IORING_FSYNC_DATASYNC);
-		break;
-	case PV_BLKIF_OP_DISCARD:
-		if ((sqe = sqe_get(r, s, 0)))
-			io_uring_prep_fallocate(sqe, r->disk->fd,
-						FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-						(off_t)(s->req.sector * BLK_SECTOR_SIZE),
-						(off_t)(s->req.nr_sectors * BLK_SECTOR_SIZE));
-		break;
-	default:
-		s->status = PV_BLKIF_RSP_ERROR;
-	}
 }
 
 /* Take queued requests into free slots; answer invalid ones at once. Returns the
@@ -254,6 +199,8 @@ static struct blk_slot *consume(struct blk_ring *r)
 		r->free = s->next;
 		s->next = NULL;
 		s->pending = 0;
+		s->stage = 0;
+		s->packed = 0;
 		s->status = (int16_t)blkreq_parse(&raw, &r->disk->lim, &s->req);
 		if (s->status != PV_BLKIF_RSP_OKAY) {
 			xbe_warnx(r->xd, "bad request (op %u, %u segments, sector %llu): status %d",
@@ -276,20 +223,20 @@ static void start_batch(struct blk_ring *r, struct blk_slot *batch)
 	for (s = batch; s; s = s->next) {
 		if (s->status == PV_BLKIF_RSP_OKAY)
 			resolve_segments(r, s);
-		if (s->status == PV_BLKIF_RSP_OKAY && is_write(&s->req))
+		if (s->status == PV_BLKIF_RSP_OKAY && blk_req_writes(&s->req))
 			copy_segs(r, s, 0);
 	}
 	copy_run(r);
 	for (s = batch; s; s = next) {
 		next = s->next;
 		if (s->status == PV_BLKIF_RSP_OKAY)
-			submit_slot(r, s);
+			r->disk->ops->submit(r, s);
 		if (s->pending == 0) /* refused before any I/O */
 			slot_finish(r, s);
 		else
 			r->inflight++;
 	}
-	io_uring_submit(&r->uring);
+	r->disk->ops->commit(r);
 }
 
 void blk_io_kick(struct blk_ring *r)
@@ -311,38 +258,14 @@ void blk_io_kick(struct blk_ring *r)
 	} while (more);
 }
 
-static void cqe_account(struct blk_ring *r, struct blk_slot *s, unsigned tag, int res)
+void blk_io_done(struct blk_ring *r, struct blk_slot *done)
 {
-	int64_t want = tag == UD_RW ? (int64_t)(s->req.nr_sectors * BLK_SECTOR_SIZE) : 0;
+	struct blk_slot *s, *next;
 
-	if (res < 0 || res != want) {
-		if (s->status == PV_BLKIF_RSP_OKAY)
-			xbe_warnx(r->xd, "image I/O at sector %llu: %s",
-				  (unsigned long long)s->req.sector,
-				  res < 0 ? strerror(-res) : "short transfer");
-		s->status = PV_BLKIF_RSP_ERROR;
-	}
-}
-
-void blk_io_complete(int fd, void *arg)
-{
-	struct blk_ring *r = arg;
-	struct blk_slot *done = NULL, *s, *next;
-	struct io_uring_cqe *cqe;
-	uint64_t cnt;
-
-	if (read(fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
-		log_warn("blkback: eventfd");
-	while (io_uring_peek_cqe(&r->uring, &cqe) == 0) {
-		uint64_t ud = io_uring_cqe_get_data64(cqe);
-
-		s = (struct blk_slot *)(uintptr_t)(ud & ~(uint64_t)UD_RW);
-		cqe_account(r, s, (unsigned)(ud & UD_RW), cqe->res);
-		io_uring_cqe_seen(&r->uring, cqe);
-		if (--s->pending == 0) {
-			s->next = done;
-			done = s;
-		}
+	if (r->closing) { /* the ring is going: nothing is answered */
+		for (s = done; s; s = s->next)
+			r->inflight--;
+		return;
 	}
 	for (s = done; s; s = s->next)
 		if (s->status == PV_BLKIF_RSP_OKAY && s->req.op == PV_BLKIF_OP_READ)
@@ -355,22 +278,4 @@ void blk_io_complete(int fd, void *arg)
 	}
 	push_responses(r);
 	blk_io_kick(r);
-}
-
-void blk_io_drain(struct blk_ring *r)
-{
-	struct io_uring_cqe *cqe;
-
-	while (r->inflight) {
-		uint64_t ud;
-		struct blk_slot *s;
-
-		if (io_uring_wait_cqe(&r->uring, &cqe) < 0)
-			return;
-		ud = io_uring_cqe_get_data64(cqe);
-		s = (struct blk_slot *)(uintptr_t)(ud & ~(uint64_t)UD_RW);
-		io_uring_cqe_seen(&r->uring, cqe);
-		if (--s->pending == 0)
-			r->inflight--;
-	}
 }

@@ -1,11 +1,11 @@
 /* blkback queues: connect reads what the frontend published (one ring page and one
  * event channel per queue, protocol), maps and binds them and sets up the copy
- * buffer and io_uring of each ring; disconnect undoes it after running I/O ends. */
+ * buffer and the disk ops' I/O context of each ring; disconnect undoes it after
+ * running I/O ends. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -15,17 +15,11 @@
 
 static void ring_free(struct blk_ring *r)
 {
-	if (r->uring_ok) {
-		blk_io_drain(r);
-		io_uring_queue_exit(&r->uring);
-	}
+	r->closing = 1;
+	r->disk->ops->ring_close(r); /* running I/O still uses the pages below */
 	if (r->pg) {
 		blk_pgrant_clear(r->pg);
 		free(r->pg);
-	}
-	if (r->efd >= 0) {
-		xbe_fd_del(r->xd->be, r->efd);
-		close(r->efd);
 	}
 	if (r->buf)
 		munmap(r->buf, r->buf_len);
@@ -85,15 +79,7 @@ static int ring_io_setup(struct blk_ring *r)
 	r->op_slot = calloc(r->max_ops, sizeof(*r->op_slot));
 	if (!r->ops || !r->op_slot)
 		return -ENOMEM;
-	if ((rc = io_uring_queue_init(2 * BLK_RING_ENTRIES, &r->uring, 0)) < 0)
-		return rc;
-	r->uring_ok = 1;
-	r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (r->efd < 0)
-		return -errno;
-	if ((rc = io_uring_register_eventfd(&r->uring, r->efd)) < 0)
-		return rc;
-	return xbe_fd_add(r->xd->be, r->efd, blk_io_complete, r);
+	return r->disk->ops->ring_open(r);
 }
 
 static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq, int persistent)
@@ -106,10 +92,10 @@ static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq, 
 	r->xd = d;
 	r->disk = d->priv;
 	r->q = q;
-	r->efd = -1;
 	r->port = -1;
 	for (unsigned i = BLK_RING_ENTRIES; i-- > 0;) {
 		r->slots[i].idx = i;
+		r->slots[i].ring = r;
 		r->slots[i].next = r->free;
 		r->free = &r->slots[i];
 	}

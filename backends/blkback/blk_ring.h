@@ -1,11 +1,10 @@
-/* blkback rings: one per queue the frontend set up (private to blk_ring.c and
- * blk_io.c). Each ring has its own privcmd connection (for its grant-copy buffer),
- * its own io_uring and one slot per ring entry; a slot owns a fixed run of buffer
- * pages for its data segments and indirect descriptor pages. */
+/* blkback rings: one per queue the frontend set up (private to blkback's data
+ * path: blk_ring.c, blk_io.c and the disk ops). Each ring has its own privcmd
+ * connection (for its grant-copy buffer), its disk ops' I/O context and one slot
+ * per ring entry; a slot owns a fixed run of buffer pages for its data segments and
+ * indirect descriptor pages. */
 #ifndef PV_BLKBACK_RING_H
 #define PV_BLKBACK_RING_H
-
-#include <liburing.h>
 
 #include "blkback/blk_pgrant.h"
 #include "blkback/blkback.h"
@@ -16,9 +15,14 @@
 
 struct blk_slot {
 	struct blkreq req;
+	struct blk_ring *ring;
 	unsigned idx;      /* buffer pages idx * BLK_SLOT_PAGES .. */
-	unsigned pending;  /* io_uring operations still running */
+	unsigned pending;  /* disk operations still running */
 	int16_t status;
+	uint8_t stage;     /* the disk ops' own progress (a write before its flush) */
+	unsigned niov;     /* iov entries in use */
+	size_t packed;     /* bytes gathered into the slot's pages (NBD), else 0 */
+	void *io;          /* the disk ops' per-request state (NBD: its connection) */
 	struct blk_slot *next; /* free list or batch */
 	uint8_t *segp[BLK_MAX_INDIRECT_SEGS]; /* persistently mapped page, else NULL */
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
@@ -32,14 +36,13 @@ struct blk_ring {
 	void *page;
 	uint32_t map_handle;
 	int port;
-	int broken; /* the frontend corrupted the ring indices: no more service */
+	int broken;  /* the frontend corrupted the ring indices: no more service */
+	int closing; /* being disconnected: completions are dropped, not answered */
 	struct blk_pgrant *pg; /* persistent grants, when the frontend uses them */
 	struct pvctrl *pc;
 	uint8_t *buf;
 	size_t buf_len;
-	struct io_uring uring;
-	int uring_ok;
-	int efd;
+	void *io; /* the disk ops' per-ring state */
 	unsigned inflight;
 	struct blk_slot *free;
 	struct pv_gnttab_copy *ops;
@@ -48,10 +51,21 @@ struct blk_ring {
 	struct blk_slot slots[BLK_RING_ENTRIES];
 };
 
-/* blk_io.c: consume and start what the frontend queued; reap completions. */
+/* blk_io.c: consume and start what the frontend queued. */
 void blk_io_kick(struct blk_ring *r);
-void blk_io_complete(int fd, void *arg);
-/* Wait for every running operation (disconnect): results are dropped. */
-void blk_io_drain(struct blk_ring *r);
+/* The disk ops report finished slots (a list through ->next, pending 0): read data
+ * goes to the frontend, every slot is answered, the ring is kicked again. While
+ * the ring is closing, the slots are only counted out. */
+void blk_io_done(struct blk_ring *r, struct blk_slot *done);
+/* Mark a slot failed, logging why (rate-limited, once per slot). */
+void blk_slot_fail(struct blk_ring *r, struct blk_slot *s, const char *why);
+/* Writes data to the disk (WRITE, or FLUSH_DISKCACHE with segments). */
+int blk_req_writes(const struct blkreq *q);
+/* Page i of the slot's buffer. */
+uint8_t *blk_slot_page(struct blk_ring *r, const struct blk_slot *s, unsigned i);
+/* The slot's segments as s->iov (persistent pages or buffer pages, adjacent ones
+ * merged: a 1 MiB request copied through the buffer is one iovec); sets and
+ * returns s->niov. */
+unsigned blk_slot_iovecs(struct blk_ring *r, struct blk_slot *s);
 
 #endif

@@ -1,11 +1,15 @@
 /* blkback: the dom0 block backend. Serves Xen's blkif protocol for vbd devices the
  * toolstack creates under /local/domain/0/backend/vbd, from raw image files or
- * block devices, with io_uring and grant copies through a per-ring copy buffer.
+ * block devices (io_uring) or from NBD exports (libnbd: qemu-nbd serving qcow2,
+ * VMDK, VDI, ... for the toolstack, or network disks), with grant copies through a
+ * per-ring copy buffer and persistent grants.
  *
  *   blk_req.c   request validation (one copy out of the ring, then checks)
- *   blk_disk.c  opening the image named by the backend keys, publishing features
- *   blk_ring.c  connecting queues: ring maps, event channels, buffers, io_uring
- *   blk_io.c    the data path: consume, grant copy, submit, complete, respond
+ *   blk_disk.c  the backend keys: which disk ops, opening, publishing features
+ *   blk_ring.c  connecting queues: ring maps, event channels, buffers
+ *   blk_io.c    the data path: consume, grant copy, hand to the disk ops, respond
+ *   blk_uring.c disk ops for raw files and block devices (io_uring)
+ *   blk_nbd.c   disk ops for NBD exports (libnbd's asynchronous API)
  *   main.c      the daemon */
 #ifndef PV_BLKBACK_H
 #define PV_BLKBACK_H
@@ -66,13 +70,42 @@ struct xbe_ops;
 extern const struct xbe_ops blkback_ops;
 
 struct blk_ring;
+struct blk_slot;
+struct blk_disk;
+struct xbe_device;
 
-/* A probed disk: the image and what it allows. */
+/* How a disk's bytes are reached; chosen at probe from the backend keys. Both
+ * sides share everything above them: validation, batching, grant copies,
+ * persistent grants, multi-queue, responses (blk_io.c). */
+struct blk_disk_ops {
+	const char *name; /* for status lines: "raw", "nbd" */
+	/* Probe: open k->path (k->lim.readonly is set), set k->lim.sectors and whether
+	 * the medium can discard (k->lim.discard; the caller then applies read-only and
+	 * discard-enable). Failures are reported with xbe_device_error. 0 or -errno. */
+	int (*open)(struct blk_disk *k, struct xbe_device *d);
+	/* Undo open (no ring is connected any more). */
+	void (*close)(struct blk_disk *k);
+	/* A ring was connected: set up its I/O context (r->io), register with the loop. */
+	int (*ring_open)(struct blk_ring *r);
+	/* Let the ring's running I/O end (or abandon it: its buffers go next), free
+	 * r->io. Called after a failed ring_open too. */
+	void (*ring_close)(struct blk_ring *r);
+	/* Start the I/O of one validated slot; s->pending counts what was started. A
+	 * failure sets s->status (a slot with nothing pending is answered at once). */
+	void (*submit)(struct blk_ring *r, struct blk_slot *s);
+	/* The batch is queued: send it on its way. */
+	void (*commit)(struct blk_ring *r);
+};
+
+extern const struct blk_disk_ops blk_uring_ops; /* blk_uring.c */
+extern const struct blk_disk_ops blk_nbd_ops;   /* blk_nbd.c */
+
+/* A probed disk: what it is, what it allows, its rings. */
 struct blk_disk {
-	int fd;
-	int direct;  /* opened with O_DIRECT */
-	int is_file; /* a regular file (discard = punch hole) */
-	char path[512];
+	const struct blk_disk_ops *ops;
+	void *io;       /* the ops' own state for the disk */
+	char path[512]; /* the image (raw) or the NBD URI blkback connects to */
+	char note[64];  /* how it is served, for the log and status ("O_DIRECT", ...) */
 	struct blk_limits lim;
 	unsigned nr_rings;
 	struct blk_ring *rings[BLK_MAX_QUEUES];
@@ -80,7 +113,6 @@ struct blk_disk {
 };
 
 /* blk_ring.c */
-struct xbe_device;
 int blk_rings_connect(struct xbe_device *d);
 void blk_rings_disconnect(struct xbe_device *d);
 void blk_ring_event(struct xbe_device *d, uint32_t port);

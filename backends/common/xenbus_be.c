@@ -29,14 +29,14 @@ struct xbe_device *xbe_devices(struct xbe *be)
 	return be->devices;
 }
 
-static int epoll_add(struct xbe *be, int fd, void *tag)
+static int epoll_add(struct xbe *be, int fd, uint32_t events, void *tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+	struct epoll_event ev = { .events = events, .data.ptr = tag };
 
 	return epoll_ctl(be->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-int xbe_fd_add(struct xbe *be, int fd, void (*cb)(int fd, void *arg), void *arg)
+static int fd_new(struct xbe *be, int fd, uint32_t events, void *arg, struct xbe_fd **out)
 {
 	struct xbe_fd *f = calloc(1, sizeof(*f));
 	int rc;
@@ -44,16 +44,54 @@ int xbe_fd_add(struct xbe *be, int fd, void (*cb)(int fd, void *arg), void *arg)
 	if (!f)
 		return -ENOMEM;
 	f->fd = fd;
-	f->cb = cb;
 	f->arg = arg;
-	rc = epoll_add(be, fd, f);
-	if (rc < 0) {
+	if ((rc = epoll_add(be, fd, events, f)) < 0) {
 		free(f);
 		return rc;
 	}
 	f->next = be->fds;
 	be->fds = f;
+	*out = f;
 	return 0;
+}
+
+int xbe_fd_add(struct xbe *be, int fd, void (*cb)(int fd, void *arg), void *arg)
+{
+	struct xbe_fd *f;
+	int rc = fd_new(be, fd, EPOLLIN, arg, &f);
+
+	if (rc == 0)
+		f->cb = cb;
+	return rc;
+}
+
+int xbe_fd_add_events(struct xbe *be, int fd, uint32_t events,
+		      void (*cb)(int fd, uint32_t revents, void *arg), void *arg)
+{
+	struct xbe_fd *f;
+	int rc = fd_new(be, fd, events, arg, &f);
+
+	if (rc == 0)
+		f->cb_ev = cb;
+	return rc;
+}
+
+static struct xbe_fd *fd_find(struct xbe *be, int fd)
+{
+	for (struct xbe_fd *f = be->fds; f; f = f->next)
+		if (f->fd == fd)
+			return f;
+	return NULL;
+}
+
+int xbe_fd_set_events(struct xbe *be, int fd, uint32_t events)
+{
+	struct xbe_fd *f = fd_find(be, fd);
+	struct epoll_event ev = { .events = events, .data.ptr = f };
+
+	if (!f)
+		return -ENOENT;
+	return epoll_ctl(be->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? -errno : 0;
 }
 
 int xbe_fd_del(struct xbe *be, int fd)
@@ -65,10 +103,22 @@ int xbe_fd_del(struct xbe *be, int fd)
 			continue;
 		epoll_ctl(be->epfd, EPOLL_CTL_DEL, fd, NULL);
 		*p = f->next;
-		free(f);
+		f->dead = 1;
+		f->next = be->fds_dead;
+		be->fds_dead = f;
 		return 0;
 	}
 	return -ENOENT;
+}
+
+static void fds_reap(struct xbe *be)
+{
+	while (be->fds_dead) {
+		struct xbe_fd *f = be->fds_dead;
+
+		be->fds_dead = f->next;
+		free(f);
+	}
 }
 
 static int watch_setup(struct xbe *be)
@@ -107,8 +157,8 @@ int xbe_create(const struct xbe_ops *ops, struct xbe **out, char *err, size_t er
 			 strerror(-rc));
 		goto fail;
 	}
-	if ((rc = epoll_add(be, xs_fileno(be->xs), &be->xs)) < 0 ||
-	    (rc = epoll_add(be, pvctrl_evtchn_fd(be->evh), &be->evh)) < 0 ||
+	if ((rc = epoll_add(be, xs_fileno(be->xs), EPOLLIN, &be->xs)) < 0 ||
+	    (rc = epoll_add(be, pvctrl_evtchn_fd(be->evh), EPOLLIN, &be->evh)) < 0 ||
 	    (rc = watch_setup(be)) < 0) {
 		snprintf(err, errlen, "setting up the loop and watches: %s", strerror(-rc));
 		goto fail;
@@ -128,6 +178,7 @@ void xbe_destroy(struct xbe *be)
 		xbe_dev_free(be->devices);
 	while (be->fds)
 		xbe_fd_del(be, be->fds->fd);
+	fds_reap(be);
 	if (be->evh)
 		pvctrl_evtchn_close(be->evh);
 	if (be->pc)
@@ -169,6 +220,16 @@ static int store_dispatch(struct xbe *be)
 	return rc == -ETIMEDOUT ? 0 : rc;
 }
 
+static void fd_dispatch(struct xbe_fd *f, uint32_t revents)
+{
+	if (f->dead)
+		return;
+	if (f->cb_ev)
+		f->cb_ev(f->fd, revents, f->arg);
+	else
+		f->cb(f->fd, f->arg);
+}
+
 int xbe_run(struct xbe *be)
 {
 	struct epoll_event evs[16];
@@ -190,11 +251,10 @@ int xbe_run(struct xbe *be)
 				if ((rc = store_dispatch(be)) < 0)
 					return rc;
 			} else {
-				struct xbe_fd *f = tag;
-
-				f->cb(f->fd, f->arg);
+				fd_dispatch(tag, evs[i].events);
 			}
 		}
+		fds_reap(be);
 	}
 	return 0;
 }

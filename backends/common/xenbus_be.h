@@ -99,6 +99,14 @@ struct xbe_device *xbe_devices(struct xbe *be);
 
 /* Also poll fd (EPOLLIN); cb runs on the loop when it is readable. 0 or -errno. */
 int xbe_fd_add(struct xbe *be, int fd, void (*cb)(int fd, void *arg), void *arg);
+/* Poll fd for `events` (EPOLLIN, EPOLLOUT); cb gets what happened (EPOLLHUP and
+ * EPOLLERR included). 0 or -errno. */
+int xbe_fd_add_events(struct xbe *be, int fd, uint32_t events,
+		      void (*cb)(int fd, uint32_t revents, void *arg), void *arg);
+/* Change what fd is polled for (0: nothing, it stays registered). 0 or -errno. */
+int xbe_fd_set_events(struct xbe *be, int fd, uint32_t events);
+/* Stop polling fd. Safe from any callback, for any descriptor: an fd deleted while
+ * the loop still holds events for it gets no further callback. */
 int xbe_fd_del(struct xbe *be, int fd);
 
 /* Store helpers. key is relative to the backend (be_) or frontend (fe_) directory.

@@ -11,8 +11,10 @@
 
 struct xbe_fd {
 	int fd;
-	void (*cb)(int fd, void *arg);
+	void (*cb)(int fd, void *arg);                    /* xbe_fd_add */
+	void (*cb_ev)(int fd, uint32_t revents, void *arg); /* xbe_fd_add_events */
 	void *arg;
+	int dead; /* deleted: freed once the loop is done with its current events */
 	struct xbe_fd *next;
 };
 
@@ -26,6 +28,7 @@ struct xbe {
 	char root[64]; /* /local/domain/0/backend/<type> */
 	struct xbe_device *devices;
 	struct xbe_fd *fds;
+	struct xbe_fd *fds_dead; /* deleted while epoll_wait's results may still name them */
 	struct xbe_device *port_owner[PV_EVTCHN_HANDLE_PORTS];
 	unsigned rl_count;
 	long rl_window;

@@ -35,8 +35,9 @@ int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *a
 int pvctrl_domctl(struct pvctrl *h, struct pv_domctl *dc, void *buf, size_t buf_len);
 int pvctrl_sysctl(struct pvctrl *h, struct pv_sysctl *sc, void *buf, size_t buf_len);
 
-int pvctrl_domain_create(struct pvctrl *h, uint32_t max_vcpus, const uint8_t uuid[16],
-			 pv_domid_t *domid);
+/* flags: PV_DOMCTL_CDF_* (PV_DOMCTL_CDF_hvm picks the hvm engine). */
+int pvctrl_domain_create(struct pvctrl *h, uint32_t flags, uint32_t max_vcpus,
+			 const uint8_t uuid[16], pv_domid_t *domid);
 int pvctrl_domain_destroy(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domain_pause(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid);

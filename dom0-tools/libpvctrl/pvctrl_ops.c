@@ -64,12 +64,13 @@ static int domctl_simple(struct pvctrl *h, uint32_t cmd, pv_domid_t domid)
 	return pvctrl_domctl(h, &dc, NULL, 0);
 }
 
-int pvctrl_domain_create(struct pvctrl *h, uint32_t max_vcpus, const uint8_t uuid[16],
-			 pv_domid_t *domid)
+int pvctrl_domain_create(struct pvctrl *h, uint32_t flags, uint32_t max_vcpus,
+			 const uint8_t uuid[16], pv_domid_t *domid)
 {
 	struct pv_domctl dc = { .cmd = PV_DOMCTL_createdomain };
 	int rc;
 
+	dc.u.createdomain.flags = flags;
 	dc.u.createdomain.max_vcpus = max_vcpus;
 	dc.u.createdomain.max_evtchn_port = 4095;
 	dc.u.createdomain.max_grant_frames = -1;

@@ -99,8 +99,35 @@ static void build_start_info(const struct domcfg *dc, const struct pv_privcmd_me
 		snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", dc->cmdline);
 }
 
-static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct elf_image *img,
-		       const struct boot_layout *bl)
+/* Does the kernel's XEN_ELFNOTE_FEATURES list `name` ('|'-separated, '!' = required)? */
+static int build_feature(const struct elf_image *img, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = img->features; *p;) {
+		size_t n = strcspn(p, "|");
+		const char *f = *p == '!' ? p + 1 : p;
+
+		if ((size_t)(p + n - f) == len && !strncmp(f, name, len))
+			return 1;
+		p += n + (p[n] == '|');
+	}
+	return 0;
+}
+
+/* Ring 0 for a kernel that asks for supervisor mode in a hardware VM (the hvm engine
+ * honours it); a pv kernel always runs in ring 3, Xen's flat kernel segments. */
+static void build_vcpu0_ring(struct pv_vcpu_guest_context *ctx, const struct domcfg *dc,
+			     const struct elf_image *img)
+{
+	int ring0 = dc->type != DOMCFG_TYPE_PV && build_feature(img, "supervisor_mode_kernel");
+
+	ctx->user_regs.cs = ring0 ? PV_FLAT_RING0_CS : PV_FLAT_KERNEL_CS;
+	ctx->user_regs.ss = ring0 ? PV_FLAT_RING0_SS : PV_FLAT_KERNEL_SS;
+}
+
+static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+		       const struct elf_image *img, const struct boot_layout *bl)
 {
 	struct pv_vcpu_guest_context *ctx = calloc(1, sizeof(*ctx));
 	int rc;
@@ -111,6 +138,7 @@ static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct elf_imag
 	ctx->user_regs.rsp = PV_PHYSMAP_BASE + bl->stack_top;
 	ctx->user_regs.rsi = PV_PHYSMAP_BASE + bl->start_info;
 	ctx->user_regs.rflags = 0x202;
+	build_vcpu0_ring(ctx, dc, img);
 	rc = pvctrl_vcpu_setcontext(h, domid, 0, ctx);
 	free(ctx);
 	return rc;
@@ -168,7 +196,7 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 						   (img->hypercall_page - PV_PHYSMAP_BASE) /
 							   PV_PAGE_SIZE)) < 0)
 		pvx_fail(err, rc, "writing the hypercall page: %s", strerror(-rc));
-	if (rc == 0 && (rc = build_vcpu0(h, domid, img, &bl)) < 0)
+	if (rc == 0 && (rc = build_vcpu0(h, domid, dc, img, &bl)) < 0)
 		pvx_fail(err, rc, "setting vCPU 0's context: %s", strerror(-rc));
 	return rc;
 }

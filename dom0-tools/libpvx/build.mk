@@ -1,4 +1,9 @@
-# libpvx: the toolstack library under pvx. Other fragments in this folder add sources.
+# libpvx: the toolstack library under pvx.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/libpvx,include common libpvx=dom0-tools/libpvx libxs=dom0-tools/libxs \
+	libpvctrl=dom0-tools/libpvctrl))
+
 HOST_LIBS += pvx
 pvx_SRCS += dom0-tools/libpvx/pvx_err.c
 pvx_SRCS += dom0-tools/libpvx/cfg.c
@@ -9,6 +14,11 @@ pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
 pvx_SRCS += dom0-tools/libpvx/build.c
 pvx_SRCS += dom0-tools/libpvx/create.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
-pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c
+pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c dom0-tools/libpvx/image.c \
+	dom0-tools/libpvx/image_users.c
 pvx_SRCS += dom0-tools/libpvx/vifspec.c
 pvx_SRCS += dom0-tools/libpvx/vif.c
+# The kernel image loader: ELF64 PV kernels with Xen notes, gzip through zlib.
+pvx_SRCS += dom0-tools/libpvx/elfimg.c dom0-tools/libpvx/elfimg_place.c \
+            dom0-tools/libpvx/elfimg_notes.c dom0-tools/libpvx/elfimg_legacy.c \
+            dom0-tools/libpvx/elfimg_gzip.c

@@ -11,6 +11,8 @@
 #include "libpvx/pvx.h"
 #include "libpvx/diskspec.h"
 #include "libpvx/pvx_store.h"
+#include "pvisor/domctl.h"
+#include "pvisor/sysctl.h"
 #include "libxs/xs.h"
 #include "rundir.h"
 #include "util.h"
@@ -48,6 +50,28 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 	return rc;
 }
 
+/* hvm and pvh run in a hardware VM: the hvm engine (as xl's CDF_hvm and CDF_hap). */
+static uint32_t create_flags(const struct domcfg *dc)
+{
+	return dc->type == DOMCFG_TYPE_PV ? 0 : PV_DOMCTL_CDF_hvm | PV_DOMCTL_CDF_hap;
+}
+
+/* The hypervisor runs no hvm domain here: name what is missing. */
+static int create_no_hvm(const struct domcfg *dc, struct pvx_err *err)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return pvx_fail(err, -EOPNOTSUPP, "type \"%s\" needs /dev/kvm: %s (load kvm_intel, "
+				"kvm_amd or kvm_pvm and let the user running pvisor open it), or "
+				"use type = \"pv\"", domcfg_type_name(dc->type), strerror(errno));
+	close(fd);
+	return pvx_fail(err, -EOPNOTSUPP, "type \"%s\": this pvisor runs no hvm domains (it "
+			"found /dev/kvm unusable when it started, or was built without the hvm "
+			"engine: pvx dmesg says which); use type = \"pv\"",
+			domcfg_type_name(dc->type));
+}
+
 static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
@@ -55,14 +79,12 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 	uint64_t host_mib;
 	int rc;
 
-	if (dc->type != DOMCFG_TYPE_PV)
-		return pvx_fail(err, -EOPNOTSUPP, "type \"%s\": only PV domains are supported by "
-				"this pvisor (the hvm engine is not built yet); use type = \"pv\"",
-				domcfg_type_name(dc->type));
 	rc = pvctrl_physinfo(h, &pi);
 	if (rc < 0)
 		return pvx_fail(err, rc, "asking the hypervisor for host facts: %s",
 				strerror(-rc));
+	if (dc->type != DOMCFG_TYPE_PV && !(pi.capabilities & PV_SYSCTL_PHYSCAP_hvm))
+		return create_no_hvm(dc, err);
 	host_mib = pi.total_pages / 256;
 	if (dc->maxmem_mib > host_mib)
 		return pvx_fail(err, -ENOMEM, "%s %lu MiB is more than the host's %lu MiB of "
@@ -139,6 +161,7 @@ void pvx_domain_forget(pv_domid_t domid)
 	saved_path(domid, path, sizeof(path));
 	rundir_unlink(path);
 	pvx_store_domain_forget(domid);
+	pvx_disk_servers_stop(domid);
 }
 
 /* The store layout and the introduction, before the guest first runs. */
@@ -177,7 +200,7 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	free(kernel);
 	if (rc < 0)
 		return rc;
-	rc = pvctrl_domain_create(h, dc->maxvcpus, dc->uuid, &domid);
+	rc = pvctrl_domain_create(h, create_flags(dc), dc->maxvcpus, dc->uuid, &domid);
 	if (rc < 0) {
 		pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 		goto out_image;

@@ -11,7 +11,7 @@
 #include "libxs/xs.h"
 #include "util.h"
 
-#define BACKEND_DOMID 0
+#define BACKEND_DOMID 0u
 
 static void dev_paths(pv_domid_t domid, const char *type, unsigned devid, char *fe,
 		      char *be, size_t len)

@@ -30,6 +30,11 @@ static int disk_target(const struct disk_spec *d, const struct domcfg *cfg, char
 {
 	struct stat st;
 
+	if (diskspec_target_is_uri(d->target)) { /* blkback connects to it itself */
+		*path = strdup(d->target);
+		*type = "nbd";
+		return *path ? 0 : pvx_fail(err, -ENOMEM, "out of memory");
+	}
 	*path = cfg ? domcfg_path_resolve(cfg, d->target) : path_absolute(d->target);
 	if (!*path)
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -79,32 +84,98 @@ static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct 
 			d->vdev, BACKEND_WAIT_MS / 1000);
 }
 
+static const struct pvx_disk_server *disk_server;
+
+void pvx_disk_server_set(const struct pvx_disk_server *srv)
+{
+	disk_server = srv;
+}
+
+/* An image in a format QEMU serves: start its NBD server; uri is where blkback
+ * connects. */
+static int disk_serve(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
+		      const char *path, char *uri, size_t len, struct pvx_err *err)
+{
+	struct pvx_disk_serve s = { xs, (pv_domid_t)domid, d->devid, path,
+				    diskspec_qemu_format(d->format), d->readonly, d->discard,
+				    d->direct_io_safe };
+
+	struct pvx_err why = { 0 };
+	int rc;
+
+	if (!disk_server)
+		return pvx_fail(err, -EOPNOTSUPP, "disk %s: format %s is served by qemu-nbd, which "
+				"this program does not start", d->vdev, d->format);
+	rc = disk_server->start(&s, uri, len, &why);
+	return rc < 0 ? pvx_fail(err, rc, "disk %s: %s", d->vdev, pvx_err_text(&why, rc)) : 0;
+}
+
+/* The vbd device in the store; then blkback's word on it. */
+static int disk_device_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
+			   const char *path, const char *type, const char *uri,
+			   struct pvx_err *err)
+{
+	const char *devtype = d->cdrom ? "cdrom" : "disk";
+	char devid[16];
+	int rc;
+
+	snprintf(devid, sizeof(devid), "%u", d->devid);
+	const char *const be[] = { "params", path, "type", type,
+				   "mode", d->readonly ? "r" : "w", "format", d->format,
+				   "device-type", devtype, "dev", d->vdev,
+				   "removable", d->cdrom ? "1" : "0", "bootable", "1",
+				   "discard-enable", d->discard ? "1" : "0",
+				   "direct-io-safe", d->direct_io_safe ? "1" : "0",
+				   /* last: absent (the list ends there) for a raw image */
+				   uri ? "nbd-uri" : NULL, uri, NULL };
+	const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };
+
+	rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err);
+	if (rc == -EEXIST)
+		pvx_fail(err, rc, "disk %s: domain %u already has a disk %s", d->vdev, domid,
+			 d->vdev);
+	if (rc == 0 && (rc = disk_wait_backend(xs, domid, d, err)) < 0)
+		pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, NULL);
+	return rc;
+}
+
 int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
 		 const struct domcfg *cfg, struct pvx_err *err)
 {
-	const char *type = NULL, *devtype = d->cdrom ? "cdrom" : "disk";
-	char devid[16], *path;
-	int rc = disk_target(d, cfg, &path, &type, err);
+	const char *type = NULL;
+	char *path, uri[256];
+	int served = 0, rc = disk_target(d, cfg, &path, &type, err);
 
-	if (rc == 0) {
-		snprintf(devid, sizeof(devid), "%u", d->devid);
-		const char *const be[] = { "params", path, "type", type,
-					   "mode", d->readonly ? "r" : "w", "format", d->format,
-					   "device-type", devtype, "dev", d->vdev,
-					   "removable", d->cdrom ? "1" : "0", "bootable", "1",
-					   "discard-enable", d->discard ? "1" : "0",
-					   "direct-io-safe", d->direct_io_safe ? "1" : "0", NULL };
-		const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };
-
-		rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err);
-		if (rc == -EEXIST)
-			pvx_fail(err, rc, "disk %s: domain %u already has a disk %s", d->vdev,
-				 domid, d->vdev);
-		if (rc == 0 && (rc = disk_wait_backend(xs, domid, d, err)) < 0)
-			pvx_device_remove(xs, (pv_domid_t)domid, "vbd", d->devid, 1, 0, NULL);
+	if (rc == 0 && !strcmp(type, "nbd")) {
+		rc = disk_device_add(xs, domid, d, path, type, path, err);
+	} else if (rc == 0 && diskspec_qemu_format(d->format) && d->target[0]) {
+		served = (rc = disk_serve(xs, domid, d, path, uri, sizeof(uri), err)) == 0;
+		if (rc == 0)
+			rc = disk_device_add(xs, domid, d, path, type, uri, err);
+	} else if (rc == 0) {
+		rc = disk_device_add(xs, domid, d, path, type, NULL, err);
 	}
+	if (rc < 0 && served)
+		disk_server->stop((pv_domid_t)domid, d->devid);
 	free(path);
 	return rc;
+}
+
+int pvx_disk_remove(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int force,
+		    unsigned timeout_ms, struct pvx_err *err)
+{
+	int rc = pvx_device_remove(xs, domid, "vbd", devid, force, timeout_ms, err);
+
+	/* Once the device is gone from the store (blkback closed it, or -f) */
+	if (rc == 0 && disk_server)
+		disk_server->stop(domid, devid);
+	return rc;
+}
+
+void pvx_disk_servers_stop(pv_domid_t domid)
+{
+	if (disk_server)
+		disk_server->stop_domain(domid);
 }
 
 int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg,
@@ -116,6 +187,6 @@ int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg
 	for (i = 0; i < cfg->n_disks && rc == 0; i++)
 		rc = pvx_disk_add(xs, domid, &cfg->disks[i], cfg, err);
 	for (size_t j = 0; rc < 0 && j + 1 < i; j++) /* the failed one removed itself */
-		pvx_device_remove(xs, (pv_domid_t)domid, "vbd", cfg->disks[j].devid, 1, 0, NULL);
+		pvx_disk_remove(xs, (pv_domid_t)domid, cfg->disks[j].devid, 1, 0, NULL);
 	return rc;
 }

@@ -196,13 +196,58 @@ static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v
 			"access, devtype, backendtype, backend, script)", (int)kl, k);
 }
 
+/* Image formats xl names and the name QEMU's block layer (qemu-nbd, qemu-img) has
+ * for each: xl's vhd is QEMU's vpc. raw is served by blkback itself. */
+static const struct {
+	const char *xl, *qemu;
+} formats[] = {
+	{ "raw", NULL },      { "empty", NULL },   { "qcow2", "qcow2" }, { "qcow", "qcow" },
+	{ "vmdk", "vmdk" },   { "vdi", "vdi" },    { "vhdx", "vhdx" },   { "vhd", "vpc" },
+	{ "vpc", "vpc" },     { "qed", "qed" },
+};
+
 static int is_format(const char *s)
 {
-	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", "empty" };
-
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		if (!strcmp(s, formats[i]))
+		if (!strcmp(s, formats[i].xl))
 			return 1;
+	return 0;
+}
+
+const char *diskspec_qemu_format(const char *format)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(format, formats[i].xl))
+			return formats[i].qemu;
+	return NULL;
+}
+
+int diskspec_target_is_uri(const char *target)
+{
+	static const char *const schemes[] = { "nbd://",  "nbds://",  "nbd+unix://",
+					       "nbds+unix://", "nbd+vsock://", "nbds+vsock://" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)
+		if (!strncmp(target, schemes[i], strlen(schemes[i])))
+			return 1;
+	return 0;
+}
+
+/* What libnbd needs of an NBD URI before it can connect: a host for TCP, a
+ * socket for Unix (the export name may be empty). */
+static int uri_check(const char *t, const char *spec, struct pvx_err *err)
+{
+	const char *rest = strstr(t, "://") + 3;
+	const char *q = strchr(rest, '?');
+
+	if (strstr(t, "+unix://")) {
+		if (!q || !strstr(q, "socket="))
+			return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no socket (add "
+					"?socket=PATH)", spec, t);
+	} else if (!*rest || *rest == '/' || *rest == '?') {
+		return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no host (nbd://HOST[:PORT]"
+				"/EXPORT)", spec, t);
+	}
 	return 0;
 }
 
@@ -294,8 +339,14 @@ static int spec_check(struct disk_spec *d, const char *spec, struct pvx_err *err
 	if (!d->format[0])
 		strcpy(d->format, "raw");
 	if (!is_format(d->format))
-		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' is not raw, qcow, qcow2, "
-				"vhd, qed or empty", spec, d->format);
+		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' is not raw, qcow2, qcow, "
+				"vmdk, vdi, vhdx, vhd (vpc), qed or empty", spec, d->format);
+	if (diskspec_target_is_uri(d->target) && uri_check(d->target, spec, err) < 0)
+		return -EINVAL;
+	if (diskspec_target_is_uri(d->target) && strcmp(d->format, "raw"))
+		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' with an NBD target: an "
+				"NBD export is served as it is (leave format out, or raw)", spec,
+				d->format);
 	if (!d->vdev[0])
 		return pvx_fail(err, -EINVAL, "disk spec '%s': no vdev (add vdev=xvda)", spec);
 	if (diskspec_vdev_to_devid(d->vdev, &d->devid) < 0)

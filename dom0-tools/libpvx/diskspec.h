@@ -9,11 +9,13 @@
 
 #include <stddef.h>
 
+#include "libpvctrl/pvctrl.h"
+
 #include "libpvx/pvx_err.h"
 
 struct disk_spec {
 	char target[1024];    /* image path or block device ("" for an empty cdrom) */
-	char format[16];      /* raw (default), qcow2, qcow, vhd, qed, empty */
+	char format[16];      /* raw (default), qcow2, qcow, vmdk, vdi, vhdx, vhd/vpc, qed, empty */
 	char vdev[32];        /* as written: xvda, hdc, sdb1, 51712 */
 	unsigned devid;       /* Xen's virtual-device number of vdev */
 	int readonly;         /* access r / ro */
@@ -37,6 +39,13 @@ int diskspec_vdev_to_devid(const char *vdev, unsigned *devid);
  * none. buf: at least 16 bytes. */
 void diskspec_devid_to_vdev(unsigned devid, char *buf, size_t len);
 
+/* QEMU's name of an xl format for qemu-nbd / qemu-img ("vhd" -> "vpc"); NULL for
+ * raw and empty (blkback serves those itself) and unknown ones. */
+const char *diskspec_qemu_format(const char *format);
+/* The target is an NBD URI (nbd://, nbds://, nbd+unix://, nbd+vsock://, ...): a
+ * network disk blkback reaches directly. */
+int diskspec_target_is_uri(const char *target);
+
 struct xs_handle;
 struct domcfg;
 
@@ -47,8 +56,44 @@ struct domcfg;
  * cdrom). 0 or -errno with err set (-EEXIST: the vdev is taken). */
 int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
 		 const struct domcfg *cfg, struct pvx_err *err);
+/* Unplug vbd devid of domid as pvx_device_remove does, then stop the disk's NBD
+ * server if it has one. 0 or -errno with err set. */
+int pvx_disk_remove(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int force,
+		    unsigned timeout_ms, struct pvx_err *err);
 /* Every disk = [...] entry of cfg; on failure the ones added are removed. */
 int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg,
 		  struct pvx_err *err);
+
+/* ---- disk servers ----
+ * Images blkback cannot read itself (qcow2, VMDK, VDI, VHDX, VHD, ...) are served
+ * by QEMU's block layer as NBD exports that blkback connects to. libpvx starts no
+ * process: a front end that does registers the hooks (pvstart_disk_server);
+ * without them such disks are refused. */
+struct pvx_disk_serve {
+	struct xs_handle *xs; /* the store, for checks against running guests */
+	pv_domid_t domid;
+	unsigned devid;
+	const char *path;   /* the image, absolute */
+	const char *format; /* QEMU's name for its format (diskspec_qemu_format) */
+	int readonly;       /* access r: the export is read-only */
+	int discard;        /* discard reaches the image (holes punched) */
+	int direct;         /* direct-io-safe: bypass the host page cache (O_DIRECT) */
+};
+
+struct pvx_disk_server {
+	/* Serve s->path; write the NBD URI blkback is to connect to into uri. 0, or
+	 * -errno with err set. */
+	int (*start)(const struct pvx_disk_serve *s, char *uri, size_t urilen,
+		     struct pvx_err *err);
+	/* Stop the server of vbd devid of domid, if there is one. */
+	void (*stop)(pv_domid_t domid, unsigned devid);
+	/* Stop every server of domid (it is gone). */
+	void (*stop_domain)(pv_domid_t domid);
+};
+
+/* Register the hooks (NULL: none). Not thread-safe: call it once at start-up. */
+void pvx_disk_server_set(const struct pvx_disk_server *srv);
+/* Stop every disk server of domid (pvx_domain_forget calls it). */
+void pvx_disk_servers_stop(pv_domid_t domid);
 
 #endif

@@ -161,15 +161,14 @@ static int key_type(struct dc_ctx *c, const struct key_handler *h, const struct 
 
 	if (rc)
 		return rc;
-	if (!strcmp(s, "pv") || !strcmp(s, "hvm")) {
-		c->dc->type = s[0] == 'h' ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PV;
+	if (!strcmp(s, "pv") || !strcmp(s, "hvm") || !strcmp(s, "pvh")) {
+		c->dc->type = !strcmp(s, "pv") ? DOMCFG_TYPE_PV :
+			      !strcmp(s, "hvm") ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PVH;
 		return 0;
 	}
-	if (!strcmp(s, "pvh"))
-		return dc_error(c, v->line, h->key,
-				"\"pvh\" is not supported by pvisor; use \"pv\" (or \"hvm\" where /dev/kvm works)");
 	cfg_quote(s, shown, sizeof(shown));
-	return dc_error(c, v->line, h->key, "expected \"pv\" or \"hvm\", got %s", shown);
+	return dc_error(c, v->line, h->key, "expected \"pv\", \"pvh\" or \"hvm\", got %s",
+			shown);
 }
 
 /* builder= is the old spelling of type= ("generic" = pv). */

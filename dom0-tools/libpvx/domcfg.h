@@ -21,6 +21,7 @@
 enum domcfg_type {
 	DOMCFG_TYPE_PV,
 	DOMCFG_TYPE_HVM,
+	DOMCFG_TYPE_PVH, /* a PV kernel in a hardware VM: the hvm engine, as hvm */
 };
 
 /* What to do when the guest powers off, reboots, ... (xl's action names). */

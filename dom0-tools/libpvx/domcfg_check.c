@@ -49,7 +49,7 @@ int domcfg_action_parse(const char *s, enum domcfg_action *out)
 
 const char *domcfg_type_name(enum domcfg_type t)
 {
-	return t == DOMCFG_TYPE_HVM ? "hvm" : "pv";
+	return t == DOMCFG_TYPE_HVM ? "hvm" : t == DOMCFG_TYPE_PVH ? "pvh" : "pv";
 }
 
 static int hex_value(char c)

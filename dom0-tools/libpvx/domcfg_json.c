@@ -65,7 +65,9 @@ static int gen_b_info(yajl_gen g, const struct domcfg *dc)
 	st |= gen_key_str(g, "kernel", dc->kernel);
 	st |= gen_key_str(g, "cmdline", dc->cmdline);
 	st |= gen_key_str(g, "ramdisk", dc->ramdisk);
-	st |= gen_str(g, dc->type == DOMCFG_TYPE_HVM ? "type.hvm" : "type.pv");
+	st |= gen_str(g, dc->type == DOMCFG_TYPE_HVM   ? "type.hvm"
+			 : dc->type == DOMCFG_TYPE_PVH ? "type.pvh"
+						       : "type.pv");
 	st |= yajl_gen_map_open(g) | yajl_gen_map_close(g);
 	return st | yajl_gen_map_close(g);
 }

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "libpvx/diskspec.h"
 #include "log.h"
+#include "pvstart/pvstart.h"
 #include "pvmon/pvmon.h"
 #include "util.h"
 
@@ -21,6 +23,7 @@ int main(int argc, char **argv)
 	if (argc != 3 || util_parse_u64(argv[1], PV_DOMID_FIRST_RESERVED - 1, &domid) < 0)
 		fatalx("usage: pvmon DOMID CONFIG (started by pvx create)");
 	signal(SIGPIPE, SIG_IGN); /* a store that goes away is an error return */
+	pvx_disk_server_set(&pvstart_disk_server); /* restarts serve qcow2 & co; stops too */
 	if ((rc = pvmon_open(&m)) < 0)
 		fatalx("dom%u: cannot reach pvisor: %s", (unsigned)domid, strerror(-rc));
 	if (pvmon_add(&m, (pv_domid_t)domid, argv[2]) < 0)

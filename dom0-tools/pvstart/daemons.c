@@ -16,6 +16,7 @@
 #include "libxs/xs.h"
 #include "pvstart/pvstart.h"
 #include "peer.h"
+#include "pvstart/pvstart_priv.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -43,9 +44,13 @@ static int daemon_installed(const struct daemon_def *dd)
 	return access(path, X_OK) == 0;
 }
 
-/* Its socket answers, and from root or us (a socket of another user's is not ours).
- * The probe never blocks: a listener whose queue is full (busy, or the caller
- * itself) is running. */
+static pid_t daemon_dying(const struct daemon_def *dd);
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err);
+
+/* Running: its socket accepts a connection, from root or us (a socket of another
+ * user's is not ours), and it is not a killed instance that has not finished dying
+ * (whose socket still accepts). The probe never blocks: a listener whose queue is
+ * full (busy, or the caller itself) is running. */
 static int daemon_running(const struct daemon_def *dd)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -58,7 +63,7 @@ static int daemon_running(const struct daemon_def *dd)
 		return 0;
 	rc = peer_connect(fd, path, NULL);
 	close(fd);
-	return rc == 0 || rc == -EAGAIN;
+	return (rc == 0 || rc == -EAGAIN) && !daemon_dying(dd);
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
@@ -89,6 +94,9 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 	pid_t pid;
 	int rc, status;
 
+	rc = daemon_wait_gone(dd, err);
+	if (rc < 0)
+		return rc;
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
 	if (rc == -ELOOP)
@@ -168,44 +176,59 @@ int pvstart_daemons_ensure(struct pvx_err *err)
  * that still is that daemon. */
 static int daemon_is(pid_t pid, const struct daemon_def *dd)
 {
-	char path[64], comm[32] = "";
-	ssize_t n;
-	int fd;
+	char comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pvstart_proc_read(pid, "comm", comm, sizeof(comm)) < 0)
 		return 0;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	comm[n] = '\0';
 	comm[strcspn(comm, "\n")] = '\0';
 	return strncmp(comm, dd->name, 15) == 0; /* comm holds 15 characters */
 }
 
-/* Still running? A zombie has exited: an init that reaps late (some container and
- * micro-VM inits do it every few seconds) must not make stop wait for it. */
-static int process_alive(pid_t pid)
+static int status_mask_has(const char *status, const char *field, int sig)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	const char *p = strstr(status, field);
+	unsigned long long mask;
 
-	if (kill(pid, 0) < 0)
+	return p && sscanf(p + strlen(field), "%llx", &mask) == 1 && (mask & (1ull << (sig - 1)));
+}
+
+/* Sent SIGKILL and not yet torn down: the kernel finishes a killed process only once it
+ * runs again (seconds on a loaded host, or after the fsync it sits in), and until then
+ * its listening socket still accepts connections. */
+static int process_dying(pid_t pid)
+{
+	char buf[4096];
+
+	if (pvstart_proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the state follows the command name */
-	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+	return status_mask_has(buf, "\nSigPnd:", SIGKILL) ||
+	       status_mask_has(buf, "\nShdPnd:", SIGKILL);
+}
+
+/* The daemon's pid, when its pid file names a live instance that is being killed. */
+static pid_t daemon_dying(const struct daemon_def *dd)
+{
+	pid_t pid = daemon_pid(dd);
+
+	return pid > 0 && daemon_is(pid, dd) && process_dying(pid) ? pid : 0;
+}
+
+/* Wait for a killed instance to be gone before starting the next one: its socket must
+ * not answer for the new daemon, nor make the new one think the socket is taken. */
+static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err)
+{
+	struct timespec ms = { 0, 5000000 };
+	pid_t pid = daemon_dying(dd);
+
+	for (int i = 0; pid > 0 && i < 6000; i++) {
+		if (!pvstart_process_alive(pid))
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	if (pid <= 0)
+		return 0;
+	return pvx_fail(err, -ETIMEDOUT, "%s (pid %d) was killed but has not exited in 30 s",
+			dd->name, (int)pid);
 }
 
 static int daemon_stop(const struct daemon_def *dd)
@@ -216,7 +239,7 @@ static int daemon_stop(const struct daemon_def *dd)
 	if (pid <= 0 || !daemon_is(pid, dd) || kill(pid, SIGTERM) < 0)
 		return 0;
 	for (int i = 0; i < 2000; i++) {
-		if (!process_alive(pid))
+		if (!pvstart_process_alive(pid))
 			return 0;
 		nanosleep(&ms, NULL);
 	}
@@ -234,6 +257,7 @@ int pvstart_daemons_stop(struct pvx_err *err)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
 				      daemons[i].name);
+	pvstart_nbd_stop_all(); /* the domains they served are gone with pvisor */
 	close(lock);
 	return rc;
 }

@@ -48,4 +48,42 @@ int pvstart_monitor(pv_domid_t domid, const char *config_name, struct pvx_err *e
  * child is not waited for here. 0 with *pid set, or -errno. */
 int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid);
 
+/* What a tool run by pvstart_run said and how it ended. */
+struct pvstart_output {
+	char *out;  /* stdout, NUL-terminated (NULL when it said nothing) */
+	char *err;  /* stderr, likewise */
+	int status; /* exit status; 128 + signal when killed */
+};
+
+/* Run a host tool (argv[0] looked up in PATH) to completion, stdin from
+ * /dev/null, in a session of its own, with our environment plus the KEY=VALUE
+ * strings of env_add (NULL: none; they replace ours of the same key), capturing
+ * stdout and stderr (1 MiB each at most) until both end: a tool that daemonizes
+ * (qemu-nbd --fork) is done once its server closed them. Killed after
+ * timeout_ms. 0 (look at o->status) or -errno (-ENOENT: no such tool,
+ * -ETIMEDOUT). Free o with pvstart_output_free. */
+int pvstart_run(char *const argv[], const char *const *env_add, int timeout_ms,
+		struct pvstart_output *o);
+void pvstart_output_free(struct pvstart_output *o);
+
+/* ---- disk images through QEMU's block layer (nbd.c) ---- */
+struct pvx_image_info;
+
+/* qemu-img info -U --output=json --backing-chain path, parsed (image.h). 0 or
+ * -errno with err set (qemu-img's own words when it refused). */
+int pvstart_image_info(const char *path, struct pvx_image_info *info, struct pvx_err *err);
+
+/* The NBD servers (qemu-nbd) of the run directory: one per disk of a domain that
+ * is an image blkback cannot read itself, listening on
+ * <rundir>/nbd/<domid>-<devid>.sock, pid in .pid. The libpvx disk server hooks
+ * (pvx_disk_server_set) for front ends that start processes: */
+extern const struct pvx_disk_server pvstart_disk_server;
+/* Stop the server of vbd devid of domid (SIGTERM, SIGKILL after 5 s) and remove
+ * its files; nothing when there is none. */
+void pvstart_nbd_stop(pv_domid_t domid, unsigned devid);
+/* A program of that name is in PATH (qemu-nbd, qemu-img). */
+int pvstart_tool_installed(const char *name);
+/* Stop every NBD server of the run directory (pvx daemons stop). */
+void pvstart_nbd_stop_all(void);
+
 #endif

@@ -1,5 +1,10 @@
 # pvx: the xl-style command line. Its sources are pvx_PROG_SRCS: pvx_SRCS is the
 # library libpvx (same name), which must hold library code only.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/pvx,include common libpvx=dom0-tools/libpvx libxs=dom0-tools/libxs \
+	libpvctrl=dom0-tools/libpvctrl pvstart=dom0-tools/pvstart))
+
 HOST_PROGS += pvx
 pvx_PROG_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 	dom0-tools/pvx/cmd_create.c dom0-tools/pvx/cmd_list.c dom0-tools/pvx/cmd_destroy.c \
@@ -10,5 +15,5 @@ pvx_PROG_SRCS += dom0-tools/pvx/main.c dom0-tools/pvx/cli_domain_op.c \
 pvx_LIBS += pvstart pvx xs pvctrl pvcommon
 pvx_LDLIBS += -lyajl -lz
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_block_attach.c dom0-tools/pvx/cmd_block_detach.c \
-	dom0-tools/pvx/cmd_block_list.c
+	dom0-tools/pvx/cmd_block_list.c dom0-tools/pvx/cmd_image.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_network.c

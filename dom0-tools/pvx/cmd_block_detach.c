@@ -34,7 +34,7 @@ int cmd_block_detach(int argc, char **argv)
 	domid = cli_domain(h, argv[optind]);
 	pvctrl_close(h);
 	xs = cli_store();
-	rc = pvx_device_remove(xs, domid, "vbd", devid, force, DETACH_TIMEOUT_MS, &err);
+	rc = pvx_disk_remove(xs, domid, devid, force, DETACH_TIMEOUT_MS, &err);
 	xs_close(xs);
 	if (rc < 0)
 		return cli_fail("block-detach %s %s: %s", argv[optind], argv[optind + 1],

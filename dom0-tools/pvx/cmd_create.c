@@ -9,6 +9,7 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "libpvx/cfg.h"
+#include "libpvx/diskspec.h"
 #include "netaddr.h"
 #include "pvx_cli.h"
 #include "util.h"
@@ -148,10 +149,27 @@ static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_t
 			"out\n", pvx_err_text(&err, rc), dc->name);
 }
 
+/* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
+static int create_check_disks(const struct domcfg *dc)
+{
+	for (size_t i = 0; i < dc->n_disks; i++) {
+		const struct disk_spec *d = &dc->disks[i];
+
+		if (diskspec_qemu_format(d->format) && d->target[0] &&
+		    !diskspec_target_is_uri(d->target) && !pvstart_tool_installed("qemu-nbd"))
+			return cli_fail("%s: disk %s: format %s is served by qemu-nbd, which is not "
+					"installed (Debian: apt-get install qemu-utils)", dc->name,
+					d->vdev, d->format);
+	}
+	return 0;
+}
+
 static int create_dry_run(const struct domcfg *dc)
 {
 	char *json = NULL;
 
+	if (create_check_disks(dc))
+		return 1;
 	if (domcfg_to_json(dc, -1, &json) < 0)
 		return cli_fail("cannot format the config as JSON");
 	fputs(json, stdout);
@@ -209,6 +227,11 @@ int cmd_create(int argc, char **argv)
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
+	}
+	if (create_check_disks(&dc)) {
+		cfg_free(cf);
+		domcfg_fini(&dc);
+		return 1;
 	}
 	text = create_saved_text(cf, &dc);
 	cfg_free(cf);

@@ -74,7 +74,7 @@ int cmd_info(int argc, char **argv)
 	kv("cores_per_socket", "%u", pi.cores_per_socket);
 	kv("threads_per_core", "%u", pi.threads_per_core);
 	kv("cpu_mhz", "%u.%03u", pi.cpu_khz / 1000, pi.cpu_khz % 1000);
-	kv("virt_caps", "%s", "pv");
+	kv("virt_caps", "%s", pi.capabilities & PV_SYSCTL_PHYSCAP_hvm ? "pv hvm" : "pv");
 	kv("total_memory", "%lu", (unsigned long)(pi.total_pages / 256));
 	kv("free_memory", "%lu", (unsigned long)(pi.free_pages / 256));
 	kv("free_cpus", "%d", 0);

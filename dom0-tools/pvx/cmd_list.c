@@ -119,6 +119,8 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 	json_str(g, e->crash_reason);
 	json_str(g, "crash_guest_claim"); /* the guest's words alone, labelled as such */
 	json_str(g, crash_claim(e));
+	json_str(g, "engine");
+	json_str(g, e->engine);
 	json_str(g, "pid");
 	yajl_gen_integer(g, e->pid);
 	json_str(g, "cpu_time_ns");

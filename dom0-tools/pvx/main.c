@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libpvx/diskspec.h"
 #include "pvx_cli.h"
 #include "rundir.h"
 
@@ -39,6 +40,9 @@ static const struct pvx_cmd commands[] = {
 	{ "block-detach", cmd_block_detach, "[-f] DOMAIN VDEV",
 	  "Unplug a virtual disk (-f: without waiting for the guest)" },
 	{ "block-list", cmd_block_list, "DOMAIN...", "List a domain's virtual disks" },
+	{ "image", cmd_image, "clone TEMPLATE NEW | info [--json] FILE",
+	  "Disk images: clone makes NEW a qcow2 overlay on TEMPLATE (a linked clone); info "
+	  "shows format, sizes and the backing chain" },
 	{ "network-attach", cmd_network_attach, "DOMAIN [KEY=VALUE...]",
 	  "Add a vif to a running domain (xl's vif spec: mac=, bridge=, rate=, ...)" },
 	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Unplug a vif" },
@@ -143,5 +147,6 @@ int main(int argc, char **argv)
 	if (!c)
 		return cli_fail("'%s' is %s command; 'pvx help' lists them", argv[1],
 				amb ? "an ambiguous" : "not a");
+	pvx_disk_server_set(&pvstart_disk_server); /* qemu-nbd for qcow2 & co */
 	return c->fn(argc - 1, argv + 1);
 }

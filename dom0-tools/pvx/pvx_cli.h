@@ -51,6 +51,7 @@ int cmd_daemons(int argc, char **argv);
 int cmd_block_attach(int argc, char **argv);
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_image(int argc, char **argv);
 int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);

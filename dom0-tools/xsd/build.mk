@@ -1,5 +1,9 @@
 # dom0-tools/xsd: the store daemon. Library xsdcore is everything but main.c; the core
 # proper does not depend on sock.c, so unit tests and the fuzzer drive it without sockets.
+
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,dom0-tools/xsd,include common xsd=dom0-tools/xsd libpvctrl=dom0-tools/libpvctrl))
+
 HOST_LIBS += xsdcore
 xsdcore_SRCS += dom0-tools/xsd/hash.c dom0-tools/xsd/path.c dom0-tools/xsd/perms.c \
 	dom0-tools/xsd/node.c dom0-tools/xsd/store.c dom0-tools/xsd/tx.c \

@@ -3,14 +3,17 @@
 # and build/guest/pvkernel.gz. Add a source file by appending to KERNEL_SRCS (.c or .S,
 # relative to frontends/kernel/); a new app also needs an entry in apps/apps.c.
 
+# What this folder may include (DESIGN.md section 2; see the top Makefile).
+$(eval $(call component,frontends/kernel,include frontends/kernel))
+
 KERNEL_DIR  := frontends/kernel
 GUEST_OBJ   := $(B)/guest/obj
 GUEST_CC    ?= gcc
 GUEST_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 		-mno-red-zone -mgeneral-regs-only -mcmodel=small -O2 -g \
 		-fno-asynchronous-unwind-tables -fno-strict-aliasing $(WARN) \
-		-Iinclude -I$(KERNEL_DIR) -MMD -MP
-GUEST_ASFLAGS := -D__ASSEMBLY__ -g -Iinclude -I$(KERNEL_DIR) -MMD -MP
+		$(call roots_cflags,frontends/kernel) -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLY__ -g $(call roots_cflags,frontends/kernel) -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 		 -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
 		 -Wl,-T,$(KERNEL_DIR)/kernel.lds
@@ -33,12 +36,12 @@ KERNEL_SRCS += kernel/netfront.c net/net.c net/arp.c net/ipv4.c net/udp.c net/pi
 	net/net_shell.c apps/app_net.c apps/app_netbad.c
 KERNEL_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(KERNEL_SRCS)))
 
-$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
-$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.S
+$(GUEST_OBJ)/%.o: $(KERNEL_DIR)/%.S | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -c -o $@ $<

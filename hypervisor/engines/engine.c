@@ -4,13 +4,18 @@
 #include <string.h>
 
 #include "engines/engine.h"
+#include "engines/hvm/hvm_engine.h"
 #include "engines/pv/pv_engine.h"
+#include "log.h"
 #include "pvisor/errno.h"
 
 #define ENGINE_MAX 8
 
-/* Built in; engines/hvm adds itself here. */
+/* Built in, always there: one that cannot start stops the daemon. */
 static const struct engine_ops *const engine_builtin[] = { &engine_pv };
+/* Built in, registered at start-up only where their init succeeds -- the host has what
+ * they need (hvm: a working /dev/kvm); their domains are refused otherwise. */
+static const struct engine_ops *const engine_optional[] = { &engine_hvm };
 
 static const struct engine_ops *engine_extra[ENGINE_MAX];
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,6 +61,12 @@ int engines_init(const char **name)
 			*name = e->name;
 			return rc;
 		}
+	}
+	for (size_t i = 0; i < sizeof(engine_optional) / sizeof(engine_optional[0]); i++) {
+		const struct engine_ops *e = engine_optional[i];
+
+		if ((!e->init || e->init() == 0) && engine_register(e) != 0)
+			log_warnx("%s engine: cannot register it", e->name);
 	}
 	return 0;
 }

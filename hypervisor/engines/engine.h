@@ -38,6 +38,10 @@ struct vcpu_state {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t rip, rflags;
 	uint64_t fs_base, gs_base;
+	uint32_t ring0;     /* 1: the kernel runs in ring 0, as it asked (Xen's
+			     * supervisor_mode_kernel; only the hvm engine honours it); 0: in
+			     * ring 3, the default and every pv vCPU. The guest context's CS
+			     * has RPL 0 for it. */
 	uint32_t flags;     /* VCPU_STATE_*: which optional parts are valid */
 	uint32_t extra_len; /* bytes of extra[] in use */
 	uint8_t fpu[512] __attribute__((aligned(16)));
@@ -128,6 +132,19 @@ struct engine_ops {
 	 * another layout, segment bases where the host forbids them). */
 	int (*get_vcpu)(struct domain *d, struct vcpu *v, struct vcpu_state *st);
 	int (*set_vcpu)(struct domain *d, struct vcpu *v, const struct vcpu_state *st);
+	/*
+	 * Dirty-page tracking for live migration, where the engine has it (optional; hvm:
+	 * KVM's dirty log). start: record the pages the guest writes from now on;
+	 * collect: those written since start or the last collect, into bitmap (a bit per
+	 * page of the domain's memory, RAM and special pages: mem_size / PV_PAGE_SIZE
+	 * bits in 64-bit words; overwritten); stop. Writes the hypervisor or dom0 make
+	 * through their own
+	 * mappings (grant copies, rings) are not seen: the caller accounts for those.
+	 * hv_lock; a started domain that has not been reaped.
+	 */
+	int (*dirty_log_start)(struct domain *d);
+	int (*dirty_log_collect)(struct domain *d, uint64_t *bitmap);
+	void (*dirty_log_stop)(struct domain *d);
 };
 
 /* The engine named `name` ("pv", "hvm"), or NULL when none is built or registered. */
@@ -137,8 +154,10 @@ const struct engine_ops *engine_find(const char *name);
 int engine_register(const struct engine_ops *ops);
 /* Run every built-in engine's init at daemon start: 0, or the first failure (the
  * daemon cannot serve that engine's domains and stops) with *name set to its name.
- * An engine the host cannot run (hvm without /dev/kvm) initialises anyway and
- * refuses its domains with a clear error instead. */
+ * An engine the host may lack what it needs for (hvm: a working /dev/kvm) is
+ * registered only when its init succeeds: engine_find() then says whether this host
+ * runs its domains (physinfo's capabilities), and creating one is refused otherwise
+ * (the toolstack names what is missing). */
 int engines_init(const char **name);
 
 #endif

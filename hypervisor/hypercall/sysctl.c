@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engines/engine.h"
 #include "hypercall/hypercall.h"
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
@@ -40,6 +41,8 @@ static long sysctl_physinfo(struct pv_sysctl *sc)
 	pi->nr_nodes = 1;
 	pi->cpu_khz = (uint32_t)timeinfo_tsc_khz();
 	pi->capabilities = PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1;
+	if (engine_find("hvm")) /* registered only where /dev/kvm works */
+		pi->capabilities |= PV_SYSCTL_PHYSCAP_hvm;
 	pi->total_pages = meminfo_kb("MemTotal") / 4;
 	pi->free_pages = meminfo_kb("MemAvailable") / 4;
 	pi->max_mfn = pi->total_pages;

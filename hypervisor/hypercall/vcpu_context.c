@@ -32,6 +32,9 @@ static void vcpu_context_to_state(struct vcpu_state *st, const struct pv_vcpu_gu
 	st->r15 = r->r15;
 	st->fs_base = g->fs_base;
 	st->gs_base = g->gs_base_kernel;
+	/* A CS with RPL 0 asks for ring 0; none (0, as builders of pv kernels may leave
+	 * it) is ring 3. */
+	st->ring0 = r->cs && !(r->cs & 3);
 	st->flags = VCPU_STATE_SEGBASE;
 	if (g->flags & PV_VGCF_i387_valid) {
 		memcpy(st->fpu, g->fpu_ctxt.x, sizeof(st->fpu));
@@ -63,6 +66,8 @@ static void vcpu_context_from_state(struct pv_vcpu_guest_context *g, const struc
 	r->r15 = st->r15;
 	g->fs_base = st->fs_base;
 	g->gs_base_kernel = st->gs_base;
+	r->cs = st->ring0 ? PV_FLAT_RING0_CS : PV_FLAT_KERNEL_CS;
+	r->ss = st->ring0 ? PV_FLAT_RING0_SS : PV_FLAT_KERNEL_SS;
 	if (st->flags & VCPU_STATE_FPU) {
 		memcpy(g->fpu_ctxt.x, st->fpu, sizeof(g->fpu_ctxt.x));
 		g->flags |= PV_VGCF_i387_valid;

@@ -103,6 +103,7 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	e->tot_pages = d->tot_pages;
 	e->max_pages = d->mem_limit;
 	memcpy(e->crash_reason, d->crash_reason, sizeof(e->crash_reason));
+	snprintf(e->engine, sizeof(e->engine), "%s", d->engine->name);
 }
 
 static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep)

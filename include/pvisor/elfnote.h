@@ -1,6 +1,7 @@
 /* pvisor public ABI: ELF note types (owner "Xen") a PV kernel uses to tell the
  * domain builder its entry point, hypercall page and features; Xen 4.17's
- * elfnote.h numbers. Only #defines, so assembly sources may include it. */
+ * elfnote.h numbers. Only #defines (and, for assembly, the macros that emit a note),
+ * so assembly sources may include it. */
 #ifndef PVISOR_ELFNOTE_H
 #define PVISOR_ELFNOTE_H
 
@@ -31,5 +32,32 @@
 #define PV_ELFNOTE_DUMPCORE_HEADER         0x2000001
 #define PV_ELFNOTE_DUMPCORE_XEN_VERSION    0x2000002
 #define PV_ELFNOTE_DUMPCORE_FORMAT_VERSION 0x2000003
+
+#ifdef __ASSEMBLY__
+/* One note in section .note.Xen: owner "Xen" (namesz 4), the descriptor padded to 4
+ * bytes. gas drops the quotes of a macro argument, so strings and numbers get a
+ * macro each: xen_note_str TYPE, "text" and xen_note_quad TYPE, value. */
+.macro xen_note_begin type
+	.balign 4
+	.long	4
+	.long	2f - 1f
+	.long	\type
+	.asciz	"Xen"
+	.balign 4
+1:
+.endm
+
+.macro xen_note_str type, value
+	xen_note_begin \type
+	.asciz	"\value"
+2:	.balign 4
+.endm
+
+.macro xen_note_quad type, value
+	xen_note_begin \type
+	.quad	\value
+2:	.balign 4
+.endm
+#endif
 
 #endif

@@ -218,6 +218,7 @@ struct pv_privcmd_domext {
 	char crash_reason[192];   /* OUT: why it crashed, or "": what the hypervisor saw,
 				   * then, after PV_CRASH_CLAIM_SEP, what the guest said
 				   * (its claim, not checked) when it reported the fault */
+	char engine[16];          /* OUT: the engine running it: "pv" or "hvm" */
 };
 #define PV_CRASH_CLAIM_SEP "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u

@@ -34,6 +34,35 @@
 	(PV_SPECIAL_UPCALL_STACKS(nr_vcpus) + (nr_vcpus) * PV_UPCALL_STACK_PAGES)
 
 /*
+ * The hvm engine (type = "hvm" or "pvh"): the domain is a KVM virtual machine whose
+ * guest-physical memory is the pseudo-physical map above (RAM, then the special pages,
+ * from guest-physical 0), and whose initial page tables map virtual
+ * PV_PHYSMAP_BASE + P to guest-physical P: a kernel sees the same addresses as under
+ * the pv engine, so one image boots under both.
+ *   - The kernel runs at CPL 3 (its pages are user pages, as a pv kernel's are), unless
+ *     XEN_ELFNOTE_FEATURES lists "supervisor_mode_kernel": then at CPL 0, with what a
+ *     CPU offers there (its own page tables and IDT, cli, mov to %cr3, lidt, hlt).
+ *   - A hypercall is a store of its number to the trap page, a guest-physical page with
+ *     no memory behind it, mapped at PV_HVM_TRAP_VA; arguments as on Xen (rdi, rsi,
+ *     rdx, r10, r8), the result in rax. The hypercall page does it: slot i is
+ *     `push %rcx; push %r11; mov $i, %eax; movabs %rax, PV_HVM_TRAP_VA; jmp tail`,
+ *     the tail being the pv engine's (upcalls at return, PV_UPCALL_MARK).
+ *   - A kernel that installs its own page tables keeps the physmap at PV_PHYSMAP_BASE
+ *     (hypercall arguments are addresses there) and the trap page mapped (the stubs
+ *     store to PV_HVM_TRAP_VA).
+ *   - PV_HVM_PRIV_GPA: the hypervisor's initial page tables (the PML4 first, in %cr3), GDT
+ *     and TSS, mapped at the same virtual address, supervisor pages.
+ *   - Event upcalls follow the callback contract below, entered by the hypervisor
+ *     between two instructions of the vCPU instead of by a signal. Like the pv engine's
+ *     return path, it writes 16 bytes below the interrupted %rsp: no red zone.
+ *   - A fault the kernel does not handle (at CPL 3: any) is a triple fault: the
+ *     domain crashes, with the exception in its crash reason.
+ */
+#define PV_HVM_TRAP_GPA        0x7fbffff000ULL
+#define PV_HVM_TRAP_VA         (PV_PHYSMAP_BASE - PV_PAGE_SIZE)
+#define PV_HVM_PRIV_GPA        0x7fc0000000ULL
+
+/*
  * Hypercall trap (pv engine): the hypercall page holds 128 slots of 32 bytes; slot
  * i executes `syscall` with eax = PV_HCALL_SYSNR_BASE + i, arguments in rdi, rsi,
  * rdx, r10, r8 as on Xen. Any other system call number kills the domain.
@@ -98,9 +127,11 @@ struct pv_vcpu_frame {
 };
 
 /*
- * Event upcalls (pv engine). Xen enters the guest's event callback through a
- * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor delivers the
- * host signal PV_UPCALL_SIGNAL to the vCPU's thread instead. The launcher's handler,
+ * Event upcalls (both engines). Xen enters the guest's event callback through a
+ * bounce frame and the guest leaves it with HYPERVISOR_iret; pvisor's pv engine
+ * delivers the host signal PV_UPCALL_SIGNAL to the vCPU's thread instead, and the
+ * hvm engine stops the vCPU and enters the same bounce frame code in the hypercall
+ * page (hcpage_upcall) with the frame already on the stack below. The launcher's handler,
  * on a per-vCPU stack of PV_UPCALL_STACK bytes in the special pages (guest memory,
  * so the callback may pass stack addresses to hypercalls), does what the bounce
  * frame would:

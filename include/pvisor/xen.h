@@ -247,6 +247,14 @@ struct pv_trap_info {
 	uint64_t address; /* IN: handler */
 };
 
+/* Selectors in a vCPU context (user_regs.cs/ss): Xen's flat x86-64 kernel segments (a
+ * PV kernel runs in ring 3), and pvisor's for a kernel that runs in ring 0 under the
+ * hvm engine (one declaring supervisor_mode_kernel); the RPL is what counts. */
+#define PV_FLAT_KERNEL_CS 0xe033
+#define PV_FLAT_KERNEL_SS 0xe02b
+#define PV_FLAT_RING0_CS  0xe008
+#define PV_FLAT_RING0_SS  0xe010
+
 /* x86-64 register frame as Xen lays it out (Xen's union aliases omitted). */
 struct pv_cpu_user_regs {
 	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;

@@ -14,3 +14,7 @@ UNIT_TESTS += abi_io
 abi_io_SRCS := tests/abi/abi_io.c
 UNIT_TESTS += abi_ring
 abi_ring_SRCS := tests/abi/abi_ring.c
+
+# The store ABI check (io/xs_wire.h, io/xenbus.h vs Debian's Xen headers).
+UNIT_TESTS += abi_xs
+abi_xs_SRCS += tests/abi/abi_xs.c

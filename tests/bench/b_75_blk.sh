@@ -19,21 +19,6 @@ host=$bin/bench_blkhost
 declare -A vals=()  # "system test qd" -> newline-separated values
 pv_why="" uml_why="" host_why=""
 
-# collect SYSTEM OUTPUT: remember each blkbench line's figure (MiB/s for sequential
-# tests, IOPS for random ones).
-collect() {
-	local l t q v
-	while read -r l; do
-		l=${l#UMLBENCH }
-		l=${l%$'\r'}
-		case $l in "blkbench: test="*) ;; *) continue;; esac
-		t=$(bench_kv test "$l") q=$(bench_kv qd "$l")
-		case $t in seq*) v=$(bench_kv mibps "$l");; *) v=$(bench_kv iops "$l");; esac
-		[ "$(bench_kv errors "$l")" = 0 ] || { echo "$1: errors in: $l" >&2; continue; }
-		vals["$1 $t $q"]+="$v"$'\n'
-	done <<<"$2"
-}
-
 pv_round() { # round
 	local name=bench-blk-$1 cfg=$work/blk.cfg log out
 	log=$pv_rundir/console/$name.log
@@ -45,7 +30,7 @@ pv_round() { # round
 	bench_wait_line "$log" "blkbench: done" $((ms * 10 / 1000 + 60)) ||
 		{ pv_why="the guest did not finish (see log)"; cat "$log" >&2; return 1; }
 	grep 'blkbench:' "$log" >&2
-	collect pvisor "$(cat "$log")"
+	blkbench_collect pvisor "$(cat "$log")"
 	pv_cmd destroy "$name" >/dev/null 2>&1
 }
 
@@ -53,7 +38,7 @@ host_round() {
 	local out
 	out=$("$host" -m "$ms" "$img" 2>&1) || { host_why="bench_blkhost failed: $out"; return 1; }
 	echo "$out" >&2
-	collect host "$out"
+	blkbench_collect host "$out"
 }
 
 uml_round() {
@@ -61,7 +46,7 @@ uml_round() {
 	out=$(UML_MEM=192M timeout $((ms * 10 / 1000 + 120)) "$uml_peer" run blk "$img" "$ms" </dev/null 2>&1)
 	grep -a 'UMLBENCH' <<<"$out" >&2
 	grep -aq 'UMLBENCH blkbench: done' <<<"$out" || { uml_why="UML run failed (see log)"; return 1; }
-	collect uml "$(grep -a 'UMLBENCH blkbench:' <<<"$out")"
+	blkbench_collect uml "$(grep -a 'UMLBENCH blkbench:' <<<"$out")"
 }
 
 med() { grep -v '^$' <<<"${vals[$1]:-}" | bench_stats | cut -d' ' -f1; }

@@ -46,6 +46,23 @@ bench_div() {
 		else printf "%.*f\n", d, a / b }'
 }
 
+# blkbench_collect SYSTEM OUTPUT: append the figure of each `blkbench: test=` line
+# of OUTPUT (MiB/s for sequential tests, IOPS for random ones) to the caller's
+# associative array vals["SYSTEM TEST QD"]; a line with errors is reported and left
+# out. A "UMLBENCH " prefix and a trailing CR (UML's console) are dropped.
+blkbench_collect() {
+	local l t q v
+	while read -r l; do
+		l=${l#UMLBENCH }
+		l=${l%$'\r'}
+		case $l in "blkbench: test="*) ;; *) continue;; esac
+		t=$(bench_kv test "$l") q=$(bench_kv qd "$l")
+		case $t in seq*) v=$(bench_kv mibps "$l");; *) v=$(bench_kv iops "$l");; esac
+		[ "$(bench_kv errors "$l")" = 0 ] || { echo "$1: errors in: $l" >&2; continue; }
+		vals["$1 $t $q"]+="$v"$'\n'
+	done <<<"$2"
+}
+
 # ---- Markdown ---------------------------------------------------------------------
 
 # bench_row CELL...: one table row.
@@ -95,25 +112,6 @@ bench_session_pids() {
 		read -r _ _ _ sid _ <<<"$f"
 		for s in "$@"; do [ "$sid" = "$s" ] && echo "${d#/proc/}"; done
 	done
-}
-
-# bench_family_pids PID...: the given processes and all their descendants.
-bench_family_pids() {
-	local d f ppid pid changed=1
-	local -A in=()
-	for pid in "$@"; do in[$pid]=1; done
-	while [ $changed = 1 ]; do
-		changed=0
-		for d in /proc/[0-9]*; do
-			pid=${d#/proc/}
-			[ -n "${in[$pid]:-}" ] && continue
-			f=$(cat "$d/stat" 2>/dev/null) || continue
-			f=${f##*) }
-			read -r _ ppid _ <<<"$f"
-			[ -n "${in[$ppid]:-}" ] && { in[$pid]=1; changed=1; }
-		done
-	done
-	for pid in "${!in[@]}"; do [ -d "/proc/$pid" ] && echo "$pid"; done
 }
 
 # bench_pss_kib PID...: host memory (kB) of those processes: the sum of Pss over
@@ -173,7 +171,9 @@ pv_ready() {
 	return 1
 }
 
-pv_cmd() { env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
+# pv_cmd ARGS: pvx in the private run directory; nothing once it is gone (pvx with an
+# empty PVISOR_RUNDIR would start daemons in the default one, /run/pvisor).
+pv_cmd() { [ -n "$pv_rundir" ] && env PVISOR_RUNDIR="$pv_rundir" "$pvx" "$@"; }
 
 # pv_daemons_start: daemons in a fresh private run directory (stopped, and every
 # process of it killed, when the section exits); else sets bench_why.
@@ -204,23 +204,10 @@ uml_setup() {
 }
 
 # pv_pids: every process of our private pvisor instance: processes that carry our
-# PVISOR_RUNDIR, hold a file in it open (logs) or are named by a pid file in it, and
-# all their descendants (domain processes).
+# PVISOR_RUNDIR or hold a file in it open (logs), and all their descendants (domains).
 pv_pids() {
-	local d p roots=()
 	[ -n "$pv_rundir" ] || return 0
-	for d in /proc/[0-9]*; do
-		p=${d#/proc/}
-		[ "$p" = $$ ] && continue
-		if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qx "PVISOR_RUNDIR=$pv_rundir" ||
-			[ -n "$(find "$d/fd" -lname "$pv_rundir/*" -print -quit 2>/dev/null)" ]; then
-			roots+=("$p")
-		fi
-	done
-	for d in "$pv_rundir"/*.pid; do
-		[ -r "$d" ] && read -r p <"$d" 2>/dev/null && [ -d "/proc/${p:-x}" ] && roots+=("$p")
-	done
-	[ ${#roots[@]} -gt 0 ] && bench_family_pids "${roots[@]}"
+	python3 "$top/tests/bench/procs.py" --exclude $$ "$pv_rundir"
 }
 
 pv_daemons_stop() {

@@ -54,7 +54,13 @@ stub_destroy() {
 }
 
 case "${1:-} ${2:-}" in
-"daemons start") stub_spawn "$rd/daemon.pid" ;;
+"daemons start")
+	stub_spawn "$rd/daemon.pid"
+	# STUB_PVX_STRAY=1: also leave a process the section's clean-up cannot see (no
+	# PVISOR_RUNDIR, no file in the run directory): run.sh must find and kill it.
+	if [ "${STUB_PVX_STRAY:-0}" = 1 ]; then
+		(cd / && exec env -u PVISOR_RUNDIR setsid sleep 100001) </dev/null >/dev/null 2>&1 &
+	fi ;;
 "daemons stop")
 	for f in "$rd"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done ;;
 create*)  shift; stub_create "$@" ;;

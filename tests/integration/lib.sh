@@ -23,7 +23,9 @@ ok() { echo "ok: $*"; }
 
 [ -x "$PVX" ] && [ -f "$KERNEL" ] || fail "build first (missing $PVX or $KERNEL)"
 
-# mkcfg NAME KEY=VALUE... : write $CFGDIR/NAME.cfg for the reference kernel
+# mkcfg NAME KEY=VALUE... : write $CFGDIR/NAME.cfg for the reference kernel. With
+# PVISOR_TEST_TYPE=hvm every such guest gets that type (a test's own type= wins):
+# the suite then runs the reference kernel under the hvm engine.
 mkcfg() {
 	local name=$1; shift
 	{
@@ -31,6 +33,7 @@ mkcfg() {
 		echo "kernel = \"$KERNEL\""
 		echo "memory = 16"
 		echo "on_crash = \"preserve\""
+		[ -n "${PVISOR_TEST_TYPE:-}" ] && echo "type = \"$PVISOR_TEST_TYPE\""
 		for kv in "$@"; do echo "$kv"; done
 	} >"$CFGDIR/$name.cfg"
 	echo "$CFGDIR/$name.cfg"
@@ -42,6 +45,22 @@ field() {
 import json, sys
 d = json.load(sys.stdin)
 print(d[0]["pvisor"][sys.argv[1]] if d else "")' "$2"
+}
+
+# hvm_require : skip the test, saying why, unless the hypervisor runs hvm domains
+# (pvx info's virt_caps; the reason is in pvx dmesg). Daemons must be running.
+hvm_require() {
+	local why
+	"$PVX" info 2>/dev/null | grep -Eq '^virt_caps +: .*\<hvm\>' && return 0
+	why=$("$PVX" dmesg 2>/dev/null | grep -o 'hvm engine: unavailable: .*' | tail -n 1)
+	skip "no hvm engine here (pvx info: virt_caps without hvm)${why:+: $why}"
+}
+
+# dmesg_has DOMAIN TEXT : the guest wrote TEXT with console_io (pvx dmesg, "(dN) TEXT")
+dmesg_has() {
+	local id
+	id=$("$PVX" domid "$1" 2>/dev/null) || return 1
+	"$PVX" dmesg 2>/dev/null | grep -qF -- "(d$id) $2"
 }
 
 # state_letters DOMAIN : the six xl state letters

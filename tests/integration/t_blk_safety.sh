@@ -5,8 +5,10 @@
 # operations, broken indirect and discard requests) gets an error for each while
 # another guest keeps reading its own disk correctly and blkback keeps running; a
 # flush is answered after the data is in the file (checked while the guest still
-# runs); discard punches a hole (zeros in the guest and the file, blocks freed); an
-# image format blkback cannot serve is refused at create with the reason.
+# runs); discard punches a hole (zeros in the guest and the file, blocks freed), and
+# no-discard offers none; an image whose format is not the one the config names
+# is refused at create with the reason (qemu-img's look at it), leaving nothing
+# behind.
 . "$(dirname "$0")/lib.sh"
 PAT=$BIN/blkpattern
 [ -x "$PAT" ] && [ -x "$BIN/blkback" ] || fail "build first (missing blkpattern or blkback)"
@@ -56,10 +58,19 @@ out=$(dd if="$bad" bs=1M skip=4 count=4 2>/dev/null | cmp - <(dd if=/dev/zero bs
 	fail "discard went past its range"
 ok "discard: zeros in the guest and in the file, blocks $before -> $after (512-byte units)"
 
-cp --sparse=always "$ro" "$PVISOR_RUNDIR/q.img"
+# no-discard (backend key discard-enable 0): the frontend is offered no discard
+"$PVX" create -q "$(mkcfg nd 'cmdline = "app=cmds cmd1=lsblk"' \
+	"disk = [ '$bad,raw,xvda,w,no-discard' ]")" || fail "create nd"
+wait_for 30 console_has nd "cmds: done" || fail "nd: $(log nd)"
+grep -q 'blkfront: xvda: .*flush, 256 segments' "$PVISOR_RUNDIR/console/nd.log" ||
+	fail "no-discard still offers discard: $(grep 'blkfront: xvda' "$PVISOR_RUNDIR/console/nd.log")"
+ok "no-discard: $(grep -o 'blkfront: xvda: .*' "$PVISOR_RUNDIR/console/nd.log")"
+
+qemu-img create -q -f qcow2 "$PVISOR_RUNDIR/q.img" 16M || fail "qemu-img create"
 out=$("$PVX" create -q "$(mkcfg q 'cmdline = "app=hello"' \
-	"disk = [ 'format=qcow2, vdev=xvda, target=$PVISOR_RUNDIR/q.img' ]")" 2>&1) &&
-	fail "a qcow2 disk was accepted"
-grep -q "qcow2' is not supported yet" <<<"$out" || fail "unclear refusal: $out"
+	"disk = [ 'format=vmdk, vdev=xvda, target=$PVISOR_RUNDIR/q.img' ]")" 2>&1) &&
+	fail "a qcow2 image was served as vmdk"
+grep -q "disk xvda: .*q.img is a qcow2 image, not vmdk" <<<"$out" || fail "unclear refusal: $out"
 "$PVX" list q >/dev/null 2>&1 && fail "the domain of a refused disk is left behind"
-ok "format qcow2 refused: $out"
+[ -z "$(ls "$PVISOR_RUNDIR/nbd" 2>/dev/null)" ] || fail "files left in nbd/: $(ls "$PVISOR_RUNDIR/nbd")"
+ok "an image whose format is not the one the config names is refused: $out"

@@ -10,6 +10,10 @@ cfg=$(mkcfg qz "cmdline = \"app=smp rounds=$rounds work=$work\"" 'vcpus = 4' \
 	'on_poweroff = "preserve"')
 "$PVX" create -q "$cfg" || fail "create"
 wait_for 10 console_has qz "smp: 4 vCPUs" || fail "guest did not start"
+# the guest prints that line before it starts its secondary vCPUs: wait until all four
+# are up (one quiesce cycle per look) before the cycles that expect them online
+all_online() { [ "$("$BIN/vcpuctx" "$1" cycles=1 2>&1 | grep -c ': online rip=')" = 4 ]; }
+wait_for 30 all_online "$("$PVX" domid qz)" || fail "the guest's 4 vCPUs did not come up"
 # quiesce cycles until the guest is done (or 500 of them)
 out=$("$BIN/vcpuctx" "$("$PVX" domid qz)" cycles=500 gap_ms=5 until_stop=1 2>&1) ||
 	fail "vcpuctx: $out"

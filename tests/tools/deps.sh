@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages pvisor needs to build, test and benchmark, when missing.
 set -euo pipefail
-pkgs=(gcc make clang libyajl-dev zlib1g-dev libcunit1-dev libxen-dev xenstore-utils
-      liburing-dev user-mode-linux busybox-static qemu-utils cpio gzip
-      iproute2 tmux python3 libclang-rt-14-dev cppcheck clang-format)
+# Checked against the tree: every system header and library of the C code, every
+# command of the scripts (tests/, .ci/). Essential packages (coreutils, util-linux,
+# findutils, ...) are on every Debian system and not listed.
+pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git: lint)
+      libyajl-dev zlib1g-dev liburing-dev        # libpvx (JSON, gzip kernels), blkback
+      libnbd-dev                                 # blkback's NBD client (qcow2 & co, network disks)
+      libcunit1-dev libxen-dev                   # unit tests, ABI tests (Xen's headers)
+      clang libclang-rt-14-dev                   # fuzzers (libFuzzer runtime)
+      cppcheck clang-format python3              # make lint (and the tests' helpers)
+      xenstore-utils iproute2 procps bc          # tests: xenstore-*, ip, pgrep/ps, timing
+      user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
+      qemu-utils nbdkit tmux)                    # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

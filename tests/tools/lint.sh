@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# make lint: cppcheck over host and guest C, clang-format check of changed files.
+# make lint: the rules the tree checks itself, each one a step that must pass:
+#   cppcheck   host and guest C (warnings and portability)
+#   format     clang-format (.clang-format) over the covered files (tests/tools/format.sh)
+#   layers     which folder may include which (DESIGN.md section 2; tests/tools/layers.py)
+#   seam       the hypervisor core names no engine and no host errno (tests/tools/check_seam.py)
+# A missing tool fails the step: `make deps` installs them.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 rc=0
-if command -v cppcheck >/dev/null; then
+step() { # name command...
+	local name=$1; shift
+	if "$@"; then
+		echo "  LINT    $name: ok"
+	else
+		echo "  LINT    $name: FAILED"
+		rc=1
+	fi
+}
+need() { command -v "$1" >/dev/null || { echo "lint: $1 not installed (make deps)"; return 1; }; }
+
+run_cppcheck() {
+	need cppcheck || return 1
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--suppress=missingIncludeSystem --inline-suppr -D__x86_64__ \
 		-Iinclude -Icommon -Idom0-tools -Ibackends \
-		hypervisor common dom0-tools backends frontends || rc=1
-fi
-# the engine seam and the one error space (docs/DESIGN-NOTES.md)
-tests/tools/check_seam.py || rc=1
-if command -v clang-format >/dev/null && [ -f .clang-format ]; then
-	files=$(git ls-files '*.c' '*.h')
-	for f in $files; do
-		clang-format --dry-run --Werror "$f" 2>/dev/null || { echo "format: $f"; rc=1; }
-	done
-fi
+		hypervisor common dom0-tools backends frontends
+}
+step cppcheck run_cppcheck
+step format tests/tools/format.sh
+step layers tests/tools/layers.py
+step seam tests/tools/check_seam.py
 exit $rc

@@ -88,6 +88,33 @@ static void test_keys(void)
 	CU_ASSERT_STRING_EQUAL(d.target, "");
 }
 
+/* Image formats QEMU serves (xl's vhd is QEMU's vpc) and NBD URIs as targets. */
+static void test_formats_and_uris(void)
+{
+	ok("format=vmdk, vdev=xvda, target=/img/old.vmdk");
+	CU_ASSERT_STRING_EQUAL(d.format, "vmdk");
+	ok("/img/w.vdi,vdi,xvdb,r");
+	ok("/img/h.vhdx,vhdx,xvdb");
+	ok("qcow2:/img/c.qcow2,xvdc,w");
+	CU_ASSERT_STRING_EQUAL(d.format, "qcow2");
+	CU_ASSERT_STRING_EQUAL(diskspec_qemu_format("vhd"), "vpc");
+	CU_ASSERT_STRING_EQUAL(diskspec_qemu_format("qcow2"), "qcow2");
+	CU_ASSERT_PTR_NULL(diskspec_qemu_format("raw"));
+	CU_ASSERT_PTR_NULL(diskspec_qemu_format("empty"));
+	ok("nbd://192.0.2.7:10809/export1,,xvdb");
+	CU_ASSERT_STRING_EQUAL(d.target, "nbd://192.0.2.7:10809/export1");
+	CU_ASSERT_STRING_EQUAL(d.format, "raw");
+	CU_ASSERT_TRUE(diskspec_target_is_uri(d.target));
+	ok("vdev=xvdc, access=ro, target=nbd+unix:///disk?socket=/run/x.sock");
+	CU_ASSERT_TRUE(diskspec_target_is_uri(d.target));
+	CU_ASSERT_FALSE(diskspec_target_is_uri("/img/nbd://x"));
+	bad("format=qcow2, vdev=xvda, target=nbd://h/e", "with an NBD target");
+	bad("vdev=xvda, target=nbd+unix:///e", "names no socket (add ?socket=PATH)");
+	bad("vdev=xvda, target=nbd:///e", "names no host");
+	ok("vdev=xvda, target=nbds://[::1]:10809/e");
+	bad("/img/x.img,cow,xvda", "format 'cow' is not raw, qcow2");
+}
+
 static void test_errors(void)
 {
 	bad("/img,raw", "no vdev");
@@ -145,6 +172,7 @@ int main(void)
 	CU_add_test(s, "positional", test_positional);
 	CU_add_test(s, "legacy xm forms", test_legacy);
 	CU_add_test(s, "keys", test_keys);
+	CU_add_test(s, "formats and NBD URIs", test_formats_and_uris);
 	CU_add_test(s, "errors", test_errors);
 	CU_add_test(s, "vdev numbers", test_vdev);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

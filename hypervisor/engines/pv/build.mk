@@ -3,8 +3,7 @@
 pvcore_SRCS += hypervisor/engines/pv/pv.c hypervisor/engines/pv/pv_spawn.c \
 	hypervisor/engines/pv/pv_service.c hypervisor/engines/pv/pv_launcher.c \
 	hypervisor/engines/pv/pv_vcpu.c hypervisor/engines/pv/pv_hcpage.c \
-	hypervisor/engines/pv/pv_reaper.c hypervisor/engines/pv/pv_sandbox.c \
-	hypervisor/engines/pv/hcpage_tail.S
+	hypervisor/engines/pv/pv_reaper.c hypervisor/engines/pv/pv_sandbox.c
 
 # pvisor-launch: freestanding static binary, first code of every pv domain process.
 LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
@@ -12,7 +11,7 @@ LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -f
 LAUNCH_OBJ := $(B)/obj/hypervisor/engines/pv/launch.lo
 EXTRA_ALL += $(B)/bin/pvisor-launch
 
-$(LAUNCH_OBJ): hypervisor/engines/pv/launch.c hypervisor/engines/pv/launch_proto.h
+$(LAUNCH_OBJ): hypervisor/engines/pv/launch.c hypervisor/engines/pv/launch_proto.h | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(HOST_CC) $(LAUNCH_CFLAGS) -c -o $@ $<

@@ -3,30 +3,6 @@
 
 #include <pvisor/elfnote.h>
 
-/* One note: owner "Xen" (namesz 4), descriptor padded to 4 bytes. gas drops the
- * quotes of a macro argument, so strings and numbers get a macro each. */
-.macro xen_note_begin type
-	.balign 4
-	.long	4
-	.long	2f - 1f
-	.long	\type
-	.asciz	"Xen"
-	.balign 4
-1:
-.endm
-
-.macro xen_note_str type, value
-	xen_note_begin \type
-	.asciz	"\value"
-2:	.balign 4
-.endm
-
-.macro xen_note_quad type, value
-	xen_note_begin \type
-	.quad	\value
-2:	.balign 4
-.endm
-
 	.section .note.Xen, "a", @note
 	xen_note_str  PV_ELFNOTE_GUEST_OS,       "pvisor-ref"
 	xen_note_str  PV_ELFNOTE_GUEST_VERSION,  "0.1"
