@@ -62,12 +62,14 @@ static int rundir_check_fd(int fd, const char *path)
 	if (!S_ISDIR(st.st_mode))
 		return say(-ENOTDIR, "run directory %s is not a directory", path);
 	if (st.st_uid != me)
-		return say(-EPERM, "run directory %s is owned by uid %lu, not by you (uid %lu): "
+		return say(-EPERM,
+			   "run directory %s is owned by uid %lu, not by you (uid %lu): "
 			   "another user may have made it to catch your daemons' sockets and "
 			   "files; remove it, or set PVISOR_RUNDIR to a directory of your own",
 			   path, (unsigned long)st.st_uid, (unsigned long)me);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return say(-EACCES, "run directory %s is writable by others (mode %04lo): "
+		return say(-EACCES,
+			   "run directory %s is writable by others (mode %04lo): "
 			   "chmod 0700 it, or set PVISOR_RUNDIR to a directory of your own",
 			   path, (unsigned long)(st.st_mode & 07777));
 	return 0;
@@ -89,17 +91,20 @@ static int rundir_check_parents(const char *path)
 		if (stat(buf, &st) < 0) {
 			int err = -errno;
 
-			return say(err, "run directory %s: cannot check its parent %s: %s", path, buf,
-				   strerror(-err));
+			return say(err, "run directory %s: cannot check its parent %s: %s", path,
+				   buf, strerror(-err));
 		}
 		if (st.st_uid != 0 && st.st_uid != geteuid())
-			return say(-EPERM, "run directory %s: a parent directory is owned by uid "
+			return say(-EPERM,
+				   "run directory %s: a parent directory is owned by uid "
 				   "%lu, neither root nor you: set PVISOR_RUNDIR elsewhere",
 				   path, (unsigned long)st.st_uid);
 		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-			return say(-EACCES, "run directory %s: a parent directory is writable by "
+			return say(-EACCES,
+				   "run directory %s: a parent directory is writable by "
 				   "others without the sticky bit (mode %04lo): set PVISOR_RUNDIR "
-				   "elsewhere", path, (unsigned long)(st.st_mode & 07777));
+				   "elsewhere",
+				   path, (unsigned long)(st.st_mode & 07777));
 		if (strcmp(buf, "/") == 0)
 			break;
 	}
@@ -118,8 +123,10 @@ static int rundir_open_dir(void)
 		struct stat st;
 
 		if (errno == ENOTDIR && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
-			return say(-ELOOP, "run directory %s is a symbolic link: remove it, or set "
-				   "PVISOR_RUNDIR to a directory of your own", p);
+			return say(-ELOOP,
+				   "run directory %s is a symbolic link: remove it, or set "
+				   "PVISOR_RUNDIR to a directory of your own",
+				   p);
 		return say(-errno, "run directory %s: cannot open it: %s", p, strerror(errno));
 	}
 	if ((rc = rundir_check_fd(fd, p)) < 0) {

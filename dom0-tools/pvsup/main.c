@@ -28,21 +28,23 @@
 #include "util.h"
 
 #define SUP_MAX_RESTARTS 5
-#define SUP_WINDOW_NS (30ull * 1000000000ull)
-#define SUP_SOCKET "pvsup.sock"
+#define SUP_WINDOW_NS    (30ull * 1000000000ull)
+#define SUP_SOCKET       "pvsup.sock"
 
 struct sup_watch {
 	const char *name;
 	pid_t pid;
-	int pidfd;        /* -1: not watched (not running, or given up) */
+	int pidfd;         /* -1: not watched (not running, or given up) */
 	unsigned restarts; /* within the window that started at window_ns */
 	uint64_t window_ns;
 	int given_up;
 };
 
 static struct sup_watch watched[] = {
-	{ "xsd", 0, -1, 0, 0, 0 }, { "pvconsoled", 0, -1, 0, 0, 0 },
-	{ "blkback", 0, -1, 0, 0, 0 }, { "netback", 0, -1, 0, 0, 0 },
+	{ "xsd", 0, -1, 0, 0, 0 },
+	{ "pvconsoled", 0, -1, 0, 0, 0 },
+	{ "blkback", 0, -1, 0, 0, 0 },
+	{ "netback", 0, -1, 0, 0, 0 },
 };
 #define SUP_N ARRAY_SIZE(watched)
 
@@ -114,7 +116,8 @@ static void sup_restart(struct sup_watch *w)
 	if (++w->restarts > SUP_MAX_RESTARTS) {
 		if (!w->given_up++)
 			log_warnx("%s ended %d times within 30 s: left down (pvx daemons start "
-				  "starts it again)", w->name, SUP_MAX_RESTARTS);
+				  "starts it again)",
+				  w->name, SUP_MAX_RESTARTS);
 		return;
 	}
 	log_info("%s (pid %d) ended: starting it again", w->name, (int)w->pid);
@@ -182,7 +185,7 @@ static int sup_loop(int sfd, int lfd, int hvfd)
 		for (nfds_t i = 3; i < n; i++)
 			if (p[i].revents)
 				sup_restart(&watched[map[i]]);
-		sup_refresh(); /* daemons started meanwhile by others */
+		sup_refresh();   /* daemons started meanwhile by others */
 		sup_accept(lfd); /* after our own probes too */
 	}
 }

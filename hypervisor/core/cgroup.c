@@ -160,7 +160,8 @@ static void cg_find_v1(FILE *mi)
 		if (!cg_parse_mount(line, &m) || strcmp(m.type, "cgroup") != 0)
 			continue;
 		for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++) {
-			if (!cg_list_has(m.opts, cg_names[i].name) || (ctl_all & cg_names[i].bit) ||
+			if (!cg_list_has(m.opts, cg_names[i].name) ||
+			    (ctl_all & cg_names[i].bit) ||
 			    !cg_self_path(cg_names[i].name, self, sizeof(self)))
 				continue;
 			cg_base_of(&m, self, base, sizeof(base));
@@ -189,7 +190,8 @@ static void cg_find_v2(FILE *mi)
 
 		for (char *w = strtok_r(sub, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
 			for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
-				if (strcmp(w, cg_names[i].name) == 0 && !(ctl_all & cg_names[i].bit)) {
+				if (strcmp(w, cg_names[i].name) == 0 &&
+				    !(ctl_all & cg_names[i].bit)) {
 					cg_add(base, cg_names[i].bit, 1);
 					ctl_all |= cg_names[i].bit;
 				}
@@ -242,8 +244,8 @@ static void cg_make_bases(void)
 
 			for (size_t k = 0; k < sizeof(cg_names) / sizeof(cg_names[0]); k++)
 				if (h->ctl & cg_names[k].bit)
-					snprintf(want + strlen(want), sizeof(want) - strlen(want), "+%s ",
-						 cg_names[k].name);
+					snprintf(want + strlen(want), sizeof(want) - strlen(want),
+						 "+%s ", cg_names[k].name);
 			ok = cg_write(h->base, "cgroup.subtree_control", want) == 0;
 		}
 		if (ok) {
@@ -251,8 +253,10 @@ static void cg_make_bases(void)
 			i++;
 			continue;
 		}
-		snprintf(missing_why, sizeof(missing_why), "pvisor may not make cgroups under its own (%s): run "
-			 "pvisor as root, or in a cgroup delegated to its user", strerror(errno));
+		snprintf(missing_why, sizeof(missing_why),
+			 "pvisor may not make cgroups under its own (%s): run "
+			 "pvisor as root, or in a cgroup delegated to its user",
+			 strerror(errno));
 		log_warnx("cgroups: cannot use %s: %s", h->base, missing_why);
 		ctl_all &= ~h->ctl;
 		hier[i] = hier[--n_hier];
@@ -265,8 +269,8 @@ static void cg_describe(void)
 
 	for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
 		if (ctl_all & cg_names[i].bit)
-			n += (size_t)snprintf(summary + n, sizeof(summary) - n, "%s%s", n ? " " : "",
-					      cg_names[i].name);
+			n += (size_t)snprintf(summary + n, sizeof(summary) - n, "%s%s",
+					      n ? " " : "", cg_names[i].name);
 	if (!n)
 		n += (size_t)snprintf(summary, sizeof(summary), "none");
 	for (unsigned i = 0; i < n_hier && n < sizeof(summary); i++)
@@ -282,8 +286,10 @@ static void cg_describe(void)
 			n += (size_t)snprintf(summary + n, sizeof(summary) - n, " %s",
 					      cg_names[i].name);
 	if (n < sizeof(summary))
-		snprintf(summary + n, sizeof(summary) - n, " (%s): domains run without those "
-			 "limits", missing_why);
+		snprintf(summary + n, sizeof(summary) - n,
+			 " (%s): domains run without those "
+			 "limits",
+			 missing_why);
 }
 
 /* PVISOR_SANDBOX_SKIP holding "cgroups": none, on purpose (diagnosis). */
@@ -301,8 +307,9 @@ int cgroup_init(void)
 
 	n_hier = ctl_all = 0;
 	if (!mi)
-		snprintf(missing_why, sizeof(missing_why), "%s", cg_skipped() ?
-			 "left out: PVISOR_SANDBOX_SKIP" : "no /proc/self/mountinfo");
+		snprintf(missing_why, sizeof(missing_why), "%s",
+			 cg_skipped() ? "left out: PVISOR_SANDBOX_SKIP"
+				      : "no /proc/self/mountinfo");
 	if (mi) {
 		cg_find_v1(mi);
 		rewind(mi);
@@ -419,8 +426,7 @@ int cgroup_set_limits(const char *name, uint64_t mem_bytes, uint64_t pids)
 }
 
 /* xl's weight (256 = one CPU's fair share) and cap (% of a CPU, 0 = none). */
-static int cg_set_cpu_one(const struct cg_hier *h, const char *dir, unsigned weight,
-			  unsigned cap)
+static int cg_set_cpu_one(const struct cg_hier *h, const char *dir, unsigned weight, unsigned cap)
 {
 	char val[48];
 	int rc;

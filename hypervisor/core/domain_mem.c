@@ -51,7 +51,8 @@ static int mem_protect(int fd)
 	if (!told++)
 		log_warnx("guest memory cannot be made immutable (%s): a read-only grant map "
 			  "is protected by the file mode only (a root client could reopen it "
-			  "for writing)", strerror(pv_errno_to_host(-rc)));
+			  "for writing)",
+			  strerror(pv_errno_to_host(-rc)));
 	return 0;
 }
 

@@ -17,7 +17,7 @@
 #include "pvisor/pvisor.h"
 
 #define FZ_MEM_KB 1024 /* the domain's memory: 1 MiB */
-#define FZ_HDR (1 + 5 * 8)
+#define FZ_HDR    (1 + 5 * 8)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define LAUNCH_FD_CTRL 4
+#define LAUNCH_FD_CTRL   4
 #define LAUNCH_MAX_VCPUS 128
 
 /* Where pvisor-launch's code lives (its link address, build.mk's -Ttext-segment,

@@ -43,10 +43,10 @@
 #include "pvisor/errno.h"
 #include "util.h"
 
-#define SB_UID_LOCK "/run/pvisor-domain-uids.lock"
+#define SB_UID_LOCK  "/run/pvisor-domain-uids.lock"
 #define SB_UID_FIRST 1879048192u
 #define SB_UID_COUNT 65536u
-#define SB_STACK (64 * 1024)
+#define SB_STACK     (64 * 1024)
 
 /* What a launcher gets; a bit is cleared when the host refuses it. */
 enum {
@@ -57,12 +57,15 @@ enum {
 	SB_UTS = 1 << 4,
 	SB_PID = 1 << 5,
 	SB_CGNS = 1 << 6,
-	SB_UIDS = 1 << 7,   /* root: a uid of its own per domain */
-	SB_CAPS = 1 << 8,   /* bounding/ambient sets emptied, securebits locked */
+	SB_UIDS = 1 << 7, /* root: a uid of its own per domain */
+	SB_CAPS = 1 << 8, /* bounding/ambient sets emptied, securebits locked */
 	SB_WALLS = (1 << 9) - 1,
 	/* steps of the child that are not walls: their failure is not optional */
-	SB_STEP_FDS = 1 << 16, SB_STEP_LIMITS = 1 << 17, SB_STEP_NNP = 1 << 18,
-	SB_STEP_EXEC = 1 << 19, SB_STEP_DIED = 1 << 20,
+	SB_STEP_FDS = 1 << 16,
+	SB_STEP_LIMITS = 1 << 17,
+	SB_STEP_NNP = 1 << 18,
+	SB_STEP_EXEC = 1 << 19,
+	SB_STEP_DIED = 1 << 20,
 };
 
 static const struct {
@@ -72,9 +75,12 @@ static const struct {
 } sb_names[] = {
 	{ SB_USERNS, "user namespace", "userns" },
 	{ SB_MOUNT, "mount namespace (empty root)", "mount" },
-	{ SB_NET, "network namespace", "net" }, { SB_IPC, "IPC namespace", "ipc" },
-	{ SB_UTS, "UTS namespace", "uts" }, { SB_PID, "PID namespace", "pid" },
-	{ SB_CGNS, "cgroup namespace", "cgroupns" }, { SB_UIDS, "a uid per domain", "uids" },
+	{ SB_NET, "network namespace", "net" },
+	{ SB_IPC, "IPC namespace", "ipc" },
+	{ SB_UTS, "UTS namespace", "uts" },
+	{ SB_PID, "PID namespace", "pid" },
+	{ SB_CGNS, "cgroup namespace", "cgroupns" },
+	{ SB_UIDS, "a uid per domain", "uids" },
 	{ SB_CAPS, "no capabilities", "caps" },
 };
 
@@ -82,9 +88,9 @@ static struct {
 	pthread_mutex_t lock;
 	unsigned want, have; /* bits asked for / still working */
 	uint32_t uid_first, uid_count;
-	uint8_t *used;       /* one byte per uid of the range: ours in use */
+	uint8_t *used; /* one byte per uid of the range: ours in use */
 	int lock_fd;
-	int exe, null;       /* pvisor-launch (O_PATH), /dev/null */
+	int exe, null; /* pvisor-launch (O_PATH), /dev/null */
 	char summary[512];
 } sb = { .lock = PTHREAD_MUTEX_INITIALIZER, .lock_fd = -1, .exe = -1, .null = -1 };
 
@@ -156,7 +162,8 @@ static SB_CHILD int sb_child_mounts(void)
 		return -1;
 	for (size_t i = 0; i < sizeof(spots) / sizeof(spots[0]); i++) {
 		if (syscall(SYS_mount, "none", spots[i], "tmpfs",
-			    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") < 0)
+			    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			    "size=4k,mode=0555") < 0)
 			continue;
 		if (syscall(SYS_chdir, spots[i]) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 		    syscall(SYS_umount2, ".", MNT_DETACH) < 0 || syscall(SYS_chdir, "/") < 0)
@@ -172,7 +179,7 @@ static SB_CHILD int sb_child_limits(void)
 		int res;
 		rlim_t max;
 	} lims[] = {
-		{ RLIMIT_CORE, 0 }, { RLIMIT_NOFILE, 8 }, { RLIMIT_MEMLOCK, 0 },
+		{ RLIMIT_CORE, 0 },  { RLIMIT_NOFILE, 8 },   { RLIMIT_MEMLOCK, 0 },
 		{ RLIMIT_FSIZE, 0 }, { RLIMIT_MSGQUEUE, 0 }, { RLIMIT_NPROC, LAUNCH_MAX_VCPUS },
 	};
 
@@ -265,7 +272,10 @@ static SB_CHILD int sb_child_main(void *arg)
 /* One byte of the lock file per uid: held (OFD lock) by the pvisor using it. */
 static int sb_uid_lock(uint32_t i, short type)
 {
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)i, .l_len = 1 };
+	struct flock fl = { .l_type = type,
+			    .l_whence = SEEK_SET,
+			    .l_start = (off_t)i,
+			    .l_len = 1 };
 
 	return fcntl(sb.lock_fd, F_OFD_SETLK, &fl);
 }
@@ -309,7 +319,8 @@ static int sb_uids_init(void)
 	if (env && (sscanf(env, "%lu:%lu", &first, &count) != 2 || first == 0 || count == 0 ||
 		    first + count > 0xfffffffful)) {
 		log_warnx("PVISOR_DOMAIN_UIDS=%s: want FIRST:COUNT (uids FIRST..FIRST+COUNT-1, "
-			  "not 0); using %u:%u", env, SB_UID_FIRST, SB_UID_COUNT);
+			  "not 0); using %u:%u",
+			  env, SB_UID_FIRST, SB_UID_COUNT);
 		first = SB_UID_FIRST;
 		count = SB_UID_COUNT;
 	}
@@ -349,17 +360,19 @@ static void sb_describe(void)
 		if (sb.have & sb_names[i].bit)
 			n += (size_t)snprintf(sb.summary + n, sizeof(sb.summary) - n, ", %s%s",
 					      sb_names[i].name,
-					      sb_names[i].bit == SB_UIDS ? " (from the range)" : "");
-	n += (size_t)snprintf(sb.summary + n, sizeof(sb.summary) - n,
-			      ", no_new_privs, rlimits%s", (sb.have & SB_UIDS) ? "" :
-			      " (no uid of its own: it runs as pvisor's user)");
+					      sb_names[i].bit == SB_UIDS ? " (from the range)"
+									 : "");
+	n += (size_t)snprintf(sb.summary + n, sizeof(sb.summary) - n, ", no_new_privs, rlimits%s",
+			      (sb.have & SB_UIDS)
+				      ? ""
+				      : " (no uid of its own: it runs as pvisor's user)");
 	for (size_t i = 0; i < sizeof(sb_names) / sizeof(sb_names[0]); i++)
 		if ((sb.want & ~sb.have) & sb_names[i].bit)
 			n += (size_t)snprintf(sb.summary + n, sizeof(sb.summary) - n,
 					      "; missing: %s", sb_names[i].name);
 	if (sb.have & SB_UIDS)
-		snprintf(sb.summary + n, sizeof(sb.summary) - n, "; uids %u-%u",
-			 sb.uid_first, sb.uid_first + sb.uid_count - 1);
+		snprintf(sb.summary + n, sizeof(sb.summary) - n, "; uids %u-%u", sb.uid_first,
+			 sb.uid_first + sb.uid_count - 1);
 }
 
 /* The host refused `bit`: launchers go on without it. */
@@ -458,12 +471,14 @@ static int sb_clone(struct sb_child *c, pid_t *pid, unsigned *step)
  * nothing left to leave out. */
 static int sb_give_up_on(unsigned step, int err)
 {
-	const unsigned nsbits = SB_NET | SB_USERNS | SB_IPC | SB_UTS | SB_PID | SB_CGNS | SB_MOUNT;
+	const unsigned nsbits = SB_NET | SB_USERNS | SB_IPC | SB_UTS | SB_PID | SB_CGNS |
+				SB_MOUNT;
 
 	if (step == 0) {
 		/* clone refused a namespace: the priciest first, then the rest */
-		unsigned bit = (sb.have & SB_NET) ? SB_NET : (sb.have & SB_USERNS) ? SB_USERNS
-							    : sb.have & nsbits;
+		unsigned bit = (sb.have & SB_NET)      ? SB_NET
+			       : (sb.have & SB_USERNS) ? SB_USERNS
+						       : sb.have & nsbits;
 
 		if (!bit)
 			return 0;
@@ -480,8 +495,11 @@ static int sb_give_up_on(unsigned step, int err)
 
 int pv_sandbox_spawn(int ctrl, pid_t *pid, uid_t *uid)
 {
-	struct sb_child c = { .ctrl = fcntl(ctrl, F_DUPFD_CLOEXEC, 10), .null = sb.null,
-			      .exe = sb.exe, .outer_uid = geteuid(), .outer_gid = getegid() };
+	struct sb_child c = { .ctrl = fcntl(ctrl, F_DUPFD_CLOEXEC, 10),
+			      .null = sb.null,
+			      .exe = sb.exe,
+			      .outer_uid = geteuid(),
+			      .outer_gid = getegid() };
 	unsigned step;
 	int err;
 
