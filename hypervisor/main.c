@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "core/cgroup.h"
+#include "core/dcg.h"
 #include "core/hv.h"
 #include "engines/engine.h"
 #include "privcmd/privcmd_ops.h"
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("%s", rundir_problem(rc));
 	timeinfo_init();
-	cgroup_init(); /* before the engines: launchers are put in cgroups from the start */
+	dcg_init(); /* before the engines: launchers are put in cgroups from the start */
 	if ((rc = engines_init(&engine)) < 0)
 		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));
 	/* the pid file first: whoever sees the socket answer finds this pid in it */
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		log_info("SIGHUP ignored");
 	log_info("signal %d: destroying every domain and stopping", sig);
 	shutdown_all();
-	cgroup_fini();
+	dcg_fini();
 	cleanup_files();
 	return 0;
 }

@@ -45,6 +45,8 @@ int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason);
 int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
 			  struct pv_domctl_getdomaininfo *info);
 int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
+/* The seconds added to the domain's wallclock (xl's rtc_timeoffset, localtime). */
+int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t seconds);
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx);
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn);
@@ -64,6 +66,19 @@ int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */
 int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
+
+/* Scheduling (pvctrl_sched.c). Affinity maps are PVCTRL_CPUMAP_BYTES, bit i =
+ * host CPU i. set: write hard and/or soft (NULL: leave it); else read them.
+ * -EINVAL for a hard map with no CPU of the host. */
+#define PVCTRL_CPUMAP_BYTES 128
+int pvctrl_vcpu_affinity(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, int set,
+			 uint8_t hard[PVCTRL_CPUMAP_BYTES], uint8_t soft[PVCTRL_CPUMAP_BYTES]);
+/* The credit weight and cap of a domain. set: *weight 0 and *cap 0xffff leave that
+ * one as it is; -EOPNOTSUPP when the host has no CPU controller for it. */
+int pvctrl_sched_credit(struct pvctrl *h, pv_domid_t domid, int set, unsigned *weight,
+			unsigned *cap);
+/* Which host cgroup carries weights and caps (pvx info). */
+int pvctrl_sched_info(struct pvctrl *h, struct pv_privcmd_schedinfo *si);
 
 /* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,

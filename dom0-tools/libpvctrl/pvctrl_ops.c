@@ -126,6 +126,14 @@ int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb)
 	return pvctrl_domctl(h, &dc, NULL, 0);
 }
 
+int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t seconds)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_settimeoffset, .domain = domid };
+
+	dc.u.settimeoffset.time_offset_seconds = seconds;
+	return pvctrl_domctl(h, &dc, NULL, 0);
+}
+
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx)
 {

@@ -9,7 +9,7 @@ pvx_SRCS += dom0-tools/libpvx/pvx_err.c
 pvx_SRCS += dom0-tools/libpvx/cfg.c
 pvx_SRCS += dom0-tools/libpvx/cfg_lex.c dom0-tools/libpvx/cfg_format.c
 pvx_SRCS += dom0-tools/libpvx/domcfg.c
-pvx_SRCS += dom0-tools/libpvx/domcfg_check.c
+pvx_SRCS += dom0-tools/libpvx/domcfg_check.c dom0-tools/libpvx/domcfg_xlkeys.c dom0-tools/libpvx/domcfg_keys.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
 pvx_SRCS += dom0-tools/libpvx/build.c
 pvx_SRCS += dom0-tools/libpvx/create.c
@@ -22,3 +22,8 @@ pvx_SRCS += dom0-tools/libpvx/vif.c
 pvx_SRCS += dom0-tools/libpvx/elfimg.c dom0-tools/libpvx/elfimg_place.c \
             dom0-tools/libpvx/elfimg_notes.c dom0-tools/libpvx/elfimg_legacy.c \
             dom0-tools/libpvx/elfimg_gzip.c
+# xl's verbs: control keys, memory, rename, the saved config, host topology, CPU
+# maps, scheduling.
+pvx_SRCS += dom0-tools/libpvx/control.c dom0-tools/libpvx/mem.c dom0-tools/libpvx/rename.c \
+            dom0-tools/libpvx/snapshot.c dom0-tools/libpvx/hostinfo.c \
+            dom0-tools/libpvx/cpumap.c dom0-tools/libpvx/sched.c

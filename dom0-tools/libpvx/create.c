@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
@@ -97,6 +98,26 @@ static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_e
 	return 0;
 }
 
+/* The guest's wallclock: rtc_timeoffset, plus the host's offset from UTC with
+ * localtime = 1 (libxl does the same for every domain type). */
+static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
+{
+	long long off = dc->rtc_timeoffset;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (dc->localtime && localtime_r(&now, &tm))
+		off += tm.tm_gmtoff;
+	if (off == 0)
+		return 0;
+	rc = pvctrl_domain_set_time_offset(h, domid, off);
+	if (rc < 0)
+		pvx_fail(err, rc, "setting the guest's clock offset: %s", strerror(-rc));
+	return rc;
+}
+
 static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 		       struct pvx_err *err)
 {
@@ -124,15 +145,17 @@ static void saved_path(pv_domid_t domid, char *buf, size_t len)
 	snprintf(buf, len, "domains/%u.cfg", domid);
 }
 
-/* Written to a temporary and renamed, never through a link (rundir.h). */
-static void create_save_config(pv_domid_t domid, const char *text)
+/* Whole or not at all (the monitor may read it any time): written to a temporary
+ * created exclusively and renamed, never through a link (rundir.h). */
+int pvx_domain_save_config(pv_domid_t domid, const char *text)
 {
 	char path[64];
+	int rc = rundir_mkdir("domains");
 
-	if (!text || rundir_mkdir("domains") < 0)
-		return;
+	if (rc < 0)
+		return rc;
 	saved_path(domid, path, sizeof(path));
-	rundir_write_file(path, text, strlen(text));
+	return rundir_write_file(path, text, strlen(text));
 }
 
 char *pvx_domain_saved_config(pv_domid_t domid)
@@ -193,6 +216,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 
 	if ((rc = create_checks(h, dc, err)) < 0)
 		return rc;
+	if (!dc->kernel)
+		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
+				"(pvstart_domain_create does)");
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -207,11 +233,15 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	}
 	rc = create_name(h, domid, dc, err);
 	if (rc == 0)
+		rc = create_clock(h, domid, dc, err);
+	if (rc == 0)
+		rc = pvx_domain_sched_apply(h, domid, dc, err);
+	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
 		rc = create_store(domid, dc, &bp, err);
-	if (rc == 0)
-		create_save_config(domid, cfg_text);
+	if (rc == 0 && cfg_text)
+		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

@@ -159,8 +159,8 @@ static int dev_wait_closed(struct xs_handle *xs, const char *be, unsigned timeou
 	return rc;
 }
 
-int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
-		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err)
+int pvx_device_close(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		     unsigned timeout_ms, struct pvx_err *err)
 {
 	char fe[128], be[128];
 	int rc = 0, bst, fst;
@@ -174,7 +174,7 @@ int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
 		return pvx_fail(err, -ENOENT, "domain %u has no %s device %u", domid, type,
 				devid);
 	/* A device that never connected (no backend or frontend yet) goes at once. */
-	if (!force && bst > 1 && fst > 1) {
+	if (bst > 1 && fst > 1) {
 		if ((rc = pvx_xs_write(xs, 0, "0", "%s/online", be)) == 0)
 			rc = pvx_xs_write(xs, 0, "5", "%s/state", be);
 		if (rc == 0)
@@ -184,6 +184,20 @@ int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
 					"in %u ms; use force to remove it anyway", type, devid, domid,
 					rc == -ETIMEDOUT ? "backend" : "store", timeout_ms);
 	}
+	return 0;
+}
+
+int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
+		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err)
+{
+	char fe[128], be[128];
+	int rc = force ? 0 : pvx_device_close(xs, domid, type, devid, timeout_ms, err);
+
+	if (rc < 0)
+		return rc;
+	if (!dev_type_ok(type))
+		return pvx_fail(err, -EINVAL, "device type '%s': unknown", type);
+	dev_paths(domid, type, devid, fe, be, sizeof(fe));
 	xs_rm(xs, 0, fe);
 	xs_rm(xs, 0, be);
 	return 0;

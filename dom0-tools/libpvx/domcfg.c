@@ -1,6 +1,7 @@
 /* Build a validated struct domcfg from a parsed xl.cfg: one handler per key,
  * warnings for keys pvisor ignores, then defaults and cross-key checks. */
 #include "libpvx/domcfg.h"
+#include "libpvx/domcfg_priv.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,28 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-struct dc_ctx {
-	const struct cfg_file *cf;
-	struct domcfg *dc;
-	void (*warn)(void *ctx, const char *msg);
-	void *warn_ctx;
-	struct pvx_err *err;
-	const char *root, *extra; /* root= and extra=, folded into cmdline at the end */
-};
-
-struct key_handler {
-	const char *key;
-	int (*parse)(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v);
-	size_t off; /* the struct domcfg field the handler fills, when it needs one */
-	const char *what; /* for numbers: what the value counts, for messages */
-	long long min, max;
-};
-
-#define FIELD(c, h, type) ((type *)((char *)(c)->dc + (h)->off))
-
 /* "<where>: <key>: <message>" into c->err; returns -EINVAL. */
-static int __attribute__((format(printf, 4, 5)))
-dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
+int dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
 {
 	char where[300], msg[400];
 	va_list ap;
@@ -47,8 +28,7 @@ dc_error(struct dc_ctx *c, int line, const char *key, const char *fmt, ...)
 	return pvx_fail(c->err, -EINVAL, "%s: %s: %s", where, key, msg);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-dc_warn(struct dc_ctx *c, int line, const char *fmt, ...)
+void dc_warn(struct dc_ctx *c, int line, const char *fmt, ...)
 {
 	char where[300], msg[400], line_buf[720];
 	va_list ap;
@@ -64,7 +44,7 @@ dc_warn(struct dc_ctx *c, int line, const char *fmt, ...)
 }
 
 /* How a value looks in a message: "lots", 64, or "a list". */
-static void show_value(const struct cfg_value *v, char *buf, size_t len)
+void dc_show_value(const struct cfg_value *v, char *buf, size_t len)
 {
 	if (v->type == CFG_LIST)
 		snprintf(buf, len, "a list");
@@ -75,8 +55,8 @@ static void show_value(const struct cfg_value *v, char *buf, size_t len)
 }
 
 /* A string value (numbers count, as in xl: name = 123 is "123"). */
-static int get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v,
-		      const char **out)
+int dc_get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v,
+		  const char **out)
 {
 	if (v->type == CFG_LIST)
 		return dc_error(c, v->line, key, "expected a string, got a list");
@@ -85,13 +65,13 @@ static int get_string(struct dc_ctx *c, const char *key, const struct cfg_value 
 }
 
 /* A number within the handler's bounds; strings holding a number count too. */
-static int get_number(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v,
-		      long long *out)
+int dc_get_number(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v,
+		  long long *out)
 {
 	char shown[64];
 	long long n = v->num;
 
-	show_value(v, shown, sizeof(shown));
+	dc_show_value(v, shown, sizeof(shown));
 	if (v->type == CFG_LIST ||
 	    (v->type == CFG_STRING && cfg_number_parse(v->str, strlen(v->str), &n)))
 		return dc_error(c, v->line, h->key, "expected %s, got %s", h->what, shown);
@@ -105,7 +85,7 @@ static int get_number(struct dc_ctx *c, const struct key_handler *h, const struc
 static int key_u64(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
 	long long n;
-	int rc = get_number(c, h, v, &n);
+	int rc = dc_get_number(c, h, v, &n);
 
 	if (!rc)
 		*FIELD(c, h, uint64_t) = (uint64_t)n;
@@ -115,7 +95,7 @@ static int key_u64(struct dc_ctx *c, const struct key_handler *h, const struct c
 static int key_unsigned(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
 	long long n;
-	int rc = get_number(c, h, v, &n);
+	int rc = dc_get_number(c, h, v, &n);
 
 	if (!rc)
 		*FIELD(c, h, unsigned) = (unsigned)n;
@@ -143,7 +123,7 @@ static int name_error(struct dc_ctx *c, const struct cfg_value *v, const char *s
 static int key_name(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -157,7 +137,7 @@ static int key_type(struct dc_ctx *c, const struct key_handler *h, const struct 
 {
 	char shown[96];
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -176,7 +156,7 @@ static int key_builder(struct dc_ctx *c, const struct key_handler *h, const stru
 {
 	char shown[96];
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -196,7 +176,7 @@ static int key_path(struct dc_ctx *c, const struct key_handler *h, const struct 
 {
 	char **field = FIELD(c, h, char *);
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -214,7 +194,7 @@ static int key_path(struct dc_ctx *c, const struct key_handler *h, const struct 
 static int key_cmdline(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
 {
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -231,7 +211,7 @@ static int key_action(struct dc_ctx *c, const struct key_handler *h, const struc
 {
 	char shown[96];
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -248,7 +228,7 @@ static int key_uuid(struct dc_ctx *c, const struct key_handler *h, const struct 
 {
 	char shown[96];
 	const char *s = NULL;
-	int rc = get_string(c, h->key, v, &s);
+	int rc = dc_get_string(c, h->key, v, &s);
 
 	if (rc)
 		return rc;
@@ -260,26 +240,6 @@ static int key_uuid(struct dc_ctx *c, const struct key_handler *h, const struct 
 	}
 	c->dc->uuid_given = 1;
 	return 0;
-}
-
-static int key_cpus(struct dc_ctx *c, const struct key_handler *h, const struct cfg_value *v)
-{
-	char shown[96];
-	const char *s = NULL;
-
-	if (v->type == CFG_LIST)
-		return dc_error(c, v->line, h->key,
-				"a per-vCPU list is not supported by pvisor yet; give one string such as \"0-3,^1\"");
-	get_string(c, h->key, v, &s);
-	if (domcfg_cpus_check(s)) {
-		cfg_quote(s, shown, sizeof(shown));
-		return dc_error(c, v->line, h->key,
-				"expected CPUs such as \"all\", \"0-3,5,^1\" or \"nodes:0\" (numbers up to %d), got %s",
-				DOMCFG_CPU_MAX, shown);
-	}
-	free(c->dc->cpus);
-	c->dc->cpus = strdup(s);
-	return c->dc->cpus ? 0 : -ENOMEM;
 }
 
 /* disk=, vif=: a list of spec strings (checked here, parsed by the key's
@@ -396,7 +356,19 @@ static const struct key_handler handlers[] = {
 	{ "cpu_weight", key_unsigned, OFF(cpu_weight), "a weight", 1, 65535 },
 	{ "cap", key_unsigned, OFF(cap), "a percentage", 0, 100 * DOMCFG_VCPUS_MAX },
 	{ "uuid", key_uuid, 0, NULL, 0, 0 },
-	{ "cpus", key_cpus, 0, NULL, 0, 0 },
+	{ "cpus", key_affinity, OFF(cpus), NULL, 0, 0 },
+	{ "cpus_soft", key_affinity, OFF(cpus_soft), NULL, 0, 0 },
+	{ "bootloader", key_bootloader, 0, NULL, 0, 0 },
+	{ "bootloader_args", key_bootloader_args, 0, NULL, 0, 0 },
+	{ "rtc_timeoffset", key_long, OFF(rtc_timeoffset), "a number of seconds", -86400LL * 366 * 100,
+	  86400LL * 366 * 100 },
+	{ "localtime", key_bool, OFF(localtime), "0 or 1", 0, 0 },
+	{ "nomigrate", key_bool, OFF(nomigrate), "0 or 1", 0, 0 },
+	{ "tsc_mode", key_tsc_mode, 0, NULL, 0, 0 },
+	{ "pool", key_pool, 0, NULL, 0, 0 },
+	{ "max_grant_frames", key_limit, 0, "grant frames", 1, DOMCFG_GRANT_FRAMES },
+	{ "max_event_channels", key_limit, 0, "event channels", 1, DOMCFG_EVENT_CHANNELS },
+	{ "max_grant_version", key_limit, 0, "a grant table version", 1, 1 },
 	{ "disk", key_disk, 0, NULL, 0, 0 },
 	{ "vif", key_vif, 0, NULL, 0, 0 },
 };
@@ -411,6 +383,26 @@ static const struct key_handler *find_handler(const char *key)
 	return NULL;
 }
 
+/* A key pvisor has no handler for: one of xl's it does not implement (a warning
+ * or an error saying why, nothing for a value that asks for nothing), or one xl
+ * does not know either. */
+static int dc_xlkey(struct dc_ctx *c, const struct cfg_entry *e)
+{
+	const struct domcfg_xlkey *k = domcfg_xlkey_find(e->key);
+
+	if (!k) {
+		dc_warn(c, e->value.line, "unknown key '%s' ignored", e->key);
+		return 0;
+	}
+	if (domcfg_xlkey_neutral(k, &e->value))
+		return 0;
+	if (k->treat == XK_REJECT)
+		return dc_error(c, e->value.line, e->key, "not supported by pvisor: %s; remove it",
+				k->why);
+	dc_warn(c, e->value.line, "%s: not supported by pvisor, ignored: %s", e->key, k->why);
+	return 0;
+}
+
 /* Walk the keys in file order: parse the known ones, warn about the rest. */
 static int dc_parse_keys(struct dc_ctx *c)
 {
@@ -421,15 +413,12 @@ static int dc_parse_keys(struct dc_ctx *c)
 		const struct key_handler *h = find_handler(e->key);
 		int rc;
 
-		if (h) {
+		if (h)
 			rc = h->parse(c, h, &e->value);
-			if (rc)
-				return rc;
-		} else if (domcfg_key_unsupported(e->key)) {
-			dc_warn(c, e->value.line, "%s: not supported by pvisor, ignored", e->key);
-		} else {
-			dc_warn(c, e->value.line, "unknown key '%s' ignored", e->key);
-		}
+		else
+			rc = dc_xlkey(c, e);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -513,10 +502,12 @@ static int dc_check_mandatory(struct dc_ctx *c)
 {
 	if (!c->dc->name[0])
 		return dc_error(c, -1, "name", "missing; every domain needs one, e.g. name = \"guest1\"");
-	if (!c->dc->kernel)
+	if (!c->dc->kernel && !c->dc->bootloader)
 		return dc_error(c, -1, "kernel",
-				"missing; pvisor boots a kernel image directly (it has no bootloader or "
-				"firmware), e.g. kernel = \"/boot/vmlinuz\"");
+				"missing; give the kernel image (kernel = \"/boot/vmlinuz\") or a "
+				"bootloader that finds it (bootloader = \"pygrub\")");
+	if (c->dc->kernel && c->dc->bootloader)
+		dc_warn(c, line_of(c, "bootloader"), "bootloader= is not run: kernel= is given");
 	return 0;
 }
 
@@ -598,12 +589,25 @@ int domcfg_from_cfg(const struct cfg_file *cf, struct domcfg *dc,
 }
 
 
+static void domcfg_affinity_fini(struct domcfg_affinity *a)
+{
+	free(a->all);
+	for (size_t i = 0; i < a->n; i++)
+		free(a->vcpu[i]);
+	free(a->vcpu);
+}
+
 void domcfg_fini(struct domcfg *dc)
 {
 	free(dc->kernel);
 	free(dc->ramdisk);
 	free(dc->cmdline);
-	free(dc->cpus);
+	domcfg_affinity_fini(&dc->cpus);
+	domcfg_affinity_fini(&dc->cpus_soft);
+	free(dc->bootloader);
+	for (size_t i = 0; i < dc->n_bootloader_args; i++)
+		free(dc->bootloader_args[i]);
+	free(dc->bootloader_args);
 	for (size_t i = 0; i < dc->n_disks; i++)
 		free(dc->disks[i].text);
 	free(dc->disks);

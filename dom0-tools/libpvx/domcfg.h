@@ -17,6 +17,8 @@
 #define DOMCFG_WEIGHT_DEFAULT 256
 #define DOMCFG_CMDLINE_MAX  1023    /* start_info.cmd_line holds 1024 bytes with NUL */
 #define DOMCFG_CPU_MAX      4095    /* highest CPU or node number in cpus= */
+#define DOMCFG_GRANT_FRAMES 64      /* grant table frames pvisor gives every domain */
+#define DOMCFG_EVENT_CHANNELS 4096  /* ports of the 2-level event channel ABI */
 
 enum domcfg_type {
 	DOMCFG_TYPE_PV,
@@ -35,6 +37,20 @@ enum domcfg_action {
 	DOMCFG_ACTION_SOFT_RESET,
 };
 
+enum domcfg_tsc {
+	DOMCFG_TSC_DEFAULT, /* tsc_mode = "default" */
+	DOMCFG_TSC_NATIVE,  /* "native": what pvisor does anyway, said explicitly */
+};
+
+/* cpus= / cpus_soft=: one CPU list for every vCPU, or xl's per-vCPU list form
+ * (["2", "3-8,^5"]: vCPU 0 on CPU 2, vCPU 1 on 3-8 but 5; later vCPUs: all).
+ * Lists are kept as written and checked with domcfg_cpus_check. */
+struct domcfg_affinity {
+	char *all;   /* the one-string form, or NULL */
+	char **vcpu; /* the list form: vcpu[i] for vCPU i < n */
+	size_t n;
+};
+
 struct domcfg {
 	char name[DOMCFG_NAME_MAX + 1];
 	enum domcfg_type type;
@@ -44,13 +60,22 @@ struct domcfg {
 	uint64_t maxmem_mib;    /* >= memory_mib */
 	unsigned vcpus;         /* online at boot, 1..maxvcpus */
 	unsigned maxvcpus;      /* 1..DOMCFG_VCPUS_MAX */
-	char *kernel;           /* as written; resolve with domcfg_path_resolve */
+	char *kernel;           /* as written (resolve with domcfg_path_resolve); NULL
+				 * when bootloader= will find it */
 	char *ramdisk;          /* NULL when absent */
 	char *cmdline;          /* cmdline=, else root= and extra= combined; NULL if none */
 	enum domcfg_action on_poweroff, on_reboot, on_watchdog, on_crash, on_soft_reset;
 	unsigned cpu_weight;    /* 1..65535 */
 	unsigned cap;           /* % of one CPU, 0 = no cap, at most 100 * maxvcpus */
-	char *cpus;             /* validated hard-affinity string ("0-3,^1"); NULL = all */
+	struct domcfg_affinity cpus;      /* hard affinity (pinning); empty = all */
+	struct domcfg_affinity cpus_soft; /* soft affinity: shown, not enforced */
+	char *bootloader;       /* bootloader=: the program that finds the kernel */
+	char **bootloader_args; /* bootloader_args=, each one argument */
+	size_t n_bootloader_args;
+	long long rtc_timeoffset; /* seconds added to the guest's wallclock */
+	int localtime;          /* add the host's offset from UTC too */
+	int nomigrate;          /* the domain may not be saved or migrated */
+	enum domcfg_tsc tsc_mode;
 	struct disk_spec *disks; /* disk = [...], parsed once (each with its text) */
 	size_t n_disks;
 	struct vif_spec *vifs;  /* vif = [...], parsed once: a vif without mac= has the
@@ -89,6 +114,10 @@ void domcfg_uuid_format(const uint8_t uuid[16], char out[37]);
 /* Fill with a random version-4 uuid. 0 or a negative errno from getrandom. */
 int domcfg_uuid_generate(uint8_t uuid[16]);
 
+/* The CPU list of vCPU `vcpu` under a: its own (list form), the common one, or
+ * NULL for all CPUs. */
+const char *domcfg_affinity_of(const struct domcfg_affinity *a, unsigned vcpu);
+
 /* Check a cpus= affinity string: comma-separated items, each "all", N, N-M,
  * "nodes:"/"node:" followed by N or N-M, optionally preceded by '^' (exclude),
  * numbers at most DOMCFG_CPU_MAX. 0 or -EINVAL. */
@@ -97,8 +126,30 @@ int domcfg_cpus_check(const char *s);
  * not "Domain-0". 0 or -EINVAL. */
 int domcfg_name_check(const char *name);
 
-/* 1 if xl knows `key` but pvisor ignores it (vfb, pci, bootloader, ...), else 0. */
-int domcfg_key_unsupported(const char *key);
+/* A key xl.cfg(5) documents that pvisor does not implement (domcfg_xlkeys.c). */
+enum domcfg_xlkey_kind {
+	XK_ANY,     /* every value asks for something */
+	XK_BOOL,    /* false asks for nothing */
+	XK_BOOL_ON, /* true is what pvisor does anyway */
+	XK_LIST,    /* an empty list asks for nothing */
+	XK_NUM,     /* 0 asks for nothing */
+	XK_STR,     /* the string `neutral` asks for nothing */
+};
+enum domcfg_xlkey_treat {
+	XK_WARN,   /* ignored with "<key>: not supported by pvisor, ignored: <why>" */
+	XK_REJECT, /* an error: "<key>: not supported by pvisor: <why>; remove it" */
+};
+struct domcfg_xlkey {
+	const char *key;
+	enum domcfg_xlkey_kind kind;
+	enum domcfg_xlkey_treat treat;
+	const char *neutral; /* XK_STR only */
+	const char *why;     /* what pvisor does not have, in words */
+};
+/* The entry of key, or NULL (a key pvisor implements, or one xl does not know). */
+const struct domcfg_xlkey *domcfg_xlkey_find(const char *key);
+/* 1 when v asks for nothing pvisor lacks (accepted silently), else 0. */
+int domcfg_xlkey_neutral(const struct domcfg_xlkey *k, const struct cfg_value *v);
 
 /* A path from the config (kernel, ramdisk, disk image) made absolute against the
  * config file's directory. Returns a malloc'd string (caller frees) or NULL. */

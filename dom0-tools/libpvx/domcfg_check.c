@@ -207,31 +207,3 @@ char *domcfg_path_resolve(const struct domcfg *dc, const char *path)
 		return NULL;
 	return out;
 }
-
-/* Keys xl knows that pvisor does not implement (yet): warned about, ignored. */
-static const char *const unsupported_keys[] = {
-	"acpi", "altp2m", "apic", "bios", "blkdev", "boot", "bootloader", "bootloader_args",
-	"channel", "claim_mode", "cpuid", "cpus_soft", "device_model", "device_model_args",
-	"device_model_override", "device_model_stubdomain_override", "device_model_version",
-	"device_tree", "dm_restrict", "driver_domain", "dtdev", "e820_host", "firmware",
-	"firmware_override", "gfx_passthru", "gic_version", "hap", "hpet", "init_seclabel",
-	"iomem", "ioports", "irqs", "keymap", "localtime", "max_event_channels",
-	"max_grant_frames", "max_grant_version", "max_maptrack_frames", "nestedhvm",
-	"nographic", "nomigrate", "p9", "pae", "passthrough", "pci", "pci_msitranslate",
-	"pci_permissive", "pci_power_mgmt", "pci_seize", "pool", "pvcalls", "rdm",
-	"rdm_mem_boundary", "rtc_timeoffset", "sdl", "seclabel", "serial", "shadow_memory",
-	"smbios", "soundhw", "spice", "stdvga", "timer_mode", "tsc_mode", "usb", "usbctrl",
-	"usbdev", "usbdevice", "vdispl", "vfb", "vga", "videoram", "viridian", "vkb", "vnc",
-	"vncdisplay", "vnclisten", "vncpasswd", "vncunused", "vnuma", "vpmu", "vpt_align",
-	"vsnd", "vtpm", "vuart", "xen_platform_pci",
-};
-
-int domcfg_key_unsupported(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(unsupported_keys) / sizeof(unsupported_keys[0]); i++)
-		if (!strcmp(unsupported_keys[i], key))
-			return 1;
-	return 0;
-}

@@ -49,13 +49,56 @@ static int gen_avail_vcpus(yajl_gen g, unsigned vcpus)
 	return st | yajl_gen_array_close(g);
 }
 
+/* pvisor: an affinity as written, a string or the per-vCPU list. */
+static int gen_affinity(yajl_gen g, const char *key, const struct domcfg_affinity *a)
+{
+	int st;
+
+	if (!a->n)
+		return gen_key_str(g, key, a->all);
+	st = gen_str(g, key) | yajl_gen_array_open(g);
+	for (size_t i = 0; i < a->n; i++)
+		st |= gen_str(g, a->vcpu[i]);
+	return st | yajl_gen_array_close(g);
+}
+
+static int gen_bootloader(yajl_gen g, const struct domcfg *dc)
+{
+	int st = gen_key_str(g, "bootloader", dc->bootloader);
+
+	if (!dc->n_bootloader_args)
+		return st;
+	st |= gen_str(g, "bootloader_args") | yajl_gen_array_open(g);
+	for (size_t i = 0; i < dc->n_bootloader_args; i++)
+		st |= gen_str(g, dc->bootloader_args[i]);
+	return st | yajl_gen_array_close(g);
+}
+
+/* The guest's clock and migration, as libxl names them; defaults left out. */
+static int gen_time(yajl_gen g, const struct domcfg *dc)
+{
+	int st = 0;
+
+	if (dc->rtc_timeoffset)
+		st |= gen_key_int(g, "rtc_timeoffset", dc->rtc_timeoffset);
+	if (dc->localtime)
+		st |= gen_key_str(g, "localtime", "True");
+	if (dc->nomigrate)
+		st |= gen_key_str(g, "disable_migrate", "True");
+	if (dc->tsc_mode == DOMCFG_TSC_NATIVE)
+		st |= gen_key_str(g, "tsc_mode", "native");
+	return st;
+}
+
 static int gen_b_info(yajl_gen g, const struct domcfg *dc)
 {
 	int st = gen_str(g, "b_info") | yajl_gen_map_open(g);
 
 	st |= gen_key_int(g, "max_vcpus", dc->maxvcpus);
 	st |= gen_avail_vcpus(g, dc->vcpus);
-	st |= gen_key_str(g, "cpus", dc->cpus); /* pvisor: the affinity as written */
+	st |= gen_affinity(g, "cpus", &dc->cpus);
+	st |= gen_affinity(g, "cpus_soft", &dc->cpus_soft);
+	st |= gen_time(g, dc);
 	st |= gen_key_int(g, "max_memkb", (long long)dc->maxmem_mib * 1024);
 	st |= gen_key_int(g, "target_memkb", (long long)dc->memory_mib * 1024);
 	st |= gen_str(g, "sched_params") | yajl_gen_map_open(g);
@@ -65,6 +108,7 @@ static int gen_b_info(yajl_gen g, const struct domcfg *dc)
 	st |= gen_key_str(g, "kernel", dc->kernel);
 	st |= gen_key_str(g, "cmdline", dc->cmdline);
 	st |= gen_key_str(g, "ramdisk", dc->ramdisk);
+	st |= gen_bootloader(g, dc);
 	st |= gen_str(g, dc->type == DOMCFG_TYPE_HVM   ? "type.hvm"
 			 : dc->type == DOMCFG_TYPE_PVH ? "type.pvh"
 						       : "type.pv");

@@ -58,6 +58,11 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err);
 int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
 		   const char *const *backend_kv, const char *const *frontend_kv,
 		   struct pvx_err *err);
+/* The closing half of an unplug: backend online = 0 and state = 5 (Closing), then
+ * wait up to timeout_ms for Closed (6). At once for a device that never
+ * connected. -ENOENT for no such device, -ETIMEDOUT. */
+int pvx_device_close(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		     unsigned timeout_ms, struct pvx_err *err);
 /* Unplug as xl does: backend online = 0 and state = 5 (Closing), wait up to
  * timeout_ms for the backend to reach Closed (6), then remove both directories.
  * force: remove at once. -ENOENT if there is no such device, -ETIMEDOUT when
@@ -79,15 +84,109 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *v
 /* Every vif of dc (at create). 0 or the first failure. */
 int pvx_vifs_add(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
 		 struct pvx_err *err);
-/* Ask a running domain to power off or reboot through control/shutdown (its
- * kernel must have said control/feature-poweroff or feature-reboot). reason:
- * "poweroff" or "reboot". -EOPNOTSUPP when the guest has no PV control interface. */
+/* ---- control/ keys (libpvx/control.c) ---- */
+/* Ask a domain to power off, reboot (or suspend) by writing reason ("poweroff",
+ * "reboot", ...) to control/shutdown, as libxl does for every PV guest whether or
+ * not it wrote control/feature-<reason>: a kernel that watches the key acts on it
+ * and clears it. 0 or -errno with err set. */
 int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
 				struct pvx_err *err);
+/* 1 when the guest wrote control/feature-<feature> = 1 (it says it handles that
+ * request), else 0. */
+int pvx_control_feature(struct xs_handle *xs, pv_domid_t domid, const char *feature);
+/* 1 while control/shutdown still holds reason (the guest has not taken the
+ * request: a guest clears the key when it does), else 0. */
+int pvx_control_request_pending(struct xs_handle *xs, pv_domid_t domid, const char *reason);
+/* Write key to control/sysrq (xl sysrq): the guest reads it, clears it and acts.
+ * -EINVAL for a key that is not one printable character. 0 or -errno, err set. */
+int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pvx_err *err);
+/* xl vcpu-set: cpu/<n>/availability = online for n < online, offline up to max,
+ * in one transaction (the guest brings vCPUs up and down to match). -EINVAL
+ * unless 1 <= online <= max. 0 or -errno with err set. */
+int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online,
+			    unsigned max, struct pvx_err *err);
+
+/* xl rename (libpvx/rename.c): the name in the hypervisor, the store and the
+ * saved config. -EINVAL for a bad name, -EEXIST for one another domain has. 0 or
+ * -errno with err set (err must not be NULL). */
+int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
+		      const char *name, struct pvx_err *err);
+
+/* ---- the host's topology, from sysfs (libpvx/hostinfo.c) ---- */
+#define PVX_HOST_CPUS_MAX  1024
+#define PVX_HOST_NODES_MAX 64
+struct pvx_host_cpu {
+	int cpu, core, socket, node;
+};
+struct pvx_host_node {
+	int node;
+	uint64_t size, free;                   /* bytes */
+	unsigned dists[PVX_HOST_NODES_MAX];    /* to node 0, 1, ... */
+	unsigned n_dists;
+};
+/* The online CPUs / the memory nodes, ascending: a count, *out malloc'ed (caller
+ * frees), or -ENOMEM. */
+int pvx_host_cpus(struct pvx_host_cpu **out);
+int pvx_host_nodes(struct pvx_host_node **out);
+
+/* ---- CPU maps as xl reads and prints them (libpvx/cpumap.c) ---- */
+#define PVX_CPUMAP_BITS  4096
+#define PVX_CPUMAP_BYTES (PVX_CPUMAP_BITS / 8)
+/* Parse xl's CPU list ("all", "0-3,5,^1", "nodes:0-1", "node:1"), left to right:
+ * each item adds its CPUs, a '^' item removes them; nodes are the host's (sysfs).
+ * 0, -EINVAL for bad syntax or a number past the map, -ENOENT for a node the host
+ * does not have. */
+int pvx_cpumap_parse(const char *s, uint8_t map[PVX_CPUMAP_BYTES]);
+/* The first nbits of map as xl's vcpu-list prints them: "all" when every one is
+ * set, "none" when none is, else ranges "0-2,5". */
+void pvx_cpumap_format(const uint8_t *map, unsigned nbits, char *out, size_t len);
+int pvx_cpumap_test(const uint8_t *map, unsigned i);
+void pvx_cpumap_set_range(uint8_t *map, unsigned lo, unsigned hi, int on);
+
+/* ---- scheduling (libpvx/sched.c) ---- */
+/* A CPU list as the hypervisor's affinity map. 0 or -errno with err set. */
+int pvx_cpumap_to_ctl(const char *list, uint8_t out[PVCTRL_CPUMAP_BYTES], struct pvx_err *err);
+/* xl vcpu-pin on one vCPU: hard (pinning) and/or soft affinity as CPU lists (NULL:
+ * leave it). -EINVAL for a list with no host CPU. 0 or -errno, err set. */
+int pvx_vcpu_pin(struct pvctrl *h, pv_domid_t domid, unsigned vcpu, const char *hard,
+		 const char *soft, struct pvx_err *err);
+/* xl sched-credit -w/-c: weight 0 and cap 0xffff leave that one. -EOPNOTSUPP when the
+ * host has no cgroup CPU controller for pvisor. 0 or -errno, err set. */
+int pvx_sched_credit_set(struct pvctrl *h, pv_domid_t domid, unsigned weight, unsigned cap,
+			 struct pvx_err *err);
+/* At create: cpus= and cpus_soft= on every vCPU, cpu_weight and cap. */
+int pvx_domain_sched_apply(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			   struct pvx_err *err);
+
+/* ---- memory (libpvx/mem.c) ---- */
+#define PVX_MEM_MIN_KB 4096u /* the least a balloon target may be */
+/* A size as xl's mem-set/mem-max take it: a number with an optional suffix b, k,
+ * m, g, t (either case; none means MiB). 0 with *kb set, or -EINVAL. */
+int pvx_mem_parse_kb(const char *s, uint64_t *kb);
+/* xl mem-set: the balloon target. Refuses more than memory/static-max and less
+ * than PVX_MEM_MIN_KB; sets the hypervisor's limit to it (plus 1 MiB of slack, as
+ * libxl) and writes memory/target, which the guest's balloon driver follows.
+ * 0 or -errno with err set. */
+int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
+			  uint64_t kb, struct pvx_err *err);
+/* xl mem-max: the most the domain may hold. Refuses less than memory/target and
+ * more than the domain was built with (-EBUSY); sets the hypervisor's limit and
+ * memory/static-max. 0 or -errno with err set. */
+int pvx_domain_mem_max(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint64_t kb,
+		       struct pvx_err *err);
+
+struct cfg_file;
+/* The config to save for a domain (pvx_domain_create's cfg_text): cf's settings
+ * (the file and the overrides, in the file grammar) with the uuid and the MACs dc
+ * uses, so that a restart is the same domain. Adds them to cf. Malloc'ed; NULL
+ * without memory. */
+char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
  * or NULL. pvx_domain_forget removes it. */
 char *pvx_domain_saved_config(pv_domid_t domid);
+/* Replace it (atomically: a reader sees the old text or the new). 0 or -errno. */
+int pvx_domain_save_config(pv_domid_t domid, const char *text);
 void pvx_domain_forget(pv_domid_t domid);
 
 #endif

@@ -201,23 +201,3 @@ void pvx_store_domain_forget(pv_domid_t domid)
 	xs_rm(xs, 0, path);
 	xs_close(xs);
 }
-
-int pvx_domain_request_shutdown(struct xs_handle *xs, pv_domid_t domid, const char *reason,
-				struct pvx_err *err)
-{
-	char *feat;
-	int rc;
-
-	feat = pvx_xs_read_str(xs, 0, "/local/domain/%u/control/feature-%s", domid, reason);
-	if (!feat || strcmp(feat, "1") != 0) {
-		rc = pvx_fail(err, -EOPNOTSUPP, "the guest has no PV control interface for %s (its "
-			      "kernel did not write control/feature-%s): use -F to make the "
-			      "hypervisor stop it", reason, reason);
-	} else {
-		rc = pvx_xs_write(xs, 0, reason, "/local/domain/%u/control/shutdown", domid);
-		if (rc < 0)
-			pvx_fail(err, rc, "writing control/shutdown: %s", strerror(-rc));
-	}
-	free(feat);
-	return rc;
-}

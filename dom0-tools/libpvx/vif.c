@@ -51,6 +51,8 @@ int pvx_vif_add(struct xs_handle *xs, pv_domid_t domid, const struct vif_spec *v
 		bkv[n++] = "vifname", bkv[n++] = vs->vifname;
 	if (vs->ip[0])
 		bkv[n++] = "ip", bkv[n++] = vs->ip;
+	if (vs->script[0])
+		bkv[n++] = "script", bkv[n++] = vs->script;
 	bkv[n] = NULL;
 	n = 0;
 	fkv[n++] = "mac", fkv[n++] = mac;

@@ -283,6 +283,27 @@ static int key_type(struct vs_ctx *c, const char *item, const char *v)
 	return vs_error(c, item, "type is vif or ioemu");
 }
 
+/* script=: run as Xen runs its hotplug scripts when the vif comes and goes. */
+static int key_script(struct vs_ctx *c, const char *item, const char *v)
+{
+	int n = v[0] == '/' ? snprintf(c->vs->script, sizeof(c->vs->script), "%s", v)
+			    : snprintf(c->vs->script, sizeof(c->vs->script), "%s/%s",
+				       VIFSPEC_SCRIPT_DIR, v);
+
+	if (n >= (int)sizeof(c->vs->script))
+		return vs_error(c, item, "the script's path is longer than %d characters",
+				VIFSPEC_SCRIPT_MAX);
+	return 0;
+}
+
+static int key_model(struct vs_ctx *c, const char *item, const char *v)
+{
+	(void)v;
+	vs_warn(c, item, "accepted and ignored: an emulated NIC model is for HVM guests under a "
+		"device model; pvisor gives every guest a PV vif");
+	return 0;
+}
+
 static int key_ignored(struct vs_ctx *c, const char *item, const char *v)
 {
 	(void)v;
@@ -299,7 +320,7 @@ static const struct vs_key vs_keys[] = {
 	{ "mac", key_mac },         { "bridge", key_bridge },   { "netdev", key_bridge },
 	{ "vifname", key_vifname }, { "ip", key_ip },           { "rate", key_rate },
 	{ "devid", key_devid },     { "mtu", key_mtu },         { "backend", key_backend },
-	{ "type", key_type },       { "model", key_ignored },   { "script", key_ignored },
+	{ "type", key_type },       { "model", key_model },     { "script", key_script },
 	{ "gatewaydev", key_ignored }, { "accel", key_ignored }, { "forwarddev", key_ignored },
 	{ "vlan", key_ignored },
 };

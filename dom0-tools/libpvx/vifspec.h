@@ -11,6 +11,8 @@
 
 #define VIFSPEC_IP_MAX       127    /* ip= text */
 #define VIFSPEC_INTERVAL_DEFAULT_US 50000u /* Xen's rate interval when none given */
+#define VIFSPEC_SCRIPT_MAX   255
+#define VIFSPEC_SCRIPT_DIR   "/etc/xen/scripts" /* where xl finds script=vif-bridge */
 
 struct vif_spec {
 	uint8_t mac[6];       /* mac=, else a random 00:16:3e:xx:xx:xx */
@@ -23,13 +25,15 @@ struct vif_spec {
 	uint64_t rate_bytes;  /* credit per interval; 0 = no limit */
 	uint32_t rate_usecs;  /* interval, 0 when there is no limit */
 	int trusted;          /* 1 = trusted (default), 0 = untrusted */
+	char script[VIFSPEC_SCRIPT_MAX + 1]; /* script=: a hotplug script to run (an
+				 * absolute path; a bare name is in VIFSPEC_SCRIPT_DIR), or "" */
 	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
 };
 
 /* Parse one spec: comma-separated key=value items (all optional) as xl reads
- * them. Keys xl knows that pvisor does not use (model, script, type=ioemu,
- * gatewaydev, accel, forwarddev, ...) and unknown keys produce one warning
- * each through warn(ctx, "vif: ...") (warn may be NULL). Returns 0, -EINVAL
+ * them. Keys xl knows that pvisor does not use (model, type=ioemu, gatewaydev,
+ * accel, forwarddev, ...) and unknown keys produce one warning each through
+ * warn(ctx, "vif: ...") (warn may be NULL). Returns 0, -EINVAL
  * with "vif: <item>: <what>" in err, or -EIO when no random MAC could be
  * made (vs->text is left NULL). */
 int vifspec_parse(const char *spec, struct vif_spec *vs,

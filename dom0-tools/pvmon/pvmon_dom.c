@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pvisor/sched.h"
 #include "pvmon/pvmon.h"
+#include "pvstart/pvstart.h"
 
 int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_name)
 {
@@ -72,6 +73,21 @@ static int dom_restart_allowed(struct pvmon_dom *d)
 	return 1;
 }
 
+/* The saved config again: pvx config-update or pvx rename may have replaced it
+ * since the monitor read it. One that no longer parses leaves the old one. */
+static void dom_reload(struct pvmon_dom *d)
+{
+	struct pvmon_dom fresh;
+	char *config_name = strdup(d->dc.config_file ? d->dc.config_file : "saved config");
+
+	if (config_name && pvmon_dom_load(&fresh, d->domid, config_name) == 0) {
+		memcpy(fresh.restarts, d->restarts, sizeof(fresh.restarts));
+		pvmon_dom_fini(d);
+		*d = fresh;
+	}
+	free(config_name);
+}
+
 /* Destroy the stopped domain and create it again from its config: same name and
  * uuid, a new id. 1 when it runs again, 0 when it could not be. */
 static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
@@ -80,10 +96,11 @@ static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 	pv_domid_t old = d->domid;
 	int rc;
 
+	dom_reload(d);
 	log_info("dom%u (%s): %s: restarting it", old, d->name, why);
 	pvctrl_domain_destroy(h, old);
-	pvx_domain_forget(old);
-	rc = pvx_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
+	pvstart_domain_forget(old);
+	rc = pvstart_domain_create(h, &d->dc, 0, d->text, &d->domid, &err);
 	if (rc < 0) {
 		log_warnx("dom%u (%s): restarting failed: %s", old, d->name,
 			  pvx_err_text(&err, rc));
@@ -110,7 +127,7 @@ int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h,
 
 	if (!e || e->state == PV_DOMSTATE_DYING) {
 		log_info("dom%u (%s): gone; its store entries are removed", d->domid, d->name);
-		pvx_domain_forget(d->domid);
+		pvstart_domain_forget(d->domid);
 		return 0;
 	}
 	crashed = e->state == PV_DOMSTATE_CRASHED;

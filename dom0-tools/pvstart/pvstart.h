@@ -47,6 +47,30 @@ int pvstart_monitor(pv_domid_t domid, const char *config_name, struct pvx_err *e
  * stdout and stderr appended to <rundir>/logname, no other descriptor. The
  * child is not waited for here. 0 with *pid set, or -errno. */
 int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid);
+/* ---- vif script= (pvstart/hotplug.c) ---- */
+struct xs_handle;
+/* Run vif devid's hotplug script (its backend's script key; none: nothing) as libxl
+ * runs Xen's: "online" once the backend is ready, or "offline", with Xen's
+ * environment. Log: <rundir>/hotplug.log. 0, or -EIO / -ETIMEDOUT with err set. */
+int pvstart_vif_hotplug(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int online,
+			struct pvx_err *err);
+/* The same for every vif of domid (offline: all of them, the first error kept). */
+int pvstart_vifs_hotplug(struct xs_handle *xs, pv_domid_t domid, int online, struct pvx_err *err);
+/* Destroy a domain's records as pvx_domain_forget does, running its vifs'
+ * offline scripts first (the store still has them). */
+void pvstart_domain_forget(pv_domid_t domid);
+
+/* ---- bootloader= (pvstart/bootloader.c) ---- */
+struct domcfg;
+/* pvx_domain_create, after running the config's bootloader when it has one (as
+ * libxl runs pygrub: the first disk, --output-format=simple0, the
+ * bootloader_args) and taking the kernel, ramdisk and command line it found;
+ * its files are removed once the domain is built. Vifs with script= get their
+ * hotplug scripts run ("online") before the domain first runs; a failing one
+ * fails the create. Without either it is pvx_domain_create. Log:
+ * <rundir>/bootloader.log. 0 or -errno, err set. */
+int pvstart_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
+			  const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
 
 /* What a tool run by pvstart_run said and how it ended. */
 struct pvstart_output {
@@ -65,6 +89,12 @@ struct pvstart_output {
 int pvstart_run(char *const argv[], const char *const *env_add, int timeout_ms,
 		struct pvstart_output *o);
 void pvstart_output_free(struct pvstart_output *o);
+/* pvstart_run for a program the toolstack runs on a user's behalf (a bootloader,
+ * a hotplug script): what it said is appended to <rundir>/logname under a line
+ * naming it. 0 when it exits with 0; -EIO (err: "PROG failed (exit status N): its
+ * last line on stderr"), -ETIMEDOUT or -ENOENT with err set. */
+int pvstart_run_logged(char *const argv[], const char *const *env_add, int timeout_ms,
+		       const char *logname, struct pvx_err *err);
 
 /* ---- disk images through QEMU's block layer (nbd.c) ---- */
 struct pvx_image_info;

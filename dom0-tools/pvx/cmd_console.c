@@ -247,24 +247,55 @@ static pv_domid_t console_domain(struct pvctrl *h, const char *spec, int wait_s)
 	return cli_domain(h, spec); /* one last try, with its error message */
 }
 
+/* xl's -t TYPE and -n NUM: pvisor serves one console per domain, the PV console
+ * ring (console 0 of type pv); there is no emulated serial port or vuart. */
+static int console_check_kind(const char *type, uint64_t num)
+{
+	if (strcmp(type, "pv") != 0 && strcmp(type, "serial") != 0 && strcmp(type, "vuart") != 0)
+		return cli_fail("-t %s: the console type is pv, serial or vuart", type);
+	if (strcmp(type, "pv") != 0)
+		return cli_fail("-t %s: pvisor emulates no %s (it runs no device model); the "
+				"domain's console is -t pv", type,
+				type[0] == 's' ? "serial port" : "UART");
+	if (num != 0)
+		return cli_fail("-n %llu: pvisor serves one PV console per domain, number 0",
+				(unsigned long long)num);
+	return 0;
+}
+
+static int console_parse(int argc, char **argv, int *wait_s)
+{
+	const char *type = "pv";
+	uint64_t v, num = 0;
+	int c;
+
+	while ((c = getopt(argc, argv, "+w:t:n:")) != -1) {
+		if (c == 't') {
+			type = optarg;
+		} else if (c == 'n') {
+			if (util_parse_u64(optarg, 0xffff, &num) < 0)
+				return cli_fail("-n %s: not a console number", optarg);
+		} else if (c == 'w') {
+			if (util_parse_u64(optarg, 86400, &v) < 0)
+				return cli_fail("-w %s: not a number of seconds (0 to 86400)", optarg);
+			*wait_s = (int)v;
+		} else {
+			return cli_usage("console");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage("console");
+	return console_check_kind(type, num);
+}
+
 int cmd_console(int argc, char **argv)
 {
 	struct pvctrl *h;
 	pv_domid_t domid;
-	int c, wait_s = 30, fd;
+	int wait_s = 30, fd, rc = console_parse(argc, argv, &wait_s);
 
-	optind = 1;
-	while ((c = getopt(argc, argv, "+w:h")) != -1) {
-		uint64_t w;
-
-		if (c != 'w')
-			return cli_usage("console");
-		if (util_parse_u64(optarg, 86400, &w) < 0)
-			return cli_fail("-w %s: not a number of seconds (0 to 86400)", optarg);
-		wait_s = (int)w;
-	}
-	if (optind != argc - 1)
-		return cli_usage("console");
+	if (rc)
+		return rc;
 	h = cli_connect();
 	domid = console_domain(h, argv[optind], wait_s);
 	pvstart_daemons_ensure(NULL); /* a missing pvconsoled is reported below */

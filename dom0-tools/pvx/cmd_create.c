@@ -23,20 +23,15 @@ struct create_opts {
 	int n_overrides;
 };
 
-static void create_warn(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "pvx: %s\n", msg);
-}
-
 static int create_parse_args(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option lo[] = { { "dry-run", no_argument, NULL, 'n' },
+					    { "dryrun", no_argument, NULL, 'n' },
 					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
+	o->dry_run = cli.dryrun;
 	while ((c = getopt_long(argc, argv, "+cpqnh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->console = 1; break;
@@ -52,79 +47,6 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	o->overrides = argv + optind + 1;
 	o->n_overrides = argc - optind - 1;
 	return 0;
-}
-
-/* One vif spec with the MAC in use: a vif without mac= got a random one when the
- * config was parsed. As a quoted string of the file grammar; NULL without memory. */
-static char *create_vif_pinned(const struct vif_spec *vs)
-{
-	char mac[18], *spec = NULL, *quoted = NULL;
-
-	netaddr_mac_format(vs->mac, mac);
-	if (asprintf(&spec, "%s%s%s", vs->text, vs->mac_given ? "" : *vs->text ? ",mac=" : "mac=",
-		     vs->mac_given ? "" : mac) < 0)
-		return NULL;
-	cfg_format_string(spec, &quoted);
-	free(spec);
-	return quoted;
-}
-
-/* vif = [...] again, each with its MAC, so that a restart gives the guest the same
- * NICs (xl keeps the MACs it drew too). 0 or -ENOMEM. */
-static int create_pin_macs(struct cfg_file *cf, const struct domcfg *dc)
-{
-	size_t len = 0;
-	char *ov = NULL;
-	FILE *f;
-	int rc = 0;
-
-	if (!dc->n_vifs || !(f = open_memstream(&ov, &len)))
-		return dc->n_vifs ? -ENOMEM : 0;
-	fputs("vif=[", f);
-	for (size_t i = 0; i < dc->n_vifs && rc == 0; i++) {
-		char *q = create_vif_pinned(&dc->vifs[i]);
-
-		rc = q ? 0 : -ENOMEM;
-		fprintf(f, "%s%s", i ? ", " : " ", q ? q : "");
-		free(q);
-	}
-	fputs(" ]", f);
-	if (fclose(f) != 0)
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = cfg_apply_override(cf, ov, NULL);
-	free(ov);
-	return rc;
-}
-
-/* The config kept for `pvx list -l` and the monitor: the settings as parsed
- * (the file and the overrides, in the file grammar) with the uuid and the MACs in
- * use, so that a restart is the same domain. NULL when out of memory. */
-static char *create_saved_text(struct cfg_file *cf, const struct domcfg *dc)
-{
-	char uuid[37], ov[64], *text = NULL;
-
-	domcfg_uuid_format(dc->uuid, uuid);
-	snprintf(ov, sizeof(ov), "uuid=\"%s\"", uuid);
-	if (cfg_apply_override(cf, ov, NULL) < 0 || create_pin_macs(cf, dc) < 0 ||
-	    cfg_format(cf, &text) < 0)
-		return NULL;
-	return text;
-}
-
-/* The config file, the overrides, then domcfg; *cf stays for the saved text. */
-static int create_load(const struct create_opts *o, struct cfg_file **cf, struct domcfg *dc)
-{
-	struct pvx_err err = { 0 };
-	int rc = cfg_parse_file(o->file, cf, &err);
-
-	for (int i = 0; rc == 0 && i < o->n_overrides; i++)
-		rc = cfg_apply_override(*cf, o->overrides[i], &err);
-	if (rc == 0)
-		rc = domcfg_from_cfg(*cf, dc, create_warn, NULL, &err);
-	if (rc < 0)
-		cli_fail("%s", pvx_err_text(&err, rc));
-	return rc;
 }
 
 /* The monitor carries out the restart actions from the saved config; relative
@@ -161,19 +83,6 @@ static int create_check_disks(const struct domcfg *dc)
 					"installed (Debian: apt-get install qemu-utils)", dc->name,
 					d->vdev, d->format);
 	}
-	return 0;
-}
-
-static int create_dry_run(const struct domcfg *dc)
-{
-	char *json = NULL;
-
-	if (create_check_disks(dc))
-		return 1;
-	if (domcfg_to_json(dc, -1, &json) < 0)
-		return cli_fail("cannot format the config as JSON");
-	fputs(json, stdout);
-	free(json);
 	return 0;
 }
 
@@ -221,9 +130,9 @@ int cmd_create(int argc, char **argv)
 	memset(&dc, 0, sizeof(dc));
 	if (!o.quiet && !o.dry_run)
 		fprintf(stderr, "Parsing config from %s\n", o.file);
-	rc = create_load(&o, &cf, &dc);
+	rc = cli_config_load(o.file, o.overrides, o.n_overrides, &cf, &dc);
 	if (rc < 0 || o.dry_run) {
-		rc = rc < 0 ? 1 : create_dry_run(&dc);
+		rc = rc < 0 || create_check_disks(&dc) ? 1 : cli_config_print(&dc);
 		cfg_free(cf);
 		domcfg_fini(&dc);
 		return rc;
@@ -233,13 +142,13 @@ int cmd_create(int argc, char **argv)
 		domcfg_fini(&dc);
 		return 1;
 	}
-	text = create_saved_text(cf, &dc);
+	text = pvx_config_snapshot(cf, &dc);
 	cfg_free(cf);
 	h = cli_connect();
 	create_daemons();
 	/* With -c the domain starts only once the console is attached: no output is
 	 * missed. */
-	rc = pvx_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
+	rc = pvstart_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       &err);
 	if (rc == 0)
 		create_monitor(&dc, domid, text != NULL);

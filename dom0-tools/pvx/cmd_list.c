@@ -1,5 +1,7 @@
-/* pvx list [-l] [DOMAIN...]: domains in xl's table (or JSON, as xl list -l). */
+/* pvx list [-l|--json] [-v] [-Z] [-c] [-n] [DOMAIN...]: domains in xl's table with
+ * its optional columns, or their configs as JSON (xl list -l). */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,19 +45,6 @@ static void state_letters(struct pvctrl *h, const struct pv_privcmd_domext *e, c
 		out[5] = 'd';
 }
 
-static int wanted(const struct pv_privcmd_domext *e, int argc, char **argv)
-{
-	char id[16];
-
-	if (argc == 0)
-		return 1;
-	snprintf(id, sizeof(id), "%u", e->domid);
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], e->name) == 0 || strcmp(argv[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 static double dom0_cpu_seconds(void)
 {
 	unsigned long long v[8] = { 0 };
@@ -71,26 +60,87 @@ static double dom0_cpu_seconds(void)
 	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (hz > 0 ? hz : 100);
 }
 
-static void list_table(struct pvctrl *h, struct pv_privcmd_domext *e, int n, int argc,
-		       char **argv)
+/* xl list's optional columns: -v, -Z, -c, -n. */
+struct list_opts {
+	int json, verbose, context, cpupool, numa;
+};
+
+static void list_header(const struct list_opts *o)
 {
-	struct pv_sysctl_physinfo pi;
+	printf("%-40s %5s %5s %5s %10s %9s", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+	if (o->verbose)
+		printf("   %-32s %11s %16s", "UUID", "Reason-Code", "Security Label");
+	else if (o->context)
+		printf(" %16s", "Security Label");
+	if (o->cpupool)
+		printf(" %15s", "Cpupool");
+	if (o->numa)
+		printf(" NODE Affinity");
+	putchar('\n');
+}
+
+/* What the optional columns say of one domain. pvisor has no security module
+ * (the label is "-"), one CPU pool, and places no domain on a NUMA node. */
+static void list_extra(const struct list_opts *o, const uint8_t uuid[16], int shutdown,
+		       unsigned reason, unsigned nr_nodes)
+{
+	char u[37];
+
+	domcfg_uuid_format(uuid, u);
+	if (o->verbose) {
+		printf(" %s", u);
+		if (shutdown)
+			printf(" %8x", reason);
+		else
+			printf(" %8s", "-");
+	}
+	if (o->verbose || o->context)
+		printf(" %16s", "-");
+	if (o->cpupool)
+		printf(" %15s", "Pool-0");
+	if (o->numa) {
+		uint8_t map[PVX_CPUMAP_BYTES] = { 0 };
+		char nodes[64];
+
+		pvx_cpumap_set_range(map, 0, nr_nodes ? nr_nodes - 1 : 0, 1);
+		pvx_cpumap_format(map, nr_nodes ? nr_nodes : 1, nodes, sizeof(nodes));
+		printf(" %s", nodes);
+	}
+	putchar('\n');
+}
+
+static void list_row(struct pvctrl *h, const struct list_opts *o,
+		     const struct pv_privcmd_domext *e, unsigned nr_nodes)
+{
+	struct pv_domctl_getdomaininfo info;
 	char st[7];
 
-	printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
-	if ((argc == 0 || wanted(&(struct pv_privcmd_domext){ .name = "Domain-0" }, argc, argv)) &&
-	    pvctrl_physinfo(h, &pi) == 0)
-		printf("%-40s %5d %5lu %5d     %s  %8.1f\n", "Domain-0", 0,
+	memset(&info, 0, sizeof(info));
+	pvctrl_domain_getinfo(h, e->domid, &info);
+	state_letters(h, e, st);
+	printf("%-40s %5d %5lu %5d     %s  %8.1f", e->name, e->domid,
+	       (unsigned long)(e->tot_pages / 256), (int)e->nr_vcpus, st,
+	       (double)e->cpu_time / 1e9);
+	list_extra(o, info.handle, (info.flags & PV_DOMINF_shutdown) != 0,
+		   (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask, nr_nodes);
+}
+
+static void list_table(struct pvctrl *h, const struct list_opts *o, const struct cli_domset *s)
+{
+	static const uint8_t nil[16];
+	struct pv_sysctl_physinfo pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pvctrl_physinfo(h, &pi);
+	list_header(o);
+	if (s->dom0) {
+		printf("%-40s %5d %5lu %5d     %s  %8.1f", "Domain-0", 0,
 		       (unsigned long)(pi.total_pages / 256), (int)pi.nr_cpus, "r-----",
 		       dom0_cpu_seconds());
-	for (int i = 0; i < n; i++) {
-		if (!wanted(&e[i], argc, argv))
-			continue;
-		state_letters(h, &e[i], st);
-		printf("%-40s %5d %5lu %5d     %s  %8.1f\n", e[i].name, e[i].domid,
-		       (unsigned long)(e[i].tot_pages / 256), (int)e[i].nr_vcpus, st,
-		       (double)e[i].cpu_time / 1e9);
+		list_extra(o, nil, 0, 0, pi.nr_nodes);
 	}
+	for (int i = 0; i < s->n; i++)
+		list_row(h, o, &s->e[i], pi.nr_nodes);
 }
 
 static void json_str(yajl_gen g, const char *s)
@@ -161,57 +211,56 @@ static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 	free(text);
 }
 
-static void list_json(struct pv_privcmd_domext *e, int n, int argc, char **argv)
+static int list_json(const struct cli_domset *s)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *out;
-	size_t len;
+	yajl_gen g = cli_json_open();
 
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "    ");
 	yajl_gen_array_open(g);
-	for (int i = 0; i < n; i++)
-		if (wanted(&e[i], argc, argv))
-			list_json_one(g, &e[i]);
+	for (int i = 0; i < s->n; i++)
+		list_json_one(g, &s->e[i]);
 	yajl_gen_array_close(g);
-	yajl_gen_get_buf(g, &out, &len);
-	fwrite(out, 1, len, stdout);
-	fputc('\n', stdout);
-	yajl_gen_free(g);
+	return cli_json_close(g);
+}
+
+static int list_parse(int argc, char **argv, struct list_opts *o)
+{
+	static const struct option lo[] = {
+		{ "long", no_argument, NULL, 'l' },    { "json", no_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' }, { "context", no_argument, NULL, 'Z' },
+		{ "cpupool", no_argument, NULL, 'c' }, { "numa", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "lvZcn", lo, NULL)) != -1) {
+		switch (c) {
+		case 'l': o->json = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'Z': o->context = 1; break;
+		case 'c': o->cpupool = 1; break;
+		case 'n': o->numa = 1; break;
+		default: return -1;
+		}
+	}
+	return 0;
 }
 
 int cmd_list(int argc, char **argv)
 {
-	struct pv_privcmd_domext *e = NULL;
+	struct list_opts o = { 0 };
+	struct cli_domset s;
 	struct pvctrl *h;
-	int json = 0, n;
+	int rc = 0;
 
-	if (argc > 1 && (strcmp(argv[1], "-l") == 0 || strcmp(argv[1], "--long") == 0)) {
-		json = 1;
-		argc--;
-		argv++;
-	}
+	if (list_parse(argc, argv, &o) < 0)
+		return cli_usage("list");
 	h = cli_connect();
-	n = pvctrl_domext_list(h, &e);
-	if (n < 0) {
-		pvctrl_close(h);
-		return cli_fail("listing domains: %s", strerror(-n));
-	}
-	for (int i = 1; i < argc; i++) {
-		pv_domid_t id;
-
-		if (strcmp(argv[i], "Domain-0") != 0 && strcmp(argv[i], "0") != 0 &&
-		    pvx_domain_resolve(h, argv[i], &id) < 0) {
-			free(e);
-			pvctrl_close(h);
-			return cli_fail("%s: no such domain", argv[i]);
-		}
-	}
-	if (json)
-		list_json(e, n, argc - 1, argv + 1);
+	cli_domset_get(h, argc - optind, argv + optind, &s);
+	if (o.json)
+		rc = list_json(&s);
 	else
-		list_table(h, e, n, argc - 1, argv + 1);
-	free(e);
+		list_table(h, &o, &s);
+	cli_domset_free(&s);
 	pvctrl_close(h);
-	return 0;
+	return rc;
 }

@@ -47,6 +47,8 @@ int cmd_network_attach(int argc, char **argv)
 	pvctrl_close(h);
 	xs = cli_store();
 	rc = pvx_vif_add(xs, domid, &vs, &devid, &err);
+	if (rc == 0 && (rc = pvstart_vif_hotplug(xs, domid, devid, 1, &err)) < 0)
+		pvx_device_remove(xs, domid, "vif", devid, 0, DETACH_TIMEOUT_MS, NULL);
 	xs_close(xs);
 	if (rc == -EEXIST)
 		return cli_fail("network-attach: domain %s already has vif %d; give another "
@@ -101,8 +103,13 @@ int cmd_network_detach(int argc, char **argv)
 	pvctrl_close(h);
 	xs = cli_store();
 	rc = net_find(xs, domid, argv[2], &devid);
+	/* closed, then the offline script (it may read the store), then removed */
 	if (rc == 0)
-		rc = pvx_device_remove(xs, domid, "vif", devid, 0, DETACH_TIMEOUT_MS, &err);
+		rc = pvx_device_close(xs, domid, "vif", devid, DETACH_TIMEOUT_MS, &err);
+	if (rc == 0 && pvstart_vif_hotplug(xs, domid, devid, 0, &err) < 0)
+		fprintf(stderr, "pvx: warning: %s\n", err.msg);
+	if (rc == 0)
+		rc = pvx_device_remove(xs, domid, "vif", devid, 1, 0, &err);
 	xs_close(xs);
 	if (rc == -ENOENT)
 		return cli_fail("network-detach: %s has no vif %s (see pvx network-list %s)",

@@ -2,18 +2,43 @@
 #ifndef PV_PVX_CLI_H
 #define PV_PVX_CLI_H
 
+#include <yajl/yajl_gen.h>
+
 #include "libpvx/pvx.h"
 #include "pvstart/pvstart.h"
 
+#define CLI_DRYRUN 1u /* the verb honours the global -N (xl's can_dryrun) */
+
+/* One verb of the command table (cli_table.c). fn gets argv[0] = the verb's full
+ * name, getopt's optind reset; returns the exit status (0, 1 failure, 2 usage). */
 struct pvx_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *args;
-	const char *help;
+	unsigned flags;      /* CLI_* */
+	const char *args;    /* usage after the name */
+	const char *summary; /* one line for `pvx help` */
+	const char *help;    /* what `pvx help NAME` adds */
 };
+
+/* xl's global options: -v (count), -f, -N. */
+struct cli_globals {
+	int verbose;
+	int force;
+	int dryrun;
+};
+extern struct cli_globals cli;
+
+/* The verb called name or the only one it is a prefix of; NULL (with *ambiguous
+ * set when several match) otherwise. */
+const struct pvx_cmd *cli_find(const char *name, int *ambiguous);
+/* Usage and help of cmd on stdout (NULL: every verb, one line each). 0, or 1 for
+ * an unknown verb. */
+int cli_help_of(const char *cmd);
 
 /* Print "pvx: <msg>" on stderr. Returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "pvx: <msg>" on stderr when -v was given at least `level` times. */
+void cli_note(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Connect, starting the daemons when needed; exits with a message on failure. */
 struct pvctrl *cli_connect(void);
 /* Open the store, starting the daemons when needed; exits with a message on
@@ -31,6 +56,42 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
  * pvconsoled lets go; closes fd. When stdin (not a terminal) ends: follow = 0 stops
  * once the guest is quiet, follow = 1 goes on until the domain stops. Returns 0. */
 int cli_console_run(struct pvctrl *h, pv_domid_t domid, int fd, int follow);
+
+struct xs_handle;
+struct cfg_file;
+/* Parse file, apply the n KEY=VALUE overrides and build dc, printing warnings
+ * ("pvx: <file>:<line>: warning: ...") and, on failure, the error. *cf stays
+ * (the caller frees it with cfg_free, and dc with domcfg_fini). 0 or -errno. */
+int cli_config_load(const char *file, char **overrides, int n, struct cfg_file **cf,
+		    struct domcfg *dc);
+/* dc as xl's dry-run JSON on stdout ({"domid": null, "config": ...}). 0, or 1 after
+ * printing why not. */
+int cli_config_print(const struct domcfg *dc);
+/* pvx mem-set / mem-max: DOMAIN SIZE parsed, op called with KiB; the exit status. */
+int cli_mem_op(int argc, char **argv,
+	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
+			 struct pvx_err *err));
+
+/* The domains a listing verb shows (cli_domset.c): all (Domain-0 too) when argc is
+ * 0, else those named (by name or id; "0" / "Domain-0" sets dom0), in id order.
+ * Exits with a message for a name that matches none. */
+struct cli_domset {
+	struct pv_privcmd_domext *e;
+	int n;
+	int dom0; /* show the host's line too */
+};
+void cli_domset_get(struct pvctrl *h, int argc, char **argv, struct cli_domset *s);
+void cli_domset_free(struct cli_domset *s);
+
+/* JSON output (cli_json.c). open: a generator set up as xl prints JSON (exits
+ * without memory); close: print it with a newline and free it (the exit status). */
+yajl_gen cli_json_open(void);
+int cli_json_close(yajl_gen g);
+void cli_json_str(yajl_gen g, const char *s);
+void cli_json_kstr(yajl_gen g, const char *key, const char *value); /* NULL: null */
+void cli_json_kint(yajl_gen g, const char *key, long long value);
+void cli_json_kdouble(yajl_gen g, const char *key, double value); /* 3 decimals */
+void cli_json_kbool(yajl_gen g, const char *key, int value);
 
 /* Run op on the one DOMAIN argument; prints errors; returns the exit status. */
 int cli_domain_op(int argc, char **argv, const char *verb,
@@ -56,5 +117,16 @@ int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_mem_max(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_sysrq(int argc, char **argv);
+int cmd_config_update(int argc, char **argv);
+int cmd_vcpu_set(int argc, char **argv);
+int cmd_vcpu_list(int argc, char **argv);
+int cmd_vcpu_pin(int argc, char **argv);
+int cmd_sched_credit(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/dcg.h"
 #include "core/hv.h"
 #include "engines/engine.h"
 #include "evtchn/evtchn.h"
@@ -72,7 +73,10 @@ static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max
 	for (unsigned i = 0; i < max_vcpus; i++) {
 		d->vcpus[i].id = i;
 		d->vcpus[i].d = d;
+		memset(d->vcpus[i].affinity_hard, 0xff, HV_CPUMAP_BYTES); /* all */
+		memset(d->vcpus[i].affinity_soft, 0xff, HV_CPUMAP_BYTES);
 	}
+	d->sched_weight = DCG_WEIGHT_DEFAULT;
 	d->max_vcpus = max_vcpus;
 	d->engine = engine;
 	*err = engine->create(d);

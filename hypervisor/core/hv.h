@@ -14,6 +14,8 @@
 #define HV_MAX_VCPUS     128
 #define HV_MAX_DOMAINS   1024
 #define HV_CONSOLE_BYTES (64u << 10)
+#define HV_CPUMAP_BITS   1024     /* host CPUs an affinity map can name */
+#define HV_CPUMAP_BYTES  (HV_CPUMAP_BITS / 8)
 
 /* Why a vCPU's hypercall is kept waiting (a handler deferred it; the engine answers
  * it with complete()): to be brought up (VCPUOP_up; the engine's own start and park
@@ -43,6 +45,10 @@ struct vcpu {
 	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer
 				  * (set by the engine, read by event channels) */
+	/* Host CPUs it may run on (hard, enforced by the engine) and prefers (soft,
+	 * kept for the toolstack: a host scheduler has no preference), under hv_lock. */
+	uint8_t affinity_hard[HV_CPUMAP_BYTES];
+	uint8_t affinity_soft[HV_CPUMAP_BYTES];
 };
 
 /* A guest's console_io output on its way to the hypervisor log (console.c): the
@@ -97,6 +103,8 @@ struct domain {
 	enum domain_quiesce quiesce;
 
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
+	unsigned sched_weight;   /* credit scheduler weight, 1..65535 (256) */
+	unsigned sched_cap;      /* % of one host CPU, 0 = none */
 	uint64_t create_time;    /* CLOCK_REALTIME ns */
 	uint64_t start_time;
 	uint64_t cpu_time_final; /* cpu time at reap */

@@ -145,6 +145,17 @@ struct engine_ops {
 	int (*dirty_log_start)(struct domain *d);
 	int (*dirty_log_collect)(struct domain *d, uint64_t *bitmap);
 	void (*dirty_log_stop)(struct domain *d);
+	/*
+	 * Scheduling (xl's vcpu-pin and sched-credit). set_affinity: v->affinity_hard
+	 * changed; confine v's host thread to those host CPUs now, or when it comes to
+	 * exist. set_sched: d->sched_weight / d->sched_cap changed; apply them to the
+	 * domain's host context now or at start (-PV_EOPNOTSUPP when the host gives no
+	 * CPU controller). vcpu_cpu: the host CPU v last ran on, or -1. All hv_lock;
+	 * optional (the core then answers -PV_EOPNOTSUPP, or CPU 0).
+	 */
+	int (*set_affinity)(struct domain *d, struct vcpu *v);
+	int (*set_sched)(struct domain *d);
+	int (*vcpu_cpu)(struct domain *d, struct vcpu *v);
 };
 
 /* The engine named `name` ("pv", "hvm"), or NULL when none is built or registered. */

@@ -3,5 +3,6 @@
 pvcore_SRCS += hypervisor/hypercall/hypercall.c hypervisor/hypercall/hc_basic.c \
 	hypervisor/hypercall/hc_sched.c hypervisor/hypercall/hc_memory.c \
 	hypervisor/hypercall/hc_vcpu.c hypervisor/hypercall/hc_timer.c \
-	hypervisor/hypercall/domctl.c hypervisor/hypercall/vcpu_context.c \
+	hypervisor/hypercall/domctl.c hypervisor/hypercall/domctl_sched.c \
+	hypervisor/hypercall/vcpu_context.c \
 	hypervisor/hypercall/sysctl.c

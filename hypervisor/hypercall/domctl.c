@@ -109,7 +109,7 @@ static long domctl_getvcpuinfo(struct domain *d, struct pv_domctl *dc)
 	vi->blocked = v->wait == VCPU_WAIT_BLOCK || v->wait == VCPU_WAIT_POLL;
 	vi->running = v->up && v->wait == VCPU_WAIT_NONE && d->state == PV_DOMSTATE_RUNNING;
 	vi->cpu_time = vcpu_cpu_time_locked(d, v);
-	vi->cpu = 0;
+	vi->cpu = (uint32_t)domctl_vcpu_cpu_locked(d, v);
 	return 0;
 }
 
@@ -146,6 +146,10 @@ static long domctl_on_domain(struct hc_ctx *ctx, struct domain *d, struct pv_dom
 		if (d->mem)
 			timeinfo_update(d);
 		return 0;
+	case PV_DOMCTL_setvcpuaffinity:
+	case PV_DOMCTL_getvcpuaffinity:
+	case PV_DOMCTL_scheduler_op:
+		return domctl_sched_locked(ctx, d, dc);
 	default:
 		return -PV_ENOSYS;
 	}

@@ -57,6 +57,11 @@ long hc_set_timer_op(struct hc_ctx *ctx, const uint64_t a[5]);
 /* Xen-style info for getdomaininfo and the domain list (domctl.c); hv_lock held. */
 struct pv_domctl_getdomaininfo;
 void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info);
+struct pv_domctl;
+/* domctl_sched.c: setvcpuaffinity, getvcpuaffinity, scheduler_op (hv_lock). */
+long domctl_sched_locked(struct hc_ctx *ctx, struct domain *d, struct pv_domctl *dc);
+/* The host CPU vCPU v last ran on (0 when unknown). hv_lock. */
+int domctl_vcpu_cpu_locked(struct domain *d, struct vcpu *v);
 
 /* vCPU registers as Xen's guest context (vcpu_context.c); hv_lock held. set: the
  * registers v starts or resumes with, its callbacks, and its context marked set.

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/cgroup.h"
+#include "core/dcg.h"
 #include "engines/engine.h"
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
@@ -158,6 +158,20 @@ static int32_t op_domext_list(struct privcmd_reply *rep)
 	rep->owned = 1;
 	rep->len = n * sizeof(*e);
 	return (int32_t)n;
+}
+
+static int32_t op_sched_info(struct privcmd_reply *rep)
+{
+	struct pv_privcmd_schedinfo *si = calloc(1, sizeof(*si));
+
+	if (!si)
+		return -PV_ENOMEM;
+	si->cgroup_version = (uint32_t)dcg_version();
+	snprintf(si->cgroup, sizeof(si->cgroup), "%s", dcg_describe());
+	rep->data = (uint8_t *)si;
+	rep->owned = 1;
+	rep->len = sizeof(*si);
+	return 0;
 }
 
 static int32_t op_wait_domain(uint8_t *p, uint32_t len)
@@ -316,7 +330,7 @@ static int32_t op_walls(struct privcmd_reply *rep)
 			n += (size_t)snprintf(w->engines + n, sizeof(w->engines) - n, "%s%s: %s",
 					      n ? "\n" : "", names[i], e->walls());
 	}
-	snprintf(w->cgroups, sizeof(w->cgroups), "%s", cgroup_summary());
+	snprintf(w->cgroups, sizeof(w->cgroups), "%s", dcg_summary());
 	rep->data = (uint8_t *)w;
 	rep->owned = 1;
 	rep->len = sizeof(*w);
@@ -354,6 +368,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_quiesce(op, payload, len);
 	case PV_PRIVCMD_OP_WALLS:
 		return op_walls(rep);
+	case PV_PRIVCMD_OP_SCHED_INFO:
+		return op_sched_info(rep);
 	default:
 		return -PV_ENOSYS;
 	}

@@ -89,7 +89,9 @@ enum pv_privcmd_op {
 	PV_PRIVCMD_OP_QUIESCE = 17,
 	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
 	PV_PRIVCMD_OP_RESUME = 18,
-	/* 19-23: spoken for by other work in progress. */
+	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
+	PV_PRIVCMD_OP_SCHED_INFO = 19,
+	/* 20-23: spoken for by other work in progress. */
 	/* What stands between a domain and the host (pvx info): no payload; the reply
 	 * is pv_privcmd_walls. */
 	PV_PRIVCMD_OP_WALLS = 24,
@@ -98,6 +100,14 @@ enum pv_privcmd_op {
 struct pv_privcmd_walls {
 	char engines[512]; /* OUT: per engine, "pv: seccomp filter, ...; missing: ..." */
 	char cgroups[512]; /* OUT: controllers in use and where, the missing ones */
+};
+
+/* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
+ * cgroup per domain), or why there is none. */
+struct pv_privcmd_schedinfo {
+	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
+	uint32_t pad;
+	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* GNT_MAP: a grant to map. */

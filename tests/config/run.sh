@@ -4,7 +4,8 @@
 # there is no .err); each fail-NAME.cfg must exit 1 with no stdout and stderr
 # equal to fail-NAME.err. NAME.args, when present, holds extra key=value
 # arguments, one per line. Runs from this directory so messages name the bare
-# file. Exit 0 pass, 77 skip (pvx missing), 1 fail.
+# file. Every key of xl.cfg(5) (xl-cfg-keys.txt) must be set in some case.
+# Exit 0 pass, 77 skip (pvx missing), 1 fail.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bindir=${PVISOR_BINDIR:-$here/../../build/bin}
@@ -57,4 +58,17 @@ for cfg in pass-*.cfg fail-*.cfg; do
 	[ -f "$cfg" ] && run_case "$cfg"
 done
 echo "config golden files: $((total - failed)) of $total passed"
-[ $failed -eq 0 ] && [ $total -gt 0 ]
+
+# The corpus covers xl.cfg(5): every key it documents is set in some case, so each
+# one's outcome (honoured, warned, refused, accepted as asking for nothing) is
+# pinned by a golden file.
+missing=0
+while read -r key; do
+	case $key in '' | '#'*) continue ;; esac
+	if ! grep -qE "^$key[[:space:]]*=" pass-*.cfg fail-*.cfg; then
+		echo "xl.cfg key not covered by any case: $key"
+		missing=$((missing + 1))
+	fi
+done <xl-cfg-keys.txt
+echo "xl.cfg(5) keys: $(grep -cv '^#' xl-cfg-keys.txt) listed, $missing not covered"
+[ $failed -eq 0 ] && [ $total -gt 0 ] && [ $missing -eq 0 ]

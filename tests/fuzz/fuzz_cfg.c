@@ -18,13 +18,25 @@ static void fuzz_warn(void *ctx, const char *msg)
 		abort(); /* every warning says something */
 }
 
+/* Every CPU list an affinity holds passes the check. */
+static int fuzz_affinity_bad(const struct domcfg_affinity *a)
+{
+	if (a->all && domcfg_cpus_check(a->all))
+		return 1;
+	for (size_t i = 0; i < a->n; i++)
+		if (!a->vcpu[i] || domcfg_cpus_check(a->vcpu[i]))
+			return 1;
+	return 0;
+}
+
 static void fuzz_check(const struct domcfg *dc)
 {
 	char *json = NULL;
 
-	if (domcfg_name_check(dc->name) || !dc->kernel || dc->maxmem_mib < dc->memory_mib ||
-	    dc->vcpus < 1 || dc->vcpus > dc->maxvcpus || dc->maxvcpus > DOMCFG_VCPUS_MAX ||
-	    (dc->cpus && domcfg_cpus_check(dc->cpus)) ||
+	if (domcfg_name_check(dc->name) || (!dc->kernel && !dc->bootloader) ||
+	    dc->maxmem_mib < dc->memory_mib || dc->vcpus < 1 || dc->vcpus > dc->maxvcpus ||
+	    dc->maxvcpus > DOMCFG_VCPUS_MAX || fuzz_affinity_bad(&dc->cpus) ||
+	    fuzz_affinity_bad(&dc->cpus_soft) ||
 	    (dc->cmdline && strlen(dc->cmdline) > DOMCFG_CMDLINE_MAX))
 		abort();
 	if (domcfg_to_json(dc, 1, &json) || !json || json[0] != '{')

@@ -69,20 +69,20 @@ cgdir() {
 	[ -n "$path" ] && [ -n "$mnt" ] && echo "$mnt$path"
 }
 
-# The cgroup: in every hierarchy with one of our controllers, .../pvisor-<pid>/d<domid>
+# The cgroup: in every hierarchy with one of our controllers, .../pvisor.<pid>/dom<domid>
 # (the spawner thread moves a started domain there, right after the start).
 d1=$("$PVX" domid w1)
-wait_for 10 bash -c "grep -q ':/.*/d$d1\$' /proc/$p1/cgroup" || true
+wait_for 10 bash -c "grep -q ':/.*/dom$d1\$' /proc/$p1/cgroup" || true
 if grep -q '^pids memory' <<<"$cg" && pids=$(cgdir "$p1" pids) && mem=$(cgdir "$p1" memory); then
 	for d in "$pids" "$mem"; do
-		[[ $d == */pvisor-$hv/d$d1 ]] || fail "w1's cgroup $d is not pvisor-$hv/d$d1"
+		[[ $d == */pvisor.$hv/dom$d1 ]] || fail "w1's cgroup $d is not pvisor.$hv/dom$d1"
 		grep -qx "$p1" "$d/cgroup.procs" || fail "w1's process is not in $d"
 	done
 	[ "$(cat "$pids/pids.max")" = 2 ] || fail "w1 (2 vCPUs): pids.max $(cat "$pids/pids.max")"
 	lim=$(cat "$mem/memory.limit_in_bytes")
 	[ "$lim" -ge $(((32 + 16) << 20)) ] && [ "$lim" -le $(((32 + 17) << 20)) ] ||
 		fail "w1 (32 MiB): memory limit $lim"
-	ok "w1's cgroup d$d1: pids.max 2, memory limit $lim"
+	ok "w1's cgroup dom$d1: pids.max 2, memory limit $lim"
 else
 	pids=
 	ok "no v1 pids and memory controllers here (pvx info says: $cg)"

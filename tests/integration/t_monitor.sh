@@ -32,7 +32,8 @@ nid=$("$PVX" domid mon)
 [ "$("$X" read "/local/domain/$nid/vm")" = "$vm" ] || fail "restarted mon changed uuid"
 [ "$("$X" read "/local/domain/0/backend/vif/$nid/0/mac")" = "$mac" ] || fail "restarted mon changed MAC"
 [ -f "$PVISOR_RUNDIR/domains/$id.cfg" ] && fail "the old domain's saved config is left"
-grep -q "dom$id (mon): restarted as dom$nid" "$PVISOR_RUNDIR/pvmon.log" || fail "log: $(mon_log)"
+wait_for 10 grep -q "dom$id (mon): restarted as dom$nid" "$PVISOR_RUNDIR/pvmon.log" ||
+	fail "log: $(mon_log)"
 ok "restart: same name (an override), uuid and MAC $mac; relative kernel path; new id $nid"
 
 # gone: the hypervisor destroys it (on_poweroff = destroy), the monitor cleans up

@@ -86,7 +86,8 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(dc.kernel, "/k");
 	CU_ASSERT_PTR_NULL(dc.ramdisk);
 	CU_ASSERT_PTR_NULL(dc.cmdline);
-	CU_ASSERT_PTR_NULL(dc.cpus);
+	CU_ASSERT_PTR_NULL(dc.cpus.all);
+	CU_ASSERT_EQUAL(dc.cpus.n, 0);
 	CU_ASSERT_EQUAL(dc.n_disks + dc.n_vifs, 0);
 	CU_ASSERT_FALSE(dc.uuid_given);
 	CU_ASSERT_EQUAL(dc.uuid[6] >> 4, 4);
@@ -215,12 +216,20 @@ static void test_kernel(void)
 	CU_ASSERT_STRING_EQUAL(dc.ramdisk, "initrd.gz");
 	domcfg_fini(&dc);
 	fails("name = 'g'",
-	      "d.cfg: kernel: missing; pvisor boots a kernel image directly (it has no bootloader "
-	      "or firmware), e.g. kernel = \"/boot/vmlinuz\"");
+	      "d.cfg: kernel: missing; give the kernel image (kernel = \"/boot/vmlinuz\") or a "
+	      "bootloader that finds it (bootloader = \"pygrub\")");
 	fails("name = 'g'\ntype = 'hvm'",
-	      "d.cfg: kernel: missing; pvisor boots a kernel image directly (it has no bootloader "
-	      "or firmware), e.g. kernel = \"/boot/vmlinuz\"");
+	      "d.cfg: kernel: missing; give the kernel image (kernel = \"/boot/vmlinuz\") or a "
+	      "bootloader that finds it (bootloader = \"pygrub\")");
 	fails("name = 'g'\nkernel = ''", "d.cfg:2: kernel: must not be empty");
+	ok("name = 'g'\nbootloader = 'pygrub'\nbootloader_args = ['-q', '--entry=1']", &dc);
+	CU_ASSERT_PTR_NULL(dc.kernel);
+	CU_ASSERT_STRING_EQUAL(dc.bootloader, "pygrub");
+	CU_ASSERT_EQUAL(dc.n_bootloader_args, 2);
+	ok("name = 'g'\nbootloader = 'pygrub'\nbootloader_args = '-q  --entry=1'", &dc);
+	CU_ASSERT_EQUAL(dc.n_bootloader_args, 2);
+	CU_ASSERT_STRING_EQUAL(dc.bootloader_args[1], "--entry=1");
+	domcfg_fini(&dc);
 	fails(BASE "ramdisk = ['a']", "d.cfg:3: ramdisk: expected a string, got a list");
 }
 
@@ -322,14 +331,22 @@ static void test_cpus(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(domcfg_cpus_check(bad[i]), -EINVAL);
 	ok(BASE "cpus = '0-3,^1'", &dc);
-	CU_ASSERT_STRING_EQUAL(dc.cpus, "0-3,^1");
+	CU_ASSERT_STRING_EQUAL(dc.cpus.all, "0-3,^1");
+	CU_ASSERT_STRING_EQUAL(domcfg_affinity_of(&dc.cpus, 7), "0-3,^1");
 	ok(BASE "cpus = 2", &dc);
-	CU_ASSERT_STRING_EQUAL(dc.cpus, "2");
+	CU_ASSERT_STRING_EQUAL(dc.cpus.all, "2");
+	ok(BASE "cpus = ['2', '3-8,^5']\ncpus_soft = 'nodes:0'", &dc);
+	CU_ASSERT_EQUAL(dc.cpus.n, 2);
+	CU_ASSERT_STRING_EQUAL(domcfg_affinity_of(&dc.cpus, 1), "3-8,^5");
+	CU_ASSERT_PTR_NULL(domcfg_affinity_of(&dc.cpus, 2)); /* past the list: all */
+	CU_ASSERT_STRING_EQUAL(domcfg_affinity_of(&dc.cpus_soft, 0), "nodes:0");
 	domcfg_fini(&dc);
 	fails(BASE "cpus = '0-'", "d.cfg:3: cpus: expected CPUs such as \"all\", \"0-3,5,^1\" or "
 				  "\"nodes:0\" (numbers up to 4095), got \"0-\"");
-	fails(BASE "cpus = ['0', '1']", "d.cfg:3: cpus: a per-vCPU list is not supported by pvisor "
-					"yet; give one string such as \"0-3,^1\"");
+	fails(BASE "cpus = ['0', '1-']", "d.cfg:3: cpus: item 2: expected CPUs such as \"all\", "
+					 "\"0-3,5,^1\" or \"nodes:0\" (numbers up to 4095), got \"1-\"");
+	fails(BASE "cpus_soft = []", "d.cfg:3: cpus_soft: a per-vCPU list has 1 to 128 items, "
+				     "got 0");
 }
 
 static void test_devices(void)
@@ -379,15 +396,19 @@ static void test_warnings(void)
 {
 	struct domcfg dc = { 0 };
 
-	ok(BASE "foo = 1\nvfb = ['vnc=1']\nbootloader = 'pygrub'\nfoo.bar = [ ]", &dc);
+	ok(BASE "foo = 1\nvfb = ['vnc=1']\nvnc = 0\npci = []\nfoo.bar = [ ]", &dc);
 	CU_ASSERT_STRING_EQUAL(warns, "d.cfg:3: warning: unknown key 'foo' ignored\n"
-				      "d.cfg:4: warning: vfb: not supported by pvisor, ignored\n"
-				      "d.cfg:5: warning: bootloader: not supported by pvisor, ignored\n"
-				      "d.cfg:6: warning: unknown key 'foo.bar' ignored\n");
+				      "d.cfg:4: warning: vfb: not supported by pvisor, ignored: it has "
+				      "no graphical console; the guest's console is the PV console (pvx "
+				      "console)\n"
+				      "d.cfg:7: warning: unknown key 'foo.bar' ignored\n");
 	domcfg_fini(&dc);
-	CU_ASSERT(domcfg_key_unsupported("pci"));
-	CU_ASSERT(!domcfg_key_unsupported("memory"));
-	CU_ASSERT(!domcfg_key_unsupported("nonsense"));
+	fails(BASE "pci = ['0000:00:1f.2']", "d.cfg:3: pci: not supported by pvisor: guests are host "
+					     "processes with no access to host hardware, so nothing is "
+					     "passed through; remove it");
+	CU_ASSERT_PTR_NOT_NULL(domcfg_xlkey_find("pci"));
+	CU_ASSERT_PTR_NULL(domcfg_xlkey_find("memory"));
+	CU_ASSERT_PTR_NULL(domcfg_xlkey_find("nonsense"));
 }
 
 static void test_overrides(void)

@@ -135,15 +135,27 @@ static void test_rates(void)
 	}
 }
 
+static void test_script(void)
+{
+	struct vif_spec vs;
+
+	CU_ASSERT_EQUAL(parse("script=/usr/local/bin/my-vif", &vs), 0);
+	CU_ASSERT_STRING_EQUAL(vs.script, "/usr/local/bin/my-vif");
+	CU_ASSERT_EQUAL(nwarn, 0);
+	CU_ASSERT_EQUAL(parse("bridge=b", &vs), 0);
+	CU_ASSERT_STRING_EQUAL(vs.script, ""); /* none: netback bridges itself */
+}
+
 static void test_warnings(void)
 {
 	struct vif_spec vs;
 
 	CU_ASSERT_EQUAL(parse("model=e1000,script=vif-bridge,type=ioemu,colour=blue", &vs), 0);
-	CU_ASSERT_EQUAL(nwarn, 4);
+	CU_ASSERT_EQUAL(nwarn, 3);
+	CU_ASSERT_STRING_EQUAL(vs.script, "/etc/xen/scripts/vif-bridge"); /* xl's directory */
 	CU_ASSERT_STRING_EQUAL(warnings,
-			       "vif: model: ignored by pvisor\n"
-			       "vif: script: ignored by pvisor\n"
+			       "vif: model: accepted and ignored: an emulated NIC model is for HVM "
+			       "guests under a device model; pvisor gives every guest a PV vif\n"
 			       "vif: type: emulated NICs are for HVM guests; pvisor gives a PV vif\n"
 			       "vif: colour: unknown key, ignored\n");
 	/* warn may be NULL */
@@ -184,6 +196,7 @@ int main(void)
 	CU_add_test(s, "all keys", test_all_keys);
 	CU_add_test(s, "rates", test_rates);
 	CU_add_test(s, "warnings", test_warnings);
+	CU_add_test(s, "script", test_script);
 	CU_add_test(s, "errors", test_errors);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

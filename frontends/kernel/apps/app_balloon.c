@@ -8,6 +8,7 @@
 #include "apps/app.h"
 #include "arch/x86_64/hypercall.h"
 #include "kernel/balloon.h"
+#include "kernel/ctl.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -112,8 +113,6 @@ int app_balloon_run(const struct app_env *env)
 	printk("balloon: down released_kib=%llu reservation_kib=%llu\n", BALLOON_KIB(done),
 	       BALLOON_KIB(res));
 	printk_flush();
-	for (;;) {
-		if (sched_block() < 0)
-			sched_yield();
-	}
+	for (;;)
+		ctl_idle(); /* and follow the toolstack: balloon target, vCPUs, sysrq */
 }

@@ -1,9 +1,16 @@
 /* mem: make the domain really use memory -- write one byte in every page of mib=N
- * MiB past everything the builder placed, read it all back, then block forever so
- * tests can look at the domain's footprint (lazy memory, ballooning, save). */
+ * MiB past everything the builder placed, read it all back, then idle forever so
+ * tests can look at the domain's footprint (lazy memory, ballooning, save). give=1
+ * hands the touched pages to the balloon afterwards: resident, yet free for the
+ * balloon to give back when the toolstack lowers memory/target (pvx mem-set).
+ * disks=1 opens the domain's virtual disks first (they close at a toolstack
+ * power-off). */
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
+#include "kernel/balloon.h"
+#include "kernel/blkfront.h"
+#include "kernel/ctl.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -57,20 +64,25 @@ static int mem_check_size(const struct app_env *env, uint64_t *mib)
 
 int app_mem_run(const struct app_env *env)
 {
-	uint64_t first = 0, mib, npages;
+	uint64_t first = 0, mib, npages, give, disks;
 
-	if (mem_check_size(env, &mib) < 0)
+	if (mem_check_size(env, &mib) < 0 ||
+	    cmdline_get_u64(env->cmdline, "give", 0, &give) < 0 ||
+	    cmdline_get_u64(env->cmdline, "disks", 0, &disks) < 0)
 		return PV_SHUTDOWN_crash;
+	if (disks)
+		printk("mem: %d disk(s) open\n", blkfront_probe());
 	npages = mib * MEM_PAGES_PER_MIB;
 	if (npages)
 		first = mm_virt_to_gfn(mm_alloc_pages(npages));
 	mem_touch(first, npages);
 	if (mem_verify(first, npages))
 		return PV_SHUTDOWN_crash;
-	printk("mem: touched %llu MiB\n", (unsigned long long)mib);
+	if (give && npages && balloon_give(PHYS_TO_VIRT(first << PV_PAGE_SHIFT), npages) < 0)
+		printk("mem: the balloon did not take the pages\n");
+	printk("mem: touched %llu MiB%s\n", (unsigned long long)mib,
+	       give && npages ? ", handed to the balloon" : "");
 	printk_flush();
-	for (;;) {
-		if (sched_block() < 0)
-			sched_yield();
-	}
+	for (;;)
+		ctl_idle(); /* and follow the toolstack: balloon target, vCPUs, sysrq */
 }

@@ -75,6 +75,22 @@ static int shell_uptime(int argc, char **argv)
 }
 SHELL_COMMAND("uptime", shell_uptime, "uptime: seconds since boot");
 
+static int shell_date(int argc, char **argv)
+{
+	uint64_t sec;
+	uint32_t ns;
+
+	(void)argc;
+	(void)argv;
+	if (time_wallclock(&sec, &ns) < 0) {
+		printk("date: no wallclock (no shared_info)\n");
+		return 1;
+	}
+	printk("date: %llu.%03u s since the epoch\n", (unsigned long long)sec, ns / 1000000);
+	return 0;
+}
+SHELL_COMMAND("date", shell_date, "date: the wallclock (seconds since the epoch)");
+
 static int shell_echo(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)

@@ -8,6 +8,7 @@
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/mm.h"
+#include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/xenbus.h"
@@ -332,6 +333,7 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 		return rc;
 	}
 	bf->up = 1;
+	power_hook_add(blkfront_shutdown_all);
 	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request, "
 	       "%u persistent pages, %u queue%s\n", bf->info.name,
 	       (unsigned long long)bf->info.sectors, bf->info.sector_size,

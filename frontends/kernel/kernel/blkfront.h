@@ -59,6 +59,8 @@ int blkfront_open(unsigned vdev, struct blkfront **out);
 /* Close as xenbus asks (Closing, wait for the backend, Closed), revoke grants.
  * The disk slot is freed; bf must not be used afterwards. */
 int blkfront_close(struct blkfront *bf);
+/* Close every open disk at once, I/O in flight or not (power-off hook). */
+void blkfront_shutdown_all(void);
 const struct blkfront_info *blkfront_info(const struct blkfront *bf);
 /* 1 when the backend left Connected (unplugged by the toolstack). */
 int blkfront_backend_closing(struct blkfront *bf);

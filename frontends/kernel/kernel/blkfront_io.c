@@ -375,6 +375,8 @@ int blkfront_flush(struct blkfront *bf)
 	return rw_one(bf, PV_BLKIF_OP_FLUSH_DISKCACHE, 0, 0, 0);
 }
 
+static int bf_disconnect(struct blkfront *bf);
+
 int blkfront_close(struct blkfront *bf)
 {
 	struct blkfront_done d;
@@ -383,6 +385,20 @@ int blkfront_close(struct blkfront *bf)
 		blkfront_wait(bf);
 		blkfront_poll(bf, &d, 1);
 	}
+	return bf_disconnect(bf);
+}
+
+void blkfront_shutdown_all(void)
+{
+	struct blkfront *bf;
+
+	/* Powering off: whatever is in flight is abandoned, as a guest that halts does. */
+	while ((bf = blkfront_get(0)) != NULL)
+		bf_disconnect(bf);
+}
+
+static int bf_disconnect(struct blkfront *bf)
+{
 	/* Unknown: the toolstack removed the backend directory (unplug done). */
 	xenbus_switch_state(bf->node, PV_XenbusStateClosing);
 	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |

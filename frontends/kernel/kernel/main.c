@@ -7,6 +7,7 @@
 #include "apps/app.h"
 #include "console.h"
 #include "console_ring.h"
+#include "ctl.h"
 #include "evtchn.h"
 #include "kernel.h"
 #include "lib/kstring.h"
@@ -102,7 +103,8 @@ static __attribute__((noreturn)) void kmain_cont(void)
 		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
 	if (xenbus_init() < 0)
 		printk("%s: no store ring in start_info: xenbus is off\n", KERNEL_NAME);
-	else if (cmdline_get(&kmain_cmdline, "ip"))
+	ctl_init(&kmain_cmdline);
+	if (xenbus_ready() && cmdline_get(&kmain_cmdline, "ip"))
 		net_init(&kmain_cmdline); /* prints why when it fails */
 	reason = kmain_run_app(&kmain_cmdline);
 	printk("%s: shutting down (%s)\n", KERNEL_NAME, sched_reason_name((unsigned int)reason));

@@ -14,6 +14,7 @@
 #include "kernel/evtchn.h"
 #include "kernel/gnttab.h"
 #include "kernel/mm.h"
+#include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
@@ -21,6 +22,7 @@
 #include "lib/format.h"
 #include "lib/kstring.h"
 
+#define NF_CLOSE_WAIT_NS (5ull * 1000000000ull)
 #define NF_TX PV_NETIF_TX_RING_SIZE
 #define NF_RX PV_NETIF_RX_RING_SIZE
 /* How often a polling netfront looks at its backend's state: a restarted backend
@@ -325,6 +327,7 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 		return rc;
 	nf.up = 1;
 	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
+	power_hook_add(netfront_disconnect);
 	return 0;
 }
 
@@ -393,8 +396,13 @@ void netfront_disconnect(void)
 {
 	if (!nf.node[0])
 		return;
+	/* xenbus's close: Closing, the backend follows, Closed, the backend lets go */
 	xenbus_switch_state(nf.node, PV_XenbusStateClosing);
+	xenbus_wait_state(nf.backend, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
+			  1u << PV_XenbusStateUnknown, NF_CLOSE_WAIT_NS);
 	xenbus_switch_state(nf.node, PV_XenbusStateClosed);
+	xenbus_wait_state(nf.backend, 1u << PV_XenbusStateClosed | 1u << PV_XenbusStateUnknown,
+			  NF_CLOSE_WAIT_NS);
 	for (unsigned i = 0; i < nf.nq; i++)
 		if (nf.q[i].port)
 			evtchn_close(nf.q[i].port);

@@ -11,6 +11,7 @@
 #define TIME_MAX_TRIES 1000000
 
 static const volatile struct pv_vcpu_time_info *time_info;
+static const volatile struct pv_shared_info *time_shared;
 static uint64_t time_last_ns;
 
 static uint64_t time_boot_ns;
@@ -23,6 +24,7 @@ uint64_t time_since_boot_ns(void)
 void time_init(struct pv_shared_info *si)
 {
 	time_info = si ? &si->vcpu_info[0].time : NULL;
+	time_shared = si;
 	time_last_ns = 0;
 	time_boot_ns = monotonic_ns();
 }
@@ -80,4 +82,28 @@ uint64_t time_tsc_to_ns(uint64_t ticks)
 
 	time_read_params(&p, &tsc);
 	return pvclock_scale_delta(ticks, p.mul, p.shift);
+}
+
+int time_wallclock(uint64_t *sec, uint32_t *nsec)
+{
+	const volatile struct pv_shared_info *si = time_shared;
+	uint64_t base, now;
+	uint32_t v, ns;
+
+	if (!si)
+		return -PV_ENODEV;
+	for (int tries = 0; tries < TIME_MAX_TRIES; tries++) {
+		v = si->wc_version;
+		cpu_rmb();
+		base = (uint64_t)si->wc_sec_hi << 32 | si->wc_sec;
+		ns = si->wc_nsec;
+		cpu_rmb();
+		if (!(v & 1) && v == si->wc_version)
+			break;
+	}
+	/* the wallclock is that of system time 0: add the system time */
+	now = base * 1000000000ull + ns + monotonic_ns();
+	*sec = now / 1000000000ull;
+	*nsec = (uint32_t)(now % 1000000000ull);
+	return 0;
 }

@@ -27,6 +27,11 @@ uint64_t monotonic_ns(void);
  * host's boot). */
 uint64_t time_since_boot_ns(void);
 
+/* The time of day (seconds and ns since the epoch): shared_info's wallclock, read
+ * under its seqlock, plus system time; it carries the domain's time offset
+ * (rtc_timeoffset, localtime). 0, or -PV_ENODEV without shared_info. */
+int time_wallclock(uint64_t *sec, uint32_t *nsec);
+
 /* A TSC-tick interval in ns, with the current scale (0 without a clock). */
 uint64_t time_tsc_to_ns(uint64_t ticks);
 

@@ -3,9 +3,10 @@
  * One lock guards the ring in both directions. Whoever holds it consumes the
  * reply ring: a requester waiting for its reply, or the store port's event
  * handler (which only try-locks, so it never waits on a lock held by the code
- * it interrupted). Watch events are queued; the one for control/shutdown is
- * acted on by whoever drops the lock next, so a guest powers off or reboots on
- * request whatever its app is doing, as a Linux guest does. */
+ * it interrupted). Watch events are queued; those of control/shutdown and
+ * control/sysrq are acted on by whoever drops the lock next, so a guest powers off,
+ * reboots or answers a sysrq on request whatever its app is doing, as a Linux guest
+ * does. */
 #include <stdarg.h>
 
 #include <pvisor/io/xs_wire.h>
@@ -34,6 +35,7 @@
 #define XB_TIMEOUT_NS (30ull * 1000000000ull) /* a reply that takes longer is lost */
 #define XB_NAP_NS 10000000ull   /* re-check at least this often while waiting */
 #define XB_CONTROL_TOKEN "pvk:control"
+#define XB_SYSRQ_TOKEN "pvk:sysrq"
 
 struct xb_msg {
 	struct pv_xsd_sockmsg hdr;
@@ -92,7 +94,7 @@ static void xb_unlock_raw(void)
 	__atomic_store_n(&xb_lock_word, 0, __ATOMIC_RELEASE);
 }
 
-/* Drop the lock; first act on a control/shutdown event that came meanwhile. */
+/* Drop the lock; first act on a control event that came meanwhile. */
 static void xb_unlock(int masked)
 {
 	if (xb_control_pending)
@@ -140,7 +142,7 @@ static void xb_event_queue(const struct xb_msg *m)
 	}
 	token = path + plen + 1;
 	xb_stats.events++;
-	if (strcmp(token, XB_CONTROL_TOKEN) == 0) {
+	if (strcmp(token, XB_CONTROL_TOKEN) == 0 || strcmp(token, XB_SYSRQ_TOKEN) == 0) {
 		xb_control_pending = 1;
 		return;
 	}
@@ -330,34 +332,47 @@ static int xb_talk_str(uint32_t type, xbt_t t, const char *a, const char *b, siz
 	return rc;
 }
 
-/* ---- control/shutdown ---- */
+/* ---- control/ keys ---- */
 
-static void xb_control_run_locked(void)
+static xenbus_control_fn xb_control_fn;
+
+/* The value of a control key into v ("" when unset or empty), cleared in the store
+ * when it was set: the guest's acknowledgement, as Linux writes it. Lock held. */
+static void xb_control_take_locked(const char *key, char *v, size_t len)
 {
-	static const char key[] = "control/shutdown";
-	char v[32];
 	size_t n;
 
-	xb_control_pending = 0;
+	v[0] = '\0';
 	if (xb_talk_str_locked(PV_XS_READ, XBT_NIL, key, NULL, 0) < 0)
 		return;
-	n = xb_reply.hdr.len < sizeof(v) - 1 ? xb_reply.hdr.len : sizeof(v) - 1;
+	n = xb_reply.hdr.len < len - 1 ? xb_reply.hdr.len : len - 1;
 	memcpy(v, xb_reply.body, n);
 	v[n] = '\0';
-	if (!v[0])
+	if (v[0])
+		xb_talk_str_locked(PV_XS_WRITE, XBT_NIL, key, "", 0);
+}
+
+/* A control event came: take the requests and hand them to the hook with the lock
+ * dropped (it may use the store, and a shutdown never returns). Lock held on entry
+ * and on return. */
+static void xb_control_run_locked(void)
+{
+	char shut[32], sysrq[8];
+
+	xb_control_pending = 0;
+	if (!xb_control_fn)
+		return;
+	xb_control_take_locked("control/shutdown", shut, sizeof(shut));
+	xb_control_take_locked("control/sysrq", sysrq, sizeof(sysrq));
+	if (!shut[0] && !sysrq[0])
 		return; /* our own acknowledgement, or the initial fire */
-	xb_talk_str_locked(PV_XS_WRITE, XBT_NIL, key, "", 0); /* acknowledge, as Linux */
-	if (strcmp(v, "poweroff") == 0 || strcmp(v, "halt") == 0) {
-		printk("xenbus: control/shutdown asks for %s\n", v);
-		xb_unlock_raw();
-		sched_halt(PV_SHUTDOWN_poweroff);
-	} else if (strcmp(v, "reboot") == 0) {
-		printk("xenbus: control/shutdown asks for a reboot\n");
-		xb_unlock_raw();
-		sched_halt(PV_SHUTDOWN_reboot);
-	} else {
-		printk("xenbus: control/shutdown \"%s\" is not supported by this kernel\n", v);
-	}
+	xb_unlock_raw();
+	if (sysrq[0])
+		xb_control_fn("sysrq", sysrq);
+	if (shut[0])
+		xb_control_fn("shutdown", shut);
+	while (!xb_trylock())
+		__builtin_ia32_pause();
 }
 
 /* The store port's handler: take what came if nobody holds the ring. */
@@ -378,7 +393,6 @@ static void xb_event(uint32_t port, void *data)
 int xenbus_init(void)
 {
 	const struct pv_start_info *si = boot.start_info;
-	int rc;
 
 	if (xb_up)
 		return 0;
@@ -389,15 +403,18 @@ int xenbus_init(void)
 	xb_port = si->store_evtchn;
 	xb_up = 1;
 	evtchn_bind_handler(xb_port, xb_event, 0);
-	rc = xenbus_watch("control/shutdown", XB_CONTROL_TOKEN, 0, 0);
-	if (rc == 0) {
-		xenbus_write(XBT_NIL, "control/feature-poweroff", "1");
-		xenbus_write(XBT_NIL, "control/feature-reboot", "1");
-	} else {
-		printk("xenbus: cannot watch control/shutdown (%d): pvx shutdown will not "
-		       "reach this guest\n", rc);
-	}
 	return 0;
+}
+
+int xenbus_control_enable(xenbus_control_fn fn)
+{
+	int rc;
+
+	xb_control_fn = fn;
+	rc = xenbus_watch("control/shutdown", XB_CONTROL_TOKEN, 0, 0);
+	if (rc == 0)
+		rc = xenbus_watch("control/sysrq", XB_SYSRQ_TOKEN, 0, 0);
+	return rc;
 }
 
 int xenbus_ready(void)

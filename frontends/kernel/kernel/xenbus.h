@@ -26,6 +26,13 @@ typedef uint32_t xbt_t;   /* transaction id; XBT_NIL outside transactions */
 /* Connect to the store ring named by start_info (store_mfn, store_evtchn).
  * 0, or -PV_ENODEV when the toolstack gave no store. */
 int xenbus_init(void);
+/* The toolstack's control requests: watch control/shutdown and control/sysrq and
+ * call fn(key, value) for each one ("shutdown", "poweroff"; "sysrq", "h") after
+ * clearing the key (the acknowledgement the toolstack waits for). fn runs from
+ * whatever context next drops the store lock -- an event handler too -- with
+ * upcalls masked and the lock not held; a shutdown need not return. 0 or -errno. */
+typedef void (*xenbus_control_fn)(const char *key, const char *value);
+int xenbus_control_enable(xenbus_control_fn fn);
 /* 1 once xenbus_init succeeded. */
 int xenbus_ready(void);
 /* This domain's id as the store says (read from "domid"), or -errno. */

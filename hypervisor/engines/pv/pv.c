@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/cgroup.h"
 #include "log.h"
 #include "pv.h"
 #include "pv_engine.h"
@@ -51,23 +50,25 @@ static int pv_create(struct domain *d)
 
 static void pv_destroy(struct domain *d)
 {
+	pv_sched_end(d);
 	free(d->engine_priv);
 	d->engine_priv = NULL;
 }
 
-/* The launcher's cgroup becomes the domain's, with the limits its size decides:
+/* The launcher's cgroup becomes the domain's, with the limits its size decides --
  * its memory plus 16 MiB for the launcher and the kernel's own structures, a task
- * per vCPU -- settled by the spawner thread (~70 us of cgroup writes off the
- * create-to-banner path). A host without the controllers: no limits (cgroup_summary
- * says so). */
+ * per vCPU -- and the credit weight and cap set so far: settled by the spawner
+ * thread (~70 us of cgroup writes off the create-to-banner path). A host without
+ * the controllers: no limits (dcg_summary says so). */
 static void pv_cgroup_take(struct domain *d, const struct pv_launcher *l)
 {
-	struct pv_cg_job *j = &pv_dom(d)->cg;
+	struct pv_dom *p = pv_dom(d);
+	struct pv_cg_job *j = &p->cg_job;
 
-	if (!cgroup_controllers())
+	p->cg = l->cg;
+	if (!p->cg)
 		return;
-	snprintf(j->from, sizeof(j->from), "%s", l->cgroup);
-	snprintf(j->to, sizeof(j->to), "d%u", d->domid);
+	j->d = d;
 	j->pid = l->pid;
 	j->mem = d->mem_size + (16ull << 20);
 	j->pids = d->max_vcpus;
@@ -137,7 +138,7 @@ static void pv_release_domain(struct domain *d)
 	p->listener = p->pidfd = -1;
 	p->pid = 0;
 	/* reaped: nothing of it is left in its cgroup, nothing runs as its uid */
-	pv_spawn_cgroup_drop(&p->cg);
+	pv_sched_end(d);
 	if (p->uid != (uid_t)-1)
 		pv_sandbox_uid_put(p->uid);
 	p->uid = (uid_t)-1;
@@ -207,4 +208,7 @@ const struct engine_ops engine_pv = {
 	.resume = pv_resume,
 	.get_vcpu = pv_get_vcpu,
 	.set_vcpu = pv_set_vcpu,
+	.set_affinity = pv_apply_affinity,
+	.set_sched = pv_set_sched,
+	.vcpu_cpu = pv_vcpu_cpu,
 };

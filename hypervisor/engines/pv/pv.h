@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 
+#include "core/dcg.h"
 #include "core/hv.h"
 #include "engines/engine.h"
 #include "pvisor/pvisor.h"
@@ -23,13 +24,14 @@ struct pv_vcpu {
 };
 
 /* A started domain's cgroup is settled by the spawner thread, off the
- * create-to-banner path: the launcher's cgroup renamed "d<domid>", with the limits
- * the domain's size decides (pv_spawn.c). Under the spawner's lock. */
+ * create-to-banner path: the launcher's group becomes dom<domid>, with the limits
+ * the domain's size decides and the credit weight and cap (pv_spawn.c). Under the
+ * spawner's lock. */
 enum pv_cg_state { PV_CG_NONE, PV_CG_QUEUED, PV_CG_BUSY, PV_CG_DONE };
 struct pv_cg_job {
 	struct pv_cg_job *next;
 	enum pv_cg_state state;
-	char from[16], to[16];
+	struct domain *d;
 	pid_t pid;
 	uint64_t mem, pids;
 };
@@ -37,7 +39,8 @@ struct pv_cg_job {
 struct pv_dom {
 	pid_t pid;          /* the domain process, 0 before start */
 	uid_t uid;          /* its own uid from the range, or (uid_t)-1 (pv_sandbox.c) */
-	struct pv_cg_job cg; /* its cgroup */
+	struct dcg *cg;     /* its cgroup (core/dcg.h), NULL without one */
+	struct pv_cg_job cg_job; /* settling it after the start */
 	int pidfd;          /* the reaper waits on it */
 	int listener;       /* seccomp notification fd */
 	pthread_t service;
@@ -78,7 +81,7 @@ struct pv_launcher {
 	pid_t pid;
 	int ctrl;
 	uid_t uid;          /* its own, or (uid_t)-1 */
-	char cgroup[16];    /* "l<pid>" */
+	struct dcg *cg;     /* launch.<pid>, or NULL without cgroups */
 };
 
 /* Launchers started ahead of need (pv_spawn.c). init: the sandbox and the spawner
@@ -90,7 +93,9 @@ int pv_spawn_handover(struct domain *d, int ctrl, int own_uid);
 /* Queue j for the spawner thread / the domain is reaped: j's cgroup goes, whether
  * the spawner settled it already or not. */
 void pv_spawn_cgroup_settle(struct pv_cg_job *j);
-void pv_spawn_cgroup_drop(struct pv_cg_job *j);
+void pv_spawn_cgroup_drop(struct pv_cg_job *j, struct dcg *g);
+/* The spawner has settled j (the group is dom<domid> with its limits). */
+int pv_spawn_cgroup_settled(struct pv_cg_job *j);
 
 /* The second wall (pv_sandbox.c): launchers start without root, in namespaces of
  * their own. init: with the launcher's path; spawn: one launcher on control socket
@@ -139,6 +144,15 @@ void pv_set_callback(struct domain *d, struct vcpu *v);
  * reporting each exit to the core with domain_reaped(). */
 int pv_reaper_init(void);
 int pv_reaper_watch(struct domain *d);
+
+/* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
+ * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at its end (made
+ * with the launcher, settled after the start: pv_spawn.c). */
+int pv_apply_affinity(struct domain *d, struct vcpu *v);
+int pv_set_sched(struct domain *d);
+int pv_vcpu_cpu(struct domain *d, struct vcpu *v);
+/* The domain's cgroup goes (its process is gone), settled or not. */
+void pv_sched_end(struct domain *d);
 
 /* The hypercall page (pv_hcpage.c). */
 int pv_hypercall_page(struct domain *d, uint64_t gpfn);

@@ -61,7 +61,10 @@ static long pv_call_vcpu_wait(struct domain *d, uint64_t vcpu, uint64_t id, pid_
 	pv = pv_vcpu(d, v);
 	if (pv->tid && pv->tid != tid)
 		return -PV_EPERM;
-	pv->tid = tid;
+	if (!pv->tid) {
+		pv->tid = tid;
+		pv_apply_affinity(d, v); /* pinned before it runs guest code */
+	}
 	if (v->up && v->ctx_set && !pv_dom(d)->quiescing) {
 		pv_go_on(d, v, id, 0);
 		return 0;

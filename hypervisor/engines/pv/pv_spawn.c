@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/cgroup.h"
+#include "core/dcg.h"
 #include "launch_proto.h"
 #include "log.h"
 #include "pv.h"
@@ -56,26 +56,61 @@ static int pv_spawn_launcher(struct pv_launcher *l)
 		return rc;
 	}
 	l->ctrl = sv[0];
-	snprintf(l->cgroup, sizeof(l->cgroup), "l%d", (int)l->pid);
-	if (cgroup_new(l->cgroup) < 0 || cgroup_attach(l->cgroup, l->pid) < 0)
+	l->cg = NULL;
+	if (dcg_controllers() && (dcg_create_launcher(l->pid, &l->cg) < 0 ||
+				  dcg_attach(l->cg, l->pid) < 0))
 		log_warnx("launcher %d: not in a cgroup of its own", (int)l->pid);
 	return 0;
 }
 
-/* One queued cgroup, lock held (dropped while the cgroup files are written). */
+/* The weight and cap as they are now -- again if a set_sched changed them meanwhile
+ * (it leaves them to us until we are done; they change under hv_lock). */
+static int pv_cgroup_settle_cpu(struct domain *d, struct dcg *g)
+{
+	unsigned w, c;
+	int rc;
+
+	do {
+		w = __atomic_load_n(&d->sched_weight, __ATOMIC_RELAXED);
+		c = __atomic_load_n(&d->sched_cap, __ATOMIC_RELAXED);
+		rc = dcg_set_cpu(g, w, c);
+	} while (rc == 0 && (w != __atomic_load_n(&d->sched_weight, __ATOMIC_RELAXED) ||
+			     c != __atomic_load_n(&d->sched_cap, __ATOMIC_RELAXED)));
+	return rc;
+}
+
+/* One queued cgroup, lock held (dropped while the cgroup files are written): the
+ * limits, then the credit weight and cap as they are now (pv_set_sched leaves them
+ * to us until we are done). */
 static void pv_cgroup_settle_one(void)
 {
 	struct pv_cg_job *j = spawner.jobs;
+	struct dcg *g = pv_dom(j->d)->cg;
+	int rc;
 
 	spawner.jobs = j->next;
 	j->state = PV_CG_BUSY;
 	pthread_mutex_unlock(&spawner.lock);
-	if (cgroup_adopt(j->from, j->to, j->pid) < 0 ||
-	    cgroup_set_limits(j->to, j->mem, j->pids) < 0)
-		log_warnx("%s: the domain's cgroup limits could not be set", j->to);
+	rc = dcg_adopt(g, j->d->domid, j->pid);
+	if (rc == 0)
+		rc = dcg_set_limits(g, j->mem, j->pids);
+	if (rc < 0)
+		log_warnx("dom%u: its cgroup limits could not be set", j->d->domid);
+	if (rc == 0 && (dcg_controllers() & DCG_CPU) && pv_cgroup_settle_cpu(j->d, g) < 0)
+		log_warnx("dom%u: its credit weight and cap could not be set", j->d->domid);
 	pthread_mutex_lock(&spawner.lock);
 	j->state = PV_CG_DONE;
 	pthread_cond_broadcast(&spawner.cond);
+}
+
+int pv_spawn_cgroup_settled(struct pv_cg_job *j)
+{
+	int done;
+
+	pthread_mutex_lock(&spawner.lock);
+	done = j->state == PV_CG_DONE;
+	pthread_mutex_unlock(&spawner.lock);
+	return done;
 }
 
 void pv_spawn_cgroup_settle(struct pv_cg_job *j)
@@ -88,7 +123,7 @@ void pv_spawn_cgroup_settle(struct pv_cg_job *j)
 	pthread_mutex_unlock(&spawner.lock);
 }
 
-void pv_spawn_cgroup_drop(struct pv_cg_job *j)
+void pv_spawn_cgroup_drop(struct pv_cg_job *j, struct dcg *g)
 {
 	pthread_mutex_lock(&spawner.lock);
 	while (j->state == PV_CG_BUSY)
@@ -99,10 +134,9 @@ void pv_spawn_cgroup_drop(struct pv_cg_job *j)
 				*p = j->next;
 				break;
 			}
-	if (j->state != PV_CG_NONE)
-		cgroup_remove(j->state == PV_CG_DONE ? j->to : j->from);
 	j->state = PV_CG_NONE;
 	pthread_mutex_unlock(&spawner.lock);
+	dcg_destroy(g); /* whichever name it has now */
 }
 
 static void *pv_spawner_main(void *arg)

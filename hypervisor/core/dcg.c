@@ -1,7 +1,7 @@
-/* Host resource control for domains (cgroup.h): a directory per domain in each
- * cgroup hierarchy that holds one of the controllers we use. v1 hierarchies are
- * found in /proc/self/mountinfo (fstype "cgroup", the controller in its options),
- * v2 ("cgroup2") serves the controllers its pvisor cgroup delegates; our place in
+/* Domain cgroups (dcg.h): a directory per domain in each cgroup hierarchy that
+ * holds one of the controllers we use. v1 hierarchies are found in
+ * /proc/self/mountinfo (fstype "cgroup", the controller in its options), v2
+ * ("cgroup2") serves the controllers its pvisor cgroup hands down; our place in
  * each is /proc/self/cgroup's path for it. Written once at start-up, read-only
  * after, so the per-domain calls need no lock. */
 #include <dirent.h>
@@ -16,15 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/cgroup.h"
+#include "core/dcg.h"
 #include "log.h"
 #include "pv_errno.h"
 #include "pvisor/errno.h"
 
 #define CG_MAX_HIER 4
+#define DCG_PREFIX "pvisor."
 
 struct cg_hier {
-	char base[PATH_MAX / 2]; /* <mount>/<our cgroup>/pvisor-<pid> */
+	char base[PATH_MAX / 2]; /* <mount>/<our cgroup>/pvisor.<pid> */
 	unsigned ctl;            /* CGROUP_* it serves for us */
 	int v2;
 };
@@ -34,11 +35,12 @@ static unsigned n_hier, ctl_all;
 static char summary[512];
 /* Why the controllers we lack are missing (one reason for all: the last found). */
 static char missing_why[160] = "no cgroup hierarchy of ours has it";
+static char cpu_desc[PATH_MAX / 2 + 16]; /* dcg_describe */
 
 static const struct {
 	unsigned bit;
 	const char *name;
-} cg_names[] = { { CGROUP_PIDS, "pids" }, { CGROUP_MEMORY, "memory" }, { CGROUP_CPU, "cpu" } };
+} cg_names[] = { { DCG_PIDS, "pids" }, { DCG_MEMORY, "memory" }, { DCG_CPU, "cpu" } };
 
 /* 1 if the comma-separated list holds word. */
 static int cg_list_has(const char *list, const char *word)
@@ -132,7 +134,7 @@ static void cg_base_of(const struct cg_mount *m, const char *self, char *out, si
 
 	if (strcmp(m->root, "/") != 0 && strncmp(self, m->root, r) == 0)
 		self += r;
-	snprintf(out, len, "%s%s%spvisor-%d", m->point, self,
+	snprintf(out, len, "%s%s%s" DCG_PREFIX "%d", m->point, self,
 		 self[0] && self[strlen(self) - 1] == '/' ? "" : "/", (int)getpid());
 }
 
@@ -172,9 +174,27 @@ static void cg_find_v1(FILE *mi)
 }
 
 /* v2: the controllers our cgroup hands down (subtree_control) that v1 lacks. */
+/* In the root cgroup (no internal-process rule there) we hand the controllers v1
+ * lacks down ourselves; elsewhere they must be handed down to us already. */
+static void cg_v2_enable_at_root(const char *self, const char *own)
+{
+	char want[64] = "";
+
+	if (strcmp(self, "/") != 0)
+		return;
+	for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
+		if (!(ctl_all & cg_names[i].bit))
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "+%s ",
+				 cg_names[i].name);
+	for (char *w = strtok(want, " "); w; w = strtok(NULL, " "))
+		cg_write(own, "cgroup.subtree_control", w); /* one by one: some may be v1's */
+}
+
+/* v2: the controllers our cgroup hands down (subtree_control) that v1 lacks. */
 static void cg_find_v2(FILE *mi)
 {
 	char line[4096], self[PATH_MAX / 4], base[PATH_MAX / 2], own[PATH_MAX], sub[256];
+	char *save = NULL;
 	struct cg_mount m;
 
 	while (fgets(line, sizeof(line), mi)) {
@@ -184,10 +204,9 @@ static void cg_find_v2(FILE *mi)
 		cg_base_of(&m, self, base, sizeof(base));
 		snprintf(own, sizeof(own), "%s", base);
 		*strrchr(own, '/') = '\0';
+		cg_v2_enable_at_root(self, own);
 		if (cg_read(own, "cgroup.subtree_control", sub, sizeof(sub)) < 0)
 			return;
-		char *save = NULL;
-
 		for (char *w = strtok_r(sub, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
 			for (size_t i = 0; i < sizeof(cg_names) / sizeof(cg_names[0]); i++)
 				if (strcmp(w, cg_names[i].name) == 0 &&
@@ -199,7 +218,7 @@ static void cg_find_v2(FILE *mi)
 	}
 }
 
-/* Directories "pvisor-<pid>" beside ours whose pvisor is gone: empty them, remove. */
+/* Directories "pvisor.<pid>" beside ours whose pvisor is gone: empty them, remove. */
 static void cg_sweep(const char *base)
 {
 	char parent[PATH_MAX], path[PATH_MAX + 300];
@@ -213,7 +232,7 @@ static void cg_sweep(const char *base)
 	while ((e = readdir(dir))) {
 		int pid;
 
-		if (sscanf(e->d_name, "pvisor-%d", &pid) != 1 || pid == getpid() ||
+		if (sscanf(e->d_name, DCG_PREFIX "%d", &pid) != 1 || pid == getpid() ||
 		    kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
@@ -292,6 +311,7 @@ static void cg_describe(void)
 			 missing_why);
 }
 
+
 /* PVISOR_SANDBOX_SKIP holding "cgroups": none, on purpose (diagnosis). */
 static int cg_skipped(void)
 {
@@ -301,15 +321,26 @@ static int cg_skipped(void)
 	return p && (p == s || p[-1] == ',') && (p[7] == ',' || p[7] == '\0');
 }
 
-int cgroup_init(void)
+/* The scheduler's line: the cpu controller's hierarchy, or why there is none. */
+static void cg_describe_cpu(void)
+{
+	for (unsigned i = 0; i < n_hier; i++)
+		if (hier[i].ctl & DCG_CPU) {
+			snprintf(cpu_desc, sizeof(cpu_desc), "v%d %s", hier[i].v2 ? 2 : 1,
+				 hier[i].base);
+			return;
+		}
+	snprintf(cpu_desc, sizeof(cpu_desc), "none: %s", missing_why);
+}
+
+void dcg_init(void)
 {
 	FILE *mi = cg_skipped() ? NULL : fopen("/proc/self/mountinfo", "re");
 
 	n_hier = ctl_all = 0;
 	if (!mi)
 		snprintf(missing_why, sizeof(missing_why), "%s",
-			 cg_skipped() ? "left out: PVISOR_SANDBOX_SKIP"
-				      : "no /proc/self/mountinfo");
+			 cg_skipped() ? "left out: PVISOR_SANDBOX_SKIP" : "no /proc/self/mountinfo");
 	if (mi) {
 		cg_find_v1(mi);
 		rewind(mi);
@@ -318,11 +349,11 @@ int cgroup_init(void)
 	}
 	cg_make_bases();
 	cg_describe();
-	log_info("cgroups: %s", summary);
-	return 0;
+	cg_describe_cpu();
+	log_info("domain cgroups: %s", summary);
 }
 
-void cgroup_fini(void)
+void dcg_fini(void)
 {
 	for (unsigned i = 0; i < n_hier; i++) {
 		char path[PATH_MAX * 2];
@@ -338,17 +369,35 @@ void cgroup_fini(void)
 			closedir(d);
 		rmdir(hier[i].base);
 	}
+	n_hier = ctl_all = 0;
 }
 
-const char *cgroup_summary(void)
+const char *dcg_summary(void)
 {
 	return summary[0] ? summary : "not set up";
 }
 
-unsigned cgroup_controllers(void)
+const char *dcg_describe(void)
+{
+	return cpu_desc[0] ? cpu_desc : "none: not set up";
+}
+
+unsigned dcg_controllers(void)
 {
 	return ctl_all;
 }
+
+int dcg_version(void)
+{
+	for (unsigned i = 0; i < n_hier; i++)
+		if (hier[i].ctl & DCG_CPU)
+			return hier[i].v2 ? 2 : 1;
+	return 0;
+}
+
+struct dcg {
+	char name[32];
+};
 
 static void cg_dir(const struct cg_hier *h, const char *name, char *buf, size_t len)
 {
@@ -356,68 +405,105 @@ static void cg_dir(const struct cg_hier *h, const char *name, char *buf, size_t 
 		buf[0] = '\0'; /* too long: every call on it fails */
 }
 
-int cgroup_new(const char *name)
+static int dcg_make(const char *name, struct dcg **out)
 {
 	char dir[PATH_MAX];
+	struct dcg *g;
 
+	*out = NULL;
+	if (!n_hier)
+		return -PV_EOPNOTSUPP;
+	if (!(g = calloc(1, sizeof(*g))))
+		return -PV_ENOMEM;
+	snprintf(g->name, sizeof(g->name), "%s", name);
 	for (unsigned i = 0; i < n_hier; i++) {
 		cg_dir(&hier[i], name, dir, sizeof(dir));
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return pv_errno_last();
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			int rc = pv_errno_last();
+
+			dcg_destroy(g);
+			return rc;
+		}
 	}
+	*out = g;
 	return 0;
 }
 
-int cgroup_attach(const char *name, pid_t pid)
+int dcg_create(pv_domid_t domid, struct dcg **out)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "dom%u", domid);
+	return dcg_make(name, out);
+}
+
+int dcg_create_launcher(pid_t pid, struct dcg **out)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "launch.%d", (int)pid);
+	return dcg_make(name, out);
+}
+
+int dcg_attach(struct dcg *g, pid_t pid)
 {
 	char dir[PATH_MAX], val[24];
 	int rc;
 
+	if (!g)
+		return -PV_EOPNOTSUPP;
 	snprintf(val, sizeof(val), "%d", (int)pid);
 	for (unsigned i = 0; i < n_hier; i++) {
-		cg_dir(&hier[i], name, dir, sizeof(dir));
+		cg_dir(&hier[i], g->name, dir, sizeof(dir));
 		if ((rc = cg_write(dir, "cgroup.procs", val)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
-int cgroup_adopt(const char *from, const char *to, pid_t pid)
+/* Rename costs a directory operation; moving a process costs an RCU grace period
+ * (v1's threadgroup lock): the launcher's group is renamed when it can be. */
+int dcg_adopt(struct dcg *g, pv_domid_t domid, pid_t pid)
 {
-	char a[PATH_MAX], b[PATH_MAX];
+	char a[PATH_MAX], b[PATH_MAX], to[32];
 	int rc;
 
+	if (!g)
+		return -PV_EOPNOTSUPP;
+	snprintf(to, sizeof(to), "dom%u", domid);
 	for (unsigned i = 0; i < n_hier; i++) {
-		cg_dir(&hier[i], from, a, sizeof(a));
+		cg_dir(&hier[i], g->name, a, sizeof(a));
 		cg_dir(&hier[i], to, b, sizeof(b));
 		if (rename(a, b) == 0)
 			continue;
 		if (errno != EEXIST && errno != ENOTEMPTY && errno != EBUSY)
 			return pv_errno_last();
-		/* `to` exists already: move the process, drop `from` */
-		snprintf(a, sizeof(a), "%d", (int)pid);
+		snprintf(a, sizeof(a), "%d", (int)pid); /* dom<domid> exists: move in */
 		if ((rc = cg_write(b, "cgroup.procs", a)) < 0)
 			return rc;
-		cg_dir(&hier[i], from, a, sizeof(a));
+		cg_dir(&hier[i], g->name, a, sizeof(a));
 		rmdir(a);
 	}
+	snprintf(g->name, sizeof(g->name), "%s", to);
 	return 0;
 }
 
-int cgroup_set_limits(const char *name, uint64_t mem_bytes, uint64_t pids)
+int dcg_set_limits(struct dcg *g, uint64_t mem_bytes, uint64_t pids)
 {
 	char dir[PATH_MAX], val[32];
 	int rc = 0;
 
+	if (!g)
+		return -PV_EOPNOTSUPP;
 	for (unsigned i = 0; i < n_hier && rc == 0; i++) {
 		const struct cg_hier *h = &hier[i];
 
-		cg_dir(h, name, dir, sizeof(dir));
-		if ((h->ctl & CGROUP_PIDS) && pids) {
+		cg_dir(h, g->name, dir, sizeof(dir));
+		if ((h->ctl & DCG_PIDS) && pids) {
 			snprintf(val, sizeof(val), "%" PRIu64, pids);
 			rc = cg_write(dir, "pids.max", val);
 		}
-		if (rc == 0 && (h->ctl & CGROUP_MEMORY) && mem_bytes) {
+		if (rc == 0 && (h->ctl & DCG_MEMORY) && mem_bytes) {
 			snprintf(val, sizeof(val), "%" PRIu64, mem_bytes);
 			rc = cg_write(dir, h->v2 ? "memory.max" : "memory.limit_in_bytes", val);
 		}
@@ -425,65 +511,64 @@ int cgroup_set_limits(const char *name, uint64_t mem_bytes, uint64_t pids)
 	return rc;
 }
 
-/* xl's weight (256 = one CPU's fair share) and cap (% of a CPU, 0 = none). */
-static int cg_set_cpu_one(const struct cg_hier *h, const char *dir, unsigned weight, unsigned cap)
+/* v1: cpu.shares (1024 is the default share, weight 256) and cfs quota/period. */
+static int dcg_set_cpu_v1(const char *dir, unsigned weight, unsigned cap)
 {
-	char val[48];
+	char v[32];
 	int rc;
 
-	if (h->v2) {
-		unsigned w = (unsigned)((uint64_t)weight * 100 / 256);
-
-		snprintf(val, sizeof(val), "%u", w < 1 ? 1 : w > 10000 ? 10000 : w);
-		rc = cg_write(dir, "cpu.weight", val);
-		if (cap)
-			snprintf(val, sizeof(val), "%u 100000", cap * 1000);
-		else
-			snprintf(val, sizeof(val), "max 100000");
-		return rc ? rc : cg_write(dir, "cpu.max", val);
-	}
-	snprintf(val, sizeof(val), "%u", weight * 4 < 2 ? 2 : weight * 4);
-	rc = cg_write(dir, "cpu.shares", val);
+	snprintf(v, sizeof(v), "%u", weight * 4);
+	rc = cg_write(dir, "cpu.shares", v);
 	if (rc == 0)
 		rc = cg_write(dir, "cpu.cfs_period_us", "100000");
-	snprintf(val, sizeof(val), "%d", cap ? (int)(cap * 1000) : -1);
-	return rc ? rc : cg_write(dir, "cpu.cfs_quota_us", val);
+	snprintf(v, sizeof(v), "%lld", cap ? (long long)cap * DCG_PERIOD_US / 100 : -1LL);
+	return rc ? rc : cg_write(dir, "cpu.cfs_quota_us", v);
 }
 
-int cgroup_set_cpu(const char *name, unsigned weight, unsigned cap)
+/* v2: cpu.weight (100 is the default, weight 256) and cpu.max "quota period". */
+static int dcg_set_cpu_v2(const char *dir, unsigned weight, unsigned cap)
 {
-	char dir[PATH_MAX];
+	unsigned long w = (unsigned long)weight * 100 / DCG_WEIGHT_DEFAULT;
+	char v[48];
 	int rc;
 
-	if (!(ctl_all & CGROUP_CPU))
+	snprintf(v, sizeof(v), "%lu", w < 1 ? 1 : w > 10000 ? 10000 : w);
+	rc = cg_write(dir, "cpu.weight", v);
+	if (cap)
+		snprintf(v, sizeof(v), "%llu %u", (unsigned long long)cap * DCG_PERIOD_US / 100,
+			 DCG_PERIOD_US);
+	else
+		snprintf(v, sizeof(v), "max %u", DCG_PERIOD_US);
+	return rc ? rc : cg_write(dir, "cpu.max", v);
+}
+
+int dcg_set_cpu(struct dcg *g, unsigned weight, unsigned cap)
+{
+	char dir[PATH_MAX];
+
+	if (!g)
 		return -PV_EOPNOTSUPP;
-	if ((rc = cgroup_new(name)) < 0)
-		return rc;
+	if (weight < 1 || weight > 65535)
+		return -PV_EINVAL;
 	for (unsigned i = 0; i < n_hier; i++)
-		if (hier[i].ctl & CGROUP_CPU) {
-			cg_dir(&hier[i], name, dir, sizeof(dir));
-			return cg_set_cpu_one(&hier[i], dir, weight, cap);
+		if (hier[i].ctl & DCG_CPU) {
+			cg_dir(&hier[i], g->name, dir, sizeof(dir));
+			return hier[i].v2 ? dcg_set_cpu_v2(dir, weight, cap)
+					  : dcg_set_cpu_v1(dir, weight, cap);
 		}
 	return -PV_EOPNOTSUPP;
 }
 
-void cgroup_remove(const char *name)
+void dcg_destroy(struct dcg *g)
 {
 	char dir[PATH_MAX];
 
+	if (!g)
+		return;
 	for (unsigned i = 0; i < n_hier; i++) {
-		cg_dir(&hier[i], name, dir, sizeof(dir));
+		cg_dir(&hier[i], g->name, dir, sizeof(dir));
 		if (rmdir(dir) < 0 && errno != ENOENT)
-			log_warn("cgroups: cannot remove %s", dir);
+			log_warn("domain cgroup %s left behind", dir);
 	}
-}
-
-int cgroup_path(const char *name, char *buf, size_t len)
-{
-	for (unsigned i = 0; i < n_hier; i++)
-		if ((hier[i].ctl & CGROUP_MEMORY) || i + 1 == n_hier) {
-			cg_dir(&hier[i], name, buf, len);
-			return 0;
-		}
-	return -PV_ENOENT;
+	free(g);
 }
