@@ -16,7 +16,7 @@
 struct info_kv {
 	const char *key;
 	char val[512]; /* the walls lines are long */
-	int number; /* print unquoted in JSON */
+	int number;    /* print unquoted in JSON */
 };
 
 struct info {
@@ -101,7 +101,8 @@ static void info_walls(struct pvctrl *h, struct info *in)
 
 	if (pvctrl_walls(h, &w) < 0)
 		return;
-	for (char *l = strtok_r(w.engines, "\n", &save); l && k < 4; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = strtok_r(w.engines, "\n", &save); l && k < 4;
+	     l = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(l, ':');
 
 		if (!colon)

@@ -22,7 +22,7 @@
 #include "pvisor/errno.h"
 
 #define CG_MAX_HIER 4
-#define DCG_PREFIX "pvisor."
+#define DCG_PREFIX  "pvisor."
 
 struct cg_hier {
 	char base[PATH_MAX / 2]; /* <mount>/<our cgroup>/pvisor.<pid> */
@@ -340,7 +340,8 @@ void dcg_init(void)
 	n_hier = ctl_all = 0;
 	if (!mi)
 		snprintf(missing_why, sizeof(missing_why), "%s",
-			 cg_skipped() ? "left out: PVISOR_SANDBOX_SKIP" : "no /proc/self/mountinfo");
+			 cg_skipped() ? "left out: PVISOR_SANDBOX_SKIP"
+				      : "no /proc/self/mountinfo");
 	if (mi) {
 		cg_find_v1(mi);
 		rewind(mi);

@@ -37,7 +37,7 @@ static struct {
 	pthread_cond_t cond;
 	int running;
 	struct pv_launcher spare; /* a launcher waiting for a domain (pid 0: none) */
-	int err;    /* the last spawn failed: -PV_E*, until someone asks again */
+	int err;                  /* the last spawn failed: -PV_E*, until someone asks again */
 	struct pv_cg_job *jobs;   /* cgroups of started domains to settle, newest first */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
@@ -57,8 +57,8 @@ static int pv_spawn_launcher(struct pv_launcher *l)
 	}
 	l->ctrl = sv[0];
 	l->cg = NULL;
-	if (dcg_controllers() && (dcg_create_launcher(l->pid, &l->cg) < 0 ||
-				  dcg_attach(l->cg, l->pid) < 0))
+	if (dcg_controllers() &&
+	    (dcg_create_launcher(l->pid, &l->cg) < 0 || dcg_attach(l->cg, l->pid) < 0))
 		log_warnx("launcher %d: not in a cgroup of its own", (int)l->pid);
 	return 0;
 }
@@ -229,7 +229,9 @@ static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { &go, sizeof(go) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -250,7 +252,9 @@ static int pv_recv_listener(struct domain *d, int fd)
 	} u;
 	char byte;
 	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	struct cmsghdr *c;
