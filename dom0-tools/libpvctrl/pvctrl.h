@@ -62,6 +62,28 @@ int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
 int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 
+/* Xen's resumedomain: a domain that suspended itself (SCHEDOP_shutdown(suspend))
+ * runs on; -EINVAL when it is not suspended. */
+int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid);
+/* Save/restore (pvisor/save.h): the hypervisor's part of a domain that does not
+ * run -- struct pv_sr_hvstate and what follows it, *buf malloc'ed (caller frees),
+ * its length in *len -- and the same loaded into a domain that never ran. */
+int pvctrl_sr_save(struct pvctrl *h, pv_domid_t domid, uint8_t **buf, size_t *len);
+int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_t len);
+/* A suspended domain goes on: flags PV_SR_RESUME_CANCEL (its suspend call returns
+ * 1), PV_SR_RESUME_PAUSED (it stays paused). */
+int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags);
+/* Lazy restore (privcmd OP_LAZY): cmd PV_PRIVCMD_LAZY_ARM / _DONE, or _FD for a
+ * userfaultfd over the domain's RAM (which 0: the hypervisor's mapping, 1: the
+ * guest's, waiting up to timeout_ms) into *fd with its range (*base, *len, may be
+ * NULL for the other commands). */
+int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
+		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len);
+/* pvctrl_map_foreign that also hands back the memory fd (the caller closes it):
+ * its data extents say which pages were ever written (SEEK_DATA). */
+int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
+			  struct pv_privcmd_memory *info, int *fd);
+
 /* pvisor's per-domain attributes. set: e->flags says which; e is updated. */
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */

@@ -213,8 +213,8 @@ int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
 	return (int)(got / sizeof(*e));
 }
 
-int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
-		       struct pv_privcmd_memory *info)
+int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
+			  struct pv_privcmd_memory *info, int *fd_out)
 {
 	struct pv_privcmd_domid req = { .domid = domid };
 	int fd = -1, rc;
@@ -226,8 +226,23 @@ int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 	if (fd < 0)
 		return -EPROTO;
 	*mem = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return *mem == MAP_FAILED ? -errno : 0;
+	if (*mem == MAP_FAILED) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
+		       struct pv_privcmd_memory *info)
+{
+	int fd = -1, rc = pvctrl_map_foreign_fd(h, domid, mem, info, &fd);
+
+	if (rc == 0)
+		close(fd);
+	return rc;
 }
 
 int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
@@ -294,4 +309,71 @@ int pvctrl_xen_version(struct pvctrl *h, unsigned cmd, void *buf, size_t len)
 	uint64_t a[5] = { cmd, PV_PRIVCMD_BUF_ADDR };
 
 	return pvctrl_hypercall(h, PV_HYPERCALL_xen_version, a, NULL, 0, buf, buf ? len : 0);
+}
+
+int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid)
+{
+	return domctl_simple(h, PV_DOMCTL_resumedomain, domid);
+}
+
+int pvctrl_sr_save(struct pvctrl *h, pv_domid_t domid, uint8_t **buf, size_t *len)
+{
+	struct pv_privcmd_domid req = { .domid = domid };
+	size_t max = PV_PRIVCMD_MAX_MSG;
+	uint8_t *b = malloc(max);
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_SR_SAVE, &req, sizeof(req), b, max, len, NULL);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	*buf = b;
+	return 0;
+}
+
+int pvctrl_sr_restore(struct pvctrl *h, pv_domid_t domid, const void *buf, size_t len)
+{
+	struct pv_privcmd_sr_restore req = { .domid = domid };
+	uint8_t *msg = malloc(sizeof(req) + len);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &req, sizeof(req));
+	memcpy(msg + sizeof(req), buf, len);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_SR_RESTORE, msg, sizeof(req) + len, NULL, 0, NULL,
+			    NULL);
+	free(msg);
+	return rc;
+}
+
+int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags)
+{
+	struct pv_privcmd_sr_resume req = { .domid = domid, .flags = flags };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_SR_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
+}
+
+int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
+		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len)
+{
+	struct pv_privcmd_lazy l = { .domid = domid, .cmd = (uint16_t)cmd, .which = which,
+				     .timeout_ms = timeout_ms };
+	int got = -1, rc;
+
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_LAZY, &l, sizeof(l), &l, sizeof(l), NULL, &got);
+	if (rc < 0)
+		return rc;
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
+	if (base)
+		*base = l.base;
+	if (len)
+		*len = l.len;
+	return 0;
 }

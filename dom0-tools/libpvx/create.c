@@ -52,7 +52,7 @@ int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 }
 
 /* hvm and pvh run in a hardware VM: the hvm engine (as xl's CDF_hvm and CDF_hap). */
-static uint32_t create_flags(const struct domcfg *dc)
+uint32_t pvx_domain_create_flags(const struct domcfg *dc)
 {
 	return dc->type == DOMCFG_TYPE_PV ? 0 : PV_DOMCTL_CDF_hvm | PV_DOMCTL_CDF_hap;
 }
@@ -73,7 +73,7 @@ static int create_no_hvm(const struct domcfg *dc, struct pvx_err *err)
 			domcfg_type_name(dc->type));
 }
 
-static int create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
+int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
 	pv_domid_t other;
@@ -118,8 +118,8 @@ static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	return rc;
 }
 
-static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		       struct pvx_err *err)
+int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
 {
 	struct pv_privcmd_domext e = { .domid = domid,
 				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
@@ -139,10 +139,16 @@ static int create_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *
 	return rc;
 }
 
-/* "domains/<id>.cfg", relative to the run directory. */
+/* "domains/<id><ext>", relative to the run directory: the config (.cfg) and its
+ * file's path (.path). */
+static void saved_path_ext(pv_domid_t domid, const char *ext, char *buf, size_t len)
+{
+	snprintf(buf, len, "domains/%u%s", domid, ext);
+}
+
 static void saved_path(pv_domid_t domid, char *buf, size_t len)
 {
-	snprintf(buf, len, "domains/%u.cfg", domid);
+	saved_path_ext(domid, ".cfg", buf, len);
 }
 
 /* Whole or not at all (the monitor may read it any time): written to a temporary
@@ -158,13 +164,29 @@ int pvx_domain_save_config(pv_domid_t domid, const char *text)
 	return rundir_write_file(path, text, strlen(text));
 }
 
-char *pvx_domain_saved_config(pv_domid_t domid)
+/* The config file's absolute path beside the config: what its relative paths
+ * resolve against (a save puts it in the image). */
+void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc)
+{
+	const char *base = strrchr(dc->config_file, '/');
+	char path[64], *file = NULL;
+
+	if (!text || pvx_domain_save_config(domid, text) < 0)
+		return;
+	saved_path_ext(domid, ".path", path, sizeof(path));
+	if (asprintf(&file, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) < 0)
+		return;
+	rundir_write_file(path, file, strlen(file));
+	free(file);
+}
+
+static char *saved_read(pv_domid_t domid, const char *ext)
 {
 	char path[64], *buf = NULL;
 	struct stat st;
 	int fd;
 
-	saved_path(domid, path, sizeof(path));
+	saved_path_ext(domid, ext, path, sizeof(path));
 	fd = rundir_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return NULL;
@@ -177,19 +199,31 @@ char *pvx_domain_saved_config(pv_domid_t domid)
 	return buf;
 }
 
+char *pvx_domain_saved_config(pv_domid_t domid)
+{
+	return saved_read(domid, ".cfg");
+}
+
+char *pvx_domain_saved_config_file(pv_domid_t domid)
+{
+	return saved_read(domid, ".path");
+}
+
 void pvx_domain_forget(pv_domid_t domid)
 {
 	char path[64];
 
 	saved_path(domid, path, sizeof(path));
 	rundir_unlink(path);
+	saved_path_ext(domid, ".path", path, sizeof(path));
+	rundir_unlink(path);
 	pvx_store_domain_forget(domid);
 	pvx_disk_servers_stop(domid);
 }
 
 /* The store layout and the introduction, before the guest first runs. */
-static int create_store(pv_domid_t domid, const struct domcfg *dc,
-			const struct pvx_boot_ports *bp, struct pvx_err *err)
+int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,
+			    const struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct xs_handle *xs;
 	int rc = pvx_store_open(&xs, err);
@@ -214,7 +248,7 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	pv_domid_t domid;
 	int rc;
 
-	if ((rc = create_checks(h, dc, err)) < 0)
+	if ((rc = pvx_domain_create_checks(h, dc, err)) < 0)
 		return rc;
 	if (!dc->kernel)
 		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
@@ -226,12 +260,12 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	free(kernel);
 	if (rc < 0)
 		return rc;
-	rc = pvctrl_domain_create(h, create_flags(dc), dc->maxvcpus, dc->uuid, &domid);
+	rc = pvctrl_domain_create(h, pvx_domain_create_flags(dc), dc->maxvcpus, dc->uuid, &domid);
 	if (rc < 0) {
 		pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 		goto out_image;
 	}
-	rc = create_name(h, domid, dc, err);
+	rc = pvx_domain_set_name(h, domid, dc, err);
 	if (rc == 0)
 		rc = create_clock(h, domid, dc, err);
 	if (rc == 0)
@@ -239,9 +273,9 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
 	if (rc == 0)
-		rc = create_store(domid, dc, &bp, err);
+		rc = pvx_domain_store_create(domid, dc, &bp, err);
 	if (rc == 0 && cfg_text)
-		pvx_domain_save_config(domid, cfg_text);
+		pvx_domain_keep_config(domid, cfg_text, dc);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

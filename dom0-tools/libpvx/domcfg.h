@@ -166,5 +166,7 @@ struct yajl_gen_t;
 int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g);
 /* Only the "config" object ({c_info, b_info, disks, nics, on_*}). 0 or -EIO. */
 int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g);
+/* The same object left open, for a caller that adds keys and closes it. */
+int domcfg_json_gen_config_open(const struct domcfg *dc, struct yajl_gen_t *g);
 
 #endif

@@ -152,7 +152,7 @@ static int gen_actions(yajl_gen g, const struct domcfg *dc)
 	return st;
 }
 
-int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g)
+int domcfg_json_gen_config_open(const struct domcfg *dc, struct yajl_gen_t *g)
 {
 	int st = yajl_gen_map_open(g);
 
@@ -161,8 +161,14 @@ int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g)
 	st |= gen_specs(g, "disks", dc, dc->n_disks, disk_text);
 	st |= gen_specs(g, "nics", dc, dc->n_vifs, vif_text);
 	st |= gen_actions(g, dc);
-	st |= yajl_gen_map_close(g);
 	return st ? -EIO : 0;
+}
+
+int domcfg_json_gen_config(const struct domcfg *dc, struct yajl_gen_t *g)
+{
+	int rc = domcfg_json_gen_config_open(dc, g);
+
+	return rc || yajl_gen_map_close(g) ? -EIO : 0;
 }
 
 int domcfg_json_gen(const struct domcfg *dc, int domid, struct yajl_gen_t *g)

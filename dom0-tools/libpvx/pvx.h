@@ -183,10 +183,117 @@ struct cfg_file;
 char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc);
 
 /* The saved config of a live domain ($RUNDIR/domains/<domid>.cfg): malloc'ed text,
- * or NULL. pvx_domain_forget removes it. */
+ * or NULL; and the absolute path of the file it came from (.path), against which
+ * its relative paths resolve. keep writes both (text NULL: nothing).
+ * pvx_domain_forget removes them and the domain's store entries. */
 char *pvx_domain_saved_config(pv_domid_t domid);
 /* Replace it (atomically: a reader sees the old text or the new). 0 or -errno. */
 int pvx_domain_save_config(pv_domid_t domid, const char *text);
+char *pvx_domain_saved_config_file(pv_domid_t domid);
+void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc);
 void pvx_domain_forget(pv_domid_t domid);
+
+/* The steps of pvx_domain_create that a restore shares. checks: host memory, a
+ * unique name (-EEXIST), the type. set_name: name and lifecycle actions in the
+ * hypervisor. store_create: the store layout, the introduction (store page and
+ * port in bp) and every disk and vif of dc. 0 or -errno with err set. */
+int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err);
+/* The createdomain flags of dc's type: 0 for pv, CDF_hvm | CDF_hap (the hvm engine)
+ * for hvm and pvh. */
+uint32_t pvx_domain_create_flags(const struct domcfg *dc);
+int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err);
+int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,
+			    const struct pvx_boot_ports *bp, struct pvx_err *err);
+
+/* ---- Save and restore (save.c, restore.c; the image: pvisor/save.h, docs/ABI.md) ----
+ * The same functions serve files, pipes and sockets (pvxweb, migration). */
+enum pvx_sr_phase {
+	PVX_SR_PREPARE, /* the config, the image's headers, checks, the domain made */
+	PVX_SR_SUSPEND, /* save: the guest asked to suspend, until its vCPUs stopped */
+	PVX_SR_MEMORY,  /* guest memory written / read */
+	PVX_SR_STATE,   /* vCPUs, event channels, grant table, timers, store keys */
+	PVX_SR_DEVICES, /* restore: store layout, disks and vifs, the domain let run */
+	PVX_SR_FINISH,  /* save: the domain destroyed, or resumed (checkpoint) */
+	PVX_SR_NPHASES
+};
+const char *pvx_sr_phase_name(enum pvx_sr_phase p);
+
+/* What a save or restore reports as it goes (progress bars) and at the end (--json). */
+struct pvx_sr_report {
+	enum pvx_sr_phase phase;          /* under way */
+	uint64_t pages;                   /* memory pages written / placed so far */
+	uint64_t pages_total;             /* what there is: the domain's pages with data
+					   * (save), the image's (restore) */
+	uint64_t zero_pages;              /* save: pages left out as zeros */
+	uint64_t bytes;                   /* image bytes so far */
+	uint64_t phase_ns[PVX_SR_NPHASES];/* time in each phase */
+	uint64_t total_ns;
+	uint64_t running_ns;              /* restore: from the call until the domain was
+					   * let run (0: left paused) */
+	pv_domid_t domid;                 /* restore: the new domain, once made */
+};
+typedef void (*pvx_sr_progress_fn)(void *ctx, const struct pvx_sr_report *r);
+
+#define PVX_SAVE_CHECKPOINT (1u << 0) /* -c: the domain runs on afterwards */
+#define PVX_SAVE_PAUSED     (1u << 1) /* -p: the domain stays, paused */
+#define PVX_SAVE_ZLIB       (1u << 2) /* -z: deflate page data */
+#define PVX_SUSPEND_TIMEOUT_MS 30000u
+
+struct pvx_save_opts {
+	unsigned flags;               /* PVX_SAVE_* */
+	uint32_t suspend_timeout_ms;  /* 0: PVX_SUSPEND_TIMEOUT_MS */
+	const char *config_text;      /* the config to put in the image; NULL: the one
+				       * pvx create kept for the domain */
+	const char *config_file;      /* with config_text: where it was read from */
+	pvx_sr_progress_fn progress;  /* optional */
+	void *progress_ctx;
+};
+
+/* Save a running domain to fd (any stream: a file, a pipe, a socket) as xl does:
+ * ask it to suspend, write the image, then destroy it -- or, with CHECKPOINT or
+ * PAUSED, let it run on (paused) with the suspend call returning "cancelled". A
+ * failure after the guest suspended resumes it the same way: the domain is never
+ * lost. rep (may be NULL) gets the figures. 0 or -errno with err set: -ETIMEDOUT
+ * when the guest did not suspend in time (left running as it was). */
+int pvx_domain_save(struct pvctrl *h, pv_domid_t domid, int fd, const struct pvx_save_opts *o,
+		    struct pvx_sr_report *rep, struct pvx_err *err);
+
+#define PVX_RESTORE_PAUSED (1u << 0) /* -p: leave it paused */
+#define PVX_RESTORE_LAZY   (1u << 1) /* pages on first touch (see pvx_domain_restore) */
+
+struct pvx_restore_opts {
+	unsigned flags;               /* PVX_RESTORE_* */
+	const char *config_file;      /* CFG: replaces the image's config (xl restore CFG) */
+	char *const *overrides;       /* key=value settings after the config (name=...) */
+	int n_overrides;
+	pvx_sr_progress_fn progress;  /* optional */
+	void *progress_ctx;
+};
+
+/* Restore a domain from the image on fd: a new domain with the image's (or the
+ * given) config -- another name draws a new uuid, so one image starts several --
+ * its memory, vCPUs and state, new store and console channels, its devices as new
+ * frontends; it runs unless PAUSED. LAZY: fd must be a file; page data is left in
+ * it for a pager that the caller starts (pvlazy) before unpausing, and the domain
+ * is left paused. *config_file (malloc'ed, may be NULL to skip) is the config's
+ * path for the monitor. A damaged, cut or foreign image leaves no domain behind.
+ * 0 or -errno with err set: -EEXIST for a name in use, -EPROTONOSUPPORT for an
+ * image of another pvisor or engine, -EBADMSG for a damaged one. */
+int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *o,
+		       pv_domid_t *domid, char **config_file, struct pvx_sr_report *rep,
+		       struct pvx_err *err);
+
+/* Write domid's memory and vCPU registers to fd (seekable) as an ELF core file
+ * that gdb opens with the guest kernel's symbols: PT_LOAD segments at the guest's
+ * virtual addresses (pages never written left out), NT_PRSTATUS and NT_FPREGSET
+ * per vCPU. A running domain is stopped at a consistent point meanwhile and goes
+ * on after; a crashed one gives the registers it last had. 0 or -errno. */
+int pvx_domain_dump_core(struct pvctrl *h, pv_domid_t domid, int fd, struct pvx_err *err);
+
+/* A lazily restored domain's pager (pvlazy), if it has one, loads every page that
+ * is still in the image and lets the domain go (a save or a dump-core needs all of
+ * its memory). 0 (also when there is no pager), or -errno with err set. */
+int pvx_domain_lazy_fill(pv_domid_t domid, struct pvx_err *err);
 
 #endif

@@ -26,3 +26,5 @@ pvx_PROG_SRCS += dom0-tools/pvx/cli_config.c dom0-tools/pvx/cmd_config_update.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_vcpu_set.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_vcpu_list.c dom0-tools/pvx/cmd_vcpu_pin.c dom0-tools/pvx/cmd_sched_credit.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_top.c dom0-tools/pvx/top_sample.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_save.c dom0-tools/pvx/cmd_restore.c \
+	dom0-tools/pvx/cli_progress.c dom0-tools/pvx/cmd_dump_core.c

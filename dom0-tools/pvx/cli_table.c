@@ -41,6 +41,21 @@ static const struct pvx_cmd commands[] = {
 	{ "pause", cmd_pause, 0, "DOMAIN", "Pause a domain", "Stop scheduling a domain's vCPUs" },
 	{ "unpause", cmd_unpause, 0, "DOMAIN", "Unpause a paused domain",
 	  "Resume a paused domain" },
+	{ "save", cmd_save, 0, "[-c] [-p] [-z] [--json] [--timeout S] DOMAIN FILE [CFG]",
+	  "Save a domain to a file",
+	  "Suspend the domain (Xen's PV protocol), write it to FILE and destroy it, as xl "
+	  "save (-c: it runs on; -p: it stays, paused; -z: deflate its memory; CFG: put this "
+	  "config in the image; --json: the phases and their times; --timeout: seconds the "
+	  "guest has to suspend, 30); a progress bar on a terminal" },
+	{ "restore", cmd_restore, 0, "[-p] [-e] [--lazy] [--json] [CFG] FILE [KEY=VALUE...]",
+	  "Restore a domain from a saved image",
+	  "Start a domain from a save image, as xl restore (-p: leave it paused; -e: start no "
+	  "monitor, so its restart actions are not carried out; CFG replaces the image's "
+	  "config; KEY=VALUE overrides it, name=NEW starting another domain from the same "
+	  "image; --lazy: its pages come from the image on first touch; --json: the phases)" },
+	{ "dump-core", cmd_dump_core, 0, "DOMAIN FILE", "Write a domain's core file",
+	  "Write a domain's memory and vCPU registers as an ELF core file, as xl dump-core "
+	  "(gdb KERNEL FILE reads it with the kernel's symbols); the domain runs on" },
 	{ "console", cmd_console, 0, "[-t pv|serial|vuart] [-n NUM] [-w SECONDS] DOMAIN",
 	  "Attach to a domain's console",
 	  "Attach to a domain's PV console (-t pv -n 0, the one console pvisor serves: it "

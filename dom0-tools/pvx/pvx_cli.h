@@ -97,7 +97,24 @@ void cli_json_kbool(yajl_gen g, const char *key, int value);
 int cli_domain_op(int argc, char **argv, const char *verb,
 		  int (*op)(struct pvctrl *h, pv_domid_t id));
 
+/* Save/restore progress (cli_progress.c): a bar on stderr when it is a terminal
+ * (and not --json), the figures as JSON on stdout. */
+struct cli_progress {
+	const char *verb;
+	int tty, drawn;
+	uint64_t last_ns;
+	enum pvx_sr_phase last_phase;
+};
+void cli_progress_init(struct cli_progress *p, const char *verb, int json);
+void cli_progress_cb(void *ctx, const struct pvx_sr_report *r);
+void cli_progress_end(struct cli_progress *p, const struct pvx_sr_report *r, int ok);
+void cli_progress_json(const char *op, const char *name, pv_domid_t domid, const char *file,
+		       const struct pvx_sr_report *r);
+
 int cmd_create(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_dump_core(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);

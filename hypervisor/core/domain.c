@@ -105,6 +105,7 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 	if (!d)
 		return rc;
 	d->mem_fd = d->mem_ro_fd = -1;
+	d->hcpage_gfn = ~0ull;
 	d->state = PV_DOMSTATE_CREATED;
 	d->pause_count = 1;
 	d->refcnt = 1;
@@ -198,6 +199,7 @@ static void domain_free(struct domain *d)
 		close(d->mem_fd);
 	if (d->mem_ro_fd >= 0)
 		close(d->mem_ro_fd);
+	domain_lazy_fini(d);
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);

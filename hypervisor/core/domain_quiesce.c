@@ -25,13 +25,30 @@ static int domain_quiesce_wait_locked(struct domain *d, uint32_t timeout_ms)
 	return -PV_ETIMEDOUT;
 }
 
+/* A suspended domain quiesces by itself: wait for the end (the quiesce is not
+ * withdrawn on a timeout: it stays suspended for the toolstack to resume). */
+static int domain_suspend_wait_locked(struct domain *d, uint32_t timeout_ms)
+{
+	struct timespec end;
+	int rc = 0;
+
+	util_deadline_after(&end, timeout_ms);
+	while (d->quiesce == DOMAIN_QUIESCING && domain_is_suspended(d) && rc == 0)
+		rc = pthread_cond_timedwait(&hv_cond, &hv_lock, &end);
+	if (d->quiesce == DOMAIN_QUIESCED && domain_is_suspended(d))
+		return 0;
+	return domain_is_suspended(d) ? -PV_ETIMEDOUT : -PV_EINVAL;
+}
+
 /* A domain that never ran is quiesced as it is: nothing of it runs. */
 int domain_quiesce(struct domain *d, uint32_t timeout_ms)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&hv_lock);
-	if (domain_is_stopped(d) || d->removed)
+	if (domain_is_suspended(d) && !d->removed)
+		rc = domain_suspend_wait_locked(d, timeout_ms);
+	else if (domain_is_stopped(d) || d->removed)
 		rc = -PV_EINVAL;
 	else if (d->quiesce != DOMAIN_RUNS)
 		rc = -PV_EBUSY;
@@ -64,8 +81,8 @@ int domain_resume(struct domain *d)
 	int rc = 0;
 
 	pthread_mutex_lock(&hv_lock);
-	if (d->quiesce != DOMAIN_QUIESCED) {
-		rc = -PV_EINVAL;
+	if (d->quiesce != DOMAIN_QUIESCED || domain_is_suspended(d)) {
+		rc = -PV_EINVAL; /* a suspended domain goes on with resumedomain */
 	} else {
 		if (d->started && !d->reaped)
 			d->engine->resume(d);

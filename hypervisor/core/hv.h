@@ -101,6 +101,9 @@ struct domain {
 	const struct engine_ops *engine; /* chosen at create (engines/engine.h) */
 	void *engine_priv;       /* the engine's own state, opaque to the core */
 	enum domain_quiesce quiesce;
+	uint64_t hcpage_gfn;     /* the hypercall page's frame (save/restore), ~0 if none */
+	unsigned suspend_vcpu;   /* who called SCHEDOP_shutdown(suspend) */
+	struct domain_lazy *lazy;/* a lazy restore's pager fills RAM (domain_lazy.c) */
 
 	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
 	unsigned sched_weight;   /* credit scheduler weight, 1..65535 (256) */
@@ -171,6 +174,41 @@ void domain_hold_locked(struct domain *d);
 int domain_quiesce(struct domain *d, uint32_t timeout_ms);
 int domain_resume(struct domain *d);
 void domain_quiesced_locked(struct domain *d);
+/* Cooperative suspend (domain_suspend.c). suspend: the guest called
+ * SCHEDOP_shutdown(suspend): shut down with that reason, its host context kept and
+ * quiesced (domain_quiesce waits for the end and answers 0). resume_suspended:
+ * domctl resumedomain, it runs on (-PV_EINVAL when not suspended). hv_lock held. */
+void domain_suspend_locked(struct domain *d, unsigned vcpu);
+int domain_resume_suspended(struct domain *d);
+/* privcmd SR_RESUME: PV_SR_RESUME_CANCEL makes the suspend call return 1 (rax of
+ * the vCPU that made it), PV_SR_RESUME_PAUSED keeps it paused. */
+int domain_resume_suspended_flags(struct domain *d, uint32_t flags);
+int domain_is_suspended(const struct domain *d);
+/* Lazy restore (domain_lazy.c); _locked: hv_lock held. arm: before the first
+ * start, register our mapping of RAM with a userfaultfd and have the engine
+ * register the guest's. fd: a duplicate of ours (which 0, mapped at *base) or of
+ * the engine's (1, waiting up to timeout_ms for it to start), for the pager, whose
+ * connection c then is: if it closes before done, the domain is crashed. done:
+ * every page is in, the registrations go. touch: have gpfn filled (before a dom0
+ * process maps it). register: a userfaultfd over [base, base + len), or a
+ * negative PV errno (the launcher's twin is in the pv engine). */
+struct pconn;
+int domain_lazy_arm(struct domain *d);
+int domain_lazy_fd_locked(struct domain *d, struct pconn *c, unsigned which, uint32_t timeout_ms,
+			  int *fd, uint64_t *base);
+void domain_lazy_done_locked(struct domain *d);
+void domain_lazy_conn_closed(struct pconn *c);
+void domain_lazy_touch(struct domain *d, uint64_t gpfn);
+void domain_lazy_fini(struct domain *d);
+int lazy_uffd_register(void *base, uint64_t len);
+
+/* The hypervisor's part of a domain for save/restore (domain_sr.c, bodies in
+ * pvisor/save.h: struct pv_sr_hvstate and what follows it); hv_lock held. save:
+ * only while nothing of it runs (quiesced, never started, or gone: -PV_EBUSY
+ * otherwise); *out is malloc'ed. restore: into a domain with memory that never
+ * ran, of the same engine (-PV_EOPNOTSUPP) and vCPU count (-PV_EINVAL). */
+int domain_sr_save_locked(struct domain *d, uint8_t **out, size_t *len);
+int domain_sr_restore_locked(struct domain *d, const uint8_t *in, size_t len);
 /* CPU time (ns) of the domain / of one vCPU so far, 0 before it ran; the host
  * process that runs it (display only), 0 if none. hv_lock held. */
 uint64_t domain_cpu_time_locked(struct domain *d);

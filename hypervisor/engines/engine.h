@@ -156,6 +156,16 @@ struct engine_ops {
 	int (*set_affinity)(struct domain *d, struct vcpu *v);
 	int (*set_sched)(struct domain *d);
 	int (*vcpu_cpu)(struct domain *d, struct vcpu *v);
+	/*
+	 * Lazy restore (core/domain_lazy.c). When d->lazy is set at start, an engine
+	 * whose guest touches RAM through a mapping other than d->mem (pv: the
+	 * launcher's) registers that mapping with a userfaultfd before any guest code
+	 * runs. lazy_fd: that descriptor (the engine keeps it; the caller dups it), or
+	 * -PV_EAGAIN before it exists, -PV_ENOENT when the engine needs none (hvm: KVM
+	 * faults on d->mem). lazy_end: close it. hv_lock. Both optional.
+	 */
+	int (*lazy_fd)(struct domain *d);
+	void (*lazy_end)(struct domain *d);
 };
 
 /* The engine named `name` ("pv", "hvm"), or NULL when none is built or registered. */

@@ -17,6 +17,7 @@
 #include "pv_errno.h"
 #include "pvisor/errno.h"
 #include "pvisor/event_channel.h"
+#include "pvisor/save.h"
 
 /* Dom0 has no domain record in the table; its ports and VIRQs live here. */
 static struct vcpu dom0_vcpu;
@@ -481,4 +482,21 @@ void evtchn_handle_ring_sends(struct pconn *c)
 	}
 	pthread_mutex_unlock(&hv_lock);
 	__atomic_store_n(&h->page->scons, cons, __ATOMIC_RELEASE);
+}
+
+unsigned evtchn_sr_list_locked(struct domain *d, struct pv_sr_evtchn *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (uint32_t port = 1; d->evtchn && port < d->evtchn->max_ports && n < max; port++) {
+		struct evtchn *c = evtchn_port(d, port);
+
+		if (!c)
+			continue;
+		out[n] = (struct pv_sr_evtchn){ .port = port, .state = c->state, .virq = c->virq,
+						.remote_dom = c->remote_domid,
+						.remote_port = c->remote_port, .vcpu = c->vcpu };
+		n++;
+	}
+	return n;
 }

@@ -13,6 +13,9 @@ void evtchn_raise_dom0_virq_locked(unsigned virq);
 /* vcpu_info says an upcall is pending and not masked. */
 int evtchn_upcall_due(struct domain *d, struct vcpu *v);
 int evtchn_port_pending(struct domain *d, uint32_t port);
+/* Save (hv_lock held): d's open ports, at most max, into out; the count. */
+struct pv_sr_evtchn;
+unsigned evtchn_sr_list_locked(struct domain *d, struct pv_sr_evtchn *out, unsigned max);
 /* The domain leaves the table: close its ports, free the table. */
 void evtchn_domain_fini_locked(struct domain *d);
 /* dom0 handles: open returns a memory fd holding pv_privcmd_evtchn_page. */

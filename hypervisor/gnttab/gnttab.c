@@ -303,3 +303,35 @@ long hc_grant_table_op(struct hc_ctx *ctx, const uint64_t a[5])
 		return -PV_ENOSYS;
 	}
 }
+
+/* ---- save/restore (core/domain_sr.c); hv_lock held ---- */
+unsigned gnttab_sr_frames_locked(struct domain *d)
+{
+	struct gnttab *t = d->gnttab;
+	unsigned n;
+
+	if (!t)
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	n = t->nr_frames;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+int gnttab_sr_restore_locked(struct domain *d, unsigned nr_frames)
+{
+	struct gnttab *t;
+
+	if (nr_frames > PV_GNTTAB_MAX_FRAMES || !d->mem)
+		return -PV_EINVAL;
+	if (nr_frames == 0)
+		return 0; /* it never used one: made at first use, as for a new domain */
+	if (d->gnttab)
+		return -PV_EBUSY;
+	if (!(t = calloc(1, sizeof(*t))))
+		return -PV_ENOMEM;
+	pthread_mutex_init(&t->lock, NULL);
+	t->nr_frames = nr_frames;
+	__atomic_store_n(&d->gnttab, t, __ATOMIC_RELEASE);
+	return 0;
+}

@@ -22,5 +22,9 @@ int gnttab_unmap(struct pconn *c, uint32_t handle);
 int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd);
 /* The connection closed: drop its maps (clearing the flags) and its buffer. */
 void gnttab_handle_close(struct pconn *c);
+/* Save/restore (hv_lock held): the table frames set up (0: no table yet); a
+ * restored domain's table with nr_frames set up (-PV_EBUSY when it has one). */
+unsigned gnttab_sr_frames_locked(struct domain *d);
+int gnttab_sr_restore_locked(struct domain *d, unsigned nr_frames);
 
 #endif

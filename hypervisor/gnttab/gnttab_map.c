@@ -104,6 +104,7 @@ int gnttab_map(struct pconn *c, pv_domid_t domid, uint32_t ref, int readonly, in
 	rc = gnttab_pin(d, ref, 0, !readonly, &frame);
 	if (rc)
 		goto slot;
+	domain_lazy_touch(d, frame); /* in the memory fd before the client maps it */
 	*fd = gnt_map_fd(d, !readonly);
 	if (*fd < 0) {
 		rc = *fd;

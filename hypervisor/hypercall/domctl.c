@@ -113,6 +113,19 @@ static long domctl_getvcpuinfo(struct domain *d, struct pv_domctl *dc)
 	return 0;
 }
 
+/* The engine writes its stubs; the frame is remembered for save/restore. */
+static long domctl_hypercall_init(struct domain *d, uint64_t gmfn)
+{
+	int rc;
+
+	if (gmfn >= d->max_pages)
+		return -PV_EINVAL;
+	rc = d->engine->hypercall_page(d, gmfn);
+	if (rc == 0)
+		d->hcpage_gfn = gmfn;
+	return rc;
+}
+
 /* Commands on an existing domain, with hv_lock held. */
 static long domctl_on_domain(struct hc_ctx *ctx, struct domain *d, struct pv_domctl *dc)
 {
@@ -135,9 +148,9 @@ static long domctl_on_domain(struct hc_ctx *ctx, struct domain *d, struct pv_dom
 	case PV_DOMCTL_max_vcpus:
 		return dc->u.max_vcpus.max <= d->max_vcpus ? 0 : -PV_EINVAL;
 	case PV_DOMCTL_hypercall_init:
-		if (dc->u.hypercall_init.gmfn >= d->max_pages)
-			return -PV_EINVAL;
-		return d->engine->hypercall_page(d, dc->u.hypercall_init.gmfn);
+		return domctl_hypercall_init(d, dc->u.hypercall_init.gmfn);
+	case PV_DOMCTL_resumedomain:
+		return domain_resume_suspended(d);
 	case PV_DOMCTL_setdomainhandle:
 		memcpy(d->handle, dc->u.setdomainhandle.handle, sizeof(d->handle));
 		return 0;

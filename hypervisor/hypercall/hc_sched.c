@@ -83,6 +83,9 @@ static long sched_shutdown(struct hc_ctx *ctx, uint64_t arg, int code_only)
 	pthread_mutex_lock(&hv_lock);
 	if (code_only) {
 		ctx->d->shutdown_code = s.reason;
+	} else if (s.reason == PV_SHUTDOWN_suspend) {
+		/* answered: the vCPU stops as the call returns, 0 in rax (domain_suspend.c) */
+		domain_suspend_locked(ctx->d, ctx->v ? ctx->v->id : 0);
 	} else {
 		domain_shutdown_locked(ctx->d, s.reason);
 		ctx->defer = 1; /* the domain's process is gone: nobody to answer */

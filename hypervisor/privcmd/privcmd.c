@@ -118,6 +118,7 @@ static void privcmd_conn_release(struct pconn *c)
 {
 	evtchn_handle_close(c);
 	gnttab_handle_close(c);
+	domain_lazy_conn_closed(c);
 }
 
 static void *privcmd_conn(void *arg)

@@ -370,6 +370,14 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_walls(rep);
 	case PV_PRIVCMD_OP_SCHED_INFO:
 		return op_sched_info(rep);
+	case PV_PRIVCMD_OP_SR_SAVE:
+		return privcmd_sr_save(payload, len, rep);
+	case PV_PRIVCMD_OP_SR_RESTORE:
+		return privcmd_sr_restore(payload, len);
+	case PV_PRIVCMD_OP_SR_RESUME:
+		return privcmd_sr_resume(payload, len);
+	case PV_PRIVCMD_OP_LAZY:
+		return privcmd_lazy(conn, payload, len, rep);
 	default:
 		return -PV_ENOSYS;
 	}

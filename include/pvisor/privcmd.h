@@ -87,11 +87,37 @@ enum pv_privcmd_op {
 	 * domain runs on); -EBUSY: quiesced already; -EINVAL: the domain has stopped;
 	 * -ESRCH: no such domain. A paused domain quiesces too and stays paused. */
 	PV_PRIVCMD_OP_QUIESCE = 17,
-	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced. */
+	/* End a quiesce: payload pv_privcmd_domid. -EINVAL when not quiesced, or when
+	 * suspended (domctl resumedomain lets a suspended domain go on). A domain that
+	 * suspended itself (SCHEDOP_shutdown(suspend)) quiesces by itself: QUIESCE
+	 * then waits for that and answers 0. */
 	PV_PRIVCMD_OP_RESUME = 18,
 	/* How domains are scheduled on the host: reply pv_privcmd_schedinfo. */
 	PV_PRIVCMD_OP_SCHED_INFO = 19,
-	/* 20-23: spoken for by other work in progress. */
+	/* Save/restore (pvisor/save.h). SR_SAVE: payload pv_privcmd_domid; reply a
+	 * struct pv_sr_hvstate and what follows it (every vCPU, timers, event
+	 * channels) of a domain that does not run (quiesced, never started or gone;
+	 * -EBUSY otherwise). SR_RESTORE: payload pv_privcmd_sr_restore then that
+	 * state, into a created domain with memory that never ran: -EOPNOTSUPP for
+	 * another engine's state, -EINVAL for a vCPU count or frame that does not
+	 * fit, -EBUSY when it ran. */
+	PV_PRIVCMD_OP_SR_SAVE = 20,
+	PV_PRIVCMD_OP_SR_RESTORE = 21,
+	/* A suspended domain goes on (checkpoint, failed save): payload
+	 * pv_privcmd_sr_resume; PV_SR_RESUME_CANCEL makes its suspend call return 1,
+	 * PV_SR_RESUME_PAUSED leaves it paused. -EINVAL when not suspended, -EBUSY
+	 * when CANCEL comes before its vCPUs have stopped. */
+	PV_PRIVCMD_OP_SR_RESUME = 22,
+	/* Lazy restore (pvx restore --lazy; a pager fills guest RAM on first touch
+	 * through userfaultfd): payload and reply pv_privcmd_lazy. ARM: a created
+	 * domain with memory that never ran (-EBUSY armed already). FD: a userfaultfd
+	 * registered over RAM -- which 0: the hypervisor's own mapping, 1: the guest's
+	 * (waits up to timeout_ms for the domain to start; -ENOENT when its engine
+	 * needs none) -- passed with the reply, its range in base/len; the asking
+	 * connection is the domain's pager: should it close before DONE, the domain
+	 * is crashed. DONE: every page is in; the registrations go. -EINVAL when the
+	 * domain is not lazy. */
+	PV_PRIVCMD_OP_LAZY = 23,
 	/* What stands between a domain and the host (pvx info): no payload; the reply
 	 * is pv_privcmd_walls. */
 	PV_PRIVCMD_OP_WALLS = 24,
@@ -233,6 +259,30 @@ struct pv_privcmd_domext {
 #define PV_CRASH_CLAIM_SEP "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+
+struct pv_privcmd_sr_restore {
+	uint16_t domid;
+	uint16_t pad[3];
+};
+
+struct pv_privcmd_sr_resume {
+	uint16_t domid;
+	uint16_t pad;
+	uint32_t flags; /* PV_SR_RESUME_* (pvisor/save.h) */
+};
+
+#define PV_PRIVCMD_LAZY_ARM  1
+#define PV_PRIVCMD_LAZY_FD   2
+#define PV_PRIVCMD_LAZY_DONE 3
+struct pv_privcmd_lazy {
+	uint16_t domid;
+	uint16_t cmd;        /* PV_PRIVCMD_LAZY_* */
+	uint32_t which;      /* FD: 0 the hypervisor's mapping, 1 the guest's */
+	uint32_t timeout_ms; /* FD 1 */
+	uint32_t pad;
+	uint64_t base;       /* OUT (FD): the registered range, in that process */
+	uint64_t len;        /* OUT (FD) */
+};
 
 struct pv_privcmd_wait {
 	uint16_t domid;

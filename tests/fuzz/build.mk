@@ -63,3 +63,15 @@ fuzz_privcmd_CFLAGS := -Ihypervisor
 FUZZERS += fuzz_hypercall
 fuzz_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c $(pvcore_SRCS) $(pvcommon_SRCS)
 fuzz_hypercall_CFLAGS := -Ihypervisor
+# Fuzzer for the save-image reader (restore, the lazy pager, migration's receiver);
+# seeds from tests/fuzz/make_sr_seeds.py in tests/fuzz/corpus/fuzz_sr_image.
+FUZZERS += fuzz_sr_image
+fuzz_sr_image_SRCS := tests/fuzz/fuzz_sr_image.c dom0-tools/libpvx/sr_io.c \
+	dom0-tools/libpvx/sr_stream.c dom0-tools/libpvx/sr_pages.c dom0-tools/libpvx/sr_image.c \
+	dom0-tools/libpvx/sr_state.c dom0-tools/libpvx/sr_config.c dom0-tools/libpvx/pvx_err.c \
+	dom0-tools/libpvx/cfg.c dom0-tools/libpvx/cfg_lex.c dom0-tools/libpvx/cfg_format.c \
+	dom0-tools/libpvx/domcfg.c dom0-tools/libpvx/domcfg_check.c \
+	dom0-tools/libpvx/domcfg_keys.c dom0-tools/libpvx/domcfg_xlkeys.c \
+	dom0-tools/libpvx/domcfg_json.c dom0-tools/libpvx/diskspec.c \
+	dom0-tools/libpvx/vifspec.c common/util.c common/netaddr.c
+fuzz_sr_image_LDLIBS := -lyajl -lz

@@ -17,7 +17,7 @@ golden() {
 	shift
 	out=$("$PVX" "$@" 2>"$PVISOR_RUNDIR/stderr"); rc=$?
 	{
-		echo "\$ pvx $*" | sed -e "s|$TOP|\$PVISOR_TOP|g" # the same in any checkout
+		echo "\$ pvx $*" | sed -e "s|$PVISOR_RUNDIR|\$PVISOR_RUNDIR|g" -e "s|$TOP|\$PVISOR_TOP|g"
 		printf '%s\n' "$out" | python3 "$NORM" "$case"
 		[ -s "$PVISOR_RUNDIR/stderr" ] &&
 			sed -e "s|$PVISOR_RUNDIR|\$PVISOR_RUNDIR|g" -e "s|$TOP|\$PVISOR_TOP|g" \

@@ -42,6 +42,19 @@ test_engine_LIBS := pvcore pvcommon
 test_engine_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_engine.o: HOST_CFLAGS += -Ihypervisor
 
+# The save stream's record layer.
+UNIT_TESTS += test_sr_stream
+test_sr_stream_SRCS := tests/unit/test_sr_stream.c
+test_sr_stream_LIBS := pvx pvcommon
+test_sr_stream_LDLIBS := -lcunit -lz
+
+# The hypervisor's side of save/restore: suspend, resumedomain, SR_SAVE/SR_RESTORE.
+UNIT_TESTS += test_domain_sr
+test_domain_sr_SRCS := tests/unit/test_domain_sr.c
+test_domain_sr_LIBS := pvcore pvcommon
+test_domain_sr_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_domain_sr.o: HOST_CFLAGS += -Ihypervisor
+
 UNIT_TESTS += test_hypercall
 test_hypercall_SRCS := tests/unit/test_hypercall.c
 test_hypercall_LIBS := pvcore pvcommon

@@ -21,6 +21,14 @@ struct app {
 	const char *help;                      /* one line, with its key=value args */
 };
 
+/* app_mem.c's pattern, for the apps that use memory: every page of [first, first
+ * + npages) gets a byte of its own; verify returns the first page that does not
+ * read it back (0: all do). check_size reads mib= (0 when absent) and refuses more
+ * than is free. */
+void app_mem_touch(uint64_t first_pfn, uint64_t npages);
+uint64_t app_mem_verify(uint64_t first_pfn, uint64_t npages);
+int app_mem_check_size(const struct app_env *env, uint64_t *mib);
+
 /* The app called name, or NULL. */
 const struct app *app_find(const char *name);
 
@@ -61,5 +69,6 @@ int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
 int app_cmds_run(const struct app_env *env);
 int app_blkbench_run(const struct app_env *env);
+int app_count_run(const struct app_env *env);
 
 #endif

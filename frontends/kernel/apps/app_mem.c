@@ -23,14 +23,14 @@ static uint8_t mem_pattern(uint64_t pfn)
 	return (uint8_t)(pfn * 131 + 7) | 1;
 }
 
-static void mem_touch(uint64_t first_pfn, uint64_t npages)
+void app_mem_touch(uint64_t first_pfn, uint64_t npages)
 {
 	for (uint64_t pfn = first_pfn; pfn < first_pfn + npages; pfn++)
 		*(volatile uint8_t *)PHYS_TO_VIRT(pfn << PV_PAGE_SHIFT) = mem_pattern(pfn);
 }
 
 /* Returns the first page that does not read back its pattern, or 0 if all do. */
-static uint64_t mem_verify(uint64_t first_pfn, uint64_t npages)
+uint64_t app_mem_verify(uint64_t first_pfn, uint64_t npages)
 {
 	for (uint64_t pfn = first_pfn; pfn < first_pfn + npages; pfn++) {
 		uint8_t b = *(volatile uint8_t *)PHYS_TO_VIRT(pfn << PV_PAGE_SHIFT);
@@ -44,7 +44,7 @@ static uint64_t mem_verify(uint64_t first_pfn, uint64_t npages)
 	return 0;
 }
 
-static int mem_check_size(const struct app_env *env, uint64_t *mib)
+int app_mem_check_size(const struct app_env *env, uint64_t *mib)
 {
 	uint64_t avail = mm_free_pages() / MEM_PAGES_PER_MIB;
 
@@ -66,7 +66,7 @@ int app_mem_run(const struct app_env *env)
 {
 	uint64_t first = 0, mib, npages, give, disks;
 
-	if (mem_check_size(env, &mib) < 0 ||
+	if (app_mem_check_size(env, &mib) < 0 ||
 	    cmdline_get_u64(env->cmdline, "give", 0, &give) < 0 ||
 	    cmdline_get_u64(env->cmdline, "disks", 0, &disks) < 0)
 		return PV_SHUTDOWN_crash;
@@ -75,8 +75,8 @@ int app_mem_run(const struct app_env *env)
 	npages = mib * MEM_PAGES_PER_MIB;
 	if (npages)
 		first = mm_virt_to_gfn(mm_alloc_pages(npages));
-	mem_touch(first, npages);
-	if (mem_verify(first, npages))
+	app_mem_touch(first, npages);
+	if (app_mem_verify(first, npages))
 		return PV_SHUTDOWN_crash;
 	if (give && npages && balloon_give(PHYS_TO_VIRT(first << PV_PAGE_SHIFT), npages) < 0)
 		printk("mem: the balloon did not take the pages\n");

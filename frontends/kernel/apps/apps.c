@@ -47,6 +47,10 @@ static const struct app app_table[] = {
 	{ "cmds", app_cmds_run, "cmd1=WORD,WORD.. cmd2=..: run shell commands, then power off" },
 	{ "blkbench", app_blkbench_run,
 	  "disk= mib= ms= tests=seqread,.. qds=1,32: disk throughput (bench_blkhost on the host)" },
+	{ "count", app_count_run,
+	  "ms=T (20) mib=N (0) n=LIMIT disk=xvda ping=A: count in memory, a line per value "
+	  "(each first written to sector N, and a ping); N MiB of pattern checked after each "
+	  "restore (save/restore tests)" },
 	{ "help", app_help_run, "list the apps" },
 };
 

@@ -11,6 +11,7 @@
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/suspend.h"
 #include "kernel/xenbus.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
@@ -63,13 +64,14 @@ static int bf_read_u64(struct blkfront *bf, const char *key, uint64_t def, uint6
  * and BF_POOL_MAX pages, each granted once (writable). */
 static int bf_pool_alloc(struct blkfront *bf)
 {
-	uint64_t n = mm_free_pages() / 8;
+	uint64_t n = bf->pool ? bf->pool_n : mm_free_pages() / 8; /* after a restore: the same */
 
 	if (n > BF_POOL_MAX)
 		n = BF_POOL_MAX;
 	if (n < bf->info.max_segs)
 		return -PV_ENOMEM;
-	bf->pool = mm_alloc_pages(n);
+	if (!bf->pool)
+		bf->pool = mm_alloc_pages(n);
 	if (!bf->pool)
 		return -PV_ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
@@ -86,12 +88,14 @@ static int bf_pool_alloc(struct blkfront *bf)
 	return 0;
 }
 
-/* One queue: ring page, grants of its indirect pages, event channel. */
+/* One queue: ring page, grants of its indirect pages, event channel. Pages are
+ * kept for a reconnect after a restore (the allocator never frees). */
 static int bf_queue_alloc(struct blkfront *bf, struct bf_queue *q)
 {
 	int port;
 
-	q->sring = mm_alloc_pages(1);
+	if (!q->sring)
+		q->sring = mm_alloc_pages(1);
 	if (!q->sring)
 		return -PV_ENOMEM;
 	PV_FRONT_RING_SETUP(&q->ring, q->sring, PV_PAGE_SIZE);
@@ -100,7 +104,8 @@ static int bf_queue_alloc(struct blkfront *bf, struct bf_queue *q)
 		return q->ring_ref;
 	for (unsigned i = 0; i < BF_RING_SIZE && bf->info.max_segs > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	     i++) {
-		q->indirect[i] = mm_alloc_pages(1);
+		if (!q->indirect[i])
+			q->indirect[i] = mm_alloc_pages(1);
 		if (!q->indirect[i])
 			return -PV_ENOMEM;
 		q->indirect_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
@@ -211,7 +216,7 @@ static void bf_read_properties(struct blkfront *bf)
 	bf->info.discard = v != 0;
 }
 
-static int bf_connect(struct blkfront *bf)
+int bf_connect(struct blkfront *bf)
 {
 	int rc;
 
@@ -333,6 +338,7 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 		return rc;
 	}
 	bf->up = 1;
+	bf->gen = suspend_generation();
 	power_hook_add(blkfront_shutdown_all);
 	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request, "
 	       "%u persistent pages, %u queue%s\n", bf->info.name,
@@ -374,6 +380,13 @@ int blkfront_probe(void)
 	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++)
 		up += disks[i] && disks[i]->up;
 	return up;
+}
+
+void blkfront_resumed(void)
+{
+	for (int i = 0; i < BLKFRONT_MAX_DISKS; i++)
+		if (disks[i] && disks[i]->up)
+			__atomic_store_n(&disks[i]->event, 1, __ATOMIC_SEQ_CST);
 }
 
 struct blkfront *blkfront_get(unsigned n)

@@ -46,6 +46,10 @@ void blkfront_allow_persistent(int allow);
  * multi-queue-max-queues caps it). Requests are spread over them in turn. */
 void blkfront_set_queues(unsigned n);
 
+/* A restore happened (suspend.c): wake whoever waits on a disk, so that it sees it
+ * and reconnects (each disk does at its next use). */
+void blkfront_resumed(void);
+
 /* Bring up every disk listed under device/vbd that is not up yet; returns how
  * many disks are up, or -errno when the store cannot be read. */
 int blkfront_probe(void);

@@ -9,6 +9,7 @@
 #include "kernel/gnttab.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
+#include "kernel/suspend.h"
 #include "kernel/timer.h"
 #include "kernel/xenbus.h"
 #include "lib/kstring.h"
@@ -205,20 +206,36 @@ static void shadow_keep(struct blkfront *bf, struct bf_queue *q, int id)
 	bf->inflight++;
 }
 
-int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
-		    uint64_t tag)
+/* A restore happened since the disk connected: reconnect first. */
+static void bf_check_resume(struct blkfront *bf)
+{
+	if (bf->up && bf->gen != suspend_generation())
+		bf_resume(bf);
+}
+
+int bf_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
+	      uint64_t tag)
 {
 	int id, rc = check_request(bf, op, sector, nsect);
 	struct bf_queue *q = pick_queue(bf);
+	struct bf_shadow *s;
 
 	if (rc < 0)
 		return rc;
+	if (!bf->up)
+		return -PV_ENODEV;
 	if (!q || (id = shadow_get(q)) < 0)
 		return -PV_EAGAIN;
-	q->shadow[id].used = 1;
-	q->shadow[id].tag = tag;
-	q->shadow[id].nr_grefs = 0;
-	q->shadow[id].npool = 0;
+	s = &q->shadow[id];
+	s->used = 1;
+	s->raw = 0;
+	s->op = op;
+	s->sector = sector;
+	s->va = buf;
+	s->nsect = nsect;
+	s->tag = tag;
+	s->nr_grefs = 0;
+	s->npool = 0;
 	if (op == PV_BLKIF_OP_READ || op == PV_BLKIF_OP_WRITE) {
 		if ((rc = put_rw(bf, q, id, op, sector, buf, nsect)) < 0)
 			return rc;
@@ -229,15 +246,24 @@ int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uin
 	return 0;
 }
 
+int blkfront_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
+		    uint64_t tag)
+{
+	bf_check_resume(bf);
+	return bf_submit(bf, op, sector, buf, nsect, tag);
+}
+
 int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
 {
 	struct pv_blkif_request copy = *req;
 	struct bf_queue *q = &bf->q[0];
-	int id = shadow_get(q);
+	int id;
 
-	if (id < 0)
+	bf_check_resume(bf);
+	if ((id = shadow_get(q)) < 0)
 		return id;
 	q->shadow[id].used = 1;
+	q->shadow[id].raw = 1;
 	q->shadow[id].tag = req->id;
 	q->shadow[id].nr_grefs = 0;
 	q->shadow[id].npool = 0;
@@ -247,7 +273,7 @@ int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
 	return 0;
 }
 
-void blkfront_kick(struct blkfront *bf)
+static void bf_kick(struct blkfront *bf)
 {
 	for (unsigned i = 0; i < bf->nq; i++) {
 		struct bf_queue *q = &bf->q[i];
@@ -295,10 +321,30 @@ static int take_responses(struct blkfront *bf, struct bf_queue *q, struct blkfro
 	return n;
 }
 
+void blkfront_kick(struct blkfront *bf)
+{
+	bf_check_resume(bf);
+	bf_kick(bf);
+}
+
+/* Requests a failed reconnect could not re-issue: they complete with an error. */
+static int take_failed(struct blkfront *bf, struct blkfront_done *out, int max)
+{
+	int n = 0;
+
+	while (bf->nfailed && n < max) {
+		out[n].tag = bf->failed[--bf->nfailed];
+		out[n++].status = PV_BLKIF_RSP_ERROR;
+	}
+	return n;
+}
+
 int blkfront_poll(struct blkfront *bf, struct blkfront_done *out, int max)
 {
-	int n = 0, more;
+	int n, more;
 
+	bf_check_resume(bf);
+	n = take_failed(bf, out, max);
 	for (unsigned i = 0; i < bf->nq && n < max; i++) {
 		struct bf_queue *q = &bf->q[i];
 
@@ -324,6 +370,9 @@ void blkfront_wait(struct blkfront *bf)
 	for (;;) {
 		int work = 0, w;
 
+		bf_check_resume(bf);
+		if (bf->nfailed)
+			return;
 		bf->event = 0;
 		for (unsigned i = 0; i < bf->nq; i++) {
 			PV_RING_FINAL_CHECK_FOR_RESPONSES(&bf->q[i].ring, w);
@@ -381,7 +430,7 @@ int blkfront_close(struct blkfront *bf)
 {
 	struct blkfront_done d;
 
-	while (bf->inflight) {
+	while (bf->inflight || bf->nfailed) {
 		blkfront_wait(bf);
 		blkfront_poll(bf, &d, 1);
 	}
@@ -424,4 +473,86 @@ static int bf_disconnect(struct blkfront *bf)
 	bf->up = 0;
 	printk("blkfront: %s: closed\n", bf->info.name);
 	return 0;
+}
+
+/* ---- after a restore ---- */
+
+/* What was in flight when the domain was saved: noted for the re-issue (requests
+ * put raw, by the tests of a backend's checks, complete with an error), their
+ * grants ended (nothing in the new domain maps them) and pool pages returned. */
+static unsigned bf_collect(struct blkfront *bf, struct bf_shadow *replay)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < bf->nq; k++) {
+		struct bf_queue *q = &bf->q[k];
+
+		for (unsigned i = 0; i < BF_RING_SIZE; i++) {
+			struct bf_shadow *s = &q->shadow[i];
+
+			if (!s->used)
+				continue;
+			if (s->raw && bf->nfailed < BF_RING_SIZE * BF_MAX_QUEUES)
+				bf->failed[bf->nfailed++] = s->tag;
+			else if (!s->raw)
+				replay[n++] = *s;
+			pool_release(bf, s, 0);
+			shadow_release(bf, s);
+		}
+		q->inflight = 0;
+	}
+	bf->inflight = 0;
+	return n;
+}
+
+/* The grants of the old connection: rings, indirect pages, the persistent pool. */
+static void bf_ungrant(struct blkfront *bf)
+{
+	for (unsigned k = 0; k < bf->nq; k++) {
+		struct bf_queue *q = &bf->q[k];
+
+		gnttab_end_access((pv_grant_ref_t)q->ring_ref);
+		for (unsigned i = 0; i < BF_RING_SIZE; i++)
+			if (q->indirect[i])
+				gnttab_end_access((pv_grant_ref_t)q->indirect_ref[i]);
+	}
+	for (unsigned i = 0; i < bf->pool_n; i++)
+		gnttab_end_access((pv_grant_ref_t)bf->pool_ref[i]);
+	bf->pool_nfree = 0;
+}
+
+/* Xen's blkfront resume: back to Initialising, connect to the backend the
+ * toolstack made for the new domain, re-issue what was in flight. The old ports
+ * are not closed: their numbers may be someone else's in the new domain. */
+void bf_resume(struct blkfront *bf)
+{
+	static struct bf_shadow replay[BF_RING_SIZE * BF_MAX_QUEUES];
+	unsigned n = bf_collect(bf, replay), again = 0;
+	int rc;
+
+	bf->gen = suspend_generation();
+	printk("blkfront: %s: reconnecting after a restore, %u request%s to re-issue\n",
+	       bf->info.name, n, n == 1 ? "" : "s");
+	bf_ungrant(bf);
+	rc = xenbus_backend_of(bf->node, bf->bpath, sizeof(bf->bpath), &bf->backend_id);
+	if (rc == 0)
+		rc = xenbus_switch_state(bf->node, PV_XenbusStateInitialising);
+	if (rc == 0)
+		rc = bf_connect(bf);
+	for (unsigned i = 0; i < n; i++) {
+		struct bf_shadow *s = &replay[i];
+
+		if (rc == 0 && bf_submit(bf, s->op, s->sector, s->va, s->nsect, s->tag) == 0)
+			again++;
+		else if (bf->nfailed < BF_RING_SIZE * BF_MAX_QUEUES)
+			bf->failed[bf->nfailed++] = s->tag;
+	}
+	bf_kick(bf);
+	if (rc < 0) {
+		bf->up = 0;
+		printk("blkfront: %s: reconnect failed (%d): the disk is gone\n", bf->info.name, rc);
+		return;
+	}
+	printk("blkfront: %s: reconnected, %u request%s re-issued\n", bf->info.name, again,
+	       again == 1 ? "" : "s");
 }

@@ -18,6 +18,10 @@
 
 struct bf_shadow {
 	int used;
+	int raw;                    /* blkfront_submit_raw: not re-issued after a restore */
+	int op;                     /* what to re-issue after a restore */
+	uint64_t sector;
+	uint8_t *va;                /* the caller's buffer, as submitted */
 	uint64_t tag;
 	unsigned nr_grefs;          /* per-request grants to revoke */
 	pv_grant_ref_t grefs[BF_MAX_SEGS];
@@ -46,6 +50,7 @@ struct bf_queue {
 
 struct blkfront {
 	int up;
+	unsigned gen;    /* suspend_generation() it is connected in */
 	struct blkfront_info info;
 	char node[32];   /* device/vbd/<vdev> */
 	char bpath[96];  /* backend directory */
@@ -57,6 +62,8 @@ struct blkfront {
 	unsigned inflight;  /* over all queues */
 	int persistent;             /* both sides offer feature-persistent */
 	unsigned reconnects;        /* backends that started over under us */
+	uint64_t failed[BF_RING_SIZE * BF_MAX_QUEUES]; /* tags to complete with an error */
+	unsigned nfailed;
 	unsigned pool_n, pool_nfree;
 	uint8_t *pool;              /* pool_n pages */
 	int pool_ref[BF_POOL_MAX];
@@ -67,5 +74,13 @@ struct blkfront {
 int bf_publish(struct blkfront *bf);
 /* The backend started over: rings anew, requests in flight again (blkfront.c). */
 int blkfront_reconnect(struct blkfront *bf);
+/* blkfront.c: connect to the backend (features, rings, grants, handshake). */
+int bf_connect(struct blkfront *bf);
+/* blkfront_io.c: the disk was connected in an older domain (a restore happened):
+ * connect to the new backend and re-issue what was in flight. */
+void bf_resume(struct blkfront *bf);
+/* Submit without the restore check (bf_resume's re-issue). */
+int bf_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t nsect,
+	      uint64_t tag);
 
 #endif

@@ -55,6 +55,21 @@ void console_ring_bind(void)
 		evtchn_bind_handler(cr_port, console_ring_event, NULL);
 }
 
+void console_ring_resume(const struct pv_start_info *si)
+{
+	uint32_t port = si->console.domU.evtchn;
+
+	if (!cr_active)
+		return;
+	if (port == 0 || port >= EVTCHN_MAX_PORTS) {
+		cr_active = 0; /* no console channel: output goes to console_io */
+		return;
+	}
+	cr_port = port;
+	evtchn_bind_handler(cr_port, console_ring_event, NULL);
+	evtchn_send(cr_port); /* whatever waits in out[] goes out now */
+}
+
 int console_ring_active(void)
 {
 	return cr_active;

@@ -15,6 +15,9 @@ int console_ring_init(const struct pv_start_info *si);
 void console_ring_release(void);
 /* Bind the port's event handler (after evtchn_init_cpu). */
 void console_ring_bind(void);
+/* After a restore: the ring is where it was, its port is the one start_info names
+ * now (the toolstack gave the new domain a new one). */
+void console_ring_resume(const struct pv_start_info *si);
 /* 1 while output goes to the ring. */
 int console_ring_active(void);
 

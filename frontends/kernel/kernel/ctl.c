@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/suspend.h"
 #include "kernel/vcpuhp.h"
 #include "kernel/xenbus.h"
 #include "lib/kstring.h"
@@ -84,6 +85,8 @@ static void ctl_request(const char *key, const char *value)
 	} else if (strcmp(value, "reboot") == 0) {
 		printk("xenbus: control/shutdown asks for a reboot\n");
 		power_off(PV_SHUTDOWN_reboot);
+	} else if (strcmp(value, "suspend") == 0) {
+		suspend_request();
 	} else {
 		printk("xenbus: control/shutdown \"%s\" is not supported by this kernel\n",
 		       value);

@@ -230,3 +230,21 @@ void evtchn_wait_flag(volatile int *flag)
 		sched_block();
 	}
 }
+
+void evtchn_resume(void)
+{
+	for (unsigned p = 0; p < EVTCHN_MAX_PORTS; p++) {
+		evtchn_slots[p].fn = 0;
+		evtchn_slots[p].data = 0;
+		evtchn_port_cpu[p] = 0;
+	}
+	for (unsigned v = 0; v < SMP_MAX_VCPUS; v++)
+		for (unsigned w = 0; w < EVTCHN_MAX_PORTS / 64; w++)
+			__atomic_store_n(&evtchn_cpu_ports[v][w], 0, __ATOMIC_SEQ_CST);
+}
+
+void evtchn_set_pending_local(uint32_t port)
+{
+	__atomic_fetch_or(&evtchn_si()->evtchn_pending[port / 64], 1ull << (port % 64),
+			  __ATOMIC_SEQ_CST);
+}

@@ -42,6 +42,13 @@ void irq_enable(void);
 /* Sleep until *flag is non-zero (checked with upcalls masked, then SCHEDOP_block). */
 void evtchn_wait_flag(volatile int *flag);
 
+/* After a restore (suspend.c): the new domain has none of our ports; forget every
+ * handler and vCPU placement. Each driver binds its own again. */
+void evtchn_resume(void);
+/* Make port pending here, as the hypervisor would (set its bit; the unmask that
+ * evtchn_bind_handler makes delivers it): wakes a vCPU that waits for it. */
+void evtchn_set_pending_local(uint32_t port);
+
 /* Upcalls this vCPU took (for tests and statistics). */
 uint64_t evtchn_upcalls(unsigned vcpu);
 

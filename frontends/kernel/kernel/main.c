@@ -15,6 +15,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "smp.h"
+#include "suspend.h"
 #include "time.h"
 #include "timer.h"
 #include "xenbus.h"
@@ -101,6 +102,9 @@ static __attribute__((noreturn)) void kmain_cont(void)
 	console_ring_bind();
 	if (timer_init_cpu() < 0)
 		printk("%s: warning: no timer interrupt (VIRQ_TIMER bind failed)\n", KERNEL_NAME);
+	if (cmdline_get(&kmain_cmdline, "suspend") &&
+	    strcmp(cmdline_get(&kmain_cmdline, "suspend"), "0") == 0)
+		suspend_set_enabled(0);
 	if (xenbus_init() < 0)
 		printk("%s: no store ring in start_info: xenbus is off\n", KERNEL_NAME);
 	ctl_init(&kmain_cmdline);

@@ -17,6 +17,7 @@
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/suspend.h"
 #include "kernel/time.h"
 #include "kernel/xenbus.h"
 #include "lib/format.h"
@@ -41,8 +42,12 @@ struct nf_queue {
 	uint8_t tx_busy[NF_TX];
 };
 
+#define NF_RESUME_WAIT_NS (10ull * 1000000000ull)
+
 static struct {
 	int up;
+	unsigned gen;      /* suspend_generation() it connected in */
+	unsigned devid;
 	char node[32];
 	char backend[96];
 	unsigned backend_id;
@@ -280,6 +285,7 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 
 	if (nf.up)
 		return 0;
+	nf.devid = devid;
 	ksnprintf(nf.node, sizeof(nf.node), "device/vif/%u", devid);
 	rc = xenbus_backend_of(nf.node, nf.backend, sizeof(nf.backend), &nf.backend_id);
 	if (rc) {
@@ -325,6 +331,7 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 	rc = xenbus_switch_state(nf.node, PV_XenbusStateConnected);
 	if (rc)
 		return rc;
+	nf.gen = suspend_generation();
 	nf.up = 1;
 	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
 	power_hook_add(netfront_disconnect);
@@ -385,6 +392,33 @@ static void nf_check_backend(void)
 	if (xenbus_read_state(nf.backend) == PV_XenbusStateInitWait)
 		nf_reconnect();
 	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
+}
+
+/* Xen's netfront resume: the backend is a new one (the toolstack made it for the
+ * restored domain); connect to it with the same queues and buffers, new grants and
+ * ports. Frames in flight are lost, as on a real wire; the stack resends. */
+static void nf_resume(void)
+{
+	struct netfront_stats st = nf.st;
+	unsigned devid = nf.devid, nq = nf.nq;
+	int rc;
+
+	printk("netfront: %s: reconnecting after a restore\n", nf.node);
+	memset(&nf, 0, sizeof(nf)); /* the old ports are not ours to close any more */
+	nf.st = st;
+	rc = netfront_connect(devid, nq, NF_RESUME_WAIT_NS);
+	nf.gen = suspend_generation();
+	if (rc)
+		printk("netfront: device/vif/%u: reconnect failed (%d)\n", devid, rc);
+	else
+		printk("netfront: %s: reconnected\n", nf.node);
+}
+
+/* A restore happened since we connected: reconnect first. */
+static void nf_check_resume(void)
+{
+	if (nf.up && nf.gen != suspend_generation())
+		nf_resume();
 }
 
 int netfront_backend_state(void)
@@ -451,6 +485,7 @@ int netfront_send(const void *frame, uint32_t len)
 	struct pv_netif_tx_request *r;
 	unsigned slot;
 
+	nf_check_resume();
 	if (!nf.up)
 		return -PV_ENODEV;
 	if (len < 14 || len > NETFRONT_FRAME_MAX)
@@ -482,6 +517,7 @@ void netfront_flush(void)
 {
 	int notify;
 
+	nf_check_resume();
 	if (!nf.up)
 		return;
 	for (unsigned i = 0; i < nf.nq; i++) {
@@ -532,6 +568,7 @@ unsigned netfront_poll(netfront_rx_fn rx, void *arg, unsigned budget)
 	unsigned got = 0;
 	int notify;
 
+	nf_check_resume();
 	if (!nf.up)
 		return 0;
 	nf_check_backend();
@@ -555,6 +592,8 @@ void netfront_wait(uint64_t deadline_ns)
 {
 	struct pv_sched_poll sp = { .nr_ports = nf.nq, .timeout = deadline_ns };
 
+	nf_check_resume();
+	sp.nr_ports = nf.nq;
 	if (!nf.up)
 		return;
 	/* not past the next look at the backend: a dead one sends no event */

@@ -10,6 +10,12 @@
 #include "lib/kstring.h"
 
 volatile int smp_ready;
+static struct percpu *smp_areas[SMP_MAX_VCPUS];
+
+struct percpu *smp_percpu(unsigned id)
+{
+	return id < SMP_MAX_VCPUS ? smp_areas[id] : 0;
+}
 
 /* A KSTACK_SIZE-aligned stack with its percpu header at the bottom. */
 static struct percpu *smp_stack_alloc(unsigned id)
@@ -21,6 +27,7 @@ static struct percpu *smp_stack_alloc(unsigned id)
 		return 0;
 	pc = (struct percpu *)(((uintptr_t)raw + KSTACK_SIZE - 1) & ~(uintptr_t)(KSTACK_SIZE - 1));
 	pc->id = id;
+	smp_areas[id] = pc;
 	return pc;
 }
 

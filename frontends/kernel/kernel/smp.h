@@ -25,6 +25,9 @@ static inline struct percpu *this_cpu(void)
 	return (struct percpu *)(uintptr_t)(sp & ~(uint64_t)(KSTACK_SIZE - 1));
 }
 
+/* vCPU id's area, or NULL when it never ran (its stack was never made). */
+struct percpu *smp_percpu(unsigned id);
+
 /* Set once vCPU 0 runs on its per-vCPU stack (before that every caller is vCPU 0). */
 extern volatile int smp_ready;
 

@@ -19,6 +19,27 @@ static void timer_fire(uint32_t port, void *data)
 	pc->timer_fired = 1;
 }
 
+/* After a restore: VIRQ_TIMER of every vCPU that had one, bound again from here
+ * (bind_virq names the vCPU), each made pending once so that a vCPU asleep in
+ * evtchn_wait_flag wakes and looks again at what it waits for. */
+void timer_resume(void)
+{
+	for (unsigned id = 0; id < SMP_MAX_VCPUS; id++) {
+		struct percpu *pc = smp_percpu(id);
+		int port;
+
+		if (!pc || !pc->timer_port)
+			continue;
+		pc->timer_port = 0;
+		port = evtchn_bind_virq(PV_VIRQ_TIMER, id);
+		if (port < 0)
+			continue;
+		pc->timer_port = (uint32_t)port;
+		evtchn_set_pending_local(pc->timer_port);
+		evtchn_bind_handler(pc->timer_port, timer_fire, pc);
+	}
+}
+
 int timer_init_cpu(void)
 {
 	struct percpu *pc = this_cpu();

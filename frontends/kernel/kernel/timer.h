@@ -7,6 +7,9 @@
 /* Bind this vCPU's VIRQ_TIMER (each vCPU calls it once). 0 or negative PV_E*. */
 int timer_init_cpu(void);
 
+/* After a restore: bind every vCPU's VIRQ_TIMER again and wake each once. */
+void timer_resume(void);
+
 /* Sleep ns nanoseconds of system time on the calling vCPU (one-shot timer, then
  * SCHEDOP_block until it fires). Returns the ns actually slept. */
 uint64_t timer_sleep_ns(uint64_t ns);

@@ -49,6 +49,7 @@ struct xb_event {
 
 struct xb_watch {
 	char token[XB_TOKEN];
+	char path[XB_EV_PATH]; /* set again after a restore */
 	xenbus_watch_fn cb;
 	void *arg;
 	int used;
@@ -417,6 +418,41 @@ int xenbus_control_enable(xenbus_control_fn fn)
 	return rc;
 }
 
+/* ---- suspend (suspend.c) ---- */
+
+static int xb_suspend_masked;
+
+void xenbus_suspend_begin(void)
+{
+	xb_lock(&xb_suspend_masked); /* no request in flight across the suspend */
+}
+
+/* In a restored domain (lock held): the store's new port, and every watch set
+ * again -- the store has none of ours. Each fires once, as any new watch. */
+static void xb_resume_locked(void)
+{
+	const struct pv_start_info *si = boot.start_info;
+
+	xb_port = si->store_evtchn;
+	xb_waiting = 0;
+	evtchn_bind_handler(xb_port, xb_event, 0);
+	for (unsigned i = 0; i < XB_WATCHES; i++) {
+		struct xb_watch *w = &xb_watches[i];
+
+		if (w->used && xb_talk_str_locked(PV_XS_WATCH, XBT_NIL, w->path, w->token,
+						  strlen(w->token) + 1) < 0)
+			printk("xenbus: watch %s on %s not set again after the restore\n", w->token,
+			       w->path);
+	}
+}
+
+void xenbus_suspend_end(int restored)
+{
+	if (restored)
+		xb_resume_locked();
+	xb_unlock(xb_suspend_masked);
+}
+
 int xenbus_ready(void)
 {
 	return xb_up && !xb_broken;
@@ -522,7 +558,7 @@ int xenbus_watch(const char *path, const char *token, xenbus_watch_fn cb, void *
 	struct xb_watch *w = 0;
 	int masked, rc;
 
-	if (strlen(token) >= XB_TOKEN)
+	if (strlen(token) >= XB_TOKEN || strlen(path) >= XB_EV_PATH)
 		return -PV_EINVAL;
 	xb_lock(&masked);
 	for (unsigned i = 0; i < XB_WATCHES; i++) {
@@ -538,6 +574,7 @@ int xenbus_watch(const char *path, const char *token, xenbus_watch_fn cb, void *
 		return -PV_ENOSPC;
 	}
 	kstrlcpy(w->token, token, sizeof(w->token));
+	kstrlcpy(w->path, path, sizeof(w->path));
 	w->cb = cb;
 	w->arg = arg;
 	w->used = 1;

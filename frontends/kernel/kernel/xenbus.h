@@ -95,6 +95,13 @@ int xenbus_wait_gone(const char *path, uint64_t timeout_ns);
  * before publishing the rings again. 0, or -PV_ETIMEDOUT. */
 int xenbus_frontend_restart(const char *node, const char *backend, uint64_t timeout_ns);
 
+/* Suspend (suspend.c): begin takes the store lock -- no request in flight while
+ * the domain is saved, as Linux's xs_suspend; end, after the suspend call, in a
+ * restored domain (restored = 1) binds the store's new port from start_info and
+ * sets every watch again, then drops the lock. */
+void xenbus_suspend_begin(void);
+void xenbus_suspend_end(int restored);
+
 /* Counters for statistics and tests. */
 struct xenbus_stats {
 	uint64_t requests, replies, events, errors;

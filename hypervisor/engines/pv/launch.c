@@ -7,6 +7,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/ioctl.h>
+#include <linux/userfaultfd.h>
 #include <asm/unistd.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -393,7 +395,9 @@ static long install_deny_filter(void)
 	return sys_call3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 }
 
-static void send_listener(int fd)
+/* The listener, and for a lazy restore the userfaultfd (uffd >= 0), in one
+ * message. */
+static void send_listener(int fd, int uffd)
 {
 	union {
 		char buf[24];
@@ -404,12 +408,30 @@ static void send_listener(int fd)
 	struct l_msghdr msg = { 0, 0, &iov, 1, cmsg.buf, 24, 0 };
 	unsigned long *c = (unsigned long *)cmsg.buf;
 
-	c[0] = 20;                       /* cmsg_len = CMSG_LEN(sizeof(int)) */
+	c[0] = uffd >= 0 ? 24 : 20;      /* cmsg_len = CMSG_LEN(n * sizeof(int)) */
 	((int *)cmsg.buf)[2] = L_SOL_SOCKET;
 	((int *)cmsg.buf)[3] = L_SCM_RIGHTS;
 	((int *)cmsg.buf)[4] = fd;
+	((int *)cmsg.buf)[5] = uffd;
 	if (sys_call3(__NR_sendmsg, FD_CTRL, &msg, 0) != 1)
 		launch_die(6);
+}
+
+/* Lazy restore: missing pages of guest RAM fault to the pager. An unprivileged
+ * launcher may only take faults of user code, which guest code is. */
+static int lazy_register(uint64_t ram)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_MISSING_SHMEM };
+	struct uffdio_register reg = { .range = { PV_PHYSMAP_BASE, ram },
+				       .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long fd = sys_call1(__NR_userfaultfd, 02004000 /* O_CLOEXEC | O_NONBLOCK: poll() */);
+
+	if (fd < 0)
+		fd = sys_call1(__NR_userfaultfd, 02004000 | 1 /* UFFD_USER_MODE_ONLY */);
+	if (fd < 0 || sys_call3(__NR_ioctl, fd, UFFDIO_API, &api) < 0 ||
+	    sys_call3(__NR_ioctl, fd, UFFDIO_REGISTER, &reg) < 0)
+		launch_die(13);
+	return (int)fd;
 }
 
 /* Wait until the hypervisor starts this vCPU, then load its frame and jump. */
@@ -463,22 +485,22 @@ static void set_limits(const struct launch_go *go)
 	if (go->rlim_as) {
 		r.cur = r.max = go->rlim_as;
 		if (sys_call4(__NR_prlimit64, 0, L_RLIMIT_AS, &r, 0) < 0)
-			launch_die(13);
+			launch_die(14);
 	}
 	if (go->rlim_nproc) {
 		r.cur = r.max = go->rlim_nproc;
 		if (sys_call4(__NR_prlimit64, 0, L_RLIMIT_NPROC, &r, 0) < 0)
-			launch_die(13);
+			launch_die(14);
 	}
 }
 
 /* Checked in this order so a failure exit code tells the hypervisor which step. */
 static void launch_main(void)
 {
-	struct launch_go go = { 0, 0, 0, 0, 0 };
+	struct launch_go go = { 0, 0, 0, 0, 0, 0 };
 	uint64_t nr_vcpus, total, special_off;
 	long listener, ret;
-	int memfd;
+	int memfd, uffd = -1;
 
 	/* A domain never outlives the hypervisor that serves its hypercalls. */
 	sys_call2(__NR_prctl, L_PR_SET_PDEATHSIG, 9);
@@ -502,6 +524,8 @@ static void launch_main(void)
 			L_MAP_SHARED | L_MAP_FIXED_NOREPLACE, memfd, 0);
 	if (ret != (long)PV_PHYSMAP_BASE)
 		launch_die(5);
+	if (go.flags & LAUNCH_LAZY)
+		uffd = lazy_register(special_off);
 	set_limits(&go);
 	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
 	install_fault_handlers();
@@ -512,7 +536,7 @@ static void launch_main(void)
 	listener = install_listener_filter();
 	if (listener < 0)
 		launch_die(10);
-	send_listener((int)listener);
+	send_listener((int)listener, uffd);
 	for (unsigned v = 1; v < nr_vcpus; v++)
 		spawn_thread(v);
 	while (__atomic_load_n(&threads_ready, __ATOMIC_SEQ_CST) != (int)nr_vcpus - 1)

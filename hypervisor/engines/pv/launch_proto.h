@@ -15,10 +15,16 @@
 #define LAUNCH_TEXT_BASE 0x10000000ull
 #define LAUNCH_TEXT_END  0x10100000ull
 
+/* A lazy restore: register guest RAM (the memory fd's first special_off bytes)
+ * with a userfaultfd before any guest code runs, and send it after the listener
+ * (one SCM_RIGHTS message with both). */
+#define LAUNCH_LAZY 1u
+
 struct launch_go {
 	uint64_t nr_vcpus;    /* vCPU threads to run */
 	uint64_t special_off; /* offset of the special pages in the memory fd */
 	uint64_t total;       /* bytes of the memory fd to map at PV_PHYSMAP_BASE */
+	uint64_t flags;       /* LAUNCH_* */
 	uint64_t rlim_as;     /* RLIMIT_AS to set once mapped (0: leave it) */
 	uint64_t rlim_nproc;  /* RLIMIT_NPROC to set (0: leave it; only for a uid of its own) */
 };

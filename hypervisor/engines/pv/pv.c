@@ -41,16 +41,33 @@ static int pv_create(struct domain *d)
 
 	if (!p)
 		return -PV_ENOMEM;
-	p->pidfd = p->listener = -1;
+	p->pidfd = p->listener = p->lazy_uffd = -1;
 	p->uid = (uid_t)-1;
 	p->nr_vcpus = d->max_vcpus;
 	d->engine_priv = p;
 	return 0;
 }
 
+static int pv_lazy_fd(struct domain *d)
+{
+	struct pv_dom *p = pv_dom(d);
+
+	return p->lazy_uffd >= 0 ? p->lazy_uffd : -PV_EAGAIN;
+}
+
+static void pv_lazy_end(struct domain *d)
+{
+	struct pv_dom *p = pv_dom(d);
+
+	if (p->lazy_uffd >= 0)
+		close(p->lazy_uffd);
+	p->lazy_uffd = -1;
+}
+
 static void pv_destroy(struct domain *d)
 {
 	pv_sched_end(d);
+	pv_lazy_end(d);
 	free(d->engine_priv);
 	d->engine_priv = NULL;
 }
@@ -211,4 +228,6 @@ const struct engine_ops engine_pv = {
 	.set_affinity = pv_apply_affinity,
 	.set_sched = pv_set_sched,
 	.vcpu_cpu = pv_vcpu_cpu,
+	.lazy_fd = pv_lazy_fd,
+	.lazy_end = pv_lazy_end,
 };

@@ -51,6 +51,7 @@ struct pv_dom {
 	int quiescing;      /* a quiesce was asked and not resumed */
 	int quiesce_told;   /* ... and its end reported to the core */
 	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
+	int lazy_uffd;      /* lazy restore: the launcher's userfaultfd, or -1 */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
 };

@@ -223,7 +223,8 @@ int pv_spawn_take(struct pv_launcher *out)
 static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 {
 	struct launch_go go = { d->max_vcpus, d->special_off, d->mem_size,
-				d->mem_size + (16ull << 20), own_uid ? d->max_vcpus : 0 };
+				d->lazy ? LAUNCH_LAZY : 0, d->mem_size + (16ull << 20),
+				own_uid ? d->max_vcpus : 0 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -242,14 +243,16 @@ static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 	return sendmsg(ctrl, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(go) ? 0 : -PV_EIO;
 }
 
-/* The launcher sends its seccomp listener over the control socket. */
+/* The launcher sends its seccomp listener over the control socket (and for a
+ * lazy restore its userfaultfd with it). */
 static int pv_recv_listener(struct domain *d, int fd)
 {
 	struct pv_dom *p = pv_dom(d);
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
+	int fds[2] = { -1, -1 };
 	char byte;
 	struct iovec iov = { &byte, 1 };
 	struct msghdr msg = { .msg_iov = &iov,
@@ -264,9 +267,16 @@ static int pv_recv_listener(struct domain *d, int fd)
 	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != 1)
 		return -PV_EIO;
 	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof(int)) ||
+	    c->cmsg_len > CMSG_LEN(2 * sizeof(int)))
 		return -PV_EBADMSG;
-	memcpy(&p->listener, CMSG_DATA(c), sizeof(int));
+	memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
+	p->listener = fds[0];
+	if (d->lazy)
+		p->lazy_uffd = fds[1];
+	else if (fds[1] >= 0)
+		close(fds[1]);
+	pthread_cond_broadcast(&hv_cond); /* a pager may wait for the userfaultfd */
 	if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
 		log_debug("dom%u: no synchronous wake-up for hypercalls: %s", d->domid,

@@ -50,6 +50,18 @@ static inline int HYPERVISOR_sched_op(int cmd, void *arg)
 	return _hypercall2(int, sched_op, (int64_t)cmd, (uintptr_t)arg);
 }
 
+/* SCHEDOP_shutdown(SHUTDOWN_suspend) with start_info's frame in the third argument,
+ * as a Xen x86 PV guest passes it (the toolstack finds start_info there). Returns 0
+ * in a restored domain, 1 when the suspend was cancelled (the same domain runs on:
+ * a checkpoint, or a save that failed), or a negative PV_E*. */
+static inline int HYPERVISOR_suspend(uint64_t start_info_gfn)
+{
+	struct { uint32_t reason; } r = { 2 /* PV_SHUTDOWN_suspend */ };
+
+	return _hypercall3(int, sched_op, 2 /* PV_SCHEDOP_shutdown */, (uintptr_t)&r,
+			   start_info_gfn);
+}
+
 static inline int HYPERVISOR_xen_version(int cmd, void *arg)
 {
 	return _hypercall2(int, xen_version, (int64_t)cmd, (uintptr_t)arg);
