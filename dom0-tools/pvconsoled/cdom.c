@@ -108,7 +108,7 @@ static int cdom_open_log(struct consd *s, struct cdom *d)
 	char dir[480], path[600];
 	int rc;
 
-	d->log.fd = -1;
+	conlog_init(&d->log, &s->lim, util_now_ns()); /* also when there is no file */
 	if (rundir_file(dir, sizeof(dir), "console") < 0)
 		return -ENAMETOOLONG;
 	snprintf(path, sizeof(path), "%s/%s.log", dir, d->name);

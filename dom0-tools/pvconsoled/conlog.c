@@ -9,15 +9,21 @@
 #include "conlog.h"
 #include "util.h"
 
+void conlog_init(struct conlog *l, const struct conlog_limits *lim, uint64_t now_ns)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->lim = lim;
+	l->tokens = (double)lim->burst;
+	l->refill_ns = now_ns;
+}
+
 int conlog_open(struct conlog *l, const char *path, const struct conlog_limits *lim,
 		uint64_t now_ns)
 {
 	struct stat st;
 
-	memset(l, 0, sizeof(*l));
-	l->lim = lim;
-	l->tokens = (double)lim->burst;
-	l->refill_ns = now_ns;
+	conlog_init(l, lim, now_ns);
 	if (snprintf(l->path, sizeof(l->path), "%s", path) >= (int)sizeof(l->path)) {
 		l->fd = -1;
 		return -ENAMETOOLONG;

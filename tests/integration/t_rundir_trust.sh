@@ -68,6 +68,14 @@ else
 	echo "note: no second user (useradd failed): the squatted-/tmp case is not run"
 fi
 
+# still_serving DIR PID: pvconsoled PID went on without a log (it once crashed on the
+# guest's first output then), and the guest's output still reaches the pty.
+still_serving() {
+	sleep 1
+	kill -0 "$2" 2>/dev/null && [ "$(cat "$1/pvconsoled.pid")" = "$2" ] ||
+		fail "pvconsoled $2 in $1 died without its log: $(tail -3 "$1/pvsup.log" 2>/dev/null)"
+}
+
 # Links planted in a trusted run directory are removed or refused, never followed.
 rd=$WORK/rd-plant
 mkdir -m 0700 "$rd" "$WORK/victim"
@@ -84,6 +92,7 @@ ln -s "$WORK/victim/cfg" "$rd/domains/1.cfg"
 PVISOR_RUNDIR=$rd "$PVX" daemons start >/dev/null || fail "daemons start in $rd"
 [ -L "$rd/pvisor.pid.tmp" ] && fail "the planted pvisor.pid.tmp link is still there"
 kill -0 "$(cat "$rd/pvisor.pid")" || fail "pvisor.pid does not name pvisor"
+pc=$(cat "$rd/pvconsoled.pid")
 PVISOR_RUNDIR=$rd "$PVX" create -q "$(mkcfg planted 'cmdline = "app=spin"')" >/dev/null ||
 	fail "create in $rd"
 wait_for 10 grep -q "cannot open its console log.*planted.log" "$rd/pvconsoled.log" ||
@@ -92,6 +101,7 @@ for f in pid log console cfg; do
 	[ "$(cat "$WORK/victim/$f")" = "victim $f" ] || fail "victim file $f was written: $(cat "$WORK/victim/$f")"
 done
 [ -L "$rd/console/planted.log" ] || fail "the planted console log link was replaced"
+still_serving "$rd" "$pc"
 ok "planted links (pvisor.pid.tmp, xsd.log, console/NAME.log, domains/ID.cfg) not followed"
 PVISOR_RUNDIR=$rd "$PVX" daemons stop >/dev/null
 
@@ -100,11 +110,13 @@ rd2=$WORK/rd-plant2
 mkdir -m 0700 "$rd2" "$WORK/victimdir"
 ln -s "$WORK/victimdir" "$rd2/console"
 PVISOR_RUNDIR=$rd2 "$PVX" daemons start >/dev/null || fail "daemons start in $rd2"
+pc=$(cat "$rd2/pvconsoled.pid")
 PVISOR_RUNDIR=$rd2 "$PVX" create -q "$(mkcfg linked 'cmdline = "app=spin"')" >/dev/null ||
 	fail "create in $rd2"
 wait_for 10 grep -q "cannot open its console log.*/console/linked.log" "$rd2/pvconsoled.log" ||
 	fail "pvconsoled: $(tail -3 "$rd2/pvconsoled.log")"
 [ -z "$(ls -A "$WORK/victimdir")" ] || fail "a log was written through the linked console/: $(ls "$WORK/victimdir")"
+still_serving "$rd2" "$pc"
 ok "a linked console/ directory is not written through"
 PVISOR_RUNDIR=$rd2 "$PVX" daemons stop >/dev/null
 
