@@ -94,6 +94,28 @@ if [ -n "${pids:-}" ]; then
 	ok "a destroyed domain's cgroup goes"
 fi
 
+# A uid let go is not the next one taken: a pvisor that exits leaves its launchers'
+# zombies (until init reaps them), and they count against their uid's RLIMIT_NPROC
+# (= vCPUs). Stand-in: a process of w1's and one of w2's uid outlive them; two 2-vCPU
+# domains after them (the second on a launcher started after both went) start all
+# their vCPUs.
+if [ $root = 1 ]; then
+	"$PVX" destroy w2 || fail "destroy w2"
+	lingers=()
+	for u in "${uids[@]}"; do
+		setpriv --reuid="$u" --regid="$u" --clear-groups sleep 60 &
+		lingers+=($!)
+	done
+	for w in w3 w4; do
+		"$PVX" create -q "$(mkcfg $w 'cmdline = "app=smp rounds=50 work=1000"' 'vcpus = 2' \
+			'on_poweroff = "preserve"')" || fail "create $w"
+		wait_for 30 console_has $w "smp: all secondary vCPUs down" ||
+			fail "$w did not run its 2 vCPUs: $(tail -3 "$PVISOR_RUNDIR/console/$w.log")"
+	done
+	kill "${lingers[@]}"
+	ok "with processes of w1's and w2's uids left, w3 and w4 (2 vCPUs each) ran"
+fi
+
 # Not root: a user namespace of that user's uid; what is missing is said.
 if [ $root = 1 ] && { id pvtest >/dev/null 2>&1 ||
 	useradd --system --no-create-home --shell /usr/sbin/nologin pvtest 2>/dev/null; }; then

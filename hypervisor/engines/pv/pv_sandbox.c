@@ -15,7 +15,10 @@
  * Uids: PVISOR_DOMAIN_UIDS=FIRST:COUNT (default 1879048192:65536, i.e. 0x70000000,
  * beyond systemd's container ranges). Several pvisors on one host share the range:
  * each uid in use is an OFD lock on one byte of /run/pvisor-domain-uids.lock,
- * released by the kernel when the holder exits.
+ * released by the kernel when the holder exits. A pvisor that exits leaves its
+ * launchers' zombies behind for a while (until init reaps them); they still count
+ * against their uid's RLIMIT_NPROC (= vCPUs), so a uid just let go is not the next
+ * one taken: each pvisor goes round the range from a random place.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +33,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -89,6 +93,7 @@ static struct {
 	unsigned want, have; /* bits asked for / still working */
 	uint32_t uid_first, uid_count;
 	uint8_t *used; /* one byte per uid of the range: ours in use */
+	uint32_t next; /* where the next search starts */
 	int lock_fd;
 	int exe, null; /* pvisor-launch (O_PATH), /dev/null */
 	char summary[512];
@@ -285,10 +290,13 @@ static int sb_uid_take(uid_t *uid)
 	int rc = -PV_ENOSPC;
 
 	pthread_mutex_lock(&sb.lock);
-	for (uint32_t i = 0; i < sb.uid_count; i++) {
+	for (uint32_t k = 0; k < sb.uid_count; k++) {
+		uint32_t i = (sb.next + k) % sb.uid_count;
+
 		if (sb.used[i] || sb_uid_lock(i, F_WRLCK) < 0)
 			continue; /* ours, or another pvisor's */
 		sb.used[i] = 1;
+		sb.next = (i + 1) % sb.uid_count;
 		*uid = sb.uid_first + i;
 		rc = 0;
 		break;
@@ -327,6 +335,9 @@ static int sb_uids_init(void)
 	sb.uid_first = (uint32_t)first;
 	sb.uid_count = (uint32_t)count;
 	sb.used = calloc(count, 1);
+	if (getrandom(&sb.next, sizeof(sb.next), GRND_NONBLOCK) != sizeof(sb.next))
+		sb.next = (uint32_t)getpid() * 2654435761u;
+	sb.next %= sb.uid_count;
 	sb.lock_fd = open(SB_UID_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (!sb.used || sb.lock_fd < 0 || fstat(sb.lock_fd, &st) < 0 || st.st_uid != 0 ||
 	    (st.st_mode & 077)) {
