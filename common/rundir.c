@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -308,4 +310,45 @@ const char *rundir_bindir(void)
 		memmove(dir, d, strlen(d) + 1);
 	}
 	return dir;
+}
+
+/* Someone accepts connections on the socket at path. */
+static int rundir_sock_live(const struct sockaddr_un *sa)
+{
+	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int live = probe >= 0 && connect(probe, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+
+	if (probe >= 0)
+		close(probe);
+	return live;
+}
+
+int rundir_listen(const char *name, int backlog)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), name) < 0)
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno != EADDRINUSE)
+			goto fail;
+		if (rundir_sock_live(&sa)) {
+			close(fd);
+			return -EADDRINUSE;
+		}
+		unlink(sa.sun_path); /* stale: its daemon is gone */
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			goto fail;
+	}
+	if (listen(fd, backlog) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
 }

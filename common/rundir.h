@@ -32,6 +32,9 @@ int rundir_mkdir(const char *name);
 int rundir_write_file(const char *name, const void *data, size_t len);
 /* Write this process's pid to "<rundir>/<name>" (rundir_write_file). 0 or -errno. */
 int rundir_pidfile_write(const char *name);
+/* Listen (non-blocking) on the Unix socket "<rundir>/<name>", replacing a stale
+ * socket file but never a live daemon's (-EADDRINUSE). The descriptor, or -errno. */
+int rundir_listen(const char *name, int backlog);
 /* Remove "<rundir>/<name>" (a pid file or socket at exit); errors are ignored. */
 void rundir_unlink(const char *name);
 

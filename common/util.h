@@ -21,6 +21,9 @@ int util_signalfd(const int *sigs, size_t n);
  * will be renamed into place. A stale file, or a link someone put there, is removed
  * first, never followed. The descriptor (close-on-exec), or -errno. */
 int util_create_tmp(const char *path);
+/* Raise this process's soft limit on open descriptors to the hard limit: a daemon
+ * holds a few per guest (a thousand guests outgrow the usual 1024). 0 or -errno. */
+int util_raise_nofile(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
 /* CLOCK_REALTIME now plus ms: a deadline for pthread_cond_timedwait. */

@@ -17,6 +17,11 @@
 #include "log.h"
 #include "pv_errno.h"
 #include "rundir.h"
+#include "util.h"
+
+/* How long stopping waits for the domains (all killed at once) to be gone: less
+ * than `pvx daemons stop` waits before its SIGKILL. */
+#define SHUTDOWN_WAIT_MS 8000
 
 static void usage(void)
 {
@@ -25,26 +30,6 @@ static void usage(void)
 			"  Usually started by 'pvx daemons start' or the first pvx command.\n",
 		rundir_path());
 	exit(2);
-}
-
-static void shutdown_all(void)
-{
-	struct domain *d;
-	int id = -1;
-
-	for (;;) {
-		pthread_mutex_lock(&hv_lock);
-		d = domain_next_locked(id);
-		if (d) {
-			d->refcnt++;
-			id = d->domid;
-		}
-		pthread_mutex_unlock(&hv_lock);
-		if (!d)
-			break;
-		domain_destroy(d);
-		domain_put(d);
-	}
 }
 
 static void cleanup_files(void)
@@ -77,6 +62,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	util_raise_nofile(); /* three descriptors per domain: a thousand outgrow 1024 */
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("%s", rundir_problem(rc));
 	timeinfo_init();
@@ -93,7 +79,7 @@ int main(int argc, char **argv)
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("SIGHUP ignored");
 	log_info("signal %d: destroying every domain and stopping", sig);
-	shutdown_all();
+	domain_destroy_all(SHUTDOWN_WAIT_MS);
 	dcg_fini();
 	cleanup_files();
 	return 0;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blkback/blkback.h"
+#include "blkback/blk_ring.h"
 #include "common/xenbus_be.h"
 #include "log.h"
 
@@ -133,6 +133,66 @@ fail:
 	return rc;
 }
 
+/* Held and idle: flush what was written and close the disk; the other host may
+ * open it now. */
+void blk_handover_check(struct xbe_device *d)
+{
+	struct blk_disk *k = d->priv;
+
+	if (!k || !k->held || k->handed)
+		return;
+	for (unsigned q = 0; q < k->nr_rings; q++)
+		if (k->rings[q] && k->rings[q]->inflight)
+			return;
+	if (!k->lim.readonly && k->ops->flush && k->ops->flush(k) < 0)
+		xbe_warnx(d, "flushing %s before the handover failed", k->path);
+	k->ops->close(k);
+	k->handed = 1;
+	log_info("%s: %s handed over (closed)", d->name, k->path);
+	xbe_printf(d, "handover-state", "closed");
+}
+
+/* Take the disk back (a migration that failed): open it again, serve what queued. */
+static int blk_take_back(struct xbe_device *d, struct blk_disk *k)
+{
+	int rc;
+
+	if (k->handed) {
+		if ((rc = k->ops->open(k, d)) < 0) {
+			xbe_printf(d, "handover-state", "error");
+			return rc;
+		}
+		disk_limits(k, d);
+		k->handed = 0;
+	}
+	k->held = 0;
+	log_info("%s: %s taken back", d->name, k->path);
+	xbe_printf(d, "handover-state", "open");
+	for (unsigned q = 0; q < k->nr_rings; q++)
+		if (k->rings[q])
+			blk_io_kick(k->rings[q]);
+	return 0;
+}
+
+int blk_handover(struct xbe_device *d, int close_it)
+{
+	struct blk_disk *k = d->priv;
+
+	if (!k)
+		return -EINVAL;
+	if (!close_it)
+		return blk_take_back(d, k);
+	if (k->ops != &blk_uring_ops) { /* its NBD server would have to move too */
+		xbe_warnx(d, "%s is served through NBD: it cannot be handed over (only raw "
+			  "images can)", k->path);
+		xbe_printf(d, "handover-state", "error");
+		return -EOPNOTSUPP;
+	}
+	k->held = 1;
+	blk_handover_check(d);
+	return 0;
+}
+
 static void blk_remove(struct xbe_device *d)
 {
 	struct blk_disk *k = d->priv;
@@ -150,5 +210,6 @@ const struct xbe_ops blkback_ops = {
 	.connect = blk_rings_connect,
 	.disconnect = blk_rings_disconnect,
 	.remove = blk_remove,
+	.handover = blk_handover,
 	.event = blk_ring_event,
 };

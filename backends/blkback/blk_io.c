@@ -246,7 +246,7 @@ void blk_io_kick(struct blk_ring *r)
 	do {
 		struct blk_slot *batch;
 
-		if (r->broken)
+		if (r->broken || r->disk->held)
 			return;
 		batch = consume(r);
 		if (batch)
@@ -278,4 +278,5 @@ void blk_io_done(struct blk_ring *r, struct blk_slot *done)
 	}
 	push_responses(r);
 	blk_io_kick(r);
+	blk_handover_check(r->xd);
 }

@@ -93,6 +93,13 @@ static void uring_close(struct blk_disk *k)
 	k->io = NULL;
 }
 
+static int uring_flush(struct blk_disk *k)
+{
+	struct uring_disk *u = k->io;
+
+	return u && fdatasync(u->fd) < 0 ? -errno : 0;
+}
+
 static struct io_uring_sqe *sqe_get(struct uring_ring *u, struct blk_slot *s, unsigned tag)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->uring);
@@ -259,4 +266,5 @@ const struct blk_disk_ops blk_uring_ops = {
 	.ring_close = uring_ring_close,
 	.submit = uring_submit,
 	.commit = uring_commit,
+	.flush = uring_flush,
 };

@@ -95,6 +95,8 @@ struct blk_disk_ops {
 	void (*submit)(struct blk_ring *r, struct blk_slot *s);
 	/* The batch is queued: send it on its way. */
 	void (*commit)(struct blk_ring *r);
+	/* Make what was written durable (before a storage handover). Optional. */
+	int (*flush)(struct blk_disk *k);
 };
 
 extern const struct blk_disk_ops blk_uring_ops; /* blk_uring.c */
@@ -110,7 +112,14 @@ struct blk_disk {
 	unsigned nr_rings;
 	struct blk_ring *rings[BLK_MAX_QUEUES];
 	uint64_t nr_reqs, nr_errors; /* statistics */
+	int held;   /* storage handover: no new requests; the disk closes once idle */
+	int handed; /* ... and it is closed (ops->close done, k->io NULL) */
 };
+
+/* The storage handover of migration (xenbus_be.h), blk_disk.c: raw images only.
+ * check: after I/O completed on a held disk, close it once nothing runs. */
+int blk_handover(struct xbe_device *d, int close);
+void blk_handover_check(struct xbe_device *d);
 
 /* blk_ring.c */
 int blk_rings_connect(struct xbe_device *d);

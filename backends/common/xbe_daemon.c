@@ -71,6 +71,7 @@ int xbe_daemon_run(struct xbe *be, const char *name, void (*status)(int fd, void
 
 	snprintf(sock, sizeof(sock), "%s.sock", name);
 	snprintf(pid, sizeof(pid), "%s.pid", name);
+	util_raise_nofile(); /* a few descriptors per guest */
 	sfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sfd < 0)
 		fatalx("signalfd: %s", strerror(-sfd));

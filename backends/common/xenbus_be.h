@@ -12,6 +12,14 @@
  *     -> ops->disconnect                                     -> Closing (5) / Closed (6)
  *   directory removed or domain gone -> ops->remove, the device is freed.
  *
+ * Live migration hands a device's storage to another host while the frontend stays
+ * connected (it is suspended): the toolstack writes the backend key `handover` =
+ * "close", and the type lets go of what it serves from (blkback: no new requests,
+ * the running ones answered, the image flushed and closed) and writes
+ * `handover-state` = "closed"; "open" (a failed migration) takes it back and writes
+ * "open". pvisor's own keys (docs/NOTES-migrate.md); types without ops->handover
+ * have nothing to hand over.
+ *
  * One process serves one device type with one loop (xbe_run): epoll over the store
  * connection, one event-channel handle shared by all devices (a fired port is
  * dispatched to ops->event of the device that bound it) and any descriptors the
@@ -51,6 +59,7 @@ struct xbe_device {
 	/* A backend before us served it (we were restarted) and the frontend's rings
 	 * are that one's: no connect until the frontend starts over (Initialising). */
 	int stale_fe;
+	int handover; /* the toolstack's `handover` as last passed to ops->handover */
 	uint32_t ports[XBE_MAX_PORTS]; /* local ports bound through xbe_evtchn_bind */
 	unsigned nr_ports;
 	void *priv; /* the type's own state (set by probe, freed by remove) */
@@ -76,6 +85,11 @@ struct xbe_ops {
 	void (*remove)(struct xbe_device *d);
 	/* A port of this device fired (it stays masked until this returns). */
 	void (*event)(struct xbe_device *d, uint32_t port);
+	/* Migration (above): close 1: let go of the storage, and write handover-state
+	 * "closed" once it has (now or later); 0: take it back and write "open". On
+	 * failure write "error" (and return -errno). Called once per change, only for
+	 * a probed device. Optional. */
+	int (*handover)(struct xbe_device *d, int close);
 };
 
 /* Open the store and the hypervisor (a privcmd connection and one event-channel

@@ -254,6 +254,20 @@ static int dev_unplug_requested(struct xbe_device *d)
 			   d->state != PV_XenbusStateClosed);
 }
 
+/* Migration's storage handover (xenbus_be.h): follow the backend key `handover`. */
+static void dev_handover(struct xbe_device *d)
+{
+	char *h = xbe_be_read_str(d, "handover", NULL);
+	int want = h && strcmp(h, "close") == 0;
+
+	free(h);
+	if (want == d->handover || !d->be->ops->handover)
+		return;
+	d->handover = want;
+	if (d->be->ops->handover(d, want) < 0)
+		xbe_warnx(d, "storage handover (%s) failed", want ? "close" : "open");
+}
+
 static void dev_update(struct xbe_device *d)
 {
 	enum pv_xenbus_state fs;
@@ -280,6 +294,7 @@ static void dev_update(struct xbe_device *d)
 		xbe_printf(d, "hotplug-status", "connected");
 		state_write(d, PV_XenbusStateInitWait);
 	}
+	dev_handover(d);
 	fs = state_of(d, 1);
 	if (dev_unplug_requested(d)) {
 		if (d->connected && fs != PV_XenbusStateClosing && fs != PV_XenbusStateClosed &&

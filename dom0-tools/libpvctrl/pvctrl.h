@@ -44,6 +44,10 @@ int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid);
 int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason);
 int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
 			  struct pv_domctl_getdomaininfo *info);
+/* Up to max domains with id >= first, in id order (sysctl getdomaininfolist: one
+ * request for all of them). The count, or -errno. */
+int pvctrl_domain_getinfolist(struct pvctrl *h, pv_domid_t first,
+			      struct pv_domctl_getdomaininfo *info, uint32_t max);
 int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb);
 /* The seconds added to the domain's wallclock (xl's rtc_timeoffset, localtime). */
 int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t seconds);
@@ -62,6 +66,16 @@ int pvctrl_vcpu_getinfo(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 int pvctrl_domain_quiesce(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
 int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid);
 
+/* The dirty-page log of a domain's memory (live migration; privcmd.h's DIRTY_LOG
+ * says what it sees). start: *nr_pages is the bitmap's size in pages (all of the
+ * memory fd); the log belongs to this handle and stops when it closes. collect:
+ * the pages written since start or the last collect, a bit per page, into bitmap
+ * of `words` 64-bit words (at least (nr_pages + 63) / 64); returns how many (>= 0)
+ * or -errno. -EOPNOTSUPP: the domain's engine or the host cannot track writes. */
+int pvctrl_dirty_log_start(struct pvctrl *h, pv_domid_t domid, uint64_t *nr_pages);
+long pvctrl_dirty_log_collect(struct pvctrl *h, pv_domid_t domid, uint64_t *bitmap,
+			      uint64_t words);
+int pvctrl_dirty_log_stop(struct pvctrl *h, pv_domid_t domid);
 /* Xen's resumedomain: a domain that suspended itself (SCHEDOP_shutdown(suspend))
  * runs on; -EINVAL when it is not suspended. */
 int pvctrl_domain_resume_suspended(struct pvctrl *h, pv_domid_t domid);
@@ -88,6 +102,17 @@ int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e);
 /* All domains, in id order: *out is malloc'ed (caller frees), returns the count. */
 int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out);
+/* One domain, by name when name is not NULL, else by domid: 0 or -ESRCH. */
+int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
+		      struct pv_privcmd_domext *out);
+/* Every domain's id and state, in id order, nothing more (cheap even with a
+ * thousand): *out is malloc'ed (caller frees), returns the count. */
+int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out);
+/* The domains shut down, crashed or removed (these as DYING) since change count
+ * `since`; *gen: the count to ask with next time. *out malloc'ed, returns the count;
+ * -ERANGE: too many changes, list every domain (DOMAIN_STATES) instead. */
+int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
+			  struct pv_privcmd_domstatus **out);
 
 /* Scheduling (pvctrl_sched.c). Affinity maps are PVCTRL_CPUMAP_BYTES, bit i =
  * host CPU i. set: write hard and/or soft (NULL: leave it); else read them.

@@ -182,6 +182,42 @@ int pvctrl_domain_resume(struct pvctrl *h, pv_domid_t domid)
 	return pvctrl_request(h, PV_PRIVCMD_OP_RESUME, &req, sizeof(req), NULL, 0, NULL, NULL);
 }
 
+int pvctrl_dirty_log_start(struct pvctrl *h, pv_domid_t domid, uint64_t *nr_pages)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_START };
+	size_t len = 0;
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), &req, sizeof(req),
+				&len, NULL);
+
+	if (rc == 0 && len != sizeof(req))
+		rc = -EPROTO;
+	if (rc == 0 && nr_pages)
+		*nr_pages = req.nr_pages;
+	return rc;
+}
+
+long pvctrl_dirty_log_collect(struct pvctrl *h, pv_domid_t domid, uint64_t *bitmap,
+			      uint64_t words)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_COLLECT };
+	size_t len = 0;
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), bitmap,
+				words * sizeof(uint64_t), &len, NULL);
+
+	if (rc >= 0 && len % sizeof(uint64_t))
+		return -EPROTO;
+	if (rc >= 0)
+		memset((uint8_t *)bitmap + len, 0, words * sizeof(uint64_t) - len);
+	return rc;
+}
+
+int pvctrl_dirty_log_stop(struct pvctrl *h, pv_domid_t domid)
+{
+	struct pv_privcmd_dirty_log req = { .domid = domid, .cmd = PV_PRIVCMD_DIRTY_STOP };
+
+	return pvctrl_request(h, PV_PRIVCMD_OP_DIRTY_LOG, &req, sizeof(req), NULL, 0, NULL, NULL);
+}
+
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn)
 {
 	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };
@@ -196,21 +232,70 @@ int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e)
 			      NULL);
 }
 
-int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
+/* A request without payload answered by an array (one entry per domain, at most
+ * the hypervisor's 1024): *out malloc'ed, returns the number of entries. */
+static int request_per_domain(struct pvctrl *h, uint32_t op, size_t entry, void **out)
 {
-	size_t max = 1024 * sizeof(**out), got = 0;
-	struct pv_privcmd_domext *e = malloc(max);
+	size_t max = 1024 * entry, got = 0;
+	void *buf = malloc(max);
 	int rc;
 
-	if (!e)
+	if (!buf)
 		return -ENOMEM;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_LIST, NULL, 0, e, max, &got, NULL);
+	rc = pvctrl_request(h, op, NULL, 0, buf, max, &got, NULL);
 	if (rc < 0) {
-		free(e);
+		free(buf);
 		return rc;
 	}
-	*out = e;
-	return (int)(got / sizeof(*e));
+	*out = buf;
+	return (int)(got / entry);
+}
+
+int pvctrl_domext_list(struct pvctrl *h, struct pv_privcmd_domext **out)
+{
+	return request_per_domain(h, PV_PRIVCMD_OP_DOMEXT_LIST, sizeof(**out), (void **)out);
+}
+
+int pvctrl_domext_get(struct pvctrl *h, pv_domid_t domid, const char *name,
+		      struct pv_privcmd_domext *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domid = domid;
+	if (name) {
+		if (strlen(name) >= sizeof(out->name))
+			return -ESRCH; /* no domain has such a name */
+		strcpy(out->name, name);
+		out->flags = PV_DOMEXT_GET_BY_NAME;
+	}
+	return pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_GET, out, sizeof(*out), out, sizeof(*out),
+			      NULL, NULL);
+}
+
+int pvctrl_domain_states(struct pvctrl *h, struct pv_privcmd_domstatus **out)
+{
+	return request_per_domain(h, PV_PRIVCMD_OP_DOMAIN_STATES, sizeof(**out), (void **)out);
+}
+
+int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
+			  struct pv_privcmd_domstatus **out)
+{
+	struct pv_privcmd_domchanges q = { .since = since };
+	size_t max = sizeof(q) + 256 * sizeof(**out), got = 0;
+	uint8_t *buf = malloc(max);
+	int rc;
+
+	if (!buf)
+		return -ENOMEM;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_DOMAIN_CHANGES, &q, sizeof(q), buf, max, &got, NULL);
+	if (rc < 0 || got < sizeof(q)) {
+		free(buf);
+		return rc < 0 ? rc : -EPROTO;
+	}
+	memcpy(&q, buf, sizeof(q));
+	*gen = q.gen;
+	memmove(buf, buf + sizeof(q), got - sizeof(q));
+	*out = (struct pv_privcmd_domstatus *)buf;
+	return (int)((got - sizeof(q)) / sizeof(**out));
 }
 
 int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
@@ -274,6 +359,19 @@ int pvctrl_walls(struct pvctrl *h, struct pv_privcmd_walls *w)
 		w->cgroups[sizeof(w->cgroups) - 1] = '\0';
 	}
 	return rc;
+}
+
+int pvctrl_domain_getinfolist(struct pvctrl *h, pv_domid_t first,
+			      struct pv_domctl_getdomaininfo *info, uint32_t max)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_getdomaininfolist };
+	int rc;
+
+	sc.u.getdomaininfolist.first_domain = first;
+	sc.u.getdomaininfolist.max_domains = max;
+	sc.u.getdomaininfolist.buffer = PV_PRIVCMD_BUF_ADDR;
+	rc = pvctrl_sysctl(h, &sc, info, (size_t)max * sizeof(*info));
+	return rc < 0 ? rc : (int)sc.u.getdomaininfolist.num_domains;
 }
 
 int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear)

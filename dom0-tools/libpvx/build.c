@@ -183,7 +183,8 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 	rc = pvctrl_map_foreign(h, domid, &mem, &mi);
 	if (rc < 0)
 		return pvx_fail(err, rc, "mapping domain memory: %s", strerror(-rc));
-	rc = elf_image_load(img, mem, dc->memory_mib << 20, err);
+	/* the domain's RAM is a new memfd: it reads as zero */
+	rc = elf_image_load(img, mem, dc->memory_mib << 20, ELF_LOAD_RAM_ZERO, err);
 	if (rc == 0)
 		rc = build_layout(dc, img, mem, dc->memory_mib << 20, &bl, err);
 	if (rc == 0) {

@@ -22,8 +22,12 @@ pvx_SRCS += dom0-tools/libpvx/vif.c
 pvx_SRCS += dom0-tools/libpvx/sr_io.c dom0-tools/libpvx/sr_stream.c dom0-tools/libpvx/sr_pages.c
 pvx_SRCS += dom0-tools/libpvx/sr_image.c dom0-tools/libpvx/sr_config.c \
 	dom0-tools/libpvx/sr_store.c dom0-tools/libpvx/sr_state.c \
-	dom0-tools/libpvx/sr_suspend.c dom0-tools/libpvx/save.c dom0-tools/libpvx/restore.c \
+	dom0-tools/libpvx/sr_suspend.c dom0-tools/libpvx/sr_save.c dom0-tools/libpvx/save.c \
+	dom0-tools/libpvx/restore.c \
 	dom0-tools/libpvx/sr_lazy.c dom0-tools/libpvx/dumpcore.c
+# live migration: the channel and its lines, pre-copy rounds, the sender, the receiver
+pvx_SRCS += dom0-tools/libpvx/mig_proto.c dom0-tools/libpvx/mig_precopy.c \
+	dom0-tools/libpvx/mig_disk.c dom0-tools/libpvx/mig_send.c dom0-tools/libpvx/mig_recv.c
 # The kernel image loader: ELF64 PV kernels with Xen notes, gzip through zlib.
 pvx_SRCS += dom0-tools/libpvx/elfimg.c dom0-tools/libpvx/elfimg_place.c \
             dom0-tools/libpvx/elfimg_notes.c dom0-tools/libpvx/elfimg_legacy.c \

@@ -35,19 +35,13 @@ static uint8_t action_of(enum domcfg_action a)
 
 int pvx_domain_resolve(struct pvctrl *h, const char *spec, pv_domid_t *domid)
 {
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domext e;
 	uint64_t id;
-	int n, rc = -ESRCH, numeric = util_parse_u64(spec, PV_DOMID_FIRST_RESERVED - 1, &id) == 0;
+	int numeric = util_parse_u64(spec, PV_DOMID_FIRST_RESERVED - 1, &id) == 0;
+	int rc = pvctrl_domext_get(h, (pv_domid_t)id, numeric ? NULL : spec, &e);
 
-	n = pvctrl_domext_list(h, &e);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n && rc; i++)
-		if ((numeric && e[i].domid == id) || strcmp(e[i].name, spec) == 0) {
-			*domid = e[i].domid;
-			rc = 0;
-		}
-	free(e);
+	if (rc == 0)
+		*domid = e.domid;
 	return rc;
 }
 
@@ -76,7 +70,6 @@ static int create_no_hvm(const struct domcfg *dc, struct pvx_err *err)
 int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
 {
 	struct pv_sysctl_physinfo pi;
-	pv_domid_t other;
 	uint64_t host_mib;
 	int rc;
 
@@ -92,9 +85,6 @@ int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct p
 				"memory; lower it",
 				dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
 				(unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
-	if (pvx_domain_resolve(h, dc->name, &other) == 0)
-		return pvx_fail(err, -EEXIST, "a domain named '%s' already exists (id %u); choose "
-				"another name or destroy it first", dc->name, other);
 	return 0;
 }
 
@@ -123,6 +113,7 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 {
 	struct pv_privcmd_domext e = { .domid = domid,
 				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
+	pv_domid_t other;
 	int rc;
 
 	snprintf(e.name, sizeof(e.name), "%s", dc->name);
@@ -130,8 +121,12 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	e.on_reboot = action_of(dc->on_reboot);
 	e.on_crash = action_of(dc->on_crash);
 	e.on_watchdog = action_of(dc->on_watchdog);
+	/* The hypervisor keeps names unique: no list of every domain to look first. */
 	rc = pvctrl_domext_set(h, &e);
-	if (rc == -EEXIST)
+	if (rc == -EEXIST && pvx_domain_resolve(h, dc->name, &other) == 0)
+		pvx_fail(err, rc, "a domain named '%s' already exists (id %u); choose another "
+			 "name or destroy it first", dc->name, other);
+	else if (rc == -EEXIST)
 		pvx_fail(err, rc, "a domain named '%s' already exists; choose another name",
 			 dc->name);
 	else if (rc < 0)
@@ -139,8 +134,8 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	return rc;
 }
 
-/* "domains/<id><ext>", relative to the run directory: the config (.cfg) and its
- * file's path (.path). */
+/* "domains/<id><ext>", relative to the run directory: the config (.cfg), its
+ * first line naming its file. */
 static void saved_path_ext(pv_domid_t domid, const char *ext, char *buf, size_t len)
 {
 	snprintf(buf, len, "domains/%u%s", domid, ext);
@@ -164,20 +159,32 @@ int pvx_domain_save_config(pv_domid_t domid, const char *text)
 	return rundir_write_file(path, text, strlen(text));
 }
 
-/* The config file's absolute path beside the config: what its relative paths
- * resolve against (a save puts it in the image). */
+char *pvx_saved_source(const char *text)
+{
+	size_t tag = strlen(PVX_SAVED_SOURCE), len;
+
+	if (!text || strncmp(text, PVX_SAVED_SOURCE, tag) != 0)
+		return NULL;
+	len = strcspn(text + tag, "\n");
+	return len ? strndup(text + tag, len) : NULL;
+}
+
+/* A config that came from elsewhere (a save image) is kept as create keeps one: its
+ * first line names the file its relative paths resolve against. */
 void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc)
 {
 	const char *base = strrchr(dc->config_file, '/');
-	char path[64], *file = NULL;
+	char *src = pvx_saved_source(text), *full = NULL;
 
-	if (!text || pvx_domain_save_config(domid, text) < 0)
+	if (!text)
 		return;
-	saved_path_ext(domid, ".path", path, sizeof(path));
-	if (asprintf(&file, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) < 0)
-		return;
-	rundir_write_file(path, file, strlen(file));
-	free(file);
+	if (src)
+		pvx_domain_save_config(domid, text);
+	else if (asprintf(&full, PVX_SAVED_SOURCE "%s/%s\n%s", dc->config_dir,
+			  base ? base + 1 : dc->config_file, text) >= 0)
+		pvx_domain_save_config(domid, full);
+	free(src);
+	free(full);
 }
 
 static char *saved_read(pv_domid_t domid, const char *ext)
@@ -206,7 +213,10 @@ char *pvx_domain_saved_config(pv_domid_t domid)
 
 char *pvx_domain_saved_config_file(pv_domid_t domid)
 {
-	return saved_read(domid, ".path");
+	char *text = saved_read(domid, ".cfg"), *file = pvx_saved_source(text);
+
+	free(text);
+	return file;
 }
 
 void pvx_domain_forget(pv_domid_t domid)
@@ -214,8 +224,6 @@ void pvx_domain_forget(pv_domid_t domid)
 	char path[64];
 
 	saved_path(domid, path, sizeof(path));
-	rundir_unlink(path);
-	saved_path_ext(domid, ".path", path, sizeof(path));
 	rundir_unlink(path);
 	pvx_store_domain_forget(domid);
 	pvx_disk_servers_stop(domid);
@@ -272,10 +280,10 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		rc = pvx_domain_sched_apply(h, domid, dc, err);
 	if (rc == 0)
 		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
+	if (rc == 0 && cfg_text) /* before the introduction the monitor sees */
+		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0)
 		rc = pvx_domain_store_create(domid, dc, &bp, err);
-	if (rc == 0 && cfg_text)
-		pvx_domain_keep_config(domid, cfg_text, dc);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

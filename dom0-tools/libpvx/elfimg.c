@@ -292,7 +292,7 @@ static int elfimg_check_loadable(const struct elf_image *img, uint64_t ram_bytes
 }
 
 int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_bytes,
-		   struct pvx_err *err)
+		   unsigned flags, struct pvx_err *err)
 {
 	const struct elf_segment *s;
 	uint8_t *ram = guest_ram;
@@ -305,7 +305,8 @@ int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_by
 	for (i = 0; i < img->nseg; i++) {
 		s = &img->seg[i];
 		memcpy(ram + s->paddr, img->data + s->file_off, s->filesz);
-		memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+		if (!(flags & ELF_LOAD_RAM_ZERO))
+			memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
 	}
 	return 0;
 }

@@ -82,13 +82,16 @@ int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
 
 /*
  * Copy every segment of img into guest RAM: guest_ram is a host mapping of
- * guest-physical [0, ram_bytes). Bytes between filesz and memsz are zeroed; the
- * rest of RAM is left alone. Returns 0, or -ENOSPC (with a message saying how much
- * memory the kernel needs) when img->pend exceeds ram_bytes, or -EINVAL for an
- * image that was not parsed.
+ * guest-physical [0, ram_bytes). Bytes between filesz and memsz are zeroed, unless
+ * flags has ELF_LOAD_RAM_ZERO: RAM reads as zero already (a fresh memfd), and
+ * writing zeros would only allocate the bss's pages (a megabyte for the reference
+ * kernel) before the guest needs them. The rest of RAM is left alone. Returns 0,
+ * or -ENOSPC (with a message saying how much memory the kernel needs) when
+ * img->pend exceeds ram_bytes, or -EINVAL for an image that was not parsed.
  */
+#define ELF_LOAD_RAM_ZERO 1u
 int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_bytes,
-		   struct pvx_err *err);
+		   unsigned flags, struct pvx_err *err);
 
 /* Free what img owns and reset it to empty. Safe on an empty or zeroed image. */
 void elf_image_fini(struct elf_image *img);

@@ -189,9 +189,20 @@ char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc);
 char *pvx_domain_saved_config(pv_domid_t domid);
 /* Replace it (atomically: a reader sees the old text or the new). 0 or -errno. */
 int pvx_domain_save_config(pv_domid_t domid, const char *text);
+/* The absolute path of the file the saved config came from (its first line), or NULL;
+ * the caller frees it. */
 char *pvx_domain_saved_config_file(pv_domid_t domid);
+/* Keep text as the domain's saved config, with a first line naming dc's file unless it
+ * has one already (a config restored from an image). Errors are ignored: the domain
+ * runs, only its restarts would miss the config. */
 void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct domcfg *dc);
 void pvx_domain_forget(pv_domid_t domid);
+/* A saved config starts with a comment naming the file it came from, absolute, so
+ * that the monitor resolves its relative paths as create did: PVX_SAVED_SOURCE
+ * followed by the path and a newline. pvx_saved_source returns that path
+ * (malloc'ed), or NULL when text has no such first line. */
+#define PVX_SAVED_SOURCE "# source: "
+char *pvx_saved_source(const char *text);
 
 /* The steps of pvx_domain_create that a restore shares. checks: host memory, a
  * unique name (-EEXIST), the type. set_name: name and lifecycle actions in the
@@ -283,6 +294,86 @@ struct pvx_restore_opts {
 int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *o,
 		       pv_domid_t *domid, char **config_file, struct pvx_sr_report *rep,
 		       struct pvx_err *err);
+
+/* ---- Live migration (mig_*.c; docs/NOTES-migrate.md) ----
+ * xl's way: the sender streams the domain over a channel to `pvx migrate-receive`
+ * on the other host (whatever carries it: ssh, a pipe), pre-copying memory while
+ * the guest runs, then suspends it for the last round; the receiver builds it,
+ * and the handshake hands it over (mig_proto.h). The caller makes the channel. */
+#define PVX_MIGRATE_DEBUG      (1u << 0) /* --debug: the receiver checks every page */
+#define PVX_MIGRATE_MAX_ROUNDS 30u       /* memory rounds at most, the last included */
+
+enum pvx_mig_phase {
+	PVX_MIG_CONNECT,  /* waiting for the receiver's banner */
+	PVX_MIG_PRECOPY,  /* memory rounds while the guest runs */
+	PVX_MIG_LAST,     /* the guest suspended: the last round and its state */
+	PVX_MIG_HANDOVER, /* the receiver has it: disks handed over, go */
+	PVX_MIG_DONE
+};
+
+/* What a migration reports as it goes and at the end (the sender's view). */
+struct pvx_migrate_report {
+	enum pvx_mig_phase phase;
+	unsigned round;                 /* the round under way (0: all memory) */
+	unsigned rounds;                /* rounds sent, the last one included */
+	uint64_t round_pages;           /* pages sent so far in this round */
+	uint64_t round_total;           /* pages this round sends */
+	int round_done;                 /* the round under way has just ended */
+	uint64_t pages[PVX_MIGRATE_MAX_ROUNDS]; /* pages sent in each round */
+	uint64_t round_ns[PVX_MIGRATE_MAX_ROUNDS]; /* and how long each took */
+	uint64_t ram_pages;             /* the domain's memory, in pages */
+	uint64_t bytes;                 /* stream bytes so far */
+	uint64_t total_ns;              /* start to the receiver's report */
+	uint64_t downtime_ns;           /* the guest's suspend to its first instruction
+					 * on the new host (the receiver's unpause) */
+	/* where the downtime went: the guest asked to suspend until it stopped (not
+	 * downtime: it runs meanwhile), the last round and the state, the receiver
+	 * loading it until it said it arrived, the disks handed over, and go until
+	 * the receiver reported it runs */
+	uint64_t suspend_ns, last_ns, arrive_ns, handover_ns, start_ns;
+	unsigned disks;                 /* disks handed over */
+	const char *stop_reason;        /* why pre-copy stopped (a constant string) */
+};
+typedef void (*pvx_migrate_progress_fn)(void *ctx, const struct pvx_migrate_report *r);
+
+struct pvx_migrate_opts {
+	unsigned flags;                 /* PVX_MIGRATE_* */
+	unsigned max_rounds;            /* 0: PVX_MIGRATE_MAX_ROUNDS (2 .. that) */
+	uint32_t suspend_timeout_ms;    /* 0: PVX_SUSPEND_TIMEOUT_MS */
+	const char *config_text;        /* -C: the config to send instead of the kept one */
+	const char *config_file;
+	pvx_migrate_progress_fn progress; /* optional */
+	void *progress_ctx;
+};
+
+/* Migrate a running domain to the receiver at the other end of (send_fd,
+ * recv_fd). 0: it runs there and is destroyed here. On failure it runs on here
+ * where it was -- unless the receiver was told to start it and then nothing (or
+ * nonsense) was heard: which host runs it is then unknown, so the domain is left
+ * suspended here as NAME--migratedaway and err says so (xl's "failed badly").
+ * rep may be NULL. 0 or -errno with err set. */
+int pvx_domain_migrate(struct pvctrl *h, pv_domid_t domid, int send_fd, int recv_fd,
+		       const struct pvx_migrate_opts *o, struct pvx_migrate_report *rep,
+		       struct pvx_err *err);
+
+#define PVX_MIGRATE_RECV_PAUSED (1u << 0) /* -p: leave it paused when it arrives */
+
+struct pvx_migrate_recv_opts {
+	unsigned flags;                 /* PVX_MIGRATE_RECV_* */
+	/* Each step as a line ("Ready to receive domain."), for the receiver's stderr
+	 * (ssh shows it on the sender's terminal, as xl's). Optional. */
+	void (*note)(void *ctx, const char *line);
+	void *note_ctx;
+};
+
+/* Receive a domain over (in_fd, out_fd): the banner, the stream into a new domain
+ * named NAME--incoming that stays paused, then, once the sender says go, its own
+ * name, store layout and devices, and it runs. Anything that fails destroys what
+ * was made and tells the sender why. *config_file (malloc'ed) is the config's path
+ * for the monitor. 0 or -errno with err set. */
+int pvx_domain_migrate_receive(struct pvctrl *h, int in_fd, int out_fd,
+			       const struct pvx_migrate_recv_opts *o, pv_domid_t *domid,
+			       char **config_file, struct pvx_err *err);
 
 /* Write domid's memory and vCPU registers to fd (seekable) as an ELF core file
  * that gdb opens with the guest kernel's symbols: PT_LOAD segments at the guest's

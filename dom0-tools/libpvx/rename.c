@@ -43,6 +43,7 @@ static int rename_store(struct xs_handle *xs, pv_domid_t domid, const char *name
 static int rename_saved(pv_domid_t domid, const char *name, struct pvx_err *err)
 {
 	char *text = pvx_domain_saved_config(domid), *ov = NULL, *q = NULL, *out = NULL;
+	char *src = NULL;
 	struct cfg_file *cf = NULL;
 	int rc = 0;
 
@@ -55,11 +56,20 @@ static int rename_saved(pv_domid_t domid, const char *name, struct pvx_err *err)
 		rc = cfg_apply_override(cf, ov, err);
 	if (rc == 0)
 		rc = cfg_format(cf, &out);
+	if (rc == 0 && (src = pvx_saved_source(text))) { /* the first line stays */
+		char *full = NULL;
+
+		if (asprintf(&full, PVX_SAVED_SOURCE "%s\n%s", src, out) < 0)
+			rc = -ENOMEM;
+		free(out);
+		out = rc == 0 ? full : NULL;
+	}
 	if (rc == 0)
 		rc = pvx_domain_save_config(domid, out);
 	if (rc < 0 && !err->msg[0])
 		pvx_fail(err, rc, "updating the saved config: %s", strerror(-rc));
 	free(text);
+	free(src);
 	free(q);
 	free(ov);
 	free(out);

@@ -6,6 +6,7 @@
  * call returns 0 and it reconnects). Anything that goes wrong destroys what was
  * made: no half-built domain is left behind. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +15,7 @@
 #include "libpvx/pvx.h"
 #include "libpvx/sr_config.h"
 #include "libpvx/sr_image.h"
+#include "libpvx/sr_restore.h"
 #include "libpvx/sr_state.h"
 #include "libpvx/sr_store.h"
 #include "libxs/xs.h"
@@ -21,29 +23,13 @@
 
 #define PAGE PV_PAGE_SIZE
 
-struct restore_ctx {
-	struct pvctrl *h;
-	const struct pvx_restore_opts *o;
-	struct pvx_err *err;
-	struct pvx_sr_report rep;
-	struct sr_io io;
-	struct domcfg dc;
-	char *text, *file;
-	pv_domid_t domid;
-	int created;
-	uint8_t *mem;
-	struct pv_privcmd_memory mi;
-	struct sr_image img;
-	uint64_t t0, t_phase;
-};
-
-static void restore_report(struct restore_ctx *c)
+static void restore_report(struct sr_restore *c)
 {
 	if (c->o->progress)
 		c->o->progress(c->o->progress_ctx, &c->rep);
 }
 
-static void restore_phase(struct restore_ctx *c, enum pvx_sr_phase next)
+static void restore_phase(struct sr_restore *c, enum pvx_sr_phase next)
 {
 	uint64_t now = util_now_ns();
 
@@ -55,7 +41,7 @@ static void restore_phase(struct restore_ctx *c, enum pvx_sr_phase next)
 
 static void restore_progress(void *ctx, const struct sr_image *img)
 {
-	struct restore_ctx *c = ctx;
+	struct sr_restore *c = ctx;
 
 	c->rep.pages = img->pages;
 	c->rep.bytes = img->bytes;
@@ -63,17 +49,17 @@ static void restore_progress(void *ctx, const struct sr_image *img)
 }
 
 /* The config from the image (or CFG) and the overrides; the image header. */
-static int restore_config(struct restore_ctx *c)
+static int restore_config(struct sr_restore *c)
 {
 	char *json = NULL;
-	int rc = sr_xl_header_read(&c->io, &json, c->err);
+	int rc = sr_xl_header_read(c->io, &json, c->err);
 
 	if (rc == 0)
 		rc = sr_config_load(json, c->o->config_file, c->o->overrides, c->o->n_overrides,
 				    &c->dc, &c->text, &c->file, c->err);
 	free(json);
 	if (rc == 0)
-		rc = sr_image_header_read(&c->io, c->err);
+		rc = sr_image_header_read(c->io, c->err);
 	if (rc == 0)
 		rc = pvx_domain_create_checks(c->h, &c->dc, c->err);
 	if (rc == -EEXIST)
@@ -83,7 +69,7 @@ static int restore_config(struct restore_ctx *c)
 }
 
 /* The image's domain against the config's: same engine, vCPUs and memory. */
-static int restore_match(struct restore_ctx *c, const struct pv_sr_domain *d)
+static int restore_match(struct sr_restore *c, const struct pv_sr_domain *d)
 {
 	const char *want = sr_config_engine(&c->dc);
 
@@ -101,11 +87,54 @@ static int restore_match(struct restore_ctx *c, const struct pv_sr_domain *d)
 	return 0;
 }
 
+/* The domain's name in the hypervisor (and its lifecycle actions): its own, or
+ * with a suffix while it arrives (migration: its own name may be in use here
+ * until the sender lets go). */
+static int restore_name(struct sr_restore *c, const char *suffix, struct pvx_err *err)
+{
+	struct domcfg *dc = &c->dc;
+	char own[sizeof(dc->name)];
+	int rc;
+
+	if (!suffix)
+		return pvx_domain_set_name(c->h, c->domid, dc, err);
+	memcpy(own, dc->name, sizeof(own));
+	snprintf(dc->name, sizeof(dc->name), "%.*s%s",
+		 (int)(sizeof(dc->name) - 1 - strlen(suffix)), own, suffix);
+	rc = pvx_domain_set_name(c->h, c->domid, dc, err);
+	memcpy(dc->name, own, sizeof(own));
+	return rc;
+}
+
+/* DOMEXT HOLD / LETGO: the domain lives only as long as our connection, until it
+ * is let run. */
+static int restore_hold(struct sr_restore *c, unsigned flag)
+{
+	struct pv_privcmd_domext e = { .domid = c->domid, .flags = (uint16_t)flag };
+	int rc = c->hold ? pvctrl_domext_set(c->h, &e) : 0;
+
+	return rc < 0 ? pvx_fail(c->err, rc, "tying the arriving domain to this process: %s",
+				 strerror(-rc)) : 0;
+}
+
+/* An optional record for the caller (sr_restore.h), else skipped. */
+static int restore_optional(void *ctx, struct sr_io *io, struct sr_record *rec,
+			    struct pvx_err *err)
+{
+	struct sr_restore *c = ctx;
+	int rc;
+
+	if (!c->optional)
+		return sr_record_skip(io, rec, err);
+	rc = sr_record_body(io, rec, err);
+	return rc < 0 ? rc : c->optional(c->optional_ctx, c, rec);
+}
+
 /* DOMAIN read: make the domain and give its memory to the reader. */
 static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem,
 			  struct sr_layout *l, struct pvx_err *err)
 {
-	struct restore_ctx *c = ctx;
+	struct sr_restore *c = ctx;
 	int rc = restore_match(c, d);
 
 	if (rc == 0 && (rc = pvctrl_domain_create(c->h, pvx_domain_create_flags(&c->dc), d->max_vcpus,
@@ -114,7 +143,9 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 	c->created = rc == 0;
 	c->rep.domid = c->domid;
 	if (rc == 0)
-		rc = pvx_domain_set_name(c->h, c->domid, &c->dc, err);
+		rc = restore_hold(c, PV_DOMEXT_SET_HOLD);
+	if (rc == 0)
+		rc = restore_name(c, c->arrival_suffix, err);
 	if (rc == 0) /* weight, cap and pinning of the config, as at create */
 		rc = pvx_domain_sched_apply(c->h, c->domid, &c->dc, err);
 	if (rc == 0 && (rc = pvctrl_domain_max_mem(c->h, c->domid, c->dc.maxmem_mib * 1024)) < 0)
@@ -135,7 +166,7 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 
 /* New store and console channels (as libxl makes on restore), written into the
  * guest's start_info: its resume reads them there. */
-static int restore_boot(struct restore_ctx *c, struct pvx_boot_ports *bp)
+static int restore_boot(struct sr_restore *c, struct pvx_boot_ports *bp)
 {
 	struct pv_start_info *si = (void *)(c->mem + c->img.boot.start_info_gfn * PAGE);
 	int port = pvctrl_evtchn_alloc_unbound(c->h, c->domid, 0);
@@ -157,7 +188,7 @@ static int restore_boot(struct restore_ctx *c, struct pvx_boot_ports *bp)
 	return 0;
 }
 
-static int restore_hv(struct restore_ctx *c)
+static int restore_hv(struct sr_restore *c)
 {
 	uint8_t *blob = NULL;
 	size_t len = 0;
@@ -173,7 +204,7 @@ static int restore_hv(struct restore_ctx *c)
 }
 
 /* The store: standard layout, devices as new frontends, the guest's own keys. */
-static int restore_store(struct restore_ctx *c, const struct pvx_boot_ports *bp)
+static int restore_store(struct sr_restore *c, const struct pvx_boot_ports *bp)
 {
 	struct xs_handle *xs;
 	int rc = pvx_domain_store_create(c->domid, &c->dc, bp, c->err);
@@ -185,21 +216,43 @@ static int restore_store(struct restore_ctx *c, const struct pvx_boot_ports *bp)
 	return rc;
 }
 
-static int restore_finish(struct restore_ctx *c)
+int sr_restore_begin(struct sr_restore *c)
 {
-	struct pvx_boot_ports bp;
-	int rc = restore_hv(c);
+	struct sr_image_ops ops = { .domain = restore_domain, .progress = restore_progress,
+				    .optional = restore_optional,
+				    .lazy = (c->o->flags & PVX_RESTORE_LAZY) != 0 };
+	int rc;
 
+	c->t0 = c->t_phase = util_now_ns();
+	rc = restore_config(c);
 	if (rc == 0)
-		rc = restore_boot(c, &bp);
+		rc = sr_image_read(c->io, &c->img, &ops, c, c->err);
+	c->rep.pages_total = c->img.pages + c->img.pages_left;
+	if (rc == 0) {
+		restore_phase(c, PVX_SR_STATE);
+		rc = restore_hv(c);
+	}
+	if (rc == 0)
+		rc = restore_boot(c, &c->bp);
+	return rc;
+}
+
+int sr_restore_commit(struct sr_restore *c)
+{
+	int rc = 0;
+
 	restore_phase(c, PVX_SR_DEVICES);
-	if (rc == 0)
-		rc = restore_store(c, &bp);
-	if (rc == 0)
+	if (c->arrival_suffix)
+		rc = restore_name(c, NULL, c->err);
+	if (rc == 0) /* before the introduction the monitor sees */
 		pvx_domain_keep_config(c->domid, c->text, &c->dc);
+	if (rc == 0)
+		rc = restore_store(c, &c->bp);
 	if (rc == 0 && (c->o->flags & PVX_RESTORE_LAZY) &&
 	    (rc = pvctrl_lazy(c->h, c->domid, PV_PRIVCMD_LAZY_ARM, 0, 0, NULL, NULL, NULL)) < 0)
 		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s", strerror(-rc));
+	if (rc == 0)
+		rc = restore_hold(c, PV_DOMEXT_SET_LETGO);
 	if (rc == 0 && !(c->o->flags & (PVX_RESTORE_PAUSED | PVX_RESTORE_LAZY))) {
 		if ((rc = pvctrl_domain_unpause(c->h, c->domid)) < 0)
 			pvx_fail(c->err, rc, "starting the domain: %s", strerror(-rc));
@@ -208,18 +261,22 @@ static int restore_finish(struct restore_ctx *c)
 	return rc;
 }
 
-static void restore_cleanup(struct restore_ctx *c, int rc)
+void sr_restore_end(struct sr_restore *c, int rc)
 {
 	if (c->mem)
 		munmap(c->mem, c->mi.size);
+	c->mem = NULL;
 	if (rc < 0 && c->created) {
 		pvctrl_domain_destroy(c->h, c->domid);
 		pvx_domain_forget(c->domid);
+		c->created = 0;
 	}
 	sr_image_fini(&c->img);
-	sr_io_fini(&c->io);
 	domcfg_fini(&c->dc);
 	free(c->text);
+	c->text = NULL;
+	restore_phase(c, PVX_SR_FINISH);
+	c->rep.total_ns = util_now_ns() - c->t0;
 }
 
 int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *o,
@@ -227,25 +284,16 @@ int pvx_domain_restore(struct pvctrl *h, int fd, const struct pvx_restore_opts *
 		       struct pvx_err *err)
 {
 	struct pvx_err scratch = { 0 };
-	struct restore_ctx c = { .h = h, .o = o, .err = err ? err : &scratch };
-	struct sr_image_ops ops = { .domain = restore_domain, .progress = restore_progress,
-				    .lazy = (o->flags & PVX_RESTORE_LAZY) != 0 };
-	int rc;
+	struct sr_io io;
+	struct sr_restore c = { .h = h, .o = o, .err = err ? err : &scratch, .io = &io };
+	int rc = sr_io_fd(&io, fd, 0);
 
-	c.t0 = c.t_phase = util_now_ns();
-	rc = sr_io_fd(&c.io, fd, 0);
 	if (rc == 0)
-		rc = restore_config(&c);
+		rc = sr_restore_begin(&c);
 	if (rc == 0)
-		rc = sr_image_read(&c.io, &c.img, &ops, &c, c.err);
-	if (rc == 0) {
-		restore_phase(&c, PVX_SR_STATE);
-		rc = restore_finish(&c);
-	}
-	c.rep.pages_total = c.img.pages + c.img.pages_left;
-	restore_cleanup(&c, rc);
-	restore_phase(&c, PVX_SR_FINISH);
-	c.rep.total_ns = util_now_ns() - c.t0;
+		rc = sr_restore_commit(&c);
+	sr_restore_end(&c, rc);
+	sr_io_fini(&io);
 	if (rep)
 		*rep = c.rep;
 	if (rc == 0) {

@@ -1,5 +1,6 @@
 /* The config the toolstack saves for a live domain (pvx create, pvx
- * config-update): the settings as parsed, with the uuid and MACs it uses pinned. */
+ * config-update): the settings as parsed, with the uuid and MACs it uses pinned,
+ * after a first line naming the file it came from (PVX_SAVED_SOURCE). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,12 +59,20 @@ static int snapshot_macs(struct cfg_file *cf, const struct domcfg *dc)
 
 char *pvx_config_snapshot(struct cfg_file *cf, const struct domcfg *dc)
 {
-	char uuid[37], ov[64], *text = NULL;
+	const char *base = dc->config_file ? strrchr(dc->config_file, '/') : NULL;
+	char uuid[37], ov[64], *text = NULL, *out = NULL;
 
 	domcfg_uuid_format(dc->uuid, uuid);
 	snprintf(ov, sizeof(ov), "uuid=\"%s\"", uuid);
 	if (cfg_apply_override(cf, ov, NULL) < 0 || snapshot_macs(cf, dc) < 0 ||
 	    cfg_format(cf, &text) < 0)
 		return NULL;
-	return text;
+	/* the monitor resolves relative paths against the file's folder, as create did */
+	if (!dc->config_file || !dc->config_dir)
+		return text;
+	if (asprintf(&out, PVX_SAVED_SOURCE "%s/%s\n%s", dc->config_dir,
+		     base ? base + 1 : dc->config_file, text) < 0)
+		out = NULL;
+	free(text);
+	return out;
 }

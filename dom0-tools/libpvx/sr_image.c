@@ -73,6 +73,7 @@ static int rec_domain(struct sr_image *img, const struct sr_record *rec,
 		return rc;
 	img->mem = NULL;
 	rc = ops->domain(ctx, &img->dom, &img->mem, &img->layout, err);
+	img->layout.live = (img->dom.flags & PV_SR_DOM_LIVE) != 0;
 	if (rc == 0 && !img->mem)
 		rc = pvx_fail(err, -EINVAL, "no memory for the domain");
 	return rc;
@@ -277,7 +278,7 @@ static int image_step(struct sr_io *io, struct sr_image *img, struct sr_record *
 	if (rec->type == PV_SR_REC_PAGE_DATA)
 		return rec_pages(io, img, rec, ops, ph, z, zr, err);
 	if ((rec->type & PV_SR_REC_OPTIONAL) && !seen_bit(rec->type))
-		return sr_record_skip(io, rec, err);
+		return ops->optional ? ops->optional(ctx, io, rec, err) : sr_record_skip(io, rec, err);
 	if ((rc = sr_record_body(io, rec, err)) < 0)
 		return rc;
 	if (rec->type == PV_SR_REC_END)

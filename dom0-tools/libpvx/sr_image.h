@@ -35,6 +35,9 @@ struct sr_image_ops {
 	 * and give its memory (RAM then special pages) and layout; or refuse (err). */
 	int (*domain)(void *ctx, const struct pv_sr_domain *d, uint8_t **mem,
 		      struct sr_layout *l, struct pvx_err *err);
+	/* An optional record (type bit 31) this reader does not know: read or skip its
+	 * body (sr_record_body / _skip) and go on (0), or fail. NULL: skipped. */
+	int (*optional)(void *ctx, struct sr_io *io, struct sr_record *rec, struct pvx_err *err);
 	/* After each record (progress). Optional. */
 	void (*progress)(void *ctx, const struct sr_image *img);
 	/* 1: leave page data in the image unless a record holds engine pages (a lazy

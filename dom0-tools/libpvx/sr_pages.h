@@ -20,6 +20,7 @@
 struct sr_layout {
 	uint64_t max_pages;
 	uint64_t eng_first, eng_end;
+	int live;  /* a live migration's stream: PV_SR_PAGES_NOSUM records allowed */
 };
 void sr_layout_init(struct sr_layout *l, uint64_t max_pages, uint32_t max_vcpus);
 int sr_layout_pfn_ok(const struct sr_layout *l, uint64_t pfn);
@@ -28,6 +29,9 @@ int sr_layout_pfn_ok(const struct sr_layout *l, uint64_t pfn);
 #define SR_PAGES_SEND_ZERO (1u << 1) /* zero pages go out as PV_SR_PAGE_ZERO */
 #define SR_PAGES_EAGER     (1u << 2) /* records marked PV_SR_PAGES_EAGER (set it in
 					* w->flags around the pages a lazy restore needs first) */
+#define SR_PAGES_NOSUM     (1u << 4) /* records marked PV_SR_PAGES_NOSUM: the data goes
+					* out from guest memory without a sum (live
+					* migration's rounds) */
 
 struct sr_pages_writer {
 	struct sr_io *io;

@@ -192,11 +192,17 @@ const char *sr_record_name(uint32_t type)
 	case PV_SR_REC_XENSTORE: return "XENSTORE";
 	case PV_SR_REC_BOOT: return "BOOT";
 	case PV_SR_REC_DOMAIN_STATE: return "DOMAIN_STATE";
+	case PV_SR_REC_PAGE_SUMS & ~PV_SR_REC_OPTIONAL: return "PAGE_SUMS";
 	default: return "unknown";
 	}
 }
 
 int sr_record_write(struct sr_io *io, uint32_t type, struct iovec *iov, int n)
+{
+	return sr_record_write_sum(io, type, iov, n, n);
+}
+
+int sr_record_write_sum(struct sr_io *io, uint32_t type, struct iovec *iov, int n, int nsum)
 {
 	static const uint8_t zero[PV_SR_REC_ALIGN];
 	struct iovec all[PV_SR_PAGE_BATCH + 8];
@@ -211,7 +217,7 @@ int sr_record_write(struct sr_io *io, uint32_t type, struct iovec *iov, int n)
 		len += iov[i].iov_len;
 		if (i == 0)
 			sr_sum_update(&s, (uint8_t *)iov[0].iov_base + 8, iov[0].iov_len - 8);
-		else
+		else if (i < nsum)
 			sr_sum_update(&s, iov[i].iov_base, iov[i].iov_len);
 	}
 	if (len > PV_SR_REC_BODY_MAX)
@@ -253,6 +259,7 @@ static int sr_record_size_ok(uint32_t type, uint32_t len)
 	case PV_SR_REC_EVTCHN: return len >= sizeof(struct pv_sr_evtchn_list);
 	case PV_SR_REC_TIMERS: return len >= sizeof(struct pv_sr_timers);
 	case PV_SR_REC_XENSTORE: return len >= sizeof(struct pv_sr_xenstore);
+	case PV_SR_REC_PAGE_SUMS: return len > sizeof(struct pv_sr_page_sums);
 	default: return len >= 8;
 	}
 }

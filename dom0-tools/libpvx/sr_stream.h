@@ -46,6 +46,9 @@ int sr_image_header_read(struct sr_io *io, struct pvx_err *err);
  * The caller's first iov is written to (the sum).
  */
 int sr_record_write(struct sr_io *io, uint32_t type, struct iovec *iov, int n);
+/* The same with only iov[0..nsum) in the sum (a body whose tail the sum leaves out,
+ * PV_SR_PAGES_NOSUM). */
+int sr_record_write_sum(struct sr_io *io, uint32_t type, struct iovec *iov, int n, int nsum);
 /* A record whose body is one buffer (sum field first). */
 int sr_record_write1(struct sr_io *io, uint32_t type, void *body, size_t len);
 

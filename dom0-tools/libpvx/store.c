@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libpvx/pvx.h"
 #include "libpvx/pvx_store.h"
 #include "libxs/xs.h"
+#include "util.h"
 
 int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 {
@@ -127,6 +129,25 @@ static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
 	return 0;
 }
 
+#define PVX_XS_TRIES 200 /* conflicts before giving up (xl retries forever) */
+
+/* Before try n (1, 2, ...) after a conflict: a random wait that grows with n, so
+ * that many toolstacks creating domains at once (every creation adds a child to
+ * /local/domain and /vm, so they all conflict) stop colliding in lockstep. */
+static void xs_transact_backoff(int n)
+{
+	unsigned cap_us = n < 10 ? 50u << (n / 2) : 1600;
+	/* splitmix64 of the time and our pid: no shared seed, no state */
+	uint64_t x = util_now_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)n;
+	struct timespec ts;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	ts = (struct timespec){ 0, (long)(x % cap_us) * 1000 };
+	nanosleep(&ts, NULL);
+}
+
 int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32_t t, void *ctx),
 		    void *ctx)
 {
@@ -135,6 +156,8 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 	do {
 		uint32_t t;
 
+		if (tries)
+			xs_transact_backoff(tries);
 		rc = xs_transaction_start(xs, &t);
 		if (rc < 0)
 			break;
@@ -144,7 +167,7 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 			break;
 		}
 		rc = xs_transaction_end(xs, t, true);
-	} while (rc == -EAGAIN && ++tries < 20);
+	} while (rc == -EAGAIN && ++tries < PVX_XS_TRIES);
 	return rc;
 }
 
@@ -154,11 +177,16 @@ struct layout_ctx {
 	const struct pvx_boot_ports *bp;
 };
 
+/* The layout's ~35 writes go out corked: one round trip to xsd instead of one each. */
 static int store_layout_fn(struct xs_handle *xs, uint32_t t, void *arg)
 {
 	const struct layout_ctx *c = arg;
+	int rc, rc2;
 
-	return store_layout_tx(xs, t, c->domid, c->dc, c->bp);
+	xs_cork(xs);
+	rc = store_layout_tx(xs, t, c->domid, c->dc, c->bp);
+	rc2 = xs_uncork(xs);
+	return rc < 0 ? rc : rc2;
 }
 
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
@@ -184,20 +212,21 @@ void pvx_store_domain_forget(pv_domid_t domid)
 
 	if (xs_open(&xs) < 0)
 		return; /* no store: nothing in it */
-	xs_release(xs, domid);
 	vm = pvx_xs_read_str(xs, 0, "/local/domain/%u/vm", domid);
+	if (xs_directory(xs, 0, "/local/domain/0/backend", &types, &n) < 0)
+		n = 0;
+	xs_cork(xs); /* the rest needs no answer: one round trip */
+	xs_release(xs, domid);
 	if (vm && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
 		xs_rm(xs, 0, vm);
 	free(vm);
-	if (xs_directory(xs, 0, "/local/domain/0/backend", &types, &n) == 0) {
-		for (unsigned i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", types[i],
-				 domid);
-			xs_rm(xs, 0, path);
-		}
-		free(types);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", types[i], domid);
+		xs_rm(xs, 0, path);
 	}
+	free(types);
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);
 	xs_rm(xs, 0, path);
+	xs_uncork(xs); /* a node already gone (ENOENT) is fine */
 	xs_close(xs);
 }

@@ -62,6 +62,13 @@ int xs_watch(struct xs_handle *h, const char *path, const char *token);
 int xs_unwatch(struct xs_handle *h, const char *path, const char *token);
 /* Next watch event: timeout_ms -1 blocks, 0 polls. 0, -ETIMEDOUT, -EPIPE (daemon gone). */
 int xs_read_watch(struct xs_handle *h, struct xs_watch_event **ev, int timeout_ms);
+/* Cork the handle: from now on a request whose reply is only a status (write,
+ * mkdir, rm, set_perms, ...) is queued and returns 0 at once; xs_uncork sends the
+ * queue in one write, reads every reply and returns the first error (0 if none),
+ * so a batch of writes costs one round trip. A call that wants a reply while
+ * corked sends the queue first (its errors are kept for xs_uncork). */
+void xs_cork(struct xs_handle *h);
+int xs_uncork(struct xs_handle *h);
 
 int xs_transaction_start(struct xs_handle *h, uint32_t *tx);
 /* commit false aborts. A commit that conflicts returns -EAGAIN: start again. */

@@ -106,6 +106,7 @@ void xs_close(struct xs_handle *h)
 	if (h->epfd >= 0)
 		close(h->epfd);
 	free(h->rbuf);
+	free(h->cbuf);
 	free(h);
 }
 
@@ -218,22 +219,9 @@ void xs_queue_event(struct xs_handle *h, const char *body, uint32_t len)
 	}
 }
 
-int xs_send(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
-	    int niov)
+/* Write every byte of v[0..n) (which it consumes). */
+static int xs_send_raw(struct xs_handle *h, struct iovec *v, int n)
 {
-	struct pv_xsd_sockmsg hdr = { type, ++h->req_id, tx, 0 };
-	struct iovec v[8];
-	int n = 0;
-
-	if (niov > 7)
-		return -EINVAL;
-	v[n++] = (struct iovec){ &hdr, sizeof(hdr) };
-	for (int i = 0; i < niov; i++) {
-		hdr.len += (uint32_t)iov[i].iov_len;
-		v[n++] = iov[i];
-	}
-	if (hdr.len > PV_XENSTORE_PAYLOAD_MAX)
-		return -E2BIG;
 	for (int i = 0; i < n;) {
 		ssize_t w = writev(h->fd, v + i, n - i);
 		if (w < 0 && errno == EINTR)
@@ -250,12 +238,118 @@ int xs_send(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec 
 	return 0;
 }
 
+int xs_send(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
+	    int niov)
+{
+	struct pv_xsd_sockmsg hdr = { type, ++h->req_id, tx, 0 };
+	struct iovec v[8];
+	int n = 0;
+
+	if (niov > 7)
+		return -EINVAL;
+	v[n++] = (struct iovec){ &hdr, sizeof(hdr) };
+	for (int i = 0; i < niov; i++) {
+		hdr.len += (uint32_t)iov[i].iov_len;
+		v[n++] = iov[i];
+	}
+	if (hdr.len > PV_XENSTORE_PAYLOAD_MAX)
+		return -E2BIG;
+	return xs_send_raw(h, v, n);
+}
+
+/* Append one message to the cork buffer. */
+static int xs_queue(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
+		    int niov)
+{
+	struct pv_xsd_sockmsg hdr = { type, ++h->req_id, tx, 0 };
+	size_t need;
+
+	for (int i = 0; i < niov; i++)
+		hdr.len += (uint32_t)iov[i].iov_len;
+	if (hdr.len > PV_XENSTORE_PAYLOAD_MAX)
+		return -E2BIG;
+	need = h->clen + sizeof(hdr) + hdr.len;
+	if (need > h->ccap) {
+		size_t cap = need * 2;
+		char *b = realloc(h->cbuf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		h->cbuf = b;
+		h->ccap = cap;
+	}
+	memcpy(h->cbuf + h->clen, &hdr, sizeof(hdr));
+	h->clen += sizeof(hdr);
+	for (int i = 0; i < niov; i++) {
+		memcpy(h->cbuf + h->clen, iov[i].iov_base, iov[i].iov_len);
+		h->clen += iov[i].iov_len;
+	}
+	h->cpending++;
+	return 0;
+}
+
+/* Send what the cork buffer holds and read its replies (watch events are
+ * queued); the first error is kept in h->cerr. */
+static int xs_cork_flush(struct xs_handle *h)
+{
+	struct iovec v = { h->cbuf, h->clen };
+	int err = h->clen ? xs_send_raw(h, &v, 1) : 0;
+
+	h->clen = 0;
+	while (!err && h->cpending) {
+		struct pv_xsd_sockmsg hdr;
+		char *body;
+
+		err = xs_recv_msg(h, &hdr, &body);
+		if (err)
+			break;
+		if (hdr.type == PV_XS_WATCH_EVENT) {
+			xs_queue_event(h, body, hdr.len);
+		} else {
+			h->cpending--;
+			if (hdr.type == PV_XS_ERROR && !h->cerr)
+				h->cerr = -xs_errno_from_name(body);
+		}
+		free(body);
+	}
+	if (err) {
+		h->cpending = 0;
+		if (!h->cerr)
+			h->cerr = err;
+	}
+	return err;
+}
+
+void xs_cork(struct xs_handle *h)
+{
+	h->corked = true;
+}
+
+int xs_uncork(struct xs_handle *h)
+{
+	int err;
+
+	xs_cork_flush(h);
+	err = h->cerr;
+	h->cerr = 0;
+	h->corked = false;
+	if (!err)
+		xs_drain_buffered(h);
+	return err;
+}
+
 int xs_talk(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
 	    int niov, char **reply, size_t *rlen)
 {
 	struct pv_xsd_sockmsg hdr;
 	char *body;
-	int err = xs_send(h, type, tx, iov, niov);
+	int err;
+
+	if (h->corked && !reply && !rlen)
+		return xs_queue(h, type, tx, iov, niov);
+	if (h->corked && (err = xs_cork_flush(h)) < 0)
+		return err;
+	err = xs_send(h, type, tx, iov, niov);
 
 	while (!err) {
 		err = xs_recv_msg(h, &hdr, &body);

@@ -24,6 +24,11 @@ struct xs_handle {
 	struct xs_evq *evq, **evq_tail;
 	char *rbuf;    /* received bytes [rhead, rlen) */
 	size_t rhead, rlen, rcap;
+	bool corked;   /* status-only requests wait in cbuf until xs_uncork */
+	char *cbuf;
+	size_t clen, ccap;
+	unsigned cpending; /* replies owed for what cbuf held */
+	int cerr;      /* first error among them */
 };
 
 /* Send one message made of iov pieces (header added). 0 or -errno (-E2BIG over 4096). */

@@ -40,18 +40,33 @@ uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd)
 
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid)
 {
-	for (struct cdom *d = s->doms; d; d = d->next)
-		if (d->domid == domid)
-			return d;
-	return NULL;
+	return domid < PV_DOMID_FIRST_RESERVED ? s->by_domid[domid] : NULL;
+}
+
+void cdom_wake(struct consd *s, struct cdom *d)
+{
+	d->work = 1;
+	if (d->in_work)
+		return;
+	d->in_work = 1;
+	d->work_next = s->work_list;
+	s->work_list = d;
+}
+
+static void cdom_work_unlink(struct consd *s, struct cdom *d)
+{
+	struct cdom **pp = &s->work_list;
+
+	while (d->in_work && *pp && *pp != d)
+		pp = &(*pp)->work_next;
+	if (d->in_work && *pp)
+		*pp = d->work_next;
+	d->in_work = 0;
 }
 
 struct cdom *cdom_by_lport(struct consd *s, uint32_t lport)
 {
-	for (struct cdom *d = s->doms; d; d = d->next)
-		if (d->lport == lport)
-			return d;
-	return NULL;
+	return lport < PV_EVTCHN_HANDLE_PORTS ? s->by_lport[lport] : NULL;
 }
 
 static int cdom_epoll(struct consd *s, int op, int fd, uint32_t events, uint64_t tag)
@@ -152,14 +167,35 @@ static void cdom_free(struct consd *s, struct cdom *d)
 }
 
 /* One writer per log file: a name another served domain still has (its log open)
- * is not used twice. cons_scan drops dead domains before it attaches new ones,
- * so a rebooted domain (new id, same name) gets the name, and the file, back. */
+ * is not used twice. A holder that is dead is dropped first, so a rebooted domain
+ * (new id, same name) gets the name, and the file, back even when its
+ * introduction is seen before the old one's release. */
+static struct cdom **cdom_name_chain(struct consd *s, const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return &s->by_name[h & (CONS_NAME_BUCKETS - 1)];
+}
+
+static void cdom_name_unlink(struct consd *s, struct cdom *d)
+{
+	struct cdom **pp = cdom_name_chain(s, d->name);
+
+	while (*pp && *pp != d)
+		pp = &(*pp)->name_next;
+	if (*pp)
+		*pp = d->name_next;
+}
+
 static int cdom_name_taken(struct consd *s, const struct cdom *d)
 {
-	for (struct cdom *o = s->doms; o; o = o->next)
-		if (o != d && strcmp(o->name, d->name) == 0)
-			return 1;
-	return 0;
+	struct cdom *o = *cdom_name_chain(s, d->name);
+
+	while (o && (o == d || strcmp(o->name, d->name) != 0))
+		o = o->name_next;
+	return o && !cons_drop_if_dead(s, o);
 }
 
 static void cdom_name(struct consd *s, struct cdom *d)
@@ -212,9 +248,18 @@ int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port)
 	if ((rc = cdom_open_log(s, d)) < 0)
 		log_warnx("dom%u: cannot open its console log %s: %s (output goes to the pty only)",
 			  domid, d->log.path, strerror(-rc));
-	d->work = 1;
 	d->next = s->doms;
 	s->doms = d;
+	{
+		struct cdom **chain = cdom_name_chain(s, d->name);
+
+		d->name_next = *chain;
+		*chain = d;
+	}
+	cdom_wake(s, d);
+	s->by_domid[domid] = d;
+	if (d->lport < PV_EVTCHN_HANDLE_PORTS)
+		s->by_lport[d->lport] = d;
 	log_info("dom%u (%s): console attached, ring gfn %llu, port %u, tty %s", domid, d->name,
 		 (unsigned long long)gfn, port, d->tty);
 	return 0;
@@ -234,6 +279,11 @@ void cdom_detach(struct consd *s, struct cdom *d)
 		;
 	if (*pp)
 		*pp = d->next;
+	cdom_work_unlink(s, d);
+	cdom_name_unlink(s, d);
+	s->by_domid[d->domid] = NULL;
+	if (d->lport < PV_EVTCHN_HANDLE_PORTS && s->by_lport[d->lport] == d)
+		s->by_lport[d->lport] = NULL;
 	log_info("dom%u (%s): console detached (%llu bytes out, %llu in, %llu not taken by the pty)",
 		 d->domid, d->name, (unsigned long long)d->out_bytes,
 		 (unsigned long long)d->in_bytes, (unsigned long long)d->pty_dropped);
@@ -417,7 +467,7 @@ void cdom_client_flush(struct consd *s, struct cdom *d, struct cclient *c)
 	}
 	if (c->qlen < CONS_CLIENT_QMAX) {
 		if (c->full_since)
-			d->work = 1; /* output was held back for this client */
+			cdom_wake(s, d); /* output was held back for this client */
 		c->full_since = 0;
 	}
 	cdom_epoll(s, EPOLL_CTL_MOD, c->fd, ev | (c->qlen ? EPOLLOUT : 0),

@@ -99,7 +99,7 @@ static void greet_finish(struct consd *s, int fd, const char *line)
 	}
 	d = cdom_find(s, (pv_domid_t)domid);
 	if (!d) {
-		cons_scan(s);
+		cons_scan_one(s, (pv_domid_t)domid);
 		d = cdom_find(s, (pv_domid_t)domid);
 	}
 	if (!d) {

@@ -100,20 +100,23 @@ static int consd_listen(void)
 	return fd;
 }
 
-/* Store events: any domain coming or going means a scan. */
+/* Store events: a domain came or went. */
 static void consd_xs_events(struct consd *s)
 {
 	struct xs_watch_event *ev;
 	int rc;
 
-	while ((rc = xs_read_watch(s->xs, &ev, 0)) == 0) {
+	while (s->xs && (rc = xs_read_watch(s->xs, &ev, 0)) == 0) {
+		cons_scan_event(s, ev->path);
 		free(ev);
-		s->scan_now = 1;
 	}
+	if (!s->xs)
+		return;
 	if (rc == -EPIPE) {
 		log_warnx("store connection lost; reconnecting");
 		xs_close(s->xs);
 		s->xs = NULL;
+		s->scan_now = 1; /* at once, then every CONS_STORE_RETRY_NS until it answers */
 	}
 }
 
@@ -125,7 +128,7 @@ static void consd_evtchn(struct consd *s)
 		struct cdom *d = cdom_by_lport(s, (uint32_t)port);
 
 		if (d)
-			d->work = 1;
+			cdom_wake(s, d);
 		pvctrl_evtchn_unmask(s->ev, (uint32_t)port);
 	}
 }
@@ -154,18 +157,28 @@ static void consd_fd_event(struct consd *s, uint64_t tag, uint32_t events)
 		cdom_client_drop(s, d, c);
 }
 
-/* Serve every domain with work once (its budget at most); the shortest wait any
- * of them asked for bounds the next epoll_wait. */
+/* Serve every domain with work once (its budget at most): the work list, not every
+ * domain; the shortest wait any of them asked for bounds the next epoll_wait. */
 static int consd_service_all(struct consd *s)
 {
 	uint64_t now = util_now_ns(), wait = s->next_scan_ns > now ? s->next_scan_ns - now : 0;
 
-	for (struct cdom *d = s->doms; d; d = d->next) {
-		uint64_t w = d->work ? cdom_service(s, d, 0) : UINT64_MAX;
+	for (struct cdom **pp = &s->work_list; *pp;) {
+		struct cdom *d = *pp;
+		uint64_t w = cdom_service(s, d, 0);
 
+		if (!d->work || d->broken) {
+			*pp = d->work_next; /* done: off the list until it fires again */
+			d->in_work = 0;
+			d->work = 0;
+			continue;
+		}
 		if (w < wait)
 			wait = w;
+		pp = &d->work_next;
 	}
+	if (s->ngreets && wait > 1000000000ull)
+		wait = 1000000000ull; /* greetings expire */
 	return (int)((wait + 999999) / 1000000);
 }
 
@@ -191,10 +204,10 @@ static int consd_loop(struct consd *s)
 			default: consd_fd_event(s, tag, evs[i].events); break;
 			}
 		}
-		if (s->scan_now || util_now_ns() >= s->next_scan_ns) {
+		if (s->scan_now || util_now_ns() >= s->next_scan_ns)
 			cons_scan(s);
+		if (s->ngreets)
 			greet_expire(s, util_now_ns());
-		}
 	}
 }
 
@@ -214,6 +227,7 @@ int main(int argc, char **argv)
 	log_init("pvconsoled", consd_opts(argc, argv, &s));
 	if ((rc = rundir_ensure()) < 0)
 		fatalx("%s", rundir_problem(rc));
+	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));
@@ -222,6 +236,10 @@ int main(int argc, char **argv)
 		       rundir_path(), strerror(-rc));
 	if ((rc = pvctrl_evtchn_open(&s.ev)) < 0)
 		fatalx("cannot open an event-channel handle: %s", strerror(-rc));
+	s.by_domid = calloc(PV_DOMID_FIRST_RESERVED, sizeof(*s.by_domid));
+	s.by_lport = calloc(PV_EVTCHN_HANDLE_PORTS, sizeof(*s.by_lport));
+	if (!s.by_domid || !s.by_lport)
+		fatalx("out of memory");
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s.epfd < 0)
 		fatal("epoll_create1");

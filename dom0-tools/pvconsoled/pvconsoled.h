@@ -17,6 +17,7 @@ struct pvctrl_evtchn;
 struct xs_handle;
 
 #define CONS_MAX_CLIENTS  8
+#define CONS_NAME_BUCKETS 1024 /* a power of two */
 #define CONS_CLIENT_QMAX  (256 * 1024) /* stop taking output while a client holds this much */
 #define CONS_CLIENT_STALL_NS (10ull * 1000000000) /* ... and drop it after this long */
 
@@ -43,6 +44,9 @@ struct cdom {
 	int nclients;
 	int broken;                   /* bad ring indices: served no more */
 	int work;                     /* the port fired or output is left: service it */
+	int in_work;                  /* on the consd's work list */
+	struct cdom *work_next;
+	struct cdom *name_next;       /* consd's by_name chain */
 	int in_blocked;               /* in[] was full: input fds are not read */
 	uint64_t out_bytes, in_bytes;
 	unsigned warn_n;
@@ -66,6 +70,10 @@ struct consd {
 	struct xs_handle *xs;
 	int epfd, lsock;
 	struct cdom *doms;
+	struct cdom *work_list;       /* domains with work: a loop turn serves these only */
+	struct cdom **by_domid;       /* PV_DOMID_FIRST_RESERVED entries */
+	struct cdom **by_lport;       /* PV_EVTCHN_HANDLE_PORTS entries */
+	struct cdom *by_name[CONS_NAME_BUCKETS]; /* log names in use (cdom.c) */
 	struct conlog_limits lim;
 	size_t budget;                /* output bytes per domain per loop turn */
 	uint64_t next_scan_ns;
@@ -87,6 +95,8 @@ int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port);
 /* Drain what the ring still holds into log and clients, then free everything. */
 void cdom_detach(struct consd *s, struct cdom *d);
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid);
+/* d has work (its port fired, output waits): the next loop turn serves it. */
+void cdom_wake(struct consd *s, struct cdom *d);
 struct cdom *cdom_by_lport(struct consd *s, uint32_t lport);
 /* Move output (budget bytes at most) and re-open input; returns the ns until it
  * wants another turn (0: next turn at once, UINT64_MAX: only on an event). final
@@ -101,7 +111,18 @@ int cdom_client_add(struct consd *s, struct cdom *d, int fd);
 void cdom_client_drop(struct consd *s, struct cdom *d, struct cclient *c);
 
 /* scan.c: reconcile attached domains with the store and the hypervisor. */
+/* Everything: one list of the hypervisor's domains, one directory of the store
+ * (start-up, a safety net every CONS_SCAN_NS, an event without a domain id). */
 void cons_scan(struct consd *s);
+/* One domain the store or a client named: attach it if it has a console and
+ * runs, detach it if it is gone. */
+void cons_scan_one(struct consd *s, pv_domid_t domid);
+/* A store event ("@introduceDomain/<id>", "@releaseDomain/<id>", or without id). */
+void cons_scan_event(struct consd *s, const char *path);
+/* Detach d if its domain no longer runs: 1 if it did. */
+int cons_drop_if_dead(struct consd *s, struct cdom *d);
+#define CONS_SCAN_NS (5ull * 1000000000) /* safety net for events missed (xsd restart) */
+#define CONS_STORE_RETRY_NS (100ull * 1000000) /* store lost: reconnect this often */
 
 /* greet.c: the client handshake, without blocking the loop. A client sends
  * "attach DOMID\n"; the answer is "ok NAME TTY\n" and then the raw console, or

@@ -1,19 +1,36 @@
 /* Which domains pvconsoled serves: the store says which have a console
  * (/local/domain/<id>/console/{ring-ref,port}), the hypervisor says which still
- * run. Called at start-up (so a restarted daemon picks up running guests), on
- * @introduceDomain / @releaseDomain, on a client asking for a domain it does
- * not know yet, and once a second as a safety net for missed events. */
+ * run. The store's domain events name the domain (pvconsoled watches them with
+ * depth 1, xsd's extension: "@introduceDomain/<id>"), so each costs work for that
+ * domain only; a client asking for a domain not known yet is served the same way.
+ * A whole scan (one list of the hypervisor's domains, one directory of the store)
+ * runs at start-up (a restarted daemon picks up running guests), on an event
+ * without a domain id and every CONS_SCAN_NS as a safety net for missed events. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
+#include <pvisor/io/xs_wire.h>
+
 #include "libpvctrl/pvctrl.h"
 #include "libxs/xs.h"
 #include "log.h"
 #include "pvconsoled.h"
 #include "util.h"
+
+/* Watch a special path with depth 1, so its events name the domain; a store
+ * without that extension gets a plain watch (events then mean a whole scan). */
+static int scan_watch(struct xs_handle *xs, const char *path, const char *token)
+{
+	char req[64];
+	int n = snprintf(req, sizeof(req), "%s%c%s%c1", path, 0, token, 0);
+
+	if (xs_raw(xs, PV_XS_WATCH, 0, req, (size_t)n + 1, NULL, NULL) == 0)
+		return 0;
+	return xs_watch(xs, path, token);
+}
 
 static int scan_connect(struct consd *s)
 {
@@ -31,8 +48,8 @@ static int scan_connect(struct consd *s)
 				  strerror(-rc));
 		return rc;
 	}
-	if ((rc = xs_watch(s->xs, "@introduceDomain", "intro")) < 0 ||
-	    (rc = xs_watch(s->xs, "@releaseDomain", "release")) < 0 ||
+	if ((rc = scan_watch(s->xs, "@introduceDomain", "intro")) < 0 ||
+	    (rc = scan_watch(s->xs, "@releaseDomain", "release")) < 0 ||
 	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, xs_fileno(s->xs), &ev) < 0) {
 		log_warnx("cannot watch the store's domain events: %s", strerror(rc < 0 ? -rc : errno));
 		xs_close(s->xs);
@@ -104,32 +121,84 @@ static void scan_try(struct consd *s, pv_domid_t domid)
 	scan_publish_tty(s, cdom_find(s, domid));
 }
 
-static void scan_drop_dead(struct consd *s)
+int cons_drop_if_dead(struct consd *s, struct cdom *d)
+{
+	if (scan_alive(s, d->domid))
+		return 0;
+	cdom_detach(s, d);
+	return 1;
+}
+
+void cons_scan_one(struct consd *s, pv_domid_t domid)
+{
+	struct cdom *d = cdom_find(s, domid);
+
+	if (d)
+		cons_drop_if_dead(s, d);
+	else if (scan_connect(s) == 0)
+		scan_try(s, domid);
+}
+
+void cons_scan_event(struct consd *s, const char *path)
+{
+	const char *slash = strchr(path, '/');
+	uint64_t id;
+
+	if (slash && util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) == 0)
+		cons_scan_one(s, (pv_domid_t)id);
+	else
+		s->scan_now = 1;
+}
+
+/* Which domains run: alive[domid] set for each live one. 0 or -errno. */
+static int scan_live(struct consd *s, uint8_t *alive)
+{
+	struct pv_privcmd_domstatus *e = NULL;
+	int n = pvctrl_domain_states(s->pc, &e);
+
+	for (int i = 0; i < n; i++)
+		if (e[i].domid < PV_DOMID_FIRST_RESERVED && e[i].state != PV_DOMSTATE_DYING)
+			alive[e[i].domid] = 1;
+	free(e);
+	return n < 0 ? n : 0;
+}
+
+static void scan_drop_dead(struct consd *s, const uint8_t *alive)
 {
 	for (struct cdom *d = s->doms, *next; d; d = next) {
 		next = d->next;
-		if (!scan_alive(s, d->domid))
+		if (!alive[d->domid])
 			cdom_detach(s, d);
 	}
 }
 
 void cons_scan(struct consd *s)
 {
+	uint8_t *alive = calloc(PV_DOMID_FIRST_RESERVED, 1);
 	char **names = NULL;
 	unsigned n = 0;
 
 	s->scan_now = 0;
-	s->next_scan_ns = util_now_ns() + 1000000000ull;
-	scan_drop_dead(s);
-	if (scan_connect(s) < 0)
-		return;
+	s->next_scan_ns = util_now_ns() + CONS_SCAN_NS;
+	if (!alive || scan_live(s, alive) < 0)
+		goto out; /* no answer: drop nothing, try again next time */
+	scan_drop_dead(s, alive);
+	if (scan_connect(s) < 0) {
+		/* the store is away (restarting): the watches must be back soon, or new
+		 * domains are not served until the next safety scan */
+		s->next_scan_ns = util_now_ns() + CONS_STORE_RETRY_NS;
+		goto out;
+	}
 	if (xs_directory(s->xs, 0, "/local/domain", &names, &n) < 0)
-		return;
+		goto out;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t id;
 
-		if (util_parse_u64(names[i], PV_DOMID_FIRST_RESERVED - 1, &id) == 0 && id != 0)
+		if (util_parse_u64(names[i], PV_DOMID_FIRST_RESERVED - 1, &id) == 0 && id != 0 &&
+		    alive[id] && !cdom_find(s, (pv_domid_t)id))
 			scan_try(s, (pv_domid_t)id);
 	}
 	free(names);
+out:
+	free(alive);
 }

@@ -1,4 +1,4 @@
-# pvmon: the domain monitor, started by `pvx create` (dom0-tools/pvstart).
+# pvmon: the domain monitor of the run directory, one of its daemons (dom0-tools/pvstart).
 
 # What this folder may include (DESIGN.md section 2; see the top Makefile).
 $(eval $(call component,dom0-tools/pvmon,include common pvmon=dom0-tools/pvmon libpvx=dom0-tools/libpvx \

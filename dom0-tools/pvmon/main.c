@@ -1,38 +1,48 @@
-/* pvmon DOMID CONFIG: the monitor of one domain (see pvmon.h), started by
- * `pvx create` in a session of its own, logging to <rundir>/pvmon.log. CONFIG
- * is the domain's config file as an absolute path: its saved copy is read from
- * the run directory, and relative paths in it resolve against CONFIG's folder. */
+/* pvmon: the domain monitor of the run directory (see pvmon.h), one of its daemons
+ * (started by pvx daemons start and on demand, as the others). Logs to
+ * <rundir>/pvmon.log; pvmon.sock answers while it runs; SIGTERM stops it. */
 #include <errno.h>
 #include <signal.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "libpvx/diskspec.h"
 #include "log.h"
 #include "pvstart/pvstart.h"
 #include "pvmon/pvmon.h"
+#include "rundir.h"
 #include "util.h"
 
 int main(int argc, char **argv)
 {
 	struct pvmon m;
-	uint64_t domid;
-	int rc;
+	int rc, lsock, sigfd;
 
+	(void)argv;
 	log_init("pvmon", 0);
-	if (argc != 3 || util_parse_u64(argv[1], PV_DOMID_FIRST_RESERVED - 1, &domid) < 0)
-		fatalx("usage: pvmon DOMID CONFIG (started by pvx create)");
+	if (argc != 1)
+		fatalx("usage: pvmon (a daemon of the run directory: pvx daemons start)");
 	signal(SIGPIPE, SIG_IGN); /* a store that goes away is an error return */
+	util_raise_nofile();      /* a few descriptors per guest */
+	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
+	if (sigfd < 0)
+		fatalx("signalfd: %s", strerror(-sigfd));
 	pvx_disk_server_set(&pvstart_disk_server); /* restarts serve qcow2 & co; stops too */
 	if ((rc = pvmon_open(&m)) < 0)
-		fatalx("dom%u: cannot reach pvisor: %s", (unsigned)domid, strerror(-rc));
-	if (pvmon_add(&m, (pv_domid_t)domid, argv[2]) < 0)
-		fatalx("out of memory");
-	log_info("dom%u (%s): watching it", m.doms[0].domid, m.doms[0].name);
-	rc = pvmon_run(&m);
-	if (rc < 0)
-		log_info("stopping: %s", rc == -EPIPE ? "the hypervisor is gone"
-						    : "the store did not come back");
+		fatalx("cannot reach pvisor in %s: %s", rundir_path(), strerror(-rc));
+	lsock = rundir_listen(PVMON_SOCKET, 16);
+	if (lsock == -EADDRINUSE)
+		fatalx("another pvmon serves %s", rundir_path());
+	if (lsock < 0)
+		fatalx("cannot listen on %s/%s: %s", rundir_path(), PVMON_SOCKET,
+		       strerror(-lsock));
+	if ((rc = rundir_pidfile_write(PVMON_PID)) < 0)
+		fatalx("cannot write %s in %s: %s", PVMON_PID, rundir_path(), strerror(-rc));
+	log_info("monitoring the domains of %s", rundir_path());
+	rc = pvmon_run(&m, lsock, sigfd);
+	log_info("stopping%s (%zu domain(s) watched)",
+		 rc == -EPIPE ? ": the hypervisor is gone" : "", m.n);
 	pvmon_close(&m);
+	rundir_unlink(PVMON_SOCKET);
+	rundir_unlink(PVMON_PID);
 	return 0;
 }

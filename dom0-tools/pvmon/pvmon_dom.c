@@ -12,24 +12,31 @@
 #include "pvmon/pvmon.h"
 #include "pvstart/pvstart.h"
 
-int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid, const char *config_name)
+int pvmon_dom_load(struct pvmon_dom *d, pv_domid_t domid)
 {
 	struct pvx_err err = { 0 };
 	struct cfg_file *cf = NULL;
+	char *source = NULL;
 	int rc = -ENOENT;
 
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
 	snprintf(d->name, sizeof(d->name), "dom%u", domid);
 	d->text = pvx_domain_saved_config(domid);
-	if (d->text)
-		rc = cfg_parse_buffer(config_name, d->text, strlen(d->text), &cf, &err);
+	if (d->text && !(source = pvx_saved_source(d->text)))
+		rc = pvx_fail(&err, -EINVAL, "its saved config does not say where it came from");
+	else if (d->text)
+		rc = cfg_parse_buffer(source, d->text, strlen(d->text), &cf, &err);
+	free(source);
 	if (rc == 0)
 		rc = domcfg_from_cfg(cf, &d->dc, NULL, NULL, &err);
 	cfg_free(cf);
 	if (rc < 0) {
-		log_warnx("dom%u: %s: restart actions will not be carried out", domid,
-			  d->text ? pvx_err_text(&err, rc) : "no saved config");
+		if (d->text)
+			log_warnx("dom%u: %s: restart actions will not be carried out", domid,
+				  pvx_err_text(&err, rc));
+		else /* not created by pvx create: cleaned up after, nothing more */
+			log_info("dom%u: no saved config: cleaned up after when it goes", domid);
 		free(d->text);
 		d->text = NULL;
 		return rc;
@@ -53,11 +60,16 @@ static unsigned dom_action(const struct pv_privcmd_domext *e)
 	if (e->state == PV_DOMSTATE_CRASHED)
 		return e->on_crash;
 	switch (e->shutdown_reason) {
-	case PV_SHUTDOWN_poweroff: return e->on_poweroff;
-	case PV_SHUTDOWN_reboot: return e->on_reboot;
-	case PV_SHUTDOWN_crash: return e->on_crash;
-	case PV_SHUTDOWN_watchdog: return e->on_watchdog;
-	default: return PV_ACTION_PRESERVE;
+	case PV_SHUTDOWN_poweroff:
+		return e->on_poweroff;
+	case PV_SHUTDOWN_reboot:
+		return e->on_reboot;
+	case PV_SHUTDOWN_crash:
+		return e->on_crash;
+	case PV_SHUTDOWN_watchdog:
+		return e->on_watchdog;
+	default:
+		return PV_ACTION_PRESERVE;
 	}
 }
 
@@ -78,14 +90,13 @@ static int dom_restart_allowed(struct pvmon_dom *d)
 static void dom_reload(struct pvmon_dom *d)
 {
 	struct pvmon_dom fresh;
-	char *config_name = strdup(d->dc.config_file ? d->dc.config_file : "saved config");
 
-	if (config_name && pvmon_dom_load(&fresh, d->domid, config_name) == 0) {
+	if (pvmon_dom_load(&fresh, d->domid) == 0) {
 		memcpy(fresh.restarts, d->restarts, sizeof(fresh.restarts));
+		fresh.held = d->held;
 		pvmon_dom_fini(d);
 		*d = fresh;
 	}
-	free(config_name);
 }
 
 /* Destroy the stopped domain and create it again from its config: same name and
@@ -110,19 +121,8 @@ static int dom_restart(struct pvmon_dom *d, struct pvctrl *h, const char *why)
 	return 1;
 }
 
-static const struct pv_privcmd_domext *dom_find(const struct pv_privcmd_domext *list, int n,
-						pv_domid_t domid)
+int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h, const struct pv_privcmd_domext *e)
 {
-	for (int i = 0; i < n; i++)
-		if (list[i].domid == domid)
-			return &list[i];
-	return NULL;
-}
-
-int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h,
-		    const struct pv_privcmd_domext *list, int n)
-{
-	const struct pv_privcmd_domext *e = dom_find(list, n, d->domid);
 	int crashed;
 
 	if (!e || e->state == PV_DOMSTATE_DYING) {
@@ -137,8 +137,8 @@ int pvmon_dom_check(struct pvmon_dom *d, struct pvctrl *h,
 		return 1; /* destroy: the hypervisor does it; preserve: it stays */
 	if (!dom_restart_allowed(d)) {
 		log_warnx("dom%u (%s): restarted %d times within %d s: not restarting it again; "
-			  "it is kept for inspection (pvx destroy it)", d->domid, d->name,
-			  PVMON_RESTART_BURST, PVMON_RESTART_WINDOW_S);
+			  "it is kept for inspection (pvx destroy it)",
+			  d->domid, d->name, PVMON_RESTART_BURST, PVMON_RESTART_WINDOW_S);
 		d->held = 1;
 		return 1;
 	}

@@ -29,6 +29,7 @@ struct daemon_def {
 static const struct daemon_def daemons[] = {
 	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
 	{ "xsd", "xenstored.sock", 0 },
+	{ "pvmon", "pvmon.sock", 0 },
 	{ "pvconsoled", "pvconsoled.sock", 0 },
 	{ "blkback", "blkback.sock", 0 },
 	{ "netback", "netback.sock", 0 },
@@ -139,11 +140,39 @@ static int daemons_lock(struct pvx_err *err)
 	return fd;
 }
 
-static int daemons_all_running(void)
+static int daemon_is(pid_t pid, const struct daemon_def *dd);
+static int process_dying(pid_t pid);
+
+/* Running, looked at cheaply: its main thread's state (/proc/PID/stat would walk
+ * every thread of the process: pvisor has one per domain) is not a zombie's, and no
+ * SIGKILL waits for it. */
+static int daemon_alive(pid_t pid)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++)
-		if (daemon_installed(&daemons[i]) && !daemon_running(&daemons[i]))
+	char file[48], buf[256], *p;
+
+	if (kill(pid, 0) < 0)
+		return 0;
+	snprintf(file, sizeof(file), "task/%d/stat", (int)pid);
+	if (pvstart_proc_read(pid, file, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strrchr(buf, ')'); /* the state follows the command name */
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X' && !process_dying(pid);
+}
+
+/* The fast path's look: every daemon's pid file names a live process of that name.
+ * Unlike a connection to its socket this wakes no daemon (six of them, each
+ * scheduled just when `pvx create` needs the CPUs); anything unexpected sends
+ * the caller down the careful path (sockets, under the lock). */
+static int daemons_all_alive(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+		pid_t pid = daemon_pid(&daemons[i]);
+
+		if (pid <= 0 && !daemon_installed(&daemons[i]))
+			continue; /* not built: nothing to start either */
+		if (pid <= 0 || !daemon_is(pid, &daemons[i]) || !daemon_alive(pid))
 			return 0;
+	}
 	return 1;
 }
 
@@ -151,8 +180,8 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 {
 	int lock, rc = 0;
 
-	if (daemons_all_running())
-		return 0; /* fast path: every installed daemon answers */
+	if (daemons_all_alive())
+		return 0; /* fast path: every daemon runs */
 	lock = daemons_lock(err);
 	if (lock < 0)
 		return lock;

@@ -1,6 +1,6 @@
 /* pvstart: starting the processes of a run directory for a front end such as
- * pvx -- the daemons (pvisor, xsd, pvconsoled, blkback, netback) and the domain
- * monitor (pvmon). It lives outside libpvx, which starts no process: whoever
+ * pvx -- the daemons (pvisor, xsd, pvmon the domain monitor, pvconsoled, blkback,
+ * netback). It lives outside libpvx, which starts no process: whoever
  * links pvstart decides that daemons come up on demand. Errors come back as
  * libpvx's 0 / -errno plus a struct pvx_err. */
 #ifndef PV_PVSTART_H
@@ -35,13 +35,6 @@ int pvstart_daemons_status(struct pvstart_daemon_status *out, size_t max);
 int pvstart_connect(struct pvctrl **h, struct pvx_err *err);
 /* Open the store, starting the daemons first when nothing listens. */
 int pvstart_store_open(struct xs_handle **xs, struct pvx_err *err);
-
-/* Start the monitor of domain domid (the program pvmon, detached, log
- * <rundir>/pvmon.log): it carries out the domain's restart actions from its
- * saved config and cleans up after it (see dom0-tools/pvmon/pvmon.h).
- * config_name: the config file's path, absolute, which relative paths in the
- * config are resolved against. 0 or -errno. */
-int pvstart_monitor(pv_domid_t domid, const char *config_name, struct pvx_err *err);
 
 /* Start <bindir>/prog with argv in a session of its own: stdin from /dev/null,
  * stdout and stderr appended to <rundir>/logname, no other descriptor. The

@@ -28,3 +28,4 @@ pvx_PROG_SRCS += dom0-tools/pvx/cmd_vcpu_list.c dom0-tools/pvx/cmd_vcpu_pin.c do
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_top.c dom0-tools/pvx/top_sample.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_save.c dom0-tools/pvx/cmd_restore.c \
 	dom0-tools/pvx/cli_progress.c dom0-tools/pvx/cmd_dump_core.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_migrate.c dom0-tools/pvx/cmd_migrate_receive.c

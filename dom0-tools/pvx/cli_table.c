@@ -49,10 +49,24 @@ static const struct pvx_cmd commands[] = {
 	  "guest has to suspend, 30); a progress bar on a terminal" },
 	{ "restore", cmd_restore, 0, "[-p] [-e] [--lazy] [--json] [CFG] FILE [KEY=VALUE...]",
 	  "Restore a domain from a saved image",
-	  "Start a domain from a save image, as xl restore (-p: leave it paused; -e: start no "
-	  "monitor, so its restart actions are not carried out; CFG replaces the image's "
+	  "Start a domain from a save image, as xl restore (-p: leave it paused; -e: accepted "
+	  "as xl's; pvx never waits for the domain, the run directory's monitor (pvmon) "
+	  "carries out its restart actions; CFG replaces the image's "
 	  "config; KEY=VALUE overrides it, name=NEW starting another domain from the same "
 	  "image; --lazy: its pages come from the image on first touch; --json: the phases)" },
+	{ "migrate", cmd_migrate, 0, "[-s SSHCOMMAND] [-C CFG] [-e] [-p] [--debug] DOMAIN HOST",
+	  "Migrate a domain to another host",
+	  "Move a running domain to HOST live, as xl migrate: runs 'SSHCOMMAND HOST pvx "
+	  "migrate-receive' through the shell (ssh; an empty SSHCOMMAND runs HOST itself) and "
+	  "streams the domain over it, memory first while it runs (-C: send this config "
+	  "instead; -p: leave it paused there; -e: accepted as xl's; --debug: the receiver "
+	  "checks every page); a bar per round on a terminal, the rounds, bytes, total time "
+	  "and downtime at the end" },
+	{ "migrate-receive", cmd_migrate_receive, 0, "[-e] [-p] [--debug]",
+	  "Receive a migrating domain (run by pvx migrate)",
+	  "The receiving end of pvx migrate, which runs it on this host through ssh: the "
+	  "domain comes on stdin, the answers go to stdout, what happens to stderr (-p: leave "
+	  "the domain paused; -e: accepted as xl's)" },
 	{ "dump-core", cmd_dump_core, 0, "DOMAIN FILE", "Write a domain's core file",
 	  "Write a domain's memory and vCPU registers as an ELF core file, as xl dump-core "
 	  "(gdb KERNEL FILE reads it with the kernel's symbols); the domain runs on" },

@@ -49,28 +49,6 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	return 0;
 }
 
-/* The monitor carries out the restart actions from the saved config; relative
- * paths in it are relative to the config file's folder. */
-static void create_monitor(const struct domcfg *dc, pv_domid_t domid, int have_text)
-{
-	const char *base = strrchr(dc->config_file, '/');
-	struct pvx_err err = { 0 };
-	char *path = NULL;
-	int rc = -ENOMEM;
-
-	if (!have_text) {
-		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
-			"on_reboot / on_crash restart actions will not be carried out\n", dc->name);
-		return;
-	}
-	if (asprintf(&path, "%s/%s", dc->config_dir, base ? base + 1 : dc->config_file) >= 0)
-		rc = pvstart_monitor(domid, path, &err);
-	free(path);
-	if (rc < 0)
-		fprintf(stderr, "pvx: warning: %s: the restart actions of %s will not be carried "
-			"out\n", pvx_err_text(&err, rc), dc->name);
-}
-
 /* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
 static int create_check_disks(const struct domcfg *dc)
 {
@@ -150,8 +128,9 @@ int cmd_create(int argc, char **argv)
 	 * missed. */
 	rc = pvstart_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text, &domid,
 			       &err);
-	if (rc == 0)
-		create_monitor(&dc, domid, text != NULL);
+	if (rc == 0 && !text)
+		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
+			"on_reboot / on_crash restart actions will not be carried out\n", dc.name);
 	free(text);
 	if (rc < 0) {
 		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));

@@ -8,10 +8,10 @@
 
 int cmd_domname(int argc, char **argv)
 {
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domext e;
 	struct pvctrl *h;
 	uint64_t id;
-	int n, found = 0;
+	int found;
 
 	if (argc != 2)
 		return cli_usage("domname");
@@ -20,11 +20,7 @@ int cmd_domname(int argc, char **argv)
 	if (id == 0)
 		return puts("Domain-0") < 0;
 	h = cli_connect();
-	n = pvctrl_domext_list(h, &e);
-	for (int i = 0; i < n && !found; i++)
-		if (e[i].domid == id)
-			found = printf("%s\n", e[i].name) > 0;
-	free(e);
+	found = pvctrl_domext_get(h, (pv_domid_t)id, NULL, &e) == 0 && printf("%s\n", e.name) > 0;
 	pvctrl_close(h);
 	return found ? 0 : cli_fail("%s: no such domain", argv[1]);
 }

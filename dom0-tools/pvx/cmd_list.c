@@ -12,6 +12,8 @@
 #include "pvisor/sched.h"
 #include "pvx_cli.h"
 
+#define LIST_MAX 1024 /* domains asked for at once: the hypervisor's table, as domext */
+
 static const char *state_name(uint32_t s)
 {
 	static const char *names[] = { "created", "running", "blocked", "paused",
@@ -20,29 +22,58 @@ static const char *state_name(uint32_t s)
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
-/* xl's six state letters: r b p s <reason> d. */
-static void state_letters(struct pvctrl *h, const struct pv_privcmd_domext *e, char out[7])
+/* xl's six state letters: r b p s <reason> d, from the domain's info (NULL: it
+ * went meanwhile). */
+static void state_letters(const struct pv_domctl_getdomaininfo *info, char out[7])
 {
-	struct pv_domctl_getdomaininfo info;
 	static const char reasons[] = "-rscwS";
 
 	memcpy(out, "------", 7);
-	if (pvctrl_domain_getinfo(h, e->domid, &info) < 0)
+	if (!info)
 		return;
-	if (info.flags & PV_DOMINF_running)
+	if (info->flags & PV_DOMINF_running)
 		out[0] = 'r';
-	if (info.flags & PV_DOMINF_blocked)
+	if (info->flags & PV_DOMINF_blocked)
 		out[1] = 'b';
-	if (info.flags & PV_DOMINF_paused)
+	if (info->flags & PV_DOMINF_paused)
 		out[2] = 'p';
-	if (info.flags & PV_DOMINF_shutdown) {
-		unsigned r = (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
+	if (info->flags & PV_DOMINF_shutdown) {
+		unsigned r = (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
 
 		out[3] = 's';
 		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
 	}
-	if (info.flags & PV_DOMINF_dying)
+	if (info->flags & PV_DOMINF_dying)
 		out[5] = 'd';
+}
+
+/* Every domain's info, in id order, from one request (was one per row). */
+struct list_infos {
+	struct pv_domctl_getdomaininfo *v;
+	int n;
+};
+
+static void list_infos_get(struct pvctrl *h, struct list_infos *li)
+{
+	li->v = malloc(LIST_MAX * sizeof(*li->v));
+	li->n = li->v ? pvctrl_domain_getinfolist(h, 1, li->v, LIST_MAX) : -ENOMEM;
+	if (li->n < 0)
+		li->n = 0;
+}
+
+static int list_info_cmp(const void *key, const void *elem)
+{
+	pv_domid_t id = *(const pv_domid_t *)key;
+	const struct pv_domctl_getdomaininfo *i = elem;
+
+	return id < i->domain ? -1 : id > i->domain;
+}
+
+static const struct pv_domctl_getdomaininfo *list_info_of(const struct list_infos *li,
+							  pv_domid_t domid)
+{
+	return li->n ? bsearch(&domid, li->v, (size_t)li->n, sizeof(*li->v), list_info_cmp)
+		     : NULL;
 }
 
 static double dom0_cpu_seconds(void)
@@ -109,20 +140,19 @@ static void list_extra(const struct list_opts *o, const uint8_t uuid[16], int sh
 	putchar('\n');
 }
 
-static void list_row(struct pvctrl *h, const struct list_opts *o,
-		     const struct pv_privcmd_domext *e, unsigned nr_nodes)
+static void list_row(const struct list_opts *o, const struct pv_privcmd_domext *e,
+		     const struct pv_domctl_getdomaininfo *ip, unsigned nr_nodes)
 {
-	struct pv_domctl_getdomaininfo info;
+	static const struct pv_domctl_getdomaininfo none;
+	const struct pv_domctl_getdomaininfo *info = ip ? ip : &none;
 	char st[7];
 
-	memset(&info, 0, sizeof(info));
-	pvctrl_domain_getinfo(h, e->domid, &info);
-	state_letters(h, e, st);
+	state_letters(ip, st);
 	printf("%-40s %5d %5lu %5d     %s  %8.1f", e->name, e->domid,
 	       (unsigned long)(e->tot_pages / 256), (int)e->nr_vcpus, st,
 	       (double)e->cpu_time / 1e9);
-	list_extra(o, info.handle, (info.flags & PV_DOMINF_shutdown) != 0,
-		   (info.flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask, nr_nodes);
+	list_extra(o, info->handle, (info->flags & PV_DOMINF_shutdown) != 0,
+		   (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask, nr_nodes);
 }
 
 static void list_table(struct pvctrl *h, const struct list_opts *o, const struct cli_domset *s)
@@ -139,8 +169,14 @@ static void list_table(struct pvctrl *h, const struct list_opts *o, const struct
 		       dom0_cpu_seconds());
 		list_extra(o, nil, 0, 0, pi.nr_nodes);
 	}
-	for (int i = 0; i < s->n; i++)
-		list_row(h, o, &s->e[i], pi.nr_nodes);
+	if (s->n) {
+		struct list_infos li;
+
+		list_infos_get(h, &li);
+		for (int i = 0; i < s->n; i++)
+			list_row(o, &s->e[i], list_info_of(&li, s->e[i].domid), pi.nr_nodes);
+		free(li.v);
+	}
 }
 
 static void json_str(yajl_gen g, const char *s)

@@ -17,7 +17,7 @@
 
 struct restore_args {
 	struct pvx_restore_opts o;
-	int json, no_monitor;
+	int json;
 	const char *file;
 	char *ov[64];
 };
@@ -35,13 +35,11 @@ static int restore_parse(int argc, char **argv, struct restore_args *a)
 	while ((c = getopt_long(argc, argv, "+pedV", lo, NULL)) != -1) {
 		if (c == 'p')
 			a->o.flags |= PVX_RESTORE_PAUSED;
-		else if (c == 'e')
-			a->no_monitor = 1;
 		else if (c == 'j')
 			a->json = 1;
 		else if (c == 'l')
 			a->o.flags |= PVX_RESTORE_LAZY;
-		else if (c != 'd' && c != 'V')
+		else if (c != 'd' && c != 'V' && c != 'e')
 			return -1;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -81,16 +79,6 @@ static int restore_lazy(struct pvctrl *h, pv_domid_t domid, const char *file, in
 	return rc;
 }
 
-static void restore_monitor(pv_domid_t domid, const char *config_file)
-{
-	struct pvx_err err = { 0 };
-	int rc = pvstart_monitor(domid, config_file, &err);
-
-	if (rc < 0)
-		fprintf(stderr, "pvx: warning: %s: the domain's restart actions will not be "
-			"carried out\n", pvx_err_text(&err, rc));
-}
-
 int cmd_restore(int argc, char **argv)
 {
 	struct restore_args a;
@@ -128,8 +116,6 @@ int cmd_restore(int argc, char **argv)
 		free(config_file);
 		return cli_fail("restore %s: %s", a.file, pvx_err_text(&err, rc));
 	}
-	if (!a.no_monitor)
-		restore_monitor(id, config_file);
 	snprintf(name, sizeof(name), "%u", id);
 	if (a.json)
 		cli_progress_json("restore", name, id, a.file, &rep);

@@ -13,5 +13,5 @@ xsdcore_SRCS += dom0-tools/xsd/hash.c dom0-tools/xsd/path.c dom0-tools/xsd/perms
 xsdcore_SRCS += dom0-tools/xsd/journal.c dom0-tools/xsd/ring.c dom0-tools/xsd/ringconn.c \
 	dom0-tools/xsd/sock.c
 HOST_PROGS += xsd
-xsd_SRCS += dom0-tools/xsd/main.c dom0-tools/xsd/hvlink.c
+xsd_SRCS += dom0-tools/xsd/main.c dom0-tools/xsd/hvlink.c dom0-tools/xsd/hvwatch.c
 xsd_LIBS += xsdcore pvctrl pvcommon

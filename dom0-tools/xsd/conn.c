@@ -27,6 +27,7 @@ struct xsd_conn *xsd_conn_create(struct xsd_core *core, const struct xsd_conn_op
 	c->domid = domid;
 	c->priv = priv;
 	c->target = -1;
+	c->seq = ++core->conn_seq;
 	c->next = core->conns;
 	if (core->conns)
 		core->conns->prev = c;
@@ -57,6 +58,8 @@ void xsd_conn_destroy(struct xsd_conn *c)
 	if (!c)
 		return;
 	xsd_conn_drop_state(c);
+	if (c->target >= 0)
+		c->core->ntargets--;
 	if (c->prev)
 		c->prev->next = c->next;
 	else

@@ -52,6 +52,9 @@ struct xsd_core *xsd_core_create(const struct xsd_quota *q)
 		goto err_core;
 	if (xsd_hash_init(&core->domains, 64) < 0)
 		goto err_store;
+	if (xsd_hash_init(&core->watch_paths, 64) < 0 ||
+	    xsd_hash_init(&core->watch_below, 64) < 0)
+		goto err_domains;
 	core->store.hook = core_store_hook;
 	core->store.hook_opaque = core;
 	if (core_add_node(core, "/tool") < 0 || core_add_node(core, "/tool/xenstored") < 0)
@@ -59,6 +62,8 @@ struct xsd_core *xsd_core_create(const struct xsd_quota *q)
 	return core;
 
 err_domains:
+	xsd_hash_fini(&core->watch_below);
+	xsd_hash_fini(&core->watch_paths);
 	xsd_domain_table_fini(core);
 err_store:
 	xsd_store_fini(&core->store);
@@ -77,6 +82,8 @@ void xsd_core_destroy(struct xsd_core *core)
 			c->ops->close(c);
 		xsd_conn_destroy(c);
 	}
+	xsd_hash_fini(&core->watch_below); /* empty: the connections took their watches */
+	xsd_hash_fini(&core->watch_paths);
 	xsd_domain_table_fini(core);
 	core->store.hook = NULL;
 	xsd_store_fini(&core->store);

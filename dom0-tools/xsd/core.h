@@ -55,12 +55,19 @@ struct xsd_domain {
 	struct xsd_conn *conn; /* its connection once introduced */
 };
 
+struct xsd_wpath;
+
 struct xsd_watch {
 	struct xsd_watch *next;
 	char *path;     /* canonical absolute path or "@..." */
 	char *token;
 	int depth;      /* -1: unlimited */
 	bool relative;  /* registered with a relative path: events are relative too */
+	/* the index (watch.c): every connection's watches on one path */
+	struct xsd_conn *conn;
+	struct xsd_wpath *wp;
+	struct xsd_watch *pnext, **pprev;
+	uint64_t seq;   /* registration order, for the order events go out in */
 };
 
 struct xsd_conn {
@@ -84,8 +91,10 @@ struct xsd_conn {
 	unsigned out_msgs;             /* messages not yet fully consumed */
 	size_t msg_end;                /* end offset of the oldest of them */
 	/* state */
-	struct xsd_watch *watches;
+	struct xsd_watch *watches;     /* newest first */
 	unsigned nwatches;
+	uint64_t seq;                  /* creation order */
+	bool watches_dirty;            /* a guest's watches changed: save them (hvwatch.c) */
 	struct xsd_tx *txs;
 	unsigned ntxs;
 };
@@ -98,7 +107,11 @@ struct xsd_core {
 	struct xsd_store store;
 	struct xsd_quota quota;
 	struct xsd_hash domains;       /* struct xsd_domain */
-	struct xsd_conn *conns;
+	struct xsd_conn *conns;        /* newest first */
+	uint64_t conn_seq, watch_seq;
+	unsigned ntargets;             /* connections with a SET_TARGET target */
+	struct xsd_hash watch_paths;   /* watched path -> struct xsd_wpath (watch.c) */
+	struct xsd_hash watch_below;   /* path -> watched paths below it (watch.c) */
 	uint32_t next_txid;
 	/* persistence (journal.c) */
 	xsd_core_change_fn *on_change;
@@ -107,7 +120,6 @@ struct xsd_core {
 	void (*on_introduce)(struct xsd_core *core, struct xsd_domain *d);
 	void (*on_release)(struct xsd_core *core, struct xsd_domain *d);
 	void *hv_opaque;               /* the hooks' state (hvlink.c) */
-	bool watches_dirty;            /* a domain connection's watches changed */
 	/* CONTROL snapshot: write a snapshot now (set by the daemon). 0 or -errno. */
 	int (*snapshot)(struct xsd_core *core);
 	uint64_t nr_requests;

@@ -30,6 +30,16 @@ struct xsd_domain *xsd_domain_get(struct xsd_core *core, uint32_t domid, bool cr
 	return d;
 }
 
+/* A domain neither introduced nor owning a node needs no record: drop it, so the
+ * table (walked at each VIRQ_DOM_EXC) holds live domains only. */
+static void domain_maybe_free(struct xsd_core *core, struct xsd_domain *d)
+{
+	if (d->introduced || d->nodes || d->conn)
+		return;
+	xsd_hash_del(&core->domains, d->key);
+	free(d);
+}
+
 void xsd_domain_account(struct xsd_core *core, int32_t old_owner, const struct xsd_node *n)
 {
 	struct xsd_domain *d;
@@ -38,8 +48,8 @@ void xsd_domain_account(struct xsd_core *core, int32_t old_owner, const struct x
 		return;
 	if (old_owner >= 0) {
 		d = xsd_domain_get(core, (uint32_t)old_owner, false);
-		if (d && d->nodes)
-			d->nodes--;
+		if (d && d->nodes && !--d->nodes)
+			domain_maybe_free(core, d);
 	}
 	if (n) {
 		d = xsd_domain_get(core, n->perms[0].domid, true);
@@ -94,9 +104,11 @@ int xsd_domain_release(struct xsd_core *core, uint32_t domid)
 		return -ENOENT;
 	if (core->on_release)
 		core->on_release(core, d);
-	for (struct xsd_conn *c = core->conns; c; c = c->next)
-		if (c->target == (int32_t)domid)
+	for (struct xsd_conn *c = core->ntargets ? core->conns : NULL; c; c = c->next)
+		if (c->target == (int32_t)domid) {
 			c->target = -1;
+			core->ntargets--;
+		}
 	if (d->conn) {
 		if (d->conn->ops && d->conn->ops->close)
 			d->conn->ops->close(d->conn);
@@ -104,6 +116,7 @@ int xsd_domain_release(struct xsd_core *core, uint32_t domid)
 	}
 	d->conn = NULL;
 	d->introduced = false;
+	domain_maybe_free(core, d);
 	xsd_watch_fire_special(core, "@releaseDomain", domid);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "util.h"
 #include "xsd/path.h"
 #include "xsd/domain.h"
+#include "xsd/hvwatch.h"
 #include "xsd/ring.h"
 #include "xsd/ringconn.h"
 #include "xsd/watch.h"
@@ -45,105 +46,10 @@ struct xsd_hvlink {
 	/* local port -> domain, ports of one handle are small numbers */
 	struct hvlink_dom **by_port;
 	size_t nports;
-	bool persist;          /* keep domain watches in xsd.watches */
+	bool persist;          /* keep domain watches in xsd-watches/ */
+	bool exc_known;        /* exc_gen is set: VIRQ_DOM_EXC asks for changes only */
+	uint64_t exc_gen;      /* the hypervisor's change count when we last looked */
 };
-
-#define WATCHES_MAGIC "PVXSWAT1"
-#define WATCHES_FILE "xsd.watches"
-
-/* One saved watch: this header, then the path (as registered: relative watches
- * stay relative) and the token, no NULs. */
-struct watch_rec {
-	uint32_t domid;
-	int32_t depth;
-	uint32_t plen, tlen;
-};
-
-static int hvlink_put(FILE *f, const struct xsd_domain *d)
-{
-	for (const struct xsd_watch *w = d->conn->watches; w; w = w->next) {
-		const char *p = w->relative ? xsd_path_strip_home(w->path, d->domid) : w->path;
-		struct watch_rec r = { d->domid, w->depth, (uint32_t)strlen(p),
-				       (uint32_t)strlen(w->token) };
-
-		if (fwrite(&r, sizeof(r), 1, f) != 1 || fwrite(p, 1, r.plen, f) != r.plen ||
-		    fwrite(w->token, 1, r.tlen, f) != r.tlen)
-			return -EIO;
-	}
-	return 0;
-}
-
-/* Rewrite xsd.watches: the watches of every introduced domain, so that an xsd
- * restarted after a crash gives guests back the watches their drivers rely on. */
-static void hvlink_save_watches(struct xsd_hvlink *hv, uint32_t skip)
-{
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	size_t pos = 0;
-	FILE *f;
-	int rc = 0;
-
-	hv->core->watches_dirty = false;
-	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = xsd_journal_fopen_tmp(tmp);
-	if (!f || fwrite(WATCHES_MAGIC, 8, 1, f) != 1)
-		rc = -EIO;
-	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h && !rc;
-	     h = xsd_hash_next(&hv->core->domains, &pos, h)) {
-		struct xsd_domain *d = xsd_container_of(h, struct xsd_domain, hent);
-
-		if (d->introduced && d->conn && d->domid != skip)
-			rc = hvlink_put(f, d);
-	}
-	if (f && fclose(f) != 0)
-		rc = -EIO;
-	if (rc == 0 && rename(tmp, path) == 0)
-		return;
-	unlink(tmp);
-	log_warnx("cannot save guest watches to %s: after an xsd crash guests would lose "
-		  "them", path);
-}
-
-/* Give the domains introduced at recovery their saved watches back, each firing
- * once (an event may have been missed while xsd was down). */
-static void hvlink_load_watches(struct xsd_hvlink *hv)
-{
-	char path[PATH_MAX], *buf = NULL, magic[8];
-	size_t n = 0;
-	FILE *f;
-
-	if (!hv->persist || rundir_file(path, sizeof(path), WATCHES_FILE) < 0 ||
-	    !(f = xsd_journal_fopen_read(path)))
-		return;
-	if (fread(magic, 8, 1, f) != 1 || memcmp(magic, WATCHES_MAGIC, 8) != 0) {
-		fclose(f);
-		return;
-	}
-	buf = malloc(2 * PV_XENSTORE_PAYLOAD_MAX + 2);
-	for (struct watch_rec r; buf && fread(&r, sizeof(r), 1, f) == 1;) {
-		struct xsd_domain *d = xsd_domain_find(hv->core, r.domid);
-		char *p = buf, *tok;
-
-		if (r.plen == 0 || r.plen > PV_XENSTORE_PAYLOAD_MAX || r.tlen > PV_XENSTORE_PAYLOAD_MAX)
-			break; /* torn or foreign file: stop there */
-		tok = buf + r.plen + 1;
-		if (fread(p, 1, r.plen, f) != r.plen || fread(tok, 1, r.tlen, f) != r.tlen)
-			break;
-		p[r.plen] = tok[r.tlen] = '\0';
-		if (!d || !d->introduced || !d->conn || r.depth < -1)
-			continue;
-		if (xsd_watch_add(d->conn, p, tok, r.depth) == 0) {
-			xsd_conn_send(d->conn, PV_XS_WATCH_EVENT, 0, 0, p, r.plen + 1, tok,
-				      r.tlen + 1);
-			n++;
-		}
-	}
-	free(buf);
-	fclose(f);
-	if (n)
-		log_info("gave guests back %zu saved watch(es)", n);
-}
 
 static void hvlink_drop_hv(struct xsd_hvlink *hv);
 
@@ -171,6 +77,7 @@ static int hvlink_connect(struct xsd_hvlink *hv)
 			  "only", strerror(-port));
 	else
 		hv->virq_port = (uint32_t)port;
+	hv->exc_known = false; /* a new hypervisor counts its changes afresh */
 	log_info("connected to the hypervisor (VIRQ_DOM_EXC on port %u)", hv->virq_port);
 	return 0;
 fail:
@@ -236,8 +143,13 @@ static void hvlink_pump(struct hvlink_dom *hd, struct xsd_conn *c)
 	if (hd->broken)
 		return;
 	rc = xsd_ringconn_pump(c);
-	if (hd->hv->core->watches_dirty)
-		hvlink_save_watches(hd->hv, UINT32_MAX);
+	if (c->watches_dirty) {
+		struct xsd_domain *d = xsd_domain_find(hd->hv->core, hd->domid);
+
+		c->watches_dirty = false;
+		if (hd->hv->persist && d)
+			xsd_hvwatch_save(d);
+	}
 	if (rc < 0) {
 		hd->broken = true;
 		log_warnx("dom%u: broke the store ring protocol (%s); its connection is "
@@ -266,14 +178,16 @@ static void hvlink_dom_free(struct xsd_hvlink *hv, struct hvlink_dom *hd)
 	free(hd);
 }
 
-static void hvlink_save_watches(struct xsd_hvlink *hv, uint32_t skip);
-
 static void hvlink_release(struct xsd_core *core, struct xsd_domain *d)
 {
 	struct xsd_hvlink *hv = core->hv_opaque;
 
-	if (hv && d->conn && d->conn->watches)
-		hvlink_save_watches(hv, d->domid); /* its connection goes or starts over */
+	/* Its connection goes or starts over. (At recovery the connection is new and
+	 * has no watches yet: the saved ones are still to be given back.) */
+	if (hv && hv->persist && d->conn && (d->conn->watches || d->conn->watches_dirty))
+		xsd_hvwatch_forget(d->domid);
+	if (hv && hv->srv && d->conn)
+		xsd_sock_undefer(hv->srv, d->conn);
 	if (d->conn && d->conn->opaque) {
 		struct hvlink_dom *hd = d->conn->opaque;
 
@@ -344,37 +258,81 @@ static void hvlink_introduce(struct xsd_core *core, struct xsd_domain *d)
 			  rc == -ERANGE ? "page outside the domain's memory" : strerror(-rc));
 }
 
-/* VIRQ_DOM_EXC: a domain shut down, crashed or was destroyed. Like Xen's
- * xenstored: a stopped domain fires @releaseDomain once; a destroyed one is
- * released (its connection goes) and fires it again. */
-static void hvlink_dom_exc(struct xsd_hvlink *hv)
+/* What one domain's state (from the hypervisor; NULL: gone) means for the store.
+ * Like Xen's xenstored: a stopped domain fires @releaseDomain once; a destroyed one
+ * is released (its connection goes) and fires it again. */
+static void hvlink_dom_state(struct xsd_hvlink *hv, struct xsd_domain *d,
+			     const struct pv_privcmd_domstatus *st)
 {
-	struct pv_privcmd_domext *e = NULL;
+	if (!st || st->state == PV_DOMSTATE_DYING) {
+		log_info("dom%u is gone: releasing it", d->domid);
+		xsd_domain_release(hv->core, d->domid);
+	} else if (!d->shutdown &&
+		   (st->state == PV_DOMSTATE_SHUTDOWN || st->state == PV_DOMSTATE_CRASHED)) {
+		d->shutdown = true;
+		xsd_watch_fire_special(hv->core, "@releaseDomain", d->domid);
+	}
+}
+
+/* Every introduced domain against a list of every domain: at the first VIRQ, and
+ * when more changed than the hypervisor keeps track of. */
+static void hvlink_dom_all(struct xsd_hvlink *hv)
+{
+	struct pv_privcmd_domstatus *e = NULL;
+	uint16_t *at = calloc(PV_DOMID_FIRST_RESERVED, sizeof(*at)); /* domid -> index + 1 */
 	size_t pos = 0;
-	int n = pvctrl_domext_list(hv->ctl, &e);
+	int n = at ? pvctrl_domain_states(hv->ctl, &e) : -ENOMEM;
 
 	if (n < 0) {
 		log_warnx("VIRQ_DOM_EXC: cannot list domains: %s", strerror(-n));
+		free(at);
 		return;
 	}
+	for (int i = 0; i < n; i++)
+		if (e[i].domid < PV_DOMID_FIRST_RESERVED)
+			at[e[i].domid] = (uint16_t)(i + 1);
 	for (struct xsd_hent *h = xsd_hash_next(&hv->core->domains, &pos, NULL); h;) {
 		struct xsd_domain *d = xsd_container_of(h, struct xsd_domain, hent);
-		const struct pv_privcmd_domext *found = NULL;
 
 		h = xsd_hash_next(&hv->core->domains, &pos, h); /* d may be released */
-		if (!d->introduced)
-			continue;
-		for (int i = 0; i < n && !found; i++)
-			if (e[i].domid == d->domid)
-				found = &e[i];
-		if (!found || found->state == PV_DOMSTATE_DYING) {
-			log_info("dom%u is gone: releasing it", d->domid);
-			xsd_domain_release(hv->core, d->domid);
-		} else if (!d->shutdown && (found->state == PV_DOMSTATE_SHUTDOWN ||
-					    found->state == PV_DOMSTATE_CRASHED)) {
-			d->shutdown = true;
-			xsd_watch_fire_special(hv->core, "@releaseDomain", d->domid);
+		if (d->introduced)
+			hvlink_dom_state(hv, d, d->domid < PV_DOMID_FIRST_RESERVED && at[d->domid]
+							? &e[at[d->domid] - 1]
+							: NULL);
+	}
+	free(e);
+	free(at);
+}
+
+/* VIRQ_DOM_EXC: domains shut down, crashed or were destroyed. Only the ones that
+ * changed since the last look are asked for and acted on (DOMAIN_CHANGES): the
+ * cost of a death does not grow with the number of domains. */
+static void hvlink_dom_exc(struct xsd_hvlink *hv)
+{
+	struct pv_privcmd_domstatus *e = NULL;
+	uint64_t gen;
+	int n = hv->exc_known ? pvctrl_domain_changes(hv->ctl, hv->exc_gen, &gen, &e) : -ERANGE;
+
+	if (n == -ERANGE || n == -EOPNOTSUPP || n == -ENOSYS) {
+		/* the count to start from, then everything */
+		if (pvctrl_domain_changes(hv->ctl, UINT64_MAX, &gen, &e) >= 0) {
+			hv->exc_gen = gen;
+			hv->exc_known = true;
 		}
+		free(e);
+		hvlink_dom_all(hv);
+		return;
+	}
+	if (n < 0) {
+		log_warnx("VIRQ_DOM_EXC: cannot ask which domains changed: %s", strerror(-n));
+		return;
+	}
+	hv->exc_gen = gen;
+	for (int i = 0; i < n; i++) {
+		struct xsd_domain *d = xsd_domain_find(hv->core, e[i].domid);
+
+		if (d)
+			hvlink_dom_state(hv, d, &e[i]);
 	}
 	free(e);
 }
@@ -453,24 +411,28 @@ static int64_t hvlink_node_num(struct xsd_core *core, const char *path)
 int xsd_hvlink_recover(struct xsd_hvlink *hv)
 {
 	struct xsd_node *top = xsd_store_get(&hv->core->store, "/local/domain");
-	struct pv_privcmd_domext *e = NULL;
+	struct pv_privcmd_domstatus *e = NULL;
+	uint8_t *alive_id;
 	int n, count = 0;
 
 	if (!top || hvlink_connect(hv) < 0)
 		return 0;
-	n = pvctrl_domext_list(hv->ctl, &e);
+	n = pvctrl_domain_states(hv->ctl, &e);
 	if (n < 0)
 		return n;
+	alive_id = calloc(PV_DOMID_FIRST_RESERVED, 1);
+	for (int i = 0; alive_id && i < n; i++)
+		if (e[i].domid < PV_DOMID_FIRST_RESERVED && e[i].state != PV_DOMSTATE_DYING)
+			alive_id[e[i].domid] = 1;
 	for (const char *k = top->kids; k < top->kids + top->kidlen; k += strlen(k) + 1) {
 		char path[96];
 		uint64_t domid;
 		int64_t gfn, port;
-		int alive = 0;
+		int alive;
 
 		if (util_parse_u64(k, PV_DOMID_FIRST_RESERVED - 1, &domid) < 0 || domid == 0)
 			continue;
-		for (int i = 0; i < n; i++)
-			alive |= e[i].domid == domid && e[i].state != PV_DOMSTATE_DYING;
+		alive = alive_id && alive_id[domid];
 		snprintf(path, sizeof(path), "/local/domain/%s/store/ring-ref", k);
 		gfn = hvlink_node_num(hv->core, path);
 		snprintf(path, sizeof(path), "/local/domain/%s/store/port", k);
@@ -482,9 +444,14 @@ int xsd_hvlink_recover(struct xsd_hvlink *hv)
 			count++;
 	}
 	free(e);
+	free(alive_id);
 	if (count)
 		log_info("reconnected %d running domain(s) from the store", count);
-	hvlink_load_watches(hv);
-	hvlink_save_watches(hv, UINT32_MAX);
+	if (hv->persist) {
+		size_t w = xsd_hvwatch_load(hv->core);
+
+		if (w)
+			log_info("gave guests back %zu saved watch(es)", w);
+	}
 	return count;
 }

@@ -140,6 +140,7 @@ int main(int argc, char **argv)
 	log_init("xsd", o.verbose);
 	if ((err = rundir_ensure()) < 0)
 		fatalx("%s", rundir_problem(err));
+	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT, SIGHUP }, 3);
 	if (sigfd < 0)
 		fatalx("signalfd: %s", strerror(-sigfd));

@@ -180,6 +180,8 @@ int xsd_msg_set_target(struct xsd_req *r)
 	t = xsd_domain_find(r->c->core, (uint32_t)target);
 	if (!d || !t)
 		return -ENOENT;
+	if (d->conn->target < 0)
+		r->c->core->ntargets++;
 	d->conn->target = (int32_t)target;
 	xsd_reply_ok(r);
 	return 0;

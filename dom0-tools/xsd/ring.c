@@ -3,6 +3,7 @@
 #include "xsd/ring.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -16,10 +17,14 @@ static uint32_t ring_load(const volatile uint32_t *p)
 	return v;
 }
 
+/* A full barrier after the store: the next look at the guest's index (is there
+ * room now? more requests?) must not be served before our update is visible, or
+ * both sides could miss each other's last move and wait for an event neither sends. */
 static void ring_store(volatile uint32_t *p, uint32_t v)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void xsd_ring_init(struct pv_xenstore_domain_interface *intf)
@@ -100,4 +105,16 @@ int xsd_ring_reconnect(struct pv_xenstore_domain_interface *intf)
 	intf->error = PV_XENSTORE_ERROR_NONE;
 	ring_store(&intf->connection, PV_XENSTORE_CONNECTED);
 	return 1;
+}
+
+bool xsd_ring_peer_waits(const struct pv_xenstore_domain_interface *intf, uint32_t rsp_prod0,
+			 uint32_t req_cons0)
+{
+	uint32_t rsp_prod = intf->rsp_prod, req_cons = intf->req_cons;
+
+	/* ring_store fenced our updates; the guest fences between its own update and
+	 * its second look at ours: one of the two sides sees the other's move. */
+	if (rsp_prod != rsp_prod0 && ring_load(&intf->rsp_cons) == rsp_prod0)
+		return true; /* it had taken everything: it may be asleep until told */
+	return req_cons != req_cons0 && ring_load(&intf->req_prod) - req_cons0 >= RING_SIZE;
 }

@@ -4,7 +4,9 @@
 #ifndef XSD_RING_H
 #define XSD_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <pvisor/io/xs_wire.h>
 
@@ -24,6 +26,14 @@ size_t xsd_ring_space(const struct pv_xenstore_domain_interface *intf);
  * connection back to CONNECTED. Returns 1 when a reset happened (the caller then
  * discards the connection's partial input and queued output), else 0. */
 int xsd_ring_reconnect(struct pv_xenstore_domain_interface *intf);
+/* After moving bytes (rsp_prod0 and req_cons0: our indices before): does the guest
+ * need an event? Only when it may be waiting: it had taken every reply byte before
+ * the ones we added (so it may sleep until told), or the request ring was full when
+ * we took from it (so it may wait for room). A guest still behind on replies is
+ * not told again; it must read our producer index once more after its own consumer
+ * update and a full fence (Linux's xenbus and the reference kernel do). */
+bool xsd_ring_peer_waits(const struct pv_xenstore_domain_interface *intf, uint32_t rsp_prod0,
+			 uint32_t req_cons0);
 /* Record a protocol violation (e.g. a payload over 4096) for the guest to see. */
 void xsd_ring_set_error(struct pv_xenstore_domain_interface *intf, unsigned error);
 

@@ -63,14 +63,17 @@ static int ringconn_read(struct xsd_conn *c, struct xsd_ringconn *rc, int *moved
 int xsd_ringconn_pump(struct xsd_conn *c)
 {
 	struct xsd_ringconn *rc = c->opaque;
-	int moved = 0, progress = 1, err = 0;
+	int moved = 0, progress = 1, err = 0, reset = 0;
+	uint32_t rsp_prod0, req_cons0;
 
 	if (!rc || c->dead)
 		return -EIO;
 	if (xsd_ring_reconnect(rc->intf)) {
 		xsd_conn_drop_io(c); /* the guest reset the ring */
-		moved = 1;
+		reset = 1;
 	}
+	rsp_prod0 = rc->intf->rsp_prod;
+	req_cons0 = rc->intf->req_cons;
 	while (progress && !err) {
 		int w = ringconn_write(c, rc, &moved);
 		int r = w < 0 ? 0 : ringconn_read(c, rc, &moved);
@@ -78,7 +81,8 @@ int xsd_ringconn_pump(struct xsd_conn *c)
 			err = w < 0 ? w : r;
 		progress = w > 0 || r > 0;
 	}
-	if (moved && rc->notify)
+	if (rc->notify &&
+	    (reset || (moved && xsd_ring_peer_waits(rc->intf, rsp_prod0, req_cons0))))
 		rc->notify(rc->notify_opaque, rc->evtchn);
 	return err;
 }

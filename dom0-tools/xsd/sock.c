@@ -222,14 +222,6 @@ static void sock_flush(struct sock_conn *sc)
 }
 
 /* End of a loop turn: persist, then send, then free closed connections. */
-static bool sock_conn_alive(struct xsd_sock_server *s, struct xsd_conn *c)
-{
-	for (struct xsd_conn *i = s->core->conns; i; i = i->next)
-		if (i == c)
-			return true;
-	return false;
-}
-
 /* Run deferred pumps; they may defer more (events for other domains): bounded. */
 static void sock_run_defers(struct xsd_sock_server *s)
 {
@@ -238,10 +230,8 @@ static void sock_run_defers(struct xsd_sock_server *s)
 		s->defers = d->next;
 		if (!s->defers)
 			s->defer_tail = &s->defers;
-		if (sock_conn_alive(s, d->c)) {
-			d->c->in_kick_list = false;
-			d->fn(d->c);
-		}
+		d->c->in_kick_list = false;
+		d->fn(d->c);
 		free(d);
 	}
 }
@@ -343,6 +333,24 @@ int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
 	s->defer_tail = &d->next;
 	c->in_kick_list = true;
 	return 0;
+}
+
+void xsd_sock_undefer(struct xsd_sock_server *s, struct xsd_conn *c)
+{
+	struct sock_defer **pp = &s->defers;
+
+	while (*pp) {
+		struct sock_defer *d = *pp;
+
+		if (d->c == c) {
+			*pp = d->next;
+			free(d);
+		} else {
+			pp = &d->next;
+		}
+	}
+	s->defer_tail = pp;
+	c->in_kick_list = false;
 }
 
 /* True when the signal read from sigfd asks us to stop (SIGHUP is ignored). */

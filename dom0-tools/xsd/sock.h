@@ -20,11 +20,13 @@ int xsd_sock_run(struct xsd_sock_server *s, int sigfd);
 int xsd_sock_watch_fd(struct xsd_sock_server *s, int fd, void (*fn)(void *opaque),
 		      void *opaque);
 void xsd_sock_unwatch_fd(struct xsd_sock_server *s, int fd);
-/* Run fn(c) at the end of this loop turn, once however often it is asked, and only if
- * c still exists then (e.g. xsd_ringconn_pump for a domain that got output: use it as
- * struct xsd_ringconn's defer). 0 or -ENOMEM. */
+/* Run fn(c) at the end of this loop turn, once however often it is asked (e.g.
+ * xsd_ringconn_pump for a domain that got output: use it as struct xsd_ringconn's
+ * defer). Whoever destroys c first calls xsd_sock_undefer. 0 or -ENOMEM. */
 int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
 		   void (*fn)(struct xsd_conn *c));
+/* Forget c's deferred pump (c is about to be destroyed or loses its transport). */
+void xsd_sock_undefer(struct xsd_sock_server *s, struct xsd_conn *c);
 /* Close every client and the listener, unlink the socket. */
 void xsd_sock_destroy(struct xsd_sock_server *s);
 

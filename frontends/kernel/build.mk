@@ -27,7 +27,7 @@ KERNEL_SRCS := arch/x86_64/entry.S arch/x86_64/notes.S \
 	apps/apps.c apps/app_hello.c apps/app_spin.c apps/app_die.c apps/app_hcbench.c \
 	apps/app_mem.c apps/app_sleep.c apps/app_smp.c apps/app_evtping.c apps/app_balloon.c \
 	apps/app_grant.c apps/app_gcopy.c apps/app_xstest.c apps/app_shell.c apps/shell_cmds.c \
-	apps/app_flood.c apps/app_dualcons.c apps/app_count.c
+	apps/app_flood.c apps/app_dualcons.c apps/app_count.c apps/app_dirty.c
 # blkfront: the virtual disk driver, its shell commands and apps
 KERNEL_SRCS += kernel/blkfront.c kernel/blkfront_io.c apps/app_blkcheck.c apps/app_blkbad.c \
 	apps/app_blkhot.c kernel/blkfront_cmds.c apps/tar_cmds.c lib/ustar.c apps/app_cmds.c \

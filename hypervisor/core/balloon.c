@@ -71,6 +71,7 @@ int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order)
 		return -PV_EIO;
 	}
 	balloon_mark(d, gpfn, n, 1);
+	domain_dirty_mark(d, gpfn, n); /* they read as zeros now */
 	d->tot_pages = d->tot_pages > n ? d->tot_pages - n : 0;
 	return 0;
 }

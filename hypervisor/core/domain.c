@@ -20,11 +20,11 @@
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 #include "pvisor/sched.h"
+#include "util.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t hv_cond = PTHREAD_COND_INITIALIZER;
 
-static struct domain *domains[HV_MAX_DOMAINS];
 static unsigned next_domid = 1;
 
 static uint64_t realtime_ns(void)
@@ -47,14 +47,6 @@ static int domid_alloc_locked(pv_domid_t *out)
 		}
 	}
 	return -PV_ENOSPC;
-}
-
-static int slot_free_locked(void)
-{
-	for (int i = 0; i < HV_MAX_DOMAINS; i++)
-		if (!domains[i])
-			return i;
-	return -1;
 }
 
 /* A fresh domain record with its vCPUs and the engine's state; not in the table. */
@@ -94,7 +86,7 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 {
 	const struct engine_ops *engine;
 	struct domain *d;
-	int slot, rc;
+	int rc;
 
 	if (max_vcpus == 0 || max_vcpus > HV_MAX_VCPUS)
 		return -PV_EINVAL;
@@ -117,13 +109,13 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 	console_init(&d->console);
 
 	pthread_mutex_lock(&hv_lock);
-	slot = slot_free_locked();
-	rc = slot < 0 ? -PV_ENOSPC : domid_alloc_locked(&d->domid);
+	rc = domain_count_locked() >= HV_MAX_DOMAINS ? -PV_ENOSPC : domid_alloc_locked(&d->domid);
 	if (rc == 0) {
 		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
-		domains[slot] = d;
-		*out = d->domid;
+		rc = domain_table_add_locked(d);
 	}
+	if (rc == 0)
+		*out = d->domid;
 	pthread_mutex_unlock(&hv_lock);
 	if (rc) {
 		console_fini(&d->console);
@@ -134,49 +126,6 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 	}
 	log_info("dom%u: created (%u vCPUs, %s engine)", d->domid, max_vcpus, engine->name);
 	return 0;
-}
-
-struct domain *domain_lookup_locked(pv_domid_t domid)
-{
-	for (int i = 0; i < HV_MAX_DOMAINS; i++)
-		if (domains[i] && domains[i]->domid == domid)
-			return domains[i];
-	return NULL;
-}
-
-struct domain *domain_by_name_locked(const char *name)
-{
-	for (int i = 0; i < HV_MAX_DOMAINS; i++)
-		if (domains[i] && strcmp(domains[i]->name, name) == 0)
-			return domains[i];
-	return NULL;
-}
-
-struct domain *domain_next_locked(int after)
-{
-	struct domain *best = NULL;
-
-	for (int i = 0; i < HV_MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
-
-		if (d && (int)d->domid > after && (!best || d->domid < best->domid))
-			best = d;
-	}
-	return best;
-}
-
-struct domain *domain_at_locked(unsigned slot)
-{
-	return slot < HV_MAX_DOMAINS ? domains[slot] : NULL;
-}
-
-unsigned domain_count_locked(void)
-{
-	unsigned n = 0;
-
-	for (int i = 0; i < HV_MAX_DOMAINS; i++)
-		n += domains[i] != NULL;
-	return n;
 }
 
 struct domain *domain_get(pv_domid_t domid)
@@ -203,6 +152,7 @@ static void domain_free(struct domain *d)
 	gnttab_domain_free(d);
 	console_fini(&d->console);
 	balloon_fini(d);
+	free(d->dirty_hv);
 	d->engine->destroy(d);
 	free(d->vcpus);
 	free(d);
@@ -299,7 +249,7 @@ int domain_set_name(struct domain *d, const char *name)
 	other = domain_by_name_locked(name);
 	if (other && other != d)
 		return -PV_EEXIST;
-	memcpy(d->name, name, len + 1);
+	domain_table_rename_locked(d, name, len);
 	return 0;
 }
 
@@ -351,7 +301,7 @@ int domain_unpause(struct domain *d)
 	}
 	d->pause_count = 0;
 	d->state = PV_DOMSTATE_RUNNING;
-	timer_domain_resumed_locked();
+	timer_domain_resumed_locked(d);
 	pthread_cond_broadcast(&hv_cond);
 	return 0;
 }
@@ -376,6 +326,7 @@ void domain_shutdown_locked(struct domain *d, unsigned reason)
 	d->state = PV_DOMSTATE_SHUTDOWN;
 	d->shutdown_reason = reason;
 	log_info("dom%u (%s): shut down, reason %u", d->domid, d->name, reason);
+	domain_changed_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);
@@ -394,6 +345,7 @@ void domain_crash_locked(struct domain *d, const char *fmt, ...)
 	d->state = PV_DOMSTATE_CRASHED;
 	d->shutdown_reason = PV_SHUTDOWN_crash;
 	log_warnx("dom%u (%s): crashed: %s", d->domid, d->name, d->crash_reason);
+	domain_changed_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
 	if (d->started && !d->reaped)
 		d->engine->kill(d);
@@ -406,9 +358,8 @@ static void domain_remove_locked(struct domain *d)
 	if (d->removed)
 		return;
 	d->removed = 1;
-	for (int i = 0; i < HV_MAX_DOMAINS; i++)
-		if (domains[i] == d)
-			domains[i] = NULL;
+	domain_table_del_locked(d);
+	timer_domain_gone_locked(d);
 	log_info("dom%u (%s): destroyed", d->domid, d->name);
 	evtchn_domain_fini_locked(d);
 	evtchn_raise_dom0_virq_locked(PV_VIRQ_DOM_EXC);
@@ -441,6 +392,17 @@ void domain_reaped(struct domain *d, const struct engine_exit *ex)
 	pthread_mutex_unlock(&hv_lock);
 }
 
+/* Mark d dying and kill its host context (the reaper finishes the job) or, with
+ * none, take it out now. hv_lock and a reference held. */
+static void domain_destroy_begin_locked(struct domain *d)
+{
+	d->state = PV_DOMSTATE_DYING;
+	if (d->started && !d->reaped)
+		d->engine->kill(d);
+	else
+		domain_remove_locked(d);
+}
+
 /* Called with a reference held and hv_lock not held. */
 int domain_destroy(struct domain *d)
 {
@@ -449,17 +411,64 @@ int domain_destroy(struct domain *d)
 		pthread_mutex_unlock(&hv_lock);
 		return 0;
 	}
-	if (d->started && !d->reaped) {
-		d->state = PV_DOMSTATE_DYING;
-		d->engine->kill(d); /* the reaper finishes the job */
-		while (!d->reaped)
-			pthread_cond_wait(&hv_cond, &hv_lock);
-	} else {
-		d->state = PV_DOMSTATE_DYING;
-		domain_remove_locked(d);
-	}
+	domain_destroy_begin_locked(d);
+	while (d->started && !d->reaped)
+		pthread_cond_wait(&hv_cond, &hv_lock);
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
+}
+
+void domain_drop_holder(const void *holder)
+{
+	struct domain *held[16];
+	unsigned n;
+
+	do { /* a handful at a time: destroy waits for the reaper without the lock */
+		n = 0;
+		pthread_mutex_lock(&hv_lock);
+		for (unsigned i = 0; i < HV_MAX_DOMAINS && n < 16; i++) {
+			struct domain *d = domain_at_locked(i);
+
+			if (d && d->holder == holder) {
+				d->holder = NULL;
+				domain_hold_locked(d);
+				held[n++] = d;
+			}
+		}
+		pthread_mutex_unlock(&hv_lock);
+		for (unsigned i = 0; i < n; i++) {
+			log_warnx("dom%u: its toolstack let go of its privcmd connection while it held "
+				  "it (a domain still arriving): destroyed", held[i]->domid);
+			domain_destroy(held[i]);
+			domain_put(held[i]);
+		}
+	} while (n == 16);
+}
+
+void domain_destroy_all(uint32_t timeout_ms)
+{
+	struct domain **all, *d;
+	struct timespec end;
+	unsigned n = 0;
+
+	util_deadline_after(&end, timeout_ms);
+	pthread_mutex_lock(&hv_lock);
+	all = calloc(domain_count_locked() + 1, sizeof(*all));
+	for (d = domain_next_locked(-1); all && d; d = domain_next_locked(d->domid)) {
+		d->refcnt++;
+		all[n++] = d;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (all[i]->state != PV_DOMSTATE_DYING)
+			domain_destroy_begin_locked(all[i]);
+	for (unsigned i = 0; i < n; i++)
+		while (!all[i]->removed &&
+		       pthread_cond_timedwait(&hv_cond, &hv_lock, &end) != ETIMEDOUT)
+			;
+	pthread_mutex_unlock(&hv_lock);
+	for (unsigned i = 0; i < n; i++)
+		domain_put(all[i]);
+	free(all);
 }
 
 uint64_t domain_cpu_time_locked(struct domain *d)

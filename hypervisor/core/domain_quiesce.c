@@ -87,7 +87,7 @@ int domain_resume(struct domain *d)
 		if (d->started && !d->reaped)
 			d->engine->resume(d);
 		d->quiesce = DOMAIN_RUNS;
-		timer_domain_resumed_locked();
+		timer_domain_resumed_locked(d);
 		pthread_cond_broadcast(&hv_cond);
 	}
 	pthread_mutex_unlock(&hv_lock);

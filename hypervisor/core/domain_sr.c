@@ -80,16 +80,14 @@ static uint64_t sr_deadline(uint64_t now, int64_t rel)
 	return rel > 0 ? now + (uint64_t)rel : now ? now : 1;
 }
 
-static void sr_timer_restore(struct vcpu *v, const struct pv_sr_timer *t, uint64_t now)
+static void sr_timer_restore(struct domain *d, struct vcpu *v, const struct pv_sr_timer *t,
+			     uint64_t now)
 {
 	v->timer_deadline = t->flags & PV_SR_TIMER_SINGLESHOT ? sr_deadline(now, t->singleshot_ns)
 							      : 0;
 	v->timer_period = t->flags & PV_SR_TIMER_PERIODIC ? t->period_ns : 0;
 	v->timer_next_period = v->timer_period ? sr_deadline(now, t->next_period_ns) : 0;
-	if (v->timer_deadline)
-		timer_changed_locked(v->timer_deadline);
-	if (v->timer_period)
-		timer_changed_locked(v->timer_next_period);
+	timer_vcpu_changed_locked(d, v);
 }
 
 /* Only while nothing of it runs: quiesced, suspended (and quiesced), never started,
@@ -225,7 +223,7 @@ int domain_sr_restore_locked(struct domain *d, const uint8_t *in, size_t len)
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < d->max_vcpus; i++, p += sizeof(struct pv_sr_timer))
-		sr_timer_restore(&d->vcpus[i], (const struct pv_sr_timer *)p, now);
+		sr_timer_restore(d, &d->vcpus[i], (const struct pv_sr_timer *)p, now);
 	d->tot_pages = h->tot_pages;
 	d->mem_limit = h->mem_limit;
 	d->time_offset = h->time_offset;

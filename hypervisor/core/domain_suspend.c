@@ -54,7 +54,7 @@ int domain_resume_suspended(struct domain *d)
 	d->state = d->pause_count ? PV_DOMSTATE_PAUSED : PV_DOMSTATE_RUNNING;
 	d->shutdown_reason = 0;
 	log_info("dom%u (%s): resumed", d->domid, d->name);
-	timer_domain_resumed_locked();
+	timer_domain_resumed_locked(d);
 	pthread_cond_broadcast(&hv_cond);
 	return 0;
 }

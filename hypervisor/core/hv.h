@@ -40,7 +40,8 @@ struct vcpu {
 	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
 	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
 	uint64_t timer_next_period;
-	int timer_armed;         /* in the timer thread's heap */
+	unsigned timer_slot;     /* index + 1 in the timer thread's heap, 0 = not in it */
+	uint64_t timer_key;      /* the deadline it is filed under there */
 	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
 	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
 	int in_hypercall;        /* its hypercall is being served: events go out with the answer
@@ -85,6 +86,11 @@ struct domain {
 	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
 	unsigned refcnt;
 	int removed;             /* out of the table; freed at the last put */
+	/* the table's indexes (domain_table.c) */
+	unsigned slot;
+	struct domain *id_next, *id_prev, *name_next;
+	uint64_t change_gen;     /* its latest change dom0 was told of (VIRQ_DOM_EXC), 0: none */
+	struct domain *chg_next, *chg_prev;
 
 	uint64_t max_pages;      /* RAM the memory fd holds */
 	uint64_t tot_pages;      /* pages the guest is given (memory target) */
@@ -120,6 +126,15 @@ struct domain {
 	 * frames not given back; it may grow back up to mem_limit. */
 	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
 	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
+
+	/* Dirty log (domain_dirty.c): pages the hypervisor wrote through its own
+	 * mapping while the log is on, a bit per page of mem (atomic); kept until the
+	 * domain is freed so that a writer never races its freeing. */
+	uint64_t *dirty_hv;
+	int dirty_on;                /* atomic: writes are being logged */
+	const void *dirty_owner;     /* the privcmd connection that started it */
+	const void *holder;          /* a privcmd connection whose close destroys it
+				      * (DOMEXT HOLD), or NULL */
 };
 
 /* Global lock over the domain table and every domain's lifecycle fields. The
@@ -174,6 +189,38 @@ void domain_hold_locked(struct domain *d);
 int domain_quiesce(struct domain *d, uint32_t timeout_ms);
 int domain_resume(struct domain *d);
 void domain_quiesced_locked(struct domain *d);
+/*
+ * Dirty log, for live migration (domain_dirty.c). start: record from now on the
+ * pages of the domain's memory (RAM and special pages) that anything writes --
+ * the guest (the engine's optional dirty_log ops; -PV_EOPNOTSUPP without them),
+ * the hypervisor through its own mapping (domain_dirty_mark), dom0 through
+ * writable grant maps (while mapped and when unmapped). Special pages the
+ * hypervisor writes as it goes (shared_info, the vCPU context pages, the grant
+ * frames) are in every collect. Pages dom0 writes through a foreign mapping of
+ * the whole memory (the store and console rings) are not seen: the caller sends
+ * those again in its last round. owner: who may collect and stop (a privcmd
+ * connection; its close stops the log). -PV_EBUSY when on already, -PV_EINVAL
+ * for a domain not started or gone. collect: the pages written since start or
+ * the last collect into bitmap (words 64-bit words, at least
+ * domain_dirty_words()), returns how many (>= 0). stop: end it. hv_lock not held.
+ */
+int domain_dirty_start(struct domain *d, const void *owner);
+long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap,
+			  uint64_t words);
+int domain_dirty_stop(struct domain *d, const void *owner);
+/* Stop every log this owner started (its connection closed). */
+void domain_dirty_drop_owner(const void *owner);
+/* Destroy every domain this holder still holds (its connection closed). */
+void domain_drop_holder(const void *holder);
+/* 64-bit words of a bitmap over all of d's memory. */
+static inline uint64_t domain_dirty_words(const struct domain *d)
+{
+	return (d->mem_size / PV_PAGE_SIZE + 63) / 64;
+}
+/* The hypervisor wrote frames [gpfn, gpfn + n) of d through its own mapping: log
+ * them if the log is on. Call it after the write. Any thread, any lock. */
+void domain_dirty_mark(struct domain *d, uint64_t gpfn, uint64_t n);
+
 /* Cooperative suspend (domain_suspend.c). suspend: the guest called
  * SCHEDOP_shutdown(suspend): shut down with that reason, its host context kept and
  * quiesced (domain_quiesce waits for the end and answers 0). resume_suspended:
@@ -214,9 +261,29 @@ int domain_sr_restore_locked(struct domain *d, const uint8_t *in, size_t len);
 uint64_t domain_cpu_time_locked(struct domain *d);
 uint64_t vcpu_cpu_time_locked(struct domain *d, struct vcpu *v);
 int domain_host_pid_locked(struct domain *d);
-/* Iterate live domains in id order (hv_lock held); returns the next after `after`. */
+/* Iterate live domains in id order (hv_lock held); returns the next after `after`
+ * (O(1) when `after` is a live domain's id). */
 struct domain *domain_next_locked(int after);
 unsigned domain_count_locked(void);
+/* The table's indexes (domain_table.c), hv_lock held: add a domain whose domid and
+ * name are set (0, -PV_ENOSPC when the table is full or the id taken), take it out,
+ * rename it (name of len bytes, checked by the caller). */
+int domain_table_add_locked(struct domain *d);
+void domain_table_del_locked(struct domain *d);
+void domain_table_rename_locked(struct domain *d, const char *name, size_t len);
+/* d's state changed in a way dom0 hears of (shut down, crashed; removal is recorded
+ * by domain_table_del_locked): before raising VIRQ_DOM_EXC. */
+void domain_changed_locked(struct domain *d);
+struct pv_privcmd_domstatus;
+/* The domains changed or removed since change count `since` (removed ones with state
+ * DYING), at most max into out; *gen: the count now. -PV_ERANGE when they do not fit
+ * or removals since then were forgotten (the caller lists every domain instead). */
+int domain_changes_locked(uint64_t since, struct pv_privcmd_domstatus *out, unsigned max,
+			  uint64_t *gen);
+/* Destroy every domain at once (pvisor stopping): every one is killed before any
+ * is waited for, so they die together; returns once all are gone or after
+ * timeout_ms. hv_lock not held. */
+void domain_destroy_all(uint32_t timeout_ms);
 /* The domain in table slot (0 <= slot < HV_MAX_DOMAINS), or NULL: for scans that
  * need no id order (one pass over the table, not one per domain). */
 struct domain *domain_at_locked(unsigned slot);
@@ -258,9 +325,13 @@ static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 	return kind;
 }
 
-/* Timers (timer.c); _locked: hv_lock held. */
-void timer_changed_locked(uint64_t deadline);
-void timer_domain_resumed_locked(void);
+/* Timers (timer.c); _locked: hv_lock held. A vCPU's deadline changed (singleshot,
+ * periodic, poll timeout): file it again. A paused or quiesced domain's timers
+ * wait; unpause and resume re-file them. A domain leaving the table takes its
+ * vCPUs out. */
+void timer_vcpu_changed_locked(struct domain *d, struct vcpu *v);
+void timer_domain_resumed_locked(struct domain *d);
+void timer_domain_gone_locked(struct domain *d);
 
 /* Ballooning (balloon.c); _locked: hv_lock held. Frames [gpfn, gpfn + 2^order) of
  * RAM leave the domain (release: host memory punched out of the memory fd,

@@ -4,6 +4,7 @@
  * counts). The hypercalls that set them are in hypercall/hc_timer.c. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -16,6 +17,95 @@ static pthread_cond_t timer_cond;
 static int timer_running;
 static uint64_t timer_wake_at; /* what the thread sleeps until; 0 = nothing */
 
+/* Every vCPU with a deadline, in a binary min-heap on its earliest one
+ * (v->timer_key; v->timer_slot is its index + 1, 0 when out): the thread looks at
+ * the top, not at every domain (issue 18: a thousand guests made each wake-up a
+ * scan of the whole table). A key may be earlier than the vCPU's real next
+ * deadline (a poll that ended early): popping it then fires nothing and files the
+ * vCPU again. hv_lock held throughout. */
+static struct vcpu **heap;
+static unsigned heap_n, heap_cap;
+
+static void heap_put(unsigned i, struct vcpu *v)
+{
+	heap[i] = v;
+	v->timer_slot = i + 1;
+}
+
+static void heap_up(unsigned i)
+{
+	struct vcpu *v = heap[i];
+
+	while (i > 0 && heap[(i - 1) / 2]->timer_key > v->timer_key) {
+		heap_put(i, heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_put(i, v);
+}
+
+static void heap_down(unsigned i)
+{
+	struct vcpu *v = heap[i];
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= heap_n)
+			break;
+		if (c + 1 < heap_n && heap[c + 1]->timer_key < heap[c]->timer_key)
+			c++;
+		if (heap[c]->timer_key >= v->timer_key)
+			break;
+		heap_put(i, heap[c]);
+		i = c;
+	}
+	heap_put(i, v);
+}
+
+static void heap_del(struct vcpu *v)
+{
+	unsigned i = v->timer_slot - 1;
+	struct vcpu *last;
+
+	if (!v->timer_slot)
+		return;
+	v->timer_slot = 0;
+	last = heap[--heap_n];
+	if (last == v)
+		return;
+	heap_put(i, last);
+	heap_up(i);
+	heap_down(last->timer_slot - 1);
+}
+
+/* File v under key (0: take it out). Out of memory: the timer is late, not lost --
+ * the next change of any vCPU's deadline tries again. */
+static void heap_set(struct vcpu *v, uint64_t key)
+{
+	if (!key) {
+		heap_del(v);
+		return;
+	}
+	if (!v->timer_slot) {
+		if (heap_n == heap_cap) {
+			unsigned cap = heap_cap ? heap_cap * 2 : 64;
+			struct vcpu **h = realloc(heap, cap * sizeof(*h));
+
+			if (!h)
+				return;
+			heap = h;
+			heap_cap = cap;
+		}
+		v->timer_key = key;
+		heap_put(heap_n++, v);
+		heap_up(heap_n - 1);
+		return;
+	}
+	v->timer_key = key;
+	heap_up(v->timer_slot - 1);
+	heap_down(v->timer_slot - 1);
+}
+
 /* The earliest deadline of a vCPU, 0 if none. */
 static uint64_t vcpu_next_deadline(const struct vcpu *v)
 {
@@ -26,6 +116,21 @@ static uint64_t vcpu_next_deadline(const struct vcpu *v)
 	for (int i = 0; i < 3; i++)
 		if (cand[i] && (!t || cand[i] < t))
 			t = cand[i];
+	return t;
+}
+
+/* Its timers run: started, not gone, not paused or quiesced (those wait). */
+static int domain_ticks(const struct domain *d)
+{
+	return d->started && !d->reaped && !d->pause_count && d->quiesce != DOMAIN_QUIESCED;
+}
+
+/* File v by its earliest deadline, if its domain's timers run. */
+static uint64_t timer_file(struct domain *d, struct vcpu *v)
+{
+	uint64_t t = domain_ticks(d) ? vcpu_next_deadline(v) : 0;
+
+	heap_set(v, t);
 	return t;
 }
 
@@ -57,27 +162,19 @@ static void *timer_main(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	pthread_mutex_lock(&hv_lock);
 	for (;;) {
-		uint64_t now = timeinfo_system_ns(), next = 0;
+		uint64_t now = timeinfo_system_ns(), next;
 
-		for (unsigned slot = 0; slot < HV_MAX_DOMAINS; slot++) {
-			struct domain *d = domain_at_locked(slot);
+		while (heap_n && heap[0]->timer_key <= now) {
+			struct vcpu *v = heap[0];
+			struct domain *d = v->d;
 
-			/* paused or quiesced: its timers wait (the resume wakes us) */
-			if (!d || !d->started || d->reaped || d->pause_count ||
-			    d->quiesce == DOMAIN_QUIESCED)
-				continue;
-			for (unsigned i = 0; i < d->max_vcpus; i++) {
-				struct vcpu *v = &d->vcpus[i];
-				uint64_t t = vcpu_next_deadline(v);
-
-				if (t && t <= now) {
-					vcpu_fire(d, v, now);
-					t = vcpu_next_deadline(v);
-				}
-				if (t && (!next || t < next))
-					next = t;
-			}
+			heap_del(v);
+			if (!domain_ticks(d))
+				continue; /* paused meanwhile: its resume files it again */
+			vcpu_fire(d, v, now);
+			timer_file(d, v);
 		}
+		next = heap_n ? heap[0]->timer_key : 0;
 		timer_wake_at = next;
 		if (!next) {
 			pthread_cond_wait(&timer_cond, &hv_lock);
@@ -91,33 +188,50 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-/* A deadline changed (hv_lock held): wake the thread if it sleeps past it. */
-void timer_changed_locked(uint64_t deadline)
+static int timer_start_locked(void)
 {
-	if (!timer_running) {
-		pthread_condattr_t ca;
-		pthread_t t;
+	pthread_condattr_t ca;
+	pthread_t t;
 
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&timer_cond, &ca);
-		pthread_condattr_destroy(&ca);
-		if (pthread_create(&t, NULL, timer_main, NULL) != 0) {
-			log_warn("timer: no thread; guest timers will not fire");
-			return;
-		}
-		timer_running = 1;
-		return;
+	if (timer_running)
+		return 0;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&timer_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&t, NULL, timer_main, NULL) != 0) {
+		log_warn("timer: no thread; guest timers will not fire");
+		return -1;
 	}
-	if (deadline && (!timer_wake_at || deadline < timer_wake_at)) {
-		timer_wake_at = deadline;
+	timer_running = 1;
+	return 0;
+}
+
+/* The thread sleeps past deadline t: wake it. */
+static void timer_wake_for(uint64_t t)
+{
+	if (t && (!timer_wake_at || t < timer_wake_at)) {
+		timer_wake_at = t;
 		pthread_cond_signal(&timer_cond);
 	}
 }
 
-/* A paused or quiesced domain's timers wait; unpause and resume re-evaluate them. */
-void timer_domain_resumed_locked(void)
+void timer_vcpu_changed_locked(struct domain *d, struct vcpu *v)
 {
-	if (timer_running)
-		pthread_cond_signal(&timer_cond);
+	uint64_t t = timer_file(d, v);
+
+	if (t && timer_start_locked() == 0)
+		timer_wake_for(t);
+}
+
+void timer_domain_resumed_locked(struct domain *d)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		timer_vcpu_changed_locked(d, &d->vcpus[i]);
+}
+
+void timer_domain_gone_locked(struct domain *d)
+{
+	for (unsigned i = 0; d->vcpus && i < d->max_vcpus; i++)
+		heap_del(&d->vcpus[i]);
 }

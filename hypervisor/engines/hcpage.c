@@ -56,5 +56,6 @@ int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub)
 			stub(page + i * PV_HCALL_SLOT_SIZE, i);
 	memcpy(page + HCPAGE_TAIL_OFF, hcpage_tail, tail_len);
 	memcpy(page + HCPAGE_TAIL_OFF + hcpage_tail_at(hcpage_data), data, sizeof(data));
+	domain_dirty_mark(d, gpfn, 1);
 	return 0;
 }

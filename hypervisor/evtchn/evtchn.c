@@ -60,7 +60,7 @@ int evtchn_alloc(struct domain *d, uint32_t *out)
 
 	if (!t)
 		return -PV_ENOMEM;
-	for (uint32_t port = 1; port < t->max_ports; port++) {
+	for (uint32_t port = t->free_from > 1 ? t->free_from : 1; port < t->max_ports; port++) {
 		struct evtchn **b = &t->bucket[port / EV_BUCKET];
 
 		if (!*b) {
@@ -71,6 +71,7 @@ int evtchn_alloc(struct domain *d, uint32_t *out)
 		if ((*b)[port % EV_BUCKET].state == PV_EVTCHNSTAT_closed) {
 			memset(&(*b)[port % EV_BUCKET], 0, sizeof(**b));
 			t->used++;
+			t->free_from = port + 1;
 			*out = port;
 			return 0;
 		}
@@ -299,6 +300,8 @@ void evtchn_close_locked(struct domain *d, uint32_t port)
 	}
 	memset(chn, 0, sizeof(*chn));
 	d->evtchn->used--;
+	if (port < d->evtchn->free_from)
+		d->evtchn->free_from = port;
 }
 
 /* Send on a port of d (hv_lock held). */

@@ -25,6 +25,8 @@ struct evtchn_table {
 	struct evtchn *bucket[EV_NR_BUCKETS];
 	unsigned max_ports;
 	unsigned used;
+	uint32_t free_from; /* no free port below it: allocation starts there (dom0 holds
+			     * a few per guest, so a scan from 1 grew with the guests) */
 };
 
 /* A dom0 event-channel handle: one per privcmd connection that asked. */

@@ -166,6 +166,8 @@ void gnttab_unpin(struct domain *rd, uint32_t ref, int writable)
 	if (act && act->readers && (!writable || act->writers)) {
 		uint16_t clear = 0;
 
+		if (writable) /* dom0 or a copy may have written it: the dirty log hears */
+			domain_dirty_mark(rd, act->frame, 1);
 		if (writable && --act->writers == 0)
 			clear |= PV_GTF_writing;
 		if (--act->readers == 0)
@@ -175,6 +177,20 @@ void gnttab_unpin(struct domain *rd, uint32_t ref, int writable)
 	} else {
 		log_warnx("dom%u: grant %u unpinned more often than pinned", rd->domid, ref);
 	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+void gnttab_dirty_writers(struct domain *d, uint64_t *bitmap)
+{
+	struct gnttab *t = d->gnttab;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	for (unsigned f = 0; f < PV_GNTTAB_MAX_FRAMES; f++)
+		for (unsigned i = 0; t->active[f] && i < GNT_PER_FRAME; i++)
+			if (t->active[f][i].writers && t->active[f][i].frame < d->max_pages)
+				bitmap[t->active[f][i].frame / 64] |= 1ull << (t->active[f][i].frame % 64);
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -22,6 +22,10 @@ int gnttab_unmap(struct pconn *c, uint32_t handle);
 int gnttab_buffer_create(struct pconn *c, uint64_t pages, int *fd);
 /* The connection closed: drop its maps (clearing the flags) and its buffer. */
 void gnttab_handle_close(struct pconn *c);
+/* Dirty log (core/domain_dirty.c): set the bit of every frame of d that is pinned
+ * writable now (dom0 maps it writable, or a copy is under way); a frame is marked
+ * dirty again when such a pin goes. */
+void gnttab_dirty_writers(struct domain *d, uint64_t *bitmap);
 /* Save/restore (hv_lock held): the table frames set up (0: no table yet); a
  * restored domain's table with nr_frames set up (-PV_EBUSY when it has one). */
 unsigned gnttab_sr_frames_locked(struct domain *d);

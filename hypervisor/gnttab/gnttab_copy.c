@@ -119,6 +119,9 @@ static int16_t gnt_copy_one(struct gnt_copy_batch *b, const struct pv_gnttab_cop
 	st = gnt_side_acquire(b, &op->dest, op->flags & PV_GNTCOPY_dest_gref, 1, &dst);
 	if (st == PV_GNTST_okay) {
 		memmove(dst.page + op->dest.offset, src.page + op->source.offset, op->len);
+		if (!dst.d && b->ctx->d) /* the caller's own frame (a granted one: at unpin) */
+			domain_dirty_mark(b->ctx->d, (uint64_t)(dst.page - b->ctx->d->mem) /
+						     PV_PAGE_SIZE, 1);
 		gnt_side_release(&dst);
 	}
 	gnt_side_release(&src);

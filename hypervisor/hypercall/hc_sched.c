@@ -63,7 +63,7 @@ static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
 	v->wait = VCPU_WAIT_POLL;
 	ctx->defer = 1;
 	if (sp.timeout)
-		timer_changed_locked(sp.timeout);
+		timer_vcpu_changed_locked(ctx->d, v);
 	pthread_cond_broadcast(&hv_cond);
 out:
 	pthread_mutex_unlock(&hv_lock);

@@ -10,7 +10,7 @@ static long timer_set_singleshot(struct vcpu *v, uint64_t when, int future_only)
 		return -PV_ETIME;
 	pthread_mutex_lock(&hv_lock);
 	v->timer_deadline = when;
-	timer_changed_locked(when);
+	timer_vcpu_changed_locked(v->d, v);
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
 }
@@ -55,13 +55,14 @@ long hc_vcpu_timer_op(struct hc_ctx *ctx, struct vcpu *target, unsigned cmd, uin
 		pthread_mutex_lock(&hv_lock);
 		target->timer_period = t.period_ns;
 		target->timer_next_period = timeinfo_system_ns() + t.period_ns;
-		timer_changed_locked(target->timer_next_period);
+		timer_vcpu_changed_locked(target->d, target);
 		pthread_mutex_unlock(&hv_lock);
 		return 0;
 	}
 	case PV_VCPUOP_stop_periodic_timer:
 		pthread_mutex_lock(&hv_lock);
 		target->timer_period = 0;
+		timer_vcpu_changed_locked(target->d, target);
 		pthread_mutex_unlock(&hv_lock);
 		return 0;
 	default:

@@ -81,6 +81,12 @@ int hc_copy_to(struct hc_ctx *ctx, uint64_t addr, const void *src, size_t len)
 	if (!p)
 		return -PV_EFAULT;
 	memcpy(p, src, len);
+	if (ctx->d && len) { /* written through our mapping: the dirty log must hear */
+		uint64_t off = (uint64_t)(p - ctx->d->mem);
+
+		domain_dirty_mark(ctx->d, off / PV_PAGE_SIZE,
+				  (off + len - 1) / PV_PAGE_SIZE - off / PV_PAGE_SIZE + 1);
+	}
 	return 0;
 }
 

@@ -118,6 +118,8 @@ static void privcmd_conn_release(struct pconn *c)
 {
 	evtchn_handle_close(c);
 	gnttab_handle_close(c);
+	domain_dirty_drop_owner(c);
+	domain_drop_holder(c);
 	domain_lazy_conn_closed(c);
 }
 

@@ -106,7 +106,8 @@ static void domext_fill(struct domain *d, struct pv_privcmd_domext *e)
 	snprintf(e->engine, sizeof(e->engine), "%s", d->engine->name);
 }
 
-static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+static int32_t op_domext_set(struct pconn *conn, uint8_t *p, uint32_t len,
+			     struct privcmd_reply *rep)
 {
 	struct pv_privcmd_domext *e = (void *)p;
 	struct domain *d;
@@ -132,6 +133,10 @@ static int32_t op_domext_set(uint8_t *p, uint32_t len, struct privcmd_reply *rep
 		d->actions[2] = e->on_crash;
 		d->actions[3] = e->on_watchdog;
 	}
+	if (ret == 0 && (flags & PV_DOMEXT_SET_HOLD))
+		d->holder = conn;
+	if (ret == 0 && (flags & PV_DOMEXT_SET_LETGO) && d->holder == conn)
+		d->holder = NULL;
 	if (ret == 0)
 		domext_fill(d, e);
 	pthread_mutex_unlock(&hv_lock);
@@ -172,6 +177,74 @@ static int32_t op_sched_info(struct privcmd_reply *rep)
 	rep->owned = 1;
 	rep->len = sizeof(*si);
 	return 0;
+}
+
+static int32_t op_domext_get(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domext *e = (void *)p;
+	struct domain *d;
+
+	if (len != sizeof(*e))
+		return -PV_EINVAL;
+	e->name[sizeof(e->name) - 1] = '\0';
+	pthread_mutex_lock(&hv_lock);
+	d = e->flags & PV_DOMEXT_GET_BY_NAME ? domain_by_name_locked(e->name)
+					     : domain_lookup_locked(e->domid);
+	if (d)
+		domext_fill(d, e);
+	pthread_mutex_unlock(&hv_lock);
+	if (!d)
+		return -PV_ESRCH;
+	rep->data = p;
+	rep->len = sizeof(*e);
+	return 0;
+}
+
+static int32_t op_domain_states(struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domstatus *s;
+	struct domain *d;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&hv_lock);
+	s = calloc(domain_count_locked() + 1, sizeof(*s));
+	for (d = domain_next_locked(-1); s && d; d = domain_next_locked(d->domid))
+		s[n++] = (struct pv_privcmd_domstatus){ .domid = d->domid, .state = d->state };
+	pthread_mutex_unlock(&hv_lock);
+	if (!s)
+		return -PV_ENOMEM;
+	rep->data = (uint8_t *)s;
+	rep->owned = 1;
+	rep->len = n * sizeof(*s);
+	return (int32_t)n;
+}
+
+#define PV_DOMCHANGES_MAX 256 /* entries in one answer; more: -ERANGE */
+
+static int32_t op_domain_changes(uint8_t *p, uint32_t len, struct privcmd_reply *rep)
+{
+	struct pv_privcmd_domchanges q;
+	uint8_t *out;
+	int n;
+
+	if (len != sizeof(q))
+		return -PV_EINVAL;
+	memcpy(&q, p, sizeof(q));
+	out = malloc(sizeof(q) + PV_DOMCHANGES_MAX * sizeof(struct pv_privcmd_domstatus));
+	if (!out)
+		return -PV_ENOMEM;
+	pthread_mutex_lock(&hv_lock);
+	n = domain_changes_locked(q.since, (void *)(out + sizeof(q)), PV_DOMCHANGES_MAX, &q.gen);
+	pthread_mutex_unlock(&hv_lock);
+	if (n < 0) {
+		free(out);
+		return n;
+	}
+	memcpy(out, &q, sizeof(q));
+	rep->data = out;
+	rep->owned = 1;
+	rep->len = sizeof(q) + (uint32_t)n * sizeof(struct pv_privcmd_domstatus);
+	return n;
 }
 
 static int32_t op_wait_domain(uint8_t *p, uint32_t len)
@@ -215,6 +288,41 @@ static int32_t op_quiesce(uint32_t op, uint8_t *p, uint32_t len)
 	ret = op == PV_PRIVCMD_OP_QUIESCE ? domain_quiesce(d, w.timeout_ms) : domain_resume(d);
 	domain_put(d);
 	return ret;
+}
+
+/* DIRTY_LOG: start, collect (the bitmap is the reply) or stop a domain's log. */
+static int32_t op_dirty_log(struct pconn *conn, uint8_t *p, uint32_t len,
+			    struct privcmd_reply *rep)
+{
+	struct pv_privcmd_dirty_log *req = (void *)p;
+	struct domain *d;
+	uint64_t words;
+	long ret;
+
+	if (len != sizeof(*req))
+		return -PV_EINVAL;
+	d = domain_get(req->domid);
+	if (!d)
+		return -PV_ESRCH;
+	words = domain_dirty_words(d);
+	if (req->cmd == PV_PRIVCMD_DIRTY_START) {
+		ret = domain_dirty_start(d, conn);
+		req->nr_pages = d->mem_size / PV_PAGE_SIZE;
+		rep->data = p;
+		rep->len = ret == 0 ? sizeof(*req) : 0;
+	} else if (req->cmd == PV_PRIVCMD_DIRTY_STOP) {
+		ret = domain_dirty_stop(d, conn);
+	} else if (req->cmd != PV_PRIVCMD_DIRTY_COLLECT) {
+		ret = -PV_EINVAL;
+	} else if (!(rep->data = malloc(words * sizeof(uint64_t)))) {
+		ret = -PV_ENOMEM;
+	} else {
+		rep->owned = 1;
+		ret = domain_dirty_collect(d, conn, (uint64_t *)rep->data, words);
+		rep->len = ret >= 0 ? (uint32_t)(words * sizeof(uint64_t)) : 0;
+	}
+	domain_put(d);
+	return (int32_t)ret;
 }
 
 static int32_t op_evtchn_open(struct pconn *conn, struct privcmd_reply *rep)
@@ -346,9 +454,15 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_MAP_FOREIGN:
 		return op_map_foreign(payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_SET:
-		return op_domext_set(payload, len, rep);
+		return op_domext_set(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_DOMEXT_LIST:
 		return op_domext_list(rep);
+	case PV_PRIVCMD_OP_DOMEXT_GET:
+		return op_domext_get(payload, len, rep);
+	case PV_PRIVCMD_OP_DOMAIN_STATES:
+		return op_domain_states(rep);
+	case PV_PRIVCMD_OP_DOMAIN_CHANGES:
+		return op_domain_changes(payload, len, rep);
 	case PV_PRIVCMD_OP_WAIT_DOMAIN:
 		return op_wait_domain(payload, len);
 	case PV_PRIVCMD_OP_EVTCHN_OPEN:
@@ -368,6 +482,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return op_quiesce(op, payload, len);
 	case PV_PRIVCMD_OP_WALLS:
 		return op_walls(rep);
+	case PV_PRIVCMD_OP_DIRTY_LOG:
+		return op_dirty_log(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_SCHED_INFO:
 		return op_sched_info(rep);
 	case PV_PRIVCMD_OP_SR_SAVE:

@@ -118,9 +118,39 @@ enum pv_privcmd_op {
 	 * is crashed. DONE: every page is in; the registrations go. -EINVAL when the
 	 * domain is not lazy. */
 	PV_PRIVCMD_OP_LAZY = 23,
+	/* One domain's attributes: payload pv_privcmd_domext naming it by domid, or by
+	 * name with flags PV_DOMEXT_GET_BY_NAME; reply the filled pv_privcmd_domext.
+	 * -ESRCH when there is no such domain. (A lookup costs the same with one
+	 * domain or a thousand, unlike DOMEXT_LIST.) */
+	PV_PRIVCMD_OP_DOMEXT_GET = 24,
+	/* Every domain's id and state, in id order, and nothing else (no CPU time: the
+	 * cheap answer to "which domains changed?"): reply an array of
+	 * pv_privcmd_domstatus; ret = how many. */
+	PV_PRIVCMD_OP_DOMAIN_STATES = 25,
+	/* Which domains changed in a way VIRQ_DOM_EXC announces (shut down, crashed,
+	 * removed) since change count `since`: payload pv_privcmd_domchanges; reply the
+	 * same struct, its gen the count to ask with next time, then ret entries of
+	 * pv_privcmd_domstatus (a removed domain shows PV_DOMSTATE_DYING). -ERANGE: more
+	 * changed than the hypervisor keeps track of; list them all with DOMAIN_STATES
+	 * (ask with since = UINT64_MAX first: nothing, and the count to start from).
+	 * What xenstored does at each VIRQ_DOM_EXC, for the domains that changed only. */
+	PV_PRIVCMD_OP_DOMAIN_CHANGES = 26,
+	/* Dirty-page log of a domain's memory, for live migration (Xen's log-dirty
+	 * shadow op): payload pv_privcmd_dirty_log. START: from now on record the pages
+	 * anything writes (the guest, the hypervisor, dom0 through grant maps; not
+	 * dom0's foreign mappings); reply pv_privcmd_dirty_log with nr_pages. The
+	 * connection owns the log: only it collects and stops, and its close stops it.
+	 * COLLECT: reply the pages written since START or the last COLLECT, a bit per
+	 * page of the memory fd (nr_pages bits in 64-bit words; special pages the
+	 * hypervisor writes as it goes -- shared_info, vCPU context pages, grant
+	 * frames -- are always set), ret how many. STOP: end it. Errors: -EOPNOTSUPP
+	 * the domain's engine or the host kernel cannot track writes; -EBUSY on
+	 * already; -EINVAL not started, gone, or (COLLECT, STOP) not this
+	 * connection's log; -ESRCH no such domain. */
+	PV_PRIVCMD_OP_DIRTY_LOG = 27,
 	/* What stands between a domain and the host (pvx info): no payload; the reply
 	 * is pv_privcmd_walls. */
-	PV_PRIVCMD_OP_WALLS = 24,
+	PV_PRIVCMD_OP_WALLS = 28,
 };
 
 struct pv_privcmd_walls {
@@ -259,6 +289,25 @@ struct pv_privcmd_domext {
 #define PV_CRASH_CLAIM_SEP "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
+#define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+/* The asking connection holds the domain: should the connection close before it
+ * lets go (SET_LETGO), the domain is destroyed -- a domain that is still arriving
+ * (a migration's receiver) never outlives the toolstack that builds it. */
+#define PV_DOMEXT_SET_HOLD    8u
+#define PV_DOMEXT_SET_LETGO   16u
+
+/* DOMAIN_CHANGES: the request and the head of the reply. */
+struct pv_privcmd_domchanges {
+	uint64_t since; /* IN */
+	uint64_t gen;   /* OUT: the change count now */
+};
+
+/* DOMAIN_STATES: one entry per domain. */
+struct pv_privcmd_domstatus {
+	uint16_t domid;
+	uint8_t state;            /* enum pv_privcmd_domstate */
+	uint8_t pad;
+};
 
 struct pv_privcmd_sr_restore {
 	uint16_t domid;
@@ -288,6 +337,16 @@ struct pv_privcmd_wait {
 	uint16_t domid;
 	uint16_t pad;
 	uint32_t timeout_ms;
+};
+
+#define PV_PRIVCMD_DIRTY_START   1
+#define PV_PRIVCMD_DIRTY_COLLECT 2
+#define PV_PRIVCMD_DIRTY_STOP    3
+struct pv_privcmd_dirty_log {
+	uint16_t domid;    /* IN */
+	uint16_t cmd;      /* IN: PV_PRIVCMD_DIRTY_* */
+	uint32_t pad;
+	uint64_t nr_pages; /* OUT (START): pages of the memory fd, bits of a COLLECT */
 };
 
 #endif

@@ -116,6 +116,12 @@ struct pv_sr_domain_state {
 #define PV_SR_PAGES_ZLIB     (1u << 0)
 #define PV_SR_PAGES_EAGER    (1u << 1) /* load before the domain runs, lazy restore too:
 					    * the engine's pages, start_info, store, console */
+#define PV_SR_PAGES_NOSUM    (1u << 2) /* the data is not in the body's sum (only the
+					    * header and the frames are): a live migration's
+					    * round, read from memory the guest writes as it
+					    * goes out; its transport is trusted, as Xen's
+					    * stream's is (--debug adds PAGE_SUMS). Only in a
+					    * stream whose DOMAIN says PV_SR_DOM_LIVE. */
 struct pv_sr_page_data {
 	uint64_t sum;
 	uint32_t count;    /* 1 .. PV_SR_PAGE_BATCH */
@@ -123,6 +129,20 @@ struct pv_sr_page_data {
 	uint32_t data_len; /* bytes after pfn[] */
 	uint32_t rsvd;
 	/* then uint64_t pfn[count], then data_len bytes */
+};
+
+/* PAGE_SUMS (optional: live migration with --debug): the sum (as a record body's)
+ * of each of `count` RAM frames from `first`, as the stopped guest had them; sent
+ * after the last page data. A receiver that knows the record compares its copy of
+ * every page with them and refuses the domain when one differs. */
+#define PV_SR_REC_PAGE_SUMS (PV_SR_REC_OPTIONAL | 0x10Au)
+#define PV_SR_PAGE_SUMS_MAX 65536u /* frames per record */
+struct pv_sr_page_sums {
+	uint64_t sum;
+	uint64_t first;
+	uint32_t count;       /* 1 .. PV_SR_PAGE_SUMS_MAX */
+	uint32_t rsvd;
+	uint64_t page_sum[];
 };
 
 /* VCPU: one vCPU's registers as the engine keeps them (the neutral part of the

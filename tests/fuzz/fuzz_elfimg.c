@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* a failed parse must leave nothing and say why */
 		return 0;
 	}
-	if (elf_image_load(&img, ram, FUZZ_RAM_BYTES, &perr) != 0 &&
+	if (elf_image_load(&img, ram, FUZZ_RAM_BYTES, 0, &perr) != 0 &&
 	    img.pend <= FUZZ_RAM_BYTES)
 		abort(); /* a parsed image that fits must load */
 	elf_image_fini(&img);

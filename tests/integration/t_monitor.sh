@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The domain monitor (pvmon, started by pvx create): a restart is the same domain
-# (name from a command-line override, uuid, MAC drawn at create, kernel path relative
-# to the config's folder); a guest that keeps rebooting is restarted 5 times within
-# 10 s, then kept for inspection; a domain that goes is cleaned up after (store
-# entries, saved config) and its monitor exits.
+# The domain monitor (pvmon, one daemon for the run directory): a restart is the
+# same domain (name from a command-line override, uuid, MAC drawn at create, kernel
+# path relative to the config's folder); a guest that keeps rebooting is restarted 5
+# times within 10 s, then kept for inspection; a domain that goes is cleaned up after
+# (store entries, saved config); one pvmon serves every domain, whatever their number.
 . "$(dirname "$0")/lib.sh"
 export PVISOR_NET_TAP=0
 X="$BIN/xs"
@@ -53,6 +53,22 @@ wait_for 30 grep -q "(looper): restarted 5 times within 10 s" "$PVISOR_RUNDIR/pv
 ok "a rebooting guest is restarted 5 times, then kept for inspection"
 "$PVX" destroy looper || fail "destroy looper"
 wait_for 10 grep -q "(looper): gone" "$PVISOR_RUNDIR/pvmon.log" || fail "looper's monitor missed it"
-wait_for 10 sh -c "! pgrep -f 'pvmon [0-9]+ $CFGDIR/' >/dev/null" ||
-	fail "monitors left running: $(pgrep -af "pvmon [0-9]+ $CFGDIR/")"
-ok "monitors exit with their domain"
+mons() { # pvmon processes of this run directory
+	local p
+	for p in $(pgrep -x pvmon); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVISOR_RUNDIR=$PVISOR_RUNDIR" &&
+			echo "$p"
+	done
+}
+for i in 1 2 3; do "$PVX" create -q "$(mkcfg "many$i" 'cmdline = "app=sleep ms=1000 n=600"')" || fail "create many$i"; done
+[ "$(mons | wc -l)" = 1 ] || fail "not one pvmon for 3 domains: $(mons)"
+[ "$(mons)" = "$(cat "$PVISOR_RUNDIR/pvmon.pid")" ] || fail "pvmon.pid is not the monitor"
+for i in 1 2 3; do "$PVX" destroy "many$i" || fail "destroy many$i"; done
+gone3() { [ "$(grep -c '(many[123]): gone' "$PVISOR_RUNDIR/pvmon.log")" = 3 ]; }
+wait_for 10 gone3 ||
+	fail "pvmon did not see the 3 go: $(mon_log)"
+[ "$(mons | wc -l)" = 1 ] || fail "pvmon did not stay: $(mons)"
+mon_pid=$(mons)
+"$PVX" daemons stop >/dev/null || fail "daemons stop"
+wait_for 10 proc_gone "$mon_pid" || fail "pvmon $mon_pid left running after daemons stop"
+ok "one pvmon serves the run directory; it stops with the daemons"

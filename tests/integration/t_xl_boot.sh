@@ -8,6 +8,9 @@
 # fails the create. rtc_timeoffset moves the guest's wallclock.
 . "$(dirname "$0")/lib.sh"
 export XENSTORED_PATH=$PVISOR_RUNDIR/xenstored.sock
+# Set before the daemons start: the domain monitor (pvmon, a daemon) runs the offline
+# scripts of a domain that goes too, with the environment it was started with.
+export PVTEST_HOTPLUG_LOG=$PVISOR_RUNDIR/hotplug.rec
 BL=$TOP/tests/tools/test-bootloader.sh
 VS=$TOP/tests/tools/test-vif-script.sh
 
@@ -40,7 +43,6 @@ grep -q "test-bootloader.sh failed (exit status 3)" <<<"$out" || fail "failing b
 "$PVX" list bl2 >/dev/null 2>&1 && fail "a failing bootloader left a domain"
 ok "bootloader: xl's arguments, the kernel and cmdline it found, again at restart; a failure leaves nothing"
 
-export PVTEST_HOTPLUG_LOG=$PVISOR_RUNDIR/hotplug.rec
 "$PVX" create -q "$(mkcfg hp 'cmdline = "app=mem mib=1"' \
 	"vif = [ 'bridge=sw0,script=$VS,vifname=hpv0,model=e1000' ]")" 2>/dev/null || fail "create hp"
 id=$("$PVX" domid hp)

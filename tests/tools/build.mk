@@ -18,3 +18,12 @@ vcpuctx_LIBS += pvctrl pvcommon
 HOST_PROGS += fd_abuse
 fd_abuse_SRCS += tests/tools/fd_abuse.c
 fd_abuse_LIBS += pvctrl pvcommon
+
+HOST_PROGS += dirtylog
+dirtylog_SRCS += tests/tools/dirtylog.c
+dirtylog_LIBS += pvctrl pvcommon
+
+# dirtyprobe: the host kernel's ways of tracking writes, measured (docs/NOTES-migrate.md)
+HOST_PROGS += dirtyprobe
+dirtyprobe_SRCS += tests/tools/dirtyprobe.c
+dirtyprobe_LDLIBS += -lpthread

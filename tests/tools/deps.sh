@@ -13,6 +13,7 @@ pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git
       xenstore-utils iproute2 procps bc          # tests: xenstore-*, ip, pgrep/ps, timing
       user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
       gdb criu                                   # tests: dump-core; bench: CRIU beside save/restore
+      python3-matplotlib                         # bench: the scale section's curve (PNG)
       qemu-utils nbdkit tmux)                    # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
 missing=()
 for p in "${pkgs[@]}"; do

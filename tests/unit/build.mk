@@ -55,6 +55,12 @@ test_domain_sr_LIBS := pvcore pvcommon
 test_domain_sr_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_domain_sr.o: HOST_CFLAGS += -Ihypervisor
 
+UNIT_TESTS += test_domain_table
+test_domain_table_SRCS := tests/unit/test_domain_table.c
+test_domain_table_LIBS := pvcore pvcommon
+test_domain_table_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_domain_table.o: HOST_CFLAGS += -Ihypervisor
+
 UNIT_TESTS += test_hypercall
 test_hypercall_SRCS := tests/unit/test_hypercall.c
 test_hypercall_LIBS := pvcore pvcommon

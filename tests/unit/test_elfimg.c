@@ -117,7 +117,7 @@ static void test_load_places_and_zeroes(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ram);
 	memset(ram, 0xaa, ram_bytes);
 	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, &perr), 0);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, ram_bytes, &perr), 0);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, ram_bytes, 0, &perr), 0);
 	for (k = 0; k < 0x2000; k++)
 		ok &= ram[0x100000 + k] == tb_pattern(0, k);
 	CU_ASSERT(ok);
@@ -126,6 +126,11 @@ static void test_load_places_and_zeroes(void)
 	CU_ASSERT(ok);
 	CU_ASSERT_EQUAL(ram[0xfffff], 0xaa);
 	CU_ASSERT_EQUAL(ram[0x103000], 0xaa);
+	/* RAM known to read as zero: the bss is not written (its pages stay untouched) */
+	memset(ram, 0xaa, ram_bytes);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, ram_bytes, ELF_LOAD_RAM_ZERO, &perr), 0);
+	CU_ASSERT_EQUAL(ram[0x100000], tb_pattern(0, 0));
+	CU_ASSERT_EQUAL(ram[0x102000], 0xaa);
 	elf_image_fini(&img);
 	free(ram);
 }
@@ -136,10 +141,10 @@ static void test_load_too_small(void)
 	struct elf_image img;
 
 	CU_ASSERT_EQUAL_FATAL(elf_image_parse(buf, build_standard(), &img, &perr), 0);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), &perr), -ENOSPC);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), 0, &perr), -ENOSPC);
 	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "kernel needs 2 MiB but the domain has 1 MiB"));
 	elf_image_fini(&img);
-	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), &perr), -EINVAL);
+	CU_ASSERT_EQUAL(elf_image_load(&img, ram, sizeof(ram), 0, &perr), -EINVAL);
 }
 
 static void test_no_notes(void)
@@ -418,7 +423,7 @@ static int parse_and_load(const uint8_t *data, size_t len, uint8_t *ram, uint64_
 	rc = elf_image_parse(data, len, &img, &perr);
 	if (rc < 0)
 		return perr.msg[0] == '\0' || img.data != NULL ? -1 : rc;
-	rc = elf_image_load(&img, ram, ram_bytes, &perr);
+	rc = elf_image_load(&img, ram, ram_bytes, 0, &perr);
 	if (rc < 0 && (rc != -ENOSPC || !strstr(perr.msg, "kernel needs")))
 		rc = -1;
 	elf_image_fini(&img);

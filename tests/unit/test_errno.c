@@ -208,7 +208,8 @@ static void test_privcmd_sizes(void)
 	static const uint32_t ops[] = {
 		PV_PRIVCMD_OP_MAP_FOREIGN, PV_PRIVCMD_OP_DOMEXT_SET, PV_PRIVCMD_OP_WAIT_DOMAIN,
 		PV_PRIVCMD_OP_GNT_MAP,     PV_PRIVCMD_OP_GNT_UNMAP,  PV_PRIVCMD_OP_GNT_BUFFER,
-		PV_PRIVCMD_OP_QUIESCE,     PV_PRIVCMD_OP_RESUME,
+		PV_PRIVCMD_OP_QUIESCE,     PV_PRIVCMD_OP_RESUME,     PV_PRIVCMD_OP_DOMEXT_GET,
+		PV_PRIVCMD_OP_DIRTY_LOG,
 	};
 
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -246,6 +247,39 @@ static void test_privcmd_domains(void)
 	e.flags = PV_DOMEXT_SET_ACTIONS;
 	e.on_crash = 9;
 	EXPECT(privcmd(PV_PRIVCMD_OP_DOMEXT_SET, &e, sizeof(e)), -PV_EINVAL);
+	/* GET: by id, by name; -ESRCH for neither */
+	e = (struct pv_privcmd_domext){ .domid = built };
+	EXPECT(privcmd(PV_PRIVCMD_OP_DOMEXT_GET, &e, sizeof(e)), 0);
+	e = (struct pv_privcmd_domext){ .domid = 0x7000 };
+	EXPECT(privcmd(PV_PRIVCMD_OP_DOMEXT_GET, &e, sizeof(e)), -PV_ESRCH);
+	e.flags = PV_DOMEXT_GET_BY_NAME;
+	strcpy(e.name, "taken");
+	EXPECT(privcmd(PV_PRIVCMD_OP_DOMEXT_GET, &e, sizeof(e)), 0);
+	strcpy(e.name, "nobody");
+	EXPECT(privcmd(PV_PRIVCMD_OP_DOMEXT_GET, &e, sizeof(e)), -PV_ESRCH);
+	EXPECT(privcmd(PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0), 2); /* built and bare */
+}
+
+/* What DOMEXT_GET and DOMAIN_STATES answer. */
+static void test_privcmd_lookups(void)
+{
+	struct pv_privcmd_domext e = { .flags = PV_DOMEXT_GET_BY_NAME };
+	struct privcmd_reply rep = { .fd = -1 };
+	const struct pv_privcmd_domstatus *st;
+
+	strcpy(e.name, "taken");
+	CU_ASSERT_EQUAL_FATAL(privcmd_dispatch(&conn, PV_PRIVCMD_OP_DOMEXT_GET, (uint8_t *)&e,
+					       sizeof(e), &rep), 0);
+	CU_ASSERT_EQUAL(e.domid, built);
+	CU_ASSERT_EQUAL(rep.len, sizeof(e));
+	rep = (struct privcmd_reply){ .fd = -1 };
+	CU_ASSERT_EQUAL_FATAL(privcmd_dispatch(&conn, PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0, &rep), 2);
+	st = (const void *)rep.data;
+	CU_ASSERT_EQUAL(rep.len, 2 * sizeof(*st));
+	CU_ASSERT(st[0].domid < st[1].domid);
+	CU_ASSERT(st[0].domid == built || st[1].domid == built);
+	if (rep.owned)
+		free(rep.data);
 }
 
 static void test_privcmd_handles(void)
@@ -283,6 +317,22 @@ static void test_privcmd_quiesce(void)
 	EXPECT(privcmd(PV_PRIVCMD_OP_RESUME, &r, sizeof(r)), 0);
 }
 
+/* The dirty log: only a started domain has one, one at a time. */
+static void test_privcmd_dirty_log(void)
+{
+	struct pv_privcmd_dirty_log l = { .domid = 0x7000, .cmd = PV_PRIVCMD_DIRTY_START };
+
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_ESRCH);
+	l.domid = built;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL); /* never ran */
+	l.cmd = PV_PRIVCMD_DIRTY_COLLECT;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL); /* not on */
+	l.cmd = PV_PRIVCMD_DIRTY_STOP;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL);
+	l.cmd = 9;
+	EXPECT(privcmd(PV_PRIVCMD_OP_DIRTY_LOG, &l, sizeof(l)), -PV_EINVAL);
+}
+
 /* A host failure inside a request comes out as its PV errno: dup() with no
  * descriptor left is EMFILE. */
 static void test_privcmd_host_error(void)
@@ -313,8 +363,10 @@ int main(void)
 	CU_add_test(s, "sysctl errors", test_sysctl);
 	CU_add_test(s, "privcmd: bad sizes and ops", test_privcmd_sizes);
 	CU_add_test(s, "privcmd: domains", test_privcmd_domains);
+	CU_add_test(s, "privcmd: DOMEXT_GET and DOMAIN_STATES", test_privcmd_lookups);
 	CU_add_test(s, "privcmd: event-channel and grant handles", test_privcmd_handles);
 	CU_add_test(s, "privcmd: quiesce and resume", test_privcmd_quiesce);
+	CU_add_test(s, "privcmd: the dirty log", test_privcmd_dirty_log);
 	CU_add_test(s, "privcmd: a host error", test_privcmd_host_error);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

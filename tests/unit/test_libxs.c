@@ -149,6 +149,32 @@ static void test_big_directory(void)
 	xs_close(h);
 }
 
+/* Corked writes go out together; their first error comes back at uncork; a call
+ * that wants a reply meanwhile still gets it, and sees the earlier writes. */
+static void test_cork(void)
+{
+	struct xs_handle *h = open_handle();
+	struct xs_perm p = { 0, XS_PERM_READ };
+	char *v = NULL;
+	size_t len;
+
+	xs_cork(h);
+	CU_ASSERT_EQUAL(xs_write(h, 0, "/cork/a", "1", 1), 0);
+	CU_ASSERT_EQUAL(xs_set_perms(h, 0, "/cork/a", &p, 1), 0);
+	CU_ASSERT_EQUAL(xs_read(h, 0, "/cork/a", &v, &len), 0);
+	CU_ASSERT_STRING_EQUAL(v ? v : "", "1");
+	free(v);
+	CU_ASSERT_EQUAL(xs_rm(h, 0, "/no/such/node"), 0); /* queued: its error comes later */
+	CU_ASSERT_EQUAL(xs_write(h, 0, "/cork/b", "2", 1), 0);
+	CU_ASSERT_EQUAL(xs_uncork(h), -ENOENT);
+	CU_ASSERT_EQUAL(xs_read(h, 0, "/cork/b", &v, &len), 0); /* later ones still ran */
+	free(v);
+	xs_cork(h);
+	CU_ASSERT_EQUAL(xs_uncork(h), 0);                      /* nothing queued */
+	CU_ASSERT_EQUAL(xs_write(h, 0, "/cork/c", "3", 1), 0); /* uncorked: at once */
+	xs_close(h);
+}
+
 static void test_perms(void)
 {
 	struct xs_handle *h = open_handle();
@@ -286,6 +312,7 @@ int main(void)
 		{ "basic_calls", test_basic_calls },
 		{ "big_directory", test_big_directory },
 		{ "perms", test_perms },
+		{ "cork", test_cork },
 		{ "watch_queue_and_poll", test_watch_queue_and_poll },
 		{ "transactions", test_transactions },
 		{ "domains_control", test_domains_control },

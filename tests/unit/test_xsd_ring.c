@@ -103,6 +103,32 @@ static void test_reconnect(void)
 	CU_ASSERT_EQUAL(page.error, PV_XENSTORE_ERROR_NONE);
 }
 
+/* The guest is told only when it may be waiting: for a reply while it had taken
+ * everything, or for room while the request ring was full. */
+static void test_notify_rule(void)
+{
+	char buf[2048] = { 0 };
+
+	memset(&page, 0, sizeof(page));
+	CU_ASSERT_EQUAL(xsd_ring_write(&page, buf, 10), 10);
+	CU_ASSERT_TRUE(xsd_ring_peer_waits(&page, 0, 0)); /* caught up: may sleep */
+	CU_ASSERT_EQUAL(xsd_ring_write(&page, buf, 5), 5);
+	CU_ASSERT_FALSE(xsd_ring_peer_waits(&page, 10, 0)); /* still behind: will look */
+	page.rsp_cons = 12;
+	CU_ASSERT_EQUAL(xsd_ring_write(&page, buf, 5), 5);
+	CU_ASSERT_FALSE(xsd_ring_peer_waits(&page, 15, 0));
+	page.rsp_cons = 20;
+	CU_ASSERT_FALSE(xsd_ring_peer_waits(&page, 20, 0)); /* nothing added */
+	/* a full request ring: taking from it frees room the guest may wait for */
+	page.req_prod = PV_XENSTORE_RING_SIZE;
+	CU_ASSERT_EQUAL(xsd_ring_read(&page, buf, 100), 100);
+	CU_ASSERT_TRUE(xsd_ring_peer_waits(&page, 20, 0));
+	CU_ASSERT_EQUAL(xsd_ring_read(&page, buf, 2000), PV_XENSTORE_RING_SIZE - 100);
+	page.req_prod += 50;
+	CU_ASSERT_EQUAL(xsd_ring_read(&page, buf, 10), 10);
+	CU_ASSERT_FALSE(xsd_ring_peer_waits(&page, 20, PV_XENSTORE_RING_SIZE));
+}
+
 static unsigned notified, deferred;
 static void count_defer(void *opaque, struct xsd_conn *c)
 {
@@ -205,6 +231,7 @@ int main(void)
 		{ "write_full_and_wrap", test_write_full_and_wrap },
 		{ "bad_indices", test_bad_indices },
 		{ "reconnect", test_reconnect },
+		{ "notify_rule", test_notify_rule },
 		{ "ringconn", test_ringconn },
 	};
 

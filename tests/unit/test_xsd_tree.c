@@ -185,6 +185,41 @@ static void test_watch_relative_depth(void)
 	TL_EXPECT(tl_events(w), "");
 }
 
+/* The watch index: several connections on one path, the root watch, order within
+ * a connection (newest watch first), a connection gone leaves nothing behind. */
+static void test_watch_index(void)
+{
+	struct xsd_conn *a, *b;
+
+	setup();
+	a = tl_conn(core, 0, true);
+	b = tl_conn(core, 0, true);
+	TL(a, PV_XS_WATCH, 0, "/i\0a1\0");
+	TL(a, PV_XS_WATCH, 0, "/i/j\0a2\0");
+	TL(b, PV_XS_WATCH, 0, "/i\0b1\0");
+	TL(b, PV_XS_WATCH, 0, "/\0root\0");
+	tl_events(a);
+	tl_events(b);
+	TL(c, PV_XS_WRITE, 0, "/i/j/k\0v");
+	TL_EXPECT(tl_events(a), "/i/j/k|a2|;/i/j/k|a1|;");
+	TL_EXPECT(tl_events(b), "/i/j/k|root|;/i/j/k|b1|;");
+	TL(c, PV_XS_WRITE, 0, "/elsewhere\0v");
+	TL_EXPECT(tl_events(a), "");
+	TL_EXPECT(tl_events(b), "/elsewhere|root|;");
+	CU_ASSERT_EQUAL(core->watch_paths.count, 3); /* /i, /i/j, / */
+	CU_ASSERT_EQUAL(core->watch_below.count, 2);  /* below /: /i, /i/j; below /i: /i/j */
+	xsd_conn_destroy(b);
+	CU_ASSERT_EQUAL(core->watch_paths.count, 2);
+	TL(c, PV_XS_WRITE, 0, "/i\0w");
+	TL_EXPECT(tl_events(a), "/i|a1|;");
+	/* a recursive delete finds the watch below it through the ancestors' index */
+	TL(c, PV_XS_RM, 0, "/i\0");
+	TL_EXPECT(tl_events(a), "/i/j|a2|;/i|a1|;");
+	TL_EXPECT(TL(a, PV_XS_RESET_WATCHES, 0, ""), "RESET_WATCHES OK|");
+	CU_ASSERT_EQUAL(core->watch_paths.count, 0);
+	CU_ASSERT_EQUAL(core->watch_below.count, 0);
+}
+
 static void test_control(void)
 {
 	setup();
@@ -210,6 +245,7 @@ int main(void)
 		{ "perms_messages", test_perms_messages },
 		{ "watch_events", test_watch_events },
 		{ "watch_relative_depth", test_watch_relative_depth },
+		{ "watch_index", test_watch_index },
 		{ "control", test_control },
 	};
 	int rc = tl_run("xsd_tree", tests, sizeof(tests) / sizeof(tests[0]));

@@ -69,6 +69,7 @@ int app_blkcheck_run(const struct app_env *env);
 int app_blkhot_run(const struct app_env *env);
 int app_cmds_run(const struct app_env *env);
 int app_blkbench_run(const struct app_env *env);
+int app_dirty_run(const struct app_env *env);
 int app_count_run(const struct app_env *env);
 
 #endif

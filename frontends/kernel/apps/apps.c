@@ -47,6 +47,9 @@ static const struct app app_table[] = {
 	{ "cmds", app_cmds_run, "cmd1=WORD,WORD.. cmd2=..: run shell commands, then power off" },
 	{ "blkbench", app_blkbench_run,
 	  "disk= mib= ms= tests=seqread,.. qds=1,32: disk throughput (bench_blkhost on the host)" },
+	{ "dirty", app_dirty_run,
+	  "mib=N (8) rate=R (10) passes=P: dirty N MiB round and round at R MiB/s (0: flat "
+	  "out), every pass read back (live migration's write load)" },
 	{ "count", app_count_run,
 	  "ms=T (20) mib=N (0) n=LIMIT disk=xvda ping=A: count in memory, a line per value "
 	  "(each first written to sector N, and a ping); N MiB of pattern checked after each "

@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "lib/consring.h"
 #include "sched.h"
+#include "suspend.h"
 #include "time.h"
 
 /* Upper bound of one sleep: a lost notification costs at most this. */
@@ -154,6 +155,7 @@ int console_ring_getc(uint64_t timeout_ns)
 		now = monotonic_ns();
 		if (now >= end)
 			return -PV_ETIMEDOUT;
+		suspend_poll(); /* a shell waiting for input is a thread that can suspend */
 		/* Masked so the poll sees the pending bit; unmasking runs the handler. */
 		was = irq_save();
 		evtchn_test_and_clear_pending(cr_port);

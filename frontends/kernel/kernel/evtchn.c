@@ -20,6 +20,7 @@ static struct evtchn_slot evtchn_slots[EVTCHN_MAX_PORTS];
 static uint64_t evtchn_cpu_ports[SMP_MAX_VCPUS][EVTCHN_MAX_PORTS / 64];
 static uint8_t evtchn_port_cpu[EVTCHN_MAX_PORTS];
 static uint64_t evtchn_upcall_count[SMP_MAX_VCPUS];
+static volatile unsigned evtchn_depth[SMP_MAX_VCPUS]; /* callbacks under way per vCPU */
 
 static struct pv_shared_info *evtchn_si(void)
 {
@@ -39,6 +40,7 @@ static void evtchn_upcall(struct pv_upcall_regs *regs, unsigned vcpu)
 	uint64_t sel;
 
 	(void)regs;
+	evtchn_depth[vcpu % SMP_MAX_VCPUS]++;
 	evtchn_upcall_count[vcpu % SMP_MAX_VCPUS]++;
 	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
 	while ((sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST))) {
@@ -64,11 +66,17 @@ static void evtchn_upcall(struct pv_upcall_regs *regs, unsigned vcpu)
 			}
 		}
 	}
+	evtchn_depth[vcpu % SMP_MAX_VCPUS]--;
 }
 
 void evtchn_init_cpu(void)
 {
 	HYPERVISOR_set_callbacks((uint64_t)(uintptr_t)evtchn_upcall, 0, 0);
+}
+
+int evtchn_in_upcall(void)
+{
+	return evtchn_depth[smp_id() % SMP_MAX_VCPUS] != 0;
 }
 
 uint64_t evtchn_upcalls(unsigned vcpu)

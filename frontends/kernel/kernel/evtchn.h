@@ -42,6 +42,8 @@ void irq_enable(void);
 /* Sleep until *flag is non-zero (checked with upcalls masked, then SCHEDOP_block). */
 void evtchn_wait_flag(volatile int *flag);
 
+/* The calling vCPU is running an event callback (its upcall). */
+int evtchn_in_upcall(void);
 /* After a restore (suspend.c): the new domain has none of our ports; forget every
  * handler and vCPU placement. Each driver binds its own again. */
 void evtchn_resume(void);

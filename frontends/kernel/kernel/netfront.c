@@ -44,6 +44,8 @@ struct nf_queue {
 
 #define NF_RESUME_WAIT_NS (10ull * 1000000000ull)
 
+static unsigned nf_connects; /* connections made, the first and every reconnect */
+
 static struct {
 	int up;
 	unsigned gen;      /* suspend_generation() it connected in */
@@ -334,6 +336,7 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 	nf.gen = suspend_generation();
 	nf.up = 1;
 	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
+	nf_connects++;
 	power_hook_add(netfront_disconnect);
 	return 0;
 }
@@ -419,6 +422,11 @@ static void nf_check_resume(void)
 {
 	if (nf.up && nf.gen != suspend_generation())
 		nf_resume();
+}
+
+unsigned netfront_connects(void)
+{
+	return nf_connects;
 }
 
 int netfront_backend_state(void)
@@ -592,6 +600,7 @@ void netfront_wait(uint64_t deadline_ns)
 {
 	struct pv_sched_poll sp = { .nr_ports = nf.nq, .timeout = deadline_ns };
 
+	suspend_poll(); /* a thread waiting for the network can suspend */
 	nf_check_resume();
 	sp.nr_ports = nf.nq;
 	if (!nf.up)

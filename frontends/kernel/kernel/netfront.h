@@ -43,6 +43,9 @@ int netfront_backend_state(void);
 void netfront_disconnect(void);
 /* 1 once connected. */
 int netfront_up(void);
+/* Connections made so far (the first, then one per reconnect after a restore or
+ * a migration): the stack announces itself when it changes. */
+unsigned netfront_connects(void);
 /* Our MAC address (from the frontend's mac key). */
 void netfront_mac(uint8_t mac[6]);
 

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "printk.h"
 #include "sched.h"
+#include "suspend.h"
 #include "time.h"
 
 int sched_yield(void)
@@ -15,6 +16,7 @@ int sched_yield(void)
 
 int sched_block(void)
 {
+	suspend_poll(); /* a suspend asked for during an upcall: now, in thread context */
 	return HYPERVISOR_sched_op(PV_SCHEDOP_block, NULL);
 }
 

@@ -66,16 +66,42 @@ int suspend_run(void)
 	return rc;
 }
 
-void suspend_request(void)
+static volatile int suspend_deferred;
+
+static void suspend_now(void)
 {
 	int rc;
 
+	xenbus_suspend_begin();
+	rc = suspend_run();
+	xenbus_suspend_end(rc == 0);
+}
+
+/*
+ * Never from an event callback: the pv launcher runs it inside its upcall signal
+ * handler, where the stop that the suspend call brings cannot be delivered until
+ * the handler returns -- the call would return 0 on this very host (as if
+ * restored) and the registers saved would be those of the code the upcall
+ * interrupted. Linux suspends from a thread, never from an interrupt; here the
+ * request waits for the next thread-context point that blocks (sched_block).
+ */
+void suspend_request(void)
+{
 	if (!suspend_on) {
 		printk("xenbus: control/shutdown \"suspend\" is not supported by this kernel "
 		       "(suspend=0)\n");
 		return;
 	}
-	xenbus_suspend_begin();
-	rc = suspend_run();
-	xenbus_suspend_end(rc == 0);
+	if (evtchn_in_upcall()) {
+		__atomic_store_n(&suspend_deferred, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	suspend_now();
+}
+
+void suspend_poll(void)
+{
+	if (__atomic_load_n(&suspend_deferred, __ATOMIC_SEQ_CST) && !evtchn_in_upcall() &&
+	    __atomic_exchange_n(&suspend_deferred, 0, __ATOMIC_SEQ_CST))
+		suspend_now();
 }

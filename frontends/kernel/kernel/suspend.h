@@ -17,6 +17,8 @@ int suspend_run(void);
 /* control/shutdown said "suspend" (ctl.c, any context, the store lock not held):
  * hold the store quiet, suspend, let xenbus bind again in a restored domain. */
 void suspend_request(void);
+/* Thread context (sched_block): carry out a request that came during an upcall. */
+void suspend_poll(void);
 /* Restores so far (drivers reconnect when theirs differs). */
 unsigned suspend_generation(void);
 /* suspend=0: answer suspend requests as a kernel without support would. */

@@ -171,17 +171,10 @@ static void xb_rx_message(void)
 	}
 }
 
-/* Take what the reply ring holds. Lock held. */
-static void xb_rx_drain(void)
+/* Copy what lies between cons and prod into the message being assembled,
+ * handing on each complete one; returns the new consumer index. Lock held. */
+static uint32_t xb_rx_take(uint32_t cons, uint32_t prod)
 {
-	uint32_t cons = xb_intf->rsp_cons;
-	uint32_t prod = __atomic_load_n(&xb_intf->rsp_prod, __ATOMIC_ACQUIRE);
-	int moved = 0;
-
-	if (prod - cons > XB_RING) {
-		xb_break("reply indices out of range");
-		return;
-	}
 	while (cons != prod && !xb_broken) {
 		uint32_t want = xb_rx_have < sizeof(xb_rx.hdr)
 					? (uint32_t)sizeof(xb_rx.hdr) - xb_rx_have
@@ -195,10 +188,9 @@ static void xb_rx_drain(void)
 		memcpy((char *)&xb_rx + xb_rx_have, xb_intf->rsp + off, n);
 		xb_rx_have += n;
 		cons += n;
-		moved = 1;
 		if (xb_rx_have == sizeof(xb_rx.hdr) && xb_rx.hdr.len > XB_PAYLOAD) {
 			xb_break("oversized reply");
-			return;
+			break;
 		}
 		if (xb_rx_have >= sizeof(xb_rx.hdr) &&
 		    xb_rx_have == sizeof(xb_rx.hdr) + xb_rx.hdr.len) {
@@ -206,9 +198,32 @@ static void xb_rx_drain(void)
 			xb_rx_have = 0;
 		}
 	}
-	__atomic_store_n(&xb_intf->rsp_cons, cons, __ATOMIC_RELEASE);
-	if (moved)
-		evtchn_send(xb_port); /* room for the daemon to write more */
+	return cons;
+}
+
+/* Take what the reply ring holds. The daemon sends no event for bytes it adds
+ * while we are still behind, and stops writing when the ring is full: after each
+ * consumer update a full fence, then the producer is read again, so either the
+ * daemon saw our update or we see its bytes (and take them now). We tell the
+ * daemon only when the ring was full before we took from it (Linux's rule): at
+ * other times it is not waiting for room. Lock held. */
+static void xb_rx_drain(void)
+{
+	uint32_t start = xb_intf->rsp_cons, cons = start;
+	uint32_t prod = __atomic_load_n(&xb_intf->rsp_prod, __ATOMIC_ACQUIRE);
+
+	while (cons != prod && !xb_broken) {
+		if (prod - cons > XB_RING) {
+			xb_break("reply indices out of range");
+			return;
+		}
+		cons = xb_rx_take(cons, prod);
+		__atomic_store_n(&xb_intf->rsp_cons, cons, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		prod = __atomic_load_n(&xb_intf->rsp_prod, __ATOMIC_ACQUIRE);
+	}
+	if (cons != start && prod - start >= XB_RING)
+		evtchn_send(xb_port);
 }
 
 /* Look at the ring: clear the port's pending bit first, so an event that comes

@@ -158,3 +158,10 @@ void arp_print(void)
 		       (unsigned long long)((now - e->seen_ns) / 1000000000ull));
 	}
 }
+
+int arp_announce(void)
+{
+	static const uint8_t zero[6];
+
+	return arp_send(ARP_OP_REQUEST, arp_bcast, zero, net_addr());
+}

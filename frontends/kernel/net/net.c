@@ -20,6 +20,7 @@ static struct {
 	unsigned prefix;
 	uint8_t mac[6];
 	int defer;
+	unsigned announced; /* netfront_connects() when we last told the wire where we are */
 } net;
 
 struct net_stats net_stats_g;
@@ -115,6 +116,7 @@ int net_init(const struct cmdline *cl)
 	if (rc)
 		return rc;
 	netfront_mac(net.mac);
+	net.announced = netfront_connects();
 	net.up = 1;
 	net_format_ip(net.addr, a);
 	printk("net: eth0 %02x:%02x:%02x:%02x:%02x:%02x %s/%u up, %u queue(s)\n", net.mac[0],
@@ -214,9 +216,26 @@ static void net_rx(const uint8_t *frame, uint32_t len, void *arg)
 	}
 }
 
+/* netfront connected again (a restore, a live migration: the vif is on another
+ * host's switch now): a gratuitous ARP, as Linux's netfront sends after resume,
+ * so that switches and bridges learn the port our MAC is behind now and peers
+ * refresh their caches. */
+static void net_announce_check(void)
+{
+	unsigned n = netfront_connects();
+
+	if (net.up && n != net.announced) {
+		net.announced = n;
+		arp_announce();
+	}
+}
+
 unsigned net_poll(unsigned budget)
 {
-	return net.up ? netfront_poll(net_rx, NULL, budget) : 0;
+	unsigned n = net.up ? netfront_poll(net_rx, NULL, budget) : 0;
+
+	net_announce_check();
+	return n;
 }
 
 void net_wait(uint64_t deadline_ns)

@@ -76,6 +76,8 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], uint64_t timeout_ns);
 void arp_print(void);
 unsigned arp_count(void);
 void arp_flush(void);
+/* A gratuitous ARP (a broadcast request for our own address): here we are. */
+int arp_announce(void);
 
 /* ---- IPv4 and ICMP (net/ipv4.c) ---- */
 void ipv4_input(const uint8_t *frame, uint32_t len);

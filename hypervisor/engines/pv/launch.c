@@ -40,6 +40,10 @@
 #define L_AT_HWCAP2      26
 #define L_HWCAP2_FSGSBASE (1ul << 1)
 #define L_FP_XSTATE_MAGIC1 0x46505853u /* the signal frame's FPU area is XSAVE format */
+#define L_O_RDONLY_CLOEXEC 02000000
+#define L_O_CLOEXEC_NONBLOCK 02004000
+#define L_UFFD_USER_MODE_ONLY 1
+#define L_UFFD_FEATURE_WP_ASYNC (1ull << 15) /* Linux 6.7; Debian 12's headers lack it */
 
 struct l_sigaction {
 	void *handler;
@@ -417,6 +421,61 @@ static void send_listener(int fd, int uffd)
 		launch_die(6);
 }
 
+/*
+ * Dirty-page tracking (the pv engine's dirty log, for live migration): a
+ * userfaultfd of this process's mm set up for asynchronous write-protect, and this
+ * mm's pagemap, through which the hypervisor write-protects guest memory and reads
+ * back what was written since (PAGEMAP_SCAN). Only this process can make a
+ * userfaultfd of its own mm, so it is made here, before the domain comes; nothing
+ * is registered until a migration asks. A kernel that lacks either gives none, and
+ * the domain cannot migrate live. An unprivileged launcher may only make one for
+ * user-mode faults, which is all asynchronous write-protect needs.
+ */
+static void dirty_make(int fds[2])
+{
+	struct uffdio_api api = { .api = UFFD_API,
+				  .features = L_UFFD_FEATURE_WP_ASYNC |
+					      UFFD_FEATURE_WP_HUGETLBFS_SHMEM };
+	long fd = sys_call1(__NR_userfaultfd, L_O_CLOEXEC_NONBLOCK);
+
+	if (fd < 0)
+		fd = sys_call1(__NR_userfaultfd, L_O_CLOEXEC_NONBLOCK | L_UFFD_USER_MODE_ONLY);
+	if (fd >= 0 && sys_call3(__NR_ioctl, fd, UFFDIO_API, &api) < 0) {
+		sys_call1(__NR_close, fd);
+		fd = -1;
+	}
+	fds[0] = (int)fd;
+	fd = sys_call3(__NR_open, "/proc/self/pagemap", L_O_RDONLY_CLOEXEC, 0);
+	fds[1] = fd < 0 ? -1 : (int)fd;
+}
+
+/* After the listener: two bytes saying which of the dirty-log descriptors follow,
+ * and those. */
+static void send_dirty(const int fds[2])
+{
+	union {
+		char buf[24];
+		uint64_t align;
+	} cmsg = { 0 };
+	char have[2] = { fds[0] >= 0, fds[1] >= 0 };
+	struct l_iovec iov = { have, 2 };
+	struct l_msghdr msg = { 0, 0, &iov, 1, cmsg.buf, 24, 0 };
+	int n = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			((int *)cmsg.buf)[4 + n++] = fds[i];
+	((unsigned long *)cmsg.buf)[0] = 16 + 4 * (unsigned long)n; /* CMSG_LEN(n ints) */
+	((int *)cmsg.buf)[2] = L_SOL_SOCKET;
+	((int *)cmsg.buf)[3] = L_SCM_RIGHTS;
+	if (n == 0) {
+		msg.control = 0;
+		msg.controllen = 0;
+	}
+	if (sys_call3(__NR_sendmsg, FD_CTRL, &msg, 0) != 2)
+		launch_die(6);
+}
+
 /* Lazy restore: missing pages of guest RAM fault to the pager. An unprivileged
  * launcher may only take faults of user code, which guest code is. */
 static int lazy_register(uint64_t ram)
@@ -500,12 +559,13 @@ static void launch_main(void)
 	struct launch_go go = { 0, 0, 0, 0, 0, 0 };
 	uint64_t nr_vcpus, total, special_off;
 	long listener, ret;
-	int memfd, uffd = -1;
+	int memfd, uffd = -1, dirty[2];
 
 	/* A domain never outlives the hypervisor that serves its hypercalls. */
 	sys_call2(__NR_prctl, L_PR_SET_PDEATHSIG, 9);
 	if (sys_call0(__NR_getppid) == 1)
 		launch_die(12);
+	dirty_make(dirty); /* while no domain waits for us */
 	memfd = recv_go(&go);
 	nr_vcpus = go.nr_vcpus;
 	special_off = go.special_off;
@@ -537,6 +597,7 @@ static void launch_main(void)
 	if (listener < 0)
 		launch_die(10);
 	send_listener((int)listener, uffd);
+	send_dirty(dirty);
 	for (unsigned v = 1; v < nr_vcpus; v++)
 		spawn_thread(v);
 	while (__atomic_load_n(&threads_ready, __ATOMIC_SEQ_CST) != (int)nr_vcpus - 1)

@@ -41,7 +41,7 @@ static int pv_create(struct domain *d)
 
 	if (!p)
 		return -PV_ENOMEM;
-	p->pidfd = p->listener = p->lazy_uffd = -1;
+	p->pidfd = p->listener = p->lazy_uffd = p->dirty_uffd = p->pagemap = -1;
 	p->uid = (uid_t)-1;
 	p->nr_vcpus = d->max_vcpus;
 	d->engine_priv = p;
@@ -141,6 +141,10 @@ static void pv_kill(struct domain *d)
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		pv_vcpu_time(d, &d->vcpus[i]); /* last figures, while the threads exist */
 	kill(p->pid, SIGKILL);
+	/* Its service thread can go now: when the reaper gets to the domain (one at a
+	 * time) it finds it gone instead of waiting for it, so a thousand domains
+	 * killed together are also collected quickly. */
+	pv_service_stop_soon(d);
 }
 
 static void pv_release_domain(struct domain *d)
@@ -152,6 +156,7 @@ static void pv_release_domain(struct domain *d)
 		close(p->listener);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	pv_dirty_close(p);
 	p->listener = p->pidfd = -1;
 	p->pid = 0;
 	/* reaped: nothing of it is left in its cgroup, nothing runs as its uid */
@@ -225,6 +230,9 @@ const struct engine_ops engine_pv = {
 	.resume = pv_resume,
 	.get_vcpu = pv_get_vcpu,
 	.set_vcpu = pv_set_vcpu,
+	.dirty_log_start = pv_dirty_log_start,
+	.dirty_log_collect = pv_dirty_log_collect,
+	.dirty_log_stop = pv_dirty_log_stop,
 	.set_affinity = pv_apply_affinity,
 	.set_sched = pv_set_sched,
 	.vcpu_cpu = pv_vcpu_cpu,

@@ -51,6 +51,9 @@ struct pv_dom {
 	int quiescing;      /* a quiesce was asked and not resumed */
 	int quiesce_told;   /* ... and its end reported to the core */
 	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
+	int dirty_uffd;     /* dirty log (pv_dirty.c): the process's userfaultfd for */
+	int pagemap;        /* asynchronous write-protect and its pagemap, or -1 */
+	int dirty_on;       /* guest memory is registered for write-protect */
 	int lazy_uffd;      /* lazy restore: the launcher's userfaultfd, or -1 */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
@@ -110,6 +113,9 @@ const char *pv_sandbox_summary(void);
 /* The service thread (pv_service.c). */
 int pv_service_start(struct domain *d);
 void pv_service_stop(struct domain *d);
+/* Ask the service thread to stop without waiting (the domain is being killed):
+ * pv_service_stop then only joins it. hv_lock may be held. */
+void pv_service_stop_soon(struct domain *d);
 /* Answer hypercall `id` of d's process with ret. */
 void pv_answer(struct domain *d, uint64_t id, long ret);
 /* Interrupt v's thread with the upcall signal (upcall, park or stop). */
@@ -146,6 +152,12 @@ void pv_set_callback(struct domain *d, struct vcpu *v);
 int pv_reaper_init(void);
 int pv_reaper_watch(struct domain *d);
 
+/* The dirty log (pv_dirty.c): engine ops, hv_lock. */
+int pv_dirty_log_start(struct domain *d);
+int pv_dirty_log_collect(struct domain *d, uint64_t *bitmap);
+void pv_dirty_log_stop(struct domain *d);
+/* Close its descriptors (release). */
+void pv_dirty_close(struct pv_dom *p);
 /* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
  * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at its end (made
  * with the launcher, settled after the start: pv_spawn.c). */

@@ -186,6 +186,15 @@ int pv_service_start(struct domain *d)
 	return -pv_errno_from_host(rc);
 }
 
+void pv_service_stop_soon(struct domain *d)
+{
+	struct pv_dom *p = pv_dom(d);
+
+	p->service_stop = 1;
+	if (p->service_created && __atomic_load_n(&p->service_running, __ATOMIC_SEQ_CST))
+		pthread_kill(p->service, SIGUSR2);
+}
+
 /* NOTIF_RECV does not return when the domain process dies: interrupt the thread with
  * SIGUSR2 (installed without SA_RESTART) until it has seen the stop flag. */
 void pv_service_stop(struct domain *d)

@@ -284,9 +284,47 @@ static int pv_recv_listener(struct domain *d, int fd)
 	return 0;
 }
 
+/* Then the dirty log's descriptors (launch.c's dirty_make): two bytes saying which
+ * came, and those. */
+static int pv_recv_dirty(struct domain *d, int fd)
+{
+	struct pv_dom *p = pv_dom(d);
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char have[2];
+	int fds[2] = { -1, -1 }, n = 0;
+	struct iovec iov = { have, sizeof(have) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct cmsghdr *c;
+
+	if (poll(&pfd, 1, 5000) <= 0)
+		return -PV_ETIMEDOUT;
+	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(have))
+		return -PV_EIO;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len <= CMSG_LEN(sizeof(fds))) {
+		n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fds, CMSG_DATA(c), (size_t)n * sizeof(int));
+	}
+	if (n != (have[0] != 0) + (have[1] != 0)) {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		return -PV_EBADMSG;
+	}
+	p->dirty_uffd = have[0] ? fds[0] : -1;
+	p->pagemap = have[1] ? fds[have[0] ? 1 : 0] : -1;
+	return 0;
+}
+
 int pv_spawn_handover(struct domain *d, int ctrl, int own_uid)
 {
 	int rc = pv_send_go(d, ctrl, own_uid);
 
-	return rc ? rc : pv_recv_listener(d, ctrl);
+	if (rc == 0)
+		rc = pv_recv_listener(d, ctrl);
+	return rc ? rc : pv_recv_dirty(d, ctrl);
 }
