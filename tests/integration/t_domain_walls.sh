@@ -61,14 +61,6 @@ grep -q '^domain_walls_pv *: seccomp filter, .*mount namespace (empty root), net
 cg=$(awk -F' *: ' '$1 == "domain_cgroups" { print $2 }' <<<"$info")
 echo "pvx info: $cg"
 
-# cgdir PID CONTROLLER: PID's cgroup directory in the v1 hierarchy of CONTROLLER
-cgdir() {
-	local path mnt
-	path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
-	mnt=$(awk -v c="$2" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -1)
-	[ -n "$path" ] && [ -n "$mnt" ] && echo "$mnt$path"
-}
-
 # The cgroup: in every hierarchy with one of our controllers, .../pvisor.<pid>/dom<domid>
 # (the spawner thread moves a started domain there, right after the start).
 d1=$("$PVX" domid w1)
@@ -93,6 +85,17 @@ if [ -n "${pids:-}" ]; then
 	wait_for 10 bash -c "[ ! -d '$pids' ]" || fail "w1's cgroup $pids stays after destroy"
 	ok "a destroyed domain's cgroup goes"
 fi
+
+# A restored domain (and a migrated-in one: t_migrate) is walled the same way: its
+# process is a new launcher, its cgroup limits come from the image's domain.
+"$PVX" create -q "$(mkcfg wr 'cmdline = "app=count ms=50"')" || fail "create wr"
+wait_for 30 console_has wr "count: 2" || fail "wr does not count"
+"$PVX" save wr "$PVISOR_RUNDIR/wr.img" >/dev/null || fail "save wr"
+"$PVX" restore "$PVISOR_RUNDIR/wr.img" || fail "restore wr"
+pr=$(field wr pid)
+walls_held "$pr" "$hv" "$("$PVX" domid wr)" 1 16 || fail "the restored wr is not walled"
+ok "the restored wr (process $pr) is walled: uid $(status "$pr" Uid | awk '{print $1}'), its own namespaces and cgroup"
+"$PVX" destroy wr || fail "destroy wr"
 
 # A uid let go is not the next one taken: a pvisor that exits leaves its launchers'
 # zombies (until init reaps them), and they count against their uid's RLIMIT_NPROC

@@ -158,6 +158,11 @@ int pv_dirty_log_collect(struct domain *d, uint64_t *bitmap);
 void pv_dirty_log_stop(struct domain *d);
 /* Close its descriptors (release). */
 void pv_dirty_close(struct pv_dom *p);
+/* A launcher walled in a mount namespace without /proc sends no pagemap: open the
+ * process's own from here (the same mm; the hypervisor may read it as the
+ * process's parent, root or the owner of its user namespace). Quiet on failure:
+ * the domain then cannot migrate live, as on a kernel without the means. */
+void pv_dirty_pagemap_take(struct pv_dom *p);
 /* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
  * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at its end (made
  * with the launcher, settled after the start: pv_spawn.c). */

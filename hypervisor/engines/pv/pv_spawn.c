@@ -317,6 +317,7 @@ static int pv_recv_dirty(struct domain *d, int fd)
 	}
 	p->dirty_uffd = have[0] ? fds[0] : -1;
 	p->pagemap = have[1] ? fds[have[0] ? 1 : 0] : -1;
+	pv_dirty_pagemap_take(p);
 	return 0;
 }
 
