@@ -1,6 +1,6 @@
 /* pvsup: the supervisor of a run directory's daemons, started with them by pvstart
  * (the last in its table, so `pvx daemons stop` stops it first). It watches xsd,
- * pvconsoled, blkback and netback through pidfds and, when one ends -- kill -9, a
+ * pvmon, pvconsoled, blkback and netback through pidfds and, when one ends -- kill -9, a
  * crash -- starts it again the way any pvx command would (pvstart_daemons_ensure:
  * under daemons.lock, waiting for its socket). The daemons know how to carry on
  * from the store (docs/NOTES-restart.md). A daemon that stopped on its own terms
@@ -42,6 +42,7 @@ struct sup_watch {
 
 static struct sup_watch watched[] = {
 	{ "xsd", 0, -1, 0, 0, 0 },
+	{ "pvmon", 0, -1, 0, 0, 0 },
 	{ "pvconsoled", 0, -1, 0, 0, 0 },
 	{ "blkback", 0, -1, 0, 0, 0 },
 	{ "netback", 0, -1, 0, 0, 0 },
@@ -211,7 +212,7 @@ int main(void)
 	if ((rc = rundir_pidfile_write("pvsup.pid")) < 0)
 		log_warnx("cannot write pvsup.pid: %s", strerror(-rc));
 	sup_refresh();
-	log_info("supervising xsd, pvconsoled, blkback and netback in %s", rundir_path());
+	log_info("supervising xsd, pvmon, pvconsoled, blkback and netback in %s", rundir_path());
 	rc = sup_loop(sfd, lfd, hvfd);
 	/* the socket stays, and the pid file unless it is ours: a pvsup started meanwhile
 	 * may have made them anew (a stale socket refuses connections, and is replaced) */

@@ -9,7 +9,7 @@
 id=$("$PVX" domid watched)
 wait_for 10 grep -q "dom$id (watched): watching it" "$PVISOR_RUNDIR/pvmon.log" ||
 	fail "no monitor: $(cat "$PVISOR_RUNDIR/pvmon.log")"
-mon=$(pgrep -f "pvmon $id $CFGDIR/watched.cfg") || fail "no pvmon process"
+mon=$(cat "$PVISOR_RUNDIR/pvmon.pid") && [ "$mon" -gt 0 ] || fail "no pvmon pid file"
 kill "$(cat "$PVISOR_RUNDIR/pvsup.pid")" # the supervisor would start xsd again
 wait_for 10 test ! -e "$PVISOR_RUNDIR/pvsup.pid" || fail "pvsup did not stop"
 kill -9 "$(cat "$PVISOR_RUNDIR/xsd.pid")"
