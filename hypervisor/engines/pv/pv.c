@@ -96,7 +96,7 @@ static void pv_cgroup_take(struct domain *d, const struct pv_launcher *l)
 static int pv_start(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
-	struct pv_launcher l = { .ctrl = -1 };
+	struct pv_launcher l = { .ctrl = -1, .pagemap = -1 };
 	int rc;
 
 	timeinfo_update(d);
@@ -112,6 +112,7 @@ static int pv_start(struct domain *d)
 		rc = pv_spawn_handover(d, l.ctrl, l.uid != (uid_t)-1);
 	if (l.ctrl >= 0)
 		close(l.ctrl);
+	pv_dirty_pagemap_take(p, &l.pagemap);
 	if (rc == 0)
 		rc = pv_service_start(d);
 	if (rc && p->pid > 0)

@@ -86,6 +86,7 @@ struct pv_launcher {
 	int ctrl;
 	uid_t uid;          /* its own, or (uid_t)-1 */
 	struct dcg *cg;     /* launch.<pid>, or NULL without cgroups */
+	int pagemap;        /* its /proc/<pid>/pagemap, or -1 (pv_dirty_pagemap_open) */
 };
 
 /* Launchers started ahead of need (pv_spawn.c). init: the sandbox and the spawner
@@ -158,11 +159,13 @@ int pv_dirty_log_collect(struct domain *d, uint64_t *bitmap);
 void pv_dirty_log_stop(struct domain *d);
 /* Close its descriptors (release). */
 void pv_dirty_close(struct pv_dom *p);
-/* A launcher walled in a mount namespace without /proc sends no pagemap: open the
- * process's own from here (the same mm; the hypervisor may read it as the
- * process's parent, root or the owner of its user namespace). Quiet on failure:
- * the domain then cannot migrate live, as on a kernel without the means. */
-void pv_dirty_pagemap_take(struct pv_dom *p);
+/* A launcher walled in a mount namespace without /proc sends no pagemap: the
+ * spawner opens the process's own (the same mm) once it has exec'd and before its
+ * domain comes -- while it is still dumpable, so a pvisor that is not root may
+ * read it too. The descriptor, or -1 (the domain then cannot migrate live, as on
+ * a kernel without the means). take: p keeps *fd unless the launcher sent its own. */
+int pv_dirty_pagemap_open(pid_t pid);
+void pv_dirty_pagemap_take(struct pv_dom *p, int *fd);
 /* Scheduling (pv_sched.c): engine ops set_affinity (pv_apply_affinity, also when a
  * vCPU's thread binds), set_sched, vcpu_cpu; the domain cgroup at its end (made
  * with the launcher, settled after the start: pv_spawn.c). */

@@ -2,7 +2,7 @@
  * The pv engine's dirty log, for live migration: which pages of its memory the
  * domain process wrote. The launcher made a userfaultfd of its mm for asynchronous
  * write-protect and opened its pagemap (launch.c's dirty_make) -- or, walled in a
- * mount namespace with no /proc, left that to us (pv_dirty_pagemap_take); here the guest's
+ * mount namespace with no /proc, left that to us (pv_dirty_pagemap_open); here the guest's
  * mapping is registered for write-protect, and each collect is one PAGEMAP_SCAN
  * ioctl (Linux 6.7) that returns the pages written since the last one and
  * write-protects them again in the same walk. A first write to a protected page
@@ -75,14 +75,21 @@ static int pv_dirty_scan(struct domain *d, uint64_t *bitmap)
 	return 0;
 }
 
-void pv_dirty_pagemap_take(struct pv_dom *p)
+int pv_dirty_pagemap_open(pid_t pid)
 {
 	char path[48];
 
-	if (p->pagemap >= 0 || p->pid <= 0)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)p->pid);
-	p->pagemap = open(path, O_RDONLY | O_CLOEXEC); /* -1: no dirty log, as before */
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC); /* -1: no dirty log, as before */
+}
+
+void pv_dirty_pagemap_take(struct pv_dom *p, int *fd)
+{
+	if (p->pagemap < 0)
+		p->pagemap = *fd;
+	else if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 int pv_dirty_log_start(struct domain *d)

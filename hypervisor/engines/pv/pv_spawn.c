@@ -57,6 +57,7 @@ static int pv_spawn_launcher(struct pv_launcher *l)
 	}
 	l->ctrl = sv[0];
 	l->cg = NULL;
+	l->pagemap = pv_dirty_pagemap_open(l->pid); /* exec'd (vfork), still dumpable */
 	if (dcg_controllers() &&
 	    (dcg_create_launcher(l->pid, &l->cg) < 0 || dcg_attach(l->cg, l->pid) < 0))
 		log_warnx("launcher %d: not in a cgroup of its own", (int)l->pid);
@@ -317,7 +318,6 @@ static int pv_recv_dirty(struct domain *d, int fd)
 	}
 	p->dirty_uffd = have[0] ? fds[0] : -1;
 	p->pagemap = have[1] ? fds[have[0] ? 1 : 0] : -1;
-	pv_dirty_pagemap_take(p);
 	return 0;
 }
 
