@@ -44,7 +44,13 @@ def privcmd_seeds():
         "grant": rec(11, struct.pack("<QQ", 4, 0)) + rec(9, struct.pack("<HHI", 1, 0, 8))
         + rec(10, struct.pack("<II", 0, 0)),
         "domext": rec(5, b"") + rec(4, struct.pack("<HHI", 1, 1, 0) + b"x" * 64 + b"\0" * 160)
-        + rec(6, wait(1)) + rec(17, wait(1)) + rec(18, domid(1)) + rec(24, b""),
+        + rec(6, wait(1)) + rec(17, wait(1)) + rec(18, domid(1)) + rec(28, b""),
+        "domstates": rec(24, struct.pack("<HHI", 1, 0, 0) + b"\0" * 224)
+        + rec(24, struct.pack("<HHI", 0, 4, 0) + b"x" + b"\0" * 223)
+        + rec(25, b"") + rec(26, struct.pack("<QQ", 0, 0))
+        + rec(26, struct.pack("<QQ", 2**64 - 1, 0)),
+        "dirtylog": rec(27, struct.pack("<HHIQ", 1, 1, 0, 0)) + rec(27, struct.pack("<HHIQ", 1, 2, 0, 0))
+        + rec(27, struct.pack("<HHIQ", 1, 3, 0, 0)),
     }
 
 
