@@ -41,10 +41,8 @@ struct sup_watch {
 };
 
 static struct sup_watch watched[] = {
-	{ "xsd", 0, -1, 0, 0, 0 },
-	{ "pvmon", 0, -1, 0, 0, 0 },
-	{ "pvconsoled", 0, -1, 0, 0, 0 },
-	{ "blkback", 0, -1, 0, 0, 0 },
+	{ "xsd", 0, -1, 0, 0, 0 },        { "pvmon", 0, -1, 0, 0, 0 },
+	{ "pvconsoled", 0, -1, 0, 0, 0 }, { "blkback", 0, -1, 0, 0, 0 },
 	{ "netback", 0, -1, 0, 0, 0 },
 };
 #define SUP_N ARRAY_SIZE(watched)
