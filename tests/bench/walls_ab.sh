@@ -34,8 +34,8 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# in SET CMD... : CMD with SET's run directory and binaries (and, for nowalls, no walls)
-in() {
+# with SET CMD... : CMD with SET's run directory and binaries (and, for nowalls, no walls)
+with() {
 	local s=$1
 	shift
 	env PVISOR_RUNDIR="${rd[$s]}" PVISOR_BINDIR="${sbin[$s]}" \
@@ -43,10 +43,10 @@ in() {
 }
 
 for s in "${sets[@]}"; do
-	in "$s" "${sbin[$s]}/pvx" daemons start >/dev/null || { echo "$s: daemons start failed" >&2; exit 1; }
+	with "$s" "${sbin[$s]}/pvx" daemons start >/dev/null || { echo "$s: daemons start failed" >&2; exit 1; }
 done
-in walls "$bin/pvx" info | grep -E '^domain_(walls_pv|cgroups)' | sed 's/^/walls:   /'
-in nowalls "$bin/pvx" info | grep -E '^domain_walls_pv' | sed 's/^/nowalls: /'
+with walls "$bin/pvx" info | grep -E '^domain_(walls_pv|cgroups)' | sed 's/^/walls:   /'
+with nowalls "$bin/pvx" info | grep -E '^domain_walls_pv' | sed 's/^/nowalls: /'
 
 # boot SET I: one create-to-banner in ns (or nothing when it failed)
 boot() {
@@ -57,8 +57,8 @@ kernel = "${skern[$s]}"
 memory = 16
 cmdline = "app=hello"
 EOF
-	res=$(in "$s" "$bin/bench_firstline" -k -t 30 "pvkernel 0.1:" "${sbin[$s]}/pvx" create -c "$cfg")
-	in "$s" "${sbin[$s]}/pvx" destroy "ab$i" >/dev/null 2>&1
+	res=$(with "$s" "$bin/bench_firstline" -k -t 30 "pvkernel 0.1:" "${sbin[$s]}/pvx" create -c "$cfg")
+	with "$s" "${sbin[$s]}/pvx" destroy "ab$i" >/dev/null 2>&1
 	bench_kv ns "$res"
 }
 
