@@ -44,8 +44,27 @@ static void push_responses(struct blk_ring *r)
 		xbe_evtchn_notify(r->xd, (uint32_t)r->port);
 }
 
+/* The counters of the status socket (pvxweb, pvx top): what was served, by kind. */
+static void slot_account(struct blk_disk *k, const struct blk_slot *s)
+{
+	uint64_t bytes = s->req.nr_sectors * BLK_SECTOR_SIZE;
+
+	if (s->status != PV_BLKIF_RSP_OKAY)
+		return; /* counted in nr_errors */
+	if (s->req.op == PV_BLKIF_OP_READ) {
+		k->rd_reqs++;
+		k->rd_bytes += bytes;
+	} else if (s->req.op == PV_BLKIF_OP_WRITE) {
+		k->wr_reqs++;
+		k->wr_bytes += bytes;
+	} else {
+		k->other_reqs++; /* flush, discard */
+	}
+}
+
 static void slot_finish(struct blk_ring *r, struct blk_slot *s)
 {
+	slot_account(r->disk, s);
 	respond(r, s->req.id, s->req.ring_op, s->status);
 	s->next = r->free;
 	r->free = s;

@@ -111,7 +111,8 @@ struct blk_disk {
 	struct blk_limits lim;
 	unsigned nr_rings;
 	struct blk_ring *rings[BLK_MAX_QUEUES];
-	uint64_t nr_reqs, nr_errors; /* statistics */
+	uint64_t nr_reqs, nr_errors; /* statistics: every response, error responses */
+	uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes, other_reqs; /* ... answered OK, by kind */
 	int held;   /* storage handover: no new requests; the disk closes once idle */
 	int handed; /* ... and it is closed (ops->close done, k->io NULL) */
 };

@@ -18,22 +18,36 @@
 
 static struct xbe *g_be;
 
-/* One line per device for a client of $RUNDIR/blkback.sock. */
+/* One line per device for a client of $RUNDIR/blkback.sock: words for people,
+ * then " -- " and the counters as key=value for programs (pvxweb, pvx top). */
+static int status_line(const struct xbe_device *d, char *line, size_t size)
+{
+	const struct blk_disk *k = d->priv;
+	const struct blk_disk none = { .path = "-" };
+	int n;
+
+	if (!k)
+		k = &none;
+	n = snprintf(line, size, "%s state %d %s %llu sectors %u queues %llu requests %llu errors "
+		     "-- rd_reqs=%llu rd_bytes=%llu wr_reqs=%llu wr_bytes=%llu other_reqs=%llu "
+		     "errors=%llu\n", d->name, (int)d->state, k->path,
+		     (unsigned long long)k->lim.sectors, k->nr_rings, (unsigned long long)k->nr_reqs,
+		     (unsigned long long)k->nr_errors, (unsigned long long)k->rd_reqs,
+		     (unsigned long long)k->rd_bytes, (unsigned long long)k->wr_reqs,
+		     (unsigned long long)k->wr_bytes, (unsigned long long)k->other_reqs,
+		     (unsigned long long)k->nr_errors);
+	return n > 0 && (size_t)n < size ? n : -1;
+}
+
 static void on_status(int c, void *arg)
 {
-	char line[768];
+	char line[1024];
 
 	(void)arg;
 	for (struct xbe_device *d = xbe_devices(g_be); d; d = d->next) {
-		struct blk_disk *k = d->priv;
-		int n = snprintf(line, sizeof(line), "%s state %d %s %llu sectors %u queues "
-				 "%llu requests %llu errors\n", d->name, (int)d->state,
-				 k ? k->path : "-", k ? (unsigned long long)k->lim.sectors : 0ULL,
-				 k ? k->nr_rings : 0, k ? (unsigned long long)k->nr_reqs : 0ULL,
-				 k ? (unsigned long long)k->nr_errors : 0ULL);
+		int n = status_line(d, line, sizeof(line));
 
-		if (n > 0 && util_write_full(c, line, (size_t)n < sizeof(line) ? (size_t)n
-					     : sizeof(line) - 1) < 0)
+		if (n > 0 && util_write_full(c, line, (size_t)n) < 0)
 			break;
 	}
 }

@@ -14,6 +14,8 @@
 #include "log.h"
 #include "util.h"
 
+#define XBE_TX_TRIES 16 /* a transaction that keeps conflicting gives up */
+
 struct xs_handle *xbe_xs(struct xbe *be)
 {
 	return be->xs;
@@ -338,6 +340,36 @@ int xbe_fe_read_u64(struct xbe_device *d, const char *key, uint64_t max, uint64_
 	return read_u64(d, d->fpath, key, max, out);
 }
 
+/* Write a key of a device's backend directory only while the directory is there.
+ * The toolstack removes it when the device or its domain goes, and a plain write
+ * (a closing state, say) would make it again, since a store write creates the
+ * missing parents: the check and the write go in one transaction. */
+static int be_write_present(struct xs_handle *xs, const char *dir, const char *path,
+			    const char *val, size_t n)
+{
+	int rc = -EAGAIN;
+
+	for (int tries = 0; tries < XBE_TX_TRIES && rc == -EAGAIN; tries++) {
+		char *cur = NULL;
+		size_t len;
+		uint32_t t;
+
+		rc = xs_transaction_start(xs, &t);
+		if (rc < 0)
+			return rc;
+		rc = xs_read(xs, t, dir, &cur, &len);
+		free(cur);
+		if (rc == 0)
+			rc = xs_write(xs, t, path, val, n);
+		if (rc < 0) {
+			xs_transaction_end(xs, t, false);
+			return rc;
+		}
+		rc = xs_transaction_end(xs, t, true);
+	}
+	return rc;
+}
+
 int xbe_printf(struct xbe_device *d, const char *key, const char *fmt, ...)
 {
 	char path[XBE_PATH_MAX * 2], val[256];
@@ -350,7 +382,7 @@ int xbe_printf(struct xbe_device *d, const char *key, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(val))
 		return -ENOSPC;
 	snprintf(path, sizeof(path), "%s/%s", d->bpath, key);
-	return xs_write(d->be->xs, 0, path, val, (size_t)n);
+	return be_write_present(d->be->xs, d->bpath, path, val, (size_t)n);
 }
 
 int xbe_ring_map(struct xbe_device *d, const char *key, void **addr, uint32_t *handle)

@@ -205,6 +205,7 @@ void nb_io_rx(struct nb_vif *v)
 		}
 		if (rc > 0) {
 			q->rx.req_cons += rx_plans[nplans].nslots;
+			v->rx_reqs += rx_plans[nplans].nslots;
 			v->rx_pkts++;
 			v->rx_bytes += len;
 			nplans++;
@@ -360,6 +361,7 @@ static unsigned tx_gather(struct nb_queue *q, unsigned *nops, uint64_t now)
 			v->tx_errors++;
 			tx_respond(q, &it->pkt, PV_NETIF_RSP_ERROR);
 			q->tx.req_cons += used;
+			v->tx_reqs += used;
 			if (it->pkt.verdict == NB_TX_FATAL) {
 				xbe_warnx(v->d, "tx: the frontend broke the protocol; its tx ring is "
 					  "no longer served");
@@ -382,6 +384,7 @@ static unsigned tx_gather(struct nb_queue *q, unsigned *nops, uint64_t now)
 		it->nops = tx_plan(v, &it->pkt, it->slot, &tx_ops[*nops]);
 		*nops += it->nops;
 		q->tx.req_cons += used;
+		v->tx_reqs += used;
 		n++;
 	}
 	return n;

@@ -67,6 +67,7 @@ struct nb_vif {
 	uint16_t rxq_len[NB_RXQ_MAX];
 	unsigned rxq_head, rxq_count;
 	uint64_t tx_pkts, tx_bytes, tx_errors, rx_pkts, rx_bytes, rx_drops;
+	uint64_t tx_reqs, rx_reqs; /* ring slots consumed (a packet may take several) */
 	struct nb_vif *next;       /* every vif (nb_vifs) */
 	struct nb_vif *next_dirty; /* on the list of vifs with rx to push */
 	int dirty;

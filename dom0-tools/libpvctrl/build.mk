@@ -6,4 +6,5 @@ $(eval $(call component,dom0-tools/libpvctrl,include common))
 HOST_LIBS += pvctrl
 pvctrl_SRCS += dom0-tools/libpvctrl/pvctrl.c dom0-tools/libpvctrl/pvctrl_ops.c \
 	dom0-tools/libpvctrl/pvctrl_evtchn.c dom0-tools/libpvctrl/pvctrl_gnt.c \
-	dom0-tools/libpvctrl/pvctrl_sched.c
+	dom0-tools/libpvctrl/pvctrl_sched.c \
+	dom0-tools/libpvctrl/pvctrl_trace.c

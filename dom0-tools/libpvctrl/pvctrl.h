@@ -158,6 +158,24 @@ int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr);
  * past it may be left unrun). */
 int pvctrl_gnttab_copy(struct pvctrl *h, struct pv_gnttab_copy *ops, size_t n);
 
+/*
+ * Instruments (pvctrl_trace.c). counters: what the hypervisor counted for domid
+ * (privcmd.h says what each counter counts); 0 or -errno (-ESRCH). trace_start:
+ * open the trace session t asks for (t is updated) and map its buffer read-only at
+ * *buf; 0, -EBUSY (another session runs) or -errno. trace_stop: end the session
+ * (when it returns, no record is being written); the buffer stays mapped until
+ * trace_unmap. trace_take: copy record *next of buf into out: 1 taken (*next
+ * advanced), 0 not written yet, -EAGAIN lost (the writers lapped the reader; *next
+ * moved on and *lost counts them): call again.
+ */
+int pvctrl_domain_counters(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_counters *c);
+int pvctrl_trace_start(struct pvctrl *h, struct pv_privcmd_trace *t,
+		       const struct pv_trace_buf **buf);
+int pvctrl_trace_stop(struct pvctrl *h);
+void pvctrl_trace_unmap(const struct pv_trace_buf *buf);
+int pvctrl_trace_take(const struct pv_trace_buf *buf, uint64_t *next, struct pv_trace_rec *out,
+		      uint64_t *lost);
+
 int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi);
 /* What stands between a domain and the host: each engine's walls, the cgroups. */
 int pvctrl_walls(struct pvctrl *h, struct pv_privcmd_walls *w);

@@ -12,7 +12,7 @@ pvx_SRCS += dom0-tools/libpvx/domcfg.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_check.c dom0-tools/libpvx/domcfg_xlkeys.c dom0-tools/libpvx/domcfg_keys.c
 pvx_SRCS += dom0-tools/libpvx/domcfg_json.c
 pvx_SRCS += dom0-tools/libpvx/build.c
-pvx_SRCS += dom0-tools/libpvx/create.c
+pvx_SRCS += dom0-tools/libpvx/create.c dom0-tools/libpvx/domview.c
 pvx_SRCS += dom0-tools/libpvx/store.c dom0-tools/libpvx/device.c
 pvx_SRCS += dom0-tools/libpvx/diskspec.c dom0-tools/libpvx/disk.c dom0-tools/libpvx/image.c \
 	dom0-tools/libpvx/image_users.c
@@ -37,3 +37,4 @@ pvx_SRCS += dom0-tools/libpvx/elfimg.c dom0-tools/libpvx/elfimg_place.c \
 pvx_SRCS += dom0-tools/libpvx/control.c dom0-tools/libpvx/mem.c dom0-tools/libpvx/rename.c \
             dom0-tools/libpvx/snapshot.c dom0-tools/libpvx/hostinfo.c \
             dom0-tools/libpvx/cpumap.c dom0-tools/libpvx/sched.c
+pvx_SRCS += dom0-tools/libpvx/hcnames.c dom0-tools/libpvx/tracefile.c dom0-tools/libpvx/bkstat.c

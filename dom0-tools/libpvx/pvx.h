@@ -386,5 +386,13 @@ int pvx_domain_dump_core(struct pvctrl *h, pv_domid_t domid, int fd, struct pvx_
  * is still in the image and lets the domain go (a save or a dump-core needs all of
  * its memory). 0 (also when there is no pager), or -errno with err set. */
 int pvx_domain_lazy_fill(pv_domid_t domid, struct pvx_err *err);
+/* ---- How a domain is shown (libpvx/domview.c) ---- */
+struct yajl_gen_t;
+/* The domain's config as xl's JSON "config" object (as pvx list -l prints it),
+ * or {"c_info": {"name": name}} when it has no saved config. 0 or -EIO. */
+int pvx_domain_config_json(struct yajl_gen_t *g, pv_domid_t domid, const char *name);
+/* xl's six state letters (r b p s <reason> d) of a domain's getdomaininfo;
+ * "------" for NULL (it went meanwhile). */
+void pvx_domain_letters(const struct pv_domctl_getdomaininfo *info, char out[7]);
 
 #endif

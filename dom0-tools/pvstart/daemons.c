@@ -24,17 +24,19 @@ struct daemon_def {
 	const char *name;
 	const char *socket; /* in the run directory */
 	int required;       /* pvx cannot work without it */
+	const char *enable; /* started only while this file is in the run directory */
 };
 
 static const struct daemon_def daemons[] = {
-	{ "pvisor", PV_PRIVCMD_SOCKET, 1 },
-	{ "xsd", "xenstored.sock", 0 },
-	{ "pvmon", "pvmon.sock", 0 },
-	{ "pvconsoled", "pvconsoled.sock", 0 },
-	{ "blkback", "blkback.sock", 0 },
-	{ "netback", "netback.sock", 0 },
+	{ "pvisor", PV_PRIVCMD_SOCKET, 1, NULL },
+	{ "xsd", "xenstored.sock", 0, NULL },
+	{ "pvmon", "pvmon.sock", 0, NULL },
+	{ "pvconsoled", "pvconsoled.sock", 0, NULL },
+	{ "blkback", "blkback.sock", 0, NULL },
+	{ "netback", "netback.sock", 0, NULL },
+	{ "pvxweb", "pvxweb.sock", 0, "pvxweb.conf" }, /* pvx web enables it */
 	/* last: started once the others run, stopped first (it would restart them) */
-	{ "pvsup", "pvsup.sock", 0 },
+	{ "pvsup", "pvsup.sock", 0, NULL },
 };
 
 static int daemon_installed(const struct daemon_def *dd)
@@ -43,6 +45,20 @@ static int daemon_installed(const struct daemon_def *dd)
 
 	snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), dd->name);
 	return access(path, X_OK) == 0;
+}
+
+static int daemon_enabled(const struct daemon_def *dd)
+{
+	char path[1024];
+
+	return !dd->enable ||
+	       (rundir_file(path, sizeof(path), dd->enable) == 0 && access(path, F_OK) == 0);
+}
+
+/* Built and enabled: it is started with the others. */
+static int daemon_wanted(const struct daemon_def *dd)
+{
+	return daemon_installed(dd) && daemon_enabled(dd);
 }
 
 static pid_t daemon_dying(const struct daemon_def *dd);
@@ -168,8 +184,8 @@ static int daemons_all_alive(void)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
 		pid_t pid = daemon_pid(&daemons[i]);
 
-		if (pid <= 0 && !daemon_installed(&daemons[i]))
-			continue; /* not built: nothing to start either */
+		if (pid <= 0 && !daemon_wanted(&daemons[i]))
+			continue; /* not built or not enabled: nothing to start either */
 		if (pid <= 0 || !daemon_is(pid, &daemons[i]) || !daemon_alive(pid))
 			return 0;
 	}
@@ -188,7 +204,7 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
 		const struct daemon_def *dd = &daemons[i];
 
-		if (!daemon_installed(dd)) {
+		if (!daemon_wanted(dd)) {
 			if (dd->required)
 				rc = pvx_fail(err, -ENOENT, "%s/%s is missing; run 'make' first",
 					      rundir_bindir(), dd->name);
@@ -276,6 +292,23 @@ static int daemon_stop(const struct daemon_def *dd)
 	return -ETIMEDOUT;
 }
 
+int pvstart_daemon_stop(const char *name, struct pvx_err *err)
+{
+	int lock, rc;
+
+	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+		if (strcmp(daemons[i].name, name) != 0)
+			continue;
+		lock = daemons_lock(err);
+		if (lock < 0)
+			return lock;
+		rc = daemon_stop(&daemons[i]);
+		close(lock);
+		return rc < 0 ? pvx_fail(err, rc, "%s did not stop on SIGTERM: killed", name) : 0;
+	}
+	return pvx_fail(err, -ENOENT, "%s: no such daemon", name);
+}
+
 int pvstart_daemons_stop(struct pvx_err *err)
 {
 	int lock = daemons_lock(err), rc = 0;
@@ -298,6 +331,7 @@ int pvstart_daemons_status(struct pvstart_daemon_status *out, size_t max)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && n < max; i++, n++) {
 		out[n].name = daemons[i].name;
 		out[n].installed = daemon_installed(&daemons[i]);
+		out[n].enabled = daemon_enabled(&daemons[i]);
 		out[n].running = daemon_running(&daemons[i]);
 		out[n].pid = out[n].running ? daemon_pid(&daemons[i]) : 0;
 	}

@@ -57,6 +57,34 @@ static int hp_run(const char *script, const char *rel, const char *vif, const ch
 	return pvstart_run_logged(argv, add, HP_TIMEOUT_S * 1000, HP_LOG, err);
 }
 
+struct hp_claim {
+	const char *key;
+	char *script;
+};
+
+static int hp_claim_fn(struct xs_handle *xs, uint32_t t, void *arg)
+{
+	struct hp_claim *c = arg;
+
+	free(c->script);
+	c->script = pvx_xs_read_str(xs, t, "%s", c->key);
+	return c->script && *c->script ? xs_rm(xs, t, c->key) : 0;
+}
+
+/* Offline runs once: pvx destroy and the monitor may both clean up after a
+ * domain. The script key is read and removed in one transaction, so only one
+ * of them sees it (a plain RM of an absent key succeeds, as in Xen). */
+static char *hp_claim(struct xs_handle *xs, const char *key)
+{
+	struct hp_claim c = { key, NULL };
+
+	if (pvx_xs_transact(xs, hp_claim_fn, &c) < 0) {
+		free(c.script);
+		return NULL;
+	}
+	return c.script;
+}
+
 int pvstart_vif_hotplug(struct xs_handle *xs, pv_domid_t domid, unsigned devid, int online,
 			struct pvx_err *err)
 {
@@ -67,10 +95,8 @@ int pvstart_vif_hotplug(struct xs_handle *xs, pv_domid_t domid, unsigned devid, 
 	snprintf(be, sizeof(be), "/local/domain/0/%s", rel);
 	snprintf(key, sizeof(key), "%s/script", be);
 	snprintf(vifdef, sizeof(vifdef), "vif%u.%u", domid, devid);
-	script = pvx_xs_read_str(xs, 0, "%s", key);
-	/* offline once: whoever removes the key runs it (pvx destroy and the monitor
-	 * may both clean up after a domain) */
-	if (script && *script && (online || xs_rm(xs, 0, key) == 0)) {
+	script = online ? pvx_xs_read_str(xs, 0, "%s", key) : hp_claim(xs, key);
+	if (script && *script) {
 		vif = pvx_xs_read_str(xs, 0, "%s/vifname", be);
 		gw = pvx_xs_read_str(xs, 0, "%s/gatewaydev", be);
 		if (online)

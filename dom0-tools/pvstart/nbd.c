@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "libpvx/diskspec.h"
+#include "libpvx/domcfg.h"
 #include "libpvx/image.h"
 #include "pvstart/pvstart.h"
 #include "pvstart/pvstart_priv.h"
@@ -288,6 +289,22 @@ static void nbd_stop_domain(pv_domid_t domid)
 void pvstart_nbd_stop_all(void)
 {
 	nbd_stop_matching("");
+}
+
+int pvstart_disks_servable(const struct domcfg *dc, struct pvx_err *err)
+{
+	for (size_t i = 0; i < dc->n_disks; i++) {
+		const struct disk_spec *d = &dc->disks[i];
+
+		if (diskspec_qemu_format(d->format) && d->target[0] &&
+		    !diskspec_target_is_uri(d->target) && !pvstart_tool_installed("qemu-nbd"))
+			return pvx_fail(
+				err, -ENOENT,
+				"disk %s: format %s is served by qemu-nbd, "
+				"which is not installed (Debian: apt-get install qemu-utils)",
+				d->vdev, d->format);
+	}
+	return 0;
 }
 
 int pvstart_tool_installed(const char *name)

@@ -14,12 +14,14 @@
 
 struct xs_handle;
 
-/* One daemon of the run directory, in start order. */
+/* One daemon of the run directory, in start order. pvxweb is enabled (started
+ * with the others) only while $RUNDIR/pvxweb.conf exists: pvx web writes it. */
 struct pvstart_daemon_status {
 	const char *name;
 	int running;    /* its socket accepts connections */
 	pid_t pid;      /* from its pid file, 0 if none */
 	int installed;  /* its binary exists */
+	int enabled;    /* 0 for an optional daemon that is not enabled (pvxweb) */
 };
 
 /* Start every installed daemon that is not running, in order, under a lock so
@@ -28,6 +30,8 @@ struct pvstart_daemon_status {
 int pvstart_daemons_ensure(struct pvx_err *err);
 /* Stop them all, last first (SIGTERM, SIGKILL after 10 s). 0 or -errno. */
 int pvstart_daemons_stop(struct pvx_err *err);
+/* Stop one by name, the same way. 0 (also when it did not run) or -errno. */
+int pvstart_daemon_stop(const char *name, struct pvx_err *err);
 /* Fill up to max entries; returns how many. */
 int pvstart_daemons_status(struct pvstart_daemon_status *out, size_t max);
 
@@ -106,7 +110,28 @@ extern const struct pvx_disk_server pvstart_disk_server;
 void pvstart_nbd_stop(pv_domid_t domid, unsigned devid);
 /* A program of that name is in PATH (qemu-nbd, qemu-img). */
 int pvstart_tool_installed(const char *name);
+/* What the config parser cannot know: every disk of dc whose image QEMU serves can
+ * be served here (qemu-nbd is installed). 0 or -ENOENT with err set (pvx create and
+ * pvxweb's create check this first). */
+struct domcfg;
+int pvstart_disks_servable(const struct domcfg *dc, struct pvx_err *err);
 /* Stop every NBD server of the run directory (pvx daemons stop). */
 void pvstart_nbd_stop_all(void);
+
+/* ---- pvx migrate's transport (migrate.c) ---- */
+struct pvstart_migrate_channel {
+	pid_t pid;   /* the shell running the rune */
+	int send_fd; /* the stream to the receiver (the shell's stdin) */
+	int recv_fd; /* the receiver's answers (the shell's stdout) */
+	char *rune;  /* the command run, for messages; the caller frees it */
+};
+/* xl's rune -- "SSH HOST pvx migrate-receive ARGS", or HOST alone when ssh is ""
+ * (the command itself) -- run as sh -c RUNE with the channel's pipes as its stdin
+ * and stdout and no other descriptor. 0 or -errno with err set. */
+int pvstart_migrate_open(const char *ssh, const char *host, const char *args,
+			 struct pvstart_migrate_channel *ch, struct pvx_err *err);
+/* Close the pipes and wait for the shell, 10 s at most (as xl): 0, or -ETIMEDOUT
+ * when it still runs (it is not waited for any longer). */
+int pvstart_migrate_close(struct pvstart_migrate_channel *ch);
 
 #endif

@@ -29,3 +29,11 @@ pvx_PROG_SRCS += dom0-tools/pvx/cmd_top.c dom0-tools/pvx/top_sample.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_save.c dom0-tools/pvx/cmd_restore.c \
 	dom0-tools/pvx/cli_progress.c dom0-tools/pvx/cmd_dump_core.c
 pvx_PROG_SRCS += dom0-tools/pvx/cmd_migrate.c dom0-tools/pvx/cmd_migrate_receive.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_web.c
+pvx_PROG_SRCS += dom0-tools/pvx/cmd_trace.c dom0-tools/pvx/trace_report.c
+pvx_LDLIBS += -lm
+# the PNG of pvx trace report is drawn by this script (python3-matplotlib)
+EXTRA_ALL += $(B)/bin/pvx-trace-plot
+$(B)/bin/pvx-trace-plot: dom0-tools/pvx/pvx-trace-plot.py
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@

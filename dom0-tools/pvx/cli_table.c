@@ -141,6 +141,19 @@ static const struct pvx_cmd commands[] = {
 	  "Unplug a vif" },
 	{ "network-list", cmd_network_list, 0, "DOMAIN...", "List a domain's vifs",
 	  "List a domain's vifs (xl's columns)" },
+	{ "trace", cmd_trace, 0,
+	  "record [-d DOMAIN] [-t SECONDS] [-s SLOTS] FILE | report [--png OUT.png|--no-png] FILE",
+	  "Trace hypercalls and events (xentrace), or summarise a trace",
+	  "record: the hypervisor's records of hypercalls and events with timestamps, of one "
+	  "domain or all, until the time is up, the domain stops or Ctrl-C (-s: records "
+	  "buffered, a power of two); report: per domain the counts, per hypercall the count "
+	  "and p50/p90/p99 of the hypervisor's time, events by port, and a PNG histogram "
+	  "(FILE.png, or --png)" },
+	{ "web", cmd_web, 0, "[--listen ADDR:PORT] [--allow-remote] | --stop",
+	  "Start the browser console and JSON API and print its URL",
+	  "Enable and start pvxweb in this run directory and print the URL that opens the "
+	  "page, access token included; it listens on loopback only unless --allow-remote; "
+	  "pvx daemons starts it from then on; --stop stops and disables it (docs/API.md)" },
 	{ "help", cmd_help, 0, "[COMMAND]", "This list, or one command's help",
 	  "Without COMMAND: every command with one line each; with it: its usage and help" },
 };

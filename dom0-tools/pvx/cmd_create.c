@@ -52,16 +52,10 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 /* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
 static int create_check_disks(const struct domcfg *dc)
 {
-	for (size_t i = 0; i < dc->n_disks; i++) {
-		const struct disk_spec *d = &dc->disks[i];
+	struct pvx_err err = { 0 };
+	int rc = pvstart_disks_servable(dc, &err);
 
-		if (diskspec_qemu_format(d->format) && d->target[0] &&
-		    !diskspec_target_is_uri(d->target) && !pvstart_tool_installed("qemu-nbd"))
-			return cli_fail("%s: disk %s: format %s is served by qemu-nbd, which is not "
-					"installed (Debian: apt-get install qemu-utils)", dc->name,
-					d->vdev, d->format);
-	}
-	return 0;
+	return rc < 0 ? cli_fail("%s: %s", dc->name, pvx_err_text(&err, rc)) : 0;
 }
 
 /* -c: attach to the console ring through pvconsoled, then unpause (unless -p).

@@ -14,6 +14,8 @@ static int daemons_status(void)
 	for (int i = 0; i < n; i++) {
 		if (!st[i].installed)
 			printf("%-12s not built\n", st[i].name);
+		else if (!st[i].enabled && !st[i].running)
+			printf("%-12s not enabled ('pvx web' starts it)\n", st[i].name);
 		else if (st[i].running)
 			printf("%-12s running (pid %d)\n", st[i].name, (int)st[i].pid);
 		else

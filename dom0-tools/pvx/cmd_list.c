@@ -22,31 +22,6 @@ static const char *state_name(uint32_t s)
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
-/* xl's six state letters: r b p s <reason> d, from the domain's info (NULL: it
- * went meanwhile). */
-static void state_letters(const struct pv_domctl_getdomaininfo *info, char out[7])
-{
-	static const char reasons[] = "-rscwS";
-
-	memcpy(out, "------", 7);
-	if (!info)
-		return;
-	if (info->flags & PV_DOMINF_running)
-		out[0] = 'r';
-	if (info->flags & PV_DOMINF_blocked)
-		out[1] = 'b';
-	if (info->flags & PV_DOMINF_paused)
-		out[2] = 'p';
-	if (info->flags & PV_DOMINF_shutdown) {
-		unsigned r = (info->flags >> PV_DOMINF_shutdownshift) & PV_DOMINF_shutdownmask;
-
-		out[3] = 's';
-		out[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
-	}
-	if (info->flags & PV_DOMINF_dying)
-		out[5] = 'd';
-}
-
 /* Every domain's info, in id order, from one request (was one per row). */
 struct list_infos {
 	struct pv_domctl_getdomaininfo *v;
@@ -147,7 +122,7 @@ static void list_row(const struct list_opts *o, const struct pv_privcmd_domext *
 	const struct pv_domctl_getdomaininfo *info = ip ? ip : &none;
 	char st[7];
 
-	state_letters(ip, st);
+	pvx_domain_letters(ip, st);
 	printf("%-40s %5d %5lu %5d     %s  %8.1f", e->name, e->domid,
 	       (unsigned long)(e->tot_pages / 256), (int)e->nr_vcpus, st,
 	       (double)e->cpu_time / 1e9);
@@ -218,33 +193,13 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 
 static void list_json_one(yajl_gen g, const struct pv_privcmd_domext *e)
 {
-	char *text = pvx_domain_saved_config(e->domid);
-	struct cfg_file *cf = NULL;
-	struct domcfg dc;
-
-	memset(&dc, 0, sizeof(dc));
 	yajl_gen_map_open(g);
 	json_str(g, "domid");
 	yajl_gen_integer(g, e->domid);
 	json_str(g, "config");
-	if (text && cfg_parse_buffer(e->name, text, strlen(text), &cf, NULL) == 0 &&
-	    domcfg_from_cfg(cf, &dc, NULL, NULL, NULL) == 0) {
-		domcfg_json_gen_config(&dc, g);
-	} else {
-		/* no saved config (created by another toolstack): what the hypervisor knows */
-		yajl_gen_map_open(g);
-		json_str(g, "c_info");
-		yajl_gen_map_open(g);
-		json_str(g, "name");
-		json_str(g, e->name);
-		yajl_gen_map_close(g);
-		yajl_gen_map_close(g);
-	}
+	pvx_domain_config_json(g, e->domid, e->name);
 	list_json_pvisor(g, e);
 	yajl_gen_map_close(g);
-	domcfg_fini(&dc);
-	cfg_free(cf);
-	free(text);
 }
 
 static int list_json(const struct cli_domset *s)

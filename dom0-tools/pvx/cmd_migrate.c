@@ -8,22 +8,19 @@
  * bar per memory round on a terminal; at the end one line with the rounds, the
  * pages of each, the bytes, the total time and the downtime. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pvx_cli.h"
 #include "util.h"
 
-#define BAR_WIDTH         30
-#define MIGRATE_PIPE_SIZE (1 << 20)
-#define REDRAW_NS         50000000ull
+#define BAR_WIDTH 30
+#define REDRAW_NS 50000000ull
 
 struct migrate_args {
 	struct pvx_migrate_opts o;
@@ -82,72 +79,13 @@ static int migrate_cfg(struct migrate_args *a, char **text, char **path)
 	return 0;
 }
 
-/* xl's rune: SSHCOMMAND HOST pvx migrate-receive [-e] [-p] [--debug], or HOST alone
- * when SSHCOMMAND is empty. */
-static char *migrate_rune(const struct migrate_args *a)
+/* The receiver's options: -e -p --debug as given here. */
+static void migrate_recv_args(const struct migrate_args *a, char *out, size_t len)
 {
-	char *rune = NULL;
-	int n;
-
-	if (!a->ssh[0])
-		return strdup(a->host);
-	n = asprintf(&rune, "%s %s pvx migrate-receive%s%s%s", a->ssh, a->host,
-		     a->no_monitor ? " -e" : "", a->paused ? " -p" : "",
-		     a->o.flags & PVX_MIGRATE_DEBUG ? " --debug" : "");
-	return n < 0 ? NULL : rune;
-}
-
-/* The transport: sh -c RUNE with its stdin and stdout ours. */
-static pid_t migrate_spawn(const char *rune, int *send_fd, int *recv_fd)
-{
-	int to[2], from[2];
-	pid_t pid;
-
-	if (pipe2(to, O_CLOEXEC) < 0)
-		return -1;
-	if (pipe2(from, O_CLOEXEC) < 0) {
-		close(to[0]);
-		close(to[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		execlp("sh", "sh", "-c", rune, (char *)NULL);
-		perror("pvx: migrate: sh");
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	/* A larger pipe: fewer switches between us and whatever reads the stream (the
-	 * receiver itself when the command is a local one). Best effort. */
-	fcntl(to[1], F_SETPIPE_SZ, MIGRATE_PIPE_SIZE);
-	*send_fd = to[1];
-	*recv_fd = from[0];
-	if (pid < 0) {
-		close(to[1]);
-		close(from[0]);
-	}
-	return pid;
-}
-
-/* The transport ends after the receiver: wait a while for it, as xl does. */
-static void migrate_reap(pid_t pid)
-{
-	uint64_t deadline = util_now_ns() + 10000000000ull;
-	int st;
-
-	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if (util_now_ns() > deadline) {
-			fprintf(stderr,
-				"pvx: migrate: the transport (pid %d) has not ended; not "
-				"waiting for it\n",
-				(int)pid);
-			return;
-		}
-		usleep(10000);
-	}
+	snprintf(out, len, "%s%s%s", a->no_monitor ? "-e " : "", a->paused ? "-p " : "",
+		 a->o.flags & PVX_MIGRATE_DEBUG ? "--debug " : "");
+	if (out[0])
+		out[strlen(out) - 1] = '\0';
 }
 
 struct migrate_bar {
@@ -216,34 +154,34 @@ static int migrate_run(struct migrate_args *a, struct pvctrl *h, pv_domid_t id)
 	struct pvx_migrate_report rep = { 0 };
 	struct pvx_err err = { 0 };
 	struct migrate_bar bar = { .tty = isatty(STDERR_FILENO) };
-	char *rune = migrate_rune(a);
-	int send_fd, recv_fd, rc;
-	pid_t pid;
+	struct pvstart_migrate_channel ch;
+	char args[32];
+	int rc;
 
-	if (!rune)
-		return cli_fail("migrate: out of memory");
 	signal(SIGPIPE, SIG_IGN); /* a receiver that dies is an error, not our death */
-	pid = migrate_spawn(rune, &send_fd, &recv_fd);
-	if (pid < 0) {
-		rc = cli_fail("migrate: starting '%s': %s", rune, strerror(errno));
-		free(rune);
-		return rc;
+	migrate_recv_args(a, args, sizeof(args));
+	rc = pvstart_migrate_open(a->ssh, a->host, args, &ch, &err);
+	if (rc < 0) {
+		free(ch.rune);
+		return cli_fail("migrate: %s", pvx_err_text(&err, rc));
 	}
 	a->o.progress = migrate_progress;
 	a->o.progress_ctx = &bar;
-	rc = pvx_domain_migrate(h, id, send_fd, recv_fd, &a->o, &rep, &err);
+	rc = pvx_domain_migrate(h, id, ch.send_fd, ch.recv_fd, &a->o, &rep, &err);
 	if (bar.drawn)
 		fputc('\n', stderr);
-	close(send_fd);
-	close(recv_fd);
-	migrate_reap(pid);
+	if (pvstart_migrate_close(&ch) < 0)
+		fprintf(stderr,
+			"pvx: migrate: the transport (pid %d) has not ended; not "
+			"waiting for it\n",
+			(int)ch.pid);
 	if (rc < 0) {
 		cli_fail("migrate %s: %s", a->dom, pvx_err_text(&err, rc));
-		fprintf(stderr, "pvx: (the command run was: %s)\n", rune);
+		fprintf(stderr, "pvx: (the command run was: %s)\n", ch.rune);
 	} else {
 		migrate_summary(&rep);
 	}
-	free(rune);
+	free(ch.rune);
 	return rc < 0;
 }
 

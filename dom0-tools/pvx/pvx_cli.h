@@ -147,5 +147,9 @@ int cmd_vcpu_list(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_web(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+/* pvx trace report (trace_report.c). */
+int trace_report(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/instr.h"
 #include "pvisor/privcmd.h"
 #include "pvisor/pvisor.h"
 #include "pvisor/xen.h"
@@ -50,6 +51,7 @@ struct vcpu {
 	 * kept for the toolstack: a host scheduler has no preference), under hv_lock. */
 	uint8_t affinity_hard[HV_CPUMAP_BYTES];
 	uint8_t affinity_soft[HV_CPUMAP_BYTES];
+	uint64_t instr_block_ns; /* a trace runs: when its block or poll began (instr.c) */
 };
 
 /* A guest's console_io output on its way to the hypervisor log (console.c): the
@@ -127,6 +129,7 @@ struct domain {
 	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
 	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
 
+	struct dom_counters ctr;     /* instr.c: what privcmd COUNTERS reports */
 	/* Dirty log (domain_dirty.c): pages the hypervisor wrote through its own
 	 * mapping while the log is on, a bit per page of mem (atomic); kept until the
 	 * domain is freed so that a writer never races its freeing. */
@@ -318,6 +321,9 @@ void hvlog_clear(void);
 static inline enum vcpu_wait_kind vcpu_wait_end(struct vcpu *v)
 {
 	enum vcpu_wait_kind kind = v->wait;
+
+	if (kind == VCPU_WAIT_BLOCK || kind == VCPU_WAIT_POLL)
+		instr_wake(v->d, v);
 
 	v->wait = VCPU_WAIT_NONE;
 	v->nr_poll_ports = 0;

@@ -211,6 +211,7 @@ void evtchn_set_pending(struct domain *d, uint32_t port)
 		ev_raise_dom0(chn, port);
 		return;
 	}
+	instr_event_received(d, port);
 	si = ev_shared(d);
 	if (!si || !evtchn_vcpu_ok(d, chn->vcpu))
 		return;
@@ -311,6 +312,8 @@ long evtchn_send_locked(struct domain *d, uint32_t port)
 
 	if (!chn)
 		return -PV_EINVAL;
+	if (!evtchn_is_dom0(d))
+		instr_event_sent(d, port);
 	switch (chn->state) {
 	case PV_EVTCHNSTAT_interdomain:
 		evtchn_set_pending(chn->remote, chn->remote_port);

@@ -24,6 +24,7 @@ static long sched_block(struct hc_ctx *ctx)
 	}
 	ctx->v->wait = VCPU_WAIT_BLOCK;
 	ctx->defer = 1;
+	instr_block(ctx->d, ctx->v, PV_HYPERCALL_sched_op);
 	pthread_cond_broadcast(&hv_cond);
 	pthread_mutex_unlock(&hv_lock);
 	return 0;
@@ -62,6 +63,7 @@ static long sched_poll(struct hc_ctx *ctx, uint64_t arg)
 	v->poll_deadline = sp.timeout;
 	v->wait = VCPU_WAIT_POLL;
 	ctx->defer = 1;
+	instr_block(ctx->d, v, PV_HYPERCALL_sched_op);
 	if (sp.timeout)
 		timer_vcpu_changed_locked(ctx->d, v);
 	pthread_cond_broadcast(&hv_cond);

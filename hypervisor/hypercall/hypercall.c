@@ -26,11 +26,19 @@ static const hc_fn hc_table[PV_HCALL_SLOTS] = {
 
 long hypercall_dispatch(struct hc_ctx *ctx, unsigned nr, const uint64_t a[5])
 {
+	uint64_t t0 = ctx->d ? instr_clock() : 0;
+	long ret;
+
 	if (nr >= PV_HCALL_SLOTS || !hc_table[nr])
-		return -PV_ENOSYS;
-	if (ctx->d && !ctx->v)
-		return -PV_EPERM; /* a thread that never registered as a vCPU */
-	return hc_table[nr](ctx, a);
+		ret = -PV_ENOSYS;
+	else if (ctx->d && !ctx->v)
+		ret = -PV_EPERM; /* a thread that never registered as a vCPU */
+	else
+		ret = hc_table[nr](ctx, a);
+	/* a domain's calls are counted (and traced); dom0's through privcmd are not */
+	if (ctx->d && nr < PV_HCALL_SLOTS)
+		instr_hypercall(ctx->d, ctx->v, nr, a[0], ret, t0);
+	return ret;
 }
 
 /* Resolve [addr, addr+len) to host memory, or NULL. */

@@ -121,6 +121,7 @@ static void privcmd_conn_release(struct pconn *c)
 	domain_dirty_drop_owner(c);
 	domain_drop_holder(c);
 	domain_lazy_conn_closed(c);
+	instr_trace_stop(c); /* its trace session, if it has one */
 }
 
 static void *privcmd_conn(void *arg)

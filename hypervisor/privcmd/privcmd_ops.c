@@ -494,6 +494,10 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 		return privcmd_sr_resume(payload, len);
 	case PV_PRIVCMD_OP_LAZY:
 		return privcmd_lazy(conn, payload, len, rep);
+	case PV_PRIVCMD_OP_COUNTERS:
+	case PV_PRIVCMD_OP_TRACE_START:
+	case PV_PRIVCMD_OP_TRACE_STOP:
+		return privcmd_op_instr(conn, op, payload, len, rep);
 	default:
 		return -PV_ENOSYS;
 	}

@@ -23,6 +23,9 @@ int32_t privcmd_sr_save(uint8_t *p, uint32_t len, struct privcmd_reply *rep);
 int32_t privcmd_sr_restore(uint8_t *p, uint32_t len);
 int32_t privcmd_sr_resume(uint8_t *p, uint32_t len);
 int32_t privcmd_lazy(struct pconn *conn, uint8_t *p, uint32_t len, struct privcmd_reply *rep);
+/* The instrument ops: COUNTERS, TRACE_START, TRACE_STOP (privcmd_instr.c). */
+int32_t privcmd_op_instr(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
+			 struct privcmd_reply *rep);
 
 /* Listen on the privcmd socket of the run directory; a thread accepts. */
 int privcmd_start(void);

@@ -79,7 +79,17 @@ enum pv_privcmd_op {
 	 * costs one eventfd write instead of a request round trip. A port the handle
 	 * does not own is skipped (and logged). */
 	PV_PRIVCMD_OP_EVTCHN_DOORBELL = 13,
-	/* 14-16: reserved (counters and tracing). */
+	/* A domain's counters (always kept): payload pv_privcmd_domid; reply
+	 * pv_privcmd_counters. -ESRCH: no such domain. */
+	PV_PRIVCMD_OP_COUNTERS = 14,
+	/* Start the trace session (one per hypervisor, xentrace's role): payload and
+	 * reply pv_privcmd_trace; the reply carries a read-only memfd holding a
+	 * pv_trace_buf to map MAP_SHARED. -EBUSY while another session runs. The
+	 * session ends with TRACE_STOP or when this connection closes. */
+	PV_PRIVCMD_OP_TRACE_START = 15,
+	/* End this connection's session: no more records are written. -ENOENT when
+	 * it has none. */
+	PV_PRIVCMD_OP_TRACE_STOP = 16,
 	/* Stop every vCPU of a domain at a consistent point (save/restore, migration):
 	 * payload pv_privcmd_wait. 0 once all have stopped, within timeout_ms; then
 	 * domctl getvcpucontext / setvcpucontext read and write each vCPU's registers
@@ -164,6 +174,81 @@ struct pv_privcmd_schedinfo {
 	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
 	uint32_t pad;
 	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
+};
+
+/* COUNTERS: what the hypervisor counted for one domain since it was created.
+ * Hypercalls are counted by number as the domain made them; events sent are
+ * notifications the domain made (EVTCHNOP_send), events received notifications
+ * to its ports from anyone (the hypervisor's VIRQs included; repeated ones on a
+ * still-pending port count each time); upcalls the times its callback was
+ * entered; blocks the SCHEDOP_block/poll calls that waited, wakeups the waits an
+ * event or a timeout ended. */
+#define PV_COUNTERS_VERSION 1
+struct pv_privcmd_counters {
+	uint16_t domid;            /* OUT */
+	uint16_t version;          /* OUT: PV_COUNTERS_VERSION */
+	uint32_t nr_hypercalls;    /* OUT: entries of hypercalls[] (PV_HCALL_SLOTS) */
+	uint64_t hypercalls_total; /* OUT */
+	uint64_t events_sent;      /* OUT */
+	uint64_t events_received;  /* OUT */
+	uint64_t upcalls;          /* OUT */
+	uint64_t blocks;           /* OUT */
+	uint64_t wakeups;          /* OUT */
+	uint64_t hypercalls[128];  /* OUT: by hypercall number */
+};
+
+/* TRACE_START. domid PV_TRACE_ALL_DOMAINS traces every domain. */
+#define PV_TRACE_ALL_DOMAINS 0xFFFFu
+#define PV_TRACE_HCALLS      1u /* a record per hypercall (with its service time) */
+#define PV_TRACE_EVENTS      2u /* records for sends, raises, upcalls, blocks, wakeups */
+#define PV_TRACE_MAX_SLOTS   (1u << 24)
+struct pv_privcmd_trace {
+	uint16_t domid;   /* IN: the domain to trace, or PV_TRACE_ALL_DOMAINS */
+	uint16_t flags;   /* IN: PV_TRACE_HCALLS | PV_TRACE_EVENTS */
+	uint32_t slots;   /* IN: records the buffer holds, a power of two up to
+			   * PV_TRACE_MAX_SLOTS (0: 1 << 20); OUT: what it holds */
+	uint64_t size;    /* OUT: bytes of the passed memfd */
+};
+
+/* One trace record. A writer reserves index i, sets seq to 0, writes the rest,
+ * then seq to i + 1 (release). A reader that wants record i takes it when seq
+ * reads i + 1 before and after its copy; a larger seq means the writers lapped
+ * it (records lost), a smaller one that record i is not written yet. */
+enum pv_trace_type {
+	PV_TRACE_HCALL = 1,    /* nr: hypercall, arg: its first argument, ret, dur_ns:
+				* from receipt to answer (a deferred call: until answered) */
+	PV_TRACE_EV_SEND = 2,  /* nr: the sender's port */
+	PV_TRACE_EV_RAISE = 3, /* nr: the receiving domain's port (domid: the receiver) */
+	PV_TRACE_UPCALL = 4,   /* the callback entered on vcpu */
+	PV_TRACE_BLOCK = 5,    /* vcpu waits (nr: the hypercall, sched_op) */
+	PV_TRACE_WAKE = 6,     /* vcpu's wait ended (dur_ns: how long it waited) */
+};
+
+struct pv_trace_rec {
+	uint64_t seq;     /* see above */
+	uint64_t t_ns;    /* CLOCK_MONOTONIC of the host when it happened (a hypercall:
+			   * when it was received) */
+	uint64_t arg;
+	uint32_t dur_ns;  /* saturates at UINT32_MAX */
+	uint32_t nr;
+	int32_t ret;
+	uint16_t domid;
+	uint8_t type;     /* enum pv_trace_type */
+	uint8_t vcpu;     /* 0xff: not a vCPU's (dom0, the timer) */
+};
+
+#define PV_TRACE_MAGIC 0x50565442u /* "PVTB" */
+struct pv_trace_buf {
+	uint32_t magic;      /* PV_TRACE_MAGIC */
+	uint32_t rec_size;   /* sizeof(struct pv_trace_rec) */
+	uint32_t slots;      /* records in rec[], a power of two */
+	uint32_t flags;      /* the session's PV_TRACE_* */
+	uint64_t written;    /* records reserved so far (informational) */
+	uint64_t start_ns;   /* CLOCK_MONOTONIC when the session started */
+	uint16_t domid;      /* the session's domid */
+	uint16_t pad0[3];
+	uint64_t pad[3];
+	struct pv_trace_rec rec[];
 };
 
 /* GNT_MAP: a grant to map. */

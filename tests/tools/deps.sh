@@ -13,8 +13,12 @@ pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git
       xenstore-utils iproute2 procps bc          # tests: xenstore-*, ip, pgrep/ps, timing
       user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
       gdb criu                                   # tests: dump-core; bench: CRIU beside save/restore
-      python3-matplotlib                         # bench: the scale section's curve (PNG)
-      qemu-utils nbdkit tmux)                    # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
+      python3-matplotlib                         # bench: the scale section's curve; pvx trace report's PNG
+      qemu-utils nbdkit tmux                     # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
+      libwebsockets-dev nodejs                   # pvxweb (HTTP, WebSocket), its page (npm)
+      chromium python3-websocket)                # tests: the page in a browser, the API's streams
+# npm comes with nodejs from NodeSource; Debian's nodejs needs its npm package
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

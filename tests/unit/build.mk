@@ -194,3 +194,14 @@ test_hvm_run_SRCS := tests/unit/test_hvm_run.c
 test_hvm_run_LIBS := pvcore pvcommon
 test_hvm_run_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_hvm_run.o: HOST_CFLAGS += -Ihypervisor
+
+UNIT_TESTS += test_pvxweb
+test_pvxweb_SRCS := tests/unit/test_pvxweb.c
+test_pvxweb_LIBS := pvxwebcore pvx pvcommon
+test_pvxweb_LDLIBS := -lcunit -lyajl
+
+UNIT_TESTS += test_instr
+test_instr_SRCS := tests/unit/test_instr.c
+test_instr_LIBS := pvcore pvctrl pvcommon
+test_instr_LDLIBS := -lcunit
+$(B)/obj/tests/unit/test_instr.o: HOST_CFLAGS += -Ihypervisor

@@ -82,10 +82,14 @@ static void hcbench_report(uint64_t n, uint64_t total_ns, size_t nsamples)
 	sort_u64(hcbench_ticks, nsamples);
 	median = time_tsc_to_ns(sort_percentile_u64(hcbench_ticks, nsamples, 50));
 	p99 = time_tsc_to_ns(sort_percentile_u64(hcbench_ticks, nsamples, 99));
-	printk("hcbench: n=%llu total_ns=%llu avg_ns=%llu median_ns=%llu p99_ns=%llu\n",
+	printk("hcbench: n=%llu total_ns=%llu avg_ns=%llu median_ns=%llu p99_ns=%llu",
 	       (unsigned long long)n, (unsigned long long)total_ns,
 	       (unsigned long long)(total_ns / n), (unsigned long long)median,
 	       (unsigned long long)p99);
+	/* the port sent to, so a trace's count per port can be checked against n */
+	if (hcbench_port >= 0)
+		printk(" port=%d", hcbench_port);
+	printk("\n");
 }
 
 int app_hcbench_run(const struct app_env *env)

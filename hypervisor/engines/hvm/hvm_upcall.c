@@ -25,6 +25,7 @@ long hvm_upcall_on_return(struct domain *d, struct vcpu *v, unsigned nr, long re
 	if (hvm_dom(d)->hcpage_va && nr < PV_HCALL_TAIL_SLOT && v->callback &&
 	    ret == (int32_t)ret) {
 		hvm_vcpu(d, v)->marked = 1;
+		instr_upcall(d, v);
 		return (long)(PV_UPCALL_MARK << 48 | (uint64_t)v->id << 32 | (uint32_t)ret);
 	}
 	hvm_vcpu(d, v)->kicked = 1; /* entered before the vCPU runs again */
@@ -65,5 +66,6 @@ int hvm_upcall_enter(struct domain *d, struct vcpu *v)
 	r->rbx = v->id;
 	r->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
 	run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	instr_upcall(d, v);
 	return 0;
 }

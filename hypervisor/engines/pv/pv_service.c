@@ -68,6 +68,8 @@ static long pv_deliver_on_return(struct domain *d, struct vcpu *v, unsigned nr, 
 	}
 	if (!evtchn_upcall_due(d, v))
 		return ret;
+	if (v->callback)
+		instr_upcall(d, v);
 	if (pv_dom(d)->hcpage_set && nr < PV_HCALL_TAIL_SLOT && v->callback && ret == (int32_t)ret)
 		return (long)(PV_UPCALL_MARK << 48 | (uint64_t)v->id << 32 | (uint32_t)ret);
 	pv_signal(d, v);
@@ -95,6 +97,8 @@ void pv_kick(struct domain *d, struct vcpu *v)
 {
 	if (pv_vcpu(d, v)->held)
 		return; /* runs no guest code; looks at its upcalls when let go */
+	if (v->callback && v->up && evtchn_upcall_due(d, v))
+		instr_upcall(d, v); /* interrupted to take it */
 	pv_nudge(d, v);
 }
 

@@ -1,0 +1,104 @@
+/* The access token of the TCP listener: 128 random bits as hex, kept in the run
+ * directory (mode 0600) so that `pvx web` can print it and a restarted pvxweb
+ * keeps the one the user's open page holds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "pvxweb.h"
+#include "rundir.h"
+#include "util.h"
+
+static int token_valid(const char *t)
+{
+	if (strlen(t) != WEB_TOKEN_LEN)
+		return 0;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int token_read(const char *path, char out[WEB_TOKEN_LEN + 1])
+{
+	char buf[WEB_TOKEN_LEN + 2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = util_read_full(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!token_valid(buf))
+		return -EINVAL;
+	memcpy(out, buf, WEB_TOKEN_LEN + 1);
+	return 0;
+}
+
+/* A new token, written through a temporary file and a rename. */
+static int token_create(const char *path, char out[WEB_TOKEN_LEN + 1])
+{
+	unsigned char rnd[WEB_TOKEN_LEN / 2];
+	char tmp[1100];
+	int fd, rc;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	rc = util_write_full(fd, out, WEB_TOKEN_LEN);
+	if (rc == 0)
+		rc = util_write_full(fd, "\n", 1);
+	close(fd);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+int web_token_load(char out[WEB_TOKEN_LEN + 1])
+{
+	char path[1024];
+	int rc;
+
+	if (rundir_file(path, sizeof(path), WEB_TOKEN_FILE) < 0)
+		return -ENAMETOOLONG;
+	rc = token_read(path, out);
+	if (rc == -ENOENT || rc == -EINVAL)
+		rc = token_create(path, out);
+	return rc;
+}
+
+int web_token_equal(const char *token, const char *given)
+{
+	size_t n = strlen(token);
+	unsigned diff = strlen(given) != n;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)token[i] ^ (unsigned char)(given[i] ? given[i] : 0xff);
+	return diff == 0;
+}
+
+const char *web_auth_bearer(const char *header)
+{
+	static const char scheme[] = "Bearer ";
+
+	if (strncasecmp(header, scheme, sizeof(scheme) - 1) != 0)
+		return NULL;
+	header += sizeof(scheme) - 1;
+	while (*header == ' ')
+		header++;
+	return header;
+}
