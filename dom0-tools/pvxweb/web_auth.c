@@ -67,11 +67,13 @@ int web_token_load(char out[WEB_TOKEN_LEN + 1])
 
 int web_token_equal(const char *token, const char *given)
 {
-	size_t n = strlen(token);
-	unsigned diff = strlen(given) != n;
+	size_t n = strlen(token), m = strlen(given);
+	unsigned diff = m != n;
 
+	/* a shorter given is never read past its end (it ended the old loop only at
+	 * its NUL and read on: out of bounds, seen by make test-asan) */
 	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)token[i] ^ (unsigned char)(given[i] ? given[i] : 0xff);
+		diff |= (unsigned char)token[i] ^ (unsigned char)(i < m ? given[i] : 0xff);
 	return diff == 0;
 }
 

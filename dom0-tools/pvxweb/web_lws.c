@@ -22,8 +22,8 @@
  * descriptor): one on the run directory's Unix socket -- served without a token --
  * must come from root or our own user (common/peer.h), as on every other socket
  * of the run directory. TCP connections are left to the token. */
-static int web_filter_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-			 void *in, size_t len)
+static int web_filter_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
 {
 	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
 		int fd = (int)(lws_intptr_t)in;
