@@ -7,7 +7,8 @@
 # t_xs_tools), a monitor whose store dies (t_monitor_store), malformed privcmd
 # messages (t_privcmd_bad), hostile descriptors (t_hostile_client), the run
 # directory's traps (t_rundir_trust), the sandbox (t_domain_walls) and a live
-# migration's faulty transport (t_migrate_fail: cut streams, a garbled go).
+# migration's faulty transport (t_migrate_fail: cut streams, a garbled go) and
+# pvxweb's bad tokens, paths, bodies and headers (t_web_api).
 # A sanitizer report anywhere -- a test's own process or a daemon it started --
 # fails the run: the reports go to files under the run's log directory.
 set -u
@@ -21,7 +22,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan
 export TESTS=${TESTS:-"unit/* abi/* fuzz/* structure/* config/* integration/t_badinput
 integration/t_net_bad integration/t_blk_safety integration/t_xs_guest integration/t_xs_tools
 integration/t_monitor_store integration/t_privcmd_bad integration/t_hostile_client
-integration/t_rundir_trust integration/t_domain_walls integration/t_migrate_fail"}
+integration/t_rundir_trust integration/t_domain_walls integration/t_migrate_fail
+integration/t_web_api"}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 t0=$SECONDS
 tests/run.sh
