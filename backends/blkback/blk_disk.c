@@ -10,21 +10,30 @@
 #include "common/xenbus_be.h"
 #include "log.h"
 
-/* Raw images are served here; every other format reaches blkback as an NBD export
- * the toolstack started (qemu-nbd), named by the nbd-uri key. A format without
- * that key is refused by name rather than served as raw bytes (a qcow2 read as raw
+/* Raw images are served here; every other format reaches blkback as a vhost-user-blk
+ * export the toolstack started (qemu-storage-daemon; its socket is the vhost-user
+ * key) or as an NBD export (qemu-nbd, the nbd-uri key). A format without either
+ * key is refused by name rather than served as raw bytes (a qcow2 read as raw
  * would show the guest the image's metadata). */
 static int disk_choose_ops(struct blk_disk *k, struct xbe_device *d)
 {
 	char *fmt = xbe_be_read_str(d, "format", NULL);
 	char *uri = xbe_be_read_str(d, "nbd-uri", NULL);
+	char *vu = xbe_be_read_str(d, "vhost-user", NULL);
 	int raw = !fmt || fmt[0] == '\0' || strcmp(fmt, "raw") == 0;
 	int rc = 0;
 
-	if (uri) {
+	if (vu) { /* a vhost-user-blk server's socket: preferred over NBD */
+		free(uri);
+		uri = vu;
+		k->ops = &blk_vhost_ops;
+	} else if (uri) {
 		k->ops = &blk_nbd_ops;
+	}
+	if (uri) {
 		if (strlen(uri) >= sizeof(k->path)) {
-			xbe_device_error(d, 0, "backend key nbd-uri is too long");
+			xbe_device_error(d, 0, "backend key %s is too long",
+					 k->ops == &blk_vhost_ops ? "vhost-user" : "nbd-uri");
 			rc = -ENAMETOOLONG;
 		} else {
 			strcpy(k->path, uri);
@@ -96,7 +105,7 @@ static int disk_publish(struct blk_disk *k, struct xbe_device *d)
 		rc |= xbe_printf(d, "discard-secure", "0");
 	}
 	rc |= xbe_printf(d, "feature-max-indirect-segments", "%u", BLK_MAX_INDIRECT_SEGS);
-	rc |= xbe_printf(d, "multi-queue-max-queues", "%u", BLK_MAX_QUEUES);
+	rc |= xbe_printf(d, "multi-queue-max-queues", "%u", k->max_queues);
 	rc |= xbe_printf(d, "sectors", "%llu", (unsigned long long)k->lim.sectors);
 	rc |= xbe_printf(d, "sector-size", "%u", BLK_SECTOR_SIZE);
 	rc |= xbe_printf(d, "physical-sector-size", "%u", BLK_SECTOR_SIZE);
@@ -113,6 +122,7 @@ static int blk_probe(struct xbe_device *d)
 		return -ENOMEM;
 	k->lim.readonly = disk_mode_readonly(d);
 	k->lim.max_indirect = BLK_MAX_INDIRECT_SEGS;
+	k->max_queues = BLK_MAX_QUEUES;
 	if ((rc = disk_choose_ops(k, d)) < 0 ||
 	    (k->ops == &blk_uring_ops && (rc = disk_params(k, d)) < 0))
 		goto fail;
@@ -182,9 +192,9 @@ int blk_handover(struct xbe_device *d, int close_it)
 		return -EINVAL;
 	if (!close_it)
 		return blk_take_back(d, k);
-	if (k->ops != &blk_uring_ops) { /* its NBD server would have to move too */
-		xbe_warnx(d, "%s is served through NBD: it cannot be handed over (only raw "
-			  "images can)", k->path);
+	if (k->ops != &blk_uring_ops) { /* its NBD or vhost-user server would have to move too */
+		xbe_warnx(d, "%s is served through %s: it cannot be handed over (only raw "
+			  "images can)", k->path, k->ops->name);
 		xbe_printf(d, "handover-state", "error");
 		return -EOPNOTSUPP;
 	}

@@ -152,7 +152,8 @@ static void resolve_segments(struct blk_ring *r, struct blk_slot *s)
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		int err = 0;
 
-		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err) : NULL;
+		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err, &s->segoff[i])
+				   : NULL;
 		if (err < 0 && err != -EACCES && s->status == PV_BLKIF_RSP_OKAY) {
 			xbe_warnx(r->xd, "cannot map persistent grant %u (%d): request answered "
 				  "with an error", s->req.seg[i].gref, err);

@@ -13,7 +13,7 @@ static unsigned slot_of(pv_grant_ref_t ref)
 	return (ref * 2654435761u) % TAB_SIZE;
 }
 
-void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err)
+void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err, uint64_t *off)
 {
 	unsigned i = slot_of(ref);
 	struct blk_pgrant_entry *e;
@@ -21,13 +21,15 @@ void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err)
 
 	*err = 0;
 	for (; pg->tab[i].addr; i = (i + 1) % TAB_SIZE)
-		if (pg->tab[i].ref == ref)
+		if (pg->tab[i].ref == ref) {
+			*off = pg->tab[i].off;
 			return pg->tab[i].addr;
+		}
 	if (pg->count >= BLK_PGRANT_MAX)
 		return NULL;
 	e = &pg->tab[i];
-	rc = pvctrl_gnttab_map(xbe_pvctrl(pg->xd->be), (pv_domid_t)pg->xd->fe_domid, ref, 0,
-			       &e->addr, &e->handle);
+	rc = pvctrl_gnttab_map_frame(xbe_pvctrl(pg->xd->be), (pv_domid_t)pg->xd->fe_domid, ref, 0,
+				     &e->addr, &e->handle, &e->off);
 	if (rc < 0) {
 		e->addr = NULL;
 		*err = rc;
@@ -35,6 +37,7 @@ void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err)
 	}
 	e->ref = ref;
 	pg->count++;
+	*off = e->off;
 	return e->addr;
 }
 

@@ -17,7 +17,8 @@ struct xbe_device;
 struct blk_pgrant_entry {
 	pv_grant_ref_t ref;
 	uint32_t handle;
-	void *addr; /* NULL: free slot */
+	uint64_t off; /* the page's offset in the frontend's memory fd */
+	void *addr;   /* NULL: free slot */
 };
 
 struct blk_pgrant {
@@ -26,10 +27,11 @@ struct blk_pgrant {
 	struct blk_pgrant_entry tab[2 * BLK_PGRANT_MAX]; /* open addressing, half full */
 };
 
-/* The page the frontend granted as ref, mapped writable on first use. NULL when
- * the cache is full or the map failed (*err = -errno; 0 when merely full): the
- * caller then copies. */
-void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err);
+/* The page the frontend granted as ref, mapped writable on first use (so a page
+ * found here was granted writable), and its offset in the frontend's memory fd in
+ * *off. NULL when the cache is full or the map failed (*err = -errno; 0 when
+ * merely full): the caller then copies. */
+void *blk_pgrant_get(struct blk_pgrant *pg, pv_grant_ref_t ref, int *err, uint64_t *off);
 /* Unmap everything (disconnect). */
 void blk_pgrant_clear(struct blk_pgrant *pg);
 

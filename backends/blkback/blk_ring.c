@@ -17,12 +17,14 @@ static void ring_free(struct blk_ring *r)
 {
 	r->closing = 1;
 	r->disk->ops->ring_close(r); /* running I/O still uses the pages below */
-	if (r->pg) {
+	if (r->pg && !r->keep_grants) { /* kept: pinned, the guest cannot reuse them */
 		blk_pgrant_clear(r->pg);
 		free(r->pg);
 	}
 	if (r->buf)
 		munmap(r->buf, r->buf_len);
+	if (r->buf_fd >= 0)
+		close(r->buf_fd);
 	if (r->pc)
 		pvctrl_close(r->pc);
 	if (r->page)
@@ -72,7 +74,8 @@ static int ring_io_setup(struct blk_ring *r)
 
 	r->buf_len = (size_t)BLK_RING_ENTRIES * BLK_SLOT_PAGES * BLK_PAGE_SIZE;
 	if ((rc = pvctrl_open(&r->pc)) < 0 ||
-	    (rc = pvctrl_gnttab_buffer(r->pc, r->buf_len / BLK_PAGE_SIZE, (void **)&r->buf)) < 0)
+	    (rc = pvctrl_gnttab_buffer_fd(r->pc, r->buf_len / BLK_PAGE_SIZE, (void **)&r->buf,
+					  &r->buf_fd)) < 0)
 		return rc;
 	r->max_ops = (size_t)BLK_RING_ENTRIES * BLK_SLOT_PAGES;
 	r->ops = calloc(r->max_ops, sizeof(*r->ops));
@@ -93,6 +96,7 @@ static struct blk_ring *ring_new(struct xbe_device *d, unsigned q, unsigned nq, 
 	r->disk = d->priv;
 	r->q = q;
 	r->port = -1;
+	r->buf_fd = -1;
 	for (unsigned i = BLK_RING_ENTRIES; i-- > 0;) {
 		r->slots[i].idx = i;
 		r->slots[i].ring = r;
@@ -120,6 +124,7 @@ fail:
 /* Frontend choices we check before mapping anything. */
 static int frontend_params(struct xbe_device *d, unsigned *nq)
 {
+	struct blk_disk *k = d->priv;
 	uint64_t v;
 	char *proto = xbe_fe_read_str(d, "protocol", NULL);
 	int ok = !proto || strcmp(proto, "x86_64-abi") == 0;
@@ -136,9 +141,9 @@ static int frontend_params(struct xbe_device *d, unsigned *nq)
 	}
 	*nq = 1;
 	if (xbe_fe_read_u64(d, "multi-queue-num-queues", UINT32_MAX, &v) == 0) {
-		if (v == 0 || v > BLK_MAX_QUEUES) {
+		if (v == 0 || v > k->max_queues) {
 			xbe_device_error(d, 0, "multi-queue-num-queues %llu outside 1..%u",
-					 (unsigned long long)v, BLK_MAX_QUEUES);
+					 (unsigned long long)v, k->max_queues);
 			return -EINVAL;
 		}
 		*nq = (unsigned)v;
@@ -162,6 +167,8 @@ int blk_rings_connect(struct xbe_device *d)
 			return -EIO; /* the library calls disconnect, which frees the rest */
 		k->nr_rings = q + 1;
 	}
+	if (k->ops->rings_ready && (rc = k->ops->rings_ready(k, d)) < 0)
+		return rc; /* the library calls disconnect */
 	/* Requests queued before we connected. */
 	for (unsigned q = 0; q < nq; q++)
 		blk_io_kick(k->rings[q]);

@@ -22,9 +22,11 @@ struct blk_slot {
 	uint8_t stage;     /* the disk ops' own progress (a write before its flush) */
 	unsigned niov;     /* iov entries in use */
 	size_t packed;     /* bytes gathered into the slot's pages (NBD), else 0 */
+	uint64_t progress; /* the disk ops' own count (vhost: sectors discarded so far) */
 	void *io;          /* the disk ops' per-request state (NBD: its connection) */
 	struct blk_slot *next; /* free list or batch */
 	uint8_t *segp[BLK_MAX_INDIRECT_SEGS]; /* persistently mapped page, else NULL */
+	uint64_t segoff[BLK_MAX_INDIRECT_SEGS]; /* where segp[i] is in the frontend's memfd */
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
 };
 
@@ -38,10 +40,12 @@ struct blk_ring {
 	int port;
 	int broken;  /* the frontend corrupted the ring indices: no more service */
 	int closing; /* being disconnected: completions are dropped, not answered */
+	int keep_grants; /* a server that may still write into them did not go: no unmap */
 	struct blk_pgrant *pg; /* persistent grants, when the frontend uses them */
 	struct pvctrl *pc;
 	uint8_t *buf;
 	size_t buf_len;
+	int buf_fd; /* buf's memory fd (the vhost-user server maps it too) */
 	void *io; /* the disk ops' per-ring state */
 	unsigned inflight;
 	struct blk_slot *free;

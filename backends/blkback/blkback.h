@@ -1,7 +1,8 @@
 /* blkback: the dom0 block backend. Serves Xen's blkif protocol for vbd devices the
  * toolstack creates under /local/domain/0/backend/vbd, from raw image files or
- * block devices (io_uring) or from NBD exports (libnbd: qemu-nbd serving qcow2,
- * VMDK, VDI, ... for the toolstack, or network disks), with grant copies through a
+ * block devices (io_uring), from vhost-user-blk exports (qemu-storage-daemon
+ * serving qcow2, VMDK, VDI, ... for the toolstack) or from NBD exports (libnbd:
+ * qemu-nbd serving the same, or network disks), with grant copies through a
  * per-ring copy buffer and persistent grants.
  *
  *   blk_req.c   request validation (one copy out of the ring, then checks)
@@ -10,6 +11,8 @@
  *   blk_io.c    the data path: consume, grant copy, hand to the disk ops, respond
  *   blk_uring.c disk ops for raw files and block devices (io_uring)
  *   blk_nbd.c   disk ops for NBD exports (libnbd's asynchronous API)
+ *   blk_vhost.c disk ops for vhost-user-blk servers (qemu-storage-daemon): the
+ *               server reads and writes the guest's granted pages in place
  *   main.c      the daemon */
 #ifndef PV_BLKBACK_H
 #define PV_BLKBACK_H
@@ -87,6 +90,9 @@ struct blk_disk_ops {
 	void (*close)(struct blk_disk *k);
 	/* A ring was connected: set up its I/O context (r->io), register with the loop. */
 	int (*ring_open)(struct blk_ring *r);
+	/* Optional: every ring of this connection is open, none has been kicked yet
+	 * (vhost-user hands the server all rings' memory at once). 0 or -errno. */
+	int (*rings_ready)(struct blk_disk *k, struct xbe_device *d);
 	/* Let the ring's running I/O end (or abandon it: its buffers go next), free
 	 * r->io. Called after a failed ring_open too. */
 	void (*ring_close)(struct blk_ring *r);
@@ -101,6 +107,7 @@ struct blk_disk_ops {
 
 extern const struct blk_disk_ops blk_uring_ops; /* blk_uring.c */
 extern const struct blk_disk_ops blk_nbd_ops;   /* blk_nbd.c */
+extern const struct blk_disk_ops blk_vhost_ops; /* blk_vhost.c */
 
 /* A probed disk: what it is, what it allows, its rings. */
 struct blk_disk {
@@ -109,6 +116,7 @@ struct blk_disk {
 	char path[512]; /* the image (raw) or the NBD URI blkback connects to */
 	char note[64];  /* how it is served, for the log and status ("O_DIRECT", ...) */
 	struct blk_limits lim;
+	unsigned max_queues; /* rings a frontend may connect (multi-queue-max-queues) */
 	unsigned nr_rings;
 	struct blk_ring *rings[BLK_MAX_QUEUES];
 	uint64_t nr_reqs, nr_errors; /* statistics: every response, error responses */

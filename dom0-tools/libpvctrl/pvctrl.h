@@ -127,6 +127,10 @@ int pvctrl_sched_credit(struct pvctrl *h, pv_domid_t domid, int set, unsigned *w
 /* Which host cgroup carries weights and caps (pvx info). */
 int pvctrl_sched_info(struct pvctrl *h, struct pv_privcmd_schedinfo *si);
 
+/* A domain's memory fd without mapping it (*fd: the caller closes it), and its
+ * layout (RAM at offset 0, then the special pages). */
+int pvctrl_domain_memfd(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_memory *info,
+			int *fd);
 /* Map all of a domain's memory (RAM then special pages); unmap with munmap. */
 int pvctrl_map_foreign(struct pvctrl *h, pv_domid_t domid, void **mem,
 		       struct pv_privcmd_memory *info);
@@ -146,6 +150,11 @@ int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms);
  */
 int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
 		      void **addr, uint32_t *handle);
+/* pvctrl_gnttab_map that also says where the page is in the granting domain's
+ * memory fd (*offset, bytes; pvctrl_domain_memfd gives that fd). offset may be
+ * NULL. */
+int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref,
+			    int readonly, void **addr, uint32_t *handle, uint64_t *offset);
 /* munmap addr (may be NULL when already unmapped), then drop the map. -ENOENT for
  * an unknown handle. */
 int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle);
@@ -153,6 +162,9 @@ int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle);
  * (unmap with munmap when done). In pvctrl_gnttab_copy, a side without
  * GNTCOPY_*_gref is page `u.gmfn` of this buffer. -EBUSY if it already has one. */
 int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr);
+/* The same, keeping the buffer's memory fd open in *fd (the caller closes it): a
+ * process that serves I/O for this connection may map it too (vhost-user). */
+int pvctrl_gnttab_buffer_fd(struct pvctrl *h, uint64_t pages, void **addr, int *fd);
 /* GNTTABOP_copy on n ops, split into as few privcmd requests as fit; each op's
  * status (PV_GNTST_*) is written back. 0, or -errno when a request failed (ops
  * past it may be left unrun). */

@@ -26,6 +26,12 @@ static int gnt_request_fd(struct pvctrl *h, uint32_t op, const void *req, size_t
 int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
 		      void **addr, uint32_t *handle)
 {
+	return pvctrl_gnttab_map_frame(h, domid, ref, readonly, addr, handle, NULL);
+}
+
+int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref,
+			    int readonly, void **addr, uint32_t *handle, uint64_t *offset)
+{
 	struct pv_privcmd_gnt_map req = { .domid = domid, .ref = ref,
 					  .flags = readonly ? PV_PRIVCMD_GNT_READONLY : 0 };
 	struct pv_privcmd_gnt_mapping m;
@@ -44,6 +50,8 @@ int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, in
 		return err;
 	}
 	*handle = m.handle;
+	if (offset)
+		*offset = m.offset;
 	return 0;
 }
 
@@ -60,6 +68,15 @@ int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle)
 
 int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr)
 {
+	int fd, rc = pvctrl_gnttab_buffer_fd(h, pages, addr, &fd);
+
+	if (rc == 0)
+		close(fd);
+	return rc;
+}
+
+int pvctrl_gnttab_buffer_fd(struct pvctrl *h, uint64_t pages, void **addr, int *fd_out)
+{
 	struct pv_privcmd_gnt_buffer b = { .pages = pages };
 	int fd, rc, err;
 
@@ -68,10 +85,13 @@ int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr)
 		return rc;
 	*addr = mmap(NULL, b.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = *addr == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (err)
+	if (err) {
 		*addr = NULL;
-	return err;
+		close(fd);
+		return err;
+	}
+	*fd_out = fd;
+	return 0;
 }
 
 /* Ops per request: what fits in one privcmd message beside the headers. */

@@ -298,18 +298,27 @@ int pvctrl_domain_changes(struct pvctrl *h, uint64_t since, uint64_t *gen,
 	return (int)((got - sizeof(q)) / sizeof(**out));
 }
 
+int pvctrl_domain_memfd(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_memory *info,
+			int *fd)
+{
+	struct pv_privcmd_domid req = { .domid = domid };
+	int rc;
+
+	*fd = -1;
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info,
+			    sizeof(*info), NULL, fd);
+	if (rc < 0)
+		return rc;
+	return *fd < 0 ? -EPROTO : 0;
+}
+
 int pvctrl_map_foreign_fd(struct pvctrl *h, pv_domid_t domid, void **mem,
 			  struct pv_privcmd_memory *info, int *fd_out)
 {
-	struct pv_privcmd_domid req = { .domid = domid };
-	int fd = -1, rc;
+	int fd = -1, rc = pvctrl_domain_memfd(h, domid, info, &fd);
 
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info,
-			    sizeof(*info), NULL, &fd);
 	if (rc < 0)
 		return rc;
-	if (fd < 0)
-		return -EPROTO;
 	*mem = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (*mem == MAP_FAILED) {
 		rc = -errno;

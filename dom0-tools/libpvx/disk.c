@@ -91,28 +91,29 @@ void pvx_disk_server_set(const struct pvx_disk_server *srv)
 	disk_server = srv;
 }
 
-/* An image in a format QEMU serves: start its NBD server; uri is where blkback
- * connects. */
+/* An image in a format QEMU serves: start its server; backend key *key = uri is
+ * where blkback connects. */
 static int disk_serve(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
-		      const char *path, char *uri, size_t len, struct pvx_err *err)
+		      const char *path, const char **key, char *uri, size_t len,
+		      struct pvx_err *err)
 {
 	struct pvx_disk_serve s = { xs, (pv_domid_t)domid, d->devid, path,
 				    diskspec_qemu_format(d->format), d->readonly, d->discard,
-				    d->direct_io_safe };
+				    d->direct_io_safe, d->server };
 
 	struct pvx_err why = { 0 };
 	int rc;
 
 	if (!disk_server)
-		return pvx_fail(err, -EOPNOTSUPP, "disk %s: format %s is served by qemu-nbd, which "
+		return pvx_fail(err, -EOPNOTSUPP, "disk %s: format %s is served by QEMU (qemu-nbd), which "
 				"this program does not start", d->vdev, d->format);
-	rc = disk_server->start(&s, uri, len, &why);
+	rc = disk_server->start(&s, key, uri, len, &why);
 	return rc < 0 ? pvx_fail(err, rc, "disk %s: %s", d->vdev, pvx_err_text(&why, rc)) : 0;
 }
 
 /* The vbd device in the store; then blkback's word on it. */
 static int disk_device_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
-			   const char *path, const char *type, const char *uri,
+			   const char *path, const char *type, const char *key, const char *uri,
 			   struct pvx_err *err)
 {
 	const char *devtype = d->cdrom ? "cdrom" : "disk";
@@ -127,7 +128,7 @@ static int disk_device_add(struct xs_handle *xs, unsigned domid, const struct di
 				   "discard-enable", d->discard ? "1" : "0",
 				   "direct-io-safe", d->direct_io_safe ? "1" : "0",
 				   /* last: absent (the list ends there) for a raw image */
-				   uri ? "nbd-uri" : NULL, uri, NULL };
+				   uri ? key : NULL, uri, NULL };
 	const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };
 
 	rc = pvx_device_add(xs, (pv_domid_t)domid, "vbd", d->devid, be, fe, err);
@@ -142,18 +143,18 @@ static int disk_device_add(struct xs_handle *xs, unsigned domid, const struct di
 int pvx_disk_add(struct xs_handle *xs, unsigned domid, const struct disk_spec *d,
 		 const struct domcfg *cfg, struct pvx_err *err)
 {
-	const char *type = NULL;
+	const char *type = NULL, *key = "nbd-uri";
 	char *path, uri[256];
 	int served = 0, rc = disk_target(d, cfg, &path, &type, err);
 
 	if (rc == 0 && !strcmp(type, "nbd")) {
-		rc = disk_device_add(xs, domid, d, path, type, path, err);
+		rc = disk_device_add(xs, domid, d, path, type, key, path, err);
 	} else if (rc == 0 && diskspec_qemu_format(d->format) && d->target[0]) {
-		served = (rc = disk_serve(xs, domid, d, path, uri, sizeof(uri), err)) == 0;
+		served = (rc = disk_serve(xs, domid, d, path, &key, uri, sizeof(uri), err)) == 0;
 		if (rc == 0)
-			rc = disk_device_add(xs, domid, d, path, type, uri, err);
+			rc = disk_device_add(xs, domid, d, path, type, key, uri, err);
 	} else if (rc == 0) {
-		rc = disk_device_add(xs, domid, d, path, type, NULL, err);
+		rc = disk_device_add(xs, domid, d, path, type, NULL, NULL, err);
 	}
 	if (rc < 0 && served)
 		disk_server->stop((pv_domid_t)domid, d->devid);

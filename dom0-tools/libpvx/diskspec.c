@@ -184,6 +184,13 @@ static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v
 					  strlen(v), spec_keys[i].key, err);
 	if (kl == 6 && !strncmp(k, "access", 6))
 		return item_access(d, v, err);
+	if (kl == 6 && !strncmp(k, "server", 6)) { /* pvisor's: how QEMU formats are served */
+		if (strcmp(v, "auto") && strcmp(v, "vhost-user") && strcmp(v, "nbd"))
+			return pvx_fail(err, -EINVAL, "disk spec: server '%s' is not auto, "
+					"vhost-user or nbd", v);
+		snprintf(d->server, sizeof(d->server), "%s", strcmp(v, "auto") ? v : "");
+		return 0;
+	}
 	if (kl == 7 && !strncmp(k, "devtype", 7)) {
 		if (strcmp(v, "cdrom") && strcmp(v, "disk"))
 			return pvx_fail(err, -EINVAL, "disk spec: devtype '%s' is not disk or cdrom",
@@ -193,7 +200,7 @@ static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v
 		return 0;
 	}
 	return pvx_fail(err, -EINVAL, "disk spec: unknown key '%.*s' (known: target, format, vdev, "
-			"access, devtype, backendtype, backend, script)", (int)kl, k);
+			"access, devtype, backendtype, backend, script, server)", (int)kl, k);
 }
 
 /* Image formats xl names and the name QEMU's block layer (qemu-nbd, qemu-img) has

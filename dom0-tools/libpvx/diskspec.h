@@ -23,6 +23,7 @@ struct disk_spec {
 	int discard;          /* 1 default, 0 with no-discard */
 	int direct_io_safe;
 	char backendtype[8];  /* phy, qdisk, tap, or "" (chosen from the target) */
+	char server[16];      /* pvisor's server=: vhost-user, nbd, or "" (auto) */
 	char backend[64];     /* backend domain (only dom0 / "0" is served) */
 	char script[256];
 	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
@@ -66,7 +67,7 @@ int pvx_disks_add(struct xs_handle *xs, unsigned domid, const struct domcfg *cfg
 
 /* ---- disk servers ----
  * Images blkback cannot read itself (qcow2, VMDK, VDI, VHDX, VHD, ...) are served
- * by QEMU's block layer as NBD exports that blkback connects to. libpvx starts no
+ * by QEMU's block layer (a vhost-user-blk or NBD export) that blkback connects to. libpvx starts no
  * process: a front end that does registers the hooks (pvstart_disk_server);
  * without them such disks are refused. */
 struct pvx_disk_serve {
@@ -78,12 +79,14 @@ struct pvx_disk_serve {
 	int readonly;       /* access r: the export is read-only */
 	int discard;        /* discard reaches the image (holes punched) */
 	int direct;         /* direct-io-safe: bypass the host page cache (O_DIRECT) */
+	const char *server; /* the spec's server=: "vhost-user", "nbd" or "" (auto) */
 };
 
 struct pvx_disk_server {
-	/* Serve s->path; write the NBD URI blkback is to connect to into uri. 0, or
+	/* Serve s->path; *key is the backend key that tells blkback where
+	 * ("vhost-user": a socket; "nbd-uri": an NBD URI), addr its value. 0, or
 	 * -errno with err set. */
-	int (*start)(const struct pvx_disk_serve *s, char *uri, size_t urilen,
+	int (*start)(const struct pvx_disk_serve *s, const char **key, char *addr, size_t len,
 		     struct pvx_err *err);
 	/* Stop the server of vbd devid of domid, if there is one. */
 	void (*stop)(pv_domid_t domid, unsigned devid);

@@ -52,6 +52,41 @@ static int disks_request(struct xs_handle *xs, pv_domid_t domid, char **devs, un
 	return 0;
 }
 
+/* A disk served by a process of this host (qemu-storage-daemon, qemu-nbd: the
+ * backend keys vhost-user and nbd-uri) cannot be handed over -- the server holds
+ * the image (and QEMU's lock on it) and would have to move too -- so such a domain
+ * is refused before anything of it is sent. */
+int mig_disks_movable(struct xs_handle *xs, pv_domid_t domid, struct pvx_err *err)
+{
+	char path[64], **devs = NULL;
+	unsigned n = 0;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), VBD_ROOT "/%u", domid);
+	if (xs_directory(xs, 0, path, &devs, &n) < 0)
+		n = 0;
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		char *vu = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/vhost-user", domid, devs[i]);
+		char *nbd = vu ? NULL
+			       : pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/nbd-uri", domid,
+						 devs[i]);
+		char *params = pvx_xs_read_str(xs, 0, VBD_ROOT "/%u/%s/params", domid, devs[i]);
+
+		if (vu || nbd)
+			rc = pvx_fail(err, -EOPNOTSUPP,
+				      "disk %s is served through %s: live "
+				      "migration hands over raw images and block devices only "
+				      "(save and restore it instead, or convert it to raw)",
+				      params ? params : devs[i],
+				      vu ? "qemu-storage-daemon (vhost-user)" : "NBD");
+		free(vu);
+		free(nbd);
+		free(params);
+	}
+	free(devs);
+	return rc;
+}
+
 int mig_disks_handover(struct xs_handle *xs, pv_domid_t domid, int close_them,
 		       uint32_t timeout_ms, unsigned *count, struct pvx_err *err)
 {

@@ -90,6 +90,8 @@ static int send_begin(struct mig_send *c, int send_fd, int recv_fd)
 	char *json = NULL;
 	int rc = sr_save_open(&c->s, c->o->config_text, c->o->config_file, &json);
 
+	if (rc == 0)
+		rc = mig_disks_movable(c->s.xs, c->s.domid, c->s.err);
 	if (rc == 0 && ((rc = mig_chan_open(&c->out, send_fd, 1, 0)) < 0 ||
 			(rc = mig_chan_open(&c->in, recv_fd, 0, 0)) < 0 ||
 			(rc = sr_io_init(&c->s.io, c->out.io.ops, &c->out, 1)) < 0))

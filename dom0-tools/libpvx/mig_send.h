@@ -49,6 +49,9 @@ void mig_pre_end(struct mig_pre *p);
 int mig_page_sums_write(struct sr_save *s);
 int mig_page_sums(int memfd, uint64_t first, uint64_t n, uint64_t *sums);
 
+/* -EOPNOTSUPP with err set when a disk of domid is served by a process of this
+ * host (vhost-user, NBD): those cannot be handed over. 0 otherwise. */
+int mig_disks_movable(struct xs_handle *xs, pv_domid_t domid, struct pvx_err *err);
 /* Hand the domain's disks over (close 1: the backend lets go of each image and
  * says so; 0: takes them back), waiting up to timeout_ms; *count disks (may be
  * NULL). 0 or -errno with err set. */

@@ -7,6 +7,7 @@ $(eval $(call component,dom0-tools/pvstart,include common pvstart=dom0-tools/pvs
 
 HOST_LIBS += pvstart
 pvstart_SRCS += dom0-tools/pvstart/spawn.c dom0-tools/pvstart/daemons.c \
-	dom0-tools/pvstart/run.c dom0-tools/pvstart/nbd.c \
+	dom0-tools/pvstart/run.c dom0-tools/pvstart/nbd.c dom0-tools/pvstart/qsd.c \
+	dom0-tools/pvstart/diskserve.c \
 	dom0-tools/pvstart/run_log.c dom0-tools/pvstart/bootloader.c dom0-tools/pvstart/hotplug.c \
 	dom0-tools/pvstart/migrate.c

@@ -319,7 +319,7 @@ int pvstart_daemons_stop(struct pvx_err *err)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
 				      daemons[i].name);
-	pvstart_nbd_stop_all(); /* the domains they served are gone with pvisor */
+	pvstart_serve_stop_all(); /* the domains they served are gone with pvisor */
 	close(lock);
 	return rc;
 }

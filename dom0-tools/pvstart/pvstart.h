@@ -100,23 +100,25 @@ struct pvx_image_info;
  * -errno with err set (qemu-img's own words when it refused). */
 int pvstart_image_info(const char *path, struct pvx_image_info *info, struct pvx_err *err);
 
-/* The NBD servers (qemu-nbd) of the run directory: one per disk of a domain that
- * is an image blkback cannot read itself, listening on
- * <rundir>/nbd/<domid>-<devid>.sock, pid in .pid. The libpvx disk server hooks
- * (pvx_disk_server_set) for front ends that start processes: */
+/* The disk servers of the run directory (diskserve.c): one per disk of a domain
+ * that is an image blkback cannot read itself -- qemu-storage-daemon exporting it
+ * as a vhost-user-blk device on <rundir>/vhost/<domid>-<devid>.sock, or qemu-nbd
+ * on <rundir>/nbd/<domid>-<devid>.sock, pid in .pid beside. The libpvx disk
+ * server hooks (pvx_disk_server_set) for front ends that start processes: */
 extern const struct pvx_disk_server pvstart_disk_server;
-/* Stop the server of vbd devid of domid (SIGTERM, SIGKILL after 5 s) and remove
- * its files; nothing when there is none. */
-void pvstart_nbd_stop(pv_domid_t domid, unsigned devid);
-/* A program of that name is in PATH (qemu-nbd, qemu-img). */
+/* Stop the server (either kind) of vbd devid of domid (SIGTERM, SIGKILL after
+ * 5 s) and remove its files; nothing when there is none. */
+void pvstart_serve_stop(pv_domid_t domid, unsigned devid);
+/* A program of that name is in PATH (qemu-nbd, qemu-img, qemu-storage-daemon). */
 int pvstart_tool_installed(const char *name);
+/* Stop every disk server of the run directory (pvx daemons stop). */
+void pvstart_serve_stop_all(void);
 /* What the config parser cannot know: every disk of dc whose image QEMU serves can
- * be served here (qemu-nbd is installed). 0 or -ENOENT with err set (pvx create and
- * pvxweb's create check this first). */
+ * be served here (the server its server= or the host's default asks for is
+ * installed: qemu-storage-daemon or qemu-nbd). 0 or -ENOENT with err set (pvx
+ * create and pvxweb's create check this first). */
 struct domcfg;
 int pvstart_disks_servable(const struct domcfg *dc, struct pvx_err *err);
-/* Stop every NBD server of the run directory (pvx daemons stop). */
-void pvstart_nbd_stop_all(void);
 
 /* ---- pvx migrate's transport (migrate.c) ---- */
 struct pvstart_migrate_channel {

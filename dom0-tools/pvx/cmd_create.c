@@ -49,7 +49,7 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	return 0;
 }
 
-/* What the parser cannot know: images QEMU serves need qemu-nbd on this host. */
+/* What the parser cannot know: images QEMU serves need its server on this host. */
 static int create_check_disks(const struct domcfg *dc)
 {
 	struct pvx_err err = { 0 };

@@ -121,6 +121,6 @@ int main(int argc, char **argv)
 	if (cli.dryrun && !(c->flags & CLI_DRYRUN))
 		return cli_fail("%s does not implement -N (dry run)", c->name);
 	optind = 1;
-	pvx_disk_server_set(&pvstart_disk_server); /* qemu-nbd for qcow2 & co */
+	pvx_disk_server_set(&pvstart_disk_server); /* qsd or qemu-nbd for qcow2 & co */
 	return c->fn(argc, argv);
 }

@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 		fatalx("cannot read or create %s/%s: %s", rundir_path(), WEB_TOKEN_FILE,
 		       strerror(-rc));
 	web_signals();
-	pvx_disk_server_set(&pvstart_disk_server); /* created domains' qcow2 & co: qemu-nbd */
+	pvx_disk_server_set(&pvstart_disk_server); /* qcow2 & co: qsd or qemu-nbd */
 	rundir_unlink(WEB_URL_FILE);               /* pvx web waits for this run's */
 	if (web_lws_start(w, err, sizeof(err)) < 0)
 		fatalx("%s", err);

@@ -3,14 +3,17 @@
 # app=blkbench, sequential 1 MiB and random 4 KiB, read and write, QD1 and QD32) runs
 # in a pvisor guest on
 #   - a raw image (blkback, io_uring, O_DIRECT),
-#   - the same data as a fully allocated qcow2 (qemu-nbd, blkback as its NBD
-#     client), O_DIRECT in qemu-nbd (direct-io-safe), so both sides skip the page
-#     cache,
+#   - the same data as a fully allocated qcow2, served two ways, O_DIRECT in the
+#     server (direct-io-safe) so both sides skip the page cache:
+#       vhost-user: qemu-storage-daemon, which reads and writes the guest's granted
+#                   pages in place (server=vhost-user),
+#       NBD:        qemu-nbd, blkback as its NBD client (server=nbd),
 #   - a copy of that qcow2 with pvx's default cache mode (the host page cache, as
 #     Xen's qdisk; its own file, since O_DIRECT reads of a file with pages in the page
-#     cache pay for dropping them),
+#     cache pay for dropping them), vhost-user,
 #   - a fresh clone of that qcow2 (pvx image clone, made anew for each round: reads
 #     go to the backing file, writes allocate 4 KiB sub-clusters), O_DIRECT,
+#     vhost-user,
 # and QEMU's own access to the fully allocated qcow2 (qemu-img bench, O_DIRECT,
 # native AIO, the same matrix; its "random" is a stride of 7919 blocks through the
 # image: qemu-img bench has no random offsets), taking turns. Each cell is the
@@ -42,8 +45,12 @@ pv_run() { # SYSTEM DISK-SPEC (a new name each round: the console log is per nam
 	grep 'blkbench:' "$log" | sed "s/^/$1 /" >&2
 	blkbench_collect "$1" "$(cat "$log")"
 	pv_cmd destroy "$name" >/dev/null 2>&1
-	# the qemu-nbd of a qcow2 disk is gone with the domain (pvmon): wait for it
-	for _ in $(seq 100); do [ -z "$(ls "$pv_rundir/nbd" 2>/dev/null)" ] && break; sleep 0.1; done
+	# the server of a qcow2 disk is gone with the domain (pvmon): wait for it (the
+	# next system opens the same image, and QEMU locks it)
+	for _ in $(seq 100); do
+		[ -z "$(ls "$pv_rundir/nbd" "$pv_rundir/vhost" 2>/dev/null | grep -E 'sock|pid')" ] && break
+		sleep 0.1
+	done
 }
 
 # qemu_cell TEST QD: one qemu-img bench run on the fully allocated qcow2, as
@@ -74,6 +81,8 @@ qemu_round() {
 images_make() {
 	command -v qemu-img >/dev/null && command -v qemu-nbd >/dev/null ||
 		{ img_why="qemu-utils not installed (make deps)"; return 1; }
+	command -v qemu-storage-daemon >/dev/null ||
+		{ img_why="qemu-storage-daemon not installed (make deps)"; return 1; }
 	rm -f "$raw" "$full" "$cached" "$ovl"
 	truncate -s "${img_mib}M" "$raw" && "$bin/blkpattern" write "$raw" 1 "$img_mib" >/dev/null &&
 		qemu-img convert -f raw -O qcow2 "$raw" "$full" && cp "$full" "$cached" ||
@@ -83,13 +92,15 @@ images_make() {
 settle() { sync -f "$raw" 2>/dev/null || sync; sleep 1; }
 round() {
 	settle; pv_run raw "$raw,raw,xvda,rw" || return
-	settle; pv_run full "format=qcow2, vdev=xvda, direct-io-safe, target=$full" || return
-	settle; pv_run cached "format=qcow2, vdev=xvda, target=$cached" || return
+	settle; pv_run full "format=qcow2, vdev=xvda, direct-io-safe, server=vhost-user, target=$full" || return
+	settle; pv_run nbd "format=qcow2, vdev=xvda, direct-io-safe, server=nbd, target=$full" || return
+	settle; pv_run cached "format=qcow2, vdev=xvda, server=vhost-user, target=$cached" || return
 	rm -f "$ovl"; pv_cmd image clone "$full" "$ovl" >/dev/null
-	settle; pv_run overlay "format=qcow2, vdev=xvda, direct-io-safe, target=$ovl" || return
+	settle; pv_run overlay "format=qcow2, vdev=xvda, direct-io-safe, server=vhost-user, target=$ovl" || return
 	[ -z "$qemu_why" ] && settle && qemu_round
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 images_make
 bench_on_exit "rm -f '$raw' '$full' '$cached' '$ovl'"
 pv_setup
@@ -101,21 +112,25 @@ pv_daemons_stop
 med() { grep -v '^$' <<<"${vals[$1]:-}" | bench_stats | cut -d' ' -f1; }
 cell() { if [ -n "$1" ]; then echo "$1"; else echo "n/a${2:+ ($2)}"; fi; }
 
-echo "### Disk images: qcow2 through qemu-nbd beside raw (and beside qemu-img bench)"
+echo "### Disk images: qcow2 through qemu-storage-daemon (vhost-user) and qemu-nbd beside raw (and beside qemu-img bench)"
 echo
-bench_table_head "same ${img_mib} MiB of data" "raw" "qcow2" "qcow2, page cache" \
-	"fresh clone" "qemu-img bench qcow2" "qcow2 / raw" "clone / raw" "qcow2 / qemu-img"
+echo "Load average at the start: $load0; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+bench_table_head "same ${img_mib} MiB of data" "raw" "qcow2 vhost-user" "qcow2 NBD" \
+	"qcow2 vhost-user, page cache" "fresh clone (vhost-user)" "qemu-img bench qcow2" \
+	"vhost-user / raw" "NBD / raw" "clone / raw" "vhost-user / qemu-img"
 for t in seqread seqwrite randread randwrite; do
 	for q in 1 32; do
-		r=$(med "raw $t $q") f=$(med "full $t $q") c=$(med "cached $t $q")
+		r=$(med "raw $t $q") f=$(med "full $t $q") n=$(med "nbd $t $q") c=$(med "cached $t $q")
 		o=$(med "overlay $t $q") k=$(med "qemu $t $q")
 		case $t in seq*) what="$t 1 MiB, QD$q, MiB/s";; *) what="$t 4 KiB, QD$q, IOPS";; esac
 		w="$img_why$pv_why"
-		bench_row "$what" "$(cell "$r" "$w")" "$(cell "$f" "$w")" "$(cell "$c" "$w")" \
-			"$(cell "$o" "$w")" "$(cell "$k" "$img_why$qemu_why")" "$(bench_ratio "$f" "$r")" \
-			"$(bench_ratio "$o" "$r")" "$(bench_ratio "$f" "$k")"
+		bench_row "$what" "$(cell "$r" "$w")" "$(cell "$f" "$w")" "$(cell "$n" "$w")" \
+			"$(cell "$c" "$w")" "$(cell "$o" "$w")" "$(cell "$k" "$img_why$qemu_why")" \
+			"$(bench_ratio "$f" "$r")" "$(bench_ratio "$n" "$r")" "$(bench_ratio "$o" "$r")" \
+			"$(bench_ratio "$f" "$k")"
 	done
 done
-bench_command "$rounds rounds of: pvx create (app=blkbench ms=$ms) on raw, qcow2 (direct-io-safe), qcow2 (default cache), a fresh clone (pvx image clone, direct-io-safe); qemu-img bench -t none -i native on the qcow2; medians"
+bench_command "$rounds rounds of: pvx create (app=blkbench ms=$ms) on raw, qcow2 (direct-io-safe) through qemu-storage-daemon (server=vhost-user) and through qemu-nbd (server=nbd), qcow2 (default cache, vhost-user), a fresh clone (pvx image clone, direct-io-safe, vhost-user); qemu-img bench -t none -i native on the qcow2; medians"
 echo "Goals (issue 19): qcow2 sequential >= 0.80 x raw, random 4 KiB >= 0.60 x raw (through pvisor, both O_DIRECT)."
 echo

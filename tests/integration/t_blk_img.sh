@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Disk images through QEMU's block layer (pvx starts qemu-nbd, blkback is its NBD
-# client):
+# Disk images through QEMU's block layer, on the server SERVER names (default
+# vhost-user: pvx starts qemu-storage-daemon and blkback is its vhost-user front
+# end; nbd: pvx starts qemu-nbd and blkback is its NBD client -- t_blk_img_nbd.sh
+# runs this file so):
 #  * a tar made on the host, converted to qcow2, VMDK and VDI with qemu-img
 #    convert, is listed and printed in the guest from each format;
 #  * pvx image clone/info: twenty guests (memory=16) start at once from clones of
@@ -13,10 +15,18 @@
 #    server or file is left in the run directory.
 . "$(dirname "$0")/lib.sh"
 [ -x "$BIN/blkback" ] || fail "build first (missing blkback)"
-for t in qemu-img qemu-nbd; do command -v $t >/dev/null || skip "$t not installed (make deps)"; done
+SERVER=${SERVER:-vhost-user}
+case $SERVER in
+vhost-user) sdir=vhost prog=qemu-storage-daemon ;;
+nbd) sdir=nbd prog=qemu-nbd ;;
+*) fail "SERVER=$SERVER is not vhost-user or nbd" ;;
+esac
+for t in qemu-img $prog; do command -v $t >/dev/null || skip "$t not installed (make deps)"; done
+export PVISOR_DISK_SERVER=$SERVER # the servers pvx (and pvmon) start for server=auto
 NCLONES=${NCLONES:-20}
 log() { cat "$PVISOR_RUNDIR/console/$1.log"; }
-nbd_files() { ls "$PVISOR_RUNDIR/nbd" 2>/dev/null; }
+nbd_files() { ls "$PVISOR_RUNDIR/$sdir" 2>/dev/null; }
+other=$([ $sdir = nbd ] && echo vhost || echo nbd)
 gone() { ! "$PVX" list "$1" >/dev/null 2>&1; }
 
 # ---- one tar, three formats ------------------------------------------------------
@@ -44,6 +54,9 @@ diff <(sed -n '/^cmds: ls -> 0$/,$p' "$PVISOR_RUNDIR/console/fmts.log" | grep -E
 grep -Eq '^xvdc +51744 +[0-9]+ +[0-9]+ +1 ' "$PVISOR_RUNDIR/console/fmts.log" || fail "lsblk: no read-only xvdc"
 wait_for 30 gone fmts || fail "fmts did not power off"
 wait_for 30 test -z "$(nbd_files)" || fail "servers left after the guest stopped: $(nbd_files)"
+[ -z "$(ls "$PVISOR_RUNDIR/$other" 2>/dev/null)" ] || fail "a server of the other kind ran: $(ls "$PVISOR_RUNDIR/$other")"
+[ "$(grep -c "sectors, read-only, $([ $sdir = nbd ] && echo NBD || echo vhost-user)" "$PVISOR_RUNDIR/blkback.log")" = 3 ] ||
+	fail "blkback did not serve the three images through $SERVER: $(grep sectors, "$PVISOR_RUNDIR/blkback.log")"
 ok "a host tar as qcow2, VMDK and VDI: the guest lists and prints it from each"
 
 # ---- a template and its clones ---------------------------------------------------
@@ -103,13 +116,13 @@ ok "a template in use read-write is refused: $out"
 "$PVX" block-attach writer "format=vmdk, vdev=xvdb, access=ro, target=$PVISOR_RUNDIR/files.vmdk" ||
 	fail "block-attach of a vmdk"
 did=$("$PVX" domid writer)
-[ -S "$PVISOR_RUNDIR/nbd/$did-51728.sock" ] || fail "no server socket for the attached disk: $(nbd_files)"
+[ -S "$PVISOR_RUNDIR/$sdir/$did-51728.sock" ] || fail "no server socket for the attached disk: $(nbd_files)"
 "$PVX" block-list writer | grep -q '^51728 ' || fail "block-list does not show xvdb"
 "$PVX" block-detach -f writer xvdb || fail "block-detach"
-[ ! -e "$PVISOR_RUNDIR/nbd/$did-51728.sock" ] || fail "the detached disk's server is left: $(nbd_files)"
+[ ! -e "$PVISOR_RUNDIR/$sdir/$did-51728.sock" ] || fail "the detached disk's server is left: $(nbd_files)"
 "$PVX" destroy writer || fail "destroy"
 wait_for 30 test -z "$(nbd_files)" || fail "destroy left servers: $(nbd_files)"
-pgrep -f "qemu-nbd.*$PVISOR_RUNDIR" && fail "qemu-nbd processes left"
+pgrep -f "$prog.*$PVISOR_RUNDIR" && fail "$prog processes left"
 ok "block-attach started a server for the VMDK, block-detach and destroy stopped them; nothing left"
 
 # ---- a restart (pvmon) serves the disk of the new domain, not the old one --------
@@ -119,8 +132,8 @@ wait_for 60 grep -q "(rb): restarted 5 times within" "$PVISOR_RUNDIR/pvmon.log" 
 	fail "rb was not restarted until held: $(grep '(rb)' "$PVISOR_RUNDIR/pvmon.log")"
 did=$("$PVX" domid rb)
 [ "$(nbd_files | tr '\n' ' ')" = "$did-51712.pid $did-51712.sock " ] ||
-	fail "after the restarts nbd/ holds '$(nbd_files | tr '\n' ' ')', not only dom$did's server"
+	fail "after the restarts $sdir/ holds '$(nbd_files | tr '\n' ' ')', not only dom$did's server"
 "$PVX" destroy rb
 wait_for 30 test -z "$(nbd_files)" || fail "destroy of the held domain left: $(nbd_files)"
-pgrep -f "qemu-nbd.*$PVISOR_RUNDIR" && fail "qemu-nbd processes left"
+pgrep -f "$prog.*$PVISOR_RUNDIR" && fail "$prog processes left"
 ok "5 restarts by pvmon each served the new domain's qcow2 and stopped the old server"

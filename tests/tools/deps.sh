@@ -15,6 +15,7 @@ pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git
       gdb criu                                   # tests: dump-core; bench: CRIU beside save/restore
       python3-matplotlib                         # bench: the scale section's curve; pvx trace report's PNG
       qemu-utils nbdkit tmux                     # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles
+      qemu-system-common                         # qemu-storage-daemon (vhost-user-blk disk server)
       libwebsockets-dev nodejs                   # pvxweb (HTTP, WebSocket), its page (npm)
       chromium python3-websocket)                # tests: the page in a browser, the API's streams
 # npm comes with nodejs from NodeSource; Debian's nodejs needs its npm package

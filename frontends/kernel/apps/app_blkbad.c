@@ -1,5 +1,7 @@
 /* blkcheck op=bad: a hostile frontend. Puts malformed requests on a connected
- * disk's ring -- bad segment counts, grant refs never granted, sectors out of range,
+ * disk's ring -- bad segment counts, grant refs never granted, a read into a page
+ * granted read-only (the backend, or a vhost-user server it hands the page to,
+ * must not write it), sectors out of range,
  * bad first/last sectors, garbage and unsupported operations, broken indirect and
  * discard requests -- and expects an error response to every one; then a good read
  * must still succeed (the backend carries on). */
@@ -26,7 +28,8 @@ static void seg(struct pv_blkif_request *r, unsigned n, pv_grant_ref_t ref, uint
 	r->seg[n].last_sect = l;
 }
 
-static unsigned bad_build(struct bad_case *bc, pv_grant_ref_t good, uint64_t sectors)
+static unsigned bad_build(struct bad_case *bc, pv_grant_ref_t good, pv_grant_ref_t ro,
+			  uint64_t sectors)
 {
 	struct pv_blkif_request_indirect *ind;
 	struct pv_blkif_request_discard *dis;
@@ -44,6 +47,8 @@ static unsigned bad_build(struct bad_case *bc, pv_grant_ref_t good, uint64_t sec
 	r->nr_segments = 1, seg(r, 0, 5000, 0, 7);
 	r = CASE("write from ref 0xffffffff"), r->operation = PV_BLKIF_OP_WRITE,
 	r->nr_segments = 1, seg(r, 0, 0xffffffffu, 0, 7);
+	r = CASE("read into a page granted read-only"), r->operation = PV_BLKIF_OP_READ,
+	r->nr_segments = 1, seg(r, 0, ro, 0, 7);
 	r = CASE("read at the last sector + 1"), r->operation = PV_BLKIF_OP_READ,
 	r->nr_segments = 1, r->sector_number = sectors, seg(r, 0, good, 0, 0);
 	r = CASE("read across the end"), r->operation = PV_BLKIF_OP_READ, r->nr_segments = 1,
@@ -84,11 +89,12 @@ int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf)
 	static struct bad_case bc[BAD_MAX];
 	struct blkfront_done d[BAD_MAX];
 	int ref = gnttab_grant_access(0, mm_virt_to_gfn(buf), 0), got = 0, refused = 0;
+	int ro = gnttab_grant_access(0, mm_virt_to_gfn(buf + PV_PAGE_SIZE), 1);
 	unsigned n;
 
-	if (ref < 0)
-		return ref;
-	n = bad_build(bc, (pv_grant_ref_t)ref, blkfront_info(bf)->sectors);
+	if (ref < 0 || ro < 0)
+		return ref < 0 ? ref : ro;
+	n = bad_build(bc, (pv_grant_ref_t)ref, (pv_grant_ref_t)ro, blkfront_info(bf)->sectors);
 	for (unsigned i = 0; i < n; i++) {
 		while (blkfront_submit_raw(bf, &bc[i].req) == -PV_EAGAIN) {
 			blkfront_kick(bf);
@@ -112,6 +118,7 @@ int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf)
 		       ok ? "" : " (ACCEPTED!)");
 	}
 	gnttab_end_access((pv_grant_ref_t)ref);
+	gnttab_end_access((pv_grant_ref_t)ro);
 	printk("blkcheck: %d of %u bad requests refused\n", refused, n);
 	if (blkfront_rw(bf, 0, 0, buf, 8) < 0) {
 		printk("blkcheck: FAIL a good read after the bad requests failed\n");
