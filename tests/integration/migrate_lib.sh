@@ -32,6 +32,13 @@ host2_net() {
 	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 	NETNS=pvmig$$ BR=pvm$$ VETH=pvv$$
 	ip netns add "$NETNS" || skip "cannot make a network namespace"
+	# ip netns exec needs a mount namespace whose / is a mount point (it makes / a
+	# slave mount): not so in a chroot into a plain directory
+	local why
+	why=$(ip netns exec "$NETNS" true 2>&1) || {
+		ip netns del "$NETNS" 2>/dev/null; NETNS=""
+		skip "ip netns exec does not work here (a chroot whose / is no mount point?): $why"
+	}
 	ip link add "$BR" type bridge && ip link set "$BR" up &&
 		ip link add "$VETH" type veth peer name "${VETH}b" &&
 		ip link set "${VETH}b" netns "$NETNS" &&

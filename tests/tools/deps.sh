@@ -11,7 +11,7 @@ pkgs=(gcc libc6-dev make gzip git                # build (gzip: pvkernel.gz; git
       clang libclang-rt-14-dev                   # fuzzers (libFuzzer runtime)
       cppcheck clang-format python3              # make lint (and the tests' helpers)
       xenstore-utils iproute2 procps bc          # tests: xenstore-*, ip, pgrep/ps, timing
-      user-mode-linux busybox-static cpio        # bench: the UML peer and its initramfs
+      user-mode-linux busybox-static cpio file   # bench: the UML peer, its initramfs (file: is busybox static?)
       gdb criu                                   # tests: dump-core; bench: CRIU beside save/restore
       python3-matplotlib                         # bench: the scale section's curve; pvx trace report's PNG
       qemu-utils nbdkit tmux                     # qemu-nbd/qemu-img (disk images), tests: nbdkit; consoles

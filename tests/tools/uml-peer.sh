@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # User-Mode Linux peer for benchmarks: builds (cached under build/peers/uml/) the
 # umlxstate.so preload, a static getppid timer and a busybox initramfs, and boots one
-# UML instance whose /init does one job (see /work/shared/peers/README.md).
+# UML instance whose /init does one job (docs/NOTES-bench.md, tests/tools/umlxstate.c).
 #
 #   uml-peer.sh check           exit 0 if UML can run here, else print why and exit 77
 #   uml-peer.sh build           build the cache if stale; prints the cache directory
@@ -17,13 +17,11 @@
 #                               prints each "blkbench: ..." line
 #
 # Every /init line of interest starts with "UMLBENCH ". Env: UML_MEM (default 64M;
-# below 48M panics), PVISOR_PEERS (default ../shared/peers beside the checkout).
+# below 48M panics).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=$top/build/peers/uml
-peers=${PVISOR_PEERS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/peers}
-[ -d "$peers" ] || peers=/work/shared/peers
-xstate_src=$peers/uml/umlxstate.c
+xstate_src=$top/tests/tools/umlxstate.c
 getppid_src=$top/tests/bench/uml_getppid.c
 blkhost_src=$top/tests/bench/bench_blkhost.c
 
@@ -35,7 +33,6 @@ uml_check() {
 	[ -x /bin/busybox ] || skip "/bin/busybox missing (run 'make deps': package busybox-static)"
 	file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
 		skip "/bin/busybox is not static (install busybox-static)"
-	[ -r "$xstate_src" ] || skip "$xstate_src missing (set PVISOR_PEERS to the peers directory)"
 	command -v cpio >/dev/null || skip "cpio not installed (run 'make deps')"
 	command -v gcc >/dev/null || skip "gcc not installed"
 	return 0
@@ -87,7 +84,7 @@ uml_build() {
 	uml_check || exit $?
 	mkdir -p "$cache" "$cache/umldir" || die "cannot create $cache"
 	if uml_stale "$cache/umlxstate.so" "$xstate_src"; then
-		gcc -O2 -shared -fPIC -o "$cache/umlxstate.so" "$xstate_src" -ldl ||
+		gcc -O2 -Wall -Wextra -shared -fPIC -o "$cache/umlxstate.so" "$xstate_src" -ldl ||
 			die "building $xstate_src failed"
 	fi
 	if uml_stale "$cache/initrd.gz" "$getppid_src" "$blkhost_src" "$0" /bin/busybox; then

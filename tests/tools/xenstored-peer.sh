@@ -11,8 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 peers=$top/build/peers
 root=$peers/xen-root
 bin=$root/usr/lib/xen-4.17/bin/xenstored
-fakesrc=${PVISOR_PEERS_DIR:-$top/../shared/peers}/xenstored
-[ -d "$fakesrc" ] || fakesrc=/work/shared/peers/xenstored
+fakesrc=$top/tests/tools   # fakexen.c and .map: xenstored without a hypervisor
 
 prepare() {
 	mkdir -p "$peers"
@@ -27,13 +26,12 @@ prepare() {
 		for d in "$dl"/*.deb; do dpkg -x "$d" "$root"; done
 		rm -rf "$dl"
 	fi
-	if [ ! -f "$peers/fakexen.so" ]; then
-		if [ ! -f "$fakesrc/fakexen.c" ]; then
-			echo "xenstored-peer: $fakesrc/fakexen.c missing (shared/peers not beside the tree)"
-			exit 77
-		fi
-		gcc -O2 -shared -fPIC -Wl,--version-script="$fakesrc/fakexen.map" \
-			-o "$peers/fakexen.so" "$fakesrc/fakexen.c" -ldl
+	# rebuilt when the tree's preload is newer than the cached one
+	if [ ! -f "$peers/fakexen.so" ] || [ "$fakesrc/fakexen.c" -nt "$peers/fakexen.so" ] ||
+		[ "$fakesrc/fakexen.map" -nt "$peers/fakexen.so" ]; then
+		gcc -O2 -Wall -Wextra -shared -fPIC -Wl,--version-script="$fakesrc/fakexen.map" \
+			-o "$peers/fakexen.so.$$" "$fakesrc/fakexen.c" -ldl
+		mv "$peers/fakexen.so.$$" "$peers/fakexen.so"
 	fi
 }
 
