@@ -44,7 +44,9 @@ struct pvctrl_slot {
 	struct pv_privcmd_hdr hdr;
 	struct pv_privcmd_hypercall hc; /* OP_HYPERCALL: followed by arg, then buf */
 	int is_hc;
-	uint8_t arg[PVCTRL_ARG_MAX];   /* the payload (a hypercall's arg), copied */
+	/* the payload (a hypercall's arg), copied; decoded in place as a struct pv_domctl
+	 * or pv_sysctl (64-bit members), hence their alignment */
+	_Alignas(uint64_t) uint8_t arg[PVCTRL_ARG_MAX];
 	const void *req;               /* a payload of the caller's (arg unused) */
 	size_t req_len;
 	const void *buf;               /* a hypercall's buf, sent from here */
