@@ -116,14 +116,15 @@ $(foreach p,$(UNIT_TESTS),$(eval $(call prog_rule,$(p),$(B)/tests)))
 
 # Fuzzers: built with clang's libFuzzer when clang is present, from separate objects.
 CLANG := $(shell command -v clang 2>/dev/null)
-# Fuzzers are tests: they compile sources of any component with the tests' include path.
+# Fuzzers are tests: they compile sources of any component with the tests' include path
+# (plus name_CFLAGS: a fuzzer of the hypervisor's adds -Ihypervisor, as its unit tests).
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -fno-strict-aliasing $(call roots_cflags,tests) \
                -fsanitize=fuzzer,address,undefined -DPV_FUZZING
 define fuzz_rule
 $(B)/fuzz/$(1): $($(1)_SRCS) | $(BEFORE_CC)
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  FUZZ    $$@")
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LDLIBS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $($(1)_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LDLIBS)
 endef
 ifneq ($(CLANG),)
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
@@ -134,7 +135,7 @@ ALL_LIBS  := $(foreach l,$(HOST_LIBS),$(B)/lib/lib$(l).a)
 ALL_PROGS := $(foreach p,$(HOST_PROGS),$(B)/bin/$(p))
 ALL_TESTS := $(foreach p,$(UNIT_TESTS),$(B)/tests/$(p))
 
-.PHONY: all deps run test bench lint layers clean fuzz build-tests
+.PHONY: all deps run test test-asan bench lint layers clean fuzz build-tests
 # (The empty recipes keep the second make of run/test/bench from saying "Nothing to be
 # done" when everything is built.)
 all: $(ALL_LIBS) $(ALL_PROGS) $(EXTRA_ALL)
@@ -157,6 +158,16 @@ test: deps
 	@$(MAKE) --no-print-directory build-tests fuzz
 	@tests/run.sh
 
+# The tree again in build-asan/ with AddressSanitizer and UndefinedBehaviorSanitizer
+# (host code only: the guest kernel and the launcher are freestanding), then the
+# tests that feed it bad input (tests/run-asan.sh says which and why).
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+test-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
+		EXTRA_LDFLAGS="$(ASAN_FLAGS)" build-tests fuzz
+	@tests/run-asan.sh
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
@@ -169,6 +180,6 @@ layers:
 	@$(foreach c,$(COMPONENTS),echo '$(c): $(strip $($(c)_ROOTS))';)
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

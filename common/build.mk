@@ -4,5 +4,5 @@
 $(eval $(call component,common,include common))
 
 HOST_LIBS += pvcommon
-pvcommon_SRCS += common/log.c common/rundir.c common/util.c common/netaddr.c \
+pvcommon_SRCS += common/log.c common/rundir.c common/util.c common/netaddr.c common/peer.c \
 	common/pv_errno.c

@@ -17,6 +17,10 @@ ssize_t util_read_full(int fd, void *buf, size_t len);
 /* Block sigs[0..n) and return a signalfd (close-on-exec) that reads them; SIGPIPE
  * is ignored too (daemons see EPIPE instead). The descriptor, or -errno. */
 int util_signalfd(const int *sigs, size_t n);
+/* Create path for writing as a new file (O_EXCL, O_NOFOLLOW): a temporary that
+ * will be renamed into place. A stale file, or a link someone put there, is removed
+ * first, never followed. The descriptor (close-on-exec), or -errno. */
+int util_create_tmp(const char *path);
 /* Raise this process's soft limit on open descriptors to the hard limit: a daemon
  * holds a few per guest (a thousand guests outgrow the usual 1024). 0 or -errno. */
 int util_raise_nofile(void);

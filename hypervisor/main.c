@@ -64,16 +64,17 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	util_raise_nofile(); /* three descriptors per domain: a thousand outgrow 1024 */
 	if ((rc = rundir_ensure()) < 0)
-		fatalx("cannot create run directory %s: %s", rundir_path(), strerror(-rc));
+		fatalx("%s", rundir_problem(rc));
 	timeinfo_init();
-	dcg_init();
+	dcg_init(); /* before the engines: launchers are put in cgroups from the start */
 	if ((rc = engines_init(&engine)) < 0)
 		fatalx("cannot start the %s engine: %s", engine, strerror(pv_errno_to_host(-rc)));
+	/* the pid file first: whoever sees the socket answer finds this pid in it */
+	if ((rc = rundir_pidfile_write("pvisor.pid")) < 0)
+		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
 	if ((rc = privcmd_start()) < 0)
 		fatalx("cannot listen on %s/%s: %s", rundir_path(), PV_PRIVCMD_SOCKET,
 		       strerror(pv_errno_to_host(-rc)));
-	if ((rc = rundir_pidfile_write("pvisor.pid")) < 0)
-		fatalx("cannot write pid file in %s: %s", rundir_path(), strerror(-rc));
 	log_info("pvisor ready in %s (pid %d)", rundir_path(), (int)getpid());
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("SIGHUP ignored");

@@ -3,20 +3,25 @@
 # tree keeps, checked on the build), ABI, integration
 # (real daemons, real guests), fuzz smoke. Prints one line per test and a summary.
 # A test exits 0 (pass), 77 (skip, with its reason on the last line) or else (fail).
-# Select with TESTS='glob' (matched against the test name). Tests of a stage run side by
+# Select with TESTS='glob ...' (matched against the test name; any of them).
+# PVISOR_BUILD names the build directory (default build; make test-asan: build-asan).
+# Tests of a stage run side by
 # side (TEST_JOBS, default 3, for structure and integration; FUZZ_JOBS, default 2): each has
 # its own run directory. A test whose file holds the line "# pvtest: serial" runs alone.
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
 export PVISOR_TOP=$top
-export PVISOR_BINDIR=$top/build/bin
+export PVISOR_BUILD=${PVISOR_BUILD:-build}
+B=$PVISOR_BUILD
+export PVISOR_BINDIR=$top/$B/bin
 # one log directory per run, so runs side by side do not delete each other's logs
-mkdir -p "$top/build/test-logs"
-out=$(mktemp -d "$top/build/test-logs/run.XXXXXX")
-find "$top/build/test-logs" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null
+mkdir -p "$top/$B/test-logs"
+out=$(mktemp -d "$top/$B/test-logs/run.XXXXXX")
+export PVISOR_TEST_LOGS=$out
+find "$top/$B/test-logs" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null
 pass=0; fail=0; skip=0; failed=()
-sel=${TESTS:-*}
+read -rd '' -a sel <<<"${TESTS:-*}" # globs (any blanks between), not expanded
 
 # A test runs in the background; its result (rc, seconds) lands in $out/NAME.rc and is
 # printed by collect() as it finishes. Up to $jobs run at once (set per stage); a test
@@ -56,9 +61,12 @@ drain() { # wait until at most $1 tests run
 }
 
 run_one() { # name, command...
-	local name=$1; shift
-	# shellcheck disable=SC2053
-	[[ $name == $sel ]] || return 0
+	local name=$1 g hit=0; shift
+	for g in "${sel[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $name == $g ]] && hit=1
+	done
+	[ $hit = 1 ] || return 0
 	drain $((jobs - 1))
 	local log=$out/${name//\//_}.log res=$out/${name//\//_}.rc
 	rm -f "$res"
@@ -91,7 +99,7 @@ run_stage() {
 }
 
 echo "== unit"
-run_stage "${UNIT_JOBS:-2}" unit/ "" build/tests/test_*
+run_stage "${UNIT_JOBS:-2}" unit/ "" "$B"/tests/test_*
 echo "== structure"
 run_one structure/engine_seam tests/tools/check_seam.py
 run_one structure/engine_seam_checker tests/tools/check_seam.py --self-test
@@ -100,13 +108,13 @@ echo "== config"
 echo "== structure"
 run_stage "${TEST_JOBS:-3}" structure/ .sh tests/structure/t_*.sh
 echo "== abi"
-run_stage 2 abi/ "" build/tests/abi_*
+run_stage 2 abi/ "" "$B"/tests/abi_*
 echo "== integration"
 run_stage "${TEST_JOBS:-3}" integration/ .sh tests/integration/t_*.sh
 echo "== fuzz (smoke)"
-if ls build/fuzz/* >/dev/null 2>&1; then
+if ls "$B"/fuzz/* >/dev/null 2>&1; then
 	jobs=${FUZZ_JOBS:-2}
-	for f in build/fuzz/*; do
+	for f in "$B"/fuzz/*; do
 		n=$(basename "$f"); corpus=tests/fuzz/corpus/$n
 		mkdir -p "$out/fuzz-$n"
 		run_one "fuzz/$n" "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \

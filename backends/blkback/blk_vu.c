@@ -126,6 +126,10 @@ int blk_vu_connect(struct blk_vu *v, const char *path, unsigned timeout_ms)
 		blk_vu_close(v);
 		return rc;
 	}
+	if (cred.uid != 0 && cred.uid != geteuid()) {
+		blk_vu_close(v); /* another user's server would be handed guest memory */
+		return -EPERM;
+	}
 	v->peer = cred.pid;
 	v->pidfd = (int)syscall(SYS_pidfd_open, cred.pid, 0);
 	return 0;

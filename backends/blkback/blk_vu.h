@@ -49,7 +49,8 @@ struct blk_vu {
 };
 
 /* Connect to the server listening on path. 0 or -errno (-ETIMEDOUT: the server
- * did not accept within timeout_ms). */
+ * did not accept within timeout_ms; -EPERM: it runs as neither root nor us, and
+ * is sent nothing -- it would get the guest's memory). */
 int blk_vu_connect(struct blk_vu *v, const char *path, unsigned timeout_ms);
 void blk_vu_close(struct blk_vu *v);
 

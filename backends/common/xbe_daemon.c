@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "peer.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -36,18 +37,22 @@ static void daemon_on_status(int fd, void *arg)
 
 	if (c < 0)
 		return;
-	dm->status(c, dm->arg);
+	if (peer_trusted(c)) /* the status names guests and devices: root or us only */
+		dm->status(c, dm->arg);
+	else
+		log_warnx("status socket: refused a client of another user");
 	close(c);
 }
 
 static int daemon_listen(const char *sock)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, rc;
 
-	if (rundir_ensure() < 0 || rundir_file(sa.sun_path, sizeof(sa.sun_path), sock) < 0)
-		fatalx("run directory %s: cannot create it, or its path is too long for %s",
-		       rundir_path(), sock);
+	if ((rc = rundir_ensure()) < 0)
+		fatalx("%s", rundir_problem(rc));
+	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), sock) < 0)
+		fatalx("run directory %s: its path is too long for %s", rundir_path(), sock);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		fatal("socket");
@@ -80,7 +85,8 @@ int xbe_daemon_run(struct xbe *be, const char *name, void (*status)(int fd, void
 	if (rc < 0)
 		log_warnx("store connection lost (%s); exiting", strerror(-rc));
 	rundir_unlink(sock);
-	rundir_unlink(pid);
+	if (rc == 0) /* asked to stop; after a lost store the supervisor starts us again */
+		rundir_unlink(pid);
 	xbe_fd_del(be, lfd); /* they point at dm, which goes with this frame */
 	xbe_fd_del(be, sfd);
 	close(lfd);

@@ -56,6 +56,9 @@ struct xbe_device {
 	enum pv_xenbus_state state; /* the backend state we last wrote */
 	int probed, connected;
 	int failed; /* probe failed: left Closed until the toolstack removes it */
+	/* A backend before us served it (we were restarted) and the frontend's rings
+	 * are that one's: no connect until the frontend starts over (Initialising). */
+	int stale_fe;
 	int handover; /* the toolstack's `handover` as last passed to ops->handover */
 	uint32_t ports[XBE_MAX_PORTS]; /* local ports bound through xbe_evtchn_bind */
 	unsigned nr_ports;

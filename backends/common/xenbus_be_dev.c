@@ -178,10 +178,18 @@ static void dev_connect(struct xbe_device *d)
 /* Follow the frontend's state once the device is probed and online. */
 static void dev_follow_frontend(struct xbe_device *d, enum pv_xenbus_state fs)
 {
+	if (fs != PV_XenbusStateInitialised && fs != PV_XenbusStateConnected && d->stale_fe) {
+		char path[XBE_PATH_MAX + 8];
+
+		log_info("%s: the frontend starts over (state %d)", d->name, (int)fs);
+		d->stale_fe = 0;
+		snprintf(path, sizeof(path), "%s/resync", d->bpath);
+		xs_rm(d->be->xs, 0, path); /* seen: it may publish its rings now */
+	}
 	switch (fs) {
 	case PV_XenbusStateInitialised:
 	case PV_XenbusStateConnected:
-		if (!d->connected && d->state == PV_XenbusStateInitWait)
+		if (!d->connected && d->state == PV_XenbusStateInitWait && !d->stale_fe)
 			dev_connect(d);
 		break;
 	case PV_XenbusStateClosing:
@@ -211,6 +219,27 @@ static enum pv_xenbus_state state_of(struct xbe_device *d, int frontend)
 			  : xbe_be_read_u64(d, "state", PV_XenbusStateReconfigured, &v);
 
 	return rc < 0 ? PV_XenbusStateUnknown : (enum pv_xenbus_state)v;
+}
+
+/* First look at a device: did a backend before us serve it? Its state key says so
+ * (past Initialising, which the toolstack writes). Then the frontend's rings, if it
+ * has any, were granted to that backend, whose maps and ports went with it: our
+ * InitWait tells the frontend to start over (a frontend of ours does: it goes
+ * Initialising, waits for our `resync` key to go -- we remove it once we saw that
+ * state, which its next write could otherwise hide from us -- sets up its rings
+ * again, re-issues what was in flight), and we connect only after it did.
+ * docs/NOTES-restart.md has the protocol. */
+static void dev_check_restart(struct xbe_device *d)
+{
+	enum pv_xenbus_state bs = state_of(d, 0), fs = state_of(d, 1);
+
+	if (bs < PV_XenbusStateInitWait || bs > PV_XenbusStateConnected)
+		return;
+	d->stale_fe = fs == PV_XenbusStateInitialised || fs == PV_XenbusStateConnected;
+	if (d->stale_fe)
+		xbe_printf(d, "resync", "1");
+	log_info("%s: served before we started (backend state %d, frontend %d)%s", d->name,
+		 (int)bs, (int)fs, d->stale_fe ? ": waiting for the frontend to start over" : "");
 }
 
 /* The toolstack asks us to close: online = 0 or it wrote Closing itself. */
@@ -253,6 +282,7 @@ static void dev_update(struct xbe_device *d)
 	if (d->failed)
 		return;
 	if (!d->probed) {
+		dev_check_restart(d);
 		rc = d->be->ops->probe(d);
 		if (rc < 0) {
 			d->failed = 1;

@@ -8,28 +8,30 @@
 
 #include "pvctrl.h"
 #include "pvctrl_priv.h"
+#include "peer.h"
 #include "pv_errno.h"
 #include "rundir.h"
 #include "util.h"
 
 int pvctrl_open(struct pvctrl **out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct pvctrl *h;
+	int rc;
 
-	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), PV_PRIVCMD_SOCKET) < 0)
+	if (rundir_file(path, sizeof(path), PV_PRIVCMD_SOCKET) < 0)
 		return -ENAMETOOLONG;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = -errno;
-
+	/* The server must be root or us before we send it anything (peer.h). */
+	rc = h->fd < 0 ? -errno : peer_connect(h->fd, path, NULL);
+	if (rc < 0) {
 		if (h->fd >= 0)
 			close(h->fd);
 		free(h);
-		return err;
+		return rc;
 	}
 	*out = h;
 	return 0;

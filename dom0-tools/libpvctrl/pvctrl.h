@@ -189,6 +189,8 @@ int pvctrl_trace_take(const struct pv_trace_buf *buf, uint64_t *next, struct pv_
 		      uint64_t *lost);
 
 int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi);
+/* What stands between a domain and the host: each engine's walls, the cgroups. */
+int pvctrl_walls(struct pvctrl *h, struct pv_privcmd_walls *w);
 /* The hypervisor's log (its messages, "(XEN) ...", and guests' console_io lines,
  * "(d<id>) ..."); returns bytes copied into buf. */
 int pvctrl_readconsole(struct pvctrl *h, char *buf, size_t max, int clear);

@@ -356,6 +356,20 @@ int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi)
 	return rc;
 }
 
+int pvctrl_walls(struct pvctrl *h, struct pv_privcmd_walls *w)
+{
+	size_t got = 0;
+	int rc = pvctrl_request(h, PV_PRIVCMD_OP_WALLS, NULL, 0, w, sizeof(*w), &got, NULL);
+
+	if (rc == 0 && got != sizeof(*w))
+		rc = -EPROTO;
+	if (rc == 0) {
+		w->engines[sizeof(w->engines) - 1] = '\0';
+		w->cgroups[sizeof(w->cgroups) - 1] = '\0';
+	}
+	return rc;
+}
+
 int pvctrl_domain_getinfolist(struct pvctrl *h, pv_domid_t first,
 			      struct pv_domctl_getdomaininfo *info, uint32_t max)
 {

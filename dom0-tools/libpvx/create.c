@@ -134,14 +134,11 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	return rc;
 }
 
-/* $RUNDIR/domains/<domid><ext>: the config (.cfg), its first line naming its file. */
+/* "domains/<id><ext>", relative to the run directory: the config (.cfg), its
+ * first line naming its file. */
 static void saved_path_ext(pv_domid_t domid, const char *ext, char *buf, size_t len)
 {
-	char dir[480];
-
-	rundir_file(dir, sizeof(dir), "domains");
-	mkdir(dir, 0700);
-	snprintf(buf, len, "%s/%u%s", dir, domid, ext);
+	snprintf(buf, len, "domains/%u%s", domid, ext);
 }
 
 static void saved_path(pv_domid_t domid, char *buf, size_t len)
@@ -149,25 +146,17 @@ static void saved_path(pv_domid_t domid, char *buf, size_t len)
 	saved_path_ext(domid, ".cfg", buf, len);
 }
 
+/* Whole or not at all (the monitor may read it any time): written to a temporary
+ * created exclusively and renamed, never through a link (rundir.h). */
 int pvx_domain_save_config(pv_domid_t domid, const char *text)
 {
-	char path[512], tmp[520];
-	int fd, rc;
+	char path[64];
+	int rc = rundir_mkdir("domains");
 
-	saved_path(domid, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	rc = util_write_full(fd, text, strlen(text));
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	/* whole or not at all: the monitor may read it any time */
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
 	if (rc < 0)
-		unlink(tmp);
-	return rc;
+		return rc;
+	saved_path(domid, path, sizeof(path));
+	return rundir_write_file(path, text, strlen(text));
 }
 
 char *pvx_saved_source(const char *text)
@@ -200,12 +189,12 @@ void pvx_domain_keep_config(pv_domid_t domid, const char *text, const struct dom
 
 static char *saved_read(pv_domid_t domid, const char *ext)
 {
-	char path[512], *buf = NULL;
+	char path[64], *buf = NULL;
 	struct stat st;
 	int fd;
 
 	saved_path_ext(domid, ext, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rundir_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) == 0 && st.st_size < (1 << 20) && (buf = malloc(st.st_size + 1))) {
@@ -232,10 +221,10 @@ char *pvx_domain_saved_config_file(pv_domid_t domid)
 
 void pvx_domain_forget(pv_domid_t domid)
 {
-	char path[512];
+	char path[64];
 
 	saved_path(domid, path, sizeof(path));
-	unlink(path);
+	rundir_unlink(path);
 	pvx_store_domain_forget(domid);
 	pvx_disk_servers_stop(domid);
 }

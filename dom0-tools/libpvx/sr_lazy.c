@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libpvx/pvx.h"
+#include "peer.h"
 #include "rundir.h"
 
 #define LAZY_FILL_MS 120000
@@ -26,8 +27,9 @@ int pvx_domain_lazy_fill(pv_domid_t domid, struct pvx_err *err)
 	if (access(a.sun_path, F_OK) != 0)
 		return 0; /* no pager: every page is in */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		rc = errno == ECONNREFUSED || errno == ENOENT ? 0 : -errno; /* it just left */
+	rc = fd < 0 ? -errno : peer_connect(fd, a.sun_path, NULL); /* a pager of ours */
+	if (rc < 0) {
+		rc = rc == -ECONNREFUSED || rc == -ENOENT ? 0 : rc; /* it just left */
 		if (fd >= 0)
 			close(fd);
 		return rc < 0 ? pvx_fail(err, rc, "the lazy pager of domain %u: %s", domid,

@@ -230,7 +230,8 @@ int sr_record_write_sum(struct sr_io *io, uint32_t type, struct iovec *iov, int 
 	h.length = (uint32_t)len;
 	all[0].iov_base = &h;
 	all[0].iov_len = sizeof(h);
-	memcpy(all + 1, iov, (size_t)n * sizeof(*iov));
+	if (n) /* iov may be NULL for a record of no body */
+		memcpy(all + 1, iov, (size_t)n * sizeof(*iov));
 	all[n + 1].iov_base = (void *)zero;
 	all[n + 1].iov_len = sr_pad(len);
 	return sr_io_writev(io, all, n + 2);

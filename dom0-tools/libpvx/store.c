@@ -19,6 +19,10 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 {
 	int rc = xs_open(xs);
 
+	if (rc == -EPERM)
+		return pvx_fail(err, rc, "the store's socket (xenstored.sock) is served by "
+				"another user's process (neither root nor you): not talking to it; "
+				"remove it, or use a run directory of your own");
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot reach the store (xsd): %s; is xsd installed and "
 				"running? (pvx daemons start)", strerror(-rc));

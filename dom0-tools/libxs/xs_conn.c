@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "peer.h"
 #include "rundir.h"
 
 int xs_errno_from_name(const char *name)
@@ -51,23 +52,21 @@ static int xs_pollfd_setup(struct xs_handle *h)
 
 int xs_open_path(struct xs_handle **out, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct xs_handle *h;
 	int err;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->evfd = h->epfd = -1;
 	h->evq_tail = &h->evq;
 	h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
+	/* The server must be root or us before we send it anything (peer.h). */
+	err = h->fd < 0 ? -errno : peer_connect(h->fd, path, NULL);
+	if (err)
 		goto err;
-	}
 	err = xs_pollfd_setup(h);
 	if (err)
 		goto err;

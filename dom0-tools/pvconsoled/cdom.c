@@ -121,11 +121,16 @@ static int cdom_map(struct consd *s, struct cdom *d, uint64_t gfn)
 static int cdom_open_log(struct consd *s, struct cdom *d)
 {
 	char dir[480], path[600];
+	int rc;
 
+	conlog_init(&d->log, &s->lim, util_now_ns()); /* also when there is no file */
 	if (rundir_file(dir, sizeof(dir), "console") < 0)
 		return -ENAMETOOLONG;
-	mkdir(dir, 0700);
 	snprintf(path, sizeof(path), "%s/%s.log", dir, d->name);
+	memcpy(d->log.path, path, sizeof(d->log.path) - 1); /* for the message */
+	/* ours, not a link: then the final component is opened O_NOFOLLOW (conlog) */
+	if ((rc = rundir_mkdir("console")) < 0)
+		return rc;
 	return conlog_open(&d->log, path, &s->lim, util_now_ns());
 }
 

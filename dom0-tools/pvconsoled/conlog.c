@@ -9,20 +9,27 @@
 #include "conlog.h"
 #include "util.h"
 
+void conlog_init(struct conlog *l, const struct conlog_limits *lim, uint64_t now_ns)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->lim = lim;
+	l->tokens = (double)lim->burst;
+	l->refill_ns = now_ns;
+}
+
 int conlog_open(struct conlog *l, const char *path, const struct conlog_limits *lim,
 		uint64_t now_ns)
 {
 	struct stat st;
 
-	memset(l, 0, sizeof(*l));
-	l->lim = lim;
-	l->tokens = (double)lim->burst;
-	l->refill_ns = now_ns;
+	conlog_init(l, lim, now_ns);
 	if (snprintf(l->path, sizeof(l->path), "%s", path) >= (int)sizeof(l->path)) {
 		l->fd = -1;
 		return -ENAMETOOLONG;
 	}
-	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* never through a link someone left in its place (docs/SECURITY.md) */
+	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (l->fd < 0)
 		return -errno;
 	if (fstat(l->fd, &st) == 0)
@@ -66,7 +73,7 @@ static int conlog_rotate(struct conlog *l)
 	snprintf(old, sizeof(old), "%s.1", l->path);
 	if (rename(l->path, old) < 0)
 		return -errno;
-	fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	close(l->fd);

@@ -22,8 +22,11 @@ struct conlog {
 	const struct conlog_limits *lim;
 };
 
-/* Open (append) path, continuing its size count. 0 or -errno (l->fd = -1 then, and
- * the other calls do nothing). */
+/* No file yet (fd -1), the rate limit set: what conlog_open does first, and all a
+ * domain whose log cannot be opened gets (its output is still rate limited). */
+void conlog_init(struct conlog *l, const struct conlog_limits *lim, uint64_t now_ns);
+/* conlog_init, then open (append) path, continuing its size count. 0 or -errno
+ * (l->fd = -1 then, and writes do nothing). */
 int conlog_open(struct conlog *l, const char *path, const struct conlog_limits *lim,
 		uint64_t now_ns);
 void conlog_close(struct conlog *l);

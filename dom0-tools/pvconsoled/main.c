@@ -225,8 +225,8 @@ int main(int argc, char **argv)
 	int sigfd, rc;
 
 	log_init("pvconsoled", consd_opts(argc, argv, &s));
-	if (rundir_ensure() < 0)
-		fatal("cannot create run directory %s", rundir_path());
+	if ((rc = rundir_ensure()) < 0)
+		fatalx("%s", rundir_problem(rc));
 	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT }, 2);
 	if (sigfd < 0)

@@ -18,6 +18,7 @@
 
 #include "libpvx/sr_suspend.h"
 #include "log.h"
+#include "peer.h"
 #include "pvisor/sched.h"
 #include "pvlazy/pvlazy.h"
 #include "rundir.h"
@@ -195,14 +196,13 @@ static int fill_all(struct lazy_pager *p)
 static int ctl_open(pv_domid_t domid)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char dir[400], name[64];
+	char name[64];
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
-	rundir_file(dir, sizeof(dir), "lazy");
-	mkdir(dir, 0700);
+	rundir_mkdir("lazy");
 	snprintf(name, sizeof(name), "lazy/%u.sock", domid);
 	rundir_file(a.sun_path, sizeof(a.sun_path), name);
-	unlink(a.sun_path);
+	rundir_unlink(name);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
 		log_warn("dom%u: no control socket %s", domid, a.sun_path);
 		if (fd >= 0)
@@ -247,6 +247,10 @@ static int ctl_serve(struct lazy_pager *p)
 
 	if (c < 0)
 		return 0;
+	if (!peer_trusted(c)) { /* only root and our own user (docs/SECURITY.md) */
+		close(c);
+		return 0;
+	}
 	if (poll(&pfd, 1, 1000) == 1)
 		(void)!read(c, cmd, sizeof(cmd) - 1);
 	if (strncmp(cmd, "fill", 4) != 0 || fill_all(p) < 0) {

@@ -189,6 +189,17 @@ static void mon_store(struct pvmon *m)
 	m->store_retry_ns = util_now_ns() + STORE_RETRY_NS;
 }
 
+/* The store is away: try it again. With no store there are no events to tell that
+ * the hypervisor went too (pvx daemons stop, a crash), so ask it something cheap
+ * while the store stays away: -EPIPE when it does not answer, and pvmon ends. */
+static int mon_store_retry(struct pvmon *m)
+{
+	struct pv_sysctl_physinfo pi;
+
+	mon_store(m);
+	return m->xs || pvctrl_physinfo(m->h, &pi) == 0 ? 0 : -EPIPE;
+}
+
 static int mon_store_events(struct pvmon *m)
 {
 	struct xs_watch_event *ev;
@@ -247,8 +258,8 @@ int pvmon_run(struct pvmon *m, int lsock, int sigfd)
 	for (rc = 0; rc == 0;) {
 		int n;
 
-		if (!m->xs && util_now_ns() >= m->store_retry_ns)
-			mon_store(m);
+		if (!m->xs && util_now_ns() >= m->store_retry_ns && mon_store_retry(m) < 0)
+			return -EPIPE;
 		n = epoll_wait(m->epfd, evs, 8, mon_timeout(m));
 		if (n < 0 && errno != EINTR)
 			return -errno;

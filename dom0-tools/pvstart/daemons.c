@@ -15,6 +15,7 @@
 #include "libpvx/pvx.h"
 #include "libxs/xs.h"
 #include "pvstart/pvstart.h"
+#include "peer.h"
 #include "pvstart/pvstart_priv.h"
 #include "rundir.h"
 #include "util.h"
@@ -34,6 +35,8 @@ static const struct daemon_def daemons[] = {
 	{ "blkback", "blkback.sock", 0, NULL },
 	{ "netback", "netback.sock", 0, NULL },
 	{ "pvxweb", "pvxweb.sock", 0, "pvxweb.conf" }, /* pvx web enables it */
+	/* last: started once the others run, stopped first (it would restart them) */
+	{ "pvsup", "pvsup.sock", 0, NULL },
 };
 
 static int daemon_installed(const struct daemon_def *dd)
@@ -61,31 +64,33 @@ static int daemon_wanted(const struct daemon_def *dd)
 static pid_t daemon_dying(const struct daemon_def *dd);
 static int daemon_wait_gone(const struct daemon_def *dd, struct pvx_err *err);
 
-/* Running: its socket accepts a connection and it is not a killed instance that has
- * not finished dying (whose socket still accepts). */
+/* Running: its socket accepts a connection, from root or us (a socket of another
+ * user's is not ours), and it is not a killed instance that has not finished dying
+ * (whose socket still accepts). The probe never blocks: a listener whose queue is
+ * full (busy, or the caller itself) is running. */
 static int daemon_running(const struct daemon_def *dd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, ok;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd, rc;
 
-	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), dd->socket) < 0)
+	if (rundir_file(path, sizeof(path), dd->socket) < 0)
 		return 0;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return 0;
-	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	rc = peer_connect(fd, path, NULL);
 	close(fd);
-	return ok && !daemon_dying(dd);
+	return (rc == 0 || rc == -EAGAIN) && !daemon_dying(dd);
 }
 
 static pid_t daemon_pid(const struct daemon_def *dd)
 {
-	char path[512], file[64], buf[32];
+	char file[64], buf[32];
 	ssize_t n;
 	int fd;
 
 	snprintf(file, sizeof(file), "%s.pid", dd->name);
-	if (rundir_file(path, sizeof(path), file) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = rundir_open(file, O_RDONLY, 0)) < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -111,6 +116,9 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 		return rc;
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
+	if (rc == -ELOOP)
+		return pvx_fail(err, rc, "cannot start %s: %s/%s is a symbolic link (not "
+				"followed): remove it", dd->name, rundir_path(), log);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot start %s/%s: %s", rundir_bindir(), dd->name,
 				strerror(-rc));
@@ -126,19 +134,24 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 			rundir_path(), rundir_path(), dd->name);
 }
 
-static int daemons_lock(void)
+/* The run directory checked (rundir.h) and daemons.lock held: its fd, or -errno
+ * with the reason in err. */
+static int daemons_lock(struct pvx_err *err)
 {
-	char path[512];
-	int fd;
+	int fd = rundir_ensure();
 
-	if (rundir_ensure() < 0 || rundir_file(path, sizeof(path), "daemons.lock") < 0)
-		return -EACCES;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return -errno;
+		return pvx_fail(err, fd, "%s", rundir_problem(fd));
+	fd = rundir_open("daemons.lock", O_RDWR | O_CREAT, 0600);
+	if (fd < 0)
+		return pvx_fail(err, fd, "cannot open %s/daemons.lock: %s%s", rundir_path(),
+				strerror(-fd), fd == -ELOOP ? " (a symbolic link: remove it)" : "");
 	if (flock(fd, LOCK_EX) < 0) {
+		int rc = -errno;
+
 		close(fd);
-		return -errno;
+		return pvx_fail(err, rc, "cannot lock %s/daemons.lock: %s", rundir_path(),
+				strerror(-rc));
 	}
 	return fd;
 }
@@ -185,10 +198,9 @@ int pvstart_daemons_ensure(struct pvx_err *err)
 
 	if (daemons_all_alive())
 		return 0; /* fast path: every daemon runs */
-	lock = daemons_lock();
+	lock = daemons_lock(err);
 	if (lock < 0)
-		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
-				strerror(-lock));
+		return lock;
 	for (size_t i = 0; i < ARRAY_SIZE(daemons) && rc == 0; i++) {
 		const struct daemon_def *dd = &daemons[i];
 
@@ -287,10 +299,9 @@ int pvstart_daemon_stop(const char *name, struct pvx_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
 		if (strcmp(daemons[i].name, name) != 0)
 			continue;
-		lock = daemons_lock();
+		lock = daemons_lock(err);
 		if (lock < 0)
-			return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
-					strerror(-lock));
+			return lock;
 		rc = daemon_stop(&daemons[i]);
 		close(lock);
 		return rc < 0 ? pvx_fail(err, rc, "%s did not stop on SIGTERM: killed", name) : 0;
@@ -300,11 +311,10 @@ int pvstart_daemon_stop(const char *name, struct pvx_err *err)
 
 int pvstart_daemons_stop(struct pvx_err *err)
 {
-	int lock = daemons_lock(), rc = 0;
+	int lock = daemons_lock(err), rc = 0;
 
 	if (lock < 0)
-		return pvx_fail(err, lock, "cannot use run directory %s: %s", rundir_path(),
-				strerror(-lock));
+		return lock;
 	for (size_t i = ARRAY_SIZE(daemons); i-- > 0;)
 		if (daemon_stop(&daemons[i]) < 0)
 			rc = pvx_fail(err, -ETIMEDOUT, "%s did not stop on SIGTERM: killed",
@@ -345,6 +355,10 @@ int pvstart_connect(struct pvctrl **h, struct pvx_err *err)
 			return rc;
 		rc = pvctrl_open(h);
 	}
+	if (rc == -EPERM)
+		return pvx_fail(err, rc, "%s/%s is served by another user's process (neither "
+				"root nor you): not talking to it; remove it, or use a run "
+				"directory of your own", rundir_path(), PV_PRIVCMD_SOCKET);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot reach pvisor in %s: %s", rundir_path(),
 				strerror(-rc));

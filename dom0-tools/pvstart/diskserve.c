@@ -47,11 +47,15 @@ const char *pvstart_first_line(char *text)
 int pvstart_serve_files(const char *dir, const struct pvx_disk_serve *s, char sock[512],
 			char pid[512], struct pvx_err *err)
 {
-	char d[512], name[64];
+	char name[64];
+	int rc = rundir_ensure();
 
-	if (rundir_ensure() < 0 || rundir_file(d, sizeof(d), dir) < 0 ||
-	    (mkdir(d, 0700) < 0 && errno != EEXIST))
-		return pvx_fail(err, -EACCES, "cannot create %s/%s", rundir_path(), dir);
+	if (rc < 0)
+		return pvx_fail(err, rc, "%s", rundir_problem(rc));
+	/* a link or someone else's folder there is refused, never followed */
+	if ((rc = rundir_mkdir(dir)) < 0)
+		return pvx_fail(err, rc, "cannot create %s/%s: %s", rundir_path(), dir,
+				strerror(-rc));
 	snprintf(name, sizeof(name), "%s/%u-%u.sock", dir, s->domid, s->devid);
 	if (rundir_file(sock, 512, name) < 0 ||
 	    strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path))

@@ -34,15 +34,15 @@ int pvstart_spawn_attrs(posix_spawnattr_t *a)
 	return -rc;
 }
 
-static int spawn_files(posix_spawn_file_actions_t *fa, const char *log)
+/* stdin /dev/null, stdout and stderr the log (opened by us: never through a link). */
+static int spawn_files(posix_spawn_file_actions_t *fa, int log)
 {
 	int rc = posix_spawn_file_actions_init(fa);
 
 	if (rc == 0)
 		rc = posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
 	if (rc == 0)
-		rc = posix_spawn_file_actions_addopen(fa, 1, log, O_WRONLY | O_CREAT | O_APPEND,
-						      0600);
+		rc = posix_spawn_file_actions_adddup2(fa, log, 1);
 	if (rc == 0)
 		rc = posix_spawn_file_actions_adddup2(fa, 1, 2);
 	if (rc == 0)
@@ -85,15 +85,18 @@ int pvstart_process_alive(pid_t pid)
 
 int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid_t *pid)
 {
-	char path[1024], log[512];
+	char path[1024];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	int rc;
+	int rc, log;
 
 	if (snprintf(path, sizeof(path), "%s/%s", rundir_bindir(), prog) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	if ((rc = rundir_ensure()) < 0 || (rc = rundir_file(log, sizeof(log), logname)) < 0)
+	if ((rc = rundir_ensure()) < 0)
 		return rc;
+	log = rundir_open(logname, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (log < 0)
+		return log;
 	rc = pvstart_spawn_attrs(&attr);
 	if (rc == 0) {
 		rc = spawn_files(&fa, log);
@@ -102,5 +105,6 @@ int pvstart_spawn(const char *prog, char *const argv[], const char *logname, pid
 		posix_spawn_file_actions_destroy(&fa);
 	}
 	posix_spawnattr_destroy(&attr);
+	close(log);
 	return rc;
 }

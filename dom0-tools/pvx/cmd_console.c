@@ -23,6 +23,7 @@
 
 #include "libpvctrl/pvctrl.h"
 #include "pvx_cli.h"
+#include "peer.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -70,15 +71,24 @@ static void console_make_raw(void)
  * daemon's words in err. */
 static int console_connect(pv_domid_t domid, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char line[256];
+	char line[256], path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	size_t len = 0;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	uid_t who;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc;
 
 	if (fd < 0)
 		return -errno;
-	if (rundir_file(sa.sun_path, sizeof(sa.sun_path), "pvconsoled.sock") < 0 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	rc = rundir_file(path, sizeof(path), "pvconsoled.sock");
+	if (rc == 0)
+		rc = peer_connect(fd, path, &who); /* root or us, before we send anything */
+	if (rc == -EPERM) {
+		snprintf(err, errlen, "%s is served by uid %lu, neither root nor you: not "
+			 "talking to it (remove it, or use a run directory of your own)", path,
+			 (unsigned long)who);
+		close(fd);
+		return -EPERM;
+	}
+	if (rc < 0) {
 		snprintf(err, errlen, "pvconsoled is not running in %s (pvx daemons start)",
 			 rundir_path());
 		close(fd);

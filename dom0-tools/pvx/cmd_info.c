@@ -15,8 +15,8 @@
 
 struct info_kv {
 	const char *key;
-	char val[256];
-	int number; /* print unquoted in JSON */
+	char val[512]; /* the walls lines are long */
+	int number;    /* print unquoted in JSON */
 };
 
 struct info {
@@ -90,6 +90,30 @@ static int info_xen(struct pvctrl *h, struct info *in)
 	return 0;
 }
 
+/* pvisor's own lines: the walls around a domain, one per engine, and the cgroups
+ * (docs/SECURITY.md). An older pvisor has no such request: nothing is said. */
+static void info_walls(struct pvctrl *h, struct info *in)
+{
+	static struct pv_privcmd_walls w;
+	static char keys[4][32];
+	char *save = NULL;
+	int k = 0;
+
+	if (pvctrl_walls(h, &w) < 0)
+		return;
+	for (char *l = strtok_r(w.engines, "\n", &save); l && k < 4;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(l, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		snprintf(keys[k], sizeof(keys[k]), "domain_walls_%s", l);
+		info_add(in, keys[k++], 0, "%s", colon + 2);
+	}
+	info_add(in, "domain_cgroups", 0, "%s", w.cgroups);
+}
+
 static int info_collect(struct pvctrl *h, struct info *in)
 {
 	struct pv_sysctl_physinfo pi;
@@ -101,6 +125,7 @@ static int info_collect(struct pvctrl *h, struct info *in)
 	info_phys(in, &pi);
 	rc = info_xen(h, in);
 	info_add(in, "xend_config_format", 1, "%d", 4);
+	info_walls(h, in);
 	return rc;
 }
 

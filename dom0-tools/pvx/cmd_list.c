@@ -159,6 +159,14 @@ static void json_str(yajl_gen g, const char *s)
 	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
+/* The part of the crash reason that the guest supplied (its fault report), or "". */
+static const char *crash_claim(const struct pv_privcmd_domext *e)
+{
+	const char *c = strstr(e->crash_reason, PV_CRASH_CLAIM_SEP);
+
+	return c ? c + strlen(PV_CRASH_CLAIM_SEP) : "";
+}
+
 /* What pvisor adds to xl's shape: live state that the config does not hold. */
 static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 {
@@ -170,6 +178,8 @@ static void list_json_pvisor(yajl_gen g, const struct pv_privcmd_domext *e)
 	yajl_gen_integer(g, e->shutdown_reason);
 	json_str(g, "crash_reason");
 	json_str(g, e->crash_reason);
+	json_str(g, "crash_guest_claim"); /* the guest's words alone, labelled as such */
+	json_str(g, crash_claim(e));
 	json_str(g, "engine");
 	json_str(g, e->engine);
 	json_str(g, "pid");

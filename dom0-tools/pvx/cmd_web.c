@@ -23,12 +23,11 @@
 /* A small file of the run directory, first line only; NULL if absent. */
 static char *web_read(const char *name)
 {
-	char path[1024], buf[512];
+	char buf[512];
 	ssize_t n;
-	int fd;
+	int fd = rundir_open(name, O_RDONLY, 0); /* never through a link */
 
-	if (rundir_file(path, sizeof(path), name) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (fd < 0)
 		return NULL;
 	n = util_read_full(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -39,18 +38,17 @@ static char *web_read(const char *name)
 	return strdup(buf);
 }
 
+/* Whole or not at all, never through a link (rundir_write_file). */
 static int web_conf_write(const char *listen, int allow_remote)
 {
-	char path[1024];
-	FILE *f;
+	char text[512];
+	int n = snprintf(text, sizeof(text),
+			 "# written by pvx web; pvxweb reads it at start\nlisten %s\n%s", listen,
+			 allow_remote ? "allow-remote 1\n" : "");
 
-	if (rundir_ensure() < 0 || rundir_file(path, sizeof(path), WEB_CONF) < 0 ||
-	    !(f = fopen(path, "we")))
-		return -errno;
-	fprintf(f, "# written by pvx web; pvxweb reads it at start\nlisten %s\n", listen);
-	if (allow_remote)
-		fprintf(f, "allow-remote 1\n");
-	return fclose(f) == 0 ? 0 : -EIO;
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -ENAMETOOLONG;
+	return rundir_write_file(WEB_CONF, text, (size_t)n);
 }
 
 /* The URL pvxweb wrote once it listened (its own file, so a port 0 is resolved). */
@@ -85,9 +83,13 @@ static int web_stop(void)
 static int web_start(const char *listen, int allow_remote)
 {
 	struct pvx_err err = { 0 };
-	char *url, *token, *conf = web_read(WEB_CONF);
-	int rc, restart = listen && conf != NULL;
+	char *url, *token, *conf;
+	int rc = rundir_ensure(), restart;
 
+	if (rc < 0)
+		return cli_fail("web: %s", rundir_problem(rc));
+	conf = web_read(WEB_CONF);
+	restart = listen && conf != NULL;
 	free(conf);
 	if ((listen || !conf) &&
 	    (rc = web_conf_write(listen ? listen : "127.0.0.1:8047", allow_remote)) < 0)

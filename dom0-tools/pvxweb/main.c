@@ -62,11 +62,15 @@ static void web_conf_line(struct web_opts *o, const char *key, const char *val)
 
 static void web_conf_read(struct web_opts *o)
 {
-	char path[1024], line[1200], key[32], val[1100];
-	FILE *f;
+	char line[1200], key[32], val[1100];
+	int fd = rundir_open(WEB_CONF, O_RDONLY, 0); /* never through a link */
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 
-	if (rundir_file(path, sizeof(path), WEB_CONF) < 0 || !(f = fopen(path, "re")))
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while (fgets(line, sizeof(line), f))
 		if (line[0] != '#' && sscanf(line, "%31s %1099[^\n]", key, val) == 2)
 			web_conf_line(o, key, val);
@@ -185,18 +189,12 @@ static void web_on_signal(int sig)
 /* $RUNDIR/pvxweb.url: where `pvx web` finds the listener (a port 0 became one). */
 static void web_url_write(struct web *w)
 {
-	char path[1024], tmp[1100];
-	int fd;
+	char line[sizeof(w->url) + 1];
+	int n = snprintf(line, sizeof(line), "%s\n", w->url);
+	int rc = rundir_write_file(WEB_URL_FILE, line, (size_t)n);
 
-	if (rundir_file(path, sizeof(path), WEB_URL_FILE) < 0)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (util_write_full(fd, w->url, strlen(w->url)) < 0 || util_write_full(fd, "\n", 1) < 0 ||
-	    close(fd) < 0 || rename(tmp, path) < 0)
-		unlink(tmp);
+	if (rc < 0)
+		log_warnx("cannot write %s/%s: %s", rundir_path(), WEB_URL_FILE, strerror(-rc));
 }
 
 static void web_signals(void)
@@ -217,8 +215,8 @@ int main(int argc, char **argv)
 
 	web_opts(argc, argv, &w->o);
 	log_init("pvxweb", w->o.verbose);
-	if (rundir_ensure() < 0)
-		fatalx("cannot create the run directory %s", rundir_path());
+	if ((rc = rundir_ensure()) < 0)
+		fatalx("%s", rundir_problem(rc));
 	if ((rc = web_token_load(w->token)) < 0)
 		fatalx("cannot read or create %s/%s: %s", rundir_path(), WEB_TOKEN_FILE,
 		       strerror(-rc));

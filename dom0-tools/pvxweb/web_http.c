@@ -294,7 +294,8 @@ static int http_body(struct http_pss *ps, const void *in, size_t len)
 		ps->body = nb;
 		ps->cap = cap;
 	}
-	memcpy(ps->body + ps->len, in, len);
+	if (len) /* lws may pass an empty chunk with no buffer at all */
+		memcpy(ps->body + ps->len, in, len);
 	ps->len += len;
 	return 0;
 }

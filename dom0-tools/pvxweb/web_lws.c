@@ -1,6 +1,7 @@
 /* pvxweb's libwebsockets setup: one context, a TCP vhost (loopback by default,
  * token required) and a Unix-socket vhost in the run directory (no token: only
- * the run directory's owner can reach it), both serving the page's files at /,
+ * the run directory's owner can reach it, and only root or our user is let in:
+ * web_filter_cb), both serving the page's files at /,
  * the JSON API at /api and the WebSocket protocols. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,11 +14,35 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "peer.h"
 #include "pvxweb.h"
 #include "rundir.h"
 
+/* Every accepted connection passes here first (lws gives protocol 0 the new
+ * descriptor): one on the run directory's Unix socket -- served without a token --
+ * must come from root or our own user (common/peer.h), as on every other socket
+ * of the run directory. TCP connections are left to the token. */
+static int web_filter_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
+		int fd = (int)(lws_intptr_t)in;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+			return -1;
+		if (ss.ss_family == AF_UNIX && !peer_trusted(fd)) {
+			log_warnx("refused a connection on %s from another user", WEB_SOCKET);
+			return -1;
+		}
+		return 0;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
 static struct lws_protocols web_protocols[] = {
-	{ "http", lws_callback_http_dummy, 0, 0, 0, NULL, 0 },
+	{ "http", web_filter_cb, 0, 0, 0, NULL, 0 },
 	{ "pvx-http", web_http_cb, 0, 0, 0, NULL, 0 },
 	{ "pvx-events", web_events_cb, 0, 4096, 0, NULL, 0 },
 	{ "pvx-console", web_console_cb, 0, 4096, 0, NULL, 0 },

@@ -295,6 +295,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		err = xs_open(&h);
+		if (err == -EPERM) {
+			fprintf(stderr, "xs: the store's socket is served by another user's "
+				"process (neither root nor you): not talking to it\n");
+			return 1;
+		}
 		if (err) {
 			fprintf(stderr, "xs: cannot connect to the store: %s (is xsd running? "
 				"set XENSTORED_PATH or PVISOR_RUNDIR)\n", strerror(-err));

@@ -17,6 +17,7 @@
 #include "rundir.h"
 #include "util.h"
 #include "xsd/domain.h"
+#include "xsd/journal.h"
 #include "xsd/path.h"
 #include "xsd/watch.h"
 
@@ -69,19 +70,19 @@ void xsd_hvwatch_save(const struct xsd_domain *d)
 		xsd_hvwatch_forget(d->domid);
 		return;
 	}
-	if (hvwatch_path(path, sizeof(path), UINT32_MAX) < 0)
-		return;
-	mkdir(path, 0700);
 	if (hvwatch_path(path, sizeof(path), d->domid) < 0)
 		return;
+	if (rundir_mkdir(HVWATCH_DIR) < 0)
+		goto fail; /* refused: a link or a folder of someone else's */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
+	f = xsd_journal_fopen_tmp(tmp); /* never through a link */
 	rc = f ? hvwatch_put(f, d) : -EIO;
 	if (f && fclose(f) != 0)
 		rc = -EIO;
 	if (rc == 0 && rename(tmp, path) == 0)
 		return;
 	unlink(tmp);
+fail:
 	log_warnx("dom%u: cannot save its watches to %s: after an xsd crash it would lose them",
 		  d->domid, path);
 }
@@ -146,7 +147,7 @@ size_t xsd_hvwatch_load(struct xsd_core *core)
 			unlink(path); /* a domain gone meanwhile, or a torn .tmp */
 			continue;
 		}
-		if ((f = fopen(path, "re"))) {
+		if ((f = xsd_journal_fopen_read(path))) {
 			n += hvwatch_load_file(core, f, buf);
 			fclose(f);
 		}

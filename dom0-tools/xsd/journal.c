@@ -187,10 +187,36 @@ static size_t jnl_replay(struct xsd_core *core, const char *buf, size_t len, boo
 	return off;
 }
 
+FILE *xsd_journal_fopen_tmp(const char *path)
+{
+	int fd = util_create_tmp(path);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "w")))
+		close(fd);
+	return f;
+}
+
+FILE *xsd_journal_fopen_read(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "r")))
+		close(fd);
+	return f;
+}
+
 /* Read a whole file into a malloc'd buffer. 0, -ENOENT, -errno. */
 static int jnl_slurp(const char *path, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	ssize_t n;
 
@@ -241,7 +267,7 @@ static int jnl_load_journal(struct xsd_journal *j)
 	if (!err && len >= 8 && memcmp(buf, JNL_MAGIC, 8) == 0)
 		good = 8 + jnl_replay(j->core, buf + 8, len - 8, &end);
 	free(buf);
-	j->fd = open(j->jpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(j->jpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return -errno;
 	/* cut a torn tail and the old zeroed space; mapping re-extends with zeros */
@@ -358,7 +384,7 @@ static int jnl_reset(struct xsd_journal *j)
 
 int xsd_journal_snapshot(struct xsd_journal *j)
 {
-	FILE *f = fopen(j->tpath, "we");
+	FILE *f = xsd_journal_fopen_tmp(j->tpath);
 	struct stat st;
 	int err;
 

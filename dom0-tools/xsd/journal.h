@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "xsd/core.h"
 
@@ -16,6 +17,11 @@ struct xsd_journal;
 /* Load dir/xsd.snap and replay dir/xsd.journal into core (a torn tail is cut off),
  * then record every later change. 0 or -errno (the core may hold a partial tree). */
 int xsd_journal_open(struct xsd_journal **out, struct xsd_core *core, const char *dir);
+/* The store's files in the run directory, never opened through a link: a new
+ * temporary to rename into place ("w": created exclusively, a stale file or link
+ * removed first), or an existing file to read. NULL with errno set on failure. */
+FILE *xsd_journal_fopen_tmp(const char *path);
+FILE *xsd_journal_fopen_read(const char *path);
 /* Report (and clear) the first error since the last call: records that could not be
  * stored (no disk space). 0 or -errno. */
 int xsd_journal_flush(struct xsd_journal *j);

@@ -138,8 +138,8 @@ int main(int argc, char **argv)
 
 	xsd_parse_opts(argc, argv, &o);
 	log_init("xsd", o.verbose);
-	if (rundir_ensure() < 0)
-		fatal("cannot create run directory %s", rundir_path());
+	if ((err = rundir_ensure()) < 0)
+		fatalx("%s", rundir_problem(err));
 	util_raise_nofile(); /* a few descriptors per guest */
 	sigfd = util_signalfd((const int[]){ SIGTERM, SIGINT, SIGHUP }, 3);
 	if (sigfd < 0)

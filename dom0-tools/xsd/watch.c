@@ -371,7 +371,8 @@ void xsd_watch_fire(struct xsd_core *core, const char *path, bool recursive,
 	}
 	if (recursive)
 		watch_hits_below(core, path, perms, nperms, &h);
-	qsort(h.v, h.n, sizeof(*h.v), watch_hit_cmp);
+	if (h.n > 1) /* h.v is NULL with no hit: qsort may not be given that */
+		qsort(h.v, h.n, sizeof(*h.v), watch_hit_cmp);
 	for (size_t i = 0; i < h.n; i++)
 		if (!h.v[i].w->conn->dead)
 			watch_send(h.v[i].w->conn, h.v[i].w, h.v[i].path);
@@ -393,7 +394,8 @@ void xsd_watch_fire_special(struct xsd_core *core, const char *name, uint32_t do
 			if (!w->conn->dead && w->conn->priv)
 				watch_hit_add(&h, w, k || w->depth >= 1 ? full : name);
 	}
-	qsort(h.v, h.n, sizeof(*h.v), watch_hit_cmp);
+	if (h.n > 1) /* h.v is NULL with no hit: qsort may not be given that */
+		qsort(h.v, h.n, sizeof(*h.v), watch_hit_cmp);
 	for (size_t i = 0; i < h.n; i++)
 		if (!h.v[i].w->conn->dead)
 			watch_send(h.v[i].w->conn, h.v[i].w, h.v[i].path);

@@ -53,6 +53,7 @@ static int balloon_range_ok(const struct domain *d, uint64_t gpfn, uint64_t n)
 int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order)
 {
 	uint64_t n = 1ull << order;
+	int rc;
 
 	if (!balloon_range_ok(d, gpfn, n))
 		return -PV_EINVAL;
@@ -64,10 +65,9 @@ int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order)
 	}
 	if (balloon_count(d, gpfn, n))
 		return -PV_ENOENT; /* some frame is out already */
-	if (fallocate(d->mem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)(gpfn * PV_PAGE_SIZE), (off_t)(n * PV_PAGE_SIZE)) < 0) {
-		log_warn("dom%u: punching frames 0x%llx+%llu", d->domid,
-			 (unsigned long long)gpfn, (unsigned long long)n);
+	if ((rc = domain_mem_punch(d, gpfn * PV_PAGE_SIZE, n * PV_PAGE_SIZE)) < 0) {
+		log_warnx("dom%u: punching frames 0x%llx+%llu: PV errno %d", d->domid,
+			  (unsigned long long)gpfn, (unsigned long long)n, -rc);
 		return -PV_EIO;
 	}
 	balloon_mark(d, gpfn, n, 1);

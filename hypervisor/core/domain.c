@@ -96,7 +96,7 @@ int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
 	d = domain_alloc(engine, max_vcpus, &rc);
 	if (!d)
 		return rc;
-	d->mem_fd = -1;
+	d->mem_fd = d->mem_ro_fd = -1;
 	d->hcpage_gfn = ~0ull;
 	d->state = PV_DOMSTATE_CREATED;
 	d->pause_count = 1;
@@ -146,6 +146,8 @@ static void domain_free(struct domain *d)
 		munmap(d->mem, d->mem_size);
 	if (d->mem_fd >= 0)
 		close(d->mem_fd);
+	if (d->mem_ro_fd >= 0)
+		close(d->mem_ro_fd);
 	domain_lazy_fini(d);
 	gnttab_domain_free(d);
 	console_fini(&d->console);
@@ -177,8 +179,9 @@ void domain_hold_locked(struct domain *d)
 int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 {
 	uint64_t pages = max_kb / 4, size;
+	struct domain_mem m;
 	uint8_t *map;
-	int fd;
+	int rc;
 
 	if (d->started) {
 		if (pages == 0)
@@ -193,32 +196,26 @@ int domain_set_max_mem(struct domain *d, uint64_t max_kb)
 	if (d->gnttab)
 		return -PV_EBUSY; /* grant copies may be using the current mapping */
 	size = (pages + PV_SPECIAL_PAGES(d->max_vcpus)) * PV_PAGE_SIZE;
-	/* A fresh memory fd per size, sealed at it: dom0 processes receive the fd
-	 * (MAP_FOREIGN, grant maps), and one that truncated it would make every access
-	 * of ours fault. Punching holes (ballooning) stays allowed. */
-	fd = memfd_create("pvisor-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return pv_errno_last();
-	if (ftruncate(fd, size) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
-		int err = pv_errno_last();
-
-		close(fd);
-		return err;
-	}
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	/* A fresh memory file per size (domain_mem.c: sealed, read-only grants). */
+	if ((rc = domain_mem_open(size, &m)) < 0)
+		return rc;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, m.fd, 0);
 	if (map == MAP_FAILED) {
-		int err = pv_errno_last();
-
-		close(fd);
-		return err;
+		rc = pv_errno_last();
+		close(m.fd);
+		close(m.ro_fd);
+		return rc;
 	}
 	if (d->mem)
 		munmap(d->mem, d->mem_size);
 	if (d->mem_fd >= 0)
 		close(d->mem_fd);
+	if (d->mem_ro_fd >= 0)
+		close(d->mem_ro_fd);
 	d->mem = map;
-	d->mem_fd = fd;
+	d->mem_fd = m.fd;
+	d->mem_ro_fd = m.ro_fd;
+	d->mem_immutable = m.immutable;
 	d->mem_size = size;
 	d->max_pages = d->tot_pages = d->mem_limit = pages;
 	d->special_off = pages * PV_PAGE_SIZE;

@@ -100,6 +100,8 @@ struct domain {
 	struct vcpu *vcpus;
 
 	int mem_fd;              /* memfd: RAM, then the special pages */
+	int mem_ro_fd;           /* a read-only open of it (read-only grant maps) */
+	int mem_immutable;       /* its inode has FS_IMMUTABLE_FL (domain_mem.c) */
 	uint8_t *mem;            /* our mapping of all of it */
 	uint64_t mem_size;
 	uint64_t special_off;
@@ -153,6 +155,14 @@ void domain_put(struct domain *d);
 struct domain *domain_lookup_locked(pv_domid_t domid);
 struct domain *domain_by_name_locked(const char *name);
 int domain_set_max_mem(struct domain *d, uint64_t max_kb);
+/* A new memory file of `size` bytes (domain_mem.c): sealed at its size, its inode
+ * read-only for any later open; fd read-write, ro_fd a read-only description. */
+struct domain_mem {
+	int fd, ro_fd, immutable;
+};
+int domain_mem_open(uint64_t size, struct domain_mem *m);
+/* Give [off, off + len) of d's memory back to the host (a hole reads as zeros). */
+int domain_mem_punch(struct domain *d, uint64_t off, uint64_t len);
 int domain_set_name(struct domain *d, const char *name);
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);

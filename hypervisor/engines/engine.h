@@ -110,6 +110,9 @@ struct engine_ops {
 	/* The host process that runs the domain, for display (pvx list -l), or 0. hv_lock.
 	 * Optional. */
 	int (*host_pid)(struct domain *d);
+	/* What stands between one of its domains and the host, in words, for pvx info
+	 * (pv: the sandbox around the domain process). No lock. Optional. */
+	const char *(*walls)(void);
 	/*
 	 * Save/restore and migration. quiesce: stop every vCPU at a consistent point (a
 	 * hypercall boundary or a point where all its registers can be read), with no

@@ -4,6 +4,7 @@
  * evtchn_ops.c. Everything runs under hv_lock, which also guards the vCPU wait
  * states a kick completes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -369,9 +370,12 @@ int evtchn_handle_open(struct pconn *c, int *memfd_out, uint64_t *size_out)
 		return -PV_ENOMEM;
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	h->memfd = memfd_create("pvisor-evtchn", MFD_CLOEXEC);
+	/* Sealed at its size: the client maps the page too, and one that could shrink
+	 * it would make our next touch of it a SIGBUS (every domain with it). */
+	h->memfd = memfd_create("pvisor-evtchn", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (h->efd < 0 || h->doorbell < 0 || h->memfd < 0 ||
 	    ftruncate(h->memfd, (off_t)size) < 0 ||
+	    fcntl(h->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0 ||
 	    (h->page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0)) ==
 		    MAP_FAILED) {
 		int err = pv_errno_last();

@@ -2,8 +2,9 @@
  * of pages guests granted to dom0 and the connection's local buffer for
  * GNTTABOP_copy. A map pins its entry (gnttab.c) and holds a reference on the
  * granting domain, so its memory outlives a destroy until the map is dropped. The
- * client receives the domain's memory fd -- reopened read-only for a read-only map,
- * so that a writable mmap of it fails -- and maps the one page itself. A connection
+ * client receives the domain's memory fd -- a read-only description for a
+ * read-only map, so that a writable mmap of it fails, and one that cannot be
+ * reopened for writing -- and maps the one page itself. A connection
  * is served by one thread, so the handle needs no lock of its own. */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,18 +75,12 @@ static void gnt_slot_free(struct gnt_handle *h, uint32_t i)
 	h->free_head = i + 1;
 }
 
-/* The fd the client maps: the memfd itself, or a read-only open of it. */
+/* The fd the client maps: the memfd itself, or the domain's read-only description
+ * of it, whose inode refuses any open for writing (core/domain_mem.c). */
 static int gnt_map_fd(struct domain *d, int writable)
 {
-	char path[64];
-	int fd;
+	int fd = fcntl(writable ? d->mem_fd : d->mem_ro_fd, F_DUPFD_CLOEXEC, 0);
 
-	if (writable)
-		fd = fcntl(d->mem_fd, F_DUPFD_CLOEXEC, 0);
-	else {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", d->mem_fd);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
 	return fd < 0 ? pv_errno_last() : fd;
 }
 

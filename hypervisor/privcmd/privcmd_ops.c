@@ -422,6 +422,29 @@ static int32_t op_gnt_buffer(struct pconn *conn, uint8_t *p, uint32_t len,
 	return 0;
 }
 
+/* Each engine's walls around its domains, and the cgroups. */
+static int32_t op_walls(struct privcmd_reply *rep)
+{
+	static const char *const names[] = { "pv", "hvm" };
+	struct pv_privcmd_walls *w = calloc(1, sizeof(*w));
+	size_t n = 0;
+
+	if (!w)
+		return -PV_ENOMEM;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct engine_ops *e = engine_find(names[i]);
+
+		if (e && e->walls && n < sizeof(w->engines))
+			n += (size_t)snprintf(w->engines + n, sizeof(w->engines) - n, "%s%s: %s",
+					      n ? "\n" : "", names[i], e->walls());
+	}
+	snprintf(w->cgroups, sizeof(w->cgroups), "%s", dcg_summary());
+	rep->data = (uint8_t *)w;
+	rep->owned = 1;
+	rep->len = sizeof(*w);
+	return 0;
+}
+
 int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint32_t len,
 			 struct privcmd_reply *rep)
 {
@@ -457,6 +480,8 @@ int32_t privcmd_dispatch(struct pconn *conn, uint32_t op, uint8_t *payload, uint
 	case PV_PRIVCMD_OP_QUIESCE:
 	case PV_PRIVCMD_OP_RESUME:
 		return op_quiesce(op, payload, len);
+	case PV_PRIVCMD_OP_WALLS:
+		return op_walls(rep);
 	case PV_PRIVCMD_OP_DIRTY_LOG:
 		return op_dirty_log(conn, payload, len, rep);
 	case PV_PRIVCMD_OP_SCHED_INFO:

@@ -158,6 +158,14 @@ enum pv_privcmd_op {
 	 * already; -EINVAL not started, gone, or (COLLECT, STOP) not this
 	 * connection's log; -ESRCH no such domain. */
 	PV_PRIVCMD_OP_DIRTY_LOG = 27,
+	/* What stands between a domain and the host (pvx info): no payload; the reply
+	 * is pv_privcmd_walls. */
+	PV_PRIVCMD_OP_WALLS = 28,
+};
+
+struct pv_privcmd_walls {
+	char engines[512]; /* OUT: per engine, "pv: seccomp filter, ...; missing: ..." */
+	char cgroups[512]; /* OUT: controllers in use and where, the missing ones */
 };
 
 /* SCHED_INFO: the host CPU controller that carries the credit weight and cap (one
@@ -358,9 +366,12 @@ struct pv_privcmd_domext {
 	uint32_t nr_vcpus;        /* OUT */
 	uint64_t tot_pages;       /* OUT */
 	uint64_t max_pages;       /* OUT */
-	char crash_reason[192];   /* OUT: why it crashed, or "" */
+	char crash_reason[192];   /* OUT: why it crashed, or "": what the hypervisor saw,
+				   * then, after PV_CRASH_CLAIM_SEP, what the guest said
+				   * (its claim, not checked) when it reported the fault */
 	char engine[16];          /* OUT: the engine running it: "pv" or "hvm" */
 };
+#define PV_CRASH_CLAIM_SEP "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
 #define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */

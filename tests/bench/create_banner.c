@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../tools/dmesg_wait.h"
 #include "libpvx/cfg.h"
@@ -68,11 +69,14 @@ static int one_boot(struct pvctrl *h, const char *cfgpath, int i, uint64_t *t_cr
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 20, ok = 0;
+	/* a pause between boots: the next launcher is ready, as between real creates */
+	long gap_ms = argc > 3 ? atol(argv[3]) : 0;
+	struct timespec gap = { gap_ms / 1000, (gap_ms % 1000) * 1000000L };
 	uint64_t *tc = calloc(n, sizeof(*tc)), *tb = calloc(n, sizeof(*tb));
 	struct pvctrl *h;
 
 	if (argc < 2 || n <= 0 || !tc || !tb) {
-		fprintf(stderr, "usage: bench_create CFG [COUNT]\n");
+		fprintf(stderr, "usage: bench_create CFG [COUNT [GAP_MS]]\n");
 		return 2;
 	}
 	if (pvctrl_open(&h) < 0) {
@@ -80,9 +84,12 @@ int main(int argc, char **argv)
 			"daemons start)\n", rundir_path());
 		return 1;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (gap_ms > 0)
+			nanosleep(&gap, NULL);
 		if (one_boot(h, argv[1], i, &tc[ok], &tb[ok]) == 0)
 			ok++;
+	}
 	pvctrl_close(h);
 	if (!ok)
 		return 1;

@@ -54,6 +54,15 @@ fuzz_vifspec_SRCS := tests/fuzz/fuzz_vifspec.c dom0-tools/libpvx/vifspec.c commo
                      dom0-tools/libpvx/pvx_err.c \
                      common/netaddr.c
 
+# Fuzzers of the hypervisor's untrusted input: privcmd messages from dom0 and guest
+# hypercall arguments, each against the real core (every pvcore source, with the
+# hypervisor's include root as its unit tests have it).
+FUZZERS += fuzz_privcmd
+fuzz_privcmd_SRCS := tests/fuzz/fuzz_privcmd.c $(pvcore_SRCS) $(pvcommon_SRCS)
+fuzz_privcmd_CFLAGS := -Ihypervisor
+FUZZERS += fuzz_hypercall
+fuzz_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c $(pvcore_SRCS) $(pvcommon_SRCS)
+fuzz_hypercall_CFLAGS := -Ihypervisor
 # Fuzzer for the save-image reader (restore, the lazy pager, migration's receiver);
 # seeds from tests/fuzz/make_sr_seeds.py in tests/fuzz/corpus/fuzz_sr_image.
 FUZZERS += fuzz_sr_image

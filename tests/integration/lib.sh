@@ -2,10 +2,11 @@
 # guests, helpers to wait for console lines and domain states, and cleanup.
 set -u
 TOP=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-BIN=$TOP/build/bin
+BUILD=$TOP/${PVISOR_BUILD:-build}
+BIN=$BUILD/bin
 export PVISOR_BINDIR=$BIN
 PVX=$BIN/pvx
-KERNEL=$TOP/build/guest/pvkernel
+KERNEL=$BUILD/guest/pvkernel
 export PVISOR_RUNDIR=$(mktemp -d /tmp/pvtest.XXXXXX)
 CFGDIR=$PVISOR_RUNDIR/cfg
 mkdir -p "$CFGDIR"
@@ -94,4 +95,38 @@ domain_procs() {
 	local n
 	n=$(pgrep -c -P "$(pvisor_pid)" pvisor-launch)
 	echo $((n > 0 ? n - 1 : 0))
+}
+
+# cgdir PID CONTROLLER : PID's cgroup directory in the v1 hierarchy of CONTROLLER
+cgdir() {
+	local path mnt
+	path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+	mnt=$(awk -v c="$2" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -1)
+	[ -n "$path" ] && [ -n "$mnt" ] && echo "$mnt$path"
+}
+
+# walls_held PID HVPID DOMID VCPUS MIB : the domain process PID (of hypervisor HVPID,
+# domain DOMID) stands behind the second wall (docs/SECURITY.md): not root, no
+# capabilities, no_new_privs, none of HVPID's namespaces, and -- where this host has
+# v1 pids and memory controllers -- its cgroup dom<DOMID> with pids.max VCPUS and a
+# memory limit of MIB + 16 MiB. Says what is wrong on stderr and returns 1 then.
+walls_held() {
+	local p=$1 hv=$2 st ns pids mem lim
+	st=$(cat "/proc/$p/status") || { echo "no process $p" >&2; return 1; }
+	awk '$1 == "Uid:" { exit !($2 != 0 && $2 == $3 && $3 == $4 && $4 == $5) }' <<<"$st" ||
+		{ echo "$p: uids $(grep Uid: <<<"$st")" >&2; return 1; }
+	grep -q '^CapEff:[[:space:]]*0000000000000000$' <<<"$st" &&
+		grep -q '^NoNewPrivs:[[:space:]]*1$' <<<"$st" ||
+		{ echo "$p: capabilities or no_new_privs: $(grep -E 'CapEff|NoNew' <<<"$st")" >&2; return 1; }
+	for ns in mnt net ipc uts pid; do
+		[ "$(readlink "/proc/$p/ns/$ns")" != "$(readlink "/proc/$hv/ns/$ns")" ] ||
+			{ echo "$p shares its hypervisor's $ns namespace" >&2; return 1; }
+	done
+	[ "$(id -u)" = 0 ] && pids=$(cgdir "$p" pids) && mem=$(cgdir "$p" memory) || return 0
+	wait_for 10 bash -c "grep -q ':/.*/dom$3\$' /proc/$p/cgroup" || true
+	pids=$(cgdir "$p" pids) mem=$(cgdir "$p" memory)
+	lim=$(cat "$mem/memory.limit_in_bytes" 2>/dev/null)
+	[[ $pids == */dom$3 ]] && [ "$(cat "$pids/pids.max" 2>/dev/null)" = "$4" ] &&
+		[ "${lim:-0}" -ge $((($5 + 16) << 20)) ] && [ "$lim" -le $((($5 + 17) << 20)) ] ||
+		{ echo "$p: cgroup $pids (pids.max $(cat "$pids/pids.max" 2>/dev/null)), memory limit $lim" >&2; return 1; }
 }

@@ -40,6 +40,8 @@ pass() { # NAME SECONDS
 	wait_for 20 bash -c "! '$PVX' list $1 >/dev/null 2>&1" || fail "$1 did not power off"
 }
 leftovers() { ls "$R/vhost" "$R/nbd" 2>/dev/null | grep -E 'sock|pid'; pgrep -f "qemu-(storage-daemon|nbd).*$R/"; }
+# (a function: wait_for must look again each time, not at one "$(leftovers)")
+no_leftovers() { [ -z "$(leftovers)" ]; }
 
 # ---- data, both ways -------------------------------------------------------------
 qemu-img create -q -f qcow2 "$R/a.qcow2" 64M || fail "qemu-img create"
@@ -56,6 +58,9 @@ cp "$R/a.qcow2" "$R/d.qcow2"
 guest vd discard 0 4 1 "$R/d.qcow2"
 wait_for 60 console_has vd "blkcheck: PASS discarded 4 MiB" || fail "discard: $(log vd)"
 wait_for 20 bash -c "! '$PVX' list vd >/dev/null 2>&1" || fail "vd did not power off"
+# its daemon is stopped after the domain is gone (the monitor's clean-up): until
+# then it holds the image's lock
+wait_for 60 no_leftovers || fail "vd's daemon left behind: $(leftovers)"
 qemu-img convert -f qcow2 -O raw "$R/d.qcow2" "$R/d.raw" || fail "qemu-img convert"
 cmp -n $((4 << 20)) "$R/d.raw" /dev/zero || fail "the discarded range is not zeros in the image"
 cmp -i $((4 << 20)) -n $((4 << 20)) "$R/d.raw" "$R/a.raw" || fail "discard went past its range"
@@ -92,7 +97,7 @@ doomed stalled STOP 33
 grep -q "vhost-user server .* did not answer for too long" "$R/blkback.log" ||
 	fail "blkback did not say why it gave up: $(tail -n 5 "$R/blkback.log")"
 "$PVX" destroy killed; "$PVX" destroy stalled
-wait_for 30 test -z "$(leftovers)" || fail "left behind: $(leftovers)"
+wait_for 60 no_leftovers || fail "left behind: $(leftovers)"
 ok "qemu-storage-daemon stopped under I/O: blkback gave up on it after ${PVISOR_VHOST_TIMEOUT} s and killed it; the guest got $(grep -o 'blkcheck: FAIL.*' "$R/console/stalled.log"); nothing left"
 
 # a guest destroyed while it writes: the daemon stops, blkback lets go and runs on
@@ -100,7 +105,7 @@ qemu-img create -q -f qcow2 "$R/gone.qcow2" 2100M
 guest gone write 35 2048 2 "$R/gone.qcow2"
 wait_for 60 console_has gone "blkfront: xvda" || fail "gone: $(log gone)"
 "$PVX" destroy gone || fail "destroy under I/O"
-wait_for 30 test -z "$(leftovers)" || fail "left behind after a destroy under I/O: $(leftovers)"
+wait_for 30 no_leftovers || fail "left behind after a destroy under I/O: $(leftovers)"
 kill -0 "$(cat "$R/blkback.pid")" || fail "blkback died"
 qemu-img check -q "$R/gone.qcow2" || fail "the image of the guest destroyed under I/O is damaged"
 ok "a guest destroyed under I/O: its daemon stopped, the image passes qemu-img check, blkback runs"
@@ -120,7 +125,7 @@ now=$(last_count cnt)
 wait_for 30 counted cnt $((now + 20)) || fail "cnt stopped after the refused migration: $(log cnt)"
 "$PVX" save cnt "$R/cnt.sav" || fail "save"
 saved=$(last_count cnt)
-wait_for 30 test -z "$(leftovers)" || fail "the saved domain's daemon is left: $(leftovers)"
+wait_for 30 no_leftovers || fail "the saved domain's daemon is left: $(leftovers)"
 "$PVX" restore "$R/cnt.sav" || fail "restore"
 wait_for 30 counted cnt $((saved + 40)) || fail "cnt does not count after the restore: $(log cnt)"
 grep -q "blkfront: xvda: reconnected" "$R/console/cnt.log" || fail "blkfront did not reconnect: $(log cnt)"
@@ -159,5 +164,5 @@ wait_for 30 test -S "$R/nbd/$("$PVX" domid fb 2>/dev/null)-51712.sock" || fail "
 pass fb 60
 grep -q "nbd/[0-9]*-51712.sock, 16384 sectors, read-write, NBD" "$R/blkback.log" ||
 	fail "fb was not served through NBD: $(grep sectors, "$R/blkback.log" | tail -n 2)"
-wait_for 30 test -z "$(leftovers)" || fail "left behind: $(leftovers)"
+wait_for 60 no_leftovers || fail "left behind: $(leftovers)"
 ok "without qemu-storage-daemon: server=vhost-user refused ($(grep -o 'qemu-storage-daemon is not installed[^,]*' <<<"$out")); server=auto fell back to qemu-nbd and the guest verified its disk"

@@ -22,7 +22,7 @@ pid=$(field d1 pid)
 kill -9 "$(pvisor_pid)"
 wait_for 5 test ! -d "/proc/$pid" || fail "domain process survived the hypervisor"
 ok "domains die with the hypervisor"
-"$PVX" create -q "$cfg" || fail "restart after kill"
+"$PVX" create -q "$cfg" || fail "restart after kill: $(cat "$PVISOR_RUNDIR/pvsup.log")"
 "$PVX" daemons stop || fail "stop"
 "$PVX" daemons status | grep -q '^pvisor *stopped' || fail "still running after stop"
 ok "restarted, stopped"

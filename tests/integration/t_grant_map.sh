@@ -3,7 +3,9 @@
 # see each other's writes; the guest's end_access is refused while the page is
 # mapped and succeeds once it is unmapped -- by gnt_peer, or by the hypervisor when
 # gnt_peer exits with the pages still mapped. gnt_peer also checks the refusals: a
-# read-only grant mapped writable, a grant to another domain, a ref past the table.
+# read-only grant mapped writable, a grant to another domain, a ref past the table;
+# and that a read-only map cannot be written through a reopen (/proc/self/fd,
+# /proc/self/map_files), a writable mmap or write() of its fd.
 . "$(dirname "$0")/lib.sh"
 PEER=$BIN/gnt_peer
 [ -x "$PEER" ] || fail "build first (missing $PEER)"
@@ -23,6 +25,7 @@ run_pair() {
 		fail "$name: gnt_peer map $*: $out"
 	echo "$out"
 	grep -q '^gnt_peer: mapped ref .* refusals ok$' <<<"$out" || fail "$name: refusals: $out"
+	grep -q '^gnt_peer: read-only map stays read-only' <<<"$out" || fail "$name: read-only: $out"
 	grep -qF 'gnt_peer: guest wrote "guest-ack: end_access refused while mapped"' <<<"$out" ||
 		fail "$name: dom0 did not see the guest's write: $out"
 	wait_for 30 console_has "$name" "grant: done" || fail "$name: guest did not finish: $(cat "$log")"

@@ -4,7 +4,8 @@
 # counting in memory migrates with --debug (every page checked on the receiver),
 # keeps its name and counts on there with no value lost or repeated, its memory
 # pattern intact, and is gone from the first host; it migrates back the same way;
-# a shell guest migrates and pvx console reaches it on its new host.
+# a shell guest migrates and pvx console reaches it on its new host. The arrived
+# domain's process is walled as a created one is (docs/SECURITY.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/migrate_lib.sh"
 
@@ -20,6 +21,10 @@ grep -Eq '^migration: [0-9]+ rounds, pages per round: [0-9 ]+ \(memory 8192 page
 ! "$PVX" list cnt >/dev/null 2>&1 || fail "the domain is still on the first host"
 pvx2 list cnt >/dev/null || fail "the domain is not on the second host"
 ok "migrated under its own name, every page checked, gone from the first host"
+pm=$(pvx2 list -l cnt | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["pvisor"]["pid"])')
+walls_held "$pm" "$(cat "$H2/pvisor.pid")" "$(pvx2 domid cnt)" 1 32 ||
+	fail "the migrated-in domain is not walled"
+ok "the migrated-in domain (process $pm) is walled: not root, its own namespaces and cgroup"
 
 log1=$PVISOR_RUNDIR/console/cnt.log log2=$H2/console/cnt.log
 last=$(count_last "$log1")

@@ -63,6 +63,19 @@ mons() { # pvmon processes of this run directory
 for i in 1 2 3; do "$PVX" create -q "$(mkcfg "many$i" 'cmdline = "app=sleep ms=1000 n=600"')" || fail "create many$i"; done
 [ "$(mons | wc -l)" = 1 ] || fail "not one pvmon for 3 domains: $(mons)"
 [ "$(mons)" = "$(cat "$PVISOR_RUNDIR/pvmon.pid")" ] || fail "pvmon.pid is not the monitor"
+# killed, it comes back by itself (pvsup) and knows the running domains again
+old=$(mons)
+kill -9 "$old"
+back() { [ "$(mons | wc -l)" = 1 ] && [ "$(mons)" != "$old" ] && [ "$(cat "$PVISOR_RUNDIR/pvmon.pid")" = "$(mons)" ]; }
+wait_for 20 back || fail "pvmon did not come back after kill -9: $(tail -3 "$PVISOR_RUNDIR/pvsup.log")"
+# the log since the newest pvmon started watches many3
+new_watches() {
+	awk '/monitoring the domains/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' \
+		"$PVISOR_RUNDIR/pvmon.log" | grep -q '(many3): watching it'
+}
+wait_for 10 new_watches ||
+	fail "the new pvmon does not watch many3: $(mon_log)"
+ok "pvmon killed (-9): back as pid $(mons), watching the running domains"
 for i in 1 2 3; do "$PVX" destroy "many$i" || fail "destroy many$i"; done
 gone3() { [ "$(grep -c '(many[123]): gone' "$PVISOR_RUNDIR/pvmon.log")" = 3 ]; }
 wait_for 10 gone3 ||

@@ -28,6 +28,26 @@ WEB_URL=${url%%/#*} WEB_TOKEN=${url##*token=} WEB_SOCK=$PVISOR_RUNDIR/pvxweb.soc
 	fail "API checks (pvxweb.log: $(tail -5 "$PVISOR_RUNDIR/pvxweb.log"))"
 [ "$(cat "$PVISOR_RUNDIR/pvxweb.pid")" = "$pid" ] && kill -0 "$pid" || fail "pvxweb restarted or died"
 ok "pvxweb ($pid) served everything and still runs"
+# The Unix socket serves without a token: only root or our user is let in, even where
+# the file modes would let another user reach it (run directory 0711, socket 0777).
+if [ "$(id -u)" = 0 ]; then
+	chmod 0711 "$PVISOR_RUNDIR" && chmod 0777 "$PVISOR_RUNDIR/pvxweb.sock"
+	got=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(10)
+try:
+    s.sendall(b"GET /api/v1/host HTTP/1.1\r\nHost: x\r\n\r\n")
+    print(len(s.recv(4096)))
+except OSError as e:
+    print("error", e)' "$PVISOR_RUNDIR/pvxweb.sock" 2>&1)
+	chmod 0700 "$PVISOR_RUNDIR"
+	[ "$got" = 0 ] || [[ $got == error* ]] || fail "uid 65534 was served on pvxweb.sock: $got"
+	grep -q "refused a connection on pvxweb.sock from another user" "$PVISOR_RUNDIR/pvxweb.log" ||
+		fail "pvxweb did not say it refused uid 65534"
+	ok "a connection of uid 65534 on pvxweb.sock is refused"
+fi
 # pvx daemons restarts it with the same token; pvx web --stop disables it
 "$PVX" daemons stop && "$PVX" daemons start || fail "daemons stop/start"
 [ "$("$PVX" web 2>/dev/null | sed 's/.*token=//')" = "${url##*token=}" ] || fail "token changed"

@@ -2,7 +2,7 @@
 # started and stopped here, plus small assertion helpers.
 set -u
 TOP=${PVISOR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-BIN=$TOP/build/bin
+BIN=$TOP/${PVISOR_BUILD:-build}/bin
 XSWIRE=$TOP/tests/tools/xswire.py
 export PVISOR_RUNDIR=$(mktemp -d /tmp/xstest.XXXXXX)
 export XENSTORED_PATH=$PVISOR_RUNDIR/xenstored.sock

@@ -15,6 +15,10 @@ HOST_PROGS += vcpuctx
 vcpuctx_SRCS += tests/tools/vcpuctx.c
 vcpuctx_LIBS += pvctrl pvcommon
 
+HOST_PROGS += fd_abuse
+fd_abuse_SRCS += tests/tools/fd_abuse.c
+fd_abuse_LIBS += pvctrl pvcommon
+
 HOST_PROGS += dirtylog
 dirtylog_SRCS += tests/tools/dirtylog.c
 dirtylog_LIBS += pvctrl pvcommon

@@ -9,7 +9,9 @@
  *       batches of OPS, time it, and time MAPS map+unmap pairs
  * Prints "gnt_peer: ..." result lines; exits 1 with "gnt_peer: <what>: <why>". */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,43 @@ static void map_refusals(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, uint
 	expect_rc(pvctrl_gnttab_unmap(h, NULL, 0x7fffffff), -ENOENT, "unmap of an unknown handle");
 }
 
+/* A read-only map stays read-only whatever is done with what we got: its fd
+ * reopened read-write through /proc/self/fd, the mapping's file through
+ * /proc/self/map_files, a writable mmap of the fd, write() on it. */
+static void ro_stays_ro(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, const void *ro)
+{
+	struct pv_privcmd_gnt_map req = { .domid = dom, .ref = ro_ref,
+					  .flags = PV_PRIVCMD_GNT_READONLY };
+	struct pv_privcmd_gnt_mapping m;
+	struct pv_privcmd_gnt_unmap un;
+	char path[96];
+	int fd = -1, rw;
+	void *p;
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)(uintptr_t)ro,
+		 (unsigned long)((uintptr_t)ro + PV_PAGE_SIZE));
+	if ((rw = open(path, O_RDWR | O_CLOEXEC)) >= 0)
+		die("read-only map reopened read-write through %s", path);
+	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_MAP, &req, sizeof(req), &m, sizeof(m), NULL,
+				 &fd), 0, "read-only map (raw)");
+	if (fd < 0)
+		die("read-only map (raw): no fd");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((rw = open(path, O_RDWR | O_CLOEXEC)) >= 0)
+		die("read-only map's fd reopened read-write through %s", path);
+	p = mmap(NULL, PV_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+	if (p != MAP_FAILED)
+		die("read-only map's fd mapped writable");
+	if (pwrite(fd, "x", 1, (off_t)m.offset) >= 0)
+		die("read-only map's fd written");
+	close(fd);
+	un.handle = m.handle;
+	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &un, sizeof(un), NULL, 0, NULL, NULL),
+		  0, "unmap the raw read-only map");
+	printf("gnt_peer: read-only map stays read-only (reopen, map_files, mmap, write "
+	       "refused)\n");
+}
+
 static void cmd_map(struct pvctrl *h, pv_domid_t dom, uint32_t ref, uint32_t ro_ref,
 		    uint32_t other_ref, int leave_mapped)
 {
@@ -104,6 +143,7 @@ static void cmd_map(struct pvctrl *h, pv_domid_t dom, uint32_t ref, uint32_t ro_
 		die("read-only page does not hold \"%s\"", GNT_RO_TEXT);
 	if (mprotect(ro, PV_PAGE_SIZE, PROT_READ | PROT_WRITE) == 0)
 		die("read-only map could be made writable");
+	ro_stays_ro(h, dom, ro_ref, ro);
 	map_refusals(h, dom, ro_ref, other_ref);
 	printf("gnt_peer: mapped ref %u (writable) and %u (read-only); refusals ok\n", ref, ro_ref);
 	fflush(stdout);
@@ -223,8 +263,8 @@ static void copy_probes(struct copy_run *r)
 	expect_rc(ops[3].status, PV_GNTST_bad_page, "copy into a page past the buffer");
 }
 
-/* n map+unmap pairs of a writable grant: ns per pair. */
-static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n)
+/* n map+unmap pairs of a writable grant (read-only maps of it with ro): ns per pair. */
+static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n, int ro)
 {
 	uint64_t t0 = util_now_ns();
 
@@ -232,7 +272,7 @@ static uint64_t map_bench(struct copy_run *r, uint32_t ref, uint64_t n)
 		void *p;
 		uint32_t hd;
 
-		expect_rc(pvctrl_gnttab_map(r->h, r->dom, ref, 0, &p, &hd), 0, "bench map");
+		expect_rc(pvctrl_gnttab_map(r->h, r->dom, ref, ro, &p, &hd), 0, "bench map");
 		*(volatile char *)p; /* the page is really there */
 		expect_rc(pvctrl_gnttab_unmap(r->h, p, hd), 0, "bench unmap");
 	}
@@ -260,7 +300,7 @@ static double mib_per_s(uint32_t pages, uint64_t ns)
  * steady state a backend reusing its buffers sees. */
 static void copy_phases(struct copy_run *r, uint64_t maps)
 {
-	uint64_t out_first, out_ns, in_first, in_ns, pair_ns, rt_ns, sum;
+	uint64_t out_first, out_ns, in_first, in_ns, pair_ns, ro_ns, rt_ns, sum;
 
 	wait_state(r, GCOPY_SRC_READY);
 	r->pages = r->ctrl->count;
@@ -281,16 +321,17 @@ static void copy_phases(struct copy_run *r, uint64_t maps)
 	wait_state(r, GCOPY_DST_READY);
 	in_first = copy_all(r, 1);
 	in_ns = copy_all(r, 1);
-	pair_ns = map_bench(r, r->ctrl->first_ref, maps);
+	pair_ns = map_bench(r, r->ctrl->first_ref, maps, 0);
+	ro_ns = map_bench(r, r->ctrl->first_ref, maps, 1);
 	rt_ns = privcmd_rt(r->h, maps);
 	__atomic_store_n(&r->ctrl->state, GCOPY_DST_COPIED, __ATOMIC_RELEASE);
 	printf("gnt_peer: copy pages=%u batch=%zu out_first_mib_s=%.0f out_mib_s=%.0f "
 	       "in_first_mib_s=%.0f in_mib_s=%.0f checksum=%016llx maps=%llu map_unmap_ns=%llu "
-	       "privcmd_rt_ns=%llu\n",
+	       "ro_map_unmap_ns=%llu privcmd_rt_ns=%llu\n",
 	       r->pages, r->batch, mib_per_s(r->pages, out_first), mib_per_s(r->pages, out_ns),
 	       mib_per_s(r->pages, in_first), mib_per_s(r->pages, in_ns), (unsigned long long)sum,
 	       (unsigned long long)maps, (unsigned long long)pair_ns,
-	       (unsigned long long)rt_ns);
+	       (unsigned long long)ro_ns, (unsigned long long)rt_ns);
 }
 
 static void cmd_copy(struct pvctrl *h, int argc, char **argv)

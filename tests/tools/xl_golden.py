@@ -11,7 +11,8 @@ import sys
 
 HOST_KEYS = {"host", "release", "version", "machine", "nr_cpus", "max_cpu_id", "nr_nodes",
              "cores_per_socket", "threads_per_core", "cpu_mhz", "total_memory", "virt_caps",
-             "free_memory", "cc_compiler", "sched_cgroup", "free_cpus"}
+             "free_memory", "cc_compiler", "sched_cgroup", "free_cpus",
+             "domain_walls_pv", "domain_walls_hvm", "domain_cgroups"}
 VOLATILE = {"uptime", "time", "cpu_sec", "cpu_pct", "pid", "cpu_time_ns", "cpu",
             "start_time"} | HOST_KEYS
 

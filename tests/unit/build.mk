@@ -86,12 +86,15 @@ test_memory_LIBS := pvcore pvcommon
 test_memory_LDLIBS := -lcunit
 $(B)/obj/tests/unit/test_memory.o: HOST_CFLAGS += -Ihypervisor
 
-# Unit tests of the virtual disk pieces: blkback's request validation and libpvx's
-# disk spec parser.
+# Unit tests of the virtual disk pieces: blkback's request validation, its vhost-user
+# client's check of the server, and libpvx's disk spec parser.
 UNIT_TESTS += test_blkreq
 test_blkreq_SRCS := tests/unit/test_blkreq.c
 test_blkreq_LIBS := blkreq
 test_blkreq_LDLIBS := -lcunit
+UNIT_TESTS += test_blk_vu
+test_blk_vu_SRCS := tests/unit/test_blk_vu.c backends/blkback/blk_vu.c
+test_blk_vu_LDLIBS := -lcunit
 UNIT_TESTS += test_diskspec
 test_diskspec_SRCS := tests/unit/test_diskspec.c
 test_diskspec_LIBS := pvx pvcommon

@@ -372,6 +372,11 @@ static __attribute__((noreturn)) void child_boot(const void *img, size_t len,
 		note("fakehv: cannot set up the sandbox: %s\n", strerror(errno));
 		_exit(KBOOT_EXIT_SETUP);
 	}
+	/* The guest's faults kill the child, as they kill a domain process: no handler
+	 * of ours (a sanitizer build installs some) may catch them. */
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGALRM)
+			signal(sig, SIG_DFL);
 	enter_kernel(ki.entry, si, rsp);
 }
 

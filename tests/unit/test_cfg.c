@@ -264,6 +264,12 @@ static void test_replace_and_append(void)
 	CU_ASSERT_STRING_EQUAL(v->items[2].str, "c");
 	CU_ASSERT_STRING_EQUAL(get(cf, "new", CFG_STRING)->str, "x");
 	cfg_free(cf);
+	/* an empty list appended: no items to copy (once a memcpy from NULL, which
+	 * UndefinedBehaviorSanitizer reports under make test-asan) */
+	cf = parse("disk = ['a']\ndisk += []\nvif = []\nvif += []\n");
+	CU_ASSERT_EQUAL(get(cf, "disk", CFG_LIST)->n_items, 1);
+	CU_ASSERT_EQUAL(get(cf, "vif", CFG_LIST)->n_items, 0);
+	cfg_free(cf);
 	parse_fails("extra = 'x'\nextra += ['y']",
 		    "t.cfg:2: extra: += needs two strings or two lists (a number cannot be appended to)");
 	parse_fails("memory = 6\nmemory += 4",

@@ -58,7 +58,8 @@ static int32_t privcmd(uint32_t op, const void *payload, uint32_t len)
 	uint8_t *p = malloc(len + 1);
 	int32_t ret;
 
-	memcpy(p, payload, len);
+	if (len) /* payload may be NULL then: memcpy from NULL is undefined */
+		memcpy(p, payload, len);
 	ret = privcmd_dispatch(&conn, op, p, len, &rep);
 	if (rep.fd >= 0)
 		close(rep.fd);

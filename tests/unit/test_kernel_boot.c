@@ -71,7 +71,7 @@ static void test_unknown_app(void)
 	CU_ASSERT_EQUAL_FATAL(boot("quiet app=nope"), 0);
 	CU_ASSERT_EQUAL(res.exit_code, KBOOT_EXIT_SHUTDOWN(PV_SHUTDOWN_crash));
 	OUTPUT_HAS("pvkernel: unknown app 'nope' (apps: hello spin fault badsys ud crash "
-		   "reboot hcbench mem ");
+		   "reboot forge hcbench mem ");
 	OUTPUT_HAS(" help)\n");
 }
 

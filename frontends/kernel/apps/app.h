@@ -41,6 +41,7 @@ int app_hello_run(const struct app_env *env);
 int app_spin_run(const struct app_env *env);
 int app_fault_run(const struct app_env *env);
 int app_badsys_run(const struct app_env *env);
+int app_forge_run(const struct app_env *env);
 int app_ud_run(const struct app_env *env);
 int app_crash_run(const struct app_env *env);
 int app_reboot_run(const struct app_env *env);

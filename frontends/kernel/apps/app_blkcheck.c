@@ -9,6 +9,9 @@
  *   op=discard mib=N        discard the first N MiB, which must then read as zeros
  *   op=bad                  hostile requests must each get an error, then a good
  *                           read must still work
+ *   op=churn mib=N seed=S rounds=R  R rounds of write (seed S+round), flush, verify:
+ *                           a backend killed meanwhile must lose nothing that was
+ *                           acknowledged (the host checks the last round's pattern)
  * disk=NAME (the first disk by default); persistent=0 grants every request's pages
  * afresh (the backend then copies) instead of using persistent grants; queues=N
  * spreads the requests over N rings (multi-queue); hold=MS waits before powering off (the host
@@ -190,6 +193,27 @@ static int op_discard(struct check *c, uint64_t mib)
 	return 0;
 }
 
+/* op=churn: every round writes the pattern of its own seed, flushes and reads it
+ * all back; a round's verify also sees what was acknowledged before a backend
+ * restart that happened in its write. */
+static int op_churn(struct check *c, uint64_t mib, uint64_t rounds)
+{
+	uint64_t seed = c->seed;
+	int rc;
+
+	for (uint64_t r = 0; r < rounds; r++) {
+		c->seed = seed + r;
+		if ((rc = op_pattern(c, mib, 1)) < 0 || (rc = op_pattern(c, mib, 0)) < 0)
+			return rc;
+		printk("blkcheck: round %llu ok (seed %llu)\n", (unsigned long long)r,
+		       (unsigned long long)c->seed);
+	}
+	printk("blkcheck: PASS churned %llu rounds of %llu MiB, last seed %llu, %u reconnects\n",
+	       (unsigned long long)rounds, (unsigned long long)mib, (unsigned long long)c->seed,
+	       blkfront_reconnects(c->bf));
+	return 0;
+}
+
 int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf);
 
 int app_blkcheck_run(const struct app_env *env)
@@ -220,6 +244,8 @@ int app_blkcheck_run(const struct app_env *env)
 		rc = op_discard(&c, mib);
 	else if (!strcmp(op, "bad"))
 		rc = app_blkcheck_op_bad(c.bf, c.buf);
+	else if (!strcmp(op, "churn"))
+		rc = op_churn(&c, mib, arg_u64(env, "rounds", 10));
 	else
 		rc = -PV_EINVAL, printk("blkcheck: FAIL unknown op %s\n", op);
 	if (hold)

@@ -1,6 +1,8 @@
 /* The apps that end the domain on purpose, each a different way, so tests can check
  * how pvisor reports it: fault (SIGSEGV), badsys (forbidden system call), ud
- * (SIGILL), crash and reboot (SCHEDOP_shutdown with that reason). */
+ * (SIGILL), forge (a made-up fault report), crash and reboot (SCHEDOP_shutdown with
+ * that reason). */
+#include <pvisor/pvisor.h>
 #include <pvisor/sched.h>
 
 #include "apps/app.h"
@@ -30,6 +32,31 @@ int app_badsys_run(const struct app_env *env)
 	printk_flush();
 	__asm__ volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
 	printk("badsys: getpid returned %ld: the sandbox let it through\n", rax);
+	return PV_SHUTDOWN_crash;
+}
+
+/* A fault report made up by the guest: pvisor's private fault call, made straight
+ * from guest code with a made-up signal, rip and address. pvisor shows those as the
+ * guest's claim, beside where the call really came from. */
+int app_forge_run(const struct app_env *env)
+{
+	long rax = PV_HCALL_SYSNR_BASE + PV_HYPERCALL_pvisor_fault;
+
+	(void)env;
+	printk("forge: reporting a fault that never happened\n");
+	printk_flush();
+	{
+		/* set here: a call in between may clobber them */
+		register long r10 __asm__("r10") = 0x5ca1ab1e; /* "rsp" */
+		register long r8 __asm__("r8") = 0;
+
+		__asm__ volatile("syscall"
+				 : "+a"(rax)
+				 : "D"(11L /* SIGSEGV */), "S"(0xbad0add7L), "d"(0xfeedfaceL),
+				   "r"(r10), "r"(r8)
+				 : "rcx", "r11", "memory");
+	}
+	printk("forge: the fault call returned %ld\n", rax);
 	return PV_SHUTDOWN_crash;
 }
 

@@ -14,6 +14,7 @@ static const struct app app_table[] = {
 	{ "ud", app_ud_run, "execute ud2 (SIGILL)" },
 	{ "crash", app_crash_run, "SCHEDOP_shutdown(crash)" },
 	{ "reboot", app_reboot_run, "SCHEDOP_shutdown(reboot)" },
+	{ "forge", app_forge_run, "report a made-up fault through pvisor's private call" },
 	{ "hcbench", app_hcbench_run, "n=COUNT (200000): time xen_version hypercalls" },
 	{ "mem", app_mem_run, "mib=N [give=1] [disks=1]: touch N MiB past the kernel (give: hand it to the balloon; disks: open the disks first), then idle serving the toolstack" },
 	{ "sleep", app_sleep_run, "ms=MS n=N (100, 3): sleep on the timer, report each" },

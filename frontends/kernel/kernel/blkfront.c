@@ -169,7 +169,7 @@ static int bf_publish_keys(struct blkfront *bf, xbt_t t)
 
 /* Every queue's ring-ref and event-channel, protocol, features: one transaction,
  * retried on conflict. */
-static int bf_publish(struct blkfront *bf)
+int bf_publish(struct blkfront *bf)
 {
 	xbt_t t;
 	int rc;
@@ -242,6 +242,62 @@ int bf_connect(struct blkfront *bf)
 	}
 	bf_read_properties(bf);
 	return xenbus_switch_state(bf->node, PV_XenbusStateConnected);
+}
+
+/* One queue's ring starts over: empty indices, then the requests still in flight
+ * in the order of their slots (ids, grants and indirect pages stay as they were:
+ * the backend that mapped them is gone, its maps with it). */
+static unsigned bf_queue_requeue(struct bf_queue *q)
+{
+	unsigned n = 0;
+
+	PV_FRONT_RING_SETUP(&q->ring, q->sring, PV_PAGE_SIZE);
+	for (unsigned i = 0; i < BF_RING_SIZE; i++)
+		if (q->shadow[i].used) {
+			memcpy(PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt),
+			       q->shadow[i].req, sizeof(q->shadow[i].req));
+			q->ring.req_prod_pvt++;
+			n++;
+		}
+	return n;
+}
+
+/*
+ * The backend started over (it was restarted: a user-space backend can be) and
+ * offers the disk again (InitWait) while we were connected: go through the
+ * handshake again on the same ring pages, grants and ports, and give it every
+ * request it had not answered -- they are all idempotent (reads, writes of data we
+ * still hold, flushes, discards), so one it had done before it died does no harm.
+ * The caller has taken every response the old backend published.
+ */
+int blkfront_reconnect(struct blkfront *bf)
+{
+	unsigned requeued = 0;
+	int rc;
+
+	printk("blkfront: %s: the backend started over: reconnecting\n", bf->info.name);
+	if ((rc = xenbus_frontend_restart(bf->node, bf->bpath, BF_WAIT_NS)) < 0)
+		return rc;
+	for (unsigned i = 0; i < bf->nq; i++)
+		requeued += bf_queue_requeue(&bf->q[i]);
+	if ((rc = bf_publish(bf)) < 0 ||
+	    (rc = xenbus_switch_state(bf->node, PV_XenbusStateInitialised)) < 0)
+		return rc;
+	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateConnected |
+			       1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	if (rc != PV_XenbusStateConnected) {
+		printk("blkfront: %s: the backend did not connect again (state %d)\n",
+		       bf->info.name, rc < 0 ? (int)xenbus_read_state(bf->bpath) : rc);
+		return rc < 0 ? rc : -PV_EIO;
+	}
+	xenbus_switch_state(bf->node, PV_XenbusStateConnected);
+	bf->reconnects++;
+	for (unsigned i = 0; i < bf->nq; i++) {
+		PV_RING_PUSH_REQUESTS(&bf->q[i].ring);
+		evtchn_send((uint32_t)bf->q[i].port);
+	}
+	printk("blkfront: %s: reconnected; %u requests issued again\n", bf->info.name, requeued);
+	return 0;
 }
 
 static int bf_slot_free(void)
@@ -365,6 +421,11 @@ const struct blkfront_info *blkfront_info(const struct blkfront *bf)
 int blkfront_backend_closing(struct blkfront *bf)
 {
 	return xenbus_read_state(bf->bpath) != PV_XenbusStateConnected;
+}
+
+unsigned blkfront_reconnects(const struct blkfront *bf)
+{
+	return bf->reconnects;
 }
 
 unsigned blkfront_inflight(const struct blkfront *bf)

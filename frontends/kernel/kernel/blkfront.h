@@ -85,6 +85,8 @@ int blkfront_poll(struct blkfront *bf, struct blkfront_done *out, int max);
 void blkfront_wait(struct blkfront *bf);
 /* Requests submitted and not yet collected. */
 unsigned blkfront_inflight(const struct blkfront *bf);
+/* How often the backend started over (was restarted) and we reconnected. */
+unsigned blkfront_reconnects(const struct blkfront *bf);
 
 /* Put a raw request (any field values: for testing a backend's validation) on
  * the ring as is; its response comes back through blkfront_poll with tag = its

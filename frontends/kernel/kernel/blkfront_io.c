@@ -10,6 +10,7 @@
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/suspend.h"
+#include "kernel/timer.h"
 #include "kernel/xenbus.h"
 #include "lib/kstring.h"
 
@@ -194,6 +195,17 @@ static int check_request(struct blkfront *bf, int op, uint64_t sector, uint32_t 
 	return 0;
 }
 
+/* The request just put at req_prod_pvt is in flight: keep a copy (re-issued if the
+ * backend starts over) and count it. */
+static void shadow_keep(struct blkfront *bf, struct bf_queue *q, int id)
+{
+	memcpy(q->shadow[id].req, PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt),
+	       sizeof(q->shadow[id].req));
+	q->ring.req_prod_pvt++;
+	q->inflight++;
+	bf->inflight++;
+}
+
 /* A restore happened since the disk connected: reconnect first. */
 static void bf_check_resume(struct blkfront *bf)
 {
@@ -230,9 +242,7 @@ int bf_submit(struct blkfront *bf, int op, uint64_t sector, void *buf, uint32_t 
 	} else {
 		put_simple(bf, q, id, op, sector, nsect);
 	}
-	q->ring.req_prod_pvt++;
-	q->inflight++;
-	bf->inflight++;
+	shadow_keep(bf, q, id);
 	return 0;
 }
 
@@ -259,9 +269,7 @@ int blkfront_submit_raw(struct blkfront *bf, const struct pv_blkif_request *req)
 	q->shadow[id].npool = 0;
 	copy.id = (uint64_t)id;
 	memcpy(PV_RING_GET_REQUEST(&q->ring, q->ring.req_prod_pvt), &copy, sizeof(copy));
-	q->ring.req_prod_pvt++;
-	q->inflight++;
-	bf->inflight++;
+	shadow_keep(bf, q, id);
 	return 0;
 }
 
@@ -350,6 +358,13 @@ int blkfront_poll(struct blkfront *bf, struct blkfront_done *out, int max)
 	return n;
 }
 
+/* With requests in flight and no news for BF_CHECK_NS: did the backend start over
+ * (a restarted backend offers the disk again: InitWait)? */
+static int backend_started_over(struct blkfront *bf)
+{
+	return xenbus_read_state(bf->bpath) == PV_XenbusStateInitWait;
+}
+
 void blkfront_wait(struct blkfront *bf)
 {
 	for (;;) {
@@ -365,7 +380,8 @@ void blkfront_wait(struct blkfront *bf)
 		}
 		if (work || bf->inflight == 0)
 			return;
-		evtchn_wait_flag(&bf->event);
+		if (!timer_wait_flag(&bf->event, BF_CHECK_NS) && backend_started_over(bf))
+			blkfront_reconnect(bf);
 	}
 }
 

@@ -7,6 +7,10 @@
 #define BF_RING_SIZE PV_BLKIF_RING_SIZE
 #define BF_MAX_SEGS 256 /* indirect segments we use at most (one indirect page) */
 #define BF_WAIT_NS (10ull * 1000000000ull)
+/* A wait with requests in flight that long without news looks at the backend's
+ * state: one that started over (restarted) gets the rings anew and the requests
+ * again (blkfront_reconnect). */
+#define BF_CHECK_NS (100ull * 1000000ull)
 #define BF_SECT_PER_PAGE (PV_PAGE_SIZE / BLKFRONT_SECTOR)
 
 /* Persistent grants: pages granted once at connect, data copied through them. */
@@ -26,6 +30,8 @@ struct bf_shadow {
 	uint8_t *buf;               /* caller's buffer (reads copy back into it) */
 	uint32_t nsect;
 	int read;
+	/* the request as it went on the ring: re-issued if the backend starts over */
+	uint8_t req[sizeof(struct pv_blkif_request)];
 };
 
 #define BF_MAX_QUEUES 4
@@ -55,6 +61,7 @@ struct blkfront {
 	volatile int event; /* set by any queue's event handler */
 	unsigned inflight;  /* over all queues */
 	int persistent;             /* both sides offer feature-persistent */
+	unsigned reconnects;        /* backends that started over under us */
 	uint64_t failed[BF_RING_SIZE * BF_MAX_QUEUES]; /* tags to complete with an error */
 	unsigned nfailed;
 	unsigned pool_n, pool_nfree;
@@ -63,6 +70,10 @@ struct blkfront {
 	uint16_t pool_free[BF_POOL_MAX];
 };
 
+/* Publish every queue's ring and port again (blkfront.c), for a reconnect. */
+int bf_publish(struct blkfront *bf);
+/* The backend started over: rings anew, requests in flight again (blkfront.c). */
+int blkfront_reconnect(struct blkfront *bf);
 /* blkfront.c: connect to the backend (features, rings, grants, handshake). */
 int bf_connect(struct blkfront *bf);
 /* blkfront_io.c: the disk was connected in an older domain (a restore happened):

@@ -26,6 +26,10 @@
 #define NF_CLOSE_WAIT_NS (5ull * 1000000000ull)
 #define NF_TX PV_NETIF_TX_RING_SIZE
 #define NF_RX PV_NETIF_RX_RING_SIZE
+/* How often a polling netfront looks at its backend's state: a restarted backend
+ * offers the device again (InitWait) and we reconnect (nf_reconnect). */
+#define NF_CHECK_NS (200ull * 1000000ull)
+#define NF_WAIT_NS (10ull * 1000000000ull)
 
 struct nf_queue {
 	uint32_t port;
@@ -54,6 +58,7 @@ static struct {
 	struct nf_queue q[NETFRONT_MAX_QUEUES];
 	uint32_t ports[NETFRONT_MAX_QUEUES]; /* for SCHEDOP_poll */
 	struct netfront_stats st;
+	uint64_t next_check_ns; /* when to look at the backend's state again */
 } nf;
 
 static int nf_hex(char c)
@@ -330,9 +335,66 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 		return rc;
 	nf.gen = suspend_generation();
 	nf.up = 1;
+	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
 	nf_connects++;
 	power_hook_add(netfront_disconnect);
 	return 0;
+}
+
+/* A queue's rings start over on the same pages, grants and port: frames in flight
+ * on tx are dropped (a restarted backend never saw them), every rx buffer is
+ * offered again. */
+static void nf_queue_restart(struct nf_queue *q)
+{
+	for (unsigned i = 0; i < NF_TX; i++)
+		if (q->tx_busy[i]) {
+			q->tx_busy[i] = 0;
+			nf.st.tx_dropped++;
+		}
+	PV_FRONT_RING_SETUP(&q->tx, q->tx.sring, PV_PAGE_SIZE);
+	PV_FRONT_RING_SETUP(&q->rx, q->rx.sring, PV_PAGE_SIZE);
+	for (unsigned i = 0; i < NF_RX; i++)
+		nf_post_rx(q, i);
+	PV_RING_PUSH_REQUESTS(&q->rx);
+}
+
+/* The backend started over (a restarted netback offers the vif again: InitWait)
+ * while we were connected: the handshake again on the same rings. */
+static int nf_reconnect(void)
+{
+	int rc;
+
+	printk("netfront: %s: the backend started over: reconnecting\n", nf.node);
+	if ((rc = xenbus_frontend_restart(nf.node, nf.backend, NF_WAIT_NS)) < 0)
+		return rc;
+	for (unsigned i = 0; i < nf.nq; i++)
+		nf_queue_restart(&nf.q[i]);
+	if ((rc = nf_publish()) < 0)
+		return rc;
+	rc = xenbus_wait_state(nf.backend, 1u << PV_XenbusStateConnected |
+				1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, NF_WAIT_NS);
+	if (rc != PV_XenbusStateConnected) {
+		printk("netfront: %s: the backend did not connect again (%d)\n", nf.node, rc);
+		return rc < 0 ? rc : -PV_ENODEV;
+	}
+	xenbus_switch_state(nf.node, PV_XenbusStateConnected);
+	for (unsigned i = 0; i < nf.nq; i++)
+		evtchn_send(nf.q[i].port);
+	nf.st.reconnects++;
+	printk("netfront: %s: reconnected\n", nf.node);
+	return 0;
+}
+
+/* Every NF_CHECK_NS of polling: has the backend started over? */
+static void nf_check_backend(void)
+{
+	uint64_t now = monotonic_ns();
+
+	if (now < nf.next_check_ns)
+		return;
+	if (xenbus_read_state(nf.backend) == PV_XenbusStateInitWait)
+		nf_reconnect();
+	nf.next_check_ns = monotonic_ns() + NF_CHECK_NS;
 }
 
 /* Xen's netfront resume: the backend is a new one (the toolstack made it for the
@@ -517,6 +579,7 @@ unsigned netfront_poll(netfront_rx_fn rx, void *arg, unsigned budget)
 	nf_check_resume();
 	if (!nf.up)
 		return 0;
+	nf_check_backend();
 	for (unsigned i = 0; i < nf.nq; i++) {
 		struct nf_queue *q = &nf.q[i];
 
@@ -542,6 +605,9 @@ void netfront_wait(uint64_t deadline_ns)
 	sp.nr_ports = nf.nq;
 	if (!nf.up)
 		return;
+	/* not past the next look at the backend: a dead one sends no event */
+	if (!sp.timeout || sp.timeout > nf.next_check_ns)
+		sp.timeout = nf.next_check_ns;
 	PV_RING_MB();
 	for (unsigned i = 0; i < nf.nq; i++)
 		if (nf.q[i].rx.sring->rsp_prod != nf.q[i].rx.rsp_cons)

@@ -19,6 +19,8 @@
 struct netfront_stats {
 	uint64_t tx_frames, tx_bytes, tx_errors, tx_full;
 	uint64_t rx_frames, rx_bytes, rx_errors;
+	uint64_t reconnects; /* the backend started over (restarted) and we followed */
+	uint64_t tx_dropped; /* frames in flight when it did: lost, as on a wire */
 };
 
 /* Connect device/vif/<devid>: read the backend and our MAC, share the rings and

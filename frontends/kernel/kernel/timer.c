@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/hypercall.h"
 #include "kernel/evtchn.h"
+#include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
@@ -65,6 +66,23 @@ uint64_t timer_sleep_ns(uint64_t ns)
 		evtchn_wait_flag(&pc->timer_fired);
 	}
 	return now - start;
+}
+
+int timer_wait_flag(volatile int *flag, uint64_t ns)
+{
+	uint64_t deadline = monotonic_ns() + ns;
+
+	HYPERVISOR_set_timer_op(deadline);
+	for (;;) {
+		int was = irq_save();
+
+		if (*flag || monotonic_ns() >= deadline) {
+			irq_restore(was);
+			return *flag != 0;
+		}
+		/* Unmasks and sleeps in one step: no wake-up is lost. */
+		sched_block();
+	}
 }
 
 uint64_t timer_ticks(unsigned vcpu)

@@ -23,6 +23,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "time.h"
+#include "timer.h"
 #include "xenbus.h"
 
 #define XB_RING PV_XENSTORE_RING_SIZE
@@ -774,6 +775,28 @@ int xenbus_wait_state(const char *path, uint32_t want, uint64_t timeout_ns)
 	}
 	xenbus_unwatch(p, token);
 	return st;
+}
+
+int xenbus_wait_gone(const char *path, uint64_t timeout_ns)
+{
+	uint64_t deadline = monotonic_ns() + timeout_ns;
+	char v[8];
+
+	while (xenbus_read(XBT_NIL, path, v, sizeof(v)) >= 0) {
+		if (monotonic_ns() >= deadline)
+			return -PV_ETIMEDOUT;
+		timer_sleep_ns(1000000);
+	}
+	return 0;
+}
+
+int xenbus_frontend_restart(const char *node, const char *backend, uint64_t timeout_ns)
+{
+	char p[160];
+	int rc = xenbus_switch_state(node, PV_XenbusStateInitialising);
+
+	ksnprintf(p, sizeof(p), "%s/resync", backend);
+	return rc < 0 ? rc : xenbus_wait_gone(p, timeout_ns);
 }
 
 void xenbus_get_stats(struct xenbus_stats *st)

@@ -88,6 +88,12 @@ enum pv_xenbus_state xenbus_read_state(const char *path);
 /* Wait (a watch on path/state) until the state at path is one of want (a bit
  * mask of 1u << state) or timeout_ns pass; returns that state, or -PV_ETIMEDOUT. */
 int xenbus_wait_state(const char *path, uint32_t want, uint64_t timeout_ns);
+/* Wait (up to timeout_ns) until the node at path does not exist: 0 or -PV_ETIMEDOUT. */
+int xenbus_wait_gone(const char *path, uint64_t timeout_ns);
+/* A backend that was restarted asks its frontend to start over (docs/NOTES-
+ * restart.md): go Initialising and wait until it saw that (its `resync` key goes),
+ * before publishing the rings again. 0, or -PV_ETIMEDOUT. */
+int xenbus_frontend_restart(const char *node, const char *backend, uint64_t timeout_ns);
 
 /* Suspend (suspend.c): begin takes the store lock -- no request in flight while
  * the domain is saved, as Linux's xs_suspend; end, after the suspend call, in a

@@ -146,6 +146,14 @@ static uint64_t hvm_cpu_time(struct domain *d)
 	return ns;
 }
 
+/* pvx info (docs/SECURITY.md): the hardware is the wall; the vCPU threads that run
+ * KVM_RUN are pvisor's own, so there is no second, process wall around the guest. */
+static const char *hvm_walls(void)
+{
+	return "hardware virtualization (KVM); the vCPUs are threads of pvisor, in its "
+	       "process: no uid, namespace or cgroup of their own";
+}
+
 const struct engine_ops engine_hvm = {
 	.name = "hvm",
 	.init = hvm_init,
@@ -169,4 +177,5 @@ const struct engine_ops engine_hvm = {
 	.dirty_log_start = hvm_dirty_log_start,
 	.dirty_log_collect = hvm_dirty_log_collect,
 	.dirty_log_stop = hvm_dirty_log_stop,
+	.walls = hvm_walls,
 };

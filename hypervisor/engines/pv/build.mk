@@ -3,7 +3,8 @@
 pvcore_SRCS += hypervisor/engines/pv/pv.c hypervisor/engines/pv/pv_spawn.c \
 	hypervisor/engines/pv/pv_service.c hypervisor/engines/pv/pv_launcher.c \
 	hypervisor/engines/pv/pv_vcpu.c hypervisor/engines/pv/pv_hcpage.c \
-	hypervisor/engines/pv/pv_reaper.c hypervisor/engines/pv/pv_sched.c hypervisor/engines/pv/pv_dirty.c
+	hypervisor/engines/pv/pv_reaper.c hypervisor/engines/pv/pv_sandbox.c \
+	hypervisor/engines/pv/pv_sched.c hypervisor/engines/pv/pv_dirty.c
 
 # pvisor-launch: freestanding static binary, first code of every pv domain process.
 LAUNCH_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \

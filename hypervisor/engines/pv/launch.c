@@ -17,7 +17,6 @@
 #include "launch_proto.h"
 #include "launch_sys.h"
 
-#define LAUNCH_MAX_VCPUS 128
 #define LAUNCH_STACK     16384
 #define FD_CTRL          LAUNCH_FD_CTRL
 
@@ -34,6 +33,8 @@
 #define L_PR_SET_NO_NEW_PRIVS 38
 #define L_PR_SET_DUMPABLE 4
 #define L_PR_SET_PDEATHSIG 1
+#define L_RLIMIT_NPROC   6
+#define L_RLIMIT_AS      9
 #define L_SECCOMP_WAIT_KILLABLE_RECV (1ul << 5)
 #define L_CLONE_THREAD_FLAGS 0x00050f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
 #define L_AT_HWCAP2      26
@@ -533,10 +534,29 @@ static void spawn_thread(unsigned vcpu)
 		launch_die(8);
 }
 
+/* The limits only the domain's size decides (the rest was set before exec): as
+ * much address space as is mapped now plus the guest's memory, and one task per
+ * vCPU. Lowering needs no privilege. */
+static void set_limits(const struct launch_go *go)
+{
+	struct { uint64_t cur, max; } r;
+
+	if (go->rlim_as) {
+		r.cur = r.max = go->rlim_as;
+		if (sys_call4(__NR_prlimit64, 0, L_RLIMIT_AS, &r, 0) < 0)
+			launch_die(14);
+	}
+	if (go->rlim_nproc) {
+		r.cur = r.max = go->rlim_nproc;
+		if (sys_call4(__NR_prlimit64, 0, L_RLIMIT_NPROC, &r, 0) < 0)
+			launch_die(14);
+	}
+}
+
 /* Checked in this order so a failure exit code tells the hypervisor which step. */
 static void launch_main(void)
 {
-	struct launch_go go = { 0, 0, 0, 0 };
+	struct launch_go go = { 0, 0, 0, 0, 0, 0 };
 	uint64_t nr_vcpus, total, special_off;
 	long listener, ret;
 	int memfd, uffd = -1, dirty[2];
@@ -566,6 +586,7 @@ static void launch_main(void)
 		launch_die(5);
 	if (go.flags & LAUNCH_LAZY)
 		uffd = lazy_register(special_off);
+	set_limits(&go);
 	sys_call2(__NR_prctl, L_PR_SET_DUMPABLE, 0);
 	install_fault_handlers();
 	install_upcall_handler();

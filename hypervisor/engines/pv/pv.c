@@ -42,6 +42,7 @@ static int pv_create(struct domain *d)
 	if (!p)
 		return -PV_ENOMEM;
 	p->pidfd = p->listener = p->lazy_uffd = p->dirty_uffd = p->pagemap = -1;
+	p->uid = (uid_t)-1;
 	p->nr_vcpus = d->max_vcpus;
 	d->engine_priv = p;
 	return 0;
@@ -71,24 +72,47 @@ static void pv_destroy(struct domain *d)
 	d->engine_priv = NULL;
 }
 
+/* The launcher's cgroup becomes the domain's, with the limits its size decides --
+ * its memory plus 16 MiB for the launcher and the kernel's own structures, a task
+ * per vCPU -- and the credit weight and cap set so far: settled by the spawner
+ * thread (~70 us of cgroup writes off the create-to-banner path). A host without
+ * the controllers: no limits (dcg_summary says so). */
+static void pv_cgroup_take(struct domain *d, const struct pv_launcher *l)
+{
+	struct pv_dom *p = pv_dom(d);
+	struct pv_cg_job *j = &p->cg_job;
+
+	p->cg = l->cg;
+	if (!p->cg)
+		return;
+	j->d = d;
+	j->pid = l->pid;
+	j->mem = d->mem_size + (16ull << 20);
+	j->pids = d->max_vcpus;
+	pv_spawn_cgroup_settle(j);
+}
+
 /* Take the waiting launcher, watch it, hand it the domain, serve its hypercalls. */
 static int pv_start(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
-	int ctrl = -1, rc;
+	struct pv_launcher l = { .ctrl = -1, .pagemap = -1 };
+	int rc;
 
 	timeinfo_update(d);
-	rc = pv_spawn_take(&p->pid, &ctrl);
+	rc = pv_spawn_take(&l);
 	if (rc == 0) {
+		p->pid = l.pid;
+		p->uid = l.uid;
+		pv_cgroup_take(d, &l);
 		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 		rc = p->pidfd < 0 ? pv_errno_last() : pv_reaper_watch(d);
 	}
 	if (rc == 0)
-		rc = pv_sched_start(d);
-	if (rc == 0)
-		rc = pv_spawn_handover(d, ctrl);
-	if (ctrl >= 0)
-		close(ctrl);
+		rc = pv_spawn_handover(d, l.ctrl, l.uid != (uid_t)-1);
+	if (l.ctrl >= 0)
+		close(l.ctrl);
+	pv_dirty_pagemap_take(p, &l.pagemap);
 	if (rc == 0)
 		rc = pv_service_start(d);
 	if (rc && p->pid > 0)
@@ -136,6 +160,11 @@ static void pv_release_domain(struct domain *d)
 	pv_dirty_close(p);
 	p->listener = p->pidfd = -1;
 	p->pid = 0;
+	/* reaped: nothing of it is left in its cgroup, nothing runs as its uid */
+	pv_sched_end(d);
+	if (p->uid != (uid_t)-1)
+		pv_sandbox_uid_put(p->uid);
+	p->uid = (uid_t)-1;
 }
 
 static uint64_t pv_cpu_time(struct domain *d)
@@ -197,6 +226,7 @@ const struct engine_ops engine_pv = {
 	.cpu_time = pv_cpu_time,
 	.vcpu_time = pv_vcpu_time,
 	.host_pid = pv_host_pid,
+	.walls = pv_sandbox_summary,
 	.quiesce = pv_quiesce,
 	.resume = pv_resume,
 	.get_vcpu = pv_get_vcpu,

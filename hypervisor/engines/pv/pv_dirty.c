@@ -1,7 +1,8 @@
 /*
  * The pv engine's dirty log, for live migration: which pages of its memory the
  * domain process wrote. The launcher made a userfaultfd of its mm for asynchronous
- * write-protect and opened its pagemap (launch.c's dirty_make); here the guest's
+ * write-protect and opened its pagemap (launch.c's dirty_make) -- or, walled in a
+ * mount namespace with no /proc, left that to us (pv_dirty_pagemap_open); here the guest's
  * mapping is registered for write-protect, and each collect is one PAGEMAP_SCAN
  * ioctl (Linux 6.7) that returns the pages written since the last one and
  * write-protects them again in the same walk. A first write to a protected page
@@ -11,8 +12,10 @@
  * (tests/tools/dirtyprobe).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -70,6 +73,23 @@ static int pv_dirty_scan(struct domain *d, uint64_t *bitmap)
 		a.start = a.walk_end;
 	} while (a.walk_end < a.end);
 	return 0;
+}
+
+int pv_dirty_pagemap_open(pid_t pid)
+{
+	char path[48];
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC); /* -1: no dirty log, as before */
+}
+
+void pv_dirty_pagemap_take(struct pv_dom *p, int *fd)
+{
+	if (p->pagemap < 0)
+		p->pagemap = *fd;
+	else if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 int pv_dirty_log_start(struct domain *d)

@@ -4,8 +4,10 @@
  * vCPU -- waiting in one of the first two -- runs no guest code; its frame is its
  * state. */
 #include <signal.h>
+#include <stdio.h>
 
 #include "evtchn/evtchn.h"
+#include "launch_proto.h"
 #include "log.h"
 #include "pv.h"
 #include "pvisor/errno.h"
@@ -101,24 +103,50 @@ static const char *pv_signal_name(unsigned sig)
 	}
 }
 
-/* pvisor_fault: a[0] = signo | si_code << 32, a[1] = address, a[2] = rip, a[3] = rsp,
- * a[4] = system call number. The domain crashes; the call is never answered. */
-static void pv_call_fault(struct domain *d, struct vcpu *v, const uint64_t a[5])
+/* What the guest says went wrong, from the launcher's fault handler -- or from
+ * guest code that made the call itself: it runs in the guest's process, with its
+ * signal frame on a stack in guest memory, so every figure is the guest's claim. */
+static void pv_fault_claim(char *buf, size_t len, const uint64_t a[5])
 {
 	unsigned sig = (unsigned)(a[0] & 0xffffffffu);
-	unsigned vcpu = v ? v->id : 0;
 
 	if (sig == SIGSYS)
-		domain_crash_locked(d, "forbidden system call %lu at rip 0x%lx (vCPU %u)",
-				    (unsigned long)a[4], (unsigned long)a[2], vcpu);
+		snprintf(buf, len, "forbidden system call %lu at rip 0x%lx", (unsigned long)a[4],
+			 (unsigned long)a[2]);
 	else
-		domain_crash_locked(d, "%s at rip 0x%lx, address 0x%lx, rsp 0x%lx (vCPU %u)",
-				    pv_signal_name(sig), (unsigned long)a[2], (unsigned long)a[1],
-				    (unsigned long)a[3], vcpu);
+		snprintf(buf, len, "%s at rip 0x%lx, address 0x%lx, rsp 0x%lx", pv_signal_name(sig),
+			 (unsigned long)a[2], (unsigned long)a[1], (unsigned long)a[3]);
+}
+
+/* What the hypervisor itself knows: which vCPU's thread made the call and where its
+ * syscall instruction is (the launcher's code, or guest code: a forged report). */
+static const char *pv_fault_origin(const struct pv_call_origin *from)
+{
+	if (from->rip >= LAUNCH_TEXT_BASE && from->rip < LAUNCH_TEXT_END)
+		return "the launcher's fault handler";
+	if (from->rip >= PV_PHYSMAP_BASE)
+		return "guest code, not the launcher's handler";
+	return "unknown code";
+}
+
+/* pvisor_fault: a[0] = signo | si_code << 32, a[1] = address, a[2] = rip, a[3] = rsp,
+ * a[4] = system call number. The domain crashes; the call is never answered. */
+static void pv_call_fault(struct domain *d, struct vcpu *v, const struct pv_call_origin *from,
+			  const uint64_t a[5])
+{
+	char claim[128], who[32];
+
+	pv_fault_claim(claim, sizeof(claim), a);
+	if (v)
+		snprintf(who, sizeof(who), "vCPU %u", v->id);
+	else
+		snprintf(who, sizeof(who), "thread %d (no vCPU)", (int)from->tid);
+	domain_crash_locked(d, "%s reported a fault from %s (rip 0x%lx)" PV_CRASH_CLAIM_SEP "%s",
+			    who, pv_fault_origin(from), (unsigned long)from->rip, claim);
 }
 
 void pv_launcher_call(struct domain *d, struct vcpu *v, unsigned nr, uint64_t id,
-		      pid_t tid, const uint64_t a[5])
+		      const struct pv_call_origin *from, const uint64_t a[5])
 {
 	long ret;
 
@@ -126,13 +154,13 @@ void pv_launcher_call(struct domain *d, struct vcpu *v, unsigned nr, uint64_t id
 	/* Answered where they succeed; errors are answered here. */
 	switch (nr) {
 	case PV_HYPERCALL_pvisor_vcpu_wait:
-		ret = pv_call_vcpu_wait(d, a[0], id, tid);
+		ret = pv_call_vcpu_wait(d, a[0], id, from->tid);
 		break;
 	case PV_HYPERCALL_pvisor_vcpu_stop:
 		ret = pv_call_vcpu_stop(d, v, a[0], id);
 		break;
 	case PV_HYPERCALL_pvisor_fault:
-		pv_call_fault(d, v, a);
+		pv_call_fault(d, v, from, a);
 		ret = PV_CALL_KEPT; /* never answered: the process is being killed */
 		break;
 	default:

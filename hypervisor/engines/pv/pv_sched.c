@@ -1,7 +1,8 @@
 /* Scheduling a pv domain on the host (engine ops set_affinity, set_sched,
  * vcpu_cpu): a vCPU is a thread of the domain process, so its hard affinity is
  * the thread's CPU affinity; the process lives in its domain cgroup (core/dcg),
- * whose CPU controller carries the credit weight and cap. */
+ * whose CPU controller carries the credit weight and cap (the same group bounds
+ * its tasks and memory: docs/SECURITY.md). */
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -36,36 +37,24 @@ int pv_apply_affinity(struct domain *d, struct vcpu *v)
 	return sched_setaffinity(pv->tid, sizeof(set), &set) < 0 ? pv_errno_last() : 0;
 }
 
+/* Before the start, and until the spawner settled the domain's cgroup, the
+ * settling applies the weight and cap as they are then (pv_spawn.c). */
 int pv_set_sched(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
 
-	if (!d->started)
-		return dcg_version() ? 0 : -PV_EOPNOTSUPP; /* applied at start */
-	return dcg_set_cpu(p->cg, d->sched_weight, d->sched_cap);
-}
-
-/* The domain process into its cgroup, with the weight and cap set so far; before
- * it runs guest code. Without a CPU controller it runs ungrouped. */
-int pv_sched_start(struct domain *d)
-{
-	struct pv_dom *p = pv_dom(d);
-	int rc = dcg_create(d->domid, &p->cg);
-
-	if (rc == -PV_EOPNOTSUPP)
+	if (!(dcg_controllers() & DCG_CPU))
+		return -PV_EOPNOTSUPP;
+	if (!d->started || !pv_spawn_cgroup_settled(&p->cg_job))
 		return 0;
-	if (rc == 0)
-		rc = dcg_attach(p->cg, p->pid);
-	if (rc == 0)
-		rc = dcg_set_cpu(p->cg, d->sched_weight, d->sched_cap);
-	return rc;
+	return dcg_set_cpu(p->cg, d->sched_weight, d->sched_cap);
 }
 
 void pv_sched_end(struct domain *d)
 {
 	struct pv_dom *p = pv_dom(d);
 
-	dcg_destroy(p->cg);
+	pv_spawn_cgroup_drop(&p->cg_job, p->cg);
 	p->cg = NULL;
 }
 

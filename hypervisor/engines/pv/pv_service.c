@@ -133,7 +133,9 @@ static void pv_handle(struct domain *d, const struct seccomp_notif *req)
 		a[i] = req->data.args[i];
 	ctx.v = pv_vcpu_by_tid(d, req->pid);
 	if (nr >= PV_HYPERCALL_pvisor_vcpu_wait) {
-		pv_launcher_call(d, ctx.v, nr, req->id, req->pid, a);
+		struct pv_call_origin from = { req->pid, req->data.instruction_pointer };
+
+		pv_launcher_call(d, ctx.v, nr, req->id, &from, a);
 		return;
 	}
 	if (ctx.v) {

@@ -1,6 +1,7 @@
 /*
  * Launchers are started ahead of need: one waits on its control socket until a domain
- * starts, so the exec is off the create-to-banner path. They die with the thread that
+ * starts, so the exec -- and the sandbox it is made in (pv_sandbox.c) -- is off the
+ * create-to-banner path. They die with the thread that
  * spawned them (PR_SET_PDEATHSIG), so one spawner thread that lives as long as the
  * hypervisor starts them all, never a short-lived privcmd connection thread. Then
  * the handover: the domain's sizes and memory fd go to the launcher, its seccomp
@@ -10,13 +11,13 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/dcg.h"
 #include "launch_proto.h"
 #include "log.h"
 #include "pv.h"
@@ -35,58 +36,131 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int running;
-	pid_t pid;  /* a launcher waiting for a domain, or 0 */
-	int ctrl;   /* our end of its control socket */
-	int err;    /* the last spawn failed: -PV_E*, until someone asks again */
+	struct pv_launcher spare; /* a launcher waiting for a domain (pid 0: none) */
+	int err;                  /* the last spawn failed: -PV_E*, until someone asks again */
+	struct pv_cg_job *jobs;   /* cgroups of started domains to settle, newest first */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-static int pv_spawn_launcher(pid_t *pid, int *ctrl)
+/* A launcher in its sandbox (pv_sandbox.c), in a cgroup of its own ("l<pid>")
+ * that becomes its domain's when it starts one. */
+static int pv_spawn_launcher(struct pv_launcher *l)
 {
-	char path[512];
-	char *argv[] = { "pvisor-launch", NULL };
-	char *envp[] = { NULL };
-	posix_spawn_file_actions_t fa;
 	int sv[2], rc;
 
-	snprintf(path, sizeof(path), "%s/pvisor-launch", rundir_bindir());
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return pv_errno_last();
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_adddup2(&fa, 0, 1);
-	posix_spawn_file_actions_adddup2(&fa, 0, 2);
-	posix_spawn_file_actions_adddup2(&fa, sv[1], LAUNCH_FD_CTRL);
-	rc = posix_spawn(pid, path, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = pv_sandbox_spawn(sv[1], &l->pid, &l->uid);
 	close(sv[1]);
 	if (rc) {
-		log_warnx("cannot start %s: %s", path, strerror(rc));
 		close(sv[0]);
-		return -pv_errno_from_host(rc);
+		return rc;
 	}
-	*ctrl = sv[0];
+	l->ctrl = sv[0];
+	l->cg = NULL;
+	l->pagemap = pv_dirty_pagemap_open(l->pid); /* exec'd (vfork), still dumpable */
+	if (dcg_controllers() &&
+	    (dcg_create_launcher(l->pid, &l->cg) < 0 || dcg_attach(l->cg, l->pid) < 0))
+		log_warnx("launcher %d: not in a cgroup of its own", (int)l->pid);
 	return 0;
+}
+
+/* The weight and cap as they are now -- again if a set_sched changed them meanwhile
+ * (it leaves them to us until we are done; they change under hv_lock). */
+static int pv_cgroup_settle_cpu(struct domain *d, struct dcg *g)
+{
+	unsigned w, c;
+	int rc;
+
+	do {
+		w = __atomic_load_n(&d->sched_weight, __ATOMIC_RELAXED);
+		c = __atomic_load_n(&d->sched_cap, __ATOMIC_RELAXED);
+		rc = dcg_set_cpu(g, w, c);
+	} while (rc == 0 && (w != __atomic_load_n(&d->sched_weight, __ATOMIC_RELAXED) ||
+			     c != __atomic_load_n(&d->sched_cap, __ATOMIC_RELAXED)));
+	return rc;
+}
+
+/* One queued cgroup, lock held (dropped while the cgroup files are written): the
+ * limits, then the credit weight and cap as they are now (pv_set_sched leaves them
+ * to us until we are done). */
+static void pv_cgroup_settle_one(void)
+{
+	struct pv_cg_job *j = spawner.jobs;
+	struct dcg *g = pv_dom(j->d)->cg;
+	int rc;
+
+	spawner.jobs = j->next;
+	j->state = PV_CG_BUSY;
+	pthread_mutex_unlock(&spawner.lock);
+	rc = dcg_adopt(g, j->d->domid, j->pid);
+	if (rc == 0)
+		rc = dcg_set_limits(g, j->mem, j->pids);
+	if (rc < 0)
+		log_warnx("dom%u: its cgroup limits could not be set", j->d->domid);
+	if (rc == 0 && (dcg_controllers() & DCG_CPU) && pv_cgroup_settle_cpu(j->d, g) < 0)
+		log_warnx("dom%u: its credit weight and cap could not be set", j->d->domid);
+	pthread_mutex_lock(&spawner.lock);
+	j->state = PV_CG_DONE;
+	pthread_cond_broadcast(&spawner.cond);
+}
+
+int pv_spawn_cgroup_settled(struct pv_cg_job *j)
+{
+	int done;
+
+	pthread_mutex_lock(&spawner.lock);
+	done = j->state == PV_CG_DONE;
+	pthread_mutex_unlock(&spawner.lock);
+	return done;
+}
+
+void pv_spawn_cgroup_settle(struct pv_cg_job *j)
+{
+	pthread_mutex_lock(&spawner.lock);
+	j->state = PV_CG_QUEUED;
+	j->next = spawner.jobs;
+	spawner.jobs = j;
+	pthread_cond_broadcast(&spawner.cond);
+	pthread_mutex_unlock(&spawner.lock);
+}
+
+void pv_spawn_cgroup_drop(struct pv_cg_job *j, struct dcg *g)
+{
+	pthread_mutex_lock(&spawner.lock);
+	while (j->state == PV_CG_BUSY)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	if (j->state == PV_CG_QUEUED)
+		for (struct pv_cg_job **p = &spawner.jobs; *p; p = &(*p)->next)
+			if (*p == j) {
+				*p = j->next;
+				break;
+			}
+	j->state = PV_CG_NONE;
+	pthread_mutex_unlock(&spawner.lock);
+	dcg_destroy(g); /* whichever name it has now */
 }
 
 static void *pv_spawner_main(void *arg)
 {
-	pid_t pid;
-	int ctrl, rc;
+	struct pv_launcher l;
+	int rc;
 
 	(void)arg;
 	pthread_mutex_lock(&spawner.lock);
 	for (;;) {
-		while (spawner.pid || spawner.err)
+		while ((spawner.spare.pid || spawner.err) && !spawner.jobs)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
-		pthread_mutex_unlock(&spawner.lock);
-		rc = pv_spawn_launcher(&pid, &ctrl);
-		pthread_mutex_lock(&spawner.lock);
-		if (rc) {
-			spawner.err = rc;
-		} else {
-			spawner.pid = pid;
-			spawner.ctrl = ctrl;
+		if (spawner.jobs) { /* first: a domain runs without its limits till then */
+			pv_cgroup_settle_one();
+			continue;
 		}
+		pthread_mutex_unlock(&spawner.lock);
+		rc = pv_spawn_launcher(&l);
+		pthread_mutex_lock(&spawner.lock);
+		if (rc)
+			spawner.err = rc;
+		else
+			spawner.spare = l;
 		pthread_cond_broadcast(&spawner.cond);
 	}
 	return NULL;
@@ -107,15 +181,22 @@ static int pv_spawner_start_locked(void)
 
 int pv_spawn_init(void)
 {
+	char path[512];
 	int rc;
 
+	snprintf(path, sizeof(path), "%s/pvisor-launch", rundir_bindir());
+	if ((rc = pv_sandbox_init(path)) < 0) {
+		log_warnx("cannot open %s: %s", path, strerror(pv_errno_to_host(-rc)));
+		return rc;
+	}
+	log_info("domain sandbox: %s", pv_sandbox_summary());
 	pthread_mutex_lock(&spawner.lock);
 	rc = pv_spawner_start_locked();
 	pthread_mutex_unlock(&spawner.lock);
 	return rc;
 }
 
-int pv_spawn_take(pid_t *pid, int *ctrl)
+int pv_spawn_take(struct pv_launcher *out)
 {
 	int rc;
 
@@ -123,12 +204,11 @@ int pv_spawn_take(pid_t *pid, int *ctrl)
 	rc = pv_spawner_start_locked();
 	spawner.err = 0; /* ask again after a failure */
 	pthread_cond_broadcast(&spawner.cond);
-	while (rc == 0 && !spawner.pid && !spawner.err)
+	while (rc == 0 && !spawner.spare.pid && !spawner.err)
 		pthread_cond_wait(&spawner.cond, &spawner.lock);
-	if (rc == 0 && spawner.pid) {
-		*pid = spawner.pid;
-		*ctrl = spawner.ctrl;
-		spawner.pid = 0;
+	if (rc == 0 && spawner.spare.pid) {
+		*out = spawner.spare;
+		spawner.spare.pid = 0;
 		pthread_cond_broadcast(&spawner.cond);
 	} else if (rc == 0) {
 		rc = spawner.err;
@@ -137,17 +217,23 @@ int pv_spawn_take(pid_t *pid, int *ctrl)
 	return rc;
 }
 
-/* Hand the launcher its domain: sizes and the memory fd. */
-static int pv_send_go(struct domain *d, int ctrl)
+/* Hand the launcher its domain: sizes, limits and the memory fd. The address space
+ * it may have: the guest's memory and 16 MiB for itself (its code, the vCPU stacks
+ * in its data, its stack); tasks: one per vCPU, when the uid is its own (a shared
+ * uid's count holds other processes). */
+static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 {
 	struct launch_go go = { d->max_vcpus, d->special_off, d->mem_size,
-				d->lazy ? LAUNCH_LAZY : 0 };
+				d->lazy ? LAUNCH_LAZY : 0, d->mem_size + (16ull << 20),
+				own_uid ? d->max_vcpus : 0 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { &go, sizeof(go) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -170,7 +256,9 @@ static int pv_recv_listener(struct domain *d, int fd)
 	int fds[2] = { -1, -1 };
 	char byte;
 	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	struct cmsghdr *c;
@@ -233,9 +321,9 @@ static int pv_recv_dirty(struct domain *d, int fd)
 	return 0;
 }
 
-int pv_spawn_handover(struct domain *d, int ctrl)
+int pv_spawn_handover(struct domain *d, int ctrl, int own_uid)
 {
-	int rc = pv_send_go(d, ctrl);
+	int rc = pv_send_go(d, ctrl, own_uid);
 
 	if (rc == 0)
 		rc = pv_recv_listener(d, ctrl);
