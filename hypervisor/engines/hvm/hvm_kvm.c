@@ -24,16 +24,14 @@
 #define HVM_SLOT_PRIV 1
 #define HVM_VMX_TSS_GPA 0xfffbd000u  /* where kvmtool and Firecracker put it too */
 
-/* What KVM offers a guest's CPUID, asked once (it costs ~0.5 ms a time here). */
-struct hvm_cpuid {
-	struct kvm_cpuid2 h;
-	struct kvm_cpuid_entry2 e[256];
-};
+/* What KVM offers a guest's CPUID, asked once (it costs ~0.5 ms a time here): the
+ * header and its entries in one allocation, as KVM_GET_SUPPORTED_CPUID wants them. */
+#define HVM_CPUID_MAX 256
 
 static int kvm_fd = -1;
 static int kvm_run_size;
 static int kvm_fsgsbase;  /* KVM offers the guest rd/wrfsbase: CR4.FSGSBASE may be set */
-static struct hvm_cpuid *kvm_cpuid;
+static struct kvm_cpuid2 *kvm_cpuid;
 static char kvm_why[160] = "not probed";
 
 const char *hvm_kvm_why(void)
@@ -49,18 +47,18 @@ uint64_t hvm_kvm_cr4_extra(void)
 /* The CPUID KVM supports for guests; FSGSBASE is leaf 7's EBX bit 0. */
 static int hvm_kvm_probe_cpuid(int fd)
 {
-	kvm_cpuid = calloc(1, sizeof(*kvm_cpuid));
+	kvm_cpuid = calloc(1, sizeof(*kvm_cpuid) + HVM_CPUID_MAX * sizeof(kvm_cpuid->entries[0]));
 	if (!kvm_cpuid)
 		return -PV_ENOMEM;
-	kvm_cpuid->h.nent = 256;
+	kvm_cpuid->nent = HVM_CPUID_MAX;
 	if (ioctl(fd, KVM_GET_SUPPORTED_CPUID, kvm_cpuid) < 0) {
 		snprintf(kvm_why, sizeof(kvm_why), "/dev/kvm: KVM_GET_SUPPORTED_CPUID: %s",
 			 strerror(errno));
 		return -PV_ENODEV;
 	}
-	for (unsigned i = 0; i < kvm_cpuid->h.nent; i++)
-		if (kvm_cpuid->e[i].function == 7 && kvm_cpuid->e[i].index == 0)
-			kvm_fsgsbase = kvm_cpuid->e[i].ebx & 1;
+	for (unsigned i = 0; i < kvm_cpuid->nent; i++)
+		if (kvm_cpuid->entries[i].function == 7 && kvm_cpuid->entries[i].index == 0)
+			kvm_fsgsbase = kvm_cpuid->entries[i].ebx & 1;
 	return 0;
 }
 
