@@ -52,7 +52,9 @@ static int pvctrl_recv_header(struct pvctrl *h, struct pv_privcmd_reply *r, int 
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { r, sizeof(*r) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 	ssize_t n;
@@ -77,8 +79,8 @@ static int pvctrl_recv_header(struct pvctrl *h, struct pv_privcmd_reply *r, int 
 	return 0;
 }
 
-int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
-		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out)
+int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len, void *rsp,
+		   size_t rsp_max, size_t *rsp_len, int *fd_out)
 {
 	struct pv_privcmd_hdr hdr = { PV_PRIVCMD_MAGIC, op, (uint32_t)req_len, ++h->seq };
 	struct pv_privcmd_reply r;

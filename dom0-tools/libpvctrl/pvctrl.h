@@ -24,8 +24,8 @@ void pvctrl_close(struct pvctrl *h);
  * to rsp, its length to *rsp_len; a passed descriptor to *fd_out (else -1). Returns
  * the reply's ret (>= 0) or a negative errno: the wire's PV errno values (privcmd.h)
  * are turned into the host's here, for every caller of libpvctrl. */
-int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
-		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out);
+int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len, void *rsp,
+		   size_t rsp_max, size_t *rsp_len, int *fd_out);
 
 /* A hypercall as dom0. `arg` is visible to the hypervisor at PV_PRIVCMD_ARG_ADDR,
  * `buf` at PV_PRIVCMD_BUF_ADDR; both are updated in place. Returns the result. */
@@ -153,8 +153,8 @@ int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, in
 /* pvctrl_gnttab_map that also says where the page is in the granting domain's
  * memory fd (*offset, bytes; pvctrl_domain_memfd gives that fd). offset may be
  * NULL. */
-int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref,
-			    int readonly, void **addr, uint32_t *handle, uint64_t *offset);
+int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
+			    void **addr, uint32_t *handle, uint64_t *offset);
 /* munmap addr (may be NULL when already unmapped), then drop the map. -ENOENT for
  * an unknown handle. */
 int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle);

@@ -13,7 +13,8 @@
 int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *arg,
 		     size_t arg_len, void *buf, size_t buf_len)
 {
-	struct pv_privcmd_hypercall hc = { .nr = nr, .arg_len = (uint32_t)arg_len,
+	struct pv_privcmd_hypercall hc = { .nr = nr,
+					   .arg_len = (uint32_t)arg_len,
 					   .buf_len = (uint32_t)buf_len };
 	size_t total = sizeof(hc) + arg_len + buf_len, got = 0;
 	uint8_t small[256], *msg = small; /* most calls (event channels, domctl) fit */
@@ -305,8 +306,8 @@ int pvctrl_domain_memfd(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_me
 	int rc;
 
 	*fd = -1;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info,
-			    sizeof(*info), NULL, fd);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info, sizeof(*info),
+			    NULL, fd);
 	if (rc < 0)
 		return rc;
 	return *fd < 0 ? -EPROTO : 0;
@@ -467,7 +468,9 @@ int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags)
 int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
 		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len)
 {
-	struct pv_privcmd_lazy l = { .domid = domid, .cmd = (uint16_t)cmd, .which = which,
+	struct pv_privcmd_lazy l = { .domid = domid,
+				     .cmd = (uint16_t)cmd,
+				     .which = which,
 				     .timeout_ms = timeout_ms };
 	int got = -1, rc;
 

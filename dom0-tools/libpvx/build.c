@@ -15,10 +15,10 @@
 #include "util.h"
 
 #define BOOT_STACK_PAGES 4
-#define PAGE_ROUND(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
+#define PAGE_ROUND(x)    (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
 
 struct boot_layout {
-	uint64_t ramdisk, ramdisk_len;  /* guest-physical */
+	uint64_t ramdisk, ramdisk_len; /* guest-physical */
 	uint64_t start_info, store, console, stack_top, end;
 };
 
@@ -70,9 +70,10 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 	bl->stack_top = pos + (3 + BOOT_STACK_PAGES) * PV_PAGE_SIZE;
 	bl->end = bl->stack_top;
 	if (bl->end > ram_bytes)
-		return pvx_fail(err, -ENOSPC, "kernel and boot data need %lu KiB but the domain has "
-				"%lu KiB of memory; raise memory=", (unsigned long)(bl->end >> 10),
-				(unsigned long)(ram_bytes >> 10));
+		return pvx_fail(err, -ENOSPC,
+				"kernel and boot data need %lu KiB but the domain has "
+				"%lu KiB of memory; raise memory=",
+				(unsigned long)(bl->end >> 10), (unsigned long)(ram_bytes >> 10));
 	memset(ram + bl->start_info, 0, bl->end - bl->start_info);
 	return 0;
 }
@@ -163,8 +164,7 @@ static int build_ports(struct pvctrl *h, pv_domid_t domid, struct pvx_boot_ports
 }
 
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		     const struct elf_image *img, struct pvx_boot_ports *bp,
-		     struct pvx_err *err)
+		     const struct elf_image *img, struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct pv_privcmd_memory mi;
 	struct boot_layout bl;
@@ -172,7 +172,8 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 	int rc;
 
 	if (!img->has_hypercall_page)
-		return pvx_fail(err, -ENOEXEC, "kernel has no HYPERCALL_PAGE ELF note; see "
+		return pvx_fail(err, -ENOEXEC,
+				"kernel has no HYPERCALL_PAGE ELF note; see "
 				"docs/PORTING.md");
 	rc = pvctrl_domain_max_mem(h, domid, dc->maxmem_mib * 1024);
 	if (rc < 0)

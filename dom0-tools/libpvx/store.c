@@ -20,12 +20,15 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 	int rc = xs_open(xs);
 
 	if (rc == -EPERM)
-		return pvx_fail(err, rc, "the store's socket (xenstored.sock) is served by "
+		return pvx_fail(err, rc,
+				"the store's socket (xenstored.sock) is served by "
 				"another user's process (neither root nor you): not talking to it; "
 				"remove it, or use a run directory of your own");
 	if (rc < 0)
-		return pvx_fail(err, rc, "cannot reach the store (xsd): %s; is xsd installed and "
-				"running? (pvx daemons start)", strerror(-rc));
+		return pvx_fail(err, rc,
+				"cannot reach the store (xsd): %s; is xsd installed and "
+				"running? (pvx daemons start)",
+				strerror(-rc));
 	return 0;
 }
 
@@ -69,21 +72,21 @@ char *pvx_xs_read_str(struct xs_handle *xs, uint32_t t, const char *fmt, ...)
 static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
 			   const struct domcfg *dc, const struct pvx_boot_ports *bp)
 {
-	static const char *const guest_dirs[] = { "device", "data", "drivers", "feature",
-						   "attr", "error", "control" };
+	static const char *const guest_dirs[] = { "device", "data",  "drivers", "feature",
+						  "attr",   "error", "control" };
 	char uuid[37], num[32];
 	int rc;
 
 	domcfg_uuid_format(dc->uuid, uuid);
-#define W(val, ...)                                                     \
-	do {                                                            \
+#define W(val, ...) \
+	do { \
 		if ((rc = pvx_xs_write(xs, t, (val), __VA_ARGS__)) < 0) \
-			return rc;                                      \
+			return rc; \
 	} while (0)
-#define WN(n, ...)                                                      \
-	do {                                                            \
+#define WN(n, ...) \
+	do { \
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(n)); \
-		W(num, __VA_ARGS__);                                    \
+		W(num, __VA_ARGS__); \
 	} while (0)
 	/* the domain's home: dom0 owns it, the domain reads it */
 	W("", "/local/domain/%u", domid);
@@ -196,8 +199,7 @@ int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct
 	int rc = pvx_xs_transact(xs, store_layout_fn, &c);
 
 	if (rc < 0)
-		return pvx_fail(err, rc, "writing the domain's store entries: %s",
-				strerror(-rc));
+		return pvx_fail(err, rc, "writing the domain's store entries: %s", strerror(-rc));
 	rc = xs_introduce(xs, domid, bp->store_gfn, bp->store_port);
 	if (rc < 0)
 		pvx_fail(err, rc, "introducing the domain to the store: %s", strerror(-rc));

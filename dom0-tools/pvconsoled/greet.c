@@ -46,7 +46,8 @@ void greet_accept(struct consd *s)
 	if (fd < 0)
 		return;
 	if (!greet_peer_ok(fd)) {
-		greet_reply(fd, "err permission denied: run pvx as root or as pvconsoled's user\n");
+		greet_reply(fd,
+			    "err permission denied: run pvx as root or as pvconsoled's user\n");
 		close(fd);
 		return;
 	}
