@@ -31,8 +31,8 @@ void log_set_sink(void (*sink)(enum log_level, const char *))
 	log_sink = sink;
 }
 
-static void log_emit(enum log_level lvl, int with_errno, int saved_errno,
-		     const char *fmt, va_list ap)
+static void log_emit(enum log_level lvl, int with_errno, int saved_errno, const char *fmt,
+		     va_list ap)
 {
 	char msg[1024], line[1200];
 	struct timespec ts;
@@ -63,14 +63,14 @@ static void log_emit(enum log_level lvl, int with_errno, int saved_errno,
 	pthread_mutex_unlock(&log_lock);
 }
 
-#define LOG_BODY(lvl, with_errno)                                  \
-	do {                                                       \
-		int saved = errno;                                 \
-		va_list ap;                                        \
-		va_start(ap, fmt);                                 \
-		log_emit(lvl, with_errno, saved, fmt, ap);         \
-		va_end(ap);                                        \
-		errno = saved;                                     \
+#define LOG_BODY(lvl, with_errno) \
+	do { \
+		int saved = errno; \
+		va_list ap; \
+		va_start(ap, fmt); \
+		log_emit(lvl, with_errno, saved, fmt, ap); \
+		va_end(ap); \
+		errno = saved; \
 	} while (0)
 
 void log_warn(const char *fmt, ...)

@@ -25,9 +25,10 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pvisor [-v]\n"
-			"  Runs the pvisor hypervisor in $PVISOR_RUNDIR (now %s).\n"
-			"  Usually started by 'pvx daemons start' or the first pvx command.\n",
+	fprintf(stderr,
+		"usage: pvisor [-v]\n"
+		"  Runs the pvisor hypervisor in $PVISOR_RUNDIR (now %s).\n"
+		"  Usually started by 'pvx daemons start' or the first pvx command.\n",
 		rundir_path());
 	exit(2);
 }

@@ -41,9 +41,11 @@ static int disk_choose_ops(struct blk_disk *k, struct xbe_device *d)
 	} else if (raw) {
 		k->ops = &blk_uring_ops;
 	} else {
-		xbe_device_error(d, 0, "disk format '%s' needs an NBD server (backend key nbd-uri), "
-				 "which pvx starts for it; or convert it with qemu-img convert -O raw",
-				 fmt);
+		xbe_device_error(
+			d, 0,
+			"disk format '%s' needs an NBD server (backend key nbd-uri), "
+			"which pvx starts for it; or convert it with qemu-img convert -O raw",
+			fmt);
 		rc = -EOPNOTSUPP;
 	}
 	free(fmt);
@@ -67,7 +69,8 @@ static int disk_params(struct blk_disk *k, struct xbe_device *d)
 	int rc = 0;
 
 	if (!params || params[0] != '/' || strlen(params) >= sizeof(k->path)) {
-		xbe_device_error(d, 0, "backend key params must be an absolute image path (got %s)",
+		xbe_device_error(d, 0,
+				 "backend key params must be an absolute image path (got %s)",
 				 params ? params : "nothing");
 		rc = -EINVAL;
 	} else {
@@ -193,8 +196,10 @@ int blk_handover(struct xbe_device *d, int close_it)
 	if (!close_it)
 		return blk_take_back(d, k);
 	if (k->ops != &blk_uring_ops) { /* its NBD or vhost-user server would have to move too */
-		xbe_warnx(d, "%s is served through %s: it cannot be handed over (only raw "
-			  "images can)", k->path, k->ops->name);
+		xbe_warnx(d,
+			  "%s is served through %s: it cannot be handed over (only raw "
+			  "images can)",
+			  k->path, k->ops->name);
 		xbe_printf(d, "handover-state", "error");
 		return -EOPNOTSUPP;
 	}

@@ -75,9 +75,11 @@ static void copy_add(struct blk_ring *r, struct blk_slot *s, unsigned page, pv_g
 		     unsigned off, unsigned len, int to_guest)
 {
 	struct pv_gnttab_copy *op = &r->ops[r->nops];
-	struct pv_gnttab_copy_ptr granted = { .u.ref = gref, .domid = (pv_domid_t)r->xd->fe_domid,
+	struct pv_gnttab_copy_ptr granted = { .u.ref = gref,
+					      .domid = (pv_domid_t)r->xd->fe_domid,
 					      .offset = (uint16_t)off };
-	struct pv_gnttab_copy_ptr local = { .u.gmfn = slot_gmfn(s, page), .domid = PV_DOMID_SELF,
+	struct pv_gnttab_copy_ptr local = { .u.gmfn = slot_gmfn(s, page),
+					    .domid = PV_DOMID_SELF,
 					    .offset = (uint16_t)off };
 
 	memset(op, 0, sizeof(*op));
@@ -99,9 +101,12 @@ static void copy_run(struct blk_ring *r)
 	for (size_t i = 0; i < r->nops; i++) {
 		if (rc < 0 || r->ops[i].status != PV_GNTST_okay) {
 			if (r->op_slot[i]->status == PV_BLKIF_RSP_OKAY)
-				xbe_warnx(r->xd, "grant copy of ref %u failed (%d): request answered "
-					  "with an error", (r->ops[i].flags & PV_GNTCOPY_source_gref)
-					  ? r->ops[i].source.u.ref : r->ops[i].dest.u.ref,
+				xbe_warnx(r->xd,
+					  "grant copy of ref %u failed (%d): request answered "
+					  "with an error",
+					  (r->ops[i].flags & PV_GNTCOPY_source_gref)
+						  ? r->ops[i].source.u.ref
+						  : r->ops[i].dest.u.ref,
 					  rc < 0 ? rc : r->ops[i].status);
 			r->op_slot[i]->status = PV_BLKIF_RSP_ERROR;
 		}
@@ -118,7 +123,8 @@ static void copy_segs(struct blk_ring *r, struct blk_slot *s, int to_guest)
 		if (s->segp[i])
 			continue;
 		copy_add(r, s, i, g->gref, g->first_sect * BLK_SECTOR_SIZE,
-			 (unsigned)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE, to_guest);
+			 (unsigned)(g->last_sect - g->first_sect + 1) * BLK_SECTOR_SIZE,
+			 to_guest);
 	}
 }
 
@@ -139,8 +145,8 @@ static void fetch_indirect(struct blk_ring *r, struct blk_slot *batch)
 		if (s->status == PV_BLKIF_RSP_OKAY && s->req.nr_indirect)
 			s->status = (int16_t)blkreq_set_indirect_segs(
 				&s->req,
-				(const struct pv_blkif_request_segment *)blk_slot_page(
-					r, s, BLK_MAX_INDIRECT_SEGS),
+				(const struct pv_blkif_request_segment *)
+					blk_slot_page(r, s, BLK_MAX_INDIRECT_SEGS),
 				&r->disk->lim);
 }
 
@@ -152,11 +158,14 @@ static void resolve_segments(struct blk_ring *r, struct blk_slot *s)
 	for (unsigned i = 0; i < s->req.nr_segs; i++) {
 		int err = 0;
 
-		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err, &s->segoff[i])
+		s->segp[i] = r->pg ? blk_pgrant_get(r->pg, s->req.seg[i].gref, &err,
+						    &s->segoff[i])
 				   : NULL;
 		if (err < 0 && err != -EACCES && s->status == PV_BLKIF_RSP_OKAY) {
-			xbe_warnx(r->xd, "cannot map persistent grant %u (%d): request answered "
-				  "with an error", s->req.seg[i].gref, err);
+			xbe_warnx(r->xd,
+				  "cannot map persistent grant %u (%d): request answered "
+				  "with an error",
+				  s->req.seg[i].gref, err);
 			s->status = PV_BLKIF_RSP_ERROR;
 		}
 	}
@@ -206,8 +215,10 @@ static struct blk_slot *consume(struct blk_ring *r)
 
 	PV_RING_RMB();
 	if (PV_RING_REQUEST_PROD_OVERFLOW(&r->br, prod)) {
-		xbe_warnx(r->xd, "queue %u: request producer %u is more than a ring ahead of %u; "
-			  "ring no longer served", r->q, prod, r->br.rsp_prod_pvt);
+		xbe_warnx(r->xd,
+			  "queue %u: request producer %u is more than a ring ahead of %u; "
+			  "ring no longer served",
+			  r->q, prod, r->br.rsp_prod_pvt);
 		r->broken = 1;
 		return NULL;
 	}
@@ -223,7 +234,8 @@ static struct blk_slot *consume(struct blk_ring *r)
 		s->packed = 0;
 		s->status = (int16_t)blkreq_parse(&raw, &r->disk->lim, &s->req);
 		if (s->status != PV_BLKIF_RSP_OKAY) {
-			xbe_warnx(r->xd, "bad request (op %u, %u segments, sector %llu): status %d",
+			xbe_warnx(r->xd,
+				  "bad request (op %u, %u segments, sector %llu): status %d",
 				  raw.operation, raw.nr_segments,
 				  (unsigned long long)raw.sector_number, s->status);
 			slot_finish(r, s);

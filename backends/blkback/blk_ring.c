@@ -16,7 +16,7 @@
 static void ring_free(struct blk_ring *r)
 {
 	r->closing = 1;
-	r->disk->ops->ring_close(r); /* running I/O still uses the pages below */
+	r->disk->ops->ring_close(r);    /* running I/O still uses the pages below */
 	if (r->pg && !r->keep_grants) { /* kept: pinned, the guest cannot reuse them */
 		blk_pgrant_clear(r->pg);
 		free(r->pg);
@@ -130,7 +130,8 @@ static int frontend_params(struct xbe_device *d, unsigned *nq)
 	int ok = !proto || strcmp(proto, "x86_64-abi") == 0;
 
 	if (!ok)
-		xbe_device_error(d, 0, "frontend protocol %s is not served (x86_64-abi only)", proto);
+		xbe_device_error(d, 0, "frontend protocol %s is not served (x86_64-abi only)",
+				 proto);
 	free(proto);
 	if (!ok)
 		return -EPROTO;

@@ -11,21 +11,21 @@
 #include "libpvctrl/pvctrl.h"
 
 #define BLK_RING_ENTRIES PV_BLKIF_RING_SIZE
-#define BLK_SLOT_PAGES (BLK_MAX_INDIRECT_SEGS + BLK_MAX_INDIRECT_PAGES)
+#define BLK_SLOT_PAGES   (BLK_MAX_INDIRECT_SEGS + BLK_MAX_INDIRECT_PAGES)
 
 struct blk_slot {
 	struct blkreq req;
 	struct blk_ring *ring;
-	unsigned idx;      /* buffer pages idx * BLK_SLOT_PAGES .. */
-	unsigned pending;  /* disk operations still running */
+	unsigned idx;     /* buffer pages idx * BLK_SLOT_PAGES .. */
+	unsigned pending; /* disk operations still running */
 	int16_t status;
-	uint8_t stage;     /* the disk ops' own progress (a write before its flush) */
-	unsigned niov;     /* iov entries in use */
-	size_t packed;     /* bytes gathered into the slot's pages (NBD), else 0 */
-	uint64_t progress; /* the disk ops' own count (vhost: sectors discarded so far) */
-	void *io;          /* the disk ops' per-request state (NBD: its connection) */
+	uint8_t stage;         /* the disk ops' own progress (a write before its flush) */
+	unsigned niov;         /* iov entries in use */
+	size_t packed;         /* bytes gathered into the slot's pages (NBD), else 0 */
+	uint64_t progress;     /* the disk ops' own count (vhost: sectors discarded so far) */
+	void *io;              /* the disk ops' per-request state (NBD: its connection) */
 	struct blk_slot *next; /* free list or batch */
-	uint8_t *segp[BLK_MAX_INDIRECT_SEGS]; /* persistently mapped page, else NULL */
+	uint8_t *segp[BLK_MAX_INDIRECT_SEGS];   /* persistently mapped page, else NULL */
 	uint64_t segoff[BLK_MAX_INDIRECT_SEGS]; /* where segp[i] is in the frontend's memfd */
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
 };
@@ -38,15 +38,15 @@ struct blk_ring {
 	void *page;
 	uint32_t map_handle;
 	int port;
-	int broken;  /* the frontend corrupted the ring indices: no more service */
-	int closing; /* being disconnected: completions are dropped, not answered */
-	int keep_grants; /* a server that may still write into them did not go: no unmap */
+	int broken;            /* the frontend corrupted the ring indices: no more service */
+	int closing;           /* being disconnected: completions are dropped, not answered */
+	int keep_grants;       /* a server that may still write into them did not go: no unmap */
 	struct blk_pgrant *pg; /* persistent grants, when the frontend uses them */
 	struct pvctrl *pc;
 	uint8_t *buf;
 	size_t buf_len;
 	int buf_fd; /* buf's memory fd (the vhost-user server maps it too) */
-	void *io; /* the disk ops' per-ring state */
+	void *io;   /* the disk ops' per-ring state */
 	unsigned inflight;
 	struct blk_slot *free;
 	struct pv_gnttab_copy *ops;

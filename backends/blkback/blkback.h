@@ -27,17 +27,17 @@
 #define BLK_MAX_INDIRECT_PAGES \
 	((BLK_MAX_INDIRECT_SEGS + PV_BLKIF_SEGS_PER_INDIRECT_FRAME - 1) / \
 	 PV_BLKIF_SEGS_PER_INDIRECT_FRAME)
-#define BLK_MAX_QUEUES 4
-#define BLK_SECTOR_SIZE 512u
-#define BLK_PAGE_SIZE 4096u
+#define BLK_MAX_QUEUES       4
+#define BLK_SECTOR_SIZE      512u
+#define BLK_PAGE_SIZE        4096u
 #define BLK_SECTORS_PER_PAGE (BLK_PAGE_SIZE / BLK_SECTOR_SIZE)
 
 /* What a request may do on this disk (from the backend's own configuration). */
 struct blk_limits {
-	uint64_t sectors;       /* disk size in 512-byte sectors */
-	unsigned max_indirect;  /* largest indirect segment count accepted */
+	uint64_t sectors;      /* disk size in 512-byte sectors */
+	unsigned max_indirect; /* largest indirect segment count accepted */
 	int readonly;
-	int discard;            /* feature-discard advertised */
+	int discard; /* feature-discard advertised */
 };
 
 /* A request after validation. op is the effective operation (READ, WRITE,

@@ -28,10 +28,12 @@ static int status_line(const struct xbe_device *d, char *line, size_t size)
 
 	if (!k)
 		k = &none;
-	n = snprintf(line, size, "%s state %d %s %llu sectors %u queues %llu requests %llu errors "
+	n = snprintf(line, size,
+		     "%s state %d %s %llu sectors %u queues %llu requests %llu errors "
 		     "-- rd_reqs=%llu rd_bytes=%llu wr_reqs=%llu wr_bytes=%llu other_reqs=%llu "
-		     "errors=%llu\n", d->name, (int)d->state, k->path,
-		     (unsigned long long)k->lim.sectors, k->nr_rings, (unsigned long long)k->nr_reqs,
+		     "errors=%llu\n",
+		     d->name, (int)d->state, k->path, (unsigned long long)k->lim.sectors,
+		     k->nr_rings, (unsigned long long)k->nr_reqs,
 		     (unsigned long long)k->nr_errors, (unsigned long long)k->rd_reqs,
 		     (unsigned long long)k->rd_bytes, (unsigned long long)k->wr_reqs,
 		     (unsigned long long)k->wr_bytes, (unsigned long long)k->other_reqs,

@@ -62,8 +62,7 @@ static int daemon_listen(const char *sock)
 	return fd;
 }
 
-int xbe_daemon_run(struct xbe *be, const char *name, void (*status)(int fd, void *arg),
-		   void *arg)
+int xbe_daemon_run(struct xbe *be, const char *name, void (*status)(int fd, void *arg), void *arg)
 {
 	struct xbe_daemon dm = { be, status, arg };
 	char sock[64], pid[64];

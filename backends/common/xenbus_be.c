@@ -150,7 +150,8 @@ int xbe_create(const struct xbe_ops *ops, struct xbe **out, char *err, size_t er
 		goto fail;
 	}
 	if ((rc = xs_open(&be->xs)) < 0) {
-		snprintf(err, errlen, "cannot reach the store (xsd): %s; start it with pvx daemons",
+		snprintf(err, errlen,
+			 "cannot reach the store (xsd): %s; start it with pvx daemons",
 			 strerror(-rc));
 		goto fail;
 	}
@@ -392,8 +393,8 @@ int xbe_ring_map(struct xbe_device *d, const char *key, void **addr, uint32_t *h
 
 	if (rc < 0)
 		return rc;
-	return pvctrl_gnttab_map(d->be->pc, (pv_domid_t)d->fe_domid, (pv_grant_ref_t)ref, 0,
-				 addr, handle);
+	return pvctrl_gnttab_map(d->be->pc, (pv_domid_t)d->fe_domid, (pv_grant_ref_t)ref, 0, addr,
+				 handle);
 }
 
 void xbe_ring_unmap(struct xbe_device *d, void *addr, uint32_t handle)

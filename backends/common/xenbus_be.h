@@ -42,17 +42,17 @@
 struct xs_handle;
 struct xbe;
 
-#define XBE_PATH_MAX 128
+#define XBE_PATH_MAX  128
 #define XBE_MAX_PORTS 8 /* event channels one device may bind */
 
 struct xbe_device {
 	struct xbe *be;
-	unsigned domid;           /* the frontend's domain (from the path) */
-	unsigned devid;           /* the device id (from the path) */
-	unsigned fe_domid;        /* frontend-id as the toolstack wrote it */
-	char bpath[XBE_PATH_MAX]; /* /local/domain/0/backend/<type>/<domid>/<devid> */
-	char fpath[XBE_PATH_MAX]; /* the backend's `frontend` key */
-	char name[48];            /* "<type>/<domid>/<devid>", for log lines */
+	unsigned domid;             /* the frontend's domain (from the path) */
+	unsigned devid;             /* the device id (from the path) */
+	unsigned fe_domid;          /* frontend-id as the toolstack wrote it */
+	char bpath[XBE_PATH_MAX];   /* /local/domain/0/backend/<type>/<domid>/<devid> */
+	char fpath[XBE_PATH_MAX];   /* the backend's `frontend` key */
+	char name[48];              /* "<type>/<domid>/<devid>", for log lines */
 	enum pv_xenbus_state state; /* the backend state we last wrote */
 	int probed, connected;
 	int failed; /* probe failed: left Closed until the toolstack removes it */

@@ -5,13 +5,13 @@
 
 #include "common/xenbus_be.h"
 
-#define XBE_TOKEN_BACKEND "be"
-#define XBE_TOKEN_RELEASE "rel"
+#define XBE_TOKEN_BACKEND  "be"
+#define XBE_TOKEN_RELEASE  "rel"
 #define XBE_TOKEN_FRONTEND "fe:" /* followed by <domid>/<devid> */
 
 struct xbe_fd {
 	int fd;
-	void (*cb)(int fd, void *arg);                    /* xbe_fd_add */
+	void (*cb)(int fd, void *arg);                      /* xbe_fd_add */
 	void (*cb_ev)(int fd, uint32_t revents, void *arg); /* xbe_fd_add_events */
 	void *arg;
 	int dead; /* deleted: freed once the loop is done with its current events */

@@ -24,12 +24,13 @@ static struct xbe *g_be;
 static int status_line(const struct nb_vif *v, char *line, size_t size)
 {
 	const struct xbe_device *d = v->d;
-	int n = snprintf(line, size, "%s state %d %s %s tx %llu pkts %llu bytes %llu errors "
-			 "rx %llu pkts %llu bytes %llu drops", d->name, (int)d->state, v->bridge,
-			 v->tap_fd >= 0 ? v->ifname : "-", (unsigned long long)v->tx_pkts,
-			 (unsigned long long)v->tx_bytes, (unsigned long long)v->tx_errors,
-			 (unsigned long long)v->rx_pkts, (unsigned long long)v->rx_bytes,
-			 (unsigned long long)v->rx_drops);
+	int n = snprintf(line, size,
+			 "%s state %d %s %s tx %llu pkts %llu bytes %llu errors "
+			 "rx %llu pkts %llu bytes %llu drops",
+			 d->name, (int)d->state, v->bridge, v->tap_fd >= 0 ? v->ifname : "-",
+			 (unsigned long long)v->tx_pkts, (unsigned long long)v->tx_bytes,
+			 (unsigned long long)v->tx_errors, (unsigned long long)v->rx_pkts,
+			 (unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
 
 	if (n > 0 && (size_t)n < size && v->connected) {
 		const struct nb_queue *q = &v->q[0];
@@ -42,13 +43,14 @@ static int status_line(const struct nb_vif *v, char *line, size_t size)
 			      q->tx_dead ? " tx-dead" : "", q->tx_more ? " tx-more" : "");
 	}
 	if (n > 0 && (size_t)n < size)
-		n += snprintf(line + n, size - (size_t)n,
-			      " -- tx_reqs=%llu tx_pkts=%llu tx_bytes=%llu tx_errors=%llu rx_reqs=%llu "
-			      "rx_pkts=%llu rx_bytes=%llu rx_drops=%llu\n",
-			      (unsigned long long)v->tx_reqs, (unsigned long long)v->tx_pkts,
-			      (unsigned long long)v->tx_bytes, (unsigned long long)v->tx_errors,
-			      (unsigned long long)v->rx_reqs, (unsigned long long)v->rx_pkts,
-			      (unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
+		n += snprintf(
+			line + n, size - (size_t)n,
+			" -- tx_reqs=%llu tx_pkts=%llu tx_bytes=%llu tx_errors=%llu rx_reqs=%llu "
+			"rx_pkts=%llu rx_bytes=%llu rx_drops=%llu\n",
+			(unsigned long long)v->tx_reqs, (unsigned long long)v->tx_pkts,
+			(unsigned long long)v->tx_bytes, (unsigned long long)v->tx_errors,
+			(unsigned long long)v->rx_reqs, (unsigned long long)v->rx_pkts,
+			(unsigned long long)v->rx_bytes, (unsigned long long)v->rx_drops);
 	return n > 0 && (size_t)n < size ? n : -1;
 }
 
@@ -78,8 +80,8 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	if (nb_io_init(g_be, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	log_info("serving vif devices (%s)", nb_use_tap ? "TAP devices on Linux bridges"
-						       : "built-in switches");
+	log_info("serving vif devices (%s)",
+		 nb_use_tap ? "TAP devices on Linux bridges" : "built-in switches");
 	rc = xbe_daemon_run(g_be, "netback", on_status, NULL);
 	xbe_destroy(g_be);
 	nb_switches_fini(&nb_switches);

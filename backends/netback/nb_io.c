@@ -20,13 +20,13 @@ int nb_use_tap;
 static struct {
 	struct xbe *be;
 	struct pvctrl *h;
-	uint8_t *base;            /* the copy buffer */
+	uint8_t *base; /* the copy buffer */
 	uint16_t refs[NB_POOL_SLOTS];
 	uint16_t free[NB_POOL_SLOTS];
 	unsigned nfree;
 	int kick_fd, timer_fd;
 	uint64_t timer_at;
-	struct nb_vif *dirty;     /* vifs with packets queued in this round */
+	struct nb_vif *dirty; /* vifs with packets queued in this round */
 } io;
 
 /* ---- the pool ---- */
@@ -161,8 +161,9 @@ static void rx_publish(struct nb_vif *v, struct nb_queue *q, unsigned nplans)
 		for (unsigned i = 0; i < nops; i++)
 			rx_ops[i].status = PV_GNTST_general_error;
 	for (unsigned i = 0; i < nops; i++)
-		rx_plans[rx_op_index[i] / NB_RX_MAX_OPS].ops[rx_op_index[i] % NB_RX_MAX_OPS].status =
-			rx_ops[i].status;
+		rx_plans[rx_op_index[i] / NB_RX_MAX_OPS]
+			.ops[rx_op_index[i] % NB_RX_MAX_OPS]
+			.status = rx_ops[i].status;
 	for (unsigned i = 0; i < nplans; i++) {
 		struct nb_rx_plan *pl = &rx_plans[i];
 
@@ -194,8 +195,9 @@ void nb_io_rx(struct nb_vif *v)
 		}
 		q = pq;
 		n = rx_requests(q, reqs, len);
-		rc = nb_rx_plan_make(&rx_plans[nplans], reqs, n, len, (uint64_t)slot * NB_SLOT_PAGES,
-				     0, (pv_domid_t)v->d->domid, v->lim.nr_grefs, v->fe_sg);
+		rc = nb_rx_plan_make(&rx_plans[nplans], reqs, n, len,
+				     (uint64_t)slot * NB_SLOT_PAGES, 0, (pv_domid_t)v->d->domid,
+				     v->lim.nr_grefs, v->fe_sg);
 		if (rc == 0) {
 			/* no rx pages posted: ask for a notification and look again */
 			PV_RING_FINAL_CHECK_FOR_REQUESTS(&q->rx, more);
@@ -265,7 +267,8 @@ static unsigned tx_plan(struct nb_vif *v, const struct nb_tx_packet *pkt, unsign
 		uint32_t done = 0, len = pkt->frags[f].len;
 
 		uint8_t *src = v->persistent ? nb_pmap_get(&v->pmap, io.h, (uint16_t)v->d->domid,
-							   pkt->frags[f].gref, 0) : NULL;
+							   pkt->frags[f].gref, 0)
+					     : NULL;
 
 		if (src) { /* offsets were checked: the fragment is within its page */
 			memcpy(pool_data(slot) + pos, src + pkt->frags[f].offset, len);
@@ -363,7 +366,8 @@ static unsigned tx_gather(struct nb_queue *q, unsigned *nops, uint64_t now)
 			q->tx.req_cons += used;
 			v->tx_reqs += used;
 			if (it->pkt.verdict == NB_TX_FATAL) {
-				xbe_warnx(v->d, "tx: the frontend broke the protocol; its tx ring is "
+				xbe_warnx(v->d,
+					  "tx: the frontend broke the protocol; its tx ring is "
 					  "no longer served");
 				q->tx_dead = 1;
 				break;

@@ -12,9 +12,9 @@
 
 #include "libpvctrl/pvctrl.h"
 
-#define NB_PMAP_SLOTS     4096  /* per vif: 4 queues x (256 tx + 256 rx) refs fit */
-#define NB_PMAP_PER_VIF   2560
-#define NB_PMAP_TOTAL     24576 /* the host's vm.max_map_count is 65530 by default */
+#define NB_PMAP_SLOTS   4096 /* per vif: 4 queues x (256 tx + 256 rx) refs fit */
+#define NB_PMAP_PER_VIF 2560
+#define NB_PMAP_TOTAL   24576 /* the host's vm.max_map_count is 65530 by default */
 
 struct nb_pmap_entry {
 	uint32_t gref;

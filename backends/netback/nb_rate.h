@@ -9,10 +9,10 @@
 #define NB_RATE_MIN_BURST 131072u
 
 struct nb_rate {
-	uint64_t credit;      /* bytes per interval; 0 = no limit */
+	uint64_t credit; /* bytes per interval; 0 = no limit */
 	uint64_t interval_ns;
-	uint64_t remaining;   /* bytes that may pass in this window */
-	uint64_t window_ns;   /* when the current window began */
+	uint64_t remaining; /* bytes that may pass in this window */
+	uint64_t window_ns; /* when the current window began */
 };
 
 /* Start with a full credit at now_ns. bytes == 0 or usecs == 0: unlimited. */

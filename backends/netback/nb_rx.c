@@ -43,9 +43,9 @@ static void rx_plan_slot(struct nb_rx_plan *pl, unsigned slot, pv_grant_ref_t gr
 	}
 }
 
-int nb_rx_plan_make(struct nb_rx_plan *pl, const struct pv_netif_rx_request *reqs,
-		    unsigned avail, uint32_t len, uint64_t src_gmfn, uint32_t src_off,
-		    pv_domid_t dom, uint32_t nr_grefs, int sg)
+int nb_rx_plan_make(struct nb_rx_plan *pl, const struct pv_netif_rx_request *reqs, unsigned avail,
+		    uint32_t len, uint64_t src_gmfn, uint32_t src_off, pv_domid_t dom,
+		    uint32_t nr_grefs, int sg)
 {
 	unsigned need = len ? (len + NB_PAGE - 1) / NB_PAGE : 1;
 	uint32_t pos = 0;
@@ -99,7 +99,8 @@ unsigned nb_rx_queue_of(const uint8_t *frame, uint32_t len, unsigned nq)
 	hl = (uint32_t)(ip[0] & 15) * 4;
 	if ((ip[9] == 6 || ip[9] == 17) && !(ip[6] & 0x3f) && !ip[7] && 14 + hl + 4 <= len)
 		h ^= ((uint32_t)ip[hl] << 24 | (uint32_t)ip[hl + 1] << 16 |
-		      (uint32_t)ip[hl + 2] << 8 | ip[hl + 3]) * 40503u;
+		      (uint32_t)ip[hl + 2] << 8 | ip[hl + 3]) *
+		     40503u;
 	h ^= h >> 16;
 	h *= 0x45d9f3bu;
 	h ^= h >> 16;

@@ -14,10 +14,10 @@
 #define NB_RX_MAX_OPS   (2 * NB_RX_MAX_SLOTS)
 
 struct nb_rx_plan {
-	unsigned nslots;  /* rx requests used */
+	unsigned nslots; /* rx requests used */
 	unsigned nops;
 	struct pv_gnttab_copy ops[NB_RX_MAX_OPS];
-	uint8_t op_slot[NB_RX_MAX_OPS];  /* which response each copy fills */
+	uint8_t op_slot[NB_RX_MAX_OPS]; /* which response each copy fills */
 	struct pv_netif_rx_response rsp[NB_RX_MAX_SLOTS];
 };
 
@@ -29,9 +29,9 @@ struct nb_rx_plan {
  * cannot be delivered to this frontend: too long for it; drop it, no slot used).
  * A request with a bad grant ref is still used, answered with
  * PV_NETIF_RSP_ERROR and no copy. */
-int nb_rx_plan_make(struct nb_rx_plan *pl, const struct pv_netif_rx_request *reqs,
-		    unsigned avail, uint32_t len, uint64_t src_gmfn, uint32_t src_off,
-		    pv_domid_t dom, uint32_t nr_grefs, int sg);
+int nb_rx_plan_make(struct nb_rx_plan *pl, const struct pv_netif_rx_request *reqs, unsigned avail,
+		    uint32_t len, uint64_t src_gmfn, uint32_t src_off, pv_domid_t dom,
+		    uint32_t nr_grefs, int sg);
 /* After the copies ran: a slot whose copy failed answers PV_NETIF_RSP_ERROR.
  * Returns how many copies failed. */
 unsigned nb_rx_plan_finish(struct nb_rx_plan *pl);

@@ -31,8 +31,7 @@ struct nb_switch *nb_switch_get(struct nb_switches *set, const char *name, int c
 	return sw;
 }
 
-static void mac_forget_if(struct nb_switch *sw, const struct nb_port *p, uint64_t now_ns,
-			  int all)
+static void mac_forget_if(struct nb_switch *sw, const struct nb_port *p, uint64_t now_ns, int all)
 {
 	for (unsigned b = 0; b < NB_MAC_BUCKETS; b++) {
 		struct nb_mac_entry **pp = &sw->buckets[b];

@@ -24,8 +24,8 @@ struct nb_port_ops {
 
 struct nb_port {
 	const struct nb_port_ops *ops;
-	void *priv;               /* the owner's (a vif, a TAP) */
-	struct nb_switch *sw;     /* set by attach */
+	void *priv;           /* the owner's (a vif, a TAP) */
+	struct nb_switch *sw; /* set by attach */
 	struct nb_port *next;
 	uint64_t frames_in, frames_out;
 };

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #define NB_PAGE_SIZE 4096u
-#define NB_TXF_KNOWN (PV_NETTXF_csum_blank | PV_NETTXF_data_validated | \
-		      PV_NETTXF_more_data | PV_NETTXF_extra_info)
+#define NB_TXF_KNOWN \
+	(PV_NETTXF_csum_blank | PV_NETTXF_data_validated | PV_NETTXF_more_data | \
+	 PV_NETTXF_extra_info)
 
 static unsigned tx_verdict(struct nb_tx_packet *pkt, enum nb_tx_verdict v, const char *why)
 {

@@ -12,10 +12,10 @@
 
 #include "pvisor/io/netif.h"
 
-#define NB_ETH_HLEN       14
-#define NB_TX_MAX_FRAGS   PV_NETIF_NR_SLOTS_MIN  /* data slots in one packet */
-#define NB_TX_MAX_SLOTS   32  /* data and extra slots: longer chains are fatal */
-#define NB_GREF_FIRST     8   /* refs below are the toolstack's (console, store) */
+#define NB_ETH_HLEN     14
+#define NB_TX_MAX_FRAGS PV_NETIF_NR_SLOTS_MIN /* data slots in one packet */
+#define NB_TX_MAX_SLOTS 32                    /* data and extra slots: longer chains are fatal */
+#define NB_GREF_FIRST   8 /* refs below are the toolstack's (console, store) */
 
 /* What the backend accepts from this frontend. */
 struct nb_tx_limits {
@@ -31,22 +31,22 @@ struct nb_tx_frag {
 };
 
 enum nb_tx_verdict {
-	NB_TX_OK,         /* a good packet: send it on */
-	NB_TX_BAD,        /* answer every slot with NETIF_RSP_ERROR and go on */
-	NB_TX_FATAL,      /* chain longer than NB_TX_MAX_SLOTS: answer with errors
+	NB_TX_OK,    /* a good packet: send it on */
+	NB_TX_BAD,   /* answer every slot with NETIF_RSP_ERROR and go on */
+	NB_TX_FATAL, /* chain longer than NB_TX_MAX_SLOTS: answer with errors
 			   * and stop serving this frontend's tx ring */
 };
 
 struct nb_tx_packet {
 	enum nb_tx_verdict verdict;
-	const char *why;            /* for the log when not NB_TX_OK */
-	unsigned nslots;            /* ring slots the packet used */
-	uint16_t ids[NB_TX_MAX_SLOTS]; /* per slot: the request id to answer */
+	const char *why;                /* for the log when not NB_TX_OK */
+	unsigned nslots;                /* ring slots the packet used */
+	uint16_t ids[NB_TX_MAX_SLOTS];  /* per slot: the request id to answer */
 	uint8_t extra[NB_TX_MAX_SLOTS]; /* per slot: 1 = extra info (RSP_NULL) */
 	unsigned nfrags;
 	struct nb_tx_frag frags[NB_TX_MAX_FRAGS];
-	uint32_t len;               /* whole packet */
-	uint16_t flags;             /* the first request's NETTXF_* */
+	uint32_t len;   /* whole packet */
+	uint16_t flags; /* the first request's NETTXF_* */
 };
 
 /* Parse the packet that starts at slots[0], avail slots being available.

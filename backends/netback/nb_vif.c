@@ -46,7 +46,8 @@ static int vif_read_keys(struct xbe_device *d, struct nb_vif *v)
 	}
 	free(s);
 	v->mtu = xbe_be_read_u64(d, "mtu", NETADDR_MTU_MAX, &mtu) == 0 && mtu >= NETADDR_MTU_MIN
-			 ? (unsigned)mtu : NETADDR_MTU_DEFAULT;
+			 ? (unsigned)mtu
+			 : NETADDR_MTU_DEFAULT;
 	s = xbe_be_read_str(d, "vifname", NULL);
 	if (s && netaddr_ifname_ok(s))
 		snprintf(v->ifname, sizeof(v->ifname), "%s", s);
@@ -87,8 +88,8 @@ static int vif_probe_keys(struct xbe_device *d)
 	if (nb_use_tap) {
 		v->tap_fd = nb_tap_open(v->ifname, v->bridge, v->mtu);
 		if (v->tap_fd < 0) {
-			xbe_device_error(d, v->tap_fd, "cannot make TAP %s on bridge %s", v->ifname,
-					 v->bridge);
+			xbe_device_error(d, v->tap_fd, "cannot make TAP %s on bridge %s",
+					 v->ifname, v->bridge);
 			return v->tap_fd;
 		}
 		if (xbe_fd_add(d->be, v->tap_fd, vif_tap_readable, v) < 0)
@@ -120,8 +121,7 @@ static int vif_probe(struct xbe_device *d)
 	return rc;
 }
 
-static int queue_key(char *buf, size_t len, const struct nb_vif *v, unsigned qi,
-		     const char *key)
+static int queue_key(char *buf, size_t len, const struct nb_vif *v, unsigned qi, const char *key)
 {
 	if (v->nq == 1)
 		return snprintf(buf, len, "%s", key);
@@ -188,7 +188,8 @@ static int vif_connect(struct xbe_device *d)
 	int rc;
 
 	if (xbe_fe_read_u64(d, "request-rx-copy", 1, &x) || x != 1) {
-		xbe_device_error(d, -EOPNOTSUPP, "the frontend must use rx-copy "
+		xbe_device_error(d, -EOPNOTSUPP,
+				 "the frontend must use rx-copy "
 				 "(request-rx-copy = 1); page flipping is not supported");
 		return -EOPNOTSUPP;
 	}

@@ -24,12 +24,12 @@
 #include "netback/nb_tx.h"
 #include "pvisor/io/netif.h"
 
-#define NB_MAX_QUEUES   4
-#define NB_SLOT_PAGES   2                  /* a buffer slot: frames up to 8 KiB */
-#define NB_SLOT_BYTES   (NB_SLOT_PAGES * 4096u)
-#define NB_POOL_SLOTS   4096               /* 32 MiB of copy buffer */
-#define NB_RXQ_MAX      64                 /* packets waiting for one vif */
-#define NB_TX_BATCH     64                 /* packets per copy batch */
+#define NB_MAX_QUEUES 4
+#define NB_SLOT_PAGES 2 /* a buffer slot: frames up to 8 KiB */
+#define NB_SLOT_BYTES (NB_SLOT_PAGES * 4096u)
+#define NB_POOL_SLOTS 4096 /* 32 MiB of copy buffer */
+#define NB_RXQ_MAX    64   /* packets waiting for one vif */
+#define NB_TX_BATCH   64   /* packets per copy batch */
 
 struct nb_vif;
 
@@ -52,15 +52,15 @@ struct nb_vif {
 	char ifname[16];
 	unsigned mtu;
 	struct nb_tx_limits lim;
-	int fe_sg;                 /* the frontend takes multi-slot rx packets */
-	int persistent;            /* feature-persistent: copy through nb_pmap */
+	int fe_sg;      /* the frontend takes multi-slot rx packets */
+	int persistent; /* feature-persistent: copy through nb_pmap */
 	struct nb_pmap pmap;
 	unsigned nq;
 	struct nb_queue q[NB_MAX_QUEUES];
 	struct nb_rate rate;
-	uint64_t rate_retry_ns;    /* rate-limited until then (0: not) */
-	struct nb_port port;       /* on the built-in switch, or ... */
-	int tap_fd;                /* ... a TAP device (-1: none) */
+	uint64_t rate_retry_ns; /* rate-limited until then (0: not) */
+	struct nb_port port;    /* on the built-in switch, or ... */
+	int tap_fd;             /* ... a TAP device (-1: none) */
 	int connected;
 	/* packets waiting to go to this guest: pool slot and length */
 	uint16_t rxq_slot[NB_RXQ_MAX];

@@ -54,7 +54,9 @@ static int pvctrl_recv_header(struct pvctrl *h, struct pv_privcmd_reply *r, int 
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { r, sizeof(*r) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 	ssize_t n;
@@ -141,7 +143,8 @@ struct pvctrl_slot *pvctrl_q_hypercall(struct pvctrl_batch *b, unsigned nr, cons
 	if (!s)
 		return NULL;
 	s->is_hc = 1;
-	s->hc = (struct pv_privcmd_hypercall){ .nr = nr, .arg_len = (uint32_t)arg_len,
+	s->hc = (struct pv_privcmd_hypercall){ .nr = nr,
+					       .arg_len = (uint32_t)arg_len,
 					       .buf_len = (uint32_t)buf_len };
 	memcpy(s->hc.a, a, sizeof(s->hc.a));
 	if (arg_len)
@@ -276,8 +279,8 @@ int pvctrl_batch_run(struct pvctrl_batch *b)
 	return rc;
 }
 
-int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
-		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out)
+int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len, void *rsp,
+		   size_t rsp_max, size_t *rsp_len, int *fd_out)
 {
 	struct pvctrl_batch b;
 	struct pvctrl_slot *s;

@@ -24,8 +24,8 @@ void pvctrl_close(struct pvctrl *h);
  * to rsp, its length to *rsp_len; a passed descriptor to *fd_out (else -1). Returns
  * the reply's ret (>= 0) or a negative errno: the wire's PV errno values (privcmd.h)
  * are turned into the host's here, for every caller of libpvctrl. */
-int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len,
-		   void *rsp, size_t rsp_max, size_t *rsp_len, int *fd_out);
+int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len, void *rsp,
+		   size_t rsp_max, size_t *rsp_len, int *fd_out);
 
 /*
  * Pipelined requests: queue up to PVCTRL_BATCH_MAX calls, then pvctrl_batch_run
@@ -47,15 +47,15 @@ struct pvctrl_slot {
 	/* the payload (a hypercall's arg), copied; decoded in place as a struct pv_domctl
 	 * or pv_sysctl (64-bit members), hence their alignment */
 	_Alignas(uint64_t) uint8_t arg[PVCTRL_ARG_MAX];
-	const void *req;               /* a payload of the caller's (arg unused) */
+	const void *req; /* a payload of the caller's (arg unused) */
 	size_t req_len;
-	const void *buf;               /* a hypercall's buf, sent from here */
+	const void *buf; /* a hypercall's buf, sent from here */
 	size_t buf_len;
-	void *rsp;                     /* reply payload (a hypercall's arg) goes here */
+	void *rsp; /* reply payload (a hypercall's arg) goes here */
 	size_t rsp_max;
 	size_t rsp_len;
-	void *rbuf;                    /* a hypercall's buf comes back here (NULL: dropped) */
-	int fd;                        /* descriptor passed with the reply, or -1 */
+	void *rbuf; /* a hypercall's buf comes back here (NULL: dropped) */
+	int fd;     /* descriptor passed with the reply, or -1 */
 	int rc;
 	int *ret;
 	void (*done)(struct pvctrl_slot *s, void *out); /* decode on success */
@@ -77,14 +77,13 @@ struct pvctrl_slot *pvctrl_q_request(struct pvctrl_batch *b, uint32_t op, const 
 struct pvctrl_slot *pvctrl_q_hypercall(struct pvctrl_batch *b, unsigned nr, const uint64_t a[5],
 				       const void *arg, size_t arg_len, void *arg_out,
 				       const void *buf, size_t buf_len, void *rbuf, int *ret);
-struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc,
-				    const void *buf, size_t buf_len, void *rbuf, int *ret);
+struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc, const void *buf,
+				    size_t buf_len, void *rbuf, int *ret);
 /* The calls of a domain build, queued (outputs written when the batch has run). */
 void pvctrl_q_physinfo(struct pvctrl_batch *b, struct pv_sysctl_physinfo *pi, int *ret);
 void pvctrl_q_domain_create(struct pvctrl_batch *b, uint32_t flags, uint32_t max_vcpus,
 			    const uint8_t uuid[16], pv_domid_t *domid, int *ret);
-void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb,
-			     int *ret);
+void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb, int *ret);
 void pvctrl_q_domain_unpause(struct pvctrl_batch *b, pv_domid_t domid, int *ret);
 void pvctrl_q_domext_set(struct pvctrl_batch *b, struct pv_privcmd_domext *e, int *ret);
 /* *ret is the port (>= 0) or -errno */
@@ -225,8 +224,8 @@ int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, in
 /* pvctrl_gnttab_map that also says where the page is in the granting domain's
  * memory fd (*offset, bytes; pvctrl_domain_memfd gives that fd). offset may be
  * NULL. */
-int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref,
-			    int readonly, void **addr, uint32_t *handle, uint64_t *offset);
+int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
+			    void **addr, uint32_t *handle, uint64_t *offset);
 /* munmap addr (may be NULL when already unmapped), then drop the map. -ENOENT for
  * an unknown handle. */
 int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle);

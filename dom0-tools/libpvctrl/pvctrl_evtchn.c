@@ -17,8 +17,8 @@
 struct pvctrl_evtchn {
 	struct pvctrl *h;
 	int efd;
-	int doorbell;               /* -1: a hypervisor without it, notify by request */
-	pthread_mutex_t send_lock;  /* the send ring has one producer at a time */
+	int doorbell;              /* -1: a hypervisor without it, notify by request */
+	pthread_mutex_t send_lock; /* the send ring has one producer at a time */
 	struct pv_privcmd_evtchn_page *page;
 	size_t page_size;
 	uint32_t requeue[PV_EVTCHN_HANDLE_PORTS]; /* fired again while masked */
@@ -45,7 +45,8 @@ int pvctrl_evtchn_open(struct pvctrl_evtchn **out)
 			info.page_size < sizeof(struct pv_privcmd_evtchn_page)))
 		rc = -EPROTO;
 	if (rc == 0) {
-		x->page = mmap(NULL, info.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+		x->page = mmap(NULL, info.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd,
+			       0);
 		if (x->page == MAP_FAILED) {
 			rc = -errno;
 			x->page = NULL;

@@ -29,10 +29,11 @@ int pvctrl_gnttab_map(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, in
 	return pvctrl_gnttab_map_frame(h, domid, ref, readonly, addr, handle, NULL);
 }
 
-int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref,
-			    int readonly, void **addr, uint32_t *handle, uint64_t *offset)
+int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t ref, int readonly,
+			    void **addr, uint32_t *handle, uint64_t *offset)
 {
-	struct pv_privcmd_gnt_map req = { .domid = domid, .ref = ref,
+	struct pv_privcmd_gnt_map req = { .domid = domid,
+					  .ref = ref,
 					  .flags = readonly ? PV_PRIVCMD_GNT_READONLY : 0 };
 	struct pv_privcmd_gnt_mapping m;
 	int fd, rc, err;
@@ -40,8 +41,8 @@ int pvctrl_gnttab_map_frame(struct pvctrl *h, pv_domid_t domid, pv_grant_ref_t r
 	rc = gnt_request_fd(h, PV_PRIVCMD_OP_GNT_MAP, &req, sizeof(req), &m, sizeof(m), &fd);
 	if (rc < 0)
 		return rc;
-	*addr = mmap(NULL, PV_PAGE_SIZE, PROT_READ | (readonly ? 0 : PROT_WRITE), MAP_SHARED,
-		     fd, (off_t)m.offset);
+	*addr = mmap(NULL, PV_PAGE_SIZE, PROT_READ | (readonly ? 0 : PROT_WRITE), MAP_SHARED, fd,
+		     (off_t)m.offset);
 	err = *addr == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (err) {
@@ -62,8 +63,7 @@ int pvctrl_gnttab_unmap(struct pvctrl *h, void *addr, uint32_t handle)
 	/* The page goes first: once the hypervisor drops the map the guest may reuse it. */
 	if (addr && munmap(addr, PV_PAGE_SIZE) < 0)
 		return -errno;
-	return pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &req, sizeof(req), NULL, 0, NULL,
-			      NULL);
+	return pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &req, sizeof(req), NULL, 0, NULL, NULL);
 }
 
 int pvctrl_gnttab_buffer(struct pvctrl *h, uint64_t pages, void **addr)
@@ -95,9 +95,10 @@ int pvctrl_gnttab_buffer_fd(struct pvctrl *h, uint64_t pages, void **addr, int *
 }
 
 /* Ops per request: what fits in one privcmd message beside the headers. */
-#define GNT_COPY_CHUNK                                                              \
-	((PV_PRIVCMD_MAX_MSG - sizeof(struct pv_privcmd_hdr) -                      \
-	  sizeof(struct pv_privcmd_hypercall)) / sizeof(struct pv_gnttab_copy))
+#define GNT_COPY_CHUNK \
+	((PV_PRIVCMD_MAX_MSG - sizeof(struct pv_privcmd_hdr) - \
+	  sizeof(struct pv_privcmd_hypercall)) / \
+	 sizeof(struct pv_gnttab_copy))
 
 int pvctrl_gnttab_copy(struct pvctrl *h, struct pv_gnttab_copy *ops, size_t n)
 {

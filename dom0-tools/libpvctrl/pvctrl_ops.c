@@ -23,8 +23,8 @@ int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *a
 	return rc < 0 ? rc : ret;
 }
 
-struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc,
-				    const void *buf, size_t buf_len, void *rbuf, int *ret)
+struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc, const void *buf,
+				    size_t buf_len, void *rbuf, int *ret)
 {
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
 
@@ -119,8 +119,7 @@ void pvctrl_q_domain_create(struct pvctrl_batch *b, uint32_t flags, uint32_t max
 	q_domctl_kept(b, &dc, done_create, domid, ret);
 }
 
-void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb,
-			     int *ret)
+void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb, int *ret)
 {
 	struct pv_domctl dc = { .cmd = PV_DOMCTL_max_mem, .domain = domid };
 
@@ -434,8 +433,8 @@ int pvctrl_domain_memfd(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_me
 	int rc;
 
 	*fd = -1;
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info,
-			    sizeof(*info), NULL, fd);
+	rc = pvctrl_request(h, PV_PRIVCMD_OP_MAP_FOREIGN, &req, sizeof(req), info, sizeof(*info),
+			    NULL, fd);
 	if (rc < 0)
 		return rc;
 	return *fd < 0 ? -EPROTO : 0;
@@ -596,7 +595,9 @@ int pvctrl_sr_resume(struct pvctrl *h, pv_domid_t domid, uint32_t flags)
 int pvctrl_lazy(struct pvctrl *h, pv_domid_t domid, unsigned cmd, unsigned which,
 		uint32_t timeout_ms, int *fd, uint64_t *base, uint64_t *len)
 {
-	struct pv_privcmd_lazy l = { .domid = domid, .cmd = (uint16_t)cmd, .which = which,
+	struct pv_privcmd_lazy l = { .domid = domid,
+				     .cmd = (uint16_t)cmd,
+				     .which = which,
 				     .timeout_ms = timeout_ms };
 	int got = -1, rc;
 

@@ -15,7 +15,7 @@
 #include "util.h"
 
 #define BOOT_STACK_PAGES 4
-#define PAGE_ROUND(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
+#define PAGE_ROUND(x)    (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
 
 /* The ramdisk's file, opened and sized for the layout; copied in by build_finish. */
 static int build_ramdisk_open(const struct domcfg *dc, struct build_calls *c, uint64_t room,
@@ -52,8 +52,10 @@ static int build_ramdisk_copy(struct build_calls *c, const struct domcfg *dc, st
 		size_t want = c->bl.ramdisk_len - done < CHUNK ? c->bl.ramdisk_len - done : CHUNK;
 		ssize_t n = pread(c->ramdisk_fd, chunk, want, (off_t)done);
 
-		if (n <= 0 || pwrite(c->memfd, chunk, (size_t)n, (off_t)(c->bl.ramdisk + done)) != n)
-			rc = pvx_fail(err, -EIO, "ramdisk '%s': short read or write", dc->ramdisk);
+		if (n <= 0 ||
+		    pwrite(c->memfd, chunk, (size_t)n, (off_t)(c->bl.ramdisk + done)) != n)
+			rc = pvx_fail(err, -EIO, "ramdisk '%s': short read or write",
+				      dc->ramdisk);
 		done += n > 0 ? (uint64_t)n : 0;
 	}
 	free(chunk);
@@ -83,9 +85,10 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 	bl->stack_top = pos + (3 + BOOT_STACK_PAGES) * PV_PAGE_SIZE;
 	bl->end = bl->stack_top;
 	if (bl->end > ram_bytes)
-		return pvx_fail(err, -ENOSPC, "kernel and boot data need %lu KiB but the domain has "
-				"%lu KiB of memory; raise memory=", (unsigned long)(bl->end >> 10),
-				(unsigned long)(ram_bytes >> 10));
+		return pvx_fail(err, -ENOSPC,
+				"kernel and boot data need %lu KiB but the domain has "
+				"%lu KiB of memory; raise memory=",
+				(unsigned long)(bl->end >> 10), (unsigned long)(ram_bytes >> 10));
 	return 0;
 }
 
@@ -111,7 +114,8 @@ static int build_start_info(const struct domcfg *dc, const struct build_calls *c
 	if (dc->cmdline)
 		snprintf((char *)si.cmd_line, sizeof(si.cmd_line), "%s", dc->cmdline);
 	return pwrite(c->memfd, &si, sizeof(si), (off_t)bl->start_info) == (ssize_t)sizeof(si)
-		       ? 0 : -EIO;
+		       ? 0
+		       : -EIO;
 }
 
 /* Does the kernel's XEN_ELFNOTE_FEATURES list `name` ('|'-separated, '!' = required)? */
@@ -167,7 +171,8 @@ int build_queue(struct pvctrl_batch *b, struct build_calls *c, pv_domid_t domid,
 	c->memfd = c->ramdisk_fd = -1;
 	memset(&c->bl, 0, sizeof(c->bl));
 	if (!img->has_hypercall_page)
-		return pvx_fail(err, -ENOEXEC, "kernel has no HYPERCALL_PAGE ELF note; see "
+		return pvx_fail(err, -ENOEXEC,
+				"kernel has no HYPERCALL_PAGE ELF note; see "
 				"docs/PORTING.md");
 	if ((rc = build_layout(dc, img, dc->memory_mib << 20, c, err)) < 0)
 		return rc;
@@ -191,7 +196,8 @@ static int build_check_answers(const struct build_calls *c, struct pvx_err *err)
 	if (c->rc_maxmem < 0)
 		return pvx_fail(err, c->rc_maxmem, "setting maxmem: %s", strerror(-c->rc_maxmem));
 	if (port_rc < 0)
-		return pvx_fail(err, port_rc, "allocating the store and console event channels: %s",
+		return pvx_fail(err, port_rc,
+				"allocating the store and console event channels: %s",
 				strerror(-port_rc));
 	if (c->rc_mem < 0 || c->memfd < 0)
 		return pvx_fail(err, c->rc_mem < 0 ? c->rc_mem : -EPROTO,
@@ -201,7 +207,8 @@ static int build_check_answers(const struct build_calls *c, struct pvx_err *err)
 		return pvx_fail(err, c->rc_hcall, "writing the hypercall page: %s",
 				strerror(-c->rc_hcall));
 	if (c->rc_ctx < 0)
-		return pvx_fail(err, c->rc_ctx, "setting vCPU 0's context: %s", strerror(-c->rc_ctx));
+		return pvx_fail(err, c->rc_ctx, "setting vCPU 0's context: %s",
+				strerror(-c->rc_ctx));
 	return 0;
 }
 
@@ -236,8 +243,7 @@ void build_calls_fini(struct build_calls *c)
 }
 
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		     const struct elf_image *img, struct pvx_boot_ports *bp,
-		     struct pvx_err *err)
+		     const struct elf_image *img, struct pvx_boot_ports *bp, struct pvx_err *err)
 {
 	struct build_calls *c = malloc(sizeof(*c));
 	struct pvctrl_batch b;

@@ -6,7 +6,7 @@
 #include "libpvx/pvx.h"
 
 struct build_layout {
-	uint64_t ramdisk, ramdisk_len;  /* guest-physical */
+	uint64_t ramdisk, ramdisk_len; /* guest-physical */
 	uint64_t start_info, store, console, stack_top, end;
 };
 

@@ -71,9 +71,10 @@ static int list_after_item(struct cfg_lex *lx, int open_line)
 		return cfg_lex_error(lx, open_line, "unterminated list");
 	if (lx->tok != CFG_TOK_COMMA) {
 		cfg_lex_describe(lx, got, sizeof(got));
-		return cfg_lex_error(lx, lx->tok_line,
-				     "expected ',' or ']' after a list item (list opened on line %d), got %s",
-				     open_line, got);
+		return cfg_lex_error(
+			lx, lx->tok_line,
+			"expected ',' or ']' after a list item (list opened on line %d), got %s",
+			open_line, got);
 	}
 	rc = cfg_lex_next(lx);
 	if (!rc)
@@ -91,7 +92,8 @@ static int parse_list(struct cfg_lex *lx, struct cfg_value *v, int depth)
 
 	v->type = CFG_LIST;
 	if (depth >= CFG_MAX_DEPTH)
-		return cfg_lex_error(lx, open_line, "lists nested more than %d deep", CFG_MAX_DEPTH);
+		return cfg_lex_error(lx, open_line, "lists nested more than %d deep",
+				     CFG_MAX_DEPTH);
 	rc = cfg_lex_next(lx);
 	if (!rc)
 		rc = skip_newlines(lx);
@@ -100,8 +102,8 @@ static int parse_list(struct cfg_lex *lx, struct cfg_value *v, int depth)
 			return cfg_lex_error(lx, open_line, "unterminated list");
 		if (!is_value_start(lx->tok)) {
 			cfg_lex_describe(lx, got, sizeof(got));
-			return cfg_lex_error(lx, lx->tok_line, "expected a value or ']' in list, got %s",
-					     got);
+			return cfg_lex_error(lx, lx->tok_line,
+					     "expected a value or ']' in list, got %s", got);
 		}
 		rc = list_add(lx, v, &cap, depth, open_line);
 		if (!rc)
@@ -194,9 +196,10 @@ static int value_append(struct cfg_lex *lx, const char *key, struct cfg_value *o
 		if (rc)
 			return rc;
 	} else {
-		return cfg_lex_error(lx, add->line,
-				     "%s: += needs two strings or two lists (a number cannot be appended to)",
-				     key);
+		return cfg_lex_error(
+			lx, add->line,
+			"%s: += needs two strings or two lists (a number cannot be appended to)",
+			key);
 	}
 	value_fini(old);
 	*old = *add;
@@ -253,7 +256,8 @@ static int expect_statement_end(struct cfg_lex *lx, const char *key)
 		return 0;
 	cfg_lex_describe(lx, got, sizeof(got));
 	return cfg_lex_error(lx, lx->tok_line,
-			     "expected end of line or ';' after the value of '%s', got %s", key, got);
+			     "expected end of line or ';' after the value of '%s', got %s", key,
+			     got);
 }
 
 /* The current token is the key; parse `key = value` or `key += value` and the
@@ -297,8 +301,8 @@ static int parse_statements(struct cfg_lex *lx, struct cfg_file *cf)
 			rc = parse_assignment(lx, cf);
 		} else {
 			cfg_lex_describe(lx, got, sizeof(got));
-			rc = cfg_lex_error(lx, lx->tok_line, "expected a key (a name such as memory), got %s",
-					   got);
+			rc = cfg_lex_error(lx, lx->tok_line,
+					   "expected a key (a name such as memory), got %s", got);
 		}
 	}
 	return rc;

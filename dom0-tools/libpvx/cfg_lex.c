@@ -135,8 +135,8 @@ static int lex_number(struct cfg_lex *lx)
 	n = lx->pos - start;
 	rc = cfg_number_parse(lx->buf + start, n, &lx->num);
 	if (rc == -ERANGE)
-		return cfg_lex_error(lx, lx->line, "number '%.*s' is out of range", (int)(n > 40 ? 40 : n),
-				     lx->buf + start);
+		return cfg_lex_error(lx, lx->line, "number '%.*s' is out of range",
+				     (int)(n > 40 ? 40 : n), lx->buf + start);
 	if (rc)
 		return cfg_lex_error(lx, lx->line,
 				     "bad number '%.*s' (use decimal, 0x hex or 0 octal)",
@@ -184,9 +184,11 @@ static int lex_escape_number(struct cfg_lex *lx, const char **pp, const char *en
 		n++;
 	}
 	if (c == 'x' && n != 2)
-		return cfg_lex_error(lx, lx->line, "bad escape in string: \\x needs two hex digits");
+		return cfg_lex_error(lx, lx->line,
+				     "bad escape in string: \\x needs two hex digits");
 	if (v > 255)
-		return cfg_lex_error(lx, lx->line, "bad escape in string: octal value above \\377");
+		return cfg_lex_error(lx, lx->line,
+				     "bad escape in string: octal value above \\377");
 	if (v == 0)
 		return cfg_lex_error(lx, lx->line, "bad escape in string: NUL character");
 	*pp = p;
@@ -260,7 +262,10 @@ static void lex_skip_blanks(struct cfg_lex *lx)
 
 static int lex_punct(struct cfg_lex *lx, char c)
 {
-	static const struct { char c; enum cfg_tok tok; } table[] = {
+	static const struct {
+		char c;
+		enum cfg_tok tok;
+	} table[] = {
 		{ '=', CFG_TOK_EQ },       { ';', CFG_TOK_SEMI },     { ',', CFG_TOK_COMMA },
 		{ '[', CFG_TOK_LBRACKET }, { ']', CFG_TOK_RBRACKET }, { '\n', CFG_TOK_NEWLINE },
 	};

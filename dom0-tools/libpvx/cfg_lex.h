@@ -13,10 +13,10 @@ enum cfg_tok {
 	CFG_TOK_IDENT,
 	CFG_TOK_NUMBER,
 	CFG_TOK_STRING,
-	CFG_TOK_EQ,      /* = */
-	CFG_TOK_PLUSEQ,  /* += */
-	CFG_TOK_SEMI,    /* ; */
-	CFG_TOK_COMMA,   /* , */
+	CFG_TOK_EQ,     /* = */
+	CFG_TOK_PLUSEQ, /* += */
+	CFG_TOK_SEMI,   /* ; */
+	CFG_TOK_COMMA,  /* , */
 	CFG_TOK_LBRACKET,
 	CFG_TOK_RBRACKET,
 };
@@ -26,8 +26,8 @@ struct cfg_lex {
 	size_t len;
 	size_t pos;
 	int line;
-	const char *name;   /* file name for messages */
-	const char *prefix; /* when set, messages start with it instead of name:line */
+	const char *name;    /* file name for messages */
+	const char *prefix;  /* when set, messages start with it instead of name:line */
 	struct pvx_err *err; /* where a failure is explained (may be NULL) */
 	/* The current token, valid after cfg_lex_next returned 0. */
 	enum cfg_tok tok;

@@ -58,19 +58,22 @@ static int create_no_hvm(const struct domcfg *dc, struct pvx_err *err)
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		return pvx_fail(err, -EOPNOTSUPP, "type \"%s\" needs /dev/kvm: %s (load kvm_intel, "
+		return pvx_fail(err, -EOPNOTSUPP,
+				"type \"%s\" needs /dev/kvm: %s (load kvm_intel, "
 				"kvm_amd or kvm_pvm and let the user running pvisor open it), or "
-				"use type = \"pv\"", domcfg_type_name(dc->type), strerror(errno));
+				"use type = \"pv\"",
+				domcfg_type_name(dc->type), strerror(errno));
 	close(fd);
-	return pvx_fail(err, -EOPNOTSUPP, "type \"%s\": this pvisor runs no hvm domains (it "
+	return pvx_fail(err, -EOPNOTSUPP,
+			"type \"%s\": this pvisor runs no hvm domains (it "
 			"found /dev/kvm unusable when it started, or was built without the hvm "
 			"engine: pvx dmesg says which); use type = \"pv\"",
 			domcfg_type_name(dc->type));
 }
 
 /* What physinfo (answered rc) says about the host against dc. */
-static int create_checks_host(const struct pv_sysctl_physinfo *pi, int rc, const struct domcfg *dc,
-			      struct pvx_err *err)
+static int create_checks_host(const struct pv_sysctl_physinfo *pi, int rc,
+			      const struct domcfg *dc, struct pvx_err *err)
 {
 	uint64_t host_mib;
 
@@ -81,7 +84,8 @@ static int create_checks_host(const struct pv_sysctl_physinfo *pi, int rc, const
 		return create_no_hvm(dc, err);
 	host_mib = pi->total_pages / 256;
 	if (dc->maxmem_mib > host_mib)
-		return pvx_fail(err, -ENOMEM, "%s %lu MiB is more than the host's %lu MiB of "
+		return pvx_fail(err, -ENOMEM,
+				"%s %lu MiB is more than the host's %lu MiB of "
 				"memory; lower it",
 				dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
 				(unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
@@ -136,8 +140,10 @@ static int create_name_answer(struct pvctrl *h, const struct domcfg *dc, int rc,
 	pv_domid_t other;
 
 	if (rc == -EEXIST && pvx_domain_resolve(h, dc->name, &other) == 0)
-		pvx_fail(err, rc, "a domain named '%s' already exists (id %u); choose another "
-			 "name or destroy it first", dc->name, other);
+		pvx_fail(err, rc,
+			 "a domain named '%s' already exists (id %u); choose another "
+			 "name or destroy it first",
+			 dc->name, other);
 	else if (rc == -EEXIST)
 		pvx_fail(err, rc, "a domain named '%s' already exists; choose another name",
 			 dc->name);
@@ -342,7 +348,8 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	int rc;
 
 	if (!dc->kernel)
-		return pvx_fail(err, -EINVAL, "no kernel: the config's bootloader must be run first "
+		return pvx_fail(err, -EINVAL,
+				"no kernel: the config's bootloader must be run first "
 				"(pvstart_domain_create does)");
 	kernel = domcfg_path_resolve(dc, dc->kernel);
 	if (!kernel)

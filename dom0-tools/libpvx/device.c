@@ -13,12 +13,11 @@
 
 #define BACKEND_DOMID 0u
 
-static void dev_paths(pv_domid_t domid, const char *type, unsigned devid, char *fe,
-		      char *be, size_t len)
+static void dev_paths(pv_domid_t domid, const char *type, unsigned devid, char *fe, char *be,
+		      size_t len)
 {
 	snprintf(fe, len, "/local/domain/%u/device/%s/%u", domid, type, devid);
-	snprintf(be, len, "/local/domain/%u/backend/%s/%u/%u", BACKEND_DOMID, type, domid,
-		 devid);
+	snprintf(be, len, "/local/domain/%u/backend/%s/%u/%u", BACKEND_DOMID, type, domid, devid);
 }
 
 static int dev_type_ok(const char *type)
@@ -31,8 +30,7 @@ static int dev_type_ok(const char *type)
 	return 1;
 }
 
-static int dev_write_kv(struct xs_handle *xs, uint32_t t, const char *dir,
-			const char *const *kv)
+static int dev_write_kv(struct xs_handle *xs, uint32_t t, const char *dir, const char *const *kv)
 {
 	int rc = 0;
 
@@ -100,19 +98,21 @@ int pvx_device_add(struct xs_handle *xs, pv_domid_t domid, const char *type, uns
 	int rc;
 
 	if (!dev_type_ok(type))
-		return pvx_fail(err, -EINVAL, "device type '%s': expected a short lower-case name",
-				type);
+		return pvx_fail(err, -EINVAL,
+				"device type '%s': expected a short lower-case name", type);
 	dev_paths(domid, type, devid, fe, be, sizeof(fe));
 	rc = pvx_xs_transact(xs, dev_add_fn, &c);
 	if (rc == -EEXIST)
-		pvx_fail(err, rc, "domain %u already has %s device %u; detach it first or "
-			 "choose another", domid, type, devid);
+		pvx_fail(err, rc,
+			 "domain %u already has %s device %u; detach it first or "
+			 "choose another",
+			 domid, type, devid);
 	else if (rc == -EINVAL)
-		pvx_fail(err, rc, "%s device %u: bad key list (keys may not contain '/')",
-			 type, devid);
+		pvx_fail(err, rc, "%s device %u: bad key list (keys may not contain '/')", type,
+			 devid);
 	else if (rc < 0)
-		pvx_fail(err, rc, "writing %s device %u of domain %u into the store: %s",
-			 type, devid, domid, strerror(-rc));
+		pvx_fail(err, rc, "writing %s device %u of domain %u into the store: %s", type,
+			 devid, domid, strerror(-rc));
 	return rc;
 }
 
@@ -180,15 +180,17 @@ int pvx_device_close(struct xs_handle *xs, pv_domid_t domid, const char *type, u
 		if (rc == 0)
 			rc = dev_wait_closed(xs, be, timeout_ms);
 		if (rc < 0)
-			return pvx_fail(err, rc, "%s device %u of domain %u: the %s did not close "
-					"in %u ms; use force to remove it anyway", type, devid, domid,
+			return pvx_fail(err, rc,
+					"%s device %u of domain %u: the %s did not close "
+					"in %u ms; use force to remove it anyway",
+					type, devid, domid,
 					rc == -ETIMEDOUT ? "backend" : "store", timeout_ms);
 	}
 	return 0;
 }
 
-int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
-		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err)
+int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		      int force, unsigned timeout_ms, struct pvx_err *err)
 {
 	char fe[128], be[128];
 	int rc = force ? 0 : pvx_device_close(xs, domid, type, devid, timeout_ms, err);

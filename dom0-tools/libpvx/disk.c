@@ -42,11 +42,15 @@ static int disk_target(const struct disk_spec *d, const struct domcfg *cfg, char
 	if (!d->target[0])
 		return 0; /* an empty cdrom drive */
 	if (stat(*path, &st) < 0)
-		return pvx_fail(err, -errno, "disk %s: image %s: %s (create it, e.g. truncate -s 1G "
-				"%s)", d->vdev, *path, strerror(errno), *path);
+		return pvx_fail(err, -errno,
+				"disk %s: image %s: %s (create it, e.g. truncate -s 1G "
+				"%s)",
+				d->vdev, *path, strerror(errno), *path);
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return pvx_fail(err, -EINVAL, "disk %s: %s is neither a regular file nor a block "
-				"device", d->vdev, *path);
+		return pvx_fail(err, -EINVAL,
+				"disk %s: %s is neither a regular file nor a block "
+				"device",
+				d->vdev, *path);
 	if (!d->backendtype[0])
 		*type = S_ISBLK(st.st_mode) ? "phy" : "file";
 	return 0;
@@ -62,24 +66,29 @@ static int disk_wait_backend(struct xs_handle *xs, unsigned domid, const struct 
 	struct timespec nap = { 0, 5000000 };
 
 	for (int ms = 0; ms < BACKEND_WAIT_MS; ms += 5) {
-		char *st = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/hotplug-status",
+		char *st = pvx_xs_read_str(xs, 0,
+					   "/local/domain/0/backend/vbd/%u/%u/hotplug-status",
 					   domid, d->devid);
-		int connected = st && !strcmp(st, "connected"), failed = st && !strcmp(st, "error");
+		int connected = st && !strcmp(st, "connected"),
+		    failed = st && !strcmp(st, "error");
 		char *why;
 
 		free(st);
 		if (connected)
 			return 0;
 		if (failed) {
-			why = pvx_xs_read_str(xs, 0, "/local/domain/0/backend/vbd/%u/%u/hotplug-error",
+			why = pvx_xs_read_str(xs, 0,
+					      "/local/domain/0/backend/vbd/%u/%u/hotplug-error",
 					      domid, d->devid);
-			pvx_fail(err, -EIO, "disk %s: blkback: %s", d->vdev, why ? why : "failed");
+			pvx_fail(err, -EIO, "disk %s: blkback: %s", d->vdev,
+				 why ? why : "failed");
 			free(why);
 			return -EIO;
 		}
 		nanosleep(&nap, NULL);
 	}
-	return pvx_fail(err, -ETIMEDOUT, "disk %s: blkback did not take the disk within %d s; is "
+	return pvx_fail(err, -ETIMEDOUT,
+			"disk %s: blkback did not take the disk within %d s; is "
 			"it running? (pvx daemons status, blkback.log in the run directory)",
 			d->vdev, BACKEND_WAIT_MS / 1000);
 }
@@ -97,16 +106,24 @@ static int disk_serve(struct xs_handle *xs, unsigned domid, const struct disk_sp
 		      const char *path, const char **key, char *uri, size_t len,
 		      struct pvx_err *err)
 {
-	struct pvx_disk_serve s = { xs, (pv_domid_t)domid, d->devid, path,
-				    diskspec_qemu_format(d->format), d->readonly, d->discard,
-				    d->direct_io_safe, d->server };
+	struct pvx_disk_serve s = { xs,
+				    (pv_domid_t)domid,
+				    d->devid,
+				    path,
+				    diskspec_qemu_format(d->format),
+				    d->readonly,
+				    d->discard,
+				    d->direct_io_safe,
+				    d->server };
 
 	struct pvx_err why = { 0 };
 	int rc;
 
 	if (!disk_server)
-		return pvx_fail(err, -EOPNOTSUPP, "disk %s: format %s is served by QEMU (qemu-nbd), which "
-				"this program does not start", d->vdev, d->format);
+		return pvx_fail(err, -EOPNOTSUPP,
+				"disk %s: format %s is served by QEMU (qemu-nbd), which "
+				"this program does not start",
+				d->vdev, d->format);
 	rc = disk_server->start(&s, key, uri, len, &why);
 	return rc < 0 ? pvx_fail(err, rc, "disk %s: %s", d->vdev, pvx_err_text(&why, rc)) : 0;
 }
@@ -121,12 +138,11 @@ static int disk_device_add(struct xs_handle *xs, unsigned domid, const struct di
 	int rc;
 
 	snprintf(devid, sizeof(devid), "%u", d->devid);
-	const char *const be[] = { "params", path, "type", type,
-				   "mode", d->readonly ? "r" : "w", "format", d->format,
-				   "device-type", devtype, "dev", d->vdev,
+	const char *const be[] = { "params", path, "type", type, "mode", d->readonly ? "r" : "w",
+				   "format", d->format, "device-type", devtype, "dev", d->vdev,
 				   "removable", d->cdrom ? "1" : "0", "bootable", "1",
-				   "discard-enable", d->discard ? "1" : "0",
-				   "direct-io-safe", d->direct_io_safe ? "1" : "0",
+				   "discard-enable", d->discard ? "1" : "0", "direct-io-safe",
+				   d->direct_io_safe ? "1" : "0",
 				   /* last: absent (the list ends there) for a raw image */
 				   uri ? key : NULL, uri, NULL };
 	const char *const fe[] = { "virtual-device", devid, "device-type", devtype, NULL };

@@ -8,10 +8,10 @@
 #include "libpvx/diskspec.h"
 #include "util.h"
 
-#define XVD_MAJOR 202u
-#define SD_MAJOR 8u
-#define HD0_MAJOR 3u
-#define HD2_MAJOR 22u
+#define XVD_MAJOR    202u
+#define SD_MAJOR     8u
+#define HD0_MAJOR    3u
+#define HD2_MAJOR    22u
 #define VBD_EXTENDED (1u << 28)
 
 /* Letters a.. z, aa.. as a bijective base-26 number; returns chars used or -1. */
@@ -127,8 +127,9 @@ static int copy_field(char *dst, size_t size, const char *src, size_t n, const c
 		      struct pvx_err *err)
 {
 	if (n >= size)
-		return pvx_fail(err, -EINVAL, "disk spec: %s is too long (at most %zu characters)",
-				what, size - 1);
+		return pvx_fail(err, -EINVAL,
+				"disk spec: %s is too long (at most %zu characters)", what,
+				size - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return 0;
@@ -139,9 +140,12 @@ struct spec_key {
 	size_t off, size;
 };
 
-#define SK(k, f) { k, offsetof(struct disk_spec, f), sizeof(((struct disk_spec *)0)->f) }
+#define SK(k, f) \
+	{ \
+		k, offsetof(struct disk_spec, f), sizeof(((struct disk_spec *)0)->f) \
+	}
 static const struct spec_key spec_keys[] = {
-	SK("format", format), SK("vdev", vdev), SK("backendtype", backendtype),
+	SK("format", format),   SK("vdev", vdev),     SK("backendtype", backendtype),
 	SK("backend", backend), SK("script", script),
 };
 /* Positional items, in order; access and devtype go through item_access. */
@@ -186,21 +190,25 @@ static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v
 		return item_access(d, v, err);
 	if (kl == 6 && !strncmp(k, "server", 6)) { /* pvisor's: how QEMU formats are served */
 		if (strcmp(v, "auto") && strcmp(v, "vhost-user") && strcmp(v, "nbd"))
-			return pvx_fail(err, -EINVAL, "disk spec: server '%s' is not auto, "
-					"vhost-user or nbd", v);
+			return pvx_fail(err, -EINVAL,
+					"disk spec: server '%s' is not auto, "
+					"vhost-user or nbd",
+					v);
 		snprintf(d->server, sizeof(d->server), "%s", strcmp(v, "auto") ? v : "");
 		return 0;
 	}
 	if (kl == 7 && !strncmp(k, "devtype", 7)) {
 		if (strcmp(v, "cdrom") && strcmp(v, "disk"))
-			return pvx_fail(err, -EINVAL, "disk spec: devtype '%s' is not disk or cdrom",
-					v);
+			return pvx_fail(err, -EINVAL,
+					"disk spec: devtype '%s' is not disk or cdrom", v);
 		d->cdrom = !strcmp(v, "cdrom");
 		d->readonly |= d->cdrom;
 		return 0;
 	}
-	return pvx_fail(err, -EINVAL, "disk spec: unknown key '%.*s' (known: target, format, vdev, "
-			"access, devtype, backendtype, backend, script, server)", (int)kl, k);
+	return pvx_fail(err, -EINVAL,
+			"disk spec: unknown key '%.*s' (known: target, format, vdev, "
+			"access, devtype, backendtype, backend, script, server)",
+			(int)kl, k);
 }
 
 /* Image formats xl names and the name QEMU's block layer (qemu-nbd, qemu-img) has
@@ -208,9 +216,9 @@ static int item_key(struct disk_spec *d, const char *k, size_t kl, const char *v
 static const struct {
 	const char *xl, *qemu;
 } formats[] = {
-	{ "raw", NULL },      { "empty", NULL },   { "qcow2", "qcow2" }, { "qcow", "qcow" },
-	{ "vmdk", "vmdk" },   { "vdi", "vdi" },    { "vhdx", "vhdx" },   { "vhd", "vpc" },
-	{ "vpc", "vpc" },     { "qed", "qed" },
+	{ "raw", NULL },    { "empty", NULL }, { "qcow2", "qcow2" }, { "qcow", "qcow" },
+	{ "vmdk", "vmdk" }, { "vdi", "vdi" },  { "vhdx", "vhdx" },   { "vhd", "vpc" },
+	{ "vpc", "vpc" },   { "qed", "qed" },
 };
 
 static int is_format(const char *s)
@@ -231,7 +239,7 @@ const char *diskspec_qemu_format(const char *format)
 
 int diskspec_target_is_uri(const char *target)
 {
-	static const char *const schemes[] = { "nbd://",  "nbds://",  "nbd+unix://",
+	static const char *const schemes[] = { "nbd://",       "nbds://",      "nbd+unix://",
 					       "nbds+unix://", "nbd+vsock://", "nbds+vsock://" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)
@@ -249,11 +257,15 @@ static int uri_check(const char *t, const char *spec, struct pvx_err *err)
 
 	if (strstr(t, "+unix://")) {
 		if (!q || !strstr(q, "socket="))
-			return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no socket (add "
-					"?socket=PATH)", spec, t);
+			return pvx_fail(err, -EINVAL,
+					"disk spec '%s': %s names no socket (add "
+					"?socket=PATH)",
+					spec, t);
 	} else if (!*rest || *rest == '/' || *rest == '?') {
-		return pvx_fail(err, -EINVAL, "disk spec '%s': %s names no host (nbd://HOST[:PORT]"
-				"/EXPORT)", spec, t);
+		return pvx_fail(err, -EINVAL,
+				"disk spec '%s': %s names no host (nbd://HOST[:PORT]"
+				"/EXPORT)",
+				spec, t);
 	}
 	return 0;
 }
@@ -298,12 +310,13 @@ static int set_vdev(struct disk_spec *d, const char *it, struct pvx_err *err)
 	if (colon && !strcmp(colon, ":cdrom"))
 		d->cdrom = 1, d->readonly = 1;
 	else if (colon && strcmp(colon, ":disk"))
-		return pvx_fail(err, -EINVAL, "disk spec: vdev '%s': only :cdrom or :disk may follow",
-				it);
+		return pvx_fail(err, -EINVAL,
+				"disk spec: vdev '%s': only :cdrom or :disk may follow", it);
 	return copy_field(d->vdev, sizeof(d->vdev), it, n, "vdev", err);
 }
 
-static int item_positional(struct disk_spec *d, unsigned *pos, const char *it, struct pvx_err *err)
+static int item_positional(struct disk_spec *d, unsigned *pos, const char *it,
+			   struct pvx_err *err)
 {
 	unsigned v;
 	char name[32];
@@ -321,8 +334,10 @@ static int item_positional(struct disk_spec *d, unsigned *pos, const char *it, s
 		}
 	}
 	if (*pos >= ARRAY_SIZE(positional))
-		return pvx_fail(err, -EINVAL, "disk spec: too many positional items at '%s' "
-				"(target,format,vdev,access)", it);
+		return pvx_fail(err, -EINVAL,
+				"disk spec: too many positional items at '%s' "
+				"(target,format,vdev,access)",
+				it);
 	switch ((*pos)++) {
 	case 0: {
 		int rc = copy_field(d->target, sizeof(d->target), it, strlen(it), "target", err);
@@ -333,7 +348,8 @@ static int item_positional(struct disk_spec *d, unsigned *pos, const char *it, s
 	}
 	case 1:
 		return *it ? copy_field(d->format, sizeof(d->format), it, strlen(it), "format",
-					err) : 0;
+					err)
+			   : 0;
 	case 2:
 		return set_vdev(d, it, err);
 	default:
@@ -346,25 +362,32 @@ static int spec_check(struct disk_spec *d, const char *spec, struct pvx_err *err
 	if (!d->format[0])
 		strcpy(d->format, "raw");
 	if (!is_format(d->format))
-		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' is not raw, qcow2, qcow, "
-				"vmdk, vdi, vhdx, vhd (vpc), qed or empty", spec, d->format);
+		return pvx_fail(err, -EINVAL,
+				"disk spec '%s': format '%s' is not raw, qcow2, qcow, "
+				"vmdk, vdi, vhdx, vhd (vpc), qed or empty",
+				spec, d->format);
 	if (diskspec_target_is_uri(d->target) && uri_check(d->target, spec, err) < 0)
 		return -EINVAL;
 	if (diskspec_target_is_uri(d->target) && strcmp(d->format, "raw"))
-		return pvx_fail(err, -EINVAL, "disk spec '%s': format '%s' with an NBD target: an "
-				"NBD export is served as it is (leave format out, or raw)", spec,
-				d->format);
+		return pvx_fail(err, -EINVAL,
+				"disk spec '%s': format '%s' with an NBD target: an "
+				"NBD export is served as it is (leave format out, or raw)",
+				spec, d->format);
 	if (!d->vdev[0])
 		return pvx_fail(err, -EINVAL, "disk spec '%s': no vdev (add vdev=xvda)", spec);
 	if (diskspec_vdev_to_devid(d->vdev, &d->devid) < 0)
-		return pvx_fail(err, -EINVAL, "disk spec '%s': vdev '%s' is not a disk name "
-				"(xvda, hdc, sdb1) or vbd number", spec, d->vdev);
+		return pvx_fail(err, -EINVAL,
+				"disk spec '%s': vdev '%s' is not a disk name "
+				"(xvda, hdc, sdb1) or vbd number",
+				spec, d->vdev);
 	if (!d->target[0] && !d->cdrom)
 		return pvx_fail(err, -EINVAL, "disk spec '%s': no target (the image or device)",
 				spec);
 	if (d->backend[0] && strcmp(d->backend, "0") && strcmp(d->backend, "Domain-0"))
-		return pvx_fail(err, -EINVAL, "disk spec '%s': backend '%s': only dom0 serves "
-				"disks", spec, d->backend);
+		return pvx_fail(err, -EINVAL,
+				"disk spec '%s': backend '%s': only dom0 serves "
+				"disks",
+				spec, d->backend);
 	return 0;
 }
 

@@ -14,19 +14,19 @@
 #include "libpvx/pvx_err.h"
 
 struct disk_spec {
-	char target[1024];    /* image path or block device ("" for an empty cdrom) */
-	char format[16];      /* raw (default), qcow2, qcow, vmdk, vdi, vhdx, vhd/vpc, qed, empty */
-	char vdev[32];        /* as written: xvda, hdc, sdb1, 51712 */
-	unsigned devid;       /* Xen's virtual-device number of vdev */
-	int readonly;         /* access r / ro */
-	int cdrom;            /* devtype=cdrom */
-	int discard;          /* 1 default, 0 with no-discard */
+	char target[1024]; /* image path or block device ("" for an empty cdrom) */
+	char format[16];   /* raw (default), qcow2, qcow, vmdk, vdi, vhdx, vhd/vpc, qed, empty */
+	char vdev[32];     /* as written: xvda, hdc, sdb1, 51712 */
+	unsigned devid;    /* Xen's virtual-device number of vdev */
+	int readonly;      /* access r / ro */
+	int cdrom;         /* devtype=cdrom */
+	int discard;       /* 1 default, 0 with no-discard */
 	int direct_io_safe;
-	char backendtype[8];  /* phy, qdisk, tap, or "" (chosen from the target) */
-	char server[16];      /* pvisor's server=: vhost-user, nbd, or "" (auto) */
-	char backend[64];     /* backend domain (only dom0 / "0" is served) */
+	char backendtype[8]; /* phy, qdisk, tap, or "" (chosen from the target) */
+	char server[16];     /* pvisor's server=: vhost-user, nbd, or "" (auto) */
+	char backend[64];    /* backend domain (only dom0 / "0" is served) */
 	char script[256];
-	char *text;           /* the spec as written in a config (domcfg owns it), or NULL */
+	char *text; /* the spec as written in a config (domcfg owns it), or NULL */
 };
 
 /* Parse one spec (out->text is left NULL). 0, or -EINVAL with err naming the

@@ -55,8 +55,7 @@ void dc_show_value(const struct cfg_value *v, char *buf, size_t len)
 }
 
 /* A string value (numbers count, as in xl: name = 123 is "123"). */
-int dc_get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v,
-		  const char **out)
+int dc_get_string(struct dc_ctx *c, const char *key, const struct cfg_value *v, const char **out)
 {
 	if (v->type == CFG_LIST)
 		return dc_error(c, v->line, key, "expected a string, got a list");
@@ -76,8 +75,8 @@ int dc_get_number(struct dc_ctx *c, const struct key_handler *h, const struct cf
 	    (v->type == CFG_STRING && cfg_number_parse(v->str, strlen(v->str), &n)))
 		return dc_error(c, v->line, h->key, "expected %s, got %s", h->what, shown);
 	if (n < h->min || n > h->max)
-		return dc_error(c, v->line, h->key, "expected %s from %lld to %lld, got %s", h->what,
-				h->min, h->max, shown);
+		return dc_error(c, v->line, h->key, "expected %s from %lld to %lld, got %s",
+				h->what, h->min, h->max, shown);
 	*out = n;
 	return 0;
 }
@@ -109,12 +108,14 @@ static int name_error(struct dc_ctx *c, const struct cfg_value *v, const char *s
 
 	cfg_quote(s, shown, sizeof(shown));
 	if (!strcmp(s, "Domain-0"))
-		return dc_error(c, v->line, "name", "\"Domain-0\" is reserved for the control domain");
+		return dc_error(c, v->line, "name",
+				"\"Domain-0\" is reserved for the control domain");
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
 		;
 	if (i > 0 && i <= DOMCFG_NAME_MAX && s[i] == '\0')
 		return dc_error(c, v->line, "name",
-				"must not be all digits (it would read as a domain id), got %s", shown);
+				"must not be all digits (it would read as a domain id), got %s",
+				shown);
 	return dc_error(c, v->line, "name",
 			"expected 1 to %d characters from A-Z a-z 0-9 _ . -, got %s",
 			DOMCFG_NAME_MAX, shown);
@@ -142,13 +143,13 @@ static int key_type(struct dc_ctx *c, const struct key_handler *h, const struct 
 	if (rc)
 		return rc;
 	if (!strcmp(s, "pv") || !strcmp(s, "hvm") || !strcmp(s, "pvh")) {
-		c->dc->type = !strcmp(s, "pv") ? DOMCFG_TYPE_PV :
-			      !strcmp(s, "hvm") ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PVH;
+		c->dc->type = !strcmp(s, "pv")    ? DOMCFG_TYPE_PV
+			      : !strcmp(s, "hvm") ? DOMCFG_TYPE_HVM
+						  : DOMCFG_TYPE_PVH;
 		return 0;
 	}
 	cfg_quote(s, shown, sizeof(shown));
-	return dc_error(c, v->line, h->key, "expected \"pv\", \"pvh\" or \"hvm\", got %s",
-			shown);
+	return dc_error(c, v->line, h->key, "expected \"pv\", \"pvh\" or \"hvm\", got %s", shown);
 }
 
 /* builder= is the old spelling of type= ("generic" = pv). */
@@ -161,8 +162,9 @@ static int key_builder(struct dc_ctx *c, const struct key_handler *h, const stru
 	if (rc)
 		return rc;
 	if (cfg_get(c->cf, "type"))
-		return dc_error(c, v->line, h->key,
-				"cannot be combined with type= (builder is the old spelling: keep only type)");
+		return dc_error(
+			c, v->line, h->key,
+			"cannot be combined with type= (builder is the old spelling: keep only type)");
 	if (!strcmp(s, "generic") || !strcmp(s, "hvm")) {
 		c->dc->type = s[0] == 'h' ? DOMCFG_TYPE_HVM : DOMCFG_TYPE_PV;
 		return 0;
@@ -181,7 +183,8 @@ static int key_path(struct dc_ctx *c, const struct key_handler *h, const struct 
 	if (rc)
 		return rc;
 	if (strlen(s) > PATH_MAX - 1)
-		return dc_error(c, v->line, h->key, "path longer than %d characters", PATH_MAX - 1);
+		return dc_error(c, v->line, h->key, "path longer than %d characters",
+				PATH_MAX - 1);
 	if (!*s && field == &c->dc->ramdisk)
 		return 0;
 	if (!*s)
@@ -234,9 +237,10 @@ static int key_uuid(struct dc_ctx *c, const struct key_handler *h, const struct 
 		return rc;
 	if (domcfg_uuid_parse(s, c->dc->uuid)) {
 		cfg_quote(s, shown, sizeof(shown));
-		return dc_error(c, v->line, h->key,
-				"expected 32 hex digits as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %s",
-				shown);
+		return dc_error(
+			c, v->line, h->key,
+			"expected 32 hex digits as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %s",
+			shown);
 	}
 	c->dc->uuid_given = 1;
 	return 0;
@@ -249,16 +253,19 @@ static int spec_items(struct dc_ctx *c, const char *key, const struct cfg_value 
 		      const char *example)
 {
 	if (v->type != CFG_LIST)
-		return dc_error(c, v->line, key, "expected a list such as [ %s ], got a %s", example,
-				v->type == CFG_STRING ? "string" : "number");
+		return dc_error(c, v->line, key, "expected a list such as [ %s ], got a %s",
+				example, v->type == CFG_STRING ? "string" : "number");
 	for (size_t i = 0; i < v->n_items; i++) {
 		const struct cfg_value *it = &v->items[i];
 
 		if (it->type == CFG_LIST)
-			return dc_error(c, it->line, key, "item %zu: expected a string, got a list", i + 1);
+			return dc_error(c, it->line, key,
+					"item %zu: expected a string, got a list", i + 1);
 		if (!*it->str && key[0] == 'd')
-			return dc_error(c, it->line, key, "item %zu is empty; a disk needs at least a target and a vdev",
-					i + 1);
+			return dc_error(
+				c, it->line, key,
+				"item %zu is empty; a disk needs at least a target and a vdev",
+				i + 1);
 	}
 	return 0;
 }
@@ -273,8 +280,9 @@ static int disk_one(struct dc_ctx *c, const char *key, const struct cfg_value *i
 		return dc_error(c, it->line, key, "item %zu: %s", i + 1, err.msg);
 	for (size_t j = 0; j < i; j++)
 		if (c->dc->disks[j].devid == d->devid)
-			return dc_error(c, it->line, key, "item %zu: vdev %s is already used by item %zu",
-					i + 1, d->vdev, j + 1);
+			return dc_error(c, it->line, key,
+					"item %zu: vdev %s is already used by item %zu", i + 1,
+					d->vdev, j + 1);
 	return (d->text = strdup(it->str)) ? 0 : -ENOMEM;
 }
 
@@ -360,8 +368,8 @@ static const struct key_handler handlers[] = {
 	{ "cpus_soft", key_affinity, OFF(cpus_soft), NULL, 0, 0 },
 	{ "bootloader", key_bootloader, 0, NULL, 0, 0 },
 	{ "bootloader_args", key_bootloader_args, 0, NULL, 0, 0 },
-	{ "rtc_timeoffset", key_long, OFF(rtc_timeoffset), "a number of seconds", -86400LL * 366 * 100,
-	  86400LL * 366 * 100 },
+	{ "rtc_timeoffset", key_long, OFF(rtc_timeoffset), "a number of seconds",
+	  -86400LL * 366 * 100, 86400LL * 366 * 100 },
 	{ "localtime", key_bool, OFF(localtime), "0 or 1", 0, 0 },
 	{ "nomigrate", key_bool, OFF(nomigrate), "0 or 1", 0, 0 },
 	{ "tsc_mode", key_tsc_mode, 0, NULL, 0, 0 },
@@ -397,8 +405,8 @@ static int dc_xlkey(struct dc_ctx *c, const struct cfg_entry *e)
 	if (domcfg_xlkey_neutral(k, &e->value))
 		return 0;
 	if (k->treat == XK_REJECT)
-		return dc_error(c, e->value.line, e->key, "not supported by pvisor: %s; remove it",
-				k->why);
+		return dc_error(c, e->value.line, e->key,
+				"not supported by pvisor: %s; remove it", k->why);
 	dc_warn(c, e->value.line, "%s: not supported by pvisor, ignored: %s", e->key, k->why);
 	return 0;
 }
@@ -434,7 +442,8 @@ static int line_of(struct dc_ctx *c, const char *key)
 static int dc_check_memory(struct dc_ctx *c)
 {
 	struct domcfg *dc = c->dc;
-	int has_mem = cfg_get(c->cf, "memory") != NULL, has_max = cfg_get(c->cf, "maxmem") != NULL;
+	int has_mem = cfg_get(c->cf, "memory") != NULL,
+	    has_max = cfg_get(c->cf, "maxmem") != NULL;
 
 	if (!has_mem && !has_max)
 		dc->memory_mib = dc->maxmem_mib = DOMCFG_MEMORY_DEFAULT;
@@ -443,9 +452,10 @@ static int dc_check_memory(struct dc_ctx *c)
 	else if (!has_mem)
 		dc->memory_mib = dc->maxmem_mib;
 	else if (dc->maxmem_mib < dc->memory_mib)
-		return dc_error(c, line_of(c, "maxmem"), "maxmem",
-				"%llu MiB is less than memory (%llu MiB); raise maxmem or remove it",
-				(unsigned long long)dc->maxmem_mib, (unsigned long long)dc->memory_mib);
+		return dc_error(
+			c, line_of(c, "maxmem"), "maxmem",
+			"%llu MiB is less than memory (%llu MiB); raise maxmem or remove it",
+			(unsigned long long)dc->maxmem_mib, (unsigned long long)dc->memory_mib);
 	return 0;
 }
 
@@ -459,8 +469,8 @@ static int dc_check_vcpus(struct dc_ctx *c)
 		dc->maxvcpus = dc->vcpus;
 	else if (dc->maxvcpus < dc->vcpus)
 		return dc_error(c, line_of(c, "maxvcpus"), "maxvcpus",
-				"%u is less than vcpus (%u); raise maxvcpus or remove it", dc->maxvcpus,
-				dc->vcpus);
+				"%u is less than vcpus (%u); raise maxvcpus or remove it",
+				dc->maxvcpus, dc->vcpus);
 	if (dc->cap > 100 * dc->maxvcpus)
 		return dc_error(c, line_of(c, "cap"), "cap",
 				"expected a percentage from 0 to %u (100 per vCPU), got %u",
@@ -476,7 +486,8 @@ static int dc_build_cmdline(struct dc_ctx *c)
 	int rc = 0;
 
 	if (dc->cmdline && (c->root || c->extra))
-		dc_warn(c, line_of(c, "cmdline"), "root= and extra= ignored in favour of cmdline=");
+		dc_warn(c, line_of(c, "cmdline"),
+			"root= and extra= ignored in favour of cmdline=");
 	else if (c->root && c->extra)
 		rc = asprintf(&dc->cmdline, "root=%s %s", c->root, c->extra);
 	else if (c->root)
@@ -488,9 +499,10 @@ static int dc_build_cmdline(struct dc_ctx *c)
 		return -ENOMEM;
 	}
 	if (dc->cmdline && strlen(dc->cmdline) > DOMCFG_CMDLINE_MAX)
-		return dc_error(c, line_of(c, key), key,
-				"the kernel command line is %zu characters, more than the %d a guest gets",
-				strlen(dc->cmdline), DOMCFG_CMDLINE_MAX);
+		return dc_error(
+			c, line_of(c, key), key,
+			"the kernel command line is %zu characters, more than the %d a guest gets",
+			strlen(dc->cmdline), DOMCFG_CMDLINE_MAX);
 	if (dc->cmdline && !*dc->cmdline) {
 		free(dc->cmdline);
 		dc->cmdline = NULL;
@@ -501,7 +513,8 @@ static int dc_build_cmdline(struct dc_ctx *c)
 static int dc_check_mandatory(struct dc_ctx *c)
 {
 	if (!c->dc->name[0])
-		return dc_error(c, -1, "name", "missing; every domain needs one, e.g. name = \"guest1\"");
+		return dc_error(c, -1, "name",
+				"missing; every domain needs one, e.g. name = \"guest1\"");
 	if (!c->dc->kernel && !c->dc->bootloader)
 		return dc_error(c, -1, "kernel",
 				"missing; give the kernel image (kernel = \"/boot/vmlinuz\") or a "
@@ -552,8 +565,10 @@ static int dc_finish(struct dc_ctx *c)
 	if (!rc)
 		rc = dc_build_cmdline(c);
 	if (!rc && !c->dc->uuid_given && (rc = domcfg_uuid_generate(c->dc->uuid)))
-		return pvx_fail(c->err, -EIO, "%s: uuid: cannot generate a random one (%s); set "
-				"uuid= in the config", c->cf->name, strerror(-rc));
+		return pvx_fail(c->err, -EIO,
+				"%s: uuid: cannot generate a random one (%s); set "
+				"uuid= in the config",
+				c->cf->name, strerror(-rc));
 	if (!rc)
 		rc = dc_set_paths(c);
 	return rc;

@@ -10,15 +10,15 @@
 #include "libpvx/diskspec.h"
 #include "libpvx/vifspec.h"
 
-#define DOMCFG_NAME_MAX     63      /* characters in a domain name */
-#define DOMCFG_VCPUS_MAX    128     /* vcpus / maxvcpus */
-#define DOMCFG_MEMORY_MAX   1048576 /* MiB (1 TiB) for memory / maxmem */
-#define DOMCFG_MEMORY_DEFAULT 32    /* MiB, when neither memory nor maxmem is given */
+#define DOMCFG_NAME_MAX       63      /* characters in a domain name */
+#define DOMCFG_VCPUS_MAX      128     /* vcpus / maxvcpus */
+#define DOMCFG_MEMORY_MAX     1048576 /* MiB (1 TiB) for memory / maxmem */
+#define DOMCFG_MEMORY_DEFAULT 32      /* MiB, when neither memory nor maxmem is given */
 #define DOMCFG_WEIGHT_DEFAULT 256
-#define DOMCFG_CMDLINE_MAX  1023    /* start_info.cmd_line holds 1024 bytes with NUL */
-#define DOMCFG_CPU_MAX      4095    /* highest CPU or node number in cpus= */
-#define DOMCFG_GRANT_FRAMES 64      /* grant table frames pvisor gives every domain */
-#define DOMCFG_EVENT_CHANNELS 4096  /* ports of the 2-level event channel ABI */
+#define DOMCFG_CMDLINE_MAX    1023 /* start_info.cmd_line holds 1024 bytes with NUL */
+#define DOMCFG_CPU_MAX        4095 /* highest CPU or node number in cpus= */
+#define DOMCFG_GRANT_FRAMES   64   /* grant table frames pvisor gives every domain */
+#define DOMCFG_EVENT_CHANNELS 4096 /* ports of the 2-level event channel ABI */
 
 enum domcfg_type {
 	DOMCFG_TYPE_PV,
@@ -54,35 +54,35 @@ struct domcfg_affinity {
 struct domcfg {
 	char name[DOMCFG_NAME_MAX + 1];
 	enum domcfg_type type;
-	uint8_t uuid[16];       /* from uuid=, else a random version-4 uuid */
-	int uuid_given;         /* 1 when uuid= was in the config */
-	uint64_t memory_mib;    /* target at boot */
-	uint64_t maxmem_mib;    /* >= memory_mib */
-	unsigned vcpus;         /* online at boot, 1..maxvcpus */
-	unsigned maxvcpus;      /* 1..DOMCFG_VCPUS_MAX */
-	char *kernel;           /* as written (resolve with domcfg_path_resolve); NULL
+	uint8_t uuid[16];    /* from uuid=, else a random version-4 uuid */
+	int uuid_given;      /* 1 when uuid= was in the config */
+	uint64_t memory_mib; /* target at boot */
+	uint64_t maxmem_mib; /* >= memory_mib */
+	unsigned vcpus;      /* online at boot, 1..maxvcpus */
+	unsigned maxvcpus;   /* 1..DOMCFG_VCPUS_MAX */
+	char *kernel;        /* as written (resolve with domcfg_path_resolve); NULL
 				 * when bootloader= will find it */
-	char *ramdisk;          /* NULL when absent */
-	char *cmdline;          /* cmdline=, else root= and extra= combined; NULL if none */
+	char *ramdisk;       /* NULL when absent */
+	char *cmdline;       /* cmdline=, else root= and extra= combined; NULL if none */
 	enum domcfg_action on_poweroff, on_reboot, on_watchdog, on_crash, on_soft_reset;
-	unsigned cpu_weight;    /* 1..65535 */
-	unsigned cap;           /* % of one CPU, 0 = no cap, at most 100 * maxvcpus */
+	unsigned cpu_weight;              /* 1..65535 */
+	unsigned cap;                     /* % of one CPU, 0 = no cap, at most 100 * maxvcpus */
 	struct domcfg_affinity cpus;      /* hard affinity (pinning); empty = all */
 	struct domcfg_affinity cpus_soft; /* soft affinity: shown, not enforced */
-	char *bootloader;       /* bootloader=: the program that finds the kernel */
-	char **bootloader_args; /* bootloader_args=, each one argument */
+	char *bootloader;                 /* bootloader=: the program that finds the kernel */
+	char **bootloader_args;           /* bootloader_args=, each one argument */
 	size_t n_bootloader_args;
 	long long rtc_timeoffset; /* seconds added to the guest's wallclock */
-	int localtime;          /* add the host's offset from UTC too */
-	int nomigrate;          /* the domain may not be saved or migrated */
+	int localtime;            /* add the host's offset from UTC too */
+	int nomigrate;            /* the domain may not be saved or migrated */
 	enum domcfg_tsc tsc_mode;
 	struct disk_spec *disks; /* disk = [...], parsed once (each with its text) */
 	size_t n_disks;
-	struct vif_spec *vifs;  /* vif = [...], parsed once: a vif without mac= has the
+	struct vif_spec *vifs; /* vif = [...], parsed once: a vif without mac= has the
 				 * random MAC drawn here, kept for the domain's life */
 	size_t n_vifs;
-	char *config_file;      /* the path the config was read from, as given */
-	char *config_dir;       /* its directory, absolute */
+	char *config_file; /* the path the config was read from, as given */
+	char *config_dir;  /* its directory, absolute */
 };
 
 /* Build and validate dc from a parsed config (overrides already applied).

@@ -19,7 +19,7 @@
 #include "libpvx/sr_state.h"
 #include "util.h"
 
-#define PAGE PV_PAGE_SIZE
+#define PAGE          PV_PAGE_SIZE
 #define CORE_MAX_SEGS 4096
 
 struct core_seg {
@@ -124,9 +124,13 @@ static uint8_t *core_notes(const struct core_ctx *c, size_t *len)
 static int core_headers(struct core_ctx *c, size_t notes_len, uint64_t *data_off)
 {
 	size_t ph = (1 + c->nseg) * sizeof(Elf64_Phdr);
-	Elf64_Ehdr e = { .e_type = ET_CORE, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
-			 .e_phoff = sizeof(e), .e_ehsize = sizeof(e),
-			 .e_phentsize = sizeof(Elf64_Phdr), .e_phnum = (Elf64_Half)(1 + c->nseg) };
+	Elf64_Ehdr e = { .e_type = ET_CORE,
+			 .e_machine = EM_X86_64,
+			 .e_version = EV_CURRENT,
+			 .e_phoff = sizeof(e),
+			 .e_ehsize = sizeof(e),
+			 .e_phentsize = sizeof(Elf64_Phdr),
+			 .e_phnum = (Elf64_Half)(1 + c->nseg) };
 	Elf64_Phdr *p = calloc(1 + c->nseg, sizeof(*p));
 	uint64_t off = (sizeof(e) + ph + notes_len + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 	int rc;
@@ -137,14 +141,20 @@ static int core_headers(struct core_ctx *c, size_t notes_len, uint64_t *data_off
 	e.e_ident[EI_CLASS] = ELFCLASS64;
 	e.e_ident[EI_DATA] = ELFDATA2LSB;
 	e.e_ident[EI_VERSION] = EV_CURRENT;
-	p[0] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = sizeof(e) + ph, .p_filesz = notes_len,
+	p[0] = (Elf64_Phdr){ .p_type = PT_NOTE,
+			     .p_offset = sizeof(e) + ph,
+			     .p_filesz = notes_len,
 			     .p_align = 4 };
 	*data_off = off;
 	for (unsigned i = 0; i < c->nseg; i++) {
-		p[1 + i] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X,
-					 .p_offset = off, .p_vaddr = PV_PHYSMAP_BASE + c->seg[i].off,
-					 .p_paddr = c->seg[i].off, .p_filesz = c->seg[i].len,
-					 .p_memsz = c->seg[i].len, .p_align = PAGE };
+		p[1 + i] = (Elf64_Phdr){ .p_type = PT_LOAD,
+					 .p_flags = PF_R | PF_W | PF_X,
+					 .p_offset = off,
+					 .p_vaddr = PV_PHYSMAP_BASE + c->seg[i].off,
+					 .p_paddr = c->seg[i].off,
+					 .p_filesz = c->seg[i].len,
+					 .p_memsz = c->seg[i].len,
+					 .p_align = PAGE };
 		off += c->seg[i].len;
 	}
 	rc = util_write_full(c->out, &e, sizeof(e));

@@ -13,7 +13,7 @@
 #include "libpvx/elfimg_priv.h"
 #include "util.h"
 
-#define MIB (1ULL << 20)
+#define MIB       (1ULL << 20)
 #define PAGE_SIZE 4096ULL
 
 int elfimg_fail(struct elfimg_ctx *ctx, int rc, const char *fmt, ...)
@@ -42,13 +42,14 @@ static int elfimg_check_ident(struct elfimg_ctx *ctx)
 	if (d[EI_CLASS] != ELFCLASS64)
 		return elfimg_fail(ctx, -ENOEXEC, "unknown ELF class %u", d[EI_CLASS]);
 	if (d[EI_DATA] != ELFDATA2LSB)
-		return elfimg_fail(ctx, -ENOEXEC,
-				   "a big-endian ELF; pvisor boots little-endian x86-64 kernels only");
+		return elfimg_fail(
+			ctx, -ENOEXEC,
+			"a big-endian ELF; pvisor boots little-endian x86-64 kernels only");
 	if (d[EI_VERSION] != EV_CURRENT)
 		return elfimg_fail(ctx, -ENOEXEC, "unknown ELF version %u", d[EI_VERSION]);
 	if (len < sizeof(Elf64_Ehdr))
-		return elfimg_fail(ctx, -ENOEXEC, "truncated ELF header (%zu of %zu bytes)",
-				   len, sizeof(Elf64_Ehdr));
+		return elfimg_fail(ctx, -ENOEXEC, "truncated ELF header (%zu of %zu bytes)", len,
+				   sizeof(Elf64_Ehdr));
 	memcpy(&ctx->eh, d, sizeof(ctx->eh));
 	return 0;
 }
@@ -58,15 +59,16 @@ static int elfimg_check_ehdr(struct elfimg_ctx *ctx)
 	const Elf64_Ehdr *eh = &ctx->eh;
 
 	if (eh->e_machine != EM_X86_64)
-		return elfimg_fail(ctx, -ENOEXEC,
-				   "built for ELF machine %u, not x86-64 (62)", eh->e_machine);
+		return elfimg_fail(ctx, -ENOEXEC, "built for ELF machine %u, not x86-64 (62)",
+				   eh->e_machine);
 	if (eh->e_type == ET_DYN)
 		return elfimg_fail(ctx, -ENOEXEC,
 				   "a position-independent ELF (ET_DYN); link the kernel as a "
 				   "fixed-address executable (ET_EXEC, ld -no-pie)");
 	if (eh->e_type != ET_EXEC)
 		return elfimg_fail(ctx, -ENOEXEC,
-				   "ELF type %u is not an executable (ET_EXEC expected)", eh->e_type);
+				   "ELF type %u is not an executable (ET_EXEC expected)",
+				   eh->e_type);
 	if (eh->e_phnum == 0)
 		return elfimg_fail(ctx, -ENOEXEC, "no program headers (nothing to load)");
 	if (eh->e_phnum > ELF_IMAGE_MAX_PHDRS)
@@ -93,7 +95,8 @@ static int elfimg_add_segment(struct elfimg_ctx *ctx, unsigned i, const Elf64_Ph
 				   (unsigned long long)ph->p_filesz,
 				   (unsigned long long)ph->p_memsz);
 	if (!elfimg_range_ok(ph->p_offset, ph->p_filesz, img->len))
-		return elfimg_fail(ctx, -ENOEXEC, "segment %u extends past the end of the file", i);
+		return elfimg_fail(ctx, -ENOEXEC, "segment %u extends past the end of the file",
+				   i);
 	if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr || ph->p_paddr + ph->p_memsz < ph->p_paddr)
 		return elfimg_fail(ctx, -ENOEXEC, "segment %u: address range wraps around", i);
 	if (ph->p_memsz == 0)
@@ -124,7 +127,8 @@ static int elfimg_read_phdrs(struct elfimg_ctx *ctx)
 		if (ph.p_type == PT_INTERP)
 			return elfimg_fail(ctx, -ENOEXEC,
 					   "segment %u asks for a program interpreter (PT_INTERP); "
-					   "link the kernel statically", i);
+					   "link the kernel statically",
+					   i);
 		if (ph.p_type != PT_LOAD)
 			continue;
 		rc = elfimg_add_segment(ctx, i, &ph);
@@ -156,8 +160,7 @@ static int elfimg_parse_data(struct elf_image *img, struct pvx_err *err)
 	return rc;
 }
 
-int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
-		    struct pvx_err *err)
+int elf_image_parse(const void *buf, size_t len, struct elf_image *img, struct pvx_err *err)
 {
 	int rc;
 
@@ -194,9 +197,10 @@ static int elfimg_file_size(int fd, size_t *size, struct pvx_err *err)
 	if (!S_ISREG(st.st_mode))
 		return pvx_fail(err, -EINVAL, "not a regular file");
 	if ((uint64_t)st.st_size > ELF_IMAGE_MAX_FILE)
-		return pvx_fail(err, -EFBIG, "file is %llu MiB; kernel files over %llu MiB are "
-				"refused", (unsigned long long)st.st_size / MIB,
-				ELF_IMAGE_MAX_FILE / MIB);
+		return pvx_fail(err, -EFBIG,
+				"file is %llu MiB; kernel files over %llu MiB are "
+				"refused",
+				(unsigned long long)st.st_size / MIB, ELF_IMAGE_MAX_FILE / MIB);
 	*size = (size_t)st.st_size;
 	return 0;
 }
@@ -212,7 +216,8 @@ static int elfimg_map_file(const char *path, struct elf_image *img, struct pvx_e
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		return pvx_fail(err, rc, "cannot open: %s; check the kernel= path", strerror(-rc));
+		return pvx_fail(err, rc, "cannot open: %s; check the kernel= path",
+				strerror(-rc));
 	}
 	rc = elfimg_file_size(fd, &size, err);
 	if (rc == 0 && size == 0) {
@@ -275,7 +280,8 @@ static int elfimg_check_loadable(const struct elf_image *img, uint64_t ram_bytes
 	if (!img->data || img->nseg == 0 || img->nseg > ELF_IMAGE_MAX_SEGS)
 		return pvx_fail(err, -EINVAL, "kernel image was not parsed");
 	if (img->pend > ram_bytes)
-		return pvx_fail(err, -ENOSPC, "kernel needs %llu MiB but the domain has %llu MiB "
+		return pvx_fail(err, -ENOSPC,
+				"kernel needs %llu MiB but the domain has %llu MiB "
 				"of memory; raise memory= in the domain config",
 				(unsigned long long)((img->pend + MIB - 1) / MIB),
 				(unsigned long long)(ram_bytes / MIB));

@@ -18,28 +18,28 @@
 #define ELF_IMAGE_MAX_PHDRS    64
 
 /* Where the Xen notes were found (elf_image.note_source). */
-#define ELF_NOTES_NONE    0   /* no notes: addresses from p_paddr / p_vaddr */
-#define ELF_NOTES_PHDR    1   /* PT_NOTE program headers */
-#define ELF_NOTES_SHDR    2   /* SHT_NOTE sections */
-#define ELF_NOTES_LEGACY  3   /* the "__xen_guest" section string */
+#define ELF_NOTES_NONE   0 /* no notes: addresses from p_paddr / p_vaddr */
+#define ELF_NOTES_PHDR   1 /* PT_NOTE program headers */
+#define ELF_NOTES_SHDR   2 /* SHT_NOTE sections */
+#define ELF_NOTES_LEGACY 3 /* the "__xen_guest" section string */
 
 /* One PT_LOAD segment, already validated: file_off + filesz is inside the file,
  * filesz <= memsz, vaddr == PV_PHYSMAP_BASE + paddr. */
 struct elf_segment {
-	uint64_t vaddr;     /* guest-virtual load address */
-	uint64_t paddr;     /* guest-physical (pseudo-physical) load address */
-	uint64_t filesz;    /* bytes copied from the file */
-	uint64_t memsz;     /* bytes occupied in memory; the rest is zero-filled */
-	uint64_t file_off;  /* offset in elf_image.data */
-	uint32_t flags;     /* PF_X / PF_W / PF_R */
+	uint64_t vaddr;    /* guest-virtual load address */
+	uint64_t paddr;    /* guest-physical (pseudo-physical) load address */
+	uint64_t filesz;   /* bytes copied from the file */
+	uint64_t memsz;    /* bytes occupied in memory; the rest is zero-filled */
+	uint64_t file_off; /* offset in elf_image.data */
+	uint32_t flags;    /* PF_X / PF_W / PF_R */
 };
 
 /* A parsed kernel image. Every address below is validated against the
  * pvisor memory model when elf_image_parse() returns 0. */
 struct elf_image {
-	uint8_t *data;           /* owned: the (decompressed) file contents */
-	size_t len;              /* bytes in data */
-	size_t map_len;          /* data is a read-only map of the file (munmap'ed) */
+	uint8_t *data;  /* owned: the (decompressed) file contents */
+	size_t len;     /* bytes in data */
+	size_t map_len; /* data is a read-only map of the file (munmap'ed) */
 	struct elf_segment seg[ELF_IMAGE_MAX_SEGS];
 	unsigned nseg;
 	uint64_t entry;          /* virtual entry point: ENTRY note, else e_entry */
@@ -47,16 +47,16 @@ struct elf_image {
 	uint64_t paddr_offset;   /* PADDR_OFFSET note, else virt_base */
 	uint64_t hypercall_page; /* virtual address, valid if has_hypercall_page */
 	int has_hypercall_page;
-	uint64_t pstart, pend;   /* guest-physical extent of all segments, page aligned */
-	char guest_os[64];       /* string notes; "" when absent */
+	uint64_t pstart, pend; /* guest-physical extent of all segments, page aligned */
+	char guest_os[64];     /* string notes; "" when absent */
 	char guest_version[64];
 	char xen_version[64];
 	char loader[64];
 	char features[256];
-	int suspend_cancel;      /* SUSPEND_CANCEL note present and non-zero */
-	int mod_start_pfn;       /* MOD_START_PFN note present and non-zero */
-	int note_source;         /* ELF_NOTES_* */
-	int compressed;          /* the input was gzip */
+	int suspend_cancel; /* SUSPEND_CANCEL note present and non-zero */
+	int mod_start_pfn;  /* MOD_START_PFN note present and non-zero */
+	int note_source;    /* ELF_NOTES_* */
+	int compressed;     /* the input was gzip */
 };
 
 /*
@@ -80,8 +80,7 @@ int elf_image_open(const char *path, struct elf_image *img, struct pvx_err *err)
  * problem without a file name, img is left empty and a negative errno is
  * returned (-ENOEXEC, -EFBIG, -ENOMEM).
  */
-int elf_image_parse(const void *buf, size_t len, struct elf_image *img,
-		    struct pvx_err *err);
+int elf_image_parse(const void *buf, size_t len, struct elf_image *img, struct pvx_err *err);
 
 /*
  * Copy every segment of img into guest RAM: guest_ram is a host mapping of

@@ -43,8 +43,8 @@ static int elfimg_gz_next_member(z_stream *zs)
 	return inflateReset(zs) == Z_OK ? 1 : -ENOMEM;
 }
 
-static int elfimg_gz_run(z_stream *zs, uint8_t **buf, size_t *cap, size_t max,
-			 size_t *done, struct pvx_err *err)
+static int elfimg_gz_run(z_stream *zs, uint8_t **buf, size_t *cap, size_t max, size_t *done,
+			 struct pvx_err *err)
 {
 	int zrc, rc;
 
@@ -66,19 +66,19 @@ static int elfimg_gz_run(z_stream *zs, uint8_t **buf, size_t *cap, size_t max,
 		if (zs->avail_out == 0) {
 			rc = elfimg_gz_grow(buf, cap, max);
 			if (rc == -EFBIG)
-				return pvx_fail(err, rc, "gzip data inflates to more than %zu MiB",
+				return pvx_fail(err, rc,
+						"gzip data inflates to more than %zu MiB",
 						max >> 20);
 			if (rc)
 				return rc;
 		} else if (zs->avail_in == 0) {
-			return elfimg_gz_fail(err, -ENOEXEC,
-					      "gzip data is truncated", NULL);
+			return elfimg_gz_fail(err, -ENOEXEC, "gzip data is truncated", NULL);
 		}
 	}
 }
 
-int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out,
-		  size_t *outlen, struct pvx_err *err)
+int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out, size_t *outlen,
+		  struct pvx_err *err)
 {
 	z_stream zs = { 0 };
 	size_t cap = len < max / 4 ? len * 4 : max;

@@ -85,8 +85,7 @@ static int elfimg_legacy_hypercall(struct elfimg_ctx *ctx, uint64_t pfn)
 {
 	uint64_t base = ctx->notes.val[XEN_NOTE_VIRT_BASE]; /* 0 when absent */
 
-	if (pfn > (UINT64_MAX >> PV_PAGE_SHIFT) ||
-	    (pfn << PV_PAGE_SHIFT) > UINT64_MAX - base)
+	if (pfn > (UINT64_MAX >> PV_PAGE_SHIFT) || (pfn << PV_PAGE_SHIFT) > UINT64_MAX - base)
 		return elfimg_fail(ctx, -ENOEXEC,
 				   "__xen_guest: HYPERCALL_PAGE=0x%llx is out of range",
 				   (unsigned long long)pfn);
@@ -113,7 +112,8 @@ int elfimg_legacy_parse(struct elfimg_ctx *ctx, const char *s, size_t len)
 		comma = memchr(s, ',', len);
 		n = comma ? (size_t)(comma - s) : len;
 		if (n >= sizeof(item))
-			return elfimg_fail(ctx, -ENOEXEC, "__xen_guest: an item is over %zu bytes",
+			return elfimg_fail(ctx, -ENOEXEC,
+					   "__xen_guest: an item is over %zu bytes",
 					   sizeof(item) - 1);
 		memcpy(item, s, n);
 		item[n] = '\0';

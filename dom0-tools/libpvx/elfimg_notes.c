@@ -65,8 +65,9 @@ int elfimg_notes_set_string(struct elfimg_ctx *ctx, uint32_t type, const char *s
 		return elfimg_fail(ctx, -ENOEXEC, "Xen note %s is not NUL-terminated", name);
 	n = (size_t)(nul - s);
 	if (n >= size)
-		return elfimg_fail(ctx, -ENOEXEC, "Xen note %s is %zu characters; at most %zu fit",
-				   name, n, size - 1);
+		return elfimg_fail(ctx, -ENOEXEC,
+				   "Xen note %s is %zu characters; at most %zu fit", name, n,
+				   size - 1);
 	for (i = 0; i < n; i++) {
 		if (!isprint((unsigned char)s[i]))
 			return elfimg_fail(ctx, -ENOEXEC,
@@ -285,11 +286,13 @@ static int elfimg_notes_check(struct elfimg_ctx *ctx)
 	if (strncmp(img->xen_version, "xen-3.0", 7) != 0)
 		return elfimg_fail(ctx, -ENOEXEC,
 				   "built for Xen version '%s'; pvisor loads kernels whose "
-				   "XEN_VERSION note says xen-3.0", img->xen_version);
+				   "XEN_VERSION note says xen-3.0",
+				   img->xen_version);
 	if (strncmp(img->loader, "generic", 7) != 0 && strncmp(img->guest_os, "linux", 5) != 0)
 		return elfimg_fail(ctx, -ENOEXEC,
 				   "built for loader '%s'; pvisor loads kernels whose LOADER "
-				   "note says generic", img->loader);
+				   "note says generic",
+				   img->loader);
 	return 0;
 }
 

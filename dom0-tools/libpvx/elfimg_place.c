@@ -18,7 +18,8 @@ static int elfimg_place_virt_base(struct elfimg_ctx *ctx)
 		if (img->seg[i].vaddr < img->virt_base)
 			return elfimg_fail(ctx, -ENOEXEC,
 					   "segment %u: vaddr 0x%llx is below VIRT_BASE 0x%llx",
-					   ctx->seg_phdr[i], (unsigned long long)img->seg[i].vaddr,
+					   ctx->seg_phdr[i],
+					   (unsigned long long)img->seg[i].vaddr,
 					   (unsigned long long)img->virt_base);
 		img->seg[i].paddr = img->seg[i].vaddr - img->virt_base;
 	}
@@ -34,11 +35,12 @@ static int elfimg_place_delta(struct elfimg_ctx *ctx)
 
 	for (i = 1; i < img->nseg; i++) {
 		if (img->seg[i].vaddr - img->seg[i].paddr != delta)
-			return elfimg_fail(ctx, -ENOEXEC,
-					   "segments %u and %u disagree on vaddr - paddr (0x%llx vs "
-					   "0x%llx); add a Xen VIRT_BASE note or fix the linker script",
-					   ctx->seg_phdr[0], ctx->seg_phdr[i], (unsigned long long)delta,
-					   (unsigned long long)(img->seg[i].vaddr - img->seg[i].paddr));
+			return elfimg_fail(
+				ctx, -ENOEXEC,
+				"segments %u and %u disagree on vaddr - paddr (0x%llx vs "
+				"0x%llx); add a Xen VIRT_BASE note or fix the linker script",
+				ctx->seg_phdr[0], ctx->seg_phdr[i], (unsigned long long)delta,
+				(unsigned long long)(img->seg[i].vaddr - img->seg[i].paddr));
 	}
 	img->virt_base = delta;
 	return 0;
@@ -51,13 +53,15 @@ static int elfimg_check_physmap(struct elfimg_ctx *ctx)
 
 	for (i = 0; i < ctx->img->nseg; i++) {
 		s = &ctx->img->seg[i];
-		if (s->paddr > UINT64_MAX - PV_PHYSMAP_BASE || s->vaddr != PV_PHYSMAP_BASE + s->paddr)
-			return elfimg_fail(ctx, -ENOEXEC,
-					   "not linked for pvisor: segment %u vaddr 0x%llx != "
-					   "PV_PHYSMAP_BASE + paddr (0x%llx + 0x%llx); link the kernel at "
-					   "0x%llx + its physical address, see docs/ABI.md",
-					   ctx->seg_phdr[i], (unsigned long long)s->vaddr,
-					   PV_PHYSMAP_BASE, (unsigned long long)s->paddr, PV_PHYSMAP_BASE);
+		if (s->paddr > UINT64_MAX - PV_PHYSMAP_BASE ||
+		    s->vaddr != PV_PHYSMAP_BASE + s->paddr)
+			return elfimg_fail(
+				ctx, -ENOEXEC,
+				"not linked for pvisor: segment %u vaddr 0x%llx != "
+				"PV_PHYSMAP_BASE + paddr (0x%llx + 0x%llx); link the kernel at "
+				"0x%llx + its physical address, see docs/ABI.md",
+				ctx->seg_phdr[i], (unsigned long long)s->vaddr, PV_PHYSMAP_BASE,
+				(unsigned long long)s->paddr, PV_PHYSMAP_BASE);
 	}
 	return 0;
 }
@@ -72,7 +76,8 @@ static int elfimg_check_overlap(struct elfimg_ctx *ctx)
 		for (j = i + 1; j < ctx->img->nseg; j++) {
 			b = &ctx->img->seg[j];
 			if (a->paddr < b->paddr + b->memsz && b->paddr < a->paddr + a->memsz)
-				return elfimg_fail(ctx, -ENOEXEC, "segments %u and %u overlap in memory",
+				return elfimg_fail(ctx, -ENOEXEC,
+						   "segments %u and %u overlap in memory",
 						   ctx->seg_phdr[i], ctx->seg_phdr[j]);
 		}
 	}
@@ -152,7 +157,8 @@ int elfimg_place(struct elfimg_ctx *ctx)
 	if (rc)
 		return rc;
 	img->paddr_offset = NOTE_HAVE(ctx, XEN_NOTE_PADDR_OFFSET)
-				    ? ctx->notes.val[XEN_NOTE_PADDR_OFFSET] : img->virt_base;
+				    ? ctx->notes.val[XEN_NOTE_PADDR_OFFSET]
+				    : img->virt_base;
 	rc = elfimg_check_physmap(ctx);
 	if (!rc)
 		rc = elfimg_check_overlap(ctx);

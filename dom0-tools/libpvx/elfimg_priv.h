@@ -12,25 +12,25 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the ELF loader reads little-endian headers with memcpy");
 
 /* Xen ELF note types (owner "Xen"); numbers as in Xen's public elfnote.h. */
-#define XEN_NOTE_ENTRY          1
-#define XEN_NOTE_HYPERCALL_PAGE 2
-#define XEN_NOTE_VIRT_BASE      3
-#define XEN_NOTE_PADDR_OFFSET   4
-#define XEN_NOTE_XEN_VERSION    5
-#define XEN_NOTE_GUEST_OS       6
-#define XEN_NOTE_GUEST_VERSION  7
-#define XEN_NOTE_LOADER         8
-#define XEN_NOTE_PAE_MODE       9
-#define XEN_NOTE_FEATURES       10
-#define XEN_NOTE_BSD_SYMTAB     11
-#define XEN_NOTE_HV_START_LOW   12
-#define XEN_NOTE_L1_MFN_VALID   13
-#define XEN_NOTE_SUSPEND_CANCEL 14
-#define XEN_NOTE_INIT_P2M       15
-#define XEN_NOTE_MOD_START_PFN  16
+#define XEN_NOTE_ENTRY              1
+#define XEN_NOTE_HYPERCALL_PAGE     2
+#define XEN_NOTE_VIRT_BASE          3
+#define XEN_NOTE_PADDR_OFFSET       4
+#define XEN_NOTE_XEN_VERSION        5
+#define XEN_NOTE_GUEST_OS           6
+#define XEN_NOTE_GUEST_VERSION      7
+#define XEN_NOTE_LOADER             8
+#define XEN_NOTE_PAE_MODE           9
+#define XEN_NOTE_FEATURES           10
+#define XEN_NOTE_BSD_SYMTAB         11
+#define XEN_NOTE_HV_START_LOW       12
+#define XEN_NOTE_L1_MFN_VALID       13
+#define XEN_NOTE_SUSPEND_CANCEL     14
+#define XEN_NOTE_INIT_P2M           15
+#define XEN_NOTE_MOD_START_PFN      16
 #define XEN_NOTE_SUPPORTED_FEATURES 17
-#define XEN_NOTE_PHYS32_ENTRY   18
-#define XEN_NOTE_MAX            18
+#define XEN_NOTE_PHYS32_ENTRY       18
+#define XEN_NOTE_MAX                18
 
 /* Numeric notes seen so far: val[type] is valid when have has bit (1 << type). */
 struct elfimg_notes {
@@ -75,8 +75,7 @@ int elfimg_legacy_parse(struct elfimg_ctx *ctx, const char *s, size_t len);
 /* Store a string note value (at most len bytes, must hold a NUL) into the image
  * field for note type (GUEST_OS, ...). 0, or -ENOEXEC if unterminated/too long.
  * Types without a field are accepted and ignored. */
-int elfimg_notes_set_string(struct elfimg_ctx *ctx, uint32_t type,
-			    const char *s, size_t len);
+int elfimg_notes_set_string(struct elfimg_ctx *ctx, uint32_t type, const char *s, size_t len);
 
 /* 1 if buf starts with the gzip magic 1f 8b. */
 int elfimg_is_gzip(const uint8_t *buf, size_t len);
@@ -85,7 +84,7 @@ int elfimg_is_gzip(const uint8_t *buf, size_t len);
  * into a new malloc'd buffer of at most max bytes. 0 with *out and *outlen set (the
  * caller frees *out), or -EFBIG (too large), -ENOEXEC (corrupt or truncated),
  * -ENOMEM, with a message in err. */
-int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out,
-		  size_t *outlen, struct pvx_err *err);
+int elfimg_gunzip(const uint8_t *in, size_t len, size_t max, uint8_t **out, size_t *outlen,
+		  struct pvx_err *err);
 
 #endif

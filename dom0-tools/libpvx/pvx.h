@@ -30,8 +30,7 @@ struct pvx_boot_ports {
  * console event channels, set vCPU 0's context and the hypercall page of a
  * created (paused) domain. */
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		     const struct elf_image *img, struct pvx_boot_ports *bp,
-		     struct pvx_err *err);
+		     const struct elf_image *img, struct pvx_boot_ports *bp, struct pvx_err *err);
 
 #define PVX_CREATE_PAUSED 1u
 /* Everything `pvx create` does after parsing: checks (host memory, unique name,
@@ -82,8 +81,8 @@ int pvx_device_close(struct xs_handle *xs, pv_domid_t domid, const char *type, u
  * timeout_ms for the backend to reach Closed (6), then remove both directories.
  * force: remove at once. -ENOENT if there is no such device, -ETIMEDOUT when
  * the backend did not close (the directories are then left in place unless force). */
-int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type,
-		      unsigned devid, int force, unsigned timeout_ms, struct pvx_err *err);
+int pvx_device_remove(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned devid,
+		      int force, unsigned timeout_ms, struct pvx_err *err);
 /* The device ids of type on domid, ascending: count (>= 0) or -errno; *ids is
  * malloc'ed (NULL when the count is 0). */
 int pvx_device_list(struct xs_handle *xs, pv_domid_t domid, const char *type, unsigned **ids);
@@ -118,14 +117,14 @@ int pvx_domain_sysrq(struct xs_handle *xs, pv_domid_t domid, char key, struct pv
 /* xl vcpu-set: cpu/<n>/availability = online for n < online, offline up to max,
  * in one transaction (the guest brings vCPUs up and down to match). -EINVAL
  * unless 1 <= online <= max. 0 or -errno with err set. */
-int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online,
-			    unsigned max, struct pvx_err *err);
+int pvx_domain_vcpus_online(struct xs_handle *xs, pv_domid_t domid, unsigned online, unsigned max,
+			    struct pvx_err *err);
 
 /* xl rename (libpvx/rename.c): the name in the hypervisor, the store and the
  * saved config. -EINVAL for a bad name, -EEXIST for one another domain has. 0 or
  * -errno with err set (err must not be NULL). */
-int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
-		      const char *name, struct pvx_err *err);
+int pvx_domain_rename(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, const char *name,
+		      struct pvx_err *err);
 
 /* ---- the host's topology, from sysfs (libpvx/hostinfo.c) ---- */
 #define PVX_HOST_CPUS_MAX  1024
@@ -135,8 +134,8 @@ struct pvx_host_cpu {
 };
 struct pvx_host_node {
 	int node;
-	uint64_t size, free;                   /* bytes */
-	unsigned dists[PVX_HOST_NODES_MAX];    /* to node 0, 1, ... */
+	uint64_t size, free;                /* bytes */
+	unsigned dists[PVX_HOST_NODES_MAX]; /* to node 0, 1, ... */
 	unsigned n_dists;
 };
 /* The online CPUs / the memory nodes, ascending: a count, *out malloc'ed (caller
@@ -182,8 +181,8 @@ int pvx_mem_parse_kb(const char *s, uint64_t *kb);
  * than PVX_MEM_MIN_KB; sets the hypervisor's limit to it (plus 1 MiB of slack, as
  * libxl) and writes memory/target, which the guest's balloon driver follows.
  * 0 or -errno with err set. */
-int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid,
-			  uint64_t kb, struct pvx_err *err);
+int pvx_domain_mem_target(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint64_t kb,
+			  struct pvx_err *err);
 /* xl mem-max: the most the domain may hold. Refuses less than memory/target and
  * more than the domain was built with (-EBUSY); sets the hypervisor's limit and
  * memory/static-max. 0 or -errno with err set. */
@@ -247,32 +246,32 @@ const char *pvx_sr_phase_name(enum pvx_sr_phase p);
 
 /* What a save or restore reports as it goes (progress bars) and at the end (--json). */
 struct pvx_sr_report {
-	enum pvx_sr_phase phase;          /* under way */
-	uint64_t pages;                   /* memory pages written / placed so far */
-	uint64_t pages_total;             /* what there is: the domain's pages with data
+	enum pvx_sr_phase phase;           /* under way */
+	uint64_t pages;                    /* memory pages written / placed so far */
+	uint64_t pages_total;              /* what there is: the domain's pages with data
 					   * (save), the image's (restore) */
-	uint64_t zero_pages;              /* save: pages left out as zeros */
-	uint64_t bytes;                   /* image bytes so far */
-	uint64_t phase_ns[PVX_SR_NPHASES];/* time in each phase */
+	uint64_t zero_pages;               /* save: pages left out as zeros */
+	uint64_t bytes;                    /* image bytes so far */
+	uint64_t phase_ns[PVX_SR_NPHASES]; /* time in each phase */
 	uint64_t total_ns;
-	uint64_t running_ns;              /* restore: from the call until the domain was
+	uint64_t running_ns; /* restore: from the call until the domain was
 					   * let run (0: left paused) */
-	pv_domid_t domid;                 /* restore: the new domain, once made */
+	pv_domid_t domid;    /* restore: the new domain, once made */
 };
 typedef void (*pvx_sr_progress_fn)(void *ctx, const struct pvx_sr_report *r);
 
-#define PVX_SAVE_CHECKPOINT (1u << 0) /* -c: the domain runs on afterwards */
-#define PVX_SAVE_PAUSED     (1u << 1) /* -p: the domain stays, paused */
-#define PVX_SAVE_ZLIB       (1u << 2) /* -z: deflate page data */
+#define PVX_SAVE_CHECKPOINT    (1u << 0) /* -c: the domain runs on afterwards */
+#define PVX_SAVE_PAUSED        (1u << 1) /* -p: the domain stays, paused */
+#define PVX_SAVE_ZLIB          (1u << 2) /* -z: deflate page data */
 #define PVX_SUSPEND_TIMEOUT_MS 30000u
 
 struct pvx_save_opts {
-	unsigned flags;               /* PVX_SAVE_* */
-	uint32_t suspend_timeout_ms;  /* 0: PVX_SUSPEND_TIMEOUT_MS */
-	const char *config_text;      /* the config to put in the image; NULL: the one
+	unsigned flags;              /* PVX_SAVE_* */
+	uint32_t suspend_timeout_ms; /* 0: PVX_SUSPEND_TIMEOUT_MS */
+	const char *config_text;     /* the config to put in the image; NULL: the one
 				       * pvx create kept for the domain */
-	const char *config_file;      /* with config_text: where it was read from */
-	pvx_sr_progress_fn progress;  /* optional */
+	const char *config_file;     /* with config_text: where it was read from */
+	pvx_sr_progress_fn progress; /* optional */
 	void *progress_ctx;
 };
 
@@ -289,11 +288,11 @@ int pvx_domain_save(struct pvctrl *h, pv_domid_t domid, int fd, const struct pvx
 #define PVX_RESTORE_LAZY   (1u << 1) /* pages on first touch (see pvx_domain_restore) */
 
 struct pvx_restore_opts {
-	unsigned flags;               /* PVX_RESTORE_* */
-	const char *config_file;      /* CFG: replaces the image's config (xl restore CFG) */
-	char *const *overrides;       /* key=value settings after the config (name=...) */
+	unsigned flags;          /* PVX_RESTORE_* */
+	const char *config_file; /* CFG: replaces the image's config (xl restore CFG) */
+	char *const *overrides;  /* key=value settings after the config (name=...) */
 	int n_overrides;
-	pvx_sr_progress_fn progress;  /* optional */
+	pvx_sr_progress_fn progress; /* optional */
 	void *progress_ctx;
 };
 
@@ -329,33 +328,33 @@ enum pvx_mig_phase {
 /* What a migration reports as it goes and at the end (the sender's view). */
 struct pvx_migrate_report {
 	enum pvx_mig_phase phase;
-	unsigned round;                 /* the round under way (0: all memory) */
-	unsigned rounds;                /* rounds sent, the last one included */
-	uint64_t round_pages;           /* pages sent so far in this round */
-	uint64_t round_total;           /* pages this round sends */
-	int round_done;                 /* the round under way has just ended */
-	uint64_t pages[PVX_MIGRATE_MAX_ROUNDS]; /* pages sent in each round */
+	unsigned round;                            /* the round under way (0: all memory) */
+	unsigned rounds;                           /* rounds sent, the last one included */
+	uint64_t round_pages;                      /* pages sent so far in this round */
+	uint64_t round_total;                      /* pages this round sends */
+	int round_done;                            /* the round under way has just ended */
+	uint64_t pages[PVX_MIGRATE_MAX_ROUNDS];    /* pages sent in each round */
 	uint64_t round_ns[PVX_MIGRATE_MAX_ROUNDS]; /* and how long each took */
-	uint64_t ram_pages;             /* the domain's memory, in pages */
-	uint64_t bytes;                 /* stream bytes so far */
-	uint64_t total_ns;              /* start to the receiver's report */
-	uint64_t downtime_ns;           /* the guest's suspend to its first instruction
+	uint64_t ram_pages;                        /* the domain's memory, in pages */
+	uint64_t bytes;                            /* stream bytes so far */
+	uint64_t total_ns;                         /* start to the receiver's report */
+	uint64_t downtime_ns;                      /* the guest's suspend to its first instruction
 					 * on the new host (the receiver's unpause) */
 	/* where the downtime went: the guest asked to suspend until it stopped (not
 	 * downtime: it runs meanwhile), the last round and the state, the receiver
 	 * loading it until it said it arrived, the disks handed over, and go until
 	 * the receiver reported it runs */
 	uint64_t suspend_ns, last_ns, arrive_ns, handover_ns, start_ns;
-	unsigned disks;                 /* disks handed over */
-	const char *stop_reason;        /* why pre-copy stopped (a constant string) */
+	unsigned disks;          /* disks handed over */
+	const char *stop_reason; /* why pre-copy stopped (a constant string) */
 };
 typedef void (*pvx_migrate_progress_fn)(void *ctx, const struct pvx_migrate_report *r);
 
 struct pvx_migrate_opts {
-	unsigned flags;                 /* PVX_MIGRATE_* */
-	unsigned max_rounds;            /* 0: PVX_MIGRATE_MAX_ROUNDS (2 .. that) */
-	uint32_t suspend_timeout_ms;    /* 0: PVX_SUSPEND_TIMEOUT_MS */
-	const char *config_text;        /* -C: the config to send instead of the kept one */
+	unsigned flags;              /* PVX_MIGRATE_* */
+	unsigned max_rounds;         /* 0: PVX_MIGRATE_MAX_ROUNDS (2 .. that) */
+	uint32_t suspend_timeout_ms; /* 0: PVX_SUSPEND_TIMEOUT_MS */
+	const char *config_text;     /* -C: the config to send instead of the kept one */
 	const char *config_file;
 	pvx_migrate_progress_fn progress; /* optional */
 	void *progress_ctx;
@@ -374,7 +373,7 @@ int pvx_domain_migrate(struct pvctrl *h, pv_domid_t domid, int send_fd, int recv
 #define PVX_MIGRATE_RECV_PAUSED (1u << 0) /* -p: leave it paused when it arrives */
 
 struct pvx_migrate_recv_opts {
-	unsigned flags;                 /* PVX_MIGRATE_RECV_* */
+	unsigned flags; /* PVX_MIGRATE_RECV_* */
 	/* Each step as a line ("Ready to receive domain."), for the receiver's stderr
 	 * (ssh shows it on the sender's terminal, as xl's). Optional. */
 	void (*note)(void *ctx, const char *line);

@@ -8,8 +8,8 @@
 #define PVX_ERR_MAX 1024
 
 struct pvx_err {
-	int code;               /* the negative errno last returned with a message */
-	char msg[PVX_ERR_MAX];  /* what failed and why, no trailing newline */
+	int code;              /* the negative errno last returned with a message */
+	char msg[PVX_ERR_MAX]; /* what failed and why, no trailing newline */
 };
 
 /* Format the message into err (which may be NULL: the text is dropped) and

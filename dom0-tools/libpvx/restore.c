@@ -63,8 +63,10 @@ static int restore_config(struct sr_restore *c)
 	if (rc == 0)
 		rc = pvx_domain_create_checks(c->h, &c->dc, c->err);
 	if (rc == -EEXIST)
-		pvx_fail(c->err, rc, "a domain named '%s' already exists: destroy it, or restore "
-			 "this image under another name (name=NEW)", c->dc.name);
+		pvx_fail(c->err, rc,
+			 "a domain named '%s' already exists: destroy it, or restore "
+			 "this image under another name (name=NEW)",
+			 c->dc.name);
 	return rc;
 }
 
@@ -74,15 +76,20 @@ static int restore_match(struct sr_restore *c, const struct pv_sr_domain *d)
 	const char *want = sr_config_engine(&c->dc);
 
 	if (strcmp(d->engine, want) != 0)
-		return pvx_fail(c->err, -EPROTONOSUPPORT, "the image holds a domain of the %s "
-				"engine; this config makes a %s domain (type = \"%s\")", d->engine,
-				want, domcfg_type_name(c->dc.type));
+		return pvx_fail(c->err, -EPROTONOSUPPORT,
+				"the image holds a domain of the %s "
+				"engine; this config makes a %s domain (type = \"%s\")",
+				d->engine, want, domcfg_type_name(c->dc.type));
 	if (d->max_vcpus != c->dc.maxvcpus)
-		return pvx_fail(c->err, -EINVAL, "the image's domain has %u vCPUs; the config "
-				"says maxvcpus = %u", d->max_vcpus, c->dc.maxvcpus);
+		return pvx_fail(c->err, -EINVAL,
+				"the image's domain has %u vCPUs; the config "
+				"says maxvcpus = %u",
+				d->max_vcpus, c->dc.maxvcpus);
 	if (d->max_pages != c->dc.maxmem_mib * 256)
-		return pvx_fail(c->err, -EINVAL, "the image's domain has %llu MiB of memory; the "
-				"config says maxmem = %llu", (unsigned long long)d->max_pages / 256,
+		return pvx_fail(c->err, -EINVAL,
+				"the image's domain has %llu MiB of memory; the "
+				"config says maxmem = %llu",
+				(unsigned long long)d->max_pages / 256,
 				(unsigned long long)c->dc.maxmem_mib);
 	return 0;
 }
@@ -114,7 +121,8 @@ static int restore_hold(struct sr_restore *c, unsigned flag)
 	int rc = c->hold ? pvctrl_domext_set(c->h, &e) : 0;
 
 	return rc < 0 ? pvx_fail(c->err, rc, "tying the arriving domain to this process: %s",
-				 strerror(-rc)) : 0;
+				 strerror(-rc))
+		      : 0;
 }
 
 /* An optional record for the caller (sr_restore.h), else skipped. */
@@ -137,8 +145,8 @@ static int restore_domain(void *ctx, const struct pv_sr_domain *d, uint8_t **mem
 	struct sr_restore *c = ctx;
 	int rc = restore_match(c, d);
 
-	if (rc == 0 && (rc = pvctrl_domain_create(c->h, pvx_domain_create_flags(&c->dc), d->max_vcpus,
-						  c->dc.uuid, &c->domid)) < 0)
+	if (rc == 0 && (rc = pvctrl_domain_create(c->h, pvx_domain_create_flags(&c->dc),
+						  d->max_vcpus, c->dc.uuid, &c->domid)) < 0)
 		return pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
 	c->created = rc == 0;
 	c->rep.domid = c->domid;
@@ -177,8 +185,10 @@ static int restore_boot(struct sr_restore *c, struct pvx_boot_ports *bp)
 		bp->console_port = (uint32_t)port;
 	}
 	if (port < 0)
-		return pvx_fail(c->err, port, "allocating the store and console event channels: "
-				"%s", strerror(-port));
+		return pvx_fail(c->err, port,
+				"allocating the store and console event channels: "
+				"%s",
+				strerror(-port));
 	bp->store_gfn = c->img.boot.store_gfn;
 	bp->console_gfn = c->img.boot.console_gfn;
 	si->store_mfn = bp->store_gfn;
@@ -198,8 +208,10 @@ static int restore_hv(struct sr_restore *c)
 		rc = pvctrl_sr_restore(c->h, c->domid, blob, len);
 	free(blob);
 	if (rc == -EOPNOTSUPP)
-		return pvx_fail(c->err, -EPROTONOSUPPORT, "the %s engine cannot load the image's "
-				"vCPU state", c->img.dom.engine);
+		return pvx_fail(c->err, -EPROTONOSUPPORT,
+				"the %s engine cannot load the image's "
+				"vCPU state",
+				c->img.dom.engine);
 	return rc < 0 ? pvx_fail(c->err, rc, "loading the domain's state: %s", strerror(-rc)) : 0;
 }
 
@@ -218,7 +230,8 @@ static int restore_store(struct sr_restore *c, const struct pvx_boot_ports *bp)
 
 int sr_restore_begin(struct sr_restore *c)
 {
-	struct sr_image_ops ops = { .domain = restore_domain, .progress = restore_progress,
+	struct sr_image_ops ops = { .domain = restore_domain,
+				    .progress = restore_progress,
 				    .optional = restore_optional,
 				    .lazy = (c->o->flags & PVX_RESTORE_LAZY) != 0 };
 	int rc;
@@ -250,7 +263,8 @@ int sr_restore_commit(struct sr_restore *c)
 		rc = restore_store(c, &c->bp);
 	if (rc == 0 && (c->o->flags & PVX_RESTORE_LAZY) &&
 	    (rc = pvctrl_lazy(c->h, c->domid, PV_PRIVCMD_LAZY_ARM, 0, 0, NULL, NULL, NULL)) < 0)
-		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s", strerror(-rc));
+		pvx_fail(c->err, rc, "preparing the lazy restore (userfaultfd): %s",
+			 strerror(-rc));
 	if (rc == 0)
 		rc = restore_hold(c, PV_DOMEXT_SET_LETGO);
 	if (rc == 0 && !(c->o->flags & (PVX_RESTORE_PAUSED | PVX_RESTORE_LAZY))) {

@@ -25,8 +25,8 @@ struct save_ctx {
 
 const char *pvx_sr_phase_name(enum pvx_sr_phase p)
 {
-	static const char *const names[] = { "prepare", "suspend", "memory", "state", "devices",
-					     "finish" };
+	static const char *const names[] = { "prepare", "suspend", "memory",
+					     "state",   "devices", "finish" };
 
 	return p < PVX_SR_NPHASES ? names[p] : "?";
 }
@@ -74,7 +74,8 @@ static int save_memory(struct save_ctx *c)
 {
 	struct sr_save *s = &c->s;
 	struct sr_pages_writer w;
-	int rc = sr_pages_writer_init(&w, &s->io, c->o->flags & PVX_SAVE_ZLIB ? SR_PAGES_ZLIB : 0);
+	int rc = sr_pages_writer_init(&w, &s->io,
+				      c->o->flags & PVX_SAVE_ZLIB ? SR_PAGES_ZLIB : 0);
 
 	if (rc < 0)
 		return pvx_fail(s->err, rc, "out of memory");
@@ -86,7 +87,8 @@ static int save_memory(struct save_ctx *c)
 		rc = sr_save_eager_pages(s, &w);
 	save_pages_progress(c, &w);
 	sr_pages_writer_fini(&w);
-	return rc < 0 ? pvx_fail(s->err, rc, "writing the domain's memory: %s", strerror(-rc)) : 0;
+	return rc < 0 ? pvx_fail(s->err, rc, "writing the domain's memory: %s", strerror(-rc))
+		      : 0;
 }
 
 /* Saved: destroyed, or for a checkpoint run on with the suspend "cancelled". */
@@ -97,18 +99,24 @@ static int save_finish(struct save_ctx *c)
 	int rc;
 
 	if (keep) {
-		rc = sr_resume(s->h, s->xs, s->domid, PV_SR_RESUME_CANCEL |
-			       (c->o->flags & PVX_SAVE_PAUSED ? PV_SR_RESUME_PAUSED : 0));
+		rc = sr_resume(s->h, s->xs, s->domid,
+			       PV_SR_RESUME_CANCEL |
+				       (c->o->flags & PVX_SAVE_PAUSED ? PV_SR_RESUME_PAUSED : 0));
 		s->suspended = rc < 0;
-		return rc < 0 ? pvx_fail(s->err, rc, "the image is written, but resuming the "
-					 "domain failed: %s", strerror(-rc)) : 0;
+		return rc < 0 ? pvx_fail(s->err, rc,
+					 "the image is written, but resuming the "
+					 "domain failed: %s",
+					 strerror(-rc))
+			      : 0;
 	}
 	munmap(s->mem, s->mi.size);
 	s->mem = NULL;
 	rc = pvctrl_domain_destroy(s->h, s->domid);
 	if (rc < 0)
-		return pvx_fail(s->err, rc, "the image is written, but destroying the domain "
-				"failed: %s", strerror(-rc));
+		return pvx_fail(s->err, rc,
+				"the image is written, but destroying the domain "
+				"failed: %s",
+				strerror(-rc));
 	s->suspended = 0;
 	pvx_domain_forget(s->domid);
 	return 0;
@@ -118,7 +126,8 @@ static void save_cleanup(struct save_ctx *c, int rc)
 {
 	struct sr_save *s = &c->s;
 
-	if (rc < 0 && s->suspended && sr_resume(s->h, s->xs, s->domid, PV_SR_RESUME_CANCEL) == 0) {
+	if (rc < 0 && s->suspended &&
+	    sr_resume(s->h, s->xs, s->domid, PV_SR_RESUME_CANCEL) == 0) {
 		char msg[PVX_ERR_MAX];
 
 		snprintf(msg, sizeof(msg), "%s", s->err->msg);
@@ -132,17 +141,20 @@ int pvx_domain_save(struct pvctrl *h, pv_domid_t domid, int fd, const struct pvx
 		    struct pvx_sr_report *rep, struct pvx_err *err)
 {
 	struct pvx_err scratch = { 0 };
-	struct save_ctx c = { .s = { .h = h, .domid = domid, .err = err ? err : &scratch,
-				     .memfd = -1 },
-			      .o = o };
+	struct save_ctx c = {
+		.s = { .h = h, .domid = domid, .err = err ? err : &scratch, .memfd = -1 },
+		.o = o
+	};
 	int rc;
 
 	c.t0 = c.t_phase = util_now_ns();
 	rc = save_begin(&c, fd);
 	if (rc == 0) {
 		save_phase(&c, PVX_SR_SUSPEND);
-		rc = sr_suspend(h, c.s.xs, domid, o->suspend_timeout_ms ? o->suspend_timeout_ms :
-				PVX_SUSPEND_TIMEOUT_MS, c.s.err);
+		rc = sr_suspend(h, c.s.xs, domid,
+				o->suspend_timeout_ms ? o->suspend_timeout_ms
+						      : PVX_SUSPEND_TIMEOUT_MS,
+				c.s.err);
 		c.s.suspended = rc == 0;
 	}
 	if (rc == 0)

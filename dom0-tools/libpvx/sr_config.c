@@ -44,8 +44,8 @@ int sr_config_json(const char *text, const char *file, char **json, char *engine
 		yajl_gen_config(g, yajl_gen_beautify, 1);
 	if (rc == 0 && (domcfg_json_gen_config_open(&dc, g) ||
 			gen_str(g, "pvisor") | yajl_gen_map_open(g) | gen_str(g, "config_file") |
-			gen_str(g, file) | gen_str(g, "config") | gen_str(g, text) |
-			yajl_gen_map_close(g) | yajl_gen_map_close(g) ||
+				gen_str(g, file) | gen_str(g, "config") | gen_str(g, text) |
+				yajl_gen_map_close(g) | yajl_gen_map_close(g) ||
 			yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok))
 		rc = -EIO;
 	if (rc == 0 && !(*json = strndup((const char *)buf, len)))
@@ -70,7 +70,8 @@ static int sr_config_from_json(const char *json, char **text, char **file, struc
 	t = yajl_tree_get(root, tp, yajl_t_string);
 	f = yajl_tree_get(root, fp, yajl_t_string);
 	if (!t || !f)
-		rc = pvx_fail(err, -EINVAL, "the image's config has no pvisor config (an image "
+		rc = pvx_fail(err, -EINVAL,
+			      "the image's config has no pvisor config (an image "
 			      "of another toolstack?); give a config file to restore it with");
 	else if (!(*text = strdup(t->u.string)) || !(*file = strdup(f->u.string)))
 		rc = pvx_fail(err, -ENOMEM, "out of memory");

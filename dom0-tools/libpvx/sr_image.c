@@ -10,29 +10,45 @@
 #include "pvisor/pvisor.h"
 #include "pvisor/xen.h"
 
-#define PAGE PV_PAGE_SIZE
+#define PAGE         PV_PAGE_SIZE
 #define SR_MAX_PORTS 4096u
 
 /* The singletons, one bit each in img->seen. */
 enum {
-	SEEN_DOMAIN = 1u << 0, SEEN_STATE = 1u << 1, SEEN_BOOT = 1u << 2, SEEN_SHINFO = 1u << 3,
-	SEEN_GNTTAB = 1u << 4, SEEN_EVTCHN = 1u << 5, SEEN_TIMERS = 1u << 6, SEEN_XS = 1u << 7,
+	SEEN_DOMAIN = 1u << 0,
+	SEEN_STATE = 1u << 1,
+	SEEN_BOOT = 1u << 2,
+	SEEN_SHINFO = 1u << 3,
+	SEEN_GNTTAB = 1u << 4,
+	SEEN_EVTCHN = 1u << 5,
+	SEEN_TIMERS = 1u << 6,
+	SEEN_XS = 1u << 7,
 };
-#define SEEN_NEEDED (SEEN_DOMAIN | SEEN_STATE | SEEN_BOOT | SEEN_SHINFO | SEEN_GNTTAB | \
-		     SEEN_EVTCHN | SEEN_TIMERS)
+#define SEEN_NEEDED \
+	(SEEN_DOMAIN | SEEN_STATE | SEEN_BOOT | SEEN_SHINFO | SEEN_GNTTAB | SEEN_EVTCHN | \
+	 SEEN_TIMERS)
 
 static unsigned seen_bit(uint32_t type)
 {
 	switch (type) {
-	case PV_SR_REC_DOMAIN: return SEEN_DOMAIN;
-	case PV_SR_REC_DOMAIN_STATE: return SEEN_STATE;
-	case PV_SR_REC_BOOT: return SEEN_BOOT;
-	case PV_SR_REC_SHARED_INFO: return SEEN_SHINFO;
-	case PV_SR_REC_GNTTAB: return SEEN_GNTTAB;
-	case PV_SR_REC_EVTCHN: return SEEN_EVTCHN;
-	case PV_SR_REC_TIMERS: return SEEN_TIMERS;
-	case PV_SR_REC_XENSTORE: return SEEN_XS;
-	default: return 0;
+	case PV_SR_REC_DOMAIN:
+		return SEEN_DOMAIN;
+	case PV_SR_REC_DOMAIN_STATE:
+		return SEEN_STATE;
+	case PV_SR_REC_BOOT:
+		return SEEN_BOOT;
+	case PV_SR_REC_SHARED_INFO:
+		return SEEN_SHINFO;
+	case PV_SR_REC_GNTTAB:
+		return SEEN_GNTTAB;
+	case PV_SR_REC_EVTCHN:
+		return SEEN_EVTCHN;
+	case PV_SR_REC_TIMERS:
+		return SEEN_TIMERS;
+	case PV_SR_REC_XENSTORE:
+		return SEEN_XS;
+	default:
+		return 0;
 	}
 }
 
@@ -53,9 +69,10 @@ static int domain_check(const struct pv_sr_domain *d, struct pvx_err *err)
 	    !str_field_ok(d->engine, sizeof(d->engine)))
 		return damaged(err, "its DOMAIN record names no writer or engine");
 	if (strcmp(d->pvisor, PV_SR_PVISOR_VERSION) != 0)
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image was written by %s; this is %s, "
-				"which restores only its own images", d->pvisor,
-				PV_SR_PVISOR_VERSION);
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image was written by %s; this is %s, "
+				"which restores only its own images",
+				d->pvisor, PV_SR_PVISOR_VERSION);
 	if (d->page_shift != PV_PAGE_SHIFT || d->max_vcpus == 0 || d->max_vcpus > SR_MAX_VCPUS ||
 	    d->max_pages == 0 || d->max_pages > (64ull << 30) / PAGE ||
 	    d->nr_special != PV_SPECIAL_PAGES(d->max_vcpus) || (d->flags & ~PV_SR_DOM_LIVE))
@@ -99,8 +116,8 @@ static int rec_vcpu(struct sr_image *img, const struct sr_record *rec, struct pv
  * masked -- the new domain has none of the old ports. */
 static int rec_shared_info(struct sr_image *img, const struct sr_record *rec)
 {
-	struct pv_shared_info *si = (void *)(img->mem + (img->dom.max_pages +
-							  PV_SPECIAL_SHARED_INFO) * PAGE);
+	struct pv_shared_info *si =
+		(void *)(img->mem + (img->dom.max_pages + PV_SPECIAL_SHARED_INFO) * PAGE);
 
 	memcpy(si, rec->body + 8, PAGE);
 	memset(si->evtchn_pending, 0, sizeof(si->evtchn_pending));
@@ -117,14 +134,16 @@ static int rec_shared_info(struct sr_image *img, const struct sr_record *rec)
 static int rec_gnttab(struct sr_image *img, const struct sr_record *rec, struct pvx_err *err)
 {
 	const struct pv_sr_gnttab *g = (const void *)rec->body;
-	uint8_t *dst = img->mem + (img->dom.max_pages + PV_SPECIAL_GNTTAB(img->dom.max_vcpus)) * PAGE;
+	uint8_t *dst = img->mem +
+		       (img->dom.max_pages + PV_SPECIAL_GNTTAB(img->dom.max_vcpus)) * PAGE;
 	struct pv_grant_entry_v1 *e = (void *)dst;
 
-	if (g->nr_frames > PV_GNTTAB_MAX_FRAMES || rec->length != sizeof(*g) + g->nr_frames * PAGE)
+	if (g->nr_frames > PV_GNTTAB_MAX_FRAMES ||
+	    rec->length != sizeof(*g) + g->nr_frames * PAGE)
 		return damaged(err, "its GNTTAB record has a frame count that does not fit");
 	memcpy(dst, g->frames, (size_t)g->nr_frames * PAGE);
 	for (size_t i = 0; i < g->nr_frames * (PAGE / sizeof(*e)); i++)
-		e[i].flags &= (uint16_t)~(PV_GTF_reading | PV_GTF_writing);
+		e[i].flags &= (uint16_t) ~(PV_GTF_reading | PV_GTF_writing);
 	img->gnt_frames = g->nr_frames;
 	return 0;
 }
@@ -150,11 +169,12 @@ static int rec_timers(struct sr_image *img, const struct sr_record *rec, struct 
 {
 	const struct pv_sr_timers *t = (const void *)rec->body;
 
-	if (t->count != img->dom.max_vcpus || rec->length != sizeof(*t) + t->count * sizeof(t->t[0]))
+	if (t->count != img->dom.max_vcpus ||
+	    rec->length != sizeof(*t) + t->count * sizeof(t->t[0]))
 		return damaged(err, "its TIMERS record does not have one timer per vCPU");
 	for (uint32_t i = 0; i < t->count; i++)
-		if (t->t[i].vcpu != i || (t->t[i].flags & ~(PV_SR_TIMER_SINGLESHOT |
-							      PV_SR_TIMER_PERIODIC)))
+		if (t->t[i].vcpu != i ||
+		    (t->t[i].flags & ~(PV_SR_TIMER_SINGLESHOT | PV_SR_TIMER_PERIODIC)))
 			return damaged(err, "its TIMERS record is out of order");
 	if (!(img->timers = malloc(t->count * sizeof(t->t[0]))))
 		return pvx_fail(err, -ENOMEM, "out of memory");
@@ -166,7 +186,8 @@ static int rec_timers(struct sr_image *img, const struct sr_record *rec, struct 
 static int rec_boot(struct sr_image *img, const struct sr_record *rec, struct pvx_err *err)
 {
 	memcpy(&img->boot, rec->body, sizeof(img->boot));
-	if (img->boot.start_info_gfn >= img->dom.max_pages || img->boot.store_gfn >= img->dom.max_pages ||
+	if (img->boot.start_info_gfn >= img->dom.max_pages ||
+	    img->boot.store_gfn >= img->dom.max_pages ||
 	    img->boot.console_gfn >= img->dom.max_pages)
 		return damaged(err, "its BOOT record names frames outside the domain");
 	return 0;
@@ -206,15 +227,24 @@ static int rec_xenstore(struct sr_image *img, const struct sr_record *rec, struc
 static int rec_take(struct sr_image *img, const struct sr_record *rec, struct pvx_err *err)
 {
 	switch (rec->type) {
-	case PV_SR_REC_VCPU: return rec_vcpu(img, rec, err);
-	case PV_SR_REC_SHARED_INFO: return rec_shared_info(img, rec);
-	case PV_SR_REC_GNTTAB: return rec_gnttab(img, rec, err);
-	case PV_SR_REC_EVTCHN: return rec_evtchn(img, rec, err);
-	case PV_SR_REC_TIMERS: return rec_timers(img, rec, err);
-	case PV_SR_REC_BOOT: return rec_boot(img, rec, err);
-	case PV_SR_REC_DOMAIN_STATE: return rec_state(img, rec, err);
-	case PV_SR_REC_XENSTORE: return rec_xenstore(img, rec, err);
-	default: return 0; /* an optional record we do not know: skipped */
+	case PV_SR_REC_VCPU:
+		return rec_vcpu(img, rec, err);
+	case PV_SR_REC_SHARED_INFO:
+		return rec_shared_info(img, rec);
+	case PV_SR_REC_GNTTAB:
+		return rec_gnttab(img, rec, err);
+	case PV_SR_REC_EVTCHN:
+		return rec_evtchn(img, rec, err);
+	case PV_SR_REC_TIMERS:
+		return rec_timers(img, rec, err);
+	case PV_SR_REC_BOOT:
+		return rec_boot(img, rec, err);
+	case PV_SR_REC_DOMAIN_STATE:
+		return rec_state(img, rec, err);
+	case PV_SR_REC_XENSTORE:
+		return rec_xenstore(img, rec, err);
+	default:
+		return 0; /* an optional record we do not know: skipped */
 	}
 }
 
@@ -248,8 +278,10 @@ static int rec_order(struct sr_image *img, const struct sr_record *rec, struct p
 				sr_record_name(rec->type));
 	if (!bit && rec->type != PV_SR_REC_PAGE_DATA && rec->type != PV_SR_REC_VCPU &&
 	    rec->type != PV_SR_REC_END && !(rec->type & PV_SR_REC_OPTIONAL))
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image has a record this pvisor does "
-				"not know (type 0x%x): written by a newer pvisor?", rec->type);
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image has a record this pvisor does "
+				"not know (type 0x%x): written by a newer pvisor?",
+				rec->type);
 	img->seen |= bit;
 	return 0;
 }
@@ -278,7 +310,8 @@ static int image_step(struct sr_io *io, struct sr_image *img, struct sr_record *
 	if (rec->type == PV_SR_REC_PAGE_DATA)
 		return rec_pages(io, img, rec, ops, ph, z, zr, err);
 	if ((rec->type & PV_SR_REC_OPTIONAL) && !seen_bit(rec->type))
-		return ops->optional ? ops->optional(ctx, io, rec, err) : sr_record_skip(io, rec, err);
+		return ops->optional ? ops->optional(ctx, io, rec, err)
+				     : sr_record_skip(io, rec, err);
 	if ((rc = sr_record_body(io, rec, err)) < 0)
 		return rc;
 	if (rec->type == PV_SR_REC_END)
@@ -337,7 +370,8 @@ static int xs_entry_at(const uint8_t *p, size_t left, struct sr_xs_entry *e, siz
 	if (h.path_len == 0 || h.path_len > 3072 || h.value_len > 4096 || h.nperms == 0 ||
 	    h.nperms > 16)
 		return -1;
-	need = pad8(sizeof(h) + h.nperms * sizeof(struct pv_sr_xs_perm) + h.path_len + h.value_len);
+	need = pad8(sizeof(h) + h.nperms * sizeof(struct pv_sr_xs_perm) + h.path_len +
+		    h.value_len);
 	if (need > left)
 		return -1;
 	e->perms = (const void *)(p + sizeof(h));

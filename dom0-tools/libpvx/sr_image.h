@@ -20,7 +20,7 @@ struct sr_image {
 	struct pv_sr_evtchn *ports;
 	uint32_t nports;
 	uint32_t gnt_frames;
-	uint8_t *xenstore;   /* the XENSTORE body (checked), or NULL */
+	uint8_t *xenstore; /* the XENSTORE body (checked), or NULL */
 	size_t xenstore_len;
 	unsigned seen;       /* bit per singleton record (sr_image.c) */
 	uint64_t pages;      /* data pages placed */
@@ -33,8 +33,8 @@ struct sr_image {
 struct sr_image_ops {
 	/* DOMAIN was read and checked (version, engine name, sizes): make the domain
 	 * and give its memory (RAM then special pages) and layout; or refuse (err). */
-	int (*domain)(void *ctx, const struct pv_sr_domain *d, uint8_t **mem,
-		      struct sr_layout *l, struct pvx_err *err);
+	int (*domain)(void *ctx, const struct pv_sr_domain *d, uint8_t **mem, struct sr_layout *l,
+		      struct pvx_err *err);
 	/* An optional record (type bit 31) this reader does not know: read or skip its
 	 * body (sr_record_body / _skip) and go on (0), or fail. NULL: skipped. */
 	int (*optional)(void *ctx, struct sr_io *io, struct sr_record *rec, struct pvx_err *err);
@@ -54,7 +54,7 @@ void sr_image_fini(struct sr_image *img);
 /* XENSTORE bodies: call fn for each entry (path relative to the domain's home,
  * value, perms); every length checked. 0, -EBADMSG (err set) or fn's error. */
 struct sr_xs_entry {
-	const char *path;   /* not NUL-terminated: path_len bytes */
+	const char *path; /* not NUL-terminated: path_len bytes */
 	uint32_t path_len;
 	const char *value;
 	uint32_t value_len;

@@ -28,10 +28,10 @@ struct sr_io_ops {
 struct sr_io {
 	const struct sr_io_ops *ops;
 	void *ctx;
-	int fd;            /* sr_io_fd's transport */
-	uint8_t *buf;      /* SR_IO_BUF bytes */
-	size_t len, pos;   /* read: valid bytes and the next one; write: bytes held */
-	uint64_t offset;   /* stream bytes read or written so far (the caller's view) */
+	int fd;          /* sr_io_fd's transport */
+	uint8_t *buf;    /* SR_IO_BUF bytes */
+	size_t len, pos; /* read: valid bytes and the next one; write: bytes held */
+	uint64_t offset; /* stream bytes read or written so far (the caller's view) */
 	int writing;
 };
 

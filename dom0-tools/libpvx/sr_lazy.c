@@ -33,13 +33,16 @@ int pvx_domain_lazy_fill(pv_domid_t domid, struct pvx_err *err)
 		if (fd >= 0)
 			close(fd);
 		return rc < 0 ? pvx_fail(err, rc, "the lazy pager of domain %u: %s", domid,
-					 strerror(-rc)) : 0;
+					 strerror(-rc))
+			      : 0;
 	}
 	pfd.fd = fd;
 	if (write(fd, "fill\n", 5) != 5 || poll(&pfd, 1, LAZY_FILL_MS) != 1 ||
 	    read(fd, reply, sizeof(reply) - 1) <= 0 || strncmp(reply, "done", 4) != 0)
-		rc = pvx_fail(err, -EIO, "the lazy pager of domain %u did not load the rest of "
-			      "its memory", domid);
+		rc = pvx_fail(err, -EIO,
+			      "the lazy pager of domain %u did not load the rest of "
+			      "its memory",
+			      domid);
 	close(fd);
 	return rc;
 }

@@ -13,8 +13,8 @@
 /* Linux 5.14 (older headers lack them; a kernel without them refuses: harmless) */
 #define SR_MADV_POPULATE_READ  22
 #define SR_MADV_POPULATE_WRITE 23
-#define PAGE PV_PAGE_SIZE
-#define ZBUF_MAX (PV_SR_PAGE_BATCH * PAGE + PV_SR_PAGE_BATCH * 64 + 1024)
+#define PAGE                   PV_PAGE_SIZE
+#define ZBUF_MAX               (PV_SR_PAGE_BATCH * PAGE + PV_SR_PAGE_BATCH * 64 + 1024)
 
 void sr_layout_init(struct sr_layout *l, uint64_t max_pages, uint32_t max_vcpus)
 {
@@ -34,7 +34,8 @@ int sr_page_is_zero(const uint8_t *p)
 	const uint64_t *w = (const uint64_t *)p;
 
 	for (size_t i = 0; i < PAGE / 8; i += 8)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7])
+		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] |
+		    w[i + 7])
 			return 0;
 	return 1;
 }
@@ -135,9 +136,11 @@ static int pages_iov(struct sr_pages_writer *w, struct iovec *v, size_t *bytes)
 
 int sr_pages_flush(struct sr_pages_writer *w)
 {
-	struct pv_sr_page_data h = { .count = w->n,
-				     .flags = (w->flags & SR_PAGES_EAGER ? PV_SR_PAGES_EAGER : 0) |
-					      (w->flags & SR_PAGES_NOSUM ? PV_SR_PAGES_NOSUM : 0) };
+	struct pv_sr_page_data h = {
+		.count = w->n,
+		.flags = (w->flags & SR_PAGES_EAGER ? PV_SR_PAGES_EAGER : 0) |
+			 (w->flags & SR_PAGES_NOSUM ? PV_SR_PAGES_NOSUM : 0)
+	};
 	struct iovec v[PV_SR_PAGE_BATCH + 2];
 	size_t bytes = 0;
 	int n, rc;
@@ -193,8 +196,8 @@ int sr_pages_add(struct sr_pages_writer *w, uint64_t pfn, const uint8_t *page)
 
 /* The memory fd's data extents (shmem answers SEEK_DATA / SEEK_HOLE): pages never
  * written hold no data and are not even read. */
-int sr_pages_write_fd(struct sr_pages_writer *w, int memfd, const uint8_t *mem,
-		      uint64_t first, uint64_t count)
+int sr_pages_write_fd(struct sr_pages_writer *w, int memfd, const uint8_t *mem, uint64_t first,
+		      uint64_t count)
 {
 	off_t pos = (off_t)(first * PAGE), end = (off_t)((first + count) * PAGE);
 
@@ -247,8 +250,10 @@ static int pages_check(const struct pv_sr_page_data *h, const uint64_t *pfn, siz
 	if (h->count == 0 || h->count > PV_SR_PAGE_BATCH || len < head ||
 	    (h->flags & ~(PV_SR_PAGES_ZLIB | PV_SR_PAGES_EAGER | PV_SR_PAGES_NOSUM)) ||
 	    ((h->flags & PV_SR_PAGES_NOSUM) && !l->live) || h->data_len != len - head)
-		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
-				"frames and %u data bytes in %zu bytes", h->count, h->data_len, len);
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: a PAGE_DATA record of %u "
+				"frames and %u data bytes in %zu bytes",
+				h->count, h->data_len, len);
 	*ndata = 0;
 	for (unsigned i = 0; i < h->count; i++) {
 		uint64_t t = pfn_type(pfn[i]);
@@ -256,7 +261,8 @@ static int pages_check(const struct pv_sr_page_data *h, const uint64_t *pfn, siz
 		if ((t != PV_SR_PAGE_NORMAL && t != PV_SR_PAGE_ZERO) ||
 		    (pfn[i] & ~(PV_SR_PAGE_FRAME_MASK | 0xfull << PV_SR_PAGE_TYPE_SHIFT)) ||
 		    !sr_layout_pfn_ok(l, pfn_frame(pfn[i])))
-			return pvx_fail(err, -EBADMSG, "the image is damaged: page entry 0x%llx "
+			return pvx_fail(err, -EBADMSG,
+					"the image is damaged: page entry 0x%llx "
 					"is not a frame of this domain",
 					(unsigned long long)pfn[i]);
 		*ndata += t == PV_SR_PAGE_NORMAL;
@@ -347,9 +353,8 @@ static int pages_read_raw(struct sr_io *io, const uint64_t *pfn, unsigned count,
 	return 0;
 }
 
-static int pages_read_zlib(struct sr_io *io, const struct pv_sr_page_data *h,
-			   const uint64_t *pfn, uint8_t *mem, z_stream *z, int *z_ready,
-			   struct sr_sum *s)
+static int pages_read_zlib(struct sr_io *io, const struct pv_sr_page_data *h, const uint64_t *pfn,
+			   uint8_t *mem, z_stream *z, int *z_ready, struct sr_sum *s)
 {
 	uint8_t *in = malloc(h->data_len ? h->data_len : 1), *dst[PV_SR_PAGE_BATCH];
 	unsigned nd = 0;
@@ -374,8 +379,10 @@ static int pages_read_fail(struct pvx_err *err, int rc, const struct sr_record *
 	if (rc == -ENODATA)
 		return pvx_fail(err, rc, "the image is cut in a PAGE_DATA record");
 	if (rc == -EBADMSG)
-		return pvx_fail(err, rc, "the image is damaged: the PAGE_DATA record at byte "
-				"%llu does not inflate", (unsigned long long)rec->offset);
+		return pvx_fail(err, rc,
+				"the image is damaged: the PAGE_DATA record at byte "
+				"%llu does not inflate",
+				(unsigned long long)rec->offset);
 	return pvx_fail(err, rc, "reading page data: %s", strerror(-rc));
 }
 
@@ -389,8 +396,10 @@ int sr_pages_head(struct sr_io *io, const struct sr_record *rec, const struct sr
 		return pages_read_fail(err, rc, rec);
 	if (h->count == 0 || h->count > PV_SR_PAGE_BATCH ||
 	    rec->length < sizeof(*h) + (size_t)h->count * 8)
-		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
-				"frames in %u bytes", h->count, rec->length);
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: a PAGE_DATA record of %u "
+				"frames in %u bytes",
+				h->count, rec->length);
 	sr_sum_init(&ph->sum);
 	sr_sum_update(&ph->sum, (uint8_t *)h + 8, sizeof(*h) - 8);
 	if ((rc = pages_read_sum(io, ph->pfn, (size_t)h->count * 8, &ph->sum)) < 0)
@@ -419,7 +428,8 @@ int sr_pages_data(struct sr_io *io, const struct sr_record *rec, struct sr_pages
 		return pages_read_fail(err, rc, rec);
 	memcpy(&sum, &ph->h.sum, sizeof(sum));
 	if (sum != sr_sum_final(&ph->sum))
-		return pvx_fail(err, -EBADMSG, "the image is damaged: the checksum of the "
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: the checksum of the "
 				"PAGE_DATA record at byte %llu does not match",
 				(unsigned long long)rec->offset);
 	return 0;
@@ -451,9 +461,9 @@ int sr_pages_read(struct sr_io *io, const struct sr_record *rec, uint8_t *mem,
 	return rc;
 }
 
-int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l,
-		    uint8_t *scratch, int (*fn)(void *ctx, uint64_t pfn, const uint8_t *data),
-		    void *ctx, struct pvx_err *err)
+int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l, uint8_t *scratch,
+		    int (*fn)(void *ctx, uint64_t pfn, const uint8_t *data), void *ctx,
+		    struct pvx_err *err)
 {
 	struct pv_sr_page_data h;
 	const uint64_t *pfn = (const uint64_t *)(body + sizeof(h));
@@ -465,8 +475,10 @@ int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l,
 		return pvx_fail(err, -EBADMSG, "the image is damaged: a short PAGE_DATA record");
 	memcpy(&h, body, sizeof(h));
 	if (h.count == 0 || h.count > PV_SR_PAGE_BATCH || len < sizeof(h) + (size_t)h.count * 8)
-		return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record of %u "
-				"frames in %zu bytes", h.count, len);
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: a PAGE_DATA record of %u "
+				"frames in %zu bytes",
+				h.count, len);
 	if ((rc = pages_check(&h, pfn, len, l, &ndata, err)) < 0)
 		return rc;
 	data = body + sizeof(h) + (size_t)h.count * 8;
@@ -474,7 +486,8 @@ int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l,
 		uLongf out = (uLongf)ndata * PAGE;
 
 		if (uncompress(scratch, &out, data, h.data_len) != Z_OK || out != ndata * PAGE)
-			return pvx_fail(err, -EBADMSG, "the image is damaged: a PAGE_DATA record "
+			return pvx_fail(err, -EBADMSG,
+					"the image is damaged: a PAGE_DATA record "
 					"does not inflate");
 		data = scratch;
 	}

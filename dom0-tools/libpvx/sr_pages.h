@@ -20,16 +20,18 @@
 struct sr_layout {
 	uint64_t max_pages;
 	uint64_t eng_first, eng_end;
-	int live;  /* a live migration's stream: PV_SR_PAGES_NOSUM records allowed */
+	int live; /* a live migration's stream: PV_SR_PAGES_NOSUM records allowed */
 };
 void sr_layout_init(struct sr_layout *l, uint64_t max_pages, uint32_t max_vcpus);
 int sr_layout_pfn_ok(const struct sr_layout *l, uint64_t pfn);
 
 #define SR_PAGES_ZLIB      (1u << 0) /* deflate each batch */
 #define SR_PAGES_SEND_ZERO (1u << 1) /* zero pages go out as PV_SR_PAGE_ZERO */
-#define SR_PAGES_EAGER     (1u << 2) /* records marked PV_SR_PAGES_EAGER (set it in
+#define SR_PAGES_EAGER \
+	(1u << 2) /* records marked PV_SR_PAGES_EAGER (set it in
 					* w->flags around the pages a lazy restore needs first) */
-#define SR_PAGES_NOSUM     (1u << 4) /* records marked PV_SR_PAGES_NOSUM: the data goes
+#define SR_PAGES_NOSUM \
+	(1u << 4) /* records marked PV_SR_PAGES_NOSUM: the data goes
 					* out from guest memory without a sum (live
 					* migration's rounds) */
 
@@ -37,13 +39,13 @@ struct sr_pages_writer {
 	struct sr_io *io;
 	unsigned flags;
 	int zlevel;
-	unsigned n;                          /* frames in the batch */
+	unsigned n; /* frames in the batch */
 	uint64_t pfn[PV_SR_PAGE_BATCH];
 	const uint8_t *data[PV_SR_PAGE_BATCH]; /* NULL: a zero page */
 	z_stream z;
 	int z_ready;
-	uint8_t *zbuf;                       /* deflated batch */
-	uint8_t *copy;                       /* the batch's pages, copied once: what is
+	uint8_t *zbuf; /* deflated batch */
+	uint8_t *copy; /* the batch's pages, copied once: what is
 					      * summed is what is written, though dom0
 					      * still writes rings while a domain is
 					      * suspended */
@@ -63,8 +65,8 @@ int sr_pages_flush(struct sr_pages_writer *w);
 /* Every page of frames [first, first + count) that the memory fd holds data for
  * (mem maps the whole fd: frame f is at mem + f * 4096). Zero pages are left out
  * (or sent as such). */
-int sr_pages_write_fd(struct sr_pages_writer *w, int memfd, const uint8_t *mem,
-		      uint64_t first, uint64_t count);
+int sr_pages_write_fd(struct sr_pages_writer *w, int memfd, const uint8_t *mem, uint64_t first,
+		      uint64_t count);
 /* 1 if the 4 KiB at p are all zero. */
 int sr_page_is_zero(const uint8_t *p);
 
@@ -77,8 +79,8 @@ int sr_page_is_zero(const uint8_t *p);
 struct sr_pages_head {
 	struct pv_sr_page_data h;
 	uint64_t pfn[PV_SR_PAGE_BATCH];
-	unsigned ndata;        /* frames with data */
-	int engine;            /* eager: an engine page, or a record marked so */
+	unsigned ndata; /* frames with data */
+	int engine;     /* eager: an engine page, or a record marked so */
 	struct sr_sum sum;
 };
 int sr_pages_head(struct sr_io *io, const struct sr_record *rec, const struct sr_layout *l,
@@ -95,8 +97,8 @@ int sr_pages_read(struct sr_io *io, const struct sr_record *rec, uint8_t *mem,
 /* In-memory reader: call fn(ctx, pfn, data) for each frame of a body already read
  * and checked (data NULL for a zero page). scratch holds PV_SR_PAGE_BATCH pages
  * for a deflated batch. 0, -EBADMSG (err set), or fn's error. */
-int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l,
-		    uint8_t *scratch, int (*fn)(void *ctx, uint64_t pfn, const uint8_t *data),
-		    void *ctx, struct pvx_err *err);
+int sr_pages_decode(const uint8_t *body, size_t len, const struct sr_layout *l, uint8_t *scratch,
+		    int (*fn)(void *ctx, uint64_t pfn, const uint8_t *data), void *ctx,
+		    struct pvx_err *err);
 
 #endif

@@ -32,7 +32,7 @@ int sr_hvstate_parse(const uint8_t *hv, size_t len, struct sr_hvstate_view *v)
 		p += vcpu_size(c->extra_len);
 	}
 	if ((size_t)(end - p) != v->h->nr_vcpus * sizeof(struct pv_sr_timer) +
-				    v->h->nr_evtchn * sizeof(struct pv_sr_evtchn))
+					 v->h->nr_evtchn * sizeof(struct pv_sr_evtchn))
 		return -EPROTO;
 	v->timers = (const void *)p;
 	v->ports = (const void *)(p + v->h->nr_vcpus * sizeof(struct pv_sr_timer));
@@ -55,16 +55,20 @@ static int write_list(struct sr_io *io, uint32_t type, uint32_t count, const voi
 int sr_state_write(struct sr_io *io, const struct sr_hvstate_view *v)
 {
 	const struct pv_sr_hvstate *h = v->h;
-	struct pv_sr_domain_state ds = { .tot_pages = h->tot_pages, .mem_limit = h->mem_limit,
+	struct pv_sr_domain_state ds = { .tot_pages = h->tot_pages,
+					 .mem_limit = h->mem_limit,
 					 .hcpage_gfn = h->hcpage_gfn,
 					 .time_offset = h->time_offset,
-					 .suspend_vcpu = h->suspend_vcpu, .flags = h->flags };
+					 .suspend_vcpu = h->suspend_vcpu,
+					 .flags = h->flags };
 	int rc = sr_record_write1(io, PV_SR_REC_DOMAIN_STATE, &ds, sizeof(ds));
 
 	if (rc == 0)
-		rc = write_list(io, PV_SR_REC_TIMERS, h->nr_vcpus, v->timers, sizeof(v->timers[0]));
+		rc = write_list(io, PV_SR_REC_TIMERS, h->nr_vcpus, v->timers,
+				sizeof(v->timers[0]));
 	if (rc == 0)
-		rc = write_list(io, PV_SR_REC_EVTCHN, h->nr_evtchn, v->ports, sizeof(v->ports[0]));
+		rc = write_list(io, PV_SR_REC_EVTCHN, h->nr_evtchn, v->ports,
+				sizeof(v->ports[0]));
 	for (uint32_t i = 0; i < h->nr_vcpus && rc == 0; i++) {
 		size_t n = sizeof(*v->vcpu[i]) + v->vcpu[i]->extra_len;
 		struct pv_sr_vcpu *copy = malloc(n);
@@ -81,10 +85,14 @@ int sr_state_write(struct sr_io *io, const struct sr_hvstate_view *v)
 int sr_state_blob(const struct sr_image *img, uint8_t **blob, size_t *len)
 {
 	size_t n = sizeof(struct pv_sr_hvstate) + img->ntimers * sizeof(struct pv_sr_timer);
-	struct pv_sr_hvstate h = { .nr_vcpus = img->dom.max_vcpus, .gnt_frames = img->gnt_frames,
-				   .flags = img->ds.flags, .suspend_vcpu = img->ds.suspend_vcpu,
-				   .hcpage_gfn = img->ds.hcpage_gfn, .tot_pages = img->ds.tot_pages,
-				   .mem_limit = img->ds.mem_limit, .time_offset = img->ds.time_offset };
+	struct pv_sr_hvstate h = { .nr_vcpus = img->dom.max_vcpus,
+				   .gnt_frames = img->gnt_frames,
+				   .flags = img->ds.flags,
+				   .suspend_vcpu = img->ds.suspend_vcpu,
+				   .hcpage_gfn = img->ds.hcpage_gfn,
+				   .tot_pages = img->ds.tot_pages,
+				   .mem_limit = img->ds.mem_limit,
+				   .time_offset = img->ds.time_offset };
 	uint8_t *b, *p;
 
 	for (uint32_t i = 0; i < img->dom.max_vcpus; i++)

@@ -41,8 +41,10 @@ static int xs_buf_put(struct xs_buf *b, const void *data, size_t n)
 /* Not carried: what the toolstack writes at restore. */
 static int sr_store_skipped(const char *rel)
 {
-	static const char *const own[] = { "device", "control/shutdown", "store", "console",
-					   "name", "domid", "vm", "memory", "cpu" };
+	static const char *const own[] = {
+		"device", "control/shutdown", "store", "console", "name", "domid",
+		"vm",     "memory",           "cpu"
+	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		size_t n = strlen(own[i]);
@@ -57,13 +59,15 @@ static int sr_store_entry(struct xs_buf *b, const char *rel, const char *value, 
 			  const struct xs_perm *perms, unsigned np, pv_domid_t domid)
 {
 	struct pv_sr_xs_entry h = { .path_len = (uint32_t)strlen(rel),
-				    .value_len = (uint32_t)vlen, .nperms = np };
+				    .value_len = (uint32_t)vlen,
+				    .nperms = np };
 	static const uint8_t zero[8];
 	static const char letters[] = "nrwb";
 	size_t total = sizeof(h) + np * sizeof(struct pv_sr_xs_perm) + h.path_len + vlen;
 	int rc = 0;
 
-	if (np == 0 || np > 16 || vlen > 4096 || h.path_len > 3072 || b->count >= SR_XS_MAX_ENTRIES)
+	if (np == 0 || np > 16 || vlen > 4096 || h.path_len > 3072 ||
+	    b->count >= SR_XS_MAX_ENTRIES)
 		return 0; /* nothing a guest may write: leave it out */
 	rc |= xs_buf_put(b, &h, sizeof(h));
 	for (unsigned i = 0; i < np; i++) {
@@ -93,8 +97,8 @@ static int sr_store_walk(struct xs_handle *xs, const char *home, const char *rel
 	if (depth > SR_XS_MAX_DEPTH || (rel[0] && sr_store_skipped(rel)))
 		return 0;
 	snprintf(path, sizeof(path), "%s%s%s", home, rel[0] ? "/" : "", rel);
-	if (rel[0] && xs_get_perms(xs, 0, path, &perms, &np) == 0 && np && perms[0].domid == domid &&
-	    xs_read(xs, 0, path, &value, &vlen) == 0)
+	if (rel[0] && xs_get_perms(xs, 0, path, &perms, &np) == 0 && np &&
+	    perms[0].domid == domid && xs_read(xs, 0, path, &value, &vlen) == 0)
 		rc = sr_store_entry(b, rel, value, vlen, perms, np, domid);
 	free(value);
 	free(perms);
@@ -140,10 +144,14 @@ struct sr_store_ctx {
 static uint8_t perm_access(uint8_t letter)
 {
 	switch (letter) {
-	case 'r': return XS_PERM_READ;
-	case 'w': return XS_PERM_WRITE;
-	case 'b': return XS_PERM_BOTH;
-	default: return XS_PERM_NONE;
+	case 'r':
+		return XS_PERM_READ;
+	case 'w':
+		return XS_PERM_WRITE;
+	case 'b':
+		return XS_PERM_BOTH;
+	default:
+		return XS_PERM_NONE;
 	}
 }
 
@@ -159,7 +167,8 @@ static int sr_store_put(void *arg, const struct sr_xs_entry *e)
 		return 0; /* an image that carries them anyway: ours win */
 	snprintf(path, sizeof(path), "/local/domain/%u/%s", c->domid, rel);
 	for (uint32_t i = 0; i < e->nperms; i++) {
-		perms[i].domid = e->perms[i].domid == PV_SR_XS_SELF ? c->domid : e->perms[i].domid;
+		perms[i].domid = e->perms[i].domid == PV_SR_XS_SELF ? c->domid
+								    : e->perms[i].domid;
 		perms[i].access = perm_access(e->perms[i].perm);
 	}
 	if (perms[0].domid != c->domid)

@@ -92,7 +92,9 @@ int sr_xl_header_write(struct sr_io *io, const char *config)
 	struct pv_sr_xl_header h = { .byteorder = PV_SR_XL_BYTEORDER,
 				     .mandatory_flags = PV_SR_XL_JSON | PV_SR_XL_STREAMV2,
 				     .optional_data_len = (uint32_t)sizeof(clen) + clen };
-	struct iovec v[3] = { { &h, sizeof(h) }, { &clen, sizeof(clen) }, { (void *)config, clen } };
+	struct iovec v[3] = { { &h, sizeof(h) },
+			      { &clen, sizeof(clen) },
+			      { (void *)config, clen } };
 
 	memcpy(h.magic, PV_SR_XL_MAGIC, PV_SR_XL_MAGIC_LEN);
 	return sr_io_writev(io, v, 3);
@@ -103,13 +105,17 @@ static int xl_header_check(const struct pv_sr_xl_header *h, struct pvx_err *err)
 	if (memcmp(h->magic, PV_SR_XL_MAGIC, PV_SR_XL_MAGIC_LEN) != 0)
 		return pvx_fail(err, -EINVAL, "not a save image (no xl save header)");
 	if (h->byteorder != PV_SR_XL_BYTEORDER)
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image was written on a host of "
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image was written on a host of "
 				"another byte order");
 	if (h->mandatory_flags & ~(PV_SR_XL_JSON | PV_SR_XL_STREAMV2))
-		return pvx_fail(err, -EINVAL, "the image needs features this pvisor does not "
-				"know (xl mandatory flags 0x%x)", h->mandatory_flags);
+		return pvx_fail(err, -EINVAL,
+				"the image needs features this pvisor does not "
+				"know (xl mandatory flags 0x%x)",
+				h->mandatory_flags);
 	if (!(h->mandatory_flags & PV_SR_XL_JSON))
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image's config is not JSON (an old "
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image's config is not JSON (an old "
 				"xl format)");
 	if (!(h->mandatory_flags & PV_SR_XL_STREAMV2))
 		return pvx_fail(err, -EPROTONOSUPPORT, "the image is not a migration stream v2");
@@ -129,21 +135,28 @@ int sr_xl_header_read(struct sr_io *io, char **config, struct pvx_err *err)
 
 	*config = NULL;
 	if ((rc = sr_io_read(io, &h, sizeof(h))) < 0)
-		return pvx_fail(err, rc, rc == -ENODATA ? "the image is empty or cut in its "
-				"header" : "reading the image: %s", strerror(-rc));
+		return pvx_fail(err, rc,
+				rc == -ENODATA ? "the image is empty or cut in its "
+						 "header"
+					       : "reading the image: %s",
+				strerror(-rc));
 	if ((rc = xl_header_check(&h, err)) < 0)
 		return rc;
 	if ((rc = sr_io_read(io, &clen, sizeof(clen))) < 0)
 		return pvx_fail(err, rc, "the image is cut in its config");
 	if (clen == 0 || clen != h.optional_data_len - sizeof(clen))
-		return pvx_fail(err, -EINVAL, "the image's config length %u does not match its "
-				"header (%u)", clen, h.optional_data_len);
+		return pvx_fail(err, -EINVAL,
+				"the image's config length %u does not match its "
+				"header (%u)",
+				clen, h.optional_data_len);
 	if (!(c = malloc(clen)))
 		return pvx_fail(err, -ENOMEM, "out of memory");
 	if ((rc = sr_io_read(io, c, clen)) < 0 || c[clen - 1] != '\0' || strlen(c) != clen - 1) {
 		free(c);
-		return pvx_fail(err, rc < 0 ? rc : -EINVAL, rc < 0 ? "the image is cut in its "
-				"config" : "the image's config is not one NUL-terminated text");
+		return pvx_fail(err, rc < 0 ? rc : -EINVAL,
+				rc < 0 ? "the image is cut in its "
+					 "config"
+				       : "the image's config is not one NUL-terminated text");
 	}
 	*config = c;
 	return 0;
@@ -167,11 +180,14 @@ int sr_image_header_read(struct sr_io *io, struct pvx_err *err)
 	if (rc < 0)
 		return pvx_fail(err, rc, "the image is cut after its config");
 	if (be64toh(h.marker) != PV_SR_MARKER || be32toh(h.id) != PV_SR_ID)
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image holds no pvisor records (an "
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image holds no pvisor records (an "
 				"image of Xen's own xl, or damaged)");
 	if (be32toh(h.version) != PV_SR_VERSION)
-		return pvx_fail(err, -EPROTONOSUPPORT, "the image's records are format %u; this "
-				"pvisor reads format %u", be32toh(h.version), PV_SR_VERSION);
+		return pvx_fail(err, -EPROTONOSUPPORT,
+				"the image's records are format %u; this "
+				"pvisor reads format %u",
+				be32toh(h.version), PV_SR_VERSION);
 	if (be16toh(h.options) & 1)
 		return pvx_fail(err, -EPROTONOSUPPORT, "the image's records are big-endian");
 	return 0;
@@ -181,19 +197,32 @@ int sr_image_header_read(struct sr_io *io, struct pvx_err *err)
 const char *sr_record_name(uint32_t type)
 {
 	switch (type & ~PV_SR_REC_OPTIONAL) {
-	case PV_SR_REC_END: return "END";
-	case PV_SR_REC_DOMAIN: return "DOMAIN";
-	case PV_SR_REC_PAGE_DATA: return "PAGE_DATA";
-	case PV_SR_REC_VCPU: return "VCPU";
-	case PV_SR_REC_SHARED_INFO: return "SHARED_INFO";
-	case PV_SR_REC_GNTTAB: return "GNTTAB";
-	case PV_SR_REC_EVTCHN: return "EVTCHN";
-	case PV_SR_REC_TIMERS: return "TIMERS";
-	case PV_SR_REC_XENSTORE: return "XENSTORE";
-	case PV_SR_REC_BOOT: return "BOOT";
-	case PV_SR_REC_DOMAIN_STATE: return "DOMAIN_STATE";
-	case PV_SR_REC_PAGE_SUMS & ~PV_SR_REC_OPTIONAL: return "PAGE_SUMS";
-	default: return "unknown";
+	case PV_SR_REC_END:
+		return "END";
+	case PV_SR_REC_DOMAIN:
+		return "DOMAIN";
+	case PV_SR_REC_PAGE_DATA:
+		return "PAGE_DATA";
+	case PV_SR_REC_VCPU:
+		return "VCPU";
+	case PV_SR_REC_SHARED_INFO:
+		return "SHARED_INFO";
+	case PV_SR_REC_GNTTAB:
+		return "GNTTAB";
+	case PV_SR_REC_EVTCHN:
+		return "EVTCHN";
+	case PV_SR_REC_TIMERS:
+		return "TIMERS";
+	case PV_SR_REC_XENSTORE:
+		return "XENSTORE";
+	case PV_SR_REC_BOOT:
+		return "BOOT";
+	case PV_SR_REC_DOMAIN_STATE:
+		return "DOMAIN_STATE";
+	case PV_SR_REC_PAGE_SUMS & ~PV_SR_REC_OPTIONAL:
+		return "PAGE_SUMS";
+	default:
+		return "unknown";
 	}
 }
 
@@ -249,19 +278,32 @@ int sr_record_write1(struct sr_io *io, uint32_t type, void *body, size_t len)
 static int sr_record_size_ok(uint32_t type, uint32_t len)
 {
 	switch (type) {
-	case PV_SR_REC_END: return len == 0;
-	case PV_SR_REC_DOMAIN: return len == sizeof(struct pv_sr_domain);
-	case PV_SR_REC_SHARED_INFO: return len == sizeof(struct pv_sr_page);
-	case PV_SR_REC_BOOT: return len == sizeof(struct pv_sr_boot);
-	case PV_SR_REC_DOMAIN_STATE: return len == sizeof(struct pv_sr_domain_state);
-	case PV_SR_REC_PAGE_DATA: return len >= sizeof(struct pv_sr_page_data) + 8;
-	case PV_SR_REC_VCPU: return len >= sizeof(struct pv_sr_vcpu);
-	case PV_SR_REC_GNTTAB: return len >= sizeof(struct pv_sr_gnttab);
-	case PV_SR_REC_EVTCHN: return len >= sizeof(struct pv_sr_evtchn_list);
-	case PV_SR_REC_TIMERS: return len >= sizeof(struct pv_sr_timers);
-	case PV_SR_REC_XENSTORE: return len >= sizeof(struct pv_sr_xenstore);
-	case PV_SR_REC_PAGE_SUMS: return len > sizeof(struct pv_sr_page_sums);
-	default: return len >= 8;
+	case PV_SR_REC_END:
+		return len == 0;
+	case PV_SR_REC_DOMAIN:
+		return len == sizeof(struct pv_sr_domain);
+	case PV_SR_REC_SHARED_INFO:
+		return len == sizeof(struct pv_sr_page);
+	case PV_SR_REC_BOOT:
+		return len == sizeof(struct pv_sr_boot);
+	case PV_SR_REC_DOMAIN_STATE:
+		return len == sizeof(struct pv_sr_domain_state);
+	case PV_SR_REC_PAGE_DATA:
+		return len >= sizeof(struct pv_sr_page_data) + 8;
+	case PV_SR_REC_VCPU:
+		return len >= sizeof(struct pv_sr_vcpu);
+	case PV_SR_REC_GNTTAB:
+		return len >= sizeof(struct pv_sr_gnttab);
+	case PV_SR_REC_EVTCHN:
+		return len >= sizeof(struct pv_sr_evtchn_list);
+	case PV_SR_REC_TIMERS:
+		return len >= sizeof(struct pv_sr_timers);
+	case PV_SR_REC_XENSTORE:
+		return len >= sizeof(struct pv_sr_xenstore);
+	case PV_SR_REC_PAGE_SUMS:
+		return len > sizeof(struct pv_sr_page_sums);
+	default:
+		return len >= 8;
 	}
 }
 
@@ -271,13 +313,17 @@ int sr_record_head(struct sr_io *io, struct sr_record *rec, struct pvx_err *err)
 	int rc = sr_io_read(io, &h, sizeof(h));
 
 	if (rc == -ENODATA)
-		return pvx_fail(err, rc, "the image is cut (it ends at byte %llu, before its END "
-				"record)", (unsigned long long)sr_io_offset(io));
+		return pvx_fail(err, rc,
+				"the image is cut (it ends at byte %llu, before its END "
+				"record)",
+				(unsigned long long)sr_io_offset(io));
 	if (rc < 0)
 		return pvx_fail(err, rc, "reading the image: %s", strerror(-rc));
 	if (h.length > PV_SR_REC_BODY_MAX || !sr_record_size_ok(h.type, h.length))
-		return pvx_fail(err, -EBADMSG, "the image is damaged: record type 0x%x (%s) of "
-				"%u bytes at byte %llu", h.type, sr_record_name(h.type), h.length,
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: record type 0x%x (%s) of "
+				"%u bytes at byte %llu",
+				h.type, sr_record_name(h.type), h.length,
 				(unsigned long long)sr_io_offset(io) - sizeof(h));
 	rec->type = h.type;
 	rec->length = h.length;
@@ -311,17 +357,21 @@ int sr_record_body(struct sr_io *io, struct sr_record *rec, struct pvx_err *err)
 		rec->cap = total;
 	}
 	if ((rc = sr_io_read(io, rec->body, total)) < 0)
-		return pvx_fail(err, rc, rc == -ENODATA ? "the image is cut in a %s record" :
-				"reading the image: %s", rc == -ENODATA ?
-				sr_record_name(rec->type) : strerror(-rc));
+		return pvx_fail(err, rc,
+				rc == -ENODATA ? "the image is cut in a %s record"
+					       : "reading the image: %s",
+				rc == -ENODATA ? sr_record_name(rec->type) : strerror(-rc));
 	for (size_t i = rec->length; i < total; i++)
 		if (rec->body[i])
-			return pvx_fail(err, -EBADMSG, "the image is damaged: padding of a %s "
-					"record is not zero", sr_record_name(rec->type));
+			return pvx_fail(err, -EBADMSG,
+					"the image is damaged: padding of a %s "
+					"record is not zero",
+					sr_record_name(rec->type));
 	if (!sr_record_sum_ok(rec->type, rec->body, rec->length))
-		return pvx_fail(err, -EBADMSG, "the image is damaged: the checksum of the %s "
-				"record at byte %llu does not match", sr_record_name(rec->type),
-				(unsigned long long)rec->offset);
+		return pvx_fail(err, -EBADMSG,
+				"the image is damaged: the checksum of the %s "
+				"record at byte %llu does not match",
+				sr_record_name(rec->type), (unsigned long long)rec->offset);
 	return 0;
 }
 
@@ -330,9 +380,10 @@ int sr_record_skip(struct sr_io *io, const struct sr_record *rec, struct pvx_err
 	int rc = sr_io_skip(io, rec->length + sr_pad(rec->length));
 
 	if (rc < 0)
-		return pvx_fail(err, rc, rc == -ENODATA ? "the image is cut in a %s record" :
-				"reading the image: %s", rc == -ENODATA ?
-				sr_record_name(rec->type) : strerror(-rc));
+		return pvx_fail(err, rc,
+				rc == -ENODATA ? "the image is cut in a %s record"
+					       : "reading the image: %s",
+				rc == -ENODATA ? sr_record_name(rec->type) : strerror(-rc));
 	return 0;
 }
 

@@ -33,11 +33,16 @@ int sr_domain_info(struct pvctrl *h, pv_domid_t domid, struct pv_privcmd_domext 
 static const char *sr_reason(uint32_t r)
 {
 	switch (r) {
-	case PV_SHUTDOWN_poweroff: return "powered off";
-	case PV_SHUTDOWN_reboot: return "rebooted";
-	case PV_SHUTDOWN_crash: return "crashed";
-	case PV_SHUTDOWN_watchdog: return "was stopped by its watchdog";
-	default: return "shut down";
+	case PV_SHUTDOWN_poweroff:
+		return "powered off";
+	case PV_SHUTDOWN_reboot:
+		return "rebooted";
+	case PV_SHUTDOWN_crash:
+		return "crashed";
+	case PV_SHUTDOWN_watchdog:
+		return "was stopped by its watchdog";
+	default:
+		return "shut down";
 	}
 }
 
@@ -104,13 +109,18 @@ int sr_suspend(struct pvctrl *h, struct xs_handle *xs, pv_domid_t domid, uint32_
 				strerror(-rc));
 	rc = sr_wait_suspend(h, domid, deadline, err);
 	if (rc == 0 && sr_take_back(xs, domid) == 0)
-		rc = sr_wait_suspend(h, domid, util_now_ns() + 1000000000ull, err); /* just now? */
+		rc = sr_wait_suspend(h, domid, util_now_ns() + 1000000000ull,
+				     err); /* just now? */
 	if (rc == 0)
-		return pvx_fail(err, -ETIMEDOUT, "the guest did not suspend within %u s (%s); it "
-				"was left running as it was", timeout_ms / 1000,
-				sr_take_back(xs, domid) ? "it never read the request: no PV "
-				"control interface?" : "it read the request but did not suspend: its "
-				"kernel may not support suspend");
+		return pvx_fail(err, -ETIMEDOUT,
+				"the guest did not suspend within %u s (%s); it "
+				"was left running as it was",
+				timeout_ms / 1000,
+				sr_take_back(xs, domid)
+					? "it never read the request: no PV "
+					  "control interface?"
+					: "it read the request but did not suspend: its "
+					  "kernel may not support suspend");
 	if (rc < 0)
 		return rc;
 	rc = pvctrl_domain_quiesce(h, domid, SR_QUIESCE_MS);

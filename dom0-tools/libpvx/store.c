@@ -20,12 +20,15 @@ int pvx_store_open(struct xs_handle **xs, struct pvx_err *err)
 	int rc = xs_open(xs);
 
 	if (rc == -EPERM)
-		return pvx_fail(err, rc, "the store's socket (xenstored.sock) is served by "
+		return pvx_fail(err, rc,
+				"the store's socket (xenstored.sock) is served by "
 				"another user's process (neither root nor you): not talking to it; "
 				"remove it, or use a run directory of your own");
 	if (rc < 0)
-		return pvx_fail(err, rc, "cannot reach the store (xsd): %s; is xsd installed and "
-				"running? (pvx daemons start)", strerror(-rc));
+		return pvx_fail(err, rc,
+				"cannot reach the store (xsd): %s; is xsd installed and "
+				"running? (pvx daemons start)",
+				strerror(-rc));
 	return 0;
 }
 
@@ -70,21 +73,21 @@ static int store_layout(struct xs_handle *xs, pv_domid_t domid, const struct dom
 			const struct pvx_boot_ports *bp)
 {
 	const uint32_t t = 0;
-	static const char *const guest_dirs[] = { "device", "data", "drivers", "feature",
-						   "attr", "error", "control" };
+	static const char *const guest_dirs[] = { "device", "data",  "drivers", "feature",
+						  "attr",   "error", "control" };
 	char uuid[37], num[32];
 	int rc;
 
 	domcfg_uuid_format(dc->uuid, uuid);
-#define W(val, ...)                                                     \
-	do {                                                            \
+#define W(val, ...) \
+	do { \
 		if ((rc = pvx_xs_write(xs, t, (val), __VA_ARGS__)) < 0) \
-			return rc;                                      \
+			return rc; \
 	} while (0)
-#define WN(n, ...)                                                      \
-	do {                                                            \
+#define WN(n, ...) \
+	do { \
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(n)); \
-		W(num, __VA_ARGS__);                                    \
+		W(num, __VA_ARGS__); \
 	} while (0)
 	/* the domain's home: dom0 owns it, the domain reads it */
 	W("", "/local/domain/%u", domid);

@@ -72,10 +72,23 @@ static int rate_bytes_per_sec(const char *s, uint64_t *out)
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	switch (*p) {
-	case 'K': case 'k': mult = 1000; p++; break;
-	case 'M': case 'm': mult = 1000000; p++; break;
-	case 'G': case 'g': mult = 1000000000; p++; break;
-	default: break;
+	case 'K':
+	case 'k':
+		mult = 1000;
+		p++;
+		break;
+	case 'M':
+	case 'm':
+		mult = 1000000;
+		p++;
+		break;
+	case 'G':
+	case 'g':
+		mult = 1000000000;
+		p++;
+		break;
+	default:
+		break;
 	}
 	if (v > UINT64_MAX / mult)
 		return -EINVAL;
@@ -202,7 +215,8 @@ static int ip_list_ok(const char *s)
 static int key_mac(struct vs_ctx *c, const char *item, const char *v)
 {
 	if (netaddr_mac_parse(v, c->vs->mac))
-		return vs_error(c, item, "not a unicast MAC address; write six hex pairs "
+		return vs_error(c, item,
+				"not a unicast MAC address; write six hex pairs "
 				"like 00:16:3e:12:34:56");
 	c->vs->mac_given = 1;
 	return 0;
@@ -229,7 +243,8 @@ static int key_vifname(struct vs_ctx *c, const char *item, const char *v)
 static int key_ip(struct vs_ctx *c, const char *item, const char *v)
 {
 	if (strlen(v) > VIFSPEC_IP_MAX || !ip_list_ok(v))
-		return vs_error(c, item, "give IPv4 addresses (a.b.c.d[/prefix]) separated by "
+		return vs_error(c, item,
+				"give IPv4 addresses (a.b.c.d[/prefix]) separated by "
 				"spaces");
 	strcpy(c->vs->ip, v);
 	return 0;
@@ -238,7 +253,8 @@ static int key_ip(struct vs_ctx *c, const char *item, const char *v)
 static int key_rate(struct vs_ctx *c, const char *item, const char *v)
 {
 	if (vifspec_parse_rate(v, &c->vs->rate_bytes, &c->vs->rate_usecs))
-		return vs_error(c, item, "write RATE/s[@INTERVAL]: RATE a number with K, M or G "
+		return vs_error(c, item,
+				"write RATE/s[@INTERVAL]: RATE a number with K, M or G "
 				"and B (bytes) or b (bits), INTERVAL with us, ms or s, e.g. "
 				"10Mb/s or 100KB/s@20ms");
 	return 0;
@@ -267,7 +283,8 @@ static int key_mtu(struct vs_ctx *c, const char *item, const char *v)
 static int key_backend(struct vs_ctx *c, const char *item, const char *v)
 {
 	if (strcmp(v, "0") && strcmp(v, "Domain-0"))
-		return vs_error(c, item, "pvisor's backends run in dom0; leave backend= out "
+		return vs_error(c, item,
+				"pvisor's backends run in dom0; leave backend= out "
 				"or write backend=0");
 	return 0;
 }
@@ -299,7 +316,8 @@ static int key_script(struct vs_ctx *c, const char *item, const char *v)
 static int key_model(struct vs_ctx *c, const char *item, const char *v)
 {
 	(void)v;
-	vs_warn(c, item, "accepted and ignored: an emulated NIC model is for HVM guests under a "
+	vs_warn(c, item,
+		"accepted and ignored: an emulated NIC model is for HVM guests under a "
 		"device model; pvisor gives every guest a PV vif");
 	return 0;
 }
@@ -317,11 +335,21 @@ struct vs_key {
 };
 
 static const struct vs_key vs_keys[] = {
-	{ "mac", key_mac },         { "bridge", key_bridge },   { "netdev", key_bridge },
-	{ "vifname", key_vifname }, { "ip", key_ip },           { "rate", key_rate },
-	{ "devid", key_devid },     { "mtu", key_mtu },         { "backend", key_backend },
-	{ "type", key_type },       { "model", key_model },     { "script", key_script },
-	{ "gatewaydev", key_ignored }, { "accel", key_ignored }, { "forwarddev", key_ignored },
+	{ "mac", key_mac },
+	{ "bridge", key_bridge },
+	{ "netdev", key_bridge },
+	{ "vifname", key_vifname },
+	{ "ip", key_ip },
+	{ "rate", key_rate },
+	{ "devid", key_devid },
+	{ "mtu", key_mtu },
+	{ "backend", key_backend },
+	{ "type", key_type },
+	{ "model", key_model },
+	{ "script", key_script },
+	{ "gatewaydev", key_ignored },
+	{ "accel", key_ignored },
+	{ "forwarddev", key_ignored },
 	{ "vlan", key_ignored },
 };
 
@@ -380,8 +408,8 @@ static int vs_items(struct vs_ctx *c, char *buf)
 	return 0;
 }
 
-int vifspec_parse(const char *spec, struct vif_spec *vs,
-		  void (*warn)(void *ctx, const char *msg), void *ctx, struct pvx_err *err)
+int vifspec_parse(const char *spec, struct vif_spec *vs, void (*warn)(void *ctx, const char *msg),
+		  void *ctx, struct pvx_err *err)
 {
 	struct vs_ctx c;
 	char *buf;

@@ -41,8 +41,7 @@ int xs_fileno(struct xs_handle *h);
 /* tx is 0 outside a transaction. Strings returned through char ** are malloc'd and
  * NUL-terminated; the caller frees them. */
 int xs_read(struct xs_handle *h, uint32_t tx, const char *path, char **value, size_t *len);
-int xs_write(struct xs_handle *h, uint32_t tx, const char *path, const void *value,
-	     size_t len);
+int xs_write(struct xs_handle *h, uint32_t tx, const char *path, const void *value, size_t len);
 int xs_mkdir(struct xs_handle *h, uint32_t tx, const char *path);
 int xs_rm(struct xs_handle *h, uint32_t tx, const char *path);
 /* *names is one allocation (array + strings): free(*names) only. */
@@ -51,8 +50,8 @@ int xs_directory(struct xs_handle *h, uint32_t tx, const char *path, char ***nam
 /* *perms is malloc'd; the first entry is the owner and the default access. */
 int xs_get_perms(struct xs_handle *h, uint32_t tx, const char *path, struct xs_perm **perms,
 		 unsigned *count);
-int xs_set_perms(struct xs_handle *h, uint32_t tx, const char *path,
-		 const struct xs_perm *perms, unsigned count);
+int xs_set_perms(struct xs_handle *h, uint32_t tx, const char *path, const struct xs_perm *perms,
+		 unsigned count);
 /* "b0", "r5", "w3", "n0" <-> struct xs_perm. parse: 0 or -EINVAL; format: 0 or
  * -ENOSPC (buf too small). */
 int xs_perm_parse(const char *s, struct xs_perm *out);

@@ -180,7 +180,8 @@ static void xs_drain_buffered(struct xs_handle *h)
 	while (h->rlen - h->rhead >= sizeof(hdr)) {
 		char *body;
 		memcpy(&hdr, h->rbuf + h->rhead, sizeof(hdr));
-		if (h->rlen - h->rhead < sizeof(hdr) + hdr.len || hdr.len > PV_XENSTORE_PAYLOAD_MAX)
+		if (h->rlen - h->rhead < sizeof(hdr) + hdr.len ||
+		    hdr.len > PV_XENSTORE_PAYLOAD_MAX)
 			return;
 		if (xs_recv_msg(h, &hdr, &body) < 0)
 			return;
@@ -238,8 +239,7 @@ static int xs_send_raw(struct xs_handle *h, struct iovec *v, int n)
 	return 0;
 }
 
-int xs_send(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
-	    int niov)
+int xs_send(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov, int niov)
 {
 	struct pv_xsd_sockmsg hdr = { type, ++h->req_id, tx, 0 };
 	struct iovec v[8];
@@ -338,8 +338,8 @@ int xs_uncork(struct xs_handle *h)
 	return err;
 }
 
-int xs_talk(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov,
-	    int niov, char **reply, size_t *rlen)
+int xs_talk(struct xs_handle *h, uint32_t type, uint32_t tx, const struct iovec *iov, int niov,
+	    char **reply, size_t *rlen)
 {
 	struct pv_xsd_sockmsg hdr;
 	char *body;

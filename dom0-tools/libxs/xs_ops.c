@@ -36,8 +36,7 @@ int xs_read(struct xs_handle *h, uint32_t tx, const char *path, char **value, si
 	return xs_strings(h, PV_XS_READ, tx, &path, 1, value, len);
 }
 
-int xs_write(struct xs_handle *h, uint32_t tx, const char *path, const void *value,
-	     size_t len)
+int xs_write(struct xs_handle *h, uint32_t tx, const char *path, const void *value, size_t len)
 {
 	struct iovec v[2] = { xs_str(path), { (void *)value, len } };
 
@@ -80,8 +79,8 @@ static int xs_split(const char *buf, size_t len, char ***out, unsigned *count)
 
 /* Append one DIRECTORY_PART reply's names (after its generation) to *all. Returns 1
  * when the list is complete, 0 when more parts follow, -errno. */
-static int xs_dir_part(struct xs_handle *h, uint32_t tx, const char *path, size_t off,
-		       char **all, size_t *len, char *gen, size_t genlen)
+static int xs_dir_part(struct xs_handle *h, uint32_t tx, const char *path, size_t off, char **all,
+		       size_t *len, char *gen, size_t genlen)
 {
 	char num[24], *r, *grown;
 	const char *s[2] = { path, num };
@@ -116,8 +115,8 @@ static int xs_dir_part(struct xs_handle *h, uint32_t tx, const char *path, size_
 }
 
 /* Children of a directory too big for one reply, in parts. */
-static int xs_directory_parts(struct xs_handle *h, uint32_t tx, const char *path,
-			      char **all, size_t *len)
+static int xs_directory_parts(struct xs_handle *h, uint32_t tx, const char *path, char **all,
+			      size_t *len)
 {
 	char gen[24];
 	int err = -EAGAIN;
@@ -175,7 +174,7 @@ int xs_perm_parse(const char *s, struct xs_perm *out)
 
 int xs_perm_format(const struct xs_perm *p, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%c%u", "nrwb"[p->access & 3], p->domid);
+	int n = snprintf(buf, len, "%c%u", "nrwb"[p->access & 3], p -> domid);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
@@ -206,8 +205,8 @@ int xs_get_perms(struct xs_handle *h, uint32_t tx, const char *path, struct xs_p
 	return 0;
 }
 
-int xs_set_perms(struct xs_handle *h, uint32_t tx, const char *path,
-		 const struct xs_perm *perms, unsigned count)
+int xs_set_perms(struct xs_handle *h, uint32_t tx, const char *path, const struct xs_perm *perms,
+		 unsigned count)
 {
 	char buf[PV_XENSTORE_PAYLOAD_MAX];
 	size_t used = strlen(path) + 1;
@@ -269,8 +268,7 @@ int xs_transaction_end(struct xs_handle *h, uint32_t tx, bool commit)
 }
 
 /* A message whose arguments are decimal numbers. */
-static int xs_numbers(struct xs_handle *h, uint32_t type, const uint64_t *v, int n,
-		      char **reply)
+static int xs_numbers(struct xs_handle *h, uint32_t type, const uint64_t *v, int n, char **reply)
 {
 	char buf[3][24];
 	const char *s[3];

@@ -27,10 +27,10 @@
 #include "rundir.h"
 #include "util.h"
 
-#define CDOM_LOG_WARN(d, ...)                                                     \
-	do {                                                                       \
-		if (log_ratelimit(&(d)->warn_n, &(d)->warn_w, 5))                  \
-			log_warnx(__VA_ARGS__);                                    \
+#define CDOM_LOG_WARN(d, ...) \
+	do { \
+		if (log_ratelimit(&(d)->warn_n, &(d)->warn_w, 5)) \
+			log_warnx(__VA_ARGS__); \
 	} while (0)
 
 uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd)
@@ -234,12 +234,12 @@ static void cdom_name(struct consd *s, struct cdom *d, const char *given)
 		return;
 	if (ok)
 		log_warnx("dom%u: name %s is still served for another domain: logging to "
-			  "dom%u.log", d->domid, d->name, d->domid);
+			  "dom%u.log",
+			  d->domid, d->name, d->domid);
 	snprintf(d->name, sizeof(d->name), "dom%u", d->domid);
 }
 
-int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port,
-		const char *name)
+int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port, const char *name)
 {
 	struct cdom *d = calloc(1, sizeof(*d));
 	int rc;
@@ -258,7 +258,8 @@ int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port,
 		goto fail;
 	d->lport = (uint32_t)rc;
 	if ((rc = cdom_pty_open(d)) < 0 ||
-	    (rc = cdom_epoll(s, EPOLL_CTL_ADD, d->pty, EPOLLIN, cons_tag(TAG_PTY, domid, d->pty))) < 0)
+	    (rc = cdom_epoll(s, EPOLL_CTL_ADD, d->pty, EPOLLIN,
+			     cons_tag(TAG_PTY, domid, d->pty))) < 0)
 		goto fail;
 	if ((rc = cdom_open_log(s, d)) < 0)
 		log_warnx("dom%u: cannot open its console log %s: %s (output goes to the pty only)",
@@ -326,7 +327,8 @@ static void cdom_broken(struct cdom *d, const char *what)
 {
 	d->broken = 1;
 	log_warnx("dom%u (%s): console ring %s has impossible indices; console stopped until "
-		  "the domain is re-created", d->domid, d->name, what);
+		  "the domain is re-created",
+		  d->domid, d->name, what);
 }
 
 /* How much output the clients let through: 0 while one is over its queue limit
@@ -348,8 +350,8 @@ static int cdom_clients_ready(struct consd *s, struct cdom *d, uint64_t now)
 	return 1;
 }
 
-static void cdom_client_queue(struct consd *s, struct cdom *d, struct cclient *c,
-			      const char *buf, size_t n, uint64_t now)
+static void cdom_client_queue(struct consd *s, struct cdom *d, struct cclient *c, const char *buf,
+			      size_t n, uint64_t now)
 {
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;

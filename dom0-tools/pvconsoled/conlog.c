@@ -106,7 +106,8 @@ int conlog_write(struct conlog *l, const char *buf, size_t len)
 		l->tokens -= (double)len;
 	if (l->lim->max_bytes && l->bytes + len > l->lim->max_bytes) {
 		const char *nl = l->bytes >= l->lim->max_bytes + CONLOG_LINE_SLACK
-					 ? buf - 1 : memchr(buf, '\n', len);
+					 ? buf - 1
+					 : memchr(buf, '\n', len);
 		size_t head = nl ? (size_t)(nl - buf) + 1 : len;
 
 		if (head > 0 && (rc = conlog_append(l, buf, head)) < 0)

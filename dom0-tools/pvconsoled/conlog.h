@@ -8,16 +8,16 @@
 #include <stdint.h>
 
 struct conlog_limits {
-	uint64_t max_bytes;  /* rotate when the file reaches this (0: never) */
-	uint64_t rate;       /* bytes per second a domain may log (0: unlimited) */
-	uint64_t burst;      /* bucket size */
+	uint64_t max_bytes; /* rotate when the file reaches this (0: never) */
+	uint64_t rate;      /* bytes per second a domain may log (0: unlimited) */
+	uint64_t burst;     /* bucket size */
 };
 
 struct conlog {
 	int fd;
-	uint64_t bytes;      /* size of the current file */
-	double tokens;       /* bytes that may be written now */
-	uint64_t refill_ns;  /* when tokens was last topped up */
+	uint64_t bytes;     /* size of the current file */
+	double tokens;      /* bytes that may be written now */
+	uint64_t refill_ns; /* when tokens was last topped up */
 	char path[512];
 	const struct conlog_limits *lim;
 };

@@ -46,7 +46,8 @@ void greet_accept(struct consd *s)
 	if (fd < 0)
 		return;
 	if (!greet_peer_ok(fd)) {
-		greet_reply(fd, "err permission denied: run pvx as root or as pvconsoled's user\n");
+		greet_reply(fd,
+			    "err permission denied: run pvx as root or as pvconsoled's user\n");
 		close(fd);
 		return;
 	}
@@ -80,7 +81,7 @@ static int greet_take(struct consd *s, struct greet *g)
 /* What a client asks: "attach DOMID", or from a domain's creator, which knows the
  * ring before the store does, "attach DOMID ring=GFN port=PORT name=NAME". */
 struct greet_req {
-	long domid;            /* -1: not a request */
+	long domid; /* -1: not a request */
 	uint64_t gfn, port;
 	int has_ring;
 	char name[64];
@@ -138,7 +139,8 @@ static struct cdom *greet_find(struct consd *s, const struct greet_req *r)
 	struct cdom *d = cdom_find(s, domid);
 
 	if (!d && r->has_ring == 3) {
-		int rc = cdom_attach(s, domid, r->gfn, (uint32_t)r->port, r->name[0] ? r->name : NULL);
+		int rc = cdom_attach(s, domid, r->gfn, (uint32_t)r->port,
+				     r->name[0] ? r->name : NULL);
 
 		if (rc < 0)
 			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
@@ -169,8 +171,10 @@ static void greet_finish(struct consd *s, int fd, const char *line)
 	}
 	d = greet_find(s, &r);
 	if (!d && r.has_ring == 3) {
-		greet_reply(fd, "err domain %ld: its console ring cannot be served (see "
-			    "pvconsoled.log)\n", domid);
+		greet_reply(fd,
+			    "err domain %ld: its console ring cannot be served (see "
+			    "pvconsoled.log)\n",
+			    domid);
 		goto drop;
 	}
 	if (!d) {

@@ -49,23 +49,35 @@ static uint64_t consd_num(const char *opt, const char *s)
 
 static int consd_opts(int argc, char **argv, struct consd *s)
 {
-	static const struct option lo[] = {
-		{ "log-max", required_argument, NULL, 'm' }, { "log-rate", required_argument, NULL, 'r' },
-		{ "log-burst", required_argument, NULL, 'b' }, { "budget", required_argument, NULL, 'B' },
-		{ "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "log-max", required_argument, NULL, 'm' },
+					    { "log-rate", required_argument, NULL, 'r' },
+					    { "log-burst", required_argument, NULL, 'b' },
+					    { "budget", required_argument, NULL, 'B' },
+					    { "verbose", no_argument, NULL, 'v' },
+					    { NULL, 0, NULL, 0 } };
 	int c, verbose = 0;
 
 	s->lim = (struct conlog_limits){ 8u << 20, 1u << 20, 256u << 10 };
 	s->budget = 4096;
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'm': s->lim.max_bytes = consd_num("--log-max", optarg); break;
-		case 'r': s->lim.rate = consd_num("--log-rate", optarg); break;
-		case 'b': s->lim.burst = consd_num("--log-burst", optarg); break;
-		case 'B': s->budget = consd_num("--budget", optarg); break;
-		case 'v': verbose = 1; break;
-		default: consd_usage();
+		case 'm':
+			s->lim.max_bytes = consd_num("--log-max", optarg);
+			break;
+		case 'r':
+			s->lim.rate = consd_num("--log-rate", optarg);
+			break;
+		case 'b':
+			s->lim.burst = consd_num("--log-burst", optarg);
+			break;
+		case 'B':
+			s->budget = consd_num("--budget", optarg);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			consd_usage();
 		}
 	}
 	if (optind != argc || s->budget == 0)
@@ -163,7 +175,8 @@ static void consd_fd_event(struct consd *s, uint64_t tag, uint32_t events)
 
 		if (cons_drop_if_dead(s, d))
 			log_info("dom%u: its creator left before the introduction and the domain "
-				 "is gone (a failed create): console let go", domid);
+				 "is gone (a failed create): console let go",
+				 domid);
 	}
 }
 
@@ -206,12 +219,23 @@ static int consd_loop(struct consd *s)
 			uint64_t tag = evs[i].data.u64;
 
 			switch (CONS_TAG_KIND(tag)) {
-			case TAG_SIGNAL: return 0;
-			case TAG_LISTEN: greet_accept(s); break;
-			case TAG_GREET: greet_input(s, CONS_TAG_FD(tag)); break;
-			case TAG_EVTCHN: consd_evtchn(s); break;
-			case TAG_XS: consd_xs_events(s); break;
-			default: consd_fd_event(s, tag, evs[i].events); break;
+			case TAG_SIGNAL:
+				return 0;
+			case TAG_LISTEN:
+				greet_accept(s);
+				break;
+			case TAG_GREET:
+				greet_input(s, CONS_TAG_FD(tag));
+				break;
+			case TAG_EVTCHN:
+				consd_evtchn(s);
+				break;
+			case TAG_XS:
+				consd_xs_events(s);
+				break;
+			default:
+				consd_fd_event(s, tag, evs[i].events);
+				break;
 			}
 		}
 		if (s->scan_now || util_now_ns() >= s->next_scan_ns)

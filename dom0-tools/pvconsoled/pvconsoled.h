@@ -16,15 +16,15 @@ struct pvctrl;
 struct pvctrl_evtchn;
 struct xs_handle;
 
-#define CONS_MAX_CLIENTS  8
-#define CONS_NAME_BUCKETS 1024 /* a power of two */
-#define CONS_CLIENT_QMAX  (256 * 1024) /* stop taking output while a client holds this much */
+#define CONS_MAX_CLIENTS     8
+#define CONS_NAME_BUCKETS    1024         /* a power of two */
+#define CONS_CLIENT_QMAX     (256 * 1024) /* stop taking output while a client holds this much */
 #define CONS_CLIENT_STALL_NS (10ull * 1000000000) /* ... and drop it after this long */
 
 /* One attached `pvx console`: a socket, and output not yet written to it. */
 struct cclient {
 	int fd;
-	char *q;            /* queued output */
+	char *q; /* queued output */
 	size_t qlen, qcap;
 	uint64_t full_since; /* when q went over CONS_CLIENT_QMAX, 0 if not */
 };
@@ -32,26 +32,26 @@ struct cclient {
 struct cdom {
 	pv_domid_t domid;
 	char name[64];
-	void *mem;                    /* the whole foreign mapping */
+	void *mem; /* the whole foreign mapping */
 	size_t mem_len;
 	struct pv_xencons_interface *intf;
-	uint32_t rport, lport;        /* guest's port, our bound port */
-	int pty, pty_slave;           /* master (ours), slave kept open so writes never EIO */
+	uint32_t rport, lport; /* guest's port, our bound port */
+	int pty, pty_slave;    /* master (ours), slave kept open so writes never EIO */
 	char tty[64];
-	uint64_t pty_dropped;         /* output the pty could not take (nobody reading) */
+	uint64_t pty_dropped; /* output the pty could not take (nobody reading) */
 	struct conlog log;
 	struct cclient clients[CONS_MAX_CLIENTS];
 	int nclients;
-	int broken;                   /* bad ring indices: served no more */
-	int unintroduced;             /* attached from the ring its creator gave, and the
+	int broken;       /* bad ring indices: served no more */
+	int unintroduced; /* attached from the ring its creator gave, and the
 				       * store has not introduced it yet: console/tty is
 				       * written at the introduction; should its creator
 				       * let go first, the create failed */
-	int work;                     /* the port fired or output is left: service it */
-	int in_work;                  /* on the consd's work list */
+	int work;         /* the port fired or output is left: service it */
+	int in_work;      /* on the consd's work list */
 	struct cdom *work_next;
-	struct cdom *name_next;       /* consd's by_name chain */
-	int in_blocked;               /* in[] was full: input fds are not read */
+	struct cdom *name_next; /* consd's by_name chain */
+	int in_blocked;         /* in[] was full: input fds are not read */
 	uint64_t out_bytes, in_bytes;
 	unsigned warn_n;
 	long warn_w;
@@ -74,12 +74,12 @@ struct consd {
 	struct xs_handle *xs;
 	int epfd, lsock;
 	struct cdom *doms;
-	struct cdom *work_list;       /* domains with work: a loop turn serves these only */
-	struct cdom **by_domid;       /* PV_DOMID_FIRST_RESERVED entries */
-	struct cdom **by_lport;       /* PV_EVTCHN_HANDLE_PORTS entries */
+	struct cdom *work_list; /* domains with work: a loop turn serves these only */
+	struct cdom **by_domid; /* PV_DOMID_FIRST_RESERVED entries */
+	struct cdom **by_lport; /* PV_EVTCHN_HANDLE_PORTS entries */
 	struct cdom *by_name[CONS_NAME_BUCKETS]; /* log names in use (cdom.c) */
 	struct conlog_limits lim;
-	size_t budget;                /* output bytes per domain per loop turn */
+	size_t budget; /* output bytes per domain per loop turn */
 	uint64_t next_scan_ns;
 	int scan_now;
 	struct greet greets[CONS_MAX_GREETS];
@@ -97,8 +97,7 @@ uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd);
 /* Attach domid (ring-ref and port from the store): map, bind, pty, log. 0 or -errno. */
 /* Serve a domain's console ring: name NULL reads the domain's name (its log's name)
  * from the store, else the creator gave it (pvx create -c's attach request). */
-int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port,
-		const char *name);
+int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port, const char *name);
 /* Drain what the ring still holds into log and clients, then free everything. */
 void cdom_detach(struct consd *s, struct cdom *d);
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid);
@@ -128,8 +127,8 @@ void cons_scan_one(struct consd *s, pv_domid_t domid);
 void cons_scan_event(struct consd *s, const char *path);
 /* Detach d if its domain no longer runs: 1 if it did. */
 int cons_drop_if_dead(struct consd *s, struct cdom *d);
-#define CONS_SCAN_NS (5ull * 1000000000) /* safety net for events missed (xsd restart) */
-#define CONS_STORE_RETRY_NS (100ull * 1000000) /* store lost: reconnect this often */
+#define CONS_SCAN_NS        (5ull * 1000000000) /* safety net for events missed (xsd restart) */
+#define CONS_STORE_RETRY_NS (100ull * 1000000)  /* store lost: reconnect this often */
 
 /* greet.c: the client handshake, without blocking the loop. A client sends
  * "attach DOMID\n"; the answer is "ok NAME TTY\n" and then the raw console, or

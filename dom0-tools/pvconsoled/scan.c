@@ -51,7 +51,8 @@ static int scan_connect(struct consd *s)
 	if ((rc = scan_watch(s->xs, "@introduceDomain", "intro")) < 0 ||
 	    (rc = scan_watch(s->xs, "@releaseDomain", "release")) < 0 ||
 	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, xs_fileno(s->xs), &ev) < 0) {
-		log_warnx("cannot watch the store's domain events: %s", strerror(rc < 0 ? -rc : errno));
+		log_warnx("cannot watch the store's domain events: %s",
+			  strerror(rc < 0 ? -rc : errno));
 		xs_close(s->xs);
 		s->xs = NULL;
 		return rc < 0 ? rc : -errno;

@@ -73,7 +73,8 @@ static int lazy_records(struct lazy_image *img, struct sr_io *io, struct pvx_err
 		if (rec.type == PV_SR_REC_DOMAIN && !img->rec_of)
 			rc = lazy_domain(img, io, &rec, err);
 		else if (!img->rec_of)
-			rc = pvx_fail(err, -EBADMSG, "the image does not start with a DOMAIN record");
+			rc = pvx_fail(err, -EBADMSG,
+				      "the image does not start with a DOMAIN record");
 		else if (rec.type == PV_SR_REC_PAGE_DATA)
 			rc = lazy_pages(img, io, &rec, ph, err);
 		else

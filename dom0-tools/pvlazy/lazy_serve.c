@@ -23,10 +23,10 @@
 #include "pvlazy/pvlazy.h"
 #include "rundir.h"
 
-#define PAGE 4096u
-#define WINDOW 16u           /* pages filled around a fault (same record) */
-#define TICK_MS 500          /* how often we look whether the domain is still there */
-#define START_WAIT_MS 1000   /* one wait for the guest's mapping */
+#define PAGE          4096u
+#define WINDOW        16u  /* pages filled around a fault (same record) */
+#define TICK_MS       500  /* how often we look whether the domain is still there */
+#define START_WAIT_MS 1000 /* one wait for the guest's mapping */
 
 struct lazy_pager {
 	struct pvctrl *h;
@@ -34,9 +34,9 @@ struct lazy_pager {
 	struct lazy_image *img;
 	int uffd[2];
 	uint64_t base[2];
-	uint8_t *filled;     /* per RAM frame */
-	uint64_t left;       /* image frames not in yet */
-	uint32_t cur;        /* the record decoded below, or LAZY_NO_REC */
+	uint8_t *filled; /* per RAM frame */
+	uint64_t left;   /* image frames not in yet */
+	uint32_t cur;    /* the record decoded below, or LAZY_NO_REC */
 	uint8_t *body, *scratch;
 	uint64_t cpfn[PV_SR_PAGE_BATCH];
 	const uint8_t *cdata[PV_SR_PAGE_BATCH];
@@ -85,8 +85,10 @@ static int load_rec(struct lazy_pager *p, uint32_t id)
 /* One page into RAM through uffd i; -EEXIST when it is there already. */
 static int copy_page(struct lazy_pager *p, int i, uint64_t pfn, const uint8_t *data, int wake)
 {
-	struct uffdio_copy c = { .dst = p->base[i] + pfn * PAGE, .src = (uint64_t)(uintptr_t)data,
-				 .len = PAGE, .mode = wake ? 0 : UFFDIO_COPY_MODE_DONTWAKE };
+	struct uffdio_copy c = { .dst = p->base[i] + pfn * PAGE,
+				 .src = (uint64_t)(uintptr_t)data,
+				 .len = PAGE,
+				 .mode = wake ? 0 : UFFDIO_COPY_MODE_DONTWAKE };
 
 	if (ioctl(p->uffd[i], UFFDIO_COPY, &c) < 0)
 		return -errno;
@@ -183,8 +185,8 @@ static int fill_all(struct lazy_pager *p)
 		if ((rc = load_rec(p, id)) < 0)
 			return rc;
 		for (unsigned k = 0; k < p->cn; k++)
-			if (p->cpfn[k] == pfn && p->cdata[k] && copy_page(p, 0, pfn, p->cdata[k], 1) == -EEXIST &&
-			    !p->filled[pfn]) {
+			if (p->cpfn[k] == pfn && p->cdata[k] &&
+			    copy_page(p, 0, pfn, p->cdata[k], 1) == -EEXIST && !p->filled[pfn]) {
 				p->filled[pfn] = 1;
 				p->left--;
 			}
@@ -230,7 +232,8 @@ static void finish(struct lazy_pager *p, int client)
 	int rc = pvctrl_lazy(p->h, p->domid, PV_PRIVCMD_LAZY_DONE, 0, 0, NULL, NULL, NULL);
 
 	log_info("dom%u: every page is in (%llu faults, %llu pages copied, %llu zero pages): "
-		 "%s", p->domid, (unsigned long long)p->faults, (unsigned long long)p->copied,
+		 "%s",
+		 p->domid, (unsigned long long)p->faults, (unsigned long long)p->copied,
 		 (unsigned long long)p->zeroed, rc < 0 ? strerror(-rc) : "done");
 	if (client >= 0) {
 		(void)!write(client, rc < 0 ? "error\n" : "done\n", rc < 0 ? 6 : 5);
@@ -268,8 +271,8 @@ static int dom_alive(struct lazy_pager *p)
 	struct pv_privcmd_domext e;
 
 	return sr_domain_info(p->h, p->domid, &e) == 0 && e.state != PV_DOMSTATE_DYING &&
-	       e.state != PV_DOMSTATE_CRASHED && !(e.state == PV_DOMSTATE_SHUTDOWN &&
-						    e.shutdown_reason != PV_SHUTDOWN_suspend);
+	       e.state != PV_DOMSTATE_CRASHED &&
+	       !(e.state == PV_DOMSTATE_SHUTDOWN && e.shutdown_reason != PV_SHUTDOWN_suspend);
 }
 
 /* The guest's mapping's userfaultfd, once the domain has started. */
@@ -284,7 +287,6 @@ static void get_guest_uffd(struct lazy_pager *p)
 		p->uffd[1] = -1;
 	else /* poll() on a userfaultfd wants it non-blocking */
 		fcntl(p->uffd[1], F_SETFL, fcntl(p->uffd[1], F_GETFL) | O_NONBLOCK);
-
 }
 
 /* 1: go on; 0: stop (done, or the domain is gone); < 0: an error. */
@@ -317,8 +319,12 @@ static int step(struct lazy_pager *p)
 
 int lazy_serve(struct pvctrl *h, pv_domid_t domid, struct lazy_image *img)
 {
-	struct lazy_pager p = { .h = h, .domid = domid, .img = img, .uffd = { -1, -1 },
-				.left = img->in_image, .cur = LAZY_NO_REC };
+	struct lazy_pager p = { .h = h,
+				.domid = domid,
+				.img = img,
+				.uffd = { -1, -1 },
+				.left = img->in_image,
+				.cur = LAZY_NO_REC };
 	int rc;
 
 	p.ctl = -1;
@@ -327,7 +333,8 @@ int lazy_serve(struct pvctrl *h, pv_domid_t domid, struct lazy_image *img)
 	p.scratch = malloc((size_t)PV_SR_PAGE_BATCH * PAGE);
 	rc = p.filled && p.body && p.scratch ? 0 : -ENOMEM;
 	if (rc == 0)
-		rc = pvctrl_lazy(h, domid, PV_PRIVCMD_LAZY_FD, 0, 0, &p.uffd[0], &p.base[0], NULL);
+		rc = pvctrl_lazy(h, domid, PV_PRIVCMD_LAZY_FD, 0, 0, &p.uffd[0], &p.base[0],
+				 NULL);
 	if (rc == 0) {
 		p.ctl = ctl_open(domid);
 		log_info("dom%u: serving %llu pages of the image on first touch", domid,

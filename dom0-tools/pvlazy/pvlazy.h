@@ -19,16 +19,16 @@
 #define LAZY_EAGER  (UINT32_MAX - 1) /* loaded by the restore already */
 
 struct lazy_rec {
-	uint64_t offset;   /* the body in the image file */
+	uint64_t offset; /* the body in the image file */
 	uint32_t length;
-	int checked;       /* its sum was found right */
+	int checked; /* its sum was found right */
 };
 
 struct lazy_image {
 	int fd;
 	uint64_t max_pages;
 	struct sr_layout layout;
-	uint32_t *rec_of;  /* per RAM frame: the last record holding it, LAZY_NO_REC or
+	uint32_t *rec_of; /* per RAM frame: the last record holding it, LAZY_NO_REC or
 			    * LAZY_EAGER */
 	struct lazy_rec *recs;
 	uint32_t nrecs, cap;

@@ -117,8 +117,10 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 	snprintf(log, sizeof(log), "%s.log", dd->name);
 	rc = pvstart_spawn(dd->name, argv, log, &pid);
 	if (rc == -ELOOP)
-		return pvx_fail(err, rc, "cannot start %s: %s/%s is a symbolic link (not "
-				"followed): remove it", dd->name, rundir_path(), log);
+		return pvx_fail(err, rc,
+				"cannot start %s: %s/%s is a symbolic link (not "
+				"followed): remove it",
+				dd->name, rundir_path(), log);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot start %s/%s: %s", rundir_bindir(), dd->name,
 				strerror(-rc));
@@ -126,8 +128,8 @@ static int daemon_start(const struct daemon_def *dd, struct pvx_err *err)
 		if (daemon_running(dd))
 			return 0;
 		if (waitpid(pid, &status, WNOHANG) == pid)
-			return pvx_fail(err, -ECHILD, "%s exited at start; see %s/%s.log", dd->name,
-					rundir_path(), dd->name);
+			return pvx_fail(err, -ECHILD, "%s exited at start; see %s/%s.log",
+					dd->name, rundir_path(), dd->name);
 		nanosleep(&ms, NULL);
 	}
 	return pvx_fail(err, -ETIMEDOUT, "%s did not start in %s; see %s/%s.log", dd->name,
@@ -145,7 +147,8 @@ static int daemons_lock(struct pvx_err *err)
 	fd = rundir_open("daemons.lock", O_RDWR | O_CREAT, 0600);
 	if (fd < 0)
 		return pvx_fail(err, fd, "cannot open %s/daemons.lock: %s%s", rundir_path(),
-				strerror(-fd), fd == -ELOOP ? " (a symbolic link: remove it)" : "");
+				strerror(-fd),
+				fd == -ELOOP ? " (a symbolic link: remove it)" : "");
 	if (flock(fd, LOCK_EX) < 0) {
 		int rc = -errno;
 
@@ -356,9 +359,11 @@ int pvstart_connect(struct pvctrl **h, struct pvx_err *err)
 		rc = pvctrl_open(h);
 	}
 	if (rc == -EPERM)
-		return pvx_fail(err, rc, "%s/%s is served by another user's process (neither "
+		return pvx_fail(err, rc,
+				"%s/%s is served by another user's process (neither "
 				"root nor you): not talking to it; remove it, or use a run "
-				"directory of your own", rundir_path(), PV_PRIVCMD_SOCKET);
+				"directory of your own",
+				rundir_path(), PV_PRIVCMD_SOCKET);
 	if (rc < 0)
 		return pvx_fail(err, rc, "cannot reach pvisor in %s: %s", rundir_path(),
 				strerror(-rc));

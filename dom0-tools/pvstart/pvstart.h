@@ -18,10 +18,10 @@ struct xs_handle;
  * with the others) only while $RUNDIR/pvxweb.conf exists: pvx web writes it. */
 struct pvstart_daemon_status {
 	const char *name;
-	int running;    /* its socket accepts connections */
-	pid_t pid;      /* from its pid file, 0 if none */
-	int installed;  /* its binary exists */
-	int enabled;    /* 0 for an optional daemon that is not enabled (pvxweb) */
+	int running;   /* its socket accepts connections */
+	pid_t pid;     /* from its pid file, 0 if none */
+	int installed; /* its binary exists */
+	int enabled;   /* 0 for an optional daemon that is not enabled (pvxweb) */
 };
 
 /* Start every installed daemon that is not running, in order, under a lock so

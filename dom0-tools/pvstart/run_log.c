@@ -9,8 +9,8 @@
 #include "rundir.h"
 
 /* "<time> PROG ARG...: exit status N", then what it said. */
-static void run_log_append(const char *logname, char *const argv[], const struct pvstart_output *o,
-			   int rc)
+static void run_log_append(const char *logname, char *const argv[],
+			   const struct pvstart_output *o, int rc)
 {
 	char path[512], when[32];
 	time_t now = time(NULL);
@@ -54,7 +54,8 @@ int pvstart_run_logged(char *const argv[], const char *const *env_add, int timeo
 	run_log_append(logname, argv, &o, rc);
 	run_last_line(o.err, last, sizeof(last));
 	if (rc == -ETIMEDOUT)
-		pvx_fail(err, rc, "%s did not finish within %d s (killed)", argv[0], timeout_ms / 1000);
+		pvx_fail(err, rc, "%s did not finish within %d s (killed)", argv[0],
+			 timeout_ms / 1000);
 	else if (rc < 0)
 		pvx_fail(err, rc, "cannot run %s: %s", argv[0], strerror(-rc));
 	else if (o.status != 0)

@@ -26,7 +26,7 @@ int pvstart_spawn_attrs(posix_spawnattr_t *a)
 	rc = posix_spawnattr_init(a);
 	if (rc == 0)
 		rc = posix_spawnattr_setflags(a, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-						 POSIX_SPAWN_SETSIGDEF);
+							 POSIX_SPAWN_SETSIGDEF);
 	if (rc == 0)
 		rc = posix_spawnattr_setsigmask(a, &none);
 	if (rc == 0)

@@ -121,9 +121,10 @@ static int console_send(const char *req, char *err, size_t errlen)
 	if (rc == 0)
 		rc = peer_connect(fd, path, &who); /* root or us, before we send anything */
 	if (rc == -EPERM) {
-		snprintf(err, errlen, "%s is served by uid %lu, neither root nor you: not "
-			 "talking to it (remove it, or use a run directory of your own)", path,
-			 (unsigned long)who);
+		snprintf(err, errlen,
+			 "%s is served by uid %lu, neither root nor you: not "
+			 "talking to it (remove it, or use a run directory of your own)",
+			 path, (unsigned long)who);
 		close(fd);
 		return -EPERM;
 	}
@@ -153,8 +154,10 @@ int cli_console_answer(int fd, char *err, size_t errlen)
 	if (strncmp(line, "ok ", 3) == 0)
 		return fd;
 	close(fd);
-	snprintf(err, errlen, "%s", strncmp(line, "err ", 4) == 0 || strncmp(line, "wait ", 5) == 0
-					    ? strchr(line, ' ') + 1 : line);
+	snprintf(err, errlen, "%s",
+		 strncmp(line, "err ", 4) == 0 || strncmp(line, "wait ", 5) == 0
+			 ? strchr(line, ' ') + 1
+			 : line);
 	return strncmp(line, "wait ", 5) == 0 ? -EAGAIN : -EPROTO;
 }
 
@@ -208,7 +211,8 @@ int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s)
 	}
 	if (fd == -EAGAIN)
 		cli_fail("domain %u has no console ring (none in the store after %d s); what it "
-			 "writes with console_io (console=io) is in `pvx dmesg`", domid, wait_s);
+			 "writes with console_io (console=io) is in `pvx dmesg`",
+			 domid, wait_s);
 	else if (fd < 0)
 		cli_fail("console of domain %u: %s", domid, err);
 	return fd;
@@ -316,8 +320,8 @@ static int console_check_kind(const char *type, uint64_t num)
 		return cli_fail("-t %s: the console type is pv, serial or vuart", type);
 	if (strcmp(type, "pv") != 0)
 		return cli_fail("-t %s: pvisor emulates no %s (it runs no device model); the "
-				"domain's console is -t pv", type,
-				type[0] == 's' ? "serial port" : "UART");
+				"domain's console is -t pv",
+				type, type[0] == 's' ? "serial port" : "UART");
 	if (num != 0)
 		return cli_fail("-n %llu: pvisor serves one PV console per domain, number 0",
 				(unsigned long long)num);
@@ -338,7 +342,8 @@ static int console_parse(int argc, char **argv, int *wait_s)
 				return cli_fail("-n %s: not a console number", optarg);
 		} else if (c == 'w') {
 			if (util_parse_u64(optarg, 86400, &v) < 0)
-				return cli_fail("-w %s: not a number of seconds (0 to 86400)", optarg);
+				return cli_fail("-w %s: not a number of seconds (0 to 86400)",
+						optarg);
 			*wait_s = (int)v;
 		} else {
 			return cli_usage("console");

@@ -32,11 +32,20 @@ static int create_parse_args(int argc, char **argv, struct create_opts *o)
 	o->dry_run = cli.dryrun;
 	while ((c = getopt_long(argc, argv, "+cpqnh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'c': o->console = 1; break;
-		case 'p': o->paused = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'n': o->dry_run = 1; break;
-		default: return -1;
+		case 'c':
+			o->console = 1;
+			break;
+		case 'p':
+			o->paused = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		default:
+			return -1;
 		}
 	}
 	if (optind >= argc)
@@ -150,8 +159,10 @@ int cmd_create(int argc, char **argv)
 	rc = pvstart_domain_create(h, &dc, o.paused ? PVX_CREATE_PAUSED : 0, text, &domid, &err);
 	pvx_console_hook_set(NULL);
 	if (rc == 0 && !text)
-		fprintf(stderr, "pvx: warning: out of memory saving the config of %s: its "
-			"on_reboot / on_crash restart actions will not be carried out\n", dc.name);
+		fprintf(stderr,
+			"pvx: warning: out of memory saving the config of %s: its "
+			"on_reboot / on_crash restart actions will not be carried out\n",
+			dc.name);
 	free(text);
 	if (rc < 0) {
 		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));

@@ -16,7 +16,7 @@
 
 static const char *state_name(uint32_t s)
 {
-	static const char *names[] = { "created", "running", "blocked", "paused",
+	static const char *names[] = { "created",  "running", "blocked", "paused",
 				       "shutdown", "crashed", "dying" };
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
@@ -215,22 +215,34 @@ static int list_json(const struct cli_domset *s)
 
 static int list_parse(int argc, char **argv, struct list_opts *o)
 {
-	static const struct option lo[] = {
-		{ "long", no_argument, NULL, 'l' },    { "json", no_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' }, { "context", no_argument, NULL, 'Z' },
-		{ "cpupool", no_argument, NULL, 'c' }, { "numa", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "long", no_argument, NULL, 'l' },
+					    { "json", no_argument, NULL, 'l' },
+					    { "verbose", no_argument, NULL, 'v' },
+					    { "context", no_argument, NULL, 'Z' },
+					    { "cpupool", no_argument, NULL, 'c' },
+					    { "numa", no_argument, NULL, 'n' },
+					    { NULL, 0, NULL, 0 } };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "lvZcn", lo, NULL)) != -1) {
 		switch (c) {
-		case 'l': o->json = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'Z': o->context = 1; break;
-		case 'c': o->cpupool = 1; break;
-		case 'n': o->numa = 1; break;
-		default: return -1;
+		case 'l':
+			o->json = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'Z':
+			o->context = 1;
+			break;
+		case 'c':
+			o->cpupool = 1;
+			break;
+		case 'n':
+			o->numa = 1;
+			break;
+		default:
+			return -1;
 		}
 	}
 	return 0;

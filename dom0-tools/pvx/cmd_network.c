@@ -52,7 +52,8 @@ int cmd_network_attach(int argc, char **argv)
 	xs_close(xs);
 	if (rc == -EEXIST)
 		return cli_fail("network-attach: domain %s already has vif %d; give another "
-				"devid=", argv[1], vs.devid);
+				"devid=",
+				argv[1], vs.devid);
 	if (rc < 0)
 		return cli_fail("network-attach: %s", pvx_err_text(&err, rc));
 	netaddr_mac_format(vs.mac, mac);
@@ -61,8 +62,7 @@ int cmd_network_attach(int argc, char **argv)
 }
 
 /* devid from "N" or from a MAC that one of the domain's vifs has. */
-static int net_find(struct xs_handle *xs, pv_domid_t domid, const char *spec,
-		    unsigned *devid)
+static int net_find(struct xs_handle *xs, pv_domid_t domid, const char *spec, unsigned *devid)
 {
 	unsigned *ids = NULL;
 	uint64_t n64;

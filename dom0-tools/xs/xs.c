@@ -19,17 +19,28 @@ struct xs_cmd {
 static const char *xs_why(int err)
 {
 	switch (err) {
-	case ENOENT: return "no such node";
-	case EACCES: return "permission denied";
-	case EINVAL: return "invalid argument or path";
-	case EEXIST: return "already exists";
-	case ENOSPC: return "quota exceeded";
-	case E2BIG: return "too big or too many (quota)";
-	case EAGAIN: return "transaction conflict, try again";
-	case EPERM: return "operation not permitted";
-	case EBUSY: return "busy";
-	case EPIPE: return "the store closed the connection";
-	default: return strerror(err);
+	case ENOENT:
+		return "no such node";
+	case EACCES:
+		return "permission denied";
+	case EINVAL:
+		return "invalid argument or path";
+	case EEXIST:
+		return "already exists";
+	case ENOSPC:
+		return "quota exceeded";
+	case E2BIG:
+		return "too big or too many (quota)";
+	case EAGAIN:
+		return "transaction conflict, try again";
+	case EPERM:
+		return "operation not permitted";
+	case EBUSY:
+		return "busy";
+	case EPIPE:
+		return "the store closed the connection";
+	default:
+		return strerror(err);
 	}
 }
 
@@ -99,8 +110,10 @@ static int cmd_chmod(struct xs_handle *h, int argc, char **argv)
 		return xs_fail("chmod", argv[0], -ENOMEM);
 	for (int i = 1; i < argc && !err; i++)
 		if (xs_perm_parse(argv[i], &p[i - 1]) < 0) {
-			fprintf(stderr, "xs: chmod %s: bad permission '%s' (want r|w|b|n + domid, "
-				"e.g. b0 r5)\n", argv[0], argv[i]);
+			fprintf(stderr,
+				"xs: chmod %s: bad permission '%s' (want r|w|b|n + domid, "
+				"e.g. b0 r5)\n",
+				argv[0], argv[i]);
 			free(p);
 			return 2;
 		}
@@ -165,7 +178,8 @@ static int xs_ls_tree(struct xs_handle *h, const char *path, int depth, int perm
 	if (err)
 		return err;
 	for (unsigned i = 0; i < n && !err; i++) {
-		if (asprintf(&child, "%s%s%s", path, strcmp(path, "/") ? "/" : "", names[i]) < 0) {
+		if (asprintf(&child, "%s%s%s", path, strcmp(path, "/") ? "/" : "", names[i]) <
+		    0) {
 			err = -ENOMEM;
 			break;
 		}
@@ -263,7 +277,8 @@ static const struct xs_cmd xs_cmds[] = {
 	{ "ls", "[-p] [PATH]", 0, cmd_ls },
 	{ "rm", "PATH...", 1, cmd_rm },
 	{ "mkdir", "PATH...", 1, cmd_mkdir },
-	{ "chmod", "PATH PERM...  (PERM: r|w|b|n + domid; the first is the owner)", 2, cmd_chmod },
+	{ "chmod", "PATH PERM...  (PERM: r|w|b|n + domid; the first is the owner)", 2,
+	  cmd_chmod },
 	{ "watch", "PATH [-n COUNT]", 1, cmd_watch },
 	{ "list", "PATH", 1, cmd_list },
 	{ "control", "CMD [ARG...]", 1, cmd_control },
@@ -297,12 +312,14 @@ int main(int argc, char **argv)
 		err = xs_open(&h);
 		if (err == -EPERM) {
 			fprintf(stderr, "xs: the store's socket is served by another user's "
-				"process (neither root nor you): not talking to it\n");
+					"process (neither root nor you): not talking to it\n");
 			return 1;
 		}
 		if (err) {
-			fprintf(stderr, "xs: cannot connect to the store: %s (is xsd running? "
-				"set XENSTORED_PATH or PVISOR_RUNDIR)\n", strerror(-err));
+			fprintf(stderr,
+				"xs: cannot connect to the store: %s (is xsd running? "
+				"set XENSTORED_PATH or PVISOR_RUNDIR)\n",
+				strerror(-err));
 			return 1;
 		}
 		rc = c->fn(h, argc - 2, argv + 2);

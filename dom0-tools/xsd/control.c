@@ -35,13 +35,20 @@ static int control_log(struct xsd_req *r, const char **argv, int argc)
 
 static unsigned *control_quota_field(struct xsd_quota *q, const char *name)
 {
-	if (!strcmp(name, "nodes")) return &q->nodes;
-	if (!strcmp(name, "entry-size")) return &q->entry_size;
-	if (!strcmp(name, "watches")) return &q->watches;
-	if (!strcmp(name, "transactions")) return &q->transactions;
-	if (!strcmp(name, "perms")) return &q->perms;
-	if (!strcmp(name, "transaction-nodes")) return &q->trans_nodes;
-	if (!strcmp(name, "outstanding")) return &q->outstanding;
+	if (!strcmp(name, "nodes"))
+		return &q->nodes;
+	if (!strcmp(name, "entry-size"))
+		return &q->entry_size;
+	if (!strcmp(name, "watches"))
+		return &q->watches;
+	if (!strcmp(name, "transactions"))
+		return &q->transactions;
+	if (!strcmp(name, "perms"))
+		return &q->perms;
+	if (!strcmp(name, "transaction-nodes"))
+		return &q->trans_nodes;
+	if (!strcmp(name, "outstanding"))
+		return &q->outstanding;
 	return NULL;
 }
 
@@ -54,8 +61,8 @@ static int control_quota_show(struct xsd_req *r)
 		 "nodes            %u\nentry-size       %u\nwatches          %u\n"
 		 "transactions     %u\nperms            %u\ntransaction-nodes %u\n"
 		 "outstanding      %u\n",
-		 q->nodes, q->entry_size, q->watches, q->transactions, q->perms,
-		 q->trans_nodes, q->outstanding);
+		 q->nodes, q->entry_size, q->watches, q->transactions, q->perms, q->trans_nodes,
+		 q->outstanding);
 	xsd_reply_str(r, buf);
 	return 0;
 }
@@ -71,9 +78,11 @@ static int control_quota_domain(struct xsd_req *r, const char *arg)
 	d = xsd_domain_get(r->c->core, (uint32_t)domid, false);
 	if (!d)
 		return -ENOENT;
-	snprintf(buf, sizeof(buf), "Domain %u:\nnodes            %u\nwatches          %u\n"
-		 "transactions     %u\n", d->domid, d->nodes,
-		 d->conn ? d->conn->nwatches : 0, d->conn ? d->conn->ntxs : 0);
+	snprintf(buf, sizeof(buf),
+		 "Domain %u:\nnodes            %u\nwatches          %u\n"
+		 "transactions     %u\n",
+		 d->domid, d->nodes, d->conn ? d->conn->nwatches : 0,
+		 d->conn ? d->conn->ntxs : 0);
 	xsd_reply_str(r, buf);
 	return 0;
 }

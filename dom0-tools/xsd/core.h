@@ -47,7 +47,7 @@ struct xsd_domain {
 	struct xsd_hent hent;
 	char key[8];
 	uint32_t domid;
-	unsigned nodes;        /* nodes it owns (quota accounting) */
+	unsigned nodes; /* nodes it owns (quota accounting) */
 	bool introduced;
 	bool shutdown;
 	uint64_t gfn;          /* store ring page, from INTRODUCE */
@@ -59,28 +59,28 @@ struct xsd_wpath;
 
 struct xsd_watch {
 	struct xsd_watch *next;
-	char *path;     /* canonical absolute path or "@..." */
+	char *path; /* canonical absolute path or "@..." */
 	char *token;
-	int depth;      /* -1: unlimited */
-	bool relative;  /* registered with a relative path: events are relative too */
+	int depth;     /* -1: unlimited */
+	bool relative; /* registered with a relative path: events are relative too */
 	/* the index (watch.c): every connection's watches on one path */
 	struct xsd_conn *conn;
 	struct xsd_wpath *wp;
 	struct xsd_watch *pnext, **pprev;
-	uint64_t seq;   /* registration order, for the order events go out in */
+	uint64_t seq; /* registration order, for the order events go out in */
 };
 
 struct xsd_conn {
 	struct xsd_core *core;
 	const struct xsd_conn_ops *ops;
-	void *opaque;                  /* the transport's */
-	struct xsd_conn *next, *prev;  /* core->conns */
+	void *opaque;                 /* the transport's */
+	struct xsd_conn *next, *prev; /* core->conns */
 	uint32_t domid;
-	bool priv;                     /* dom0 tools: full access, no quotas */
-	int32_t target;                /* SET_TARGET: acts for this domid, or -1 */
-	bool dead;                     /* dropped; the transport must close it */
-	bool in_kick_list;             /* transport-private flag */
-	char label[48];                /* for logs: "sock3", "dom5" */
+	bool priv;         /* dom0 tools: full access, no quotas */
+	int32_t target;    /* SET_TARGET: acts for this domid, or -1 */
+	bool dead;         /* dropped; the transport must close it */
+	bool in_kick_list; /* transport-private flag */
+	char label[48];    /* for logs: "sock3", "dom5" */
 	/* input framing */
 	struct pv_xsd_sockmsg hdr;
 	uint32_t hdr_have, body_have;
@@ -88,13 +88,13 @@ struct xsd_conn {
 	/* output queue: bytes out[head, len) */
 	char *out;
 	size_t out_head, out_len, out_cap;
-	unsigned out_msgs;             /* messages not yet fully consumed */
-	size_t msg_end;                /* end offset of the oldest of them */
+	unsigned out_msgs; /* messages not yet fully consumed */
+	size_t msg_end;    /* end offset of the oldest of them */
 	/* state */
-	struct xsd_watch *watches;     /* newest first */
+	struct xsd_watch *watches; /* newest first */
 	unsigned nwatches;
-	uint64_t seq;                  /* creation order */
-	bool watches_dirty;            /* a guest's watches changed: save them (hvwatch.c) */
+	uint64_t seq;       /* creation order */
+	bool watches_dirty; /* a guest's watches changed: save them (hvwatch.c) */
 	struct xsd_tx *txs;
 	unsigned ntxs;
 };
@@ -106,12 +106,12 @@ typedef void xsd_core_change_fn(void *opaque, const char *path, const struct xsd
 struct xsd_core {
 	struct xsd_store store;
 	struct xsd_quota quota;
-	struct xsd_hash domains;       /* struct xsd_domain */
-	struct xsd_conn *conns;        /* newest first */
+	struct xsd_hash domains; /* struct xsd_domain */
+	struct xsd_conn *conns;  /* newest first */
 	uint64_t conn_seq, watch_seq;
-	unsigned ntargets;             /* connections with a SET_TARGET target */
-	struct xsd_hash watch_paths;   /* watched path -> struct xsd_wpath (watch.c) */
-	struct xsd_hash watch_below;   /* path -> watched paths below it (watch.c) */
+	unsigned ntargets;           /* connections with a SET_TARGET target */
+	struct xsd_hash watch_paths; /* watched path -> struct xsd_wpath (watch.c) */
+	struct xsd_hash watch_below; /* path -> watched paths below it (watch.c) */
 	uint32_t next_txid;
 	/* persistence (journal.c) */
 	xsd_core_change_fn *on_change;
@@ -119,7 +119,7 @@ struct xsd_core {
 	/* guest-ring wiring: called after INTRODUCE / before RELEASE of a domain. */
 	void (*on_introduce)(struct xsd_core *core, struct xsd_domain *d);
 	void (*on_release)(struct xsd_core *core, struct xsd_domain *d);
-	void *hv_opaque;               /* the hooks' state (hvlink.c) */
+	void *hv_opaque; /* the hooks' state (hvlink.c) */
 	/* CONTROL snapshot: write a snapshot now (set by the daemon). 0 or -errno. */
 	int (*snapshot)(struct xsd_core *core);
 	uint64_t nr_requests;

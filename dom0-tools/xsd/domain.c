@@ -65,8 +65,7 @@ struct xsd_domain *xsd_domain_find(struct xsd_core *core, uint32_t domid)
 	return d && d->introduced ? d : NULL;
 }
 
-int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn,
-			 uint32_t evtchn)
+int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn, uint32_t evtchn)
 {
 	struct xsd_domain *d;
 

@@ -11,8 +11,7 @@
 
 /* Introduce (or re-introduce: reset its connection) a domain. Fires @introduceDomain on
  * first introduction. 0, -EINVAL (domid 0 or reserved, evtchn 0), -ENOMEM. */
-int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn,
-			 uint32_t evtchn);
+int xsd_domain_introduce(struct xsd_core *core, uint32_t domid, uint64_t gfn, uint32_t evtchn);
 /* Forget an introduced domain: its connection, watches and transactions go; fires
  * @releaseDomain. 0, -ENOENT. */
 int xsd_domain_release(struct xsd_core *core, uint32_t domid);

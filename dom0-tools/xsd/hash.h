@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define xsd_container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+#define xsd_container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
 /* Embed in the stored object; `key` must stay valid while the entry is in a table. */
 struct xsd_hent {

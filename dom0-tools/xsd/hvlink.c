@@ -32,7 +32,7 @@ struct hvlink_dom {
 	uint32_t local_port;
 	void *mem;
 	size_t mem_len;
-	bool broken;           /* the guest broke the protocol: not pumped again */
+	bool broken; /* the guest broke the protocol: not pumped again */
 	uint64_t last_complaint_ns;
 };
 
@@ -42,13 +42,13 @@ struct xsd_hvlink {
 	struct pvctrl *ctl;
 	struct pvctrl_evtchn *ev;
 	int ev_fd;
-	uint32_t virq_port;    /* VIRQ_DOM_EXC, 0 if not bound */
+	uint32_t virq_port; /* VIRQ_DOM_EXC, 0 if not bound */
 	/* local port -> domain, ports of one handle are small numbers */
 	struct hvlink_dom **by_port;
 	size_t nports;
-	bool persist;          /* keep domain watches in xsd-watches/ */
-	bool exc_known;        /* exc_gen is set: VIRQ_DOM_EXC asks for changes only */
-	uint64_t exc_gen;      /* the hypervisor's change count when we last looked */
+	bool persist;     /* keep domain watches in xsd-watches/ */
+	bool exc_known;   /* exc_gen is set: VIRQ_DOM_EXC asks for changes only */
+	uint64_t exc_gen; /* the hypervisor's change count when we last looked */
 };
 
 static void hvlink_drop_hv(struct xsd_hvlink *hv);
@@ -74,7 +74,8 @@ static int hvlink_connect(struct xsd_hvlink *hv)
 	port = pvctrl_evtchn_bind_virq(hv->ev, PV_VIRQ_DOM_EXC);
 	if (port < 0)
 		log_warnx("cannot bind VIRQ_DOM_EXC (%s): @releaseDomain fires on RELEASE "
-			  "only", strerror(-port));
+			  "only",
+			  strerror(-port));
 	else
 		hv->virq_port = (uint32_t)port;
 	hv->exc_known = false; /* a new hypervisor counts its changes afresh */
@@ -124,8 +125,7 @@ static void hvlink_notify(void *opaque, uint32_t evtchn)
 	struct hvlink_dom *hd = opaque;
 
 	(void)evtchn;
-	if (hd->hv->ev && pvctrl_evtchn_notify(hd->hv->ev, hd->local_port) < 0 &&
-	    !hd->broken)
+	if (hd->hv->ev && pvctrl_evtchn_notify(hd->hv->ev, hd->local_port) < 0 && !hd->broken)
 		log_warnx("dom%u: cannot notify the store event channel", hd->domid);
 }
 
@@ -154,8 +154,8 @@ static void hvlink_pump(struct hvlink_dom *hd, struct xsd_conn *c)
 		hd->broken = true;
 		log_warnx("dom%u: broke the store ring protocol (%s); its connection is "
 			  "stopped until the toolstack re-introduces or releases it",
-			  hd->domid, rc == -EPROTO ? "oversized or malformed message"
-						   : "bad ring indices");
+			  hd->domid,
+			  rc == -EPROTO ? "oversized or malformed message" : "bad ring indices");
 	}
 }
 
@@ -226,8 +226,11 @@ static int hvlink_attach(struct xsd_hvlink *hv, struct xsd_domain *d)
 		goto fail;
 	hd->rc = (struct xsd_ringconn){
 		.intf = (void *)((char *)hd->mem + d->gfn * PV_PAGE_SIZE),
-		.notify = hvlink_notify, .notify_opaque = hd, .evtchn = d->evtchn,
-		.defer = hvlink_defer, .defer_opaque = hv->srv,
+		.notify = hvlink_notify,
+		.notify_opaque = hd,
+		.evtchn = d->evtchn,
+		.defer = hvlink_defer,
+		.defer_opaque = hv->srv,
 	};
 	/* rc is the first member: the connection's opaque is the hvlink_dom too */
 	xsd_ringconn_attach(d->conn, &hd->rc);
@@ -254,7 +257,8 @@ static void hvlink_introduce(struct xsd_core *core, struct xsd_domain *d)
 		rc = hvlink_attach(hv, d);
 	if (rc < 0)
 		log_warnx("dom%u: introduced, but its store ring (page %#llx, port %u) cannot "
-			  "be connected: %s", d->domid, (unsigned long long)d->gfn, d->evtchn,
+			  "be connected: %s",
+			  d->domid, (unsigned long long)d->gfn, d->evtchn,
 			  rc == -ERANGE ? "page outside the domain's memory" : strerror(-rc));
 }
 
@@ -296,9 +300,10 @@ static void hvlink_dom_all(struct xsd_hvlink *hv)
 
 		h = xsd_hash_next(&hv->core->domains, &pos, h); /* d may be released */
 		if (d->introduced)
-			hvlink_dom_state(hv, d, d->domid < PV_DOMID_FIRST_RESERVED && at[d->domid]
-							? &e[at[d->domid] - 1]
-							: NULL);
+			hvlink_dom_state(hv, d,
+					 d->domid < PV_DOMID_FIRST_RESERVED && at[d->domid]
+						 ? &e[at[d->domid] - 1]
+						 : NULL);
 	}
 	free(e);
 	free(at);
@@ -357,8 +362,8 @@ void xsd_hvlink_event(void *opaque)
 	}
 }
 
-int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
-		      struct xsd_sock_server *srv, bool persist)
+int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core, struct xsd_sock_server *srv,
+		      bool persist)
 {
 	struct xsd_hvlink *hv = calloc(1, sizeof(*hv));
 

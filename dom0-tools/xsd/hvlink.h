@@ -15,8 +15,8 @@ struct xsd_hvlink;
 /* Install the introduce/release hooks on core and try to reach the hypervisor. */
 /* persist: keep the watches of guest connections in $RUNDIR/xsd.watches and
  * give them back at recovery. */
-int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core,
-		      struct xsd_sock_server *srv, bool persist);
+int xsd_hvlink_create(struct xsd_hvlink **out, struct xsd_core *core, struct xsd_sock_server *srv,
+		      bool persist);
 void xsd_hvlink_destroy(struct xsd_hvlink *hv);
 /* After a restart: re-introduce every running domain whose store/ring-ref and
  * store/port the tree holds (the toolstack writes them). Returns how many. */

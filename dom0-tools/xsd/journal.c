@@ -15,13 +15,13 @@
 #include "util.h"
 #include "xsd/path.h"
 
-#define JNL_MAGIC  "PVXSJNL1"
-#define SNAP_MAGIC "PVXSSNP1"
+#define JNL_MAGIC       "PVXSJNL1"
+#define SNAP_MAGIC      "PVXSSNP1"
 #define JNL_MIN_COMPACT (4u << 20) /* compact when the journal passes this ... */
-#define JNL_REC_MAX (16 + 3200 + 4 * 1366 + 4096 + 4)
+#define JNL_REC_MAX     (16 + 3200 + 4 * 1366 + 4096 + 4)
 
 struct jnl_hdr {
-	uint8_t kind;     /* 'P' put, 'D' delete (recursive), 'E' end of snapshot */
+	uint8_t kind; /* 'P' put, 'D' delete (recursive), 'E' end of snapshot */
 	uint8_t pad;
 	uint16_t nperms;
 	uint32_t path_len;
@@ -34,13 +34,13 @@ struct xsd_journal {
 	struct xsd_core *core;
 	int fd;
 	char jpath[PATH_MAX], spath[PATH_MAX], tpath[PATH_MAX];
-	char *map;        /* the journal file, mapped shared: a record is in the page cache
+	char *map;      /* the journal file, mapped shared: a record is in the page cache
 			   * (and survives kill -9) as soon as it is copied there */
-	size_t map_cap;   /* bytes mapped, all allocated on disk */
-	size_t off;       /* end of the records */
+	size_t map_cap; /* bytes mapped, all allocated on disk */
+	size_t off;     /* end of the records */
 	size_t snap_size;
-	bool broken;      /* records were lost (no space): the next compaction snapshots */
-	int error;        /* first error since the last flush */
+	bool broken; /* records were lost (no space): the next compaction snapshots */
+	int error;   /* first error since the last flush */
 };
 
 static uint32_t jnl_sum(const void *p, size_t n)
@@ -64,8 +64,8 @@ static size_t jnl_encode(char *out, char kind, const char *path, const struct xs
 	memcpy(out + off, path, h.path_len);
 	off += h.path_len;
 	for (unsigned i = 0; n && i < h.nperms; i++) {
-		uint8_t p[4] = { (uint8_t)(n->perms[i].domid & 0xff), (uint8_t)(n->perms[i].domid >> 8),
-				 n->perms[i].access, 0 };
+		uint8_t p[4] = { (uint8_t)(n->perms[i].domid & 0xff),
+				 (uint8_t)(n->perms[i].domid >> 8), n->perms[i].access, 0 };
 		memcpy(out + off, p, 4);
 		off += 4;
 	}

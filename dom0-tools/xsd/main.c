@@ -59,8 +59,13 @@ static unsigned xsd_opt_num(const char *name, const char *arg)
 
 static void xsd_parse_opts(int argc, char **argv, struct xsd_opts *o)
 {
-	unsigned *fields[] = { NULL, &o->quota.nodes, &o->quota.entry_size, &o->quota.watches,
-			       &o->quota.transactions, &o->quota.perms, &o->quota.trans_nodes,
+	unsigned *fields[] = { NULL,
+			       &o->quota.nodes,
+			       &o->quota.entry_size,
+			       &o->quota.watches,
+			       &o->quota.transactions,
+			       &o->quota.perms,
+			       &o->quota.trans_nodes,
 			       &o->quota.outstanding };
 	int c, idx;
 
@@ -106,7 +111,8 @@ static struct xsd_core *xsd_open_store(const struct xsd_opts *o, struct xsd_jour
 	*j = NULL;
 	if (o->persist && (err = xsd_journal_open(j, core, rundir_path())) < 0)
 		fatalx("cannot load the store from %s: %s (move xsd.snap / xsd.journal aside to "
-		       "start empty)", rundir_path(), strerror(-err));
+		       "start empty)",
+		       rundir_path(), strerror(-err));
 	return core;
 }
 

@@ -10,7 +10,7 @@
 #include "xsd/path.h"
 #include "xsd/watch.h"
 
-#define MSG_DOMID_SELF 0x7ff0u
+#define MSG_DOMID_SELF  0x7ff0u
 /* Open transactions a privileged connection may hold (Xen: unlimited). */
 #define MSG_PRIV_TX_MAX 4096u
 
@@ -100,7 +100,8 @@ int xsd_msg_tx_end(struct xsd_req *r)
 	if (rc == 0) {
 		xsd_reply_ok(r);
 		for (struct xsd_txev *ev = tx->events; ev && arg[0] == 'T'; ev = ev->next)
-			xsd_watch_fire(r->c->core, ev->path, ev->recursive, ev->perms, ev->nperms);
+			xsd_watch_fire(r->c->core, ev->path, ev->recursive, ev->perms,
+				       ev->nperms);
 	}
 	xsd_tx_destroy(tx);
 	return rc;

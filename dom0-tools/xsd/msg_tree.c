@@ -77,7 +77,8 @@ static int tree_dir_part(struct xsd_req *r, const struct xsd_node *n, uint64_t o
 {
 	char *buf = malloc(PV_XENSTORE_PAYLOAD_MAX);
 	int len = snprintf(buf ? buf : "", buf ? PV_XENSTORE_PAYLOAD_MAX : 0, "%llu",
-			   (unsigned long long)n->gen) + 1;
+			   (unsigned long long)n->gen) +
+		  1;
 	size_t used = (size_t)len;
 
 	if (!buf)
@@ -119,8 +120,7 @@ int xsd_msg_directory_part(struct xsd_req *r)
 	return tree_dir_part(r, n, off);
 }
 
-static bool tree_too_big(const struct xsd_req *r, uint32_t vlen, uint32_t kidlen,
-			 unsigned nperms)
+static bool tree_too_big(const struct xsd_req *r, uint32_t vlen, uint32_t kidlen, unsigned nperms)
 {
 	if (r->c->priv)
 		return false;

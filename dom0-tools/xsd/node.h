@@ -14,9 +14,9 @@ struct xsd_node {
 	uint32_t vlen;
 	struct xsd_perm *perms; /* owned, nperms >= 1 */
 	uint16_t nperms;
-	char *kids;           /* child names, each NUL-terminated, in creation order */
+	char *kids; /* child names, each NUL-terminated, in creation order */
 	uint32_t kidlen, kidcap;
-	uint64_t gen;         /* store generation of the last change to this node */
+	uint64_t gen; /* store generation of the last change to this node */
 };
 
 /* New node with a copy of path, value and perms; no children. NULL on ENOMEM. */

@@ -49,7 +49,8 @@ size_t xsd_perms_format(const struct xsd_perm *p, unsigned n, char *out, size_t 
 
 	for (unsigned i = 0; i < n; i++) {
 		char one[16];
-		int k = snprintf(one, sizeof(one), "%c%u", perm_letters[p[i].access & 3], p[i].domid);
+		int k = snprintf(one, sizeof(one), "%c%u", perm_letters[p[i].access & 3],
+				 p[i].domid);
 		if (used + (size_t)k + 1 <= len)
 			memcpy(out + used, one, (size_t)k + 1);
 		used += (size_t)k + 1;

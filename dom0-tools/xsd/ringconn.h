@@ -10,7 +10,7 @@
 #include "xsd/core.h"
 
 struct xsd_ringconn {
-	struct pv_xenstore_domain_interface *intf; /* mapped store page */
+	struct pv_xenstore_domain_interface *intf;     /* mapped store page */
 	void (*notify)(void *opaque, uint32_t evtchn); /* kick the guest's event channel */
 	void *notify_opaque;
 	uint32_t evtchn;

@@ -285,8 +285,7 @@ static void sock_event(struct xsd_sock_server *s, struct epoll_event *ev)
 		sock_drop(sc);
 }
 
-int xsd_sock_watch_fd(struct xsd_sock_server *s, int fd, void (*fn)(void *opaque),
-		      void *opaque)
+int xsd_sock_watch_fd(struct xsd_sock_server *s, int fd, void (*fn)(void *opaque), void *opaque)
 {
 	struct sock_extra *x = calloc(1, sizeof(*x));
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -317,8 +316,7 @@ void xsd_sock_unwatch_fd(struct xsd_sock_server *s, int fd)
 	}
 }
 
-int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c,
-		   void (*fn)(struct xsd_conn *c))
+int xsd_sock_defer(struct xsd_sock_server *s, struct xsd_conn *c, void (*fn)(struct xsd_conn *c))
 {
 	struct sock_defer *d;
 
@@ -417,8 +415,8 @@ static int sock_bind(int fd, const char *path)
 	return bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
 }
 
-int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core,
-		    struct xsd_journal *j, const char *path)
+int xsd_sock_create(struct xsd_sock_server **out, struct xsd_core *core, struct xsd_journal *j,
+		    const char *path)
 {
 	struct xsd_sock_server *s = calloc(1, sizeof(*s));
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &sock_tag_listen };

@@ -20,7 +20,7 @@ typedef void xsd_store_hook_fn(void *opaque, const char *path, int32_t old_owner
 
 struct xsd_store {
 	struct xsd_hash nodes;
-	uint64_t gen;          /* bumped by every change; a node's gen is the last bump */
+	uint64_t gen; /* bumped by every change; a node's gen is the last bump */
 	xsd_store_hook_fn *hook;
 	void *hook_opaque;
 };

@@ -22,9 +22,9 @@ struct xsd_txev {
 };
 
 struct xsd_tx {
-	struct xsd_tx *next;   /* in the connection's list */
+	struct xsd_tx *next; /* in the connection's list */
 	uint32_t id;
-	struct xsd_hash ents;  /* struct xsd_txent by path */
+	struct xsd_hash ents; /* struct xsd_txent by path */
 	unsigned nents;
 	struct xsd_txev *events, **evtail;
 };

@@ -20,9 +20,9 @@ void pg_trap_de(void);
 void pg_trap_ud(void);
 void pg_trap_other_entry(void);
 
-#define PG_CS 0x08
-#define PG_DS 0x10
-#define PTE   0x63ull   /* present, writable, accessed, dirty */
+#define PG_CS  0x08
+#define PG_DS  0x10
+#define PTE    0x63ull /* present, writable, accessed, dirty */
 #define PTE_PS 0x80ull
 
 static uint64_t pml4[512] __attribute__((aligned(4096)));
@@ -114,10 +114,13 @@ static void pg_idt_gate(unsigned vec, void (*fn)(void))
 
 static void pg_descriptors(void)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gd, id, check;
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} gd, id, check;
 
-	gdt[PG_CS / 8] = 0x00af9b000000ffffull;  /* code, 64-bit, DPL 0 */
-	gdt[PG_DS / 8] = 0x00cf93000000ffffull;  /* data, DPL 0 */
+	gdt[PG_CS / 8] = 0x00af9b000000ffffull; /* code, 64-bit, DPL 0 */
+	gdt[PG_DS / 8] = 0x00cf93000000ffffull; /* data, DPL 0 */
 	gd.limit = sizeof(gdt) - 1;
 	gd.base = (uint64_t)(uintptr_t)gdt;
 	__asm__ volatile("lgdt %0" : : "m"(gd));

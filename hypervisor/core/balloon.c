@@ -58,7 +58,8 @@ int balloon_release_locked(struct domain *d, uint64_t gpfn, unsigned order)
 	if (!balloon_range_ok(d, gpfn, n))
 		return -PV_EINVAL;
 	if (!d->balloon_map) {
-		d->balloon_map = calloc((d->max_pages + BALLOON_WORD_BITS - 1) / BALLOON_WORD_BITS,
+		d->balloon_map = calloc((d->max_pages + BALLOON_WORD_BITS - 1) /
+						BALLOON_WORD_BITS,
 					sizeof(uint64_t));
 		if (!d->balloon_map)
 			return -PV_ENOMEM;

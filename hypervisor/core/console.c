@@ -13,9 +13,9 @@
 #include "core/hv.h"
 #include "log.h"
 
-#define CONSOLE_RATE        1024u       /* bytes per second a domain may add */
-#define CONSOLE_BURST       (16u << 10) /* bucket: a boot's worth of lines at once */
-#define CONSOLE_REPORT_NS   5000000000ull /* say "N lines dropped" at most this often */
+#define CONSOLE_RATE      1024u         /* bytes per second a domain may add */
+#define CONSOLE_BURST     (16u << 10)   /* bucket: a boot's worth of lines at once */
+#define CONSOLE_REPORT_NS 5000000000ull /* say "N lines dropped" at most this often */
 
 static uint64_t console_now_ns(void)
 {
@@ -63,8 +63,9 @@ static void console_report(struct console_buf *c, pv_domid_t domid, uint64_t now
 	if (!c->dropped || (!force && c->reported_ns && now - c->reported_ns < CONSOLE_REPORT_NS))
 		return;
 	log_warnx("d%u: %llu console_io line%s dropped: over the rate limit (%u bytes/s, "
-		  "burst %u)", domid, (unsigned long long)c->dropped, c->dropped == 1 ? "" : "s",
-		  CONSOLE_RATE, CONSOLE_BURST);
+		  "burst %u)",
+		  domid, (unsigned long long)c->dropped, c->dropped == 1 ? "" : "s", CONSOLE_RATE,
+		  CONSOLE_BURST);
 	c->dropped = 0;
 	c->reported_ns = now;
 }

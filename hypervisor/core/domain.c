@@ -50,8 +50,7 @@ static int domid_alloc_locked(pv_domid_t *out)
 }
 
 /* A fresh domain record with its vCPUs and the engine's state; not in the table. */
-static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max_vcpus,
-				   int *err)
+static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max_vcpus, int *err)
 {
 	struct domain *d = calloc(1, sizeof(*d));
 
@@ -81,8 +80,7 @@ static struct domain *domain_alloc(const struct engine_ops *engine, uint32_t max
 }
 
 /* The engine is picked by the create flags: hvm domains need an engine named "hvm". */
-int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
-		  pv_domid_t *out)
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out)
 {
 	const struct engine_ops *engine;
 	struct domain *d;
@@ -232,8 +230,8 @@ static int domain_name_ok(const char *name, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = name[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
 			return 0;
 	}
 	return 1;
@@ -311,11 +309,16 @@ static uint8_t domain_action_for(const struct domain *d)
 	if (d->state == PV_DOMSTATE_CRASHED)
 		return d->actions[2];
 	switch (d->shutdown_reason) {
-	case PV_SHUTDOWN_poweroff: return d->actions[0];
-	case PV_SHUTDOWN_reboot: return d->actions[1];
-	case PV_SHUTDOWN_watchdog: return d->actions[3];
-	case PV_SHUTDOWN_crash: return d->actions[2];
-	default: return PV_ACTION_PRESERVE; /* suspend: the toolstack saves it */
+	case PV_SHUTDOWN_poweroff:
+		return d->actions[0];
+	case PV_SHUTDOWN_reboot:
+		return d->actions[1];
+	case PV_SHUTDOWN_watchdog:
+		return d->actions[3];
+	case PV_SHUTDOWN_crash:
+		return d->actions[2];
+	default:
+		return PV_ACTION_PRESERVE; /* suspend: the toolstack saves it */
 	}
 }
 
@@ -438,7 +441,8 @@ void domain_drop_holder(const void *holder)
 		pthread_mutex_unlock(&hv_lock);
 		for (unsigned i = 0; i < n; i++) {
 			log_warnx("dom%u: its toolstack let go of its privcmd connection while it held "
-				  "it (a domain still arriving): destroyed", held[i]->domid);
+				  "it (a domain still arriving): destroyed",
+				  held[i]->domid);
 			domain_destroy(held[i]);
 			domain_put(held[i]);
 		}

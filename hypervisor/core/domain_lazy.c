@@ -138,7 +138,8 @@ void domain_lazy_conn_closed(struct pconn *c)
 
 		if (!d || !d->lazy || d->lazy->pager != c)
 			continue;
-		domain_crash_locked(d, "its lazy-restore pager went away before every page was in");
+		domain_crash_locked(d,
+				    "its lazy-restore pager went away before every page was in");
 		domain_lazy_release_locked(d);
 	}
 	pthread_mutex_unlock(&hv_lock);

@@ -115,7 +115,8 @@ static void sr_save_head(struct domain *d, struct pv_sr_hvstate *h, unsigned npo
 int domain_sr_save_locked(struct domain *d, uint8_t **out, size_t *out_len)
 {
 	size_t len = sizeof(struct pv_sr_hvstate) + SR_MAX_PORTS * sizeof(struct pv_sr_evtchn) +
-		     d->max_vcpus * (sr_vcpu_size(VCPU_STATE_EXTRA_MAX) + sizeof(struct pv_sr_timer));
+		     d->max_vcpus *
+			     (sr_vcpu_size(VCPU_STATE_EXTRA_MAX) + sizeof(struct pv_sr_timer));
 	uint8_t *buf, *p;
 	struct vcpu_state *st;
 	uint64_t now = timeinfo_system_ns();
@@ -162,7 +163,8 @@ static int sr_restore_check(struct domain *d, const struct pv_sr_hvstate *h)
 	if (strncmp(h->engine, d->engine->name, sizeof(h->engine)) != 0)
 		return -PV_EOPNOTSUPP; /* another engine's registers */
 	if (h->nr_vcpus != d->max_vcpus || h->tot_pages > d->max_pages ||
-	    h->mem_limit > d->max_pages || h->mem_limit == 0 || h->gnt_frames > PV_GNTTAB_MAX_FRAMES ||
+	    h->mem_limit > d->max_pages || h->mem_limit == 0 ||
+	    h->gnt_frames > PV_GNTTAB_MAX_FRAMES ||
 	    (h->hcpage_gfn != PV_SR_NO_FRAME && h->hcpage_gfn >= d->max_pages))
 		return -PV_EINVAL;
 	if (!d->mem || d->started)

@@ -15,7 +15,7 @@
 #define HV_MAX_VCPUS     128
 #define HV_MAX_DOMAINS   1024
 #define HV_CONSOLE_BYTES (64u << 10)
-#define HV_CPUMAP_BITS   1024     /* host CPUs an affinity map can name */
+#define HV_CPUMAP_BITS   1024 /* host CPUs an affinity map can name */
 #define HV_CPUMAP_BYTES  (HV_CPUMAP_BITS / 8)
 
 /* Why a vCPU's hypercall is kept waiting (a handler deferred it; the engine answers
@@ -23,16 +23,16 @@
  * calls), SCHEDOP_block, SCHEDOP_poll. */
 enum vcpu_wait_kind { VCPU_WAIT_NONE, VCPU_WAIT_START, VCPU_WAIT_BLOCK, VCPU_WAIT_POLL };
 
-#define HV_POLL_MAX_PORTS 128    /* SCHEDOP_poll's limit on Xen */
+#define HV_POLL_MAX_PORTS 128 /* SCHEDOP_poll's limit on Xen */
 
 struct domain;
 
 struct vcpu {
 	unsigned id;
 	struct domain *d;
-	int up;                  /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
-	int ctx_set;             /* a start context has been written */
-	enum vcpu_wait_kind wait;/* a hypercall kept waiting, under hv_lock */
+	int up;                   /* VCPUOP_up done (vCPU 0: set by setvcpucontext) */
+	int ctx_set;              /* a start context has been written */
+	enum vcpu_wait_kind wait; /* a hypercall kept waiting, under hv_lock */
 	/* Events and timers (evtchn.c, timer.c), under hv_lock. */
 	uint32_t virq_port[PV_NR_VIRQS];
 	uint32_t poll_ports[HV_POLL_MAX_PORTS];
@@ -41,11 +41,11 @@ struct vcpu {
 	uint64_t timer_deadline; /* singleshot timer, system time ns, 0 = off */
 	uint64_t timer_period;   /* periodic timer period ns, 0 = off */
 	uint64_t timer_next_period;
-	unsigned timer_slot;     /* index + 1 in the timer thread's heap, 0 = not in it */
-	uint64_t timer_key;      /* the deadline it is filed under there */
-	uint64_t callback;       /* event upcall entry (set_callbacks / callback_op) */
-	uint64_t failsafe;       /* failsafe entry: recorded, never entered */
-	int in_hypercall;        /* its hypercall is being served: events go out with the answer
+	unsigned timer_slot; /* index + 1 in the timer thread's heap, 0 = not in it */
+	uint64_t timer_key;  /* the deadline it is filed under there */
+	uint64_t callback;   /* event upcall entry (set_callbacks / callback_op) */
+	uint64_t failsafe;   /* failsafe entry: recorded, never entered */
+	int in_hypercall;    /* its hypercall is being served: events go out with the answer
 				  * (set by the engine, read by event channels) */
 	/* Host CPUs it may run on (hard, enforced by the engine) and prefers (soft,
 	 * kept for the toolstack: a host scheduler has no preference), under hv_lock. */
@@ -61,10 +61,10 @@ struct console_buf {
 	pthread_mutex_t lock;
 	char line[CONSOLE_LINE_MAX]; /* the partial line, without its newline */
 	size_t len;
-	uint64_t tokens;         /* bytes the domain may add to the log now */
-	uint64_t refill_ns;      /* CLOCK_MONOTONIC time tokens counts up to */
-	uint64_t dropped;        /* lines dropped and not yet reported */
-	uint64_t reported_ns;    /* when drops were last reported */
+	uint64_t tokens;      /* bytes the domain may add to the log now */
+	uint64_t refill_ns;   /* CLOCK_MONOTONIC time tokens counts up to */
+	uint64_t dropped;     /* lines dropped and not yet reported */
+	uint64_t reported_ns; /* when drops were last reported */
 	uint64_t lines, dropped_total;
 };
 
@@ -79,44 +79,44 @@ struct domain {
 	char name[64];
 	uint8_t handle[16];
 	enum pv_privcmd_domstate state;
-	unsigned pause_count;    /* > 0: paused (created domains start at 1) */
-	int started;             /* engine start() done */
-	int reaped;              /* host context gone */
+	unsigned pause_count; /* > 0: paused (created domains start at 1) */
+	int started;          /* engine start() done */
+	int reaped;           /* host context gone */
 	unsigned shutdown_reason;
-	unsigned shutdown_code;  /* SCHEDOP_shutdown_code for the next shutdown */
+	unsigned shutdown_code; /* SCHEDOP_shutdown_code for the next shutdown */
 	char crash_reason[192];
-	uint8_t actions[4];      /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
+	uint8_t actions[4]; /* poweroff, reboot, crash, watchdog: PV_ACTION_* */
 	unsigned refcnt;
-	int removed;             /* out of the table; freed at the last put */
+	int removed; /* out of the table; freed at the last put */
 	/* the table's indexes (domain_table.c) */
 	unsigned slot;
 	struct domain *id_next, *id_prev, *name_next;
-	uint64_t change_gen;     /* its latest change dom0 was told of (VIRQ_DOM_EXC), 0: none */
+	uint64_t change_gen; /* its latest change dom0 was told of (VIRQ_DOM_EXC), 0: none */
 	struct domain *chg_next, *chg_prev;
 
-	uint64_t max_pages;      /* RAM the memory fd holds */
-	uint64_t tot_pages;      /* pages the guest is given (memory target) */
+	uint64_t max_pages; /* RAM the memory fd holds */
+	uint64_t tot_pages; /* pages the guest is given (memory target) */
 	unsigned max_vcpus;
 	struct vcpu *vcpus;
 
-	int mem_fd;              /* memfd: RAM, then the special pages */
-	int mem_ro_fd;           /* a read-only open of it (read-only grant maps) */
-	int mem_immutable;       /* its inode has FS_IMMUTABLE_FL (domain_mem.c) */
-	uint8_t *mem;            /* our mapping of all of it */
+	int mem_fd;        /* memfd: RAM, then the special pages */
+	int mem_ro_fd;     /* a read-only open of it (read-only grant maps) */
+	int mem_immutable; /* its inode has FS_IMMUTABLE_FL (domain_mem.c) */
+	uint8_t *mem;      /* our mapping of all of it */
 	uint64_t mem_size;
 	uint64_t special_off;
 
 	const struct engine_ops *engine; /* chosen at create (engines/engine.h) */
-	void *engine_priv;       /* the engine's own state, opaque to the core */
+	void *engine_priv;               /* the engine's own state, opaque to the core */
 	enum domain_quiesce quiesce;
-	uint64_t hcpage_gfn;     /* the hypercall page's frame (save/restore), ~0 if none */
-	unsigned suspend_vcpu;   /* who called SCHEDOP_shutdown(suspend) */
-	struct domain_lazy *lazy;/* a lazy restore's pager fills RAM (domain_lazy.c) */
+	uint64_t hcpage_gfn;      /* the hypercall page's frame (save/restore), ~0 if none */
+	unsigned suspend_vcpu;    /* who called SCHEDOP_shutdown(suspend) */
+	struct domain_lazy *lazy; /* a lazy restore's pager fills RAM (domain_lazy.c) */
 
-	int64_t time_offset;     /* seconds added to the guest's wallclock (settimeoffset) */
-	unsigned sched_weight;   /* credit scheduler weight, 1..65535 (256) */
-	unsigned sched_cap;      /* % of one host CPU, 0 = none */
-	uint64_t create_time;    /* CLOCK_REALTIME ns */
+	int64_t time_offset;   /* seconds added to the guest's wallclock (settimeoffset) */
+	unsigned sched_weight; /* credit scheduler weight, 1..65535 (256) */
+	unsigned sched_cap;    /* % of one host CPU, 0 = none */
+	uint64_t create_time;  /* CLOCK_REALTIME ns */
 	uint64_t start_time;
 	uint64_t cpu_time_final; /* cpu time at reap */
 	struct console_buf console;
@@ -126,17 +126,17 @@ struct domain {
 
 	/* Ballooning (balloon.c, hc_memory.c), under hv_lock. tot_pages counts the RAM
 	 * frames not given back; it may grow back up to mem_limit. */
-	uint64_t mem_limit;          /* maximum reservation in pages (max_mem), <= max_pages */
-	uint64_t *balloon_map;       /* bit per RAM frame given back; NULL: none ever was */
+	uint64_t mem_limit;    /* maximum reservation in pages (max_mem), <= max_pages */
+	uint64_t *balloon_map; /* bit per RAM frame given back; NULL: none ever was */
 
-	struct dom_counters ctr;     /* instr.c: what privcmd COUNTERS reports */
+	struct dom_counters ctr; /* instr.c: what privcmd COUNTERS reports */
 	/* Dirty log (domain_dirty.c): pages the hypervisor wrote through its own
 	 * mapping while the log is on, a bit per page of mem (atomic); kept until the
 	 * domain is freed so that a writer never races its freeing. */
 	uint64_t *dirty_hv;
-	int dirty_on;                /* atomic: writes are being logged */
-	const void *dirty_owner;     /* the privcmd connection that started it */
-	const void *holder;          /* a privcmd connection whose close destroys it
+	int dirty_on;            /* atomic: writes are being logged */
+	const void *dirty_owner; /* the privcmd connection that started it */
+	const void *holder;      /* a privcmd connection whose close destroys it
 				      * (DOMEXT HOLD), or NULL */
 };
 
@@ -147,8 +147,7 @@ extern pthread_cond_t hv_cond; /* broadcast on every state change */
 
 /* Domain table (domain.c). Lookups return a referenced domain (put with
  * domain_put) or NULL. */
-int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16],
-		  pv_domid_t *out);
+int domain_create(uint32_t flags, uint32_t max_vcpus, const uint8_t handle[16], pv_domid_t *out);
 struct domain *domain_get(pv_domid_t domid);
 void domain_put(struct domain *d);
 /* With hv_lock held: */
@@ -208,8 +207,7 @@ void domain_quiesced_locked(struct domain *d);
  * domain_dirty_words()), returns how many (>= 0). stop: end it. hv_lock not held.
  */
 int domain_dirty_start(struct domain *d, const void *owner);
-long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap,
-			  uint64_t words);
+long domain_dirty_collect(struct domain *d, const void *owner, uint64_t *bitmap, uint64_t words);
 int domain_dirty_stop(struct domain *d, const void *owner);
 /* Stop every log this owner started (its connection closed). */
 void domain_dirty_drop_owner(const void *owner);

@@ -46,8 +46,8 @@ void hvlog_put(const void *buf, size_t len)
 static void hvlog_sink(enum log_level lvl, const char *line)
 {
 	char buf[1100];
-	int n = snprintf(buf, sizeof(buf), "(XEN) %s%s\n",
-			 lvl == LOG_LVL_WARN ? "warning: " : "", line);
+	int n = snprintf(buf, sizeof(buf), "(XEN) %s%s\n", lvl == LOG_LVL_WARN ? "warning: " : "",
+			 line);
 
 	if (n <= 0)
 		return;

@@ -27,8 +27,8 @@ static void timeinfo_scale(uint64_t hz)
 	int shift = 0;
 
 	for (;;) {
-		unsigned __int128 ticks = shift >= 0 ? (unsigned __int128)hz << shift :
-						       (unsigned __int128)hz >> -shift;
+		unsigned __int128 ticks = shift >= 0 ? (unsigned __int128)hz << shift
+						     : (unsigned __int128)hz >> -shift;
 
 		mul = ((unsigned __int128)1000000000ull << 32) / ticks;
 		if (mul >= ((unsigned __int128)1 << 32))

@@ -43,7 +43,8 @@ int hcpage_write(struct domain *d, uint64_t gpfn, hcpage_stub_fn *stub)
 {
 	size_t tail_len = hcpage_tail_at(hcpage_tail_end);
 	uint64_t data[2] = { PV_PHYSMAP_BASE + d->special_off,
-			     PV_PHYSMAP_BASE + d->special_off + PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
+			     PV_PHYSMAP_BASE + d->special_off +
+				     PV_SPECIAL_VCPU_CTX * PV_PAGE_SIZE };
 	uint8_t *page;
 
 	if (gpfn >= d->max_pages ||

@@ -21,8 +21,9 @@
 
 /* Dom0 has no domain record in the table; its ports and VIRQs live here. */
 static struct vcpu dom0_vcpu;
-static struct domain dom0 = { .domid = 0, .name = "Domain-0", .max_vcpus = 1,
-			      .vcpus = &dom0_vcpu, .mem_fd = -1 };
+static struct domain dom0 = {
+	.domid = 0, .name = "Domain-0", .max_vcpus = 1, .vcpus = &dom0_vcpu, .mem_fd = -1
+};
 
 struct domain *evtchn_dom0(void)
 {
@@ -479,10 +480,12 @@ void evtchn_handle_ring_sends(struct pconn *c)
 	pthread_mutex_lock(&hv_lock);
 	for (; cons != prod; cons++) {
 		uint32_t port = h->page->sring[cons % PV_EVTCHN_SEND_RING];
-		struct evtchn *chn = port < PV_EVTCHN_HANDLE_PORTS ? evtchn_port(&dom0, port) : NULL;
+		struct evtchn *chn = port < PV_EVTCHN_HANDLE_PORTS ? evtchn_port(&dom0, port)
+								   : NULL;
 
 		if (!chn || chn->owner != h)
-			log_debug("evtchn: doorbell send to port %u not owned by the handle", port);
+			log_debug("evtchn: doorbell send to port %u not owned by the handle",
+				  port);
 		else
 			evtchn_send_locked(&dom0, port);
 	}
@@ -499,9 +502,12 @@ unsigned evtchn_sr_list_locked(struct domain *d, struct pv_sr_evtchn *out, unsig
 
 		if (!c)
 			continue;
-		out[n] = (struct pv_sr_evtchn){ .port = port, .state = c->state, .virq = c->virq,
+		out[n] = (struct pv_sr_evtchn){ .port = port,
+						.state = c->state,
+						.virq = c->virq,
 						.remote_dom = c->remote_domid,
-						.remote_port = c->remote_port, .vcpu = c->vcpu };
+						.remote_port = c->remote_port,
+						.vcpu = c->vcpu };
 		n++;
 	}
 	return n;

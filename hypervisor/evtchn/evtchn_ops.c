@@ -91,8 +91,8 @@ static long ev_alloc_unbound(struct hc_ctx *ctx, struct pv_evtchn_alloc_unbound 
 		struct evtchn *chn = evtchn_slot(d, port);
 
 		chn->state = PV_EVTCHNSTAT_unbound;
-		chn->remote_domid = op->remote_dom == PV_DOMID_SELF ? ev_self(ctx)->domid :
-								    op->remote_dom;
+		chn->remote_domid = op->remote_dom == PV_DOMID_SELF ? ev_self(ctx)->domid
+								    : op->remote_dom;
 		op->port = port;
 	}
 	pthread_mutex_unlock(&hv_lock);
@@ -118,8 +118,7 @@ static long ev_bind_interdomain(struct hc_ctx *ctx, struct pv_evtchn_bind_interd
 	rchn = evtchn_port(rd, op->remote_port);
 	if (ev_dead(rd) || ev_dead(ld))
 		err = -PV_ESRCH;
-	else if (!rchn || rchn->state != PV_EVTCHNSTAT_unbound ||
-		 rchn->remote_domid != ld->domid)
+	else if (!rchn || rchn->state != PV_EVTCHNSTAT_unbound || rchn->remote_domid != ld->domid)
 		err = -PV_EINVAL;
 	else if ((err = ev_alloc_for(ctx, ld, &lport)) == 0) {
 		rchn = evtchn_port(rd, op->remote_port); /* the bucket array may be new */
@@ -341,16 +340,16 @@ static long ev_reset(struct hc_ctx *ctx, struct pv_evtchn_reset *op)
 	return 0;
 }
 
-#define EV_OP(type, fn)                                                  \
-	do {                                                             \
-		type op;                                                 \
-		long rc;                                                 \
-		if (hc_copy_from(ctx, a[1], &op, sizeof(op)))            \
-			return -PV_EFAULT;                               \
-		rc = fn(ctx, &op);                                       \
-		if (rc == 0 && hc_copy_to(ctx, a[1], &op, sizeof(op)))   \
-			return -PV_EFAULT;                               \
-		return rc;                                               \
+#define EV_OP(type, fn) \
+	do { \
+		type op; \
+		long rc; \
+		if (hc_copy_from(ctx, a[1], &op, sizeof(op))) \
+			return -PV_EFAULT; \
+		rc = fn(ctx, &op); \
+		if (rc == 0 && hc_copy_to(ctx, a[1], &op, sizeof(op))) \
+			return -PV_EFAULT; \
+		return rc; \
 	} while (0)
 
 long hc_event_channel_op(struct hc_ctx *ctx, const uint64_t a[5])
@@ -388,4 +387,3 @@ long hc_event_channel_op(struct hc_ctx *ctx, const uint64_t a[5])
 		return -PV_ENOSYS; /* FIFO ABI ops: guests fall back to 2-level */
 	}
 }
-

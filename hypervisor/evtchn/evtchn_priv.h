@@ -12,12 +12,12 @@
 #define EV_DOM0_PORTS  PV_EVTCHN_HANDLE_PORTS
 
 struct evtchn {
-	uint8_t state;            /* PV_EVTCHNSTAT_*; closed = free */
+	uint8_t state; /* PV_EVTCHNSTAT_*; closed = free */
 	uint8_t virq;
-	pv_domid_t remote_domid;  /* unbound: who may bind; interdomain: the peer */
+	pv_domid_t remote_domid; /* unbound: who may bind; interdomain: the peer */
 	uint32_t remote_port;
-	uint32_t vcpu;            /* vCPU notified */
-	struct domain *remote;    /* interdomain peer */
+	uint32_t vcpu;               /* vCPU notified */
+	struct domain *remote;       /* interdomain peer */
 	struct evtchn_handle *owner; /* dom0 ports: the handle that bound it */
 };
 
@@ -32,7 +32,7 @@ struct evtchn_table {
 /* A dom0 event-channel handle: one per privcmd connection that asked. */
 struct evtchn_handle {
 	int efd;
-	int doorbell;  /* eventfd the client rings after queueing sends */
+	int doorbell; /* eventfd the client rings after queueing sends */
 	int memfd;
 	struct pv_privcmd_evtchn_page *page;
 	size_t page_size;

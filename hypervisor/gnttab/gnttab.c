@@ -124,8 +124,7 @@ static int gnt_first_pin(struct domain *rd, struct gnt_active *act, uint32_t *w,
 	return 0;
 }
 
-int gnttab_pin(struct domain *rd, uint32_t ref, pv_domid_t grantee, int writable,
-	       uint64_t *frame)
+int gnttab_pin(struct domain *rd, uint32_t ref, pv_domid_t grantee, int writable, uint64_t *frame)
 {
 	struct gnttab *t = gnttab_of(rd);
 	struct gnt_active *act;
@@ -161,8 +160,9 @@ void gnttab_unpin(struct domain *rd, uint32_t ref, int writable)
 	if (!t || ref >= PV_GNTTAB_MAX_FRAMES * GNT_PER_FRAME)
 		return;
 	pthread_mutex_lock(&t->lock);
-	act = t->active[ref / GNT_PER_FRAME] ? &t->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME]
-					     : NULL;
+	act = t->active[ref / GNT_PER_FRAME]
+		      ? &t->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME]
+		      : NULL;
 	if (act && act->readers && (!writable || act->writers)) {
 		uint16_t clear = 0;
 
@@ -190,18 +190,25 @@ void gnttab_dirty_writers(struct domain *d, uint64_t *bitmap)
 	for (unsigned f = 0; f < PV_GNTTAB_MAX_FRAMES; f++)
 		for (unsigned i = 0; t->active[f] && i < GNT_PER_FRAME; i++)
 			if (t->active[f][i].writers && t->active[f][i].frame < d->max_pages)
-				bitmap[t->active[f][i].frame / 64] |= 1ull << (t->active[f][i].frame % 64);
+				bitmap[t->active[f][i].frame / 64] |= 1ull
+								      << (t->active[f][i].frame %
+									  64);
 	pthread_mutex_unlock(&t->lock);
 }
 
 int16_t gnttab_status(int err)
 {
 	switch (err) {
-	case 0: return PV_GNTST_okay;
-	case -PV_EINVAL: return PV_GNTST_bad_gntref;
-	case -PV_EFAULT: return PV_GNTST_bad_page;
-	case -PV_ESRCH: return PV_GNTST_bad_domain;
-	default: return PV_GNTST_general_error; /* what Xen says for bad flags or domid */
+	case 0:
+		return PV_GNTST_okay;
+	case -PV_EINVAL:
+		return PV_GNTST_bad_gntref;
+	case -PV_EFAULT:
+		return PV_GNTST_bad_page;
+	case -PV_ESRCH:
+		return PV_GNTST_bad_domain;
+	default:
+		return PV_GNTST_general_error; /* what Xen says for bad flags or domid */
 	}
 }
 
@@ -287,15 +294,15 @@ static long gnt_get_version(struct hc_ctx *ctx, struct pv_gnttab_get_version *op
 
 /* The commands that take exactly one op: copy it in, run fn, copy it back (also
  * when fn fails: set_version reports the version in force either way). */
-#define GNT_ONE_OP(type, fn)                                                     \
-	do {                                                                     \
-		type op;                                                         \
-		long rc;                                                         \
-		if (count != 1)                                                  \
-			return -PV_EINVAL;                                       \
-		if (hc_copy_from(ctx, a[1], &op, sizeof(op)))                    \
-			return -PV_EFAULT;                                       \
-		rc = fn(ctx, &op);                                               \
+#define GNT_ONE_OP(type, fn) \
+	do { \
+		type op; \
+		long rc; \
+		if (count != 1) \
+			return -PV_EINVAL; \
+		if (hc_copy_from(ctx, a[1], &op, sizeof(op))) \
+			return -PV_EFAULT; \
+		rc = fn(ctx, &op); \
 		return hc_copy_to(ctx, a[1], &op, sizeof(op)) ? -PV_EFAULT : rc; \
 	} while (0)
 

@@ -14,7 +14,7 @@
 #define GNT_COPY_CACHE 2
 struct gnt_copy_batch {
 	struct hc_ctx *ctx;
-	pv_domid_t self;  /* the caller's domid (0 for dom0) */
+	pv_domid_t self; /* the caller's domid (0 for dom0) */
 	struct domain *cache[GNT_COPY_CACHE];
 	unsigned next;
 };
@@ -120,8 +120,9 @@ static int16_t gnt_copy_one(struct gnt_copy_batch *b, const struct pv_gnttab_cop
 	if (st == PV_GNTST_okay) {
 		memmove(dst.page + op->dest.offset, src.page + op->source.offset, op->len);
 		if (!dst.d && b->ctx->d) /* the caller's own frame (a granted one: at unpin) */
-			domain_dirty_mark(b->ctx->d, (uint64_t)(dst.page - b->ctx->d->mem) /
-						     PV_PAGE_SIZE, 1);
+			domain_dirty_mark(b->ctx->d,
+					  (uint64_t)(dst.page - b->ctx->d->mem) / PV_PAGE_SIZE,
+					  1);
 		gnt_side_release(&dst);
 	}
 	gnt_side_release(&src);

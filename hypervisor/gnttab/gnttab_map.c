@@ -30,10 +30,10 @@ struct gnt_map {
 
 struct gnt_handle {
 	struct gnt_map *maps;
-	uint32_t nr_maps;     /* slots in use or freed */
+	uint32_t nr_maps; /* slots in use or freed */
 	uint32_t cap;
-	uint32_t free_head;   /* a freed slot + 1, 0 = none */
-	int buf_fd;           /* the copy buffer: memfd, our mapping and its size */
+	uint32_t free_head; /* a freed slot + 1, 0 = none */
+	int buf_fd;         /* the copy buffer: memfd, our mapping and its size */
 	uint8_t *buf;
 	uint64_t buf_pages;
 };

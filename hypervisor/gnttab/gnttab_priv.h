@@ -13,15 +13,15 @@
 
 /* What the hypervisor holds on one entry while it is pinned (mapped or copied). */
 struct gnt_active {
-	uint32_t readers;    /* pins; each keeps GTF_reading set */
-	uint32_t writers;    /* writable pins; each keeps GTF_writing set */
-	uint32_t frame;      /* the frame read once, at the first pin */
-	pv_domid_t grantee;  /* the domain the first pin was for */
+	uint32_t readers;   /* pins; each keeps GTF_reading set */
+	uint32_t writers;   /* writable pins; each keeps GTF_writing set */
+	uint32_t frame;     /* the frame read once, at the first pin */
+	pv_domid_t grantee; /* the domain the first pin was for */
 };
 
 struct gnttab {
-	pthread_mutex_t lock;  /* nr_frames and the pins */
-	unsigned nr_frames;    /* entries 0 .. nr_frames * GNT_PER_FRAME - 1 are valid */
+	pthread_mutex_t lock; /* nr_frames and the pins */
+	unsigned nr_frames;   /* entries 0 .. nr_frames * GNT_PER_FRAME - 1 are valid */
 	struct gnt_active *active[PV_GNTTAB_MAX_FRAMES]; /* per table frame, at first pin */
 };
 

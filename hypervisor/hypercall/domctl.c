@@ -16,7 +16,7 @@ void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info)
 	for (unsigned i = 0; i < d->max_vcpus; i++) {
 		online += d->vcpus[i].up;
 		blocked += d->vcpus[i].up && (d->vcpus[i].wait == VCPU_WAIT_BLOCK ||
-					    d->vcpus[i].wait == VCPU_WAIT_POLL);
+					      d->vcpus[i].wait == VCPU_WAIT_POLL);
 	}
 	info->domain = d->domid;
 	switch (d->state) {
@@ -30,8 +30,8 @@ void domain_fill_info(struct domain *d, struct pv_domctl_getdomaininfo *info)
 		break;
 	case PV_DOMSTATE_SHUTDOWN:
 	case PV_DOMSTATE_CRASHED:
-		info->flags = PV_DOMINF_shutdown |
-			      (d->shutdown_reason & PV_DOMINF_shutdownmask) << PV_DOMINF_shutdownshift;
+		info->flags = PV_DOMINF_shutdown | (d->shutdown_reason & PV_DOMINF_shutdownmask)
+							   << PV_DOMINF_shutdownshift;
 		break;
 	case PV_DOMSTATE_DYING:
 		info->flags = PV_DOMINF_dying;

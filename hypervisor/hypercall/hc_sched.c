@@ -17,8 +17,7 @@ static long sched_block(struct hc_ctx *ctx)
 	if (ctx->v->id < PV_LEGACY_MAX_VCPUS)
 		si->vcpu_info[ctx->v->id].evtchn_upcall_mask = 0;
 	pthread_mutex_lock(&hv_lock);
-	if (ctx->v->id < PV_LEGACY_MAX_VCPUS &&
-	    si->vcpu_info[ctx->v->id].evtchn_upcall_pending) {
+	if (ctx->v->id < PV_LEGACY_MAX_VCPUS && si->vcpu_info[ctx->v->id].evtchn_upcall_pending) {
 		pthread_mutex_unlock(&hv_lock);
 		return 0;
 	}

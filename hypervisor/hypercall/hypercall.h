@@ -9,8 +9,8 @@
  * event-channel handle, grant mappings) is released when it closes. */
 struct pconn {
 	int fd;
-	struct evtchn_handle *ev;    /* evtchn.c: ports this connection bound */
-	struct gnt_handle *gnt;      /* gnttab.c: grant mappings this connection holds */
+	struct evtchn_handle *ev; /* evtchn.c: ports this connection bound */
+	struct gnt_handle *gnt;   /* gnttab.c: grant mappings this connection holds */
 };
 
 /*
@@ -20,16 +20,16 @@ struct pconn {
  * difference: they move data with hc_copy_from / hc_copy_to.
  */
 struct hc_ctx {
-	struct domain *d;        /* calling domain; NULL for dom0 */
-	struct vcpu *v;          /* calling vCPU (guest only) */
-	int privileged;          /* dom0 */
-	uint8_t *arg;            /* dom0: inline argument */
+	struct domain *d; /* calling domain; NULL for dom0 */
+	struct vcpu *v;   /* calling vCPU (guest only) */
+	int privileged;   /* dom0 */
+	uint8_t *arg;     /* dom0: inline argument */
 	size_t arg_len;
-	uint8_t *buf;            /* dom0: inline buffer */
+	uint8_t *buf; /* dom0: inline buffer */
 	size_t buf_len;
-	int defer;               /* handler keeps the caller waiting (guest only): it set
+	int defer;          /* handler keeps the caller waiting (guest only): it set
 				  * v->wait, the engine answers with complete() */
-	struct pconn *conn;      /* dom0: the privcmd connection (owner of ports, maps) */
+	struct pconn *conn; /* dom0: the privcmd connection (owner of ports, maps) */
 };
 
 /* Hypercall handler: a[] are the raw arguments (rdi, rsi, rdx, r10, r8). Returns

@@ -61,7 +61,8 @@ static long sysctl_domainlist(struct hc_ctx *ctx, struct pv_sysctl *sc)
 	for (d = domain_next_locked((int)l->first_domain - 1); d && n < l->max_domains;
 	     d = domain_next_locked(d->domid)) {
 		domain_fill_info(d, &info);
-		if (hc_copy_to(ctx, l->buffer + (uint64_t)n * sizeof(info), &info, sizeof(info))) {
+		if (hc_copy_to(ctx, l->buffer + (uint64_t)n * sizeof(info), &info,
+			       sizeof(info))) {
 			ret = -PV_EFAULT;
 			break;
 		}

@@ -365,8 +365,7 @@ static int32_t op_evtchn_doorbell(struct pconn *conn, struct privcmd_reply *rep)
 	return 0;
 }
 
-static int32_t op_gnt_map(struct pconn *conn, uint8_t *p, uint32_t len,
-			  struct privcmd_reply *rep)
+static int32_t op_gnt_map(struct pconn *conn, uint8_t *p, uint32_t len, struct privcmd_reply *rep)
 {
 	struct pv_privcmd_gnt_map req;
 	struct pv_privcmd_gnt_mapping *m;

@@ -10,7 +10,7 @@ struct privcmd_reply {
 	uint8_t *data; /* reply bytes */
 	int owned;     /* data was malloc'ed for the reply (else it points into the request) */
 	uint32_t len;
-	int fd;        /* to pass, or -1 */
+	int fd; /* to pass, or -1 */
 };
 
 /* Run one request; fills rep (data may alias payload). Returns rep->ret. */

@@ -49,7 +49,8 @@ int32_t privcmd_sr_restore(uint8_t *p, uint32_t len)
 	if (!(d = domain_get(req.domid)))
 		return -PV_ESRCH;
 	pthread_mutex_lock(&hv_lock);
-	rc = d->removed ? -PV_ESRCH : domain_sr_restore_locked(d, p + sizeof(req), len - sizeof(req));
+	rc = d->removed ? -PV_ESRCH
+			: domain_sr_restore_locked(d, p + sizeof(req), len - sizeof(req));
 	pthread_mutex_unlock(&hv_lock);
 	domain_put(d);
 	return rc;
@@ -88,7 +89,8 @@ static int32_t privcmd_lazy_locked(struct domain *d, struct pconn *conn,
 		return 0;
 	case PV_PRIVCMD_LAZY_FD:
 		l->len = d->max_pages * PV_PAGE_SIZE;
-		return domain_lazy_fd_locked(d, conn, l->which, l->timeout_ms, &rep->fd, &l->base);
+		return domain_lazy_fd_locked(d, conn, l->which, l->timeout_ms, &rep->fd,
+					     &l->base);
 	default:
 		return -PV_EINVAL;
 	}

@@ -78,7 +78,7 @@ struct pv_evtchn_status {
 	uint32_t vcpu;         /* OUT: vCPU notified */
 	union {
 		struct {
-			pv_domid_t dom;        /* OUT: who may bind */
+			pv_domid_t dom; /* OUT: who may bind */
 		} unbound;
 		struct {
 			pv_domid_t dom;        /* OUT: peer domain */

@@ -23,18 +23,18 @@ struct pv_grant_entry_v1 {
 #define PV_GNTTAB_RESERVED_XENSTORE   1
 
 /* Grant entry flags: the low 2 bits are the type. */
-#define PV_GTF_invalid          (0U << 0)
-#define PV_GTF_permit_access    (1U << 0)
-#define PV_GTF_accept_transfer  (2U << 0)
-#define PV_GTF_transitive       (3U << 0) /* v2 only */
-#define PV_GTF_type_mask        (3U << 0)
-#define PV_GTF_readonly         (1U << 2) /* set by the granter */
-#define PV_GTF_reading          (1U << 3) /* set by the hypervisor */
-#define PV_GTF_writing          (1U << 4) /* set by the hypervisor */
-#define PV_GTF_PWT              (1U << 5)
-#define PV_GTF_PCD              (1U << 6)
-#define PV_GTF_PAT              (1U << 7)
-#define PV_GTF_sub_page         (1U << 8) /* v2 only */
+#define PV_GTF_invalid            (0U << 0)
+#define PV_GTF_permit_access      (1U << 0)
+#define PV_GTF_accept_transfer    (2U << 0)
+#define PV_GTF_transitive         (3U << 0) /* v2 only */
+#define PV_GTF_type_mask          (3U << 0)
+#define PV_GTF_readonly           (1U << 2) /* set by the granter */
+#define PV_GTF_reading            (1U << 3) /* set by the hypervisor */
+#define PV_GTF_writing            (1U << 4) /* set by the hypervisor */
+#define PV_GTF_PWT                (1U << 5)
+#define PV_GTF_PCD                (1U << 6)
+#define PV_GTF_PAT                (1U << 7)
+#define PV_GTF_sub_page           (1U << 8) /* v2 only */
 #define PV_GTF_transfer_committed (1U << 2)
 #define PV_GTF_transfer_completed (1U << 3)
 
@@ -127,7 +127,7 @@ struct pv_gnttab_copy_ptr {
 		pv_gpfn_t gmfn;     /* else a frame of the caller */
 	} u;
 	pv_domid_t domid;
-	uint16_t offset;        /* offset + len must stay within the page */
+	uint16_t offset; /* offset + len must stay within the page */
 };
 
 /* Copy len bytes between grants or local frames without mapping them. */
@@ -165,7 +165,7 @@ struct pv_gnttab_get_status_frames {
 };
 
 struct pv_gnttab_get_version {
-	pv_domid_t dom;   /* IN */
+	pv_domid_t dom; /* IN */
 	uint16_t pad;
 	uint32_t version; /* OUT */
 };

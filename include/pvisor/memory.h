@@ -6,37 +6,37 @@
 
 #include "xen.h"
 
-#define PV_XENMEM_increase_reservation  0  /* struct pv_memory_reservation */
-#define PV_XENMEM_decrease_reservation  1  /* struct pv_memory_reservation */
-#define PV_XENMEM_maximum_ram_page      2  /* arg unused */
-#define PV_XENMEM_current_reservation   3  /* arg: pv_domid_t */
-#define PV_XENMEM_maximum_reservation   4  /* arg: pv_domid_t */
-#define PV_XENMEM_machphys_mfn_list     5
-#define PV_XENMEM_populate_physmap      6  /* struct pv_memory_reservation */
-#define PV_XENMEM_add_to_physmap        7  /* struct pv_add_to_physmap */
-#define PV_XENMEM_memory_map            9  /* struct pv_memory_map */
-#define PV_XENMEM_machine_memory_map    10 /* struct pv_memory_map */
-#define PV_XENMEM_exchange              11 /* struct pv_memory_exchange */
-#define PV_XENMEM_machphys_mapping      12
-#define PV_XENMEM_set_memory_map        13 /* struct pv_foreign_memory_map */
-#define PV_XENMEM_maximum_gpfn          14 /* arg: pv_domid_t */
-#define PV_XENMEM_remove_from_physmap   15 /* struct pv_remove_from_physmap */
-#define PV_XENMEM_set_pod_target        16
-#define PV_XENMEM_get_pod_target        17
-#define PV_XENMEM_add_to_physmap_batch  23 /* struct pv_add_to_physmap_batch */
-#define PV_XENMEM_claim_pages           24 /* struct pv_memory_reservation */
-#define PV_XENMEM_get_vnumainfo         26
-#define PV_XENMEM_acquire_resource      28 /* struct pv_mem_acquire_resource */
+#define PV_XENMEM_increase_reservation 0 /* struct pv_memory_reservation */
+#define PV_XENMEM_decrease_reservation 1 /* struct pv_memory_reservation */
+#define PV_XENMEM_maximum_ram_page     2 /* arg unused */
+#define PV_XENMEM_current_reservation  3 /* arg: pv_domid_t */
+#define PV_XENMEM_maximum_reservation  4 /* arg: pv_domid_t */
+#define PV_XENMEM_machphys_mfn_list    5
+#define PV_XENMEM_populate_physmap     6  /* struct pv_memory_reservation */
+#define PV_XENMEM_add_to_physmap       7  /* struct pv_add_to_physmap */
+#define PV_XENMEM_memory_map           9  /* struct pv_memory_map */
+#define PV_XENMEM_machine_memory_map   10 /* struct pv_memory_map */
+#define PV_XENMEM_exchange             11 /* struct pv_memory_exchange */
+#define PV_XENMEM_machphys_mapping     12
+#define PV_XENMEM_set_memory_map       13 /* struct pv_foreign_memory_map */
+#define PV_XENMEM_maximum_gpfn         14 /* arg: pv_domid_t */
+#define PV_XENMEM_remove_from_physmap  15 /* struct pv_remove_from_physmap */
+#define PV_XENMEM_set_pod_target       16
+#define PV_XENMEM_get_pod_target       17
+#define PV_XENMEM_add_to_physmap_batch 23 /* struct pv_add_to_physmap_batch */
+#define PV_XENMEM_claim_pages          24 /* struct pv_memory_reservation */
+#define PV_XENMEM_get_vnumainfo        26
+#define PV_XENMEM_acquire_resource     28 /* struct pv_mem_acquire_resource */
 
 /* pv_memory_reservation.mem_flags */
-#define PV_XENMEMF_address_bits(x)      (x)
-#define PV_XENMEMF_get_address_bits(x)  ((x) & 0xffu)
-#define PV_XENMEMF_node(x)              (((x) + 1) << 8)
-#define PV_XENMEMF_get_node(x)          ((((x) >> 8) - 1) & 0xffu)
-#define PV_XENMEMF_populate_on_demand   (1 << 16)
-#define PV_XENMEMF_exact_node_request   (1 << 17)
-#define PV_XENMEMF_exact_node(n)        (PV_XENMEMF_node(n) | PV_XENMEMF_exact_node_request)
-#define PV_XENMEMF_vnode                (1 << 18)
+#define PV_XENMEMF_address_bits(x)     (x)
+#define PV_XENMEMF_get_address_bits(x) ((x)&0xffu)
+#define PV_XENMEMF_node(x)             (((x) + 1) << 8)
+#define PV_XENMEMF_get_node(x)         ((((x) >> 8) - 1) & 0xffu)
+#define PV_XENMEMF_populate_on_demand  (1 << 16)
+#define PV_XENMEMF_exact_node_request  (1 << 17)
+#define PV_XENMEMF_exact_node(n)       (PV_XENMEMF_node(n) | PV_XENMEMF_exact_node_request)
+#define PV_XENMEMF_vnode               (1 << 18)
 
 /* Grow, shrink or populate a domain's pseudo-physical memory. */
 struct pv_memory_reservation {
@@ -54,12 +54,12 @@ struct pv_memory_exchange {
 };
 
 /* Spaces for add_to_physmap */
-#define PV_XENMAPSPACE_shared_info  0
-#define PV_XENMAPSPACE_grant_table  1
-#define PV_XENMAPSPACE_gmfn         2
-#define PV_XENMAPSPACE_gmfn_range   3
-#define PV_XENMAPSPACE_gmfn_foreign 4
-#define PV_XENMAPSPACE_dev_mmio     5
+#define PV_XENMAPSPACE_shared_info      0
+#define PV_XENMAPSPACE_grant_table      1
+#define PV_XENMAPSPACE_gmfn             2
+#define PV_XENMAPSPACE_gmfn_range       3
+#define PV_XENMAPSPACE_gmfn_foreign     4
+#define PV_XENMAPSPACE_dev_mmio         5
 /* idx bit selecting grant-table status frames (v2) */
 #define PV_XENMAPIDX_grant_table_status 0x80000000U
 
@@ -97,7 +97,7 @@ struct pv_memory_map {
 };
 
 struct pv_foreign_memory_map {
-	pv_domid_t domid;       /* IN */
+	pv_domid_t domid; /* IN */
 	struct pv_memory_map map;
 };
 
@@ -115,20 +115,20 @@ struct pv_e820_entry {
 #define PV_E820_UNUSABLE 5
 
 /* Resource types and ids for acquire_resource */
-#define PV_XENMEM_resource_ioreq_server        0
-#define PV_XENMEM_resource_grant_table         1
-#define PV_XENMEM_resource_vmtrace_buf         2
+#define PV_XENMEM_resource_ioreq_server          0
+#define PV_XENMEM_resource_grant_table           1
+#define PV_XENMEM_resource_vmtrace_buf           2
 #define PV_XENMEM_resource_grant_table_id_shared 0
 #define PV_XENMEM_resource_grant_table_id_status 1
 
 /* Map frames of a domain's resource (e.g. its grant table) into the caller. */
 struct pv_mem_acquire_resource {
-	pv_domid_t domid;          /* IN */
-	uint16_t type;             /* IN: PV_XENMEM_resource_* */
-	uint32_t id;               /* IN */
-	uint32_t nr_frames;        /* IN/OUT */
+	pv_domid_t domid;   /* IN */
+	uint16_t type;      /* IN: PV_XENMEM_resource_* */
+	uint32_t id;        /* IN */
+	uint32_t nr_frames; /* IN/OUT */
 	uint32_t pad;
-	uint64_t frame;            /* IN: first frame of the resource */
+	uint64_t frame;             /* IN: first frame of the resource */
 	pv_guest_addr_t frame_list; /* IN/OUT: pv_gpfn_t[nr_frames] */
 };
 

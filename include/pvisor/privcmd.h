@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#define PV_PRIVCMD_SOCKET   "privcmd.sock"
-#define PV_PRIVCMD_MAGIC    0x50564331u /* "PVC1" */
-#define PV_PRIVCMD_MAX_MSG  (4u << 20)  /* header + payload, either direction */
+#define PV_PRIVCMD_SOCKET  "privcmd.sock"
+#define PV_PRIVCMD_MAGIC   0x50564331u /* "PVC1" */
+#define PV_PRIVCMD_MAX_MSG (4u << 20)  /* header + payload, either direction */
 
 /*
  * Every request is a header followed by `len` payload bytes; every reply is a
@@ -26,8 +26,8 @@ struct pv_privcmd_hdr {
 
 struct pv_privcmd_reply {
 	uint32_t magic;
-	int32_t ret;    /* 0 / positive result, or a negative PV errno */
-	uint32_t len;   /* payload bytes that follow */
+	int32_t ret;  /* 0 / positive result, or a negative PV errno */
+	uint32_t len; /* payload bytes that follow */
 	uint32_t seq;
 };
 
@@ -173,7 +173,7 @@ struct pv_privcmd_walls {
 struct pv_privcmd_schedinfo {
 	uint32_t cgroup_version; /* OUT: 1, 2, or 0 for none */
 	uint32_t pad;
-	char cgroup[256];        /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
+	char cgroup[256]; /* OUT: "v1 <dir>" / "v2 <dir>" / "none: <why>" */
 };
 
 /* COUNTERS: what the hypervisor counted for one domain since it was created.
@@ -203,11 +203,11 @@ struct pv_privcmd_counters {
 #define PV_TRACE_EVENTS      2u /* records for sends, raises, upcalls, blocks, wakeups */
 #define PV_TRACE_MAX_SLOTS   (1u << 24)
 struct pv_privcmd_trace {
-	uint16_t domid;   /* IN: the domain to trace, or PV_TRACE_ALL_DOMAINS */
-	uint16_t flags;   /* IN: PV_TRACE_HCALLS | PV_TRACE_EVENTS */
-	uint32_t slots;   /* IN: records the buffer holds, a power of two up to
+	uint16_t domid; /* IN: the domain to trace, or PV_TRACE_ALL_DOMAINS */
+	uint16_t flags; /* IN: PV_TRACE_HCALLS | PV_TRACE_EVENTS */
+	uint32_t slots; /* IN: records the buffer holds, a power of two up to
 			   * PV_TRACE_MAX_SLOTS (0: 1 << 20); OUT: what it holds */
-	uint64_t size;    /* OUT: bytes of the passed memfd */
+	uint64_t size;  /* OUT: bytes of the passed memfd */
 };
 
 /* One trace record. A writer reserves index i, sets seq to 0, writes the rest,
@@ -225,27 +225,27 @@ enum pv_trace_type {
 };
 
 struct pv_trace_rec {
-	uint64_t seq;     /* see above */
-	uint64_t t_ns;    /* CLOCK_MONOTONIC of the host when it happened (a hypercall:
+	uint64_t seq;  /* see above */
+	uint64_t t_ns; /* CLOCK_MONOTONIC of the host when it happened (a hypercall:
 			   * when it was received) */
 	uint64_t arg;
-	uint32_t dur_ns;  /* saturates at UINT32_MAX */
+	uint32_t dur_ns; /* saturates at UINT32_MAX */
 	uint32_t nr;
 	int32_t ret;
 	uint16_t domid;
-	uint8_t type;     /* enum pv_trace_type */
-	uint8_t vcpu;     /* 0xff: not a vCPU's (dom0, the timer) */
+	uint8_t type; /* enum pv_trace_type */
+	uint8_t vcpu; /* 0xff: not a vCPU's (dom0, the timer) */
 };
 
 #define PV_TRACE_MAGIC 0x50565442u /* "PVTB" */
 struct pv_trace_buf {
-	uint32_t magic;      /* PV_TRACE_MAGIC */
-	uint32_t rec_size;   /* sizeof(struct pv_trace_rec) */
-	uint32_t slots;      /* records in rec[], a power of two */
-	uint32_t flags;      /* the session's PV_TRACE_* */
-	uint64_t written;    /* records reserved so far (informational) */
-	uint64_t start_ns;   /* CLOCK_MONOTONIC when the session started */
-	uint16_t domid;      /* the session's domid */
+	uint32_t magic;    /* PV_TRACE_MAGIC */
+	uint32_t rec_size; /* sizeof(struct pv_trace_rec) */
+	uint32_t slots;    /* records in rec[], a power of two */
+	uint32_t flags;    /* the session's PV_TRACE_* */
+	uint64_t written;  /* records reserved so far (informational) */
+	uint64_t start_ns; /* CLOCK_MONOTONIC when the session started */
+	uint16_t domid;    /* the session's domid */
 	uint16_t pad0[3];
 	uint64_t pad[3];
 	struct pv_trace_rec rec[];
@@ -254,9 +254,9 @@ struct pv_trace_buf {
 /* GNT_MAP: a grant to map. */
 #define PV_PRIVCMD_GNT_READONLY 1u
 struct pv_privcmd_gnt_map {
-	uint16_t domid;  /* IN: the granting domain */
-	uint16_t flags;  /* IN: PV_PRIVCMD_GNT_READONLY or 0 */
-	uint32_t ref;    /* IN: grant reference */
+	uint16_t domid; /* IN: the granting domain */
+	uint16_t flags; /* IN: PV_PRIVCMD_GNT_READONLY or 0 */
+	uint32_t ref;   /* IN: grant reference */
 };
 
 struct pv_privcmd_gnt_mapping {
@@ -272,8 +272,8 @@ struct pv_privcmd_gnt_unmap {
 
 #define PV_PRIVCMD_GNT_BUFFER_MAX_PAGES (1u << 18) /* 1 GiB */
 struct pv_privcmd_gnt_buffer {
-	uint64_t pages;  /* IN: 1 .. PV_PRIVCMD_GNT_BUFFER_MAX_PAGES */
-	uint64_t size;   /* OUT: bytes of the passed memfd */
+	uint64_t pages; /* IN: 1 .. PV_PRIVCMD_GNT_BUFFER_MAX_PAGES */
+	uint64_t size;  /* OUT: bytes of the passed memfd */
 };
 
 /*
@@ -285,11 +285,11 @@ struct pv_privcmd_gnt_buffer {
  * is in ring[] at most once, so the ring never overflows.
  */
 #define PV_EVTCHN_HANDLE_PORTS 4096u
-#define PV_EVTCHN_SEND_RING 1024u
+#define PV_EVTCHN_SEND_RING    1024u
 struct pv_privcmd_evtchn_page {
-	uint32_t prod;  /* hypervisor: ring entries written (free-running) */
+	uint32_t prod; /* hypervisor: ring entries written (free-running) */
 	uint32_t pad0[15];
-	uint32_t cons;  /* client: ring entries consumed (free-running) */
+	uint32_t cons; /* client: ring entries consumed (free-running) */
 	uint32_t pad1[15];
 	uint8_t state[PV_EVTCHN_HANDLE_PORTS];
 	uint32_t ring[PV_EVTCHN_HANDLE_PORTS];
@@ -319,7 +319,7 @@ struct pv_privcmd_hypercall {
 	uint32_t arg_len; /* bytes of arg that follow this struct */
 	uint32_t buf_len; /* bytes of buf that follow arg (IN/OUT) */
 	uint32_t pad;
-	uint64_t a[5];    /* the hypercall's arguments, as a guest passes them */
+	uint64_t a[5]; /* the hypercall's arguments, as a guest passes them */
 };
 
 struct pv_privcmd_domid {
@@ -337,7 +337,7 @@ struct pv_privcmd_memory {
 
 /* Domain states as the hypervisor tracks them (pvx list letters derive from these). */
 enum pv_privcmd_domstate {
-	PV_DOMSTATE_CREATED = 0,  /* built or being built, never run */
+	PV_DOMSTATE_CREATED = 0, /* built or being built, never run */
 	PV_DOMSTATE_RUNNING = 1,
 	PV_DOMSTATE_BLOCKED = 2,
 	PV_DOMSTATE_PAUSED = 3,
@@ -355,9 +355,9 @@ enum pv_privcmd_action {
 
 struct pv_privcmd_domext {
 	uint16_t domid;
-	uint16_t flags;           /* IN for SET: PV_DOMEXT_SET_* */
-	uint32_t state;           /* OUT: enum pv_privcmd_domstate */
-	char name[64];            /* NUL-terminated; unique among live domains */
+	uint16_t flags; /* IN for SET: PV_DOMEXT_SET_* */
+	uint32_t state; /* OUT: enum pv_privcmd_domstate */
+	char name[64];  /* NUL-terminated; unique among live domains */
 	uint8_t on_poweroff, on_reboot, on_crash, on_watchdog; /* enum pv_privcmd_action */
 	uint32_t shutdown_reason; /* OUT: PV_SHUTDOWN_* when state is SHUTDOWN */
 	uint64_t start_time;      /* OUT: CLOCK_REALTIME ns when first unpaused */
@@ -371,10 +371,10 @@ struct pv_privcmd_domext {
 				   * (its claim, not checked) when it reported the fault */
 	char engine[16];          /* OUT: the engine running it: "pv" or "hvm" */
 };
-#define PV_CRASH_CLAIM_SEP "; the guest's claim: "
+#define PV_CRASH_CLAIM_SEP    "; the guest's claim: "
 #define PV_DOMEXT_SET_NAME    1u
 #define PV_DOMEXT_SET_ACTIONS 2u
-#define PV_DOMEXT_GET_BY_NAME 4u  /* IN for GET: look the domain up by name */
+#define PV_DOMEXT_GET_BY_NAME 4u /* IN for GET: look the domain up by name */
 /* The asking connection holds the domain: should the connection close before it
  * lets go (SET_LETGO), the domain is destroyed -- a domain that is still arriving
  * (a migration's receiver) never outlives the toolstack that builds it. */
@@ -390,7 +390,7 @@ struct pv_privcmd_domchanges {
 /* DOMAIN_STATES: one entry per domain. */
 struct pv_privcmd_domstatus {
 	uint16_t domid;
-	uint8_t state;            /* enum pv_privcmd_domstate */
+	uint8_t state; /* enum pv_privcmd_domstate */
 	uint8_t pad;
 };
 
@@ -414,8 +414,8 @@ struct pv_privcmd_lazy {
 	uint32_t which;      /* FD: 0 the hypervisor's mapping, 1 the guest's */
 	uint32_t timeout_ms; /* FD 1 */
 	uint32_t pad;
-	uint64_t base;       /* OUT (FD): the registered range, in that process */
-	uint64_t len;        /* OUT (FD) */
+	uint64_t base; /* OUT (FD): the registered range, in that process */
+	uint64_t len;  /* OUT (FD) */
 };
 
 struct pv_privcmd_wait {
@@ -428,8 +428,8 @@ struct pv_privcmd_wait {
 #define PV_PRIVCMD_DIRTY_COLLECT 2
 #define PV_PRIVCMD_DIRTY_STOP    3
 struct pv_privcmd_dirty_log {
-	uint16_t domid;    /* IN */
-	uint16_t cmd;      /* IN: PV_PRIVCMD_DIRTY_* */
+	uint16_t domid; /* IN */
+	uint16_t cmd;   /* IN: PV_PRIVCMD_DIRTY_* */
 	uint32_t pad;
 	uint64_t nr_pages; /* OUT (START): pages of the memory fd, bits of a COLLECT */
 };

@@ -11,8 +11,8 @@
 
 /* PV_SYSCTL_readconsole: copy out (and optionally clear) the console ring. */
 struct pv_sysctl_readconsole {
-	uint8_t clear;          /* IN: clear the ring after reading */
-	uint8_t incremental;    /* IN: start at index instead of the oldest byte */
+	uint8_t clear;       /* IN: clear the ring after reading */
+	uint8_t incremental; /* IN: start at index instead of the oldest byte */
 	uint8_t pad0, pad1;
 	uint32_t index;         /* IN: with incremental; OUT: index to ask for next */
 	pv_guest_addr_t buffer; /* OUT: char[count] */
@@ -41,7 +41,7 @@ struct pv_sysctl_physinfo {
 	uint32_t nr_nodes;
 	uint32_t max_node_id;
 	uint32_t cpu_khz;
-	uint32_t capabilities;      /* PV_SYSCTL_PHYSCAP_* */
+	uint32_t capabilities; /* PV_SYSCTL_PHYSCAP_* */
 	uint32_t arch_capabilities;
 	uint32_t pad;
 	uint64_t total_pages;
@@ -89,32 +89,32 @@ struct pv_sysctl_cputopoinfo {
 };
 
 /* Sub-op numbers (sysctl.cmd). */
-#define PV_SYSCTL_readconsole             1
-#define PV_SYSCTL_tbuf_op                 2
-#define PV_SYSCTL_physinfo                3
-#define PV_SYSCTL_sched_id                4
-#define PV_SYSCTL_perfc_op                5
-#define PV_SYSCTL_getdomaininfolist       6
-#define PV_SYSCTL_debug_keys              7
-#define PV_SYSCTL_getcpuinfo              8
-#define PV_SYSCTL_availheap               9
-#define PV_SYSCTL_get_pmstat              10
-#define PV_SYSCTL_cpu_hotplug             11
-#define PV_SYSCTL_pm_op                   12
-#define PV_SYSCTL_page_offline_op         14
-#define PV_SYSCTL_lockprof_op             15
-#define PV_SYSCTL_cputopoinfo             16
-#define PV_SYSCTL_numainfo                17
-#define PV_SYSCTL_cpupool_op              18
-#define PV_SYSCTL_scheduler_op            19
-#define PV_SYSCTL_coverage_op             20
-#define PV_SYSCTL_psr_cmt_op              21
-#define PV_SYSCTL_pcitopoinfo             22
-#define PV_SYSCTL_psr_alloc               23
-#define PV_SYSCTL_get_cpu_levelling_caps  25
-#define PV_SYSCTL_get_cpu_featureset      26
-#define PV_SYSCTL_livepatch_op            27
-#define PV_SYSCTL_get_cpu_policy          29
+#define PV_SYSCTL_readconsole            1
+#define PV_SYSCTL_tbuf_op                2
+#define PV_SYSCTL_physinfo               3
+#define PV_SYSCTL_sched_id               4
+#define PV_SYSCTL_perfc_op               5
+#define PV_SYSCTL_getdomaininfolist      6
+#define PV_SYSCTL_debug_keys             7
+#define PV_SYSCTL_getcpuinfo             8
+#define PV_SYSCTL_availheap              9
+#define PV_SYSCTL_get_pmstat             10
+#define PV_SYSCTL_cpu_hotplug            11
+#define PV_SYSCTL_pm_op                  12
+#define PV_SYSCTL_page_offline_op        14
+#define PV_SYSCTL_lockprof_op            15
+#define PV_SYSCTL_cputopoinfo            16
+#define PV_SYSCTL_numainfo               17
+#define PV_SYSCTL_cpupool_op             18
+#define PV_SYSCTL_scheduler_op           19
+#define PV_SYSCTL_coverage_op            20
+#define PV_SYSCTL_psr_cmt_op             21
+#define PV_SYSCTL_pcitopoinfo            22
+#define PV_SYSCTL_psr_alloc              23
+#define PV_SYSCTL_get_cpu_levelling_caps 25
+#define PV_SYSCTL_get_cpu_featureset     26
+#define PV_SYSCTL_livepatch_op           27
+#define PV_SYSCTL_get_cpu_policy         29
 
 /* The sysctl argument: 8-byte header, then a 128-byte union (136 bytes). */
 struct pv_sysctl {

@@ -5,19 +5,20 @@
 
 #include "xen.h"
 
-#define PV_VCPUOP_initialise                  0  /* struct pv_vcpu_guest_context */
-#define PV_VCPUOP_up                          1  /* arg unused */
-#define PV_VCPUOP_down                        2  /* arg unused */
-#define PV_VCPUOP_is_up                       3  /* returns 1 if up, else 0 */
-#define PV_VCPUOP_get_runstate_info           4  /* struct pv_vcpu_runstate_info */
-#define PV_VCPUOP_register_runstate_memory_area 5 /* struct pv_vcpu_register_runstate_memory_area */
-#define PV_VCPUOP_set_periodic_timer          6  /* struct pv_vcpu_set_periodic_timer */
-#define PV_VCPUOP_stop_periodic_timer         7  /* arg unused */
-#define PV_VCPUOP_set_singleshot_timer        8  /* struct pv_vcpu_set_singleshot_timer */
-#define PV_VCPUOP_stop_singleshot_timer       9  /* arg unused */
-#define PV_VCPUOP_register_vcpu_info          10 /* struct pv_vcpu_register_vcpu_info */
-#define PV_VCPUOP_send_nmi                    11 /* arg unused */
-#define PV_VCPUOP_get_physid                  12 /* struct pv_vcpu_get_physid */
+#define PV_VCPUOP_initialise        0 /* struct pv_vcpu_guest_context */
+#define PV_VCPUOP_up                1 /* arg unused */
+#define PV_VCPUOP_down              2 /* arg unused */
+#define PV_VCPUOP_is_up             3 /* returns 1 if up, else 0 */
+#define PV_VCPUOP_get_runstate_info 4 /* struct pv_vcpu_runstate_info */
+#define PV_VCPUOP_register_runstate_memory_area \
+	5 /* struct pv_vcpu_register_runstate_memory_area */
+#define PV_VCPUOP_set_periodic_timer             6  /* struct pv_vcpu_set_periodic_timer */
+#define PV_VCPUOP_stop_periodic_timer            7  /* arg unused */
+#define PV_VCPUOP_set_singleshot_timer           8  /* struct pv_vcpu_set_singleshot_timer */
+#define PV_VCPUOP_stop_singleshot_timer          9  /* arg unused */
+#define PV_VCPUOP_register_vcpu_info             10 /* struct pv_vcpu_register_vcpu_info */
+#define PV_VCPUOP_send_nmi                       11 /* arg unused */
+#define PV_VCPUOP_get_physid                     12 /* struct pv_vcpu_get_physid */
 #define PV_VCPUOP_register_vcpu_time_memory_area 13 /* struct pv_vcpu_register_time_memory_area */
 
 #define PV_RUNSTATE_running  0

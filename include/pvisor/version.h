@@ -5,23 +5,23 @@
 
 #include "xen.h"
 
-#define PV_XENVER_version             0 /* returns major << 16 | minor */
-#define PV_XENVER_extraversion        1 /* OUT: char[PV_EXTRAVERSION_LEN] */
-#define PV_XENVER_compile_info        2 /* OUT: struct pv_compile_info */
-#define PV_XENVER_capabilities        3 /* OUT: char[PV_CAPABILITIES_INFO_LEN] */
-#define PV_XENVER_changeset           4 /* OUT: char[PV_CHANGESET_INFO_LEN] */
-#define PV_XENVER_platform_parameters 5 /* OUT: struct pv_platform_parameters */
-#define PV_XENVER_get_features        6 /* IN/OUT: struct pv_feature_info */
-#define PV_XENVER_pagesize            7 /* returns the page size */
-#define PV_XENVER_guest_handle        8 /* OUT: uint8_t[16], the domain handle */
-#define PV_XENVER_commandline         9 /* OUT: char[PV_COMMANDLINE_LEN] */
+#define PV_XENVER_version             0  /* returns major << 16 | minor */
+#define PV_XENVER_extraversion        1  /* OUT: char[PV_EXTRAVERSION_LEN] */
+#define PV_XENVER_compile_info        2  /* OUT: struct pv_compile_info */
+#define PV_XENVER_capabilities        3  /* OUT: char[PV_CAPABILITIES_INFO_LEN] */
+#define PV_XENVER_changeset           4  /* OUT: char[PV_CHANGESET_INFO_LEN] */
+#define PV_XENVER_platform_parameters 5  /* OUT: struct pv_platform_parameters */
+#define PV_XENVER_get_features        6  /* IN/OUT: struct pv_feature_info */
+#define PV_XENVER_pagesize            7  /* returns the page size */
+#define PV_XENVER_guest_handle        8  /* OUT: uint8_t[16], the domain handle */
+#define PV_XENVER_commandline         9  /* OUT: char[PV_COMMANDLINE_LEN] */
 #define PV_XENVER_build_id            10 /* IN/OUT: struct pv_build_id */
 
 /* Sizes of the string buffers (always NUL-terminated by the hypervisor). */
-#define PV_EXTRAVERSION_LEN       16
-#define PV_CAPABILITIES_INFO_LEN  1024
-#define PV_CHANGESET_INFO_LEN     64
-#define PV_COMMANDLINE_LEN        1024
+#define PV_EXTRAVERSION_LEN      16
+#define PV_CAPABILITIES_INFO_LEN 1024
+#define PV_CHANGESET_INFO_LEN    64
+#define PV_COMMANDLINE_LEN       1024
 
 struct pv_compile_info {
 	char compiler[64];       /* OUT */

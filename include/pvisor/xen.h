@@ -32,75 +32,75 @@ typedef uint64_t pv_guest_addr_t; /* guest virtual address (Xen XEN_GUEST_HANDLE
 #define PV_HYPERCALL_platform_op                   7
 #define PV_HYPERCALL_set_debugreg                  8
 #define PV_HYPERCALL_get_debugreg                  9
-#define PV_HYPERCALL_update_descriptor            10
-#define PV_HYPERCALL_memory_op                    12
-#define PV_HYPERCALL_multicall                    13
-#define PV_HYPERCALL_update_va_mapping            14
-#define PV_HYPERCALL_set_timer_op                 15
-#define PV_HYPERCALL_event_channel_op_compat      16
-#define PV_HYPERCALL_xen_version                  17
-#define PV_HYPERCALL_console_io                   18
-#define PV_HYPERCALL_physdev_op_compat            19
-#define PV_HYPERCALL_grant_table_op               20
-#define PV_HYPERCALL_vm_assist                    21
+#define PV_HYPERCALL_update_descriptor             10
+#define PV_HYPERCALL_memory_op                     12
+#define PV_HYPERCALL_multicall                     13
+#define PV_HYPERCALL_update_va_mapping             14
+#define PV_HYPERCALL_set_timer_op                  15
+#define PV_HYPERCALL_event_channel_op_compat       16
+#define PV_HYPERCALL_xen_version                   17
+#define PV_HYPERCALL_console_io                    18
+#define PV_HYPERCALL_physdev_op_compat             19
+#define PV_HYPERCALL_grant_table_op                20
+#define PV_HYPERCALL_vm_assist                     21
 #define PV_HYPERCALL_update_va_mapping_otherdomain 22
-#define PV_HYPERCALL_iret                         23
-#define PV_HYPERCALL_vcpu_op                      24
-#define PV_HYPERCALL_set_segment_base             25
-#define PV_HYPERCALL_mmuext_op                    26
-#define PV_HYPERCALL_xsm_op                       27
-#define PV_HYPERCALL_nmi_op                       28
-#define PV_HYPERCALL_sched_op                     29
-#define PV_HYPERCALL_callback_op                  30
-#define PV_HYPERCALL_xenoprof_op                  31
-#define PV_HYPERCALL_event_channel_op             32
-#define PV_HYPERCALL_physdev_op                   33
-#define PV_HYPERCALL_hvm_op                       34
-#define PV_HYPERCALL_sysctl                       35
-#define PV_HYPERCALL_domctl                       36
-#define PV_HYPERCALL_kexec_op                     37
-#define PV_HYPERCALL_tmem_op                      38
-#define PV_HYPERCALL_argo_op                      39
-#define PV_HYPERCALL_xenpmu_op                    40
-#define PV_HYPERCALL_dm_op                        41
-#define PV_HYPERCALL_hypfs_op                     42
-#define PV_HYPERCALL_arch_0                       48
-#define PV_HYPERCALL_arch_1                       49
-#define PV_HYPERCALL_arch_2                       50
-#define PV_HYPERCALL_arch_3                       51
-#define PV_HYPERCALL_arch_4                       52
-#define PV_HYPERCALL_arch_5                       53
-#define PV_HYPERCALL_arch_6                       54
-#define PV_HYPERCALL_arch_7                       55
+#define PV_HYPERCALL_iret                          23
+#define PV_HYPERCALL_vcpu_op                       24
+#define PV_HYPERCALL_set_segment_base              25
+#define PV_HYPERCALL_mmuext_op                     26
+#define PV_HYPERCALL_xsm_op                        27
+#define PV_HYPERCALL_nmi_op                        28
+#define PV_HYPERCALL_sched_op                      29
+#define PV_HYPERCALL_callback_op                   30
+#define PV_HYPERCALL_xenoprof_op                   31
+#define PV_HYPERCALL_event_channel_op              32
+#define PV_HYPERCALL_physdev_op                    33
+#define PV_HYPERCALL_hvm_op                        34
+#define PV_HYPERCALL_sysctl                        35
+#define PV_HYPERCALL_domctl                        36
+#define PV_HYPERCALL_kexec_op                      37
+#define PV_HYPERCALL_tmem_op                       38
+#define PV_HYPERCALL_argo_op                       39
+#define PV_HYPERCALL_xenpmu_op                     40
+#define PV_HYPERCALL_dm_op                         41
+#define PV_HYPERCALL_hypfs_op                      42
+#define PV_HYPERCALL_arch_0                        48
+#define PV_HYPERCALL_arch_1                        49
+#define PV_HYPERCALL_arch_2                        50
+#define PV_HYPERCALL_arch_3                        51
+#define PV_HYPERCALL_arch_4                        52
+#define PV_HYPERCALL_arch_5                        53
+#define PV_HYPERCALL_arch_6                        54
+#define PV_HYPERCALL_arch_7                        55
 
 /* Virtual IRQs bound with EVTCHNOP_bind_virq. V = per vCPU, G = global (vCPU 0). */
-#define PV_VIRQ_TIMER       0  /* V: the single-shot or periodic timer fired */
-#define PV_VIRQ_DEBUG       1  /* V: dump debug state */
-#define PV_VIRQ_CONSOLE     2  /* G: dom0 emergency console input */
-#define PV_VIRQ_DOM_EXC     3  /* G: dom0: a domain shut down or crashed */
-#define PV_VIRQ_TBUF        4  /* G: trace buffer records */
-#define PV_VIRQ_DEBUGGER    6  /* G: a domain paused for debugging */
-#define PV_VIRQ_XENOPROF    7  /* V: profiling sample */
-#define PV_VIRQ_CON_RING    8  /* G: dom0: bytes in the hypervisor console ring */
-#define PV_VIRQ_PCPU_STATE  9  /* G */
-#define PV_VIRQ_MEM_EVENT   10 /* G */
-#define PV_VIRQ_ARGO        11 /* G */
-#define PV_VIRQ_ENOMEM      12 /* G */
-#define PV_VIRQ_XENPMU      13 /* V */
-#define PV_VIRQ_ARCH_0      16
-#define PV_VIRQ_ARCH_1      17
-#define PV_VIRQ_ARCH_2      18
-#define PV_VIRQ_ARCH_3      19
-#define PV_VIRQ_ARCH_4      20
-#define PV_VIRQ_ARCH_5      21
-#define PV_VIRQ_ARCH_6      22
-#define PV_VIRQ_ARCH_7      23
-#define PV_VIRQ_MCA         PV_VIRQ_ARCH_0
-#define PV_NR_VIRQS         24
+#define PV_VIRQ_TIMER      0  /* V: the single-shot or periodic timer fired */
+#define PV_VIRQ_DEBUG      1  /* V: dump debug state */
+#define PV_VIRQ_CONSOLE    2  /* G: dom0 emergency console input */
+#define PV_VIRQ_DOM_EXC    3  /* G: dom0: a domain shut down or crashed */
+#define PV_VIRQ_TBUF       4  /* G: trace buffer records */
+#define PV_VIRQ_DEBUGGER   6  /* G: a domain paused for debugging */
+#define PV_VIRQ_XENOPROF   7  /* V: profiling sample */
+#define PV_VIRQ_CON_RING   8  /* G: dom0: bytes in the hypervisor console ring */
+#define PV_VIRQ_PCPU_STATE 9  /* G */
+#define PV_VIRQ_MEM_EVENT  10 /* G */
+#define PV_VIRQ_ARGO       11 /* G */
+#define PV_VIRQ_ENOMEM     12 /* G */
+#define PV_VIRQ_XENPMU     13 /* V */
+#define PV_VIRQ_ARCH_0     16
+#define PV_VIRQ_ARCH_1     17
+#define PV_VIRQ_ARCH_2     18
+#define PV_VIRQ_ARCH_3     19
+#define PV_VIRQ_ARCH_4     20
+#define PV_VIRQ_ARCH_5     21
+#define PV_VIRQ_ARCH_6     22
+#define PV_VIRQ_ARCH_7     23
+#define PV_VIRQ_MCA        PV_VIRQ_ARCH_0
+#define PV_NR_VIRQS        24
 
 /* console_io(cmd, count, buf) */
-#define PV_CONSOLEIO_write  0
-#define PV_CONSOLEIO_read   1
+#define PV_CONSOLEIO_write 0
+#define PV_CONSOLEIO_read  1
 
 /* Reserved domain ids. */
 #define PV_DOMID_FIRST_RESERVED 0x7FF0U
@@ -149,7 +149,7 @@ struct pv_vcpu_time_info {
 	uint64_t system_time;       /* ns since the domain's boot */
 	uint32_t tsc_to_system_mul; /* 32.32 fixed-point TSC ticks -> ns */
 	int8_t tsc_shift;
-	uint8_t flags;              /* PV_PVCLOCK_* */
+	uint8_t flags; /* PV_PVCLOCK_* */
 	uint8_t pad1[2];
 };
 
@@ -191,7 +191,7 @@ struct pv_shared_info {
 };
 
 /* start_info.magic for a 64-bit PV guest; also the guest type string. */
-#define PV_START_INFO_MAGIC "xen-3.0-x86_64"
+#define PV_START_INFO_MAGIC  "xen-3.0-x86_64"
 #define PV_MAX_GUEST_CMDLINE 1024
 
 /* start_info.flags */
@@ -208,16 +208,16 @@ struct pv_shared_info {
  * PV_PHYSMAP_BASE + shared_info.
  */
 struct pv_start_info {
-	char magic[32];           /* PV_START_INFO_MAGIC, NUL-padded */
-	uint64_t nr_pages;        /* pages of RAM the domain has */
-	uint64_t shared_info;     /* pseudo-physical address of the shared-info page */
-	uint32_t flags;           /* PV_SIF_* */
-	pv_gpfn_t store_mfn;      /* xenstore ring page frame */
-	uint32_t store_evtchn;    /* xenstore event channel */
+	char magic[32];        /* PV_START_INFO_MAGIC, NUL-padded */
+	uint64_t nr_pages;     /* pages of RAM the domain has */
+	uint64_t shared_info;  /* pseudo-physical address of the shared-info page */
+	uint32_t flags;        /* PV_SIF_* */
+	pv_gpfn_t store_mfn;   /* xenstore ring page frame */
+	uint32_t store_evtchn; /* xenstore event channel */
 	union {
 		struct {
-			pv_gpfn_t mfn;    /* console ring page frame */
-			uint32_t evtchn;  /* console event channel */
+			pv_gpfn_t mfn;   /* console ring page frame */
+			uint32_t evtchn; /* console event channel */
 		} domU;
 		struct {
 			uint32_t info_off;
@@ -225,19 +225,19 @@ struct pv_start_info {
 		} dom0;
 	} console;
 	/* The rest is filled in at boot only, not on resume. */
-	uint64_t pt_base;         /* VA of the bootstrap page tables (0 under pvisor) */
+	uint64_t pt_base; /* VA of the bootstrap page tables (0 under pvisor) */
 	uint64_t nr_pt_frames;
-	uint64_t mfn_list;        /* VA of the p2m list (identity under pvisor) */
-	uint64_t mod_start;       /* VA of the initrd (or its frame if SIF_MOD_START_PFN) */
-	uint64_t mod_len;         /* initrd length in bytes */
+	uint64_t mfn_list;  /* VA of the p2m list (identity under pvisor) */
+	uint64_t mod_start; /* VA of the initrd (or its frame if SIF_MOD_START_PFN) */
+	uint64_t mod_len;   /* initrd length in bytes */
 	int8_t cmd_line[PV_MAX_GUEST_CMDLINE];
 	uint64_t first_p2m_pfn;
 	uint64_t nr_p2m_frames;
 };
 
 /* trap_info.flags: bits 0-1 DPL, bit 2 masks events on entry. */
-#define PV_TI_GET_DPL(ti)   ((ti)->flags & 3)
-#define PV_TI_GET_IF(ti)    ((ti)->flags & 4)
+#define PV_TI_GET_DPL(ti) ((ti)->flags & 3)
+#define PV_TI_GET_IF(ti)  ((ti)->flags & 4)
 
 /* One virtual IDT entry (set_trap_table; the array ends with address == 0). */
 struct pv_trap_info {
@@ -265,7 +265,7 @@ struct pv_cpu_user_regs {
 	uint16_t cs, _pad0[1];
 	uint8_t saved_upcall_mask;
 	uint8_t _pad1[3];
-	uint64_t rflags;       /* rflags.IF == !saved_upcall_mask */
+	uint64_t rflags; /* rflags.IF == !saved_upcall_mask */
 	uint64_t rsp;
 	uint16_t ss, _pad2[3];
 	uint16_t es, _pad3[3];
@@ -280,15 +280,15 @@ struct pv_iret_context {
 };
 
 /* vcpu_guest_context.flags and iret flags */
-#define PV_VGCF_I387_VALID                (1 << 0)
-#define PV_VGCF_IN_KERNEL                 (1 << 2)
-#define PV_VGCF_failsafe_disables_events  (1 << 3)
-#define PV_VGCF_syscall_disables_events   (1 << 4)
-#define PV_VGCF_online                    (1 << 5)
-#define PV_VGCF_in_syscall                (1 << 8)
-#define PV_VGCF_i387_valid                PV_VGCF_I387_VALID
-#define PV_VGCF_in_kernel                 PV_VGCF_IN_KERNEL
-#define PV_VGCF_IN_SYSCALL                PV_VGCF_in_syscall
+#define PV_VGCF_I387_VALID               (1 << 0)
+#define PV_VGCF_IN_KERNEL                (1 << 2)
+#define PV_VGCF_failsafe_disables_events (1 << 3)
+#define PV_VGCF_syscall_disables_events  (1 << 4)
+#define PV_VGCF_online                   (1 << 5)
+#define PV_VGCF_in_syscall               (1 << 8)
+#define PV_VGCF_i387_valid               PV_VGCF_I387_VALID
+#define PV_VGCF_in_kernel                PV_VGCF_IN_KERNEL
+#define PV_VGCF_IN_SYSCALL               PV_VGCF_in_syscall
 
 /* set_segment_base(which, base) */
 #define PV_SEGBASE_FS          0
@@ -303,13 +303,13 @@ struct pv_fpu_ctxt {
 /* Full PV vCPU state (domctl setvcpucontext/getvcpucontext, VCPUOP_initialise). */
 struct pv_vcpu_guest_context {
 	struct pv_fpu_ctxt fpu_ctxt;
-	uint64_t flags;                 /* PV_VGCF_* */
+	uint64_t flags; /* PV_VGCF_* */
 	struct pv_cpu_user_regs user_regs;
 	struct pv_trap_info trap_ctxt[256];
 	uint64_t ldt_base, ldt_ents;
 	uint64_t gdt_frames[16], gdt_ents;
 	uint64_t kernel_ss, kernel_sp;
-	uint64_t ctrlreg[8];            /* ctrlreg[3] = CR3 (as a frame address) */
+	uint64_t ctrlreg[8]; /* ctrlreg[3] = CR3 (as a frame address) */
 	uint64_t debugreg[8];
 	uint64_t event_callback_eip;
 	uint64_t failsafe_callback_eip;

@@ -31,8 +31,7 @@ static void check_hypercall_numbers(void)
 	CHECK_CONST(PV_HYPERCALL_multicall, __HYPERVISOR_multicall);
 	CHECK_CONST(PV_HYPERCALL_update_va_mapping, __HYPERVISOR_update_va_mapping);
 	CHECK_CONST(PV_HYPERCALL_set_timer_op, __HYPERVISOR_set_timer_op);
-	CHECK_CONST(PV_HYPERCALL_event_channel_op_compat,
-		    __HYPERVISOR_event_channel_op_compat);
+	CHECK_CONST(PV_HYPERCALL_event_channel_op_compat, __HYPERVISOR_event_channel_op_compat);
 	CHECK_CONST(PV_HYPERCALL_xen_version, __HYPERVISOR_xen_version);
 	CHECK_CONST(PV_HYPERCALL_console_io, __HYPERVISOR_console_io);
 	CHECK_CONST(PV_HYPERCALL_physdev_op_compat, __HYPERVISOR_physdev_op_compat);
@@ -207,8 +206,8 @@ static void check_scalar_types(void)
 static void check_time_and_vcpu_info(void)
 {
 	CHECK_SIZE(pv_vcpu_time_info, vcpu_time_info);
-	CHECK_FIELDS(pv_vcpu_time_info, vcpu_time_info, version, pad0, tsc_timestamp,
-		     system_time, tsc_to_system_mul, tsc_shift, flags, pad1);
+	CHECK_FIELDS(pv_vcpu_time_info, vcpu_time_info, version, pad0, tsc_timestamp, system_time,
+		     tsc_to_system_mul, tsc_shift, flags, pad1);
 	CHECK_SIZE(pv_arch_vcpu_info, arch_vcpu_info);
 	CHECK_FIELDS(pv_arch_vcpu_info, arch_vcpu_info, cr2, pad);
 	CHECK_SIZE(pv_vcpu_info, vcpu_info);
@@ -219,9 +218,8 @@ static void check_time_and_vcpu_info(void)
 static void check_shared_info(void)
 {
 	CHECK_SIZE(pv_arch_shared_info, arch_shared_info);
-	CHECK_FIELDS(pv_arch_shared_info, arch_shared_info, max_pfn,
-		     pfn_to_mfn_frame_list_list, nmi_reason, p2m_cr3, p2m_vaddr,
-		     p2m_generation);
+	CHECK_FIELDS(pv_arch_shared_info, arch_shared_info, max_pfn, pfn_to_mfn_frame_list_list,
+		     nmi_reason, p2m_cr3, p2m_vaddr, p2m_generation);
 	CHECK_SIZE(pv_shared_info, shared_info);
 	CHECK_FIELDS(pv_shared_info, shared_info, vcpu_info, evtchn_pending, evtchn_mask,
 		     wc_version, wc_sec, wc_nsec, wc_sec_hi, arch);
@@ -233,9 +231,9 @@ static void check_shared_info(void)
 static void check_start_info(void)
 {
 	CHECK_SIZE(pv_start_info, start_info);
-	CHECK_FIELDS(pv_start_info, start_info, magic, nr_pages, shared_info, flags,
-		     store_mfn, store_evtchn, console, pt_base, nr_pt_frames, mfn_list,
-		     mod_start, mod_len, cmd_line, first_p2m_pfn, nr_p2m_frames);
+	CHECK_FIELDS(pv_start_info, start_info, magic, nr_pages, shared_info, flags, store_mfn,
+		     store_evtchn, console, pt_base, nr_pt_frames, mfn_list, mod_start, mod_len,
+		     cmd_line, first_p2m_pfn, nr_p2m_frames);
 	CHECK_FIELDS(pv_start_info, start_info, console.domU.mfn, console.domU.evtchn,
 		     console.dom0.info_off, console.dom0.info_size);
 }
@@ -249,17 +247,17 @@ static void check_small_structs(void)
 	CHECK_SIZE(pv_trap_info, trap_info);
 	CHECK_FIELDS(pv_trap_info, trap_info, vector, flags, cs, address);
 	CHECK_SIZE(pv_iret_context, iret_context);
-	CHECK_FIELDS(pv_iret_context, iret_context, rax, r11, rcx, flags, rip, cs, rflags,
-		     rsp, ss);
+	CHECK_FIELDS(pv_iret_context, iret_context, rax, r11, rcx, flags, rip, cs, rflags, rsp,
+		     ss);
 }
 
 static void check_cpu_user_regs(void)
 {
 	CHECK_SIZE(pv_cpu_user_regs, cpu_user_regs);
-	CHECK_FIELDS(pv_cpu_user_regs, cpu_user_regs, r15, r14, r13, r12, rbp, rbx, r11,
-		     r10, r9, r8, rax, rcx, rdx, rsi, rdi, error_code, entry_vector, rip);
-	CHECK_FIELDS(pv_cpu_user_regs, cpu_user_regs, cs, _pad0, saved_upcall_mask, _pad1,
-		     rflags, rsp, ss, _pad2, es, _pad3, ds, _pad4, fs, _pad5, gs, _pad6);
+	CHECK_FIELDS(pv_cpu_user_regs, cpu_user_regs, r15, r14, r13, r12, rbp, rbx, r11, r10, r9,
+		     r8, rax, rcx, rdx, rsi, rdi, error_code, entry_vector, rip);
+	CHECK_FIELDS(pv_cpu_user_regs, cpu_user_regs, cs, _pad0, saved_upcall_mask, _pad1, rflags,
+		     rsp, ss, _pad2, es, _pad3, ds, _pad4, fs, _pad5, gs, _pad6);
 }
 
 static void check_vcpu_guest_context(void)

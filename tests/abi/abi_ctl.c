@@ -121,14 +121,13 @@ static void check_domctl_header(void)
 {
 	CHECK_SIZE(pv_domctl, xen_domctl);
 	CHECK_FIELDS(pv_domctl, xen_domctl, cmd, interface_version, domain, _pad, u, u.pad,
-		     u.createdomain, u.getdomaininfo, u.vcpuaffinity, u.max_mem,
-		     u.vcpucontext, u.getvcpuinfo, u.max_vcpus, u.scheduler_op,
-		     u.setdomainhandle, u.hypercall_init, u.settimeoffset);
+		     u.createdomain, u.getdomaininfo, u.vcpuaffinity, u.max_mem, u.vcpucontext,
+		     u.getvcpuinfo, u.max_vcpus, u.scheduler_op, u.setdomainhandle,
+		     u.hypercall_init, u.settimeoffset);
 	CHECK_SIZE(pv_xenctl_bitmap, xenctl_bitmap);
 	CHECK_FIELDS(pv_xenctl_bitmap, xenctl_bitmap, bitmap, nr_bits);
 	CHECK_SIZE(pv_arch_domainconfig, xen_arch_domainconfig);
-	CHECK_FIELDS(pv_arch_domainconfig, xen_arch_domainconfig, emulation_flags,
-		     misc_flags);
+	CHECK_FIELDS(pv_arch_domainconfig, xen_arch_domainconfig, emulation_flags, misc_flags);
 }
 
 static void check_domctl_create_info(void)
@@ -140,8 +139,8 @@ static void check_domctl_create_info(void)
 	CHECK_SIZE(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo);
 	CHECK_FIELDS(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, domain, pad1, flags,
 		     tot_pages, max_pages, outstanding_pages, shr_pages, paged_pages,
-		     shared_info_frame, cpu_time, nr_online_vcpus, max_vcpu_id, ssidref,
-		     handle, cpupool, gpaddr_bits, pad2, arch_config);
+		     shared_info_frame, cpu_time, nr_online_vcpus, max_vcpu_id, ssidref, handle,
+		     cpupool, gpaddr_bits, pad2, arch_config);
 }
 
 static void check_domctl_vcpu(void)
@@ -154,8 +153,8 @@ static void check_domctl_vcpu(void)
 	CHECK_FIELDS(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, vcpu, online, blocked,
 		     running, cpu_time, cpu);
 	CHECK_SIZE(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity);
-	CHECK_FIELDS(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, vcpu, flags,
-		     cpumap_hard, cpumap_soft);
+	CHECK_FIELDS(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, vcpu, flags, cpumap_hard,
+		     cpumap_soft);
 	CHECK_SIZE(pv_domctl_max_vcpus, xen_domctl_max_vcpus);
 	CHECK_FIELDS(pv_domctl_max_vcpus, xen_domctl_max_vcpus, max);
 	CHECK_SIZE(pv_domctl_setdomainhandle, xen_domctl_setdomainhandle);
@@ -175,8 +174,8 @@ static void check_domctl_sched(void)
 	CHECK_SIZE(pv_domctl_sched_rtds, xen_domctl_sched_rtds);
 	CHECK_FIELDS(pv_domctl_sched_rtds, xen_domctl_sched_rtds, period, budget, flags);
 	CHECK_SIZE(pv_domctl_scheduler_op, xen_domctl_scheduler_op);
-	CHECK_FIELDS(pv_domctl_scheduler_op, xen_domctl_scheduler_op, sched_id, cmd, u,
-		     u.credit, u.credit2, u.rtds, u.v.vcpus, u.v.nr_vcpus, u.v.padding);
+	CHECK_FIELDS(pv_domctl_scheduler_op, xen_domctl_scheduler_op, sched_id, cmd, u, u.credit,
+		     u.credit2, u.rtds, u.v.vcpus, u.v.nr_vcpus, u.v.padding);
 }
 
 static void check_sysctl_consts(void)
@@ -229,16 +228,15 @@ static void check_sysctl_structs(void)
 {
 	CHECK_SIZE(pv_sysctl, xen_sysctl);
 	CHECK_FIELDS(pv_sysctl, xen_sysctl, cmd, interface_version, u, u.pad, u.readconsole,
-		     u.physinfo, u.cputopoinfo, u.sched_id, u.getdomaininfolist,
-		     u.getcpuinfo);
+		     u.physinfo, u.cputopoinfo, u.sched_id, u.getdomaininfolist, u.getcpuinfo);
 	CHECK_SIZE(pv_sysctl_readconsole, xen_sysctl_readconsole);
 	CHECK_FIELDS(pv_sysctl_readconsole, xen_sysctl_readconsole, clear, incremental, pad0,
 		     pad1, index, buffer, count);
 	CHECK_SIZE(pv_sysctl_physinfo, xen_sysctl_physinfo);
-	CHECK_FIELDS(pv_sysctl_physinfo, xen_sysctl_physinfo, threads_per_core,
-		     cores_per_socket, nr_cpus, max_cpu_id, nr_nodes, max_node_id, cpu_khz,
-		     capabilities, arch_capabilities, pad, total_pages, free_pages,
-		     scrub_pages, outstanding_pages, max_mfn, hw_cap);
+	CHECK_FIELDS(pv_sysctl_physinfo, xen_sysctl_physinfo, threads_per_core, cores_per_socket,
+		     nr_cpus, max_cpu_id, nr_nodes, max_node_id, cpu_khz, capabilities,
+		     arch_capabilities, pad, total_pages, free_pages, scrub_pages,
+		     outstanding_pages, max_mfn, hw_cap);
 	CHECK_SIZE(pv_sysctl_sched_id, xen_sysctl_sched_id);
 	CHECK_FIELDS(pv_sysctl_sched_id, xen_sysctl_sched_id, sched_id);
 	CHECK_SIZE(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist);

@@ -40,8 +40,8 @@ static void check_evtchn_bind(void)
 	CHECK_SIZE(pv_evtchn_alloc_unbound, evtchn_alloc_unbound);
 	CHECK_FIELDS(pv_evtchn_alloc_unbound, evtchn_alloc_unbound, dom, remote_dom, port);
 	CHECK_SIZE(pv_evtchn_bind_interdomain, evtchn_bind_interdomain);
-	CHECK_FIELDS(pv_evtchn_bind_interdomain, evtchn_bind_interdomain, remote_dom,
-		     remote_port, local_port);
+	CHECK_FIELDS(pv_evtchn_bind_interdomain, evtchn_bind_interdomain, remote_dom, remote_port,
+		     local_port);
 	CHECK_SIZE(pv_evtchn_bind_virq, evtchn_bind_virq);
 	CHECK_FIELDS(pv_evtchn_bind_virq, evtchn_bind_virq, virq, vcpu, port);
 	CHECK_SIZE(pv_evtchn_bind_pirq, evtchn_bind_pirq);
@@ -74,12 +74,12 @@ static void check_evtchn_misc(void)
 static void check_evtchn_status_op(void)
 {
 	CHECK_SIZE(pv_evtchn_status, evtchn_status);
-	CHECK_FIELDS(pv_evtchn_status, evtchn_status, dom, port, status, vcpu, u,
-		     u.unbound.dom, u.interdomain.dom, u.interdomain.port, u.pirq, u.virq);
+	CHECK_FIELDS(pv_evtchn_status, evtchn_status, dom, port, status, vcpu, u, u.unbound.dom,
+		     u.interdomain.dom, u.interdomain.port, u.pirq, u.virq);
 	CHECK_SIZE(pv_evtchn_op, evtchn_op);
 	CHECK_FIELDS(pv_evtchn_op, evtchn_op, cmd, u, u.alloc_unbound, u.bind_interdomain,
-		     u.bind_virq, u.bind_pirq, u.bind_ipi, u.close, u.send, u.status,
-		     u.bind_vcpu, u.unmask);
+		     u.bind_virq, u.bind_pirq, u.bind_ipi, u.close, u.send, u.status, u.bind_vcpu,
+		     u.unmask);
 }
 
 static void check_gnttab_consts(void)
@@ -160,8 +160,8 @@ static void check_gnttab_map(void)
 	CHECK_FIELDS(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, host_addr, flags, ref, dom,
 		     status, handle, dev_bus_addr);
 	CHECK_SIZE(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref);
-	CHECK_FIELDS(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, host_addr,
-		     dev_bus_addr, handle, status);
+	CHECK_FIELDS(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, host_addr, dev_bus_addr,
+		     handle, status);
 	CHECK_SIZE(pv_gnttab_setup_table, gnttab_setup_table);
 	CHECK_FIELDS(pv_gnttab_setup_table, gnttab_setup_table, dom, nr_frames, status,
 		     frame_list);
@@ -170,8 +170,8 @@ static void check_gnttab_map(void)
 	CHECK_SIZE(pv_gnttab_transfer, gnttab_transfer);
 	CHECK_FIELDS(pv_gnttab_transfer, gnttab_transfer, mfn, domid, ref, status);
 	CHECK_SIZE(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace);
-	CHECK_FIELDS(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, host_addr,
-		     new_addr, handle, status);
+	CHECK_FIELDS(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, host_addr, new_addr,
+		     handle, status);
 }
 
 static void check_gnttab_copy(void)
@@ -179,9 +179,8 @@ static void check_gnttab_copy(void)
 	CHECK_SIZE(pv_gnttab_copy_ptr, gnttab_copy_ptr);
 	CHECK_FIELDS(pv_gnttab_copy_ptr, gnttab_copy_ptr, u, u.ref, u.gmfn, domid, offset);
 	CHECK_SIZE(pv_gnttab_copy, gnttab_copy);
-	CHECK_FIELDS(pv_gnttab_copy, gnttab_copy, source, dest, len, flags, status,
-		     source.u.ref, source.domid, source.offset, dest.u.gmfn, dest.domid,
-		     dest.offset);
+	CHECK_FIELDS(pv_gnttab_copy, gnttab_copy, source, dest, len, flags, status, source.u.ref,
+		     source.domid, source.offset, dest.u.gmfn, dest.domid, dest.offset);
 }
 
 static void check_gnttab_misc(void)
@@ -199,8 +198,8 @@ static void check_gnttab_misc(void)
 	CHECK_SIZE(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref);
 	CHECK_FIELDS(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref, ref_a, ref_b, status);
 	CHECK_SIZE(pv_gnttab_cache_flush, gnttab_cache_flush);
-	CHECK_FIELDS(pv_gnttab_cache_flush, gnttab_cache_flush, a, a.dev_bus_addr, a.ref,
-		     offset, length, op);
+	CHECK_FIELDS(pv_gnttab_cache_flush, gnttab_cache_flush, a, a.dev_bus_addr, a.ref, offset,
+		     length, op);
 }
 
 int main(void)

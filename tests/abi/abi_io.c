@@ -77,8 +77,8 @@ static void check_console(void)
 {
 	CHECK_TYPE(pv_xencons_ring_idx_t, XENCONS_RING_IDX);
 	CHECK_SIZE(pv_xencons_interface, xencons_interface);
-	CHECK_FIELDS(pv_xencons_interface, xencons_interface, in, out, in_cons, in_prod,
-		     out_cons, out_prod);
+	CHECK_FIELDS(pv_xencons_interface, xencons_interface, in, out, in_cons, in_prod, out_cons,
+		     out_prod);
 	{
 		struct pv_xencons_interface p;
 		struct xencons_interface x;
@@ -122,11 +122,11 @@ static void check_blkif_structs(void)
 	CHECK_FIELDS(pv_blkif_request, blkif_request, operation, nr_segments, handle, id,
 		     sector_number, seg, seg[10].last_sect);
 	CHECK_SIZE(pv_blkif_request_discard, blkif_request_discard);
-	CHECK_FIELDS(pv_blkif_request_discard, blkif_request_discard, operation, flag, handle,
-		     id, sector_number, nr_sectors);
+	CHECK_FIELDS(pv_blkif_request_discard, blkif_request_discard, operation, flag, handle, id,
+		     sector_number, nr_sectors);
 	CHECK_SIZE(pv_blkif_request_indirect, blkif_request_indirect);
-	CHECK_FIELDS(pv_blkif_request_indirect, blkif_request_indirect, operation,
-		     indirect_op, nr_segments, id, sector_number, handle, indirect_grefs);
+	CHECK_FIELDS(pv_blkif_request_indirect, blkif_request_indirect, operation, indirect_op,
+		     nr_segments, id, sector_number, handle, indirect_grefs);
 	CHECK_SIZE(pv_blkif_response, blkif_response);
 	CHECK_FIELDS(pv_blkif_response, blkif_response, id, operation, status);
 }
@@ -161,8 +161,7 @@ static void check_netif_ctrl(void)
 	CHECK_CONST(PV_NETIF_CTRL_STATUS_NOT_SUPPORTED, XEN_NETIF_CTRL_STATUS_NOT_SUPPORTED);
 	CHECK_CONST(PV_NETIF_CTRL_STATUS_INVALID_PARAMETER,
 		    XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
-	CHECK_CONST(PV_NETIF_CTRL_STATUS_BUFFER_OVERFLOW,
-		    XEN_NETIF_CTRL_STATUS_BUFFER_OVERFLOW);
+	CHECK_CONST(PV_NETIF_CTRL_STATUS_BUFFER_OVERFLOW, XEN_NETIF_CTRL_STATUS_BUFFER_OVERFLOW);
 	CHECK_CONST(PV_NETIF_CTRLF_GREF_readonly, XEN_NETIF_CTRLF_GREF_readonly);
 	CHECK_SIZE(pv_netif_ctrl_request, xen_netif_ctrl_request);
 	CHECK_FIELDS(pv_netif_ctrl_request, xen_netif_ctrl_request, id, type, data);

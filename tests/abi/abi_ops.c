@@ -89,8 +89,8 @@ static void check_features(void)
 static void check_version_structs(void)
 {
 	CHECK_SIZE(pv_compile_info, xen_compile_info);
-	CHECK_FIELDS(pv_compile_info, xen_compile_info, compiler, compile_by,
-		     compile_domain, compile_date);
+	CHECK_FIELDS(pv_compile_info, xen_compile_info, compiler, compile_by, compile_domain,
+		     compile_date);
 	CHECK_SIZE(pv_platform_parameters, xen_platform_parameters);
 	CHECK_FIELDS(pv_platform_parameters, xen_platform_parameters, virt_start);
 	CHECK_SIZE(pv_feature_info, xen_feature_info);
@@ -158,26 +158,25 @@ static void check_memory_structs(void)
 	CHECK_FIELDS(pv_memory_reservation, xen_memory_reservation, extent_start, nr_extents,
 		     extent_order, mem_flags, domid);
 	CHECK_SIZE(pv_memory_exchange, xen_memory_exchange);
-	CHECK_FIELDS(pv_memory_exchange, xen_memory_exchange, in, out, nr_exchanged,
-		     out.domid);
+	CHECK_FIELDS(pv_memory_exchange, xen_memory_exchange, in, out, nr_exchanged, out.domid);
 	CHECK_SIZE(pv_add_to_physmap, xen_add_to_physmap);
 	CHECK_FIELDS(pv_add_to_physmap, xen_add_to_physmap, domid, size, space, idx, gpfn);
 	CHECK_SIZE(pv_add_to_physmap_batch, xen_add_to_physmap_batch);
-	CHECK_FIELDS(pv_add_to_physmap_batch, xen_add_to_physmap_batch, domid, space, size,
-		     u, u.foreign_domid, u.res0, idxs, gpfns, errs);
+	CHECK_FIELDS(pv_add_to_physmap_batch, xen_add_to_physmap_batch, domid, space, size, u,
+		     u.foreign_domid, u.res0, idxs, gpfns, errs);
 	CHECK_SIZE(pv_remove_from_physmap, xen_remove_from_physmap);
 	CHECK_FIELDS(pv_remove_from_physmap, xen_remove_from_physmap, domid, gpfn);
 	CHECK_SIZE(pv_memory_map, xen_memory_map);
 	CHECK_FIELDS(pv_memory_map, xen_memory_map, nr_entries, buffer);
 	CHECK_SIZE(pv_foreign_memory_map, xen_foreign_memory_map);
-	CHECK_FIELDS(pv_foreign_memory_map, xen_foreign_memory_map, domid, map,
-		     map.nr_entries, map.buffer);
+	CHECK_FIELDS(pv_foreign_memory_map, xen_foreign_memory_map, domid, map, map.nr_entries,
+		     map.buffer);
 	CHECK_SIZE(pv_mem_acquire_resource, xen_mem_acquire_resource);
 	CHECK_FIELDS(pv_mem_acquire_resource, xen_mem_acquire_resource, domid, type, id,
 		     nr_frames, pad, frame, frame_list);
 	/* Xen keeps its e820 entry private: check the BIOS layout it uses. */
-	abi_eq("sizeof pv_e820_entry (packed BIOS e820)",
-	       (long long)sizeof(struct pv_e820_entry), 20);
+	abi_eq("sizeof pv_e820_entry (packed BIOS e820)", (long long)sizeof(struct pv_e820_entry),
+	       20);
 	abi_eq("offsetof pv_e820_entry.type", (long long)offsetof(struct pv_e820_entry, type),
 	       16);
 }
@@ -211,24 +210,22 @@ static void check_vcpu(void)
 static void check_vcpu_structs(void)
 {
 	CHECK_SIZE(pv_vcpu_runstate_info, vcpu_runstate_info);
-	CHECK_FIELDS(pv_vcpu_runstate_info, vcpu_runstate_info, state, state_entry_time,
-		     time);
-	CHECK_SIZE(pv_vcpu_register_runstate_memory_area,
-		   vcpu_register_runstate_memory_area);
-	CHECK_FIELDS(pv_vcpu_register_runstate_memory_area,
-		     vcpu_register_runstate_memory_area, addr, addr.h, addr.p);
+	CHECK_FIELDS(pv_vcpu_runstate_info, vcpu_runstate_info, state, state_entry_time, time);
+	CHECK_SIZE(pv_vcpu_register_runstate_memory_area, vcpu_register_runstate_memory_area);
+	CHECK_FIELDS(pv_vcpu_register_runstate_memory_area, vcpu_register_runstate_memory_area,
+		     addr, addr.h, addr.p);
 	CHECK_SIZE(pv_vcpu_set_periodic_timer, vcpu_set_periodic_timer);
 	CHECK_FIELDS(pv_vcpu_set_periodic_timer, vcpu_set_periodic_timer, period_ns);
 	CHECK_SIZE(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer);
-	CHECK_FIELDS(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer,
-		     timeout_abs_ns, flags);
+	CHECK_FIELDS(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer, timeout_abs_ns,
+		     flags);
 	CHECK_SIZE(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info);
 	CHECK_FIELDS(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info, mfn, offset, rsvd);
 	CHECK_SIZE(pv_vcpu_get_physid, vcpu_get_physid);
 	CHECK_FIELDS(pv_vcpu_get_physid, vcpu_get_physid, phys_id);
 	CHECK_SIZE(pv_vcpu_register_time_memory_area, vcpu_register_time_memory_area);
-	CHECK_FIELDS(pv_vcpu_register_time_memory_area, vcpu_register_time_memory_area,
-		     addr, addr.h, addr.p);
+	CHECK_FIELDS(pv_vcpu_register_time_memory_area, vcpu_register_time_memory_area, addr,
+		     addr.h, addr.p);
 }
 
 static void check_callback(void)

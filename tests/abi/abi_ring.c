@@ -18,7 +18,7 @@
 #include "pvisor/io/netif.h"
 #include "pvisor/io/ring.h"
 
-#define PAGE 4096
+#define PAGE  4096
 #define STEPS 200000
 
 /* netif_rx: 8-byte, 2-byte-aligned entries, 256 per page. */
@@ -188,12 +188,24 @@ static void run_sequence(pv_ring_idx_t start)
 		unsigned n = (r >> 8) % 40;
 
 		switch (r % 6) {
-		case 0: front_produce(step, n); break;
-		case 1: back_consume(step, n); break;
-		case 2: back_respond(step, n); break;
-		case 3: front_consume(step, n); break;
-		case 4: final_checks(step); break;
-		default: hostile_checks(step); break;
+		case 0:
+			front_produce(step, n);
+			break;
+		case 1:
+			back_consume(step, n);
+			break;
+		case 2:
+			back_respond(step, n);
+			break;
+		case 3:
+			front_consume(step, n);
+			break;
+		case 4:
+			final_checks(step);
+			break;
+		default:
+			hostile_checks(step);
+			break;
 		}
 		diff_eq("shared page", step, memcmp(pv_page.b, xen_page.b, PAGE), 0);
 	}

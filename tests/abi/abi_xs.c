@@ -25,24 +25,39 @@ static void check_eq(const char *what, long ours, long xens)
 }
 
 #define EQ(a, b) check_eq(#a " == " #b, (long)(a), (long)(b))
-#define OFF(ps, xs, f) check_eq("offsetof " #ps "." #f, offsetof(struct ps, f), offsetof(struct xs, f))
+#define OFF(ps, xs, f) \
+	check_eq("offsetof " #ps "." #f, offsetof(struct ps, f), offsetof(struct xs, f))
 #define SZ(ps, xs) check_eq("sizeof " #ps, sizeof(struct ps), sizeof(struct xs))
 
 static void check_types(void)
 {
-	EQ(PV_XS_CONTROL, XS_CONTROL); EQ(PV_XS_DEBUG, XS_DEBUG);
-	EQ(PV_XS_DIRECTORY, XS_DIRECTORY); EQ(PV_XS_READ, XS_READ);
-	EQ(PV_XS_GET_PERMS, XS_GET_PERMS); EQ(PV_XS_WATCH, XS_WATCH);
-	EQ(PV_XS_UNWATCH, XS_UNWATCH); EQ(PV_XS_TRANSACTION_START, XS_TRANSACTION_START);
-	EQ(PV_XS_TRANSACTION_END, XS_TRANSACTION_END); EQ(PV_XS_INTRODUCE, XS_INTRODUCE);
-	EQ(PV_XS_RELEASE, XS_RELEASE); EQ(PV_XS_GET_DOMAIN_PATH, XS_GET_DOMAIN_PATH);
-	EQ(PV_XS_WRITE, XS_WRITE); EQ(PV_XS_MKDIR, XS_MKDIR); EQ(PV_XS_RM, XS_RM);
-	EQ(PV_XS_SET_PERMS, XS_SET_PERMS); EQ(PV_XS_WATCH_EVENT, XS_WATCH_EVENT);
-	EQ(PV_XS_ERROR, XS_ERROR); EQ(PV_XS_IS_DOMAIN_INTRODUCED, XS_IS_DOMAIN_INTRODUCED);
-	EQ(PV_XS_RESUME, XS_RESUME); EQ(PV_XS_SET_TARGET, XS_SET_TARGET);
-	EQ(PV_XS_RESET_WATCHES, XS_RESET_WATCHES); EQ(PV_XS_DIRECTORY_PART, XS_DIRECTORY_PART);
-	EQ(PV_XS_TYPE_COUNT, XS_TYPE_COUNT); EQ(PV_XS_INVALID, XS_INVALID);
-	EQ(PV_XS_WATCH_PATH, XS_WATCH_PATH); EQ(PV_XS_WATCH_TOKEN, XS_WATCH_TOKEN);
+	EQ(PV_XS_CONTROL, XS_CONTROL);
+	EQ(PV_XS_DEBUG, XS_DEBUG);
+	EQ(PV_XS_DIRECTORY, XS_DIRECTORY);
+	EQ(PV_XS_READ, XS_READ);
+	EQ(PV_XS_GET_PERMS, XS_GET_PERMS);
+	EQ(PV_XS_WATCH, XS_WATCH);
+	EQ(PV_XS_UNWATCH, XS_UNWATCH);
+	EQ(PV_XS_TRANSACTION_START, XS_TRANSACTION_START);
+	EQ(PV_XS_TRANSACTION_END, XS_TRANSACTION_END);
+	EQ(PV_XS_INTRODUCE, XS_INTRODUCE);
+	EQ(PV_XS_RELEASE, XS_RELEASE);
+	EQ(PV_XS_GET_DOMAIN_PATH, XS_GET_DOMAIN_PATH);
+	EQ(PV_XS_WRITE, XS_WRITE);
+	EQ(PV_XS_MKDIR, XS_MKDIR);
+	EQ(PV_XS_RM, XS_RM);
+	EQ(PV_XS_SET_PERMS, XS_SET_PERMS);
+	EQ(PV_XS_WATCH_EVENT, XS_WATCH_EVENT);
+	EQ(PV_XS_ERROR, XS_ERROR);
+	EQ(PV_XS_IS_DOMAIN_INTRODUCED, XS_IS_DOMAIN_INTRODUCED);
+	EQ(PV_XS_RESUME, XS_RESUME);
+	EQ(PV_XS_SET_TARGET, XS_SET_TARGET);
+	EQ(PV_XS_RESET_WATCHES, XS_RESET_WATCHES);
+	EQ(PV_XS_DIRECTORY_PART, XS_DIRECTORY_PART);
+	EQ(PV_XS_TYPE_COUNT, XS_TYPE_COUNT);
+	EQ(PV_XS_INVALID, XS_INVALID);
+	EQ(PV_XS_WATCH_PATH, XS_WATCH_PATH);
+	EQ(PV_XS_WATCH_TOKEN, XS_WATCH_TOKEN);
 	EQ(strcmp(PV_XS_WRITE_NONE, XS_WRITE_NONE), 0);
 	EQ(strcmp(PV_XS_WRITE_CREATE, XS_WRITE_CREATE), 0);
 	EQ(strcmp(PV_XS_WRITE_CREATE_EXCL, XS_WRITE_CREATE_EXCL), 0);
@@ -51,12 +66,21 @@ static void check_types(void)
 static void check_layouts(void)
 {
 	SZ(pv_xsd_sockmsg, xsd_sockmsg);
-	OFF(pv_xsd_sockmsg, xsd_sockmsg, type); OFF(pv_xsd_sockmsg, xsd_sockmsg, req_id);
-	OFF(pv_xsd_sockmsg, xsd_sockmsg, tx_id); OFF(pv_xsd_sockmsg, xsd_sockmsg, len);
+	OFF(pv_xsd_sockmsg, xsd_sockmsg, type);
+	OFF(pv_xsd_sockmsg, xsd_sockmsg, req_id);
+	OFF(pv_xsd_sockmsg, xsd_sockmsg, tx_id);
+	OFF(pv_xsd_sockmsg, xsd_sockmsg, len);
 	SZ(pv_xenstore_domain_interface, xenstore_domain_interface);
 #define RO(f) OFF(pv_xenstore_domain_interface, xenstore_domain_interface, f)
-	RO(req); RO(rsp); RO(req_cons); RO(req_prod); RO(rsp_cons); RO(rsp_prod);
-	RO(server_features); RO(connection); RO(error);
+	RO(req);
+	RO(rsp);
+	RO(req_cons);
+	RO(req_prod);
+	RO(rsp_cons);
+	RO(rsp_prod);
+	RO(server_features);
+	RO(connection);
+	RO(error);
 #undef RO
 	EQ(sizeof(pv_xenstore_ring_idx_t), sizeof(XENSTORE_RING_IDX));
 	EQ(PV_XENSTORE_RING_SIZE, XENSTORE_RING_SIZE);

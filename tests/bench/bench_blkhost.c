@@ -22,8 +22,8 @@
 #include <liburing.h>
 #endif
 
-#define MAX_QD 32
-#define SEQ_BS (1u << 20)
+#define MAX_QD  32
+#define SEQ_BS  (1u << 20)
 #define RAND_BS 4096u
 
 struct test {
@@ -32,7 +32,10 @@ struct test {
 };
 
 static const struct test tests[] = {
-	{ "seqread", 0, 0 }, { "seqwrite", 1, 0 }, { "randread", 0, 1 }, { "randwrite", 1, 1 },
+	{ "seqread", 0, 0 },
+	{ "seqwrite", 1, 0 },
+	{ "randread", 0, 1 },
+	{ "randwrite", 1, 1 },
 };
 
 struct run {
@@ -40,7 +43,7 @@ struct run {
 	const struct test *t;
 	uint32_t bs;
 	uint64_t slots, ms;
-	uint64_t next;  /* sequential position (psync: shared, atomic) */
+	uint64_t next; /* sequential position (psync: shared, atomic) */
 	uint64_t ops, errors;
 	uint64_t end_ns;
 	void *bufs[MAX_QD];
@@ -67,8 +70,9 @@ static uint64_t rnd_next(uint64_t *s)
 
 static off_t pick(struct run *r, uint64_t *rs)
 {
-	uint64_t slot = r->t->random ? rnd_next(rs) % r->slots
-				     : __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED) % r->slots;
+	uint64_t slot = r->t->random
+				? rnd_next(rs) % r->slots
+				: __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED) % r->slots;
 
 	return (off_t)(slot * r->bs);
 }
@@ -187,7 +191,8 @@ static void one(struct run *r, const struct test *t, unsigned qd, uint64_t size,
 		run_psync(r, qd);
 	start = now_ns() - start;
 	printf("blkbench: test=%s bs=%u qd=%u ops=%llu bytes=%llu ns=%llu iops=%llu mibps=%llu "
-	       "errors=%llu\n", t->name, r->bs, qd, (unsigned long long)r->ops,
+	       "errors=%llu\n",
+	       t->name, r->bs, qd, (unsigned long long)r->ops,
 	       (unsigned long long)(r->ops * r->bs), (unsigned long long)start,
 	       (unsigned long long)(r->ops * 1000000000ull / start),
 	       (unsigned long long)(r->ops * r->bs * 1000000000ull / start / 1048576),
@@ -206,12 +211,23 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "e:m:r:t:q:")) != -1) {
 		switch (opt) {
-		case 'e': uring = strcmp(optarg, "psync") != 0; break;
-		case 'm': r.ms = strtoull(optarg, NULL, 0); break;
-		case 'r': mib = strtoull(optarg, NULL, 0); break;
-		case 't': list = optarg; break;
-		case 'q': qds = optarg; break;
-		default: goto usage;
+		case 'e':
+			uring = strcmp(optarg, "psync") != 0;
+			break;
+		case 'm':
+			r.ms = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			mib = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			list = optarg;
+			break;
+		case 'q':
+			qds = optarg;
+			break;
+		default:
+			goto usage;
 		}
 	}
 	if (optind + 1 != argc)
@@ -237,6 +253,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: bench_blkhost [-e uring|psync] [-m MS] [-r MIB] [-t TESTS] "
-		"[-q QDS] FILE\n");
+			"[-q QDS] FILE\n");
 	return 2;
 }

@@ -80,8 +80,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (pvctrl_open(&h) < 0) {
-		fprintf(stderr, "bench_create: pvisor is not running in %s; start it first (pvx "
-			"daemons start)\n", rundir_path());
+		fprintf(stderr,
+			"bench_create: pvisor is not running in %s; start it first (pvx "
+			"daemons start)\n",
+			rundir_path());
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -95,8 +97,8 @@ int main(int argc, char **argv)
 		return 1;
 	qsort(tc, ok, sizeof(*tc), cmp_u64);
 	qsort(tb, ok, sizeof(*tb), cmp_u64);
-	printf("create_banner n=%d median_ns=%lu min_ns=%lu max_ns=%lu create_median_ns=%lu\n", ok,
-	       (unsigned long)tb[ok / 2], (unsigned long)tb[0], (unsigned long)tb[ok - 1],
+	printf("create_banner n=%d median_ns=%lu min_ns=%lu max_ns=%lu create_median_ns=%lu\n",
+	       ok, (unsigned long)tb[ok / 2], (unsigned long)tb[0], (unsigned long)tb[ok - 1],
 	       (unsigned long)tc[ok / 2]);
 	return 0;
 }

@@ -34,7 +34,7 @@ struct fl_state {
 	uint64_t t0, found_ns; /* found_ns: 0 until the line is seen */
 	char line[FL_LINE_MAX];
 	size_t line_len;
-	int line_overflow;     /* current line longer than the buffer: cannot match */
+	int line_overflow; /* current line longer than the buffer: cannot match */
 };
 
 static void fl_usage(void)
@@ -132,8 +132,8 @@ static int fl_status_code(int status)
 
 /* Signal the command's group when asked to stop, past the deadline, or (-k) once the
  * line is seen: SIGTERM first, SIGKILL after a grace period. */
-static void fl_maybe_stop(const struct fl_state *st, pid_t pid, uint64_t now,
-			  uint64_t deadline, uint64_t *term_at)
+static void fl_maybe_stop(const struct fl_state *st, pid_t pid, uint64_t now, uint64_t deadline,
+			  uint64_t *term_at)
 {
 	if (fl_stop) {
 		kill(-pid, SIGKILL);
@@ -188,7 +188,8 @@ static int fl_parse_args(int argc, char **argv, struct fl_state *st, uint64_t *t
 		case 'o':
 			st->log_fd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 			if (st->log_fd < 0) {
-				fprintf(stderr, "bench_firstline: %s: %s\n", optarg, strerror(errno));
+				fprintf(stderr, "bench_firstline: %s: %s\n", optarg,
+					strerror(errno));
 				return -errno;
 			}
 			break;

@@ -18,14 +18,14 @@
 #include "pvisor/pvisor.h"
 #include "util.h"
 
-#define FL_RAM      (4u << 20)          /* guest RAM, pseudo-physical 0.. */
-#define FL_PT       0x100000u           /* PML4, PDPT, PD, PT: 4 pages from here */
-#define FL_CODE     0x1000u             /* guest code */
+#define FL_RAM      (4u << 20) /* guest RAM, pseudo-physical 0.. */
+#define FL_PT       0x100000u  /* PML4, PDPT, PD, PT: 4 pages from here */
+#define FL_CODE     0x1000u    /* guest code */
 #define FL_STACK    0x80000u
-#define FL_MMIO_GPA 0xd0000000ull       /* no memory slot: a store here exits */
+#define FL_MMIO_GPA 0xd0000000ull                /* no memory slot: a store here exits */
 #define FL_MMIO_VA  (PV_PHYSMAP_BASE + 0x200000) /* mapped to FL_MMIO_GPA */
 #define FL_WARMUP   200
-#define FL_GIVEUP_S 2                   /* no exit within this: KVM kept it */
+#define FL_GIVEUP_S 2 /* no exit within this: KVM kept it */
 
 /* One way out of the guest: the code that loops on it, the CPL it runs at, the exit it
  * must produce, and whether each round trip must put rip back (a fault). */
@@ -42,7 +42,7 @@ static const struct fl_mode fl_modes[] = {
 	{ "immediate", { 0xeb, 0xfe }, 2, 0, KVM_EXIT_INTR, 0 },
 	{ "out", { 0xe6, 0x80 }, 2, 0, KVM_EXIT_IO, 0 },
 	{ "hlt", { 0xf4 }, 1, 0, KVM_EXIT_HLT, 0 },
-	{ "mmio", { 0x48, 0xa3 }, 10, 0, KVM_EXIT_MMIO, 0 },  /* movabs %rax, FL_MMIO_VA */
+	{ "mmio", { 0x48, 0xa3 }, 10, 0, KVM_EXIT_MMIO, 0 }, /* movabs %rax, FL_MMIO_VA */
 	{ "mmio", { 0x48, 0xa3 }, 10, 3, KVM_EXIT_MMIO, 0 },
 	{ "vmcall", { 0x0f, 0x01, 0xc1 }, 3, 0, KVM_EXIT_HYPERCALL, 0 },
 	{ "vmmcall", { 0x0f, 0x01, 0xd9 }, 3, 0, KVM_EXIT_HYPERCALL, 0 },
@@ -53,10 +53,20 @@ static const struct fl_mode fl_modes[] = {
  * page (which exits at either CPL). */
 #define FL_SPIN 200000
 static const struct fl_mode fl_spin[] = {
-	{ "spin", { 0x48, 0xc7, 0xc1, FL_SPIN & 0xff, FL_SPIN >> 8 & 0xff, FL_SPIN >> 16, 0,
-		    0x48, 0xff, 0xc9, 0x75, 0xfb, 0x48, 0xa3 }, 22, 0, KVM_EXIT_MMIO, 0 },
-	{ "spin", { 0x48, 0xc7, 0xc1, FL_SPIN & 0xff, FL_SPIN >> 8 & 0xff, FL_SPIN >> 16, 0,
-		    0x48, 0xff, 0xc9, 0x75, 0xfb, 0x48, 0xa3 }, 22, 3, KVM_EXIT_MMIO, 0 },
+	{ "spin",
+	  { 0x48, 0xc7, 0xc1, FL_SPIN & 0xff, FL_SPIN >> 8 & 0xff, FL_SPIN >> 16, 0, 0x48, 0xff,
+	    0xc9, 0x75, 0xfb, 0x48, 0xa3 },
+	  22,
+	  0,
+	  KVM_EXIT_MMIO,
+	  0 },
+	{ "spin",
+	  { 0x48, 0xc7, 0xc1, FL_SPIN & 0xff, FL_SPIN >> 8 & 0xff, FL_SPIN >> 16, 0, 0x48, 0xff,
+	    0xc9, 0x75, 0xfb, 0x48, 0xa3 },
+	  22,
+	  3,
+	  KVM_EXIT_MMIO,
+	  0 },
 };
 
 struct fl_vm {
@@ -203,7 +213,7 @@ static int fl_vm_open(struct fl_vm *m, const struct fl_mode *mode)
 	if (mode->len >= 10 && mode->code[mode->len - 9] == 0xa3)
 		memcpy(code + mode->len - 8, &mmio_va, 8);
 	code[mode->len] = 0xeb; /* jmp back */
-	code[mode->len + 1] = (uint8_t)-(int)(mode->len + 2);
+	code[mode->len + 1] = (uint8_t) - (int)(mode->len + 2);
 	return fl_enter(m, mode);
 }
 

@@ -32,12 +32,12 @@
 #endif
 
 /* The trapped number: the one a pvisor guest's xen_version hypercall uses. */
-#define RT_SYSNR       (PV_HCALL_SYSNR_BASE + 17)
+#define RT_SYSNR      (PV_HCALL_SYSNR_BASE + 17)
 /* arg0 of the last trapped call: tells the supervisor to stop answering. */
-#define RT_ARG_DONE    1
-#define RT_WARMUP      2000
-#define RT_MAX_N       10000000ULL
-#define RT_WATCHDOG_S  120
+#define RT_ARG_DONE   1
+#define RT_WARMUP     2000
+#define RT_MAX_N      10000000ULL
+#define RT_WATCHDOG_S 120
 
 struct rt_stats {
 	uint64_t n, median, p99, mean, min;
@@ -125,8 +125,8 @@ static int rt_filter_install(void)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &prog);
 	return fd < 0 ? -errno : (int)fd;
 }
 
@@ -138,8 +138,10 @@ static int rt_fd_send(int sock, int fd)
 		struct cmsghdr hdr;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
 	memset(&u, 0, sizeof(u));
@@ -158,8 +160,10 @@ static int rt_fd_recv(int sock)
 		struct cmsghdr hdr;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 	int fd;
 
@@ -179,8 +183,10 @@ static void rt_child_run(int sock, const struct rt_run *run)
 	char go;
 
 	if (lfd < 0) {
-		fprintf(stderr, "bench_seccomp_rt: installing the seccomp listener filter: "
-				"%s (needs Linux >= 5.0 with seccomp)\n", strerror(-lfd));
+		fprintf(stderr,
+			"bench_seccomp_rt: installing the seccomp listener filter: "
+			"%s (needs Linux >= 5.0 with seccomp)\n",
+			strerror(-lfd));
 		_exit(2);
 	}
 	if (rt_fd_send(sock, lfd) < 0 || read(sock, &go, 1) != 1)
@@ -308,7 +314,8 @@ static int rt_mode_notif(uint64_t *samples, uint64_t n, int sync)
 	}
 	if (sync && !run.sync_wakeup)
 		printf("note: kernel refused SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: %s; "
-		       "measured without it (reported as sync=0)\n", run.note);
+		       "measured without it (reported as sync=0)\n",
+		       run.note);
 	rt_stats_compute(samples, n, &st);
 	snprintf(what, sizeof(what), "seccomp_rt sync=%d", run.sync_wakeup);
 	rt_stats_print(what, &st);
@@ -360,8 +367,10 @@ static int rt_mode_run(const char *mode, uint64_t *samples, uint64_t n)
 		rt_mode_clock(samples, n);
 		return 0;
 	}
-	fprintf(stderr, "bench_seccomp_rt: unknown mode '%s': use sync, nosync, getppid "
-			"or clock\n", mode);
+	fprintf(stderr,
+		"bench_seccomp_rt: unknown mode '%s': use sync, nosync, getppid "
+		"or clock\n",
+		mode);
 	return -EINVAL;
 }
 

@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define UG_BATCH   20
-#define UG_WARMUP  200
-#define UG_MAX_N   10000000L
+#define UG_BATCH  20
+#define UG_WARMUP 200
+#define UG_MAX_N  10000000L
 
 static uint64_t ug_now(void)
 {

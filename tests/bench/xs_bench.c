@@ -79,8 +79,10 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct xs_handle *h, long i);
-	} modes[] = { { "read", bench_read }, { "write", bench_write },
-		      { "writeread", bench_writeread }, { "tx", bench_tx } };
+	} modes[] = { { "read", bench_read },
+		      { "write", bench_write },
+		      { "writeread", bench_writeread },
+		      { "tx", bench_tx } };
 	struct xs_handle *h;
 	long count;
 	uint64_t t0, t1;

@@ -36,7 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int r;
 
 		switch (op % 6) {
-		case 0: fuzz_poke(&page, data + off); off += 5; continue;
+		case 0:
+			fuzz_poke(&page, data + off);
+			off += 5;
+			continue;
 		case 1: /* pvconsoled takes output */
 			r = cring_out_peek(&page, buf, n < sizeof(buf) ? n : sizeof(buf));
 			if (r > (int)sizeof(page.out))

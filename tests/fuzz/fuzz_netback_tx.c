@@ -32,7 +32,8 @@ static void check_ok(const struct nb_tx_packet *p, const struct nb_tx_limits *li
 		abort();
 }
 
-static void check_rx(const uint8_t *data, size_t size, uint32_t len, const struct nb_tx_limits *lim)
+static void check_rx(const uint8_t *data, size_t size, uint32_t len,
+		     const struct nb_tx_limits *lim)
 {
 	struct pv_netif_rx_request reqs[NB_RX_MAX_SLOTS];
 	static struct nb_rx_plan pl;
@@ -99,10 +100,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p.verdict == NB_TX_OK) {
 			check_ok(&p, &lim);
 			check_rx(data, size, p.len, &lim);
-		}
-		else if (!p.why)
+		} else if (!p.why)
 			abort();
-		nb_tx_responses(&p, p.verdict == NB_TX_OK ? PV_NETIF_RSP_OKAY : PV_NETIF_RSP_ERROR,
+		nb_tx_responses(&p,
+				p.verdict == NB_TX_OK ? PV_NETIF_RSP_OKAY : PV_NETIF_RSP_ERROR,
 				rsp);
 		pos += used;
 	}

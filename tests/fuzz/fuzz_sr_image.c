@@ -98,8 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *blob = NULL;
 		size_t len = 0;
 
-		if (img.xenstore && sr_xenstore_walk(img.xenstore, img.xenstore_len, fuzz_xs, NULL,
-						     &err) < 0)
+		if (img.xenstore &&
+		    sr_xenstore_walk(img.xenstore, img.xenstore_len, fuzz_xs, NULL, &err) < 0)
 			abort(); /* it was checked when read */
 		if (sr_state_blob(&img, &blob, &len) == 0)
 			free(blob);

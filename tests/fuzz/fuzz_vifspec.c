@@ -31,9 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc) {
 		if (strncmp(perr.msg, "vif: ", 5) != 0)
 			abort();
-	} else if (!netaddr_ifname_ok(vs.bridge) || (vs.vifname[0] && !netaddr_ifname_ok(vs.vifname)) ||
-		   (vs.mac[0] & 1) || vs.mtu < NETADDR_MTU_MIN || vs.mtu > NETADDR_MTU_MAX ||
-		   vs.devid < -1 || vs.devid > 65535 || (vs.rate_bytes == 0) != (vs.rate_usecs == 0)) {
+	} else if (!netaddr_ifname_ok(vs.bridge) ||
+		   (vs.vifname[0] && !netaddr_ifname_ok(vs.vifname)) || (vs.mac[0] & 1) ||
+		   vs.mtu < NETADDR_MTU_MIN || vs.mtu > NETADDR_MTU_MAX || vs.devid < -1 ||
+		   vs.devid > 65535 || (vs.rate_bytes == 0) != (vs.rate_usecs == 0)) {
 		abort();
 	}
 	free(s);

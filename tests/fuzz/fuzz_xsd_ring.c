@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n > size - off)
 				n = size - off;
 			for (size_t i = 0; i < n; i++)
-				page.req[(page.req_prod + i) % PV_XENSTORE_RING_SIZE] = (char)data[off + i];
+				page.req[(page.req_prod + i) % PV_XENSTORE_RING_SIZE] = (char)
+					data[off + i];
 			page.req_prod += (uint32_t)n;
 			off += n;
 			break;
@@ -61,9 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (size - off < 5)
 				goto out;
 			{
-				uint32_t v, *words[] = { &page.req_cons, &page.req_prod,
-							  &page.rsp_cons, &page.rsp_prod,
-							  &page.connection, &page.error };
+				uint32_t v, *words[] = { &page.req_cons,   &page.req_prod,
+							 &page.rsp_cons,   &page.rsp_prod,
+							 &page.connection, &page.error };
 
 				memcpy(&v, data + off + 1, 4);
 				*words[data[off] % 6] = v;

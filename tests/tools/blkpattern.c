@@ -14,7 +14,7 @@
 #include "../../frontends/kernel/lib/blkpattern.h"
 #include "util.h"
 
-#define PIECE (1u << 20)
+#define PIECE         (1u << 20)
 #define PIECE_SECTORS (PIECE / 512)
 
 static int usage(void)

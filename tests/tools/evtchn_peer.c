@@ -43,8 +43,9 @@ static int post(struct pvctrl *h, pv_domid_t dom, uint32_t role, uint32_t peer, 
 	int rc = find_mailbox(h, dom, &gfn);
 
 	if (rc < 0) {
-		fprintf(stderr, "evtchn_peer: dom%u: no evtping mailbox in the hypervisor log: %s\n",
-			dom, strerror(-rc));
+		fprintf(stderr,
+			"evtchn_peer: dom%u: no evtping mailbox in the hypervisor log: %s\n", dom,
+			strerror(-rc));
 		return rc;
 	}
 	rc = pvctrl_map_foreign(h, dom, &mem, &mi);
@@ -132,7 +133,8 @@ static int cmd_dom0(struct pvctrl *h, pv_domid_t dom)
 	}
 	qsort(rtt, rounds, sizeof(*rtt), cmp_u64);
 	printf("evtchn_peer: %u round trips (%s): median %llu ns, p99 %llu ns, min %llu ns\n",
-	       rounds, mode == EVTPING_POLL ? "poll" : "block", (unsigned long long)rtt[rounds / 2],
+	       rounds, mode == EVTPING_POLL ? "poll" : "block",
+	       (unsigned long long)rtt[rounds / 2],
 	       (unsigned long long)rtt[(uint64_t)rounds * 99 / 100], (unsigned long long)rtt[0]);
 	pvctrl_evtchn_close(x);
 	free(rtt);

@@ -57,8 +57,7 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first, unsigned int max,
 	return 1;
 }
 
-void *xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size, int prot,
-			   unsigned long mfn)
+void *xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size, int prot, unsigned long mfn)
 {
 	(void)xch, (void)dom, (void)size, (void)prot, (void)mfn;
 	errno = ENOSYS;

@@ -6,8 +6,8 @@
 #   format.sh FILE...   only these files
 # Covered files: those under the paths listed in tests/tools/format.list (a path per
 # line, a folder covers everything below it, `.` the whole tree). The tree was written
-# by hand before the style file existed, so the list holds what already conforms; once
-# the whole tree has been reformatted (format.sh --all -i), the list becomes `.`.
+# by hand before the style file existed and was reformatted once (format.sh --all -i);
+# since then the list is `.`, the whole tree.
 # Generated or vendored files are never formatted: EXCLUDE below (none today).
 set -u
 cd "$(dirname "$0")/../.." || exit 1

@@ -71,7 +71,8 @@ static void wait_for(int (*cond)(const void *), const void *arg, const char *wha
 static int guest_acked(const void *page)
 {
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return memcmp((const char *)page + GNT_ACK_OFF, GNT_GUEST_ACK, sizeof(GNT_GUEST_ACK)) == 0;
+	return memcmp((const char *)page + GNT_ACK_OFF, GNT_GUEST_ACK, sizeof(GNT_GUEST_ACK)) ==
+	       0;
 }
 
 /* Every refusal the grant entries call for, with the real errors. */
@@ -88,7 +89,8 @@ static void map_refusals(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, uint
 		  "map of a ref past the table");
 	expect_rc(pvctrl_gnttab_map(h, 0x7000, 8, 1, &p, &hd), -ESRCH,
 		  "map from a domain that does not exist");
-	expect_rc(pvctrl_gnttab_unmap(h, NULL, 0x7fffffff), -ENOENT, "unmap of an unknown handle");
+	expect_rc(pvctrl_gnttab_unmap(h, NULL, 0x7fffffff), -ENOENT,
+		  "unmap of an unknown handle");
 }
 
 /* A read-only map stays read-only whatever is done with what we got: its fd
@@ -96,7 +98,8 @@ static void map_refusals(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, uint
  * /proc/self/map_files, a writable mmap of the fd, write() on it. */
 static void ro_stays_ro(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, const void *ro)
 {
-	struct pv_privcmd_gnt_map req = { .domid = dom, .ref = ro_ref,
+	struct pv_privcmd_gnt_map req = { .domid = dom,
+					  .ref = ro_ref,
 					  .flags = PV_PRIVCMD_GNT_READONLY };
 	struct pv_privcmd_gnt_mapping m;
 	struct pv_privcmd_gnt_unmap un;
@@ -109,7 +112,8 @@ static void ro_stays_ro(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, const
 	if ((rw = open(path, O_RDWR | O_CLOEXEC)) >= 0)
 		die("read-only map reopened read-write through %s", path);
 	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_MAP, &req, sizeof(req), &m, sizeof(m), NULL,
-				 &fd), 0, "read-only map (raw)");
+				 &fd),
+		  0, "read-only map (raw)");
 	if (fd < 0)
 		die("read-only map (raw): no fd");
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -122,7 +126,8 @@ static void ro_stays_ro(struct pvctrl *h, pv_domid_t dom, uint32_t ro_ref, const
 		die("read-only map's fd written");
 	close(fd);
 	un.handle = m.handle;
-	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &un, sizeof(un), NULL, 0, NULL, NULL),
+	expect_rc(pvctrl_request(h, PV_PRIVCMD_OP_GNT_UNMAP, &un, sizeof(un), NULL, 0, NULL,
+				 NULL),
 		  0, "unmap the raw read-only map");
 	printf("gnt_peer: read-only map stays read-only (reopen, map_files, mmap, write "
 	       "refused)\n");
@@ -145,7 +150,8 @@ static void cmd_map(struct pvctrl *h, pv_domid_t dom, uint32_t ref, uint32_t ro_
 		die("read-only map could be made writable");
 	ro_stays_ro(h, dom, ro_ref, ro);
 	map_refusals(h, dom, ro_ref, other_ref);
-	printf("gnt_peer: mapped ref %u (writable) and %u (read-only); refusals ok\n", ref, ro_ref);
+	printf("gnt_peer: mapped ref %u (writable) and %u (read-only); refusals ok\n", ref,
+	       ro_ref);
 	fflush(stdout);
 	memcpy(rw + GNT_DOM0_OFF, GNT_DOM0_HELLO, sizeof(GNT_DOM0_HELLO));
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -251,7 +257,7 @@ static void copy_probes(struct copy_run *r)
 	struct pv_gnttab_copy ops[4];
 	uint32_t ref = r->ctrl->first_ref;
 
-	copy_op(&ops[0], r->dom, ref, 0, 1);        /* into a read-only grant */
+	copy_op(&ops[0], r->dom, ref, 0, 1); /* into a read-only grant */
 	copy_op(&ops[1], r->dom, ref, 0, 0);
 	ops[1].source.offset = 1;                   /* across the page end */
 	copy_op(&ops[2], r->dom, 0x7ffffff, 0, 0);  /* past the table */
@@ -330,8 +336,8 @@ static void copy_phases(struct copy_run *r, uint64_t maps)
 	       "ro_map_unmap_ns=%llu privcmd_rt_ns=%llu\n",
 	       r->pages, r->batch, mib_per_s(r->pages, out_first), mib_per_s(r->pages, out_ns),
 	       mib_per_s(r->pages, in_first), mib_per_s(r->pages, in_ns), (unsigned long long)sum,
-	       (unsigned long long)maps, (unsigned long long)pair_ns,
-	       (unsigned long long)ro_ns, (unsigned long long)rt_ns);
+	       (unsigned long long)maps, (unsigned long long)pair_ns, (unsigned long long)ro_ns,
+	       (unsigned long long)rt_ns);
 }
 
 static void cmd_copy(struct pvctrl *h, int argc, char **argv)
@@ -353,8 +359,9 @@ static void cmd_copy(struct pvctrl *h, int argc, char **argv)
 	if (argc - optind != 2 || r.batch == 0)
 		die("usage: gnt_peer copy [-b OPS] [-m MAPS] DOMID CTRL_REF");
 	r.dom = (pv_domid_t)arg_u64(argv[optind], 0x7fef, "DOMID");
-	expect_rc(pvctrl_gnttab_map(h, r.dom, (uint32_t)arg_u64(argv[optind + 1], UINT32_MAX,
-								 "CTRL_REF"), 0, &ctrl, &ctrl_handle),
+	expect_rc(pvctrl_gnttab_map(h, r.dom,
+				    (uint32_t)arg_u64(argv[optind + 1], UINT32_MAX, "CTRL_REF"),
+				    0, &ctrl, &ctrl_handle),
 		  0, "map the control page");
 	r.ctrl = ctrl;
 	copy_phases(&r, maps);

@@ -15,7 +15,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#define UX_FULL 16384 /* more than any x86 xstate so far (AMX: about 11 KiB) */
+#define UX_FULL  16384 /* more than any x86 xstate so far (AMX: about 11 KiB) */
 #define UX_SLOTS 65536 /* by pid, direct-mapped: a reused slot re-reads the state */
 
 struct ux_copy {

@@ -128,7 +128,8 @@ static int run(struct pvctrl *h, pv_domid_t dom)
 		struct pv_domctl_getvcpuinfo vi;
 
 		if (pvctrl_vcpu_getinfo(h, dom, v, &vi) == 0)
-			printf("vcpuctx: vcpu %u: cpu_time=%llu\n", v, (unsigned long long)vi.cpu_time);
+			printf("vcpuctx: vcpu %u: cpu_time=%llu\n", v,
+			       (unsigned long long)vi.cpu_time);
 	}
 	qsort(us, c, sizeof(us[0]), cmp_u64);
 	printf("vcpuctx: %llu cycles, quiesce median %llu us, max %llu us\n",
@@ -166,8 +167,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (parse_args(argc, argv, &dom) < 0) {
-		fprintf(stderr, "usage: vcpuctx DOMID [cycles=1..%d] [gap_ms=M] [until_stop=1] "
-				"[verbose=1]\n",
+		fprintf(stderr,
+			"usage: vcpuctx DOMID [cycles=1..%d] [gap_ms=M] [until_stop=1] "
+			"[verbose=1]\n",
 			MAX_CYCLES);
 		return 2;
 	}

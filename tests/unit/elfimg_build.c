@@ -171,15 +171,15 @@ void tb_spec_standard(struct tb_spec *sp)
 	sp->seg[0].paddr = 0x100000ULL;
 	sp->seg[0].filesz = 0x2000;
 	sp->seg[0].memsz = 0x3000;
-	tb_add_note(sp, 6, "pvtest", 7);                      /* GUEST_OS */
-	tb_add_note(sp, 7, "0.1", 4);                         /* GUEST_VERSION */
-	tb_add_note(sp, 5, "xen-3.0", 8);                     /* XEN_VERSION */
-	tb_add_note(sp, 8, "generic", 8);                     /* LOADER */
-	tb_add_note(sp, 10, "!writable_page_tables", 22);     /* FEATURES */
-	tb_add_note(sp, 3, &std_virt_base, 8);                /* VIRT_BASE */
-	tb_add_note(sp, 4, &std_paddr_offset, 4);             /* PADDR_OFFSET */
-	tb_add_note(sp, 1, &std_entry, 8);                    /* ENTRY */
-	tb_add_note(sp, 2, &std_hypercall, 8);                /* HYPERCALL_PAGE */
+	tb_add_note(sp, 6, "pvtest", 7);                  /* GUEST_OS */
+	tb_add_note(sp, 7, "0.1", 4);                     /* GUEST_VERSION */
+	tb_add_note(sp, 5, "xen-3.0", 8);                 /* XEN_VERSION */
+	tb_add_note(sp, 8, "generic", 8);                 /* LOADER */
+	tb_add_note(sp, 10, "!writable_page_tables", 22); /* FEATURES */
+	tb_add_note(sp, 3, &std_virt_base, 8);            /* VIRT_BASE */
+	tb_add_note(sp, 4, &std_paddr_offset, 4);         /* PADDR_OFFSET */
+	tb_add_note(sp, 1, &std_entry, 8);                /* ENTRY */
+	tb_add_note(sp, 2, &std_hypercall, 8);            /* HYPERCALL_PAGE */
 }
 
 size_t tb_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
@@ -201,7 +201,8 @@ size_t tb_gzip(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 
 int tb_write_corpus(const char *dir)
 {
-	static const char *const legacy = "GUEST_OS=linux,XEN_VER=xen-3.0,"
+	static const char *const legacy =
+		"GUEST_OS=linux,XEN_VER=xen-3.0,"
 		"VIRT_BASE=0x40000000,HYPERCALL_PAGE=0x101,LOADER=generic";
 	static uint8_t img[TB_MAX], gz[TB_MAX];
 	struct tb_layout lay;

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TB_MAX      (64u << 10)
-#define TB_MAX_SEGS 20
+#define TB_MAX       (64u << 10)
+#define TB_MAX_SEGS  20
 #define TB_MAX_NOTES 16
 
 struct tb_seg {
@@ -32,10 +32,10 @@ struct tb_spec {
 
 /* Where tb_build() put things, for tests that patch the image afterwards. */
 struct tb_layout {
-	size_t phoff;              /* program headers: PT_LOAD first, then PT_NOTE */
+	size_t phoff; /* program headers: PT_LOAD first, then PT_NOTE */
 	size_t notes_off, notes_len;
 	size_t seg_off[TB_MAX_SEGS];
-	size_t shoff;              /* 0 when there are no sections */
+	size_t shoff; /* 0 when there are no sections */
 };
 
 /* Build the image described by sp into out (TB_MAX bytes); returns its length. */

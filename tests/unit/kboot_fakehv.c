@@ -29,7 +29,7 @@
 
 #include "kboot_fakehv.h"
 
-#define PAGE 4096ULL
+#define PAGE             4096ULL
 #define BOOT_STACK_PAGES 4
 
 static uint64_t ram_bytes;  /* guest RAM; the shared-info page follows it */
@@ -160,21 +160,27 @@ static long hc_event_channel_op(uint64_t cmd, uint64_t arg)
 
 /* Called from kboot_trampoline with the hypercall number and its five arguments. */
 static __attribute__((used)) long kboot_hypercall(uint32_t nr, uint64_t a1, uint64_t a2,
-						 uint64_t a3, uint64_t a4, uint64_t a5)
+						  uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	(void)a4;
 	(void)a5;
 	switch (nr) {
-	case PV_HYPERCALL_console_io: return hc_console_io(a1, a2, a3);
-	case PV_HYPERCALL_xen_version: return hc_xen_version(a1, a2);
-	case PV_HYPERCALL_memory_op: return hc_memory_op(a1, a2);
+	case PV_HYPERCALL_console_io:
+		return hc_console_io(a1, a2, a3);
+	case PV_HYPERCALL_xen_version:
+		return hc_xen_version(a1, a2);
+	case PV_HYPERCALL_memory_op:
+		return hc_memory_op(a1, a2);
 	case PV_HYPERCALL_vcpu_op:
 		if (a1 != PV_VCPUOP_is_up)
 			return -PV_ENOSYS;
 		return a2 == 0 ? 1 : -PV_ENOENT;
-	case PV_HYPERCALL_sched_op: return hc_sched_op(a1, a2);
-	case PV_HYPERCALL_set_callbacks: return 0; /* recorded nowhere: no upcalls here */
-	case PV_HYPERCALL_event_channel_op: return hc_event_channel_op(a1, a2);
+	case PV_HYPERCALL_sched_op:
+		return hc_sched_op(a1, a2);
+	case PV_HYPERCALL_set_callbacks:
+		return 0; /* recorded nowhere: no upcalls here */
+	case PV_HYPERCALL_event_channel_op:
+		return hc_event_channel_op(a1, a2);
 	default:
 		note("fakehv: hypercall %u not implemented\n", nr);
 		return -PV_ENOSYS;
@@ -285,7 +291,8 @@ static int load_elf(const uint8_t *img, size_t len, struct kboot_image *ki)
 
 		if (ph->p_type == PT_LOAD && load_segment(img, len, ph, ki) < 0)
 			return -1;
-		if (ph->p_type == PT_NOTE && ph->p_offset <= len && ph->p_filesz <= len - ph->p_offset)
+		if (ph->p_type == PT_NOTE && ph->p_offset <= len &&
+		    ph->p_filesz <= len - ph->p_offset)
 			read_notes(img + ph->p_offset, ph->p_filesz, ki);
 	}
 	if (!guest_ptr(ki->entry, 1) || !guest_ptr(ki->hypercall_page, PAGE) ||
@@ -327,7 +334,9 @@ static __attribute__((noreturn)) void enter_kernel(uint64_t entry, uint64_t si, 
 	__asm__ volatile("mov %[sp], %%rsp\n\t"
 			 "xor %%ebp, %%ebp\n\t"
 			 "jmp *%[entry]"
-			 : : [entry] "r"(entry), "S"(si), [sp] "r"(rsp) : "memory");
+			 :
+			 : [entry] "r"(entry), "S"(si), [sp] "r"(rsp)
+			 : "memory");
 	__builtin_unreachable();
 }
 
@@ -347,11 +356,12 @@ static int deny_getpid(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 
-static __attribute__((noreturn)) void child_boot(const void *img, size_t len,
-						 const char *cmdline, const struct kboot_opts *o)
+static __attribute__((noreturn)) void child_boot(const void *img, size_t len, const char *cmdline,
+						 const struct kboot_opts *o)
 {
 	struct kboot_image ki = { 0 };
-	struct itimerval it = { .it_value = { o->timeout_ms / 1000, (o->timeout_ms % 1000) * 1000 } };
+	struct itimerval it = { .it_value = { o->timeout_ms / 1000,
+					      (o->timeout_ms % 1000) * 1000 } };
 	uint64_t si, rsp;
 	void *ram;
 
@@ -391,8 +401,8 @@ static void collect(int fd, struct kboot_result *res)
 	res->out[res->len] = '\0';
 }
 
-int kboot_run(const void *img, size_t len, const char *cmdline,
-	      const struct kboot_opts *opts, struct kboot_result *res)
+int kboot_run(const void *img, size_t len, const char *cmdline, const struct kboot_opts *opts,
+	      struct kboot_result *res)
 {
 	struct kboot_opts o = *opts;
 	int fds[2], status;

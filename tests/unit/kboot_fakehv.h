@@ -10,8 +10,8 @@
 
 /* Child exit codes. */
 #define KBOOT_EXIT_SHUTDOWN(reason) (100 + (reason)) /* SCHEDOP_shutdown(reason) */
-#define KBOOT_EXIT_BLOCKED 90 /* SCHEDOP_block with nothing that could wake it */
-#define KBOOT_EXIT_SETUP   91 /* the image could not be loaded (see the output) */
+#define KBOOT_EXIT_BLOCKED          90 /* SCHEDOP_block with nothing that could wake it */
+#define KBOOT_EXIT_SETUP            91 /* the image could not be loaded (see the output) */
 
 /* The fake version the hypervisor reports (4.17.0-fake). */
 #define KBOOT_XEN_MAJOR 4
@@ -36,7 +36,7 @@ struct kboot_result {
  * collect its output. Returns 0 (res filled), or -errno if the child could not be
  * started.
  */
-int kboot_run(const void *img, size_t len, const char *cmdline,
-	      const struct kboot_opts *opts, struct kboot_result *res);
+int kboot_run(const void *img, size_t len, const char *cmdline, const struct kboot_opts *opts,
+	      struct kboot_result *res);
 
 #endif

@@ -8,7 +8,8 @@
 
 static const struct blk_limits lim = { .sectors = 1000, .max_indirect = 256 };
 static const struct blk_limits lim_ro = { .sectors = 1000, .max_indirect = 256, .readonly = 1 };
-static const struct blk_limits lim_discard = { .sectors = 1000, .max_indirect = 256,
+static const struct blk_limits lim_discard = { .sectors = 1000,
+					       .max_indirect = 256,
 					       .discard = 1 };
 static struct blkreq out;
 
@@ -154,8 +155,9 @@ static void test_indirect(void)
 	CU_ASSERT_EQUAL(out.op, PV_BLKIF_OP_WRITE);
 	CU_ASSERT_EQUAL(out.ring_op, PV_BLKIF_OP_INDIRECT);
 	for (unsigned i = 0; i < 300; i++)
-		segs[i] = (struct pv_blkif_request_segment){ .gref = i, .first_sect = 0,
-							    .last_sect = 7 };
+		segs[i] = (struct pv_blkif_request_segment){ .gref = i,
+							     .first_sect = 0,
+							     .last_sect = 7 };
 	CU_ASSERT_EQUAL(blkreq_set_indirect_segs(&out, segs, &lim), PV_BLKIF_RSP_OKAY);
 	CU_ASSERT_EQUAL(out.nr_sectors, 800);
 	CU_ASSERT_EQUAL(out.nr_indirect, 0);

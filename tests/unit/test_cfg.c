@@ -70,7 +70,10 @@ static void test_escapes(void)
 				    "b = '\\x41\\x7a\\101\\7\\60x'\n");
 
 	CU_ASSERT_STRING_EQUAL(get(cf, "a", CFG_STRING)->str, "\"'\\\a\b\f\n\r\t\v");
-	CU_ASSERT_STRING_EQUAL(get(cf, "b", CFG_STRING)->str, "Az" "A" "\a" "0x");
+	CU_ASSERT_STRING_EQUAL(get(cf, "b", CFG_STRING)->str, "Az"
+							      "A"
+							      "\a"
+							      "0x");
 	cfg_free(cf);
 	parse_fails("a = \"x\\q\"", "t.cfg:1: bad escape '\\q' in string");
 	parse_fails("\na = '\\x4'", "t.cfg:2: bad escape in string: \\x needs two hex digits");
@@ -139,8 +142,9 @@ static void test_statements(void)
 
 static void test_lists(void)
 {
-	struct cfg_file *cf = parse("a = []\nb = [ 1, 'two', [3, [ ]], ]\nc = [\n  'x', # first\n\n"
-				    "  'y'\n  ,'z'\n]\n");
+	struct cfg_file *cf = parse(
+		"a = []\nb = [ 1, 'two', [3, [ ]], ]\nc = [\n  'x', # first\n\n"
+		"  'y'\n  ,'z'\n]\n");
 	const struct cfg_value *v;
 
 	CU_ASSERT_EQUAL(get(cf, "a", CFG_LIST)->n_items, 0);
@@ -165,10 +169,12 @@ static void test_lists(void)
 static void test_list_errors(void)
 {
 	parse_fails("a = 1\ndisk = [ 'x',\n 'y'\n", "t.cfg:2: unterminated list");
-	parse_fails("disk = [ 'x' 'y' ]",
-		    "t.cfg:1: expected ',' or ']' after a list item (list opened on line 1), got string \"y\"");
-	parse_fails("disk = [ 'x'\nmemory = 5\n",
-		    "t.cfg:2: expected ',' or ']' after a list item (list opened on line 1), got 'memory'");
+	parse_fails(
+		"disk = [ 'x' 'y' ]",
+		"t.cfg:1: expected ',' or ']' after a list item (list opened on line 1), got string \"y\"");
+	parse_fails(
+		"disk = [ 'x'\nmemory = 5\n",
+		"t.cfg:2: expected ',' or ']' after a list item (list opened on line 1), got 'memory'");
 	parse_fails("a = [,]", "t.cfg:1: expected a value or ']' in list, got ','");
 	parse_fails("a = [1,,2]", "t.cfg:1: expected a value or ']' in list, got ','");
 	parse_fails("a = [ = ]", "t.cfg:1: expected a value or ']' in list, got '='");
@@ -205,15 +211,17 @@ static void test_statement_errors(void)
 {
 	parse_fails("name = \"hello\"\n\nmemory 64\n", "t.cfg:3: expected '=' after 'memory'");
 	parse_fails("memory\n= 64", "t.cfg:1: expected '=' after 'memory'");
-	parse_fails("memory =\n64", "t.cfg:1: expected a value after 'memory =', got end of line");
+	parse_fails("memory =\n64",
+		    "t.cfg:1: expected a value after 'memory =', got end of line");
 	parse_fails("memory =", "t.cfg:1: expected a value after 'memory =', got end of file");
 	parse_fails("name = hello",
 		    "t.cfg:1: expected a value after 'name =' (strings need quotes), got 'hello'");
 	parse_fails("extra += ;", "t.cfg:1: expected a value after 'extra +=', got ';'");
 	parse_fails("memory = 64 128",
 		    "t.cfg:1: expected end of line or ';' after the value of 'memory', got '128'");
-	parse_fails("a = 'x' 'y'",
-		    "t.cfg:1: expected end of line or ';' after the value of 'a', got string \"y\"");
+	parse_fails(
+		"a = 'x' 'y'",
+		"t.cfg:1: expected end of line or ';' after the value of 'a', got string \"y\"");
 	parse_fails("64 = memory", "t.cfg:1: expected a key (a name such as memory), got '64'");
 	parse_fails("= 5", "t.cfg:1: expected a key (a name such as memory), got '='");
 	parse_fails("a = 1\n  @b = 2", "t.cfg:2: unexpected character '@'");
@@ -270,10 +278,12 @@ static void test_replace_and_append(void)
 	CU_ASSERT_EQUAL(get(cf, "disk", CFG_LIST)->n_items, 1);
 	CU_ASSERT_EQUAL(get(cf, "vif", CFG_LIST)->n_items, 0);
 	cfg_free(cf);
-	parse_fails("extra = 'x'\nextra += ['y']",
-		    "t.cfg:2: extra: += needs two strings or two lists (a number cannot be appended to)");
-	parse_fails("memory = 6\nmemory += 4",
-		    "t.cfg:2: memory: += needs two strings or two lists (a number cannot be appended to)");
+	parse_fails(
+		"extra = 'x'\nextra += ['y']",
+		"t.cfg:2: extra: += needs two strings or two lists (a number cannot be appended to)");
+	parse_fails(
+		"memory = 6\nmemory += 4",
+		"t.cfg:2: memory: += needs two strings or two lists (a number cannot be appended to)");
 }
 
 static void test_limits(void)
@@ -368,7 +378,8 @@ static void test_override_errors(void)
 	override_fails("memory 64", "command line: \"memory 64\": expected '=' after 'memory'");
 	override_fails("disk=[1,", "command line: \"disk=[1,\": unterminated list");
 	override_fails("name='a", "command line: \"name='a\": unterminated string");
-	override_fails("name='a' b", "command line: \"name='a' b\": unexpected 'b' after the value");
+	override_fails("name='a' b",
+		       "command line: \"name='a' b\": unexpected 'b' after the value");
 	override_fails("memory=99999999999999999999",
 		       "command line: \"memory=99999999999999999999\": number is out of range");
 	override_fails("extra+=[1]",
@@ -388,7 +399,8 @@ static void test_parse_file(void)
 	close(fd);
 	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	snprintf(msg, sizeof(msg), "%s:2: expected a value after 'memory =', got end of file", path);
+	snprintf(msg, sizeof(msg), "%s:2: expected a value after 'memory =', got end of file",
+		 path);
 	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CU_ASSERT_EQUAL(write(fd, "64\n", 3), 3);
@@ -401,7 +413,8 @@ static void test_parse_file(void)
 	unlink(path);
 	rc = cfg_parse_file(path, &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -ENOENT);
-	snprintf(msg, sizeof(msg), "%s: cannot read config file: No such file or directory", path);
+	snprintf(msg, sizeof(msg), "%s: cannot read config file: No such file or directory",
+		 path);
 	CU_ASSERT_STRING_EQUAL(perr.msg, msg);
 	rc = cfg_parse_file("/tmp", &cf, &perr);
 	CU_ASSERT_EQUAL(rc, -EISDIR);
@@ -444,9 +457,9 @@ static void test_format(void)
 	struct cfg_file *back = NULL;
 	char *text = NULL;
 
-	apply(cf, "name=web1");    /* verbatim: must come back quoted, not as a bare word */
+	apply(cf, "name=web1"); /* verbatim: must come back quoted, not as a bare word */
 	apply(cf, "cmdline=app=shell x=1");
-	apply(cf, "disk+=[]");     /* an empty list appended (memcpy of nothing) */
+	apply(cf, "disk+=[]"); /* an empty list appended (memcpy of nothing) */
 	apply(cf, "vcpus=2");
 	CU_ASSERT_EQUAL(cfg_format(cf, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);

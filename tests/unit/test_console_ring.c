@@ -39,7 +39,8 @@ static void test_out_roundtrip(void)
 		for (int round = 0; round < 10; round++) {
 			CU_ASSERT_EQUAL(consring_put(&page, msg, sizeof(msg)), (int)sizeof(msg));
 			CU_ASSERT_EQUAL(cring_out_avail(&page), (int)sizeof(msg));
-			CU_ASSERT_EQUAL(cring_out_peek(&page, got, sizeof(got)), (int)sizeof(msg));
+			CU_ASSERT_EQUAL(cring_out_peek(&page, got, sizeof(got)),
+					(int)sizeof(msg));
 			CU_ASSERT_EQUAL(memcmp(got, msg, sizeof(msg)), 0);
 			cring_out_consume(&page, sizeof(msg));
 			CU_ASSERT(consring_out_empty(&page));
@@ -176,7 +177,8 @@ static void test_log_rate(void)
 	CU_ASSERT_EQUAL(conlog_allowance(&l, 1000000000ull), 5000u);
 	CU_ASSERT_EQUAL(conlog_write(&l, buf, 5000), 0);
 	CU_ASSERT_EQUAL(conlog_allowance(&l, 1000000000ull), 0u);
-	CU_ASSERT(conlog_wait_ns(&l, 500) >= 500000000ull && conlog_wait_ns(&l, 500) < 500100000ull);
+	CU_ASSERT(conlog_wait_ns(&l, 500) >= 500000000ull &&
+		  conlog_wait_ns(&l, 500) < 500100000ull);
 	CU_ASSERT_EQUAL(conlog_allowance(&l, 1500000000ull), 500u);
 	CU_ASSERT_EQUAL(conlog_allowance(&l, 100000000000ull), 5000u); /* capped at burst */
 	conlog_close(&l);

@@ -99,16 +99,28 @@ static int fk_nop(struct domain *d)
 }
 
 static const struct engine_ops fake = {
-	.name = "hvm", .create = fk_create, .destroy = fk_destroy, .start = fk_start,
-	.pause = fk_nop, .unpause = fk_nop, .kill = fk_kill, .release = fk_release, .quiesce = fk_quiesce,
-	.resume = fk_resume, .get_vcpu = fk_get, .set_vcpu = fk_set,
+	.name = "hvm",
+	.create = fk_create,
+	.destroy = fk_destroy,
+	.start = fk_start,
+	.pause = fk_nop,
+	.unpause = fk_nop,
+	.kill = fk_kill,
+	.release = fk_release,
+	.quiesce = fk_quiesce,
+	.resume = fk_resume,
+	.get_vcpu = fk_get,
+	.set_vcpu = fk_set,
 	.hypercall_page = fk_hcpage,
 };
 
 static long domctl(uint32_t cmd, pv_domid_t dom, struct pv_domctl *dc, void *buf, size_t len)
 {
-	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)dc, .arg_len = sizeof(*dc),
-			     .buf = buf, .buf_len = len };
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = (uint8_t *)dc,
+			     .arg_len = sizeof(*dc),
+			     .buf = buf,
+			     .buf_len = len };
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
 
 	dc->cmd = cmd;
@@ -202,7 +214,8 @@ static void test_resume_cancel(void)
 	pthread_mutex_unlock(&hv_lock);
 	CU_ASSERT_EQUAL(suspend_call(d), 0);
 	pthread_mutex_lock(&hv_lock);
-	CU_ASSERT_EQUAL(domain_resume_suspended_flags(d, PV_SR_RESUME_CANCEL | PV_SR_RESUME_PAUSED),
+	CU_ASSERT_EQUAL(domain_resume_suspended_flags(d,
+						      PV_SR_RESUME_CANCEL | PV_SR_RESUME_PAUSED),
 			0);
 	CU_ASSERT_EQUAL(((struct vcpu_state *)d->engine_priv)[0].rax, 1);
 	CU_ASSERT_EQUAL(d->state, PV_DOMSTATE_PAUSED);

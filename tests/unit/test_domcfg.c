@@ -113,9 +113,12 @@ static void test_memory(void)
 	domcfg_fini(&dc);
 	fails(BASE "memory = 128\nmaxmem = 64",
 	      "d.cfg:4: maxmem: 64 MiB is less than memory (128 MiB); raise maxmem or remove it");
-	fails(BASE "\nmemory = \"lots\"", "d.cfg:4: memory: expected a number of MiB, got \"lots\"");
-	fails(BASE "memory = 0", "d.cfg:3: memory: expected a number of MiB from 1 to 1048576, got 0");
-	fails(BASE "memory = -1", "d.cfg:3: memory: expected a number of MiB from 1 to 1048576, got -1");
+	fails(BASE "\nmemory = \"lots\"",
+	      "d.cfg:4: memory: expected a number of MiB, got \"lots\"");
+	fails(BASE "memory = 0",
+	      "d.cfg:3: memory: expected a number of MiB from 1 to 1048576, got 0");
+	fails(BASE "memory = -1",
+	      "d.cfg:3: memory: expected a number of MiB from 1 to 1048576, got -1");
 	fails(BASE "maxmem = [64]", "d.cfg:3: maxmem: expected a number of MiB, got a list");
 	fails(BASE "memory = ' 64'", "d.cfg:3: memory: expected a number of MiB, got \" 64\"");
 }
@@ -133,14 +136,17 @@ static void test_vcpus(void)
 	domcfg_fini(&dc);
 	fails(BASE "vcpus = 129",
 	      "d.cfg:3: vcpus: expected a number of vCPUs from 1 to 128, got 129");
-	fails(BASE "vcpus = 0", "d.cfg:3: vcpus: expected a number of vCPUs from 1 to 128, got 0");
+	fails(BASE "vcpus = 0",
+	      "d.cfg:3: vcpus: expected a number of vCPUs from 1 to 128, got 0");
 	fails(BASE "vcpus = 4\nmaxvcpus = 2",
 	      "d.cfg:4: maxvcpus: 2 is less than vcpus (4); raise maxvcpus or remove it");
 	fails(BASE "vcpus = 2\ncap = 201",
 	      "d.cfg:4: cap: expected a percentage from 0 to 200 (100 per vCPU), got 201");
 	fails(BASE "cap = -1", "d.cfg:3: cap: expected a percentage from 0 to 12800, got -1");
-	fails(BASE "cpu_weight = 0", "d.cfg:3: cpu_weight: expected a weight from 1 to 65535, got 0");
-	fails(BASE "cpu_weight = 'heavy'", "d.cfg:3: cpu_weight: expected a weight, got \"heavy\"");
+	fails(BASE "cpu_weight = 0",
+	      "d.cfg:3: cpu_weight: expected a weight from 1 to 65535, got 0");
+	fails(BASE "cpu_weight = 'heavy'",
+	      "d.cfg:3: cpu_weight: expected a weight, got \"heavy\"");
 }
 
 /* A long bad name is shown shortened to fit the message. */
@@ -166,22 +172,29 @@ static void test_name(void)
 	ok("name = 0x1f\nkernel = 'k'", &dc); /* a number is text, as in xl */
 	CU_ASSERT_STRING_EQUAL(dc.name, "0x1f");
 	domcfg_fini(&dc);
-	fails("kernel = 'k'", "d.cfg: name: missing; every domain needs one, e.g. name = \"guest1\"");
+	fails("kernel = 'k'",
+	      "d.cfg: name: missing; every domain needs one, e.g. name = \"guest1\"");
 	fails("name = 'my guest'\nkernel = 'k'",
 	      "d.cfg:1: name: expected 1 to 63 characters from A-Z a-z 0-9 _ . -, got \"my guest\"");
 	fails("name = ''\nkernel = 'k'",
 	      "d.cfg:1: name: expected 1 to 63 characters from A-Z a-z 0-9 _ . -, got \"\"");
 	fails("name = '1234'\nkernel = 'k'",
 	      "d.cfg:1: name: must not be all digits (it would read as a domain id), got \"1234\"");
-	fails("name = 7", "d.cfg:1: name: must not be all digits (it would read as a domain id), got \"7\"");
-	fails("name = 'Domain-0'", "d.cfg:1: name: \"Domain-0\" is reserved for the control domain");
+	fails("name = 7",
+	      "d.cfg:1: name: must not be all digits (it would read as a domain id), got \"7\"");
+	fails("name = 'Domain-0'",
+	      "d.cfg:1: name: \"Domain-0\" is reserved for the control domain");
 	fails("name = ['a']", "d.cfg:1: name: expected a string, got a list");
 	fails("name = '0123456789012345678901234567890123456789012345678901234567890123'",
 	      "d.cfg:1: name: expected 1 to 63 characters from A-Z a-z 0-9 _ . -, got "
 	      "\"0123456789012345678901234567890123456789012345678901234567890123\"");
 	test_name_long();
-	CU_ASSERT_EQUAL(domcfg_name_check("x234567890123456789012345678901234567890123456789012345678901234"), -EINVAL);
-	CU_ASSERT_EQUAL(domcfg_name_check("x23456789012345678901234567890123456789012345678901234567890123"), 0);
+	CU_ASSERT_EQUAL(domcfg_name_check(
+				"x234567890123456789012345678901234567890123456789012345678901234"),
+			-EINVAL);
+	CU_ASSERT_EQUAL(domcfg_name_check(
+				"x23456789012345678901234567890123456789012345678901234567890123"),
+			0);
 }
 
 static void test_type(void)
@@ -200,8 +213,10 @@ static void test_type(void)
 	ok(BASE "type = 'pvh'", &dc);
 	CU_ASSERT_EQUAL(dc.type, DOMCFG_TYPE_PVH);
 	domcfg_fini(&dc);
-	fails(BASE "type = 'PV'", "d.cfg:3: type: expected \"pv\", \"pvh\" or \"hvm\", got \"PV\"");
-	fails(BASE "builder = 'linux'", "d.cfg:3: builder: expected \"generic\" or \"hvm\", got \"linux\"");
+	fails(BASE "type = 'PV'",
+	      "d.cfg:3: type: expected \"pv\", \"pvh\" or \"hvm\", got \"PV\"");
+	fails(BASE "builder = 'linux'",
+	      "d.cfg:3: builder: expected \"generic\" or \"hvm\", got \"linux\"");
 	fails(BASE "type = 'pv'\nbuilder = 'generic'",
 	      "d.cfg:4: builder: cannot be combined with type= (builder is the old spelling: keep only type)");
 }
@@ -248,15 +263,16 @@ static void test_cmdline(void)
 	CU_ASSERT_PTR_NULL(dc.cmdline);
 	ok(BASE "extra = 'quiet'\ncmdline = 'console=hvc0'\nroot = 'x'", &dc);
 	CU_ASSERT_STRING_EQUAL(dc.cmdline, "console=hvc0");
-	CU_ASSERT_STRING_EQUAL(warns,
-			       "d.cfg:4: warning: root= and extra= ignored in favour of cmdline=\n");
+	CU_ASSERT_STRING_EQUAL(
+		warns, "d.cfg:4: warning: root= and extra= ignored in favour of cmdline=\n");
 	domcfg_fini(&dc);
 	big = calloc(1, 2100);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	strcpy(big, BASE "extra = '");
 	memset(big + strlen(big), 'x', 1019);
 	strcpy(big + strlen(big), "'\nroot = 'y'");
-	fails(big, "d.cfg:3: extra: the kernel command line is 1026 characters, more than the 1023 a guest gets");
+	fails(big,
+	      "d.cfg:3: extra: the kernel command line is 1026 characters, more than the 1023 a guest gets");
 	big[strlen(big) - 11] = '\0'; /* drop root=: 1019 characters fit */
 	ok(big, &dc);
 	CU_ASSERT_EQUAL(strlen(dc.cmdline), 1019);
@@ -269,8 +285,10 @@ static void test_actions(void)
 	struct domcfg dc = { 0 };
 	enum domcfg_action a;
 
-	ok(BASE "on_poweroff = 'preserve'\non_reboot = 'rename-restart'\non_watchdog = 'coredump-destroy'\n"
-		"on_crash = 'coredump_restart'\non_soft_reset = 'destroy'", &dc);
+	ok(BASE
+	   "on_poweroff = 'preserve'\non_reboot = 'rename-restart'\non_watchdog = 'coredump-destroy'\n"
+	   "on_crash = 'coredump_restart'\non_soft_reset = 'destroy'",
+	   &dc);
 	CU_ASSERT_EQUAL(dc.on_poweroff, DOMCFG_ACTION_PRESERVE);
 	CU_ASSERT_EQUAL(dc.on_reboot, DOMCFG_ACTION_RENAME_RESTART);
 	CU_ASSERT_EQUAL(dc.on_watchdog, DOMCFG_ACTION_COREDUMP_DESTROY);
@@ -285,7 +303,8 @@ static void test_actions(void)
 	CU_ASSERT_EQUAL(domcfg_action_parse("restart_rename", &a), 0);
 	CU_ASSERT_EQUAL(a, DOMCFG_ACTION_RENAME_RESTART);
 	CU_ASSERT_EQUAL(domcfg_action_parse("Restart", &a), -EINVAL);
-	CU_ASSERT_STRING_EQUAL(domcfg_action_name(DOMCFG_ACTION_COREDUMP_RESTART), "coredump-restart");
+	CU_ASSERT_STRING_EQUAL(domcfg_action_name(DOMCFG_ACTION_COREDUMP_RESTART),
+			       "coredump-restart");
 	CU_ASSERT_STRING_EQUAL(domcfg_action_json_name(DOMCFG_ACTION_COREDUMP_RESTART),
 			       "coredump_restart");
 	CU_ASSERT_STRING_EQUAL(domcfg_action_name((enum domcfg_action)99), "?");
@@ -319,10 +338,10 @@ static void test_uuid(void)
 
 static void test_cpus(void)
 {
-	static const char *const good[] = { "all", "0", "0-3,5,^1", "nodes:0-1", "node:2,^3",
-					     "^all", "4095", "0-4095", "3-3" };
-	static const char *const bad[] = { "", "0-", "-1", "3-1", "0,,1", "0,", "4096", "a",
-					   "nodes:", "0 1", "1-2-3", "^", "alll", "0x1" };
+	static const char *const good[] = { "all",  "0",    "0-3,5,^1", "nodes:0-1", "node:2,^3",
+					    "^all", "4095", "0-4095",   "3-3" };
+	static const char *const bad[] = { "",  "0-",     "-1",  "3-1",   "0,,1", "0,",   "4096",
+					   "a", "nodes:", "0 1", "1-2-3", "^",    "alll", "0x1" };
 	struct domcfg dc = { 0 };
 	size_t i;
 
@@ -343,8 +362,9 @@ static void test_cpus(void)
 	domcfg_fini(&dc);
 	fails(BASE "cpus = '0-'", "d.cfg:3: cpus: expected CPUs such as \"all\", \"0-3,5,^1\" or "
 				  "\"nodes:0\" (numbers up to 4095), got \"0-\"");
-	fails(BASE "cpus = ['0', '1-']", "d.cfg:3: cpus: item 2: expected CPUs such as \"all\", "
-					 "\"0-3,5,^1\" or \"nodes:0\" (numbers up to 4095), got \"1-\"");
+	fails(BASE "cpus = ['0', '1-']",
+	      "d.cfg:3: cpus: item 2: expected CPUs such as \"all\", "
+	      "\"0-3,5,^1\" or \"nodes:0\" (numbers up to 4095), got \"1-\"");
 	fails(BASE "cpus_soft = []", "d.cfg:3: cpus_soft: a per-vCPU list has 1 to 128 items, "
 				     "got 0");
 }
@@ -353,8 +373,10 @@ static void test_devices(void)
 {
 	struct domcfg dc = { 0 };
 
-	ok(BASE "disk = [ '/img,raw,xvda,rw',\n 'phy:/dev/vg/x,xvdb,r' ]\nvif = [ 'bridge=br0', '', ]"
-		"\nvif = ['mac=00:16:3e:00:00:01']", &dc);
+	ok(BASE
+	   "disk = [ '/img,raw,xvda,rw',\n 'phy:/dev/vg/x,xvdb,r' ]\nvif = [ 'bridge=br0', '', ]"
+	   "\nvif = ['mac=00:16:3e:00:00:01']",
+	   &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_disks, 2);
 	/* parsed once, at config time: the typed fields and the text as written */
 	CU_ASSERT_STRING_EQUAL(dc.disks[1].text, "phy:/dev/vg/x,xvdb,r");
@@ -374,13 +396,16 @@ static void test_devices(void)
 	domcfg_fini(&dc);
 	fails(BASE "disk = '/img,raw,xvda'",
 	      "d.cfg:3: disk: expected a list such as [ '/srv/guest.img,raw,xvda,rw' ], got a string");
-	fails(BASE "vif = 1", "d.cfg:3: vif: expected a list such as [ 'bridge=xenbr0' ], got a number");
-	fails(BASE "disk = [ 'a',\n  ['b'] ]", "d.cfg:4: disk: item 2: expected a string, got a list");
+	fails(BASE "vif = 1",
+	      "d.cfg:3: vif: expected a list such as [ 'bridge=xenbr0' ], got a number");
+	fails(BASE "disk = [ 'a',\n  ['b'] ]",
+	      "d.cfg:4: disk: item 2: expected a string, got a list");
 	fails(BASE "disk = [ 'a',\n\n  '' ]",
 	      "d.cfg:5: disk: item 2 is empty; a disk needs at least a target and a vdev");
 	fails(BASE "disk = [ '/a,xvda',\n  '/b,raw,xvda' ]",
 	      "d.cfg:4: disk: item 2: vdev xvda is already used by item 1");
-	fails(BASE "vif = [ 'bridge=sw0',\n  'mtu=1' ]", "d.cfg:4: vif: item 2: mtu: the MTU is 68..65535");
+	fails(BASE "vif = [ 'bridge=sw0',\n  'mtu=1' ]",
+	      "d.cfg:4: vif: item 2: mtu: the MTU is 68..65535");
 	ok(BASE "vif = [ '' ]", &dc);
 	CU_ASSERT_EQUAL_FATAL(dc.n_vifs, 1);
 	CU_ASSERT_STRING_EQUAL(dc.vifs[0].text, "");
@@ -397,15 +422,17 @@ static void test_warnings(void)
 	struct domcfg dc = { 0 };
 
 	ok(BASE "foo = 1\nvfb = ['vnc=1']\nvnc = 0\npci = []\nfoo.bar = [ ]", &dc);
-	CU_ASSERT_STRING_EQUAL(warns, "d.cfg:3: warning: unknown key 'foo' ignored\n"
-				      "d.cfg:4: warning: vfb: not supported by pvisor, ignored: it has "
-				      "no graphical console; the guest's console is the PV console (pvx "
-				      "console)\n"
-				      "d.cfg:7: warning: unknown key 'foo.bar' ignored\n");
+	CU_ASSERT_STRING_EQUAL(warns,
+			       "d.cfg:3: warning: unknown key 'foo' ignored\n"
+			       "d.cfg:4: warning: vfb: not supported by pvisor, ignored: it has "
+			       "no graphical console; the guest's console is the PV console (pvx "
+			       "console)\n"
+			       "d.cfg:7: warning: unknown key 'foo.bar' ignored\n");
 	domcfg_fini(&dc);
-	fails(BASE "pci = ['0000:00:1f.2']", "d.cfg:3: pci: not supported by pvisor: guests are host "
-					     "processes with no access to host hardware, so nothing is "
-					     "passed through; remove it");
+	fails(BASE "pci = ['0000:00:1f.2']",
+	      "d.cfg:3: pci: not supported by pvisor: guests are host "
+	      "processes with no access to host hardware, so nothing is "
+	      "passed through; remove it");
 	CU_ASSERT_PTR_NOT_NULL(domcfg_xlkey_find("pci"));
 	CU_ASSERT_PTR_NULL(domcfg_xlkey_find("memory"));
 	CU_ASSERT_PTR_NULL(domcfg_xlkey_find("nonsense"));
@@ -417,14 +444,16 @@ static void test_overrides(void)
 	struct domcfg dc = { 0 };
 	int rc;
 
-	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf, &perr);
+	rc = cfg_parse_buffer("o.cfg", BASE "memory = 64", strlen(BASE "memory = 64"), &cf,
+			      &perr);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=lots", &perr), 0);
 	CU_ASSERT_EQUAL(cfg_apply_override(cf, "frob=1", &perr), 0);
 	warns[0] = '\0';
 	rc = domcfg_from_cfg(cf, &dc, warn_cb, warns, &perr);
 	CU_ASSERT_EQUAL(rc, -EINVAL);
-	CU_ASSERT_STRING_EQUAL(perr.msg, "command line: memory: expected a number of MiB, got \"lots\"");
+	CU_ASSERT_STRING_EQUAL(perr.msg,
+			       "command line: memory: expected a number of MiB, got \"lots\"");
 	CU_ASSERT_STRING_EQUAL(warns, "");
 	CU_ASSERT_EQUAL(cfg_apply_override(cf, "memory=96", &perr), 0);
 	rc = domcfg_from_cfg(cf, &dc, NULL, NULL, &perr);
@@ -487,7 +516,8 @@ static void test_json(void)
 	char *js;
 
 	ok(BASE UUID "type = 'hvm'\nmemory = 64\nmaxvcpus = 2\nvif = ['bridge=br0']\n"
-		     "on_reboot = 'rename-restart'\n", &dc);
+		     "on_reboot = 'rename-restart'\n",
+	   &dc);
 	CU_ASSERT_EQUAL_FATAL(domcfg_to_json(&dc, 7, &js), 0);
 	CU_ASSERT_STRING_EQUAL(js, want);
 	if (strcmp(js, want))

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_OUT (64 * 1024)
+#define MAX_OUT  (64 * 1024)
 #define MAX_ARGS 16
 
 struct run {

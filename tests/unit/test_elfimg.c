@@ -49,7 +49,8 @@ static void expect_fail_rc(const void *data, size_t len, int rc, const char *nee
 	CU_ASSERT_EQUAL(got, rc);
 	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, needle));
 	if (!strstr(perr.msg, needle) || got != rc)
-		fprintf(stderr, "  expected '%s' (rc %d), got '%s' (rc %d)\n", needle, rc, perr.msg, got);
+		fprintf(stderr, "  expected '%s' (rc %d), got '%s' (rc %d)\n", needle, rc,
+			perr.msg, got);
 	CU_ASSERT_PTR_NULL(img.data);
 	CU_ASSERT_EQUAL(img.nseg, 0);
 }
@@ -224,8 +225,9 @@ static void test_gzip(void)
 	zbuf[zlen / 2 + 1] ^= 0xaa;
 	expect_fail_rc(zbuf, zlen, -ENOEXEC, "gzip");
 	zlen = tb_gzip((const uint8_t *)"hello, world", 12, zbuf, sizeof(zbuf));
-	expect_fail_rc(zbuf, zlen, -ENOEXEC, "not an ELF file (magic 7f 45 4c 46 expected "
-			"in the decompressed data)");
+	expect_fail_rc(zbuf, zlen, -ENOEXEC,
+		       "not an ELF file (magic 7f 45 4c 46 expected "
+		       "in the decompressed data)");
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -336,7 +338,7 @@ static void test_bad_addresses(void)
 	sp.seg[0].paddr = 0x1000000ULL;
 	sp.entry = sp.seg[0].vaddr;
 	expect_fail(tb_build(&sp, buf, &lay), "not linked for pvisor: segment 0 vaddr "
-		    "0xffffffff81000000 != PV_PHYSMAP_BASE + paddr");
+					      "0xffffffff81000000 != PV_PHYSMAP_BASE + paddr");
 	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "docs/ABI.md"));
 	sp.note[sp.nnote++] = (struct tb_note){ 3, &linux_base, 8 };
 	sp.note[sp.nnote++] = (struct tb_note){ 5, "xen-3.0", 8 };
@@ -387,7 +389,8 @@ static void test_bad_notes(void)
 	sp.note[0].descsz = 6; /* "pvtest" without its NUL */
 	expect_fail(tb_build(&sp, buf, &lay), "Xen note GUEST_OS is not NUL-terminated");
 	sp.note[0] = (struct tb_note){ 6, long_os, sizeof(long_os) };
-	expect_fail(tb_build(&sp, buf, &lay), "Xen note GUEST_OS is 75 characters; at most 63 fit");
+	expect_fail(tb_build(&sp, buf, &lay),
+		    "Xen note GUEST_OS is 75 characters; at most 63 fit");
 	sp.note[0] = (struct tb_note){ 6, "tab\there", 9 };
 	expect_fail(tb_build(&sp, buf, &lay), "non-printable");
 
@@ -449,7 +452,8 @@ static void test_truncations_and_corruptions(void)
 			memcpy(copy, buf, len);
 			copy[i] = vals[n];
 			if (parse_and_load(copy, len, ram, ram_bytes) == -1) {
-				fprintf(stderr, "  byte %zu = 0x%02x: '%s'\n", i, vals[n], perr.msg);
+				fprintf(stderr, "  byte %zu = 0x%02x: '%s'\n", i, vals[n],
+					perr.msg);
 				bad++;
 			}
 		}
@@ -499,16 +503,14 @@ static void test_gunzip_limits(void)
 
 	zlen = tb_gzip(zeros, sizeof(zeros), zbuf, sizeof(zbuf) / 2);
 	CU_ASSERT_FATAL(zlen > 0 && zlen < 2048);
-	CU_ASSERT_EQUAL(elfimg_gunzip(zbuf, zlen, 64u << 10, &out, &outlen, &perr),
-			-EFBIG);
+	CU_ASSERT_EQUAL(elfimg_gunzip(zbuf, zlen, 64u << 10, &out, &outlen, &perr), -EFBIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(perr.msg, "inflates to more than"));
 	CU_ASSERT_PTR_NULL(out);
 	/* two members back to back, then zero padding */
 	memcpy(zbuf + zlen, zbuf, zlen);
 	memset(zbuf + 2 * zlen, 0, 64);
 	n = 2 * zlen + 64;
-	CU_ASSERT_EQUAL_FATAL(elfimg_gunzip(zbuf, n, 1u << 20, &out, &outlen, &perr),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(elfimg_gunzip(zbuf, n, 1u << 20, &out, &outlen, &perr), 0);
 	CU_ASSERT_EQUAL(outlen, 2 * sizeof(zeros));
 	CU_ASSERT(out[0] == 0 && out[outlen - 1] == 0);
 	free(out);

@@ -34,13 +34,18 @@ static void hvm_destroy(struct domain *d)
 /* Stands in for the hvm engine, which this build does not have: only what the core
  * calls on a domain that is created and destroyed. */
 static const struct engine_ops test_hvm = {
-	.name = "hvm", .create = hvm_create, .destroy = hvm_destroy,
+	.name = "hvm",
+	.create = hvm_create,
+	.destroy = hvm_destroy,
 };
 
 static long domctl(struct pv_domctl *dc, void *buf, size_t len)
 {
-	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)dc, .arg_len = sizeof(*dc),
-			     .buf = buf, .buf_len = len };
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = (uint8_t *)dc,
+			     .arg_len = sizeof(*dc),
+			     .buf = buf,
+			     .buf_len = len };
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
 
 	dc->interface_version = PV_DOMCTL_INTERFACE_VERSION;
@@ -128,7 +133,7 @@ static void test_pv_frame(void)
 	CU_ASSERT_EQUAL(frame_u64(1, 0x18), in.rax);
 	CU_ASSERT_EQUAL(frame_u64(1, 0x88), in.r15);
 	CU_ASSERT(frame_u64(1, 0xa8) & PV_FRAME_FPU);
-	CU_ASSERT_EQUAL(fpu[24], 24); /* MXCSR low half kept */
+	CU_ASSERT_EQUAL(fpu[24], 24);          /* MXCSR low half kept */
 	CU_ASSERT_EQUAL(fpu[26] | fpu[27], 0); /* reserved high half cleared */
 	CU_ASSERT_EQUAL(memcmp(&out.rax, &in.rax, 16 * sizeof(uint64_t)), 0);
 	CU_ASSERT_EQUAL(out.rip, in.rip);

@@ -22,20 +22,24 @@ static struct pconn conn = { .fd = -1 };
 static pv_domid_t built, bare; /* with memory and vCPU 0's context / without */
 
 /* A result at the boundary: non-negative, or a PV errno; and the one expected. */
-#define EXPECT(call, want)                                                     \
-	do {                                                                   \
-		long got_ = (call);                                            \
-		CU_ASSERT(got_ >= 0 || pv_errno_is_pv((int)-got_));            \
-		CU_ASSERT_EQUAL(got_, (want));                                 \
-		if (got_ != (want))                                            \
-			fprintf(stderr, "%s:%d: got %ld, want %ld\n", __FILE__, \
-				__LINE__, got_, (long)(want));                 \
+#define EXPECT(call, want) \
+	do { \
+		long got_ = (call); \
+		CU_ASSERT(got_ >= 0 || pv_errno_is_pv((int)-got_)); \
+		CU_ASSERT_EQUAL(got_, (want)); \
+		if (got_ != (want)) \
+			fprintf(stderr, "%s:%d: got %ld, want %ld\n", __FILE__, __LINE__, got_, \
+				(long)(want)); \
 	} while (0)
 
 static long domctl(struct pv_domctl *dc, void *buf, size_t buf_len)
 {
-	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)dc, .arg_len = sizeof(*dc),
-			     .buf = buf, .buf_len = buf_len, .conn = &conn };
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = (uint8_t *)dc,
+			     .arg_len = sizeof(*dc),
+			     .buf = buf,
+			     .buf_len = buf_len,
+			     .conn = &conn };
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
 
 	if (!dc->interface_version)
@@ -155,12 +159,12 @@ static void test_domctl_domain(void)
 	dc = (struct pv_domctl){ .cmd = PV_DOMCTL_setvcpucontext, .domain = built };
 	dc.u.vcpucontext.vcpu = 2;
 	dc.u.vcpucontext.ctxt = PV_PRIVCMD_BUF_ADDR;
-	EXPECT(domctl(&dc, &g, sizeof(g)), -PV_EINVAL);      /* no such vCPU */
+	EXPECT(domctl(&dc, &g, sizeof(g)), -PV_EINVAL); /* no such vCPU */
 	dc.u.vcpucontext.vcpu = 1;
-	EXPECT(domctl(&dc, &g, sizeof(g) - 1), -PV_EFAULT);  /* the context does not fit */
+	EXPECT(domctl(&dc, &g, sizeof(g) - 1), -PV_EFAULT); /* the context does not fit */
 	dc.domain = bare;
 	dc.u.vcpucontext.vcpu = 0;
-	EXPECT(domctl(&dc, &g, sizeof(g)), -PV_EINVAL);      /* no memory yet */
+	EXPECT(domctl(&dc, &g, sizeof(g)), -PV_EINVAL); /* no memory yet */
 	dc.cmd = PV_DOMCTL_getvcpucontext;
 	EXPECT(domctl(&dc, &g, sizeof(g)), -PV_EINVAL);
 	dc = (struct pv_domctl){ .cmd = PV_DOMCTL_getvcpuinfo, .domain = built };
@@ -269,11 +273,13 @@ static void test_privcmd_lookups(void)
 
 	strcpy(e.name, "taken");
 	CU_ASSERT_EQUAL_FATAL(privcmd_dispatch(&conn, PV_PRIVCMD_OP_DOMEXT_GET, (uint8_t *)&e,
-					       sizeof(e), &rep), 0);
+					       sizeof(e), &rep),
+			      0);
 	CU_ASSERT_EQUAL(e.domid, built);
 	CU_ASSERT_EQUAL(rep.len, sizeof(e));
 	rep = (struct privcmd_reply){ .fd = -1 };
-	CU_ASSERT_EQUAL_FATAL(privcmd_dispatch(&conn, PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0, &rep), 2);
+	CU_ASSERT_EQUAL_FATAL(privcmd_dispatch(&conn, PV_PRIVCMD_OP_DOMAIN_STATES, NULL, 0, &rep),
+			      2);
 	st = (const void *)rep.data;
 	CU_ASSERT_EQUAL(rep.len, 2 * sizeof(*st));
 	CU_ASSERT(st[0].domid < st[1].domid);

@@ -16,8 +16,8 @@
 #include "pvisor/vcpu.h"
 
 static struct domain *da, *db;
-static struct hc_ctx ga, gb;   /* guest callers: vCPU 0 of a, of b */
-#define SCRATCH 0x1000          /* guest-physical scratch offset for arguments */
+static struct hc_ctx ga, gb; /* guest callers: vCPU 0 of a, of b */
+#define SCRATCH 0x1000       /* guest-physical scratch offset for arguments */
 
 static struct domain *make_domain(unsigned vcpus)
 {
@@ -333,7 +333,8 @@ static void test_dom0_handle(void)
 
 static long sched_poll(struct hc_ctx *g, const uint32_t *ports, unsigned n, uint64_t timeout)
 {
-	struct pv_sched_poll sp = { .ports = PV_PHYSMAP_BASE + SCRATCH + 64, .nr_ports = n,
+	struct pv_sched_poll sp = { .ports = PV_PHYSMAP_BASE + SCRATCH + 64,
+				    .nr_ports = n,
 				    .timeout = timeout };
 	uint64_t a[5] = { PV_SCHEDOP_poll, PV_PHYSMAP_BASE + SCRATCH };
 
@@ -383,8 +384,10 @@ static void test_vcpu_ops(void)
 						  .flags = PV_VCPU_SSHOTTMR_future };
 	struct pv_vcpu_guest_context ctx;
 
-	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_set_singleshot_timer, 0, &t, sizeof(t)), -PV_ETIME);
-	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_set_singleshot_timer, 1, &t, sizeof(t)), -PV_EINVAL);
+	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_set_singleshot_timer, 0, &t, sizeof(t)),
+			-PV_ETIME);
+	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_set_singleshot_timer, 1, &t, sizeof(t)),
+			-PV_EINVAL);
 	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_up, 5, NULL, 0), -PV_ENOENT);
 	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_up, 1, NULL, 0), -PV_EINVAL); /* no context */
 	CU_ASSERT_EQUAL(vcpu_op(&ga, PV_VCPUOP_is_up, 1, NULL, 0), 0);

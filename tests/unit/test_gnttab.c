@@ -94,7 +94,8 @@ static void test_setup_query(void)
 	CU_ASSERT_EQUAL(q->status, PV_GNTST_okay);
 	CU_ASSERT_EQUAL(q->nr_frames, 1);
 	CU_ASSERT_EQUAL(q->max_nr_frames, PV_GNTTAB_MAX_FRAMES);
-	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF, .nr_frames = 4,
+	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF,
+					      .nr_frames = 4,
 					      .frame_list = scratch_addr() + 64 };
 	CU_ASSERT_EQUAL(gnt_op(&ctx_a, PV_GNTTABOP_setup_table, 1), 0);
 	CU_ASSERT_EQUAL(st->status, PV_GNTST_okay);
@@ -104,14 +105,18 @@ static void test_setup_query(void)
 	CU_ASSERT_EQUAL(gnt_op(&ctx_a, PV_GNTTABOP_query_size, 1), 0);
 	CU_ASSERT_EQUAL(q->nr_frames, 4);
 	/* more than the maximum, a frame list outside the guest, another domain */
-	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF, .nr_frames = 65,
+	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF,
+					      .nr_frames = 65,
 					      .frame_list = scratch_addr() + 64 };
 	CU_ASSERT_EQUAL(gnt_op(&ctx_a, PV_GNTTABOP_setup_table, 1), 0);
 	CU_ASSERT_EQUAL(st->status, PV_GNTST_general_error);
-	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF, .nr_frames = 1, .frame_list = 8 };
+	*st = (struct pv_gnttab_setup_table){ .dom = PV_DOMID_SELF,
+					      .nr_frames = 1,
+					      .frame_list = 8 };
 	CU_ASSERT_EQUAL(gnt_op(&ctx_a, PV_GNTTABOP_setup_table, 1), 0);
 	CU_ASSERT_EQUAL(st->status, PV_GNTST_bad_virt_addr);
-	*st = (struct pv_gnttab_setup_table){ .dom = dom_b->domid, .nr_frames = 1,
+	*st = (struct pv_gnttab_setup_table){ .dom = dom_b->domid,
+					      .nr_frames = 1,
 					      .frame_list = scratch_addr() + 64 };
 	CU_ASSERT_EQUAL(gnt_op(&ctx_a, PV_GNTTABOP_setup_table, 1), 0);
 	CU_ASSERT_EQUAL(st->status, PV_GNTST_permission_denied);
@@ -201,21 +206,21 @@ static void test_copy_checks(void)
 	ops[0] = copy_op(RO, 1, 0);
 	ops[1] = copy_op(NOT_PERMITTED, 1, 0);
 	ops[2] = copy_op(OTHER, 1, 0);
-	ops[3] = copy_op(RO, 1, 1);                    /* writing into a read-only grant */
+	ops[3] = copy_op(RO, 1, 1); /* writing into a read-only grant */
 	ops[4] = copy_op(past, 1, 0);
 	ops[5] = copy_op(RO, 1, 0);
-	ops[5].source.offset = 4090;                   /* 4090 + 16 crosses the page end */
+	ops[5].source.offset = 4090; /* 4090 + 16 crosses the page end */
 	ops[6] = copy_op(RW, 1, 1);
 	ops[6].dest.offset = 4095;
 	ops[7] = copy_op(RO, 1, 0);
-	ops[7].source.domid = 0x7000;                  /* no such domain */
+	ops[7].source.domid = 0x7000; /* no such domain */
 	ops[8] = copy_op(BAD_FRAME, 1, 0);
-	ops[9] = copy_op(RO, dom_b->max_pages, 0);     /* own frame past RAM */
+	ops[9] = copy_op(RO, dom_b->max_pages, 0); /* own frame past RAM */
 	ops[10] = copy_op(RO, 1, 0);
-	ops[10].dest.domid = dom_a->domid;             /* a local frame of another domain */
+	ops[10].dest.domid = dom_a->domid; /* a local frame of another domain */
 	ops[11] = copy_op(RW, 1, 1);
 	ops[12] = copy_op(RO, 1, 0);
-	ops[12].flags |= 4;                            /* unknown flag */
+	ops[12].flags |= 4; /* unknown flag */
 	ops[13] = copy_op(TRANSITIVE, 1, 0);
 	ops[14] = copy_op(RO, 1, 0);
 	ops[14].len = 0;
@@ -268,7 +273,8 @@ struct map_result {
 
 static struct map_result dom0_map(struct pconn *c, pv_domid_t domid, uint32_t ref, int ro)
 {
-	struct pv_privcmd_gnt_map req = { .domid = domid, .ref = ref,
+	struct pv_privcmd_gnt_map req = { .domid = domid,
+					  .ref = ref,
 					  .flags = ro ? PV_PRIVCMD_GNT_READONLY : 0 };
 	struct privcmd_reply rep = { .fd = -1 };
 	struct map_result r;
@@ -304,12 +310,13 @@ static void test_map_refusals(void)
 	*entry(dom_a, D0_OFF) = (struct pv_grant_entry_v1){ 0, 0, 9 };
 	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, D0_OFF, 1).rc, -EPERM);   /* not permitted */
 	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, D0_FOR_B, 1).rc, -EPERM); /* wrong domid */
-	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, D0_RO, 0).rc, -EACCES);  /* ro for write */
+	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, D0_RO, 0).rc, -EACCES);   /* ro for write */
 	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, 4 * 512, 1).rc, -EINVAL); /* bad ref */
 	CU_ASSERT_EQUAL(dom0_map(&c, dom_a->domid, UINT32_MAX, 1).rc, -EINVAL);
 	CU_ASSERT_EQUAL(dom0_map(&c, 0x7000, D0_RO, 1).rc, -ESRCH);
 	CU_ASSERT_EQUAL(privcmd_dispatch(&c, PV_PRIVCMD_OP_GNT_MAP, (uint8_t *)&bad, sizeof(bad),
-					 &rep), -EINVAL);
+					 &rep),
+			-EINVAL);
 	CU_ASSERT_EQUAL(privcmd_dispatch(&c, PV_PRIVCMD_OP_GNT_MAP, (uint8_t *)&bad, 4, &rep),
 			-EINVAL);
 	/* refusals leave the entries as they were */
@@ -430,7 +437,9 @@ static void test_dom0_copy(void)
 {
 	struct pconn c = { .fd = -1 }, other = { .fd = -1 };
 	struct pv_gnttab_copy ops[3];
-	struct hc_ctx d0 = { .privileged = 1, .conn = &c, .buf = (uint8_t *)ops,
+	struct hc_ctx d0 = { .privileged = 1,
+			     .conn = &c,
+			     .buf = (uint8_t *)ops,
 			     .buf_len = sizeof(ops) };
 	uint64_t a[5] = { PV_GNTTABOP_copy, PV_PRIVCMD_BUF_ADDR, 3 };
 	uint8_t *buf = NULL;

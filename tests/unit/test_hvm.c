@@ -92,9 +92,9 @@ static void t_physmap(uint64_t mem_size, int ring)
 
 static void test_pt_physmap(void)
 {
-	t_physmap(16 * MIB, 3);                 /* whole 2 MiB pages */
-	t_physmap(16 * MIB + 0x45000, 3);       /* a partial last 2 MiB: 4 KiB pages */
-	t_physmap(1100 * MIB + 0x1000, 0);      /* over a GiB boundary, ring 0 */
+	t_physmap(16 * MIB, 3);            /* whole 2 MiB pages */
+	t_physmap(16 * MIB + 0x45000, 3);  /* a partial last 2 MiB: 4 KiB pages */
+	t_physmap(1100 * MIB + 0x1000, 0); /* over a GiB boundary, ring 0 */
 }
 
 static void test_pt_specials(void)
@@ -126,7 +126,9 @@ static void t_gdt(struct domain *d, const struct kvm_sregs *sr, uint16_t sel, in
 static void test_pt_sregs(void)
 {
 	struct domain *d = t_dom(16 * MIB, 3);
-	struct vcpu_state st = { .fs_base = 0x1234, .gs_base = 0x5678, .flags = VCPU_STATE_SEGBASE };
+	struct vcpu_state st = { .fs_base = 0x1234,
+				 .gs_base = 0x5678,
+				 .flags = VCPU_STATE_SEGBASE };
 	struct kvm_sregs sr;
 
 	memset(&sr, 0, sizeof(sr));
@@ -139,7 +141,7 @@ static void test_pt_sregs(void)
 	CU_ASSERT_EQUAL(sr.gs.base, 0x5678);
 	CU_ASSERT_EQUAL(sr.cr3, PV_HVM_PRIV_GPA);
 	CU_ASSERT_EQUAL(sr.idt.limit, 0); /* any exception at CPL 3 is a triple fault */
-	CU_ASSERT(sr.efer & 0x400);        /* LMA */
+	CU_ASSERT(sr.efer & 0x400);       /* LMA */
 	t_gdt(d, &sr, 0x33, 3, 1);
 	t_gdt(d, &sr, 0x2b, 3, 0);
 	t_gdt(d, &sr, 0x10, 0, 1);
@@ -147,7 +149,8 @@ static void test_pt_sregs(void)
 		uint64_t lo = t_entry(d, sr.gdt.base & ~0xfffull, sr.tr.selector / 8u);
 		uint64_t hi = t_entry(d, sr.gdt.base & ~0xfffull, sr.tr.selector / 8u + 1);
 
-		CU_ASSERT_EQUAL(sr.tr.base, (lo >> 16 & 0xffffff) | (lo >> 56 & 0xff) << 24 | hi << 32);
+		CU_ASSERT_EQUAL(sr.tr.base,
+				(lo >> 16 & 0xffffff) | (lo >> 56 & 0xff) << 24 | hi << 32);
 		CU_ASSERT_EQUAL((lo >> 40) & 0x8f, 0x8b); /* present, busy 64-bit TSS */
 	}
 	hvm_pt_sregs(d, &sr, 0, &st);

@@ -14,17 +14,20 @@
 #include "pvisor/domctl.h"
 #include "pvisor/errno.h"
 
-#define CODE  0x1000u   /* guest-physical: the loop */
-#define CNT_A 0x10000u  /* the two pages it writes */
+#define CODE  0x1000u  /* guest-physical: the loop */
+#define CNT_A 0x10000u /* the two pages it writes */
 #define CNT_B 0x20000u
-#define QUIET 0x30000u  /* one it never writes */
+#define QUIET 0x30000u /* one it never writes */
 
 static struct domain *dom;
 
 static long domctl(struct pv_domctl *dc, void *buf, size_t len)
 {
-	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)dc, .arg_len = sizeof(*dc),
-			     .buf = buf, .buf_len = len };
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = (uint8_t *)dc,
+			     .arg_len = sizeof(*dc),
+			     .buf = buf,
+			     .buf_len = len };
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
 
 	dc->interface_version = PV_DOMCTL_INTERFACE_VERSION;
@@ -54,8 +57,10 @@ static uint64_t counter(uint32_t gpa)
 static void load_guest(void)
 {
 	uint64_t a = PV_PHYSMAP_BASE + CNT_A, b = PV_PHYSMAP_BASE + CNT_B;
-	uint8_t code[] = { 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0x48, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0,
-			   0x48, 0xff, 0x00, 0x48, 0xff, 0x03, 0xeb, 0xf8 };
+	uint8_t code[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0,    0,    0,    0,    0x48, 0xbb, 0,    0,
+		0,    0,    0, 0, 0, 0, 0x48, 0xff, 0x00, 0x48, 0xff, 0x03, 0xeb, 0xf8
+	};
 
 	memcpy(code + 2, &a, 8);
 	memcpy(code + 12, &b, 8);

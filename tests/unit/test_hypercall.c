@@ -71,7 +71,10 @@ static void test_memfd_sealed(void)
 static void test_dom0_addresses(void)
 {
 	uint8_t arg[32] = { 1 }, buf[8] = { 2 }, b[32];
-	struct hc_ctx d0 = { .privileged = 1, .arg = arg, .arg_len = 32, .buf = buf,
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = arg,
+			     .arg_len = 32,
+			     .buf = buf,
 			     .buf_len = 8 };
 
 	CU_ASSERT_EQUAL(hc_copy_from(&d0, PV_PRIVCMD_ARG_ADDR, b, 32), 0);
@@ -118,13 +121,15 @@ static void test_privilege(void)
 		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), 256);
 		/* continuation bits above Xen's 6-bit command are refused for queries */
 		q[0] = PV_XENMEM_maximum_reservation | (5u << 6);
-		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q), -PV_EINVAL);
+		CU_ASSERT_EQUAL(hypercall_dispatch(&guest, PV_HYPERCALL_memory_op, q),
+				-PV_EINVAL);
 	}
 }
 
 static void test_domctl_version(void)
 {
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo, .interface_version = 1,
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo,
+				.interface_version = 1,
 				.domain = 0 };
 	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)&dc, .arg_len = sizeof(dc) };
 	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };

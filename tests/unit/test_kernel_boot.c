@@ -119,8 +119,11 @@ static void test_hcbench(void)
 	CU_ASSERT_EQUAL(res.exit_code, KBOOT_EXIT_SHUTDOWN(PV_SHUTDOWN_poweroff));
 	line = strstr(res.out, "hcbench: n=");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
-	CU_ASSERT_EQUAL_FATAL(sscanf(line, "hcbench: n=%llu total_ns=%llu avg_ns=%llu "
-				     "median_ns=%llu p99_ns=%llu", &n, &total, &avg, &median, &p99), 5);
+	CU_ASSERT_EQUAL_FATAL(sscanf(line,
+				     "hcbench: n=%llu total_ns=%llu avg_ns=%llu "
+				     "median_ns=%llu p99_ns=%llu",
+				     &n, &total, &avg, &median, &p99),
+			      5);
 	CU_ASSERT_EQUAL(n, 20000);
 	CU_ASSERT(total > 0);
 	CU_ASSERT_EQUAL(avg, total / n);

@@ -28,18 +28,18 @@ static int fmt_unchecked(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-#define CHECK_ODD(expect, ...)                                       \
-	do {                                                         \
+#define CHECK_ODD(expect, ...) \
+	do { \
 		int n_ = fmt_unchecked(out, sizeof(out), __VA_ARGS__); \
-		CU_ASSERT_STRING_EQUAL(out, expect);                 \
-		CU_ASSERT_EQUAL(n_, (int)strlen(expect));            \
+		CU_ASSERT_STRING_EQUAL(out, expect); \
+		CU_ASSERT_EQUAL(n_, (int)strlen(expect)); \
 	} while (0)
 
-#define CHECK_FMT(expect, ...)                                   \
-	do {                                                     \
+#define CHECK_FMT(expect, ...) \
+	do { \
 		int n_ = ksnprintf(out, sizeof(out), __VA_ARGS__); \
-		CU_ASSERT_STRING_EQUAL(out, expect);             \
-		CU_ASSERT_EQUAL(n_, (int)strlen(expect));        \
+		CU_ASSERT_STRING_EQUAL(out, expect); \
+		CU_ASSERT_EQUAL(n_, (int)strlen(expect)); \
 	} while (0)
 
 static void test_format_integers(void)
@@ -187,8 +187,10 @@ static void test_percentile(void)
 static void test_pvclock(void)
 {
 	/* 3 GHz TSC: 1/3 ns per tick, expressed as shift -1 and mul 2/3 * 2^32. */
-	struct pvclock_params p = { .tsc_timestamp = 1000, .system_time = 5000,
-				    .mul = 0xaaaaaaaa, .shift = -1 };
+	struct pvclock_params p = { .tsc_timestamp = 1000,
+				    .system_time = 5000,
+				    .mul = 0xaaaaaaaa,
+				    .shift = -1 };
 	struct pvclock_params one = { .mul = 0x80000000u, .shift = 1 }; /* 1 ns/tick */
 
 	CU_ASSERT_EQUAL(pvclock_ns(&p, 1000), 5000);

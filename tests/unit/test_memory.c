@@ -13,7 +13,7 @@
 #include "pvisor/errno.h"
 #include "pvisor/memory.h"
 
-#define RAM_PAGES 2048 /* 8 MiB */
+#define RAM_PAGES 2048         /* 8 MiB */
 #define LIST_OFF  PV_PAGE_SIZE /* the extent list lives in page 1, the struct in page 0 */
 
 static struct domain *dom;
@@ -45,7 +45,8 @@ static long guest_op(unsigned cmd, uint64_t start, const uint64_t *list, unsigne
 		     unsigned order, pv_domid_t domid)
 {
 	struct pv_memory_reservation r = { .extent_start = PV_PHYSMAP_BASE + LIST_OFF,
-					   .nr_extents = n, .extent_order = order,
+					   .nr_extents = n,
+					   .extent_order = order,
 					   .domid = domid };
 	uint64_t a[5] = { cmd | start << 6, PV_PHYSMAP_BASE };
 
@@ -109,7 +110,8 @@ static void test_bad_gpfn(void)
 	CU_ASSERT_EQUAL(reservation(), RAM_PAGES);
 	/* a list outside guest memory: nothing read, so no count to report */
 	{
-		struct pv_memory_reservation r = { .extent_start = 16, .nr_extents = 1,
+		struct pv_memory_reservation r = { .extent_start = 16,
+						   .nr_extents = 1,
 						   .domid = PV_DOMID_SELF };
 		uint64_t a[5] = { PV_XENMEM_decrease_reservation, PV_PHYSMAP_BASE };
 
@@ -201,12 +203,17 @@ static void test_max_reservation(void)
 static void test_other_domain(void)
 {
 	uint64_t list[1] = { 300 };
-	struct pv_memory_reservation r = { .extent_start = PV_PRIVCMD_BUF_ADDR, .nr_extents = 1,
+	struct pv_memory_reservation r = { .extent_start = PV_PRIVCMD_BUF_ADDR,
+					   .nr_extents = 1,
 					   .domid = dom->domid };
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo, .domain = dom->domid,
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_getdomaininfo,
+				.domain = dom->domid,
 				.interface_version = PV_DOMCTL_INTERFACE_VERSION };
-	struct hc_ctx d0 = { .privileged = 1, .arg = (uint8_t *)&r, .arg_len = sizeof(r),
-			     .buf = (uint8_t *)list, .buf_len = sizeof(list) };
+	struct hc_ctx d0 = { .privileged = 1,
+			     .arg = (uint8_t *)&r,
+			     .arg_len = sizeof(r),
+			     .buf = (uint8_t *)list,
+			     .buf_len = sizeof(list) };
 	uint64_t a[5] = { PV_XENMEM_decrease_reservation, PV_PRIVCMD_ARG_ADDR };
 	uint64_t dctl[5] = { PV_PRIVCMD_ARG_ADDR };
 

@@ -12,8 +12,8 @@
 
 static const struct nb_tx_limits lim = { .nr_grefs = 1024, .max_packet = 1518, .sg = 1 };
 
-static struct pv_netif_tx_request req(uint32_t gref, uint16_t off, uint16_t flags,
-				      uint16_t id, uint16_t size)
+static struct pv_netif_tx_request req(uint32_t gref, uint16_t off, uint16_t flags, uint16_t id,
+				      uint16_t size)
 {
 	struct pv_netif_tx_request r = { gref, off, flags, id, size };
 
@@ -484,11 +484,17 @@ int main(void)
 		const char *name;
 		void (*fn)(void);
 	} tests[] = {
-		{ "tx single slot", test_tx_single },   { "tx chain", test_tx_chain },
-		{ "tx extra info", test_tx_extra },     { "tx bad requests", test_tx_bad },
-		{ "tx no sg", test_tx_no_sg },          { "tx too many slots", test_tx_too_many },
-		{ "rx plan", test_rx_plan },            { "rx queue of a flow", test_rx_queue_of },            { "switch", test_switch },
-		{ "switch table bound", test_switch_table_bound }, { "rate", test_rate },
+		{ "tx single slot", test_tx_single },
+		{ "tx chain", test_tx_chain },
+		{ "tx extra info", test_tx_extra },
+		{ "tx bad requests", test_tx_bad },
+		{ "tx no sg", test_tx_no_sg },
+		{ "tx too many slots", test_tx_too_many },
+		{ "rx plan", test_rx_plan },
+		{ "rx queue of a flow", test_rx_queue_of },
+		{ "switch", test_switch },
+		{ "switch table bound", test_switch_table_bound },
+		{ "rate", test_rate },
 		{ "checksums of csum_blank packets", test_csum },
 	};
 	CU_pSuite suite;

@@ -17,7 +17,7 @@
 #include "libpvx/sr_stream.h"
 
 #define NPAGES 64u
-#define PAGE 4096u
+#define PAGE   4096u
 
 static uint8_t *guest; /* NPAGES of "guest memory" */
 
@@ -45,7 +45,8 @@ static void test_sum_split(void)
 		sr_sum_init(&s);
 		sr_sum_update(&s, buf, cut);
 		for (size_t off = cut; off < sizeof(buf); off += 5)
-			sr_sum_update(&s, buf + off, off + 5 <= sizeof(buf) ? 5 : sizeof(buf) - off);
+			sr_sum_update(&s, buf + off,
+				      off + 5 <= sizeof(buf) ? 5 : sizeof(buf) - off);
 		CU_ASSERT_EQUAL(sr_sum_final(&s), whole);
 	}
 	buf[500] ^= 1;
@@ -259,17 +260,21 @@ static void test_bad_frame(void)
 	sr_layout_init(&l, NPAGES, 1);
 	b.pfn[0] = PV_SR_PAGE_ZERO << PV_SR_PAGE_TYPE_SHIFT | 3;
 	CU_ASSERT_EQUAL(sr_pages_decode((uint8_t *)&b, sizeof(b), &l, NULL, decode_count, &n,
-					&err), 0);
+					&err),
+			0);
 	CU_ASSERT_EQUAL(n, 1);
 	b.pfn[0] = PV_SR_PAGE_ZERO << PV_SR_PAGE_TYPE_SHIFT | NPAGES; /* shared_info: no */
 	CU_ASSERT_EQUAL(sr_pages_decode((uint8_t *)&b, sizeof(b), &l, NULL, decode_count, &n,
-					&err), -EBADMSG);
+					&err),
+			-EBADMSG);
 	b.pfn[0] = PV_SR_PAGE_ZERO << PV_SR_PAGE_TYPE_SHIFT | l.eng_first; /* upcall stack */
 	CU_ASSERT_EQUAL(sr_pages_decode((uint8_t *)&b, sizeof(b), &l, NULL, decode_count, &n,
-					&err), 0);
+					&err),
+			0);
 	b.pfn[0] = 0x5ull << PV_SR_PAGE_TYPE_SHIFT | 3; /* a page type we do not write */
 	CU_ASSERT_EQUAL(sr_pages_decode((uint8_t *)&b, sizeof(b), &l, NULL, decode_count, &n,
-					&err), -EBADMSG);
+					&err),
+			-EBADMSG);
 	CU_ASSERT(strstr(err.msg, "damaged") != NULL);
 }
 

@@ -20,8 +20,8 @@ static int make_archive(void)
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && mkdir -p d && printf abc > d/f && printf '%%0300d' 0 > long && "
 		 "mkdir -p %060d/%060d && touch %060d/%060d/x && "
-		 "tar --format=ustar -cf a.tar d long %060d/%060d/x 2>/dev/null", dir, 0, 0, 0, 0,
-		 0, 0);
+		 "tar --format=ustar -cf a.tar d long %060d/%060d/x 2>/dev/null",
+		 dir, 0, 0, 0, 0, 0, 0);
 	if (system(cmd) != 0)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "%s/a.tar", dir);
@@ -37,8 +37,14 @@ static int make_archive(void)
 
 static void test_walk(void)
 {
-	static const struct { const char *name; uint64_t size; char type; } want[] = {
-		{ "d/", 0, '5' }, { "d/f", 3, '0' }, { "long", 300, '0' },
+	static const struct {
+		const char *name;
+		uint64_t size;
+		char type;
+	} want[] = {
+		{ "d/", 0, '5' },
+		{ "d/f", 3, '0' },
+		{ "long", 300, '0' },
 	};
 	struct ustar_entry e;
 	size_t off = 0;

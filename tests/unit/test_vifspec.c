@@ -74,7 +74,8 @@ static void test_all_keys(void)
 
 	CU_ASSERT_EQUAL(parse(" mac=00:16:3E:AA:bb:0c , bridge=sw1,ip=10.0.0.2 10.0.1.2/24,"
 			      "vifname=guest0,devid=3,mtu=9000,rate=10Mb/s,untrusted",
-			      &vs), 0);
+			      &vs),
+			0);
 	netaddr_mac_format(vs.mac, mac);
 	CU_ASSERT_STRING_EQUAL(mac, "00:16:3e:aa:bb:0c");
 	CU_ASSERT_EQUAL(vs.mac_given, 1);
@@ -99,19 +100,28 @@ static void test_rates(void)
 		uint64_t bytes;
 		uint32_t us;
 	} ok[] = {
-		{ "10Mb/s", 62500, 50000 },
-		{ "1MB/s@20ms", 20000, 20000 },
-		{ "100KB/s@20ms", 2000, 20000 },
-		{ "1Gb/s@1s", 125000000, 1000000 },
-		{ "8b/s@1s", 1, 1000000 },
-		{ "5000B/s@200us", 1, 200 },
-		{ "10mb/s", 62500, 50000 },
-		{ "2GB/s@10ms", 20000000, 10000 },
+		{ "10Mb/s", 62500, 50000 },      { "1MB/s@20ms", 20000, 20000 },
+		{ "100KB/s@20ms", 2000, 20000 }, { "1Gb/s@1s", 125000000, 1000000 },
+		{ "8b/s@1s", 1, 1000000 },       { "5000B/s@200us", 1, 200 },
+		{ "10mb/s", 62500, 50000 },      { "2GB/s@10ms", 20000000, 10000 },
 	};
 	static const char *bad[] = {
-		"", "10", "10M/s", "10Mb", "10Mb/sec", "Mb/s", "-1Mb/s", "10Mb/s@", "10Mb/s@5",
-		"10Mb/s@5m", "10Mb/s@0ms", "1b/s", "10Xb/s", "99999999999999999999B/s",
-		"1Mb/s@5000s", "10 Mb/s",
+		"",
+		"10",
+		"10M/s",
+		"10Mb",
+		"10Mb/sec",
+		"Mb/s",
+		"-1Mb/s",
+		"10Mb/s@",
+		"10Mb/s@5",
+		"10Mb/s@5m",
+		"10Mb/s@0ms",
+		"1b/s",
+		"10Xb/s",
+		"99999999999999999999B/s",
+		"1Mb/s@5000s",
+		"10 Mb/s",
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -122,7 +132,8 @@ static void test_rates(void)
 		CU_ASSERT_EQUAL(b, ok[i].bytes);
 		CU_ASSERT_EQUAL(us, ok[i].us);
 		if (b != ok[i].bytes || us != ok[i].us)
-			fprintf(stderr, "\n  %s -> %llu,%u\n", ok[i].s, (unsigned long long)b, us);
+			fprintf(stderr, "\n  %s -> %llu,%u\n", ok[i].s, (unsigned long long)b,
+				us);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint64_t b = 7;
@@ -153,11 +164,11 @@ static void test_warnings(void)
 	CU_ASSERT_EQUAL(parse("model=e1000,script=vif-bridge,type=ioemu,colour=blue", &vs), 0);
 	CU_ASSERT_EQUAL(nwarn, 3);
 	CU_ASSERT_STRING_EQUAL(vs.script, "/etc/xen/scripts/vif-bridge"); /* xl's directory */
-	CU_ASSERT_STRING_EQUAL(warnings,
-			       "vif: model: accepted and ignored: an emulated NIC model is for HVM "
-			       "guests under a device model; pvisor gives every guest a PV vif\n"
-			       "vif: type: emulated NICs are for HVM guests; pvisor gives a PV vif\n"
-			       "vif: colour: unknown key, ignored\n");
+	CU_ASSERT_STRING_EQUAL(
+		warnings, "vif: model: accepted and ignored: an emulated NIC model is for HVM "
+			  "guests under a device model; pvisor gives every guest a PV vif\n"
+			  "vif: type: emulated NICs are for HVM guests; pvisor gives a PV vif\n"
+			  "vif: colour: unknown key, ignored\n");
 	/* warn may be NULL */
 	CU_ASSERT_EQUAL(vifspec_parse("model=e1000", &vs, NULL, NULL, &perr), 0);
 }
@@ -165,20 +176,24 @@ static void test_warnings(void)
 static void test_errors(void)
 {
 	fails("mac=00:16:3e:00:00", "vif: mac: not a unicast MAC address; write six hex pairs "
-	      "like 00:16:3e:12:34:56");
+				    "like 00:16:3e:12:34:56");
 	fails("bridge=a/b", "vif: bridge: a switch name is 1 to 15 of A-Z a-z 0-9 _ . -");
 	fails("bridge=0123456789abcdef",
 	      "vif: bridge: a switch name is 1 to 15 of A-Z a-z 0-9 _ . -");
 	fails("vifname=x y", "vif: vifname: an interface name is 1 to 15 of A-Z a-z 0-9 _ . -");
-	fails("ip=10.0.0.256", "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
-	fails("ip=10.0.0/24", "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
-	fails("ip=10.0.0.1/33", "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
-	fails("rate=fast", "vif: rate: write RATE/s[@INTERVAL]: RATE a number with K, M or G and "
+	fails("ip=10.0.0.256",
+	      "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
+	fails("ip=10.0.0/24",
+	      "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
+	fails("ip=10.0.0.1/33",
+	      "vif: ip: give IPv4 addresses (a.b.c.d[/prefix]) separated by spaces");
+	fails("rate=fast",
+	      "vif: rate: write RATE/s[@INTERVAL]: RATE a number with K, M or G and "
 	      "B (bytes) or b (bits), INTERVAL with us, ms or s, e.g. 10Mb/s or 100KB/s@20ms");
 	fails("devid=70000", "vif: devid: a device number 0..65535");
 	fails("mtu=20", "vif: mtu: the MTU is 68..65535");
 	fails("backend=driverdom", "vif: backend: pvisor's backends run in dom0; leave backend= "
-	      "out or write backend=0");
+				   "out or write backend=0");
 	fails("type=tap", "vif: type: type is vif or ioemu");
 	fails("bridge=", "vif: bridge: empty value");
 	fails("bridge=sw,oops", "vif: oops: expected key=value");

@@ -40,11 +40,17 @@ static void test_introduce_release(void)
 
 	setup();
 	TL(d0, PV_XS_WATCH, 0, "@introduceDomain\0i\0");
-	TL(d0, PV_XS_WATCH, 0, "@introduceDomain\0i1\0" "1\0");
+	TL(d0, PV_XS_WATCH, 0,
+	   "@introduceDomain\0i1\0"
+	   "1\0");
 	TL(d0, PV_XS_WATCH, 0, "@releaseDomain\0r\0");
 	TL(d0, PV_XS_WATCH, 0, "@releaseDomain/5\0r5\0");
 	tl_events(d0);
-	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0, "5\0" "123\0" "7\0"), "INTRODUCE OK|");
+	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0,
+		     "5\0"
+		     "123\0"
+		     "7\0"),
+		  "INTRODUCE OK|");
 	TL_EXPECT(tl_events(d0), "@introduceDomain/5|i1|;@introduceDomain|i|;");
 	d = xsd_domain_find(core, 5);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
@@ -52,11 +58,26 @@ static void test_introduce_release(void)
 	CU_ASSERT_EQUAL(d->evtchn, 7);
 	CU_ASSERT_PTR_NOT_NULL(d->conn);
 	TL_EXPECT(TL(d0, PV_XS_IS_DOMAIN_INTRODUCED, 0, "5\0"), "IS_DOMAIN_INTRODUCED T|");
-	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0, "5\0" "123\0" "8\0"), "INTRODUCE OK|"); /* again */
+	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0,
+		     "5\0"
+		     "123\0"
+		     "8\0"),
+		  "INTRODUCE OK|"); /* again */
 	TL_EXPECT(tl_events(d0), "");
-	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0, "0\0" "1\0" "1\0"), "ERROR EINVAL|");
-	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0, "6\0" "1\0" "0\0"), "ERROR EINVAL|");
-	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0, "6\0" "1\0"), "ERROR EINVAL|");
+	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0,
+		     "0\0"
+		     "1\0"
+		     "1\0"),
+		  "ERROR EINVAL|");
+	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0,
+		     "6\0"
+		     "1\0"
+		     "0\0"),
+		  "ERROR EINVAL|");
+	TL_EXPECT(TL(d0, PV_XS_INTRODUCE, 0,
+		     "6\0"
+		     "1\0"),
+		  "ERROR EINVAL|");
 	TL_EXPECT(TL(d0, PV_XS_RESUME, 0, "5\0"), "RESUME OK|");
 	TL_EXPECT(TL(d0, PV_XS_RESUME, 0, "9\0"), "ERROR ENOENT|");
 	TL_EXPECT(TL(d0, PV_XS_RELEASE, 0, "9\0"), "ERROR ENOENT|");
@@ -73,10 +94,17 @@ static void test_unprivileged_denied(void)
 
 	setup();
 	g = guest(3);
-	TL_EXPECT(TL(g, PV_XS_INTRODUCE, 0, "4\0" "1\0" "1\0"), "ERROR EACCES|");
+	TL_EXPECT(TL(g, PV_XS_INTRODUCE, 0,
+		     "4\0"
+		     "1\0"
+		     "1\0"),
+		  "ERROR EACCES|");
 	TL_EXPECT(TL(g, PV_XS_RELEASE, 0, "3\0"), "ERROR EACCES|");
 	TL_EXPECT(TL(g, PV_XS_CONTROL, 0, "print\0x\0"), "ERROR EACCES|");
-	TL_EXPECT(TL(g, PV_XS_SET_TARGET, 0, "3\0" "3\0"), "ERROR EACCES|");
+	TL_EXPECT(TL(g, PV_XS_SET_TARGET, 0,
+		     "3\0"
+		     "3\0"),
+		  "ERROR EACCES|");
 	TL_EXPECT(TL(g, PV_XS_READ, 0, "/tool\0"), "ERROR EACCES|");
 	TL_EXPECT(TL(g, PV_XS_DIRECTORY, 0, "/\0"), "ERROR EACCES|");
 	TL_EXPECT(TL(g, PV_XS_WRITE, 0, "/evil\0x"), "ERROR EACCES|");
@@ -124,8 +152,14 @@ static void test_set_target(void)
 	stub = guest(4);
 	TL(d0, PV_XS_WRITE, 0, "/local/domain/3/dm\0v");
 	TL_EXPECT(TL(stub, PV_XS_READ, 0, "/local/domain/3/dm\0"), "ERROR EACCES|");
-	TL_EXPECT(TL(d0, PV_XS_SET_TARGET, 0, "4\0" "3\0"), "SET_TARGET OK|");
-	TL_EXPECT(TL(d0, PV_XS_SET_TARGET, 0, "4\0" "9\0"), "ERROR ENOENT|");
+	TL_EXPECT(TL(d0, PV_XS_SET_TARGET, 0,
+		     "4\0"
+		     "3\0"),
+		  "SET_TARGET OK|");
+	TL_EXPECT(TL(d0, PV_XS_SET_TARGET, 0,
+		     "4\0"
+		     "9\0"),
+		  "ERROR ENOENT|");
 	TL_EXPECT(TL(d0, PV_XS_SET_TARGET, 0, "4\0"), "ERROR EINVAL|");
 	/* the stub domain now has its target's access: dom3 owns its home */
 	TL_EXPECT(TL(stub, PV_XS_WRITE, 0, "/local/domain/3/dm\0w"), "WRITE OK|");

@@ -63,10 +63,14 @@ static void test_snapshot_then_journal(void)
 	struct stat st;
 	char path[128];
 
-	TL(c, PV_XS_WRITE, 0, "/s/one\0" "1");
+	TL(c, PV_XS_WRITE, 0,
+	   "/s/one\0"
+	   "1");
 	CU_ASSERT_EQUAL(xsd_journal_snapshot(j), 0);
 	CU_ASSERT_EQUAL(xsd_journal_size(j), 8);
-	TL(c, PV_XS_WRITE, 0, "/s/two\0" "2");
+	TL(c, PV_XS_WRITE, 0,
+	   "/s/two\0"
+	   "2");
 	TL(c, PV_XS_RM, 0, "/a\0");
 	crash(core, j);
 	snprintf(path, sizeof(path), "%s/xsd.snap", dir);

@@ -84,7 +84,7 @@ static void test_garbage(void)
 		/* keep lengths small so the bytes form several messages */
 		for (size_t off = 0; off + 16 <= sizeof(buf); off += 37)
 			buf[off + 12] = (char)(buf[off + 12] & 0x1f), buf[off + 13] = 0,
-			buf[off + 14] = 0, buf[off + 15] = 0;
+				  buf[off + 14] = 0, buf[off + 15] = 0;
 		xsd_conn_input(c, buf, sizeof(buf));
 		tl_events(c);
 		xsd_conn_destroy(c);

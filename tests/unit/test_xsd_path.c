@@ -29,8 +29,8 @@ static void test_canon_valid(void)
 static void test_canon_invalid(void)
 {
 	char out[XSD_PATH_BUF];
-	const char *bad[] = { "", "//", "/a//b", "/a/", "/a.b", "/a:b", "/a b", "/a\x01",
-			      "/\xc3\xa9", "@x", "/a\\b" };
+	const char *bad[] = { "",     "//",     "/a//b",     "/a/", "/a.b", "/a:b",
+			      "/a b", "/a\x01", "/\xc3\xa9", "@x",  "/a\\b" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(canon(bad[i], 0, false, out), -EINVAL);
@@ -80,7 +80,8 @@ static void test_path_helpers(void)
 	CU_ASSERT_STRING_EQUAL(out, "/");
 	CU_ASSERT_STRING_EQUAL(xsd_path_basename("/a/bc"), "bc");
 	CU_ASSERT_STRING_EQUAL(xsd_path_strip_home("/local/domain/4/x/y", 4), "x/y");
-	CU_ASSERT_STRING_EQUAL(xsd_path_strip_home("/local/domain/44/x", 4), "/local/domain/44/x");
+	CU_ASSERT_STRING_EQUAL(xsd_path_strip_home("/local/domain/44/x", 4),
+			       "/local/domain/44/x");
 	j = xsd_path_join("/", "a");
 	CU_ASSERT_STRING_EQUAL(j, "/a");
 	free(j);
@@ -110,19 +111,22 @@ static void test_perms_parse_format(void)
 	CU_ASSERT_EQUAL(xsd_perm_parse("r", &one), -EINVAL);
 	CU_ASSERT_EQUAL(xsd_perm_parse("r65536", &one), -EINVAL);
 	CU_ASSERT_EQUAL(xsd_perm_parse("r1x", &one), -EINVAL);
-	CU_ASSERT_EQUAL(xsd_perms_parse("n0\0r5", 5, p, 4), -EINVAL);  /* unterminated */
-	CU_ASSERT_EQUAL(xsd_perms_parse("n0\0\0", 4, p, 4), -EINVAL);  /* empty entry */
+	CU_ASSERT_EQUAL(xsd_perms_parse("n0\0r5", 5, p, 4), -EINVAL);       /* unterminated */
+	CU_ASSERT_EQUAL(xsd_perms_parse("n0\0\0", 4, p, 4), -EINVAL);       /* empty entry */
 	CU_ASSERT_EQUAL(xsd_perms_parse("n0\0r1\0r2\0", 9, p, 2), -EINVAL); /* too many */
 }
 
 static void test_perms_access(void)
 {
-	struct xsd_perm p[3] = { { 5, XSD_PERM_READ }, { 7, XSD_PERM_WRITE }, { 9, XSD_PERM_NONE } };
+	struct xsd_perm p[3] = { { 5, XSD_PERM_READ },
+				 { 7, XSD_PERM_WRITE },
+				 { 9, XSD_PERM_NONE } };
 
 	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 5, -1), XSD_PERM_BOTH | XSD_PERM_OWNER);
 	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 7, -1), XSD_PERM_WRITE);
 	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 9, -1), XSD_PERM_NONE);
-	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 3, -1), XSD_PERM_READ); /* default = owner's letter */
+	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 3, -1),
+			XSD_PERM_READ); /* default = owner's letter */
 	/* a SET_TARGET domain acts for its target */
 	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 3, 5), XSD_PERM_BOTH | XSD_PERM_OWNER);
 	CU_ASSERT_EQUAL(xsd_perms_access(p, 3, 3, 7), XSD_PERM_WRITE);

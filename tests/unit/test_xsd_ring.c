@@ -167,7 +167,9 @@ static size_t guest_request(struct xsd_conn *c, uint32_t type, const char *p, si
 static void test_ringconn(void)
 {
 	struct xsd_core *core = xsd_core_create(NULL);
-	struct xsd_ringconn rc = { .intf = &page, .notify = count_notify, .evtchn = 9,
+	struct xsd_ringconn rc = { .intf = &page,
+				   .notify = count_notify,
+				   .evtchn = 9,
 				   .defer = count_defer };
 	struct xsd_conn *c;
 	char reply[8192], value[3000];

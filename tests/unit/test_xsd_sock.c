@@ -133,8 +133,11 @@ static int setup(void)
 	if (xsd_domain_introduce(core, 7, 1, 3) < 0)
 		return -1;
 	g = xsd_domain_find(core, 7)->conn;
-	rc = (struct xsd_ringconn){ .intf = &page, .notify = notify_guest, .evtchn = 3,
-				    .defer = defer_pump, .defer_opaque = srv };
+	rc = (struct xsd_ringconn){ .intf = &page,
+				    .notify = notify_guest,
+				    .evtchn = 3,
+				    .defer = defer_pump,
+				    .defer_opaque = srv };
 	xsd_ringconn_attach(g, &rc);
 	if (xsd_sock_watch_fd(srv, to_xsd[0], guest_kicked, g) < 0)
 		return -1;

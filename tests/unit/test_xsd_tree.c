@@ -44,13 +44,13 @@ static void test_write_read(void)
 static void test_malformed_args(void)
 {
 	setup();
-	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a"), "ERROR EINVAL|");          /* no NUL */
-	TL_EXPECT(TL(c, PV_XS_READ, 0, ""), "ERROR EINVAL|");            /* empty */
-	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a\0x\0"), "ERROR EINVAL|");     /* extra arg */
+	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a"), "ERROR EINVAL|");      /* no NUL */
+	TL_EXPECT(TL(c, PV_XS_READ, 0, ""), "ERROR EINVAL|");        /* empty */
+	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a\0x\0"), "ERROR EINVAL|"); /* extra arg */
 	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a//b\0"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_READ, 0, "/a/\0"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_READ, 0, "@x\0"), "ERROR EINVAL|");
-	TL_EXPECT(TL(c, PV_XS_WRITE, 0, "/a"), "ERROR EINVAL|");         /* no separator */
+	TL_EXPECT(TL(c, PV_XS_WRITE, 0, "/a"), "ERROR EINVAL|"); /* no separator */
 	TL_EXPECT(TL(c, PV_XS_WRITE, 0, "\0x"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_MKDIR, 0, "\0"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_RM, 0, "/\0"), "ERROR EINVAL|");
@@ -58,7 +58,7 @@ static void test_malformed_args(void)
 	TL_EXPECT(TL(c, PV_XS_GET_DOMAIN_PATH, 0, "5\0"), "GET_DOMAIN_PATH /local/domain/5|");
 	TL_EXPECT(TL(c, PV_XS_IS_DOMAIN_INTRODUCED, 0, "0\0"), "IS_DOMAIN_INTRODUCED T|");
 	TL_EXPECT(TL(c, PV_XS_IS_DOMAIN_INTRODUCED, 0, "5\0"), "IS_DOMAIN_INTRODUCED F|");
-	TL_EXPECT(TL(c, 20, 0, "x\0"), "ERROR ENOSYS|");                /* removed RESTRICT */
+	TL_EXPECT(TL(c, 20, 0, "x\0"), "ERROR ENOSYS|"); /* removed RESTRICT */
 	TL_EXPECT(TL(c, PV_XS_TYPE_COUNT, 0, ""), "ERROR ENOSYS|");
 	TL_EXPECT(TL(c, PV_XS_ERROR, 0, "x\0"), "ERROR ENOSYS|");
 	TL_EXPECT(TL(c, PV_XS_WATCH_EVENT, 0, "x\0y\0"), "ERROR ENOSYS|");
@@ -75,7 +75,7 @@ static void test_mkdir_rm(void)
 	TL_EXPECT(TL(c, PV_XS_RM, 0, "/m/n\0"), "RM OK|");
 	TL_EXPECT(TL(c, PV_XS_READ, 0, "/m/n/o/p\0"), "ERROR ENOENT|");
 	TL_EXPECT(TL(c, PV_XS_DIRECTORY, 0, "/m\0"), "DIRECTORY ");
-	TL_EXPECT(TL(c, PV_XS_RM, 0, "/m/absent\0"), "RM OK|");      /* parent exists */
+	TL_EXPECT(TL(c, PV_XS_RM, 0, "/m/absent\0"), "RM OK|");         /* parent exists */
 	TL_EXPECT(TL(c, PV_XS_RM, 0, "/zz/absent\0"), "ERROR ENOENT|"); /* parent absent */
 	CU_ASSERT_EQUAL(xsd_store_count(&core->store), 4); /* / /tool /tool/xenstored /m */
 }
@@ -99,14 +99,24 @@ static void test_directory_part(void)
 	setup();
 	TL(c, PV_XS_WRITE, 0, "/d/bb\0");
 	TL(c, PV_XS_WRITE, 0, "/d/x\0");
-	r = TL(c, PV_XS_DIRECTORY_PART, 0, "/d\0" "0\0");
+	r = TL(c, PV_XS_DIRECTORY_PART, 0,
+	       "/d\0"
+	       "0\0");
 	CU_ASSERT_EQUAL(strncmp(r, "DIRECTORY_PART ", 15), 0);
 	snprintf(expect, sizeof(expect), "%.*s|bb|x||", (int)strcspn(r + 15, "|"), r + 15);
 	TL_EXPECT(r + 15, expect);
 	snprintf(expect, sizeof(expect), "%.*s|x||", (int)strcspn(r + 15, "|"), r + 15);
-	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0, "/d\0" "3\0") + 15, expect);
+	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0,
+		     "/d\0"
+		     "3\0") +
+			  15,
+		  expect);
 	snprintf(expect, sizeof(expect), "%.*s||", (int)strcspn(r + 15, "|"), r + 15);
-	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0, "/d\0" "99\0") + 15, expect);
+	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0,
+		     "/d\0"
+		     "99\0") +
+			  15,
+		  expect);
 	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0, "/d\0"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_DIRECTORY_PART, 0, "/d\0x\0"), "ERROR EINVAL|");
 	/* many children: parts stop before 4096 bytes and the last part ends with "\0\0" */
@@ -115,7 +125,9 @@ static void test_directory_part(void)
 		tl_call(c, PV_XS_WRITE, 0, path, (size_t)n + 1);
 	}
 	TL_EXPECT(TL(c, PV_XS_DIRECTORY, 0, "/big\0"), "ERROR E2BIG|");
-	r = TL(c, PV_XS_DIRECTORY_PART, 0, "/big\0" "0\0");
+	r = TL(c, PV_XS_DIRECTORY_PART, 0,
+	       "/big\0"
+	       "0\0");
 	CU_ASSERT(strlen(r) < 4096 + 20);
 	CU_ASSERT(strstr(r, "child-number-0000|") != NULL);
 	CU_ASSERT(strstr(r, "||") == NULL);
@@ -127,7 +139,7 @@ static void test_perms_messages(void)
 	TL(c, PV_XS_WRITE, 0, "/p/q\0");
 	TL_EXPECT(TL(c, PV_XS_SET_PERMS, 0, "/p\0n0\0r5\0"), "SET_PERMS OK|");
 	TL_EXPECT(TL(c, PV_XS_GET_PERMS, 0, "/p\0"), "GET_PERMS n0|r5|");
-	TL_EXPECT(TL(c, PV_XS_GET_PERMS, 0, "/p/q\0"), "GET_PERMS n0|");  /* set before */
+	TL_EXPECT(TL(c, PV_XS_GET_PERMS, 0, "/p/q\0"), "GET_PERMS n0|"); /* set before */
 	TL(c, PV_XS_WRITE, 0, "/p/new\0");
 	TL_EXPECT(TL(c, PV_XS_GET_PERMS, 0, "/p/new\0"), "GET_PERMS n0|r5|"); /* inherited */
 	TL_EXPECT(TL(c, PV_XS_SET_PERMS, 0, "/p\0x0\0"), "ERROR EINVAL|");
@@ -150,13 +162,13 @@ static void test_watch_events(void)
 	TL_EXPECT(tl_events(w), "/w/x/y/z|tk|;");
 	TL(c, PV_XS_WRITE, 0, "/other\0v");
 	TL_EXPECT(tl_events(w), "");
-	TL(c, PV_XS_MKDIR, 0, "/w\0");          /* exists: no event */
+	TL(c, PV_XS_MKDIR, 0, "/w\0"); /* exists: no event */
 	TL_EXPECT(tl_events(w), "");
 	TL(c, PV_XS_SET_PERMS, 0, "/w\0n0\0");
 	TL_EXPECT(tl_events(w), "/w|tk|;");
 	TL_EXPECT(TL(w, PV_XS_WATCH, 0, "/w/x/y\0deep\0"), "WATCH OK|");
 	tl_events(w);
-	TL(c, PV_XS_RM, 0, "/w/x\0");           /* recursive: fires watches below too */
+	TL(c, PV_XS_RM, 0, "/w/x\0"); /* recursive: fires watches below too */
 	TL_EXPECT(tl_events(w), "/w/x/y|deep|;/w/x|tk|;");
 	TL_EXPECT(TL(w, PV_XS_UNWATCH, 0, "/w\0tk\0"), "UNWATCH OK|");
 	TL_EXPECT(TL(w, PV_XS_UNWATCH, 0, "/w\0tk\0"), "ERROR ENOENT|");
@@ -171,7 +183,10 @@ static void test_watch_relative_depth(void)
 	setup();
 	w = tl_conn(core, 0, true);
 	TL_EXPECT(TL(w, PV_XS_WATCH, 0, "rel\0r\0"), "WATCH OK|");
-	TL_EXPECT(TL(w, PV_XS_WATCH, 0, "/d\0d1\0" "1\0"), "WATCH OK|");
+	TL_EXPECT(TL(w, PV_XS_WATCH, 0,
+		     "/d\0d1\0"
+		     "1\0"),
+		  "WATCH OK|");
 	TL_EXPECT(tl_events(w), "rel|r|;/d|d1|;");
 	TL(c, PV_XS_WRITE, 0, "/local/domain/0/rel/x\0v");
 	TL_EXPECT(tl_events(w), "rel/x|r|;");
@@ -207,7 +222,7 @@ static void test_watch_index(void)
 	TL_EXPECT(tl_events(a), "");
 	TL_EXPECT(tl_events(b), "/elsewhere|root|;");
 	CU_ASSERT_EQUAL(core->watch_paths.count, 3); /* /i, /i/j, / */
-	CU_ASSERT_EQUAL(core->watch_below.count, 2);  /* below /: /i, /i/j; below /i: /i/j */
+	CU_ASSERT_EQUAL(core->watch_below.count, 2); /* below /: /i, /i/j; below /i: /i/j */
 	xsd_conn_destroy(b);
 	CU_ASSERT_EQUAL(core->watch_paths.count, 2);
 	TL(c, PV_XS_WRITE, 0, "/i\0w");
@@ -227,9 +242,15 @@ static void test_control(void)
 	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, "bogus\0"), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, ""), "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, "check\0"), "CONTROL OK|");
-	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, "quota\0set\0nodes\0" "7\0"), "CONTROL OK|");
+	TL_EXPECT(TL(c, PV_XS_CONTROL, 0,
+		     "quota\0set\0nodes\0"
+		     "7\0"),
+		  "CONTROL OK|");
 	CU_ASSERT_EQUAL(core->quota.nodes, 7);
-	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, "quota\0set\0bogus\0" "7\0"), "ERROR EINVAL|");
+	TL_EXPECT(TL(c, PV_XS_CONTROL, 0,
+		     "quota\0set\0bogus\0"
+		     "7\0"),
+		  "ERROR EINVAL|");
 	TL_EXPECT(TL(c, PV_XS_CONTROL, 0, "snapshot\0"), "ERROR EINVAL|"); /* no journal */
 }
 

@@ -35,10 +35,10 @@ static void test_isolation_commit(void)
 	TXC(t, PV_XS_WRITE, "/t/x\0new", "WRITE OK|");
 	TXC(t, PV_XS_READ, "/t/x\0", "READ new");
 	TXC(t, PV_XS_DIRECTORY, "/t\0", "DIRECTORY x|");
-	TXC(0, PV_XS_READ, "/t/x\0", "ERROR ENOENT|");   /* not visible outside */
+	TXC(0, PV_XS_READ, "/t/x\0", "ERROR ENOENT|"); /* not visible outside */
 	TXC(t, PV_XS_TRANSACTION_END, "T\0", "TRANSACTION_END OK|");
 	TXC(0, PV_XS_READ, "/t/x\0", "READ new");
-	TXC(t, PV_XS_READ, "/t/x\0", "ERROR ENOENT|");   /* tx is gone */
+	TXC(t, PV_XS_READ, "/t/x\0", "ERROR ENOENT|"); /* tx is gone */
 }
 
 static void test_conflict_on_read(void)
@@ -50,9 +50,9 @@ static void test_conflict_on_read(void)
 	TXC(t, PV_XS_READ, "/w\0", "READ orig");
 	TXC(t, PV_XS_WRITE, "/w2\0x", "WRITE OK|");
 	TL(b, PV_XS_WRITE, 0, "/w\0changed");
-	TXC(t, PV_XS_READ, "/w\0", "READ orig");        /* snapshot */
+	TXC(t, PV_XS_READ, "/w\0", "READ orig"); /* snapshot */
 	TXC(t, PV_XS_TRANSACTION_END, "T\0", "ERROR EAGAIN|");
-	TXC(0, PV_XS_READ, "/w2\0", "ERROR ENOENT|");     /* nothing applied */
+	TXC(0, PV_XS_READ, "/w2\0", "ERROR ENOENT|"); /* nothing applied */
 	/* retry succeeds */
 	t = tl_tx_start(a);
 	TXC(t, PV_XS_READ, "/w\0", "READ changed");

@@ -5,11 +5,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *tl_types[] = { "CONTROL", "DIRECTORY", "READ", "GET_PERMS", "WATCH",
-	"UNWATCH", "TRANSACTION_START", "TRANSACTION_END", "INTRODUCE", "RELEASE",
-	"GET_DOMAIN_PATH", "WRITE", "MKDIR", "RM", "SET_PERMS", "WATCH_EVENT", "ERROR",
-	"IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "RESTRICT", "RESET_WATCHES",
-	"DIRECTORY_PART" };
+static const char *tl_types[] = { "CONTROL",
+				  "DIRECTORY",
+				  "READ",
+				  "GET_PERMS",
+				  "WATCH",
+				  "UNWATCH",
+				  "TRANSACTION_START",
+				  "TRANSACTION_END",
+				  "INTRODUCE",
+				  "RELEASE",
+				  "GET_DOMAIN_PATH",
+				  "WRITE",
+				  "MKDIR",
+				  "RM",
+				  "SET_PERMS",
+				  "WATCH_EVENT",
+				  "ERROR",
+				  "IS_DOMAIN_INTRODUCED",
+				  "RESUME",
+				  "SET_TARGET",
+				  "RESTRICT",
+				  "RESET_WATCHES",
+				  "DIRECTORY_PART" };
 
 #define TL_MAX_CONNS 64
 static struct {

@@ -25,7 +25,6 @@ uint32_t tl_tx_start(struct xsd_conn *c);
 #define TL(c, type, tx, lit) tl_call((c), (type), (tx), (lit), sizeof(lit) - 1)
 
 
-
 /* Compare a rendered reply with what is expected, printing both on a mismatch. */
 void tl_expect(const char *got, const char *want, const char *file, int line);
 #define TL_EXPECT(got, want) tl_expect((got), (want), __FILE__, __LINE__)

@@ -40,7 +40,8 @@ static int balloon_selftest(void)
 		uint8_t *pg = balloon_take();
 
 		if (pg != p + i * PV_PAGE_SIZE || pg[0] || pg[PV_PAGE_SIZE - 1])
-			return printk("balloon: self-test: page %u not back or not zero\n", i), -1;
+			return printk("balloon: self-test: page %u not back or not zero\n", i),
+			       -1;
 	}
 	if (balloon_take() || balloon_give(p, BALLOON_SELFTEST_PAGES) < 0)
 		return printk("balloon: self-test: pool in disorder\n"), -1;
@@ -52,8 +53,9 @@ static int balloon_selftest(void)
 static void balloon_sleep_until(uint64_t deadline)
 {
 	while (monotonic_ns() < deadline) {
-		struct pv_sched_poll sp = { .ports = (uintptr_t)&deadline, .nr_ports = 0,
-					  .timeout = deadline };
+		struct pv_sched_poll sp = { .ports = (uintptr_t)&deadline,
+					    .nr_ports = 0,
+					    .timeout = deadline };
 
 		if (HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp) < 0)
 			sched_yield();
@@ -96,7 +98,8 @@ int app_balloon_run(const struct app_env *env)
 	touched = balloon_touch(&work);
 	res = balloon_reservation();
 	if (!touched || res <= 0)
-		return printk("balloon: nothing to touch (reservation %ld)\n", res), PV_SHUTDOWN_crash;
+		return printk("balloon: nothing to touch (reservation %ld)\n", res),
+		       PV_SHUTDOWN_crash;
 	printk("balloon: ready touched_kib=%llu reservation_kib=%llu; giving back %llu%% in %llu ms\n",
 	       BALLOON_KIB(touched), BALLOON_KIB(res), (unsigned long long)pct,
 	       (unsigned long long)delay_ms);
@@ -109,7 +112,8 @@ int app_balloon_run(const struct app_env *env)
 	res = balloon_reservation();
 	if (done < 0 || (uint64_t)done != target)
 		return printk("balloon: gave back %ld of %llu pages\n", done,
-			      (unsigned long long)target), PV_SHUTDOWN_crash;
+			      (unsigned long long)target),
+		       PV_SHUTDOWN_crash;
 	printk("balloon: down released_kib=%llu reservation_kib=%llu\n", BALLOON_KIB(done),
 	       BALLOON_KIB(res));
 	printk_flush();

@@ -42,7 +42,8 @@ static unsigned bad_build(struct bad_case *bc, pv_grant_ref_t good, pv_grant_ref
 	r = CASE("read with 12 segments"), r->operation = PV_BLKIF_OP_READ, r->nr_segments = 12;
 	for (unsigned i = 0; i < 11; i++)
 		seg(r, i, good, 0, 7);
-	r = CASE("write with 255 segments"), r->operation = PV_BLKIF_OP_WRITE, r->nr_segments = 255;
+	r = CASE("write with 255 segments"), r->operation = PV_BLKIF_OP_WRITE,
+	r->nr_segments = 255;
 	r = CASE("read into ref 5000 (never granted)"), r->operation = PV_BLKIF_OP_READ,
 	r->nr_segments = 1, seg(r, 0, 5000, 0, 7);
 	r = CASE("write from ref 0xffffffff"), r->operation = PV_BLKIF_OP_WRITE,
@@ -114,8 +115,8 @@ int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf)
 		int ok = d[i].status != PV_BLKIF_RSP_OKAY;
 
 		refused += ok;
-		printk("blkcheck: bad request '%s': status %d%s\n", bc[d[i].tag].what, d[i].status,
-		       ok ? "" : " (ACCEPTED!)");
+		printk("blkcheck: bad request '%s': status %d%s\n", bc[d[i].tag].what,
+		       d[i].status, ok ? "" : " (ACCEPTED!)");
 	}
 	gnttab_end_access((pv_grant_ref_t)ref);
 	gnttab_end_access((pv_grant_ref_t)ro);

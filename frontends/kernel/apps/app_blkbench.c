@@ -22,7 +22,7 @@
 struct bench {
 	struct blkfront *bf;
 	uint8_t *buf;
-	uint64_t region;   /* sectors */
+	uint64_t region; /* sectors */
 	uint64_t ms;
 	uint64_t rnd;
 };
@@ -33,7 +33,10 @@ struct bench_test {
 };
 
 static const struct bench_test tests[] = {
-	{ "seqread", 0, 0 }, { "seqwrite", 1, 0 }, { "randread", 0, 1 }, { "randwrite", 1, 1 },
+	{ "seqread", 0, 0 },
+	{ "seqwrite", 1, 0 },
+	{ "randread", 0, 1 },
+	{ "randwrite", 1, 1 },
 };
 
 static uint64_t arg_u64(const struct app_env *env, const char *key, uint64_t def)
@@ -74,9 +77,11 @@ static void bench_run(struct bench *b, const struct bench_test *t, uint32_t bs, 
 		int n;
 
 		while (!stop && blkfront_inflight(b->bf) < qd) {
-			uint64_t slot = t->random ? blkpattern_rand(&b->rnd) % slots : next++ % slots;
+			uint64_t slot = t->random ? blkpattern_rand(&b->rnd) % slots
+						  : next++ % slots;
 
-			if (blkfront_submit(b->bf, t->write ? PV_BLKIF_OP_WRITE : PV_BLKIF_OP_READ,
+			if (blkfront_submit(b->bf,
+					    t->write ? PV_BLKIF_OP_WRITE : PV_BLKIF_OP_READ,
 					    slot * nsect, b->buf, nsect, slot) < 0)
 				break;
 		}
@@ -92,9 +97,9 @@ static void bench_run(struct bench *b, const struct bench_test *t, uint32_t bs, 
 	}
 	ns = monotonic_ns() - start;
 	printk("blkbench: test=%s bs=%u qd=%u ops=%llu bytes=%llu ns=%llu iops=%llu mibps=%llu "
-	       "errors=%llu\n", t->name, bs, qd, (unsigned long long)ops,
-	       (unsigned long long)(ops * bs), (unsigned long long)ns,
-	       (unsigned long long)(ns ? ops * 1000000000ull / ns : 0),
+	       "errors=%llu\n",
+	       t->name, bs, qd, (unsigned long long)ops, (unsigned long long)(ops * bs),
+	       (unsigned long long)ns, (unsigned long long)(ns ? ops * 1000000000ull / ns : 0),
 	       (unsigned long long)(ns ? ops * bs * 1000000000ull / ns / 1048576 : 0),
 	       (unsigned long long)errors);
 }
@@ -102,7 +107,8 @@ static void bench_run(struct bench *b, const struct bench_test *t, uint32_t bs, 
 int app_blkbench_run(const struct app_env *env)
 {
 	const char *disk = cmdline_get(env->cmdline, "disk");
-	const char *list = cmdline_get(env->cmdline, "tests"), *qds = cmdline_get(env->cmdline, "qds");
+	const char *list = cmdline_get(env->cmdline, "tests"),
+		   *qds = cmdline_get(env->cmdline, "qds");
 	uint32_t seq_bs = (uint32_t)arg_u64(env, "seq_bs", 1024) * 1024;
 	uint32_t rand_bs = (uint32_t)arg_u64(env, "rand_bs", 4) * 1024;
 	static const unsigned depths[] = { 1, 32 };

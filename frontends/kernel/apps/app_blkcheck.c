@@ -29,7 +29,7 @@
 #include "lib/kstring.h"
 
 #define PIECE_SECTORS 2048u /* 1 MiB */
-#define MAX_INFLIGHT 16
+#define MAX_INFLIGHT  16
 
 struct check {
 	struct blkfront *bf;
@@ -114,8 +114,8 @@ static int pattern_pass(struct check *c, uint64_t mib)
 		if (c->write)
 			blkpattern_fill(c->seed, sector, PIECE_SECTORS, buf);
 		if ((rc = piece_io(c, sector, buf)) < 0) {
-			printk("blkcheck: FAIL %s at sector %llu: %d\n", c->write ? "write" : "read",
-			       (unsigned long long)sector, rc);
+			printk("blkcheck: FAIL %s at sector %llu: %d\n",
+			       c->write ? "write" : "read", (unsigned long long)sector, rc);
 			return rc;
 		}
 		if (!c->write && (bad = blkpattern_check(c->seed, sector, PIECE_SECTORS, buf)) !=
@@ -133,7 +133,8 @@ static int op_pattern(struct check *c, uint64_t mib, int write)
 	int rc;
 
 	if (mib * PIECE_SECTORS > blkfront_info(c->bf)->sectors) {
-		printk("blkcheck: FAIL the disk is smaller than %llu MiB\n", (unsigned long long)mib);
+		printk("blkcheck: FAIL the disk is smaller than %llu MiB\n",
+		       (unsigned long long)mib);
 		return -PV_EINVAL;
 	}
 	c->write = write;
@@ -187,7 +188,8 @@ static int op_discard(struct check *c, uint64_t mib)
 		for (uint64_t i = 0; i < PIECE_SECTORS * 512ull; i++)
 			if (c->buf[i])
 				return printk("blkcheck: FAIL byte %llu not zero after discard\n",
-					      (unsigned long long)(m * PIECE_SECTORS * 512 + i)), -PV_EIO;
+					      (unsigned long long)(m * PIECE_SECTORS * 512 + i)),
+				       -PV_EIO;
 	}
 	printk("blkcheck: PASS discarded %llu MiB, reads back zeros\n", (unsigned long long)mib);
 	return 0;
@@ -218,7 +220,8 @@ int app_blkcheck_op_bad(struct blkfront *bf, uint8_t *buf);
 
 int app_blkcheck_run(const struct app_env *env)
 {
-	const char *op = cmdline_get(env->cmdline, "op"), *disk = cmdline_get(env->cmdline, "disk");
+	const char *op = cmdline_get(env->cmdline, "op"),
+		   *disk = cmdline_get(env->cmdline, "disk");
 	struct check c = { .seed = arg_u64(env, "seed", 1) };
 	uint64_t mib = arg_u64(env, "mib", 256), hold = arg_u64(env, "hold", 0);
 	int rc, n;

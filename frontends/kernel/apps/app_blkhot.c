@@ -13,7 +13,7 @@
 #include "kernel/timer.h"
 #include "lib/blkpattern.h"
 
-#define HOT_POLL_NS 50000000ull
+#define HOT_POLL_NS     50000000ull
 #define HOT_MAX_SECONDS 600
 
 static uint64_t arg_u64(const struct app_env *env, const char *key, uint64_t def)

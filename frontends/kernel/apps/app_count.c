@@ -40,13 +40,14 @@ static int count_check(uint64_t first, uint64_t npages, unsigned gen)
 struct count_io {
 	struct blkfront *disk;
 	uint32_t ping;
-	uint8_t *sector;     /* one 512-byte aligned buffer */
+	uint8_t *sector; /* one 512-byte aligned buffer */
 	uint64_t pings, lost;
 };
 
 static int count_io_init(const struct app_env *env, struct count_io *io)
 {
-	const char *disk = cmdline_get(env->cmdline, "disk"), *ping = cmdline_get(env->cmdline, "ping");
+	const char *disk = cmdline_get(env->cmdline, "disk"),
+		   *ping = cmdline_get(env->cmdline, "ping");
 
 	io->sector = mm_alloc_pages(1);
 	if (disk && (blkfront_probe() < 0 || !(io->disk = blkfront_find(disk)))) {

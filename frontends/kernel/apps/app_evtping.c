@@ -47,7 +47,8 @@ static struct evtping_mailbox *evtping_mailbox_wait(void)
 		return 0;
 	/* evtchn_peer reads this line in the hypervisor log (console_io); the console
 	 * shows it too. */
-	printk_hv("evtping: mailbox gfn=0x%llx\n", (unsigned long long)mm_virt_to_gfn((void *)mb));
+	printk_hv("evtping: mailbox gfn=0x%llx\n",
+		  (unsigned long long)mm_virt_to_gfn((void *)mb));
 	while (mb->magic != EVTPING_MAGIC)
 		timer_sleep_ns(1000000);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -58,8 +59,7 @@ static void evtping_report(uint32_t n, uint32_t mode)
 {
 	sort_u64(evtping_rtt, n);
 	printk("evtping: %u round trips (%s): median %llu ns, p99 %llu ns, min %llu ns\n", n,
-	       mode == EVTPING_POLL ? "poll" : "block",
-	       (unsigned long long)evtping_rtt[n / 2],
+	       mode == EVTPING_POLL ? "poll" : "block", (unsigned long long)evtping_rtt[n / 2],
 	       (unsigned long long)evtping_rtt[(uint64_t)n * 99 / 100],
 	       (unsigned long long)evtping_rtt[0]);
 }
@@ -101,8 +101,8 @@ int app_evtping_run(const struct app_env *env)
 		return PV_SHUTDOWN_crash;
 	if (mb->rounds == 0 || mb->rounds > EVTPING_MAX_ROUNDS || mb->mode > EVTPING_POLL ||
 	    (mb->role != EVTPING_LISTEN && mb->role != EVTPING_CONNECT)) {
-		printk("evtping: bad mailbox (role %u, rounds %u, mode %u)\n", mb->role, mb->rounds,
-		       mb->mode);
+		printk("evtping: bad mailbox (role %u, rounds %u, mode %u)\n", mb->role,
+		       mb->rounds, mb->mode);
 		return PV_SHUTDOWN_crash;
 	}
 	if (mb->role == EVTPING_LISTEN) {
@@ -110,8 +110,8 @@ int app_evtping_run(const struct app_env *env)
 	} else {
 		port = evtchn_bind_interdomain((pv_domid_t)mb->peer_dom, mb->port);
 		if (port < 0) {
-			printk("evtping: bind to dom%u port %u failed: %d\n", mb->peer_dom, mb->port,
-			       port);
+			printk("evtping: bind to dom%u port %u failed: %d\n", mb->peer_dom,
+			       mb->port, port);
 			return PV_SHUTDOWN_crash;
 		}
 		/* Binding raises our port once (lost notifications): not a pong. */

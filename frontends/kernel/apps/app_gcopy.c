@@ -15,7 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 
-#define GCOPY_WAIT_NS (120ull * 1000000000ull)
+#define GCOPY_WAIT_NS        (120ull * 1000000000ull)
 #define GCOPY_WORDS_PER_PAGE (PV_PAGE_SIZE / sizeof(uint64_t))
 
 struct gcopy {
@@ -45,8 +45,7 @@ static int gcopy_wait_dom0(struct gcopy *g, uint32_t state)
 
 	if (sched_wait_until(gcopy_state_is, &w, GCOPY_WAIT_NS) == 0)
 		return 0;
-	printk("gcopy: dom0 did not reach state %u in 120 s (state %u)\n", state,
-	       g->ctrl->state);
+	printk("gcopy: dom0 did not reach state %u in 120 s (state %u)\n", state, g->ctrl->state);
 	return -1;
 }
 
@@ -66,8 +65,7 @@ static int gcopy_publish(struct gcopy *g, uint64_t *buf, int readonly, uint32_t 
 	g->ctrl->magic = GCOPY_MAGIC;
 	__atomic_store_n(&g->ctrl->state, state, __ATOMIC_RELEASE);
 	printk("gcopy: %s_refs=%d-%u pages=%u checksum=%016llx\n", readonly ? "src" : "dst",
-	       first, (uint32_t)first + g->pages - 1, g->pages,
-	       (unsigned long long)g->checksum);
+	       first, (uint32_t)first + g->pages - 1, g->pages, (unsigned long long)g->checksum);
 	return 0;
 }
 
@@ -133,8 +131,8 @@ int app_gcopy_run(const struct app_env *env)
 	printk("gcopy: ctrl_ref=%d\n", g.ctrl_ref);
 	if (gcopy_publish(&g, g.src, 1, GCOPY_SRC_READY) || gcopy_wait_dom0(&g, GCOPY_SRC_COPIED))
 		return PV_SHUTDOWN_crash;
-	if (gcopy_revoke(g.first_ref, g.pages) ||
-	    gcopy_publish(&g, g.dst, 0, GCOPY_DST_READY) || gcopy_wait_dom0(&g, GCOPY_DST_COPIED))
+	if (gcopy_revoke(g.first_ref, g.pages) || gcopy_publish(&g, g.dst, 0, GCOPY_DST_READY) ||
+	    gcopy_wait_dom0(&g, GCOPY_DST_COPIED))
 		return PV_SHUTDOWN_crash;
 	got = gcopy_checksum(g.dst, words);
 	if (gcopy_revoke(g.first_ref, g.pages))

@@ -63,7 +63,8 @@ static int grant_check_refused(struct grant_pages *g)
 	int rc = gnttab_end_access((pv_grant_ref_t)g->rw_ref);
 
 	if (rc != -PV_EBUSY) {
-		printk("grant: end_access while mapped returned %d, expected %d\n", rc, -PV_EBUSY);
+		printk("grant: end_access while mapped returned %d, expected %d\n", rc,
+		       -PV_EBUSY);
 		return -1;
 	}
 	printk("grant: end_access while mapped: refused (%d)\n", rc);

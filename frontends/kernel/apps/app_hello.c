@@ -71,8 +71,8 @@ static void hello_clock(void)
 		printk("hello: clock unavailable: error %d\n", rc);
 		return;
 	}
-	printk("hello: system time %llu ns, tsc %llu kHz\n",
-	       (unsigned long long)monotonic_ns(), (unsigned long long)pvclock_tsc_khz(&p));
+	printk("hello: system time %llu ns, tsc %llu kHz\n", (unsigned long long)monotonic_ns(),
+	       (unsigned long long)pvclock_tsc_khz(&p));
 }
 
 int app_hello_run(const struct app_env *env)

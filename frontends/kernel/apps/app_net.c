@@ -18,7 +18,7 @@
 #include "lib/sort.h"
 #include "net/net.h"
 
-#define MS 1000000ull
+#define MS  1000000ull
 #define SEC 1000000000ull
 
 static int net_need(const char *app)
@@ -33,7 +33,8 @@ static int arg_u64(const struct app_env *env, const char *app, const char *key, 
 		   uint64_t max, uint64_t *out)
 {
 	if (cmdline_get_u64(env->cmdline, key, def, out) || *out > max) {
-		printk("%s: %s= must be a number up to %llu\n", app, key, (unsigned long long)max);
+		printk("%s: %s= must be a number up to %llu\n", app, key,
+		       (unsigned long long)max);
 		return -1;
 	}
 	return 0;

@@ -17,7 +17,7 @@
 #include "lib/kstring.h"
 #include "net/net.h"
 
-#define SEC 1000000000ull
+#define SEC    1000000000ull
 #define BAD_ID 1000 /* ids the driver does not use */
 
 static unsigned bad_build(struct pv_netif_tx_request *r)
@@ -30,9 +30,9 @@ static unsigned bad_build(struct pv_netif_tx_request *r)
 	r[n++] = (struct pv_netif_tx_request){ ref, 0, 0, BAD_ID + 1, 5 };     /* runt */
 	r[n++] = (struct pv_netif_tx_request){ 3, 0, 0, BAD_ID + 2, 60 };      /* reserved */
 	r[n++] = (struct pv_netif_tx_request){ 0xfffffff0u, 0, 0, BAD_ID + 3, 60 };
-	r[n++] = (struct pv_netif_tx_request){ 30000, 0, 0, BAD_ID + 4, 60 };  /* not granted */
+	r[n++] = (struct pv_netif_tx_request){ 30000, 0, 0, BAD_ID + 4, 60 };   /* not granted */
 	r[n++] = (struct pv_netif_tx_request){ ref, 4000, 0, BAD_ID + 5, 200 }; /* crosses */
-	r[n++] = (struct pv_netif_tx_request){ ref, 0, 0x80, BAD_ID + 6, 60 }; /* flags */
+	r[n++] = (struct pv_netif_tx_request){ ref, 0, 0x80, BAD_ID + 6, 60 };  /* flags */
 	r[n++] = (struct pv_netif_tx_request){ ref, 0, PV_NETTXF_extra_info, BAD_ID + 7, 60 };
 	memcpy(&r[n++], &gso, sizeof(gso));
 	for (unsigned i = 0; i < 19; i++) /* one fragment more than a packet may have */

@@ -14,7 +14,7 @@
 #include "kernel/time.h"
 
 static uint64_t smp_work;
-static uint32_t smp_ipi_port[SMP_MAX_VCPUS]; /* raised on vCPU i */
+static uint32_t smp_ipi_port[SMP_MAX_VCPUS];  /* raised on vCPU i */
 static uint32_t smp_back_port[SMP_MAX_VCPUS]; /* vCPU i answers on it, raised on 0 */
 static volatile uint64_t smp_ipis_taken[SMP_MAX_VCPUS];
 static volatile int smp_answered[SMP_MAX_VCPUS];
@@ -60,7 +60,8 @@ static void smp_worker(unsigned id)
 
 	smp_result[id] = smp_compute(id, smp_work);
 	printk("smp: vcpu %u: computed %016llx in %llu us\n", id,
-	       (unsigned long long)smp_result[id], (unsigned long long)((monotonic_ns() - t0) / 1000));
+	       (unsigned long long)smp_result[id],
+	       (unsigned long long)((monotonic_ns() - t0) / 1000));
 	smp_vready[id] = 1;
 	evtchn_wait_flag(&smp_stop[id]);
 }
@@ -112,8 +113,8 @@ static int smp_pingpong(unsigned nr, uint64_t rounds)
 			evtchn_wait_flag(&smp_answer_seen);
 		}
 	}
-	printk("smp: %llu IPI rounds to %u vCPUs in %llu us\n", (unsigned long long)rounds, nr - 1,
-	       (unsigned long long)((monotonic_ns() - t0) / 1000));
+	printk("smp: %llu IPI rounds to %u vCPUs in %llu us\n", (unsigned long long)rounds,
+	       nr - 1, (unsigned long long)((monotonic_ns() - t0) / 1000));
 	return 0;
 }
 
@@ -170,7 +171,8 @@ int app_smp_run(const struct app_env *env)
 		return PV_SHUTDOWN_crash;
 	for (unsigned v = 1; v < nr; v++)
 		printk("smp: vcpu %u: %llu IPIs, %llu upcalls\n", v,
-		       (unsigned long long)smp_ipis_taken[v], (unsigned long long)evtchn_upcalls(v));
+		       (unsigned long long)smp_ipis_taken[v],
+		       (unsigned long long)evtchn_upcalls(v));
 	if (smp_shutdown_vcpus(nr) < 0)
 		return PV_SHUTDOWN_crash;
 	return PV_SHUTDOWN_poweroff;

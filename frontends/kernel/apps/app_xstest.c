@@ -24,17 +24,28 @@
 static const char *xt_err(int rc)
 {
 	switch (-rc) {
-	case 0: return "OK";
-	case PV_ENOENT: return "ENOENT";
-	case PV_EACCES: return "EACCES";
-	case PV_EAGAIN: return "EAGAIN";
-	case PV_ENOSPC: return "ENOSPC";
-	case PV_E2BIG: return "E2BIG";
-	case PV_EINVAL: return "EINVAL";
-	case PV_EPERM: return "EPERM";
-	case PV_EEXIST: return "EEXIST";
-	case PV_ETIMEDOUT: return "ETIMEDOUT";
-	default: return "error";
+	case 0:
+		return "OK";
+	case PV_ENOENT:
+		return "ENOENT";
+	case PV_EACCES:
+		return "EACCES";
+	case PV_EAGAIN:
+		return "EAGAIN";
+	case PV_ENOSPC:
+		return "ENOSPC";
+	case PV_E2BIG:
+		return "E2BIG";
+	case PV_EINVAL:
+		return "EINVAL";
+	case PV_EPERM:
+		return "EPERM";
+	case PV_EEXIST:
+		return "EEXIST";
+	case PV_ETIMEDOUT:
+		return "ETIMEDOUT";
+	default:
+		return "error";
 	}
 }
 

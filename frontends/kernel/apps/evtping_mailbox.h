@@ -7,16 +7,16 @@
 #include <stdint.h>
 
 #define EVTPING_MAGIC   0x70696e67u /* "ping", written last by dom0 */
-#define EVTPING_LISTEN  1 /* port is ours (unbound, reserved for peer): answer pings */
-#define EVTPING_CONNECT 2 /* bind to (peer_dom, peer_port), send pings, time them */
-#define EVTPING_BLOCK   0 /* wait in SCHEDOP_block for the upcall */
-#define EVTPING_POLL    1 /* port masked, spin on its pending bit */
+#define EVTPING_LISTEN  1           /* port is ours (unbound, reserved for peer): answer pings */
+#define EVTPING_CONNECT 2           /* bind to (peer_dom, peer_port), send pings, time them */
+#define EVTPING_BLOCK   0           /* wait in SCHEDOP_block for the upcall */
+#define EVTPING_POLL    1           /* port masked, spin on its pending bit */
 
 struct evtping_mailbox {
 	uint32_t magic;
 	uint32_t role;
 	uint32_t peer_dom;
-	uint32_t port;     /* LISTEN: our port; CONNECT: the peer's port */
+	uint32_t port; /* LISTEN: our port; CONNECT: the peer's port */
 	uint32_t rounds;
 	uint32_t mode;
 };

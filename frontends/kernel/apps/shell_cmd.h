@@ -13,10 +13,12 @@ struct shell_cmd {
 	const char *usage; /* "NAME ARGS: what it does", shown by help */
 };
 
-#define SHELL_COMMAND(name_, fn_, usage_)                                          \
-	static const struct shell_cmd shell_cmd_##fn_                              \
-		__attribute__((used, section(".shell_cmds"), aligned(8))) = {      \
-			.name = (name_), .run = (fn_), .usage = (usage_) }
+#define SHELL_COMMAND(name_, fn_, usage_) \
+	static const struct shell_cmd shell_cmd_##fn_ \
+		__attribute__((used, section(".shell_cmds"), \
+			       aligned(8))) = { .name = (name_), \
+						.run = (fn_), \
+						.usage = (usage_) }
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 

@@ -56,9 +56,9 @@ static int shell_info(int argc, char **argv)
 	printk("vcpus: %u\n", smp_nr_vcpus());
 	printk("cmdline: %.*s\n", (int)cl, (const char *)si->cmd_line);
 	printk("console: %s, port %u, %llu bytes out, %llu in, %llu waits for room\n",
-	       console_ring_active() ? "ring" : "console_io",
-	       (unsigned)si->console.domU.evtchn, (unsigned long long)st.out_bytes,
-	       (unsigned long long)st.in_bytes, (unsigned long long)st.waits);
+	       console_ring_active() ? "ring" : "console_io", (unsigned)si->console.domU.evtchn,
+	       (unsigned long long)st.out_bytes, (unsigned long long)st.in_bytes,
+	       (unsigned long long)st.waits);
 	return 0;
 }
 SHELL_COMMAND("info", shell_info, "info: kernel, memory, vCPUs, command line, console");

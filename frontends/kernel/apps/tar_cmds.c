@@ -25,13 +25,15 @@ static int tar_walk(struct blkfront *bf, uint8_t *buf, tar_visit_fn visit, void 
 
 		if (rc < 0)
 			return printk("tar: read error %d at sector %llu\n", rc,
-				      (unsigned long long)sector), -1;
+				      (unsigned long long)sector),
+			       -1;
 		r = ustar_parse(buf, &e);
 		if (r == 1)
 			return 0;
 		if (r < 0)
 			return printk("tar: sector %llu is not a tar header\n",
-				      (unsigned long long)sector), -1;
+				      (unsigned long long)sector),
+			       -1;
 		if ((rc = visit(bf, &e, sector + 1, arg)) != 0)
 			return rc;
 		sector += 1 + ustar_data_blocks(&e);
@@ -90,8 +92,9 @@ static int cat_visit(struct blkfront *bf, const struct ustar_entry *e, uint64_t 
 	while (left) {
 		uint64_t want = (left + BLKFRONT_SECTOR - 1) / BLKFRONT_SECTOR;
 		uint32_t n = want < TAR_CHUNK_SECTORS ? (uint32_t)want : TAR_CHUNK_SECTORS;
-		uint64_t bytes = (uint64_t)n * BLKFRONT_SECTOR < left ? (uint64_t)n * BLKFRONT_SECTOR
-								      : left;
+		uint64_t bytes = (uint64_t)n * BLKFRONT_SECTOR < left
+					 ? (uint64_t)n * BLKFRONT_SECTOR
+					 : left;
 
 		if (blkfront_rw(bf, 0, data, c->buf, n) < 0)
 			return printk("cat: read error in %s\n", c->name), -1;

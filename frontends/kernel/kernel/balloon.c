@@ -60,7 +60,8 @@ static long balloon_batch_op(unsigned cmd, unsigned n, uint64_t *from, uint64_t 
 			     uint64_t *to, uint64_t *nr_to)
 {
 	struct pv_memory_reservation r = { .extent_start = (uintptr_t)balloon_batch,
-					   .nr_extents = n, .extent_order = 0,
+					   .nr_extents = n,
+					   .extent_order = 0,
 					   .domid = PV_DOMID_SELF };
 	long rc = HYPERVISOR_memory_op(cmd, &r);
 
@@ -109,7 +110,8 @@ static long balloon_move(int out, uint64_t pages)
 					      &balloon_nr_pool, balloon_out_map, &balloon_nr_out);
 		else
 			rc = balloon_batch_op(PV_XENMEM_populate_physmap, n, balloon_out_map,
-					      &balloon_nr_out, balloon_pool_map, &balloon_nr_pool);
+					      &balloon_nr_out, balloon_pool_map,
+					      &balloon_nr_pool);
 		if (rc < 0)
 			return done ? (long)done : rc;
 		done += (uint64_t)rc;

@@ -76,7 +76,9 @@ static int bf_pool_alloc(struct blkfront *bf)
 		return -PV_ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
 		bf->pool_ref[i] = gnttab_grant_access((pv_domid_t)bf->backend_id,
-						      mm_virt_to_gfn(bf->pool + (uint64_t)i * PV_PAGE_SIZE), 0);
+						      mm_virt_to_gfn(bf->pool +
+								     (uint64_t)i * PV_PAGE_SIZE),
+						      0);
 		if (bf->pool_ref[i] < 0) {
 			while (i--)
 				gnttab_end_access((pv_grant_ref_t)bf->pool_ref[i]);
@@ -99,11 +101,12 @@ static int bf_queue_alloc(struct blkfront *bf, struct bf_queue *q)
 	if (!q->sring)
 		return -PV_ENOMEM;
 	PV_FRONT_RING_SETUP(&q->ring, q->sring, PV_PAGE_SIZE);
-	q->ring_ref = gnttab_grant_access((pv_domid_t)bf->backend_id, mm_virt_to_gfn(q->sring), 0);
+	q->ring_ref = gnttab_grant_access((pv_domid_t)bf->backend_id, mm_virt_to_gfn(q->sring),
+					  0);
 	if (q->ring_ref < 0)
 		return q->ring_ref;
-	for (unsigned i = 0; i < BF_RING_SIZE && bf->info.max_segs > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST;
-	     i++) {
+	for (unsigned i = 0;
+	     i < BF_RING_SIZE && bf->info.max_segs > PV_BLKIF_MAX_SEGMENTS_PER_REQUEST; i++) {
 		if (!q->indirect[i])
 			q->indirect[i] = mm_alloc_pages(1);
 		if (!q->indirect[i])
@@ -134,8 +137,7 @@ static int bf_alloc(struct blkfront *bf)
 }
 
 /* A queue's key: at the top with one queue, under queue-<n>/ with several. */
-static void bf_queue_key(struct blkfront *bf, unsigned i, const char *key, char *path,
-			 size_t len)
+static void bf_queue_key(struct blkfront *bf, unsigned i, const char *key, char *path, size_t len)
 {
 	if (bf->nq == 1)
 		ksnprintf(path, len, "%s/%s", bf->node, key);
@@ -220,7 +222,8 @@ int bf_connect(struct blkfront *bf)
 {
 	int rc;
 
-	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateInitWait | 1u << PV_XenbusStateConnected,
+	rc = xenbus_wait_state(bf->bpath,
+			       1u << PV_XenbusStateInitWait | 1u << PV_XenbusStateConnected,
 			       BF_WAIT_NS);
 	if (rc < 0) {
 		printk("blkfront: %s: backend %s did not offer the disk (state %d)\n", bf->node,
@@ -233,8 +236,10 @@ int bf_connect(struct blkfront *bf)
 		printk("blkfront: %s: setting up the ring failed (%d)\n", bf->node, rc);
 		return rc;
 	}
-	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateConnected |
-			       1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	rc = xenbus_wait_state(bf->bpath,
+			       1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
+				       1u << PV_XenbusStateClosed,
+			       BF_WAIT_NS);
 	if (rc != PV_XenbusStateConnected) {
 		printk("blkfront: %s: backend did not connect (state %d)\n", bf->node,
 		       rc < 0 ? (int)xenbus_read_state(bf->bpath) : rc);
@@ -283,8 +288,10 @@ int blkfront_reconnect(struct blkfront *bf)
 	if ((rc = bf_publish(bf)) < 0 ||
 	    (rc = xenbus_switch_state(bf->node, PV_XenbusStateInitialised)) < 0)
 		return rc;
-	rc = xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateConnected |
-			       1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, BF_WAIT_NS);
+	rc = xenbus_wait_state(bf->bpath,
+			       1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
+				       1u << PV_XenbusStateClosed,
+			       BF_WAIT_NS);
 	if (rc != PV_XenbusStateConnected) {
 		printk("blkfront: %s: the backend did not connect again (state %d)\n",
 		       bf->info.name, rc < 0 ? (int)xenbus_read_state(bf->bpath) : rc);
@@ -341,8 +348,8 @@ int blkfront_open(unsigned vdev, struct blkfront **out)
 	bf->gen = suspend_generation();
 	power_hook_add(blkfront_shutdown_all);
 	printk("blkfront: %s: %llu sectors of %u bytes%s%s%s, %u segments per request, "
-	       "%u persistent pages, %u queue%s\n", bf->info.name,
-	       (unsigned long long)bf->info.sectors, bf->info.sector_size,
+	       "%u persistent pages, %u queue%s\n",
+	       bf->info.name, (unsigned long long)bf->info.sectors, bf->info.sector_size,
 	       bf->info.readonly ? ", read-only" : "", bf->info.flush ? ", flush" : "",
 	       bf->info.discard ? ", discard" : "", bf->info.max_segs,
 	       bf->persistent ? bf->pool_n : 0, bf->nq, bf->nq > 1 ? "s" : "");

@@ -18,7 +18,7 @@
 #include <pvisor/io/blkif.h>
 
 #define BLKFRONT_MAX_DISKS 8
-#define BLKFRONT_SECTOR 512u
+#define BLKFRONT_SECTOR    512u
 
 struct blkfront;
 
@@ -29,13 +29,13 @@ struct blkfront_info {
 	unsigned sector_size; /* backend's sector-size */
 	unsigned info;        /* PV_VDISK_* */
 	int readonly, flush, discard;
-	unsigned max_segs;    /* segments per request (11, or the indirect maximum) */
+	unsigned max_segs; /* segments per request (11, or the indirect maximum) */
 };
 
 /* A finished request. */
 struct blkfront_done {
-	uint64_t tag;   /* as given to blkfront_submit */
-	int status;     /* PV_BLKIF_RSP_* */
+	uint64_t tag; /* as given to blkfront_submit */
+	int status;   /* PV_BLKIF_RSP_* */
 };
 
 /* Whether disks brought up from now on may use persistent grants when the backend

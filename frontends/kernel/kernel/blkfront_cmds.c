@@ -83,7 +83,8 @@ static int cmd_blkread(int argc, char **argv)
 	rc = blkfront_rw(bf, 0, sector, buf, (uint32_t)count);
 	if (rc < 0)
 		return printk("blkread: %s sector %llu: error %d\n", argv[1],
-			      (unsigned long long)sector, rc), 1;
+			      (unsigned long long)sector, rc),
+		       1;
 	hexdump(buf, (unsigned)count * BLKFRONT_SECTOR, sector * BLKFRONT_SECTOR);
 	return 0;
 }
@@ -110,9 +111,11 @@ static int cmd_blkwrite(int argc, char **argv)
 	if (rc < 0)
 		return printk("blkwrite: %s sector %llu: error %d%s\n", argv[1],
 			      (unsigned long long)sector, rc,
-			      blkfront_info(bf)->readonly ? " (the disk is read-only)" : ""), 1;
+			      blkfront_info(bf)->readonly ? " (the disk is read-only)" : ""),
+		       1;
 	printk("blkwrite: %zu bytes at sector %llu of %s, flushed\n", len,
 	       (unsigned long long)sector, argv[1]);
 	return 0;
 }
-SHELL_COMMAND("blkwrite", cmd_blkwrite, "blkwrite DISK SECTOR TEXT: write TEXT (zero-padded) to a sector");
+SHELL_COMMAND("blkwrite", cmd_blkwrite,
+	      "blkwrite DISK SECTOR TEXT: write TEXT (zero-padded) to a sector");

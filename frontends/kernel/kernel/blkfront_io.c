@@ -45,7 +45,8 @@ static void pool_release(struct blkfront *bf, struct bf_shadow *s, int ok)
 
 		if (s->read && ok)
 			memcpy(s->buf + (uint64_t)i * PV_PAGE_SIZE,
-			       bf->pool + (uint64_t)s->pidx[i] * PV_PAGE_SIZE, n * BLKFRONT_SECTOR);
+			       bf->pool + (uint64_t)s->pidx[i] * PV_PAGE_SIZE,
+			       n * BLKFRONT_SECTOR);
 		bf->pool_free[bf->pool_nfree++] = s->pidx[i];
 	}
 	s->npool = 0;
@@ -55,7 +56,8 @@ static void shadow_release(struct blkfront *bf, struct bf_shadow *s)
 {
 	for (unsigned i = 0; i < s->nr_grefs; i++)
 		if (gnttab_end_access(s->grefs[i]) < 0)
-			printk("blkfront: %s: grant %u still in use\n", bf->info.name, s->grefs[i]);
+			printk("blkfront: %s: grant %u still in use\n", bf->info.name,
+			       s->grefs[i]);
 	s->nr_grefs = 0;
 	s->used = 0;
 }
@@ -111,8 +113,8 @@ static int pool_segments(struct blkfront *bf, struct bf_shadow *s, int op, uint8
 
 		s->pidx[s->npool++] = p;
 		if (!s->read)
-			memcpy(bf->pool + (uint64_t)p * PV_PAGE_SIZE, buf + (uint64_t)i * PV_PAGE_SIZE,
-			       n * BLKFRONT_SECTOR);
+			memcpy(bf->pool + (uint64_t)p * PV_PAGE_SIZE,
+			       buf + (uint64_t)i * PV_PAGE_SIZE, n * BLKFRONT_SECTOR);
 		segs[i].gref = (pv_grant_ref_t)bf->pool_ref[p];
 		segs[i].first_sect = 0;
 		segs[i].last_sect = (uint8_t)(n - 1);
@@ -142,7 +144,8 @@ static int put_rw(struct blkfront *bf, struct bf_queue *q, int id, int op, uint6
 	if (nseg <= PV_BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		struct pv_blkif_request req = { .operation = (uint8_t)op,
 						.nr_segments = (uint8_t)nseg,
-						.handle = (uint16_t)bf->info.vdev, .id = (uint64_t)id,
+						.handle = (uint16_t)bf->info.vdev,
+						.id = (uint64_t)id,
 						.sector_number = sector };
 
 		memcpy(req.seg, segs, nseg * sizeof(segs[0]));
@@ -151,7 +154,8 @@ static int put_rw(struct blkfront *bf, struct bf_queue *q, int id, int op, uint6
 		struct pv_blkif_request_indirect req = { .operation = PV_BLKIF_OP_INDIRECT,
 							 .indirect_op = (uint8_t)op,
 							 .nr_segments = (uint16_t)nseg,
-							 .id = (uint64_t)id, .sector_number = sector,
+							 .id = (uint64_t)id,
+							 .sector_number = sector,
 							 .handle = (uint16_t)bf->info.vdev };
 
 		memcpy(q->indirect[id], segs, nseg * sizeof(segs[0]));
@@ -169,14 +173,17 @@ static void put_simple(struct blkfront *bf, struct bf_queue *q, int id, int op, 
 	if (op == PV_BLKIF_OP_DISCARD) {
 		struct pv_blkif_request_discard req = { .operation = (uint8_t)op,
 							.handle = (uint16_t)bf->info.vdev,
-							.id = (uint64_t)id, .sector_number = sector,
+							.id = (uint64_t)id,
+							.sector_number = sector,
 							.nr_sectors = nsect };
 
 		memcpy(slot, &req, sizeof(req));
 	} else {
-		struct pv_blkif_request req = { .operation = (uint8_t)op, .nr_segments = 0,
+		struct pv_blkif_request req = { .operation = (uint8_t)op,
+						.nr_segments = 0,
 						.handle = (uint16_t)bf->info.vdev,
-						.id = (uint64_t)id, .sector_number = sector };
+						.id = (uint64_t)id,
+						.sector_number = sector };
 
 		memcpy(slot, &req, sizeof(req));
 	}
@@ -295,7 +302,8 @@ static int take_responses(struct blkfront *bf, struct bf_queue *q, struct blkfro
 
 	PV_RING_RMB();
 	if (PV_RING_RESPONSE_PROD_OVERFLOW(&q->ring, rp)) {
-		printk("blkfront: %s: backend response producer %u is bogus\n", bf->info.name, rp);
+		printk("blkfront: %s: backend response producer %u is bogus\n", bf->info.name,
+		       rp);
 		return 0;
 	}
 	while (q->ring.rsp_cons != rp && n < max) {
@@ -450,8 +458,10 @@ static int bf_disconnect(struct blkfront *bf)
 {
 	/* Unknown: the toolstack removed the backend directory (unplug done). */
 	xenbus_switch_state(bf->node, PV_XenbusStateClosing);
-	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
-			  1u << PV_XenbusStateUnknown, BF_WAIT_NS);
+	xenbus_wait_state(bf->bpath,
+			  1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
+				  1u << PV_XenbusStateUnknown,
+			  BF_WAIT_NS);
 	xenbus_switch_state(bf->node, PV_XenbusStateClosed);
 	xenbus_wait_state(bf->bpath, 1u << PV_XenbusStateClosed | 1u << PV_XenbusStateUnknown,
 			  BF_WAIT_NS);
@@ -461,7 +471,8 @@ static int bf_disconnect(struct blkfront *bf)
 		evtchn_bind_handler((uint32_t)q->port, 0, 0);
 		evtchn_close((uint32_t)q->port);
 		if (gnttab_end_access((pv_grant_ref_t)q->ring_ref) < 0)
-			printk("blkfront: %s: the backend still maps ring %u\n", bf->info.name, k);
+			printk("blkfront: %s: the backend still maps ring %u\n", bf->info.name,
+			       k);
 		for (unsigned i = 0; i < BF_RING_SIZE; i++)
 			if (q->indirect[i])
 				gnttab_end_access((pv_grant_ref_t)q->indirect_ref[i]);
@@ -550,7 +561,8 @@ void bf_resume(struct blkfront *bf)
 	bf_kick(bf);
 	if (rc < 0) {
 		bf->up = 0;
-		printk("blkfront: %s: reconnect failed (%d): the disk is gone\n", bf->info.name, rc);
+		printk("blkfront: %s: reconnect failed (%d): the disk is gone\n", bf->info.name,
+		       rc);
 		return;
 	}
 	printk("blkfront: %s: reconnected, %u request%s re-issued\n", bf->info.name, again,

@@ -4,13 +4,13 @@
 
 #include "kernel/blkfront.h"
 
-#define BF_RING_SIZE PV_BLKIF_RING_SIZE
-#define BF_MAX_SEGS 256 /* indirect segments we use at most (one indirect page) */
-#define BF_WAIT_NS (10ull * 1000000000ull)
+#define BF_RING_SIZE     PV_BLKIF_RING_SIZE
+#define BF_MAX_SEGS      256 /* indirect segments we use at most (one indirect page) */
+#define BF_WAIT_NS       (10ull * 1000000000ull)
 /* A wait with requests in flight that long without news looks at the backend's
  * state: one that started over (restarted) gets the rings anew and the requests
  * again (blkfront_reconnect). */
-#define BF_CHECK_NS (100ull * 1000000ull)
+#define BF_CHECK_NS      (100ull * 1000000ull)
 #define BF_SECT_PER_PAGE (PV_PAGE_SIZE / BLKFRONT_SECTOR)
 
 /* Persistent grants: pages granted once at connect, data copied through them. */
@@ -18,16 +18,16 @@
 
 struct bf_shadow {
 	int used;
-	int raw;                    /* blkfront_submit_raw: not re-issued after a restore */
-	int op;                     /* what to re-issue after a restore */
+	int raw; /* blkfront_submit_raw: not re-issued after a restore */
+	int op;  /* what to re-issue after a restore */
 	uint64_t sector;
-	uint8_t *va;                /* the caller's buffer, as submitted */
+	uint8_t *va; /* the caller's buffer, as submitted */
 	uint64_t tag;
-	unsigned nr_grefs;          /* per-request grants to revoke */
+	unsigned nr_grefs; /* per-request grants to revoke */
 	pv_grant_ref_t grefs[BF_MAX_SEGS];
-	unsigned npool;             /* pool pages this request holds */
+	unsigned npool; /* pool pages this request holds */
 	uint16_t pidx[BF_MAX_SEGS];
-	uint8_t *buf;               /* caller's buffer (reads copy back into it) */
+	uint8_t *buf; /* caller's buffer (reads copy back into it) */
 	uint32_t nsect;
 	int read;
 	/* the request as it went on the ring: re-issued if the backend starts over */
@@ -50,22 +50,22 @@ struct bf_queue {
 
 struct blkfront {
 	int up;
-	unsigned gen;    /* suspend_generation() it is connected in */
+	unsigned gen; /* suspend_generation() it is connected in */
 	struct blkfront_info info;
-	char node[32];   /* device/vbd/<vdev> */
-	char bpath[96];  /* backend directory */
+	char node[32];  /* device/vbd/<vdev> */
+	char bpath[96]; /* backend directory */
 	unsigned backend_id;
 	unsigned nq;     /* queues in use (multi-queue-num-queues) */
 	unsigned next_q; /* round robin */
 	struct bf_queue q[BF_MAX_QUEUES];
-	volatile int event; /* set by any queue's event handler */
-	unsigned inflight;  /* over all queues */
-	int persistent;             /* both sides offer feature-persistent */
-	unsigned reconnects;        /* backends that started over under us */
+	volatile int event;                            /* set by any queue's event handler */
+	unsigned inflight;                             /* over all queues */
+	int persistent;                                /* both sides offer feature-persistent */
+	unsigned reconnects;                           /* backends that started over under us */
 	uint64_t failed[BF_RING_SIZE * BF_MAX_QUEUES]; /* tags to complete with an error */
 	unsigned nfailed;
 	unsigned pool_n, pool_nfree;
-	uint8_t *pool;              /* pool_n pages */
+	uint8_t *pool; /* pool_n pages */
 	int pool_ref[BF_POOL_MAX];
 	uint16_t pool_free[BF_POOL_MAX];
 };

@@ -16,7 +16,8 @@ int console_io_write(const char *buf, size_t len)
 	while (len > 0) {
 		size_t n = len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK;
 		/* console_io takes a non-const buffer; a write only reads it. */
-		int rc = HYPERVISOR_console_io(PV_CONSOLEIO_write, (int)n, (char *)(uintptr_t)buf);
+		int rc = HYPERVISOR_console_io(PV_CONSOLEIO_write, (int)n,
+					       (char *)(uintptr_t)buf);
 
 		if (rc < 0)
 			return rc;
@@ -37,8 +38,8 @@ int console_io_write(const char *buf, size_t len)
 static struct {
 	char buf[CONSOLE_EARLY_MAX];
 	size_t len;
-	size_t lost;   /* bytes that did not fit */
-	int closed;    /* the ring was taken (or will never be): keep no more */
+	size_t lost; /* bytes that did not fit */
+	int closed;  /* the ring was taken (or will never be): keep no more */
 } console_early;
 
 static void console_early_keep(const char *buf, size_t len)
@@ -83,8 +84,9 @@ void console_early_replay(void)
 
 void console_announce_io(const struct pv_start_info *si)
 {
-	static const char note[] = KERNEL_NAME ": console=io: this kernel writes to the "
-				   "hypervisor log (pvx dmesg), not to this console\n";
+	static const char note[] = KERNEL_NAME
+		": console=io: this kernel writes to the "
+		"hypervisor log (pvx dmesg), not to this console\n";
 	size_t done;
 
 	if (console_ring_init(si) < 0)

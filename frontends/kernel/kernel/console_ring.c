@@ -81,7 +81,8 @@ int console_ring_active(void)
 static void console_ring_sleep(uint64_t deadline)
 {
 	uint32_t port = cr_port;
-	struct pv_sched_poll sp = { .ports = (uintptr_t)&port, .nr_ports = 1,
+	struct pv_sched_poll sp = { .ports = (uintptr_t)&port,
+				    .nr_ports = 1,
 				    .timeout = deadline };
 
 	if (HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp) < 0)
@@ -160,8 +161,9 @@ int console_ring_getc(uint64_t timeout_ns)
 		was = irq_save();
 		evtchn_test_and_clear_pending(cr_port);
 		if (__atomic_load_n(&cr_intf->in_prod, __ATOMIC_ACQUIRE) == cr_intf->in_cons)
-			console_ring_sleep(end - now < CONSOLE_RING_NAP_NS ? end
-									 : now + CONSOLE_RING_NAP_NS);
+			console_ring_sleep(end - now < CONSOLE_RING_NAP_NS
+						   ? end
+						   : now + CONSOLE_RING_NAP_NS);
 		irq_restore(was);
 	}
 }

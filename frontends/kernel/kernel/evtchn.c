@@ -52,7 +52,8 @@ static void evtchn_upcall(struct pv_upcall_regs *regs, unsigned vcpu)
 			bits = __atomic_load_n(&si->evtchn_pending[w], __ATOMIC_SEQ_CST) &
 			       ~__atomic_load_n(&si->evtchn_mask[w], __ATOMIC_SEQ_CST);
 			if (w < EVTCHN_MAX_PORTS / 64)
-				bits &= __atomic_load_n(&evtchn_cpu_ports[vcpu][w], __ATOMIC_SEQ_CST);
+				bits &= __atomic_load_n(&evtchn_cpu_ports[vcpu][w],
+							__ATOMIC_SEQ_CST);
 			else
 				bits = 0;
 			while (bits) {
@@ -117,7 +118,8 @@ int evtchn_test_and_clear_pending(uint32_t port)
 	uint64_t m = 1ull << (port % 64);
 
 	return (__atomic_fetch_and(&evtchn_si()->evtchn_pending[port / 64], ~m,
-				   __ATOMIC_SEQ_CST) & m) != 0;
+				   __ATOMIC_SEQ_CST) &
+		m) != 0;
 }
 
 void evtchn_bind_handler(uint32_t port, evtchn_handler_fn fn, void *data)

@@ -12,9 +12,9 @@
 #define GNT_MAX       (PV_GNTTAB_MAX_FRAMES * GNT_PER_FRAME)
 
 static struct pv_grant_entry_v1 *gnt_frames[PV_GNTTAB_MAX_FRAMES];
-static uint32_t gnt_nr;               /* entries usable */
+static uint32_t gnt_nr;                 /* entries usable */
 static uint64_t gnt_used[GNT_MAX / 64]; /* bit per ref: granted (or reserved) */
-static uint32_t gnt_hint;              /* where the next search starts */
+static uint32_t gnt_hint;               /* where the next search starts */
 static char gnt_lock_flag;
 
 static void gnt_lock(void)

@@ -13,14 +13,14 @@
 
 /* Guest-physical address -> the kernel's virtual address (the physmap). */
 #define PHYS_TO_VIRT(pa) ((void *)(uintptr_t)(PV_PHYSMAP_BASE + (uint64_t)(pa)))
-#define VIRT_TO_PHYS(va) ((uint64_t)(uintptr_t)(va) - PV_PHYSMAP_BASE)
+#define VIRT_TO_PHYS(va) ((uint64_t)(uintptr_t)(va)-PV_PHYSMAP_BASE)
 
 struct boot_info {
 	const struct pv_start_info *start_info; /* as handed over in %rsi */
 	struct pv_shared_info *shared_info;     /* NULL if start_info had none */
 	uint64_t nr_pages;                      /* RAM pages: [0, nr_pages << 12) */
-	uint64_t free_start;  /* first guest-physical byte no boot piece occupies */
-	uint64_t boot_rsp;    /* %rsp the builder gave _start */
+	uint64_t free_start; /* first guest-physical byte no boot piece occupies */
+	uint64_t boot_rsp;   /* %rsp the builder gave _start */
 };
 
 /* Filled by kmain before any app runs; read-only afterwards. */

@@ -21,7 +21,7 @@
 #include "xenbus.h"
 
 #define KMAIN_DEFAULT_APP "hello"
-#define PAGE_UP(x) (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
+#define PAGE_UP(x)        (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
 
 struct boot_info boot;
 

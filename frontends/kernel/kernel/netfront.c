@@ -24,12 +24,12 @@
 #include "lib/kstring.h"
 
 #define NF_CLOSE_WAIT_NS (5ull * 1000000000ull)
-#define NF_TX PV_NETIF_TX_RING_SIZE
-#define NF_RX PV_NETIF_RX_RING_SIZE
+#define NF_TX            PV_NETIF_TX_RING_SIZE
+#define NF_RX            PV_NETIF_RX_RING_SIZE
 /* How often a polling netfront looks at its backend's state: a restarted backend
  * offers the device again (InitWait) and we reconnect (nf_reconnect). */
-#define NF_CHECK_NS (200ull * 1000000ull)
-#define NF_WAIT_NS (10ull * 1000000000ull)
+#define NF_CHECK_NS      (200ull * 1000000ull)
+#define NF_WAIT_NS       (10ull * 1000000000ull)
 
 struct nf_queue {
 	uint32_t port;
@@ -48,7 +48,7 @@ static unsigned nf_connects; /* connections made, the first and every reconnect 
 
 static struct {
 	int up;
-	unsigned gen;      /* suspend_generation() it connected in */
+	unsigned gen; /* suspend_generation() it connected in */
 	unsigned devid;
 	char node[32];
 	char backend[96];
@@ -169,8 +169,10 @@ static int nf_setup_queue(struct nf_queue *q, struct nf_mem *m)
 	q->rx_pages = m->rx_pages;
 	PV_FRONT_RING_SETUP(&q->tx, (struct pv_netif_tx_sring *)m->txs, PV_PAGE_SIZE);
 	PV_FRONT_RING_SETUP(&q->rx, (struct pv_netif_rx_sring *)m->rxs, PV_PAGE_SIZE);
-	q->tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->txs), 0);
-	q->rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->rxs), 0);
+	q->tx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->txs),
+					     0);
+	q->rx_ring_ref = gnttab_grant_access((pv_domid_t)nf.backend_id, mm_virt_to_gfn(m->rxs),
+					     0);
 	if (q->tx_ring_ref < 0 || q->rx_ring_ref < 0)
 		return -PV_ENOSPC;
 	m->txs_ref = q->tx_ring_ref;
@@ -300,9 +302,10 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 	}
 	/* The backend publishes its features (multi-queue-max-queues, ...) before it
 	 * goes to InitWait: read them only then. */
-	rc = xenbus_wait_state(nf.backend, 1u << PV_XenbusStateInitWait |
-				1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
-				1u << PV_XenbusStateClosed, timeout_ns);
+	rc = xenbus_wait_state(nf.backend,
+			       1u << PV_XenbusStateInitWait | 1u << PV_XenbusStateConnected |
+				       1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed,
+			       timeout_ns);
 	if (rc != PV_XenbusStateInitWait && rc != PV_XenbusStateConnected) {
 		printk("netfront: %s: backend %s is not ready (%d)\n", nf.node, nf.backend, rc);
 		return rc < 0 ? rc : -PV_ENODEV;
@@ -323,11 +326,13 @@ int netfront_connect(unsigned devid, unsigned queues, uint64_t timeout_ns)
 		printk("netfront: %s: setting up the rings failed (%d)\n", nf.node, rc);
 		return rc;
 	}
-	rc = xenbus_wait_state(nf.backend, 1u << PV_XenbusStateConnected |
-				1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed,
+	rc = xenbus_wait_state(nf.backend,
+			       1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
+				       1u << PV_XenbusStateClosed,
 			       timeout_ns);
 	if (rc != PV_XenbusStateConnected) {
-		printk("netfront: %s: backend %s did not connect (%d)\n", nf.node, nf.backend, rc);
+		printk("netfront: %s: backend %s did not connect (%d)\n", nf.node, nf.backend,
+		       rc);
 		return rc < 0 ? rc : -PV_ENODEV;
 	}
 	rc = xenbus_switch_state(nf.node, PV_XenbusStateConnected);
@@ -371,8 +376,10 @@ static int nf_reconnect(void)
 		nf_queue_restart(&nf.q[i]);
 	if ((rc = nf_publish()) < 0)
 		return rc;
-	rc = xenbus_wait_state(nf.backend, 1u << PV_XenbusStateConnected |
-				1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed, NF_WAIT_NS);
+	rc = xenbus_wait_state(nf.backend,
+			       1u << PV_XenbusStateConnected | 1u << PV_XenbusStateClosing |
+				       1u << PV_XenbusStateClosed,
+			       NF_WAIT_NS);
 	if (rc != PV_XenbusStateConnected) {
 		printk("netfront: %s: the backend did not connect again (%d)\n", nf.node, rc);
 		return rc < 0 ? rc : -PV_ENODEV;
@@ -440,8 +447,10 @@ void netfront_disconnect(void)
 		return;
 	/* xenbus's close: Closing, the backend follows, Closed, the backend lets go */
 	xenbus_switch_state(nf.node, PV_XenbusStateClosing);
-	xenbus_wait_state(nf.backend, 1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
-			  1u << PV_XenbusStateUnknown, NF_CLOSE_WAIT_NS);
+	xenbus_wait_state(nf.backend,
+			  1u << PV_XenbusStateClosing | 1u << PV_XenbusStateClosed |
+				  1u << PV_XenbusStateUnknown,
+			  NF_CLOSE_WAIT_NS);
 	xenbus_switch_state(nf.node, PV_XenbusStateClosed);
 	xenbus_wait_state(nf.backend, 1u << PV_XenbusStateClosed | 1u << PV_XenbusStateUnknown,
 			  NF_CLOSE_WAIT_NS);

@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 
-#define NETFRONT_MTU      1500
+#define NETFRONT_MTU        1500
 #define NETFRONT_MAX_QUEUES 4
-#define NETFRONT_FRAME_MAX (NETFRONT_MTU + 14)
+#define NETFRONT_FRAME_MAX  (NETFRONT_MTU + 14)
 
 struct netfront_stats {
 	uint64_t tx_frames, tx_bytes, tx_errors, tx_full;

@@ -25,7 +25,8 @@ int sched_block(void)
 static int sched_nap(uint64_t deadline)
 {
 	uint32_t none;
-	struct pv_sched_poll sp = { .ports = (uintptr_t)&none, .nr_ports = 0,
+	struct pv_sched_poll sp = { .ports = (uintptr_t)&none,
+				    .nr_ports = 0,
 				    .timeout = deadline };
 
 	return HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp);

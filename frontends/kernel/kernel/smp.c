@@ -25,7 +25,8 @@ static struct percpu *smp_stack_alloc(unsigned id)
 
 	if (!raw)
 		return 0;
-	pc = (struct percpu *)(((uintptr_t)raw + KSTACK_SIZE - 1) & ~(uintptr_t)(KSTACK_SIZE - 1));
+	pc = (struct percpu *)(((uintptr_t)raw + KSTACK_SIZE - 1) &
+			       ~(uintptr_t)(KSTACK_SIZE - 1));
 	pc->id = id;
 	smp_areas[id] = pc;
 	return pc;

@@ -7,14 +7,14 @@
 
 #include <stdint.h>
 
-#define KSTACK_SIZE (64u * 1024)
+#define KSTACK_SIZE   (64u * 1024)
 #define SMP_MAX_VCPUS 32 /* vCPUs with a vcpu_info in shared_info */
 
 struct percpu {
 	unsigned id;
-	uint32_t timer_port;          /* VIRQ_TIMER on this vCPU, 0 until bound */
+	uint32_t timer_port; /* VIRQ_TIMER on this vCPU, 0 until bound */
 	volatile int timer_fired;
-	void (*fn)(unsigned id);      /* what a secondary vCPU runs */
+	void (*fn)(unsigned id); /* what a secondary vCPU runs */
 };
 
 static inline struct percpu *this_cpu(void)

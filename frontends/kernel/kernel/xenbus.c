@@ -26,16 +26,16 @@
 #include "timer.h"
 #include "xenbus.h"
 
-#define XB_RING PV_XENSTORE_RING_SIZE
-#define XB_PAYLOAD PV_XENSTORE_PAYLOAD_MAX
-#define XB_EVQ 64               /* queued watch events */
-#define XB_EV_PATH 256          /* longest event path kept (longer ones are cut) */
-#define XB_TOKEN 64
-#define XB_WATCHES 32
-#define XB_TIMEOUT_NS (30ull * 1000000000ull) /* a reply that takes longer is lost */
-#define XB_NAP_NS 10000000ull   /* re-check at least this often while waiting */
+#define XB_RING          PV_XENSTORE_RING_SIZE
+#define XB_PAYLOAD       PV_XENSTORE_PAYLOAD_MAX
+#define XB_EVQ           64  /* queued watch events */
+#define XB_EV_PATH       256 /* longest event path kept (longer ones are cut) */
+#define XB_TOKEN         64
+#define XB_WATCHES       32
+#define XB_TIMEOUT_NS    (30ull * 1000000000ull) /* a reply that takes longer is lost */
+#define XB_NAP_NS        10000000ull             /* re-check at least this often while waiting */
 #define XB_CONTROL_TOKEN "pvk:control"
-#define XB_SYSRQ_TOKEN "pvk:sysrq"
+#define XB_SYSRQ_TOKEN   "pvk:sysrq"
 
 struct xb_msg {
 	struct pv_xsd_sockmsg hdr;
@@ -61,9 +61,9 @@ static int xb_up, xb_broken;
 static volatile int xb_lock_word;
 static uint32_t xb_next_id = 1;
 
-static struct xb_msg xb_rx;          /* message being assembled from the ring */
+static struct xb_msg xb_rx; /* message being assembled from the ring */
 static uint32_t xb_rx_have;
-static struct xb_msg xb_reply;       /* the awaited reply */
+static struct xb_msg xb_reply; /* the awaited reply */
 static uint32_t xb_wait_id;
 static int xb_waiting, xb_got;
 
@@ -117,7 +117,8 @@ static int xb_errno(const char *name)
 static void xb_sleep(uint64_t deadline)
 {
 	uint64_t nap = monotonic_ns() + XB_NAP_NS;
-	struct pv_sched_poll sp = { .ports = (uintptr_t)&xb_port, .nr_ports = 1,
+	struct pv_sched_poll sp = { .ports = (uintptr_t)&xb_port,
+				    .nr_ports = 1,
 				    .timeout = deadline && deadline < nap ? deadline : nap };
 
 	if (HYPERVISOR_sched_op(PV_SCHEDOP_poll, &sp) < 0)
@@ -178,7 +179,8 @@ static uint32_t xb_rx_take(uint32_t cons, uint32_t prod)
 	while (cons != prod && !xb_broken) {
 		uint32_t want = xb_rx_have < sizeof(xb_rx.hdr)
 					? (uint32_t)sizeof(xb_rx.hdr) - xb_rx_have
-					: (uint32_t)sizeof(xb_rx.hdr) + xb_rx.hdr.len - xb_rx_have;
+					: (uint32_t)sizeof(xb_rx.hdr) + xb_rx.hdr.len -
+						  xb_rx_have;
 		uint32_t off = PV_MASK_XENSTORE_IDX(cons), n = prod - cons;
 
 		if (n > XB_RING - off)
@@ -273,8 +275,8 @@ static int xb_write_bytes(const void *buf, size_t len, uint64_t deadline)
 
 /* Send one request made of the given pieces and wait for its reply (in
  * xb_reply). Returns 0 or -errno (an PV_XS_ERROR reply mapped). Lock held. */
-static int xb_talk_locked(uint32_t type, xbt_t t, const char *const *parts,
-			  const size_t *lens, unsigned nparts)
+static int xb_talk_locked(uint32_t type, xbt_t t, const char *const *parts, const size_t *lens,
+			  unsigned nparts)
 {
 	struct pv_xsd_sockmsg hdr = { .type = type, .tx_id = t };
 	uint64_t deadline = monotonic_ns() + XB_TIMEOUT_NS;
@@ -319,8 +321,7 @@ static int xb_talk_locked(uint32_t type, xbt_t t, const char *const *parts,
 
 /* A request whose payload is one or two C strings (each sent with its NUL),
  * the second optionally without (WRITE's value). */
-static int xb_talk_str_locked(uint32_t type, xbt_t t, const char *a, const char *b,
-			      size_t blen)
+static int xb_talk_str_locked(uint32_t type, xbt_t t, const char *a, const char *b, size_t blen)
 {
 	const char *parts[2] = { a, b };
 	size_t lens[2] = { strlen(a) + 1, blen };
@@ -456,8 +457,8 @@ static void xb_resume_locked(void)
 
 		if (w->used && xb_talk_str_locked(PV_XS_WATCH, XBT_NIL, w->path, w->token,
 						  strlen(w->token) + 1) < 0)
-			printk("xenbus: watch %s on %s not set again after the restore\n", w->token,
-			       w->path);
+			printk("xenbus: watch %s on %s not set again after the restore\n",
+			       w->token, w->path);
 	}
 }
 
@@ -641,7 +642,8 @@ static int xb_evq_take(const char *token, struct xb_event *out)
 			continue;
 		*out = *e;
 		for (unsigned j = i; j + 1 < xb_evq_len; j++)
-			xb_evq[(xb_evq_head + j) % XB_EVQ] = xb_evq[(xb_evq_head + j + 1) % XB_EVQ];
+			xb_evq[(xb_evq_head + j) % XB_EVQ] =
+				xb_evq[(xb_evq_head + j + 1) % XB_EVQ];
 		xb_evq_len--;
 		return 1;
 	}
@@ -755,8 +757,8 @@ int xenbus_wait_state(const char *path, uint32_t want, uint64_t timeout_ns)
 	int st, rc;
 
 	ksnprintf(p, sizeof(p), "%s/state", path);
-	ksnprintf(token, sizeof(token), "pvk:state:%u", __atomic_fetch_add(&seq, 1,
-									   __ATOMIC_RELAXED));
+	ksnprintf(token, sizeof(token), "pvk:state:%u",
+		  __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	rc = xenbus_watch(p, token, 0, 0);
 	if (rc < 0)
 		return rc;

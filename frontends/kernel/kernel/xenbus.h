@@ -20,7 +20,7 @@
 
 #include <pvisor/io/xenbus.h>
 
-typedef uint32_t xbt_t;   /* transaction id; XBT_NIL outside transactions */
+typedef uint32_t xbt_t; /* transaction id; XBT_NIL outside transactions */
 #define XBT_NIL 0u
 
 /* Connect to the store ring named by start_info (store_mfn, store_evtchn).

@@ -15,11 +15,11 @@ struct cmdline_arg {
 };
 
 struct cmdline {
-	char buf[CMDLINE_MAX_LEN];   /* private copy, split in place */
+	char buf[CMDLINE_MAX_LEN]; /* private copy, split in place */
 	struct cmdline_arg args[CMDLINE_MAX_ARGS];
 	unsigned int nargs;
-	unsigned int dropped;        /* arguments past CMDLINE_MAX_ARGS, ignored */
-	int truncated;               /* the source had no NUL within the limit */
+	unsigned int dropped; /* arguments past CMDLINE_MAX_ARGS, ignored */
+	int truncated;        /* the source had no NUL within the limit */
 };
 
 /*

@@ -11,11 +11,11 @@ struct fmt_out {
 };
 
 struct fmt_spec {
-	int left;   /* '-' */
-	int zero;   /* '0' */
+	int left; /* '-' */
+	int zero; /* '0' */
 	int width;
-	int prec;   /* -1: none */
-	int len;    /* 'H' hh, 'h', 'l', 'L' ll, 'z' */
+	int prec; /* -1: none */
+	int len;  /* 'H' hh, 'h', 'l', 'L' ll, 'z' */
 	char conv;
 };
 
@@ -100,24 +100,36 @@ static void fmt_parse_spec(const char **p, struct fmt_args *a, struct fmt_spec *
 static uint64_t fmt_get_unsigned(struct fmt_args *a, int len)
 {
 	switch (len) {
-	case 'H': return (unsigned char)va_arg(a->ap, unsigned int);
-	case 'h': return (unsigned short)va_arg(a->ap, unsigned int);
-	case 'l': return va_arg(a->ap, unsigned long);
-	case 'L': return va_arg(a->ap, unsigned long long);
-	case 'z': return va_arg(a->ap, size_t);
-	default: return va_arg(a->ap, unsigned int);
+	case 'H':
+		return (unsigned char)va_arg(a->ap, unsigned int);
+	case 'h':
+		return (unsigned short)va_arg(a->ap, unsigned int);
+	case 'l':
+		return va_arg(a->ap, unsigned long);
+	case 'L':
+		return va_arg(a->ap, unsigned long long);
+	case 'z':
+		return va_arg(a->ap, size_t);
+	default:
+		return va_arg(a->ap, unsigned int);
 	}
 }
 
 static int64_t fmt_get_signed(struct fmt_args *a, int len)
 {
 	switch (len) {
-	case 'H': return (signed char)va_arg(a->ap, int);
-	case 'h': return (short)va_arg(a->ap, int);
-	case 'l': return va_arg(a->ap, long);
-	case 'L': return va_arg(a->ap, long long);
-	case 'z': return (int64_t)va_arg(a->ap, size_t);
-	default: return va_arg(a->ap, int);
+	case 'H':
+		return (signed char)va_arg(a->ap, int);
+	case 'h':
+		return (short)va_arg(a->ap, int);
+	case 'l':
+		return va_arg(a->ap, long);
+	case 'L':
+		return va_arg(a->ap, long long);
+	case 'z':
+		return (int64_t)va_arg(a->ap, size_t);
+	default:
+		return va_arg(a->ap, int);
 	}
 }
 
@@ -134,8 +146,8 @@ static int fmt_digits(char *buf, uint64_t v, unsigned base, int upper)
 	return n;
 }
 
-static void fmt_number(struct fmt_out *o, const struct fmt_spec *s, uint64_t v,
-		       int neg, unsigned base, const char *prefix)
+static void fmt_number(struct fmt_out *o, const struct fmt_spec *s, uint64_t v, int neg,
+		       unsigned base, const char *prefix)
 {
 	char buf[24];
 	int nd = fmt_digits(buf, v, base, s->conv == 'X');
@@ -193,20 +205,34 @@ static void fmt_conversion(struct fmt_out *o, struct fmt_spec *s, struct fmt_arg
 
 	switch (s->conv) {
 	case 'd':
-	case 'i': fmt_signed(o, s, fmt_get_signed(a, s->len)); break;
-	case 'u': fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 10, ""); break;
+	case 'i':
+		fmt_signed(o, s, fmt_get_signed(a, s->len));
+		break;
+	case 'u':
+		fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 10, "");
+		break;
 	case 'x':
-	case 'X': fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 16, ""); break;
-	case 'o': fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 8, ""); break;
-	case 'p': fmt_number(o, s, (uintptr_t)va_arg(a->ap, void *), 0, 16, "0x"); break;
-	case 's': fmt_string(o, s, va_arg(a->ap, const char *)); break;
+	case 'X':
+		fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 16, "");
+		break;
+	case 'o':
+		fmt_number(o, s, fmt_get_unsigned(a, s->len), 0, 8, "");
+		break;
+	case 'p':
+		fmt_number(o, s, (uintptr_t)va_arg(a->ap, void *), 0, 16, "0x");
+		break;
+	case 's':
+		fmt_string(o, s, va_arg(a->ap, const char *));
+		break;
 	case 'c':
 		c[0] = (char)va_arg(a->ap, int);
 		s->prec = -1;
 		fmt_string(o, s, c);
 		break;
 	case '%':
-	case '\0': fmt_emit(o, '%'); break; /* "%%", or a lone '%' at the end */
+	case '\0':
+		fmt_emit(o, '%');
+		break; /* "%%", or a lone '%' at the end */
 	default:
 		fmt_emit(o, '%');
 		fmt_emit(o, s->conv);

@@ -22,7 +22,6 @@ int fmt_vformat(fmt_put_fn *put, void *ctx, const char *fmt, va_list ap);
  * full output would have, like C's vsnprintf: a result >= size means truncation.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

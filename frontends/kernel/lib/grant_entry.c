@@ -3,8 +3,7 @@
 
 #include "grant_entry.h"
 
-void grant_entry_set(struct pv_grant_entry_v1 *e, pv_domid_t domid, uint32_t frame,
-		     int readonly)
+void grant_entry_set(struct pv_grant_entry_v1 *e, pv_domid_t domid, uint32_t frame, int readonly)
 {
 	uint16_t flags = PV_GTF_permit_access | (readonly ? PV_GTF_readonly : 0);
 

@@ -10,8 +10,7 @@
 
 /* Grant frame to domid (read-only or writable): domid and frame first, then a
  * release barrier, then the flags that make the entry valid. */
-void grant_entry_set(struct pv_grant_entry_v1 *e, pv_domid_t domid, uint32_t frame,
-		     int readonly);
+void grant_entry_set(struct pv_grant_entry_v1 *e, pv_domid_t domid, uint32_t frame, int readonly);
 
 /* Take the grant back: 0 when the entry is now invalid, -PV_EBUSY while the
  * hypervisor has it mapped or in a copy (GTF_reading or GTF_writing set): the grant

@@ -2,15 +2,15 @@
  * the bytes with the checksum field read as spaces), name and prefix. */
 #include "lib/ustar.h"
 
-#define OFF_NAME 0
-#define LEN_NAME 100
-#define OFF_MODE 100
-#define OFF_SIZE 124
-#define LEN_SIZE 12
+#define OFF_NAME   0
+#define LEN_NAME   100
+#define OFF_MODE   100
+#define OFF_SIZE   124
+#define LEN_SIZE   12
 #define OFF_CHKSUM 148
 #define LEN_CHKSUM 8
-#define OFF_TYPE 156
-#define OFF_MAGIC 257
+#define OFF_TYPE   156
+#define OFF_MAGIC  257
 #define OFF_PREFIX 345
 #define LEN_PREFIX 155
 

@@ -8,9 +8,9 @@
 #define USTAR_BLOCK 512u
 
 struct ustar_entry {
-	char name[256];   /* prefix "/" name, NUL-terminated */
-	uint64_t size;    /* bytes of data following the header */
-	char type;        /* '0' or '\0' file, '5' directory, others as in tar */
+	char name[256]; /* prefix "/" name, NUL-terminated */
+	uint64_t size;  /* bytes of data following the header */
+	char type;      /* '0' or '\0' file, '5' directory, others as in tar */
 	uint32_t mode;
 };
 

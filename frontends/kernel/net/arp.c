@@ -8,11 +8,11 @@
 #include "lib/kstring.h"
 #include "net/net.h"
 
-#define ARP_LEN          28
-#define ARP_OP_REQUEST   1
-#define ARP_OP_REPLY     2
-#define NET_ARP_AGE_NS   (300ull * 1000000000ull)
-#define ARP_RETRY_NS     (200ull * 1000000ull)
+#define ARP_LEN        28
+#define ARP_OP_REQUEST 1
+#define ARP_OP_REPLY   2
+#define NET_ARP_AGE_NS (300ull * 1000000000ull)
+#define ARP_RETRY_NS   (200ull * 1000000ull)
 
 struct arp_entry {
 	uint32_t ip;
@@ -67,7 +67,7 @@ static int arp_send(uint16_t op, const uint8_t *eth_dst, const uint8_t *tha, uin
 
 	net_mac(mac);
 	memset(arp_frame, 0, sizeof(arp_frame));
-	net_put16(a, 1);          /* Ethernet */
+	net_put16(a, 1); /* Ethernet */
 	net_put16(a + 2, NET_ETH_IP);
 	a[4] = 6;
 	a[5] = 4;
@@ -110,7 +110,8 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], uint64_t timeout_ns)
 	static const uint8_t zero[6];
 	uint64_t now = monotonic_ns(), end = now + timeout_ns;
 
-	if (ip == 0xffffffffu || (net_prefix() < 31 && (ip | ~(~0u << (32 - net_prefix()))) == ip)) {
+	if (ip == 0xffffffffu ||
+	    (net_prefix() < 31 && (ip | ~(~0u << (32 - net_prefix()))) == ip)) {
 		memcpy(mac, arp_bcast, 6); /* limited or subnet broadcast */
 		return 0;
 	}

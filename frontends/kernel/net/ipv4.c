@@ -22,8 +22,7 @@ void ipv4_input(const uint8_t *frame, uint32_t len)
 		goto bad;
 	hl = (uint32_t)(ip[0] & 15) * 4;
 	tot = net_get16(ip + 2);
-	if (hl < NET_IP_HLEN || tot < hl || NET_ETH_HLEN + tot > len ||
-	    net_csum(ip, hl, 0) != 0)
+	if (hl < NET_IP_HLEN || tot < hl || NET_ETH_HLEN + tot > len || net_csum(ip, hl, 0) != 0)
 		goto bad;
 	if ((net_get16(ip + 6) & 0x3fff) != 0)
 		goto bad; /* a fragment: not reassembled */

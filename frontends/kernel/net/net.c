@@ -11,7 +11,7 @@
 #include "lib/format.h"
 #include "lib/kstring.h"
 
-#define NET_CONNECT_NS (10ull * 1000000000ull)
+#define NET_CONNECT_NS    (10ull * 1000000000ull)
 #define NET_SEND_RETRY_NS (1000000000ull)
 
 static struct {

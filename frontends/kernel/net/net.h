@@ -12,16 +12,16 @@
 
 #include "lib/cmdline.h"
 
-#define NET_ETH_HLEN    14
-#define NET_IP_HLEN     20
-#define NET_UDP_HLEN    8
-#define NET_UDP_MAX     1472 /* payload in one 1500-byte IP packet */
-#define NET_ETH_ARP     0x0806
-#define NET_ETH_IP      0x0800
+#define NET_ETH_HLEN 14
+#define NET_IP_HLEN  20
+#define NET_UDP_HLEN 8
+#define NET_UDP_MAX  1472 /* payload in one 1500-byte IP packet */
+#define NET_ETH_ARP  0x0806
+#define NET_ETH_IP   0x0800
 
 struct net_stats {
-	uint64_t arp_rx, arp_tx, ip_rx, ip_bad, icmp_rx, icmp_tx, udp_rx, udp_tx,
-		 udp_noport, unknown;
+	uint64_t arp_rx, arp_tx, ip_rx, ip_bad, icmp_rx, icmp_tx, udp_rx, udp_tx, udp_noport,
+		unknown;
 };
 
 /* Bring up the vif (device/vif/0) with ip=ADDR[/PREFIX] from the command line

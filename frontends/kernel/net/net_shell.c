@@ -29,12 +29,10 @@ static int cmd_ifconfig(int argc, char **argv)
 	netfront_get_stats(&st);
 	printk("eth0: inet %s/%u ether %02x:%02x:%02x:%02x:%02x:%02x mtu %d\n", a, net_prefix(),
 	       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], NETFRONT_MTU);
-	printk("eth0: rx %llu packets %llu bytes %llu errors\n",
-	       (unsigned long long)st.rx_frames, (unsigned long long)st.rx_bytes,
-	       (unsigned long long)st.rx_errors);
-	printk("eth0: tx %llu packets %llu bytes %llu errors\n",
-	       (unsigned long long)st.tx_frames, (unsigned long long)st.tx_bytes,
-	       (unsigned long long)st.tx_errors);
+	printk("eth0: rx %llu packets %llu bytes %llu errors\n", (unsigned long long)st.rx_frames,
+	       (unsigned long long)st.rx_bytes, (unsigned long long)st.rx_errors);
+	printk("eth0: tx %llu packets %llu bytes %llu errors\n", (unsigned long long)st.tx_frames,
+	       (unsigned long long)st.tx_bytes, (unsigned long long)st.tx_errors);
 	return 0;
 }
 SHELL_COMMAND("ifconfig", cmd_ifconfig, "ifconfig: the vif's address, MAC and counters");

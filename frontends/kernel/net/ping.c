@@ -7,17 +7,17 @@
 #include "lib/kstring.h"
 #include "net/net.h"
 
-#define IP_PROTO_ICMP 1
-#define ICMP_ECHO_REPLY 0
+#define IP_PROTO_ICMP     1
+#define ICMP_ECHO_REPLY   0
 #define ICMP_ECHO_REQUEST 8
-#define PING_ID 0x7076 /* "pv" */
-#define PING_MAX 1472
+#define PING_ID           0x7076 /* "pv" */
+#define PING_MAX          1472
 
 static uint8_t icmp_frame[NET_ETH_HLEN + NET_IP_HLEN + 8 + PING_MAX];
 static uint8_t ping_frame[NET_ETH_HLEN + NET_IP_HLEN + 8 + PING_MAX];
 
 static struct {
-	uint16_t seq;          /* the request we wait for */
+	uint16_t seq; /* the request we wait for */
 	uint32_t dst;
 	int got;
 	uint64_t sent_ns, rtt_ns;
@@ -47,7 +47,8 @@ void icmp_input(uint32_t src, const uint8_t *icmp, uint32_t len)
 	if (icmp[0] == ICMP_ECHO_REQUEST && icmp[1] == 0) {
 		icmp_echo_reply(src, icmp, len);
 	} else if (icmp[0] == ICMP_ECHO_REPLY && net_get16(icmp + 4) == PING_ID &&
-		   net_get16(icmp + 6) == ping_wait.seq && src == ping_wait.dst && !ping_wait.got) {
+		   net_get16(icmp + 6) == ping_wait.seq && src == ping_wait.dst &&
+		   !ping_wait.got) {
 		ping_wait.got = 1;
 		ping_wait.rtt_ns = monotonic_ns() - ping_wait.sent_ns;
 	}
@@ -106,8 +107,8 @@ int net_ping(uint32_t dst, unsigned count, unsigned size, uint64_t interval_ns,
 		if (ping_wait.got) {
 			ping_account(res, ping_wait.rtt_ns);
 			if (verbose)
-				printk("ping: %u bytes from %s: seq=%u time=%llu us\n", size + 8, a,
-				       seq, (unsigned long long)(ping_wait.rtt_ns / 1000));
+				printk("ping: %u bytes from %s: seq=%u time=%llu us\n", size + 8,
+				       a, seq, (unsigned long long)(ping_wait.rtt_ns / 1000));
 		} else if (verbose && !rc) {
 			printk("ping: %s: seq=%u no reply\n", a, seq);
 		}

@@ -5,7 +5,7 @@
 #include "lib/kstring.h"
 #include "net/net.h"
 
-#define UDP_PORTS 8
+#define UDP_PORTS    8
 #define IP_PROTO_UDP 17
 
 static struct {

@@ -16,8 +16,8 @@
 
 /* Per vCPU. Fields under hv_lock unless marked. */
 struct hvm_vcpu {
-	int fd;                  /* KVM vCPU fd */
-	struct kvm_run *run;     /* its shared run area (only its thread touches it) */
+	int fd;              /* KVM vCPU fd */
+	struct kvm_run *run; /* its shared run area (only its thread touches it) */
 	pthread_t thread;
 	int alive;               /* the thread exists (set at start, cleared as it ends) */
 	int in_guest;            /* between deciding to enter KVM_RUN and handling the exit */
@@ -38,19 +38,19 @@ struct hvm_vcpu {
 #define HVM_EXIT_RUN_FAILED 0x10000u
 
 struct hvm_dom {
-	int vm;                  /* KVM VM fd, -1 before start */
-	uint8_t *priv;           /* our private region (page tables, GDT, TSS) */
+	int vm;        /* KVM VM fd, -1 before start */
+	uint8_t *priv; /* our private region (page tables, GDT, TSS) */
 	uint64_t priv_size;
 	size_t run_size;
-	int dying;               /* kill: every vCPU thread leaves */
+	int dying; /* kill: every vCPU thread leaves */
 	int paused;
-	int ring;                /* the kernel's CPL: 3, or 0 (supervisor_mode_kernel); set
+	int ring;           /* the kernel's CPL: 3, or 0 (supervisor_mode_kernel); set
 				  * with vCPU 0's context, every vCPU runs at it */
-	int quiescing;           /* a quiesce was asked and not resumed */
-	int quiesce_told;        /* ... and its end reported to the core */
-	unsigned threads;        /* vCPU threads not ended yet */
-	uint64_t hcpage_va;      /* the hypercall page, 0 until written */
-	char why[160];           /* how the VM ended when nobody asked (engine_exit) */
+	int quiescing;      /* a quiesce was asked and not resumed */
+	int quiesce_told;   /* ... and its end reported to the core */
+	unsigned threads;   /* vCPU threads not ended yet */
+	uint64_t hcpage_va; /* the hypercall page, 0 until written */
+	char why[160];      /* how the VM ended when nobody asked (engine_exit) */
 	unsigned nr_vcpus;
 	struct hvm_vcpu vcpus[];
 };
@@ -88,8 +88,7 @@ void hvm_dirty_log_stop(struct domain *d);
  * TSS; sregs: long mode at the vCPU's ring with our tables, fs/gs base from st. */
 uint64_t hvm_pt_size(const struct domain *d);
 void hvm_pt_build(struct domain *d);
-void hvm_pt_sregs(struct domain *d, struct kvm_sregs *sr, int ring,
-		  const struct vcpu_state *st);
+void hvm_pt_sregs(struct domain *d, struct kvm_sregs *sr, int ring, const struct vcpu_state *st);
 
 /* vCPU threads (hvm_vcpu.c). start: one per vCPU; they wait until their vCPU is up.
  * kick: make a running vCPU come out of KVM_RUN (hv_lock). hold/wake are the

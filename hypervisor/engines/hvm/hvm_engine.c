@@ -36,7 +36,8 @@ static int hvm_create(struct domain *d)
 	struct hvm_dom *h;
 
 	if (hvm_kvm_why()[0]) {
-		log_warnx("dom%u: type hvm needs a working /dev/kvm: %s", d->domid, hvm_kvm_why());
+		log_warnx("dom%u: type hvm needs a working /dev/kvm: %s", d->domid,
+			  hvm_kvm_why());
 		return -PV_ENODEV;
 	}
 	h = calloc(1, sizeof(*h) + d->max_vcpus * sizeof(h->vcpus[0]));

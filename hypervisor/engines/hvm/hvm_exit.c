@@ -96,11 +96,26 @@ static int hvm_exit_hlt(struct domain *d, struct vcpu *v)
 static const char *hvm_vector_name(unsigned vec)
 {
 	static const char *const names[] = {
-		"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-		"#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
-		"coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-		"#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
-		"#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+		"#DE divide error",
+		"#DB debug",
+		"NMI",
+		"#BP breakpoint",
+		"#OF overflow",
+		"#BR bound range",
+		"#UD invalid opcode",
+		"#NM no FPU",
+		"#DF double fault",
+		"coprocessor overrun",
+		"#TS invalid TSS",
+		"#NP segment not present",
+		"#SS stack fault",
+		"#GP general protection",
+		"#PF page fault",
+		"reserved",
+		"#MF x87 error",
+		"#AC alignment check",
+		"#MC machine check",
+		"#XM SIMD error",
 	};
 
 	return vec < sizeof(names) / sizeof(names[0]) ? names[vec] : "an interrupt";
@@ -126,9 +141,12 @@ static int hvm_exit_triple_fault(struct domain *d, struct vcpu *v)
 	char what[96] = "no exception recorded";
 
 	if (hvm_exit_was_syscall(d, r))
-		return hvm_exit_crash(d, v, "made a system call (syscall at rip %#llx): there are "
-				      "none, hypercalls go through the hypercall page", r->rcx - 2);
-	if (ioctl(hv->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 && ioctl(hv->fd, KVM_GET_SREGS, &sr) == 0) {
+		return hvm_exit_crash(d, v,
+				      "made a system call (syscall at rip %#llx): there are "
+				      "none, hypercalls go through the hypercall page",
+				      r->rcx - 2);
+	if (ioctl(hv->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 &&
+	    ioctl(hv->fd, KVM_GET_SREGS, &sr) == 0) {
 		int n = snprintf(what, sizeof(what), "%s", hvm_vector_name(ev.exception.nr));
 
 		if (ev.exception.has_error_code)
@@ -147,9 +165,11 @@ static int hvm_exit_mmio(struct domain *d, struct vcpu *v)
 
 	if (run->mmio.is_write && run->mmio.len == 8 && run->mmio.phys_addr == PV_HVM_TRAP_GPA)
 		return hvm_exit_hypercall(d, v);
-	return hvm_exit_crash(d, v, "%s of %u bytes at guest-physical %#llx, where there is "
-			      "no memory (rip %#llx)", run->mmio.is_write ? "write" : "read",
-			      run->mmio.len, run->mmio.phys_addr, run->s.regs.regs.rip);
+	return hvm_exit_crash(d, v,
+			      "%s of %u bytes at guest-physical %#llx, where there is "
+			      "no memory (rip %#llx)",
+			      run->mmio.is_write ? "write" : "read", run->mmio.len,
+			      run->mmio.phys_addr, run->s.regs.regs.rip);
 }
 
 int hvm_exit_handle(struct domain *d, struct vcpu *v)
@@ -168,14 +188,17 @@ int hvm_exit_handle(struct domain *d, struct vcpu *v)
 	case KVM_EXIT_SHUTDOWN:
 		return hvm_exit_triple_fault(d, v);
 	case KVM_EXIT_IO:
-		return hvm_exit_crash(d, v, "port I/O (%s port %#x) at rip %#llx: no device there",
+		return hvm_exit_crash(d, v,
+				      "port I/O (%s port %#x) at rip %#llx: no device there",
 				      run->io.direction == KVM_EXIT_IO_OUT ? "out to" : "in from",
 				      run->io.port, rip);
 	case KVM_EXIT_INTERNAL_ERROR:
 		return hvm_exit_crash(d, v, "KVM internal error %u%s at rip %#llx",
 				      run->internal.suberror,
-				      run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
-					      " (an instruction KVM cannot emulate)" : "", rip);
+				      run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+					      ? " (an instruction KVM cannot emulate)"
+					      : "",
+				      rip);
 	case KVM_EXIT_FAIL_ENTRY:
 		return hvm_exit_crash(d, v, "VM entry failed (hardware reason %#llx)",
 				      (unsigned long long)

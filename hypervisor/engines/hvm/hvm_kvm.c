@@ -20,9 +20,9 @@
 #define KVM_VCPU_TSC_OFFSET 0
 #endif
 
-#define HVM_SLOT_RAM  0
-#define HVM_SLOT_PRIV 1
-#define HVM_VMX_TSS_GPA 0xfffbd000u  /* where kvmtool and Firecracker put it too */
+#define HVM_SLOT_RAM    0
+#define HVM_SLOT_PRIV   1
+#define HVM_VMX_TSS_GPA 0xfffbd000u /* where kvmtool and Firecracker put it too */
 
 /* What KVM offers a guest's CPUID, asked once (it costs ~0.5 ms a time here): the
  * header and its entries in one allocation, as KVM_GET_SUPPORTED_CPUID wants them. */
@@ -30,7 +30,7 @@
 
 static int kvm_fd = -1;
 static int kvm_run_size;
-static int kvm_fsgsbase;  /* KVM offers the guest rd/wrfsbase: CR4.FSGSBASE may be set */
+static int kvm_fsgsbase; /* KVM offers the guest rd/wrfsbase: CR4.FSGSBASE may be set */
 static struct kvm_cpuid2 *kvm_cpuid;
 static char kvm_why[160] = "not probed";
 
@@ -144,8 +144,8 @@ int hvm_kvm_vm_create(struct domain *d)
 	if (d->mem_size > PV_HVM_TRAP_GPA)
 		return -PV_E2BIG;
 	h->priv_size = hvm_pt_size(d);
-	h->priv = mmap(NULL, h->priv_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	h->priv = mmap(NULL, h->priv_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
 	if (h->priv == MAP_FAILED) {
 		h->priv = NULL;
 		return pv_errno_last();
@@ -178,10 +178,12 @@ static int hvm_kvm_cpuid(int vcpu)
 static void hvm_kvm_tsc(struct domain *d, int vcpu)
 {
 	uint64_t offset = 0;
-	struct kvm_device_attr a = { .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET,
+	struct kvm_device_attr a = { .group = KVM_VCPU_TSC_CTRL,
+				     .attr = KVM_VCPU_TSC_OFFSET,
 				     .addr = (uint64_t)(uintptr_t)&offset };
 
-	if (ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &a) == 0 && ioctl(vcpu, KVM_SET_DEVICE_ATTR, &a) == 0)
+	if (ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &a) == 0 &&
+	    ioctl(vcpu, KVM_SET_DEVICE_ATTR, &a) == 0)
 		return;
 	log_debug("dom%u: cannot set the guest TSC offset to 0: %s", d->domid, strerror(errno));
 }

@@ -8,27 +8,27 @@
 
 /* Page offsets in the region. */
 enum {
-	PT_PML4,      /* one PML4 ... */
-	PT_PDPT,      /* ... and one PDPT: everything lives below 512 GiB */
-	PT_PD_LOW,    /* GiB 0: the trap page, just below PV_PHYSMAP_BASE */
+	PT_PML4,   /* one PML4 ... */
+	PT_PDPT,   /* ... and one PDPT: everything lives below 512 GiB */
+	PT_PD_LOW, /* GiB 0: the trap page, just below PV_PHYSMAP_BASE */
 	PT_PT_TRAP,
-	PT_PD_PRIV,   /* GiB 511: this region */
+	PT_PD_PRIV, /* GiB 511: this region */
 	PT_PT_PRIV,
 	PT_GDT,
 	PT_TSS,
-	PT_PT_TAIL,   /* the physmap's last 2 MiB when it is not a whole one */
-	PT_PD_MAP,    /* first of the physmap's PDs, one per GiB */
+	PT_PT_TAIL, /* the physmap's last 2 MiB when it is not a whole one */
+	PT_PD_MAP,  /* first of the physmap's PDs, one per GiB */
 };
 
-#define PTE_P    0x001ull
-#define PTE_W    0x002ull
-#define PTE_U    0x004ull
-#define PTE_PWT  0x008ull
-#define PTE_PCD  0x010ull
-#define PTE_AD   0x060ull  /* accessed and dirty preset: the MMU never writes them */
-#define PTE_PS   0x080ull
-#define GIB      (1ull << 30)
-#define MIB2     (2ull << 20)
+#define PTE_P   0x001ull
+#define PTE_W   0x002ull
+#define PTE_U   0x004ull
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
+#define PTE_AD  0x060ull /* accessed and dirty preset: the MMU never writes them */
+#define PTE_PS  0x080ull
+#define GIB     (1ull << 30)
+#define MIB2    (2ull << 20)
 
 #define HVM_SEL_KCODE 0x10 /* Linux's: PVM wants the host's user selectors at CPL 3 */
 #define HVM_SEL_KDATA 0x18
@@ -64,15 +64,16 @@ static void hvm_pt_physmap(struct domain *d, uint64_t *pdpt, uint64_t u)
 	for (uint64_t off = 0; off < d->mem_size; off += MIB2) {
 		uint64_t g = off / GIB, *pd = hvm_pt_page(d, PT_PD_MAP + (unsigned)g);
 
-		pdpt[first + g] = hvm_pt_gpa(PT_PD_MAP + (unsigned)g) | PTE_P | PTE_W | PTE_AD | u;
+		pdpt[first + g] = hvm_pt_gpa(PT_PD_MAP + (unsigned)g) | PTE_P | PTE_W | PTE_AD |
+				  u;
 		if (d->mem_size - off >= MIB2) {
 			pd[off / MIB2 % 512] = off | PTE_P | PTE_W | PTE_AD | PTE_PS | u;
 			continue;
 		}
 		pd[off / MIB2 % 512] = hvm_pt_gpa(PT_PT_TAIL) | PTE_P | PTE_W | PTE_AD | u;
 		for (uint64_t p = off; p < d->mem_size; p += PV_PAGE_SIZE)
-			hvm_pt_page(d, PT_PT_TAIL)[(p - off) / PV_PAGE_SIZE] =
-				p | PTE_P | PTE_W | PTE_AD | u;
+			hvm_pt_page(d, PT_PT_TAIL)[(p - off) / PV_PAGE_SIZE] = p | PTE_P | PTE_W |
+									       PTE_AD | u;
 	}
 }
 
@@ -174,9 +175,9 @@ void hvm_pt_sregs(struct domain *d, struct kvm_sregs *sr, int ring, const struct
 	sr->gdt.limit = HVM_SEL_TSS + 15;
 	sr->idt.base = 0;
 	sr->idt.limit = 0;
-	sr->cr0 = 0x80050033;  /* PG AM WP NE ET MP PE */
+	sr->cr0 = 0x80050033; /* PG AM WP NE ET MP PE */
 	sr->cr3 = hvm_pt_gpa(PT_PML4);
 	sr->cr4 = 0x620 | hvm_kvm_cr4_extra(); /* OSXMMEXCPT OSFXSR PAE [FSGSBASE] */
-	sr->efer = 0xd01;      /* NXE LMA LME SCE */
+	sr->efer = 0xd01;                      /* NXE LMA LME SCE */
 	(void)d;
 }

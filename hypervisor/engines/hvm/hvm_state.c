@@ -14,7 +14,7 @@
 struct hvm_extra {
 	uint32_t magic;
 	uint32_t ring;
-	uint64_t rflags;          /* all of it: IF matters at ring 0 */
+	uint64_t rflags; /* all of it: IF matters at ring 0 */
 	struct kvm_sregs sregs;
 };
 

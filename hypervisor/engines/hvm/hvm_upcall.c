@@ -12,11 +12,11 @@
 #include "hvm.h"
 #include "pvisor/errno.h"
 
-#define HVM_FRAME_BYTES 160  /* struct pv_upcall_regs and a spare slot, as the tail's */
-#define HVM_FRAME_SLACK 128  /* below an interrupted rsp on the upcall stack (nested) */
-#define RFLAGS_TF 0x100ull
-#define RFLAGS_DF 0x400ull
-#define RFLAGS_AC 0x40000ull
+#define HVM_FRAME_BYTES 160 /* struct pv_upcall_regs and a spare slot, as the tail's */
+#define HVM_FRAME_SLACK 128 /* below an interrupted rsp on the upcall stack (nested) */
+#define RFLAGS_TF       0x100ull
+#define RFLAGS_DF       0x400ull
+#define RFLAGS_AC       0x40000ull
 
 long hvm_upcall_on_return(struct domain *d, struct vcpu *v, unsigned nr, long ret)
 {
@@ -42,9 +42,9 @@ static uint64_t hvm_upcall_stack(struct domain *d, struct vcpu *v)
 
 static void hvm_upcall_frame(uint64_t *f, const struct kvm_regs *r)
 {
-	const uint64_t regs[] = { r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14,
-				  r->r15, r->rdi, r->rsi, r->rbp, r->rbx, r->rdx, r->rax,
-				  r->rcx, r->rsp, r->rip, r->rflags };
+	const uint64_t regs[] = { r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13,
+				  r->r14, r->r15, r->rdi, r->rsi, r->rbp, r->rbx,
+				  r->rdx, r->rax, r->rcx, r->rsp, r->rip, r->rflags };
 
 	memcpy(f, regs, sizeof(regs)); /* struct pv_upcall_regs order */
 }
@@ -58,7 +58,8 @@ int hvm_upcall_enter(struct domain *d, struct vcpu *v)
 	/* Already on it (an upcall interrupted while its callback ran): go below. */
 	top = r->rsp > lo && r->rsp <= hi ? r->rsp - HVM_FRAME_SLACK : hi;
 	frame = (top - HVM_FRAME_BYTES) & ~15ull;
-	if (top < lo + HVM_FRAME_BYTES + 256 || frame - PV_PHYSMAP_BASE + HVM_FRAME_BYTES > d->mem_size)
+	if (top < lo + HVM_FRAME_BYTES + 256 ||
+	    frame - PV_PHYSMAP_BASE + HVM_FRAME_BYTES > d->mem_size)
 		return hvm_exit_crash(d, v, "upcall stack overflow (rsp %#llx)", r->rsp);
 	hvm_upcall_frame((uint64_t *)(d->mem + (frame - PV_PHYSMAP_BASE)), r);
 	r->rsp = frame;

@@ -17,33 +17,33 @@
 #include "launch_proto.h"
 #include "launch_sys.h"
 
-#define LAUNCH_STACK     16384
-#define FD_CTRL          LAUNCH_FD_CTRL
+#define LAUNCH_STACK 16384
+#define FD_CTRL      LAUNCH_FD_CTRL
 
 /* Kernel ABI bits that uapi headers do not give a freestanding build. */
-#define L_PROT_RWX       7
-#define L_MAP_SHARED     0x01
-#define L_MAP_FIXED_NOREPLACE 0x100000
-#define L_SA_SIGINFO     0x00000004
-#define L_SA_ONSTACK     0x08000000
-#define L_SA_RESTORER    0x04000000
-#define L_SA_RESTART     0x10000000
-#define L_SOL_SOCKET     1
-#define L_SCM_RIGHTS     1
-#define L_PR_SET_NO_NEW_PRIVS 38
-#define L_PR_SET_DUMPABLE 4
-#define L_PR_SET_PDEATHSIG 1
-#define L_RLIMIT_NPROC   6
-#define L_RLIMIT_AS      9
+#define L_PROT_RWX                   7
+#define L_MAP_SHARED                 0x01
+#define L_MAP_FIXED_NOREPLACE        0x100000
+#define L_SA_SIGINFO                 0x00000004
+#define L_SA_ONSTACK                 0x08000000
+#define L_SA_RESTORER                0x04000000
+#define L_SA_RESTART                 0x10000000
+#define L_SOL_SOCKET                 1
+#define L_SCM_RIGHTS                 1
+#define L_PR_SET_NO_NEW_PRIVS        38
+#define L_PR_SET_DUMPABLE            4
+#define L_PR_SET_PDEATHSIG           1
+#define L_RLIMIT_NPROC               6
+#define L_RLIMIT_AS                  9
 #define L_SECCOMP_WAIT_KILLABLE_RECV (1ul << 5)
-#define L_CLONE_THREAD_FLAGS 0x00050f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
-#define L_AT_HWCAP2      26
-#define L_HWCAP2_FSGSBASE (1ul << 1)
-#define L_FP_XSTATE_MAGIC1 0x46505853u /* the signal frame's FPU area is XSAVE format */
-#define L_O_RDONLY_CLOEXEC 02000000
-#define L_O_CLOEXEC_NONBLOCK 02004000
-#define L_UFFD_USER_MODE_ONLY 1
-#define L_UFFD_FEATURE_WP_ASYNC (1ull << 15) /* Linux 6.7; Debian 12's headers lack it */
+#define L_CLONE_THREAD_FLAGS         0x00050f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM */
+#define L_AT_HWCAP2                  26
+#define L_HWCAP2_FSGSBASE            (1ul << 1)
+#define L_FP_XSTATE_MAGIC1           0x46505853u /* the signal frame's FPU area is XSAVE format */
+#define L_O_RDONLY_CLOEXEC           02000000
+#define L_O_CLOEXEC_NONBLOCK         02004000
+#define L_UFFD_USER_MODE_ONLY        1
+#define L_UFFD_FEATURE_WP_ASYNC      (1ull << 15) /* Linux 6.7; Debian 12's headers lack it */
 
 struct l_sigaction {
 	void *handler;
@@ -83,7 +83,7 @@ struct l_ucontext {
 	uint64_t eflags;
 	uint16_t cs, gs, fs, ss;
 	uint64_t err, trapno, oldmask, cr2;
-	uint8_t *fpstate;   /* FXSAVE image, then (XSAVE format) the XSAVE header */
+	uint8_t *fpstate; /* FXSAVE image, then (XSAVE format) the XSAVE header */
 };
 
 struct l_siginfo {
@@ -100,12 +100,12 @@ struct l_siginfo {
 
 static uint8_t vcpu_stacks[LAUNCH_MAX_VCPUS][LAUNCH_STACK] __attribute__((aligned(16)));
 static volatile int threads_ready;
-static uint64_t ctx_base; /* guest virtual address of the first vCPU context page */
-static uint64_t shared_info; /* guest virtual address of shared_info */
+static uint64_t ctx_base;      /* guest virtual address of the first vCPU context page */
+static uint64_t shared_info;   /* guest virtual address of shared_info */
 static uint64_t upcall_stacks; /* guest virtual address of vCPU 0's upcall stack */
 static uint64_t nr_upcall_stacks;
-static uint64_t guest_end;     /* guest virtual address past the domain's memory */
-static int fsgsbase;           /* the kernel lets us use rd/wrfsbase */
+static uint64_t guest_end; /* guest virtual address past the domain's memory */
+static int fsgsbase;       /* the kernel lets us use rd/wrfsbase */
 
 /*
  * Entering the guest: wait in pvisor_vcpu_wait(vcpu = edi) until the hypervisor lets
@@ -347,7 +347,8 @@ static void install_fault_handlers(void)
 static void set_altstack(unsigned vcpu)
 {
 	struct l_stack ss = { .sp = (void *)(upcall_stacks + (uint64_t)vcpu * PV_UPCALL_STACK),
-			      .flags = 0, .size = PV_UPCALL_STACK };
+			      .flags = 0,
+			      .size = PV_UPCALL_STACK };
 
 	sys_call2(__NR_sigaltstack, &ss, 0);
 }
@@ -412,7 +413,7 @@ static void send_listener(int fd, int uffd)
 	struct l_msghdr msg = { 0, 0, &iov, 1, cmsg.buf, 24, 0 };
 	unsigned long *c = (unsigned long *)cmsg.buf;
 
-	c[0] = uffd >= 0 ? 24 : 20;      /* cmsg_len = CMSG_LEN(n * sizeof(int)) */
+	c[0] = uffd >= 0 ? 24 : 20; /* cmsg_len = CMSG_LEN(n * sizeof(int)) */
 	((int *)cmsg.buf)[2] = L_SOL_SOCKET;
 	((int *)cmsg.buf)[3] = L_SCM_RIGHTS;
 	((int *)cmsg.buf)[4] = fd;
@@ -496,7 +497,8 @@ static int lazy_register(uint64_t ram)
 /* Wait until the hypervisor starts this vCPU, then load its frame and jump. */
 static __attribute__((noreturn)) void vcpu_enter(unsigned vcpu)
 {
-	launch_enter(vcpu, (const struct pv_vcpu_frame *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE));
+	launch_enter(vcpu,
+		     (const struct pv_vcpu_frame *)(ctx_base + (uint64_t)vcpu * PV_PAGE_SIZE));
 }
 
 static void vcpu_thread(long vcpu)
@@ -539,7 +541,9 @@ static void spawn_thread(unsigned vcpu)
  * vCPU. Lowering needs no privilege. */
 static void set_limits(const struct launch_go *go)
 {
-	struct { uint64_t cur, max; } r;
+	struct {
+		uint64_t cur, max;
+	} r;
 
 	if (go->rlim_as) {
 		r.cur = r.max = go->rlim_as;

@@ -16,11 +16,11 @@
 
 /* Per vCPU; under hv_lock unless said otherwise. */
 struct pv_vcpu {
-	pid_t tid;          /* its thread, bound at its first pvisor_vcpu_wait */
-	uint64_t notif_id;  /* the thread's hypercall being served or kept waiting (a
+	pid_t tid;         /* its thread, bound at its first pvisor_vcpu_wait */
+	uint64_t notif_id; /* the thread's hypercall being served or kept waiting (a
 			     * thread makes one at a time; written by the service thread) */
-	int held;           /* waits in pvisor_vcpu_wait / _vcpu_stop: runs no guest code */
-	uint64_t cpu_ns;    /* CPU time last read, kept for when the thread is gone */
+	int held;          /* waits in pvisor_vcpu_wait / _vcpu_stop: runs no guest code */
+	uint64_t cpu_ns;   /* CPU time last read, kept for when the thread is gone */
 };
 
 /* A started domain's cgroup is settled by the spawner thread, off the
@@ -37,24 +37,24 @@ struct pv_cg_job {
 };
 
 struct pv_dom {
-	pid_t pid;          /* the domain process, 0 before start */
-	uid_t uid;          /* its own uid from the range, or (uid_t)-1 (pv_sandbox.c) */
-	struct dcg *cg;     /* its cgroup (core/dcg.h), NULL without one */
+	pid_t pid;               /* the domain process, 0 before start */
+	uid_t uid;               /* its own uid from the range, or (uid_t)-1 (pv_sandbox.c) */
+	struct dcg *cg;          /* its cgroup (core/dcg.h), NULL without one */
 	struct pv_cg_job cg_job; /* settling it after the start */
-	int pidfd;          /* the reaper waits on it */
-	int listener;       /* seccomp notification fd */
+	int pidfd;               /* the reaper waits on it */
+	int listener;            /* seccomp notification fd */
 	pthread_t service;
 	int service_created;
-	int service_running;   /* atomic: the service thread has not ended */
+	int service_running; /* atomic: the service thread has not ended */
 	volatile int service_stop;
-	int hcpage_set;     /* a hypercall page with the tail code was written */
-	int quiescing;      /* a quiesce was asked and not resumed */
-	int quiesce_told;   /* ... and its end reported to the core */
-	int fsgsbase;       /* the host lets user code use rd/wrfsbase */
-	int dirty_uffd;     /* dirty log (pv_dirty.c): the process's userfaultfd for */
-	int pagemap;        /* asynchronous write-protect and its pagemap, or -1 */
-	int dirty_on;       /* guest memory is registered for write-protect */
-	int lazy_uffd;      /* lazy restore: the launcher's userfaultfd, or -1 */
+	int hcpage_set;   /* a hypercall page with the tail code was written */
+	int quiescing;    /* a quiesce was asked and not resumed */
+	int quiesce_told; /* ... and its end reported to the core */
+	int fsgsbase;     /* the host lets user code use rd/wrfsbase */
+	int dirty_uffd;   /* dirty log (pv_dirty.c): the process's userfaultfd for */
+	int pagemap;      /* asynchronous write-protect and its pagemap, or -1 */
+	int dirty_on;     /* guest memory is registered for write-protect */
+	int lazy_uffd;    /* lazy restore: the launcher's userfaultfd, or -1 */
 	unsigned nr_vcpus;
 	struct pv_vcpu vcpus[];
 };
@@ -84,9 +84,9 @@ static inline struct pv_vcpu_upcall *pv_upcall_area(struct domain *d, unsigned i
 struct pv_launcher {
 	pid_t pid;
 	int ctrl;
-	uid_t uid;          /* its own, or (uid_t)-1 */
-	struct dcg *cg;     /* launch.<pid>, or NULL without cgroups */
-	int pagemap;        /* its /proc/<pid>/pagemap, or -1 (pv_dirty_pagemap_open) */
+	uid_t uid;      /* its own, or (uid_t)-1 */
+	struct dcg *cg; /* launch.<pid>, or NULL without cgroups */
+	int pagemap;    /* its /proc/<pid>/pagemap, or -1 (pv_dirty_pagemap_open) */
 };
 
 /* Launchers started ahead of need (pv_spawn.c). init: the sandbox and the spawner

@@ -94,12 +94,18 @@ static long pv_call_vcpu_stop(struct domain *d, struct vcpu *v, uint64_t vcpu, u
 static const char *pv_signal_name(unsigned sig)
 {
 	switch (sig) {
-	case SIGSEGV: return "SIGSEGV (page fault)";
-	case SIGBUS: return "SIGBUS (bus error)";
-	case SIGILL: return "SIGILL (invalid or privileged instruction)";
-	case SIGFPE: return "SIGFPE (arithmetic fault)";
-	case SIGTRAP: return "SIGTRAP (breakpoint)";
-	default: return "signal";
+	case SIGSEGV:
+		return "SIGSEGV (page fault)";
+	case SIGBUS:
+		return "SIGBUS (bus error)";
+	case SIGILL:
+		return "SIGILL (invalid or privileged instruction)";
+	case SIGFPE:
+		return "SIGFPE (arithmetic fault)";
+	case SIGTRAP:
+		return "SIGTRAP (breakpoint)";
+	default:
+		return "signal";
 	}
 }
 
@@ -114,8 +120,9 @@ static void pv_fault_claim(char *buf, size_t len, const uint64_t a[5])
 		snprintf(buf, len, "forbidden system call %lu at rip 0x%lx", (unsigned long)a[4],
 			 (unsigned long)a[2]);
 	else
-		snprintf(buf, len, "%s at rip 0x%lx, address 0x%lx, rsp 0x%lx", pv_signal_name(sig),
-			 (unsigned long)a[2], (unsigned long)a[1], (unsigned long)a[3]);
+		snprintf(buf, len, "%s at rip 0x%lx, address 0x%lx, rsp 0x%lx",
+			 pv_signal_name(sig), (unsigned long)a[2], (unsigned long)a[1],
+			 (unsigned long)a[3]);
 }
 
 /* What the hypervisor itself knows: which vCPU's thread made the call and where its

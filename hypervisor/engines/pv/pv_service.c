@@ -70,7 +70,8 @@ static long pv_deliver_on_return(struct domain *d, struct vcpu *v, unsigned nr, 
 		return ret;
 	if (v->callback)
 		instr_upcall(d, v);
-	if (pv_dom(d)->hcpage_set && nr < PV_HCALL_TAIL_SLOT && v->callback && ret == (int32_t)ret)
+	if (pv_dom(d)->hcpage_set && nr < PV_HCALL_TAIL_SLOT && v->callback &&
+	    ret == (int32_t)ret)
 		return (long)(PV_UPCALL_MARK << 48 | (uint64_t)v->id << 32 | (uint32_t)ret);
 	pv_signal(d, v);
 	return ret;

@@ -268,8 +268,11 @@ void pv_spawn_fini(void)
  * uid's count holds other processes). */
 static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 {
-	struct launch_go go = { d->max_vcpus, d->special_off, d->mem_size,
-				d->lazy ? LAUNCH_LAZY : 0, d->mem_size + (16ull << 20),
+	struct launch_go go = { d->max_vcpus,
+				d->special_off,
+				d->mem_size,
+				d->lazy ? LAUNCH_LAZY : 0,
+				d->mem_size + (16ull << 20),
 				own_uid ? d->max_vcpus : 0 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -342,7 +345,9 @@ static int pv_recv_dirty(struct domain *d, int fd)
 	char have[2];
 	int fds[2] = { -1, -1 }, n = 0;
 	struct iovec iov = { have, sizeof(have) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	struct cmsghdr *c;

@@ -21,7 +21,7 @@ typedef uint64_t pv_blkif_sector_t; /* 512-byte sectors (or sector-size units) *
 #define PV_BLKIF_MAX_SEGMENTS_PER_REQUEST       11
 #define PV_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST 8
 /* Segment descriptors per indirect page (4096 / 8); not in Xen's header. */
-#define PV_BLKIF_SEGS_PER_INDIRECT_FRAME 512
+#define PV_BLKIF_SEGS_PER_INDIRECT_FRAME        512
 
 /* One granted page and the sectors of it to transfer (inclusive, 0..7). */
 struct pv_blkif_request_segment {
@@ -30,19 +30,19 @@ struct pv_blkif_request_segment {
 };
 
 struct pv_blkif_request {
-	uint8_t operation;                /* PV_BLKIF_OP_* */
-	uint8_t nr_segments;              /* 1..PV_BLKIF_MAX_SEGMENTS_PER_REQUEST */
+	uint8_t operation;   /* PV_BLKIF_OP_* */
+	uint8_t nr_segments; /* 1..PV_BLKIF_MAX_SEGMENTS_PER_REQUEST */
 	pv_blkif_vdev_t handle;
-	uint64_t id;                      /* echoed in the response */
-	pv_blkif_sector_t sector_number;  /* first sector */
+	uint64_t id;                     /* echoed in the response */
+	pv_blkif_sector_t sector_number; /* first sector */
 	struct pv_blkif_request_segment seg[PV_BLKIF_MAX_SEGMENTS_PER_REQUEST];
 };
 
 #define PV_BLKIF_DISCARD_SECURE (1 << 0)
 
 struct pv_blkif_request_discard {
-	uint8_t operation;               /* PV_BLKIF_OP_DISCARD */
-	uint8_t flag;                    /* PV_BLKIF_DISCARD_SECURE or 0 */
+	uint8_t operation; /* PV_BLKIF_OP_DISCARD */
+	uint8_t flag;      /* PV_BLKIF_DISCARD_SECURE or 0 */
 	pv_blkif_vdev_t handle;
 	uint64_t id;
 	pv_blkif_sector_t sector_number;
@@ -51,8 +51,8 @@ struct pv_blkif_request_discard {
 
 /* Segments live in granted pages of pv_blkif_request_segment arrays. */
 struct pv_blkif_request_indirect {
-	uint8_t operation;               /* PV_BLKIF_OP_INDIRECT */
-	uint8_t indirect_op;             /* PV_BLKIF_OP_READ or _WRITE */
+	uint8_t operation;   /* PV_BLKIF_OP_INDIRECT */
+	uint8_t indirect_op; /* PV_BLKIF_OP_READ or _WRITE */
 	uint16_t nr_segments;
 	uint64_t id;
 	pv_blkif_sector_t sector_number;
@@ -61,9 +61,9 @@ struct pv_blkif_request_indirect {
 };
 
 struct pv_blkif_response {
-	uint64_t id;        /* from the request */
-	uint8_t operation;  /* from the request */
-	int16_t status;     /* PV_BLKIF_RSP_* */
+	uint64_t id;       /* from the request */
+	uint8_t operation; /* from the request */
+	int16_t status;    /* PV_BLKIF_RSP_* */
 };
 
 #define PV_BLKIF_RSP_EOPNOTSUPP -2

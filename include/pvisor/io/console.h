@@ -16,8 +16,8 @@ typedef uint32_t pv_xencons_ring_idx_t;
  * same with in[] and in_prod. Consumers advance *_cons after reading.
  */
 struct pv_xencons_interface {
-	char in[1024];                            /* backend -> guest (keyboard) */
-	char out[2048];                           /* guest -> backend (output) */
+	char in[1024];  /* backend -> guest (keyboard) */
+	char out[2048]; /* guest -> backend (output) */
 	pv_xencons_ring_idx_t in_cons, in_prod;
 	pv_xencons_ring_idx_t out_cons, out_prod;
 };

@@ -13,10 +13,10 @@
 #define PV_NETIF_MAX_TX_SIZE  0xFFFF
 
 /* Control ring: hash configuration and gref mappings. */
-#define PV_NETIF_CTRL_HASH_TYPE_IPV4     (1 << 0)
-#define PV_NETIF_CTRL_HASH_TYPE_IPV4_TCP (1 << 1)
-#define PV_NETIF_CTRL_HASH_TYPE_IPV6     (1 << 2)
-#define PV_NETIF_CTRL_HASH_TYPE_IPV6_TCP (1 << 3)
+#define PV_NETIF_CTRL_HASH_TYPE_IPV4          (1 << 0)
+#define PV_NETIF_CTRL_HASH_TYPE_IPV4_TCP      (1 << 1)
+#define PV_NETIF_CTRL_HASH_TYPE_IPV6          (1 << 2)
+#define PV_NETIF_CTRL_HASH_TYPE_IPV6_TCP      (1 << 3)
 #define PV_NETIF_CTRL_HASH_ALGORITHM_NONE     0
 #define PV_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ 1
 
@@ -39,14 +39,14 @@
 
 struct pv_netif_ctrl_request {
 	uint16_t id;
-	uint16_t type;    /* PV_NETIF_CTRL_TYPE_* */
+	uint16_t type; /* PV_NETIF_CTRL_TYPE_* */
 	uint32_t data[3];
 };
 
 struct pv_netif_ctrl_response {
 	uint16_t id;
 	uint16_t type;
-	uint32_t status;  /* PV_NETIF_CTRL_STATUS_* */
+	uint32_t status; /* PV_NETIF_CTRL_STATUS_* */
 	uint32_t data;
 };
 
@@ -54,12 +54,11 @@ struct pv_netif_ctrl_response {
 
 struct pv_netif_gref {
 	pv_grant_ref_t ref;
-	uint16_t flags;   /* PV_NETIF_CTRLF_GREF_* */
+	uint16_t flags; /* PV_NETIF_CTRLF_GREF_* */
 	uint16_t status;
 };
 
-PV_DEFINE_RING_TYPES(netif_ctrl, struct pv_netif_ctrl_request,
-		     struct pv_netif_ctrl_response);
+PV_DEFINE_RING_TYPES(netif_ctrl, struct pv_netif_ctrl_request, struct pv_netif_ctrl_response);
 
 /* tx request flags */
 #define PV_NETTXF_csum_blank     (1U << 0)
@@ -95,8 +94,8 @@ struct pv_netif_extra_info {
 	uint8_t flags; /* PV_NETIF_EXTRA_FLAG_* */
 	union {
 		struct {
-			uint16_t size;     /* MSS */
-			uint8_t type;      /* PV_NETIF_GSO_TYPE_* */
+			uint16_t size; /* MSS */
+			uint8_t type;  /* PV_NETIF_GSO_TYPE_* */
 			uint8_t pad;
 			uint16_t features;
 		} gso;
@@ -119,7 +118,7 @@ struct pv_netif_tx_response {
 
 /* A page the guest offers for one incoming packet (or fragment). */
 struct pv_netif_rx_request {
-	uint16_t id;          /* echoed; the response must use the same slot */
+	uint16_t id; /* echoed; the response must use the same slot */
 	uint16_t pad;
 	pv_grant_ref_t gref;
 };

@@ -22,7 +22,7 @@ typedef uint32_t pv_ring_idx_t;
 
 /* Memory barriers. Override by defining them before including this header. */
 #ifndef PV_RING_MB
-#define PV_RING_MB()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define PV_RING_MB() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 #ifndef PV_RING_RMB
 #define PV_RING_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)
@@ -35,21 +35,20 @@ typedef uint32_t pv_ring_idx_t;
  * Largest power of two <= x (x a 32-bit value > 0), as a constant expression:
  * smear the top bit into every lower bit, then keep only the top one.
  */
-#define PV_RING_SMEAR1_(x) ((uint32_t)(x) | ((uint32_t)(x) >> 1))
-#define PV_RING_SMEAR2_(x) (PV_RING_SMEAR1_(x) | (PV_RING_SMEAR1_(x) >> 2))
-#define PV_RING_SMEAR4_(x) (PV_RING_SMEAR2_(x) | (PV_RING_SMEAR2_(x) >> 4))
-#define PV_RING_SMEAR8_(x) (PV_RING_SMEAR4_(x) | (PV_RING_SMEAR4_(x) >> 8))
-#define PV_RING_SMEAR16_(x) (PV_RING_SMEAR8_(x) | (PV_RING_SMEAR8_(x) >> 16))
+#define PV_RING_SMEAR1_(x)        ((uint32_t)(x) | ((uint32_t)(x) >> 1))
+#define PV_RING_SMEAR2_(x)        (PV_RING_SMEAR1_(x) | (PV_RING_SMEAR1_(x) >> 2))
+#define PV_RING_SMEAR4_(x)        (PV_RING_SMEAR2_(x) | (PV_RING_SMEAR2_(x) >> 4))
+#define PV_RING_SMEAR8_(x)        (PV_RING_SMEAR4_(x) | (PV_RING_SMEAR4_(x) >> 8))
+#define PV_RING_SMEAR16_(x)       (PV_RING_SMEAR8_(x) | (PV_RING_SMEAR8_(x) >> 16))
 #define PV_RING_ROUNDDOWN_POW2(x) (PV_RING_SMEAR16_(x) - (PV_RING_SMEAR16_(x) >> 1))
 
 /* Entries of ring type `name` that fit in `bytes` of shared memory (constant). */
 #define PV_CONST_RING_SIZE(name, bytes) \
-	PV_RING_ROUNDDOWN_POW2(((bytes) - PV_RING_HDR_SIZE) / \
-			       sizeof(union pv_##name##_sring_entry))
+	PV_RING_ROUNDDOWN_POW2(((bytes)-PV_RING_HDR_SIZE) / sizeof(union pv_##name##_sring_entry))
 
 /* Same from a pointer to the shared ring (Xen's __RING_SIZE). */
 #define PV_RING_SIZE_FOR(s, bytes) \
-	PV_RING_ROUNDDOWN_POW2(((bytes) - PV_RING_HDR_SIZE) / sizeof((s)->ring[0]))
+	PV_RING_ROUNDDOWN_POW2(((bytes)-PV_RING_HDR_SIZE) / sizeof((s)->ring[0]))
 
 /*
  * PV_DEFINE_RING_TYPES(name, req_type, rsp_type) declares
@@ -183,23 +182,19 @@ static inline void pv_ring_copy_entry(void *dst, const volatile void *src, uint3
 #define PV_RING_SIZE(r) ((r)->nr_ents)
 
 /* Front end: request slots not yet answered and reusable. */
-#define PV_RING_FREE_REQUESTS(r) \
-	(PV_RING_SIZE(r) - ((r)->req_prod_pvt - (r)->rsp_cons))
-#define PV_RING_FULL(r) (PV_RING_FREE_REQUESTS(r) == 0)
+#define PV_RING_FREE_REQUESTS(r) (PV_RING_SIZE(r) - ((r)->req_prod_pvt - (r)->rsp_cons))
+#define PV_RING_FULL(r)          (PV_RING_FREE_REQUESTS(r) == 0)
 
-#define PV_RING_NR_UNCONSUMED_RESPONSES(r) \
-	((pv_ring_idx_t)((r)->sring->rsp_prod - (r)->rsp_cons))
+#define PV_RING_NR_UNCONSUMED_RESPONSES(r) ((pv_ring_idx_t)((r)->sring->rsp_prod - (r)->rsp_cons))
 #define PV_RING_NR_UNCONSUMED_REQUESTS(r) \
-	pv_ring_unconsumed_requests((r)->sring->req_prod, (r)->req_cons, \
-				    (r)->rsp_prod_pvt, PV_RING_SIZE(r))
+	pv_ring_unconsumed_requests((r)->sring->req_prod, (r)->req_cons, (r)->rsp_prod_pvt, \
+				    PV_RING_SIZE(r))
 #define PV_RING_HAS_UNCONSUMED_RESPONSES(r) PV_RING_NR_UNCONSUMED_RESPONSES(r)
 #define PV_RING_HAS_UNCONSUMED_REQUESTS(r)  PV_RING_NR_UNCONSUMED_REQUESTS(r)
 
 /* Pointers into the shared page (read them through PV_RING_COPY_*). */
-#define PV_RING_GET_REQUEST(r, idx) \
-	(&((r)->sring->ring[(idx) & (PV_RING_SIZE(r) - 1)].req))
-#define PV_RING_GET_RESPONSE(r, idx) \
-	(&((r)->sring->ring[(idx) & (PV_RING_SIZE(r) - 1)].rsp))
+#define PV_RING_GET_REQUEST(r, idx)  (&((r)->sring->ring[(idx) & (PV_RING_SIZE(r) - 1)].req))
+#define PV_RING_GET_RESPONSE(r, idx) (&((r)->sring->ring[(idx) & (PV_RING_SIZE(r) - 1)].rsp))
 
 /* Copy entry idx into *dst once, before any check. */
 #define PV_RING_COPY_REQUEST(r, idx, dst) \

@@ -31,8 +31,8 @@ enum pv_xsd_sockmsg_type {
 	/* 20 was XS_RESTRICT, removed from Xen: never reuse it. */
 	PV_XS_RESET_WATCHES = PV_XS_SET_TARGET + 2,
 	PV_XS_DIRECTORY_PART,
-	PV_XS_TYPE_COUNT,       /* number of valid types in Xen 4.17 */
-	PV_XS_INVALID = 0xffff  /* never a valid type */
+	PV_XS_TYPE_COUNT,      /* number of valid types in Xen 4.17 */
+	PV_XS_INVALID = 0xffff /* never a valid type */
 };
 
 /* Legacy write-mode strings (unused by the protocol today, kept for completeness). */
@@ -47,10 +47,10 @@ struct pv_xsd_errors {
 	const char *errstring;
 };
 static const struct pv_xsd_errors pv_xsd_errors[] __attribute__((unused)) = {
-	{ 22, "EINVAL" }, { 13, "EACCES" }, { 17, "EEXIST" }, { 21, "EISDIR" },
-	{ 2, "ENOENT" }, { 12, "ENOMEM" }, { 28, "ENOSPC" }, { 5, "EIO" },
-	{ 39, "ENOTEMPTY" }, { 38, "ENOSYS" }, { 30, "EROFS" }, { 16, "EBUSY" },
-	{ 11, "EAGAIN" }, { 106, "EISCONN" }, { 7, "E2BIG" }, { 1, "EPERM" },
+	{ 22, "EINVAL" },    { 13, "EACCES" },   { 17, "EEXIST" }, { 21, "EISDIR" },
+	{ 2, "ENOENT" },     { 12, "ENOMEM" },   { 28, "ENOSPC" }, { 5, "EIO" },
+	{ 39, "ENOTEMPTY" }, { 38, "ENOSYS" },   { 30, "EROFS" },  { 16, "EBUSY" },
+	{ 11, "EAGAIN" },    { 106, "EISCONN" }, { 7, "E2BIG" },   { 1, "EPERM" },
 };
 
 /* Every message starts with this header, followed by `len` payload bytes. */
@@ -62,10 +62,7 @@ struct pv_xsd_sockmsg {
 };
 
 /* Fields of a PV_XS_WATCH_EVENT payload, in order. */
-enum pv_xs_watch_type {
-	PV_XS_WATCH_PATH = 0,
-	PV_XS_WATCH_TOKEN
-};
+enum pv_xs_watch_type { PV_XS_WATCH_PATH = 0, PV_XS_WATCH_TOKEN };
 
 /* The store ring page shared by a guest and the store daemon. Indices are free-running
  * byte counters; the byte at stream offset x is at PV_MASK_XENSTORE_IDX(x). */
@@ -73,19 +70,19 @@ enum pv_xs_watch_type {
 typedef uint32_t pv_xenstore_ring_idx_t;
 #define PV_MASK_XENSTORE_IDX(idx) ((idx) & (PV_XENSTORE_RING_SIZE - 1))
 struct pv_xenstore_domain_interface {
-	char req[PV_XENSTORE_RING_SIZE];  /* guest -> daemon requests */
-	char rsp[PV_XENSTORE_RING_SIZE];  /* daemon -> guest replies and watch events */
-	pv_xenstore_ring_idx_t req_cons;  /* advanced by the daemon */
-	pv_xenstore_ring_idx_t req_prod;  /* advanced by the guest */
-	pv_xenstore_ring_idx_t rsp_cons;  /* advanced by the guest */
-	pv_xenstore_ring_idx_t rsp_prod;  /* advanced by the daemon */
-	uint32_t server_features;         /* PV_XENSTORE_SERVER_FEATURE_*, set by the daemon */
-	uint32_t connection;              /* PV_XENSTORE_CONNECTED / _RECONNECT */
-	uint32_t error;                   /* PV_XENSTORE_ERROR_*, set by the daemon */
+	char req[PV_XENSTORE_RING_SIZE]; /* guest -> daemon requests */
+	char rsp[PV_XENSTORE_RING_SIZE]; /* daemon -> guest replies and watch events */
+	pv_xenstore_ring_idx_t req_cons; /* advanced by the daemon */
+	pv_xenstore_ring_idx_t req_prod; /* advanced by the guest */
+	pv_xenstore_ring_idx_t rsp_cons; /* advanced by the guest */
+	pv_xenstore_ring_idx_t rsp_prod; /* advanced by the daemon */
+	uint32_t server_features;        /* PV_XENSTORE_SERVER_FEATURE_*, set by the daemon */
+	uint32_t connection;             /* PV_XENSTORE_CONNECTED / _RECONNECT */
+	uint32_t error;                  /* PV_XENSTORE_ERROR_*, set by the daemon */
 };
 
 /* A payload over this kills the connection. */
-#define PV_XENSTORE_PAYLOAD_MAX 4096
+#define PV_XENSTORE_PAYLOAD_MAX  4096
 /* Paths over these get EINVAL. */
 #define PV_XENSTORE_ABS_PATH_MAX 3072
 #define PV_XENSTORE_REL_PATH_MAX 2048

@@ -18,25 +18,25 @@ extern char hypercall_page[4096];
  * hypervisor poison them) and memory is clobbered because arguments point at
  * buffers the hypervisor reads and writes. Unused argument registers are zeroed.
  */
-#define _hypercall5(type, name, a1, a2, a3, a4, a5)                                  \
-	({                                                                           \
-		register uint64_t hc_rax __asm__("rax");                             \
-		register uint64_t hc_rdi __asm__("rdi") = (uint64_t)(a1);            \
-		register uint64_t hc_rsi __asm__("rsi") = (uint64_t)(a2);            \
-		register uint64_t hc_rdx __asm__("rdx") = (uint64_t)(a3);            \
-		register uint64_t hc_r10 __asm__("r10") = (uint64_t)(a4);            \
-		register uint64_t hc_r8 __asm__("r8") = (uint64_t)(a5);              \
-		__asm__ volatile("call hypercall_page + %c[off]"                     \
-				 : "=r"(hc_rax), "+r"(hc_rdi), "+r"(hc_rsi),         \
-				   "+r"(hc_rdx), "+r"(hc_r10), "+r"(hc_r8)           \
+#define _hypercall5(type, name, a1, a2, a3, a4, a5) \
+	({ \
+		register uint64_t hc_rax __asm__("rax"); \
+		register uint64_t hc_rdi __asm__("rdi") = (uint64_t)(a1); \
+		register uint64_t hc_rsi __asm__("rsi") = (uint64_t)(a2); \
+		register uint64_t hc_rdx __asm__("rdx") = (uint64_t)(a3); \
+		register uint64_t hc_r10 __asm__("r10") = (uint64_t)(a4); \
+		register uint64_t hc_r8 __asm__("r8") = (uint64_t)(a5); \
+		__asm__ volatile("call hypercall_page + %c[off]" \
+				 : "=r"(hc_rax), "+r"(hc_rdi), "+r"(hc_rsi), "+r"(hc_rdx), \
+				   "+r"(hc_r10), "+r"(hc_r8) \
 				 : [off] "i"(PV_HYPERCALL_##name * PV_HCALL_SLOT_SIZE) \
-				 : "memory", "cc");                                  \
-		(type)hc_rax;                                                        \
+				 : "memory", "cc"); \
+		(type) hc_rax; \
 	})
 #define _hypercall4(type, name, a1, a2, a3, a4) _hypercall5(type, name, a1, a2, a3, a4, 0)
-#define _hypercall3(type, name, a1, a2, a3) _hypercall5(type, name, a1, a2, a3, 0, 0)
-#define _hypercall2(type, name, a1, a2) _hypercall5(type, name, a1, a2, 0, 0, 0)
-#define _hypercall1(type, name, a1) _hypercall5(type, name, a1, 0, 0, 0, 0)
+#define _hypercall3(type, name, a1, a2, a3)     _hypercall5(type, name, a1, a2, a3, 0, 0)
+#define _hypercall2(type, name, a1, a2)         _hypercall5(type, name, a1, a2, 0, 0, 0)
+#define _hypercall1(type, name, a1)             _hypercall5(type, name, a1, 0, 0, 0, 0)
 
 /* Each wrapper returns the hypervisor's result: >= 0, or a negative PV_E* value. */
 
@@ -56,7 +56,9 @@ static inline int HYPERVISOR_sched_op(int cmd, void *arg)
  * a checkpoint, or a save that failed), or a negative PV_E*. */
 static inline int HYPERVISOR_suspend(uint64_t start_info_gfn)
 {
-	struct { uint32_t reason; } r = { 2 /* PV_SHUTDOWN_suspend */ };
+	struct {
+		uint32_t reason;
+	} r = { 2 /* PV_SHUTDOWN_suspend */ };
 
 	return _hypercall3(int, sched_op, 2 /* PV_SCHEDOP_shutdown */, (uintptr_t)&r,
 			   start_info_gfn);
