@@ -34,18 +34,33 @@
 #define PV_ELFNOTE_DUMPCORE_FORMAT_VERSION 0x2000003
 
 #ifdef __ASSEMBLY__
+/* gas macros, not C: */
+/* clang-format off */
 /* One note in section .note.Xen: owner "Xen" (namesz 4), the descriptor padded to 4
  * bytes. gas drops the quotes of a macro argument, so strings and numbers get a
  * macro each: xen_note_str TYPE, "text" and xen_note_quad TYPE, value. */
-.macro xen_note_begin type.balign 4.long 4.long 2f - 1f.long	\type.asciz "Xen".balign 4 1
-    :.endm
+.macro xen_note_begin type
+	.balign 4
+	.long	4
+	.long	2f - 1f
+	.long	\type
+	.asciz	"Xen"
+	.balign 4
+1:
+.endm
 
-	     .macro xen_note_str type,
-	value xen_note_begin \type.asciz "\value" 2 :.balign 4
-							     .endm
+.macro xen_note_str type, value
+	xen_note_begin \type
+	.asciz	"\value"
+2:	.balign 4
+.endm
 
-							     .macro xen_note_quad type,
-	value xen_note_begin \type.quad	\value 2 :.balign 4.endm
+.macro xen_note_quad type, value
+	xen_note_begin \type
+	.quad	\value
+2:	.balign 4
+.endm
+/* clang-format on */
 #endif
 
 #endif
