@@ -34,7 +34,7 @@
 #define PV_ELFNOTE_DUMPCORE_FORMAT_VERSION 0x2000003
 
 #ifdef __ASSEMBLY__
-/* gas macros, not C: clang-format would join their lines */
+/* gas macros, not C: */
 /* clang-format off */
 /* One note in section .note.Xen: owner "Xen" (namesz 4), the descriptor padded to 4
  * bytes. gas drops the quotes of a macro argument, so strings and numbers get a
