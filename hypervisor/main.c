@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		log_info("SIGHUP ignored");
 	log_info("signal %d: destroying every domain and stopping", sig);
 	domain_destroy_all(SHUTDOWN_WAIT_MS);
+	engines_fini(); /* before dcg_fini: the waiting launcher holds a cgroup */
 	dcg_fini();
 	cleanup_files();
 	return 0;

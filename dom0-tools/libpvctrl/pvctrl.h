@@ -27,6 +27,77 @@ void pvctrl_close(struct pvctrl *h);
 int pvctrl_request(struct pvctrl *h, uint32_t op, const void *req, size_t req_len, void *rsp,
 		   size_t rsp_max, size_t *rsp_len, int *fd_out);
 
+/*
+ * Pipelined requests: queue up to PVCTRL_BATCH_MAX calls, then pvctrl_batch_run
+ * sends them in one write and reads the answers in order (the hypervisor runs a
+ * connection's requests in order), so n calls cost one round trip and one wake-up
+ * of the hypervisor instead of n. No call may need an earlier one's answer to be
+ * formed. Each queued call stores its result (>= 0 or -errno, as its synchronous
+ * twin returns) in *ret and its decoded outputs where its pvctrl_q_* says; a call
+ * that could not be queued (batch full) gets -E2BIG. pvctrl_batch_run returns 0
+ * once every answer was read, or -errno when the connection failed (then the
+ * results are not valid). The synchronous calls below are batches of one.
+ */
+#define PVCTRL_BATCH_MAX 12
+#define PVCTRL_ARG_MAX   192 /* the largest inline argument: pv_domctl, pv_sysctl */
+struct pvctrl_slot {
+	struct pv_privcmd_hdr hdr;
+	struct pv_privcmd_hypercall hc; /* OP_HYPERCALL: followed by arg, then buf */
+	int is_hc;
+	/* the payload (a hypercall's arg), copied; decoded in place as a struct pv_domctl
+	 * or pv_sysctl (64-bit members), hence their alignment */
+	_Alignas(uint64_t) uint8_t arg[PVCTRL_ARG_MAX];
+	const void *req; /* a payload of the caller's (arg unused) */
+	size_t req_len;
+	const void *buf; /* a hypercall's buf, sent from here */
+	size_t buf_len;
+	void *rsp; /* reply payload (a hypercall's arg) goes here */
+	size_t rsp_max;
+	size_t rsp_len;
+	void *rbuf; /* a hypercall's buf comes back here (NULL: dropped) */
+	int fd;     /* descriptor passed with the reply, or -1 */
+	int rc;
+	int *ret;
+	void (*done)(struct pvctrl_slot *s, void *out); /* decode on success */
+	void *out;
+};
+struct pvctrl_batch {
+	struct pvctrl *h;
+	unsigned n;
+	struct pvctrl_slot s[PVCTRL_BATCH_MAX];
+};
+void pvctrl_batch_init(struct pvctrl_batch *b, struct pvctrl *h);
+int pvctrl_batch_run(struct pvctrl_batch *b);
+/* Queue a raw request (as pvctrl_request), a hypercall (as pvctrl_hypercall: arg is
+ * copied in, and copied back to arg_out when not NULL; buf is sent from where it
+ * is and its answer written to rbuf when not NULL), a domctl / sysctl. The slot,
+ * or NULL when the batch is full (then *ret is -E2BIG). */
+struct pvctrl_slot *pvctrl_q_request(struct pvctrl_batch *b, uint32_t op, const void *req,
+				     size_t req_len, void *rsp, size_t rsp_max, int *ret);
+struct pvctrl_slot *pvctrl_q_hypercall(struct pvctrl_batch *b, unsigned nr, const uint64_t a[5],
+				       const void *arg, size_t arg_len, void *arg_out,
+				       const void *buf, size_t buf_len, void *rbuf, int *ret);
+struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc, const void *buf,
+				    size_t buf_len, void *rbuf, int *ret);
+/* The calls of a domain build, queued (outputs written when the batch has run). */
+void pvctrl_q_physinfo(struct pvctrl_batch *b, struct pv_sysctl_physinfo *pi, int *ret);
+void pvctrl_q_domain_create(struct pvctrl_batch *b, uint32_t flags, uint32_t max_vcpus,
+			    const uint8_t uuid[16], pv_domid_t *domid, int *ret);
+void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb, int *ret);
+void pvctrl_q_domain_unpause(struct pvctrl_batch *b, pv_domid_t domid, int *ret);
+void pvctrl_q_domext_set(struct pvctrl_batch *b, struct pv_privcmd_domext *e, int *ret);
+/* *ret is the port (>= 0) or -errno */
+void pvctrl_q_evtchn_alloc_unbound(struct pvctrl_batch *b, pv_domid_t dom, pv_domid_t remote,
+				   int *ret);
+/* the domain's memory fd to *fd (-1 on failure; the caller closes it), its layout
+ * to *info; map it MAP_SHARED or pwrite into it */
+void pvctrl_q_memory_fd(struct pvctrl_batch *b, pv_domid_t domid, struct pv_privcmd_memory *info,
+			int *fd, int *ret);
+void pvctrl_q_hypercall_init(struct pvctrl_batch *b, pv_domid_t domid, uint64_t gpfn, int *ret);
+/* ctx is sent from where it is: keep it until the batch has run */
+void pvctrl_q_vcpu_setcontext(struct pvctrl_batch *b, pv_domid_t domid, unsigned vcpu,
+			      const struct pv_vcpu_guest_context *ctx, int *ret);
+
 /* A hypercall as dom0. `arg` is visible to the hypervisor at PV_PRIVCMD_ARG_ADDR,
  * `buf` at PV_PRIVCMD_BUF_ADDR; both are updated in place. Returns the result. */
 int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *arg,

@@ -229,12 +229,35 @@ int pvctrl_evtchn_wait(struct pvctrl_evtchn *x, int timeout_ms)
 	return port;
 }
 
-int pvctrl_evtchn_alloc_unbound(struct pvctrl *h, pv_domid_t dom, pv_domid_t remote)
+static void done_port(struct pvctrl_slot *s, void *out)
+{
+	(void)out;
+	*s->ret = (int)((struct pv_evtchn_alloc_unbound *)(void *)s->arg)->port;
+}
+
+void pvctrl_q_evtchn_alloc_unbound(struct pvctrl_batch *b, pv_domid_t dom, pv_domid_t remote,
+				   int *ret)
 {
 	struct pv_evtchn_alloc_unbound op = { .dom = dom, .remote_dom = remote };
-	int rc = evtchn_op(h, PV_EVTCHNOP_alloc_unbound, &op, sizeof(op));
+	uint64_t a[5] = { PV_EVTCHNOP_alloc_unbound, PV_PRIVCMD_ARG_ADDR };
+	struct pvctrl_slot *s = pvctrl_q_hypercall(b, PV_HYPERCALL_event_channel_op, a, &op,
+						   sizeof(op), NULL, NULL, 0, NULL, ret);
 
-	return rc < 0 ? rc : (int)op.port;
+	if (s) {
+		s->rsp = s->arg;
+		s->done = done_port;
+	}
+}
+
+int pvctrl_evtchn_alloc_unbound(struct pvctrl *h, pv_domid_t dom, pv_domid_t remote)
+{
+	struct pvctrl_batch b;
+	int ret, rc;
+
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_evtchn_alloc_unbound(&b, dom, remote, &ret);
+	rc = pvctrl_batch_run(&b);
+	return rc < 0 ? rc : ret;
 }
 
 int pvctrl_evtchn_status(struct pvctrl *h, pv_domid_t dom, uint32_t port,

@@ -13,33 +13,24 @@
 int pvctrl_hypercall(struct pvctrl *h, unsigned nr, const uint64_t a[5], void *arg,
 		     size_t arg_len, void *buf, size_t buf_len)
 {
-	struct pv_privcmd_hypercall hc = { .nr = nr,
-					   .arg_len = (uint32_t)arg_len,
-					   .buf_len = (uint32_t)buf_len };
-	size_t total = sizeof(hc) + arg_len + buf_len, got = 0;
-	uint8_t small[256], *msg = small; /* most calls (event channels, domctl) fit */
-	int rc;
+	struct pvctrl_batch b;
+	int ret, rc;
 
-	if (total > PV_PRIVCMD_MAX_MSG - sizeof(struct pv_privcmd_hdr))
-		return -E2BIG;
-	if (total > sizeof(small) && !(msg = malloc(total)))
-		return -ENOMEM;
-	memcpy(hc.a, a, sizeof(hc.a));
-	memcpy(msg, &hc, sizeof(hc));
-	if (arg_len)
-		memcpy(msg + sizeof(hc), arg, arg_len);
-	if (buf_len)
-		memcpy(msg + sizeof(hc) + arg_len, buf, buf_len);
-	rc = pvctrl_request(h, PV_PRIVCMD_OP_HYPERCALL, msg, total, msg, total, &got, NULL);
-	if (got == arg_len + buf_len) {
-		if (arg_len)
-			memcpy(arg, msg, arg_len);
-		if (buf_len)
-			memcpy(buf, msg + arg_len, buf_len);
-	}
-	if (msg != small)
-		free(msg);
-	return rc;
+	pvctrl_batch_init(&b, h);
+	if (!pvctrl_q_hypercall(&b, nr, a, arg, arg_len, arg, buf, buf_len, buf, &ret))
+		return ret;
+	rc = pvctrl_batch_run(&b);
+	return rc < 0 ? rc : ret;
+}
+
+struct pvctrl_slot *pvctrl_q_domctl(struct pvctrl_batch *b, struct pv_domctl *dc, const void *buf,
+				    size_t buf_len, void *rbuf, int *ret)
+{
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+
+	dc->interface_version = PV_DOMCTL_INTERFACE_VERSION;
+	return pvctrl_q_hypercall(b, PV_HYPERCALL_domctl, a, dc, sizeof(*dc), dc, buf, buf_len,
+				  rbuf, ret);
 }
 
 int pvctrl_domctl(struct pvctrl *h, struct pv_domctl *dc, void *buf, size_t buf_len)
@@ -58,6 +49,138 @@ int pvctrl_sysctl(struct pvctrl *h, struct pv_sysctl *sc, void *buf, size_t buf_
 	return pvctrl_hypercall(h, PV_HYPERCALL_sysctl, a, sc, sizeof(*sc), buf, buf_len);
 }
 
+/* A call queued on its own: run the batch of one, the result as the call's. */
+static int run_one(struct pvctrl_batch *b, const int *ret)
+{
+	int rc = pvctrl_batch_run(b);
+
+	return rc < 0 ? rc : *ret;
+}
+
+/* A domctl whose answer is decoded by done into out, kept in the slot (the slot's
+ * arg holds the domctl as the hypervisor answered it). */
+static struct pvctrl_slot *q_domctl_kept(struct pvctrl_batch *b, struct pv_domctl *dc,
+					 void (*done)(struct pvctrl_slot *, void *), void *out,
+					 int *ret)
+{
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+	struct pvctrl_slot *s;
+
+	dc->interface_version = PV_DOMCTL_INTERFACE_VERSION;
+	s = pvctrl_q_hypercall(b, PV_HYPERCALL_domctl, a, dc, sizeof(*dc), NULL, NULL, 0, NULL,
+			       ret);
+	if (s) {
+		s->rsp = s->arg;
+		s->done = done;
+		s->out = out;
+	}
+	return s;
+}
+
+static void done_physinfo(struct pvctrl_slot *s, void *out)
+{
+	memcpy(out, &((struct pv_sysctl *)(void *)s->arg)->u.physinfo,
+	       sizeof(struct pv_sysctl_physinfo));
+}
+
+void pvctrl_q_physinfo(struct pvctrl_batch *b, struct pv_sysctl_physinfo *pi, int *ret)
+{
+	struct pv_sysctl sc = { .cmd = PV_SYSCTL_physinfo,
+				.interface_version = PV_SYSCTL_INTERFACE_VERSION };
+	uint64_t a[5] = { PV_PRIVCMD_ARG_ADDR };
+	struct pvctrl_slot *s = pvctrl_q_hypercall(b, PV_HYPERCALL_sysctl, a, &sc, sizeof(sc),
+						   NULL, NULL, 0, NULL, ret);
+
+	if (s) {
+		s->rsp = s->arg;
+		s->done = done_physinfo;
+		s->out = pi;
+	}
+}
+
+static void done_create(struct pvctrl_slot *s, void *out)
+{
+	*(pv_domid_t *)out = ((struct pv_domctl *)(void *)s->arg)->domain;
+}
+
+void pvctrl_q_domain_create(struct pvctrl_batch *b, uint32_t flags, uint32_t max_vcpus,
+			    const uint8_t uuid[16], pv_domid_t *domid, int *ret)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_createdomain };
+
+	dc.u.createdomain.flags = flags;
+	dc.u.createdomain.max_vcpus = max_vcpus;
+	dc.u.createdomain.max_evtchn_port = 4095;
+	dc.u.createdomain.max_grant_frames = -1;
+	dc.u.createdomain.max_maptrack_frames = -1;
+	dc.u.createdomain.grant_opts = PV_DOMCTL_GRANT_version(1);
+	if (uuid)
+		memcpy(dc.u.createdomain.handle, uuid, 16);
+	q_domctl_kept(b, &dc, done_create, domid, ret);
+}
+
+void pvctrl_q_domain_max_mem(struct pvctrl_batch *b, pv_domid_t domid, uint64_t max_kb, int *ret)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_max_mem, .domain = domid };
+
+	dc.u.max_mem.max_memkb = max_kb;
+	q_domctl_kept(b, &dc, NULL, NULL, ret);
+}
+
+void pvctrl_q_domain_unpause(struct pvctrl_batch *b, pv_domid_t domid, int *ret)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_unpausedomain, .domain = domid };
+
+	q_domctl_kept(b, &dc, NULL, NULL, ret);
+}
+
+void pvctrl_q_hypercall_init(struct pvctrl_batch *b, pv_domid_t domid, uint64_t gpfn, int *ret)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };
+
+	dc.u.hypercall_init.gmfn = gpfn;
+	q_domctl_kept(b, &dc, NULL, NULL, ret);
+}
+
+void pvctrl_q_vcpu_setcontext(struct pvctrl_batch *b, pv_domid_t domid, unsigned vcpu,
+			      const struct pv_vcpu_guest_context *ctx, int *ret)
+{
+	struct pv_domctl dc = { .cmd = PV_DOMCTL_setvcpucontext, .domain = domid };
+	struct pvctrl_slot *s;
+
+	dc.u.vcpucontext.vcpu = vcpu;
+	dc.u.vcpucontext.ctxt = PV_PRIVCMD_BUF_ADDR;
+	s = q_domctl_kept(b, &dc, NULL, NULL, ret);
+	if (s) { /* the context goes from the caller's copy; its echo is dropped */
+		s->buf = ctx;
+		s->buf_len = sizeof(*ctx);
+		s->hc.buf_len = (uint32_t)sizeof(*ctx);
+	}
+}
+
+void pvctrl_q_domext_set(struct pvctrl_batch *b, struct pv_privcmd_domext *e, int *ret)
+{
+	pvctrl_q_request(b, PV_PRIVCMD_OP_DOMEXT_SET, e, sizeof(*e), e, sizeof(*e), ret);
+}
+
+void pvctrl_q_memory_fd(struct pvctrl_batch *b, pv_domid_t domid, struct pv_privcmd_memory *info,
+			int *fd, int *ret)
+{
+	struct pvctrl_slot *s;
+
+	*fd = -1;
+	s = pvctrl_q_request(b, PV_PRIVCMD_OP_MAP_FOREIGN, NULL, 0, info, sizeof(*info), ret);
+	if (!s)
+		return;
+	/* the domid goes inline, in the slot */
+	memset(s->arg, 0, sizeof(struct pv_privcmd_domid));
+	((struct pv_privcmd_domid *)(void *)s->arg)->domid = domid;
+	s->req = s->arg;
+	s->req_len = sizeof(struct pv_privcmd_domid);
+	s->done = pvctrl_slot_take_fd;
+	s->out = fd;
+}
+
 static int domctl_simple(struct pvctrl *h, uint32_t cmd, pv_domid_t domid)
 {
 	struct pv_domctl dc = { .cmd = cmd, .domain = domid };
@@ -68,21 +191,12 @@ static int domctl_simple(struct pvctrl *h, uint32_t cmd, pv_domid_t domid)
 int pvctrl_domain_create(struct pvctrl *h, uint32_t flags, uint32_t max_vcpus,
 			 const uint8_t uuid[16], pv_domid_t *domid)
 {
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_createdomain };
-	int rc;
+	struct pvctrl_batch b;
+	int ret;
 
-	dc.u.createdomain.flags = flags;
-	dc.u.createdomain.max_vcpus = max_vcpus;
-	dc.u.createdomain.max_evtchn_port = 4095;
-	dc.u.createdomain.max_grant_frames = -1;
-	dc.u.createdomain.max_maptrack_frames = -1;
-	dc.u.createdomain.grant_opts = PV_DOMCTL_GRANT_version(1);
-	if (uuid)
-		memcpy(dc.u.createdomain.handle, uuid, 16);
-	rc = pvctrl_domctl(h, &dc, NULL, 0);
-	if (rc == 0)
-		*domid = dc.domain;
-	return rc;
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_domain_create(&b, flags, max_vcpus, uuid, domid, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_domain_destroy(struct pvctrl *h, pv_domid_t domid)
@@ -97,7 +211,12 @@ int pvctrl_domain_pause(struct pvctrl *h, pv_domid_t domid)
 
 int pvctrl_domain_unpause(struct pvctrl *h, pv_domid_t domid)
 {
-	return domctl_simple(h, PV_DOMCTL_unpausedomain, domid);
+	struct pvctrl_batch b;
+	int ret;
+
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_domain_unpause(&b, domid, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_domain_shutdown(struct pvctrl *h, pv_domid_t domid, unsigned reason)
@@ -121,10 +240,12 @@ int pvctrl_domain_getinfo(struct pvctrl *h, pv_domid_t domid,
 
 int pvctrl_domain_max_mem(struct pvctrl *h, pv_domid_t domid, uint64_t max_kb)
 {
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_max_mem, .domain = domid };
+	struct pvctrl_batch b;
+	int ret;
 
-	dc.u.max_mem.max_memkb = max_kb;
-	return pvctrl_domctl(h, &dc, NULL, 0);
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_domain_max_mem(&b, domid, max_kb, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t seconds)
@@ -138,12 +259,12 @@ int pvctrl_domain_set_time_offset(struct pvctrl *h, pv_domid_t domid, int64_t se
 int pvctrl_vcpu_setcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
 			   const struct pv_vcpu_guest_context *ctx)
 {
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_setvcpucontext, .domain = domid };
-	struct pv_vcpu_guest_context copy = *ctx;
+	struct pvctrl_batch b;
+	int ret;
 
-	dc.u.vcpucontext.vcpu = vcpu;
-	dc.u.vcpucontext.ctxt = PV_PRIVCMD_BUF_ADDR;
-	return pvctrl_domctl(h, &dc, &copy, sizeof(copy));
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_vcpu_setcontext(&b, domid, vcpu, ctx, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_vcpu_getcontext(struct pvctrl *h, pv_domid_t domid, unsigned vcpu,
@@ -221,16 +342,22 @@ int pvctrl_dirty_log_stop(struct pvctrl *h, pv_domid_t domid)
 
 int pvctrl_hypercall_init(struct pvctrl *h, pv_domid_t domid, uint64_t gpfn)
 {
-	struct pv_domctl dc = { .cmd = PV_DOMCTL_hypercall_init, .domain = domid };
+	struct pvctrl_batch b;
+	int ret;
 
-	dc.u.hypercall_init.gmfn = gpfn;
-	return pvctrl_domctl(h, &dc, NULL, 0);
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_hypercall_init(&b, domid, gpfn, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_domext_set(struct pvctrl *h, struct pv_privcmd_domext *e)
 {
-	return pvctrl_request(h, PV_PRIVCMD_OP_DOMEXT_SET, e, sizeof(*e), e, sizeof(*e), NULL,
-			      NULL);
+	struct pvctrl_batch b;
+	int ret;
+
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_domext_set(&b, e, &ret);
+	return run_one(&b, &ret);
 }
 
 /* A request without payload answered by an array (one entry per domain, at most
@@ -349,12 +476,12 @@ int pvctrl_wait_domain(struct pvctrl *h, pv_domid_t domid, uint32_t timeout_ms)
 
 int pvctrl_physinfo(struct pvctrl *h, struct pv_sysctl_physinfo *pi)
 {
-	struct pv_sysctl sc = { .cmd = PV_SYSCTL_physinfo };
-	int rc = pvctrl_sysctl(h, &sc, NULL, 0);
+	struct pvctrl_batch b;
+	int ret;
 
-	if (rc == 0)
-		*pi = sc.u.physinfo;
-	return rc;
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_physinfo(&b, pi, &ret);
+	return run_one(&b, &ret);
 }
 
 int pvctrl_walls(struct pvctrl *h, struct pv_privcmd_walls *w)

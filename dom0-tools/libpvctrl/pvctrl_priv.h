@@ -9,4 +9,8 @@ struct pvctrl {
 	uint32_t seq;
 };
 
+struct pvctrl_slot;
+/* A slot's done: the descriptor passed with the answer goes to *(int *)out. */
+void pvctrl_slot_take_fd(struct pvctrl_slot *s, void *out);
+
 #endif

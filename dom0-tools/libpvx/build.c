@@ -10,56 +10,71 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "libpvx/pvx.h"
+#include "libpvx/build_priv.h"
 #include "pvisor/pvisor.h"
 #include "util.h"
 
 #define BOOT_STACK_PAGES 4
 #define PAGE_ROUND(x)    (((x) + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1))
 
-struct boot_layout {
-	uint64_t ramdisk, ramdisk_len; /* guest-physical */
-	uint64_t start_info, store, console, stack_top, end;
-};
-
-static int build_ramdisk(const struct domcfg *dc, uint8_t *ram, uint64_t at, uint64_t room,
-			 uint64_t *len, struct pvx_err *err)
+/* The ramdisk's file, opened and sized for the layout; copied in by build_finish. */
+static int build_ramdisk_open(const struct domcfg *dc, struct build_calls *c, uint64_t room,
+			      struct pvx_err *err)
 {
 	char *path = domcfg_path_resolve(dc, dc->ramdisk);
 	struct stat st;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	c->ramdisk_fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (c->ramdisk_fd < 0 || fstat(c->ramdisk_fd, &st) < 0) {
 		rc = -errno;
 		pvx_fail(err, rc, "ramdisk '%s': %s", path ? path : dc->ramdisk, strerror(errno));
 	} else if ((uint64_t)st.st_size > room) {
 		rc = -ENOSPC;
 		pvx_fail(err, rc, "ramdisk '%s' (%lu KiB) does not fit in the domain's memory",
 			 path, (unsigned long)(st.st_size >> 10));
-	} else if (util_read_full(fd, ram + at, st.st_size) != st.st_size) {
-		rc = -EIO;
-		pvx_fail(err, rc, "ramdisk '%s': short read", path);
+	} else {
+		c->bl.ramdisk_len = (uint64_t)st.st_size;
 	}
-	*len = rc == 0 ? (uint64_t)st.st_size : 0;
-	if (fd >= 0)
-		close(fd);
 	free(path);
 	return rc;
 }
 
-static int build_layout(const struct domcfg *dc, const struct elf_image *img, uint8_t *ram,
-			uint64_t ram_bytes, struct boot_layout *bl, struct pvx_err *err)
+/* Copy the ramdisk file into guest RAM at bl.ramdisk (pwrite, no map of RAM). */
+static int build_ramdisk_copy(struct build_calls *c, const struct domcfg *dc, struct pvx_err *err)
 {
+	enum { CHUNK = 64 << 10 };
+	char *chunk = malloc(CHUNK);
+	uint64_t done = 0;
+	int rc = 0;
+
+	while (chunk && rc == 0 && done < c->bl.ramdisk_len) {
+		size_t want = c->bl.ramdisk_len - done < CHUNK ? c->bl.ramdisk_len - done : CHUNK;
+		ssize_t n = pread(c->ramdisk_fd, chunk, want, (off_t)done);
+
+		if (n <= 0 ||
+		    pwrite(c->memfd, chunk, (size_t)n, (off_t)(c->bl.ramdisk + done)) != n)
+			rc = pvx_fail(err, -EIO, "ramdisk '%s': short read or write",
+				      dc->ramdisk);
+		done += n > 0 ? (uint64_t)n : 0;
+	}
+	free(chunk);
+	return chunk ? rc : pvx_fail(err, -ENOMEM, "out of memory");
+}
+
+/* Where everything goes: kernel, ramdisk, start_info, store and console pages,
+ * boot stack. RAM is a fresh memfd: every page reads as zero already. */
+static int build_layout(const struct domcfg *dc, const struct elf_image *img, uint64_t ram_bytes,
+			struct build_calls *c, struct pvx_err *err)
+{
+	struct build_layout *bl = &c->bl;
 	uint64_t pos = PAGE_ROUND(img->pend);
 	int rc;
 
-	memset(bl, 0, sizeof(*bl));
 	if (dc->ramdisk) {
 		if (pos >= ram_bytes)
 			return pvx_fail(err, -ENOSPC, "no memory left for the ramdisk");
-		rc = build_ramdisk(dc, ram, pos, ram_bytes - pos, &bl->ramdisk_len, err);
-		if (rc)
+		if ((rc = build_ramdisk_open(dc, c, ram_bytes - pos, err)) < 0)
 			return rc;
 		bl->ramdisk = pos;
 		pos = PAGE_ROUND(pos + bl->ramdisk_len);
@@ -74,30 +89,33 @@ static int build_layout(const struct domcfg *dc, const struct elf_image *img, ui
 				"kernel and boot data need %lu KiB but the domain has "
 				"%lu KiB of memory; raise memory=",
 				(unsigned long)(bl->end >> 10), (unsigned long)(ram_bytes >> 10));
-	memset(ram + bl->start_info, 0, bl->end - bl->start_info);
 	return 0;
 }
 
-static void build_start_info(const struct domcfg *dc, const struct pv_privcmd_memory *mi,
-			     const struct boot_layout *bl, const struct pvx_boot_ports *bp,
-			     uint8_t *ram)
+/* start_info, written into its page of guest RAM. */
+static int build_start_info(const struct domcfg *dc, const struct build_calls *c,
+			    const struct pvx_boot_ports *bp)
 {
-	struct pv_start_info *si = (void *)(ram + bl->start_info);
+	const struct build_layout *bl = &c->bl;
+	struct pv_start_info si;
 
-	memset(si, 0, sizeof(*si));
-	snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-	si->nr_pages = dc->memory_mib * 256;
-	si->shared_info = mi->special_off + PV_SPECIAL_SHARED_INFO * PV_PAGE_SIZE;
-	si->store_mfn = bl->store / PV_PAGE_SIZE;
-	si->store_evtchn = bp->store_port;
-	si->console.domU.mfn = bl->console / PV_PAGE_SIZE;
-	si->console.domU.evtchn = bp->console_port;
+	memset(&si, 0, sizeof(si));
+	snprintf(si.magic, sizeof(si.magic), "xen-3.0-x86_64");
+	si.nr_pages = dc->memory_mib * 256;
+	si.shared_info = c->mi.special_off + PV_SPECIAL_SHARED_INFO * PV_PAGE_SIZE;
+	si.store_mfn = bl->store / PV_PAGE_SIZE;
+	si.store_evtchn = bp->store_port;
+	si.console.domU.mfn = bl->console / PV_PAGE_SIZE;
+	si.console.domU.evtchn = bp->console_port;
 	if (bl->ramdisk_len) {
-		si->mod_start = PV_PHYSMAP_BASE + bl->ramdisk;
-		si->mod_len = bl->ramdisk_len;
+		si.mod_start = PV_PHYSMAP_BASE + bl->ramdisk;
+		si.mod_len = bl->ramdisk_len;
 	}
 	if (dc->cmdline)
-		snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", dc->cmdline);
+		snprintf((char *)si.cmd_line, sizeof(si.cmd_line), "%s", dc->cmdline);
+	return pwrite(c->memfd, &si, sizeof(si), (off_t)bl->start_info) == (ssize_t)sizeof(si)
+		       ? 0
+		       : -EIO;
 }
 
 /* Does the kernel's XEN_ELFNOTE_FEATURES list `name` ('|'-separated, '!' = required)? */
@@ -127,78 +145,119 @@ static void build_vcpu0_ring(struct pv_vcpu_guest_context *ctx, const struct dom
 	ctx->user_regs.ss = ring0 ? PV_FLAT_RING0_SS : PV_FLAT_KERNEL_SS;
 }
 
-static int build_vcpu0(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-		       const struct elf_image *img, const struct boot_layout *bl)
+static void build_vcpu0(struct build_calls *c, const struct domcfg *dc,
+			const struct elf_image *img)
 {
-	struct pv_vcpu_guest_context *ctx = calloc(1, sizeof(*ctx));
-	int rc;
+	struct pv_vcpu_guest_context *ctx = &c->ctx;
 
-	if (!ctx)
-		return -ENOMEM;
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->user_regs.rip = img->entry;
-	ctx->user_regs.rsp = PV_PHYSMAP_BASE + bl->stack_top;
-	ctx->user_regs.rsi = PV_PHYSMAP_BASE + bl->start_info;
+	ctx->user_regs.rsp = PV_PHYSMAP_BASE + c->bl.stack_top;
+	ctx->user_regs.rsi = PV_PHYSMAP_BASE + c->bl.start_info;
 	ctx->user_regs.rflags = 0x202;
 	build_vcpu0_ring(ctx, dc, img);
-	rc = pvctrl_vcpu_setcontext(h, domid, 0, ctx);
-	free(ctx);
+}
+
+static uint64_t build_hcall_gpfn(const struct elf_image *img)
+{
+	return (img->hypercall_page - PV_PHYSMAP_BASE) / PV_PAGE_SIZE;
+}
+
+int build_queue(struct pvctrl_batch *b, struct build_calls *c, pv_domid_t domid,
+		const struct domcfg *dc, const struct elf_image *img, struct pvx_err *err)
+{
+	int rc;
+
+	c->memfd = c->ramdisk_fd = -1;
+	memset(&c->bl, 0, sizeof(c->bl));
+	if (!img->has_hypercall_page)
+		return pvx_fail(err, -ENOEXEC,
+				"kernel has no HYPERCALL_PAGE ELF note; see "
+				"docs/PORTING.md");
+	if ((rc = build_layout(dc, img, dc->memory_mib << 20, c, err)) < 0)
+		return rc;
+	build_vcpu0(c, dc, img);
+	/* the store and console ports: unbound ports of the guest that dom0 (xsd,
+	 * pvconsoled) binds when it connects */
+	pvctrl_q_domain_max_mem(b, domid, dc->maxmem_mib * 1024, &c->rc_maxmem);
+	pvctrl_q_evtchn_alloc_unbound(b, domid, 0, &c->rc_store_port);
+	pvctrl_q_evtchn_alloc_unbound(b, domid, 0, &c->rc_console_port);
+	pvctrl_q_memory_fd(b, domid, &c->mi, &c->memfd, &c->rc_mem);
+	/* the hypervisor writes this page: the image's copy of it is not loaded */
+	pvctrl_q_hypercall_init(b, domid, build_hcall_gpfn(img), &c->rc_hcall);
+	pvctrl_q_vcpu_setcontext(b, domid, 0, &c->ctx, &c->rc_ctx);
+	return 0;
+}
+
+static int build_check_answers(const struct build_calls *c, struct pvx_err *err)
+{
+	int port_rc = c->rc_store_port < 0 ? c->rc_store_port : c->rc_console_port;
+
+	if (c->rc_maxmem < 0)
+		return pvx_fail(err, c->rc_maxmem, "setting maxmem: %s", strerror(-c->rc_maxmem));
+	if (port_rc < 0)
+		return pvx_fail(err, port_rc,
+				"allocating the store and console event channels: %s",
+				strerror(-port_rc));
+	if (c->rc_mem < 0 || c->memfd < 0)
+		return pvx_fail(err, c->rc_mem < 0 ? c->rc_mem : -EPROTO,
+				"getting the domain's memory: %s",
+				strerror(c->rc_mem < 0 ? -c->rc_mem : EPROTO));
+	if (c->rc_hcall < 0)
+		return pvx_fail(err, c->rc_hcall, "writing the hypercall page: %s",
+				strerror(-c->rc_hcall));
+	if (c->rc_ctx < 0)
+		return pvx_fail(err, c->rc_ctx, "setting vCPU 0's context: %s",
+				strerror(-c->rc_ctx));
+	return 0;
+}
+
+int build_finish(struct build_calls *c, const struct domcfg *dc, const struct elf_image *img,
+		 struct pvx_boot_ports *bp, struct pvx_err *err)
+{
+	int rc = build_check_answers(c, err);
+
+	if (rc < 0)
+		return rc;
+	bp->store_port = (uint32_t)c->rc_store_port;
+	bp->console_port = (uint32_t)c->rc_console_port;
+	bp->store_gfn = c->bl.store / PV_PAGE_SIZE;
+	bp->console_gfn = c->bl.console / PV_PAGE_SIZE;
+	rc = elf_image_write(img, c->memfd, dc->memory_mib << 20,
+			     build_hcall_gpfn(img) * PV_PAGE_SIZE, err);
+	if (rc == 0 && c->bl.ramdisk_len)
+		rc = build_ramdisk_copy(c, dc, err);
+	if (rc == 0 && (rc = build_start_info(dc, c, bp)) < 0)
+		pvx_fail(err, rc, "writing start_info: %s", strerror(-rc));
+	build_calls_fini(c);
 	return rc;
 }
 
-/* The store and console event channels: unbound ports of the guest that dom0
- * (xsd, pvconsoled) binds when it connects. */
-static int build_ports(struct pvctrl *h, pv_domid_t domid, struct pvx_boot_ports *bp,
-		       struct pvx_err *err)
+void build_calls_fini(struct build_calls *c)
 {
-	int port = pvctrl_evtchn_alloc_unbound(h, domid, 0);
-
-	if (port >= 0) {
-		bp->store_port = (uint32_t)port;
-		port = pvctrl_evtchn_alloc_unbound(h, domid, 0);
-		bp->console_port = (uint32_t)port;
-	}
-	if (port < 0)
-		pvx_fail(err, port, "allocating the store and console event channels: %s",
-			 strerror(-port));
-	return port < 0 ? port : 0;
+	if (c->memfd >= 0)
+		close(c->memfd);
+	if (c->ramdisk_fd >= 0)
+		close(c->ramdisk_fd);
+	c->memfd = c->ramdisk_fd = -1;
 }
 
 int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
 		     const struct elf_image *img, struct pvx_boot_ports *bp, struct pvx_err *err)
 {
-	struct pv_privcmd_memory mi;
-	struct boot_layout bl;
-	void *mem;
+	struct build_calls *c = malloc(sizeof(*c));
+	struct pvctrl_batch b;
 	int rc;
 
-	if (!img->has_hypercall_page)
-		return pvx_fail(err, -ENOEXEC,
-				"kernel has no HYPERCALL_PAGE ELF note; see "
-				"docs/PORTING.md");
-	rc = pvctrl_domain_max_mem(h, domid, dc->maxmem_mib * 1024);
-	if (rc < 0)
-		return pvx_fail(err, rc, "setting maxmem: %s", strerror(-rc));
-	rc = build_ports(h, domid, bp, err);
-	if (rc < 0)
-		return rc;
-	rc = pvctrl_map_foreign(h, domid, &mem, &mi);
-	if (rc < 0)
-		return pvx_fail(err, rc, "mapping domain memory: %s", strerror(-rc));
-	/* the domain's RAM is a new memfd: it reads as zero */
-	rc = elf_image_load(img, mem, dc->memory_mib << 20, ELF_LOAD_RAM_ZERO, err);
+	if (!c)
+		return pvx_fail(err, -ENOMEM, "out of memory");
+	pvctrl_batch_init(&b, h);
+	rc = build_queue(&b, c, domid, dc, img, err);
+	if (rc == 0 && (rc = pvctrl_batch_run(&b)) < 0)
+		pvx_fail(err, rc, "asking the hypervisor to build the domain: %s", strerror(-rc));
 	if (rc == 0)
-		rc = build_layout(dc, img, mem, dc->memory_mib << 20, &bl, err);
-	if (rc == 0) {
-		build_start_info(dc, &mi, &bl, bp, mem);
-		bp->store_gfn = bl.store / PV_PAGE_SIZE;
-		bp->console_gfn = bl.console / PV_PAGE_SIZE;
-	}
-	munmap(mem, mi.size);
-	if (rc == 0 && (rc = pvctrl_hypercall_init(h, domid,
-						   (img->hypercall_page - PV_PHYSMAP_BASE) /
-							   PV_PAGE_SIZE)) < 0)
-		pvx_fail(err, rc, "writing the hypercall page: %s", strerror(-rc));
-	if (rc == 0 && (rc = build_vcpu0(h, domid, dc, img, &bl)) < 0)
-		pvx_fail(err, rc, "setting vCPU 0's context: %s", strerror(-rc));
+		rc = build_finish(c, dc, img, bp, err);
+	build_calls_fini(c);
+	free(c);
 	return rc;
 }

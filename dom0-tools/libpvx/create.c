@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libpvx/build_priv.h"
 #include "libpvx/pvx.h"
 #include "libpvx/diskspec.h"
 #include "libpvx/pvx_store.h"
@@ -70,19 +71,18 @@ static int create_no_hvm(const struct domcfg *dc, struct pvx_err *err)
 			domcfg_type_name(dc->type));
 }
 
-int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
+/* What physinfo (answered rc) says about the host against dc. */
+static int create_checks_host(const struct pv_sysctl_physinfo *pi, int rc,
+			      const struct domcfg *dc, struct pvx_err *err)
 {
-	struct pv_sysctl_physinfo pi;
 	uint64_t host_mib;
-	int rc;
 
-	rc = pvctrl_physinfo(h, &pi);
 	if (rc < 0)
 		return pvx_fail(err, rc, "asking the hypervisor for host facts: %s",
 				strerror(-rc));
-	if (dc->type != DOMCFG_TYPE_PV && !(pi.capabilities & PV_SYSCTL_PHYSCAP_hvm))
+	if (dc->type != DOMCFG_TYPE_PV && !(pi->capabilities & PV_SYSCTL_PHYSCAP_hvm))
 		return create_no_hvm(dc, err);
-	host_mib = pi.total_pages / 256;
+	host_mib = pi->total_pages / 256;
 	if (dc->maxmem_mib > host_mib)
 		return pvx_fail(err, -ENOMEM,
 				"%s %lu MiB is more than the host's %lu MiB of "
@@ -90,6 +90,14 @@ int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct p
 				dc->maxmem_mib > dc->memory_mib ? "maxmem" : "memory",
 				(unsigned long)dc->maxmem_mib, (unsigned long)host_mib);
 	return 0;
+}
+
+int pvx_domain_create_checks(struct pvctrl *h, const struct domcfg *dc, struct pvx_err *err)
+{
+	struct pv_sysctl_physinfo pi;
+	int rc = pvctrl_physinfo(h, &pi);
+
+	return create_checks_host(&pi, rc, dc, err);
 }
 
 /* The guest's wallclock: rtc_timeoffset, plus the host's offset from UTC with
@@ -112,21 +120,25 @@ static int create_clock(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	return rc;
 }
 
-int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
-			struct pvx_err *err)
+static void create_name_req(struct pv_privcmd_domext *e, pv_domid_t domid,
+			    const struct domcfg *dc)
 {
-	struct pv_privcmd_domext e = { .domid = domid,
-				       .flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS };
-	pv_domid_t other;
-	int rc;
+	memset(e, 0, sizeof(*e));
+	e->domid = domid;
+	e->flags = PV_DOMEXT_SET_NAME | PV_DOMEXT_SET_ACTIONS;
+	snprintf(e->name, sizeof(e->name), "%s", dc->name);
+	e->on_poweroff = action_of(dc->on_poweroff);
+	e->on_reboot = action_of(dc->on_reboot);
+	e->on_crash = action_of(dc->on_crash);
+	e->on_watchdog = action_of(dc->on_watchdog);
+}
 
-	snprintf(e.name, sizeof(e.name), "%s", dc->name);
-	e.on_poweroff = action_of(dc->on_poweroff);
-	e.on_reboot = action_of(dc->on_reboot);
-	e.on_crash = action_of(dc->on_crash);
-	e.on_watchdog = action_of(dc->on_watchdog);
-	/* The hypervisor keeps names unique: no list of every domain to look first. */
-	rc = pvctrl_domext_set(h, &e);
+/* The answer to naming the domain (rc), explained. */
+static int create_name_answer(struct pvctrl *h, const struct domcfg *dc, int rc,
+			      struct pvx_err *err)
+{
+	pv_domid_t other;
+
 	if (rc == -EEXIST && pvx_domain_resolve(h, dc->name, &other) == 0)
 		pvx_fail(err, rc,
 			 "a domain named '%s' already exists (id %u); choose another "
@@ -138,6 +150,16 @@ int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg 
 	else if (rc < 0)
 		pvx_fail(err, rc, "naming the domain: %s", strerror(-rc));
 	return rc;
+}
+
+int pvx_domain_set_name(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			struct pvx_err *err)
+{
+	struct pv_privcmd_domext e;
+
+	create_name_req(&e, domid, dc);
+	/* The hypervisor keeps names unique: no list of every domain to look first. */
+	return create_name_answer(h, dc, pvctrl_domext_set(h, &e), err);
 }
 
 /* "domains/<id><ext>", relative to the run directory: the config (.cfg), its
@@ -253,17 +275,78 @@ int pvx_domain_store_create(pv_domid_t domid, const struct domcfg *dc,
 	return rc;
 }
 
+static const struct pvx_console_hook *console_hook;
+
+void pvx_console_hook_set(const struct pvx_console_hook *hook)
+{
+	console_hook = hook;
+}
+
+/* Round trip 1: host facts and the domain itself, asked together. A domain
+ * created for a config the host cannot run is destroyed again. */
+static int create_domain(struct pvctrl *h, const struct domcfg *dc, pv_domid_t *domid,
+			 struct pvx_err *err)
+{
+	struct pv_sysctl_physinfo pi;
+	struct pvctrl_batch b;
+	int rc_pi, rc_cr, rc;
+
+	pvctrl_batch_init(&b, h);
+	pvctrl_q_physinfo(&b, &pi, &rc_pi);
+	pvctrl_q_domain_create(&b, pvx_domain_create_flags(dc), dc->maxvcpus, dc->uuid, domid,
+			       &rc_cr);
+	if ((rc = pvctrl_batch_run(&b)) < 0)
+		return pvx_fail(err, rc, "asking the hypervisor to create the domain: %s",
+				strerror(-rc));
+	rc = create_checks_host(&pi, rc_pi, dc, err);
+	if (rc < 0 && rc_cr == 0)
+		pvctrl_domain_destroy(h, *domid);
+	if (rc == 0 && rc_cr < 0)
+		rc = pvx_fail(err, rc_cr, "creating the domain: %s", strerror(-rc_cr));
+	return rc;
+}
+
+/* Round trip 2: name and actions, then everything the builder asks (build.c);
+ * the rest only when the config asks for it (clock offset, pinning, credit). */
+static int create_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc,
+			const struct elf_image *img, struct pvx_boot_ports *bp,
+			struct pvx_err *err)
+{
+	struct build_calls *c = malloc(sizeof(*c));
+	struct pv_privcmd_domext e;
+	struct pvctrl_batch b;
+	int rc_name, rc;
+
+	if (!c)
+		return pvx_fail(err, -ENOMEM, "out of memory");
+	pvctrl_batch_init(&b, h);
+	create_name_req(&e, domid, dc);
+	pvctrl_q_domext_set(&b, &e, &rc_name);
+	rc = build_queue(&b, c, domid, dc, img, err);
+	if (rc == 0 && (rc = pvctrl_batch_run(&b)) < 0)
+		pvx_fail(err, rc, "asking the hypervisor to build the domain: %s", strerror(-rc));
+	if (rc == 0)
+		rc = create_name_answer(h, dc, rc_name, err);
+	if (rc == 0)
+		rc = create_clock(h, domid, dc, err);
+	if (rc == 0)
+		rc = pvx_domain_sched_apply(h, domid, dc, err);
+	if (rc == 0)
+		rc = build_finish(c, dc, img, bp, err);
+	build_calls_fini(c);
+	free(c);
+	return rc;
+}
+
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		      const char *cfg_text, pv_domid_t *out, struct pvx_err *err)
 {
-	struct pvx_boot_ports bp;
+	struct pvx_boot_ports bp = { .store_gfn = 0 };
 	struct elf_image img;
 	char *kernel;
 	pv_domid_t domid;
 	int rc;
 
-	if ((rc = pvx_domain_create_checks(h, dc, err)) < 0)
-		return rc;
 	if (!dc->kernel)
 		return pvx_fail(err, -EINVAL,
 				"no kernel: the config's bootloader must be run first "
@@ -275,22 +358,18 @@ int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 	free(kernel);
 	if (rc < 0)
 		return rc;
-	rc = pvctrl_domain_create(h, pvx_domain_create_flags(dc), dc->maxvcpus, dc->uuid, &domid);
-	if (rc < 0) {
-		pvx_fail(err, rc, "creating the domain: %s", strerror(-rc));
+	rc = create_domain(h, dc, &domid, err);
+	if (rc < 0)
 		goto out_image;
-	}
-	rc = pvx_domain_set_name(h, domid, dc, err);
-	if (rc == 0)
-		rc = create_clock(h, domid, dc, err);
-	if (rc == 0)
-		rc = pvx_domain_sched_apply(h, domid, dc, err);
-	if (rc == 0)
-		rc = pvx_domain_build(h, domid, dc, &img, &bp, err);
+	rc = create_build(h, domid, dc, &img, &bp, err);
+	if (rc == 0 && console_hook)
+		console_hook->ask(console_hook->ctx, domid, dc, &bp);
 	if (rc == 0 && cfg_text) /* before the introduction the monitor sees */
 		pvx_domain_save_config(domid, cfg_text);
 	if (rc == 0)
 		rc = pvx_domain_store_create(domid, dc, &bp, err);
+	if (rc == 0 && console_hook) /* attached before the guest runs: no output missed */
+		console_hook->answer(console_hook->ctx, domid);
 	if (rc == 0 && !(flags & PVX_CREATE_PAUSED) && (rc = pvctrl_domain_unpause(h, domid)) < 0)
 		pvx_fail(err, rc, "starting the domain: %s", strerror(-rc));
 	if (rc < 0) {

@@ -6,13 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "libpvx/elfimg_priv.h"
 #include "util.h"
 
-#define MIB (1ULL << 20)
+#define MIB       (1ULL << 20)
+#define PAGE_SIZE 4096ULL
 
 int elfimg_fail(struct elfimg_ctx *ctx, int rc, const char *fmt, ...)
 {
@@ -203,11 +205,12 @@ static int elfimg_file_size(int fd, size_t *size, struct pvx_err *err)
 	return 0;
 }
 
-/* Read a whole regular file of at most ELF_IMAGE_MAX_FILE bytes into *out. */
-static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen, struct pvx_err *err)
+/* Map a whole regular file of at most ELF_IMAGE_MAX_FILE bytes, read-only. An
+ * empty file gets a one-byte buffer (it fails to parse, with the usual words). */
+static int elfimg_map_file(const char *path, struct elf_image *img, struct pvx_err *err)
 {
 	size_t size = 0;
-	ssize_t n;
+	void *p;
 	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -217,42 +220,37 @@ static int elfimg_read_file(const char *path, uint8_t **out, size_t *outlen, str
 				strerror(-rc));
 	}
 	rc = elfimg_file_size(fd, &size, err);
-	if (rc)
-		goto out_close;
-	*out = malloc(size ? size : 1);
-	if (!*out) {
-		rc = pvx_fail(err, -ENOMEM, "out of memory reading %zu bytes", size);
-		goto out_close;
+	if (rc == 0 && size == 0) {
+		img->data = calloc(1, 1);
+		rc = img->data ? 0 : pvx_fail(err, -ENOMEM, "out of memory");
+	} else if (rc == 0) {
+		p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			rc = pvx_fail(err, -errno, "cannot map: %s", strerror(errno));
+		} else {
+			img->data = p;
+			img->len = img->map_len = size;
+		}
 	}
-	n = util_read_full(fd, *out, size);
-	if (n < 0) {
-		rc = pvx_fail(err, (int)n, "read failed: %s", strerror((int)-n));
-		free(*out);
-		*out = NULL;
-		goto out_close;
-	}
-	*outlen = (size_t)n; /* short if the file shrank meanwhile: parse what is there */
-out_close:
 	close(fd);
 	return rc;
 }
 
 static int elfimg_open_data(const char *path, struct elf_image *img, struct pvx_err *err)
 {
-	uint8_t *raw = NULL;
-	size_t len = 0;
+	uint8_t *raw;
+	size_t len;
 	int rc;
 
-	rc = elfimg_read_file(path, &raw, &len, err);
-	if (rc)
+	rc = elfimg_map_file(path, img, err);
+	if (rc || !elfimg_is_gzip(img->data, img->len))
 		return rc;
-	if (!elfimg_is_gzip(raw, len)) {
-		img->data = raw;
-		img->len = len;
-		return 0;
-	}
+	raw = img->data;
+	len = img->len;
+	img->data = NULL;
 	rc = elfimg_gunzip(raw, len, ELF_IMAGE_MAX_INFLATED, &img->data, &img->len, err);
-	free(raw);
+	munmap(raw, img->map_len);
+	img->map_len = 0;
 	img->compressed = !rc;
 	return rc;
 }
@@ -316,8 +314,60 @@ int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_by
 	return 0;
 }
 
+/* pwrite all of [buf, buf + len) at off. */
+static int elfimg_pwrite(int fd, const uint8_t *buf, uint64_t len, uint64_t off)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, buf, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/* One segment's file bytes at guest-physical paddr, around the page at hole. */
+static int elfimg_write_seg(int fd, const uint8_t *src, uint64_t len, uint64_t paddr,
+			    uint64_t hole)
+{
+	uint64_t cut;
+	int rc;
+
+	if (hole >= paddr + len || hole + PAGE_SIZE <= paddr)
+		return elfimg_pwrite(fd, src, len, paddr);
+	cut = hole > paddr ? hole - paddr : 0;
+	if (cut && (rc = elfimg_pwrite(fd, src, cut, paddr)) < 0)
+		return rc;
+	cut = hole + PAGE_SIZE - paddr; /* first byte after the hole */
+	return cut < len ? elfimg_pwrite(fd, src + cut, len - cut, paddr + cut) : 0;
+}
+
+int elf_image_write(const struct elf_image *img, int fd, uint64_t ram_bytes, uint64_t hole,
+		    struct pvx_err *err)
+{
+	int rc = elfimg_check_loadable(img, ram_bytes, err);
+
+	for (unsigned i = 0; rc == 0 && i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		rc = elfimg_write_seg(fd, img->data + s->file_off, s->filesz, s->paddr, hole);
+		if (rc < 0)
+			pvx_fail(err, rc, "writing kernel segment %u into guest memory: %s", i,
+				 strerror(-rc));
+	}
+	return rc;
+}
+
 void elf_image_fini(struct elf_image *img)
 {
-	free(img->data);
+	if (img->map_len)
+		munmap(img->data, img->map_len);
+	else
+		free(img->data);
 	memset(img, 0, sizeof(*img));
 }

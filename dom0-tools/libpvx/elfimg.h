@@ -37,8 +37,9 @@ struct elf_segment {
 /* A parsed kernel image. Every address below is validated against the
  * pvisor memory model when elf_image_parse() returns 0. */
 struct elf_image {
-	uint8_t *data; /* owned: the (decompressed) file contents */
-	size_t len;    /* bytes in data */
+	uint8_t *data;  /* owned: the (decompressed) file contents */
+	size_t len;     /* bytes in data */
+	size_t map_len; /* data is a read-only map of the file (munmap'ed) */
 	struct elf_segment seg[ELF_IMAGE_MAX_SEGS];
 	unsigned nseg;
 	uint64_t entry;          /* virtual entry point: ENTRY note, else e_entry */
@@ -60,7 +61,9 @@ struct elf_image {
 
 /*
  * Read the kernel file at path (at most ELF_IMAGE_MAX_FILE bytes; gzip is detected
- * by its magic and inflated) and parse it as elf_image_parse() does. On failure
+ * by its magic and inflated) and parse it as elf_image_parse() does. An
+ * uncompressed file is mapped, not read (as libxenguest does): only the pages
+ * parsed and loaded are touched, most of a kernel file being symbols. On failure
  * err holds a message that names the file ("kernel '<path>': ...") and img is left
  * empty (safe to pass to elf_image_fini). Returns 0 or a negative errno:
  * -ENOENT/-EACCES/... from the file system, -EFBIG for a file or stream over the
@@ -91,6 +94,18 @@ int elf_image_parse(const void *buf, size_t len, struct elf_image *img, struct p
 #define ELF_LOAD_RAM_ZERO 1u
 int elf_image_load(const struct elf_image *img, void *guest_ram, uint64_t ram_bytes,
 		   unsigned flags, struct pvx_err *err);
+
+/*
+ * The same as elf_image_load into guest RAM held by memory fd `fd` (RAM at offset
+ * 0, reading as zero: a fresh domain's memfd): each segment's file bytes go in
+ * with pwrite, no map of the guest's memory and no page faults in the caller. The
+ * guest-physical page at `hole` (page aligned; UINT64_MAX for none) is left
+ * alone: the hypervisor writes the hypercall page there (hypercall_init), which
+ * may come before the image is written. Returns 0, -ENOSPC, -EINVAL as
+ * elf_image_load, or -errno from pwrite.
+ */
+int elf_image_write(const struct elf_image *img, int fd, uint64_t ram_bytes, uint64_t hole,
+		    struct pvx_err *err);
 
 /* Free what img owns and reset it to empty. Safe on an empty or zeroed image. */
 void elf_image_fini(struct elf_image *img);

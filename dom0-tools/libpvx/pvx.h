@@ -40,6 +40,21 @@ int pvx_domain_build(struct pvctrl *h, pv_domid_t domid, const struct domcfg *dc
 int pvx_domain_create(struct pvctrl *h, const struct domcfg *dc, unsigned flags,
 		      const char *cfg_text, pv_domid_t *out, struct pvx_err *err);
 
+/* A front end's steps in pvx_domain_create (per process, as pvx_disk_server_set;
+ * NULL: none): `pvx create -c` hands the console daemon the ring and port once the
+ * domain is built (ask: it must not wait for the answer), so the console is served
+ * before the domain is introduced and without reading the store, and takes the
+ * answer once the store layout is written, before the unpause (answer: not
+ * called when the create failed before). A failure is the front end's to report:
+ * the create goes on. */
+struct pvx_console_hook {
+	void (*ask)(void *ctx, pv_domid_t domid, const struct domcfg *dc,
+		    const struct pvx_boot_ports *bp);
+	void (*answer)(void *ctx, pv_domid_t domid);
+	void *ctx;
+};
+void pvx_console_hook_set(const struct pvx_console_hook *hook);
+
 /* ---- The store (libpvx/store.c, libpvx/device.c) ---- */
 struct xs_handle;
 

@@ -25,8 +25,9 @@ char *pvx_xs_read_str(struct xs_handle *xs, uint32_t t, const char *fmt, ...)
 int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32_t t, void *ctx),
 		    void *ctx);
 
-/* Write the domain's standard layout in one transaction and introduce it
- * (store page and port from the builder). 0 or -errno with err set. */
+/* Write the domain's standard layout and introduce it (store page and port from
+ * the builder), all in one round trip, no transaction (store.c says why). 0 or
+ * -errno with err set; on failure the caller forgets the domain. */
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
 			    const struct pvx_boot_ports *bp, struct pvx_err *err);
 /* Release the domain in xsd and remove its home, its /vm entry and every backend

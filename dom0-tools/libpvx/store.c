@@ -68,10 +68,11 @@ char *pvx_xs_read_str(struct xs_handle *xs, uint32_t t, const char *fmt, ...)
 	return xs_read(xs, t, path, &v, &len) == 0 ? v : NULL;
 }
 
-/* One attempt at the layout inside transaction t. */
-static int store_layout_tx(struct xs_handle *xs, uint32_t t, pv_domid_t domid,
-			   const struct domcfg *dc, const struct pvx_boot_ports *bp)
+/* The layout's writes (queued on a corked handle). */
+static int store_layout(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
+			const struct pvx_boot_ports *bp)
 {
+	const uint32_t t = 0;
 	static const char *const guest_dirs[] = { "device", "data",  "drivers", "feature",
 						  "attr",   "error", "control" };
 	char uuid[37], num[32];
@@ -174,35 +175,28 @@ int pvx_xs_transact(struct xs_handle *xs, int (*fn)(struct xs_handle *xs, uint32
 	return rc;
 }
 
-struct layout_ctx {
-	pv_domid_t domid;
-	const struct domcfg *dc;
-	const struct pvx_boot_ports *bp;
-};
-
-/* The layout's ~35 writes go out corked: one round trip to xsd instead of one each. */
-static int store_layout_fn(struct xs_handle *xs, uint32_t t, void *arg)
-{
-	const struct layout_ctx *c = arg;
-	int rc, rc2;
-
-	xs_cork(xs);
-	rc = store_layout_tx(xs, t, c->domid, c->dc, c->bp);
-	rc2 = xs_uncork(xs);
-	return rc < 0 ? rc : rc2;
-}
-
+/* The layout and the introduction go out corked: one round trip to xsd instead
+ * of one per key. No transaction: a domain's keys matter to nobody before it is
+ * introduced (the daemons learn of domains from @introduceDomain), and the
+ * INTRODUCE comes after every key in the same stream, which xsd serves in order.
+ * A transaction cost two more round trips (start, then end after the replies
+ * were checked) and made concurrent creations conflict on /local/domain and /vm
+ * and retry. A key that fails is reported (the first error); the creator then
+ * destroys the domain and removes whatever was written. */
 int pvx_store_domain_create(struct xs_handle *xs, pv_domid_t domid, const struct domcfg *dc,
 			    const struct pvx_boot_ports *bp, struct pvx_err *err)
 {
-	struct layout_ctx c = { domid, dc, bp };
-	int rc = pvx_xs_transact(xs, store_layout_fn, &c);
+	int rc, rc2;
 
+	xs_cork(xs);
+	rc = store_layout(xs, domid, dc, bp);
+	if (rc == 0)
+		rc = xs_introduce(xs, domid, bp->store_gfn, bp->store_port);
+	rc2 = xs_uncork(xs);
+	rc = rc < 0 ? rc : rc2;
 	if (rc < 0)
-		return pvx_fail(err, rc, "writing the domain's store entries: %s", strerror(-rc));
-	rc = xs_introduce(xs, domid, bp->store_gfn, bp->store_port);
-	if (rc < 0)
-		pvx_fail(err, rc, "introducing the domain to the store: %s", strerror(-rc));
+		pvx_fail(err, rc, "writing the domain's store entries and introducing it: %s",
+			 strerror(-rc));
 	return rc;
 }
 

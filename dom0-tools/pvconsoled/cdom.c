@@ -198,34 +198,48 @@ static int cdom_name_taken(struct consd *s, const struct cdom *d)
 	return o && !cons_drop_if_dead(s, o);
 }
 
-static void cdom_name(struct consd *s, struct cdom *d)
+/* A name that makes a plain file name: [-_.0-9a-zA-Z], not starting with '.'. */
+static int cdom_name_ok(const char *v, size_t len, size_t max)
+{
+	if (len == 0 || len >= max || v[0] == '.')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!(v[i] == '-' || v[i] == '_' || v[i] == '.' || (v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* The log's name: the one given, else the store's /local/domain/<id>/name. */
+static void cdom_name(struct consd *s, struct cdom *d, const char *given)
 {
 	char path[64], *v = NULL;
-	size_t len;
-	int ok = 1;
+	size_t len = 0;
+	int ok;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
-	if (s->xs && xs_read(s->xs, 0, path, &v, &len) == 0 && len > 0 && len < sizeof(d->name)) {
-		for (size_t i = 0; i < len; i++)
-			if (!(v[i] == '-' || v[i] == '_' || v[i] == '.' ||
-			      (v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
-			      (v[i] >= 'A' && v[i] <= 'Z')))
-				ok = 0;
-		if (ok && v[0] != '.') {
-			memcpy(d->name, v, len + 1);
-			free(v);
-			if (!cdom_name_taken(s, d))
-				return;
-			log_warnx("dom%u: name %s is still served for another domain: logging to "
-				  "dom%u.log",
-				  d->domid, d->name, d->domid);
-		}
+	if (given) {
+		len = strlen(given);
+	} else {
+		snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
+		if (!s->xs || xs_read(s->xs, 0, path, &v, &len) < 0)
+			len = 0;
+	}
+	ok = cdom_name_ok(given ? given : v, len, sizeof(d->name));
+	if (ok) {
+		memcpy(d->name, given ? given : v, len);
+		d->name[len] = '\0';
 	}
 	free(v);
+	if (ok && !cdom_name_taken(s, d))
+		return;
+	if (ok)
+		log_warnx("dom%u: name %s is still served for another domain: logging to "
+			  "dom%u.log",
+			  d->domid, d->name, d->domid);
 	snprintf(d->name, sizeof(d->name), "dom%u", d->domid);
 }
 
-int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port)
+int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port, const char *name)
 {
 	struct cdom *d = calloc(1, sizeof(*d));
 	int rc;
@@ -236,7 +250,7 @@ int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port)
 	d->pty = d->pty_slave = -1;
 	d->log.fd = -1;
 	d->rport = port;
-	cdom_name(s, d);
+	cdom_name(s, d, name);
 	if ((rc = cdom_map(s, d, gfn)) < 0)
 		goto fail;
 	rc = pvctrl_evtchn_bind_interdomain(s->ev, domid, port);

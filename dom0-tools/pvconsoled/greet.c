@@ -78,30 +78,104 @@ static int greet_take(struct consd *s, struct greet *g)
 	return fd;
 }
 
-/* "attach DOMID": the domain id, or -1. */
-static long greet_parse(const char *line)
-{
-	uint64_t id;
+/* What a client asks: "attach DOMID", or from a domain's creator, which knows the
+ * ring before the store does, "attach DOMID ring=GFN port=PORT name=NAME". */
+struct greet_req {
+	long domid; /* -1: not a request */
+	uint64_t gfn, port;
+	int has_ring;
+	char name[64];
+};
 
-	if (strncmp(line, "attach ", 7) != 0 ||
-	    util_parse_u64(line + 7, PV_DOMID_FIRST_RESERVED - 1, &id) < 0)
-		return -1;
-	return (long)id;
+static void greet_parse_opt(struct greet_req *r, const char *w, size_t n)
+{
+	char v[64];
+
+	if (n >= sizeof(v))
+		return;
+	memcpy(v, w, n);
+	v[n] = '\0';
+	if (strncmp(v, "ring=", 5) == 0 && util_parse_u64(v + 5, UINT64_MAX / 4096, &r->gfn) == 0)
+		r->has_ring |= 1;
+	else if (strncmp(v, "port=", 5) == 0 &&
+		 util_parse_u64(v + 5, PV_EVTCHN_2L_NR_CHANNELS - 1, &r->port) == 0)
+		r->has_ring |= 2;
+}
+
+static void greet_parse(const char *line, struct greet_req *r)
+{
+	char id[16];
+	size_t n;
+	uint64_t v;
+
+	memset(r, 0, sizeof(*r));
+	r->domid = -1;
+	if (strncmp(line, "attach ", 7) != 0)
+		return;
+	line += 7;
+	n = strcspn(line, " ");
+	if (n == 0 || n >= sizeof(id))
+		return;
+	memcpy(id, line, n);
+	id[n] = '\0';
+	if (util_parse_u64(id, PV_DOMID_FIRST_RESERVED - 1, &v) < 0)
+		return;
+	r->domid = (long)v;
+	for (line += n; *line == ' '; line += n) {
+		line++;
+		if (strncmp(line, "name=", 5) == 0) { /* the rest of the line */
+			snprintf(r->name, sizeof(r->name), "%s", line + 5);
+			break;
+		}
+		n = strcspn(line, " ");
+		greet_parse_opt(r, line, n);
+	}
+}
+
+/* A domain not served yet: from the ring its creator gave, else from the store. */
+static struct cdom *greet_find(struct consd *s, const struct greet_req *r)
+{
+	pv_domid_t domid = (pv_domid_t)r->domid;
+	struct cdom *d = cdom_find(s, domid);
+
+	if (!d && r->has_ring == 3) {
+		int rc = cdom_attach(s, domid, r->gfn, (uint32_t)r->port,
+				     r->name[0] ? r->name : NULL);
+
+		if (rc < 0)
+			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
+				  domid, (unsigned long long)r->gfn, (unsigned long long)r->port,
+				  strerror(-rc));
+		else
+			cdom_find(s, domid)->unintroduced = 1;
+		return cdom_find(s, domid);
+	}
+	if (!d) {
+		cons_scan_one(s, domid);
+		d = cdom_find(s, domid);
+	}
+	return d;
 }
 
 static void greet_finish(struct consd *s, int fd, const char *line)
 {
-	long domid = greet_parse(line);
+	struct greet_req r;
+	long domid;
 	struct cdom *d;
 
+	greet_parse(line, &r);
+	domid = r.domid;
 	if (domid < 0) {
 		greet_reply(fd, "err bad request: expected 'attach DOMID'\n");
 		goto drop;
 	}
-	d = cdom_find(s, (pv_domid_t)domid);
-	if (!d) {
-		cons_scan_one(s, (pv_domid_t)domid);
-		d = cdom_find(s, (pv_domid_t)domid);
+	d = greet_find(s, &r);
+	if (!d && r.has_ring == 3) {
+		greet_reply(fd,
+			    "err domain %ld: its console ring cannot be served (see "
+			    "pvconsoled.log)\n",
+			    domid);
+		goto drop;
 	}
 	if (!d) {
 		greet_reply(fd, "wait domain %ld has no console in the store yet\n", domid);

@@ -167,6 +167,17 @@ static void consd_fd_event(struct consd *s, uint64_t tag, uint32_t events)
 		cdom_input(s, d, fd);
 	if ((c = cdom_client_find(d, fd)) && (events & (EPOLLHUP | EPOLLERR)))
 		cdom_client_drop(s, d, c);
+	/* The creator that handed us the ring went away before the introduction: a
+	 * create that failed destroyed the domain first; let its console go now,
+	 * not at the next safety scan (its domain id must not find it served). */
+	if (d->unintroduced && !cdom_client_find(d, fd)) {
+		pv_domid_t domid = d->domid;
+
+		if (cons_drop_if_dead(s, d))
+			log_info("dom%u: its creator left before the introduction and the domain "
+				 "is gone (a failed create): console let go",
+				 domid);
+	}
 }
 
 /* Serve every domain with work once (its budget at most): the work list, not every

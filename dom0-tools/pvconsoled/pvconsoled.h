@@ -42,9 +42,13 @@ struct cdom {
 	struct conlog log;
 	struct cclient clients[CONS_MAX_CLIENTS];
 	int nclients;
-	int broken;  /* bad ring indices: served no more */
-	int work;    /* the port fired or output is left: service it */
-	int in_work; /* on the consd's work list */
+	int broken;       /* bad ring indices: served no more */
+	int unintroduced; /* attached from the ring its creator gave, and the
+				       * store has not introduced it yet: console/tty is
+				       * written at the introduction; should its creator
+				       * let go first, the create failed */
+	int work;         /* the port fired or output is left: service it */
+	int in_work;      /* on the consd's work list */
 	struct cdom *work_next;
 	struct cdom *name_next; /* consd's by_name chain */
 	int in_blocked;         /* in[] was full: input fds are not read */
@@ -59,7 +63,7 @@ struct cdom {
 #define CONS_GREET_NS   (2ull * 1000000000) /* time to send "attach DOMID\n" */
 struct greet {
 	int fd;
-	char line[64];
+	char line[192]; /* attach DOMID ring=GFN port=PORT name=NAME */
 	size_t len;
 	uint64_t since;
 };
@@ -91,7 +95,9 @@ uint64_t cons_tag(enum cons_tag tag, pv_domid_t domid, int fd);
 
 /* cdom.c */
 /* Attach domid (ring-ref and port from the store): map, bind, pty, log. 0 or -errno. */
-int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port);
+/* Serve a domain's console ring: name NULL reads the domain's name (its log's name)
+ * from the store, else the creator gave it (pvx create -c's attach request). */
+int cdom_attach(struct consd *s, pv_domid_t domid, uint64_t gfn, uint32_t port, const char *name);
 /* Drain what the ring still holds into log and clients, then free everything. */
 void cdom_detach(struct consd *s, struct cdom *d);
 struct cdom *cdom_find(struct consd *s, pv_domid_t domid);

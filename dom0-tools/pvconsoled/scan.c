@@ -111,7 +111,7 @@ static void scan_try(struct consd *s, pv_domid_t domid)
 		return; /* no console (yet): the toolstack writes the keys before introducing */
 	if (!scan_alive(s, domid))
 		return;
-	rc = cdom_attach(s, domid, gfn, (uint32_t)port);
+	rc = cdom_attach(s, domid, gfn, (uint32_t)port, NULL);
 	if (rc < 0) {
 		if (log_ratelimit(&warn_n, &warn_w, 5))
 			log_warnx("dom%u: cannot attach its console (ring-ref %llu, port %llu): %s",
@@ -120,6 +120,14 @@ static void scan_try(struct consd *s, pv_domid_t domid)
 		return;
 	}
 	scan_publish_tty(s, cdom_find(s, domid));
+}
+
+/* A domain served from the ring its creator gave is in the store now: its pty
+ * goes there too (console/tty), as for one found in the store. */
+static void scan_introduced(struct consd *s, struct cdom *d)
+{
+	d->unintroduced = 0;
+	scan_publish_tty(s, d);
 }
 
 int cons_drop_if_dead(struct consd *s, struct cdom *d)
@@ -145,10 +153,17 @@ void cons_scan_event(struct consd *s, const char *path)
 	const char *slash = strchr(path, '/');
 	uint64_t id;
 
-	if (slash && util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) == 0)
-		cons_scan_one(s, (pv_domid_t)id);
-	else
+	struct cdom *d;
+
+	if (!slash || util_parse_u64(slash + 1, PV_DOMID_FIRST_RESERVED - 1, &id) < 0) {
 		s->scan_now = 1;
+		return;
+	}
+	d = cdom_find(s, (pv_domid_t)id);
+	if (strncmp(path, "@introduceDomain/", 17) != 0 || !d)
+		cons_scan_one(s, (pv_domid_t)id);
+	else if (d->unintroduced) /* served already: its creator gave the ring */
+		scan_introduced(s, d);
 }
 
 /* Which domains run: alive[domid] set for each live one. 0 or -errno. */
@@ -194,10 +209,16 @@ void cons_scan(struct consd *s)
 		goto out;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t id;
+		struct cdom *d;
 
-		if (util_parse_u64(names[i], PV_DOMID_FIRST_RESERVED - 1, &id) == 0 && id != 0 &&
-		    alive[id] && !cdom_find(s, (pv_domid_t)id))
+		if (util_parse_u64(names[i], PV_DOMID_FIRST_RESERVED - 1, &id) < 0 || id == 0 ||
+		    !alive[id])
+			continue;
+		d = cdom_find(s, (pv_domid_t)id);
+		if (!d)
 			scan_try(s, (pv_domid_t)id);
+		else if (d->unintroduced) /* its introduction was missed (events lost) */
+			scan_introduced(s, d);
 	}
 	free(names);
 out:

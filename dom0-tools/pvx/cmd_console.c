@@ -66,13 +66,52 @@ static void console_make_raw(void)
 	}
 }
 
-/* One request to pvconsoled: the socket (positioned after the "ok" line), or
- * -EAGAIN ("wait": no console for the domain yet), or another -errno with the
- * daemon's words in err. */
-static int console_connect(pv_domid_t domid, char *err, size_t errlen)
+/* The answer line byte by byte (it arrived in pieces). */
+static int console_reply_slow(int fd, char *line, size_t max)
 {
-	char line[256], path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	size_t len = 0;
+
+	while (len < max - 1) {
+		if (read(fd, line + len, 1) != 1)
+			return -EPIPE;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	return 0;
+}
+
+/* pvconsoled's answer line, read without taking what follows it (the console's
+ * output): a peek, then exactly the line. 0, or -EPIPE. */
+static int console_reply(int fd, char *line, size_t max)
+{
+	ssize_t n;
+	char *nl;
+
+	do
+		n = recv(fd, line, max - 1, MSG_PEEK);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -EPIPE;
+	line[n] = '\0';
+	nl = memchr(line, '\n', (size_t)n);
+	if (!nl) { /* the line comes in pieces: wait for the rest */
+		if ((size_t)n == max - 1)
+			return -EPIPE;
+		return console_reply_slow(fd, line, max);
+	}
+	if (util_read_full(fd, line, (size_t)(nl - line) + 1) != nl - line + 1)
+		return -EPIPE;
+	*nl = '\0';
+	return 0;
+}
+
+/* A request to pvconsoled, sent without waiting for its answer (a local socket
+ * takes a connection and a line at once): the socket, or -errno with why in err. */
+static int console_send(const char *req, char *err, size_t errlen)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	uid_t who;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc;
 
@@ -95,17 +134,23 @@ static int console_connect(pv_domid_t domid, char *err, size_t errlen)
 		close(fd);
 		return -ECONNREFUSED;
 	}
-	snprintf(line, sizeof(line), "attach %u\n", domid);
-	if (util_write_full(fd, line, strlen(line)) < 0)
-		goto broken;
-	while (len < sizeof(line) - 1) {
-		if (read(fd, line + len, 1) != 1)
-			goto broken;
-		if (line[len] == '\n')
-			break;
-		len++;
+	if (util_write_full(fd, req, strlen(req)) < 0) {
+		snprintf(err, errlen, "pvconsoled closed the connection");
+		close(fd);
+		return -EPIPE;
 	}
-	line[len] = '\0';
+	return fd;
+}
+
+int cli_console_answer(int fd, char *err, size_t errlen)
+{
+	char line[256];
+
+	if (console_reply(fd, line, sizeof(line)) < 0) {
+		snprintf(err, errlen, "pvconsoled closed the connection");
+		close(fd);
+		return -EPIPE;
+	}
 	if (strncmp(line, "ok ", 3) == 0)
 		return fd;
 	close(fd);
@@ -114,10 +159,26 @@ static int console_connect(pv_domid_t domid, char *err, size_t errlen)
 			 ? strchr(line, ' ') + 1
 			 : line);
 	return strncmp(line, "wait ", 5) == 0 ? -EAGAIN : -EPROTO;
-broken:
-	snprintf(err, errlen, "pvconsoled closed the connection");
-	close(fd);
-	return -EPIPE;
+}
+
+static int console_connect(pv_domid_t domid, char *err, size_t errlen)
+{
+	char req[32];
+	int fd;
+
+	snprintf(req, sizeof(req), "attach %u\n", domid);
+	fd = console_send(req, err, errlen);
+	return fd < 0 ? fd : cli_console_answer(fd, err, errlen);
+}
+
+int cli_console_ask_ring(pv_domid_t domid, const char *name, uint64_t gfn, uint32_t port,
+			 char *err, size_t errlen)
+{
+	char req[160];
+
+	snprintf(req, sizeof(req), "attach %u ring=%llu port=%u name=%s\n", domid,
+		 (unsigned long long)gfn, port, name);
+	return console_send(req, err, errlen);
 }
 
 /* 1 while the domain exists and has not shut down. */

@@ -14,8 +14,6 @@
 #include "pvx_cli.h"
 #include "util.h"
 
-#define CREATE_CONSOLE_WAIT_S 10
-
 struct create_opts {
 	int console, paused, quiet, dry_run;
 	const char *file;
@@ -67,16 +65,43 @@ static int create_check_disks(const struct domcfg *dc)
 	return rc < 0 ? cli_fail("%s: %s", dc->name, pvx_err_text(&err, rc)) : 0;
 }
 
-/* -c: attach to the console ring through pvconsoled, then unpause (unless -p).
- * Without a console (no pvconsoled, no ring) the domain still runs: say so and
- * fail; what it writes with console_io is in `pvx dmesg`. */
-static int create_console(struct pvctrl *h, pv_domid_t domid, int paused)
-{
-	int fd = cli_console_attach(h, domid, CREATE_CONSOLE_WAIT_S), rc;
+/* -c: the console is attached while the domain is built, before it is unpaused
+ * (no output is missed): pvconsoled is handed the ring and port once they are
+ * known and needs nothing from the store; its answer is taken after the store
+ * layout, so that pvconsoled and xsd work at the same time. */
+struct create_console_ctx {
+	int fd;
+	char why[256];
+};
 
-	if (!paused && (rc = pvctrl_domain_unpause(h, domid)) < 0)
-		return cli_fail("cannot unpause domain %u: %s", domid, strerror(-rc));
+static void create_console_ask(void *ctx, pv_domid_t domid, const struct domcfg *dc,
+			       const struct pvx_boot_ports *bp)
+{
+	struct create_console_ctx *c = ctx;
+
+	c->fd = cli_console_ask_ring(domid, dc->name, bp->console_gfn, bp->console_port, c->why,
+				     sizeof(c->why));
+}
+
+static void create_console_answer(void *ctx, pv_domid_t domid)
+{
+	struct create_console_ctx *c = ctx;
+
+	(void)domid;
+	if (c->fd >= 0)
+		c->fd = cli_console_answer(c->fd, c->why, sizeof(c->why));
+}
+
+/* -c, after the create: follow the console. Without one (no pvconsoled, no ring)
+ * the domain still runs: say so and fail; what it writes with console_io is in
+ * `pvx dmesg`. */
+static int create_console(struct pvctrl *h, pv_domid_t domid, int paused,
+			  const struct create_console_ctx *c)
+{
+	int fd = c->fd;
+
 	if (fd < 0) {
+		cli_fail("console of domain %u: %s", domid, c->why);
 		fprintf(stderr, "pvx: domain %u is %s without its console\n", domid,
 			paused ? "paused" : "running");
 		return 1;
@@ -103,6 +128,8 @@ int cmd_create(int argc, char **argv)
 	struct pvctrl *h;
 	pv_domid_t domid;
 	struct pvx_err err = { 0 };
+	struct create_console_ctx cons = { .fd = -1, .why = "pvconsoled was not asked" };
+	const struct pvx_console_hook hook = { create_console_ask, create_console_answer, &cons };
 	char *text;
 	int rc;
 
@@ -127,10 +154,10 @@ int cmd_create(int argc, char **argv)
 	cfg_free(cf);
 	h = cli_connect();
 	create_daemons();
-	/* With -c the domain starts only once the console is attached: no output is
-	 * missed. */
-	rc = pvstart_domain_create(h, &dc, o.paused || o.console ? PVX_CREATE_PAUSED : 0, text,
-				   &domid, &err);
+	if (o.console)
+		pvx_console_hook_set(&hook);
+	rc = pvstart_domain_create(h, &dc, o.paused ? PVX_CREATE_PAUSED : 0, text, &domid, &err);
+	pvx_console_hook_set(NULL);
 	if (rc == 0 && !text)
 		fprintf(stderr,
 			"pvx: warning: out of memory saving the config of %s: its "
@@ -139,10 +166,12 @@ int cmd_create(int argc, char **argv)
 	free(text);
 	if (rc < 0) {
 		rc = cli_fail("%s: %s", dc.name, pvx_err_text(&err, rc));
+		if (cons.fd >= 0)
+			close(cons.fd);
 	} else {
 		if (!o.quiet && !o.console)
 			fprintf(stderr, "Started domain %s (id=%u)\n", dc.name, domid);
-		rc = o.console ? create_console(h, domid, o.paused) : 0;
+		rc = o.console ? create_console(h, domid, o.paused, &cons) : 0;
 	}
 	domcfg_fini(&dc);
 	pvctrl_close(h);

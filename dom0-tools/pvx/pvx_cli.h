@@ -52,6 +52,14 @@ int cli_usage(const char *cmd);
 /* Attach to domid's console through pvconsoled, waiting up to wait_s seconds for
  * a domain that is still starting: the socket, or -errno after printing why. */
 int cli_console_attach(struct pvctrl *h, pv_domid_t domid, int wait_s);
+/* Ask for the console of a domain being created, handing pvconsoled its ring and
+ * port (so it serves the console before the store has them), without waiting for
+ * the answer: the socket, or -errno with why in err. Prints nothing. */
+int cli_console_ask_ring(pv_domid_t domid, const char *name, uint64_t gfn, uint32_t port,
+			 char *err, size_t errlen);
+/* pvconsoled's answer on fd: fd, positioned at the console's output ("ok"), or
+ * -errno with the daemon's words in err (-EAGAIN: "wait"); fd is closed then. */
+int cli_console_answer(int fd, char *err, size_t errlen);
 /* Shuttle stdin/stdout and the console until detach (Ctrl-]), the domain stops or
  * pvconsoled lets go; closes fd. When stdin (not a terminal) ends: follow = 0 stops
  * once the guest is quiet, follow = 1 goes on until the domain stops. Returns 0. */

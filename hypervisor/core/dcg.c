@@ -462,31 +462,45 @@ int dcg_attach(struct dcg *g, pid_t pid)
 	return 0;
 }
 
-/* Rename costs a directory operation; moving a process costs an RCU grace period
- * (v1's threadgroup lock): the launcher's group is renamed when it can be. */
+/* One hierarchy: rename costs a directory operation, moving a process an RCU
+ * grace period (v1's threadgroup lock, 10-16 ms here), so the launcher's group is
+ * renamed where it can be. Where it cannot -- v2 has no rename of cgroups, or a
+ * dom<domid> left by an earlier domain of that id is in the way -- dom<domid> is
+ * made if need be, pid moves in and the launcher's group goes. */
+static int cg_adopt_one(const struct cg_hier *h, const char *from, const char *to, pid_t pid)
+{
+	char a[PATH_MAX], b[PATH_MAX], v[24];
+	int rc;
+
+	cg_dir(h, from, a, sizeof(a));
+	cg_dir(h, to, b, sizeof(b));
+	if (rename(a, b) == 0)
+		return 0;
+	if (mkdir(b, 0755) < 0 && errno != EEXIST)
+		return pv_errno_last();
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	if ((rc = cg_write(b, "cgroup.procs", v)) < 0)
+		return rc;
+	rmdir(a);
+	return 0;
+}
+
+/* Every hierarchy, even after one failed: the group is dom<domid> from then on, so
+ * dcg_destroy finds what was renamed (a launch.<pid> a failure left is removed by
+ * dcg_fini with this daemon's directory). */
 int dcg_adopt(struct dcg *g, pv_domid_t domid, pid_t pid)
 {
-	char a[PATH_MAX], b[PATH_MAX], to[32];
-	int rc;
+	char to[32];
+	int rc = 0, r;
 
 	if (!g)
 		return -PV_EOPNOTSUPP;
 	snprintf(to, sizeof(to), "dom%u", domid);
-	for (unsigned i = 0; i < n_hier; i++) {
-		cg_dir(&hier[i], g->name, a, sizeof(a));
-		cg_dir(&hier[i], to, b, sizeof(b));
-		if (rename(a, b) == 0)
-			continue;
-		if (errno != EEXIST && errno != ENOTEMPTY && errno != EBUSY)
-			return pv_errno_last();
-		snprintf(a, sizeof(a), "%d", (int)pid); /* dom<domid> exists: move in */
-		if ((rc = cg_write(b, "cgroup.procs", a)) < 0)
-			return rc;
-		cg_dir(&hier[i], g->name, a, sizeof(a));
-		rmdir(a);
-	}
+	for (unsigned i = 0; i < n_hier; i++)
+		if ((r = cg_adopt_one(&hier[i], g->name, to, pid)) < 0 && rc == 0)
+			rc = r;
 	snprintf(g->name, sizeof(g->name), "%s", to);
-	return 0;
+	return rc;
 }
 
 int dcg_set_limits(struct dcg *g, uint64_t mem_bytes, uint64_t pids)

@@ -50,10 +50,14 @@ unsigned dcg_controllers(void);
 /* A group for domain domid (dom<domid>; one that exists is fine). -PV_EOPNOTSUPP
  * without any controller. */
 int dcg_create(pv_domid_t domid, struct dcg **out);
-/* A group for a launcher not yet a domain's (launch.<pid>). */
+/* A group for a launcher not yet a domain's (launch.<pid>), made and joined by the
+ * pv engine's spawner thread ahead of need: moving a process into a v1 cgroup waits
+ * for an RCU grace period (10-16 ms on this host, docs/BENCHMARKS.md), which is then
+ * off the domain's create-to-banner path. */
 int dcg_create_launcher(pid_t pid, struct dcg **out);
-/* The launcher's group becomes domain domid's: renamed, or, when dom<domid> exists
- * already, pid moves into it and the launcher's goes. */
+/* The launcher's group becomes domain domid's: renamed (v1), or, where the hierarchy
+ * cannot rename (v2) or dom<domid> exists already, pid moves into dom<domid> and the
+ * launcher's goes. g is named dom<domid> afterwards, also after a failure. */
 int dcg_adopt(struct dcg *g, pv_domid_t domid, pid_t pid);
 /* Move the whole process pid (every thread, and those it makes later) in. */
 int dcg_attach(struct dcg *g, pid_t pid);

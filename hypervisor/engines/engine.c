@@ -70,3 +70,15 @@ int engines_init(const char **name)
 	}
 	return 0;
 }
+
+void engines_fini(void)
+{
+	for (size_t i = 0; i < sizeof(engine_builtin) / sizeof(engine_builtin[0]); i++)
+		if (engine_builtin[i]->fini)
+			engine_builtin[i]->fini();
+	pthread_mutex_lock(&engine_lock);
+	for (unsigned i = 0; i < ENGINE_MAX; i++)
+		if (engine_extra[i] && engine_extra[i]->fini)
+			engine_extra[i]->fini();
+	pthread_mutex_unlock(&engine_lock);
+}

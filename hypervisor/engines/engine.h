@@ -68,6 +68,10 @@ struct engine_ops {
 	/* Once at daemon start, before any domain (pv: the launcher spawner and the
 	 * reaper). A failure stops the daemon. Optional. */
 	int (*init)(void);
+	/* Once at daemon exit, after every domain was destroyed: give back what init
+	 * took that outlives the daemon (pv: the waiting launcher and its spare cgroup).
+	 * Optional. */
+	void (*fini)(void);
 	/* A domain is created: allocate d->engine_priv (no host context yet). No lock.
 	 * destroy frees it when the domain record goes: the host context is gone (reaped)
 	 * or was never started. No lock. */
@@ -180,5 +184,7 @@ int engine_register(const struct engine_ops *ops);
  * runs its domains (physinfo's capabilities), and creating one is refused otherwise
  * (the toolstack names what is missing). */
 int engines_init(const char **name);
+/* At daemon exit, after every domain was destroyed: each engine's fini. */
+void engines_fini(void);
 
 #endif

@@ -29,15 +29,25 @@ done
 R=$PVISOR_RUNDIR
 log() { grep -E 'blkcheck|blkfront|count' "$R/console/$1.log" | tail -n 5; }
 qsd_pid() { cat "$R/vhost/$("$PVX" domid "$1")-51712.pid"; }
+declare -A imgs
 # guest NAME OP SEED MIB QUEUES IMAGE [PERSISTENT [SERVER]]: app=blkcheck on a qcow2
 guest() {
+	imgs[$1]=$6
 	"$PVX" create -q "$(mkcfg "$1" "cmdline = \"app=blkcheck op=$2 seed=$3 mib=$4 queues=$5 persistent=${7:-1}\"" \
 		'memory = 32' "disk = [ 'format=qcow2, vdev=xvda, access=rw, server=${8:-vhost-user}, target=$6' ]")" ||
 		fail "create $1"
 }
+# server_gone NAME : no disk server serves guest NAME's image any more (the monitor
+# stops it once the domain is gone, a moment after `pvx list` stops showing it; until
+# then it holds the image's lock)
+server_gone() { [ -z "${imgs[$1]:-}" ] || ! pgrep -f "qemu-(storage-daemon|nbd).*${imgs[$1]}" >/dev/null; }
+powered_off() { # NAME
+	wait_for 20 bash -c "! '$PVX' list $1 >/dev/null 2>&1" || fail "$1 did not power off"
+	wait_for 30 server_gone "$1" || fail "$1's disk server is left: $(leftovers)"
+}
 pass() { # NAME SECONDS
 	wait_for "$2" console_has "$1" "blkcheck: PASS" || fail "$1: $(log "$1"; tail -n 5 "$R/blkback.log")"
-	wait_for 20 bash -c "! '$PVX' list $1 >/dev/null 2>&1" || fail "$1 did not power off"
+	powered_off "$1"
 }
 leftovers() { ls "$R/vhost" "$R/nbd" 2>/dev/null | grep -E 'sock|pid'; pgrep -f "qemu-(storage-daemon|nbd).*$R/"; }
 # (a function: wait_for must look again each time, not at one "$(leftovers)")
@@ -57,9 +67,7 @@ ok "server=vhost-user: a guest wrote 48 MiB over 2 rings in place (persistent gr
 cp "$R/a.qcow2" "$R/d.qcow2"
 guest vd discard 0 4 1 "$R/d.qcow2"
 wait_for 60 console_has vd "blkcheck: PASS discarded 4 MiB" || fail "discard: $(log vd)"
-wait_for 20 bash -c "! '$PVX' list vd >/dev/null 2>&1" || fail "vd did not power off"
-# its daemon is stopped after the domain is gone (the monitor's clean-up): until
-# then it holds the image's lock
+powered_off vd
 wait_for 60 no_leftovers || fail "vd's daemon left behind: $(leftovers)"
 qemu-img convert -f qcow2 -O raw "$R/d.qcow2" "$R/d.raw" || fail "qemu-img convert"
 cmp -n $((4 << 20)) "$R/d.raw" /dev/zero || fail "the discarded range is not zeros in the image"
@@ -158,6 +166,7 @@ grep -q "qemu-storage-daemon is not installed (Debian: apt-get install qemu-syst
 truncate -s 8M "$R/fb.raw"
 "$PAT" write "$R/fb.raw" 34 8 >/dev/null || fail "host write"
 qemu-img convert -f raw -O qcow2 "$R/fb.raw" "$R/fb.qcow2" || fail "qemu-img convert"
+imgs[fb]=$R/fb.qcow2
 PATH=$noqsd "$PVX" create -q "$(mkcfg fb "cmdline = \"app=blkcheck op=verify seed=34 mib=8 hold=3000\"" \
 	'memory = 32' "disk = [ '$R/fb.qcow2,qcow2,xvda,rw' ]")" || fail "create fb"
 wait_for 30 test -S "$R/nbd/$("$PVX" domid fb 2>/dev/null)-51712.sock" || fail "no qemu-nbd for fb: $(leftovers)"

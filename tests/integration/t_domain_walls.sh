@@ -119,6 +119,17 @@ if [ $root = 1 ]; then
 	ok "with processes of w1's and w2's uids left, w3 and w4 (2 vCPUs each) ran"
 fi
 
+# A stopped pvisor leaves no cgroup behind: at its exit the waiting launcher is killed
+# and its launch.<pid> removed (the engine's fini) before the daemon's directories go.
+if [ -n "${pids:-}" ]; then
+	bases=("$(dirname "$pids")" "$(dirname "$mem")")
+	"$PVX" daemons stop >/dev/null || fail "daemons stop"
+	for b in "${bases[@]}"; do
+		wait_for 20 bash -c "[ ! -d '$b' ]" || fail "$b stays after pvisor stopped: $(find "$b" -mindepth 1 -maxdepth 1 -type d)"
+	done
+	ok "a stopped pvisor leaves no cgroup behind (${bases[*]})"
+fi
+
 # Not root: a user namespace of that user's uid; what is missing is said.
 if [ $root = 1 ] && { id pvtest >/dev/null 2>&1 ||
 	useradd --system --no-create-home --shell /usr/sbin/nologin pvtest 2>/dev/null; }; then

@@ -27,3 +27,8 @@ dirtylog_LIBS += pvctrl pvcommon
 HOST_PROGS += dirtyprobe
 dirtyprobe_SRCS += tests/tools/dirtyprobe.c
 dirtyprobe_LDLIBS += -lpthread
+
+# pvctrl_batch: pipelined requests with failures in the middle (t_create_console.sh)
+HOST_PROGS += pvctrl_batch
+pvctrl_batch_SRCS += tests/tools/pvctrl_batch.c
+pvctrl_batch_LIBS += pvctrl pvcommon

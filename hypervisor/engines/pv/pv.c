@@ -212,6 +212,7 @@ static int pv_host_pid(struct domain *d)
 const struct engine_ops engine_pv = {
 	.name = "pv",
 	.init = pv_init,
+	.fini = pv_spawn_fini,
 	.create = pv_create,
 	.destroy = pv_destroy,
 	.start = pv_start,

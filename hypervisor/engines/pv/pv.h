@@ -94,6 +94,10 @@ struct pv_launcher {
  * memory fd) and receive its seccomp listener into p->listener. */
 int pv_spawn_init(void);
 int pv_spawn_take(struct pv_launcher *l);
+/* At daemon exit, after every domain went: no more launchers; the waiting one is
+ * killed, its launch.<pid> cgroup removed and its uid given back (else they would
+ * stay behind until the next daemon's sweep). */
+void pv_spawn_fini(void);
 int pv_spawn_handover(struct domain *d, int ctrl, int own_uid);
 /* Queue j for the spawner thread / the domain is reaped: j's cgroup goes, whether
  * the spawner settled it already or not. */

@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/dcg.h"
@@ -39,10 +41,13 @@ static struct {
 	struct pv_launcher spare; /* a launcher waiting for a domain (pid 0: none) */
 	int err;                  /* the last spawn failed: -PV_E*, until someone asks again */
 	struct pv_cg_job *jobs;   /* cgroups of started domains to settle, newest first */
+	int busy;                 /* starting a launcher (the lock is not held meanwhile) */
+	int stopping;             /* pv_spawn_fini: start no more */
 } spawner = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-/* A launcher in its sandbox (pv_sandbox.c), in a cgroup of its own ("l<pid>")
- * that becomes its domain's when it starts one. */
+/* A launcher in its sandbox (pv_sandbox.c), in a cgroup of its own (launch.<pid>,
+ * joined here so the join's RCU grace period is off the create path) that becomes
+ * its domain's when it starts one (pv_cgroup_settle_one). */
 static int pv_spawn_launcher(struct pv_launcher *l)
 {
 	int sv[2], rc;
@@ -148,15 +153,17 @@ static void *pv_spawner_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&spawner.lock);
 	for (;;) {
-		while ((spawner.spare.pid || spawner.err) && !spawner.jobs)
+		while ((spawner.spare.pid || spawner.err || spawner.stopping) && !spawner.jobs)
 			pthread_cond_wait(&spawner.cond, &spawner.lock);
 		if (spawner.jobs) { /* first: a domain runs without its limits till then */
 			pv_cgroup_settle_one();
 			continue;
 		}
+		spawner.busy = 1;
 		pthread_mutex_unlock(&spawner.lock);
 		rc = pv_spawn_launcher(&l);
 		pthread_mutex_lock(&spawner.lock);
+		spawner.busy = 0;
 		if (rc)
 			spawner.err = rc;
 		else
@@ -201,7 +208,7 @@ int pv_spawn_take(struct pv_launcher *out)
 	int rc;
 
 	pthread_mutex_lock(&spawner.lock);
-	rc = pv_spawner_start_locked();
+	rc = spawner.stopping ? -PV_ENODEV : pv_spawner_start_locked();
 	spawner.err = 0; /* ask again after a failure */
 	pthread_cond_broadcast(&spawner.cond);
 	while (rc == 0 && !spawner.spare.pid && !spawner.err)
@@ -215,6 +222,44 @@ int pv_spawn_take(struct pv_launcher *out)
 	}
 	pthread_mutex_unlock(&spawner.lock);
 	return rc;
+}
+
+/* The waiting launcher, taken from the spawner once it starts no more. */
+static struct pv_launcher pv_spawn_stop(void)
+{
+	struct pv_launcher l;
+
+	pthread_mutex_lock(&spawner.lock);
+	spawner.stopping = 1;
+	while (spawner.busy)
+		pthread_cond_wait(&spawner.cond, &spawner.lock);
+	l = spawner.spare;
+	spawner.spare.pid = 0;
+	pthread_mutex_unlock(&spawner.lock);
+	return l;
+}
+
+void pv_spawn_fini(void)
+{
+	struct pv_launcher l = pv_spawn_stop();
+	int pidfd;
+
+	if (!l.pid)
+		return;
+	close(l.ctrl);
+	if (l.pagemap >= 0)
+		close(l.pagemap);
+	pidfd = (int)syscall(SYS_pidfd_open, l.pid, 0);
+	kill(l.pid, SIGKILL);
+	if (pidfd >= 0) { /* readable once it has exited: its group is empty then */
+		struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+		poll(&pfd, 1, 2000);
+		close(pidfd);
+	}
+	dcg_destroy(l.cg);
+	if (l.uid != (uid_t)-1)
+		pv_sandbox_uid_put(l.uid);
 }
 
 /* Hand the launcher its domain: sizes, limits and the memory fd. The address space
