@@ -32,6 +32,7 @@
 #define XB_EV_PATH       256 /* longest event path kept (longer ones are cut) */
 #define XB_TOKEN         64
 #define XB_WATCHES       32
+#define XB_TX_TRIES      16 /* a transaction that keeps conflicting gives up */
 #define XB_TIMEOUT_NS    (30ull * 1000000000ull) /* a reply that takes longer is lost */
 #define XB_NAP_NS        10000000ull             /* re-check at least this often while waiting */
 #define XB_CONTROL_TOKEN "pvk:control"
@@ -710,12 +711,32 @@ int xenbus_watch_pending(void)
 	return xb_evq_len != 0 || xb_control_pending;
 }
 
+/* As Linux's frontends do: the state is read and written in one transaction, and
+ * not written at all once the toolstack has removed the device (a late Closed
+ * would make its directory again: a store write creates the missing parents). */
 int xenbus_switch_state(const char *node, enum pv_xenbus_state state)
 {
 	char path[128];
+	int rc = -PV_EAGAIN;
 
 	ksnprintf(path, sizeof(path), "%s/state", node);
-	return xenbus_printf(XBT_NIL, path, "%u", (unsigned)state);
+	for (int tries = 0; tries < XB_TX_TRIES && rc == -PV_EAGAIN; tries++) {
+		uint64_t cur;
+		xbt_t t;
+
+		rc = xenbus_transaction_start(&t);
+		if (rc < 0)
+			return rc;
+		rc = xenbus_read_u64(t, path, &cur);
+		if (rc == 0) /* written even when equal: a backend may be waiting on the event */
+			rc = xenbus_printf(t, path, "%u", (unsigned)state);
+		if (rc < 0) {
+			xenbus_transaction_end(t, 1);
+			return rc;
+		}
+		rc = xenbus_transaction_end(t, 0);
+	}
+	return rc;
 }
 
 int xenbus_backend_of(const char *node, char *buf, size_t len, unsigned *backend_id)
