@@ -12,8 +12,10 @@
  * isolates several hypervisors on one host; leftovers of dead daemons are removed
  * at start. Without a controller (no root, no cgroup) domains still run without
  * that limit: dcg_summary says which are missing and why. Groups are named
- * dom<domid>, or launch.<pid> for a launcher made ahead of its domain. All calls
- * return 0 or a negative PV errno. */
+ * dom<domid>, or launch.<pid> for a launcher made ahead of its domain. A v1
+ * hierarchy serving only cpu is joined only once some domain has a weight or cap
+ * that is not the default (its cost to every hypercall: dcg.c). All calls return 0
+ * or a negative PV errno. */
 #ifndef PV_CORE_DCG_H
 #define PV_CORE_DCG_H
 

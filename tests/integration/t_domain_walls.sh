@@ -80,6 +80,23 @@ else
 	ok "no v1 pids and memory controllers here (pvx info says: $cg)"
 fi
 
+# The cpu controller (a v1 hierarchy of its own): a domain joins its group there
+# only once some domain has a weight or a cap that is not the default -- a group of
+# its own there costs every hypercall round trip ~18 % (docs/BENCHMARKS.md).
+d2=$("$PVX" domid w2)
+if c2=$(cgdir "$p2" cpu) && ! grep -E '^[0-9]+:[^:]*(pids|memory)[^:]*:' /proc/$p2/cgroup | grep -qw cpu; then
+	[[ $c2 != */dom$d2 ]] || fail "w2 (default weight) is in its cpu group $c2 already"
+	"$PVX" sched-credit -d w2 -w 512 || fail "sched-credit -w 512"
+	c2=$(cgdir "$p2" cpu)
+	[[ $c2 == */pvisor.$hv/dom$d2 ]] || fail "w2 with weight 512 is not in its cpu group: $c2"
+	[ "$(cat "$c2/cpu.shares")" = 2048 ] || fail "w2's cpu.shares $(cat "$c2/cpu.shares")"
+	c1=$(cgdir "$p1" cpu)
+	[[ $c1 == */pvisor.$hv/dom$d1 ]] || fail "w1 did not join its cpu group with w2: $c1"
+	ok "the cpu group is joined once a weight is set (w2: $c2), by every domain"
+else
+	ok "no v1 cpu controller of its own here: nothing to check"
+fi
+
 "$PVX" destroy w1 || fail "destroy w1"
 if [ -n "${pids:-}" ]; then
 	wait_for 10 bash -c "[ ! -d '$pids' ]" || fail "w1's cgroup $pids stays after destroy"
