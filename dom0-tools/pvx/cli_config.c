@@ -1,5 +1,6 @@
 /* Reading a config the way pvx create and config-update do: the file, the
  * KEY=VALUE overrides, then the typed domcfg, its warnings on stderr. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +26,21 @@ int cli_config_load(const char *file, char **overrides, int n, struct cfg_file *
 	if (rc < 0)
 		cli_fail("%s", pvx_err_text(&err, rc));
 	return rc;
+}
+
+int cli_config_text(const char *verb, const char *file, char **text, char **path)
+{
+	struct pvx_err err = { 0 };
+	struct cfg_file *cf = NULL;
+	int rc = cfg_parse_file(file, &cf, &err);
+
+	if (rc == 0 && cfg_format(cf, text) < 0)
+		rc = -ENOMEM;
+	cfg_free(cf);
+	if (rc < 0)
+		return cli_fail("%s: %s", verb, pvx_err_text(&err, rc));
+	*path = realpath(file, NULL);
+	return 0;
 }
 
 int cli_config_print(const struct domcfg *dc)

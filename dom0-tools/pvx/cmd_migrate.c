@@ -61,19 +61,10 @@ static int migrate_parse(int argc, char **argv, struct migrate_args *a)
 /* -C: CFG's text and absolute path, sent instead of the kept config. */
 static int migrate_cfg(struct migrate_args *a, char **text, char **path)
 {
-	struct pvx_err err = { 0 };
-	struct cfg_file *cf = NULL;
-	int rc;
-
 	if (!a->cfg)
 		return 0;
-	rc = cfg_parse_file(a->cfg, &cf, &err);
-	if (rc == 0 && cfg_format(cf, text) < 0)
-		rc = -ENOMEM;
-	cfg_free(cf);
-	if (rc < 0)
-		return cli_fail("migrate: %s", pvx_err_text(&err, rc));
-	*path = realpath(a->cfg, NULL);
+	if (cli_config_text("migrate", a->cfg, text, path))
+		return 1;
 	a->o.config_text = *text;
 	a->o.config_file = *path ? *path : a->cfg;
 	return 0;

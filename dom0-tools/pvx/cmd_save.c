@@ -54,19 +54,10 @@ static int save_parse(int argc, char **argv, struct save_args *a)
 /* CFG's text and absolute path, for the image instead of the kept config. */
 static int save_cfg(struct save_args *a, char **text, char **path)
 {
-	struct pvx_err err = { 0 };
-	struct cfg_file *cf = NULL;
-	int rc;
-
 	if (!a->cfg)
 		return 0;
-	rc = cfg_parse_file(a->cfg, &cf, &err);
-	if (rc == 0 && cfg_format(cf, text) < 0)
-		rc = -ENOMEM;
-	cfg_free(cf);
-	if (rc < 0)
-		return cli_fail("save: %s", pvx_err_text(&err, rc));
-	*path = realpath(a->cfg, NULL);
+	if (cli_config_text("save", a->cfg, text, path))
+		return 1;
 	a->o.config_text = *text;
 	a->o.config_file = *path ? *path : a->cfg;
 	return 0;

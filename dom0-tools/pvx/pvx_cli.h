@@ -75,6 +75,10 @@ int cli_config_load(const char *file, char **overrides, int n, struct cfg_file *
 /* dc as xl's dry-run JSON on stdout ({"domid": null, "config": ...}). 0, or 1 after
  * printing why not. */
 int cli_config_print(const struct domcfg *dc);
+/* A config given instead of the kept one (save CFG, migrate -C): file's text as
+ * parsed and written out again (*text) and its absolute path (*path, NULL if
+ * realpath fails), both malloc'ed; 0, or 1 after saying why (verb: first word). */
+int cli_config_text(const char *verb, const char *file, char **text, char **path);
 /* pvx mem-set / mem-max: DOMAIN SIZE parsed, op called with KiB; the exit status. */
 int cli_mem_op(int argc, char **argv,
 	       int (*op)(struct pvctrl *h, struct xs_handle *xs, pv_domid_t id, uint64_t kb,
