@@ -292,34 +292,49 @@ static int pv_send_go(struct domain *d, int ctrl, int own_uid)
 	return sendmsg(ctrl, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(go) ? 0 : -PV_EIO;
 }
 
-/* The launcher sends its seccomp listener over the control socket (and for a
- * lazy restore its userfaultfd with it). */
-static int pv_recv_listener(struct domain *d, int fd)
+/* One message of len bytes from the launcher with up to two descriptors: the
+ * number of descriptors (in fds), or a negative PV errno (none left open). */
+static int pv_recv_fds(int fd, void *data, size_t len, int fds[2])
 {
-	struct pv_dom *p = pv_dom(d);
 	union {
 		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	int fds[2] = { -1, -1 };
-	char byte;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { data, len };
 	struct msghdr msg = { .msg_iov = &iov,
 			      .msg_iovlen = 1,
 			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	struct cmsghdr *c;
+	int n = 0;
 
+	fds[0] = fds[1] = -1;
 	if (poll(&pfd, 1, 5000) <= 0)
 		return -PV_ETIMEDOUT;
-	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != 1)
+	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)len)
 		return -PV_EIO;
 	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof(int)) ||
-	    c->cmsg_len > CMSG_LEN(2 * sizeof(int)))
+	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len <= CMSG_LEN(2 * sizeof(int))) {
+		n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fds, CMSG_DATA(c), (size_t)n * sizeof(int));
+	}
+	return n;
+}
+
+/* The launcher sends its seccomp listener over the control socket (and for a
+ * lazy restore its userfaultfd with it). */
+static int pv_recv_listener(struct domain *d, int fd)
+{
+	struct pv_dom *p = pv_dom(d);
+	int fds[2];
+	char byte = 0;
+	int n = pv_recv_fds(fd, &byte, 1, fds);
+
+	if (n < 0)
+		return n;
+	if (n == 0)
 		return -PV_EBADMSG;
-	memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	p->listener = fds[0];
 	if (d->lazy)
 		p->lazy_uffd = fds[1];
@@ -338,29 +353,12 @@ static int pv_recv_listener(struct domain *d, int fd)
 static int pv_recv_dirty(struct domain *d, int fd)
 {
 	struct pv_dom *p = pv_dom(d);
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char have[2];
-	int fds[2] = { -1, -1 }, n = 0;
-	struct iovec iov = { have, sizeof(have) };
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct pollfd pfd = { fd, POLLIN, 0 };
-	struct cmsghdr *c;
+	char have[2] = { 0, 0 };
+	int fds[2];
+	int n = pv_recv_fds(fd, have, sizeof(have), fds);
 
-	if (poll(&pfd, 1, 5000) <= 0)
-		return -PV_ETIMEDOUT;
-	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(have))
-		return -PV_EIO;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len <= CMSG_LEN(sizeof(fds))) {
-		n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		memcpy(fds, CMSG_DATA(c), (size_t)n * sizeof(int));
-	}
+	if (n < 0)
+		return n;
 	if (n != (have[0] != 0) + (have[1] != 0)) {
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
